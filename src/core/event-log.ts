@@ -1,0 +1,108 @@
+import { createHash, type Hash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.ts';
+
+/**
+ * One thing that happened in a simulation, at simulation time `t` (ms since start). `source` is who
+ * did it (`pump-003`, `twin`, `injector`, `runner`); `type` is a dotted name (`alarm.raised`).
+ */
+export interface SimEvent<TType extends string = string, TData = Record<string, unknown>> {
+  t: number;
+  source: string;
+  type: TType;
+  data: TData;
+}
+
+/** An event after the log has placed it: `id` is its position in canonical order, from 1. */
+export type LoggedEvent = SimEvent & { id: number };
+
+export type EventSink = (events: readonly LoggedEvent[]) => void;
+
+/**
+ * The canonical event log. Events may be recorded in any order within a time window (messages arrive
+ * over real sockets with real jitter); `seal(t)` sorts everything at or before `t` by
+ * (time, source, type, canonical payload), numbers it, hashes it into the running SHA-256 digest and
+ * hands it to the sinks. Sealed events are not kept in memory unless a sink keeps them, so a day-long
+ * run of a large fleet streams through in bounded memory.
+ */
+export class EventLog {
+  #pending: { event: SimEvent; line: string }[] = [];
+  #hash: Hash = createHash('sha256');
+  #sealedUpTo = Number.NEGATIVE_INFINITY;
+  #count = 0;
+  #sinks = new Set<EventSink>();
+  #digest: string | undefined;
+
+  /** Records an event. Recording at or before an already sealed time is a determinism bug, so it throws. */
+  record<T extends string, D>(event: SimEvent<T, D>): void {
+    if (this.#digest !== undefined) throw new Error('EventLog is closed: no events can be recorded after digest()');
+    if (event.t <= this.#sealedUpTo) {
+      throw new Error(
+        `Event ${event.source}/${event.type} at t=${event.t} ms arrived after the log was sealed up to ${this.#sealedUpTo} ms; ` +
+          'record events before the runner seals their time window',
+      );
+    }
+    const plain = event as unknown as SimEvent;
+    this.#pending.push({ event: plain, line: canonicalJson({ t: plain.t, source: plain.source, type: plain.type, data: plain.data }) });
+  }
+
+  /** Time up to which the log is final. */
+  get sealedUpTo(): number {
+    return this.#sealedUpTo;
+  }
+
+  /** Number of events sealed so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Events recorded but not yet sealed. */
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  /** Subscribes to sealed events, delivered in canonical order in batches. Returns an unsubscribe function. */
+  subscribe(sink: EventSink): () => void {
+    this.#sinks.add(sink);
+    return () => this.#sinks.delete(sink);
+  }
+
+  /** Makes every event at or before `t` final: orders, numbers, hashes and publishes them. */
+  seal(t: number): void {
+    if (t <= this.#sealedUpTo) return;
+    const ready: { event: SimEvent; line: string }[] = [];
+    const later: { event: SimEvent; line: string }[] = [];
+    for (const item of this.#pending) (item.event.t <= t ? ready : later).push(item);
+    this.#pending = later;
+    this.#sealedUpTo = t;
+    if (ready.length === 0) return;
+    ready.sort(compareEntries);
+    const batch: LoggedEvent[] = [];
+    for (const { event, line } of ready) {
+      this.#count++;
+      this.#hash.update(line);
+      this.#hash.update('\n');
+      batch.push({ ...event, id: this.#count });
+    }
+    for (const sink of this.#sinks) sink(batch);
+  }
+
+  /** Seals everything and returns the hex SHA-256 of the canonical JSON Lines log. Closes the log. */
+  digest(): string {
+    if (this.#digest === undefined) {
+      this.seal(Number.POSITIVE_INFINITY);
+      this.#digest = this.#hash.digest('hex');
+    }
+    return this.#digest;
+  }
+}
+
+function compareEntries(a: { event: SimEvent; line: string }, b: { event: SimEvent; line: string }): number {
+  if (a.event.t !== b.event.t) return a.event.t - b.event.t;
+  if (a.event.source !== b.event.source) return a.event.source < b.event.source ? -1 : 1;
+  return a.line < b.line ? -1 : a.line > b.line ? 1 : 0;
+}
+
+/** Serializes events as canonical JSON Lines — the text the digest is computed over. */
+export function toJsonLines(events: readonly SimEvent[]): string {
+  return events.map((e) => `${canonicalJson({ t: e.t, source: e.source, type: e.type, data: e.data })}\n`).join('');
+}
