@@ -91,6 +91,13 @@ export interface DeviceDescriptor<TMachine extends AnyStateMachine = AnyStateMac
   measures: readonly SignalName[];
   /** Hardware conditions (set by device faults) this kind reacts to. */
   conditions: readonly DocRow[];
+  /** Validates a scenario's clinical-use profile (what a pump infuses, which patient a CGM is on...). */
+  profileSchema: z.ZodType;
+  /**
+   * Events that bring a freshly started device into its usual clinical use at t=0 (power on, program
+   * and start an infusion, insert a sensor...). `profile` has passed `profileSchema`, or is undefined.
+   */
+  bootEvents(options: { profile?: unknown }): EventFromLogic<TMachine>[];
   /** Builds the machine input for one device. */
   createInput(options: { id: string; settings?: unknown; firmware?: string }): InputFrom<TMachine>;
   /** The machine event that carries one sample into the machine. */
@@ -105,6 +112,11 @@ export interface DeviceDescriptor<TMachine extends AnyStateMachine = AnyStateMac
   activeAlarms(snapshot: SnapshotFrom<TMachine>): readonly AlarmInfo[];
   /** What the device delivers into its patient, for actuators (pumps). */
   delivery?(snapshot: SnapshotFrom<TMachine>): Delivery | undefined;
+  /**
+   * Stored readings with time > `since`, for devices that keep a backfill buffer (a CGM after signal
+   * loss); the agent republishes them when its link returns.
+   */
+  backfill?(snapshot: SnapshotFrom<TMachine>, since: number): readonly { t: number; value: number }[];
   /** Generated documentation (README, `medtwin list devices`). */
   docs: {
     states: readonly DocRow[];
