@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { EventLog, type LoggedEvent } from './event-log.ts';
+import { canonicalJson } from './canonical-json.ts';
+
+const events = [
+  { t: 10, source: 'pump-002', type: 'alarm.raised', data: { code: 'occlusion', priority: 'high' } },
+  { t: 10, source: 'pump-001', type: 'telemetry', data: { rate: 5, seq: 1 } },
+  { t: 5, source: 'twin', type: 'device.stale', data: { device: 'cgm-001' } },
+  { t: 10, source: 'pump-001', type: 'alarm.raised', data: { priority: 'low', code: 'kvo' } },
+];
+
+function digestOf(order: number[]): string {
+  const log = new EventLog();
+  for (const i of order) log.record(events[i]!);
+  return log.digest();
+}
+
+describe('EventLog', () => {
+  it('orders canonically whatever the arrival order, so the digest is stable', () => {
+    const a = digestOf([0, 1, 2, 3]);
+    expect(digestOf([3, 2, 1, 0])).toBe(a);
+    expect(digestOf([2, 0, 3, 1])).toBe(a);
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('changes the digest when any payload changes', () => {
+    const log = new EventLog();
+    for (const e of events) log.record({ ...e, data: { ...e.data, extra: e.t === 5 ? 1 : undefined } });
+    expect(log.digest()).not.toBe(digestOf([0, 1, 2, 3]));
+  });
+
+  it('seals windows in order and numbers events', () => {
+    const log = new EventLog();
+    const seen: LoggedEvent[] = [];
+    log.subscribe((batch) => seen.push(...batch));
+    for (const e of events) log.record(e);
+    log.seal(5);
+    expect(seen.map((e) => [e.id, e.source])).toEqual([[1, 'twin']]);
+    log.seal(10);
+    expect(seen.map((e) => `${e.t}:${e.source}:${e.type}`)).toEqual([
+      '5:twin:device.stale',
+      '10:pump-001:alarm.raised',
+      '10:pump-001:telemetry',
+      '10:pump-002:alarm.raised',
+    ]);
+    expect(log.count).toBe(4);
+  });
+
+  it('rejects an event recorded into an already sealed window', () => {
+    const log = new EventLog();
+    log.seal(100);
+    expect(() => log.record({ t: 50, source: 'pump-001', type: 'x', data: {} })).toThrow(/after the log was sealed up to 100 ms/);
+  });
+
+  it('serializes with sorted keys at every depth', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson(Number.NaN)).toBe('null');
+  });
+});
