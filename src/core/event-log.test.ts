@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EventLog, type LoggedEvent } from './event-log.ts';
+import { EventLog, type LoggedEvent, type SimEvent } from './event-log.ts';
 import { canonicalJson } from './canonical-json.ts';
 
-const events = [
+const events: SimEvent[] = [
   { t: 10, source: 'pump-002', type: 'alarm.raised', data: { code: 'occlusion', priority: 'high' } },
   { t: 10, source: 'pump-001', type: 'telemetry', data: { rate: 5, seq: 1 } },
   { t: 5, source: 'twin', type: 'device.stale', data: { device: 'cgm-001' } },

@@ -1,0 +1,382 @@
+import type { MqttClient } from 'mqtt';
+import { createActor, type Actor, type AnyStateMachine } from 'xstate';
+import type { AlarmInfo, AnyDeviceDescriptor, DeviceEmitted } from '../../devices/descriptor.ts';
+import type { Clock, TimerId } from '../core/clock.ts';
+import type { EventLog } from '../core/event-log.ts';
+import type { Rng } from '../core/rng.ts';
+import type { MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
+import { closeClient, connectClient, whenConnected, type ClientIdentity } from '../net/client.ts';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
+import { CHANNELS, channelTopic, type Channel, type DeviceAddress } from '../net/topics.ts';
+import type { FaultSurface, Revert, SignalTransform } from './fault-surface.ts';
+import type { PatientModel } from './patient-model.ts';
+import type { DeviceSensor } from './sensors.ts';
+
+export interface AgentOptions {
+  descriptor: AnyDeviceDescriptor;
+  address: DeviceAddress;
+  patient: PatientModel;
+  sensor: DeviceSensor;
+  clock: Clock;
+  /** The device's own stream; the agent forks `sample` and `faults` from it. */
+  rng: Rng;
+  log: EventLog;
+  identity: ClientIdentity;
+  settings?: unknown;
+  profile?: unknown;
+  firmware?: string;
+}
+
+export interface AgentStats {
+  /** Messages handed to the MQTT client, per channel. */
+  published: Record<string, number>;
+  publishedTotal: number;
+  commandsReceived: number;
+  commandsRejected: number;
+  malformedCommands: number;
+}
+
+type DeviceActor = Actor<AnyStateMachine>;
+
+/**
+ * One simulated device: its state machine, the patient it is attached to, the sensors between them,
+ * and its own MQTT connection. The machine decides; the agent samples, publishes and listens.
+ */
+export class DeviceAgent implements FaultSurface {
+  readonly descriptor: AnyDeviceDescriptor;
+  readonly address: DeviceAddress;
+  readonly patient: PatientModel;
+  readonly rng: Rng;
+  readonly stats: AgentStats = { published: {}, publishedTotal: 0, commandsReceived: 0, commandsRejected: 0, malformedCommands: 0 };
+  /** Set by the fleet: called for every message handed to the client (delivery accounting). */
+  onPublish: (channel: Channel, seq: number) => void = () => {};
+
+  #options: AgentOptions;
+  #actor!: DeviceActor;
+  #client: MqttClient | undefined;
+  #seq = new Map<string, number>();
+  #timers = new Map<string, TimerId>();
+  #transforms: { signal: SignalName | '*'; transform: SignalTransform }[] = [];
+  #conditions = new Map<string, number[]>();
+  #silenced = 0;
+  #alarmsSuppressed = 0;
+  #skewMs = 0;
+  #lastState = '';
+  #lastTruth: SignalValues = {};
+  #lastMeasured: MeasuredValues = {};
+  #sampleRng: Rng;
+  #stopped = false;
+
+  constructor(options: AgentOptions) {
+    this.#options = options;
+    this.descriptor = options.descriptor;
+    this.address = options.address;
+    this.patient = options.patient;
+    this.rng = options.rng.fork('faults');
+    this.#sampleRng = options.rng.fork('sample');
+    this.#actor = this.#createActor();
+  }
+
+  get deviceId(): string {
+    return this.address.deviceId;
+  }
+  get kind(): string {
+    return this.address.kind;
+  }
+  get zone(): string {
+    return this.address.zone;
+  }
+  get snapshot() {
+    return this.#actor.getSnapshot();
+  }
+  get stateLabel(): string {
+    return this.descriptor.stateLabel(this.snapshot);
+  }
+  get activeAlarms(): readonly AlarmInfo[] {
+    return this.descriptor.activeAlarms(this.snapshot);
+  }
+  get lastTruth(): SignalValues {
+    return this.#lastTruth;
+  }
+  get lastMeasured(): MeasuredValues {
+    return this.#lastMeasured;
+  }
+  get client(): MqttClient | undefined {
+    return this.#client;
+  }
+
+  /** Opens the MQTT connection; resolves once the command topic is subscribed (commands cannot be missed). */
+  async connect(url: string): Promise<MqttClient> {
+    const status = channelTopic(this.address, CHANNELS.status);
+    const client = connectClient({
+      url,
+      identity: this.#options.identity,
+      will: { topic: status, payload: Buffer.from(JSON.stringify({ online: false, device: this.deviceId, reason: 'connection lost' })), qos: 1, retain: true },
+    });
+    this.#client = client;
+    const subscribed = new Promise<void>((resolve, reject) => {
+      client.on('connect', () => {
+        // A clean session forgets subscriptions, so every (re)connect subscribes again.
+        client.subscribe(channelTopic(this.address, CHANNELS.cmd), { qos: 1 }, (error) => (error ? reject(error) : resolve()));
+        client.publish(status, JSON.stringify({ online: true, device: this.deviceId }), { qos: 1, retain: true });
+      });
+    });
+    client.on('message', (_topic, payload) => this.#onCommand(payload));
+    // Connection problems are the network's business; the agent keeps simulating and mqtt.js retries.
+    client.on('error', () => {});
+    await Promise.race([whenConnected(client, 30_000), subscribed]);
+    await subscribed;
+    return client;
+  }
+
+  /** Boots the device at the current simulation time and starts its sampling and telemetry timers. */
+  start(): void {
+    this.#actor.start();
+    this.#boot();
+    const { samplePeriodMs, telemetryPeriodMs } = this.descriptor;
+    this.#every('sample', samplePeriodMs, () => this.#sample());
+    this.#every('telemetry', telemetryPeriodMs, () => this.#publishTelemetry());
+  }
+
+  /** Stops timers and the machine, and disconnects cleanly. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const id of this.#timers.values()) this.#options.clock.clearTimeout(id);
+    this.#timers.clear();
+    this.#actor.stop();
+    if (this.#client) {
+      const status = channelTopic(this.address, CHANNELS.status);
+      if (this.#client.connected) this.#client.publish(status, JSON.stringify({ online: false, device: this.deviceId, reason: 'shutdown' }), { qos: 0, retain: true });
+      await closeClient(this.#client);
+    }
+  }
+
+  /** Sends a command as if it had arrived over MQTT (used by tests and the local API). */
+  command(command: unknown): void {
+    this.#handleCommand(command);
+  }
+
+  // ---- FaultSurface -------------------------------------------------------------------------
+
+  transformSignal(signal: SignalName | '*', transform: SignalTransform): Revert {
+    const entry = { signal, transform };
+    this.#transforms.push(entry);
+    return () => {
+      this.#transforms = this.#transforms.filter((e) => e !== entry);
+    };
+  }
+
+  setCondition(name: string, value: number): Revert {
+    const stack = this.#conditions.get(name) ?? [];
+    stack.push(value);
+    this.#conditions.set(name, stack);
+    return () => {
+      const current = this.#conditions.get(name);
+      if (!current) return;
+      const i = current.lastIndexOf(value);
+      if (i >= 0) current.splice(i, 1);
+      if (current.length === 0) this.#conditions.delete(name);
+    };
+  }
+
+  silence(): Revert {
+    this.#silenced++;
+    return once(() => this.#silenced--);
+  }
+
+  suppressAlarms(): Revert {
+    this.#alarmsSuppressed++;
+    return once(() => this.#alarmsSuppressed--);
+  }
+
+  reboot(): void {
+    this.#actor.stop();
+    this.#actor = this.#createActor();
+    this.#lastState = '';
+    this.#actor.start();
+    this.#record('device.rebooted', {});
+    this.#boot();
+  }
+
+  sendToMachine(event: { type: string; [key: string]: unknown }): void {
+    this.#actor.send(event);
+  }
+
+  skewClock(ms: number): Revert {
+    this.#skewMs += ms;
+    return once(() => {
+      this.#skewMs -= ms;
+    });
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  #createActor(): DeviceActor {
+    const d = this.descriptor;
+    const input = d.createInput({ id: this.deviceId, settings: this.#options.settings, firmware: this.#options.firmware });
+    const actor = createActor(d.machine, { input, clock: this.#options.clock as never });
+    actor.on('*', (emitted) => this.#onEmitted(emitted as DeviceEmitted));
+    actor.subscribe({
+      next: () => this.#onSnapshot(),
+      error: (error) => this.#record('device.error', { message: String(error) }),
+    });
+    return actor;
+  }
+
+  #boot(): void {
+    for (const event of this.descriptor.bootEvents({ profile: this.#options.profile })) this.#actor.send(event);
+    this.#applyDelivery();
+  }
+
+  #every(name: string, periodMs: number, fn: () => void): void {
+    const clock = this.#options.clock;
+    const tick = () => {
+      if (this.#stopped) return;
+      this.#timers.set(name, clock.setTimeout(tick, periodMs));
+      fn();
+    };
+    // First tick one period in: every device's first telemetry then carries a real measurement.
+    this.#timers.set(name, clock.setTimeout(tick, periodMs));
+  }
+
+  #sample(): void {
+    const t = this.#options.clock.now();
+    this.patient.advanceTo(t);
+    const truth = this.patient.truth();
+    const measured = this.#options.sensor.measure(this.patient);
+    for (const { signal, transform } of this.#transforms) {
+      const targets = signal === '*' ? (Object.keys(measured) as SignalName[]) : [signal];
+      for (const s of targets) {
+        if (!(s in measured)) continue;
+        measured[s] = transform(measured[s] ?? null, { t, signal: s, truth: truthOf(s, truth), rng: this.rng });
+      }
+    }
+    this.#lastTruth = truth;
+    this.#lastMeasured = measured;
+    this.#actor.send(this.descriptor.sampleEvent({ t, measured, conditions: this.#conditionValues(), rng: this.#sampleRng }));
+    this.#applyDelivery();
+  }
+
+  #conditionValues(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, stack] of this.#conditions) if (stack.length > 0) out[name] = stack[stack.length - 1]!;
+    return out;
+  }
+
+  #applyDelivery(): void {
+    if (!this.descriptor.delivery) return;
+    this.patient.setDelivery(this.deviceId, this.#options.clock.now(), this.descriptor.delivery(this.snapshot));
+  }
+
+  #publishTelemetry(): void {
+    const body = this.descriptor.telemetry(this.snapshot);
+    const truth = pickTruth(this.descriptor.measures, this.#lastTruth);
+    const delivery = this.descriptor.delivery?.(this.snapshot);
+    const seq = this.#publish(CHANNELS.telemetry, body, 0);
+    this.#record('telemetry', { seq, body, truth, ...(delivery ? { delivered: delivery } : {}), ...(seq === 0 ? { silenced: true } : {}) });
+  }
+
+  #onSnapshot(): void {
+    const label = this.descriptor.stateLabel(this.snapshot);
+    if (label === this.#lastState) return;
+    const from = this.#lastState;
+    this.#lastState = label;
+    this.#record('state.changed', { from, to: label });
+    this.#publish(CHANNELS.state, { state: label }, 1, true);
+  }
+
+  #onEmitted(event: DeviceEmitted): void {
+    switch (event.type) {
+      case 'alarm.raised':
+      case 'alarm.cleared':
+      case 'alarm.updated': {
+        const { type, ...rest } = event;
+        const suppressed = this.#alarmsSuppressed > 0;
+        this.#record(type, { ...rest, ...(suppressed ? { suppressed: true } : {}) });
+        if (!suppressed) this.#publish(CHANNELS.alarm, event, 1);
+        return;
+      }
+      case 'command.accepted':
+      case 'command.rejected': {
+        if (event.type === 'command.rejected') this.stats.commandsRejected++;
+        const { type, ...rest } = event;
+        this.#record(type, rest);
+        this.#publish(CHANNELS.cmdAck, { ...rest, accepted: type === 'command.accepted' }, 1);
+        return;
+      }
+    }
+  }
+
+  #onCommand(payload: Buffer): void {
+    const decoded = decodeEnvelope(payload);
+    if (!decoded.ok) {
+      this.stats.malformedCommands++;
+      this.#record('command.malformed', { error: decoded.error });
+      return;
+    }
+    this.#handleCommand(decoded.envelope.body);
+  }
+
+  #handleCommand(body: unknown): void {
+    this.stats.commandsReceived++;
+    const parsed = this.descriptor.commandSchema.safeParse(body);
+    if (!parsed.success) {
+      this.stats.commandsRejected++;
+      const issue = parsed.error.issues[0];
+      const reason = `invalid command: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim();
+      this.#record('command.rejected', { code: 'command.invalid', reason, command: commandName(body) });
+      this.#publish(CHANNELS.cmdAck, { accepted: false, code: 'command.invalid', reason, command: commandName(body) }, 1);
+      return;
+    }
+    this.#record('command.received', { command: parsed.data });
+    this.#actor.send(this.descriptor.commandEvent(parsed.data));
+    this.#applyDelivery();
+  }
+
+  /** Publishes one enveloped message; returns its sequence number, or 0 if the device is silenced. */
+  #publish(channel: Channel, body: unknown, qos: 0 | 1, retain = false): number {
+    if (this.#silenced > 0 || this.#stopped) return 0;
+    const seq = (this.#seq.get(channel) ?? 0) + 1;
+    this.#seq.set(channel, seq);
+    const t = Math.max(0, this.#options.clock.now() + this.#skewMs);
+    const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: this.deviceId, kind: this.kind, seq, t, body });
+    this.stats.published[channel] = (this.stats.published[channel] ?? 0) + 1;
+    this.stats.publishedTotal++;
+    this.onPublish(channel, seq);
+    this.#client?.publish(channelTopic(this.address, channel), payload, { qos, retain });
+    return seq;
+  }
+
+  #record(type: string, data: Record<string, unknown>): void {
+    this.#options.log.record({ t: this.#options.clock.now(), source: this.deviceId, type, data });
+  }
+}
+
+function truthOf(signal: SignalName, truth: SignalValues): number | undefined {
+  return truth[signal];
+}
+
+function pickTruth(signals: readonly SignalName[], truth: SignalValues): SignalValues {
+  const out: SignalValues = {};
+  for (const s of signals) if (truth[s] !== undefined) out[s] = round(truth[s]!);
+  return out;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function commandName(body: unknown): string {
+  if (body && typeof body === 'object' && 'command' in body) return String((body as { command: unknown }).command);
+  if (body && typeof body === 'object' && 'type' in body) return String((body as { type: unknown }).type);
+  return 'unknown';
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}

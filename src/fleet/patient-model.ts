@@ -1,0 +1,19 @@
+import type { Delivery } from '../../devices/descriptor.ts';
+import type { SignalValues } from '../physiology/signals.ts';
+
+/**
+ * What the fleet needs of a patient: a true physiological state that moves with simulation time and
+ * responds to what pumps deliver. Devices measure it; accuracy is judged against it.
+ */
+export interface PatientModel {
+  readonly id: string;
+  readonly demographics: Readonly<Record<string, unknown>>;
+  /** Integrates the physiology up to time t (ms). Idempotent for the same t; t never decreases. */
+  advanceTo(t: number): void;
+  /** True values at the current time. */
+  truth(): SignalValues;
+  /** Interstitial glucose (mg/dL), what a CGM filament sees; undefined when the patient has no glucose model. */
+  interstitialGlucose(): number | undefined;
+  /** What an infusion device delivers from time t on (undefined: nothing). */
+  setDelivery(source: string, t: number, delivery: Delivery | undefined): void;
+}

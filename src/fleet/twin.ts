@@ -1,0 +1,250 @@
+import type { MqttClient } from 'mqtt';
+import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
+import type { Clock } from '../core/clock.ts';
+import type { EventLog } from '../core/event-log.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
+import { closeClient, connectClient, whenConnected } from '../net/client.ts';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
+import { CHANNELS, channelTopic, parseTopic, siteFilter, type DeviceAddress } from '../net/topics.ts';
+
+export interface TwinOptions {
+  /** A device is stale after this many telemetry periods without telemetry. Default 3. */
+  staleAfterPeriods?: number;
+  /** A desired/reported difference older than this is a divergence, ms. Default 30 s. */
+  divergenceGraceMs?: number;
+}
+
+export type TwinReceiveListener = (deviceId: string, channel: string, seq: number) => void;
+
+/** The twin's view of one device, shaped like an AWS IoT Device Shadow / Eclipse Ditto thing. */
+export interface Shadow {
+  address: DeviceAddress;
+  reported: Record<string, unknown>;
+  desired: Record<string, unknown>;
+  /** Desired fields the device does not (yet) report. */
+  delta: Record<string, unknown>;
+  version: number;
+  /** Simulation time of the newest telemetry, or undefined before the first. */
+  lastSeen: number | undefined;
+  online: boolean;
+  stale: boolean;
+  diverged: boolean;
+  deltaSince: number | undefined;
+  activeAlarms: Set<string>;
+  /** Messages from this device received by the twin, per channel. */
+  received: Record<string, number>;
+  receivedTotal: number;
+  /** Telemetry sequence accounting: gaps are lost (or not yet arrived) messages, duplicates repeats. */
+  lastTelemetrySeq: number;
+  missingTelemetry: number;
+  duplicateTelemetry: number;
+  lastTelemetryT: number | undefined;
+  telemetryPeriodMs: number;
+}
+
+/**
+ * The digital twin service: its own MQTT client subscribed to the whole site, keeping a shadow per
+ * device. It notices what a central station should: devices that went quiet (stale) and devices whose
+ * reports disagree with what they were told to do (diverged).
+ */
+export class DigitalTwin {
+  readonly shadows = new Map<string, Shadow>();
+  readonly site: string;
+  #clock: Clock;
+  #log: EventLog;
+  #client: MqttClient | undefined;
+  #descriptors = new Map<string, AnyDeviceDescriptor>();
+  #staleAfter: number;
+  #grace: number;
+  #commandSeq = 0;
+  #receivedTotal = 0;
+  #malformed = 0;
+  #listeners = new Set<TwinReceiveListener>();
+
+  constructor(site: string, clock: Clock, log: EventLog, options: TwinOptions = {}) {
+    this.site = site;
+    this.#clock = clock;
+    this.#log = log;
+    this.#staleAfter = options.staleAfterPeriods ?? 3;
+    this.#grace = options.divergenceGraceMs ?? 30_000;
+  }
+
+  /** Total device messages received. */
+  get receivedTotal(): number {
+    return this.#receivedTotal;
+  }
+
+  get malformed(): number {
+    return this.#malformed;
+  }
+
+  /** Registers a device the twin should expect to hear from. */
+  register(address: DeviceAddress, descriptor: AnyDeviceDescriptor): void {
+    this.#descriptors.set(address.deviceId, descriptor);
+    this.shadows.set(address.deviceId, {
+      address,
+      reported: {},
+      desired: {},
+      delta: {},
+      version: 0,
+      lastSeen: undefined,
+      online: false,
+      stale: false,
+      diverged: false,
+      deltaSince: undefined,
+      activeAlarms: new Set(),
+      received: {},
+      receivedTotal: 0,
+      lastTelemetrySeq: 0,
+      missingTelemetry: 0,
+      duplicateTelemetry: 0,
+      lastTelemetryT: undefined,
+      telemetryPeriodMs: descriptor.telemetryPeriodMs,
+    });
+  }
+
+  /** Called after every message the twin takes in (the runner's settle barrier listens here). */
+  onReceive(listener: TwinReceiveListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async connect(url: string, clientId = 'medtwin-twin'): Promise<void> {
+    const client = connectClient({ url, identity: { clientId } });
+    this.#client = client;
+    client.on('message', (topic, payload) => this.#onMessage(topic, payload));
+    client.on('error', () => {});
+    await whenConnected(client);
+    await client.subscribeAsync(siteFilter(this.site), { qos: 1 });
+  }
+
+  async close(): Promise<void> {
+    if (this.#client) await closeClient(this.#client);
+  }
+
+  /**
+   * Sends a command to a device as the central station would, and records what it should bring about
+   * as desired state. Returns the command id.
+   */
+  command(deviceId: string, command: Record<string, unknown>): string {
+    const shadow = this.#shadow(deviceId);
+    const descriptor = this.#descriptors.get(deviceId)!;
+    const commandId = (command.commandId as string | undefined) ?? `twin-${++this.#commandSeq}`;
+    const body = { ...command, commandId };
+    const now = this.#clock.now();
+    const desired = descriptor.desired?.(body);
+    if (desired) {
+      Object.assign(shadow.desired, desired);
+      shadow.version++;
+      this.#updateDelta(shadow, now);
+    }
+    this.#log.record({ t: now, source: 'twin', type: 'twin.command', data: { device: deviceId, command: body, desired: desired ?? {} } });
+    const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: 'twin', kind: 'twin', seq: this.#commandSeq, t: now, body });
+    this.#client?.publish(channelTopic(shadow.address, CHANNELS.cmd), payload, { qos: 1 });
+    return commandId;
+  }
+
+  /**
+   * Evaluates staleness and divergence at the current simulation time. The runner calls it once the
+   * transport has settled, so the result depends only on simulation time, never on network timing.
+   */
+  check(): void {
+    const now = this.#clock.now();
+    for (const shadow of this.shadows.values()) {
+      const deadline = (shadow.lastSeen ?? 0) + this.#staleAfter * shadow.telemetryPeriodMs;
+      const stale = now > deadline;
+      if (stale !== shadow.stale) {
+        shadow.stale = stale;
+        this.#log.record({
+          t: now,
+          source: 'twin',
+          type: stale ? 'twin.stale' : 'twin.fresh',
+          data: { device: shadow.address.deviceId, lastSeen: shadow.lastSeen ?? null },
+        });
+      }
+      const diverged = shadow.deltaSince !== undefined && now - shadow.deltaSince >= this.#grace;
+      if (diverged !== shadow.diverged) {
+        shadow.diverged = diverged;
+        this.#log.record({
+          t: now,
+          source: 'twin',
+          type: diverged ? 'twin.diverged' : 'twin.converged',
+          data: { device: shadow.address.deviceId, delta: shadow.delta },
+        });
+        this.#client?.publish(channelTopic(shadow.address, CHANNELS.twinDelta), JSON.stringify({ delta: shadow.delta, version: shadow.version }), { qos: 0 });
+      }
+    }
+  }
+
+  #shadow(deviceId: string): Shadow {
+    const shadow = this.shadows.get(deviceId);
+    if (!shadow) throw new Error(`the twin has no device "${deviceId}"; known devices: ${[...this.shadows.keys()].slice(0, 5).join(', ')}...`);
+    return shadow;
+  }
+
+  #onMessage(topic: string, payload: Buffer): void {
+    const parsed = parseTopic(topic);
+    const shadow = parsed ? this.shadows.get(parsed.deviceId) : undefined;
+    // The twin's own outputs (cmd, twin/*) come back on the site filter; they are not device reports.
+    if (!parsed || !shadow || parsed.channel === CHANNELS.cmd || parsed.channel.startsWith('twin/')) return;
+    if (parsed.channel === CHANNELS.status) {
+      // Retained, un-enveloped status ({ online }) set by the device or by its last will.
+      try {
+        shadow.online = Boolean(JSON.parse(payload.toString()).online);
+      } catch {
+        this.#malformed++;
+      }
+      return;
+    }
+    const decoded = decodeEnvelope(payload);
+    if (!decoded.ok) {
+      this.#malformed++;
+      return;
+    }
+    const { envelope } = decoded;
+    this.#receivedTotal++;
+    shadow.receivedTotal++;
+    shadow.received[parsed.channel] = (shadow.received[parsed.channel] ?? 0) + 1;
+    const body = envelope.body as Record<string, unknown>;
+    switch (parsed.channel) {
+      case CHANNELS.telemetry:
+        this.#onTelemetry(shadow, envelope.seq, envelope.t, body);
+        break;
+      case CHANNELS.state:
+        shadow.reported.state = body.state;
+        shadow.version++;
+        this.#updateDelta(shadow, envelope.t);
+        break;
+      case CHANNELS.alarm:
+        if (body.type === 'alarm.raised') shadow.activeAlarms.add(String((body.alarm as { code: string }).code));
+        if (body.type === 'alarm.cleared') shadow.activeAlarms.delete(String(body.code));
+        break;
+    }
+    for (const listener of this.#listeners) listener(parsed.deviceId, parsed.channel, envelope.seq);
+  }
+
+  #onTelemetry(shadow: Shadow, seq: number, t: number, body: Record<string, unknown>): void {
+    if (seq <= shadow.lastTelemetrySeq) {
+      shadow.duplicateTelemetry++;
+      return;
+    }
+    if (seq > shadow.lastTelemetrySeq + 1) shadow.missingTelemetry += seq - shadow.lastTelemetrySeq - 1;
+    shadow.lastTelemetrySeq = seq;
+    Object.assign(shadow.reported, body);
+    shadow.version++;
+    shadow.lastSeen = Math.max(shadow.lastSeen ?? 0, t);
+    shadow.lastTelemetryT = t;
+    this.#updateDelta(shadow, t);
+  }
+
+  #updateDelta(shadow: Shadow, t: number): void {
+    const delta: Record<string, unknown> = {};
+    for (const [key, want] of Object.entries(shadow.desired)) {
+      if (canonicalJson(shadow.reported[key]) !== canonicalJson(want)) delta[key] = want;
+    }
+    const has = Object.keys(delta).length > 0;
+    shadow.delta = delta;
+    if (!has) shadow.deltaSince = undefined;
+    else if (shadow.deltaSince === undefined) shadow.deltaSince = t;
+  }
+}

@@ -1,0 +1,175 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import { Aedes, type AedesOptions, type Client } from 'aedes';
+import { MedtwinError } from '../core/errors.ts';
+import { PacketSizeGuard } from './packet-size-guard.ts';
+
+/**
+ * Limits the embedded broker applies instead of aedes' permissive defaults (docs/broker.md). Each one
+ * closes a way a hostile or broken client could hold the broker's memory or sockets.
+ */
+export interface BrokerLimits {
+  /** Largest MQTT packet accepted, bytes. aedes has no limit; 256 KiB fits any device message by far. */
+  maxPacketSize: number;
+  /** A client must send CONNECT within this time, ms. aedes: 30 s; 10 s blunts connect floods. */
+  connectTimeoutMs: number;
+  /** A client that does not read for this long is dropped, ms. aedes: 60 s; slow readers pin memory. */
+  drainTimeoutMs: number;
+  /** Longest keep-alive a client may ask for, s. aedes: unlimited, which SlowITe-style attacks abuse. */
+  keepaliveLimitS: number;
+  /** Longest client id accepted ([MQTT-3.1.3-5] allows servers more than 23). */
+  maxClientIdLength: number;
+  /** Messages queued for an offline persistent session before the oldest is dropped per aedes. */
+  queueLimit: number;
+}
+
+export const DEFAULT_BROKER_LIMITS: BrokerLimits = {
+  maxPacketSize: 256 * 1024,
+  connectTimeoutMs: 10_000,
+  drainTimeoutMs: 10_000,
+  keepaliveLimitS: 300,
+  maxClientIdLength: 64,
+  queueLimit: 1000,
+};
+
+export type BrokerLogEvent =
+  | { type: 'client.connected'; clientId: string }
+  | { type: 'client.disconnected'; clientId: string }
+  | { type: 'client.error'; clientId: string | undefined; error: string };
+
+/** Hooks later layers (auth, ACL, IDS) plug into; aedes' own signatures. */
+export type BrokerHooks = Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward' | 'published'>;
+
+export interface BrokerOptions {
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  limits?: Partial<BrokerLimits>;
+  hooks?: BrokerHooks;
+  onLog?: (event: BrokerLogEvent) => void;
+}
+
+export interface BrokerStats {
+  connections: number;
+  totalConnections: number;
+  clientErrors: number;
+  oversizePackets: number;
+}
+
+/**
+ * aedes over TCP, started on 127.0.0.1 by default. A bad packet or a hostile client is logged and
+ * that client dropped; nothing a client sends can take the broker down.
+ */
+export class EmbeddedBroker {
+  readonly aedes: Aedes;
+  readonly limits: BrokerLimits;
+  readonly host: string;
+  readonly stats: BrokerStats = { connections: 0, totalConnections: 0, clientErrors: 0, oversizePackets: 0 };
+  #server: Server;
+  #sockets = new Set<Socket>();
+  #port = 0;
+  #closed = false;
+
+  private constructor(aedes: Aedes, server: Server, host: string, limits: BrokerLimits) {
+    this.aedes = aedes;
+    this.#server = server;
+    this.host = host;
+    this.limits = limits;
+  }
+
+  /** Starts a broker and resolves once it accepts connections. */
+  static async start(options: BrokerOptions = {}): Promise<EmbeddedBroker> {
+    const limits = { ...DEFAULT_BROKER_LIMITS, ...options.limits };
+    const host = options.host ?? '127.0.0.1';
+    const aedes = await Aedes.createBroker({
+      ...options.hooks,
+      connectTimeout: limits.connectTimeoutMs,
+      drainTimeout: limits.drainTimeoutMs,
+      keepaliveLimit: limits.keepaliveLimitS,
+      maxClientsIdLength: limits.maxClientIdLength,
+      queueLimit: limits.queueLimit,
+    });
+    const log = options.onLog ?? (() => {});
+    const server = createServer();
+    const broker = new EmbeddedBroker(aedes, server, host, limits);
+
+    server.on('connection', (socket) => broker.#accept(socket, log));
+    aedes.on('client', (client: Client) => {
+      broker.stats.connections++;
+      broker.stats.totalConnections++;
+      log({ type: 'client.connected', clientId: client.id });
+    });
+    aedes.on('clientDisconnect', (client: Client) => {
+      broker.stats.connections = Math.max(0, broker.stats.connections - 1);
+      log({ type: 'client.disconnected', clientId: client.id });
+    });
+    const onClientError = (client: Client | undefined, error: Error) => {
+      broker.stats.clientErrors++;
+      log({ type: 'client.error', clientId: client?.id, error: error.message });
+    };
+    aedes.on('clientError', onClientError);
+    aedes.on('connectionError', onClientError);
+
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        aedes.close();
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new MedtwinError('E_PORT_IN_USE', `port ${options.port} on ${host} is already in use; choose another with --port, or --port 0 for a free one`, { exitCode: 2, cause: error })
+            : new MedtwinError('E_BROKER_LISTEN', `the broker could not listen on ${host}:${options.port ?? 0}: ${error.message}`, { exitCode: 3, cause: error }),
+        );
+      };
+      server.once('error', onError);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    const address = server.address();
+    broker.#port = typeof address === 'object' && address !== null ? address.port : 0;
+    // After start, a server-level error must not crash the process.
+    server.on('error', (error) => log({ type: 'client.error', clientId: undefined, error: error.message }));
+    return broker;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** `mqtt://host:port`, for `--broker` and for tools such as MQTT Explorer or mosquitto_sub. */
+  get url(): string {
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `mqtt://${host}:${this.#port}`;
+  }
+
+  #accept(socket: Socket, log: (event: BrokerLogEvent) => void): void {
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.setNoDelay(true);
+    const guard = new PacketSizeGuard(this.limits.maxPacketSize);
+    const dropClient = (error: Error) => {
+      // aedes reports the dropped connection as a client error too; count the cause here only.
+      if ((error as { code?: string }).code === 'E_PACKET_TOO_LARGE') this.stats.oversizePackets++;
+      log({ type: 'client.error', clientId: undefined, error: error.message });
+      socket.destroy();
+    };
+    guard.on('error', dropClient);
+    socket.on('error', () => socket.destroy());
+    socket.pipe(guard);
+    // aedes reads the guarded bytes and writes straight to the socket; closing either side closes both.
+    const duplex = Duplex.from({ readable: guard, writable: socket });
+    duplex.on('error', () => socket.destroy());
+    duplex.on('close', () => socket.destroy());
+    socket.on('close', () => duplex.destroy());
+    this.aedes.handle(duplex as unknown as Socket);
+  }
+
+  /** Disconnects every client and stops listening. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Version of the message envelope; bumped on any incompatible change (docs/topics.md). */
+export const ENVELOPE_VERSION = 1;
+
+/**
+ * Every message medtwin puts on the wire is one of these, JSON-encoded. `seq` counts per device and
+ * per channel from 1, so a receiver can tell lost, duplicated and reordered messages apart; `t` is the
+ * simulation time of the event, so the event log orders by it, never by arrival.
+ */
+export const envelopeSchema = z.object({
+  v: z.literal(ENVELOPE_VERSION),
+  device: z.string().min(1),
+  kind: z.string().min(1),
+  seq: z.number().int().positive(),
+  t: z.number().int().nonnegative(),
+  body: z.unknown(),
+});
+
+export type Envelope<TBody = unknown> = Omit<z.infer<typeof envelopeSchema>, 'body'> & { body: TBody };
+
+/** Encodes an envelope (keys in a fixed order, so identical messages are identical bytes). */
+export function encodeEnvelope<TBody>(envelope: Envelope<TBody>): Buffer {
+  return Buffer.from(
+    JSON.stringify({ v: envelope.v, device: envelope.device, kind: envelope.kind, seq: envelope.seq, t: envelope.t, body: envelope.body }),
+  );
+}
+
+export type DecodeResult = { ok: true; envelope: Envelope } | { ok: false; error: string };
+
+/** Decodes a payload; never throws — hostile or broken payloads come back as `{ ok: false }`. */
+export function decodeEnvelope(payload: Buffer | Uint8Array | string): DecodeResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8'));
+  } catch {
+    return { ok: false, error: 'payload is not JSON' };
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `envelope ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, envelope: parsed.data as Envelope };
+}

@@ -1,0 +1,74 @@
+import { InputError } from '../core/errors.ts';
+
+/**
+ * The topic scheme (docs/topics.md):
+ *
+ *   medtwin/<site>/<zone>/<kind>/<deviceId>/<channel>
+ *
+ * The hierarchy follows the hospital's network segmentation (site → zone → device kind), so an ACL can
+ * grant a zone gateway `medtwin/general-hospital/icu/#` and nothing else, and a device only its own
+ * subtree.
+ */
+export const TOPIC_ROOT = 'medtwin';
+
+/** Device → broker channels and broker → device channels. */
+export const CHANNELS = {
+  telemetry: 'telemetry',
+  alarm: 'alarm',
+  state: 'state',
+  status: 'status',
+  event: 'event',
+  backfill: 'backfill',
+  cmd: 'cmd',
+  cmdAck: 'cmd/ack',
+  twinDesired: 'twin/desired',
+  twinReported: 'twin/reported',
+  twinDelta: 'twin/delta',
+} as const;
+export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
+
+export interface DeviceAddress {
+  site: string;
+  zone: string;
+  kind: string;
+  deviceId: string;
+}
+
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Throws unless `value` is usable as one topic level (no wildcards, separators or `$`). */
+export function assertTopicSegment(value: string, what: string): void {
+  if (!SEGMENT.test(value)) {
+    throw new InputError(
+      'E_TOPIC_SEGMENT',
+      `${what}: expected letters, digits, ".", "_" or "-" (no "/", "+", "#" or spaces), received ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/** Base topic of one device: `medtwin/<site>/<zone>/<kind>/<deviceId>`. */
+export function deviceTopic(address: DeviceAddress): string {
+  return `${TOPIC_ROOT}/${address.site}/${address.zone}/${address.kind}/${address.deviceId}`;
+}
+
+/** Topic of one channel of one device. */
+export function channelTopic(address: DeviceAddress, channel: Channel): string {
+  return `${deviceTopic(address)}/${channel}`;
+}
+
+/** Subscription filter for every device message of a site (what the twin listens to). */
+export function siteFilter(site: string): string {
+  return `${TOPIC_ROOT}/${site}/#`;
+}
+
+export interface ParsedTopic extends DeviceAddress {
+  channel: string;
+}
+
+/** Splits a device topic; undefined for anything outside the scheme. */
+export function parseTopic(topic: string): ParsedTopic | undefined {
+  const parts = topic.split('/');
+  if (parts.length < 6 || parts[0] !== TOPIC_ROOT) return undefined;
+  const [, site, zone, kind, deviceId, ...rest] = parts as [string, string, string, string, string, ...string[]];
+  return { site, zone, kind, deviceId, channel: rest.join('/') };
+}

@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { MedtwinError } from '../core/errors.ts';
+import { EmbeddedBroker, type BrokerStats } from '../net/broker.ts';
+
+export type BrokerPlacement = 'in-process' | 'child-process';
+
+export interface BrokerHandle {
+  url: string;
+  /** True when medtwin started the broker (and so closes it). */
+  embedded: boolean;
+  placement: BrokerPlacement | 'external';
+  /** In-process brokers only. */
+  stats?: BrokerStats;
+  close(): Promise<void>;
+}
+
+export interface OpenBrokerOptions {
+  /** An existing broker (`mqtt://host:port`); medtwin then starts none. */
+  url?: string;
+  host?: string;
+  port?: number;
+  /**
+   * Where an embedded broker runs. A process can hold ~20,000 descriptors here and each connection
+   * costs one at each end, so large fleets put aedes in a child process (it also gets its own core).
+   */
+  placement?: BrokerPlacement;
+}
+
+const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+
+/** Opens the broker a run talks to: an external one, aedes in this process, or aedes in a child. */
+export async function openBroker(options: OpenBrokerOptions = {}): Promise<BrokerHandle> {
+  if (options.url) {
+    return { url: options.url, embedded: false, placement: 'external', close: async () => {} };
+  }
+  if (options.placement === 'child-process') return spawnBroker(options.host ?? '127.0.0.1', options.port ?? 0);
+  const broker = await EmbeddedBroker.start({ host: options.host, port: options.port ?? 0 });
+  return { url: broker.url, embedded: true, placement: 'in-process', stats: broker.stats, close: () => broker.close() };
+}
+
+async function spawnBroker(host: string, port: number): Promise<BrokerHandle> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, 'broker', '--host', host, '--port', String(port), '--ready-json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new MedtwinError('E_BROKER_SPAWN', 'the broker child process did not report ready within 15 s', { exitCode: 3 })), 15_000);
+    lines.on('line', (line) => {
+      try {
+        const ready = JSON.parse(line) as { url?: string };
+        if (ready.url) {
+          clearTimeout(timer);
+          resolve(ready.url);
+        }
+      } catch {
+        // Not the ready line.
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new MedtwinError('E_BROKER_SPAWN', `the broker child process exited with code ${code} before it was ready`, { exitCode: 3 }));
+    });
+  });
+  return {
+    url,
+    embedded: true,
+    placement: 'child-process',
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

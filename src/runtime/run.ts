@@ -1,0 +1,355 @@
+import { EventEmitter } from 'node:events';
+import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
+import { SimClock } from '../core/clock.ts';
+import { EventLog, type LoggedEvent } from '../core/event-log.ts';
+import { InputError, nearestName } from '../core/errors.ts';
+import { Rng } from '../core/rng.ts';
+import { DeviceAgent } from '../fleet/agent.ts';
+import { planFleet, type FleetPlan } from '../fleet/fleet-spec.ts';
+import type { PatientModel } from '../fleet/patient-model.ts';
+import type { DeviceSensor } from '../fleet/sensors.ts';
+import { DigitalTwin } from '../fleet/twin.ts';
+import { CHANNELS } from '../net/topics.ts';
+import type { Plan } from '../scenario/plan.ts';
+import { openBroker, type BrokerHandle, type BrokerPlacement } from './broker-host.ts';
+import { SettleBarrier } from './settle.ts';
+
+/** How the run builds what the plan names. */
+export interface RunDependencies {
+  devices: Readonly<Record<string, AnyDeviceDescriptor>>;
+  createPatient(options: { id: string; kinds: readonly string[]; rng: Rng; clinicalEvents?: unknown[] }): PatientModel;
+  createSensor(descriptor: AnyDeviceDescriptor, rng: Rng): DeviceSensor;
+}
+
+export type RunMode = 'fast' | 'realtime';
+
+export interface RunOptions {
+  /** Overrides the plan's seed. */
+  seed?: string | number;
+  /** Overrides the plan's duration, ms. */
+  durationMs?: number;
+  mode?: RunMode;
+  /** Realtime speed factor (1 = wall-clock pace, 10 = ten times faster). */
+  speed?: number;
+  /** An external broker URL; otherwise an embedded aedes is started. */
+  brokerUrl?: string;
+  /** Port of the embedded broker (0 = a free one). */
+  port?: number;
+  brokerPlacement?: BrokerPlacement;
+  /**
+   * Fast mode advances virtual time in windows of this size and lets the transport settle at the end
+   * of each (also whenever a command crosses the network). Smaller = tighter network semantics, larger
+   * = faster. Default 1 s.
+   */
+  syncMs?: number;
+  /** Wall time to wait for the transport to settle before counting messages as missing. Default 10 s. */
+  settleTimeoutMs?: number;
+}
+
+export type RunPhase = 'created' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished';
+
+export interface RunStatus {
+  phase: RunPhase;
+  simMs: number;
+  durationMs: number;
+  wallMs: number;
+  speed: number | 'max';
+  messages: number;
+  delivered: number;
+  events: number;
+}
+
+interface RunEvents {
+  events: [LoggedEvent[]];
+  status: [RunStatus];
+}
+
+/**
+ * One simulation: a broker, a fleet of device agents on their own MQTT connections, the digital twin,
+ * a virtual clock and the event log. Every face (CLI, TUI, tabletop) drives this same object.
+ */
+export class Run extends EventEmitter<RunEvents> {
+  readonly plan: Plan;
+  readonly seed: string;
+  readonly durationMs: number;
+  readonly clock = new SimClock();
+  readonly log = new EventLog();
+  readonly rng: Rng;
+  readonly fleetPlan: FleetPlan;
+  readonly agents: DeviceAgent[] = [];
+  readonly agentById = new Map<string, DeviceAgent>();
+  readonly patients = new Map<string, PatientModel>();
+  readonly twin: DigitalTwin;
+  readonly mode: RunMode;
+  #options: RunOptions;
+  #deps: RunDependencies;
+  #broker: BrokerHandle | undefined;
+  #barrier: SettleBarrier;
+  #phase: RunPhase = 'created';
+  #speed: number | 'max';
+  #commandsSent = 0;
+  #commandsDelivered = 0;
+  #needsSettle = false;
+  #wallStart = 0;
+  #wallMs = 0;
+  #settleTimeouts = 0;
+  #pauseGate: { promise: Promise<void>; release: () => void } | undefined;
+  #stepBudget: number | undefined;
+
+  constructor(plan: Plan, deps: RunDependencies, options: RunOptions = {}) {
+    super();
+    this.plan = plan;
+    this.#deps = deps;
+    this.#options = options;
+    this.seed = String(options.seed ?? plan.seed);
+    this.durationMs = options.durationMs ?? plan.durationMs;
+    this.mode = options.mode ?? 'fast';
+    this.#speed = this.mode === 'fast' ? 'max' : (options.speed ?? 1);
+    this.rng = new Rng(this.seed);
+    const unknown = plan.fleet.zones.flatMap((z) => Object.keys(z.devices)).filter((k) => !(k in deps.devices));
+    if (unknown.length > 0) {
+      const kinds = Object.keys(deps.devices);
+      const hint = nearestName(unknown[0]!, kinds);
+      throw new InputError('E_UNKNOWN_KIND', `fleet: unknown device kind "${unknown[0]}"${hint ? ` — did you mean "${hint}"?` : ''} (known kinds: ${kinds.join(', ')})`);
+    }
+    this.fleetPlan = planFleet(plan.fleet, (kind) => deps.devices[kind]?.idPrefix ?? kind);
+    this.twin = new DigitalTwin(this.fleetPlan.site, this.clock, this.log);
+    this.#barrier = new SettleBarrier(
+      () => this.messagesPublished + this.#commandsSent,
+      () => this.twin.receivedTotal + this.#commandsDelivered,
+    );
+    this.#build();
+  }
+
+  get brokerUrl(): string | undefined {
+    return this.#broker?.url;
+  }
+  get broker(): BrokerHandle | undefined {
+    return this.#broker;
+  }
+  get phase(): RunPhase {
+    return this.#phase;
+  }
+  get speed(): number | 'max' {
+    return this.#speed;
+  }
+  /** Messages the devices handed to their MQTT clients. */
+  get messagesPublished(): number {
+    let n = 0;
+    for (const a of this.agents) n += a.stats.publishedTotal;
+    return n;
+  }
+  get settleTimeouts(): number {
+    return this.#settleTimeouts;
+  }
+  get wallMs(): number {
+    return this.#phase === 'running' ? this.#wallMs + (performance.now() - this.#wallStart) : this.#wallMs;
+  }
+
+  status(): RunStatus {
+    return {
+      phase: this.#phase,
+      simMs: this.clock.now(),
+      durationMs: this.durationMs,
+      wallMs: this.wallMs,
+      speed: this.#speed,
+      messages: this.messagesPublished,
+      delivered: this.twin.receivedTotal,
+      events: this.log.count,
+    };
+  }
+
+  #build(): void {
+    const fleetRng = this.rng.fork('fleet');
+    for (const bed of this.fleetPlan.beds) {
+      this.patients.set(bed.patientId, this.#deps.createPatient({ id: bed.patientId, kinds: bed.kinds, rng: this.rng.fork(`patient:${bed.patientId}`) }));
+    }
+    for (const device of this.fleetPlan.devices) {
+      const descriptor = this.#deps.devices[device.kind]!;
+      const rng = fleetRng.fork(`device:${device.id}`);
+      const address = { site: this.fleetPlan.site, zone: device.zone, kind: device.kind, deviceId: device.id };
+      const agent = new DeviceAgent({
+        descriptor,
+        address,
+        patient: this.patients.get(device.patientId)!,
+        sensor: this.#deps.createSensor(descriptor, rng.fork('sensor')),
+        clock: this.clock,
+        rng,
+        log: this.log,
+        identity: { clientId: `medtwin-${device.id}` },
+        settings: device.config.settings,
+        profile: device.config.profile,
+        firmware: device.config.firmware,
+      });
+      agent.onPublish = () => {};
+      this.agents.push(agent);
+      this.agentById.set(device.id, agent);
+      this.twin.register(address, descriptor);
+    }
+    this.log.subscribe((batch) => this.emit('events', batch as LoggedEvent[]));
+  }
+
+  /** Starts the broker (unless external), connects the twin and every device, and boots the fleet at t=0. */
+  async open(): Promise<void> {
+    if (this.#phase !== 'created') return;
+    this.#phase = 'starting';
+    this.#broker = await openBroker({ url: this.#options.brokerUrl, port: this.#options.port, placement: this.#options.brokerPlacement });
+    this.twin.onReceive(() => this.#barrier.notify());
+    await this.twin.connect(this.#broker.url, `medtwin-twin-${this.seed}`.slice(0, 60));
+    await connectAll(this.agents, this.#broker.url, (agent) => {
+      agent.client!.on('message', (topic) => {
+        if (topic.endsWith(`/${CHANNELS.cmd}`)) {
+          this.#commandsDelivered++;
+          this.#barrier.notify();
+        }
+      });
+    });
+    this.log.record({ t: 0, source: 'runner', type: 'run.started', data: { scenario: this.plan.name, seed: this.seed, devices: this.agents.length, patients: this.patients.size, durationMs: this.durationMs } });
+    for (const agent of this.agents) agent.start();
+    this.#phase = 'paused';
+  }
+
+  /** Sends a command to a device through the twin (so it counts as desired state). */
+  command(deviceId: string, command: Record<string, unknown>): string {
+    if (!this.agentById.has(deviceId)) {
+      const hint = nearestName(deviceId, [...this.agentById.keys()]);
+      throw new InputError('E_UNKNOWN_DEVICE', `unknown device "${deviceId}"${hint ? ` — did you mean "${hint}"?` : ''}`);
+    }
+    this.#commandsSent++;
+    this.#needsSettle = true;
+    return this.twin.command(deviceId, command);
+  }
+
+  /** Runs to the end (or until stopped), pacing by mode and speed. Resolves when the run is finished. */
+  async runToEnd(): Promise<void> {
+    await this.open();
+    this.#phase = 'running';
+    this.#wallStart = performance.now();
+    let realAnchor = { wall: performance.now(), sim: this.clock.now() };
+    const syncMs = this.#options.syncMs ?? 1000;
+    while (this.clock.now() < this.durationMs && (this.#phase as RunPhase) !== 'stopping') {
+      if (this.#pauseGate) {
+        this.#accumulateWall();
+        this.#phase = 'paused';
+        this.emit('status', this.status());
+        await this.#pauseGate.promise;
+        if ((this.#phase as RunPhase) === 'stopping') break;
+        this.#phase = 'running';
+        this.#wallStart = performance.now();
+        realAnchor = { wall: performance.now(), sim: this.clock.now() };
+      }
+      let target = Math.min(this.clock.now() + syncMs, this.durationMs);
+      if (this.#speed !== 'max') {
+        // Realtime: wait until wall time (scaled) reaches the next window.
+        const speed = this.#speed;
+        const dueWall = realAnchor.wall + (target - realAnchor.sim) / speed;
+        const wait = dueWall - performance.now();
+        if (wait > 0) await sleep(Math.min(wait, 50));
+        target = Math.min(this.durationMs, Math.max(this.clock.now(), realAnchor.sim + Math.floor((performance.now() - realAnchor.wall) * speed)));
+        if (target <= this.clock.now()) continue;
+      }
+      if (this.#stepBudget !== undefined) target = Math.min(target, this.#stepBudget);
+      await this.#advanceTo(target);
+      if (this.#stepBudget !== undefined && this.clock.now() >= this.#stepBudget) {
+        this.#stepBudget = undefined;
+        this.pause();
+      }
+      // A changed speed re-anchors realtime pacing.
+      if (this.#speed !== 'max') realAnchor = realAnchor.sim > this.clock.now() ? { wall: performance.now(), sim: this.clock.now() } : realAnchor;
+      this.emit('status', this.status());
+    }
+    await this.#settle();
+    this.twin.check();
+    this.log.record({ t: this.clock.now(), source: 'runner', type: 'run.finished', data: { simulatedMs: this.clock.now() } });
+    this.#accumulateWall();
+    this.#phase = 'finished';
+    this.emit('status', this.status());
+  }
+
+  async #advanceTo(target: number): Promise<void> {
+    for (;;) {
+      const due = this.clock.nextDue();
+      if (due === undefined || due > target) break;
+      this.clock.advanceTo(due);
+      if (this.#needsSettle) {
+        this.#needsSettle = false;
+        await this.#settle();
+      }
+    }
+    this.clock.advanceTo(target);
+    if (this.mode === 'fast' || this.#speed === 'max') await this.#settle();
+    this.twin.check();
+    // Events at exactly `now` may still come (a command typed while paused); everything before is final.
+    this.log.seal(this.clock.now() - 1);
+  }
+
+  async #settle(): Promise<void> {
+    const ok = await this.#barrier.wait(this.#options.settleTimeoutMs ?? 10_000);
+    if (!ok) this.#settleTimeouts++;
+  }
+
+  #accumulateWall(): void {
+    if (this.#wallStart > 0) this.#wallMs += performance.now() - this.#wallStart;
+    this.#wallStart = 0;
+  }
+
+  /** Pauses at the end of the current window. */
+  pause(): void {
+    if (this.#pauseGate || this.#phase === 'finished') return;
+    let release!: () => void;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.#pauseGate = { promise, release };
+  }
+
+  resume(): void {
+    const gate = this.#pauseGate;
+    this.#pauseGate = undefined;
+    gate?.release();
+  }
+
+  /** Runs `ms` of simulation time, then pauses again. */
+  step(ms: number): void {
+    this.#stepBudget = Math.min(this.durationMs, this.clock.now() + ms);
+    this.resume();
+  }
+
+  /** Changes the pace: a factor of wall-clock time, or 'max' for as fast as the transport settles. */
+  setSpeed(speed: number | 'max'): void {
+    this.#speed = speed;
+  }
+
+  get paused(): boolean {
+    return this.#pauseGate !== undefined;
+  }
+
+  /** Ends the run at the current time. */
+  stop(): void {
+    if (this.#phase === 'finished') return;
+    this.#phase = 'stopping';
+    this.resume();
+  }
+
+  /** Disconnects every client and closes the broker (if medtwin started it). */
+  async close(): Promise<void> {
+    await Promise.all(this.agents.map((a) => a.stop()));
+    await this.twin.close();
+    await this.#broker?.close();
+  }
+}
+
+/** Connects agents a batch at a time: thousands of simultaneous CONNECTs would trip connect timeouts. */
+async function connectAll(agents: DeviceAgent[], url: string, each: (agent: DeviceAgent) => void): Promise<void> {
+  const batch = 200;
+  for (let i = 0; i < agents.length; i += batch) {
+    await Promise.all(
+      agents.slice(i, i + batch).map(async (agent) => {
+        await agent.connect(url);
+        each(agent);
+      }),
+    );
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
