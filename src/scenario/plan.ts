@@ -1,8 +1,9 @@
 import type { FleetSpec } from '../fleet/fleet-spec.ts';
+import type { CommandEntry, Expectation, PatientsSection, TimelineEntry } from './schema.ts';
 
 /**
- * A validated scenario, ready to build a run from. The loader turns a file into this; the TS API can
- * build one directly.
+ * A validated scenario, ready to build a run from. The loader turns a file into this (durations in
+ * ms, defaults filled in, names checked against the registries); the TS API can build one directly.
  */
 export interface Plan {
   name: string;
@@ -11,6 +12,10 @@ export interface Plan {
   seed: string | number;
   durationMs: number;
   fleet: FleetSpec;
+  patients?: PatientsSection;
+  commands?: CommandEntry[];
+  timeline?: TimelineEntry[];
+  expectations?: Expectation[];
   /** Where the plan came from (a file path), for messages and reports. */
   source?: string;
 }

@@ -1,0 +1,258 @@
+import type { Rng } from '../core/rng.ts';
+import {
+  MG_DL_PER_MMOL_L,
+  basalRateFor,
+  carbRatioFor,
+  f01c,
+  nominalParameters,
+  renal,
+  samplePatientParameters,
+  steadyStateInsulin,
+  type HovorkaParameters,
+} from './glucose-parameters.ts';
+
+/**
+ * Glucose–insulin dynamics of a person with type 1 diabetes: the Hovorka model.
+ *
+ * Hovorka R, Canonico V, Chassin LJ, et al. "Nonlinear model predictive control of glucose
+ * concentration in subjects with type 1 diabetes." Physiol Meas 2004;25:905–920 — glucose subsystem
+ * (Q1, Q2), insulin action (x1–x3), subcutaneous insulin absorption (S1, S2), plasma insulin (I) and
+ * two-compartment gut absorption (G1, G2), with parameters from glucose-parameters.ts. Internally time is
+ * in minutes, glucose in mmol, insulin in mU.
+ */
+
+export { MG_DL_PER_MMOL_L, basalRateFor, carbRatioFor, nominalParameters, samplePatientParameters, steadyStateInsulin, type HovorkaParameters };
+
+const STEP_MS = 60_000;
+
+export type PatientType = 'type1';
+/** `iv`: insulin enters plasma directly (a hospital infusion pump); `sc`: through Hovorka's S1→S2 depot. */
+export type InsulinRoute = 'iv' | 'sc';
+
+export interface GlucoseModelOptions {
+  weightKg: number;
+  type?: PatientType;
+  /** Where `setInsulinRate` and `bolus` deliver. Default `iv` (a hospital infusion pump). */
+  route?: InsulinRoute;
+  /** Steady-state glucose at the start, mg/dL. Default 120. */
+  initialGlucose?: number;
+  /** Insulin rate at the start, U/h. Default: the basal rate that holds `initialGlucose`. */
+  insulinRateUPerH?: number;
+  /** Draw the patient's parameters from the population (default) or use the Hovorka 2004 means. */
+  variability?: boolean;
+  /**
+   * Multiplies SIT, SID and SIE. Below 1 models insulin resistance such as stress hyperglycaemia in
+   * intensive care; this scaling is a knob, not a published model.
+   */
+  insulinSensitivity?: number;
+  /** Simulation time of the initial state, ms. Default 0. */
+  startT?: number;
+}
+
+export interface MealInput {
+  /** Simulation time, ms. */
+  at: number;
+  carbsG: number;
+}
+
+// State vector layout.
+const Q1 = 0, Q2 = 1, S1 = 2, S2 = 3, I = 4, X1 = 5, X2 = 6, X3 = 7, G1 = 8, G2 = 9, GI = 10;
+const N = 11;
+
+/**
+ * One patient's glucose–insulin system, integrated with fixed one-minute RK4 steps on demand. Inputs
+ * (insulin rate, boluses, meals) apply at exact simulation times; reading between grid points takes a
+ * partial step, so queries are exact at any `t`.
+ */
+export class GlucoseModel {
+  readonly parameters: HovorkaParameters;
+  readonly type: PatientType;
+  readonly route: InsulinRoute;
+  #base: Float64Array;
+  #baseT: number;
+  #now: number;
+  #view: Float64Array | undefined;
+  #rateMuPerMin: number;
+  #meals: MealInput[] = [];
+  #basalCache = new Map<number, number>();
+
+  constructor(rng: Rng, options: GlucoseModelOptions) {
+    if (!(options.weightKg > 0)) throw new RangeError(`GlucoseModel: weightKg must be positive, received ${options.weightKg}`);
+    this.type = options.type ?? 'type1';
+    this.route = options.route ?? 'iv';
+    const drawn = options.variability === false ? nominalParameters(options.weightKg) : samplePatientParameters(rng, options.weightKg);
+    const s = options.insulinSensitivity ?? 1;
+    this.parameters = Object.freeze({ ...drawn, sIT: drawn.sIT * s, sID: drawn.sID * s, sIE: drawn.sIE * s });
+    const g0 = options.initialGlucose ?? 120;
+    this.#rateMuPerMin = ((options.insulinRateUPerH ?? this.basalRateUPerH(g0)) * 1000) / 60;
+    this.#base = this.#steadyState(g0);
+    this.#baseT = options.startT ?? 0;
+    this.#now = this.#baseT;
+  }
+
+  /** Current simulation time of the model, ms. */
+  get now(): number {
+    return this.#now;
+  }
+
+  /** Insulin rate currently delivered, U/h. */
+  get insulinRateUPerH(): number {
+    return (this.#rateMuPerMin * 60) / 1000;
+  }
+
+  /** The insulin rate (U/h) that holds this patient at `glucoseMgDl` (default 120) at steady state. */
+  basalRateUPerH(glucoseMgDl = 120): number {
+    let rate = this.#basalCache.get(glucoseMgDl);
+    if (rate === undefined) {
+      rate = basalRateFor(this.parameters, glucoseMgDl);
+      this.#basalCache.set(glucoseMgDl, rate);
+    }
+    return rate;
+  }
+
+  /** Grams of carbohydrate one unit of insulin covers, for meal boluses (see `carbRatioFor`). */
+  carbRatioGPerU(): number {
+    return carbRatioFor(this.parameters, 120);
+  }
+
+  /** Moves the model to simulation time `t` (ms). Monotone; calling again with the same `t` is a no-op. */
+  advanceTo(t: number): void {
+    if (t < this.#now) throw new RangeError(`GlucoseModel cannot go back in time: now is ${this.#now} ms, asked for ${t} ms`);
+    if (t === this.#now) return;
+    while (this.#meals.length > 0 && this.#meals[0]!.at <= t) {
+      const meal = this.#meals.shift()!;
+      this.#commitTo(Math.max(meal.at, this.#baseT));
+      this.#ingest(meal.carbsG);
+    }
+    while (this.#baseT + STEP_MS <= t) this.#commitTo(this.#baseT + STEP_MS);
+    this.#now = t;
+    this.#view = undefined;
+  }
+
+  /** Sets the continuous insulin rate (U/h) from now on, by the model's route. */
+  setInsulinRate(uPerH: number): void {
+    if (!(uPerH >= 0)) throw new RangeError(`GlucoseModel.setInsulinRate: expected a rate ≥ 0 U/h, received ${uPerH}`);
+    const rate = (uPerH * 1000) / 60;
+    if (rate === this.#rateMuPerMin) return;
+    this.#commitTo(this.#now);
+    this.#rateMuPerMin = rate;
+  }
+
+  /** Gives a bolus of `units` now: into plasma (iv) or the SC depot (sc). */
+  bolus(units: number): void {
+    if (!(units >= 0)) throw new RangeError(`GlucoseModel.bolus: expected units ≥ 0, received ${units}`);
+    this.#commitTo(this.#now);
+    const p = this.parameters;
+    if (this.route === 'iv') this.#base[I]! += (units * 1000) / (p.vI * p.weightKg);
+    else this.#base[S1]! += units * 1000;
+  }
+
+  /** Schedules a meal. A meal at or before the model's current time is eaten now. */
+  addMeal(meal: MealInput): void {
+    if (!(meal.carbsG >= 0)) throw new RangeError(`GlucoseModel.addMeal: expected carbsG ≥ 0, received ${meal.carbsG}`);
+    if (meal.at <= this.#now) {
+      this.#commitTo(this.#now);
+      this.#ingest(meal.carbsG);
+      return;
+    }
+    const i = this.#meals.findIndex((m) => m.at > meal.at);
+    this.#meals.splice(i < 0 ? this.#meals.length : i, 0, { at: meal.at, carbsG: meal.carbsG });
+  }
+
+  /** True plasma glucose, mg/dL. */
+  glucose(): number {
+    const x = this.#state();
+    return (x[Q1]! / (this.parameters.vG * this.parameters.weightKg)) * MG_DL_PER_MMOL_L;
+  }
+
+  /** Interstitial glucose (what a CGM sees), mg/dL: plasma glucose through a first-order lag. */
+  interstitialGlucose(): number {
+    return this.#state()[GI]! * MG_DL_PER_MMOL_L;
+  }
+
+  /** Plasma insulin, mU/L. */
+  plasmaInsulin(): number {
+    return this.#state()[I]!;
+  }
+
+  #state(): Float64Array {
+    if (this.#now === this.#baseT) return this.#base;
+    this.#view ??= this.#step(this.#base, (this.#now - this.#baseT) / 60_000);
+    return this.#view;
+  }
+
+  #commitTo(t: number): void {
+    while (this.#baseT < t) {
+      const next = Math.min(t, this.#baseT + STEP_MS);
+      this.#base = this.#step(this.#base, (next - this.#baseT) / 60_000);
+      this.#baseT = next;
+    }
+    this.#view = undefined;
+  }
+
+  #ingest(carbsG: number): void {
+    // Hovorka 2004: a meal D (mmol) enters the first gut compartment with bioavailability AG.
+    this.#base[G1]! += this.parameters.aG * ((carbsG * 1000) / 180.16);
+    this.#view = undefined;
+  }
+
+  #steadyState(glucoseMgDl: number): Float64Array {
+    const p = this.parameters;
+    const x = new Float64Array(N);
+    const i = steadyStateInsulin(p, glucoseMgDl);
+    const g = glucoseMgDl / MG_DL_PER_MMOL_L;
+    x[Q1] = g * p.vG * p.weightKg;
+    x[I] = i;
+    x[X1] = p.sIT * i;
+    x[X2] = p.sID * i;
+    x[X3] = p.sIE * i;
+    x[Q2] = (x[X1] * x[Q1]) / (p.k12 + x[X2]);
+    if (this.route === 'sc') {
+      const depot = this.#rateMuPerMin * p.tmaxI;
+      x[S1] = depot;
+      x[S2] = depot;
+    }
+    x[GI] = g;
+    return x;
+  }
+
+  /** One classical RK4 step of `h` minutes. */
+  #step(x: Float64Array, h: number): Float64Array {
+    const k1 = this.#derivative(x);
+    const k2 = this.#derivative(axpy(x, k1, h / 2));
+    const k3 = this.#derivative(axpy(x, k2, h / 2));
+    const k4 = this.#derivative(axpy(x, k3, h));
+    const out = new Float64Array(N);
+    for (let j = 0; j < N; j++) out[j] = x[j]! + (h / 6) * (k1[j]! + 2 * k2[j]! + 2 * k3[j]! + k4[j]!);
+    return out;
+  }
+
+  #derivative(x: Float64Array): Float64Array {
+    const p = this.parameters;
+    const vG = p.vG * p.weightKg;
+    const g = x[Q1]! / vG;
+    const sc = this.route === 'sc' ? this.#rateMuPerMin : 0;
+    const iv = this.route === 'iv' ? this.#rateMuPerMin : 0;
+    // EGP cannot turn negative under high insulin (as in Wilinska et al., J Diabetes Sci Technol 2010).
+    const egp = p.egp0 * p.weightKg * Math.max(0, 1 - x[X3]!);
+    const d = new Float64Array(N);
+    d[Q1] = -f01c(p, g) - x[X1]! * x[Q1]! + p.k12 * x[Q2]! - renal(p, g) + x[G2]! / p.tmaxG + egp;
+    d[Q2] = x[X1]! * x[Q1]! - (p.k12 + x[X2]!) * x[Q2]!;
+    d[S1] = sc - x[S1]! / p.tmaxI;
+    d[S2] = (x[S1]! - x[S2]!) / p.tmaxI;
+    d[I] = (x[S2]! / p.tmaxI + iv) / (p.vI * p.weightKg) - p.ke * x[I]!;
+    d[X1] = p.ka1 * (p.sIT * x[I]! - x[X1]!);
+    d[X2] = p.ka2 * (p.sID * x[I]! - x[X2]!);
+    d[X3] = p.ka3 * (p.sIE * x[I]! - x[X3]!);
+    d[G1] = -x[G1]! / p.tmaxG;
+    d[G2] = (x[G1]! - x[G2]!) / p.tmaxG;
+    d[GI] = (g - x[GI]!) / p.tauIG;
+    return d;
+  }
+}
+
+function axpy(x: Float64Array, k: Float64Array, h: number): Float64Array {
+  const out = new Float64Array(N);
+  for (let j = 0; j < N; j++) out[j] = x[j]! + h * k[j]!;
+  return out;
+}

@@ -1,0 +1,95 @@
+import type { Rng } from '../core/rng.ts';
+
+/** Signals a bedside patient monitor measures. */
+export const MONITOR_SIGNALS = ['hr', 'spo2', 'rr', 'temp', 'sbp', 'dbp', 'map'] as const;
+export type MonitorSignal = (typeof MONITOR_SIGNALS)[number];
+
+/**
+ * Error model of one measured signal. Error SD is `max(sd, relSd × |true value|)`, around a fixed
+ * `bias`; successive errors are AR(1) with lag-one correlation `phi` (monitors average over several
+ * beats or breaths, so their errors persist for seconds), and the reading is rounded to `resolution`
+ * and clamped to the display range.
+ */
+export interface SignalAccuracy {
+  bias: number;
+  sd: number;
+  relSd: number;
+  phi: number;
+  resolution: number;
+  min: number;
+  max: number;
+}
+
+/** Default accuracies, with the standard each comes from. Calls are assumed 1 s apart for `phi`. */
+export const MONITOR_ACCURACY: Readonly<Record<MonitorSignal, SignalAccuracy>> = {
+  // ECG heart rate: ±1 bpm or 1 %, whichever is greater (typical monitor spec; IEC 60601-2-27 allows
+  // ±10 % or ±5 bpm).
+  hr: { bias: 0, sd: 1, relSd: 0.01, phi: 0.5, resolution: 1, min: 0, max: 300 },
+  // Pulse oximetry: ISO 80601-2-61 requires Arms ≤ 4 % over 70–100 %; typical devices reach ~2 %.
+  // The error persists over the oximeter's ~10 s averaging window.
+  spo2: { bias: 0, sd: 2, relSd: 0, phi: 0.9, resolution: 1, min: 0, max: 100 },
+  // Impedance-pneumography respiratory rate: ±1 /min.
+  rr: { bias: 0, sd: 1, relSd: 0, phi: 0.8, resolution: 1, min: 0, max: 150 },
+  // Electronic thermometry: ±0.1 °C over 35.8–41 °C (ASTM E1112; ISO 80601-2-56 allows ±0.3 °C); mostly
+  // probe offset, so slow-changing.
+  temp: { bias: 0, sd: 0.1, relSd: 0, phi: 0.99, resolution: 0.1, min: 25, max: 45 },
+  // Oscillometric NIBP: ISO 81060-2 (AAMI SP10) accepts mean error ≤ ±5 mmHg with SD ≤ 8 mmHg; we model a
+  // device at the SD limit, unbiased. Each determination is independent.
+  sbp: { bias: 0, sd: 8, relSd: 0, phi: 0, resolution: 1, min: 0, max: 300 },
+  dbp: { bias: 0, sd: 8, relSd: 0, phi: 0, resolution: 1, min: 0, max: 300 },
+  map: { bias: 0, sd: 8, relSd: 0, phi: 0, resolution: 1, min: 0, max: 300 },
+};
+
+/**
+ * A monitor's measurement model: turns a patient's true value into what the monitor displays. Keeps
+ * one error state per signal, so give each device its own instance and its own Rng stream.
+ */
+export class MonitorSensor {
+  readonly accuracy: Readonly<Record<MonitorSignal, SignalAccuracy>>;
+  readonly #rng: Rng;
+  // Standardized AR(1) error per signal; undefined until the first reading of that signal.
+  readonly #z: Partial<Record<MonitorSignal, number>> = {};
+
+  constructor(rng: Rng, overrides: Partial<Record<MonitorSignal, Partial<SignalAccuracy>>> = {}) {
+    this.#rng = rng;
+    this.accuracy = Object.fromEntries(
+      MONITOR_SIGNALS.map((s) => [s, { ...MONITOR_ACCURACY[s], ...overrides[s] }]),
+    ) as Record<MonitorSignal, SignalAccuracy>;
+    for (const s of MONITOR_SIGNALS) {
+      const a = this.accuracy[s];
+      if (!(a.sd >= 0 && a.relSd >= 0 && a.phi >= 0 && a.phi < 1 && a.resolution > 0)) {
+        throw new RangeError(
+          `MonitorSensor accuracy for "${s}" is invalid: ${JSON.stringify(a)}; sd and relSd must be ≥ 0, phi in [0, 1), resolution > 0`,
+        );
+      }
+    }
+  }
+
+  /** Error SD for a signal at a true value. */
+  errorSd(signal: MonitorSignal, trueValue: number): number {
+    const a = this.accuracy[signal];
+    return Math.max(a.sd, a.relSd * Math.abs(trueValue));
+  }
+
+  /** The reading the monitor displays for `trueValue`. */
+  measure(signal: MonitorSignal, trueValue: number): number {
+    const a = this.accuracy[signal];
+    if (a === undefined) {
+      throw new RangeError(`MonitorSensor cannot measure "${String(signal)}"; it measures ${MONITOR_SIGNALS.join(', ')}`);
+    }
+    if (!Number.isFinite(trueValue)) {
+      throw new RangeError(`MonitorSensor.measure("${signal}") needs a finite true value, received ${trueValue}`);
+    }
+    const previous = this.#z[signal];
+    const z =
+      previous === undefined
+        ? this.#rng.normal()
+        : a.phi * previous + Math.sqrt(1 - a.phi * a.phi) * this.#rng.normal();
+    this.#z[signal] = z;
+    const raw = trueValue + a.bias + z * this.errorSd(signal, trueValue);
+    const rounded = Math.round(raw / a.resolution) * a.resolution;
+    // Round again to the resolution's decimals so 36.7 does not display as 36.699999999999996.
+    const decimals = Math.max(0, -Math.floor(Math.log10(a.resolution)));
+    return Number(Math.min(a.max, Math.max(a.min, rounded)).toFixed(decimals));
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * What a finished run reports: the shape of the JSON report and the input of every reporter.
+ * Field names are part of medtwin's CI contract (docs/ci.md); add fields, never rename them.
+ */
+export interface RunResult {
+  scenario: { name: string; description?: string; tags: string[]; file?: string };
+  seed: string;
+  mode: 'fast' | 'realtime';
+  /** Simulated time covered, ms. */
+  simulatedMs: number;
+  /** Wall time the simulation took, ms (not deterministic; excluded from the digest). */
+  wallMs: number;
+  /** SHA-256 of the canonical event log (docs/ci.md): same scenario + seed → same digest. */
+  digest: string;
+  /** Number of events in the log. */
+  events: number;
+  /** True when every expectation passed and the transport lost nothing it should not have. */
+  ok: boolean;
+  broker: { url: string; placement: string };
+  delivery: DeliveryResult;
+  devices: DeviceResult[];
+  alarms: AlarmSummary;
+  twin: TwinResult;
+  injections: InjectionRecord[];
+  expectations: ExpectationResult[];
+  /** Decimated signals for plots (HTML report, TUI charts). */
+  series: SeriesSet[];
+}
+
+export interface DeliveryResult {
+  /** Messages devices handed to their MQTT clients. */
+  published: number;
+  /** Of those, received by the twin. */
+  deliveredToTwin: number;
+  /** Published but never received (lost in transit). */
+  lost: number;
+  /** Telemetry sequence gaps seen by the twin. */
+  sequenceGaps: number;
+  duplicates: number;
+  /** Windows where the transport did not settle in time (fast mode). Non-zero breaks determinism. */
+  settleTimeouts: number;
+}
+
+export interface DeviceResult {
+  id: string;
+  kind: string;
+  zone: string;
+  bed: string;
+  patientId: string;
+  firmware?: string;
+  finalState: string;
+  published: number;
+  deliveredToTwin: number;
+  /** Telemetry messages the twin never saw (sequence gaps). */
+  missing: number;
+  alarmsRaised: number;
+  commandsReceived: number;
+  commandsRejected: number;
+  /** Per-kind accuracy figures against patient truth, e.g. { mard: 9.1, clarkeA: 88.2 } for a CGM. */
+  accuracy?: Record<string, number>;
+  /** Per-kind clinical figures, e.g. time in range for a CGM's patient, dose error for a pump. */
+  clinical?: Record<string, number>;
+}
+
+export interface AlarmRecord {
+  id: number;
+  t: number;
+  device: string;
+  code: string;
+  priority: string;
+  message: string;
+  suppressed?: boolean;
+}
+
+export interface AlarmSummary {
+  total: number;
+  byPriority: Record<string, number>;
+  byCode: Record<string, number>;
+  /** The first alarms raised, in order (bounded, for reports). */
+  first: AlarmRecord[];
+}
+
+export interface TwinResult {
+  /** Devices stale at the end of the run. */
+  stale: string[];
+  /** Devices diverged at the end of the run. */
+  diverged: string[];
+  staleEvents: number;
+  divergedEvents: number;
+}
+
+export interface InjectionRecord {
+  /** Event id of the `fault.injected` event. */
+  eventId: number;
+  id: string;
+  fault: string;
+  category: string;
+  device: string;
+  at: number;
+  /** When it reverted, or null if it lasted to the end. */
+  until: number | null;
+  params: Record<string, unknown>;
+}
+
+export interface ExpectationResult {
+  name: string;
+  type: string;
+  passed: boolean;
+  /** What was measured (a latency in ms, a MARD in %, a count), null if nothing could be measured. */
+  measured: number | string | null;
+  /** The bound it was judged against, as text (e.g. "<= 300000 ms", ">= 1"). */
+  threshold: string;
+  /** A sentence for humans: why it passed or failed. */
+  message: string;
+  /** Ids of the events that decided it (from the event log). */
+  evidence: number[];
+}
+
+export interface SeriesSet {
+  device: string;
+  signal: string;
+  unit: string;
+  /** [t ms, measured or null, truth or null] */
+  points: [number, number | null, number | null][];
+  /** Fault windows on this device, for shading. */
+  faults: { fault: string; from: number; to: number | null }[];
+}

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { durationSchema } from '../core/duration-schema.ts';
+import { fleetSpecSchema } from '../fleet/fleet-spec.ts';
+
+/**
+ * The scenario file format (docs/scenarios.md). Structure only: names that refer to registries (fault
+ * names and their params, device kinds, device ids) are checked in a second pass by the loader, so
+ * that errors can list the valid names.
+ */
+
+/** Which devices an injection or expectation is about. All given fields must match. */
+export const selectorSchema = z
+  .object({
+    device: z.union([z.string(), z.array(z.string())]).optional(),
+    kind: z.string().optional(),
+    zone: z.string().optional(),
+    tag: z.string().optional(),
+    /** Pick this many of the matching devices, sampled with the scenario's seeded RNG. */
+    count: z.number().int().positive().optional(),
+    /** Pick this fraction (0–1] of the matching devices, at least one. */
+    fraction: z.number().gt(0).max(1).optional(),
+  })
+  .strict()
+  .refine((s) => s.count === undefined || s.fraction === undefined, { message: 'give either count or fraction, not both' });
+
+/** Triggers an injection when an event happens instead of at a time. */
+export const triggerSchema = z
+  .object({
+    /** Event type, e.g. "alarm.raised", "twin.stale", "fault.injected". */
+    event: z.string(),
+    /** Only events from this device (or kind/zone, via the source device). */
+    device: z.string().optional(),
+    /** Only alarms with this code. */
+    code: z.string().optional(),
+    /** Wait this long after the trigger event. */
+    delay: durationSchema.optional(),
+    /** At most this many firings (default 1). */
+    times: z.number().int().positive().default(1),
+  })
+  .strict();
+
+export const timelineEntrySchema = z
+  .object({
+    /** A name for the injection, used by expectations (`of: occlusion-1`). Defaults to "<fault>#<index>". */
+    id: z.string().optional(),
+    at: durationSchema.optional(),
+    every: durationSchema.optional(),
+    /** Ends a repeating entry. */
+    until: durationSchema.optional(),
+    /** The injection reverts after this long. Without it, it lasts to the end of the run. */
+    for: durationSchema.optional(),
+    when: triggerSchema.optional(),
+    /** A registered fault or attack (`medtwin list faults`). */
+    fault: z.string(),
+    target: selectorSchema.default({}),
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict()
+  .refine((e) => e.at !== undefined || e.when !== undefined || e.every !== undefined, {
+    message: 'give "at", "every" or "when" — when should the fault start?',
+  });
+
+/** A command sent to devices through the twin at a time, like a clinician at the central station. */
+export const commandEntrySchema = z
+  .object({
+    at: durationSchema,
+    target: selectorSchema,
+    command: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+export const mealSchema = z.object({ at: durationSchema, carbs: z.number().positive().max(300) }).strict();
+
+export const patientEventSchema = z
+  .object({
+    /** Patient id (P-001), or a device selector whose patients it applies to. */
+    patient: z.string().optional(),
+    target: selectorSchema.optional(),
+    /** A clinical event: desaturation, tachycardia, bradycardia, hypotension, hypertension, fever... */
+    event: z.string(),
+    at: durationSchema,
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const patientsSchema = z
+  .object({
+    /** Random meals in simglucose's style for every patient with a glucose model. Default true. */
+    randomMeals: z.boolean().default(true),
+    meals: z.array(mealSchema.extend({ patient: z.string().optional() })).default([]),
+    events: z.array(patientEventSchema).default([]),
+  })
+  .strict();
+
+const comparison = {
+  max: z.number().optional(),
+  min: z.number().optional(),
+};
+
+/** An alarm, twin flag or (later) IDS alert that should follow a fault. */
+export const detectionSignalSchema = z
+  .object({
+    /** Alarm code, e.g. "occlusion.downstream". */
+    alarm: z.string().optional(),
+    /** Twin flag: stale or diverged. */
+    twin: z.enum(['stale', 'diverged']).optional(),
+    /** Any event type, e.g. "ids.alert" (for later detectors). */
+    event: z.string().optional(),
+  })
+  .strict()
+  .refine((d) => [d.alarm, d.twin, d.event].filter((x) => x !== undefined).length === 1, {
+    message: 'name exactly one of alarm, twin or event',
+  });
+
+export const expectationSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('detection'),
+      name: z.string(),
+      /** Timeline entry id or fault name whose injections must be detected. */
+      of: z.string(),
+      expect: detectionSignalSchema,
+      within: durationSchema,
+      /** Required fraction of injections detected in time (sensitivity), default 1. */
+      minSensitivity: z.number().min(0).max(1).default(1),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('no-detection'),
+      name: z.string(),
+      /** The fault must NOT be detected (e.g. a suppressed alarm is never announced). */
+      of: z.string(),
+      expect: detectionSignalSchema,
+      within: durationSchema,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('false-alarms'),
+      name: z.string(),
+      /** Alarm code (omit for every alarm). */
+      alarm: z.string().optional(),
+      target: selectorSchema.optional(),
+      /** Alarms outside every fault and clinical-event window, per device-hour. */
+      maxPerDeviceHour: z.number().min(0),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('metric'),
+      name: z.string(),
+      /** mard, clarke-ab, time-in-range, time-below-70, time-below-54, time-above-180, lbgi, hbgi, dose-error, data-loss, stale-fraction, alarms */
+      metric: z.string(),
+      target: selectorSchema.optional(),
+      /** How to combine devices: mean (default), max, min, sum. */
+      aggregate: z.enum(['mean', 'max', 'min', 'sum']).default('mean'),
+      ...comparison,
+    })
+    .strict()
+    .refine((m) => m.max !== undefined || m.min !== undefined, { message: 'give max or min (or both)' }),
+  z
+    .object({
+      type: z.literal('invariant'),
+      name: z.string(),
+      /** A registered safety invariant, e.g. "no-infusion-while-occluded", "no-insulin-while-low". */
+      invariant: z.string(),
+      target: selectorSchema.optional(),
+      params: z.record(z.string(), z.unknown()).default({}),
+    })
+    .strict(),
+]);
+
+export const scenarioSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    tags: z.array(z.string()).default([]),
+    seed: z.union([z.number().int(), z.string().min(1)]).default(1),
+    duration: durationSchema,
+    fleet: fleetSpecSchema,
+    patients: patientsSchema.default({ randomMeals: true, meals: [], events: [] }),
+    commands: z.array(commandEntrySchema).default([]),
+    timeline: z.array(timelineEntrySchema).default([]),
+    expectations: z.array(expectationSchema).default([]),
+  })
+  .strict();
+
+export type Selector = z.infer<typeof selectorSchema>;
+export type Trigger = z.infer<typeof triggerSchema>;
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+export type CommandEntry = z.infer<typeof commandEntrySchema>;
+export type PatientsSection = z.infer<typeof patientsSchema>;
+export type PatientEvent = z.infer<typeof patientEventSchema>;
+export type DetectionSignal = z.infer<typeof detectionSignalSchema>;
+export type Expectation = z.infer<typeof expectationSchema>;
+export type ScenarioFile = z.infer<typeof scenarioSchema>;
