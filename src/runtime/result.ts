@@ -125,3 +125,23 @@ export interface SeriesSet {
   /** Fault windows on this device, for shading. */
   faults: { fault: string; from: number; to: number | null }[];
 }
+
+/** A scenario run under many seeds (`medtwin run --seeds 1..100`): a Monte Carlo study. */
+export interface StudyResult {
+  scenario: RunResult['scenario'];
+  seeds: string[];
+  /** Fraction of seeds whose run was ok. */
+  passRate: number;
+  ok: boolean;
+  wallMs: number;
+  runs: { seed: string; ok: boolean; digest: string; wallMs: number; failed: string[] }[];
+  expectations: {
+    name: string;
+    type: string;
+    passRate: number;
+    /** Distribution of the measured value over seeds where it was numeric. */
+    measured: { n: number; min: number; p50: number; p95: number; max: number; mean: number } | null;
+  }[];
+  /** One command per failing seed that replays it. */
+  replay: string[];
+}
