@@ -86,6 +86,12 @@ export class DeviceAgent implements FaultSurface {
   get zone(): string {
     return this.address.zone;
   }
+  get measures(): readonly SignalName[] {
+    return this.descriptor.measures;
+  }
+  get conditions(): readonly string[] {
+    return this.descriptor.conditions.map((c) => c.name);
+  }
   get snapshot() {
     return this.#actor.getSnapshot();
   }

@@ -24,6 +24,10 @@ export interface FaultSurface {
   readonly deviceId: string;
   readonly kind: string;
   readonly zone: string;
+  /** Signals the device measures (a sensor fault needs one). */
+  readonly measures: readonly SignalName[];
+  /** Hardware conditions the device reacts to (a device fault needs its one). */
+  readonly conditions: readonly string[];
   /** The device's fault stream: injected randomness never shifts the device's own numbers. */
   readonly rng: Rng;
   /** Adds a transform to a measured signal ('*' = every signal the device measures). Transforms chain in order. */

@@ -24,7 +24,7 @@ export interface FaultDefinition<TParams extends z.ZodType = z.ZodType> {
    * Why this fault cannot apply to the target (e.g. "cgm.compression-low needs a device that measures
    * glucose"), or undefined when it can.
    */
-  incompatibility(target: FaultSurface & { measures: readonly string[]; conditions: readonly string[] }): string | undefined;
+  incompatibility(target: FaultSurface): string | undefined;
   apply(target: FaultSurface, params: z.output<TParams>, context: InjectionContext): Revert;
 }
 
