@@ -71,6 +71,8 @@ export interface DocRow {
  */
 export interface DeviceDescriptor<TMachine extends AnyStateMachine = AnyStateMachine, TTelemetry = unknown, TCommand = unknown> {
   kind: string;
+  /** Prefix of device ids (`pump` → pump-001); the kind itself when absent. */
+  idPrefix?: string;
   title: string;
   summary: string;
   /** The pure xstate v5 machine. Its input is `DeviceInput<settings>`. */
@@ -117,6 +119,12 @@ export interface DeviceDescriptor<TMachine extends AnyStateMachine = AnyStateMac
    * loss); the agent republishes them when its link returns.
    */
   backfill?(snapshot: SnapshotFrom<TMachine>, since: number): readonly { t: number; value: number }[];
+  /**
+   * The reported fields a command is meant to bring about (`program` → `{ drug, rate }`, `start` →
+   * `{ state: 'infusing' }`); the twin keeps them as desired state and flags a device whose reports
+   * still differ after a grace time.
+   */
+  desired?(command: TCommand): Record<string, unknown> | undefined;
   /** Generated documentation (README, `medtwin list devices`). */
   docs: {
     states: readonly DocRow[];

@@ -112,7 +112,7 @@ export class DigitalTwin {
   async connect(url: string, clientId = 'medtwin-twin'): Promise<void> {
     const client = connectClient({ url, identity: { clientId } });
     this.#client = client;
-    client.on('message', (topic, payload) => this.#onMessage(topic, payload));
+    client.on('message', (topic, payload, packet) => this.#onMessage(topic, payload, packet.retain));
     client.on('error', () => {});
     await whenConnected(client);
     await client.subscribeAsync(siteFilter(this.site), { qos: 1 });
@@ -182,7 +182,7 @@ export class DigitalTwin {
     return shadow;
   }
 
-  #onMessage(topic: string, payload: Buffer): void {
+  #onMessage(topic: string, payload: Buffer, retained = false): void {
     const parsed = parseTopic(topic);
     const shadow = parsed ? this.shadows.get(parsed.deviceId) : undefined;
     // The twin's own outputs (cmd, twin/*) come back on the site filter; they are not device reports.
@@ -196,6 +196,8 @@ export class DigitalTwin {
       }
       return;
     }
+    // A retained message is history (perhaps from an earlier run on the same broker), not a delivery.
+    if (retained) return;
     const decoded = decodeEnvelope(payload);
     if (!decoded.ok) {
       this.#malformed++;

@@ -81,8 +81,19 @@ export class EmbeddedBroker {
   static async start(options: BrokerOptions = {}): Promise<EmbeddedBroker> {
     const limits = { ...DEFAULT_BROKER_LIMITS, ...options.limits };
     const host = options.host ?? '127.0.0.1';
+    const userAuthenticate = options.hooks?.authenticate;
     const aedes = await Aedes.createBroker({
       ...options.hooks,
+      // aedes checks client-id length only for MQTT 3.1; this applies the limit to 3.1.1 as well and
+      // answers with CONNACK "identifier rejected" ([MQTT-3.2.2-3] return code 2).
+      authenticate: (client, username, password, done) => {
+        if ((client.id ?? '').length > limits.maxClientIdLength) {
+          const error = Object.assign(new Error(`client id longer than ${limits.maxClientIdLength} characters`), { returnCode: 2 });
+          return done(error as Parameters<typeof done>[0], false);
+        }
+        if (userAuthenticate) return userAuthenticate(client, username, password, done);
+        done(null, true);
+      },
       connectTimeout: limits.connectTimeoutMs,
       drainTimeout: limits.drainTimeoutMs,
       keepaliveLimit: limits.keepaliveLimitS,

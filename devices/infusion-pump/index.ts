@@ -1,0 +1,150 @@
+import type { SnapshotFrom, StateValue } from 'xstate';
+import type { DeviceDescriptor } from '../descriptor.ts';
+import { deliveredRateMlPerH, pumpMachine, pumpRateMlPerH, type PumpEvent } from './machine.ts';
+import {
+  PUMP_ALARMS,
+  commandSchema,
+  defaultSettings,
+  profileSchema,
+  settingsSchema,
+  telemetrySchema,
+  type PumpCommand,
+  type PumpProfile,
+  type PumpStateLabel,
+  type PumpTelemetry,
+} from './telemetry.ts';
+
+type PumpSnapshot = SnapshotFrom<typeof pumpMachine>;
+
+const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** The short state label: `off`, `self-test`, `idle`, `programmed`, `infusing`, `bolus`, `paused`, `hold`, `completed`. */
+export function pumpStateLabel(value: StateValue): PumpStateLabel {
+  if (typeof value === 'string') return 'off';
+  const therapy = (value['on'] as Record<string, StateValue> | undefined)?.['therapy'];
+  if (therapy === undefined) return 'off';
+  if (typeof therapy !== 'string') return (therapy as { infusing?: string }).infusing === 'bolus' ? 'bolus' : 'infusing';
+  return therapy === 'selfTest' ? 'self-test' : (therapy as PumpStateLabel);
+}
+
+function telemetry(snapshot: PumpSnapshot): PumpTelemetry {
+  const c = snapshot.context;
+  const p = c.program;
+  return {
+    state: pumpStateLabel(snapshot.value),
+    drug: p?.drug ?? null,
+    rate: round(pumpRateMlPerH(c), 2),
+    programmedRate: p === null ? null : round(p.rateMlPerH, 2),
+    doseRate: p === null ? null : round(p.doseRate, 3),
+    doseRateUnit: p?.doseUnit ?? null,
+    vtbi: p?.vtbiMl ?? null,
+    volumeInfused: round(c.volumeInfusedMl, 2),
+    remaining: p === null ? null : round(Math.max(0, p.vtbiMl - c.volumeInfusedMl), 2),
+    linePressure: Math.round(c.linePressureMmHg),
+    battery: round(c.batteryPct, 1),
+    firmware: c.firmware,
+    alarms: c.alarms.map((a) => a.code),
+  };
+}
+
+function commandEvent(command: PumpCommand): PumpEvent {
+  const { type, ...rest } = command;
+  switch (type) {
+    case 'acknowledge':
+      return { type: 'alarm.acknowledge', ...rest };
+    case 'program':
+      return { type: 'infusion.program', ...(rest as Omit<Extract<PumpCommand, { type: 'program' }>, 'type'>) };
+    case 'bolus':
+      return { type: 'infusion.bolus', ...(rest as Omit<Extract<PumpCommand, { type: 'bolus' }>, 'type'>) };
+    default:
+      return { type: `infusion.${type}`, ...rest };
+  }
+}
+
+/** A large-volume infusion pump with a DERS drug library, IEC 60601-1-8 alarms, KVO and a battery. */
+export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, PumpCommand> = {
+  kind: 'infusion-pump',
+  title: 'Large-volume infusion pump',
+  summary:
+    'Volumetric pump with a dose-error-reduction drug library (soft/hard limits), occlusion, air-in-line, door and battery alarms, bolus and keep-vein-open.',
+  machine: pumpMachine,
+  defaultSettings,
+  settingsSchema,
+  telemetrySchema,
+  commandSchema,
+  telemetryPeriodMs: 5000,
+  samplePeriodMs: 1000,
+  measures: [],
+  conditions: [
+    { name: 'occlusion.downstream', description: '1 = line closed below the pump: pressure builds while pumping (faster at higher rates); 0 = it relaxes back to ~20 mmHg' },
+    { name: 'occlusion.upstream', description: '1 = no fluid reaches the pump (clamped or empty container); nothing is delivered' },
+    { name: 'air-in-line', description: '1 = air at the detector; alarms while pumping and blocks start/resume' },
+    { name: 'door.open', description: '1 = pump door open; alarms while pumping and blocks start/resume' },
+    { name: 'battery.drain-factor', description: 'Multiplier on battery drain (default 1; 0 models mains power)' },
+    { name: 'rate.error-factor', description: 'Delivered = programmed × factor (default 1); the pump still reports the programmed rate' },
+  ],
+  profileSchema,
+  bootEvents({ profile }) {
+    const program = profile as PumpProfile | undefined;
+    return [program === undefined ? { type: 'device.power-on' } : { type: 'device.power-on', program }];
+  },
+  createInput({ id, settings, firmware }) {
+    return { id, firmware: firmware ?? '3.2.1', settings: settingsSchema.parse(settings ?? {}) };
+  },
+  sampleEvent({ t, conditions, rng }) {
+    // Drawn here so the machine stays pure: its only randomness is the sensor noise carried in the event.
+    return { type: 'sensor.sample', t, conditions, noise: rng.normal() };
+  },
+  telemetry,
+  commandEvent,
+  stateLabel: (snapshot) => pumpStateLabel(snapshot.value),
+  activeAlarms: (snapshot) => snapshot.context.alarms,
+  delivery(snapshot) {
+    const c = snapshot.context;
+    if (c.program === null) return undefined;
+    const rateMlPerH = deliveredRateMlPerH(c);
+    return { drug: c.program.drug, rateMlPerH, doseRatePerH: rateMlPerH * c.program.concentration, doseUnit: c.program.amountUnit };
+  },
+  docs: {
+    states: [
+      { name: 'off', description: 'Powered off; commands are rejected' },
+      { name: 'self-test', description: 'Power-on self-test (settings.selfTestMs); a boot profile is programmed and started after it' },
+      { name: 'idle', description: 'Ready, no program' },
+      { name: 'programmed', description: 'A program passed the drug library; waiting for start' },
+      { name: 'infusing', description: 'Delivering the programmed rate; volume counts toward VTBI' },
+      { name: 'bolus', description: 'Delivering a bolus at settings.bolusRateMlPerH, then back to infusing' },
+      { name: 'paused', description: 'Stopped by the clinician; resume continues' },
+      { name: 'hold', description: 'Flow stopped by a high-priority alarm; resume once its cause is cleared' },
+      { name: 'completed', description: 'VTBI reached; running keep-vein-open (KVO) until stop or a new program' },
+    ],
+    alarms: Object.entries(PUMP_ALARMS).map(([name, a]) => ({ name, description: a.message, priority: a.priority })),
+    commands: [
+      { name: 'program', description: '{drug, rate (mL/h) | doseRate (drug dose unit), vtbi (mL), weightKg?, confirmSoftLimit?} — checked against the drug library' },
+      { name: 'start', description: 'Start a programmed infusion' },
+      { name: 'pause', description: 'Pause infusing (a running bolus is abandoned)' },
+      { name: 'resume', description: 'Resume after pause or after an alarm hold' },
+      { name: 'stop', description: 'End the infusion (or KVO) and clear the program' },
+      { name: 'bolus', description: '{amount (drug amount unit), confirmSoftLimit?} — while infusing, within the library bolus limits' },
+      { name: 'acknowledge', description: '{code?} — acknowledge one alarm, or all (IEC 60601-1-8: audio off until the condition ends)' },
+    ],
+    telemetry: [
+      { name: 'state', description: 'State label' },
+      { name: 'drug', description: 'Programmed drug' },
+      { name: 'rate', description: 'Rate the pump drives now (programmed, bolus or KVO)', unit: 'mL/h' },
+      { name: 'programmedRate', description: 'Programmed rate', unit: 'mL/h' },
+      { name: 'doseRate', description: 'Programmed dose rate, in doseRateUnit' },
+      { name: 'doseRateUnit', description: 'Drug library dose unit (U/h, mcg/min, mg/kg/h...)' },
+      { name: 'vtbi', description: 'Volume to be infused', unit: 'mL' },
+      { name: 'volumeInfused', description: 'Volume the pump counted', unit: 'mL' },
+      { name: 'remaining', description: 'VTBI minus volume infused', unit: 'mL' },
+      { name: 'linePressure', description: 'Downstream line pressure', unit: 'mmHg' },
+      { name: 'battery', description: 'Battery charge', unit: '%' },
+      { name: 'firmware', description: 'Firmware version' },
+      { name: 'alarms', description: 'Codes of active alarms' },
+    ],
+  },
+};
+
+export { pumpMachine, type PumpContext, type PumpEvent, type PumpInput, type ActiveAlarm } from './machine.ts';
+export { DEFAULT_DRUG_LIBRARY, checkProgram, checkBolus, type DrugEntry, type DrugLibrary } from './drug-library.ts';
+export { PUMP_ALARMS, defaultSettings, type PumpSettings, type PumpTelemetry, type PumpCommand } from './telemetry.ts';

@@ -1,0 +1,47 @@
+import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../core/duration.ts';
+
+/** commander argument parsers: each throws InvalidArgumentError, which commander reports with exit 2. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`expected a TCP port from 0 to 65535, received "${value}"`);
+  return port;
+}
+
+export function parseDurationOption(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch {
+    throw new InvalidArgumentError(`expected a duration like "30s", "6h" or "1h30m", received "${value}"`);
+  }
+}
+
+export function parseSpeed(value: string): number {
+  const speed = Number(value.replace(/^x/i, ''));
+  if (!Number.isFinite(speed) || speed <= 0) throw new InvalidArgumentError(`expected a positive speed factor such as 1, 10 or x100, received "${value}"`);
+  return speed;
+}
+
+export function parseSeed(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a seed (a number or a word), received nothing');
+  return value.trim();
+}
+
+/** "1..100" → ["1", ..., "100"]; "3,5,8" → ["3","5","8"]. */
+export function parseSeeds(value: string): string[] {
+  const range = /^(\d+)\.\.(\d+)$/.exec(value.trim());
+  if (range) {
+    const from = Number(range[1]);
+    const to = Number(range[2]);
+    if (to < from) throw new InvalidArgumentError(`expected a seed range like "1..100" (low..high), received "${value}"`);
+    if (to - from >= 100_000) throw new InvalidArgumentError(`a seed range covers at most 100000 seeds, received "${value}"`);
+    return Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+  }
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new InvalidArgumentError(`expected seeds like "1..100" or "3,5,8", received "${value}"`);
+  return list;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
