@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { InputError } from '../../src/core/errors.ts';
 import { parseDuration } from '../../src/core/duration.ts';
 import type { DeviceDescriptor } from '../descriptor.ts';
-import { cgmMachine, displayValue, type CgmEvent, type CgmSettings } from './machine.ts';
-import { CGM_ALARMS, cgmCommandSchema, cgmTelemetrySchema, type CgmCommand, type CgmStateLabel, type CgmTelemetry } from './telemetry.ts';
+import { cgmMachine, type CgmEvent, type CgmSettings } from './machine.ts';
+import { CGM_ALARMS, displayValue, cgmCommandSchema, cgmTelemetrySchema, type CgmCommand, type CgmStateLabel, type CgmTelemetry } from './telemetry.ts';
 
-export { cgmMachine, displayValue, URGENT_LOW_MG_DL, type CgmContext, type CgmEvent, type CgmInput, type CgmSettings } from './machine.ts';
-export { trendArrow, rateOfChange, cgmCommandSchema, cgmTelemetrySchema, type CgmCommand, type CgmTelemetry, type TrendArrow } from './telemetry.ts';
+export { cgmMachine, type CgmContext, type CgmEvent, type CgmInput, type CgmSettings } from './machine.ts';
+export { trendArrow, rateOfChange, displayValue, URGENT_LOW_MG_DL, cgmCommandSchema, cgmTelemetrySchema, type CgmCommand, type CgmTelemetry, type TrendArrow } from './telemetry.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -1,6 +1,18 @@
 import { enqueueActions, setup } from 'xstate';
 import type { AlarmInfo, DeviceEmitted } from '../descriptor.ts';
-import { GLUCOSE_ALARM_CODES, alarmInfo, rateOfChange, trendArrow, TREND_WINDOW_MS, type CgmAlarmCode, type TrendArrow } from './telemetry.ts';
+import {
+  DISPLAY_MAX,
+  DISPLAY_MIN,
+  GLUCOSE_ALARM_CODES,
+  TREND_WINDOW_MS,
+  alarmInfo,
+  displayValue,
+  glucoseAlarms,
+  rateOfChange,
+  trendArrow,
+  type CgmAlarmCode,
+  type TrendArrow,
+} from './telemetry.ts';
 
 export interface CgmSettings {
   /** Sensor warm-up before the first reading: Dexcom G6 2 h, G7 30 min. */
@@ -22,14 +34,6 @@ export interface CgmSettings {
   /** Readings kept for backfill after a link outage: Dexcom G6 backfills up to 3 h. */
   backfillMs: number;
 }
-
-/** Dexcom G6: the urgent low threshold is fixed and the alarm cannot be disabled. */
-export const URGENT_LOW_MG_DL = 55;
-/** Dexcom G6 "Urgent Low Soon": projected to reach 55 mg/dL within 20 minutes. */
-export const URGENT_LOW_SOON_HORIZON_MIN = 20;
-/** Dexcom displays 40–400 mg/dL; beyond that LOW or HIGH. */
-export const DISPLAY_MIN = 40;
-export const DISPLAY_MAX = 400;
 
 export interface CgmInput {
   id: string;
@@ -114,29 +118,11 @@ function setAlarm(enqueue: Enqueue, context: CgmContext, code: CgmAlarmCode, on:
   enqueue.assign({ alarms: reconcile(enqueue, context.alarms, [code], on ? new Map([[code, alarmInfo(code)]]) : new Map()) });
 }
 
-/** The glucose alarms a calibrated reading calls for. */
-function glucoseAlarms(s: CgmSettings, value: number, rate: number | null): Map<CgmAlarmCode, AlarmInfo> {
-  const v = Math.round(value);
-  const wanted = new Map<CgmAlarmCode, AlarmInfo>();
-  // Dexcom G6: urgent low "at or below 55 mg/dL".
-  if (value <= URGENT_LOW_MG_DL) wanted.set('glucose.urgent-low', alarmInfo('glucose.urgent-low', { value: v, limit: URGENT_LOW_MG_DL }));
-  else if (s.lowEnabled && value <= s.lowMgDl) wanted.set('glucose.low', alarmInfo('glucose.low', { value: v, limit: s.lowMgDl }));
-  if (s.highEnabled && value >= s.highMgDl) wanted.set('glucose.high', alarmInfo('glucose.high', { value: v, limit: s.highMgDl }));
-  if (s.urgentLowSoonEnabled && value > URGENT_LOW_MG_DL && rate !== null && value + rate * URGENT_LOW_SOON_HORIZON_MIN <= URGENT_LOW_MG_DL) {
-    wanted.set('glucose.urgent-low-soon', alarmInfo('glucose.urgent-low-soon', { value: v, limit: URGENT_LOW_MG_DL }));
-  }
-  return wanted;
-}
-
-export function displayValue(value: number): { glucose: number; display: 'LOW' | 'HIGH' | null } {
-  if (value < DISPLAY_MIN) return { glucose: DISPLAY_MIN, display: 'LOW' };
-  if (value > DISPLAY_MAX) return { glucose: DISPLAY_MAX, display: 'HIGH' };
-  return { glucose: Math.round(value), display: null };
-}
-
 function noReading(): Pick<CgmContext, 'current' | 'lastRaw' | 'rate' | 'trend' | 'recent' | 'missedSamples'> {
   return { current: null, lastRaw: null, rate: null, trend: 'none', recent: [], missedSamples: 0 };
 }
+
+const OFF = { type: 'reject', params: { code: 'E_OFF', reason: 'the receiver is off' } } as const;
 
 export const cgmMachine = setup({
   types: {
@@ -239,7 +225,8 @@ export const cgmMachine = setup({
       }
       // A single-point calibration: an additive offset that makes the current reading equal the entered value.
       const calibrationOffset = event.glucose - context.lastRaw;
-      enqueue.assign({ calibrationOffset, current: event.glucose, recent: [], rate: null, trend: 'none' });
+      const shift = calibrationOffset - context.calibrationOffset;
+      enqueue.assign({ calibrationOffset, current: event.glucose, recent: context.recent.map((r) => ({ t: r.t, value: r.value + shift })) });
       if (event.remote) enqueue.emit(accepted(event, `offset ${calibrationOffset >= 0 ? '+' : ''}${calibrationOffset.toFixed(1)} mg/dL`));
     }),
   },
@@ -260,10 +247,10 @@ export const cgmMachine = setup({
     off: {
       on: {
         'power.on': { target: 'on', actions: 'trackTime' },
-        'sensor.start': { actions: { type: 'reject', params: { code: 'E_OFF', reason: 'the receiver is off' } } },
-        'sensor.stop': { actions: { type: 'reject', params: { code: 'E_OFF', reason: 'the receiver is off' } } },
-        'sensor.calibrate': { actions: { type: 'reject', params: { code: 'E_OFF', reason: 'the receiver is off' } } },
-        'alarm.acknowledge': { actions: { type: 'reject', params: { code: 'E_OFF', reason: 'the receiver is off' } } },
+        'sensor.start': { actions: OFF },
+        'sensor.stop': { actions: OFF },
+        'sensor.calibrate': { actions: OFF },
+        'alarm.acknowledge': { actions: OFF },
       },
     },
     on: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AlarmInfo } from '../descriptor.ts';
+import type { CgmSettings } from './machine.ts';
 
 /**
  * Trend arrows by rate of change, as Dexcom labels them (Dexcom G6 user guide, "Trend arrows"; names as
@@ -61,6 +62,34 @@ export function alarmInfo(code: CgmAlarmCode, extra: Partial<Pick<AlarmInfo, 'va
   if (extra.value !== undefined) base.value = extra.value;
   if (extra.limit !== undefined) base.limit = extra.limit;
   return base;
+}
+
+/** Dexcom G6: the urgent low threshold is fixed and the alarm cannot be disabled. */
+export const URGENT_LOW_MG_DL = 55;
+/** Dexcom G6 "Urgent Low Soon": projected to reach 55 mg/dL within 20 minutes. */
+export const URGENT_LOW_SOON_HORIZON_MIN = 20;
+/** Dexcom displays 40–400 mg/dL; beyond that LOW or HIGH. */
+export const DISPLAY_MIN = 40;
+export const DISPLAY_MAX = 400;
+
+/** The glucose alarms a calibrated reading calls for. */
+export function glucoseAlarms(s: CgmSettings, value: number, rate: number | null): Map<CgmAlarmCode, AlarmInfo> {
+  const v = Math.round(value);
+  const wanted = new Map<CgmAlarmCode, AlarmInfo>();
+  // Dexcom G6: urgent low "at or below 55 mg/dL".
+  if (value <= URGENT_LOW_MG_DL) wanted.set('glucose.urgent-low', alarmInfo('glucose.urgent-low', { value: v, limit: URGENT_LOW_MG_DL }));
+  else if (s.lowEnabled && value <= s.lowMgDl) wanted.set('glucose.low', alarmInfo('glucose.low', { value: v, limit: s.lowMgDl }));
+  if (s.highEnabled && value >= s.highMgDl) wanted.set('glucose.high', alarmInfo('glucose.high', { value: v, limit: s.highMgDl }));
+  if (s.urgentLowSoonEnabled && value > URGENT_LOW_MG_DL && rate !== null && value + rate * URGENT_LOW_SOON_HORIZON_MIN <= URGENT_LOW_MG_DL) {
+    wanted.set('glucose.urgent-low-soon', alarmInfo('glucose.urgent-low-soon', { value: v, limit: URGENT_LOW_MG_DL }));
+  }
+  return wanted;
+}
+
+export function displayValue(value: number): { glucose: number; display: 'LOW' | 'HIGH' | null } {
+  if (value < DISPLAY_MIN) return { glucose: DISPLAY_MIN, display: 'LOW' };
+  if (value > DISPLAY_MAX) return { glucose: DISPLAY_MAX, display: 'HIGH' };
+  return { glucose: Math.round(value), display: null };
 }
 
 export const CGM_STATES = ['off', 'no-sensor', 'warm-up', 'active', 'signal-loss', 'sensor-error', 'expired'] as const;

@@ -193,11 +193,13 @@ export function checkBolus(
     return { ok: false, code: 'ders.bolus-not-allowed', reason: `the drug library allows no bolus of ${program.drug}` };
   }
   if (entry.doseStep !== undefined && !isMultiple(amount, entry.doseStep)) {
-    return { ok: false, code: 'ders.step', reason: `${program.drug} bolus ${amount} ${unit} is not a multiple of ${entry.doseStep} ${unit}` };
+    const reason = `${program.drug} bolus ${amount} ${unit} is not a multiple of ${entry.doseStep} ${unit}`;
+    return { ok: false, code: 'ders.step', reason };
   }
   const limit = checkLimit(`${program.drug} bolus`, amount, unit, entry.bolus, confirmSoftLimit);
   if (!limit.ok) return limit;
-  return { ok: true, value: amount / program.concentration, ...(limit.detail === undefined ? {} : { detail: limit.detail }) };
+  const volumeMl = amount / program.concentration;
+  return { ok: true, value: volumeMl, ...(limit.detail === undefined ? {} : { detail: limit.detail }) };
 }
 
 function lookup(library: DrugLibrary, drug: string): DersVerdict<DrugEntry> {
@@ -205,11 +207,9 @@ function lookup(library: DrugLibrary, drug: string): DersVerdict<DrugEntry> {
   if (entry !== undefined) return { ok: true, value: entry };
   const names = Object.keys(library);
   const hint = nearestName(drug, names);
-  return {
-    ok: false,
-    code: 'ders.unknown-drug',
-    reason: `drug "${drug}" is not in the drug library${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; known: ${names.join(', ')}`,
-  };
+  const suggestion = hint === undefined ? '' : ` (did you mean "${hint}"?)`;
+  const reason = `drug "${drug}" is not in the drug library${suggestion}; known: ${names.join(', ')}`;
+  return { ok: false, code: 'ders.unknown-drug', reason };
 }
 
 function checkLimit(

@@ -66,7 +66,8 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
   kind: 'infusion-pump',
   title: 'Large-volume infusion pump',
   summary:
-    'Volumetric pump with a dose-error-reduction drug library (soft/hard limits), occlusion, air-in-line, door and battery alarms, bolus and keep-vein-open.',
+    'Volumetric pump with a dose-error-reduction drug library (soft/hard limits), occlusion, air-in-line, door ' +
+    'and battery alarms, bolus and keep-vein-open.',
   machine: pumpMachine,
   defaultSettings,
   settingsSchema,
@@ -76,11 +77,18 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
   samplePeriodMs: 1000,
   measures: [],
   conditions: [
-    { name: 'occlusion.downstream', description: '1 = line closed below the pump: pressure builds while pumping (faster at higher rates); 0 = it relaxes back to ~20 mmHg' },
+    {
+      name: 'occlusion.downstream',
+      description: '1 = line closed below the pump: pressure builds while pumping, faster at higher rates; 0 = it relaxes to ~20 mmHg',
+    },
     { name: 'occlusion.upstream', description: '1 = no fluid reaches the pump (clamped or empty container); nothing is delivered' },
     { name: 'air-in-line', description: '1 = air at the detector; alarms while pumping and blocks start/resume' },
     { name: 'door.open', description: '1 = pump door open; alarms while pumping and blocks start/resume' },
-    { name: 'battery.drain-factor', description: 'Multiplier on battery drain (default 1; 0 models mains power)' },
+    {
+      name: 'battery.drain-factor',
+      description: 'Runs the pump from its battery at factor × normal drain (1 = unplugged, 10 = failing battery, 0 = none); ' +
+        'absent: settings.battery.mainsPowered (default true) keeps the charge',
+    },
     { name: 'rate.error-factor', description: 'Delivered = programmed × factor (default 1); the pump still reports the programmed rate' },
   ],
   profileSchema,
@@ -103,7 +111,8 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
     const c = snapshot.context;
     if (c.program === null) return undefined;
     const rateMlPerH = deliveredRateMlPerH(c);
-    return { drug: c.program.drug, rateMlPerH, doseRatePerH: rateMlPerH * c.program.concentration, doseUnit: c.program.amountUnit };
+    const { drug, concentration, amountUnit } = c.program;
+    return { drug, rateMlPerH, doseRatePerH: rateMlPerH * concentration, doseUnit: amountUnit };
   },
   docs: {
     states: [
@@ -119,7 +128,10 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
     ],
     alarms: Object.entries(PUMP_ALARMS).map(([name, a]) => ({ name, description: a.message, priority: a.priority })),
     commands: [
-      { name: 'program', description: '{drug, rate (mL/h) | doseRate (drug dose unit), vtbi (mL), weightKg?, confirmSoftLimit?} — checked against the drug library' },
+      {
+        name: 'program',
+        description: '{drug, rate (mL/h) | doseRate (dose unit), vtbi (mL), weightKg?, confirmSoftLimit?}, checked against the drug library',
+      },
       { name: 'start', description: 'Start a programmed infusion' },
       { name: 'pause', description: 'Pause infusing (a running bolus is abandoned)' },
       { name: 'resume', description: 'Resume after pause or after an alarm hold' },

@@ -182,11 +182,12 @@ describe('delivery', () => {
     expect(p.state()).toBe('bolus');
     expect(p.delivery()).toMatchObject({ rateMlPerH: 300, doseRatePerH: 300 });
     expect(p.command({ type: 'bolus', amount: 1 })).toMatchObject({ reason: 'cannot bolus: a bolus is already running' });
-    p.runTo(3000 + 59_000);
+    // 5 mL at 300 mL/h takes 60 s, counted from the first sample after the command (4 s).
+    p.runTo(63_000);
     expect(p.state()).toBe('bolus');
-    p.runTo(3000 + 60_000); // 5 mL at 300 mL/h
+    p.runTo(64_000);
     expect(p.state()).toBe('infusing');
-    expect(p.telemetry().volumeInfused).toBeCloseTo(5, 6);
+    expect(p.snapshot().context.volumeInfusedMl).toBeCloseTo(5 + 1.2 / 3600, 9);
     expect(p.delivery()?.rateMlPerH).toBe(1.2);
   });
 
@@ -215,7 +216,7 @@ describe('delivery', () => {
 
   it('never runs KVO faster than the programmed rate', () => {
     const p = startPump({ profile: { drug: 'insulin', rate: 0.2, vtbi: 0.01 } });
-    p.runTo(3000 + 1000);
+    p.runTo(3000 + 180_000); // 0.01 mL at 0.2 mL/h
     expect(p.state()).toBe('completed');
     expect(p.delivery()?.rateMlPerH).toBe(0.2); // insulin KVO is 0.5 mL/h, but the program ran at 0.2
   });

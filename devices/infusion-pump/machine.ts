@@ -25,6 +25,12 @@ export interface PumpContext {
   /** Boot profile, programmed and started once the self-test passes. */
   queued: ProgramRequest | null;
   flow: Flow;
+  /**
+   * The flow the next sample integrates over: the one running right after the previous sample. Timers
+   * (self-test end, alarm holds) fire just before a sample due at the same time, so their changes count
+   * from that sample on; a command's change counts from the next sample (at most one period late).
+   */
+  intervalFlow: Flow;
   /** What the pump counted (programmed rate × time); the truth is `deliveredMl`. */
   volumeInfusedMl: number;
   deliveredMl: number;
@@ -52,19 +58,18 @@ export type PumpEvent =
   | Command<'infusion.bolus', { amount: number; confirmSoftLimit?: boolean }>
   | Command<'alarm.acknowledge', { code?: string }>;
 
-const COMMAND_NAMES = {
-  'infusion.program': 'program',
-  'infusion.start': 'start',
-  'infusion.pause': 'pause',
-  'infusion.resume': 'resume',
-  'infusion.stop': 'stop',
-  'infusion.bolus': 'bolus',
-  'alarm.acknowledge': 'acknowledge',
-} as const;
-type TherapyCommand = Exclude<keyof typeof COMMAND_NAMES, 'alarm.acknowledge'>;
+const THERAPY_COMMANDS = [
+  'infusion.program',
+  'infusion.start',
+  'infusion.pause',
+  'infusion.resume',
+  'infusion.stop',
+  'infusion.bolus',
+] as const;
+type TherapyCommand = (typeof THERAPY_COMMANDS)[number];
 type MonitoredCode = 'occlusion.downstream' | 'occlusion.upstream' | 'air-in-line' | 'door.open';
 
-export const isOn = (c: DeviceConditions, name: string): boolean => (c[name] ?? 0) >= 0.5;
+const isOn = (c: DeviceConditions, name: string): boolean => (c[name] ?? 0) >= 0.5;
 const factor = (c: DeviceConditions, name: string): number => Math.max(0, c[name] ?? 1);
 
 /** mL/h the motor drives for `flow`, as the pump believes. KVO never exceeds the programmed rate. */
@@ -85,7 +90,7 @@ export function deliveredRateMlPerH(ctx: PumpContext): number {
 }
 
 /** Why flow may not (re)start now, or undefined when it may. */
-export function flowBlocker(ctx: PumpContext): string | undefined {
+function flowBlocker(ctx: PumpContext): string | undefined {
   const high = ctx.alarms.filter((a) => a.priority === 'high').map((a) => a.code);
   if (high.length > 0) return `high-priority alarm ${high.join(', ')} is active; clear its cause first`;
   if (isOn(ctx.conditions, 'door.open')) return 'the door is open; close it first';
@@ -99,21 +104,25 @@ function integrate(ctx: PumpContext, e: SampleEvent): Partial<PumpContext> {
   const c = e.conditions;
   const dtMs = ctx.lastSampleT === null ? 0 : Math.max(0, e.t - ctx.lastSampleT);
   const hours = dtMs / 3_600_000;
-  let pumped = pumpRateMlPerH(ctx) * hours;
-  if (ctx.program !== null && ctx.flow !== 'kvo') pumped = Math.min(pumped, ctx.program.vtbiMl - ctx.volumeInfusedMl);
-  if (ctx.bolus !== null) pumped = Math.min(pumped, ctx.bolus.volumeMl - ctx.bolus.infusedMl);
+  const flow = ctx.intervalFlow === 'bolus' && ctx.bolus === null ? 'none' : ctx.intervalFlow;
+  let pumped = pumpRateMlPerH(ctx, flow) * hours;
+  if (ctx.program !== null && flow !== 'kvo') pumped = Math.min(pumped, ctx.program.vtbiMl - ctx.volumeInfusedMl);
+  if (flow === 'bolus' && ctx.bolus !== null) pumped = Math.min(pumped, ctx.bolus.volumeMl - ctx.bolus.infusedMl);
   pumped = Math.max(0, pumped);
   const inflowMlPerH = isOn(c, 'occlusion.upstream') || hours === 0 ? 0 : (pumped / hours) * factor(c, 'rate.error-factor');
   const downstream = isOn(c, 'occlusion.downstream');
-  const drainPerH = 100 / (ctx.flow === 'none' ? s.battery.hoursIdle : s.battery.hoursPumping);
+  const drainPerH = 100 / (flow === 'none' ? s.battery.hoursIdle : s.battery.hoursPumping);
+  // A drain-factor condition means the pump runs from its battery (unplugged, or a failing cell).
+  const drainFactor = c['battery.drain-factor'] ?? (s.battery.mainsPowered ? 0 : 1);
   const pressure = nextPressure(ctx.pressureMmHg, dtMs, inflowMlPerH, downstream, s);
   return {
     conditions: c,
     lastSampleT: e.t,
+    intervalFlow: ctx.flow,
     volumeInfusedMl: ctx.volumeInfusedMl + pumped,
     deliveredMl: ctx.deliveredMl + (downstream ? 0 : inflowMlPerH * hours),
-    bolus: ctx.bolus === null ? null : { ...ctx.bolus, infusedMl: ctx.bolus.infusedMl + pumped },
-    batteryPct: Math.max(0, ctx.batteryPct - drainPerH * hours * factor(c, 'battery.drain-factor')),
+    bolus: flow === 'bolus' && ctx.bolus !== null ? { ...ctx.bolus, infusedMl: ctx.bolus.infusedMl + pumped } : ctx.bolus,
+    batteryPct: Math.max(0, ctx.batteryPct - drainPerH * hours * Math.max(0, drainFactor)),
     pressureMmHg: pressure,
     linePressureMmHg: Math.max(0, pressure + e.noise * s.linePressure.noiseSdMmHg),
   };
@@ -132,9 +141,10 @@ function alarmInfo(code: PumpAlarmCode, ctx: PumpContext): AlarmInfo {
   const info: AlarmInfo = { code, category: 'technical', ...PUMP_ALARMS[code] };
   const s = ctx.settings;
   const battery = Math.round(ctx.batteryPct * 10) / 10;
+  const pressure = Math.round(ctx.linePressureMmHg);
   switch (code) {
     case 'occlusion.downstream':
-      return { ...info, parameter: 'linePressure', value: Math.round(ctx.linePressureMmHg), limit: s.alarms.downstreamOcclusionMmHg };
+      return { ...info, parameter: 'linePressure', value: pressure, limit: s.alarms.downstreamOcclusionMmHg };
     case 'battery.low':
       return { ...info, parameter: 'battery', value: battery, limit: s.battery.lowPct };
     case 'battery.depleted':
@@ -148,8 +158,9 @@ function alarmInfo(code: PumpAlarmCode, ctx: PumpContext): AlarmInfo {
   }
 }
 
+/** The command as it arrived (`infusion.start` came from `start`) and its id, for acknowledgements. */
 function commandMeta(event: PumpEvent): { command: string; commandId?: string } {
-  const command = event.type in COMMAND_NAMES ? COMMAND_NAMES[event.type as keyof typeof COMMAND_NAMES] : event.type;
+  const command = event.type.slice(event.type.indexOf('.') + 1);
   const id = 'commandId' in event ? event.commandId : undefined;
   return id === undefined ? { command } : { command, commandId: id };
 }
@@ -191,14 +202,8 @@ function reject(reasons: Partial<Record<TherapyCommand, string>>): { [K in Thera
   }
   return out;
 }
-const allCommands = (reason: string): Record<TherapyCommand, string> => ({
-  'infusion.program': reason,
-  'infusion.start': reason,
-  'infusion.pause': reason,
-  'infusion.resume': reason,
-  'infusion.stop': reason,
-  'infusion.bolus': reason,
-});
+const allCommands = (reason: string): Record<TherapyCommand, string> =>
+  Object.fromEntries(THERAPY_COMMANDS.map((type) => [type, reason])) as Record<TherapyCommand, string>;
 
 /** One alarm condition: raised once it has persisted for its delay, cleared when it ends. */
 function monitor<D extends string>(code: MonitoredCode, delay: D) {
@@ -266,7 +271,10 @@ export const pumpMachine = setup({
       assertEvent(event, 'sensor.sample');
       return { lastSampleT: event.t, conditions: event.conditions };
     }),
-    setFlow: assign((_, p: { flow: Flow }) => ({ flow: p.flow })),
+    // A change the sample itself causes (VTBI reached, bolus done) happens at the sample's time.
+    setFlow: assign(({ event }, p: { flow: Flow }) =>
+      event.type === 'sensor.sample' ? { flow: p.flow, intervalFlow: p.flow } : { flow: p.flow },
+    ),
     queueProgram: assign(({ event }) => {
       assertEvent(event, 'device.power-on');
       return { queued: event.program ?? null };
@@ -293,7 +301,9 @@ export const pumpMachine = setup({
     clearBolus: assign({ bolus: null }),
     clearProgram: assign({ program: null, bolus: null }),
     accept: enqueueActions(({ event, enqueue }) => enqueue.emit(accepted(event))),
-    reject: enqueueActions(({ event, enqueue }, p: { reason: string }) => enqueue.emit(rejected(event, 'state.invalid', p.reason))),
+    reject: enqueueActions(({ event, enqueue }, p: { reason: string }) =>
+      enqueue.emit(rejected(event, 'state.invalid', p.reason)),
+    ),
     rejectBlocked: enqueueActions(({ context, event, enqueue }) =>
       enqueue.emit(rejected(event, 'state.blocked', flowBlocker(context) ?? 'flow is blocked')),
     ),
@@ -334,6 +344,7 @@ export const pumpMachine = setup({
     program: null,
     queued: null,
     flow: 'none',
+    intervalFlow: 'none',
     volumeInfusedMl: 0,
     deliveredMl: 0,
     bolus: null,
@@ -412,7 +423,9 @@ export const pumpMachine = setup({
               states: {
                 basal: {
                   entry: { type: 'setFlow', params: { flow: 'basal' } },
-                  on: { 'infusion.bolus': [{ guard: 'bolusOk', target: 'bolus', actions: 'bolusCommand' }, { actions: 'bolusCommand' }] },
+                  on: {
+                    'infusion.bolus': [{ guard: 'bolusOk', target: 'bolus', actions: 'bolusCommand' }, { actions: 'bolusCommand' }],
+                  },
                 },
                 bolus: {
                   entry: { type: 'setFlow', params: { flow: 'bolus' } },

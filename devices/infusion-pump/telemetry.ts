@@ -4,7 +4,17 @@ import { DEFAULT_DRUG_LIBRARY, drugEntrySchema } from './drug-library.ts';
 
 /** The message shapes of the pump: telemetry, commands, settings, clinical profile, alarm codes. */
 
-export const PUMP_STATES = ['off', 'self-test', 'idle', 'programmed', 'infusing', 'bolus', 'paused', 'hold', 'completed'] as const;
+export const PUMP_STATES = [
+  'off',
+  'self-test',
+  'idle',
+  'programmed',
+  'infusing',
+  'bolus',
+  'paused',
+  'hold',
+  'completed',
+] as const;
 export type PumpStateLabel = (typeof PUMP_STATES)[number];
 
 /**
@@ -92,6 +102,8 @@ const alarmLimitsSchema = z.strictObject({
   doorOpenPersistenceMs: ms,
 });
 const batterySchema = z.strictObject({
+  /** On mains the battery holds its charge unless a `battery.drain-factor` condition says otherwise. */
+  mainsPowered: z.boolean(),
   initialPct: z.number().min(0).max(100),
   /** Run time from full while pumping / while not pumping, hours (at `battery.drain-factor` 1). */
   hoursPumping: positive,
@@ -130,9 +142,9 @@ export const defaultSettings: PumpSettings = {
     airInLinePersistenceMs: 1000,
     doorOpenPersistenceMs: 1000,
   },
-  // Datasheets quote roughly 4–10 h on battery at 25 mL/h; lowPct 10 leaves ~45 min of warning, in line
-  // with IEC 60601-2-24's early low-battery warning. `battery.drain-factor` 0 models mains power.
-  battery: { initialPct: 100, hoursPumping: 8, hoursIdle: 24, lowPct: 10 },
+  // Ward pumps run on mains. On battery, datasheets quote roughly 4–10 h at 25 mL/h; lowPct 10 leaves
+  // ~45 min of warning, in line with IEC 60601-2-24's early low-battery warning.
+  battery: { mainsPowered: true, initialPct: 100, hoursPumping: 8, hoursIdle: 24, lowPct: 10 },
   drugs: { ...DEFAULT_DRUG_LIBRARY },
 };
 

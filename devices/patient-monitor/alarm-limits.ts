@@ -6,9 +6,10 @@ export type MonitorParameter = (typeof MONITOR_PARAMETERS)[number];
 /** Parameters measured intermittently by the NIBP cuff rather than continuously. */
 export const NIBP_PARAMETERS: readonly MonitorParameter[] = ['sbp', 'dbp', 'map'];
 
+/** A limit pair; `null` (or absent) means no limit on that side. */
 export interface LimitPair {
-  low?: number;
-  high?: number;
+  low?: number | null;
+  high?: number | null;
 }
 /** `warn` violations raise medium-priority alarms, `crit` high-priority ones (IEC 60601-1-8). */
 export interface ParameterLimits {
@@ -56,7 +57,7 @@ export function limitViolations(values: Partial<Record<MonitorParameter, number 
     const { warn, crit } = limits[parameter];
     const { label, unit } = PARAMETER_LABEL[parameter];
     for (const side of ['low', 'high'] as const) {
-      const beyond = (limit: number | undefined) => limit !== undefined && (side === 'low' ? value < limit : value > limit);
+      const beyond = (limit: number | null | undefined) => limit != null && (side === 'low' ? value < limit : value > limit);
       const critical = beyond(crit[side]);
       if (!critical && !beyond(warn[side])) continue;
       const limit = (critical ? crit[side] : warn[side])!;
@@ -84,15 +85,15 @@ export function limitViolations(values: Partial<Record<MonitorParameter, number 
 export function limitsProblem(parameter: MonitorParameter, limits: ParameterLimits): string | undefined {
   for (const level of ['warn', 'crit'] as const) {
     const { low, high } = limits[level];
-    if (low !== undefined && high !== undefined && low >= high) {
+    if (low != null && high != null && low >= high) {
       return `${parameter} ${level} low ${low} must be below ${level} high ${high}`;
     }
   }
   const { warn, crit } = limits;
-  if (warn.low !== undefined && crit.low !== undefined && crit.low > warn.low) {
+  if (warn.low != null && crit.low != null && crit.low > warn.low) {
     return `${parameter} crit low ${crit.low} is above warn low ${warn.low}; crit limits must lie outside warn limits`;
   }
-  if (warn.high !== undefined && crit.high !== undefined && crit.high < warn.high) {
+  if (warn.high != null && crit.high != null && crit.high < warn.high) {
     return `${parameter} crit high ${crit.high} is below warn high ${warn.high}; crit limits must lie outside warn limits`;
   }
   return undefined;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DeviceDescriptor } from '../descriptor.ts';
-import { DEFAULT_ALARM_LIMITS, HARDWARE_CONDITIONS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, limitsProblem, type LimitPair } from './alarm-limits.ts';
+import { DEFAULT_ALARM_LIMITS, HARDWARE_CONDITIONS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, limitsProblem } from './alarm-limits.ts';
 import { DEFAULT_MONITOR_SETTINGS, type MonitorSettings, type PatientMonitorMachine, patientMonitorMachine } from './machine.ts';
 import {
   type MonitorCommand,
@@ -16,15 +16,6 @@ import {
 const pair = z.object({ low: z.number().nullable().optional(), high: z.number().nullable().optional() }).strict();
 const parameterOverride = z.object({ warn: pair.optional(), crit: pair.optional() }).strict();
 
-function mergePair(base: LimitPair, override: z.output<typeof pair> | undefined): LimitPair {
-  const out: LimitPair = { ...base };
-  for (const side of ['low', 'high'] as const) {
-    const v = override?.[side];
-    if (v === null) delete out[side];
-    else if (v !== undefined) out[side] = v;
-  }
-  return out;
-}
 
 /**
  * A scenario's partial settings, merged over the defaults. Durations take ms or text ("5s", "15m"); a
@@ -49,7 +40,7 @@ export const monitorSettingsSchema = z
       const o = overrides?.[parameter];
       if (o === undefined) continue;
       const base = DEFAULT_ALARM_LIMITS[parameter];
-      limits[parameter] = { warn: mergePair(base.warn, o.warn), crit: mergePair(base.crit, o.crit) };
+      limits[parameter] = { warn: { ...base.warn, ...o.warn }, crit: { ...base.crit, ...o.crit } };
       const problem = limitsProblem(parameter, limits[parameter]);
       if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: o, path: ['limits', parameter] });
     }

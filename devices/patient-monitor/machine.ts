@@ -209,11 +209,8 @@ function silence(context: MonitorContext, event: Extract<MonitorEvent, { type: '
 function setLimits(context: MonitorContext, event: Extract<MonitorEvent, { type: 'limits.set' }>): Reply {
   const current = context.settings.limits[event.parameter];
   const pair = { ...current[event.level] };
-  for (const side of ['low', 'high'] as const) {
-    const value = event[side];
-    if (value === null) delete pair[side];
-    else if (value !== undefined) pair[side] = value;
-  }
+  if (event.low !== undefined) pair.low = event.low;
+  if (event.high !== undefined) pair.high = event.high;
   const next = { ...current, [event.level]: pair };
   const problem = limitsProblem(event.parameter, next);
   if (problem !== undefined) return no(event, 'invalid-limits', problem);

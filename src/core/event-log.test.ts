@@ -57,3 +57,11 @@ describe('EventLog', () => {
     expect(canonicalJson(Number.NaN)).toBe('null');
   });
 });
+
+describe('canonicalJson', () => {
+  it('matches JSON.stringify on values whose keys are already sorted', () => {
+    const values = [0, -0, 1.5, 1e21, -3e-7, 'a"b\n', true, null, [1, 'x', null, [2]], { a: 1, b: { c: [true, { d: 'e' }] } }, []];
+    for (const v of values) expect(canonicalJson(v)).toBe(JSON.stringify(v));
+    expect(canonicalJson([undefined, Number.POSITIVE_INFINITY])).toBe('[null,null]');
+  });
+});

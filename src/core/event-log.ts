@@ -30,6 +30,7 @@ export class EventLog {
   #sealedUpTo = Number.NEGATIVE_INFINITY;
   #count = 0;
   #sinks = new Set<EventSink>();
+  #recordListeners = new Set<(event: SimEvent) => void>();
   #digest: string | undefined;
 
   /** Records an event. Recording at or before an already sealed time is a determinism bug, so it throws. */
@@ -42,6 +43,7 @@ export class EventLog {
       );
     }
     const plain = event as unknown as SimEvent;
+    for (const listener of this.#recordListeners) listener(plain);
     this.#pending.push({ event: plain, line: canonicalJson({ t: plain.t, source: plain.source, type: plain.type, data: plain.data }) });
   }
 
@@ -64,6 +66,15 @@ export class EventLog {
   subscribe(sink: EventSink): () => void {
     this.#sinks.add(sink);
     return () => this.#sinks.delete(sink);
+  }
+
+  /**
+   * Hears every event as it is recorded, before it is ordered or sealed — for reactions inside the
+   * same simulation instant (an injection triggered by an alarm). Returns an unsubscribe function.
+   */
+  onRecord(listener: (event: SimEvent) => void): () => void {
+    this.#recordListeners.add(listener);
+    return () => this.#recordListeners.delete(listener);
   }
 
   /** Makes every event at or before `t` final: orders, numbers, hashes and publishes them. */

@@ -1,4 +1,5 @@
 import type { Delivery } from '../../devices/descriptor.ts';
+import type { PatientDemographics } from '../physiology/demographics.ts';
 import type { SignalValues } from '../physiology/signals.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { SignalValues } from '../physiology/signals.ts';
  */
 export interface PatientModel {
   readonly id: string;
-  readonly demographics: Readonly<Record<string, unknown>>;
+  readonly demographics: Readonly<PatientDemographics>;
   /** Integrates the physiology up to time t (ms). Idempotent for the same t; t never decreases. */
   advanceTo(t: number): void;
   /** True values at the current time. */

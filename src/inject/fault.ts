@@ -21,10 +21,20 @@ export interface FaultDefinition<TParams extends z.ZodType = z.ZodType> {
   summary: string;
   params: TParams;
   /**
-   * Why this fault cannot apply to the target (e.g. "cgm.compression-low needs a device that measures
-   * glucose"), or undefined when it can.
+   * A one-off action (a reboot) rather than a condition that lasts: it has no duration, its revert does
+   * nothing, and its injection window closes the moment it is applied.
    */
-  incompatibility(target: FaultSurface): string | undefined;
+  instant?: boolean;
+  /**
+   * Fills in params whose default depends on the device (a sensor fault's `signal` defaults to the
+   * device's first measured signal), so the injection records exactly what was applied.
+   */
+  resolveParams?(target: FaultSurface, params: z.output<TParams>): z.output<TParams>;
+  /**
+   * Why this fault cannot apply to the target (e.g. "cgm.compression-low needs a device that measures
+   * glucose"), or undefined when it can. With `params`, also checks what they name (the `signal`).
+   */
+  incompatibility(target: FaultSurface, params?: z.output<TParams>): string | undefined;
   apply(target: FaultSurface, params: z.output<TParams>, context: InjectionContext): Revert;
 }
 

@@ -43,13 +43,13 @@ export interface HovorkaParameters {
   tauIG: number;
 }
 
-/** The Hovorka 2004 mean patient, with a 7-minute interstitial lag. */
+/** The Hovorka 2004 mean patient, with a 10-minute interstitial lag. */
 export function nominalParameters(weightKg: number): HovorkaParameters {
   return {
     weightKg,
     vG: 0.16, vI: 0.12, f01: 0.0097, egp0: 0.0161, k12: 0.066,
     ka1: 0.006, ka2: 0.06, ka3: 0.03, sIT: 51.2e-4, sID: 8.2e-4, sIE: 520e-4,
-    ke: 0.138, tmaxI: 55, tmaxG: 40, aG: 0.8, tauIG: 7,
+    ke: 0.138, tmaxI: 55, tmaxG: 40, aG: 0.8, tauIG: 10,
   };
 }
 
@@ -58,8 +58,10 @@ export function nominalParameters(weightKg: number): HovorkaParameters {
  * sampler accompanying Boiroux et al., "Adaptive control in an artificial pancreas for people with type 1
  * diabetes", Control Eng Pract 2017 (σ: EGP0 0.2, F01 0.1, k12 0.4, ka1–3 0.4, SIT/SID/SIE 0.4,
  * ke 0.2, tmaxI 0.2, tmaxG 0.2, VG/VI 0.05). As there, draws whose basal need falls outside
- * 0.1–2.2 U/h are redrawn. The interstitial lag has median 7 min (σ 0.2): between the 5–6 min measured by
- * Basu et al., Diabetes 2013;62:4083, and the 10.7 min (e^2.372) of the same sampler's sensor model.
+ * 0.1–2.2 U/h are redrawn. The plasma→interstitial lag, which Hovorka 2004 does not model, has median
+ * 10 min (σ 0.2): simglucose's adult UVA/Padova patients have 1/ksc of 6.6–18.7 min, median about 11
+ * (params/vpatient_params.csv), the same sampler uses 10.7 min (e^2.372); Basu et al., Diabetes
+ * 2013;62:4083, measured 5–6 min for the physiological part alone.
  */
 export function samplePatientParameters(rng: Rng, weightKg: number): HovorkaParameters {
   const mean = nominalParameters(weightKg);

@@ -75,6 +75,7 @@ export class GlucoseModel {
   #rateMuPerMin: number;
   #meals: MealInput[] = [];
   #basalCache = new Map<number, number>();
+  readonly #scratch = [0, 1, 2, 3, 4].map(() => new Float64Array(N)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
 
   constructor(rng: Rng, options: GlucoseModelOptions) {
     if (!(options.weightKg > 0)) throw new RangeError(`GlucoseModel: weightKg must be positive, received ${options.weightKg}`);
@@ -184,7 +185,7 @@ export class GlucoseModel {
   #commitTo(t: number): void {
     while (this.#baseT < t) {
       const next = Math.min(t, this.#baseT + STEP_MS);
-      this.#base = this.#step(this.#base, (next - this.#baseT) / 60_000);
+      this.#step(this.#base, (next - this.#baseT) / 60_000, this.#base);
       this.#baseT = next;
     }
     this.#view = undefined;
@@ -216,26 +217,27 @@ export class GlucoseModel {
     return x;
   }
 
-  /** One classical RK4 step of `h` minutes. */
-  #step(x: Float64Array, h: number): Float64Array {
-    const k1 = this.#derivative(x);
-    const k2 = this.#derivative(axpy(x, k1, h / 2));
-    const k3 = this.#derivative(axpy(x, k2, h / 2));
-    const k4 = this.#derivative(axpy(x, k3, h));
-    const out = new Float64Array(N);
+  /** One classical RK4 step of `h` minutes from `x` into `out` (which may be `x`). */
+  #step(x: Float64Array, h: number, out: Float64Array = new Float64Array(N)): Float64Array {
+    const [k1, k2, k3, k4, tmp] = this.#scratch;
+    this.#derivative(x, k1);
+    for (let j = 0; j < N; j++) tmp[j] = x[j]! + (h / 2) * k1[j]!;
+    this.#derivative(tmp, k2);
+    for (let j = 0; j < N; j++) tmp[j] = x[j]! + (h / 2) * k2[j]!;
+    this.#derivative(tmp, k3);
+    for (let j = 0; j < N; j++) tmp[j] = x[j]! + h * k3[j]!;
+    this.#derivative(tmp, k4);
     for (let j = 0; j < N; j++) out[j] = x[j]! + (h / 6) * (k1[j]! + 2 * k2[j]! + 2 * k3[j]! + k4[j]!);
     return out;
   }
 
-  #derivative(x: Float64Array): Float64Array {
+  #derivative(x: Float64Array, d: Float64Array): void {
     const p = this.parameters;
-    const vG = p.vG * p.weightKg;
-    const g = x[Q1]! / vG;
+    const g = x[Q1]! / (p.vG * p.weightKg);
     const sc = this.route === 'sc' ? this.#rateMuPerMin : 0;
     const iv = this.route === 'iv' ? this.#rateMuPerMin : 0;
     // EGP cannot turn negative under high insulin (as in Wilinska et al., J Diabetes Sci Technol 2010).
     const egp = p.egp0 * p.weightKg * Math.max(0, 1 - x[X3]!);
-    const d = new Float64Array(N);
     d[Q1] = -f01c(p, g) - x[X1]! * x[Q1]! + p.k12 * x[Q2]! - renal(p, g) + x[G2]! / p.tmaxG + egp;
     d[Q2] = x[X1]! * x[Q1]! - (p.k12 + x[X2]!) * x[Q2]!;
     d[S1] = sc - x[S1]! / p.tmaxI;
@@ -247,12 +249,5 @@ export class GlucoseModel {
     d[G1] = -x[G1]! / p.tmaxG;
     d[G2] = (x[G1]! - x[G2]!) / p.tmaxG;
     d[GI] = (g - x[GI]!) / p.tauIG;
-    return d;
   }
-}
-
-function axpy(x: Float64Array, k: Float64Array, h: number): Float64Array {
-  const out = new Float64Array(N);
-  for (let j = 0; j < N; j++) out[j] = x[j]! + h * k[j]!;
-  return out;
 }

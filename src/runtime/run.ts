@@ -7,17 +7,23 @@ import { Rng } from '../core/rng.ts';
 import { DeviceAgent } from '../fleet/agent.ts';
 import { planFleet, type FleetPlan } from '../fleet/fleet-spec.ts';
 import type { PatientModel } from '../fleet/patient-model.ts';
+import type { CreatePatientOptions } from '../fleet/patients.ts';
 import type { DeviceSensor } from '../fleet/sensors.ts';
 import { DigitalTwin } from '../fleet/twin.ts';
 import { CHANNELS } from '../net/topics.ts';
 import type { Plan } from '../scenario/plan.ts';
 import { openBroker, type BrokerHandle, type BrokerPlacement } from './broker-host.ts';
 import { SettleBarrier } from './settle.ts';
+import { Timeline, type ManualInjection } from './timeline.ts';
+import { matchDevices, pickDevices } from './selector.ts';
+import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
+import type { Selector } from '../scenario/schema.ts';
+import { clinicalEventSchema } from '../physiology/clinical-events.ts';
 
 /** How the run builds what the plan names. */
 export interface RunDependencies {
   devices: Readonly<Record<string, AnyDeviceDescriptor>>;
-  createPatient(options: { id: string; kinds: readonly string[]; rng: Rng; clinicalEvents?: unknown[] }): PatientModel;
+  createPatient(options: CreatePatientOptions): PatientModel & { schedule?(event: unknown): void };
   createSensor(descriptor: AnyDeviceDescriptor, rng: Rng): DeviceSensor;
 }
 
@@ -78,8 +84,10 @@ export class Run extends EventEmitter<RunEvents> {
   readonly fleetPlan: FleetPlan;
   readonly agents: DeviceAgent[] = [];
   readonly agentById = new Map<string, DeviceAgent>();
-  readonly patients = new Map<string, PatientModel>();
+  readonly patients = new Map<string, PatientModel & { schedule?(event: unknown): void }>();
   readonly twin: DigitalTwin;
+  readonly timeline: Timeline;
+  readonly faults: FaultRegistry = FAULTS;
   readonly mode: RunMode;
   #options: RunOptions;
   #deps: RunDependencies;
@@ -119,6 +127,19 @@ export class Run extends EventEmitter<RunEvents> {
       () => this.twin.receivedTotal + this.#commandsDelivered,
     );
     this.#build();
+    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
+    this.timeline = new Timeline({
+      clock: this.clock,
+      log: this.log,
+      rng: this.rng.fork('timeline'),
+      agents: this.agents,
+      tagsOf: (id) => tags.get(id),
+      faults: this.faults,
+      entries: plan.timeline ?? [],
+      durationMs: this.durationMs,
+      context: { clock: this.clock, log: this.log },
+      subscribe: (listener) => this.log.onRecord(listener),
+    });
   }
 
   get brokerUrl(): string | undefined {
@@ -161,8 +182,24 @@ export class Run extends EventEmitter<RunEvents> {
 
   #build(): void {
     const fleetRng = this.rng.fork('fleet');
+    const patientsSection = this.plan.patients;
     for (const bed of this.fleetPlan.beds) {
-      this.patients.set(bed.patientId, this.#deps.createPatient({ id: bed.patientId, kinds: bed.kinds, rng: this.rng.fork(`patient:${bed.patientId}`) }));
+      const insulinPump = this.fleetPlan.devices.some((d) => d.bed === bed.id && (d.config.profile as { drug?: string } | undefined)?.drug === 'insulin');
+      const meals = (patientsSection?.meals ?? [])
+        .filter((m) => m.patient === undefined || m.patient === bed.patientId)
+        .map((m) => ({ at: m.at, carbsG: m.carbs }));
+      this.patients.set(
+        bed.patientId,
+        this.#deps.createPatient({
+          id: bed.patientId,
+          kinds: bed.kinds,
+          rng: this.rng.fork(`patient:${bed.patientId}`),
+          durationMs: this.durationMs,
+          randomMeals: patientsSection?.randomMeals ?? true,
+          meals,
+          insulinPump,
+        }),
+      );
     }
     for (const device of this.fleetPlan.devices) {
       const descriptor = this.#deps.devices[device.kind]!;
@@ -206,7 +243,45 @@ export class Run extends EventEmitter<RunEvents> {
     });
     this.log.record({ t: 0, source: 'runner', type: 'run.started', data: { scenario: this.plan.name, seed: this.seed, devices: this.agents.length, patients: this.patients.size, durationMs: this.durationMs } });
     for (const agent of this.agents) agent.start();
+    this.timeline.start();
+    this.#scheduleCommands();
+    this.#scheduleClinicalEvents();
     this.#phase = 'paused';
+  }
+
+  /** Injects a fault now (TUI, tabletop, API): on the selected devices, for `forMs` or to the end. */
+  inject(faultName: string, selector: Selector, params: Record<string, unknown> = {}, forMs?: number): ManualInjection {
+    return this.timeline.inject(faultName, selector, params, forMs);
+  }
+
+  #scheduleCommands(): void {
+    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
+    for (const [index, entry] of (this.plan.commands ?? []).entries()) {
+      const rng = this.rng.fork(`commands:${index}`);
+      this.clock.setTimeout(() => {
+        const devices = pickDevices(entry.target, matchDevices(entry.target, this.agents, { tagsOf: (id) => tags.get(id), where: `commands[${index}].target` }), rng);
+        for (const device of devices) this.command(device.deviceId, entry.command);
+      }, entry.at);
+    }
+  }
+
+  #scheduleClinicalEvents(): void {
+    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
+    for (const event of this.plan.patients?.events ?? []) {
+      const patientIds = event.patient
+        ? [event.patient]
+        : [...new Set(matchDevices(event.target ?? {}, this.agents, { tagsOf: (id) => tags.get(id), where: 'patients.events.target' }).map((a) => a.patient.id))];
+      for (const id of patientIds) {
+        const patient = this.patients.get(id);
+        if (!patient?.schedule) continue;
+        const parsed = clinicalEventSchema.parse({ ...event.params, type: event.event, at: event.at });
+        patient.schedule(parsed);
+        const until = parsed.at + parsed.duration + parsed.recovery;
+        this.clock.setTimeout(() => {
+          this.log.record({ t: this.clock.now(), source: 'patients', type: 'clinical.event', data: { patient: id, event: event.event, from: event.at, to: until, params: event.params } });
+        }, event.at);
+      }
+    }
   }
 
   /** Sends a command to a device through the twin (so it counts as desired state). */

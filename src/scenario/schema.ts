@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../core/duration-schema.ts';
-import { fleetSpecSchema } from '../fleet/fleet-spec.ts';
+import { fleetSpecSchema, kindConfigSchema, zoneSpecSchema } from '../fleet/fleet-spec.ts';
 
 /**
  * The scenario file format (docs/scenarios.md). Structure only: names that refer to registries (fault
@@ -51,7 +51,7 @@ export const timelineEntrySchema = z
     for: durationSchema.optional(),
     when: triggerSchema.optional(),
     /** A registered fault or attack (`medtwin list faults`). */
-    fault: z.string(),
+    fault: z.string().describe('A registered fault or attack; `medtwin list faults` lists them'),
     target: selectorSchema.default({}),
     params: z.record(z.string(), z.unknown()).default({}),
   })
@@ -171,19 +171,35 @@ export const expectationSchema = z.discriminatedUnion('type', [
     .strict(),
 ]);
 
+/**
+ * The fleet section as a file writes it: the same shape as FleetSpec, but a misspelt field is an error
+ * rather than silently dropped.
+ */
+const fileFleetSchema = fleetSpecSchema
+  .extend({
+    zones: z
+      .array(zoneSpecSchema.extend({ config: z.record(z.string(), kindConfigSchema.strict()).optional() }).strict())
+      .min(1)
+      .describe('Wards or units; each has beds (= patients) and devices of each kind'),
+  })
+  .strict();
+
 export const scenarioSchema = z
   .object({
     $schema: z.string().optional(),
-    name: z.string().min(1),
+    name: z.string().min(1).describe('Scenario name, shown in reports'),
     description: z.string().optional(),
     tags: z.array(z.string()).default([]),
-    seed: z.union([z.number().int(), z.string().min(1)]).default(1),
-    duration: durationSchema,
-    fleet: fleetSpecSchema,
+    seed: z
+      .union([z.number().int(), z.string().min(1)])
+      .default(1)
+      .describe('Seed of every random stream; the same seed gives the same event log'),
+    duration: durationSchema.describe('Simulated time the run covers, e.g. "2h"'),
+    fleet: fileFleetSchema.describe('The devices: zones with beds and device counts per kind'),
     patients: patientsSchema.default({ randomMeals: true, meals: [], events: [] }),
-    commands: z.array(commandEntrySchema).default([]),
-    timeline: z.array(timelineEntrySchema).default([]),
-    expectations: z.array(expectationSchema).default([]),
+    commands: z.array(commandEntrySchema).default([]).describe('Commands sent through the twin at set times'),
+    timeline: z.array(timelineEntrySchema).default([]).describe('Faults and attacks to inject, at a time, repeatedly or on an event'),
+    expectations: z.array(expectationSchema).default([]).describe('What must hold for the run to pass'),
   })
   .strict();
 

@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import { InputError } from '../../core/errors.ts';
+import { createReporters } from '../../report/index.ts';
+import type { RunResult } from '../../runtime/result.ts';
+import { executeScenario } from '../../runtime/execute.ts';
+import { summarizeStudy } from '../../runtime/study.ts';
+import { loadPlans } from '../load.ts';
+import { collect, parseDurationOption, parsePort, parseSeed, parseSeeds, parseSpeed } from '../options.ts';
+import { openBroker } from '../../runtime/broker-host.ts';
+
+interface RunCommandOptions {
+  seed?: string;
+  seeds?: string[];
+  duration?: number;
+  fast?: boolean;
+  realtime?: boolean;
+  speed?: number;
+  broker?: string;
+  port?: number;
+  reporter?: string[];
+  sync?: number;
+  color?: boolean;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run scenarios headless and judge their expectations (exit 0 all met, 1 some failed, 2 bad input)')
+    .argument('<scenarios...>', 'scenario files (YAML)')
+    .option('--seed <seed>', "override the scenario's seed", parseSeed)
+    .option('--seeds <range>', 'run every seed in a range ("1..100") or list ("3,5,8") as a Monte Carlo study', parseSeeds)
+    .option('--duration <duration>', "override the scenario's duration (e.g. 6h, 30m)", parseDurationOption)
+    .option('--fast', 'virtual time, as fast as the transport settles (default)')
+    .option('--realtime', 'pace simulation time by the wall clock (see --speed)')
+    .option('--speed <factor>', 'realtime speed factor, e.g. 10 for ten times faster than life', parseSpeed)
+    .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port) instead of the embedded one')
+    .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
+    .option('--reporter <name[:path]>', 'list, json, junit, markdown or html; repeatable, e.g. --reporter junit:out/junit.xml', collect)
+    .option('--sync <duration>', 'fast-mode settle window (default 1s): the transport settles at least this often', parseDurationOption)
+    .option('--no-color', 'plain console output (NO_COLOR is honoured too)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  medtwin run scenarios/ward.yaml
+  medtwin run scenarios/*.yaml --reporter list --reporter junit:out/junit.xml --reporter html:out/report.html
+  medtwin run scenarios/cgm-drift.yaml --seeds 1..100 --reporter json:out/study.json
+  medtwin run scenarios/ward.yaml --realtime --speed 10 --port 1883
+  medtwin run scenarios/ward.yaml --broker mqtt://127.0.0.1:1883`,
+    )
+    .action(async (files: string[], options: RunCommandOptions) => {
+      if (options.fast && options.realtime) throw new InputError('E_FLAGS', 'choose one of --fast or --realtime, not both');
+      if (options.speed !== undefined && !options.realtime) throw new InputError('E_FLAGS', '--speed applies to --realtime runs; add --realtime (fast mode runs as fast as it can)');
+      if (options.seed !== undefined && options.seeds !== undefined) throw new InputError('E_FLAGS', 'choose one of --seed or --seeds, not both');
+      if (options.broker !== undefined && options.port !== undefined) throw new InputError('E_FLAGS', '--port sets the embedded broker\'s port; it cannot be combined with --broker');
+      const plans = await loadPlans(files);
+      const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], { color: options.color === false ? false : undefined });
+      // One broker for the whole invocation: a 100-seed study must not start 100 brokers.
+      const broker = await openBroker({ url: options.broker, port: options.port });
+      let ok = true;
+      try {
+        for (const plan of plans) {
+          const seeds = options.seeds ?? [options.seed ?? String(plan.seed)];
+          const results: RunResult[] = [];
+          const studyStart = performance.now();
+          for (const [index, seed] of seeds.entries()) {
+            const result = await executeScenario(plan, {
+              seed,
+              durationMs: options.duration,
+              mode: options.realtime ? 'realtime' : 'fast',
+              speed: options.speed,
+              brokerUrl: broker.url,
+              brokerPlacement: broker.placement,
+              syncMs: options.sync,
+              onBegin: (info) => reporter.onBegin?.({ ...info, ...(options.seeds ? { study: { index, count: seeds.length } } : {}) }),
+              onStatus: (status) => reporter.onProgress?.(status),
+            });
+            results.push(result);
+            ok &&= result.ok;
+            await reporter.onRunEnd?.(result);
+          }
+          if (options.seeds) {
+            const study = summarizeStudy(results, performance.now() - studyStart, (seed) => replayCommand(plan.source ?? plan.name, seed, options));
+            await reporter.onStudyEnd?.(study);
+          }
+        }
+      } finally {
+        await broker.close();
+        await reporter.onEnd?.();
+      }
+      process.exitCode = ok ? 0 : 1;
+    });
+}
+
+function replayCommand(file: string, seed: string, options: RunCommandOptions): string {
+  const parts = ['npx medtwin run', quote(file), '--seed', quote(seed)];
+  if (options.duration !== undefined) parts.push('--duration', `${options.duration}ms`);
+  return parts.join(' ');
+}
+
+function quote(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}

@@ -1,0 +1,29 @@
+import type { Rng } from '../core/rng.ts';
+import { SyntheticPatient } from '../physiology/patient.ts';
+import type { Meal } from '../physiology/meals.ts';
+
+/** Kinds whose presence at a bed gives its patient glucose–insulin dynamics. */
+const GLUCOSE_KINDS = new Set(['cgm']);
+
+export interface CreatePatientOptions {
+  id: string;
+  kinds: readonly string[];
+  rng: Rng;
+  durationMs: number;
+  randomMeals?: boolean;
+  meals?: readonly Meal[];
+  /** True when an insulin pump is attached to the bed. */
+  insulinPump?: boolean;
+}
+
+/** The patient in one bed. */
+export function createPatient(options: CreatePatientOptions): SyntheticPatient {
+  return new SyntheticPatient({
+    id: options.id,
+    rng: options.rng,
+    glucose: options.insulinPump || options.kinds.some((k) => GLUCOSE_KINDS.has(k)),
+    durationMs: options.durationMs,
+    randomMeals: options.randomMeals,
+    meals: options.meals,
+  });
+}

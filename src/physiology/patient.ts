@@ -1,0 +1,131 @@
+import type { Rng } from '../core/rng.ts';
+import type { ClinicalEventInput } from './clinical-events.ts';
+import { generatePatient, type ConditionName, type PatientDemographics } from './demographics.ts';
+import { GlucoseModel } from './glucose.ts';
+import { generateMeals, type Meal } from './meals.ts';
+import type { SignalValues } from './signals.ts';
+import { VitalsModel, drawVitalsBaseline } from './vitals.ts';
+
+export interface SyntheticPatientOptions {
+  id: string;
+  rng: Rng;
+  /** Give the patient glucose–insulin dynamics (a CGM or an insulin pump is attached). */
+  glucose?: boolean;
+  /** Length of the run, for generating random meals. */
+  durationMs?: number;
+  /** Time of day at simulation time 0, hours. Default 8 (a run starts at the morning round). */
+  startHour?: number;
+  /** Random meals in simglucose's style. Default true. */
+  randomMeals?: boolean;
+  meals?: readonly Meal[];
+}
+
+/** An insulin delivery into the patient, U/h, from one device. */
+export interface InsulinDelivery {
+  drug: string;
+  doseRatePerH: number;
+  doseUnit: string;
+}
+
+/**
+ * A synthetic patient: demographics, vital signs and (for patients on a CGM or an insulin pump) a
+ * Hovorka glucose–insulin system. Prandial insulin follows a hospital basal-bolus regimen: a nurse
+ * gives a bolus by the patient's carb ratio at each meal; basal insulin comes from an insulin pump when
+ * one is infusing, otherwise from long-acting insulin at the patient's own basal rate.
+ */
+export class SyntheticPatient {
+  readonly id: string;
+  readonly demographics: PatientDemographics;
+  readonly vitals: VitalsModel;
+  readonly glucoseModel: GlucoseModel | undefined;
+  readonly meals: readonly Meal[];
+  #boluses: { at: number; units: number }[] = [];
+  #insulin = new Map<string, number>();
+  #now = 0;
+
+  constructor(options: SyntheticPatientOptions) {
+    const { rng } = options;
+    this.id = options.id;
+    const conditions: ConditionName[] = options.glucose ? ['type1-diabetes'] : [];
+    this.demographics = generatePatient(rng.fork('demographics'), { id: options.id, conditions });
+    const startHour = options.startHour ?? 8;
+    const baseline = drawVitalsBaseline(rng.fork('baseline'), { ageYears: this.demographics.age, sex: this.demographics.sex });
+    this.vitals = new VitalsModel(rng.fork('vitals'), baseline, { startHour });
+    if (options.glucose) {
+      const model = new GlucoseModel(rng.fork('glucose'), { weightKg: this.demographics.weightKg, initialGlucose: 130 });
+      this.glucoseModel = model;
+      const days = Math.max(1, Math.ceil((options.durationMs ?? 86_400_000) / 86_400_000));
+      const random = options.randomMeals === false ? [] : generateMeals(rng.fork('meals'), days, { startHour });
+      this.meals = [...random, ...(options.meals ?? [])].sort((a, b) => a.at - b.at);
+      const ratio = model.carbRatioGPerU();
+      for (const meal of this.meals) {
+        model.addMeal({ at: meal.at, carbsG: meal.carbsG });
+        // Rounded to the half unit an insulin pen doses.
+        this.#boluses.push({ at: meal.at, units: Math.round((meal.carbsG / ratio) * 2) / 2 });
+      }
+    } else {
+      this.meals = [];
+    }
+  }
+
+  advanceTo(t: number): void {
+    if (t <= this.#now) return;
+    const model = this.glucoseModel;
+    if (model) {
+      while (this.#boluses.length > 0 && this.#boluses[0]!.at <= t) {
+        const bolus = this.#boluses.shift()!;
+        model.advanceTo(Math.max(bolus.at, model.now));
+        if (bolus.units > 0) model.bolus(bolus.units);
+      }
+      model.advanceTo(t);
+    }
+    this.vitals.advanceTo(t);
+    this.#now = t;
+  }
+
+  truth(): SignalValues {
+    const v = this.vitals.truth();
+    const out: SignalValues = { hr: v.hr, spo2: v.spo2, rr: v.rr, temp: v.temp, sbp: v.sbp, dbp: v.dbp, map: v.map };
+    if (this.glucoseModel) out.glucose = this.glucoseModel.glucose();
+    return out;
+  }
+
+  interstitialGlucose(): number | undefined {
+    return this.glucoseModel?.interstitialGlucose();
+  }
+
+  /** Schedules a clinical event on the vital signs. */
+  schedule(event: ClinicalEventInput): void {
+    this.vitals.schedule(event);
+  }
+
+  /** Adds a meal (with its nurse-given bolus) at a future time. */
+  addMeal(meal: Meal): void {
+    const model = this.glucoseModel;
+    if (!model) return;
+    model.addMeal({ at: meal.at, carbsG: meal.carbsG });
+    this.#boluses.push({ at: meal.at, units: Math.round((meal.carbsG / model.carbRatioGPerU()) * 2) / 2 });
+    this.#boluses.sort((a, b) => a.at - b.at);
+  }
+
+  /**
+   * What an infusion device delivers from time t on. Insulin in U/h feeds the glucose model; while any
+   * pump infuses insulin it replaces the patient's own basal insulin.
+   */
+  setDelivery(source: string, t: number, delivery: InsulinDelivery | undefined): void {
+    const model = this.glucoseModel;
+    if (!model) return;
+    const rate = delivery && delivery.drug === 'insulin' && delivery.doseUnit === 'U' ? delivery.doseRatePerH : undefined;
+    if (rate === undefined) {
+      if (!this.#insulin.has(source)) return;
+      this.#insulin.delete(source);
+    } else {
+      if (this.#insulin.get(source) === rate) return;
+      this.#insulin.set(source, rate);
+    }
+    this.advanceTo(t);
+    let total = 0;
+    for (const r of this.#insulin.values()) total += r;
+    model.setInsulinRate(this.#insulin.size > 0 ? total : model.basalRateUPerH(120));
+  }
+}

@@ -1,0 +1,89 @@
+import { formatDuration } from '../core/duration.ts';
+import type { ExpectationResult, RunResult } from '../runtime/result.ts';
+
+/**
+ * Number and text formatting shared by the reporters. Locale-free on purpose (no toLocaleString), so a
+ * report is byte-identical on every machine for the same result.
+ */
+
+/** 1234567 → "1,234,567". */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const [whole, fraction] = String(Math.abs(n)).split('.');
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return (n < 0 ? '-' : '') + grouped + (fraction === undefined ? '' : `.${fraction}`);
+}
+
+/** A measured value: integers grouped, fractions to about three significant digits, null as a dash. */
+export function formatValue(value: number | string | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return formatCount(value);
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 3;
+  return formatCount(Number(value.toFixed(digits)));
+}
+
+/** Wall time for people: "4.2s" under a minute, "3m12s" above (wall time is never exact anyway). */
+export function formatWall(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  return formatDuration(Math.round(ms / 1000) * 1000);
+}
+
+/** A fraction 0..1 as a percentage: 0.93 → "93.0 %". */
+export function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)} %`;
+}
+
+/** Per-kind figures as one short line: { mard: 9.123, clarkeA: 88.2 } → "mard 9.12 · clarkeA 88.2". */
+export function formatFigures(figures: Record<string, number> | undefined): string {
+  if (figures === undefined) return '';
+  return Object.entries(figures)
+    .map(([name, value]) => `${name} ${formatValue(value)}`)
+    .join(' · ');
+}
+
+/** IEC 60601-1-8 orders alarm priorities high, medium, low; anything else follows alphabetically. */
+const PRIORITY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2 };
+
+export function sortPriorities(priorities: Iterable<string>): string[] {
+  return [...priorities].sort((a, b) => (PRIORITY_RANK[a] ?? 3) - (PRIORITY_RANK[b] ?? 3) || a.localeCompare(b, 'en'));
+}
+
+/** A pseudo-expectation every run is judged on: the transport lost nothing and always settled. */
+export interface TransportCheck {
+  name: 'transport delivery';
+  passed: boolean;
+  message: string;
+}
+
+export function transportCheck(result: RunResult): TransportCheck {
+  const { lost, settleTimeouts, published } = result.delivery;
+  const passed = lost === 0 && settleTimeouts === 0;
+  const message = passed
+    ? `all ${formatCount(published)} messages delivered`
+    : `${formatCount(lost)} of ${formatCount(published)} messages lost, ${formatCount(settleTimeouts)} settle timeouts`;
+  return { name: 'transport delivery', passed, message };
+}
+
+/** Passed and failed checks of a run: its expectations plus the transport check. */
+export function countChecks(result: RunResult): { passed: number; failed: number } {
+  const checks: { passed: boolean }[] = [...result.expectations, transportCheck(result)];
+  const passed = checks.filter((c) => c.passed).length;
+  return { passed, failed: checks.length - passed };
+}
+
+/** "measured 93,000 (<= 300000 ms)". */
+export function describeMeasurement(e: ExpectationResult): string {
+  return `measured ${formatValue(e.measured)} (${e.threshold})`;
+}
+
+/** The command that reproduces a run, quoted for a POSIX shell. */
+export function replayCommand(scenario: RunResult['scenario'], seed: string): string {
+  return `medtwin run ${shellQuote(scenario.file ?? scenario.name)} --seed ${shellQuote(seed)}`;
+}
+
+export function shellQuote(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

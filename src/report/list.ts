@@ -1,0 +1,196 @@
+import { formatDuration, formatSimTime } from '../core/duration.ts';
+import type { RunResult, StudyResult } from '../runtime/result.ts';
+import type { RunStatus } from '../runtime/run.ts';
+import { palette, resolveColor, type Palette } from './colors.ts';
+import { countChecks, formatCount, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import { isTTY, writeOutput } from './output.ts';
+import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
+
+/** A terminal redraws the progress line at most this often (wall ms), however fast the run ticks. */
+const REDRAW_MS = 100;
+const CLEAR_LINE = '\r\x1b[K';
+
+/**
+ * The console reporter: a live progress line, then a summary per run and per study, and a closing
+ * "N passed, M failed". On a terminal the progress line is rewritten in place; elsewhere (CI logs) a
+ * line is printed each 10 % so the log stays short.
+ */
+export class ListReporter implements Reporter {
+  readonly #stream: NodeJS.WritableStream;
+  readonly #path: string | undefined;
+  readonly #buffer: string[] = [];
+  readonly #tty: boolean;
+  readonly #c: Palette;
+  #info: RunBeginInfo | undefined;
+  #lastDecile = 0;
+  #lastDrawWall = Number.NEGATIVE_INFINITY;
+  #lineOpen = false;
+  #blocks = { passed: 0, failed: 0 };
+
+  constructor(options: ReporterOptions = {}) {
+    this.#path = options.path;
+    this.#stream = options.stream ?? process.stdout;
+    this.#tty = this.#path === undefined && isTTY(this.#stream);
+    this.#c = palette(this.#path === undefined && resolveColor(this.#stream, options.color));
+  }
+
+  onBegin(info: RunBeginInfo): void {
+    this.#info = info;
+    this.#lastDecile = 0;
+    this.#lastDrawWall = Number.NEGATIVE_INFINITY;
+    const c = this.#c;
+    if (info.study) {
+      if (info.study.index === 0) this.#print(`${c.bold('Study')} ${info.scenario} · ${info.study.count} seeds · ${formatDuration(info.durationMs)} simulated each · ${info.devices} devices · ${info.mode}`);
+      return;
+    }
+    this.#print(`${c.bold('Running')} ${info.scenario} · seed ${info.seed} · ${info.devices} devices · ${formatDuration(info.durationMs)} simulated · ${info.mode} · broker ${info.brokerUrl}`);
+  }
+
+  onProgress(status: RunStatus): void {
+    if (this.#tty) {
+      const final = status.phase === 'finished';
+      if (!final && status.wallMs - this.#lastDrawWall < REDRAW_MS) return;
+      this.#lastDrawWall = status.wallMs;
+      this.#write(CLEAR_LINE + progressText(status, this.#info));
+      this.#lineOpen = true;
+      return;
+    }
+    // Non-interactive: one line per decile, and none for the seeds of a study (the seed lines suffice).
+    if (this.#info?.study || status.durationMs <= 0) return;
+    const decile = Math.min(10, Math.floor((status.simMs * 10) / status.durationMs));
+    if (decile <= this.#lastDecile) return;
+    this.#lastDecile = decile;
+    this.#print(progressText(status, this.#info));
+  }
+
+  onRunEnd(result: RunResult): void {
+    this.#closeLine();
+    if (this.#info?.study) {
+      this.#print(this.#seedLine(result));
+      return;
+    }
+    this.#print(this.#runSummary(result));
+    this.#blocks[result.ok ? 'passed' : 'failed']++;
+  }
+
+  onStudyEnd(study: StudyResult): void {
+    this.#closeLine();
+    this.#print(this.#studySummary(study));
+    this.#blocks[study.ok ? 'passed' : 'failed']++;
+    this.#info = undefined;
+  }
+
+  async onEnd(): Promise<void> {
+    this.#closeLine();
+    const { passed, failed } = this.#blocks;
+    if (passed + failed > 1) this.#print(`scenarios: ${passed} passed, ${failed} failed`);
+    if (this.#path !== undefined) await writeOutput(this.#buffer.join(''), { path: this.#path });
+  }
+
+  #runSummary(r: RunResult): string {
+    const c = this.#c;
+    const speed = r.wallMs > 0 ? ` (×${formatValue(Math.round(r.simulatedMs / r.wallMs))})` : '';
+    const d = r.delivery;
+    const priorities = sortPriorities(Object.keys(r.alarms.byPriority));
+    const alarms = r.alarms.total === 0 ? 'none' : `${formatCount(r.alarms.total)}: ${priorities.map((p) => `${formatCount(r.alarms.byPriority[p] ?? 0)} ${p}`).join(' · ')}`;
+    const names = (list: string[]) => (list.length === 0 ? 'none' : list.join(', '));
+    const lines = [
+      '',
+      `${r.ok ? c.green('✓ PASSED') : c.red('✗ FAILED')}  ${c.bold(r.scenario.name)} · seed ${r.seed}`,
+      `  ${c.dim('digest')}     ${r.digest}`,
+      `  ${c.dim('time')}       ${formatDuration(r.simulatedMs)} simulated in ${formatWall(r.wallMs)}${speed} · ${formatCount(r.events)} events · ${r.mode}`,
+      `  ${c.dim('delivery')}   ${formatCount(d.published)} published · ${formatCount(d.deliveredToTwin)} delivered · ${formatCount(d.lost)} lost · ${formatCount(d.sequenceGaps)} gaps · ${formatCount(d.duplicates)} duplicates · ${formatCount(d.settleTimeouts)} settle timeouts`,
+      `  ${c.dim('alarms')}     ${alarms}`,
+      `  ${c.dim('twin')}       stale: ${names(r.twin.stale)} · diverged: ${names(r.twin.diverged)}`,
+      `  ${c.dim('devices')}    ${r.devices.length}${devicesNote(r)}`,
+      '',
+    ];
+    const width = Math.max(18, ...r.expectations.map((e) => e.name.length));
+    for (const e of r.expectations) {
+      const mark = e.passed ? c.green('✓') : c.red('✗');
+      lines.push(`  ${mark} ${e.name.padEnd(width)}  ${c.dim('measured')} ${formatValue(e.measured)} ${c.dim(`(${e.threshold})`)}  ${e.message}`);
+      if (!e.passed && e.evidence.length > 0) lines.push(`      ${c.dim(`evidence: events ${e.evidence.map((id) => `#${id}`).join(', ')}`)}`);
+    }
+    const transport = transportCheck(r);
+    lines.push(`  ${transport.passed ? c.green('✓') : c.red('✗')} ${transport.name.padEnd(width)}  ${transport.message}`);
+    const { passed, failed } = countChecks(r);
+    lines.push('', failed > 0 ? c.red(`${passed} passed, ${failed} failed`) : c.green(`${passed} passed, ${failed} failed`));
+    if (!r.ok) lines.push(c.dim(`replay: ${replayCommand(r.scenario, r.seed)}`));
+    return lines.join('\n');
+  }
+
+  #seedLine(r: RunResult): string {
+    const c = this.#c;
+    const failed = r.expectations.filter((e) => !e.passed).map((e) => e.name);
+    if (!transportCheck(r).passed) failed.push('transport delivery');
+    const index = this.#info?.study ? `${this.#info.study.index + 1}/${this.#info.study.count} ` : '';
+    const tail = failed.length > 0 ? `  ${c.red(`failed: ${failed.join(', ')}`)}` : '';
+    return `  ${r.ok ? c.green('✓') : c.red('✗')} ${c.dim(index)}seed ${r.seed}  ${c.dim(r.digest.slice(0, 12))}  ${formatWall(r.wallMs)}${tail}`;
+  }
+
+  #studySummary(s: StudyResult): string {
+    const c = this.#c;
+    const passedSeeds = s.runs.filter((r) => r.ok).length;
+    const lines = [
+      '',
+      `${s.ok ? c.green('✓ STUDY PASSED') : c.red('✗ STUDY FAILED')}  ${c.bold(s.scenario.name)} · ${s.seeds.length} seeds · pass rate ${formatPercent(s.passRate)} · ${formatWall(s.wallMs)}`,
+      '',
+    ];
+    const width = Math.max(18, ...s.expectations.map((e) => e.name.length));
+    lines.push(c.dim(`  ${'  expectation'.padEnd(width + 2)}  pass rate       p50         p95`));
+    for (const e of s.expectations) {
+      const mark = e.passRate === 1 ? c.green('✓') : c.red('✗');
+      const m = e.measured;
+      lines.push(`  ${mark} ${e.name.padEnd(width)}  ${formatPercent(e.passRate).padStart(9)}  ${(m ? formatValue(m.p50) : '—').padStart(10)}  ${(m ? formatValue(m.p95) : '—').padStart(10)}`);
+    }
+    if (s.replay.length > 0) {
+      lines.push('', c.bold('Replay failing seeds:'));
+      for (const command of s.replay) lines.push(`  ${command}`);
+    }
+    lines.push('', `seeds: ${passedSeeds} passed, ${s.runs.length - passedSeeds} failed`);
+    return lines.join('\n');
+  }
+
+  #closeLine(): void {
+    if (!this.#lineOpen) return;
+    this.#write(CLEAR_LINE);
+    this.#lineOpen = false;
+  }
+
+  #print(text: string): void {
+    this.#write(`${text}\n`);
+  }
+
+  #write(text: string): void {
+    if (this.#path !== undefined) this.#buffer.push(text);
+    else this.#stream.write(text);
+  }
+}
+
+/** "00:12:30 / 01:00:00  20%  1,234 messages  ×850". */
+export function progressText(status: RunStatus, info?: RunBeginInfo): string {
+  const fraction = status.durationMs > 0 ? Math.min(1, status.simMs / status.durationMs) : 1;
+  const speed = status.wallMs > 0 ? `×${formatValue(Math.round(status.simMs / status.wallMs))}` : '';
+  const parts = [
+    `${formatSimTime(status.simMs)} / ${formatSimTime(status.durationMs)}`,
+    `${String(Math.floor(fraction * 100)).padStart(3)}%`,
+    `${formatCount(status.messages)} messages`,
+    speed,
+    status.phase === 'paused' ? 'paused' : '',
+  ];
+  const seed = info?.study ? `seed ${info.seed}  ` : '';
+  return `  ${seed}${parts.filter((p) => p !== '').join('  ')}`;
+}
+
+function devicesNote(r: RunResult): string {
+  const missing = r.devices.filter((d) => d.missing > 0).length;
+  const rejected = r.devices.reduce((n, d) => n + d.commandsRejected, 0);
+  const notes = [missing > 0 ? `${missing} with missing telemetry` : '', rejected > 0 ? `${rejected} commands rejected` : ''].filter((n) => n !== '');
+  const accuracy = r.devices.filter((d) => d.accuracy !== undefined).map((d) => `${d.id} ${formatFigures(d.accuracy)}`);
+  const text = notes.length > 0 ? ` (${notes.join(', ')})` : '';
+  return accuracy.length > 0 && accuracy.length <= 5 ? `${text} · accuracy: ${accuracy.join('; ')}` : text;
+}
+
+export function createListReporter(options: ReporterOptions = {}): Reporter {
+  return new ListReporter(options);
+}

@@ -1,0 +1,149 @@
+import { formatDuration, formatSimTime } from '../core/duration.ts';
+import type { RunResult, StudyResult } from '../runtime/result.ts';
+import { ResultCollector } from './collector.ts';
+import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
+import { formatCount, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import { writeOutput } from './output.ts';
+import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
+
+/** GitHub caps a job summary at 1 MiB; long fleets list their problem devices first, then stop. */
+const MAX_DEVICE_ROWS = 50;
+
+/**
+ * A Markdown report for a GitHub job summary. With no path it appends to $GITHUB_STEP_SUMMARY when
+ * that is set (as GitHub asks steps to), and otherwise prints to stdout.
+ */
+export class MarkdownReporter implements Reporter {
+  readonly #options: ReporterOptions;
+  readonly #results = new ResultCollector();
+
+  constructor(options: ReporterOptions = {}) {
+    this.#options = options;
+  }
+
+  onBegin(info: RunBeginInfo): void {
+    this.#results.begin(info);
+  }
+
+  onRunEnd(result: RunResult): void {
+    this.#results.addRun(result);
+  }
+
+  onStudyEnd(study: StudyResult): void {
+    this.#results.addStudy(study);
+  }
+
+  async onEnd(): Promise<void> {
+    if (this.#results.empty) return;
+    const text = [...this.#results.runs.map(runMarkdown), ...this.#results.studies.map(studyMarkdown)].join('\n');
+    const summary = process.env.GITHUB_STEP_SUMMARY;
+    if (this.#options.path === undefined && summary) await writeOutput(text, { path: summary, append: true });
+    else await writeOutput(text, this.#options);
+  }
+}
+
+function table(header: string[], rows: string[][], align?: string[]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(align ?? header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const mark = (passed: boolean) => (passed ? '✅' : '❌');
+
+/** The Markdown section for one run. */
+export function runMarkdown(r: RunResult): string {
+  const out: string[] = [];
+  out.push(`## ${mark(r.ok)} ${cell(r.scenario.name)} — ${r.ok ? 'passed' : 'failed'}`, '');
+  if (r.scenario.description) out.push(cell(r.scenario.description), '');
+  const d = r.delivery;
+  out.push(
+    table(
+      ['Seed', 'Digest', 'Simulated', 'Wall', 'Events', 'Published', 'Delivered', 'Lost', 'Gaps', 'Settle timeouts'],
+      [[code(r.seed), code(r.digest.slice(0, 16)), formatDuration(r.simulatedMs), formatWall(r.wallMs), formatCount(r.events), formatCount(d.published), formatCount(d.deliveredToTwin), formatCount(d.lost), formatCount(d.sequenceGaps), formatCount(d.settleTimeouts)]],
+    ),
+    '',
+  );
+  if (!r.ok) out.push(`Replay: ${code(replayCommand(r.scenario, r.seed))}`, '');
+
+  out.push('### Expectations', '');
+  const transport = transportCheck(r);
+  out.push(
+    table(
+      ['', 'Expectation', 'Type', 'Measured', 'Threshold', 'Message', 'Evidence'],
+      [
+        ...r.expectations.map((e) => [mark(e.passed), cell(e.name), cell(e.type), cell(formatValue(e.measured)), cell(e.threshold), cell(e.message), e.evidence.map((id) => `#${id}`).join(', ')]),
+        [mark(transport.passed), transport.name, 'transport', formatCount(d.lost), '0 lost, 0 settle timeouts', cell(transport.message), ''],
+      ],
+    ),
+    '',
+  );
+
+  out.push('### Devices', '');
+  const devices = [...r.devices].sort((a, b) => Number(b.missing > 0 || b.alarmsRaised > 0) - Number(a.missing > 0 || a.alarmsRaised > 0));
+  const shown = devices.slice(0, MAX_DEVICE_ROWS);
+  out.push(
+    table(
+      ['Device', 'Kind', 'Zone', 'State', 'Published', 'Delivered', 'Missing', 'Alarms', 'Accuracy'],
+      shown.map((v) => [code(v.id), cell(v.kind), cell(v.zone), cell(v.finalState), formatCount(v.published), formatCount(v.deliveredToTwin), formatCount(v.missing), formatCount(v.alarmsRaised), cell(formatFigures(v.accuracy))]),
+      ['---', '---', '---', '---', '---:', '---:', '---:', '---:', '---'],
+    ),
+  );
+  if (devices.length > shown.length) out.push('', `…and ${formatCount(devices.length - shown.length)} more devices without missing telemetry or alarms.`);
+  out.push('');
+
+  out.push('### Alarms', '');
+  if (r.alarms.total === 0) out.push('No alarms.', '');
+  else {
+    const priorities = sortPriorities(Object.keys(r.alarms.byPriority));
+    out.push(`${formatCount(r.alarms.total)} alarms: ${priorities.map((p) => `${formatCount(r.alarms.byPriority[p] ?? 0)} ${cell(p)}`).join(', ')}.`, '');
+    out.push(
+      table(
+        ['Time', 'Device', 'Priority', 'Code', 'Message'],
+        r.alarms.first.map((a) => [formatSimTime(a.t), code(a.device), cell(a.priority), code(a.code), cell(a.message) + (a.suppressed ? ' (suppressed)' : '')]),
+      ),
+    );
+    if (r.alarms.first.length < r.alarms.total) out.push('', `First ${r.alarms.first.length} of ${formatCount(r.alarms.total)} shown.`);
+    out.push('');
+  }
+  if (r.twin.stale.length > 0 || r.twin.diverged.length > 0) {
+    out.push(`Twin at the end: stale ${r.twin.stale.map(code).join(', ') || 'none'}; diverged ${r.twin.diverged.map(code).join(', ') || 'none'}.`, '');
+  }
+
+  out.push('### Injections', '');
+  if (r.injections.length === 0) out.push('None.', '');
+  else {
+    out.push(
+      table(
+        ['Id', 'Fault', 'Category', 'Device', 'From', 'Until', 'Parameters'],
+        r.injections.map((i) => [code(i.id), cell(i.fault), cell(i.category), code(i.device), formatSimTime(i.at), i.until === null ? 'end' : formatSimTime(i.until), code(JSON.stringify(i.params))]),
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+/** The Markdown section for a study. */
+export function studyMarkdown(s: StudyResult): string {
+  const failing = s.runs.filter((r) => !r.ok).length;
+  const out = [
+    `## ${mark(s.ok)} ${cell(s.scenario.name)} — study of ${s.seeds.length} seeds`,
+    '',
+    `Pass rate **${formatPercent(s.passRate)}** (${s.runs.length - failing} passed, ${failing} failed) in ${formatWall(s.wallMs)}.`,
+    '',
+    table(
+      ['', 'Expectation', 'Type', 'Pass rate', 'p50', 'p95', 'Min', 'Max'],
+      s.expectations.map((e) => {
+        const m = e.measured;
+        return [mark(e.passRate === 1), cell(e.name), cell(e.type), formatPercent(e.passRate), m ? formatValue(m.p50) : '—', m ? formatValue(m.p95) : '—', m ? formatValue(m.min) : '—', m ? formatValue(m.max) : '—'];
+      }),
+      ['---', '---', '---', '---:', '---:', '---:', '---:', '---:'],
+    ),
+    '',
+  ];
+  if (s.replay.length > 0) out.push('Replay the failing seeds:', '', '```sh', ...s.replay, '```', '');
+  return out.join('\n');
+}
+
+export function createMarkdownReporter(options: ReporterOptions = {}): Reporter {
+  return new MarkdownReporter(options);
+}

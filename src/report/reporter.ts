@@ -1,0 +1,39 @@
+import type { RunResult, StudyResult } from '../runtime/result.ts';
+import type { RunMode, RunStatus } from '../runtime/run.ts';
+
+/** What a reporter learns when a run starts, before any simulated time passes. */
+export interface RunBeginInfo {
+  scenario: string;
+  seed: string;
+  durationMs: number;
+  devices: number;
+  brokerUrl: string;
+  mode: RunMode;
+  /**
+   * Set when this run is one seed of a Monte Carlo study (`--seeds 1..100`): console reporters then
+   * print one line per seed instead of a full summary, and file reporters keep the study, not each run.
+   */
+  study?: { index: number; count: number };
+}
+
+/**
+ * Receives a CLI invocation's results, in the shape of Playwright's reporter API. Per scenario file:
+ * `onBegin`, `onProgress`*, `onRunEnd`; a study calls those per seed, then `onStudyEnd`. `onEnd` is
+ * called once, last, and is where file reporters write. Every hook is optional.
+ */
+export interface Reporter {
+  onBegin?(info: RunBeginInfo): void;
+  onProgress?(status: RunStatus): void;
+  onRunEnd?(result: RunResult): void | Promise<void>;
+  onStudyEnd?(study: StudyResult): void | Promise<void>;
+  onEnd?(): void | Promise<void>;
+}
+
+/** How a reporter is built: `path` from `--reporter NAME:PATH`, else it writes to `stream`. */
+export interface ReporterOptions {
+  path?: string;
+  /** Where console output goes when there is no path. Default: process.stdout. */
+  stream?: NodeJS.WritableStream;
+  /** Overrides colour detection (TTY and NO_COLOR). */
+  color?: boolean;
+}

@@ -1,0 +1,53 @@
+import type { RunResult, StudyResult } from './result.ts';
+
+/**
+ * Aggregates the runs of one scenario under many seeds: pass rates overall and per expectation, and the
+ * distribution of each expectation's measured value (p50/p95 detection latency, MARD...).
+ */
+export function summarizeStudy(runs: readonly RunResult[], wallMs: number, replay: (seed: string) => string): StudyResult {
+  if (runs.length === 0) throw new RangeError('summarizeStudy needs at least one run');
+  const first = runs[0]!;
+  const passed = runs.filter((r) => r.ok).length;
+  const names = new Map<string, string>();
+  for (const run of runs) for (const e of run.expectations) if (!names.has(e.name)) names.set(e.name, e.type);
+  const expectations = [...names].map(([name, type]) => {
+    const results = runs.map((r) => r.expectations.find((e) => e.name === name)).filter((e) => e !== undefined);
+    const numeric = results.map((e) => e.measured).filter((m): m is number => typeof m === 'number' && Number.isFinite(m));
+    return {
+      name,
+      type,
+      passRate: results.length === 0 ? 0 : results.filter((e) => e.passed).length / results.length,
+      measured: numeric.length === 0 ? null : distribution(numeric),
+    };
+  });
+  return {
+    scenario: first.scenario,
+    seeds: runs.map((r) => r.seed),
+    passRate: passed / runs.length,
+    ok: passed === runs.length,
+    wallMs,
+    runs: runs.map((r) => ({
+      seed: r.seed,
+      ok: r.ok,
+      digest: r.digest,
+      wallMs: r.wallMs,
+      failed: r.expectations.filter((e) => !e.passed).map((e) => e.name),
+    })),
+    expectations,
+    replay: runs.filter((r) => !r.ok).map((r) => replay(r.seed)),
+  };
+}
+
+/** min, p50, p95 (nearest rank), max and mean of a non-empty sample. */
+export function distribution(values: readonly number[]): { n: number; min: number; p50: number; p95: number; max: number; mean: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  return {
+    n: sorted.length,
+    min: sorted[0]!,
+    p50: rank(0.5),
+    p95: rank(0.95),
+    max: sorted[sorted.length - 1]!,
+    mean: sorted.reduce((s, x) => s + x, 0) / sorted.length,
+  };
+}

@@ -1,0 +1,52 @@
+import type { LoggedEvent } from '../../core/event-log.ts';
+import type { Rng } from '../../core/rng.ts';
+import type { FleetPlan, PlannedDevice } from '../../fleet/fleet-spec.ts';
+import type { Expectation, Selector } from '../schema.ts';
+import type { InvariantRegistry } from './invariants/invariant.ts';
+import type { MetricRegistry, TallyBook } from './metrics/index.ts';
+import type { RunContext } from './run-context.ts';
+
+/**
+ * A verdict on one expectation. Same shape as the run result's `ExpectationResult` (src/runtime/result.ts),
+ * declared here because the scenario layer does not import the runtime.
+ */
+export interface Verdict {
+  name: string;
+  type: string;
+  passed: boolean;
+  measured: number | string | null;
+  threshold: string;
+  message: string;
+  evidence: number[];
+}
+
+/**
+ * Judges one expectation: it watches the sealed event stream as it goes (bounded memory) and gives its
+ * verdict when the run ends.
+ */
+export interface Judge {
+  readonly name: string;
+  readonly type: Expectation['type'];
+  /** Takes a batch of sealed events, in canonical order. */
+  onEvents(batch: readonly LoggedEvent[]): void;
+  /** The verdict; the context brings what only the live run knows (delivery counts, run length). */
+  finish(context?: RunContext): Verdict;
+}
+
+/** What a judge factory gets besides its expectation. */
+export interface JudgeEnv {
+  fleetPlan: FleetPlan;
+  deviceById: ReadonlyMap<string, PlannedDevice>;
+  /** The devices a selector picks (count/fraction sampled from a stream named after the expectation). */
+  select(selector: Selector | undefined, expectationName: string): PlannedDevice[];
+  /** A per-device tally shared by every judge that needs one (fed once per event). */
+  tallies(): TallyBook;
+  metrics: MetricRegistry;
+  invariants: InvariantRegistry;
+  rng: Rng;
+}
+
+/** End of the run for a verdict: the context's, else what the log said. */
+export function endOf(context: RunContext | undefined, fallback: number): number {
+  return context?.simulatedMs ?? fallback;
+}

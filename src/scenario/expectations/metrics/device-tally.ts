@@ -1,0 +1,231 @@
+import type { LoggedEvent } from '../../../core/event-log.ts';
+import { AccuracyStats, GlycaemicStats, type AccuracySummary, type GlycaemicSummary } from '../../../physiology/metrics.ts';
+import { alarmOf, isPlain, NIBP_SIGNALS, num, readingOf, str, telemetryOf, type Plain } from '../event-data.ts';
+
+const HOUR_MS = 3_600_000;
+/** Pump states in which the programmed rate is what the patient should be getting. */
+const INFUSING = 'infusing';
+
+interface AbsoluteError {
+  sum: number;
+  n: number;
+  missing: number;
+}
+
+/**
+ * Everything about one device that the run result and the metrics need, accumulated in constant memory
+ * from its events: reading-vs-truth errors, the patient's true glucose, delivered vs programmed volume,
+ * alarm and command counts, and how long the twin had it stale.
+ */
+export class DeviceTally {
+  readonly id: string;
+  readonly kind: string;
+  telemetry = 0;
+  silenced = 0;
+  alarmsRaised = 0;
+  alarmsSuppressed = 0;
+  commandsReceived = 0;
+  commandsRejected = 0;
+  #changedState: string | undefined;
+  #telemetryState: string | undefined;
+  firmware: string | undefined;
+  staleEvents = 0;
+  divergedEvents = 0;
+  diverged = false;
+  #errors = new Map<string, AbsoluteError>();
+  #glucose: AccuracyStats | undefined;
+  #glycaemic: GlycaemicStats | undefined;
+  #lastNibpT: number | undefined;
+  #pump: { t: number; infusing: boolean; programmed: number; delivered: number; dose: number } | undefined;
+  #expectedMl = 0;
+  #deliveredMl = 0;
+  #deliveredDose = 0;
+  #doseUnit: string | undefined;
+  #staleSince: number | undefined;
+  #staleMs = 0;
+
+  constructor(id: string, kind: string) {
+    this.id = id;
+    this.kind = kind;
+  }
+
+  /** Takes one event from or about this device. */
+  onEvent(event: LoggedEvent): void {
+    switch (event.type) {
+      case 'telemetry':
+        return this.#onTelemetry(event);
+      case 'state.changed':
+        this.#changedState = str(event.data.to) ?? this.#changedState;
+        return;
+      case 'alarm.raised':
+        this.alarmsRaised++;
+        if (alarmOf(event).suppressed) this.alarmsSuppressed++;
+        return;
+      case 'command.received':
+        this.commandsReceived++;
+        return;
+      case 'command.rejected':
+        this.commandsRejected++;
+        return;
+      case 'twin.stale':
+        this.staleEvents++;
+        this.#staleSince ??= event.t;
+        return;
+      case 'twin.fresh':
+        if (this.#staleSince !== undefined) this.#staleMs += event.t - this.#staleSince;
+        this.#staleSince = undefined;
+        return;
+      case 'twin.diverged':
+        this.divergedEvents++;
+        this.diverged = true;
+        return;
+      case 'twin.converged':
+        this.diverged = false;
+    }
+  }
+
+  /** Last state the device entered (`state.changed`), else the one its last telemetry showed. */
+  get finalState(): string | undefined {
+    return this.#changedState || this.#telemetryState;
+  }
+
+  get alarmsAnnounced(): number {
+    return this.alarmsRaised - this.alarmsSuppressed;
+  }
+
+  get stale(): boolean {
+    return this.#staleSince !== undefined;
+  }
+
+  /** Time the twin had this device stale, ms, counting an open stretch up to `endMs`. */
+  staleMs(endMs: number): number {
+    return this.#staleMs + (this.#staleSince === undefined ? 0 : Math.max(0, endMs - this.#staleSince));
+  }
+
+  /** Mean absolute error of readings of `signal` against truth, or undefined without pairs. */
+  meanAbsoluteError(signal: string): number | undefined {
+    const e = this.#errors.get(signal);
+    return e && e.n > 0 ? e.sum / e.n : undefined;
+  }
+
+  /** Glucose readings against true glucose (MARD, Clarke zones), for devices that read glucose. */
+  glucoseAccuracy(): AccuracySummary | undefined {
+    return this.#glucose?.summary();
+  }
+
+  /** The patient's true glucose as seen alongside this device's telemetry. */
+  glycaemic(): GlycaemicSummary | undefined {
+    return this.#glycaemic?.summary();
+  }
+
+  /**
+   * Volume the patient got vs what the programmed rate promised, over the time the pump said it was
+   * infusing (sample-and-hold between telemetry messages). Undefined for non-pumps or nothing programmed.
+   */
+  dose(): { expectedMl: number; deliveredMl: number; errorPct: number } | undefined {
+    if (this.#pump === undefined || this.#expectedMl <= 0) return undefined;
+    const errorPct = (100 * Math.abs(this.#deliveredMl - this.#expectedMl)) / this.#expectedMl;
+    return { expectedMl: this.#expectedMl, deliveredMl: this.#deliveredMl, errorPct };
+  }
+
+  /** Per-kind accuracy figures for the run result. */
+  accuracy(): Record<string, number> | undefined {
+    const out: Record<string, number> = {};
+    const g = this.glucoseAccuracy();
+    if (g && g.n > 0) {
+      const c = g.clarke;
+      Object.assign(out, { mard: g.mard, meanBias: g.meanBias, clarkeA: c.A, clarkeB: c.B, clarkeC: c.C, clarkeD: c.D, clarkeE: c.E, clarkeAB: c.A + c.B, n: g.n, missing: g.missing });
+    }
+    for (const [signal, e] of this.#errors) {
+      if (signal !== 'glucose' && e.n > 0) out[`mae${signal[0]!.toUpperCase()}${signal.slice(1)}`] = e.sum / e.n;
+    }
+    const dose = this.dose();
+    if (dose) out.doseErrorPct = dose.errorPct;
+    return Object.keys(out).length > 0 ? roundAll(out) : undefined;
+  }
+
+  /** Per-kind clinical figures for the run result. */
+  clinical(): Record<string, number> | undefined {
+    const out: Record<string, number> = {};
+    const g = this.glycaemic();
+    if (g && g.n > 0) {
+      Object.assign(out, {
+        timeInRange: g.inRange,
+        timeBelow70: g.below70,
+        timeBelow54: g.below54,
+        timeAbove180: g.above180,
+        timeAbove250: g.above250,
+        lbgi: g.lbgi,
+        hbgi: g.hbgi,
+        meanGlucose: g.mean,
+      });
+    }
+    const dose = this.dose();
+    if (dose) {
+      out.expectedMl = dose.expectedMl;
+      out.deliveredMl = dose.deliveredMl;
+    }
+    if (this.#pump !== undefined && this.#deliveredDose > 0) out.deliveredDose = this.#deliveredDose;
+    return Object.keys(out).length > 0 ? roundAll(out) : undefined;
+  }
+
+  /** Unit of `clinical().deliveredDose` (U, mg...). */
+  get doseUnit(): string | undefined {
+    return this.#doseUnit;
+  }
+
+  #onTelemetry(event: LoggedEvent): void {
+    const { body, truth, delivered, silenced } = telemetryOf(event);
+    this.telemetry++;
+    if (silenced) this.silenced++;
+    this.#telemetryState = str(body.state) ?? this.#telemetryState;
+    this.firmware = str(body.firmware) ?? this.firmware;
+    const nibpT = isPlain(body.nibp) ? num(body.nibp.t) : undefined;
+    const newNibp = nibpT !== undefined && nibpT !== this.#lastNibpT;
+    for (const [signal, value] of Object.entries(truth)) {
+      const reference = num(value);
+      if (reference === undefined) continue;
+      if (signal === 'glucose') (this.#glycaemic ??= new GlycaemicStats()).add(reference);
+      // A hung device showed nobody this reading: it says nothing about the sensor.
+      if (silenced) continue;
+      // A cuff reading counts once, at the first telemetry that carries it.
+      if (NIBP_SIGNALS.has(signal) && !newNibp) continue;
+      const reading = readingOf(body, signal);
+      if (reading === undefined) continue;
+      const e = this.#errors.get(signal) ?? { sum: 0, n: 0, missing: 0 };
+      this.#errors.set(signal, e);
+      if (reading === null) e.missing++;
+      else {
+        e.sum += Math.abs(reading - reference);
+        e.n++;
+      }
+      if (signal === 'glucose' && reference > 0) (this.#glucose ??= new AccuracyStats()).add(reference, reading);
+    }
+    if (newNibp && !silenced) this.#lastNibpT = nibpT;
+    if (delivered !== undefined || num(body.programmedRate) !== undefined) this.#onPumpTelemetry(event.t, body, delivered);
+  }
+
+  #onPumpTelemetry(t: number, body: Plain, delivered: ReturnType<typeof telemetryOf>['delivered']): void {
+    const previous = this.#pump;
+    if (previous && previous.infusing) {
+      const hours = (t - previous.t) / HOUR_MS;
+      this.#expectedMl += previous.programmed * hours;
+      this.#deliveredMl += previous.delivered * hours;
+    }
+    if (previous) this.#deliveredDose += previous.dose * ((t - previous.t) / HOUR_MS);
+    if (delivered?.doseUnit) this.#doseUnit = delivered.doseUnit;
+    this.#pump = {
+      t,
+      infusing: body.state === INFUSING,
+      programmed: num(body.programmedRate) ?? 0,
+      delivered: delivered?.rateMlPerH ?? 0,
+      dose: delivered?.doseRatePerH ?? 0,
+    };
+  }
+}
+
+function roundAll(record: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(record)) out[key] = Math.round(value * 1000) / 1000;
+  return out;
+}

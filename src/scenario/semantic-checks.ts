@@ -1,0 +1,159 @@
+import type { z } from 'zod';
+import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
+import { durationSchema } from '../core/duration-schema.ts';
+import { formatDuration } from '../core/duration.ts';
+import type { AnyFaultDefinition } from '../inject/fault.ts';
+import type { ScenarioIssue } from './diagnostics.ts';
+import { check, strayFields } from './issue-messages.ts';
+import { FleetIndex, unknownName } from './fleet-index.ts';
+import { selectorSchema, triggerSchema } from './schema.ts';
+
+/**
+ * What the names in a scenario are checked against. The loader reads only these fields, so a test or
+ * a tool may pass pared-down descriptors; the real registries (devices/index.ts, src/inject) fit as is.
+ */
+export interface ScenarioRegistries {
+  devices: Readonly<Record<string, Pick<AnyDeviceDescriptor, 'kind' | 'idPrefix'> & Partial<Pick<AnyDeviceDescriptor, 'settingsSchema' | 'profileSchema' | 'docs'>>>>;
+  faults: Readonly<Record<string, Pick<AnyFaultDefinition, 'name' | 'params'> & Partial<Pick<AnyFaultDefinition, 'summary'>>>>;
+  clinicalEvents?: readonly string[];
+  invariants?: readonly string[];
+  metrics?: readonly string[];
+}
+
+export interface SemanticResult {
+  issues: ScenarioIssue[];
+  /** Parsed fault params (defaults applied) by timeline index. */
+  faultParams: Map<number, Record<string, unknown>>;
+}
+
+type Path = readonly PropertyKey[];
+type Raw = Record<string, unknown>;
+
+/**
+ * The second pass: names that refer to registries and to the fleet (fault names and params, device
+ * kinds, ids, zones, timeline ids, invariants, metrics, clinical events) and times past the end.
+ * It reads the raw document and checks each part that passed the schema on its own, so one file's
+ * schema and name problems are reported together without repeating each other.
+ */
+export function checkReferences(data: unknown, registries: ScenarioRegistries): SemanticResult {
+  const doc = record(data) ?? {};
+  const issues: ScenarioIssue[] = [];
+  const faultParams = new Map<number, Record<string, unknown>>();
+  const fleet = FleetIndex.build(doc.fleet, registries, issues);
+  const durationMs = valid(durationSchema, doc.duration);
+  const alarmCodes = knownAlarmCodes(registries);
+  const problem = (path: Path, message: string, at?: 'key') => issues.push(at === undefined ? { path, message } : { path, message, at });
+
+  const checkAt = (value: unknown, path: Path) => {
+    const at = valid(durationSchema, value);
+    if (at !== undefined && durationMs !== undefined && at > durationMs) {
+      problem(path, `${formatDuration(at)} is past the end of the scenario (duration ${formatDuration(durationMs)})`);
+    }
+    return at;
+  };
+  const checkTarget = (value: unknown, path: Path) => {
+    const selector = valid(selectorSchema, value);
+    if (selector !== undefined && fleet !== undefined) issues.push(...fleet.checkSelector(selector, path));
+  };
+  const checkName = (name: unknown, known: readonly string[] | undefined, what: string, plural: string, path: Path) => {
+    if (typeof name === 'string' && known !== undefined && !known.includes(name)) problem(path, unknownName(what, name, known, plural));
+  };
+
+  // Timeline: fault names and params, targets, times, ids.
+  const timelineIds = new Map<string, number>();
+  const faultsUsed = new Set<string>();
+  const faultNames = Object.keys(registries.faults);
+  list(doc.timeline).forEach((entry, i) => {
+    const path = ['timeline', i];
+    const fault = typeof entry.fault === 'string' ? entry.fault : undefined;
+    if (fault !== undefined) {
+      faultsUsed.add(fault);
+      const definition = registries.faults[fault];
+      if (definition === undefined) problem([...path, 'fault'], unknownName('fault', fault, faultNames, 'faults'));
+      else if (entry.params === undefined || record(entry.params) !== undefined) {
+        const params = check(definition.params, entry.params ?? {}, [...path, 'params']);
+        const stray = strayFields(definition.params, entry.params ?? {}, [...path, 'params']);
+        issues.push(...stray, ...(params.ok ? [] : params.issues));
+        if (params.ok) faultParams.set(i, (params.value ?? {}) as Record<string, unknown>);
+      }
+    }
+    checkTarget(entry.target ?? {}, [...path, 'target']);
+    const at = checkAt(entry.at, [...path, 'at']);
+    const every = valid(durationSchema, entry.every);
+    if (every === 0) problem([...path, 'every'], 'a repeat interval must be longer than 0s');
+    const until = valid(durationSchema, entry.until);
+    if (until !== undefined && until <= (at ?? 0)) problem([...path, 'until'], `ends (${formatDuration(until)}) before it starts (${formatDuration(at ?? 0)})`);
+    const when = valid(triggerSchema, entry.when);
+    if (when?.device !== undefined && fleet !== undefined && !fleet.isSource(when.device)) {
+      problem([...path, 'when', 'device'], unknownName('device, kind or zone', when.device, fleet.sources(), 'in the fleet'));
+    }
+    if (when?.code !== undefined) checkName(when.code, alarmCodes, 'alarm code', 'alarm codes', [...path, 'when', 'code']);
+    const id = typeof entry.id === 'string' ? entry.id : fault === undefined ? undefined : `${fault}#${i}`;
+    if (id === undefined) return;
+    const first = timelineIds.get(id);
+    if (first !== undefined) problem([...path, entry.id === undefined ? 'fault' : 'id'], `timeline id "${id}" is already used by timeline[${first}]`);
+    else timelineIds.set(id, i);
+  });
+
+  // Expectations: what they are about must exist.
+  const injections = [...timelineIds.keys(), ...[...faultsUsed].filter((f) => !timelineIds.has(f))];
+  const expectationNames = new Map<string, number>();
+  list(doc.expectations).forEach((e, j) => {
+    const path = ['expectations', j];
+    if (typeof e.of === 'string' && !injections.includes(e.of)) {
+      problem([...path, 'of'], unknownName('timeline id or fault', e.of, injections, 'in the timeline'));
+    }
+    if (e.target !== undefined) checkTarget(e.target, [...path, 'target']);
+    checkName(record(e.expect)?.alarm, alarmCodes, 'alarm code', 'alarm codes', [...path, 'expect', 'alarm']);
+    if (e.type === 'false-alarms') checkName(e.alarm, alarmCodes, 'alarm code', 'alarm codes', [...path, 'alarm']);
+    if (e.type === 'metric') checkName(e.metric, registries.metrics, 'metric', 'metrics', [...path, 'metric']);
+    if (e.type === 'invariant') checkName(e.invariant, registries.invariants, 'invariant', 'invariants', [...path, 'invariant']);
+    if (typeof e.name !== 'string') return;
+    const first = expectationNames.get(e.name);
+    if (first !== undefined) problem([...path, 'name'], `expectation name "${e.name}" is already used by expectations[${first}]`);
+    else expectationNames.set(e.name, j);
+  });
+
+  list(doc.commands).forEach((c, k) => {
+    checkAt(c.at, ['commands', k, 'at']);
+    checkTarget(c.target, ['commands', k, 'target']);
+  });
+
+  const patients = record(doc.patients) ?? {};
+  const patientIds = fleet?.patientIds;
+  list(patients.meals).forEach((meal, m) => {
+    checkAt(meal.at, ['patients', 'meals', m, 'at']);
+    checkName(meal.patient, patientIds, 'patient', 'patients', ['patients', 'meals', m, 'patient']);
+  });
+  list(patients.events).forEach((event, n) => {
+    const path = ['patients', 'events', n];
+    checkAt(event.at, [...path, 'at']);
+    checkName(event.patient, patientIds, 'patient', 'patients', [...path, 'patient']);
+    checkName(event.event, registries.clinicalEvents, 'clinical event', 'clinical events', [...path, 'event']);
+    if (event.target !== undefined) checkTarget(event.target, [...path, 'target']);
+  });
+
+  return { issues, faultParams };
+}
+
+/** Alarm codes every kind documents, or undefined when some kind does not say (then codes are not checked). */
+function knownAlarmCodes(registries: ScenarioRegistries): string[] | undefined {
+  const descriptors = Object.values(registries.devices);
+  if (descriptors.length === 0 || descriptors.some((d) => d.docs?.alarms === undefined)) return undefined;
+  return [...new Set(descriptors.flatMap((d) => d.docs!.alarms.map((a) => a.name)))];
+}
+
+function valid<T extends z.ZodType>(schema: T, value: unknown): z.output<T> | undefined {
+  if (value === undefined) return undefined;
+  const result = schema.safeParse(value);
+  return result.success ? result.data : undefined;
+}
+
+function record(value: unknown): Raw | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : undefined;
+}
+
+/** The entries of a list that are mappings, keeping their indices. */
+function list(value: unknown): Raw[] {
+  return Array.isArray(value) ? value.map((v) => record(v) ?? {}) : [];
+}

@@ -1,0 +1,60 @@
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import { NO_FILTER, SEVERITIES, type FeedFilter } from '../state/feed.ts';
+import { useTheme } from '../theme.tsx';
+import { Panel } from './Panel.tsx';
+
+export interface FeedFilterBarProps {
+  filter: FeedFilter;
+  zones: readonly string[];
+  width: number;
+  onApply(filter: FeedFilter): void;
+  onCancel(): void;
+}
+
+const ROWS = ['severity', 'zone', 'device'] as const;
+
+/** `f`: minimum severity and zone (←/→), device (type part of an id); enter applies, `c` clears all. */
+export function FeedFilterBar({ filter, zones, width, onApply, onCancel }: FeedFilterBarProps) {
+  const theme = useTheme();
+  const [draft, setDraft] = useState<FeedFilter>(filter);
+  const [focus, setFocus] = useState(0);
+  const row = ROWS[focus]!;
+  const zoneOptions: (string | undefined)[] = [undefined, ...zones];
+  useInput((input, key) => {
+    if (key.escape) onCancel();
+    else if (key.return) onApply(draft);
+    else if (key.upArrow) setFocus((f) => Math.max(0, f - 1));
+    else if (key.downArrow || key.tab) setFocus((f) => Math.min(ROWS.length - 1, f + 1));
+    else if (key.leftArrow || key.rightArrow) {
+      const d = key.leftArrow ? -1 : 1;
+      if (row === 'severity') {
+        const i = SEVERITIES.indexOf(draft.minSeverity);
+        setDraft({ ...draft, minSeverity: SEVERITIES[(i + d + SEVERITIES.length) % SEVERITIES.length]! });
+      } else if (row === 'zone') {
+        const i = zoneOptions.indexOf(draft.zone);
+        setDraft({ ...draft, zone: zoneOptions[(i + d + zoneOptions.length) % zoneOptions.length] });
+      }
+    } else if (row === 'device' && (key.backspace || key.delete)) setDraft({ ...draft, device: draft.device.slice(0, -1) });
+    else if (row === 'device' && input && !key.ctrl && !key.meta) setDraft({ ...draft, device: draft.device + input });
+    else if (input === 'c') setDraft(NO_FILTER);
+  });
+  const line = (name: (typeof ROWS)[number], value: string, hint: string) => (
+    <Text key={name} wrap="truncate">
+      <Text inverse={row === name}>
+        {row === name ? '›' : ' '} {name.padEnd(9)}
+      </Text>
+      <Text bold> {value}</Text>
+      <Text color={theme.color('muted')}> {hint}</Text>
+    </Text>
+  );
+  return (
+    <Panel title="Filter the event feed" right="↑↓ field · ←→ change · enter apply · c clear · esc cancel" width={width} height={4}>
+      <Box flexDirection="column">
+        {line('severity', draft.minSeverity === 'info' ? 'everything' : `${draft.minSeverity} and above`, `(${SEVERITIES.join(' < ')})`)}
+        {line('zone', draft.zone ?? 'all zones', zones.length > 0 ? `(${zones.join(', ')})` : '')}
+        {line('device', draft.device === '' ? 'all devices' : `*${draft.device}*`, 'type part of a device id')}
+      </Box>
+    </Panel>
+  );
+}

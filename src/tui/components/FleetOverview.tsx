@@ -1,0 +1,128 @@
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { cell, fit, telemetrySummary } from '../format.ts';
+import { CONDITION_GLYPH, CONDITION_LABEL, conditionCounts, deviceCondition, kindCounts } from '../state/condition.ts';
+import type { DeviceView, FleetModel } from '../state/fleet-model.ts';
+import { useTheme } from '../theme.tsx';
+import type { FleetLayout } from './fleet-layout.ts';
+
+export interface FleetOverviewProps {
+  model: FleetModel;
+  layout: FleetLayout;
+  selected: string | undefined;
+  width: number;
+  height: number;
+  search: string;
+}
+
+/** Zones × devices, each device coloured (and marked with a glyph) by its worst condition. */
+export function FleetOverview({ model, layout, selected, width, height, search }: FleetOverviewProps) {
+  const theme = useTheme();
+  const visible = layout.groups.flatMap((g) => g.ids.map((id) => model.devices.get(id)!));
+  const lines: { key: string; node: ReactNode; hasSelection?: boolean }[] = [];
+  lines.push({ key: 'totals', node: <Counts devices={visible} prefix={`${visible.length} devices${search ? ` matching "${search}"` : ''}`} width={width} /> });
+  for (const group of layout.groups) {
+    const devices = group.ids.map((id) => model.devices.get(id)!);
+    const kinds = kindCounts(devices)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(' · ');
+    lines.push({
+      key: `zone-${group.zone}`,
+      node: (
+        <Text wrap="truncate">
+          <Text bold>{group.zone}</Text>
+          <Text color={theme.color('muted')}> {kinds} </Text>
+          <Counts devices={devices} inline width={width} />
+        </Text>
+      ),
+    });
+    for (let i = 0; i < devices.length; i += layout.perLine) {
+      const chunk = devices.slice(i, i + layout.perLine);
+      lines.push({
+        key: `${group.zone}-${i}`,
+        hasSelection: chunk.some((d) => d.id === selected),
+        node:
+          layout.density === 'rows' ? (
+            <DeviceRow device={chunk[0]!} selected={chunk[0]!.id === selected} width={width} />
+          ) : (
+            <Text wrap="truncate">
+              {chunk.map((d) => (
+                <DeviceCell key={d.id} device={d} selected={d.id === selected} width={layout.cellWidth} compact={layout.density === 'compact'} />
+              ))}
+            </Text>
+          ),
+      });
+    }
+  }
+  if (visible.length === 0) lines.push({ key: 'none', node: <Text color={theme.color('muted')}>no device matches "{search}" — esc clears the search</Text> });
+  // Scroll so the selected device's line stays in view.
+  const selectedLine = Math.max(0, lines.findIndex((l) => l.hasSelection));
+  const start = lines.length <= height ? 0 : Math.min(Math.max(0, selectedLine - Math.floor(height / 2)), lines.length - height);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      {lines.slice(start, start + height).map((l) => (
+        <Box key={l.key} width={width}>
+          {l.node}
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+function Counts({ devices, prefix, inline, width }: { devices: DeviceView[]; prefix?: string; inline?: boolean; width: number }) {
+  const theme = useTheme();
+  const counts = conditionCounts(devices);
+  const parts = counts.map(([c, n]) => (
+    <Text key={c} color={theme.color(c)}>
+      {' '}
+      {CONDITION_GLYPH[c]}
+      {n}
+      {inline ? '' : ` ${CONDITION_LABEL[c]}`}
+    </Text>
+  ));
+  if (inline) return <>{parts}</>;
+  return (
+    <Text wrap="truncate">
+      <Text color={theme.color('muted')}>{fit(prefix ?? '', width)}</Text>
+      {parts}
+    </Text>
+  );
+}
+
+function DeviceCell({ device, selected, width, compact }: { device: DeviceView; selected: boolean; width: number; compact: boolean }) {
+  const theme = useTheme();
+  const condition = deviceCondition(device);
+  const text = compact ? CONDITION_GLYPH[condition] : cell(`${CONDITION_GLYPH[condition]}${device.id}`, width - 1) + ' ';
+  return (
+    <Text color={theme.color(condition)} inverse={selected} bold={selected}>
+      {text}
+    </Text>
+  );
+}
+
+function DeviceRow({ device, selected, width }: { device: DeviceView; selected: boolean; width: number }) {
+  const theme = useTheme();
+  const condition = deviceCondition(device);
+  const alarm = [...device.alarms.values()].sort((a, b) => rank(a.priority) - rank(b.priority))[0];
+  const flags = [device.offline && 'offline', device.stale && 'stale', device.diverged && 'diverged', ...[...device.faults.values()].map((f) => f.fault)].filter(Boolean).join(' ');
+  const summary = telemetrySummary(device.lastTelemetry);
+  const idWidth = 13;
+  const stateWidth = 12;
+  const rest = Math.max(0, width - idWidth - stateWidth - 3);
+  const tail = [alarm ? `${alarm.code}${alarm.status === 'active' ? '' : ` (${alarm.status})`}` : '', flags].filter(Boolean).join(' ');
+  const summaryWidth = Math.max(0, rest - (tail ? tail.length + 2 : 0));
+  return (
+    <Text wrap="truncate">
+      <Text color={theme.color(condition)} inverse={selected} bold={selected}>
+        {cell(`${CONDITION_GLYPH[condition]} ${device.id}`, idWidth)}
+      </Text>
+      <Text> {cell(device.state || '…', stateWidth)} </Text>
+      <Text>{cell(summary, summaryWidth)}</Text>
+      {tail ? <Text color={theme.color(condition)}>{`  ${fit(tail, Math.max(0, rest - summaryWidth - 2))}`}</Text> : null}
+    </Text>
+  );
+}
+
+function rank(priority: string): number {
+  return priority === 'high' ? 0 : priority === 'medium' ? 1 : 2;
+}

@@ -1,0 +1,46 @@
+import { Text, useInput } from 'ink';
+import type { Notice, Screen } from '../state/ui-state.ts';
+import { useTheme } from '../theme.tsx';
+
+const HINTS: Record<Screen, string> = {
+  overview: 'space run/pause · s step · 1-4 speed · ↑↓←→ select · enter open · i inject · a ack · m silence · / search · f filter · ? help · q quit',
+  detail: 'esc back · ←→ signal · i inject · a ack · m silence · space run/pause · s step · 1-4 speed · f filter · ? help · q quit',
+};
+
+/** The bottom line: the latest notice, else the keys of this screen. */
+export function Footer({ screen, notice, width }: { screen: Screen; notice: Notice | undefined; width: number }) {
+  const theme = useTheme();
+  if (notice) {
+    return (
+      <Text wrap="truncate" color={theme.color(notice.tone === 'error' ? 'fail' : 'accent')}>
+        {notice.text.slice(0, width)}
+      </Text>
+    );
+  }
+  return (
+    <Text wrap="truncate" color={theme.color('muted')}>
+      {HINTS[screen]}
+    </Text>
+  );
+}
+
+/** `/`: the search line; the fleet narrows as you type, enter keeps the search, esc clears it. */
+export function SearchLine({ query, onChange, onDone, onCancel }: { query: string; onChange(query: string): void; onDone(): void; onCancel(): void }) {
+  const theme = useTheme();
+  useInput((input, key) => {
+    if (key.escape) onCancel();
+    else if (key.return) onDone();
+    else if (key.backspace || key.delete) onChange(query.slice(0, -1));
+    else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow) onChange(query + input);
+  });
+  return (
+    <Text wrap="truncate">
+      <Text bold color={theme.color('accent')}>
+        /
+      </Text>
+      {query}
+      <Text inverse> </Text>
+      <Text color={theme.color('muted')}> search id, kind or zone · enter keep · esc clear</Text>
+    </Text>
+  );
+}

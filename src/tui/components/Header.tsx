@@ -1,0 +1,47 @@
+import { Box, Text } from 'ink';
+import { formatSimTime } from '../../core/duration.ts';
+import type { RunStatus } from '../../runtime/run.ts';
+import { phaseLabel, speedLabel } from '../format.ts';
+import { useTheme } from '../theme.tsx';
+
+export interface HeaderProps {
+  scenario: string;
+  seed: string;
+  status: RunStatus;
+  paused: boolean;
+  started: boolean;
+  brokerUrl: string | undefined;
+  width: number;
+}
+
+/** Two lines: what is running (scenario, seed, clock, pace) and where to connect to it (the broker). */
+export function Header({ scenario, seed, status, paused, started, brokerUrl, width }: HeaderProps) {
+  const theme = useTheme();
+  const phase = phaseLabel(status, paused, started);
+  const phaseRole = phase === 'running' ? 'running' : phase === 'finished' ? 'muted' : 'paused';
+  const icon = phase === 'running' ? '▶' : phase === 'finished' ? '■' : '⏸';
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate">
+        <Text bold inverse>
+          {' medtwin '}
+        </Text>
+        <Text bold> {scenario}</Text>
+        <Text color={theme.color('muted')}> seed </Text>
+        <Text>{seed}</Text>
+        <Text>{'  '}</Text>
+        <Text color={theme.color(phaseRole)} bold>
+          {icon} {phase}
+        </Text>
+        <Text>{'  '}</Text>
+        <Text bold>{formatSimTime(status.simMs)}</Text>
+        <Text color={theme.color('muted')}> / {formatSimTime(status.durationMs)}</Text>
+        <Text>{'  '}</Text>
+        <Text color={theme.color('accent')}>{speedLabel(status.speed)}</Text>
+      </Text>
+      <Text wrap="truncate" color={theme.color('muted')}>
+        broker {brokerUrl ?? '(starting…)'} · {status.messages} msgs · {status.delivered} delivered · {status.events} events · ? for help
+      </Text>
+    </Box>
+  );
+}

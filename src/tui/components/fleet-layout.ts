@@ -1,0 +1,52 @@
+import type { FleetModel } from '../state/fleet-model.ts';
+
+export type Density = 'rows' | 'cells' | 'compact';
+
+export interface FleetLayout {
+  density: Density;
+  /** Devices per line (1 for rows). */
+  perLine: number;
+  /** Width of one cell, columns. */
+  cellWidth: number;
+  /** Visible device ids grouped by zone, zones in fleet order. */
+  groups: { zone: string; ids: string[] }[];
+  /** Lines the whole fleet takes (before scrolling). */
+  lines: number;
+}
+
+/**
+ * Picks the richest way to draw the fleet that fits: a line per device, else a grid of named cells,
+ * else one character per device (hundreds of devices on a 80×24 terminal).
+ */
+export function layoutFleet(model: FleetModel, visible: readonly string[], width: number, height: number): FleetLayout {
+  const shown = new Set(visible);
+  const groups = model.zones
+    .map((zone) => ({ zone, ids: model.order.filter((id) => shown.has(id) && model.devices.get(id)!.zone === zone) }))
+    .filter((g) => g.ids.length > 0);
+  // One line of fleet totals, then a heading per zone.
+  const fixed = 1 + groups.length;
+  const linesFor = (perLine: number) => fixed + groups.reduce((n, g) => n + Math.ceil(g.ids.length / perLine), 0);
+  if (width >= 60 && linesFor(1) <= height) return { density: 'rows', perLine: 1, cellWidth: width, groups, lines: linesFor(1) };
+  const longest = Math.max(4, ...visible.map((id) => id.length));
+  const cellWidth = longest + 2;
+  const perCell = Math.max(1, Math.floor(width / cellWidth));
+  if (linesFor(perCell) <= height) return { density: 'cells', perLine: perCell, cellWidth, groups, lines: linesFor(perCell) };
+  const perChar = Math.max(1, width - 1);
+  return { density: 'compact', perLine: perChar, cellWidth: 1, groups, lines: linesFor(perChar) };
+}
+
+/** The visible id `dx` cells across and `dy` lines down from `current`, staying within its zone's grid. */
+export function moveInLayout(layout: FleetLayout, current: string | undefined, dx: number, dy: number): string | undefined {
+  const flat = layout.groups.flatMap((g) => g.ids);
+  if (flat.length === 0) return undefined;
+  if (current === undefined || !flat.includes(current)) return flat[0];
+  const index = flat.indexOf(current);
+  if (dy === 0) return flat[Math.max(0, Math.min(flat.length - 1, index + dx))];
+  // Vertical moves go to the same column of the next line, crossing into the next zone's first line.
+  const lines: string[][] = [];
+  for (const g of layout.groups) for (let i = 0; i < g.ids.length; i += layout.perLine) lines.push(g.ids.slice(i, i + layout.perLine));
+  const line = lines.findIndex((l) => l.includes(current));
+  const column = lines[line]!.indexOf(current);
+  const target = lines[Math.max(0, Math.min(lines.length - 1, line + dy))]!;
+  return target[Math.min(column, target.length - 1)];
+}

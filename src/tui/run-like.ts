@@ -1,0 +1,75 @@
+import type { AlarmInfo } from '../../devices/descriptor.ts';
+import type { LoggedEvent } from '../core/event-log.ts';
+import type { FaultSurface } from '../fleet/fault-surface.ts';
+import type { Shadow } from '../fleet/twin.ts';
+import type { AnyFaultDefinition } from '../inject/fault.ts';
+import type { MeasuredValues, SignalValues } from '../physiology/signals.ts';
+import type { ExpectationResult } from '../runtime/result.ts';
+import type { RunStatus } from '../runtime/run.ts';
+import type { Plan } from '../scenario/plan.ts';
+import type { Selector } from '../scenario/schema.ts';
+
+/**
+ * What the TUI reads of a device agent. `DeviceAgent` satisfies it; it is a FaultSurface so the inject
+ * menu can ask a fault whether it applies to the device.
+ */
+export interface TuiAgent extends FaultSurface {
+  readonly stateLabel: string;
+  readonly activeAlarms: readonly AlarmInfo[];
+  readonly lastTruth: SignalValues;
+  readonly lastMeasured: MeasuredValues;
+  readonly descriptor: {
+    readonly title: string;
+    readonly telemetryPeriodMs: number;
+    readonly commandSchema: { safeParse(input: unknown): { success: boolean } };
+  };
+}
+
+/** What the TUI shows of a twin shadow. */
+export type ShadowView = Pick<Shadow, 'online' | 'stale' | 'diverged' | 'desired' | 'reported' | 'delta' | 'version' | 'lastSeen' | 'missingTelemetry'>;
+
+/** What the inject menu needs of a registered fault. */
+export type FaultInfo = Pick<AnyFaultDefinition, 'name' | 'category' | 'summary' | 'params' | 'instant' | 'incompatibility' | 'resolveParams'>;
+
+/** The fault registry as the run exposes it: a typed map (`FAULTS`) or a Map. */
+export type FaultRegistry = Readonly<Record<string, FaultInfo>> | ReadonlyMap<string, FaultInfo>;
+
+type BatchListener = (batch: LoggedEvent[]) => void;
+
+/**
+ * The part of `Run` (src/runtime/run.ts) the TUI drives. Components take this rather than the class so
+ * that tests can hand them a small stand-in, and so the TUI needs nothing a CI run does not also have.
+ * `inject`, `faults` and `liveExpectations` are optional: the TUI says so when a run lacks them.
+ */
+export interface RunLike {
+  readonly plan: Pick<Plan, 'name' | 'timeline'> & { readonly source?: string | undefined };
+  readonly seed: string;
+  readonly durationMs: number;
+  readonly brokerUrl: string | undefined;
+  readonly agents: readonly TuiAgent[];
+  readonly twin: { readonly shadows: ReadonlyMap<string, ShadowView> };
+  readonly paused: boolean;
+  status(): RunStatus;
+  open(): Promise<void>;
+  runToEnd(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  step(ms: number): void;
+  setSpeed(speed: number | 'max'): void;
+  stop(): void;
+  close(): Promise<void>;
+  command(deviceId: string, command: Record<string, unknown>): string;
+  on(event: 'events', listener: BatchListener): unknown;
+  off(event: 'events', listener: BatchListener): unknown;
+  inject?(fault: string, selector: Selector, params: Record<string, unknown>, forMs?: number): unknown;
+  readonly faults?: FaultRegistry;
+  liveExpectations?(): readonly ExpectationResult[];
+}
+
+/** The run's registered faults in name order, or an empty list when it has no registry. */
+export function faultList(run: Pick<RunLike, 'faults'>): FaultInfo[] {
+  const registry = run.faults;
+  if (!registry) return [];
+  const all = registry instanceof Map ? [...registry.values()] : Object.values(registry as Readonly<Record<string, FaultInfo>>);
+  return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

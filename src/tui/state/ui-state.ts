@@ -1,0 +1,100 @@
+import { NO_FILTER, type FeedFilter } from './feed.ts';
+
+export type Screen = 'overview' | 'detail';
+export type Overlay = 'none' | 'help' | 'inject' | 'filter' | 'search';
+
+export interface Notice {
+  text: string;
+  tone: 'info' | 'error';
+}
+
+/** What the user is looking at. Simulation state lives in the run; this is only the view. */
+export interface UiState {
+  screen: Screen;
+  overlay: Overlay;
+  /** The selected device id. */
+  selected: string | undefined;
+  /** Device search: the fleet shows only ids/kinds/zones containing it. */
+  search: string;
+  feedFilter: FeedFilter;
+  /** Feed lines scrolled back from the newest. */
+  feedOffset: number;
+  /** The signal the detail chart plots; the device's first when unset. */
+  chartSignal: string | undefined;
+  notice: Notice | undefined;
+  /** Set once `q` is pressed: the run is being stopped and closed. */
+  quitting: boolean;
+}
+
+export type UiAction =
+  | { type: 'select'; id: string | undefined }
+  | { type: 'open-detail' }
+  | { type: 'close-detail' }
+  | { type: 'overlay'; overlay: Overlay }
+  | { type: 'search'; query: string }
+  | { type: 'filter'; filter: FeedFilter }
+  | { type: 'scroll-feed'; delta: number }
+  | { type: 'chart-signal'; signal: string }
+  | { type: 'notice'; notice: Notice | undefined }
+  | { type: 'quitting' }
+  /** Esc: close the overlay, else leave the detail, else clear the search. */
+  | { type: 'back' };
+
+export function initialUiState(selected?: string): UiState {
+  return {
+    screen: 'overview',
+    overlay: 'none',
+    selected,
+    search: '',
+    feedFilter: NO_FILTER,
+    feedOffset: 0,
+    chartSignal: undefined,
+    notice: undefined,
+    quitting: false,
+  };
+}
+
+export function uiReducer(state: UiState, action: UiAction): UiState {
+  switch (action.type) {
+    case 'select':
+      return action.id === state.selected ? state : { ...state, selected: action.id, chartSignal: undefined };
+    case 'open-detail':
+      return state.selected === undefined ? state : { ...state, screen: 'detail', overlay: 'none' };
+    case 'close-detail':
+      return { ...state, screen: 'overview' };
+    case 'overlay':
+      return { ...state, overlay: action.overlay };
+    case 'search':
+      return { ...state, search: action.query };
+    case 'filter':
+      return { ...state, feedFilter: action.filter, feedOffset: 0 };
+    case 'scroll-feed':
+      return { ...state, feedOffset: Math.max(0, state.feedOffset + action.delta) };
+    case 'chart-signal':
+      return { ...state, chartSignal: action.signal };
+    case 'notice':
+      return { ...state, notice: action.notice };
+    case 'quitting':
+      return { ...state, quitting: true, overlay: 'none', notice: { text: 'stopping the run and closing connections…', tone: 'info' } };
+    case 'back':
+      if (state.overlay !== 'none') return { ...state, overlay: 'none' };
+      if (state.screen === 'detail') return { ...state, screen: 'overview' };
+      if (state.search !== '') return { ...state, search: '' };
+      return { ...state, notice: undefined };
+  }
+}
+
+/** Devices the search leaves visible: ids, kinds or zones containing the query (case-insensitive). */
+export function searchDevices<T extends { id: string; kind: string; zone: string }>(devices: readonly T[], query: string): T[] {
+  const q = query.trim().toLowerCase();
+  if (q === '') return [...devices];
+  return devices.filter((d) => d.id.toLowerCase().includes(q) || d.kind.toLowerCase().includes(q) || d.zone.toLowerCase().includes(q));
+}
+
+/** The id `delta` places away from `current` in `ids`, clamped to the ends; the first id when none is current. */
+export function moveSelection(ids: readonly string[], current: string | undefined, delta: number): string | undefined {
+  if (ids.length === 0) return undefined;
+  const i = current === undefined ? -1 : ids.indexOf(current);
+  if (i < 0) return ids[0];
+  return ids[Math.max(0, Math.min(ids.length - 1, i + delta))];
+}

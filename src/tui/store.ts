@@ -1,0 +1,135 @@
+import type { LoggedEvent } from '../core/event-log.ts';
+import type { ExpectationResult } from '../runtime/result.ts';
+import type { RunStatus } from '../runtime/run.ts';
+import { applyEvents, createFleetModel, type FleetModel, type ModelOptions } from './state/fleet-model.ts';
+import type { RunLike } from './run-like.ts';
+
+export interface StoreOptions {
+  model?: Partial<ModelOptions>;
+  /** Ask the run for live expectation verdicts every this many flushes (they can be costly). Default 10. */
+  expectationsEvery?: number;
+}
+
+/**
+ * Collects what the run emits and folds it into the view model in batches. The run may seal thousands
+ * of events a second at ×100; the TUI calls `flush()` on a throttle (~10 fps), so React renders once
+ * per frame however fast events come. Components subscribe with `useSyncExternalStore`.
+ */
+export class TuiStore {
+  readonly run: RunLike;
+  readonly model: FleetModel;
+  status: RunStatus;
+  /** Live verdicts, or undefined when the run cannot give them. */
+  expectations: readonly ExpectationResult[] | undefined;
+  /** An error from `liveExpectations()`, shown in its panel. */
+  expectationsError: string | undefined;
+  #version = 0;
+  #pending: LoggedEvent[][] = [];
+  #listeners = new Set<() => void>();
+  #flushes = 0;
+  #everOnline = new Set<string>();
+  #expectationsEvery: number;
+  #detach: (() => void) | undefined;
+  #finalPolled = false;
+
+  constructor(run: RunLike, options: StoreOptions = {}) {
+    this.run = run;
+    this.model = createFleetModel(
+      run.agents.map((a) => ({ id: a.deviceId, kind: a.kind, zone: a.zone, state: safeLabel(a) })),
+      options.model,
+    );
+    this.status = run.status();
+    this.#expectationsEvery = Math.max(1, options.expectationsEvery ?? 10);
+  }
+
+  /** Starts listening to the run's sealed events. Returns the function that stops. */
+  attach(): () => void {
+    if (this.#detach) return this.#detach;
+    const listener = (batch: LoggedEvent[]) => this.ingest(batch);
+    this.run.on('events', listener);
+    this.#detach = () => {
+      this.run.off('events', listener);
+      this.#detach = undefined;
+    };
+    return this.#detach;
+  }
+
+  /** Queues a batch; nothing renders until the next flush. */
+  ingest(batch: readonly LoggedEvent[]): void {
+    if (batch.length > 0) this.#pending.push(batch as LoggedEvent[]);
+  }
+
+  /** Applies queued events and re-reads the run's status; notifies subscribers if anything changed. */
+  flush(): boolean {
+    this.#flushes++;
+    let changed = false;
+    if (this.#pending.length > 0) {
+      const pending = this.#pending;
+      this.#pending = [];
+      for (const batch of pending) applyEvents(this.model, batch);
+      changed = true;
+    }
+    const status = this.run.status();
+    if (status.phase !== this.status.phase || status.simMs !== this.status.simMs || status.speed !== this.status.speed || status.events !== this.status.events) changed = true;
+    this.status = status;
+    if (this.#pollConnections()) changed = true;
+    if (this.#pollExpectations(changed)) changed = true;
+    if (changed) {
+      this.#version++;
+      for (const listener of this.#listeners) listener();
+    }
+    return changed;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getVersion = (): number => this.#version;
+
+  /** Connection state is not an event: it is read from the twin's shadows (its retained status topic). */
+  #pollConnections(): boolean {
+    let changed = false;
+    for (const view of this.model.devices.values()) {
+      const shadow = this.run.twin.shadows.get(view.id);
+      if (!shadow) continue;
+      if (shadow.online) this.#everOnline.add(view.id);
+      // Before its first connection a device is booting, not offline.
+      const offline = this.#everOnline.has(view.id) && !shadow.online;
+      if (offline !== view.offline) {
+        view.offline = offline;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  #pollExpectations(eventsChanged: boolean): boolean {
+    if (!this.run.liveExpectations) return false;
+    const final = this.status.phase === 'finished' && !this.#finalPolled;
+    const due = (this.expectations === undefined && this.expectationsError === undefined) || (eventsChanged && this.#flushes % this.#expectationsEvery === 0) || final;
+    if (!due) return false;
+    if (final) this.#finalPolled = true;
+    try {
+      const next = this.run.liveExpectations();
+      const changed = JSON.stringify(next) !== JSON.stringify(this.expectations);
+      this.expectations = next;
+      this.expectationsError = undefined;
+      return changed;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const changed = message !== this.expectationsError;
+      this.expectationsError = message;
+      return changed;
+    }
+  }
+}
+
+function safeLabel(agent: RunLike['agents'][number]): string {
+  try {
+    return agent.stateLabel;
+  } catch {
+    return '';
+  }
+}
