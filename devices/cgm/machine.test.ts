@@ -76,6 +76,28 @@ describe('cgm sensor session', () => {
     expect(cgm.emitted).toContainEqual({ type: 'command.accepted', command: 'sensor.start', commandId: 'c1' });
   });
 
+  it('times warm-up from the start command even between samples', () => {
+    const cgm = active();
+    cgm.sample(100);
+    cgm.clock.advance(2 * MIN);
+    cgm.actor.send(d.commandEvent({ type: 'sensor.start' }));
+    cgm.clock.advance(2 * HOUR - 1);
+    expect(cgm.label()).toBe('warm-up');
+    cgm.clock.advance(1);
+    expect(cgm.label()).toBe('active');
+  });
+
+  it('starts mid-session from a profile, or expired if the sensor is past its life', () => {
+    const mid = boot({ profile: { sensorAge: '9d23h' } });
+    expect(mid.label()).toBe('active');
+    expect(mid.telemetry().sensorAgeMs).toBe(239 * HOUR);
+    mid.clock.advance(HOUR);
+    expect(mid.label()).toBe('expired');
+    const old = boot({ profile: { sensorAge: '11d' } });
+    expect(old.label()).toBe('expired');
+    expect(old.raised()).toEqual(['sensor.expired']);
+  });
+
   it('restarts warm-up when a sensor is started during a session', () => {
     const cgm = active();
     cgm.sample(100);

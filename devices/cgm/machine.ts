@@ -54,7 +54,9 @@ export interface Reading {
 export interface CgmContext extends CgmInput {
   /** Simulation time as far as the device knows it: the latest sample's `t` (a CGM works on its reading cycle). */
   now: number;
+  /** When the sensor session started (for telemetry), and how old the sensor already was then. */
   sensorStartedAt: number | null;
+  sensorAgeAtStart: number;
   calibrationOffset: number;
   /** Last uncalibrated sensor value, for calibration. */
   lastRaw: number | null;
@@ -136,12 +138,13 @@ export const cgmMachine = setup({
     hasReading: ({ event }) => event.type === 'sensor.sample' && event.glucose !== null,
     signalLost: ({ context, event }) =>
       event.type === 'sensor.sample' && event.glucose === null && context.missedSamples + 1 >= context.settings.signalLossSamples,
-    warmUpDone: ({ context }) => context.sensorStartedAt !== null && context.sensorStartedAt + context.settings.warmUpMs <= context.now,
-    lifeOver: ({ context }) => context.sensorStartedAt !== null && context.sensorStartedAt + context.settings.sensorLifeMs <= context.now,
+    // Timers run from the start event itself, so a sensor started between samples still warms up and expires on time.
+    warmedUpAtStart: ({ context }) => context.sensorAgeAtStart >= context.settings.warmUpMs,
+    expiredAtStart: ({ context }) => context.sensorAgeAtStart >= context.settings.sensorLifeMs,
   },
   delays: {
-    warmUp: ({ context }) => Math.max(0, (context.sensorStartedAt ?? context.now) + context.settings.warmUpMs - context.now),
-    sensorLife: ({ context }) => Math.max(0, (context.sensorStartedAt ?? context.now) + context.settings.sensorLifeMs - context.now),
+    warmUp: ({ context }) => Math.max(0, context.settings.warmUpMs - context.sensorAgeAtStart),
+    sensorLife: ({ context }) => Math.max(0, context.settings.sensorLifeMs - context.sensorAgeAtStart),
   },
   actions: {
     trackTime: enqueueActions(({ context, event, enqueue }) => {
@@ -185,7 +188,8 @@ export const cgmMachine = setup({
     startSensor: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'sensor.start') return;
       const now = Math.max(context.now, event.t ?? context.now);
-      enqueue.assign({ ...noReading(), now, sensorStartedAt: now - (event.ageMs ?? 0), calibrationOffset: 0 });
+      const age = event.ageMs ?? 0;
+      enqueue.assign({ ...noReading(), now, sensorStartedAt: now - age, sensorAgeAtStart: age, calibrationOffset: 0 });
       if (event.remote) enqueue.emit(accepted(event));
     }),
     acceptStop: enqueueActions(({ event, enqueue }) => {
@@ -236,6 +240,7 @@ export const cgmMachine = setup({
     ...input,
     now: 0,
     sensorStartedAt: null,
+    sensorAgeAtStart: 0,
     calibrationOffset: 0,
     ...noReading(),
     backfill: [],
@@ -267,12 +272,12 @@ export const cgmMachine = setup({
         session: {
           initial: 'warmUp',
           exit: 'endSession',
-          always: { guard: 'lifeOver', target: 'expired' },
+          always: { guard: 'expiredAtStart', target: 'expired' },
           after: { sensorLife: 'expired' },
           on: { 'sensor.stop': { target: 'idle', actions: 'acceptStop' } },
           states: {
             warmUp: {
-              always: { guard: 'warmUpDone', target: 'active' },
+              always: { guard: 'warmedUpAtStart', target: 'active' },
               after: { warmUp: 'active' },
             },
             active: {

@@ -8,6 +8,9 @@ import { DeviceAgent } from '../fleet/agent.ts';
 import type { PatientModel } from '../fleet/patient-model.ts';
 import type { DeviceSensor } from '../fleet/sensors.ts';
 import { generatePatient, type PatientDemographics } from '../physiology/demographics.ts';
+import type { AnyFaultDefinition } from './fault.ts';
+import { parseFaultParams } from './params.ts';
+import { FAULTS, type FaultName } from './registry.ts';
 import type { MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
 
 /*
@@ -188,4 +191,14 @@ export function makeAgent(options: TestAgentOptions = {}): { agent: DeviceAgent;
 /** The last sample event the device's machine received (measured values and conditions). */
 export function machineContext(agent: DeviceAgent): TestContext {
   return agent.snapshot.context as TestContext;
+}
+
+/** Applies a registered fault to an agent now, as the injector would: params parsed, device defaults filled in. */
+export function applyFault(agent: DeviceAgent, clock: SimClock, log: EventLog, name: string, raw: Record<string, unknown> = {}): () => void {
+  const fault = FAULTS[name as FaultName] as AnyFaultDefinition;
+  const parsed = parseFaultParams(fault, raw);
+  const params = fault.resolveParams?.(agent, parsed) ?? parsed;
+  const reason = fault.incompatibility(agent, params);
+  if (reason !== undefined) throw new Error(`${name} cannot apply to ${agent.deviceId}: ${reason}`);
+  return fault.apply(agent, params, { clock, log });
 }

@@ -25,6 +25,7 @@ export class ListReporter implements Reporter {
   #lastDecile = 0;
   #lastDrawWall = Number.NEGATIVE_INFINITY;
   #lineOpen = false;
+  #printed = false;
   #blocks = { passed: 0, failed: 0 };
 
   constructor(options: ReporterOptions = {}) {
@@ -106,9 +107,11 @@ export class ListReporter implements Reporter {
       '',
     ];
     const width = Math.max(18, ...r.expectations.map((e) => e.name.length));
-    for (const e of r.expectations) {
+    const measured = r.expectations.map((e) => `${formatValue(e.measured)} (${e.threshold})`);
+    const measuredWidth = Math.max(0, ...measured.map((m) => m.length));
+    for (const [i, e] of r.expectations.entries()) {
       const mark = e.passed ? c.green('✓') : c.red('✗');
-      lines.push(`  ${mark} ${e.name.padEnd(width)}  ${c.dim('measured')} ${formatValue(e.measured)} ${c.dim(`(${e.threshold})`)}  ${e.message}`);
+      lines.push(`  ${mark} ${e.name.padEnd(width)}  ${c.dim('measured')} ${measured[i]!.padEnd(measuredWidth)}  ${e.message}`);
       if (!e.passed && e.evidence.length > 0) lines.push(`      ${c.dim(`evidence: events ${e.evidence.map((id) => `#${id}`).join(', ')}`)}`);
     }
     const transport = transportCheck(r);
@@ -137,7 +140,7 @@ export class ListReporter implements Reporter {
       '',
     ];
     const width = Math.max(18, ...s.expectations.map((e) => e.name.length));
-    lines.push(c.dim(`  ${'  expectation'.padEnd(width + 2)}  pass rate       p50         p95`));
+    lines.push(c.dim(`    ${'expectation'.padEnd(width)}  ${'pass rate'.padStart(9)}  ${'p50'.padStart(10)}  ${'p95'.padStart(10)}`));
     for (const e of s.expectations) {
       const mark = e.passRate === 1 ? c.green('✓') : c.red('✗');
       const m = e.measured;
@@ -158,6 +161,9 @@ export class ListReporter implements Reporter {
   }
 
   #print(text: string): void {
+    // Blocks after the first are set apart by a blank line.
+    if (this.#printed && /^\S/.test(text) && !text.startsWith('\n')) this.#write('\n');
+    this.#printed = true;
     this.#write(`${text}\n`);
   }
 

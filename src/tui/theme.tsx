@@ -39,10 +39,12 @@ export function createTheme(noColor: boolean): Theme {
   return { noColor, color: (role) => (noColor ? undefined : COLORS[role]) };
 }
 
-/** Colour is off when asked, or when NO_COLOR is set to anything non-empty (no-color.org). */
-export function colorDisabled(explicit: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (explicit !== undefined) return explicit;
-  return env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+/**
+ * Colour is off when asked (`--no-color`), or when NO_COLOR is set to anything non-empty (no-color.org):
+ * a caller passing `noColor: false` by default must not switch colour back on against NO_COLOR.
+ */
+export function colorDisabled(noColor: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return noColor === true || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
 }
 
 const ThemeContext = createContext<Theme>(createTheme(false));

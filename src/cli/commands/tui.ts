@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { MedtwinError } from '../../core/errors.ts';
+import { DEFAULT_DEPENDENCIES } from '../../runtime/defaults.ts';
+import { Run } from '../../runtime/run.ts';
+import { loadPlans } from '../load.ts';
+import { parsePort, parseSeed, parseSpeed } from '../options.ts';
+import { DEFAULT_SCENARIO } from '../paths.ts';
+
+interface TuiOptions {
+  seed?: string;
+  broker?: string;
+  port?: number;
+  speed?: number;
+}
+
+export function registerTuiCommand(program: Command): void {
+  program
+    .command('tui')
+    .description('open the terminal UI on a scenario (default: the built-in ward) with the embedded broker')
+    .argument('[scenario]', 'scenario file (YAML)')
+    .option('--seed <seed>', "override the scenario's seed", parseSeed)
+    .option('--speed <factor>', 'starting speed (1, 10, 100); the UI changes it with keys 1-4', parseSpeed)
+    .option('--broker <url>', 'use an existing MQTT broker instead of the embedded one')
+    .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
+    .action(async (scenario: string | undefined, options: TuiOptions) => {
+      await openTui(scenario ?? DEFAULT_SCENARIO, options);
+    });
+}
+
+/** `medtwin` with no command, and `npm start`. */
+export async function openDefaultTui(): Promise<void> {
+  await openTui(DEFAULT_SCENARIO, {});
+}
+
+async function openTui(file: string, options: TuiOptions): Promise<void> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new MedtwinError(
+      'E_NO_TTY',
+      'the terminal UI needs an interactive terminal, and this is not one (CI, a pipe or a redirect).\n' +
+        `For headless runs use: npx medtwin run ${file === DEFAULT_SCENARIO ? 'scenarios/ward.yaml' : file} --reporter list\n` +
+        'See npx medtwin run --help.',
+      { exitCode: 2 },
+    );
+  }
+  const [plan] = await loadPlans([file]);
+  const run = new Run(plan!, DEFAULT_DEPENDENCIES, {
+    seed: options.seed,
+    mode: 'realtime',
+    speed: options.speed ?? 1,
+    brokerUrl: options.broker,
+    port: options.port,
+  });
+  const { startTui } = await import('../../tui/index.tsx');
+  await startTui(run, { noColor: Boolean(process.env.NO_COLOR) });
+}

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { JunitReporter } from './junit.ts';
+import { sampleRunResult, sampleStudyResult } from './sample-result.ts';
+import { FakeStream, tempDir } from './test-helpers.ts';
+
+interface Attrs {
+  [key: string]: unknown;
+}
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'property', 'failure'].includes(name) });
+
+function parse(xml: string): { testsuites: Attrs & { testsuite: (Attrs & { testcase: (Attrs & { failure?: Attrs[] })[]; properties: { property: Attrs[] } })[] } } {
+  expect(XMLValidator.validate(xml)).toBe(true);
+  return parser.parse(xml);
+}
+
+async function junitOf(feed: (r: JunitReporter) => void): Promise<string> {
+  const stream = new FakeStream(false);
+  const reporter = new JunitReporter({ stream });
+  feed(reporter);
+  await reporter.onEnd();
+  return stream.text;
+}
+
+describe('JunitReporter', () => {
+  it('writes a suite per run with a case per expectation plus transport delivery, counts matching', async () => {
+    const path = join(tempDir(), 'reports', 'junit.xml');
+    const reporter = new JunitReporter({ path });
+    reporter.onRunEnd(sampleRunResult());
+    const second = sampleRunResult();
+    second.seed = '43';
+    second.delivery.lost = 2;
+    reporter.onRunEnd(second);
+    await reporter.onEnd();
+    const doc = parse(readFileSync(path, 'utf8')).testsuites;
+    expect(doc.testsuite.map((s) => s.name)).toEqual(['icu-sensor-drift [seed 42]', 'icu-sensor-drift [seed 43]']);
+    expect(doc.tests).toBe('8');
+    expect(doc.failures).toBe('3');
+    for (const suite of doc.testsuite) {
+      expect(Number(suite.tests)).toBe(suite.testcase.length);
+      expect(Number(suite.failures)).toBe(suite.testcase.filter((c) => c.failure).length);
+      expect(suite.errors).toBe('0');
+      expect(suite.skipped).toBe('0');
+      expect(suite.time).toBe('4.210');
+      expect(suite.testcase.map((c) => c.classname)).toEqual(['icu-sensor-drift', 'icu-sensor-drift', 'icu-sensor-drift', 'icu-sensor-drift']);
+      expect(suite.testcase.map((c) => c.name)).toEqual(['occlusion alarm within 5 min', 'cgm accuracy', 'twin notices the blackout', 'transport delivery']);
+    }
+    const props = Object.fromEntries(doc.testsuite[0]!.properties.property.map((p) => [p.name, p.value]));
+    expect(props).toMatchObject({ seed: '42', digest: sampleRunResult().digest, file: 'scenarios/icu-sensor-drift.yaml' });
+    const failure = doc.testsuite[0]!.testcase[1]!.failure![0]!;
+    expect(failure.type).toBe('accuracy.mard');
+    expect(failure.message).toBe('cgm-01 MARD 12.4 % exceeds 10 % (sensor drift not detected) (measured 12.4 (<= 10 %))');
+    expect(failure['#text']).toContain('evidence events: 2001, 3101');
+    expect(failure['#text']).toContain('measured: 12.4');
+    expect(failure['#text']).toContain('threshold: <= 10 %');
+    expect(failure['#text']).toContain('replay: medtwin run scenarios/icu-sensor-drift.yaml --seed 42');
+    const transport = doc.testsuite[1]!.testcase[3]!;
+    expect(transport.failure![0]!.message).toBe('2 of 2,190 messages lost, 0 settle timeouts');
+    expect(doc.testsuite[0]!.testcase[3]!.failure).toBeUndefined();
+  });
+
+  it('escapes markup and drops characters XML cannot hold', async () => {
+    const nasty = sampleRunResult();
+    nasty.scenario.name = `a<b>&"c"'d'`;
+    nasty.expectations[1]!.name = '</testcase><injected/>';
+    nasty.expectations[1]!.message = 'bad \u0001 byte & <tag> "quoted"';
+    nasty.expectations[1]!.threshold = '<= 10 %';
+    const xml = await junitOf((r) => r.onRunEnd(nasty));
+    expect(xml).not.toContain('<injected/>');
+    expect(xml).not.toContain('\u0001');
+    const suite = parse(xml).testsuites.testsuite[0]!;
+    expect(suite.name).toBe(`a<b>&"c"'d' [seed 42]`);
+    expect(suite.testcase).toHaveLength(4);
+    expect(suite.testcase[1]!.name).toBe('</testcase><injected/>');
+    expect(suite.testcase[1]!.failure![0]!['#text']).toContain('bad \uFFFD byte & <tag> "quoted"');
+  });
+
+  it('adds a study suite whose pass-rate case fails with the replay commands', async () => {
+    const xml = await junitOf((r) => r.onStudyEnd(sampleStudyResult()));
+    const doc = parse(xml).testsuites;
+    expect(doc.testsuite[0]!.name).toBe('icu-sensor-drift [study, 10 seeds]');
+    expect(doc.tests).toBe('1');
+    expect(doc.failures).toBe('1');
+    const failure = doc.testsuite[0]!.testcase[0]!.failure![0]!;
+    expect(failure.message).toBe('pass rate 80.0 % over 10 seeds');
+    expect(failure['#text']).toContain('2 of 10 seeds failed');
+    expect(failure['#text']).toContain('cgm accuracy: pass rate 80.0 %, p50 9.1, p95 12.6');
+    expect(failure['#text']).toContain('replay: medtwin run scenarios/icu-sensor-drift.yaml --seed 9');
+  });
+
+  it('writes nothing when no run finished', async () => {
+    expect(await junitOf(() => {})).toBe('');
+  });
+});

@@ -1,0 +1,37 @@
+import type { Plan } from '../scenario/plan.ts';
+import { DEFAULT_DEPENDENCIES } from './defaults.ts';
+import type { RunResult } from './result.ts';
+import { Run, type RunDependencies, type RunMode, type RunOptions, type RunStatus } from './run.ts';
+
+export interface RunBegin {
+  scenario: string;
+  seed: string;
+  durationMs: number;
+  devices: number;
+  brokerUrl: string;
+  mode: RunMode;
+}
+
+export interface ExecuteOptions extends RunOptions {
+  deps?: RunDependencies;
+  /** Called once the fleet is connected, before simulated time starts. */
+  onBegin?(info: RunBegin): void;
+  onStatus?(status: RunStatus): void;
+}
+
+/**
+ * Runs one plan headless from start to finish and returns its result; the broker connections are
+ * closed whatever happens. What `medtwin run` does per scenario and seed.
+ */
+export async function executeScenario(plan: Plan, options: ExecuteOptions = {}): Promise<RunResult> {
+  const run = new Run(plan, options.deps ?? DEFAULT_DEPENDENCIES, options);
+  try {
+    await run.open();
+    options.onBegin?.({ scenario: plan.name, seed: run.seed, durationMs: run.durationMs, devices: run.agents.length, brokerUrl: run.brokerUrl ?? '', mode: run.mode });
+    if (options.onStatus) run.on('status', options.onStatus);
+    await run.runToEnd();
+    return run.result();
+  } finally {
+    await run.close();
+  }
+}
