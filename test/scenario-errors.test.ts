@@ -75,7 +75,7 @@ describe('broken scenario files', () => {
   it('missing-name.yaml', () => {
     expect(broken('missing-name.yaml')).toMatchInlineSnapshot(`
       "test/fixtures/broken/missing-name.yaml:1:1 name: missing — expected a string
-      test/fixtures/broken/missing-name.yaml:1:1 duration: expected a duration like "30s", "5m" or "1h30m", received nothing"
+      test/fixtures/broken/missing-name.yaml:1:1 duration: missing — expected a duration like "30s", "5m" or "1h30m""
     `);
   });
 
@@ -134,14 +134,14 @@ describe('broken scenario files', () => {
       "test/fixtures/broken/count-and-fraction.yaml:11:13 timeline[0].target: give either count or fraction, not both
       test/fixtures/broken/count-and-fraction.yaml:14:13 timeline[1].target: give either count or fraction, not both
       test/fixtures/broken/count-and-fraction.yaml:14:22 timeline[1].target.count: expected a number greater than 0, received 0
-      test/fixtures/broken/count-and-fraction.yaml:14:35 timeline[1].target.fraction: expected a number at most 1, received 1.5"
+      test/fixtures/broken/count-and-fraction.yaml:14:35 timeline[1].target.fraction: expected a number 1 or less, received 1.5"
     `);
   });
 
   it('expectation-of-unknown.yaml', () => {
     expect(broken('expectation-of-unknown.yaml')).toMatchInlineSnapshot(`
-      "test/fixtures/broken/expectation-of-unknown.yaml:15:9 expectations[0].of: unknown timeline id or fault "occlusion-2" — did you mean "occlusion-1"? (in the timeline: occlusion-1, device.occlusion-downstream)
-      test/fixtures/broken/expectation-of-unknown.yaml:20:9 expectations[1].of: unknown timeline id or fault "device.air-in-line" (in the timeline: occlusion-1, device.occlusion-downstream)"
+      "test/fixtures/broken/expectation-of-unknown.yaml:15:9 expectations[0].of: "occlusion-2" is neither a timeline id nor a fault the timeline injects — did you mean "occlusion-1"? (in the timeline: occlusion-1, device.occlusion-downstream)
+      test/fixtures/broken/expectation-of-unknown.yaml:20:9 expectations[1].of: "device.air-in-line" is neither a timeline id nor a fault the timeline injects (in the timeline: occlusion-1, device.occlusion-downstream)"
     `);
   });
 
@@ -160,7 +160,7 @@ describe('broken scenario files', () => {
       test/fixtures/broken/multiple-errors.yaml:3:7 seed: expected a number or a string, received true
       test/fixtures/broken/multiple-errors.yaml:5:9 fleet.site: use letters, digits, ".", "_" or "-" (it becomes an MQTT topic level), received "general hospital"
       test/fixtures/broken/multiple-errors.yaml:8:13 fleet.zones[0].beds: expected a number greater than 0, received 0
-      test/fixtures/broken/multiple-errors.yaml:9:33 fleet.zones[0].devices.infusion-pump: expected a number at least 0, received -1
+      test/fixtures/broken/multiple-errors.yaml:9:33 fleet.zones[0].devices.infusion-pump: expected a number 0 or more, received -1
       test/fixtures/broken/multiple-errors.yaml:9:37 fleet.zones[0].devices.pmp: unknown device kind "pmp" — did you mean "infusion-pump"? (known kinds: infusion-pump, patient-monitor, cgm)
       test/fixtures/broken/multiple-errors.yaml:11:9 timeline[0].at: 1h30m is past the end of the scenario (duration 1h)
       test/fixtures/broken/multiple-errors.yaml:12:12 timeline[0].fault: unknown fault "device.oclusion-downstream" — did you mean "device.occlusion-downstream"? (faults: device.occlusion-downstream, device.air-in-line, sensor.bias, sensor.dropout, network.latency)
@@ -209,7 +209,7 @@ describe('broken scenario files', () => {
   });
 
   it('empty.yaml', () => {
-    expect(broken('empty.yaml')).toMatchInlineSnapshot(`"test/fixtures/broken/empty.yaml:1:1 expected a mapping, received an empty value"`);
+    expect(broken('empty.yaml')).toMatchInlineSnapshot(`"test/fixtures/broken/empty.yaml:1:1 the file is empty: a scenario needs at least name, duration and fleet"`);
   });
 
   it('device-settings.yaml', () => {
@@ -220,6 +220,13 @@ describe('broken scenario files', () => {
       test/fixtures/broken/device-settings.yaml:13:20 fleet.zones[0].config.infusion-pump.profile.vtbi: missing — expected a number
       test/fixtures/broken/device-settings.yaml:14:9 fleet.zones[0].config.cgm: configures "cgm" but the zone has no cgm devices
       test/fixtures/broken/device-settings.yaml:16:7 fleet.zones[0].confg: unknown field "confg" — did you mean "config"?"
+    `);
+  });
+
+  it('timing-rules.yaml', () => {
+    expect(broken('timing-rules.yaml')).toMatchInlineSnapshot(`
+      "test/fixtures/broken/timing-rules.yaml:9:12 timeline[0].every: give "every" or "when", not both — a trigger already decides how often it fires (when.times)
+      test/fixtures/broken/timing-rules.yaml:13:12 timeline[1].until: "until" ends a repeating ("every") or triggered ("when") entry; to end the fault itself, use "for""
     `);
   });
 

@@ -29,9 +29,12 @@ function knownParams(fault: AnyFaultDefinition): string {
   return names.length === 0 ? 'no params' : names.join(', ');
 }
 
-/** zod's messages begin "Invalid input: expected..."; the path already says where, so drop the preamble. */
+/**
+ * zod's messages begin "Invalid input: expected..." and name only the received type; the path says
+ * where and the value itself is appended, so both are dropped.
+ */
 function plain(message: string): string {
-  return message.replace(/^Invalid input: /, '');
+  return message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '');
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -61,6 +61,11 @@ export function steadyTruth(): SignalValues {
   return { glucose: 120, hr: 70, spo2: 97 };
 }
 
+/** A stable adult's full set of vital signs, for real patient-monitor models. */
+export function vitalTruth(): SignalValues {
+  return { glucose: 120, hr: 72, spo2: 97, rr: 14, temp: 36.8, sbp: 120, dbp: 78, map: 92 };
+}
+
 /** Glucose rising 1 mg/dL per minute from 100 at t=0 (for lag and drift). */
 export function risingTruth(t: number): SignalValues {
   return { glucose: 100 + t / 60_000, hr: 70, spo2: 97 };
@@ -166,6 +171,8 @@ export interface TestAgentOptions {
   clock?: SimClock;
   log?: RecordingLog;
   seed?: string | number;
+  profile?: unknown;
+  settings?: unknown;
 }
 
 /** A started DeviceAgent with its clock and log (shared when given, so several agents form a fleet). */
@@ -183,6 +190,8 @@ export function makeAgent(options: TestAgentOptions = {}): { agent: DeviceAgent;
     rng: new Rng(options.seed ?? 1).fork(`device:${id}`),
     log,
     identity: { clientId: `test-${id}` },
+    profile: options.profile,
+    settings: options.settings,
   });
   agent.start();
   return { agent, clock, log };

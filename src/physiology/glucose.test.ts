@@ -62,6 +62,19 @@ describe('GlucoseModel (Hovorka 2004)', () => {
     expect(dosed.glucose()).toBeLessThan(100);
   });
 
+  it('absorbs an SC bolus more slowly than an IV one', () => {
+    const iv = patient(12);
+    const sc = patient(12);
+    iv.bolus(2);
+    sc.bolus(2, 'sc');
+    iv.advanceTo(10 * MIN);
+    sc.advanceTo(10 * MIN);
+    expect(iv.plasmaInsulin()).toBeGreaterThan(sc.plasmaInsulin() + 10);
+    iv.advanceTo(2 * HOUR);
+    sc.advanceTo(2 * HOUR);
+    expect(sc.plasmaInsulin()).toBeGreaterThan(iv.plasmaInsulin());
+  });
+
   it('lags interstitial glucose behind plasma glucose while it rises', () => {
     const model = patient(5);
     model.addMeal({ at: 0, carbsG: 50 });

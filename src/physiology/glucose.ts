@@ -36,7 +36,7 @@ export interface GlucoseModelOptions {
   route?: InsulinRoute;
   /** Steady-state glucose at the start, mg/dL. Default 120. */
   initialGlucose?: number;
-  /** Insulin rate at the start, U/h. Default: the basal rate that holds `initialGlucose`. */
+  /** Insulin rate from the start, U/h. Default: the basal rate that holds `initialGlucose`. */
   insulinRateUPerH?: number;
   /** Draw the patient's parameters from the population (default) or use the Hovorka 2004 means. */
   variability?: boolean;
@@ -62,7 +62,13 @@ const N = 11;
 /**
  * One patient's glucose–insulin system, integrated with fixed one-minute RK4 steps on demand. Inputs
  * (insulin rate, boluses, meals) apply at exact simulation times; reading between grid points takes a
- * partial step, so queries are exact at any `t`.
+ * partial step, so queries are exact at any `t` and independent of how often the caller ticks.
+ *
+ * A new model starts at steady state at `initialGlucose` on its basal rate. Without insulin a type 1
+ * patient rises (to 190–610 mg/dL within 12 h across drawn patients). `basalRateUPerH(g)` is the rate
+ * that holds glucose at g — about 0.37 U/h for the Hovorka mean patient at 70 kg, 0.1–2.2 U/h across
+ * drawn patients — so a pump programmed with it keeps the patient in range; `carbRatioGPerU()` sizes
+ * meal boluses.
  */
 export class GlucoseModel {
   readonly parameters: HovorkaParameters;
@@ -139,12 +145,15 @@ export class GlucoseModel {
     this.#rateMuPerMin = rate;
   }
 
-  /** Gives a bolus of `units` now: into plasma (iv) or the SC depot (sc). */
-  bolus(units: number): void {
+  /**
+   * Gives a bolus of `units` now: into plasma (iv) or the SC depot (sc); by default by the model's route
+   * (a pen bolus on a patient whose basal runs IV is `bolus(u, 'sc')`).
+   */
+  bolus(units: number, route: InsulinRoute = this.route): void {
     if (!(units >= 0)) throw new RangeError(`GlucoseModel.bolus: expected units ≥ 0, received ${units}`);
     this.#commitTo(this.#now);
     const p = this.parameters;
-    if (this.route === 'iv') this.#base[I]! += (units * 1000) / (p.vI * p.weightKg);
+    if (route === 'iv') this.#base[I]! += (units * 1000) / (p.vI * p.weightKg);
     else this.#base[S1]! += units * 1000;
   }
 
@@ -209,7 +218,7 @@ export class GlucoseModel {
     x[X3] = p.sIE * i;
     x[Q2] = (x[X1] * x[Q1]) / (p.k12 + x[X2]);
     if (this.route === 'sc') {
-      const depot = this.#rateMuPerMin * p.tmaxI;
+      const depot = ((this.basalRateUPerH(glucoseMgDl) * 1000) / 60) * p.tmaxI;
       x[S1] = depot;
       x[S2] = depot;
     }

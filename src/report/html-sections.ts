@@ -161,7 +161,7 @@ export function studySection(s: StudyResult, anchor: string): string {
   out.push('<h3>Expectations over seeds</h3>', table(['', 'Expectation', 'Type', 'Pass rate', 'n', 'Min', 'p50', 'p95', 'Max', 'Mean'], rows, [3, 4, 5, 6, 7, 8, 9]));
   if (s.replay.length > 0) out.push('<h3>Replay failing seeds</h3>', `<pre>${s.replay.map(esc).join('\n')}</pre>`);
   const seedRows = s.runs.map((r) => `<tr${r.ok ? '' : ' class="failed"'}><td>${mark(r.ok)}</td><td class="mono">${esc(r.seed)}</td><td class="mono">${esc(r.digest)}</td><td>${esc(formatWall(r.wallMs))}</td><td class="wrap">${esc(r.failed.join(', '))}</td></tr>`);
-  out.push(`<details${failing.length > 0 ? ' open' : ''}><summary>Seeds (${s.runs.length})</summary>${table(['', 'Seed', 'Digest', 'Wall', 'Failed'], seedRows)}</details>`);
+  out.push(`<details${failing.length > 0 ? ' open=""' : ''}><summary>Seeds (${s.runs.length})</summary>${table(['', 'Seed', 'Digest', 'Wall', 'Failed'], seedRows)}</details>`);
   out.push('</section>');
   return out.join('\n');
 }

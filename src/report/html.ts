@@ -39,7 +39,10 @@ export class HtmlReporter implements Reporter {
   }
 }
 
-/** The whole report page for some runs and studies. Deterministic: same results, same bytes. */
+/**
+ * The whole report page for some runs and studies. Deterministic: same results, same bytes. Written as
+ * well-formed XML after the doctype (void elements self-closed), so tests and tools can parse it as such.
+ */
 export function renderHtml(runs: readonly RunResult[], studies: readonly StudyResult[] = []): string {
   const sections = [...runs.map((r, i) => runSection(r, `run-${i + 1}`)), ...studies.map((s, i) => studySection(s, `study-${i + 1}`))];
   const names = [...runs.map((r) => `${r.scenario.name} [seed ${r.seed}]`), ...studies.map((s) => `${s.scenario.name} [${s.seeds.length} seeds]`)];
@@ -51,8 +54,8 @@ export function renderHtml(runs: readonly RunResult[], studies: readonly StudyRe
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta charset="utf-8"/>',
+    '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
     `<title>${esc(title)}${ok ? '' : ' (failed)'}</title>`,
     `<style>${HTML_STYLE}</style>`,
     '</head>',

@@ -65,7 +65,6 @@ export class ListReporter implements Reporter {
   }
 
   onRunEnd(result: RunResult): void {
-    this.#closeLine();
     if (this.#info?.study) {
       this.#print(this.#seedLine(result));
       return;
@@ -75,14 +74,12 @@ export class ListReporter implements Reporter {
   }
 
   onStudyEnd(study: StudyResult): void {
-    this.#closeLine();
     this.#print(this.#studySummary(study));
     this.#blocks[study.ok ? 'passed' : 'failed']++;
     this.#info = undefined;
   }
 
   async onEnd(): Promise<void> {
-    this.#closeLine();
     const { passed, failed } = this.#blocks;
     if (passed + failed > 1) this.#print(`scenarios: ${passed} passed, ${failed} failed`);
     if (this.#path !== undefined) await writeOutput(this.#buffer.join(''), { path: this.#path });
@@ -161,6 +158,7 @@ export class ListReporter implements Reporter {
   }
 
   #print(text: string): void {
+    this.#closeLine();
     // Blocks after the first are set apart by a blank line.
     if (this.#printed && /^\S/.test(text) && !text.startsWith('\n')) this.#write('\n');
     this.#printed = true;

@@ -71,7 +71,9 @@ export function valueTicks(min: number, max: number, target = 5): { min: number;
   }
   const raw = (max - min) / target;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 5, 10].find((m) => m * magnitude >= raw) ?? 10) * magnitude;
+  // d3's tickIncrement: the 1-2-5 multiple nearest the raw step (on a log scale).
+  const error = raw / magnitude;
+  const step = (error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.SQRT2 ? 2 : 1) * magnitude;
   const lo = Math.floor(min / step) * step;
   const hi = Math.ceil(max / step) * step;
   const ticks: number[] = [];

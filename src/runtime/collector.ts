@@ -155,20 +155,22 @@ export class Collector {
     const signals = this.#series.get(event.source);
     if (!signals) return;
     const { body, truth, delivered, silenced } = telemetryOf(event);
-    const add = (signal: string, unit: string, measured: number | null, reference: number | null) => {
-      let plotted = signals.get(signal);
-      if (!plotted) signals.set(signal, (plotted = { unit, decimator: new SeriesDecimator(this.#maxPoints, this.#initialBucketMs) }));
-      // A hung device showed nothing: plot a gap, not the frozen value.
-      plotted.decimator.add(event.t, silenced ? null : measured, reference);
-    };
-    for (const [signal, value] of Object.entries(truth)) {
-      const reference = num(value);
-      if (reference !== undefined) add(signal, SIGNAL_UNITS[signal as SignalName] ?? '', readingOf(body, signal) ?? null, reference);
+    for (const signal in truth) {
+      const reference = num(truth[signal]);
+      if (reference !== undefined) this.#point(signals, signal, SIGNAL_UNITS[signal as SignalName] ?? '', event.t, silenced, readingOf(body, signal) ?? null, reference);
     }
     if (delivered !== undefined || num(body.programmedRate) !== undefined) {
-      add('rate', 'mL/h', num(body.rate) ?? null, delivered?.rateMlPerH ?? 0);
-      if (num(body.linePressure) !== undefined) add('linePressure', 'mmHg', num(body.linePressure)!, null);
+      this.#point(signals, 'rate', 'mL/h', event.t, silenced, num(body.rate) ?? null, delivered?.rateMlPerH ?? 0);
+      const pressure = num(body.linePressure);
+      if (pressure !== undefined) this.#point(signals, 'linePressure', 'mmHg', event.t, silenced, pressure, null);
     }
+  }
+
+  #point(signals: Map<string, PlottedSignal>, signal: string, unit: string, t: number, silenced: boolean, measured: number | null, truth: number | null): void {
+    let plotted = signals.get(signal);
+    if (!plotted) signals.set(signal, (plotted = { unit, decimator: new SeriesDecimator(this.#maxPoints, this.#initialBucketMs) }));
+    // A hung device showed nothing: plot a gap, not the frozen value.
+    plotted.decimator.add(t, silenced ? null : measured, truth);
   }
 
   #onAlarm(event: LoggedEvent): void {

@@ -15,6 +15,11 @@ import type { Plan } from '../scenario/plan.ts';
 import { openBroker, type BrokerHandle, type BrokerPlacement } from './broker-host.ts';
 import { SettleBarrier } from './settle.ts';
 import { Timeline, type ManualInjection } from './timeline.ts';
+import { Collector } from './collector.ts';
+import type { RunContext } from '../scenario/expectations/run-context.ts';
+import { createJudges, feedJudges, finishJudges } from '../scenario/expectations/index.ts';
+import type { Judge } from '../scenario/expectations/judge.ts';
+import type { ExpectationResult, RunResult } from './result.ts';
 import { matchDevices, pickDevices } from './selector.ts';
 import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
 import type { Selector } from '../scenario/schema.ts';
@@ -88,6 +93,9 @@ export class Run extends EventEmitter<RunEvents> {
   readonly twin: DigitalTwin;
   readonly timeline: Timeline;
   readonly faults: FaultRegistry = FAULTS;
+  readonly collector: Collector;
+  #judges: Judge[];
+  #digest: string | undefined;
   readonly mode: RunMode;
   #options: RunOptions;
   #deps: RunDependencies;
@@ -140,6 +148,12 @@ export class Run extends EventEmitter<RunEvents> {
       context: { clock: this.clock, log: this.log },
       subscribe: (listener) => this.log.onRecord(listener),
     });
+    // Plot the devices the timeline will hit from the start, not only from their first fault.
+    const targeted = (plan.timeline ?? []).flatMap((e) => (typeof e.target?.device === 'string' ? [e.target.device] : (e.target?.device ?? [])));
+    this.collector = new Collector(this.fleetPlan, { seriesFor: targeted });
+    this.collector.attach(this.log);
+    this.#judges = createJudges(plan.expectations ?? [], { fleetPlan: this.fleetPlan, plan, seed: this.seed });
+    this.log.subscribe((batch) => feedJudges(this.#judges, batch));
   }
 
   get brokerUrl(): string | undefined {
@@ -402,6 +416,63 @@ export class Run extends EventEmitter<RunEvents> {
     if (this.#phase === 'finished') return;
     this.#phase = 'stopping';
     this.resume();
+  }
+
+  #context(): RunContext {
+    return {
+      simulatedMs: this.clock.now(),
+      agents: new Map(this.agents.map((a) => [a.deviceId, a.stats])),
+      shadows: this.twin.shadows,
+    };
+  }
+
+  /**
+   * Verdicts so far, judged on the sealed part of the log (the TUI's live expectations panel). Cheap
+   * enough to call a few times a second.
+   */
+  liveExpectations(): ExpectationResult[] {
+    return finishJudges(this.#judges, this.#context());
+  }
+
+  /** The run's result. Call after `runToEnd()`; it closes the event log (its digest is final). */
+  result(): RunResult {
+    this.#digest ??= this.log.digest();
+    const context = this.#context();
+    const parts = this.collector.result(context);
+    const expectations = finishJudges(this.#judges, context);
+    const published = this.messagesPublished;
+    let delivered = 0;
+    let gaps = 0;
+    let duplicates = 0;
+    for (const shadow of this.twin.shadows.values()) {
+      delivered += shadow.receivedTotal;
+      gaps += shadow.missingTelemetry;
+      duplicates += shadow.duplicateTelemetry;
+    }
+    const delivery = {
+      published,
+      deliveredToTwin: delivered,
+      lost: Math.max(0, published - delivered),
+      sequenceGaps: gaps,
+      duplicates,
+      settleTimeouts: this.#settleTimeouts,
+    };
+    const firmware = new Map(this.fleetPlan.devices.map((d) => [d.id, d.config.firmware]));
+    return {
+      scenario: { name: this.plan.name, description: this.plan.description, tags: this.plan.tags ?? [], file: this.plan.source },
+      seed: this.seed,
+      mode: this.mode,
+      simulatedMs: this.clock.now(),
+      wallMs: Math.round(this.wallMs),
+      digest: this.#digest,
+      events: this.log.count,
+      ok: expectations.every((e) => e.passed) && delivery.lost === 0 && delivery.settleTimeouts === 0,
+      broker: { url: this.#broker?.url ?? '', placement: this.#broker?.placement ?? 'none' },
+      delivery,
+      ...parts,
+      devices: parts.devices.map((d) => ({ ...d, firmware: firmware.get(d.id) ?? d.firmware, finalState: this.agentById.get(d.id)?.stateLabel ?? d.finalState })),
+      expectations,
+    };
   }
 
   /** Disconnects every client and closes the broker (if medtwin started it). */

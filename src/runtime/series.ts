@@ -38,18 +38,18 @@ export class SeriesDecimator {
 
   /** Adds a sample; samples must come in time order. */
   add(t: number, measured: number | null, truth: number | null): void {
-    const point: SeriesPoint = [t, measured, truth];
     let last = this.#buckets[this.#buckets.length - 1];
-    while (last !== undefined && Math.floor(t / this.#bucketMs) !== last.key && this.#buckets.length >= this.#maxBuckets) {
+    let key = Math.floor(t / this.#bucketMs);
+    while (last !== undefined && key !== last.key && this.#buckets.length >= this.#maxBuckets) {
       this.#coarsen();
       last = this.#buckets[this.#buckets.length - 1];
+      key = Math.floor(t / this.#bucketMs);
     }
-    const key = Math.floor(t / this.#bucketMs);
     if (last === undefined || last.key !== key) {
       last = { key };
       this.#buckets.push(last);
     }
-    absorb(last, point);
+    absorb(last, t, measured, truth);
   }
 
   /** The decimated points in time order. */
@@ -71,7 +71,8 @@ export class SeriesDecimator {
       const last = merged[merged.length - 1];
       if (last === undefined || last.key !== key) merged.push({ ...b, key });
       else {
-        for (const p of [b.min, b.max]) if (p) absorb(last, p);
+        if (b.min) absorb(last, ...b.min);
+        if (b.max) absorb(last, ...b.max);
         if (b.gap && (last.gap === undefined || b.gap[0] < last.gap[0])) last.gap = b.gap;
       }
     }
@@ -79,12 +80,16 @@ export class SeriesDecimator {
   }
 }
 
-function absorb(bucket: Bucket, point: SeriesPoint): void {
-  const value = point[1];
+/** Takes a sample into a bucket; the point array is only built when the sample is kept. */
+function absorb(bucket: Bucket, t: number, value: number | null, truth: number | null): void {
   if (value === null) {
-    bucket.gap ??= point;
+    bucket.gap ??= [t, null, truth];
     return;
   }
-  if (bucket.min === undefined || value < bucket.min[1]!) bucket.min = point;
-  if (bucket.max === undefined || value > bucket.max[1]!) bucket.max = point;
+  const lower = bucket.min === undefined || value < bucket.min[1]!;
+  const higher = bucket.max === undefined || value > bucket.max[1]!;
+  if (!lower && !higher) return;
+  const point: SeriesPoint = [t, value, truth];
+  if (lower) bucket.min = point;
+  if (higher) bucket.max = point;
 }

@@ -44,7 +44,6 @@ function explain(issue: Issue, fields: readonly string[] | undefined): ScenarioI
   const input = issue.input;
   switch (issue.code) {
     case 'invalid_type':
-      if (input === undefined) return [{ path: [], message: `missing — expected ${typeName(issue.expected)}`, expected: typeName(issue.expected) }];
       return [expected(typeName(issue.expected), input)];
     case 'too_small':
     case 'too_big':
@@ -92,13 +91,13 @@ function unknownField(key: string, fields: readonly string[]): ScenarioIssue {
 function oneOf(values: readonly string[], input: unknown): ScenarioIssue {
   const list = values.map((v) => JSON.stringify(v)).join(', ');
   const wanted = values.length === 1 ? list : `one of ${list}`;
-  if (input === undefined) return { path: [], message: `missing — expected ${wanted}`, expected: wanted };
   const near = typeof input === 'string' ? suggestName(input, values) : undefined;
   const issue = expected(wanted, input);
   return near === undefined ? issue : { ...issue, message: `${issue.message} — did you mean "${near}"?` };
 }
 
 function expected(what: string, input: unknown, receivedText = received(input)): ScenarioIssue {
+  if (input === undefined) return { path: [], message: `missing — expected ${what}`, expected: what };
   return { path: [], message: `expected ${what}, received ${receivedText}`, expected: what, received: receivedText };
 }
 
@@ -143,8 +142,8 @@ function bound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>): string
     default: {
       const noun = issue.origin === 'int' ? 'a whole number' : 'a number';
       const inclusive = issue.inclusive !== false;
-      const relation = small ? (inclusive ? 'at least' : 'greater than') : inclusive ? 'at most' : 'less than';
-      return `${noun} ${relation} ${limit}`;
+      if (inclusive) return `${noun} ${limit} or ${small ? 'more' : 'less'}`;
+      return `${noun} ${small ? 'greater' : 'less'} than ${limit}`;
     }
   }
 }

@@ -4,7 +4,7 @@ import { durationSchema } from '../core/duration-schema.ts';
 import { formatDuration } from '../core/duration.ts';
 import type { AnyFaultDefinition } from '../inject/fault.ts';
 import type { ScenarioIssue } from './diagnostics.ts';
-import { check, strayFields } from './issue-messages.ts';
+import { check, strayFields, suggestName } from './issue-messages.ts';
 import { FleetIndex, unknownName } from './fleet-index.ts';
 import { selectorSchema, triggerSchema } from './schema.ts';
 
@@ -16,6 +16,12 @@ export interface ScenarioRegistries {
   devices: Readonly<Record<string, Pick<AnyDeviceDescriptor, 'kind' | 'idPrefix'> & Partial<Pick<AnyDeviceDescriptor, 'settingsSchema' | 'profileSchema' | 'docs'>>>>;
   faults: Readonly<Record<string, Pick<AnyFaultDefinition, 'name' | 'params'> & Partial<Pick<AnyFaultDefinition, 'summary'>>>>;
   clinicalEvents?: readonly string[];
+  /**
+   * Schema of each clinical event's params (without `type` and `at`, which the entry itself gives), by
+   * name, e.g. from src/physiology/clinical-events.ts; when given, `patients.events[].params` are
+   * checked against it, and its names are the clinical events unless `clinicalEvents` says otherwise.
+   */
+  clinicalEventParams?: Readonly<Record<string, z.ZodType>>;
   invariants?: readonly string[];
   metrics?: readonly string[];
 }
@@ -83,6 +89,12 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
     if (every === 0) problem([...path, 'every'], 'a repeat interval must be longer than 0s');
     const until = valid(durationSchema, entry.until);
     if (until !== undefined && until <= (at ?? 0)) problem([...path, 'until'], `ends (${formatDuration(until)}) before it starts (${formatDuration(at ?? 0)})`);
+    if (entry.every !== undefined && entry.when !== undefined) {
+      problem([...path, 'every'], 'give "every" or "when", not both — a trigger already decides how often it fires (when.times)');
+    }
+    if (entry.until !== undefined && entry.every === undefined && entry.when === undefined) {
+      problem([...path, 'until'], '"until" ends a repeating ("every") or triggered ("when") entry; to end the fault itself, use "for"');
+    }
     const when = valid(triggerSchema, entry.when);
     if (when?.device !== undefined && fleet !== undefined && !fleet.isSource(when.device)) {
       problem([...path, 'when', 'device'], unknownName('device, kind or zone', when.device, fleet.sources(), 'in the fleet'));
@@ -101,7 +113,10 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
   list(doc.expectations).forEach((e, j) => {
     const path = ['expectations', j];
     if (typeof e.of === 'string' && !injections.includes(e.of)) {
-      problem([...path, 'of'], unknownName('timeline id or fault', e.of, injections, 'in the timeline'));
+      const near = suggestName(e.of, injections);
+      const hint = near === undefined ? '' : ` — did you mean "${near}"?`;
+      const listed = injections.length === 0 ? 'the timeline is empty' : `in the timeline: ${injections.join(', ')}`;
+      problem([...path, 'of'], `"${e.of}" is neither a timeline id nor a fault the timeline injects${hint} (${listed})`);
     }
     if (e.target !== undefined) checkTarget(e.target, [...path, 'target']);
     checkName(record(e.expect)?.alarm, alarmCodes, 'alarm code', 'alarm codes', [...path, 'expect', 'alarm']);
@@ -129,7 +144,13 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
     const path = ['patients', 'events', n];
     checkAt(event.at, [...path, 'at']);
     checkName(event.patient, patientIds, 'patient', 'patients', [...path, 'patient']);
-    checkName(event.event, registries.clinicalEvents, 'clinical event', 'clinical events', [...path, 'event']);
+    const eventNames = registries.clinicalEvents ?? (registries.clinicalEventParams && Object.keys(registries.clinicalEventParams));
+    checkName(event.event, eventNames, 'clinical event', 'clinical events', [...path, 'event']);
+    const paramsSchema = typeof event.event === 'string' ? registries.clinicalEventParams?.[event.event] : undefined;
+    if (paramsSchema !== undefined && (event.params === undefined || record(event.params) !== undefined)) {
+      const params = check(paramsSchema, event.params ?? {}, [...path, 'params']);
+      issues.push(...strayFields(paramsSchema, event.params ?? {}, [...path, 'params']), ...(params.ok ? [] : params.issues));
+    }
     if (event.target !== undefined) checkTarget(event.target, [...path, 'target']);
   });
 

@@ -27,8 +27,15 @@ export function parseSource(text: string): SourceDocument {
     path: [],
     message: `invalid YAML: ${lowerFirst(error.message)}`,
   }));
-  // An alias bomb ("billion laughs") is refused rather than expanded.
-  const data = syntaxErrors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 });
+  let data: unknown;
+  if (syntaxErrors.length === 0) {
+    try {
+      // An alias bomb ("billion laughs") is refused rather than expanded.
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      syntaxErrors.push({ line: 1, col: 1, path: [], message: `invalid YAML: ${lowerFirst((error as Error).message)}` });
+    }
+  }
   return {
     data,
     syntaxErrors,

@@ -70,7 +70,6 @@ Examples:
               mode: options.realtime ? 'realtime' : 'fast',
               speed: options.speed,
               brokerUrl: broker.url,
-              brokerPlacement: broker.placement,
               syncMs: options.sync,
               onBegin: (info) => reporter.onBegin?.({ ...info, ...(options.seeds ? { study: { index, count: seeds.length } } : {}) }),
               onStatus: (status) => reporter.onProgress?.(status),

@@ -105,13 +105,14 @@ export function createFalseAlarmsJudge(expectation: FalseAlarmsExpectation, env:
       const explained = candidates.length - falseAlarms.length + explainedByTruth;
       const deviceHours = (devices.length * endMs) / HOUR_MS;
       const threshold = `<= ${maxPerDeviceHour} per device-hour`;
-      const what = code === undefined ? 'false alarms' : `false ${code} alarms`;
+      
       if (devices.length === 0) {
         return { name, type: 'false-alarms', passed: false, measured: null, threshold, message: `no device matches the target (${describeSelector(target)})`, evidence: [] };
       }
       const rate = deviceHours > 0 ? falseAlarms.length / deviceHours : falseAlarms.length > 0 ? Number.POSITIVE_INFINITY : 0;
       const passed = rate <= maxPerDeviceHour;
       const listed = falseAlarms.map((c) => `${c.code} on ${c.device} at ${formatSimTime(c.t)}`);
+      const what = `false ${code === undefined ? '' : `${code} `}alarm${falseAlarms.length === 1 ? '' : 's'}`;
       const message =
         `${falseAlarms.length} ${what} on ${devices.length} device${devices.length === 1 ? '' : 's'} over ${fixed(deviceHours, 1)} device-hours: ` +
         `${fixed(rate, 3)} per device-hour ${passed ? '≤' : '>'} ${maxPerDeviceHour}` +

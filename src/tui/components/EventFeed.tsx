@@ -24,6 +24,7 @@ export function EventFeed({ feed, filter, device, offset, width, height }: Event
   const items = feed.toArray().filter((item) => matchesFilter(item, filter) && (device === undefined || item.device === device));
   const end = Math.max(0, items.length - offset);
   const shown = items.slice(Math.max(0, end - rows), end);
+  const nameWidth = Math.min(14, Math.max(6, ...shown.map((i) => (i.device ?? i.source).length)));
   const right = [filterText(filter), offset > 0 ? `${offset} back (end: newest)` : ''].filter(Boolean).join(' · ');
   return (
     <Panel title={device ? `Events of ${device}` : 'Events'} right={right || undefined} width={width} height={height}>
@@ -31,7 +32,7 @@ export function EventFeed({ feed, filter, device, offset, width, height }: Event
       {shown.map((item) => (
         <Text key={item.id} wrap="truncate">
           <Text color={theme.color('muted')}>{formatSimTime(item.t)} </Text>
-          {device ? null : <Text bold>{fit(item.device ?? item.source, 16).padEnd(Math.min(16, Math.max(8, (item.device ?? item.source).length)))} </Text>}
+          {device ? null : <Text bold>{fit(item.device ?? item.source, nameWidth).padEnd(nameWidth)} </Text>}
           <Text color={theme.color(item.severity)}>{item.text}</Text>
         </Text>
       ))}

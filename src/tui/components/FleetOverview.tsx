@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { cell, fit, telemetrySummary } from '../format.ts';
+import { sparkline } from '../state/chart-grid.ts';
 import { CONDITION_GLYPH, CONDITION_LABEL, conditionCounts, deviceCondition, kindCounts } from '../state/condition.ts';
 import type { DeviceView, FleetModel } from '../state/fleet-model.ts';
 import { useTheme } from '../theme.tsx';
@@ -54,17 +55,31 @@ export function FleetOverview({ model, layout, selected, width, height, search }
       });
     }
   }
+  const selectedView = selected === undefined ? undefined : model.devices.get(selected);
+  const footer =
+    layout.density === 'compact' && selectedView ? (
+      <Text wrap="truncate">
+        <Text color={theme.color('muted')}>selected </Text>
+        <Text bold>{selectedView.id}</Text>
+        <Text color={theme.color('muted')}>
+          {' '}
+          {selectedView.kind} · {selectedView.zone} · {selectedView.state} · {CONDITION_LABEL[deviceCondition(selectedView)]}
+        </Text>
+      </Text>
+    ) : null;
   if (visible.length === 0) lines.push({ key: 'none', node: <Text color={theme.color('muted')}>no device matches "{search}" — esc clears the search</Text> });
   // Scroll so the selected device's line stays in view.
   const selectedLine = Math.max(0, lines.findIndex((l) => l.hasSelection));
-  const start = lines.length <= height ? 0 : Math.min(Math.max(0, selectedLine - Math.floor(height / 2)), lines.length - height);
+  const room = footer ? height - 1 : height;
+  const start = lines.length <= room ? 0 : Math.min(Math.max(0, selectedLine - Math.floor(room / 2)), lines.length - room);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      {lines.slice(start, start + height).map((l) => (
+      {lines.slice(start, start + room).map((l) => (
         <Box key={l.key} width={width}>
           {l.node}
         </Box>
       ))}
+      {footer}
     </Box>
   );
 }
@@ -92,7 +107,7 @@ function Counts({ devices, prefix, inline, width }: { devices: DeviceView[]; pre
 function DeviceCell({ device, selected, width, compact }: { device: DeviceView; selected: boolean; width: number; compact: boolean }) {
   const theme = useTheme();
   const condition = deviceCondition(device);
-  const text = compact ? CONDITION_GLYPH[condition] : cell(`${CONDITION_GLYPH[condition]}${device.id}`, width - 1) + ' ';
+  const text = compact ? (selected ? '@' : CONDITION_GLYPH[condition]) : cell(`${selected ? '›' : ' '}${CONDITION_GLYPH[condition]}${device.id}`, width - 1) + ' ';
   return (
     <Text color={theme.color(condition)} inverse={selected} bold={selected}>
       {text}
@@ -106,17 +121,21 @@ function DeviceRow({ device, selected, width }: { device: DeviceView; selected: 
   const alarm = [...device.alarms.values()].sort((a, b) => rank(a.priority) - rank(b.priority))[0];
   const flags = [device.offline && 'offline', device.stale && 'stale', device.diverged && 'diverged', ...[...device.faults.values()].map((f) => f.fault)].filter(Boolean).join(' ');
   const summary = telemetrySummary(device.lastTelemetry);
-  const idWidth = 13;
+  const signal = device.series.signals[0];
+  const spark = signal === undefined ? '' : sparkline(device.series.points(signal).map((p) => p.measured), 10).padEnd(10);
+  const idWidth = 14;
   const stateWidth = 12;
-  const rest = Math.max(0, width - idWidth - stateWidth - 3);
+  const sparkWidth = width >= 80 && spark ? 11 : 0;
+  const rest = Math.max(0, width - idWidth - stateWidth - sparkWidth - 3);
   const tail = [alarm ? `${alarm.code}${alarm.status === 'active' ? '' : ` (${alarm.status})`}` : '', flags].filter(Boolean).join(' ');
   const summaryWidth = Math.max(0, rest - (tail ? tail.length + 2 : 0));
   return (
     <Text wrap="truncate">
       <Text color={theme.color(condition)} inverse={selected} bold={selected}>
-        {cell(`${CONDITION_GLYPH[condition]} ${device.id}`, idWidth)}
+        {cell(`${selected ? '›' : ' '}${CONDITION_GLYPH[condition]} ${device.id}`, idWidth)}
       </Text>
       <Text> {cell(device.state || '…', stateWidth)} </Text>
+      {sparkWidth > 0 ? <Text color={theme.color('measured')}>{spark} </Text> : null}
       <Text>{cell(summary, summaryWidth)}</Text>
       {tail ? <Text color={theme.color(condition)}>{`  ${fit(tail, Math.max(0, rest - summaryWidth - 2))}`}</Text> : null}
     </Text>

@@ -21,7 +21,7 @@ export interface TimelinePanelProps {
  */
 export function TimelinePanel({ simMs, durationMs, planned, injections, width, height }: TimelinePanelProps) {
   const theme = useTheme();
-  const barWidth = Math.max(4, width - 2);
+  const barWidth = Math.max(4, width - 1);
   const done = timeColumn(simMs, durationMs, barWidth);
   const upcoming = planned.filter((p) => p.at === undefined || p.at > simMs);
   const marks = new Map<number, 'past' | 'next'>();

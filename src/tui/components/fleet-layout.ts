@@ -28,11 +28,13 @@ export function layoutFleet(model: FleetModel, visible: readonly string[], width
   const linesFor = (perLine: number) => fixed + groups.reduce((n, g) => n + Math.ceil(g.ids.length / perLine), 0);
   if (width >= 60 && linesFor(1) <= height) return { density: 'rows', perLine: 1, cellWidth: width, groups, lines: linesFor(1) };
   const longest = Math.max(4, ...visible.map((id) => id.length));
-  const cellWidth = longest + 2;
+  // Marker (› when selected), glyph, id, space.
+  const cellWidth = longest + 3;
   const perCell = Math.max(1, Math.floor(width / cellWidth));
   if (linesFor(perCell) <= height) return { density: 'cells', perLine: perCell, cellWidth, groups, lines: linesFor(perCell) };
   const perChar = Math.max(1, width - 1);
-  return { density: 'compact', perLine: perChar, cellWidth: 1, groups, lines: linesFor(perChar) };
+  // Compact cells have no room for names: one more line names the selected device.
+  return { density: 'compact', perLine: perChar, cellWidth: 1, groups, lines: linesFor(perChar) + 1 };
 }
 
 /** The visible id `dx` cells across and `dy` lines down from `current`, staying within its zone's grid. */

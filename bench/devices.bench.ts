@@ -1,0 +1,156 @@
+/**
+ * Micro-benchmark of the device-side work per sample, driven the way the fleet's agent drives a device
+ * (src/fleet/agent.ts `#sample`): one shared SimClock, `createActor` + `bootEvents` at t=0, then every
+ * simulated second `actor.send(d.sampleEvent({ t, measured, conditions, rng }))`. No MQTT, no event log.
+ *
+ *   node --import tsx bench/devices.bench.ts [--rounds 5] [--hours 1] [--devices 20]
+ *
+ * Prints µs per sample for the machine alone (sampleEvent + send, with due timers) and, for the monitor,
+ * for the physiology alone (VitalsModel.advanceTo + truth + MonitorSensor.measure per signal), each in
+ * its own timed pass. Times are process CPU time (all threads, so GC counts; less disturbed by other
+ * load than wall time) and wall time. Each round builds fresh devices from the same seed; with other
+ * work on the machine, trust the best round more than the median.
+ */
+import { parseArgs } from 'node:util';
+import { createActor, type AnyStateMachine } from 'xstate';
+import type { AnyDeviceDescriptor } from '../devices/descriptor.ts';
+import { infusionPump } from '../devices/infusion-pump/index.ts';
+import { patientMonitor } from '../devices/patient-monitor/index.ts';
+import { SimClock } from '../src/core/clock.ts';
+import { Rng } from '../src/core/rng.ts';
+import { MONITOR_SIGNALS, MonitorSensor } from '../src/physiology/monitor-sensor.ts';
+import type { MeasuredValues } from '../src/physiology/signals.ts';
+import { VitalsModel, drawVitalsBaseline } from '../src/physiology/vitals.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    hours: { type: 'string', default: '1' },
+    devices: { type: 'string', default: '20' },
+    seed: { type: 'string', default: 'devices-bench' },
+  },
+});
+const ROUNDS = Number(args.rounds);
+const SECONDS = Math.round(Number(args.hours) * 3600);
+const DEVICES = Number(args.devices);
+const SEED = args.seed;
+
+// A ward's usual pump programs: maintenance fluids, insulin, heparin, a vasopressor.
+const PUMP_PROFILES = [
+  { drug: 'normal-saline', rate: 100, vtbi: 1000 },
+  { drug: 'insulin', doseRate: 2, vtbi: 100 },
+  { drug: 'heparin', doseRate: 1000, vtbi: 250 },
+  { drug: 'norepinephrine', doseRate: 8, vtbi: 250 },
+  // Finishes within the hour, so KVO and the completion alarms are part of the mix.
+  { drug: 'normal-saline', rate: 200, vtbi: 150 },
+];
+
+/** One pass of the run: wall time and process CPU time (user + system, all threads, so GC counts). */
+interface Cost {
+  wallNs: number;
+  cpuUs: number;
+}
+
+function timed(fn: () => void): Cost {
+  const cpu0 = process.cpuUsage();
+  const wall0 = process.hrtime.bigint();
+  fn();
+  const wallNs = Number(process.hrtime.bigint() - wall0);
+  const cpu = process.cpuUsage(cpu0);
+  return { wallNs, cpuUs: cpu.user + cpu.system };
+}
+
+/**
+ * What each monitor measures each second, computed ahead in its own timed pass so the machine pass
+ * times the machine alone: per bed a VitalsModel and a MonitorSensor on the bed's own streams.
+ */
+function monitorPhysiology(): { measured: MeasuredValues[][]; cost: Cost } {
+  const measured: MeasuredValues[][] = [];
+  const beds = Array.from({ length: DEVICES }, (_, i) => {
+    const rng = new Rng(SEED).fork(`patient-monitor-${i}`);
+    const vitals = new VitalsModel(rng.fork('vitals'), drawVitalsBaseline(rng.fork('baseline')));
+    // A quarter of the beds have something happen during the hour, so limit alarms are exercised.
+    if (i % 4 === 1) vitals.schedule({ type: 'tachycardia', at: '10m', duration: '15m' });
+    if (i % 4 === 3) vitals.schedule({ type: 'desaturation', at: '20m', duration: '10m', spo2: 82 });
+    return { vitals, sensor: new MonitorSensor(rng.fork('monitor')) };
+  });
+  const cost = timed(() => {
+    for (let s = 1; s <= SECONDS; s++) {
+      const t = s * 1000;
+      const row: MeasuredValues[] = [];
+      for (const { vitals, sensor } of beds) {
+        vitals.advanceTo(t);
+        const truth = vitals.truth();
+        const out: MeasuredValues = {};
+        for (const signal of MONITOR_SIGNALS) out[signal] = sensor.measure(signal, truth[signal]);
+        row.push(out);
+      }
+      measured.push(row);
+    }
+  });
+  return { measured, cost };
+}
+
+/** Runs `DEVICES` machines of kind `d` for `SECONDS` simulated seconds; `measuredAt(s, i)` feeds them. */
+function machinePass(d: AnyDeviceDescriptor, profile: (i: number) => unknown, measuredAt: (s: number, i: number) => MeasuredValues) {
+  const clock = new SimClock();
+  const count = { emitted: 0 };
+  const beds = Array.from({ length: DEVICES }, (_, i) => {
+    const id = `${d.kind}-${i}`;
+    const actor = createActor(d.machine as AnyStateMachine, { input: d.createInput({ id }), clock: clock as never });
+    actor.on('*', () => void count.emitted++);
+    actor.start();
+    for (const event of d.bootEvents({ profile: profile(i) })) actor.send(event);
+    return { actor, rng: new Rng(SEED).fork(id).fork('sample') };
+  });
+  const cost = timed(() => {
+    for (let s = 1; s <= SECONDS; s++) {
+      const t = s * 1000;
+      // Due machine timers (self-test end, alarm persistence) fire first, as they do in the fleet.
+      clock.advanceTo(t);
+      for (let i = 0; i < beds.length; i++) {
+        const { actor, rng } = beds[i]!;
+        actor.send(d.sampleEvent({ t, measured: measuredAt(s, i), conditions: {}, rng }));
+      }
+    }
+  });
+  return { cost, emitted: count.emitted };
+}
+
+const samples = DEVICES * SECONDS;
+const perSample = (c: Cost) => ({ wall: c.wallNs / 1000 / samples, cpu: c.cpuUs / samples });
+const fmt = (x: number) => x.toFixed(2).padStart(7);
+
+function report(label: string, costs: Cost[]): void {
+  const per = costs.map(perSample);
+  const best = (k: 'wall' | 'cpu') => Math.min(...per.map((p) => p[k]));
+  const median = (k: 'wall' | 'cpu') => per.map((p) => p[k]).sort((a, b) => a - b)[Math.floor(per.length / 2)]!;
+  console.log(`  ${label.padEnd(11)} µs/sample  cpu best ${fmt(best('cpu'))} median ${fmt(median('cpu'))}   wall best ${fmt(best('wall'))} median ${fmt(median('wall'))}`);
+}
+
+const { loadavg } = await import('node:os');
+console.log(`seed ${SEED}; ${DEVICES} devices × ${SECONDS} s = ${samples} samples per round, ${ROUNDS} rounds; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+
+const pumpCosts: Cost[] = [];
+let pumpEmitted = 0;
+for (let r = 0; r < ROUNDS; r++) {
+  const run = machinePass(infusionPump as AnyDeviceDescriptor, (i) => PUMP_PROFILES[i % PUMP_PROFILES.length], () => ({}));
+  pumpCosts.push(run.cost);
+  pumpEmitted = run.emitted;
+}
+console.log(`infusion-pump (${pumpEmitted} emitted events per round)`);
+report('machine', pumpCosts);
+
+const monitorCosts: Cost[] = [];
+const physiologyCosts: Cost[] = [];
+let monitorEmitted = 0;
+for (let r = 0; r < ROUNDS; r++) {
+  const physiology = monitorPhysiology();
+  physiologyCosts.push(physiology.cost);
+  const run = machinePass(patientMonitor as AnyDeviceDescriptor, () => ({ monitoring: true }), (s, i) => physiology.measured[s - 1]![i]!);
+  monitorCosts.push(run.cost);
+  monitorEmitted = run.emitted;
+}
+console.log(`patient-monitor (${monitorEmitted} emitted events per round)`);
+report('machine', monitorCosts);
+report('physiology', physiologyCosts);

@@ -1,0 +1,158 @@
+/**
+ * One row of the fleet benchmark, in a process of its own so its memory peak (VmHWM) is its own and no
+ * socket or heap of an earlier row is left over. bench/fleet.bench.ts starts it; it can also be run by
+ * hand with the row as JSON:
+ *
+ *   node --import tsx bench/fleet-row.ts '{"kind":"fast","devices":1000,"mix":"ward","durationMs":60000}'
+ *
+ * Prints one line `BENCH-ROW <json>` (a RowResult) on stdout.
+ */
+import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
+import { Run } from '../src/runtime/run.ts';
+import { openBenchBroker, type BenchBroker } from './bench-broker.ts';
+import { LatencyProbe, type LatencySummary } from './latency-probe.ts';
+import { benchPlan, fleetCounts, type FleetCounts, type FleetMix } from './plans.ts';
+import { LoopDelay, MemorySampler, procCpuSeconds, type MemoryPeaks } from './proc-stats.ts';
+import { measureCeiling, type CeilingResult } from './transport-ceiling.ts';
+
+export type RowSpec =
+  | { kind: 'fast' | 'ward'; devices: number; mix: FleetMix; durationMs: number; syncMs?: number }
+  | { kind: 'realtime'; devices: number; mix: FleetMix; durationMs: number; speed?: number; warmupMs?: number }
+  | { kind: 'ceiling'; devices: number; messages: number; payloadBytes: number; window?: number };
+
+interface BrokerInfo {
+  via: BenchBroker['via'];
+  fallbackReason?: string;
+}
+
+export interface SimRowResult {
+  kind: 'fast' | 'ward' | 'realtime';
+  devices: number;
+  mix: FleetMix;
+  counts: FleetCounts;
+  broker: BrokerInfo;
+  buildMs: number;
+  connectMs: number;
+  simMs: number;
+  wallMs: number;
+  published: number;
+  delivered: number;
+  messagesPerSecond: number;
+  /** Simulated time / wall time, connect time excluded. */
+  compression: number;
+  /** Mean MQTT payload size of device messages, bytes (what the ceiling row publishes). */
+  payloadBytes: number;
+  settleTimeouts: number;
+  events: number;
+  latency?: LatencySummary;
+  memory: MemoryPeaks;
+  /** CPU seconds used while simulated time ran (connect excluded), by this process and by the broker. */
+  cpu: { simProcessS: number; brokerS: number };
+  loopDelay: { p99Ms: number; maxMs: number };
+}
+
+export interface CeilingRowResult extends CeilingResult {
+  kind: 'ceiling';
+  devices: number;
+  broker: BrokerInfo;
+  memory: MemoryPeaks;
+  cpu: { simProcessS: number; brokerS: number };
+}
+
+export type RowResult = SimRowResult | CeilingRowResult;
+
+/** Runs one row against a fresh broker child and returns its figures. */
+export async function runRow(spec: RowSpec): Promise<RowResult> {
+  const broker = await openBenchBroker();
+  const info: BrokerInfo = { via: broker.via, ...(broker.fallbackReason ? { fallbackReason: broker.fallbackReason } : {}) };
+  const memory = new MemorySampler(broker.pid);
+  try {
+    if (spec.kind === 'ceiling') {
+      const cpu0 = cpuNow(broker);
+      const result = await measureCeiling({ url: broker.url, clients: spec.devices, messages: spec.messages, payloadBytes: spec.payloadBytes, window: spec.window });
+      return { kind: 'ceiling', ...result, devices: spec.devices, broker: info, memory: memory.stop(), cpu: cpuSince(broker, cpu0) };
+    }
+    return await runSimulation(spec, broker, info, memory);
+  } finally {
+    memory.stop();
+    await broker.close();
+  }
+}
+
+async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker: BenchBroker, info: BrokerInfo, memory: MemorySampler): Promise<SimRowResult> {
+  const plan = benchPlan(spec.devices, spec.mix, spec.durationMs);
+  const buildStart = performance.now();
+  const run = new Run(plan, DEFAULT_DEPENDENCIES, {
+    mode: spec.kind === 'realtime' ? 'realtime' : 'fast',
+    ...(spec.kind === 'realtime' ? { speed: spec.speed ?? 1 } : { syncMs: spec.syncMs }),
+    brokerUrl: broker.url,
+  });
+  const buildMs = performance.now() - buildStart;
+  const probe = spec.kind === 'realtime' ? new LatencyProbe(run) : undefined;
+  try {
+    const connectStart = performance.now();
+    await run.open();
+    const connectMs = performance.now() - connectStart;
+    let payloadTotal = 0;
+    let payloadCount = 0;
+    for (const agent of run.agents) {
+      agent.client?.on('packetsend', (packet) => {
+        if (packet.cmd !== 'publish') return;
+        payloadTotal += packet.payload.length;
+        payloadCount++;
+      });
+    }
+    const cpu0 = cpuNow(broker);
+    const loop = new LoopDelay();
+    probe?.start();
+    await run.runToEnd();
+    const loopDelay = loop.stop();
+    const cpu = cpuSince(broker, cpu0);
+    const status = run.status();
+    return {
+      kind: spec.kind,
+      devices: run.agents.length,
+      mix: spec.mix,
+      counts: fleetCounts(spec.devices, spec.mix),
+      broker: info,
+      buildMs,
+      connectMs,
+      simMs: status.simMs,
+      wallMs: status.wallMs,
+      published: status.messages,
+      delivered: status.delivered,
+      messagesPerSecond: (status.messages / status.wallMs) * 1000,
+      compression: status.simMs / status.wallMs,
+      payloadBytes: payloadCount === 0 ? 0 : payloadTotal / payloadCount,
+      settleTimeouts: run.settleTimeouts,
+      events: status.events,
+      ...(probe && spec.kind === 'realtime' ? { latency: probe.summary(spec.warmupMs ?? 5000) } : {}),
+      memory: memory.stop(),
+      cpu,
+      loopDelay,
+    };
+  } finally {
+    await run.close();
+  }
+}
+
+function cpuNow(broker: BenchBroker): { self: number; broker: number } {
+  return { self: procCpuSeconds('self') ?? 0, broker: broker.cpuSeconds() ?? 0 };
+}
+
+function cpuSince(broker: BenchBroker, from: { self: number; broker: number }): { simProcessS: number; brokerS: number } {
+  const now = cpuNow(broker);
+  return { simProcessS: now.self - from.self, brokerS: now.broker - from.broker };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const spec = JSON.parse(process.argv[2] ?? '{}') as RowSpec;
+  try {
+    const result = await runRow(spec);
+    process.stdout.write(`BENCH-ROW ${JSON.stringify(result)}\n`);
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`bench row ${JSON.stringify(spec)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { alarmTimeline } from './alarm-timeline.ts';
+import { HtmlReporter, renderHtml } from './html.ts';
+import { sampleRunResult } from './sample-result.ts';
+import { tempDir } from './test-helpers.ts';
+
+const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'g'))?.length ?? 0;
+
+describe('renderHtml', () => {
+  it('is deterministic: the same result renders to the same bytes', () => {
+    expect(renderHtml([sampleRunResult()])).toBe(renderHtml([sampleRunResult()]));
+  });
+
+  it('escapes every piece of text that came from a scenario or the wire', () => {
+    const r = sampleRunResult();
+    r.scenario.name = '<img onerror=x>';
+    r.scenario.tags = ['"><b>'];
+    r.devices[0]!.id = 'pump-<01>';
+    r.alarms.first[0]!.message = '</title><script>';
+    r.series[0]!.signal = '<svg onload=x>';
+    r.injections[0]!.params = { payload: '</td><script>' };
+    const html = renderHtml([r]);
+    expect(html).not.toMatch(/<img|<b>|<script|<svg onload/);
+    expect(html).toContain('&lt;img onerror=x&gt;');
+    expect(html).toContain('pump-&lt;01&gt;');
+    expect(html).toContain('&lt;/title&gt;&lt;script&gt;');
+  });
+
+  it('says what it left out of a run too large to draw whole', () => {
+    const r = sampleRunResult();
+    const cgm = r.series[0]!;
+    r.series = Array.from({ length: 60 }, (_, i) => ({ ...cgm, device: `cgm-${String(i).padStart(2, '0')}` }));
+    const html = renderHtml([r]);
+    expect(count(html, /<figure>/)).toBe(48);
+    expect(html).toContain('12 more signals not plotted');
+  });
+
+  it('notes a run with no alarms and no injections instead of an empty timeline', () => {
+    const r = sampleRunResult();
+    r.alarms = { total: 0, byPriority: {}, byCode: {}, first: [] };
+    r.injections = [];
+    const html = renderHtml([r]);
+    expect(html).toContain('No alarms and no injections.');
+    expect(html).not.toContain('class="timeline"');
+  });
+});
+
+describe('alarmTimeline', () => {
+  it('places markers by time along the lane of their device', () => {
+    const svg = alarmTimeline({
+      durationMs: 1000,
+      injections: [],
+      alarms: [
+        { id: 1, t: 0, device: 'b', code: 'x', priority: 'high', message: 'm' },
+        { id: 2, t: 1000, device: 'a', code: 'y', priority: 'low', message: 'm' },
+      ],
+    });
+    const markers = [...svg.matchAll(/<circle class="alarm alarm-(\w+)" cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => ({ p: m[1], x: Number(m[2]), y: Number(m[3]) }));
+    // Lanes sorted by device id: "a" above "b"; t=0 at the left edge, t=end at the right.
+    expect(markers[0]).toMatchObject({ p: 'high', x: 150 });
+    expect(markers[1]).toMatchObject({ p: 'low', x: 1084 });
+    expect(markers[1]!.y).toBeLessThan(markers[0]!.y);
+  });
+
+  it('caps the lanes and says how many devices it left out', () => {
+    const alarms = Array.from({ length: 45 }, (_, i) => ({ id: i, t: i, device: `d${String(i).padStart(2, '0')}`, code: 'c', priority: 'medium', message: 'm' }));
+    const svg = alarmTimeline({ durationMs: 100, injections: [], alarms });
+    expect(count(svg, /<g class="lane">/)).toBe(40);
+    expect(svg).toContain('5 more devices not shown');
+  });
+});
+
+describe('HtmlReporter', () => {
+  it('writes to its path, creating directories, and keeps a study\'s seeds out of the page', async () => {
+    const path = join(tempDir(), 'a', 'b', 'report.html');
+    const reporter = new HtmlReporter({ path });
+    reporter.onBegin({ scenario: 's', seed: '1', durationMs: 1, devices: 3, brokerUrl: 'x', mode: 'fast', study: { index: 0, count: 1 } });
+    reporter.onRunEnd(sampleRunResult());
+    await reporter.onEnd();
+    // The study never ended, so its one seed is all there was: nothing kept, nothing written.
+    expect(existsSync(path)).toBe(false);
+    reporter.onBegin({ scenario: 's', seed: '1', durationMs: 1, devices: 3, brokerUrl: 'x', mode: 'fast' });
+    reporter.onRunEnd(sampleRunResult());
+    await reporter.onEnd();
+    expect(count(readFileSync(path, 'utf8'), /<section class="run"/)).toBe(1);
+  });
+});

@@ -1,0 +1,11 @@
+import { render } from 'ink-testing-library';
+import { FaultPicker, faultChoices } from './components/FaultPicker.tsx';
+import { drift } from '../inject/sensor/drift.ts';
+import { firmwareHang } from '../inject/device/firmware-hang.ts';
+const choices = faultChoices([firmwareHang, drift], undefined);
+const r = render(<FaultPicker choices={choices} width={80} height={10} onPick={(c) => console.log('PICK', c.fault.name)} onCancel={() => {}} />);
+const tick = () => new Promise((res) => setTimeout(res, 50));
+await tick();
+r.stdin.write('\x1b[B'); await tick(); console.log(r.lastFrame());
+r.stdin.write('\r'); await tick();
+r.unmount(); process.exit(0);

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { TuiStore } from './store.ts';
+import { ev, FakeRun } from './testing/fake-run.ts';
+
+describe('TuiStore', () => {
+  it('renders nothing until a flush, then applies every queued batch at once', () => {
+    const run = new FakeRun();
+    const store = new TuiStore(run);
+    store.attach();
+    let notified = 0;
+    store.subscribe(() => notified++);
+    run.emitEvents([ev(1000, 'cgm-001', 'state.changed', { from: 'warm-up', to: 'active' })]);
+    run.emitEvents([ev(2000, 'cgm-001', 'alarm.raised', { alarm: { code: 'glucose.low', priority: 'medium', message: 'Low' } })]);
+    expect(store.model.devices.get('cgm-001')!.state).toBe('active'); // from the agent's label at build
+    expect(store.model.feed.size).toBe(0);
+    expect(store.flush()).toBe(true);
+    expect(notified).toBe(1);
+    expect(store.model.feed.size).toBe(2);
+    expect(store.getVersion()).toBe(1);
+    expect(store.flush()).toBe(false);
+    expect(notified).toBe(1);
+  });
+
+  it('stops listening when detached', () => {
+    const run = new FakeRun();
+    const store = new TuiStore(run);
+    const detach = store.attach();
+    detach();
+    run.emitEvents([ev(1000, 'cgm-001', 'state.changed', { from: 'a', to: 'b' })]);
+    store.flush();
+    expect(store.model.feed.size).toBe(0);
+  });
+
+  it('marks a device offline only once it had been online', () => {
+    const run = new FakeRun();
+    const store = new TuiStore(run);
+    store.flush();
+    expect(store.model.devices.get('cgm-001')!.offline).toBe(false);
+    run.twin.shadows.get('cgm-001')!.online = true;
+    store.flush();
+    run.twin.shadows.get('cgm-001')!.online = false;
+    expect(store.flush()).toBe(true);
+    expect(store.model.devices.get('cgm-001')!.offline).toBe(true);
+  });
+
+  it('re-reads the status each flush and asks for live verdicts when it can', () => {
+    const run = new FakeRun({ expectations: [{ name: 'occlusion detected', type: 'detection', passed: false, measured: null, threshold: '<= 300000 ms', message: 'not yet', evidence: [] }] });
+    const store = new TuiStore(run, { expectationsEvery: 1 });
+    run.setStatus({ simMs: 60_000 });
+    store.flush();
+    expect(store.status.simMs).toBe(60_000);
+    expect(store.expectations?.map((e) => e.name)).toEqual(['occlusion detected']);
+    const bare = new TuiStore(new FakeRun());
+    bare.flush();
+    expect(bare.expectations).toBeUndefined();
+  });
+});
