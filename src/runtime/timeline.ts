@@ -103,7 +103,8 @@ export class Timeline {
       const { at, every, until, when } = s.entry;
       if (when !== undefined) continue;
       if (every === undefined) {
-        this.#at(at!, () => this.#fire(s));
+        // Like a repeat, a single injection due at the very end would have no time to act.
+        if (at! < this.durationMs) this.#at(at!, () => this.#fire(s));
         continue;
       }
       const end = Math.min(until ?? Number.POSITIVE_INFINITY, this.durationMs);

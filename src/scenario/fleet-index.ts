@@ -52,13 +52,13 @@ export class FleetIndex {
       }
       const counts = isRecord(z.devices) ? z.devices : {};
       for (const kind of Object.keys(counts)) {
-        if (registries.devices[kind] === undefined) {
+        if (own(registries.devices, kind) === undefined) {
           issues.push({ path: [...path, 'devices', kind], message: unknownName('device kind', kind, registryKinds, 'known kinds'), at: 'key' });
         }
       }
       for (const [kind, config] of Object.entries(isRecord(z.config) ? z.config : {})) {
         const configPath = [...path, 'config', kind];
-        const descriptor = registries.devices[kind];
+        const descriptor = own(registries.devices, kind);
         if (descriptor === undefined) {
           issues.push({ path: configPath, message: unknownName('device kind', kind, registryKinds, 'known kinds'), at: 'key' });
           continue;
@@ -74,7 +74,7 @@ export class FleetIndex {
     });
     const parsed = scenarioSchema.shape.fleet.safeParse(raw);
     if (!parsed.success) return undefined;
-    const plan = planFleet(parsed.data, (kind) => registries.devices[kind]?.idPrefix ?? kind);
+    const plan = planFleet(parsed.data, (kind) => own(registries.devices, kind)?.idPrefix ?? kind);
     return new FleetIndex(plan.devices, plan.beds.map((b) => b.patientId), registryKinds);
   }
 
@@ -136,6 +136,11 @@ export function unknownName(what: string, name: string, known: readonly string[]
   if (near !== undefined && known.length > 8) return `unknown ${what} "${name}"${hint}`;
   const shown = known.length > LISTED ? `${known.slice(0, LISTED).join(', ')}, … ${known.length} in all` : known.join(', ');
   return `unknown ${what} "${name}"${hint} (${listLabel}: ${known.length === 0 ? 'none' : shown})`;
+}
+
+/** A registry entry by name; a name like "constructor" is not inherited from Object.prototype. */
+export function own<T>(registry: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(registry, name) ? registry[name] : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -5,7 +5,7 @@ import { formatDuration } from '../core/duration.ts';
 import type { AnyFaultDefinition } from '../inject/fault.ts';
 import type { ScenarioIssue } from './diagnostics.ts';
 import { check, strayFields, suggestName } from './issue-messages.ts';
-import { FleetIndex, unknownName } from './fleet-index.ts';
+import { FleetIndex, own, unknownName } from './fleet-index.ts';
 import { selectorSchema, triggerSchema } from './schema.ts';
 
 /**
@@ -48,7 +48,7 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
   const fleet = FleetIndex.build(doc.fleet, registries, issues);
   const durationMs = valid(durationSchema, doc.duration);
   const alarmCodes = knownAlarmCodes(registries);
-  const problem = (path: Path, message: string, at?: 'key') => issues.push(at === undefined ? { path, message } : { path, message, at });
+  const problem = (path: Path, message: string) => issues.push({ path, message });
 
   const checkAt = (value: unknown, path: Path) => {
     const at = valid(durationSchema, value);
@@ -74,7 +74,7 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
     const fault = typeof entry.fault === 'string' ? entry.fault : undefined;
     if (fault !== undefined) {
       faultsUsed.add(fault);
-      const definition = registries.faults[fault];
+      const definition = own(registries.faults, fault);
       if (definition === undefined) problem([...path, 'fault'], unknownName('fault', fault, faultNames, 'faults'));
       else if (entry.params === undefined || record(entry.params) !== undefined) {
         const params = check(definition.params, entry.params ?? {}, [...path, 'params']);
@@ -146,7 +146,7 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
     checkName(event.patient, patientIds, 'patient', 'patients', [...path, 'patient']);
     const eventNames = registries.clinicalEvents ?? (registries.clinicalEventParams && Object.keys(registries.clinicalEventParams));
     checkName(event.event, eventNames, 'clinical event', 'clinical events', [...path, 'event']);
-    const paramsSchema = typeof event.event === 'string' ? registries.clinicalEventParams?.[event.event] : undefined;
+    const paramsSchema = typeof event.event === 'string' && registries.clinicalEventParams ? own(registries.clinicalEventParams, event.event) : undefined;
     if (paramsSchema !== undefined && (event.params === undefined || record(event.params) !== undefined)) {
       const params = check(paramsSchema, event.params ?? {}, [...path, 'params']);
       issues.push(...strayFields(paramsSchema, event.params ?? {}, [...path, 'params']), ...(params.ok ? [] : params.issues));

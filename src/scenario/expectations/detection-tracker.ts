@@ -46,12 +46,9 @@ export class DetectionTracker {
     }
   }
 
-  /** Every injection seen, in log order. */
+  /** Every injection seen, in log order, as of `endMs`. Does not change the tracker (live verdicts call it mid-run). */
   outcomes(endMs: number): DetectionOutcome[] {
-    for (const list of this.#pending.values()) {
-      for (const p of list) if (p.deadline > endMs) p.outcome.truncated = true;
-    }
-    return this.#outcomes;
+    return this.#outcomes.map((o) => (o.detected === undefined && o.at + this.withinMs > endMs ? { ...o, truncated: true } : o));
   }
 
   #onInjected(event: LoggedEvent): void {

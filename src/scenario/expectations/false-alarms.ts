@@ -95,17 +95,16 @@ export function createFalseAlarmsJudge(expectation: FalseAlarmsExpectation, env:
     },
     finish(context?: RunContext): Verdict {
       const endMs = endOf(context, lastT);
-      for (const list of checks.values()) candidates.push(...list);
-      checks.clear();
+      // Limit alarms still waiting for the truth count as unconfirmed (without disturbing a live run).
+      const judged = [...candidates, ...[...checks.values()].flat()];
       const isFalse = (c: Candidate) => {
         const patient = env.deviceById.get(c.device)?.patientId ?? '';
         return !covers(faultWindows.get(c.device), c.t) && !covers(clinicalWindows.get(patient), c.t);
       };
-      const falseAlarms = candidates.filter(isFalse).sort((a, b) => a.id - b.id);
-      const explained = candidates.length - falseAlarms.length + explainedByTruth;
+      const falseAlarms = judged.filter(isFalse).sort((a, b) => a.id - b.id);
+      const explained = judged.length - falseAlarms.length + explainedByTruth;
       const deviceHours = (devices.length * endMs) / HOUR_MS;
       const threshold = `<= ${maxPerDeviceHour} per device-hour`;
-      
       if (devices.length === 0) {
         return { name, type: 'false-alarms', passed: false, measured: null, threshold, message: `no device matches the target (${describeSelector(target)})`, evidence: [] };
       }

@@ -36,11 +36,13 @@ export function createInvariantJudge(expectation: InvariantExpectation, env: Jud
       if (batch.length > 0) lastT = batch[batch.length - 1]!.t;
     },
     finish(context?: RunContext): Verdict {
-      checker.finish(context?.simulatedMs ?? lastT);
+
       if (devices.length === 0) {
         return { name, type: 'invariant', passed: false, measured: null, threshold: '0 violations', message: `no device matches the target (${describeSelector(target)}), so ${invariant} was not checked`, evidence: [] };
       }
-      const { count, first } = checker.violations;
+      const open = checker.pending(context?.simulatedMs ?? lastT);
+      const count = checker.violations.count + open.length;
+      const first = [...checker.violations.first, ...open];
       const passed = count === 0;
       const scope = `${devices.length} device${devices.length === 1 ? '' : 's'}${target ? ` (${describeSelector(target)})` : ''}`;
       const message = passed

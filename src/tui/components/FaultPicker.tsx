@@ -39,8 +39,8 @@ export function FaultPicker({ choices, width, height, onPick, onCancel }: FaultP
   const [index, setIndex] = useState(0);
   const shown = choices.filter((c) => c.fault.name.includes(query) || c.fault.category.includes(query));
   const current = Math.min(index, Math.max(0, shown.length - 1));
+
   useInput((input, key) => {
-    console.log('DBG', JSON.stringify(input), current, index, JSON.stringify(key));
     if (key.escape) onCancel();
     else if (key.upArrow) setIndex(Math.max(0, current - 1));
     else if (key.downArrow) setIndex(Math.min(shown.length - 1, current + 1));

@@ -22,7 +22,7 @@ export const alarmAnnounced = defineInvariant({
         if (alarm.priority !== params.priority || (params.code !== undefined && alarm.code !== params.code) || !alarm.suppressed) return;
         violations.add({ device: event.source, at: event.t, evidence: [event.id], detail: `${alarm.code} (${alarm.priority}) on ${event.source} at ${formatSimTime(event.t)} was suppressed` });
       },
-      finish() {},
+      pending: () => [],
     };
   },
 });

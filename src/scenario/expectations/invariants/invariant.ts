@@ -23,9 +23,13 @@ export interface InvariantEnv {
 /** Watches the event stream for breaches of one invariant. */
 export interface InvariantChecker {
   onEvent(event: LoggedEvent): void;
-  /** Closes what is still open at the end of the run. */
-  finish(endMs: number): void;
+  /** Breaches seen so far. */
   readonly violations: ViolationLog;
+  /**
+   * Breaches still open at `endMs` that no event has reported yet. A pure query: live verdicts ask it
+   * mid-run, and asking must not change the final result.
+   */
+  pending(endMs: number): Violation[];
 }
 
 /** A named safety property with typed params, checked over the whole run. */
@@ -64,21 +68,18 @@ interface Open {
 
 /**
  * Conditions (per key) that must not last longer than `maxMs`. A breach is reported once per stretch,
- * at the first event past the bound, or when the stretch ends or the run does.
+ * at the first event past the bound or when the stretch ends; one still open is `pending`.
  */
 export class PersistenceTimer {
+  readonly violations = new ViolationLog();
   #maxMs: number;
   #open = new Map<string, Open>();
   #nextDeadline = Number.POSITIVE_INFINITY;
-  #report: (key: string, since: number, evidence: number[]) => void;
+  #violation: (key: string, since: number, evidence: number[]) => Violation;
 
-  constructor(maxMs: number, report: (key: string, since: number, evidence: number[]) => void) {
+  constructor(maxMs: number, violation: (key: string, since: number, evidence: number[]) => Violation) {
     this.#maxMs = maxMs;
-    this.#report = report;
-  }
-
-  isOpen(key: string): boolean {
-    return this.#open.has(key);
+    this.#violation = violation;
   }
 
   /** The condition for `key` now holds (`on`) or not, as of event `id` at `t`. */
@@ -88,7 +89,7 @@ export class PersistenceTimer {
       this.#open.set(key, { since: t, sinceId: id, reported: false });
       this.#nextDeadline = Math.min(this.#nextDeadline, t + this.#maxMs);
     } else if (!on && open) {
-      if (!open.reported && t - open.since > this.#maxMs) this.#report(key, open.since, [open.sinceId, id]);
+      if (!open.reported && t - open.since > this.#maxMs) this.violations.add(this.#violation(key, open.since, [open.sinceId, id]));
       this.#open.delete(key);
     }
   }
@@ -101,18 +102,18 @@ export class PersistenceTimer {
       if (open.reported) continue;
       if (t - open.since > this.#maxMs) {
         open.reported = true;
-        this.#report(key, open.since, [open.sinceId, id]);
+        this.violations.add(this.#violation(key, open.since, [open.sinceId, id]));
       } else next = Math.min(next, open.since + this.#maxMs);
     }
     this.#nextDeadline = next;
   }
 
-  finish(endMs: number): void {
+  /** Unreported stretches that outlast the bound at `endMs`. */
+  pending(endMs: number): Violation[] {
+    const out: Violation[] = [];
     for (const [key, open] of this.#open) {
-      if (!open.reported && endMs - open.since > this.#maxMs) {
-        open.reported = true;
-        this.#report(key, open.since, [open.sinceId]);
-      }
+      if (!open.reported && endMs - open.since > this.#maxMs) out.push(this.#violation(key, open.since, [open.sinceId]));
     }
+    return out;
   }
 }

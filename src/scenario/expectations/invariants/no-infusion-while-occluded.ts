@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from '../../../core/duration-schema.ts';
 import { formatDuration, formatSimTime } from '../format.ts';
 import { injectionOf, str } from '../event-data.ts';
-import { defineInvariant, PersistenceTimer, ViolationLog } from './invariant.ts';
+import { defineInvariant, PersistenceTimer } from './invariant.ts';
 
 /** Pump states that drive fluid into the line. */
 const PUMPING = new Set(['infusing', 'bolus']);
@@ -25,13 +25,16 @@ export const noInfusionWhileOccluded = defineInvariant({
     const isOcclusion = (fault: string) => (params.faults ? params.faults.includes(fault) : DOWNSTREAM_OCCLUSION.test(fault));
     const occlusions = new Map<string, number>();
     const pumping = new Map<string, boolean>();
-    const violations = new ViolationLog();
-    const timer = new PersistenceTimer(params.maxMs, (device, since, evidence) =>
-      violations.add({ device, at: since, evidence, detail: `${device} kept infusing into a blocked line from ${formatSimTime(since)} for over ${formatDuration(params.maxMs)}` }),
-    );
+    const timer = new PersistenceTimer(params.maxMs, (device, since, evidence) => ({
+      device,
+      at: since,
+      evidence,
+      detail: `${device} kept infusing into a blocked line from ${formatSimTime(since)} for over ${formatDuration(params.maxMs)}`,
+    }));
     const update = (device: string, t: number, id: number) => timer.set(device, (occlusions.get(device) ?? 0) > 0 && pumping.get(device) === true, t, id);
     return {
-      violations,
+      violations: timer.violations,
+      pending: (endMs) => timer.pending(endMs),
       onEvent(event) {
         if (event.source === 'injector' && (event.type === 'fault.injected' || event.type === 'fault.reverted')) {
           const { fault, device } = injectionOf(event);
@@ -45,9 +48,6 @@ export const noInfusionWhileOccluded = defineInvariant({
           update(event.source, event.t, event.id);
         }
         timer.check(event.t, event.id);
-      },
-      finish(endMs) {
-        timer.finish(endMs);
       },
     };
   },

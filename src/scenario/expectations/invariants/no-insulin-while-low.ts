@@ -28,19 +28,21 @@ export const noInsulinWhileLow = defineInvariant({
     const pumps = new Map<string, Map<string, { insulinId: number | undefined; insulinSince: number; reported: boolean }>>();
     const violations = new ViolationLog();
 
-    const evaluate = (patient: string, t: number, id: number) => {
+    /** Pumps of the patient delivering insulin at `t` after glucose has been low longer than maxMs. */
+    const breaches = (patient: string, t: number, id: number) => {
       const since = low.get(patient);
-      if (since === undefined || t - since.since <= params.maxMs) return;
-      for (const [device, pump] of pumps.get(patient) ?? []) {
-        if (pump.insulinId === undefined || pump.reported) continue;
-        pump.reported = true;
-        violations.add({
-          device,
-          at: Math.max(since.since + params.maxMs, pump.insulinSince),
-          evidence: [since.id, pump.insulinId, id],
-          detail: `${device} delivered insulin to ${patient}, below ${params.thresholdMgDl} mg/dL since ${formatSimTime(since.since)}, for over ${formatDuration(params.maxMs)}`,
-        });
-      }
+      if (since === undefined || t - since.since <= params.maxMs) return [];
+      return [...(pumps.get(patient) ?? [])]
+        .filter(([, pump]) => pump.insulinId !== undefined && !pump.reported)
+        .map(([device, pump]) => ({
+          pump,
+          violation: {
+            device,
+            at: Math.max(since.since + params.maxMs, pump.insulinSince),
+            evidence: [since.id, pump.insulinId!, id],
+            detail: `${device} delivered insulin to ${patient}, below ${params.thresholdMgDl} mg/dL since ${formatSimTime(since.since)}, for over ${formatDuration(params.maxMs)}`,
+          },
+        }));
     };
 
     return {
@@ -66,10 +68,13 @@ export const noInsulinWhileLow = defineInvariant({
           if (!insulin) Object.assign(pump, { insulinId: undefined, reported: false });
           else if (pump.insulinId === undefined) Object.assign(pump, { insulinId: event.id, insulinSince: event.t });
         }
-        evaluate(patient, event.t, event.id);
+        for (const { pump, violation } of breaches(patient, event.t, event.id)) {
+          pump.reported = true;
+          violations.add(violation);
+        }
       },
-      finish(endMs) {
-        for (const patient of low.keys()) evaluate(patient, endMs, low.get(patient)!.id);
+      pending(endMs) {
+        return [...low].flatMap(([patient, since]) => breaches(patient, endMs, since.id).map((b) => b.violation));
       },
     };
   },

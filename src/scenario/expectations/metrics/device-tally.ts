@@ -202,7 +202,8 @@ export class DeviceTally {
       if (signal === 'glucose' && reference > 0) (this.#glucose ??= new AccuracyStats()).add(reference, reading);
     }
     if (newNibp && !silenced) this.#lastNibpT = nibpT;
-    if (delivered !== undefined || num(body.programmedRate) !== undefined) this.#onPumpTelemetry(event.t, body, delivered);
+    // Once a pump, always a pump: an idle pump (no program, no delivery) still closes the last interval.
+    if (delivered !== undefined || num(body.programmedRate) !== undefined || this.#pump !== undefined) this.#onPumpTelemetry(event.t, body, delivered);
   }
 
   #onPumpTelemetry(t: number, body: Plain, delivered: ReturnType<typeof telemetryOf>['delivered']): void {

@@ -1,0 +1,164 @@
+/**
+ * The fleet benchmark (`npm run bench`): how fast, how large and how timely a medtwin run is on this
+ * machine, beside what the bare transport can do. Each row runs in its own process (bench/fleet-row.ts)
+ * against its own aedes broker child, so memory peaks and sockets never carry over between rows.
+ *
+ *   npm run bench                                   # everything, about 15 minutes
+ *   npm run bench -- --sizes 100,1000 --only fast,ceiling --duration 2m
+ *   npm run bench -- --only realtime --sizes 10000 --duration 60s
+ *   npm run bench -- --only ward --ward-duration 24h
+ *
+ * Rows: fast (virtual time) and the transport-only ceiling per size; a 40-bed ward in fast mode;
+ * realtime (speed 1) per size in the ward mix, and monitors only (a pure 1 Hz load) at the largest size.
+ * docs/benchmarks.md explains the columns and records measured figures.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatDuration, parseDuration } from '../src/core/duration.ts';
+import { formatReport, type RowRecord } from './bench-report.ts';
+import type { RowResult, RowSpec } from './fleet-row.ts';
+import { fleetCounts } from './plans.ts';
+
+const ROW = fileURLToPath(new URL('./fleet-row.ts', import.meta.url));
+const KINDS = ['fast', 'ceiling', 'ward', 'realtime'] as const;
+type Kind = (typeof KINDS)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100,1000,10000' },
+    only: { type: 'string' },
+    duration: { type: 'string' },
+    'ward-duration': { type: 'string', default: '2h' },
+    sync: { type: 'string' },
+    window: { type: 'string' },
+    json: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (args.help) {
+  process.stdout.write(`npm run bench -- [options]
+
+  --sizes <n,n,...>       fleet sizes (default 100,1000,10000)
+  --only <kind,...>       ${KINDS.join(', ')} (default: all)
+  --duration <d>          simulated time of fast and realtime rows (default: fast 10m/2m/30s by size, realtime 60s)
+  --ward-duration <d>     simulated time of the 40-bed ward row (default 2h; 24h runs the target in full)
+  --sync <d>              fast-mode settle window (the runtime's syncMs; default 1s)
+  --window <n>            ceiling: messages in flight (default 4000)
+  --json <path>           also write every figure as JSON
+  --cpu-prof              write a V8 CPU profile per row to ${join(tmpdir(), 'medtwin-bench-prof')}
+`);
+  process.exit(0);
+}
+
+const sizes = args.sizes.split(',').map((s) => {
+  const n = Number(s.trim());
+  if (!Number.isInteger(n) || n < 1) fail(`--sizes: expected whole numbers of devices like "100,1000", received ${JSON.stringify(args.sizes)}`);
+  return n;
+});
+const only = new Set<Kind>(
+  (args.only ?? KINDS.join(',')).split(',').map((k) => {
+    const kind = k.trim() as Kind;
+    if (!KINDS.includes(kind)) fail(`--only: expected one or more of ${KINDS.join(', ')}, received ${JSON.stringify(k)}`);
+    return kind;
+  }),
+);
+const duration = args.duration === undefined ? undefined : parseDuration(args.duration, '--duration');
+const wardDuration = parseDuration(args['ward-duration'], '--ward-duration');
+const syncMs = args.sync === undefined ? undefined : parseDuration(args.sync, '--sync');
+const window = args.window === undefined ? undefined : Number(args.window);
+
+/** Default simulated time of a fast row: smaller fleets run longer, so every row takes tens of seconds. */
+function fastDuration(devices: number): number {
+  if (duration !== undefined) return duration;
+  return devices <= 100 ? 600_000 : devices <= 1000 ? 120_000 : 30_000;
+}
+
+/** Telemetry alone, if the ceiling runs without its fast row: monitors 1 Hz, pumps 0.2 Hz, CGMs every 5 min. */
+function expectedMessages(devices: number, durationMs: number): number {
+  const c = fleetCounts(devices, 'ward');
+  return Math.round((durationMs / 1000) * (c.monitors + c.pumps / 5 + c.cgms / 300));
+}
+/** Mean payload of the ward mix measured in fast rows (used only when no fast row ran). */
+const DEFAULT_PAYLOAD_BYTES = 225;
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+async function runRowProcess(spec: RowSpec): Promise<RowRecord> {
+  const before = loadavg()[0]!;
+  const started = performance.now();
+  const profDir = join(tmpdir(), 'medtwin-bench-prof');
+  if (args['cpu-prof']) mkdirSync(profDir, { recursive: true });
+  const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${spec.kind}-${spec.devices}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ROW, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let result: RowResult | undefined;
+  let stderr = '';
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.startsWith('BENCH-ROW ')) result = JSON.parse(line.slice('BENCH-ROW '.length)) as RowResult;
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    process.stderr.write(chunk);
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const record: RowRecord = { spec, load: [before, loadavg()[0]!], processWallMs: performance.now() - started };
+  if (result) record.result = result as RowRecord['result'];
+  else record.error = `exit code ${code}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`;
+  return record;
+}
+
+function describe(spec: RowSpec): string {
+  if (spec.kind === 'ceiling') return `ceiling: ${spec.devices} bare clients, ${spec.messages} messages of ${Math.round(spec.payloadBytes)} B`;
+  return `${spec.kind}: ${spec.devices} devices (${spec.mix}), ${formatDuration(spec.durationMs)} simulated`;
+}
+
+const records: RowRecord[] = [];
+async function row(spec: RowSpec): Promise<RowRecord> {
+  process.stderr.write(`▶ ${describe(spec)} (load ${loadavg()[0]!.toFixed(1)})\n`);
+  const record = await runRowProcess(spec);
+  process.stderr.write(`  ${record.error ? `✗ ${record.error}` : 'done'} in ${(record.processWallMs / 1000).toFixed(0)} s\n`);
+  records.push(record);
+  return record;
+}
+
+const benchStart = performance.now();
+const loadStart = loadavg();
+for (const devices of sizes) {
+  let messages = expectedMessages(devices, fastDuration(devices));
+  let payloadBytes = DEFAULT_PAYLOAD_BYTES;
+  if (only.has('fast')) {
+    const fast = await row({ kind: 'fast', devices, mix: 'ward', durationMs: fastDuration(devices), syncMs });
+    if (fast.result?.kind === 'fast') {
+      messages = fast.result.published;
+      payloadBytes = fast.result.payloadBytes;
+    }
+  }
+  if (only.has('ceiling')) await row({ kind: 'ceiling', devices, messages, payloadBytes, window });
+}
+if (only.has('ward')) await row({ kind: 'ward', devices: 100, mix: 'ward', durationMs: wardDuration, syncMs });
+if (only.has('realtime')) {
+  const realtimeMs = duration ?? 60_000;
+  for (const devices of sizes) await row({ kind: 'realtime', devices, mix: 'ward', durationMs: realtimeMs });
+  await row({ kind: 'realtime', devices: Math.max(...sizes), mix: 'monitors', durationMs: realtimeMs });
+}
+
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+process.stdout.write(
+  `\nmedtwin fleet benchmark — ${new Date().toISOString()} — ${machine.cpus} cores (${machine.cpuModel}), ${machine.memGiB} GiB, Node ${machine.node}\n` +
+    `load average (1/5/15 min) at start ${loadStart.map((l) => l.toFixed(1)).join('/')}, at end ${loadavg().map((l) => l.toFixed(1)).join('/')}; ` +
+    `total ${formatDuration(Math.round(performance.now() - benchStart))} wall\n\n${formatReport(records)}\n`,
+);
+if (args.json) {
+  mkdirSync(dirname(args.json), { recursive: true });
+  writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), machine, loadStart, loadEnd: loadavg(), rows: records }, null, 2)}\n`);
+}
+process.exitCode = records.some((r) => r.error) ? 1 : 0;

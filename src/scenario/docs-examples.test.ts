@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEVICES } from '../../devices/index.ts';
+import { FAULTS } from '../inject/index.ts';
+import { CLINICAL_EVENT_TYPES } from '../physiology/clinical-events.ts';
+import { INVARIANT_NAMES, METRIC_NAMES } from './expectations/index.ts';
+import { parseScenario, type ScenarioRegistries } from './loader.ts';
+import { parseSource } from './yaml-locate.ts';
+
+const registries: ScenarioRegistries = {
+  devices: DEVICES,
+  faults: FAULTS,
+  clinicalEvents: CLINICAL_EVENT_TYPES,
+  invariants: INVARIANT_NAMES,
+  metrics: METRIC_NAMES,
+};
+
+const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'scenarios.md'), 'utf8');
+const blocks = [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+describe('docs/scenarios.md', () => {
+  it('every YAML example is valid YAML', () => {
+    expect(blocks.length).toBeGreaterThan(10);
+    for (const block of blocks) expect(parseSource(block).syntaxErrors, block).toEqual([]);
+  });
+
+  it('the complete examples load with the real registries', () => {
+    const complete = blocks.filter((b) => /^name:/m.test(b) && /^fleet:/m.test(b));
+    expect(complete.length).toBeGreaterThanOrEqual(1);
+    for (const block of complete) expect(() => parseScenario(block, 'docs/scenarios.md', registries)).not.toThrow();
+  });
+
+  it('the fleet, timeline, patients and expectation examples fit a scenario around them', () => {
+    const fleet = blocks.find((b) => b.startsWith('fleet:'))!;
+    const sections = blocks.filter((b) => /^(timeline|patients|commands):/.test(b));
+    const expectations = blocks.filter((b) => b.startsWith('- type:')).map((b) => `${b.trimEnd().replace(/^/gm, '  ')}\n`).join('');
+    expect(sections.map((b) => b.split(':')[0])).toEqual(['timeline', 'patients', 'commands']);
+    expect(expectations.match(/- type:/g)).toHaveLength(4);
+    const text = `name: docs\nduration: 6h\n${fleet}${sections.join('')}expectations:\n${expectations}`;
+    // The selectors name devices of the fleet example; the detection examples refer to "kinked-line".
+    const withEntry = text.replace('timeline:\n', 'timeline:\n  - { id: kinked-line, at: 10m, fault: device.occlusion-downstream, target: { kind: infusion-pump, count: 1 } }\n');
+    expect(() => parseScenario(withEntry, 'docs/scenarios.md', registries)).not.toThrow();
+  });
+});
