@@ -3,7 +3,7 @@
  * (src/fleet/agent.ts `#sample`): one shared SimClock, `createActor` + `bootEvents` at t=0, then every
  * simulated second `actor.send(d.sampleEvent({ t, measured, conditions, rng }))`. No MQTT, no event log.
  *
- *   node --import tsx bench/devices.bench.ts [--rounds 5] [--hours 1] [--devices 20]
+ *   node --import tsx bench/devices.bench.ts [--rounds 5] [--hours 1] [--devices 20] [--kind infusion-pump]
  *
  * Prints µs per sample for the machine alone (sampleEvent + send, with due timers) and, for the monitor,
  * for the physiology alone (VitalsModel.advanceTo + truth + MonitorSensor.measure per signal), each in
@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     hours: { type: 'string', default: '1' },
     devices: { type: 'string', default: '20' },
     seed: { type: 'string', default: 'devices-bench' },
+    kind: { type: 'string' },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -131,6 +132,9 @@ function report(label: string, costs: Cost[]): void {
 const { loadavg } = await import('node:os');
 console.log(`seed ${SEED}; ${DEVICES} devices × ${SECONDS} s = ${samples} samples per round, ${ROUNDS} rounds; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
+const wanted = (kind: string) => args.kind === undefined || args.kind === kind;
+
+if (wanted('infusion-pump')) {
 const pumpCosts: Cost[] = [];
 let pumpEmitted = 0;
 for (let r = 0; r < ROUNDS; r++) {
@@ -140,7 +144,9 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 console.log(`infusion-pump (${pumpEmitted} emitted events per round)`);
 report('machine', pumpCosts);
+}
 
+if (wanted('patient-monitor')) {
 const monitorCosts: Cost[] = [];
 const physiologyCosts: Cost[] = [];
 let monitorEmitted = 0;
@@ -154,3 +160,4 @@ for (let r = 0; r < ROUNDS; r++) {
 console.log(`patient-monitor (${monitorEmitted} emitted events per round)`);
 report('machine', monitorCosts);
 report('physiology', physiologyCosts);
+}

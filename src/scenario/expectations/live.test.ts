@@ -29,7 +29,7 @@ const after: SimEvent[] = [
   ev.alarm(4 * MIN, 'pump-001', 'occlusion.downstream'),
   ev.state(4 * MIN, 'pump-001', 'infusing', 'hold'),
   ev.twin(5 * MIN, 'twin.fresh', 'mon-002'),
-  ev.pump(9 * MIN, 'pump-001', 'hold', 1, 1),
+  ev.pump(4 * MIN, 'pump-001', 'hold', 1, 0), // insulin stops 2 min into the low: no breach
   ev.runFinished(10 * MIN),
 ];
 

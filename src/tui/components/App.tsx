@@ -1,6 +1,7 @@
-import { Box, useApp, useInput } from 'ink';
+import { Box, useApp } from 'ink';
 import { useEffect, useMemo, useReducer, useRef } from 'react';
 import type { InjectRequest, RunController } from '../controller.ts';
+import { KeyRouterProvider, useKeys } from '../hooks/use-keys.tsx';
 import { useStoreVersion } from '../hooks/use-store.ts';
 import { useTerminalSize, type TerminalSize } from '../hooks/use-terminal-size.ts';
 import { SPEED_KEYS, STEP_MS } from '../keys.ts';
@@ -36,7 +37,15 @@ export interface AppProps {
  * overlays for injecting, filtering, searching and help. Keys call the Run API through the controller;
  * everything shown is derived from the run's events and status, flushed by the store.
  */
-export function App({ store, controller, size, noticeMs = 6000 }: AppProps) {
+export function App(props: AppProps) {
+  return (
+    <KeyRouterProvider>
+      <Screen {...props} />
+    </KeyRouterProvider>
+  );
+}
+
+function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
   useStoreVersion(store);
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(size);
@@ -71,11 +80,14 @@ export function App({ store, controller, size, noticeMs = 6000 }: AppProps) {
     void controller.quit().then(() => exit());
   };
 
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') quit();
-  });
+  useKeys(
+    (input, key) => {
+      if (key.ctrl && input === 'c') quit();
+    },
+    { global: true },
+  );
 
-  useInput(
+  useKeys(
     (input, key) => {
       const detail = ui.screen === 'detail';
       if (input === 'q') return quit();
@@ -105,7 +117,7 @@ export function App({ store, controller, size, noticeMs = 6000 }: AppProps) {
       if (dx !== 0 || dy !== 0) return dispatch({ type: 'select', id: detail ? moveInLayout({ ...fleetLayout, perLine: 1 }, ui.selected, 0, dy) : moveInLayout(fleetLayout, ui.selected, dx, dy) });
       if (key.return && !detail) return dispatch({ type: 'open-detail' });
     },
-    { isActive: ui.overlay === 'none' && !ui.quitting },
+    { active: !ui.quitting },
   );
 
   const onInject = (request: InjectRequest) => {

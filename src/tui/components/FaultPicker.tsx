@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.tsx';
 import { useState } from 'react';
 import { fit } from '../format.ts';
 import type { FaultInfo, TuiAgent } from '../run-like.ts';
@@ -40,7 +41,7 @@ export function FaultPicker({ choices, width, height, onPick, onCancel }: FaultP
   const shown = choices.filter((c) => c.fault.name.includes(query) || c.fault.category.includes(query));
   const current = Math.min(index, Math.max(0, shown.length - 1));
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) onCancel();
     else if (key.upArrow) setIndex(Math.max(0, current - 1));
     else if (key.downArrow) setIndex(Math.min(shown.length - 1, current + 1));
@@ -53,7 +54,7 @@ export function FaultPicker({ choices, width, height, onPick, onCancel }: FaultP
       setQuery((q) => q + input);
       setIndex(0);
     }
-  });
+  }, { layer: 1 });
   const rows = Math.max(1, height - 2);
   const start = Math.min(Math.max(0, current - Math.floor(rows / 2)), Math.max(0, shown.length - rows));
   const nameWidth = Math.min(28, Math.max(12, ...shown.map((c) => c.fault.name.length)) + 1);

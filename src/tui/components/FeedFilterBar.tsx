@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.tsx';
 import { useState } from 'react';
 import { NO_FILTER, SEVERITIES, type FeedFilter } from '../state/feed.ts';
 import { useTheme } from '../theme.tsx';
@@ -21,7 +22,7 @@ export function FeedFilterBar({ filter, zones, width, onApply, onCancel }: FeedF
   const [focus, setFocus] = useState(0);
   const row = ROWS[focus]!;
   const zoneOptions: (string | undefined)[] = [undefined, ...zones];
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) onCancel();
     else if (key.return) onApply(draft);
     else if (key.upArrow) setFocus((f) => Math.max(0, f - 1));
@@ -30,15 +31,15 @@ export function FeedFilterBar({ filter, zones, width, onApply, onCancel }: FeedF
       const d = key.leftArrow ? -1 : 1;
       if (row === 'severity') {
         const i = SEVERITIES.indexOf(draft.minSeverity);
-        setDraft({ ...draft, minSeverity: SEVERITIES[(i + d + SEVERITIES.length) % SEVERITIES.length]! });
+        setDraft((f) => ({ ...f, minSeverity: SEVERITIES[(i + d + SEVERITIES.length) % SEVERITIES.length]! }));
       } else if (row === 'zone') {
         const i = zoneOptions.indexOf(draft.zone);
-        setDraft({ ...draft, zone: zoneOptions[(i + d + zoneOptions.length) % zoneOptions.length] });
+        setDraft((f) => ({ ...f, zone: zoneOptions[(i + d + zoneOptions.length) % zoneOptions.length] }));
       }
-    } else if (row === 'device' && (key.backspace || key.delete)) setDraft({ ...draft, device: draft.device.slice(0, -1) });
-    else if (row === 'device' && input && !key.ctrl && !key.meta) setDraft({ ...draft, device: draft.device + input });
+    } else if (row === 'device' && (key.backspace || key.delete)) setDraft((f) => ({ ...f, device: f.device.slice(0, -1) }));
+    else if (row === 'device' && input && !key.ctrl && !key.meta) setDraft((f) => ({ ...f, device: f.device + input }));
     else if (input === 'c') setDraft(NO_FILTER);
-  });
+  }, { layer: 1 });
   const line = (name: (typeof ROWS)[number], value: string, hint: string) => (
     <Text key={name} wrap="truncate">
       <Text inverse={row === name}>

@@ -1,4 +1,5 @@
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.tsx';
 import type { Notice, Screen } from '../state/ui-state.ts';
 import { useTheme } from '../theme.tsx';
 
@@ -27,12 +28,12 @@ export function Footer({ screen, notice, width }: { screen: Screen; notice: Noti
 /** `/`: the search line; the fleet narrows as you type, enter keeps the search, esc clears it. */
 export function SearchLine({ query, onChange, onDone, onCancel }: { query: string; onChange(query: string): void; onDone(): void; onCancel(): void }) {
   const theme = useTheme();
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) onCancel();
     else if (key.return) onDone();
     else if (key.backspace || key.delete) onChange(query.slice(0, -1));
     else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow) onChange(query + input);
-  });
+  }, { layer: 1 });
   return (
     <Text wrap="truncate">
       <Text bold color={theme.color('accent')}>

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.tsx';
 import { KEYS } from '../keys.ts';
 import { CONDITIONS, CONDITION_GLYPH, CONDITION_LABEL } from '../state/condition.ts';
 import { useTheme } from '../theme.tsx';
@@ -7,7 +8,7 @@ import { Panel } from './Panel.tsx';
 /** `?`: every key, and what the fleet's colours and glyphs mean. Any key closes it. */
 export function HelpOverlay({ width, height, onClose }: { width: number; height: number; onClose(): void }) {
   const theme = useTheme();
-  useInput(() => onClose());
+  useKeys(() => onClose(), { layer: 1 });
   const keyWidth = Math.max(...KEYS.map((k) => k.keys.length)) + 2;
   return (
     <Panel title="Keys" right="any key closes" width={width} height={height}>

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.tsx';
 import { useMemo, useState } from 'react';
 import type { InjectRequest } from '../controller.ts';
 import type { FaultInfo, TuiAgent } from '../run-like.ts';
@@ -45,9 +46,9 @@ export function InjectMenu({ faults, canInject, deviceId, zone, agent, width, he
 
 function Unavailable({ why, onCancel }: { why: string; onCancel(): void }) {
   const theme = useTheme();
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     if (key.escape || key.return) onCancel();
-  });
+  }, { layer: 1 });
   return (
     <Box flexDirection="column">
       <Text color={theme.color('fail')}>{why}</Text>

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.tsx';
 import { useState } from 'react';
 import { parseDuration } from '../../core/duration.ts';
 import type { InjectRequest } from '../controller.ts';
@@ -38,13 +39,18 @@ export function ParamsForm({ fault, fields, deviceId, zone, width, height, onSub
     if (row.kind === 'target') setWholeZone((z) => !z);
     else if (row.kind === 'param' && row.field.options.length > 0) {
       const { options, name } = row.field;
-      const i = Math.max(0, options.indexOf(values[name] ?? ''));
-      setValues({ ...values, [name]: options[(i + delta + options.length) % options.length]! });
+      setValues((v) => {
+        const i = Math.max(0, options.indexOf(v[name] ?? ''));
+        return { ...v, [name]: options[(i + delta + options.length) % options.length]! };
+      });
     }
   };
   const edit = (change: (text: string) => string) => {
     if (row.kind === 'for') setForText(change);
-    else if (row.kind === 'param' && row.field.options.length === 0) setValues({ ...values, [row.field.name]: change(values[row.field.name] ?? '') });
+    else if (row.kind === 'param' && row.field.options.length === 0) {
+      const { name } = row.field;
+      setValues((v) => ({ ...v, [name]: change(v[name] ?? '') }));
+    }
   };
   const submit = () => {
     const params = fieldValues(fields, values);
@@ -62,7 +68,7 @@ export function ParamsForm({ fault, fields, deviceId, zone, width, height, onSub
     onSubmit({ fault: fault.name, selector: wholeZone ? { zone } : { device: deviceId }, params, forMs });
   };
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) onBack();
     else if (key.return) submit();
     else if (key.upArrow || (key.tab && key.shift)) setFocus((f) => Math.max(0, f - 1));
@@ -72,7 +78,7 @@ export function ParamsForm({ fault, fields, deviceId, zone, width, height, onSub
     else if (input === ' ' && (row.kind === 'target' || (row.kind === 'param' && row.field.options.length > 0))) cycle(1);
     else if (key.backspace || key.delete) edit((t) => t.slice(0, -1));
     else if (input && !key.ctrl && !key.meta) edit((t) => t + input);
-  });
+  }, { layer: 1 });
 
   const labelWidth = Math.min(16, Math.max(8, ...fields.map((f) => f.name.length)) + 2);
   const line = (i: number, label: string, value: string, hint: string) => {
