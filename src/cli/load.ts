@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.ts';
-import { validateFiles } from '../scenario/loader.ts';
-import { parseScenario } from '../scenario/loader.ts';
+import { formatDiagnostic } from '../scenario/diagnostics.ts';
+import { parseScenario, validateFiles } from '../scenario/loader.ts';
 import type { Plan } from '../scenario/plan.ts';
 import { SCENARIO_REGISTRIES } from '../runtime/registries.ts';
 import { readFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ export async function loadPlans(files: readonly string[]): Promise<Plan[]> {
   const checked = await validateFiles(files, SCENARIO_REGISTRIES);
   const bad = checked.filter((c) => !c.ok);
   if (bad.length > 0) {
-    const lines = bad.flatMap((c) => c.diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.path ? `${d.path}: ` : ''}${d.message}`));
+    const lines = bad.flatMap((c) => c.diagnostics.map(formatDiagnostic));
     const count = lines.length;
     throw new InputError('E_SCENARIO', `${count} problem${count === 1 ? '' : 's'} in ${bad.length} scenario file${bad.length === 1 ? '' : 's'}:\n${lines.join('\n')}`);
   }

@@ -1,6 +1,7 @@
+import type { z } from 'zod';
 import { DEVICES } from '../../devices/index.ts';
 import { FAULTS } from '../inject/registry.ts';
-import { CLINICAL_EVENT_TYPES } from '../physiology/clinical-events.ts';
+import { CLINICAL_EVENT_TYPES, clinicalEventSchema } from '../physiology/clinical-events.ts';
 import { INVARIANT_NAMES, METRIC_NAMES } from '../scenario/expectations/index.ts';
 import type { ScenarioRegistries } from '../scenario/loader.ts';
 
@@ -11,4 +12,8 @@ export const SCENARIO_REGISTRIES: ScenarioRegistries = {
   clinicalEvents: CLINICAL_EVENT_TYPES,
   invariants: INVARIANT_NAMES,
   metrics: METRIC_NAMES,
+  // Each clinical event's own params (its type and time come from the entry itself).
+  clinicalEventParams: Object.fromEntries(
+    clinicalEventSchema.options.map((o) => [o.shape.type.value, (o as unknown as z.ZodObject).omit({ type: true, at: true })]),
+  ),
 };

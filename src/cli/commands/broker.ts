@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EmbeddedBroker, DEFAULT_BROKER_LIMITS } from '../../net/broker.ts';
+import { DEFAULT_BROKER_LIMITS } from '../../net/broker-limits.ts';
 import { parsePort } from '../options.ts';
 
 export function registerBrokerCommand(program: Command): void {
@@ -19,6 +19,7 @@ export function registerBrokerCommand(program: Command): void {
       const log = options.quiet || options.readyJson ? undefined : (e: { type: string; clientId?: string; error?: string }) => {
         if (e.type === 'client.error') process.stderr.write(`client ${e.clientId ?? '(unidentified)'}: ${e.error}\n`);
       };
+      const { EmbeddedBroker } = await import('../../net/broker.ts');
       const broker = await EmbeddedBroker.start({ host: options.host, port: options.port, onLog: log });
       if (options.readyJson) process.stdout.write(`${JSON.stringify({ url: broker.url, port: broker.port })}\n`);
       else process.stdout.write(`medtwin broker listening on ${broker.url} (Ctrl-C to stop)\n`);

@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { DEVICES } from '../../../devices/index.ts';
 import { InputError, nearestName } from '../../core/errors.ts';
 import { formatDuration } from '../../core/duration.ts';
-import { listFaults } from '../../inject/registry.ts';
 import { BUILTIN_SCENARIOS_DIR } from '../paths.ts';
+import type { FaultInfo } from '../../inject/registry.ts';
+import type { AnyDeviceDescriptor } from '../../../devices/descriptor.ts';
 
 const TOPICS = ['scenarios', 'faults', 'devices'] as const;
 
@@ -16,12 +16,17 @@ export function registerListCommand(program: Command): void {
     .description('list built-in scenarios, registered faults and attacks, or device kinds')
     .argument('[what]', `one of: ${TOPICS.join(', ')}`, 'scenarios')
     .option('--json', 'print machine-readable JSON')
-    .action((what: string, options: { json?: boolean }) => {
+    .action(async (what: string, options: { json?: boolean }) => {
       if (!(TOPICS as readonly string[]).includes(what)) {
         const hint = nearestName(what, TOPICS);
         throw new InputError('E_LIST_TOPIC', `cannot list "${what}"${hint ? ` — did you mean "${hint}"?` : ''}; choose one of: ${TOPICS.join(', ')}`);
       }
-      const out = what === 'faults' ? faults(options.json) : what === 'devices' ? devices(options.json) : scenarios(options.json);
+      const out =
+        what === 'faults'
+          ? faults((await import('../../inject/registry.ts')).listFaults(), options.json)
+          : what === 'devices'
+            ? devices(Object.values((await import('../../../devices/index.ts')).DEVICES), options.json)
+            : scenarios(options.json);
       process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
     });
 }
@@ -43,8 +48,7 @@ function scenarios(json?: boolean): string {
   return rows.map((r) => `${r.file.padEnd(40)} ${r.duration.padEnd(6)} ${r.description.split('\n')[0]}`).join('\n');
 }
 
-function faults(json?: boolean): string {
-  const rows = listFaults();
+function faults(rows: FaultInfo[], json?: boolean): string {
   if (json) return JSON.stringify(rows, null, 2);
   return rows
     .map((f) => {
@@ -54,8 +58,8 @@ function faults(json?: boolean): string {
     .join('\n');
 }
 
-function devices(json?: boolean): string {
-  const rows = Object.values(DEVICES).map((d) => ({
+function devices(descriptors: readonly AnyDeviceDescriptor[], json?: boolean): string {
+  const rows = descriptors.map((d) => ({
     kind: d.kind,
     title: d.title,
     summary: d.summary,

@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.ts';
-import { createReporters } from '../../report/index.ts';
 import type { RunResult } from '../../runtime/result.ts';
-import { executeScenario } from '../../runtime/execute.ts';
-import { summarizeStudy } from '../../runtime/study.ts';
-import { loadPlans } from '../load.ts';
 import { collect, parseDurationOption, parsePort, parseSeed, parseSeeds, parseSpeed } from '../options.ts';
-import { openBroker } from '../../runtime/broker-host.ts';
 
 interface RunCommandOptions {
   seed?: string;
@@ -53,6 +48,14 @@ Examples:
       if (options.speed !== undefined && !options.realtime) throw new InputError('E_FLAGS', '--speed applies to --realtime runs; add --realtime (fast mode runs as fast as it can)');
       if (options.seed !== undefined && options.seeds !== undefined) throw new InputError('E_FLAGS', 'choose one of --seed or --seeds, not both');
       if (options.broker !== undefined && options.port !== undefined) throw new InputError('E_FLAGS', '--port sets the embedded broker\'s port; it cannot be combined with --broker');
+      // Loaded here, not at the top: `medtwin --help` should not pay for the whole engine.
+      const [{ createReporters }, { executeScenario }, { summarizeStudy }, { loadPlans }, { openBroker }] = await Promise.all([
+        import('../../report/index.ts'),
+        import('../../runtime/execute.ts'),
+        import('../../runtime/study.ts'),
+        import('../load.ts'),
+        import('../../runtime/broker-host.ts'),
+      ]);
       const plans = await loadPlans(files);
       const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], { color: options.color === false ? false : undefined });
       // One broker for the whole invocation: a 100-seed study must not start 100 brokers.

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { MedtwinError } from '../../core/errors.ts';
-import { DEFAULT_DEPENDENCIES } from '../../runtime/defaults.ts';
-import { Run } from '../../runtime/run.ts';
-import { loadPlans } from '../load.ts';
 import { parsePort, parseSeed, parseSpeed } from '../options.ts';
 import { DEFAULT_SCENARIO } from '../paths.ts';
 
@@ -42,6 +39,7 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
       { exitCode: 2 },
     );
   }
+  const [{ loadPlans }, { Run }, { DEFAULT_DEPENDENCIES }] = await Promise.all([import('../load.ts'), import('../../runtime/run.ts'), import('../../runtime/defaults.ts')]);
   const [plan] = await loadPlans([file]);
   const run = new Run(plan!, DEFAULT_DEPENDENCIES, {
     seed: options.seed,

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { validateFiles } from '../../scenario/loader.ts';
-import { SCENARIO_REGISTRIES } from '../../runtime/registries.ts';
 
 export function registerValidateCommand(program: Command): void {
   program
@@ -9,6 +7,11 @@ export function registerValidateCommand(program: Command): void {
     .argument('<scenarios...>', 'scenario files (YAML)')
     .option('--json', 'print the diagnostics as JSON')
     .action(async (files: string[], options: { json?: boolean }) => {
+      const [{ validateFiles }, { formatDiagnostic }, { SCENARIO_REGISTRIES }] = await Promise.all([
+        import('../../scenario/loader.ts'),
+        import('../../scenario/diagnostics.ts'),
+        import('../../runtime/registries.ts'),
+      ]);
       const results = await validateFiles(files, SCENARIO_REGISTRIES);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
@@ -19,7 +22,7 @@ export function registerValidateCommand(program: Command): void {
             continue;
           }
           process.stdout.write(`FAIL ${result.file} (${result.diagnostics.length} problem${result.diagnostics.length === 1 ? '' : 's'})\n`);
-          for (const d of result.diagnostics) process.stdout.write(`  ${d.file}:${d.line}:${d.col} ${d.path ? `${d.path}: ` : ''}${d.message}\n`);
+          for (const d of result.diagnostics) process.stdout.write(`  ${formatDiagnostic(d)}\n`);
         }
       }
       process.exitCode = results.every((r) => r.ok) ? 0 : 2;
