@@ -6,12 +6,18 @@ import { canonicalJson } from '../core/canonical-json.ts';
 import { closeClient, connectClient, whenConnected } from '../net/client.ts';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, parseTopic, siteFilter, type DeviceAddress } from '../net/topics.ts';
+import { PlausibilityTracker } from './plausibility.ts';
 
 export interface TwinOptions {
   /** A device is stale after this many telemetry periods without telemetry. Default 3. */
   staleAfterPeriods?: number;
   /** A desired/reported difference older than this is a divergence, ms. Default 30 s. */
   divergenceGraceMs?: number;
+  /**
+   * A message stamped further than this from the twin's clock means the device's clock is wrong, ms.
+   * Default 60 s: far above network delay and the fast-mode settle window, far below a real skew.
+   */
+  clockToleranceMs?: number;
 }
 
 export type TwinReceiveListener = (deviceId: string, channel: string, seq: number) => void;
@@ -40,6 +46,9 @@ export interface Shadow {
   duplicateTelemetry: number;
   lastTelemetryT: number | undefined;
   telemetryPeriodMs: number;
+  /** Plausibility checks failing now (`glucose:frozen`, `clock`). */
+  implausible: Set<string>;
+  plausibility: PlausibilityTracker;
 }
 
 /**
@@ -56,6 +65,7 @@ export class DigitalTwin {
   #descriptors = new Map<string, AnyDeviceDescriptor>();
   #staleAfter: number;
   #grace: number;
+  #clockTolerance: number;
   #commandSeq = 0;
   #receivedTotal = 0;
   #malformed = 0;
@@ -67,6 +77,7 @@ export class DigitalTwin {
     this.#log = log;
     this.#staleAfter = options.staleAfterPeriods ?? 3;
     this.#grace = options.divergenceGraceMs ?? 30_000;
+    this.#clockTolerance = options.clockToleranceMs ?? 60_000;
   }
 
   /** Total device messages received. */
@@ -100,6 +111,8 @@ export class DigitalTwin {
       duplicateTelemetry: 0,
       lastTelemetryT: undefined,
       telemetryPeriodMs: descriptor.telemetryPeriodMs,
+      implausible: new Set(),
+      plausibility: new PlausibilityTracker(),
     });
   }
 
@@ -237,6 +250,32 @@ export class DigitalTwin {
     shadow.lastSeen = Math.max(shadow.lastSeen ?? 0, t);
     shadow.lastTelemetryT = t;
     this.#updateDelta(shadow, t);
+    this.#checkPlausibility(shadow, t, body);
+  }
+
+  /**
+   * Compares what the device says with what a body and a clock can do. Events are stamped with the
+   * twin's own clock: in fast mode that is the end of the settle window, the same on every run.
+   */
+  #checkPlausibility(shadow: Shadow, t: number, body: Record<string, unknown>): void {
+    const device = shadow.address.deviceId;
+    const now = this.#clock.now();
+    const { failed, recovered } = shadow.plausibility.observe(t, body);
+    const skew = t - now;
+    const clockWrong = Math.abs(skew) > this.#clockTolerance;
+    if (clockWrong && !shadow.implausible.has('clock')) {
+      failed.push({ check: 'clock', signal: 'clock', value: skew, detail: `message stamped ${Math.round(skew / 1000)} s from the twin's clock` });
+    } else if (!clockWrong && shadow.implausible.has('clock')) {
+      recovered.push({ check: 'clock', signal: 'clock', value: skew, detail: 'device clock back within tolerance' });
+    }
+    for (const f of failed) {
+      shadow.implausible.add(f.signal === 'clock' ? 'clock' : `${f.signal}:${f.check}`);
+      this.#log.record({ t: now, source: 'twin', type: 'twin.implausible', data: { device, check: f.check, signal: f.signal, value: f.value, detail: f.detail } });
+    }
+    for (const r of recovered) {
+      shadow.implausible.delete(r.signal === 'clock' ? 'clock' : `${r.signal}:${r.check}`);
+      this.#log.record({ t: now, source: 'twin', type: 'twin.plausible', data: { device, check: r.check, signal: r.signal } });
+    }
   }
 
   #updateDelta(shadow: Shadow, t: number): void {

@@ -102,8 +102,8 @@ export const detectionSignalSchema = z
   .object({
     /** Alarm code, e.g. "occlusion.downstream". */
     alarm: z.string().optional(),
-    /** Twin flag: stale or diverged. */
-    twin: z.enum(['stale', 'diverged']).optional(),
+    /** Twin flag: stale (quiet too long), diverged (reports differ from commands) or implausible (readings a body cannot produce, a wrong clock). */
+    twin: z.enum(['stale', 'diverged', 'implausible']).optional(),
     /** Any event type, e.g. "ids.alert" (for later detectors). */
     event: z.string().optional(),
   })

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { PlausibilityTracker } from './plausibility.ts';
+
+const MIN = 60_000;
+
+describe('PlausibilityTracker', () => {
+  it('accepts a living signal', () => {
+    const tracker = new PlausibilityTracker();
+    const values = [120, 124, 127, 131, 128, 125, 121, 119];
+    for (const [i, glucose] of values.entries()) expect(tracker.observe(i * 5 * MIN, { glucose }).failed).toEqual([]);
+  });
+
+  it('flags an impossible jump once, and a value outside physiology until it returns', () => {
+    const tracker = new PlausibilityTracker();
+    tracker.observe(0, { glucose: 120, hr: 70 });
+    const jump = tracker.observe(5 * MIN, { glucose: 190, hr: 71 });
+    expect(jump.failed).toMatchObject([{ check: 'rate', signal: 'glucose' }]);
+    expect(jump.failed[0]!.detail).toBe('glucose changed 14/min (from 120 to 190); a body changes at most 5/min');
+    expect(tracker.observe(10 * MIN, { glucose: 192 }).failed).toEqual([]);
+    const high = tracker.observe(10 * MIN + 1000, { hr: 400 });
+    expect(high.failed.map((f) => f.check)).toEqual(['range']);
+    expect(tracker.observe(10 * MIN + 2000, { hr: 399 }).failed).toEqual([]);
+    expect(tracker.observe(20 * MIN, { hr: 72 }).recovered).toMatchObject([{ check: 'range', signal: 'hr' }]);
+  });
+
+  it('flags a frozen sensor after the allowed repeats', () => {
+    const tracker = new PlausibilityTracker();
+    const events = Array.from({ length: 8 }, (_, i) => tracker.observe(i * 5 * MIN, { glucose: 143 }));
+    const firstFail = events.findIndex((e) => e.failed.length > 0);
+    expect(firstFail).toBe(6);
+    expect(events[6]!.failed[0]).toMatchObject({ check: 'frozen', signal: 'glucose', detail: 'glucose has read exactly 143 7 times in a row' });
+    expect(tracker.observe(40 * MIN, { glucose: 147 }).recovered).toMatchObject([{ check: 'frozen' }]);
+  });
+
+  it('ignores missing and non-numeric readings', () => {
+    const tracker = new PlausibilityTracker();
+    expect(tracker.observe(0, { glucose: null, hr: 'x', spo2: undefined }).failed).toEqual([]);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * The twin's model of what a body can do. A reading outside what physiology allows, a signal that
+ * changes faster than a body can change it, or one frozen where a living signal always moves, means
+ * the device — not the patient — is wrong: a failing sensor, a stuck value, spoofed telemetry.
+ *
+ * Limits are deliberately wide (they must never fire on a real patient's extremes):
+ * - glucose 20–600 mg/dL (meters and CGMs read 20/40–500/600); rises and falls beyond 5 mg/dL/min are
+ *   not seen physiologically — Dexcom marks ≥ 3 mg/dL/min as "rapid" (Dexcom G6 user guide).
+ * - heart rate 20–300 bpm; SpO2 40–100 %; respiratory rate 0–80 /min; temperature 25–45 °C;
+ *   systolic pressure 30–300 mmHg.
+ */
+export interface SignalLimits {
+  min: number;
+  max: number;
+  /** Largest plausible change per minute. */
+  maxRatePerMin: number;
+  /** Identical consecutive readings that mean a frozen sensor (a living signal jitters). */
+  maxRepeats: number;
+}
+
+export const PLAUSIBLE: Readonly<Record<string, SignalLimits>> = {
+  glucose: { min: 20, max: 600, maxRatePerMin: 5, maxRepeats: 6 },
+  hr: { min: 20, max: 300, maxRatePerMin: 120, maxRepeats: 120 },
+  spo2: { min: 40, max: 100, maxRatePerMin: 30, maxRepeats: 900 },
+  rr: { min: 0, max: 80, maxRatePerMin: 60, maxRepeats: 300 },
+  temp: { min: 25, max: 45, maxRatePerMin: 1, maxRepeats: 3600 },
+};
+
+export type PlausibilityCheck = 'range' | 'rate' | 'frozen' | 'clock';
+
+export interface Implausibility {
+  check: PlausibilityCheck;
+  signal: string;
+  value: number;
+  detail: string;
+}
+
+interface SignalTrack {
+  last: number;
+  lastT: number;
+  repeats: number;
+}
+
+/**
+ * Per-device plausibility state. `observe` takes one telemetry body and returns the checks that
+ * newly failed and those that recovered; a check that keeps failing is reported once.
+ */
+export class PlausibilityTracker {
+  #tracks = new Map<string, SignalTrack>();
+  #failing = new Map<string, Implausibility>();
+
+  observe(t: number, body: Record<string, unknown>): { failed: Implausibility[]; recovered: Implausibility[] } {
+    const failed: Implausibility[] = [];
+    const recovered: Implausibility[] = [];
+    for (const [signal, limits] of Object.entries(PLAUSIBLE)) {
+      const value = body[signal];
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+      const now = this.#evaluate(signal, limits, t, value);
+      for (const check of ['range', 'rate', 'frozen'] as const satisfies readonly PlausibilityCheck[]) {
+        const key = `${signal}:${check}`;
+        const problem = now.find((p) => p.check === check);
+        const was = this.#failing.get(key);
+        if (problem && !was) {
+          this.#failing.set(key, problem);
+          failed.push(problem);
+        } else if (!problem && was && check !== 'rate') {
+          // A rate violation is a single jump; range and frozen are states that end.
+          this.#failing.delete(key);
+          recovered.push(was);
+        } else if (!problem && was && check === 'rate') {
+          this.#failing.delete(key);
+        }
+      }
+    }
+    return { failed, recovered };
+  }
+
+  /** Checks failing now. */
+  get failing(): Implausibility[] {
+    return [...this.#failing.values()];
+  }
+
+  #evaluate(signal: string, limits: SignalLimits, t: number, value: number): Implausibility[] {
+    const out: Implausibility[] = [];
+    if (value < limits.min || value > limits.max) {
+      out.push({ check: 'range', signal, value, detail: `${signal} ${value} outside the physiological range ${limits.min}–${limits.max}` });
+    }
+    const track = this.#tracks.get(signal);
+    if (track && t > track.lastT) {
+      const perMin = (Math.abs(value - track.last) * 60_000) / (t - track.lastT);
+      if (perMin > limits.maxRatePerMin) {
+        out.push({ check: 'rate', signal, value, detail: `${signal} changed ${round(perMin)}/min (from ${track.last} to ${value}); a body changes at most ${limits.maxRatePerMin}/min` });
+      }
+      track.repeats = value === track.last ? track.repeats + 1 : 0;
+      if (track.repeats >= limits.maxRepeats) {
+        out.push({ check: 'frozen', signal, value, detail: `${signal} has read exactly ${value} ${track.repeats + 1} times in a row` });
+      }
+      track.last = value;
+      track.lastT = t;
+    } else if (!track) {
+      this.#tracks.set(signal, { last: value, lastT: t, repeats: 0 });
+    }
+    return out;
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
