@@ -88,6 +88,18 @@ describe('medtwin CLI', () => {
     expect(missing.stderr).toContain('no/such/file.yaml');
   });
 
+  it('refuses a busy broker port, naming the flag', async () => {
+    const { EmbeddedBroker } = await import('../src/net/broker.ts');
+    const busy = await EmbeddedBroker.start();
+    try {
+      const result = await medtwin(['broker', '--port', String(busy.port)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`port ${busy.port} on 127.0.0.1 is already in use; choose another with --port, or --port 0 for a free one`);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('points a non-interactive user of the terminal UI to medtwin run', async () => {
     const result = await medtwin([]);
     expect(result.code).toBe(2);

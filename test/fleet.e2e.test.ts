@@ -45,6 +45,17 @@ describe('a fleet on a real broker', () => {
     expect(d.digest).toBe(a.digest);
   });
 
+  it('paces realtime mode by the wall clock at the asked speed, delivering everything', async () => {
+    const started = performance.now();
+    const result = await executeScenario(smallWard({ durationMs: 60_000 }), { brokerUrl: broker.url, mode: 'realtime', speed: 60 });
+    const wall = performance.now() - started;
+    expect(result.mode).toBe('realtime');
+    expect(result.simulatedMs).toBe(60_000);
+    // One simulated minute at ×60 takes about a second; it must not run as fast as it can.
+    expect(wall).toBeGreaterThan(900);
+    expect(result.delivery.lost).toBe(0);
+  });
+
   it('lets an outside MQTT client watch the fleet and command a device through the twin', async () => {
     const run = new Run(smallWard({ durationMs: 60_000 }), DEFAULT_DEPENDENCIES, { brokerUrl: broker.url });
     const watcher = await mqtt.connectAsync(broker.url, { clientId: 'outside-watcher' });
