@@ -1,14 +1,9 @@
 import type { RunResult, StudyResult } from '../runtime/result.ts';
-import type { RunMode, RunStatus } from '../runtime/run.ts';
+import type { RunBegin } from '../runtime/execute.ts';
+import type { RunStatus } from '../runtime/run.ts';
 
 /** What a reporter learns when a run starts, before any simulated time passes. */
-export interface RunBeginInfo {
-  scenario: string;
-  seed: string;
-  durationMs: number;
-  devices: number;
-  brokerUrl: string;
-  mode: RunMode;
+export interface RunBeginInfo extends RunBegin {
   /**
    * Set when this run is one seed of a Monte Carlo study (`--seeds 1..100`): console reporters then
    * print one line per seed instead of a full summary, and file reporters keep the study, not each run.
