@@ -98,9 +98,9 @@ export class Collector {
           this.#divergedEvents++;
           break;
         case 'run.started': {
-          // Start buckets near their final width so little merging is needed.
+          // Buckets wide enough that the whole run (end inclusive) fits without merging.
           const duration = num(event.data.durationMs);
-          if (duration !== undefined) this.#initialBucketMs = Math.max(1, Math.floor(duration / Math.floor(this.#maxPoints / 3)));
+          if (duration !== undefined) this.#initialBucketMs = Math.max(1, Math.ceil((duration + 1) / SeriesDecimator.bucketsFor(this.#maxPoints)));
         }
       }
     }

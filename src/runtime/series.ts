@@ -24,10 +24,15 @@ export class SeriesDecimator {
   #bucketMs: number;
   #buckets: Bucket[] = [];
 
+  /** How many buckets a series of `maxPoints` points keeps. */
+  static bucketsFor(maxPoints: number): number {
+    return Math.max(1, Math.floor(maxPoints / POINTS_PER_BUCKET));
+  }
+
   constructor(maxPoints = 600, initialBucketMs = 1) {
     if (!(maxPoints >= POINTS_PER_BUCKET)) throw new RangeError(`SeriesDecimator: maxPoints must be at least ${POINTS_PER_BUCKET}, received ${maxPoints}`);
     this.maxPoints = maxPoints;
-    this.#maxBuckets = Math.floor(maxPoints / POINTS_PER_BUCKET);
+    this.#maxBuckets = SeriesDecimator.bucketsFor(maxPoints);
     this.#bucketMs = Math.max(1, initialBucketMs);
   }
 

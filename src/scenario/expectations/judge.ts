@@ -1,24 +1,14 @@
 import type { LoggedEvent } from '../../core/event-log.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { FleetPlan, PlannedDevice } from '../../fleet/fleet-spec.ts';
+import type { ExpectationResult } from '../../runtime/result.ts';
 import type { Expectation, Selector } from '../schema.ts';
 import type { InvariantRegistry } from './invariants/invariant.ts';
 import type { MetricRegistry, TallyBook } from './metrics/index.ts';
 import type { RunContext } from './run-context.ts';
 
-/**
- * A verdict on one expectation. Same shape as the run result's `ExpectationResult` (src/runtime/result.ts),
- * declared here because the scenario layer does not import the runtime.
- */
-export interface Verdict {
-  name: string;
-  type: string;
-  passed: boolean;
-  measured: number | string | null;
-  threshold: string;
-  message: string;
-  evidence: number[];
-}
+/** A verdict on one expectation: the run result's `ExpectationResult`. */
+export type Verdict = ExpectationResult;
 
 /**
  * Judges one expectation: it watches the sealed event stream as it goes (bounded memory) and gives its
