@@ -28,6 +28,18 @@ export interface OpenBrokerOptions {
   placement?: BrokerPlacement;
 }
 
+/**
+ * Fleets larger than this get the embedded broker in a child process: with the process's 20,000
+ * descriptors split between both ends of every connection, one process cannot hold both sides of a
+ * much larger fleet, and the broker gets a core of its own.
+ */
+export const CHILD_BROKER_THRESHOLD = 4000;
+
+/** Where the embedded broker should run for a fleet of `devices` devices. */
+export function placementFor(devices: number): BrokerPlacement {
+  return devices > CHILD_BROKER_THRESHOLD ? 'child-process' : 'in-process';
+}
+
 const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
 /** Opens the broker a run talks to: an external one, aedes in this process, or aedes in a child. */

@@ -12,7 +12,7 @@ import type { DeviceSensor } from '../fleet/sensors.ts';
 import { DigitalTwin } from '../fleet/twin.ts';
 import { CHANNELS } from '../net/topics.ts';
 import type { Plan } from '../scenario/plan.ts';
-import { openBroker, type BrokerHandle, type BrokerPlacement } from './broker-host.ts';
+import { openBroker, placementFor, type BrokerHandle, type BrokerPlacement } from './broker-host.ts';
 import { SettleBarrier } from './settle.ts';
 import { Timeline, type ManualInjection } from './timeline.ts';
 import { Collector } from './collector.ts';
@@ -244,7 +244,11 @@ export class Run extends EventEmitter<RunEvents> {
   async open(): Promise<void> {
     if (this.#phase !== 'created') return;
     this.#phase = 'starting';
-    this.#broker = await openBroker({ url: this.#options.brokerUrl, port: this.#options.port, placement: this.#options.brokerPlacement });
+    this.#broker = await openBroker({
+      url: this.#options.brokerUrl,
+      port: this.#options.port,
+      placement: this.#options.brokerPlacement ?? placementFor(this.agents.length),
+    });
     this.twin.onReceive(() => this.#barrier.notify());
     await this.twin.connect(this.#broker.url, `medtwin-twin-${this.seed}`.slice(0, 60));
     await connectAll(this.agents, this.#broker.url, (agent) => {

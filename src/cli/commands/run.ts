@@ -49,7 +49,7 @@ Examples:
       if (options.seed !== undefined && options.seeds !== undefined) throw new InputError('E_FLAGS', 'choose one of --seed or --seeds, not both');
       if (options.broker !== undefined && options.port !== undefined) throw new InputError('E_FLAGS', '--port sets the embedded broker\'s port; it cannot be combined with --broker');
       // Loaded here, not at the top: `medtwin --help` should not pay for the whole engine.
-      const [{ createReporters }, { executeScenario }, { summarizeStudy }, { loadPlans }, { openBroker }] = await Promise.all([
+      const [{ createReporters }, { executeScenario }, { summarizeStudy }, { loadPlans }, { openBroker, placementFor }] = await Promise.all([
         import('../../report/index.ts'),
         import('../../runtime/execute.ts'),
         import('../../runtime/study.ts'),
@@ -59,7 +59,8 @@ Examples:
       const plans = await loadPlans(files);
       const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], { color: options.color === false ? false : undefined });
       // One broker for the whole invocation: a 100-seed study must not start 100 brokers.
-      const broker = await openBroker({ url: options.broker, port: options.port });
+      const largest = Math.max(...plans.map((p) => p.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0)));
+      const broker = await openBroker({ url: options.broker, port: options.port, placement: placementFor(largest) });
       let ok = true;
       try {
         for (const plan of plans) {
