@@ -43,6 +43,10 @@ describe('a fleet on a real broker', () => {
     // The settle window changes how often the transport is awaited, never what happens.
     const d = await executeScenario(plan, { brokerUrl: broker.url, syncMs: 15_000 });
     expect(d.digest).toBe(a.digest);
+    // Nor does where the broker runs: aedes in a child process (how large fleets run).
+    const e = await executeScenario(plan, { brokerPlacement: 'child-process' });
+    expect(e.broker.placement).toBe('child-process');
+    expect(e.digest).toBe(a.digest);
   });
 
   it('paces realtime mode by the wall clock at the asked speed, delivering everything', async () => {

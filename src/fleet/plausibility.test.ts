@@ -15,7 +15,7 @@ describe('PlausibilityTracker', () => {
     tracker.observe(0, { glucose: 120, hr: 70 });
     const jump = tracker.observe(5 * MIN, { glucose: 190, hr: 71 });
     expect(jump.failed).toMatchObject([{ check: 'rate', signal: 'glucose' }]);
-    expect(jump.failed[0]!.detail).toBe('glucose changed 14/min (from 120 to 190); a body changes at most 5/min');
+    expect(jump.failed[0]!.detail).toBe('glucose moved 70 in 5 min (from 120 to 190); at most 37 is plausible');
     expect(tracker.observe(10 * MIN, { glucose: 192 }).failed).toEqual([]);
     const high = tracker.observe(10 * MIN + 1000, { hr: 400 });
     expect(high.failed.map((f) => f.check)).toEqual(['range']);
@@ -30,6 +30,13 @@ describe('PlausibilityTracker', () => {
     expect(firstFail).toBe(6);
     expect(events[6]!.failed[0]).toMatchObject({ check: 'frozen', signal: 'glucose', detail: 'glucose has read exactly 143 7 times in a row' });
     expect(tracker.observe(40 * MIN, { glucose: 147 }).recovered).toMatchObject([{ check: 'frozen' }]);
+  });
+
+  it('allows the jitter of a 1 Hz vital sign but not a jump', () => {
+    const tracker = new PlausibilityTracker();
+    const hr = [72, 78, 70, 75, 69, 74];
+    for (const [i, value] of hr.entries()) expect(tracker.observe(i * 1000, { hr: value }).failed).toEqual([]);
+    expect(tracker.observe(6000, { hr: 140 }).failed).toMatchObject([{ check: 'rate', signal: 'hr' }]);
   });
 
   it('ignores missing and non-numeric readings', () => {

@@ -6,24 +6,30 @@
  * Limits are deliberately wide (they must never fire on a real patient's extremes):
  * - glucose 20–600 mg/dL (meters and CGMs read 20/40–500/600); rises and falls beyond 5 mg/dL/min are
  *   not seen physiologically — Dexcom marks ≥ 3 mg/dL/min as "rapid" (Dexcom G6 user guide).
- * - heart rate 20–300 bpm; SpO2 40–100 %; respiratory rate 0–80 /min; temperature 25–45 °C;
- *   systolic pressure 30–300 mmHg.
+ * - heart rate 20–300 bpm; SpO2 40–100 %; respiratory rate 0–80 /min; temperature 25–45 °C.
+ * A change between two readings may be `maxStep` (measurement noise, beat-to-beat variability) plus
+ * `maxRatePerMin` for every minute between them (how fast the body itself can move).
  */
 export interface SignalLimits {
   min: number;
   max: number;
-  /** Largest plausible change per minute. */
+  /** Largest plausible jump between consecutive readings, however close together. */
+  maxStep: number;
+  /** Largest plausible sustained change per minute. */
   maxRatePerMin: number;
   /** Identical consecutive readings that mean a frozen sensor (a living signal jitters). */
   maxRepeats: number;
 }
 
 export const PLAUSIBLE: Readonly<Record<string, SignalLimits>> = {
-  glucose: { min: 20, max: 600, maxRatePerMin: 5, maxRepeats: 6 },
-  hr: { min: 20, max: 300, maxRatePerMin: 120, maxRepeats: 120 },
-  spo2: { min: 40, max: 100, maxRatePerMin: 30, maxRepeats: 900 },
-  rr: { min: 0, max: 80, maxRatePerMin: 60, maxRepeats: 300 },
-  temp: { min: 25, max: 45, maxRatePerMin: 1, maxRepeats: 3600 },
+  // CGM noise is several mg/dL per reading (simglucose Johnson-SU); 5 mg/dL/min is beyond physiology.
+  glucose: { min: 20, max: 600, maxStep: 12, maxRatePerMin: 5, maxRepeats: 6 },
+  // Beat-to-beat variability and ECG averaging move displayed HR several bpm between seconds.
+  hr: { min: 20, max: 300, maxStep: 35, maxRatePerMin: 60, maxRepeats: 120 },
+  // Pulse oximeters read ±2–4 % (ISO 80601-2-61); apnoea desaturates a few % per minute.
+  spo2: { min: 40, max: 100, maxStep: 10, maxRatePerMin: 15, maxRepeats: 900 },
+  rr: { min: 0, max: 80, maxStep: 20, maxRatePerMin: 30, maxRepeats: 300 },
+  temp: { min: 25, max: 45, maxStep: 0.6, maxRatePerMin: 0.5, maxRepeats: 3600 },
 };
 
 export type PlausibilityCheck = 'range' | 'rate' | 'frozen' | 'clock';
@@ -87,9 +93,16 @@ export class PlausibilityTracker {
     }
     const track = this.#tracks.get(signal);
     if (track && t > track.lastT) {
-      const perMin = (Math.abs(value - track.last) * 60_000) / (t - track.lastT);
-      if (perMin > limits.maxRatePerMin) {
-        out.push({ check: 'rate', signal, value, detail: `${signal} changed ${round(perMin)}/min (from ${track.last} to ${value}); a body changes at most ${limits.maxRatePerMin}/min` });
+      const minutes = (t - track.lastT) / 60_000;
+      const change = Math.abs(value - track.last);
+      const allowed = limits.maxStep + limits.maxRatePerMin * minutes;
+      if (change > allowed) {
+        out.push({
+          check: 'rate',
+          signal,
+          value,
+          detail: `${signal} moved ${round(change)} in ${formatMinutes(minutes)} (from ${track.last} to ${value}); at most ${round(allowed)} is plausible`,
+        });
       }
       track.repeats = value === track.last ? track.repeats + 1 : 0;
       if (track.repeats >= limits.maxRepeats) {
@@ -102,6 +115,10 @@ export class PlausibilityTracker {
     }
     return out;
   }
+}
+
+function formatMinutes(minutes: number): string {
+  return minutes < 1 ? `${round(minutes * 60)} s` : `${round(minutes)} min`;
 }
 
 function round(x: number): number {

@@ -18,6 +18,12 @@ export interface TwinOptions {
    * Default 60 s: far above network delay and the fast-mode settle window, far below a real skew.
    */
   clockToleranceMs?: number;
+  /**
+   * When a message arrived, in simulation time. Default: the clock when the twin takes it in. In fast
+   * mode the runner passes the time the device published it (the transport model has no latency yet),
+   * so twin verdicts do not depend on how often the runner lets the transport settle.
+   */
+  arrivalTime?: (deviceId: string, channel: string, seq: number) => number | undefined;
 }
 
 export type TwinReceiveListener = (deviceId: string, channel: string, seq: number) => void;
@@ -66,6 +72,7 @@ export class DigitalTwin {
   #staleAfter: number;
   #grace: number;
   #clockTolerance: number;
+  #arrivalTime: TwinOptions['arrivalTime'];
   #commandSeq = 0;
   #receivedTotal = 0;
   #malformed = 0;
@@ -78,6 +85,7 @@ export class DigitalTwin {
     this.#staleAfter = options.staleAfterPeriods ?? 3;
     this.#grace = options.divergenceGraceMs ?? 30_000;
     this.#clockTolerance = options.clockToleranceMs ?? 60_000;
+    this.#arrivalTime = options.arrivalTime;
   }
 
   /** Total device messages received. */
@@ -164,22 +172,25 @@ export class DigitalTwin {
   check(): void {
     const now = this.#clock.now();
     for (const shadow of this.shadows.values()) {
+      // Flags are stamped when they became true — the deadline that passed, the report that cleared
+      // them — not when this check ran, so the log does not depend on how often checks run.
       const deadline = (shadow.lastSeen ?? 0) + this.#staleAfter * shadow.telemetryPeriodMs;
-      const stale = now > deadline;
+      const stale = now >= deadline;
       if (stale !== shadow.stale) {
         shadow.stale = stale;
         this.#log.record({
-          t: now,
+          t: this.#stamp(stale ? deadline : (shadow.lastSeen ?? now)),
           source: 'twin',
           type: stale ? 'twin.stale' : 'twin.fresh',
           data: { device: shadow.address.deviceId, lastSeen: shadow.lastSeen ?? null },
         });
       }
-      const diverged = shadow.deltaSince !== undefined && now - shadow.deltaSince >= this.#grace;
+      const divergedAt = shadow.deltaSince === undefined ? undefined : shadow.deltaSince + this.#grace;
+      const diverged = divergedAt !== undefined && now >= divergedAt;
       if (diverged !== shadow.diverged) {
         shadow.diverged = diverged;
         this.#log.record({
-          t: now,
+          t: this.#stamp(diverged ? divergedAt! : (shadow.lastSeen ?? now)),
           source: 'twin',
           type: diverged ? 'twin.diverged' : 'twin.converged',
           data: { device: shadow.address.deviceId, delta: shadow.delta },
@@ -187,6 +198,11 @@ export class DigitalTwin {
         this.#client?.publish(channelTopic(shadow.address, CHANNELS.twinDelta), JSON.stringify({ delta: shadow.delta, version: shadow.version }), { qos: 0 });
       }
     }
+  }
+
+  /** A time for a twin event: never before what the log has already sealed, never after now. */
+  #stamp(t: number): number {
+    return Math.min(this.#clock.now(), Math.max(t, this.#log.sealedUpTo + 1));
   }
 
   #shadow(deviceId: string): Shadow {
@@ -221,14 +237,15 @@ export class DigitalTwin {
     shadow.receivedTotal++;
     shadow.received[parsed.channel] = (shadow.received[parsed.channel] ?? 0) + 1;
     const body = envelope.body as Record<string, unknown>;
+    const arrival = this.#arrivalTime?.(parsed.deviceId, parsed.channel, envelope.seq) ?? this.#clock.now();
     switch (parsed.channel) {
       case CHANNELS.telemetry:
-        this.#onTelemetry(shadow, envelope.seq, envelope.t, body);
+        this.#onTelemetry(shadow, envelope.seq, envelope.t, arrival, body);
         break;
       case CHANNELS.state:
         shadow.reported.state = body.state;
         shadow.version++;
-        this.#updateDelta(shadow, envelope.t);
+        this.#updateDelta(shadow, arrival);
         break;
       case CHANNELS.alarm:
         if (body.type === 'alarm.raised') shadow.activeAlarms.add(String((body.alarm as { code: string }).code));
@@ -238,7 +255,7 @@ export class DigitalTwin {
     for (const listener of this.#listeners) listener(parsed.deviceId, parsed.channel, envelope.seq);
   }
 
-  #onTelemetry(shadow: Shadow, seq: number, t: number, body: Record<string, unknown>): void {
+  #onTelemetry(shadow: Shadow, seq: number, t: number, arrival: number, body: Record<string, unknown>): void {
     if (seq <= shadow.lastTelemetrySeq) {
       shadow.duplicateTelemetry++;
       return;
@@ -247,21 +264,22 @@ export class DigitalTwin {
     shadow.lastTelemetrySeq = seq;
     Object.assign(shadow.reported, body);
     shadow.version++;
-    shadow.lastSeen = Math.max(shadow.lastSeen ?? 0, t);
+    shadow.lastSeen = Math.max(shadow.lastSeen ?? 0, arrival);
     shadow.lastTelemetryT = t;
-    this.#updateDelta(shadow, t);
-    this.#checkPlausibility(shadow, t, body);
+    this.#updateDelta(shadow, arrival);
+    this.#checkPlausibility(shadow, t, arrival, body);
   }
 
   /**
    * Compares what the device says with what a body and a clock can do. Events are stamped with the
-   * twin's own clock: in fast mode that is the end of the settle window, the same on every run.
+   * message's arrival time.
    */
-  #checkPlausibility(shadow: Shadow, t: number, body: Record<string, unknown>): void {
+  #checkPlausibility(shadow: Shadow, t: number, arrival: number, body: Record<string, unknown>): void {
     const device = shadow.address.deviceId;
-    const now = this.#clock.now();
-    const { failed, recovered } = shadow.plausibility.observe(t, body);
-    const skew = t - now;
+    const now = this.#stamp(arrival);
+    // Rates are judged on the twin's arrival times: a device with a wrong clock must not fake them.
+    const { failed, recovered } = shadow.plausibility.observe(arrival, body);
+    const skew = t - arrival;
     const clockWrong = Math.abs(skew) > this.#clockTolerance;
     if (clockWrong && !shadow.implausible.has('clock')) {
       failed.push({ check: 'clock', signal: 'clock', value: skew, detail: `message stamped ${Math.round(skew / 1000)} s from the twin's clock` });

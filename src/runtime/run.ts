@@ -109,6 +109,7 @@ export class Run extends EventEmitter<RunEvents> {
   #wallStart = 0;
   #wallMs = 0;
   #settleTimeouts = 0;
+  #publishedAt = new Map<string, number>();
   #pauseGate: { promise: Promise<void>; release: () => void } | undefined;
   #stepBudget: number | undefined;
 
@@ -129,7 +130,17 @@ export class Run extends EventEmitter<RunEvents> {
       throw new InputError('E_UNKNOWN_KIND', `fleet: unknown device kind "${unknown[0]}"${hint ? ` — did you mean "${hint}"?` : ''} (known kinds: ${kinds.join(', ')})`);
     }
     this.fleetPlan = planFleet(plan.fleet, (kind) => deps.devices[kind]?.idPrefix ?? kind);
-    this.twin = new DigitalTwin(this.fleetPlan.site, this.clock, this.log);
+    this.twin = new DigitalTwin(this.fleetPlan.site, this.clock, this.log, {
+      // Fast mode: a message arrives when it was sent (the settle barrier guarantees it did, before
+      // anything else happened). Realtime mode: when the twin gets it.
+      arrivalTime: (device, channel, seq) => {
+        if (this.#speed !== 'max') return undefined;
+        const key = `${device}/${channel}/${seq}`;
+        const at = this.#publishedAt.get(key);
+        this.#publishedAt.delete(key);
+        return at;
+      },
+    });
     this.#barrier = new SettleBarrier(
       () => this.messagesPublished + this.#commandsSent,
       () => this.twin.receivedTotal + this.#commandsDelivered,
@@ -232,7 +243,9 @@ export class Run extends EventEmitter<RunEvents> {
         profile: device.config.profile,
         firmware: device.config.firmware,
       });
-      agent.onPublish = () => {};
+      agent.onPublish = (channel, seq) => {
+        if (this.#speed === 'max') this.#publishedAt.set(`${device.id}/${channel}/${seq}`, this.clock.now());
+      };
       this.agents.push(agent);
       this.agentById.set(device.id, agent);
       this.twin.register(address, descriptor);
