@@ -31,6 +31,25 @@ export function formatWall(ms: number): string {
   return formatDuration(Math.round(ms / 1000) * 1000);
 }
 
+/** A study figure's name for people: "latencyP50Ms" → "latency p50". */
+export function figureLabel(name: string): string {
+  return name
+    .replace(/Ms$/, '')
+    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+    .toLowerCase();
+}
+
+/** A study figure's value: durations for names ending in "Ms" ("12s"), plain values otherwise. */
+export function formatFigure(name: string, value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return name.endsWith('Ms') ? formatDuration(Math.round(value)) : formatValue(value);
+}
+
+/** The rows of a study expectation's figures (detection latency...), as [label, distribution]. */
+export function figureRows(figures: Record<string, { p50: number; p95: number; min: number; max: number; mean: number; n: number }> | undefined) {
+  return Object.entries(figures ?? {}).map(([name, d]) => ({ name, label: figureLabel(name), d }));
+}
+
 /** A fraction 0..1 as a percentage: 0.93 → "93.0 %". */
 export function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)} %`;

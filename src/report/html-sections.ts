@@ -2,7 +2,7 @@ import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RunResult, SeriesSet, StudyResult } from '../runtime/result.ts';
 import { alarmTimeline } from './alarm-timeline.ts';
 import { escapeHtml as esc } from './escape.ts';
-import { countChecks, formatCount, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import { countChecks, figureRows, formatCount, formatFigure, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
 import { lineChart } from './svg-chart.ts';
 
 /** Past these, a fleet of thousands would make a report no browser wants to open. */
@@ -153,10 +153,17 @@ export function studySection(s: StudyResult, anchor: string): string {
     fact('wall time', esc(formatWall(s.wallMs))),
     '</dl>',
   );
-  const rows = s.expectations.map((e) => {
+  const rows = s.expectations.flatMap((e) => {
     const m = e.measured;
     const cell = (v: number | undefined) => `<td class="num">${esc(formatValue(v ?? null))}</td>`;
-    return `<tr${e.passRate < 1 ? ' class="failed"' : ''}><td>${mark(e.passRate === 1)}</td><td>${esc(e.name)}</td><td>${esc(e.type)}</td><td class="num">${esc(formatPercent(e.passRate))}</td><td class="num">${m ? m.n : '—'}</td>${cell(m?.min)}${cell(m?.p50)}${cell(m?.p95)}${cell(m?.max)}${cell(m?.mean)}</tr>`;
+    const row = `<tr${e.passRate < 1 ? ' class="failed"' : ''}><td>${mark(e.passRate === 1)}</td><td>${esc(e.name)}</td><td>${esc(e.type)}</td><td class="num">${esc(formatPercent(e.passRate))}</td><td class="num">${m ? m.n : '—'}</td>${cell(m?.min)}${cell(m?.p50)}${cell(m?.p95)}${cell(m?.max)}${cell(m?.mean)}</tr>`;
+    const figures = figureRows(e.figures)
+      .filter((f) => f.name !== 'sensitivity')
+      .map((f) => {
+        const fig = (v: number) => `<td class="num">${esc(formatFigure(f.name, v))}</td>`;
+        return `<tr><td></td><td>↳ ${esc(f.label)}</td><td></td><td></td><td class="num">${f.d.n}</td>${fig(f.d.min)}${fig(f.d.p50)}${fig(f.d.p95)}${fig(f.d.max)}${fig(f.d.mean)}</tr>`;
+      });
+    return [row, ...figures];
   });
   out.push('<h3>Expectations over seeds</h3>', table(['', 'Expectation', 'Type', 'Pass rate', 'n', 'Min', 'p50', 'p95', 'Max', 'Mean'], rows, [3, 4, 5, 6, 7, 8, 9]));
   if (s.replay.length > 0) out.push('<h3>Replay failing seeds</h3>', `<pre>${s.replay.map(esc).join('\n')}</pre>`);

@@ -122,7 +122,9 @@ describe('ListReporter summary', () => {
     expect(stream.text).not.toMatch(/\d+%/); // no per-seed progress lines in a log
     expect(stream.text).toContain('✗ STUDY FAILED  icu-sensor-drift · 10 seeds · pass rate 80.0 %');
     expect(stream.text).toMatch(/✗ cgm accuracy\s+80.0 %\s+9.1\s+12.6/);
-    expect(stream.text).toMatch(/✓ occlusion alarm within 5 min\s+100.0 %\s+180,000\s+240,000/);
+    expect(stream.text).toMatch(/✓ occlusion alarm within 5 min\s+100.0 %\s+1\s+1/);
+    // Detection latency over seeds, as durations.
+    expect(stream.text).toMatch(/↳ latency p50\s+3m\s+4m/);
     expect(lines).toContain('  medtwin run scenarios/icu-sensor-drift.yaml --seed 9');
     expect(lines).toContain('seeds: 8 passed, 2 failed');
   });

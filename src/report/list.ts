@@ -2,7 +2,7 @@ import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RunResult, StudyResult } from '../runtime/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { palette, resolveColor, type Palette } from './colors.ts';
-import { countChecks, formatCount, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import { countChecks, figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
 import { isTTY, writeOutput } from './output.ts';
 import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
 
@@ -142,6 +142,10 @@ export class ListReporter implements Reporter {
       const mark = e.passRate === 1 ? c.green('✓') : c.red('✗');
       const m = e.measured;
       lines.push(`  ${mark} ${e.name.padEnd(width)}  ${formatPercent(e.passRate).padStart(9)}  ${(m ? formatValue(m.p50) : '—').padStart(10)}  ${(m ? formatValue(m.p95) : '—').padStart(10)}`);
+      for (const f of figureRows(e.figures)) {
+        if (f.name === 'sensitivity') continue;
+        lines.push(c.dim(`      ${`↳ ${f.label}`.padEnd(width - 2)}  ${''.padStart(9)}  ${formatFigure(f.name, f.d.p50).padStart(10)}  ${formatFigure(f.name, f.d.p95).padStart(10)}`));
+      }
     }
     if (s.replay.length > 0) {
       lines.push('', c.bold('Replay failing seeds:'));

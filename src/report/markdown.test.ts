@@ -69,7 +69,9 @@ describe('studyMarkdown', () => {
     const md = studyMarkdown(sampleStudyResult());
     expect(md).toContain('Pass rate **80.0 %** (8 passed, 2 failed)');
     const rows = tableAfter(md, '## ❌ icu-sensor-drift — study of 10 seeds');
-    expect(rows[2]).toEqual(['❌', 'cgm accuracy', 'accuracy.mard', '80.0 %', '9.1', '12.6', '7.9', '12.9']);
+    // The detection's latency figure follows its row.
+    expect(rows[2]).toEqual(['', '↳ latency p50', '', '', '3m', '4m', '2m', '4m10s']);
+    expect(rows[3]).toEqual(['❌', 'cgm accuracy', 'accuracy.mard', '80.0 %', '9.1', '12.6', '7.9', '12.9']);
     expect(md).toContain('```sh\nmedtwin run scenarios/icu-sensor-drift.yaml --seed 4\nmedtwin run scenarios/icu-sensor-drift.yaml --seed 9\n```');
   });
 });

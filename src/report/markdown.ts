@@ -2,7 +2,7 @@ import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RunResult, StudyResult } from '../runtime/result.ts';
 import { ResultCollector } from './collector.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
-import { formatCount, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import { figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
 import { writeOutput } from './output.ts';
 import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
 
@@ -132,9 +132,13 @@ export function studyMarkdown(s: StudyResult): string {
     '',
     table(
       ['', 'Expectation', 'Type', 'Pass rate', 'p50', 'p95', 'Min', 'Max'],
-      s.expectations.map((e) => {
+      s.expectations.flatMap((e) => {
         const m = e.measured;
-        return [mark(e.passRate === 1), cell(e.name), cell(e.type), formatPercent(e.passRate), m ? formatValue(m.p50) : '—', m ? formatValue(m.p95) : '—', m ? formatValue(m.min) : '—', m ? formatValue(m.max) : '—'];
+        const row = [mark(e.passRate === 1), cell(e.name), cell(e.type), formatPercent(e.passRate), m ? formatValue(m.p50) : '—', m ? formatValue(m.p95) : '—', m ? formatValue(m.min) : '—', m ? formatValue(m.max) : '—'];
+        const figures = figureRows(e.figures)
+          .filter((f) => f.name !== 'sensitivity')
+          .map((f) => ['', `↳ ${cell(f.label)}`, '', '', formatFigure(f.name, f.d.p50), formatFigure(f.name, f.d.p95), formatFigure(f.name, f.d.min), formatFigure(f.name, f.d.max)]);
+        return [row, ...figures];
       }),
       ['---', '---', '---', '---:', '---:', '---:', '---:', '---:'],
     ),

@@ -95,7 +95,13 @@ export function sampleStudyResult(): StudyResult {
     wallMs: 41_000,
     runs: seeds.map((seed) => ({ seed, ok: !failing.has(seed), digest: `${seed.padStart(2, '0')}${'ab'.repeat(31)}`, wallMs: 4_100, failed: failing.has(seed) ? ['cgm accuracy'] : [] })),
     expectations: [
-      { name: 'occlusion alarm within 5 min', type: 'alarm.latency', passRate: 1, measured: { n: 10, min: 120_000, p50: 180_000, p95: 240_000, max: 250_000, mean: 181_000 } },
+      {
+        name: 'occlusion alarm within 5 min',
+        type: 'detection',
+        passRate: 1,
+        measured: { n: 10, min: 1, p50: 1, p95: 1, max: 1, mean: 1 },
+        figures: { latencyP50Ms: { n: 10, min: 120_000, p50: 180_000, p95: 240_000, max: 250_000, mean: 181_000 } },
+      },
       { name: 'cgm accuracy', type: 'accuracy.mard', passRate: 0.8, measured: { n: 10, min: 7.9, p50: 9.1, p95: 12.6, max: 12.9, mean: 9.6 } },
     ],
     replay: ['medtwin run scenarios/icu-sensor-drift.yaml --seed 4', 'medtwin run scenarios/icu-sensor-drift.yaml --seed 9'],

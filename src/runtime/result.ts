@@ -114,6 +114,8 @@ export interface ExpectationResult {
   message: string;
   /** Ids of the events that decided it (from the event log). */
   evidence: number[];
+  /** Further named figures, e.g. a detection's { sensitivity, latencyP50Ms, latencyMaxMs }; studies report their distributions. */
+  figures?: Record<string, number>;
 }
 
 export interface SeriesSet {
@@ -124,6 +126,15 @@ export interface SeriesSet {
   points: [number, number | null, number | null][];
   /** Fault windows on this device, for shading. */
   faults: { fault: string; from: number; to: number | null }[];
+}
+
+export interface Distribution {
+  n: number;
+  min: number;
+  p50: number;
+  p95: number;
+  max: number;
+  mean: number;
 }
 
 /** A scenario run under many seeds (`medtwin run --seeds 1..100`): a Monte Carlo study. */
@@ -140,7 +151,9 @@ export interface StudyResult {
     type: string;
     passRate: number;
     /** Distribution of the measured value over seeds where it was numeric. */
-    measured: { n: number; min: number; p50: number; p95: number; max: number; mean: number } | null;
+    measured: Distribution | null;
+    /** Distributions of the expectation's named figures (e.g. detection latency) over seeds. */
+    figures?: Record<string, Distribution>;
   }[];
   /** One command per failing seed that replays it. */
   replay: string[];

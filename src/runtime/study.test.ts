@@ -19,7 +19,7 @@ function run(seed: string, ok: boolean, latency: number): RunResult {
     twin: { stale: [], diverged: [], staleEvents: 0, divergedEvents: 0 },
     injections: [],
     expectations: [
-      { name: 'occlusion detected', type: 'detection', passed: ok, measured: latency, threshold: '<= 1', message: '', evidence: [] },
+      { name: 'occlusion detected', type: 'detection', passed: ok, measured: latency, threshold: '<= 1', message: '', evidence: [], figures: { latencyP50Ms: latency * 1000 } },
     ],
     series: [],
   };
@@ -33,7 +33,13 @@ describe('summarizeStudy', () => {
     expect(study.ok).toBe(false);
     expect(study.replay).toEqual(['medtwin run s.yaml --seed 2']);
     expect(study.expectations).toEqual([
-      { name: 'occlusion detected', type: 'detection', passRate: 0.75, measured: { n: 4, min: 10, p50: 20, p95: 50, max: 50, mean: 27.5 } },
+      {
+        name: 'occlusion detected',
+        type: 'detection',
+        passRate: 0.75,
+        measured: { n: 4, min: 10, p50: 20, p95: 50, max: 50, mean: 27.5 },
+        figures: { latencyP50Ms: { n: 4, min: 10_000, p50: 20_000, p95: 50_000, max: 50_000, mean: 27_500 } },
+      },
     ]);
     expect(study.runs.map((r) => r.failed)).toEqual([[], ['occlusion detected'], [], []]);
   });

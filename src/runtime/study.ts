@@ -1,4 +1,4 @@
-import type { RunResult, StudyResult } from './result.ts';
+import type { Distribution, RunResult, StudyResult } from './result.ts';
 
 /**
  * Aggregates the runs of one scenario under many seeds: pass rates overall and per expectation, and the
@@ -13,11 +13,18 @@ export function summarizeStudy(runs: readonly RunResult[], wallMs: number, repla
   const expectations = [...names].map(([name, type]) => {
     const results = runs.map((r) => r.expectations.find((e) => e.name === name)).filter((e) => e !== undefined);
     const numeric = results.map((e) => e.measured).filter((m): m is number => typeof m === 'number' && Number.isFinite(m));
+    const figureNames = [...new Set(results.flatMap((e) => Object.keys(e.figures ?? {})))].sort();
+    const figures: Record<string, Distribution> = {};
+    for (const figure of figureNames) {
+      const values = results.map((e) => e.figures?.[figure]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      if (values.length > 0) figures[figure] = distribution(values);
+    }
     return {
       name,
       type,
       passRate: results.length === 0 ? 0 : results.filter((e) => e.passed).length / results.length,
       measured: numeric.length === 0 ? null : distribution(numeric),
+      ...(figureNames.length > 0 ? { figures } : {}),
     };
   });
   return {
@@ -39,7 +46,7 @@ export function summarizeStudy(runs: readonly RunResult[], wallMs: number, repla
 }
 
 /** min, p50, p95 (nearest rank), max and mean of a non-empty sample. */
-export function distribution(values: readonly number[]): { n: number; min: number; p50: number; p95: number; max: number; mean: number } {
+export function distribution(values: readonly number[]): Distribution {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
   return {

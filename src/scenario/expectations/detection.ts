@@ -37,7 +37,13 @@ export function createDetectionJudge(expectation: DetectionExpectation): Judge {
       const message = [`${describeDetections(signal, of, within, detected)}: ${verdict}`, describeMissed(missed)].filter(Boolean).join('; ');
       // A failure is decided by what was missed; a pass by the injection/detection pairs.
       const evidence = passed ? pairIds(outcomes) : pairIds([...missed, ...detected]);
-      return { name, type: 'detection', passed, measured: measuredValue(sensitivity), threshold, message, evidence: evidenceIds(evidence) };
+      const latencies = detected.map((o) => o.detected!.t - o.at).sort((a, b) => a - b);
+      const figures: Record<string, number> = { sensitivity, injections: outcomes.length };
+      if (latencies.length > 0) {
+        figures.latencyP50Ms = quantile(latencies, 0.5);
+        figures.latencyMaxMs = latencies[latencies.length - 1]!;
+      }
+      return { name, type: 'detection', passed, measured: measuredValue(sensitivity), threshold, message, evidence: evidenceIds(evidence), figures };
     },
   };
 }
