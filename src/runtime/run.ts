@@ -110,6 +110,7 @@ export class Run extends EventEmitter<RunEvents> {
   #wallMs = 0;
   #settleTimeouts = 0;
   #publishedAt = new Map<string, number>();
+  #anchor = { wall: 0, sim: 0 };
   #pauseGate: { promise: Promise<void>; release: () => void } | undefined;
   #stepBudget: number | undefined;
 
@@ -331,8 +332,9 @@ export class Run extends EventEmitter<RunEvents> {
     await this.open();
     this.#phase = 'running';
     this.#wallStart = performance.now();
-    let realAnchor = { wall: performance.now(), sim: this.clock.now() };
+    this.#reanchor();
     const syncMs = this.#options.syncMs ?? 1000;
+    let lastYield = performance.now();
     while (this.clock.now() < this.durationMs && (this.#phase as RunPhase) !== 'stopping') {
       if (this.#pauseGate) {
         this.#accumulateWall();
@@ -342,16 +344,20 @@ export class Run extends EventEmitter<RunEvents> {
         if ((this.#phase as RunPhase) === 'stopping') break;
         this.#phase = 'running';
         this.#wallStart = performance.now();
-        realAnchor = { wall: performance.now(), sim: this.clock.now() };
+        this.#reanchor();
       }
       let target = Math.min(this.clock.now() + syncMs, this.durationMs);
       if (this.#speed !== 'max') {
         // Realtime: wait until wall time (scaled) reaches the next window.
         const speed = this.#speed;
-        const dueWall = realAnchor.wall + (target - realAnchor.sim) / speed;
-        const wait = dueWall - performance.now();
+        const anchor = this.#anchor;
+        const wait = anchor.wall + (target - anchor.sim) / speed - performance.now();
         if (wait > 0) await sleep(Math.min(wait, 50));
-        target = Math.min(this.durationMs, Math.max(this.clock.now(), realAnchor.sim + Math.floor((performance.now() - realAnchor.wall) * speed)));
+        const due = anchor.sim + Math.floor((performance.now() - anchor.wall) * speed);
+        // Falling behind the wall clock (a big fleet at ×100): run as fast as possible, one window at
+        // a time, and forget the backlog instead of trying to catch up with it.
+        if (due - this.clock.now() > 5 * syncMs) this.#reanchor();
+        target = Math.min(this.durationMs, this.clock.now() + syncMs, Math.max(this.clock.now(), due));
         if (target <= this.clock.now()) continue;
       }
       if (this.#stepBudget !== undefined) target = Math.min(target, this.#stepBudget);
@@ -360,9 +366,13 @@ export class Run extends EventEmitter<RunEvents> {
         this.#stepBudget = undefined;
         this.pause();
       }
-      // A changed speed re-anchors realtime pacing.
-      if (this.#speed !== 'max') realAnchor = realAnchor.sim > this.clock.now() ? { wall: performance.now(), sim: this.clock.now() } : realAnchor;
       this.emit('status', this.status());
+      // Windows where nothing crossed the network settle without a macrotask; yield now and then so
+      // keys, renders and sockets are served (the TUI must stay responsive at any speed).
+      if (performance.now() - lastYield > 20) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
     }
     await this.#settle();
     this.twin.check();
@@ -422,6 +432,12 @@ export class Run extends EventEmitter<RunEvents> {
   /** Changes the pace: a factor of wall-clock time, or 'max' for as fast as the transport settles. */
   setSpeed(speed: number | 'max'): void {
     this.#speed = speed;
+    this.#reanchor();
+  }
+
+  /** Realtime pacing counts from here: simulated time `sim` corresponds to wall time `wall`. */
+  #reanchor(): void {
+    this.#anchor = { wall: performance.now(), sim: this.clock.now() };
   }
 
   get paused(): boolean {
