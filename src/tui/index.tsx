@@ -38,7 +38,8 @@ export async function startTui(run: RunLike, options: TuiOptions = {}): Promise<
     <ThemeProvider theme={theme}>
       <App store={store} controller={controller} />
     </ThemeProvider>,
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: options.fps ?? 10, incrementalRendering: true },
+    // Incremental rendering stays off: in ink 6.8 it left stale lines on screen after a layout change (seen in tmux).
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: options.fps ?? 10, incrementalRendering: false },
   );
   const ticker = setInterval(() => store.flush(), Math.round(1000 / (options.fps ?? 10)));
   const onSignal = () => void controller.quit().then(() => instance.unmount());

@@ -6,6 +6,7 @@ export const KEYS: readonly { keys: string; action: string; where?: string }[] =
   { keys: '← ↑ → ↓', action: 'select a device', where: 'fleet' },
   { keys: 'enter', action: 'open the selected device', where: 'fleet' },
   { keys: '← →', action: 'chart another signal', where: 'device' },
+  { keys: '↑ ↓', action: 'previous / next device', where: 'device' },
   { keys: 'esc', action: 'back: close a menu, leave the device, clear the search' },
   { keys: 'i', action: 'inject a registered fault on the selected device or its zone' },
   { keys: 'a', action: 'acknowledge the selected device\'s alarms' },

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { TuiStore } from './store.ts';
+import { seriesCapacity, TuiStore } from './store.ts';
 import { ev, FakeRun } from './testing/fake-run.ts';
+
+describe('seriesCapacity', () => {
+  it('keeps long charts for a ward and bounds memory for a large fleet', () => {
+    expect(seriesCapacity(40)).toBe(720);
+    expect(seriesCapacity(1000)).toBe(200);
+    expect(seriesCapacity(50_000)).toBe(60);
+  });
+});
 
 describe('TuiStore', () => {
   it('renders nothing until a flush, then applies every queued batch at once', () => {

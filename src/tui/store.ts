@@ -3,6 +3,7 @@ import type { ExpectationResult } from '../runtime/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { applyEvents, createFleetModel, type FleetModel, type ModelOptions } from './state/fleet-model.ts';
 import type { RunLike } from './run-like.ts';
+import { DEFAULT_SERIES_OPTIONS } from './state/series.ts';
 
 export interface StoreOptions {
   model?: Partial<ModelOptions>;
@@ -36,7 +37,7 @@ export class TuiStore {
     this.run = run;
     this.model = createFleetModel(
       run.agents.map((a) => ({ id: a.deviceId, kind: a.kind, zone: a.zone, state: safeLabel(a) })),
-      options.model,
+      { series: { ...DEFAULT_SERIES_OPTIONS, capacity: seriesCapacity(run.agents.length) }, ...options.model },
     );
     this.status = run.status();
     this.#expectationsEvery = Math.max(1, options.expectationsEvery ?? 10);
@@ -124,6 +125,14 @@ export class TuiStore {
       return changed;
     }
   }
+}
+
+/**
+ * Chart points kept per signal and device: 720 for a ward, fewer for a fleet of thousands, so that all
+ * the charts together stay near 200 000 points per signal (tens of MB, not gigabytes).
+ */
+export function seriesCapacity(devices: number): number {
+  return Math.max(60, Math.min(720, Math.floor(200_000 / Math.max(1, devices))));
 }
 
 function safeLabel(agent: RunLike['agents'][number]): string {

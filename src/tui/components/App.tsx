@@ -13,7 +13,7 @@ import { DeviceDetail } from './DeviceDetail.tsx';
 import { EventFeed } from './EventFeed.tsx';
 import { ExpectationsPanel } from './ExpectationsPanel.tsx';
 import { FeedFilterBar } from './FeedFilterBar.tsx';
-import { FleetOverview } from './FleetOverview.tsx';
+import { FleetOverview, fleetTotals } from './FleetOverview.tsx';
 import { Footer, SearchLine } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
@@ -73,6 +73,12 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
   const selectedView = ui.selected === undefined ? undefined : model.devices.get(ui.selected);
   const agent = run.agents.find((a) => a.deviceId === ui.selected);
 
+  // While searching, keep the selection on a device the search shows.
+  useEffect(() => {
+    if (ui.search === '' || (ui.selected !== undefined && visible.includes(ui.selected))) return;
+    if (visible[0] !== undefined) dispatch({ type: 'select', id: visible[0] });
+  }, [ui.search, ui.selected, visible]);
+
   const quit = () => {
     if (quitting.current) return;
     quitting.current = true;
@@ -95,7 +101,11 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
       if (input === 's') return notify(controller.step(STEP_MS));
       if (input in SPEED_KEYS) return notify(controller.setSpeed(SPEED_KEYS[input]!));
       if (input === '?') return dispatch({ type: 'overlay', overlay: 'help' });
-      if (input === '/') return dispatch({ type: 'overlay', overlay: 'search' });
+      if (input === '/') {
+        // A new search, as in less and vim: the previous one is replaced, not extended.
+        dispatch({ type: 'search', query: '' });
+        return dispatch({ type: 'overlay', overlay: 'search' });
+      }
       if (input === 'f') return dispatch({ type: 'overlay', overlay: 'filter' });
       if (key.escape) return dispatch({ type: 'back' });
       if (key.pageUp) return dispatch({ type: 'scroll-feed', delta: Math.max(1, layout.feed - 2) });
@@ -131,11 +141,7 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
     ui.overlay === 'search' ? (
       <SearchLine
         query={ui.search}
-        onChange={(query) => {
-          dispatch({ type: 'search', query });
-          const first = searchDevices(devices, query)[0];
-          if (first) dispatch({ type: 'select', id: first.id });
-        }}
+        onChange={(change) => dispatch({ type: 'search', query: change })}
         onDone={() => dispatch({ type: 'overlay', overlay: 'none' })}
         onCancel={() => {
           dispatch({ type: 'search', query: '' });
@@ -181,12 +187,12 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
     body = (
       <Box flexDirection="column" height={layout.body}>
         <DeviceDetail view={selectedView} agent={agent} shadow={run.twin.shadows.get(selectedView.id)} chartSignal={ui.chartSignal} width={layout.width} height={layout.body - feedHeight} />
-        {filterBar ?? <EventFeed feed={model.feed} filter={ui.feedFilter} device={selectedView.id} offset={ui.feedOffset} width={layout.width} height={feedHeight} />}
+        {filterBar ?? <EventFeed feed={selectedView.events} filter={ui.feedFilter} device={selectedView.id} offset={ui.feedOffset} width={layout.width} height={feedHeight} />}
       </Box>
     );
   } else {
     const fleet = (
-      <Panel title="Fleet" right={run.brokerUrl ? undefined : 'connecting…'} width={layout.left} height={layout.fleet}>
+      <Panel title="Fleet" right={fleetTotals(visible.map((id) => model.devices.get(id)!), ui.search)} width={layout.left} height={layout.fleet}>
         <FleetOverview model={model} layout={fleetLayout} selected={ui.selected} width={layout.left} height={layout.fleet - 1} search={ui.search} />
       </Panel>
     );

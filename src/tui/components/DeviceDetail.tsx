@@ -104,17 +104,6 @@ function Info({ view, agent, shadow, width, height }: { view: DeviceView; agent:
       ),
     }),
   );
-  if (shadow) {
-    const flags = [shadow.online ? 'online' : 'offline', shadow.stale ? 'STALE' : 'fresh', shadow.diverged ? 'DIVERGED' : 'in sync'].join(' · ');
-    const seen = shadow.lastSeen === undefined ? 'never' : formatSimTime(shadow.lastSeen);
-    lines.push({ key: 'twin', node: <Text wrap="truncate">{label('twin')}{flags} · v{shadow.version} · seen {seen} · {shadow.missingTelemetry} lost</Text> });
-    const desiredKeys = Object.keys(shadow.desired);
-    const reported = Object.fromEntries(desiredKeys.map((k) => [k, shadow.reported[k]]));
-    lines.push({ key: 'desired', node: <Text wrap="truncate">{label('desired')}{desiredKeys.length === 0 ? 'nothing commanded' : compact(shadow.desired, width)}</Text> });
-    if (desiredKeys.length > 0) lines.push({ key: 'reported', node: <Text wrap="truncate">{label('reported')}{compact(reported, width)}</Text> });
-    const delta = Object.keys(shadow.delta).length;
-    lines.push({ key: 'delta', node: <Text wrap="truncate" color={delta > 0 ? theme.color('diverged') : undefined}>{label('delta')}{delta === 0 ? 'none' : compact(shadow.delta, width)}</Text> });
-  }
   const faults = [...view.faults.values()];
   lines.push({
     key: 'faults',
@@ -125,6 +114,20 @@ function Info({ view, agent, shadow, width, height }: { view: DeviceView; agent:
       </Text>
     ),
   });
+  if (shadow) {
+    const flags = [shadow.online ? 'online' : 'offline', shadow.stale ? 'STALE' : 'fresh', shadow.diverged ? 'DIVERGED' : 'in sync'].join(' · ');
+    const seen = shadow.lastSeen === undefined ? 'never' : formatSimTime(shadow.lastSeen);
+    lines.push({ key: 'twin', node: <Text wrap="truncate">{label('twin')}{flags} · v{shadow.version} · seen {seen} · {shadow.missingTelemetry} lost</Text> });
+    if (shadow.implausible && shadow.implausible.size > 0) {
+      lines.push({ key: 'implausible', node: <Text wrap="truncate" color={theme.color('warning')}>{label('checks')}implausible {[...shadow.implausible].join(' · ')}</Text> });
+    }
+    const desiredKeys = Object.keys(shadow.desired);
+    const reported = Object.fromEntries(desiredKeys.map((k) => [k, shadow.reported[k]]));
+    lines.push({ key: 'desired', node: <Text wrap="truncate">{label('desired')}{desiredKeys.length === 0 ? 'nothing commanded' : compact(shadow.desired, width)}</Text> });
+    if (desiredKeys.length > 0) lines.push({ key: 'reported', node: <Text wrap="truncate">{label('reported')}{compact(reported, width)}</Text> });
+    const delta = Object.keys(shadow.delta).length;
+    lines.push({ key: 'delta', node: <Text wrap="truncate" color={delta > 0 ? theme.color('diverged') : undefined}>{label('delta')}{delta === 0 ? 'none' : compact(shadow.delta, width)}</Text> });
+  }
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       {lines.slice(0, height).map((l) => (

@@ -1,15 +1,15 @@
 import { Box, Text } from 'ink';
 import { formatSimTime } from '../../core/duration.ts';
 import { fit } from '../format.ts';
-import { isFiltered, matchesFilter, type FeedFilter, type FeedItem } from '../state/feed.ts';
-import type { RingBuffer } from '../state/ring-buffer.ts';
+import { isFiltered, type FeedFilter } from '../state/feed.ts';
+import type { FeedLog } from '../state/feed-log.ts';
 import { useTheme } from '../theme.tsx';
 import { Panel } from './Panel.tsx';
 
 export interface EventFeedProps {
-  feed: RingBuffer<FeedItem>;
+  feed: FeedLog;
   filter: FeedFilter;
-  /** Only this device's events (the device detail). */
+  /** The feed is one device's (its detail): the device column is left out. */
   device?: string | undefined;
   /** Lines scrolled back from the newest. */
   offset: number;
@@ -21,10 +21,10 @@ export interface EventFeedProps {
 export function EventFeed({ feed, filter, device, offset, width, height }: EventFeedProps) {
   const theme = useTheme();
   const rows = Math.max(0, height - 1);
-  const items = feed.toArray().filter((item) => matchesFilter(item, filter) && (device === undefined || item.device === device));
+  const items = feed.items(filter);
   const end = Math.max(0, items.length - offset);
   const shown = items.slice(Math.max(0, end - rows), end);
-  const nameWidth = Math.min(14, Math.max(6, ...shown.map((i) => (i.device ?? i.source).length)));
+  const nameWidth = Math.min(20, Math.max(6, ...shown.map((i) => (i.device ?? i.source).length)));
   const right = [filterText(filter), offset > 0 ? `${offset} back (end: newest)` : ''].filter(Boolean).join(' · ');
   return (
     <Panel title={device ? `Events of ${device}` : 'Events'} right={right || undefined} width={width} height={height}>

@@ -5,7 +5,7 @@ import { sparkline } from '../state/chart-grid.ts';
 import { CONDITION_GLYPH, CONDITION_LABEL, conditionCounts, deviceCondition, kindCounts } from '../state/condition.ts';
 import type { DeviceView, FleetModel } from '../state/fleet-model.ts';
 import { useTheme } from '../theme.tsx';
-import type { FleetLayout } from './fleet-layout.ts';
+import { shortId, type FleetLayout } from './fleet-layout.ts';
 
 export interface FleetOverviewProps {
   model: FleetModel;
@@ -21,7 +21,6 @@ export function FleetOverview({ model, layout, selected, width, height, search }
   const theme = useTheme();
   const visible = layout.groups.flatMap((g) => g.ids.map((id) => model.devices.get(id)!));
   const lines: { key: string; node: ReactNode; hasSelection?: boolean }[] = [];
-  lines.push({ key: 'totals', node: <Counts devices={visible} prefix={`${visible.length} devices${search ? ` matching "${search}"` : ''}`} width={width} /> });
   for (const group of layout.groups) {
     const devices = group.ids.map((id) => model.devices.get(id)!);
     const kinds = kindCounts(devices)
@@ -33,7 +32,7 @@ export function FleetOverview({ model, layout, selected, width, height, search }
         <Text wrap="truncate">
           <Text bold>{group.zone}</Text>
           <Text color={theme.color('muted')}> {kinds} </Text>
-          <Counts devices={devices} inline width={width} />
+          <Counts devices={devices} />
         </Text>
       ),
     });
@@ -44,7 +43,7 @@ export function FleetOverview({ model, layout, selected, width, height, search }
         hasSelection: chunk.some((d) => d.id === selected),
         node:
           layout.density === 'rows' ? (
-            <DeviceRow device={chunk[0]!} selected={chunk[0]!.id === selected} width={width} />
+            <DeviceRow device={chunk[0]!} selected={chunk[0]!.id === selected} width={width} idWidth={layout.cellWidth} />
           ) : (
             <Text wrap="truncate">
               {chunk.map((d) => (
@@ -84,30 +83,31 @@ export function FleetOverview({ model, layout, selected, width, height, search }
   );
 }
 
-function Counts({ devices, prefix, inline, width }: { devices: DeviceView[]; prefix?: string; inline?: boolean; width: number }) {
+/** The panel title's summary: `40 devices · !1 high alarm · ·39 normal`. */
+export function fleetTotals(devices: readonly DeviceView[], search: string): string {
+  const counts = conditionCounts(devices).map(([c, n]) => `${CONDITION_GLYPH[c]}${n} ${CONDITION_LABEL[c]}`);
+  return [`${devices.length} devices${search ? ` matching "${search}"` : ''}`, ...counts].join(' · ');
+}
+
+function Counts({ devices }: { devices: DeviceView[] }) {
   const theme = useTheme();
-  const counts = conditionCounts(devices);
-  const parts = counts.map(([c, n]) => (
-    <Text key={c} color={theme.color(c)}>
-      {' '}
-      {CONDITION_GLYPH[c]}
-      {n}
-      {inline ? '' : ` ${CONDITION_LABEL[c]}`}
-    </Text>
-  ));
-  if (inline) return <>{parts}</>;
   return (
-    <Text wrap="truncate">
-      <Text color={theme.color('muted')}>{fit(prefix ?? '', width)}</Text>
-      {parts}
-    </Text>
+    <>
+      {conditionCounts(devices).map(([c, n]) => (
+        <Text key={c} color={theme.color(c)}>
+          {' '}
+          {CONDITION_GLYPH[c]}
+          {n}
+        </Text>
+      ))}
+    </>
   );
 }
 
 function DeviceCell({ device, selected, width, compact }: { device: DeviceView; selected: boolean; width: number; compact: boolean }) {
   const theme = useTheme();
   const condition = deviceCondition(device);
-  const text = compact ? (selected ? '@' : CONDITION_GLYPH[condition]) : cell(`${selected ? '›' : ' '}${CONDITION_GLYPH[condition]}${device.id}`, width - 1) + ' ';
+  const text = compact ? (selected ? '@' : CONDITION_GLYPH[condition]) : cell(`${selected ? '›' : ' '}${CONDITION_GLYPH[condition]}${shortId(device.id, device.kind)}`, width - 1) + ' ';
   return (
     <Text color={theme.color(condition)} inverse={selected} bold={selected}>
       {text}
@@ -115,7 +115,7 @@ function DeviceCell({ device, selected, width, compact }: { device: DeviceView; 
   );
 }
 
-function DeviceRow({ device, selected, width }: { device: DeviceView; selected: boolean; width: number }) {
+function DeviceRow({ device, selected, width, idWidth }: { device: DeviceView; selected: boolean; width: number; idWidth: number }) {
   const theme = useTheme();
   const condition = deviceCondition(device);
   const alarm = [...device.alarms.values()].sort((a, b) => rank(a.priority) - rank(b.priority))[0];
@@ -123,7 +123,6 @@ function DeviceRow({ device, selected, width }: { device: DeviceView; selected: 
   const summary = telemetrySummary(device.lastTelemetry);
   const signal = device.series.signals[0];
   const spark = signal === undefined ? '' : sparkline(device.series.points(signal).map((p) => p.measured), 10).padEnd(10);
-  const idWidth = 14;
   const stateWidth = 12;
   const sparkWidth = width >= 80 && spark ? 11 : 0;
   const rest = Math.max(0, width - idWidth - stateWidth - sparkWidth - 3);

@@ -26,13 +26,13 @@ export function Footer({ screen, notice, width }: { screen: Screen; notice: Noti
 }
 
 /** `/`: the search line; the fleet narrows as you type, enter keeps the search, esc clears it. */
-export function SearchLine({ query, onChange, onDone, onCancel }: { query: string; onChange(query: string): void; onDone(): void; onCancel(): void }) {
+export function SearchLine({ query, onChange, onDone, onCancel }: { query: string; onChange(change: (query: string) => string): void; onDone(): void; onCancel(): void }) {
   const theme = useTheme();
   useKeys((input, key) => {
     if (key.escape) onCancel();
     else if (key.return) onDone();
-    else if (key.backspace || key.delete) onChange(query.slice(0, -1));
-    else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow) onChange(query + input);
+    else if (key.backspace || key.delete) onChange((q) => q.slice(0, -1));
+    else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow) onChange((q) => q + input);
   }, { layer: 1 });
   return (
     <Text wrap="truncate">

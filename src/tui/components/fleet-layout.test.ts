@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createFleetModel } from '../state/fleet-model.ts';
-import { layoutFleet, moveInLayout } from './fleet-layout.ts';
+import { layoutFleet, moveInLayout, shortId } from './fleet-layout.ts';
 
 function fleet(n: number) {
   const devices = Array.from({ length: n }, (_, i) => ({ id: `cgm-${String(i + 1).padStart(3, '0')}`, kind: 'cgm', zone: i < n / 2 ? 'icu' : 'ward' }));
   return createFleetModel(devices);
 }
+
+describe('shortId', () => {
+  it('keeps the last word of a multi-word kind prefix', () => {
+    expect(shortId('patient-monitor-001', 'patient-monitor')).toBe('monitor-001');
+    expect(shortId('cgm-001', 'cgm')).toBe('cgm-001');
+    expect(shortId('bed-monitor-7', 'patient-monitor')).toBe('bed-monitor-7');
+  });
+});
 
 describe('layoutFleet', () => {
   it('uses a line per device when they fit, then named cells, then one character each', () => {
@@ -13,7 +21,7 @@ describe('layoutFleet', () => {
     expect(layoutFleet(small, small.order, 80, 10).density).toBe('rows');
     const medium = fleet(40);
     const cells = layoutFleet(medium, medium.order, 80, 10);
-    expect(cells).toMatchObject({ density: 'cells', perLine: 8, cellWidth: 9 });
+    expect(cells).toMatchObject({ density: 'cells', perLine: 8, cellWidth: 10 });
     const large = fleet(2000);
     expect(layoutFleet(large, large.order, 80, 40).density).toBe('compact');
   });

@@ -23,18 +23,28 @@ export function layoutFleet(model: FleetModel, visible: readonly string[], width
   const groups = model.zones
     .map((zone) => ({ zone, ids: model.order.filter((id) => shown.has(id) && model.devices.get(id)!.zone === zone) }))
     .filter((g) => g.ids.length > 0);
-  // One line of fleet totals, then a heading per zone.
-  const fixed = 1 + groups.length;
+  // A heading per zone (the fleet's totals are in the panel title).
+  const fixed = groups.length;
   const linesFor = (perLine: number) => fixed + groups.reduce((n, g) => n + Math.ceil(g.ids.length / perLine), 0);
-  if (width >= 60 && linesFor(1) <= height) return { density: 'rows', perLine: 1, cellWidth: width, groups, lines: linesFor(1) };
   const longest = Math.max(4, ...visible.map((id) => id.length));
-  // Marker (› when selected), glyph, id, space.
-  const cellWidth = longest + 3;
+  // Rows: marker, glyph, space, id, space (ids past 24 characters are cut).
+  if (width >= 60 && linesFor(1) <= height) return { density: 'rows', perLine: 1, cellWidth: Math.min(24, longest) + 4, groups, lines: linesFor(1) };
+  // Cells: marker (› when selected), glyph, short id, space.
+  const cellWidth = Math.max(4, ...visible.map((id) => shortId(id, model.devices.get(id)!.kind).length)) + 3;
   const perCell = Math.max(1, Math.floor(width / cellWidth));
   if (linesFor(perCell) <= height) return { density: 'cells', perLine: perCell, cellWidth, groups, lines: linesFor(perCell) };
   const perChar = Math.max(1, width - 1);
   // Compact cells have no room for names: one more line names the selected device.
   return { density: 'compact', perLine: perChar, cellWidth: 1, groups, lines: linesFor(perChar) + 1 };
+}
+
+/**
+ * A device id short enough for a grid cell: a kind prefix of several words keeps its last word
+ * (`patient-monitor-001` → `monitor-001`, `infusion-pump-001` → `pump-001`); the zone heading names the kinds.
+ */
+export function shortId(id: string, kind: string): string {
+  if (!kind.includes('-') || !id.startsWith(`${kind}-`)) return id;
+  return `${kind.slice(kind.lastIndexOf('-') + 1)}${id.slice(kind.length)}`;
 }
 
 /** The visible id `dx` cells across and `dy` lines down from `current`, staying within its zone's grid. */

@@ -86,6 +86,10 @@ function describe(type: string, data: Record<string, unknown>): { severity: Seve
       return { severity: 'warning', text: `twin: diverged from desired ${compact(data.delta)}` };
     case 'twin.converged':
       return { severity: 'info', text: 'twin: converged' };
+    case 'twin.implausible':
+      return { severity: 'warning', text: `twin: implausible ${str(data.signal)} (${str(data.check)})${data.detail ? `: ${str(data.detail)}` : ''}` };
+    case 'twin.plausible':
+      return { severity: 'info', text: `twin: ${str(data.signal)} plausible again` };
     case 'twin.command':
       return { severity: 'info', text: `command sent ${commandText(data.command)}` };
     case 'command.accepted':

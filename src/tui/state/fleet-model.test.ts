@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../../core/event-log.ts';
 import { conditionCounts, deviceCondition } from './condition.ts';
+import { NO_FILTER } from './feed.ts';
 import { applyEvents, createFleetModel } from './fleet-model.ts';
 
 let id = 0;
@@ -96,9 +97,12 @@ describe('applyEvents', () => {
     expect(model.devices.get('cgm-001')!.alarms.size).toBe(0);
   });
 
-  it('bounds the feed', () => {
-    const model = createFleetModel([{ id: 'cgm-001', kind: 'cgm', zone: 'icu' }], { feedCapacity: 3 });
+  it('bounds the feed per severity, so a flood of minor events keeps the alarms', () => {
+    const model = createFleetModel([{ id: 'cgm-001', kind: 'cgm', zone: 'icu' }], { feedCapacity: 3, deviceFeedCapacity: 2 });
+    applyEvents(model, [ev(0, 'cgm-001', 'alarm.raised', { alarm: { code: 'sensor.error', priority: 'medium', message: 'x' } })]);
     applyEvents(model, [1, 2, 3, 4, 5].map((t) => ev(t, 'cgm-001', 'state.changed', { from: 'a', to: `s${t}` })));
-    expect(model.feed.toArray().map((f) => f.t)).toEqual([3, 4, 5]);
+    expect(model.feed.items(NO_FILTER).map((f) => f.t)).toEqual([0, 3, 4, 5]);
+    expect(model.devices.get('cgm-001')!.events.items(NO_FILTER).map((f) => f.t)).toEqual([0, 4, 5]);
+    expect(model.feed.items({ ...NO_FILTER, minSeverity: 'low' }).map((f) => f.type)).toEqual(['alarm.raised']);
   });
 });

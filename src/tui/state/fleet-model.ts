@@ -1,6 +1,7 @@
 import type { AlarmPriority } from '../../../devices/descriptor.ts';
 import type { LoggedEvent } from '../../core/event-log.ts';
-import { feedItem, type FeedItem } from './feed.ts';
+import { feedItem } from './feed.ts';
+import { FeedLog } from './feed-log.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { asRecord, DeviceSeries, DEFAULT_SERIES_OPTIONS, type SeriesOptions } from './series.ts';
 
@@ -46,6 +47,8 @@ export interface DeviceView {
   lastTelemetry: Record<string, unknown> | undefined;
   lastTelemetryT: number | undefined;
   series: DeviceSeries;
+  /** This device's recent events, for its detail view. */
+  events: FeedLog;
 }
 
 export interface FleetModel {
@@ -53,7 +56,7 @@ export interface FleetModel {
   /** Device ids by zone (zones in fleet order), then id. */
   order: string[];
   zones: string[];
-  feed: RingBuffer<FeedItem>;
+  feed: FeedLog;
   /** Recent injections, oldest first. */
   injections: RingBuffer<InjectionView>;
   /** Time of the newest event applied, ms. */
@@ -62,12 +65,15 @@ export interface FleetModel {
 }
 
 export interface ModelOptions {
+  /** Feed items kept per severity, fleet-wide. */
   feedCapacity: number;
+  /** Feed items kept per severity for each device. */
+  deviceFeedCapacity: number;
   injectionCapacity: number;
   series: SeriesOptions;
 }
 
-const DEFAULT_MODEL_OPTIONS: ModelOptions = { feedCapacity: 500, injectionCapacity: 200, series: DEFAULT_SERIES_OPTIONS };
+const DEFAULT_MODEL_OPTIONS: ModelOptions = { feedCapacity: 300, deviceFeedCapacity: 40, injectionCapacity: 200, series: DEFAULT_SERIES_OPTIONS };
 
 /** Builds the empty model of a fleet; `state` is each device's state label before any event. */
 export function createFleetModel(devices: readonly { id: string; kind: string; zone: string; state?: string }[], options: Partial<ModelOptions> = {}): FleetModel {
@@ -90,12 +96,13 @@ export function createFleetModel(devices: readonly { id: string; kind: string; z
       lastTelemetry: undefined,
       lastTelemetryT: undefined,
       series: new DeviceSeries(o.series),
+      events: new FeedLog(o.deviceFeedCapacity),
     });
   }
   const order = [...views.values()]
     .sort((a, b) => zones.indexOf(a.zone) - zones.indexOf(b.zone) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((d) => d.id);
-  return { devices: views, order, zones, feed: new RingBuffer(o.feedCapacity), injections: new RingBuffer(o.injectionCapacity), lastT: 0, eventsApplied: 0 };
+  return { devices: views, order, zones, feed: new FeedLog(o.feedCapacity), injections: new RingBuffer(o.injectionCapacity), lastT: 0, eventsApplied: 0 };
 }
 
 /** Applies a batch of sealed events to the model (mutating it, for a fleet of thousands at ×100). */
@@ -106,7 +113,10 @@ export function applyEvents(model: FleetModel, batch: readonly LoggedEvent[]): v
     if (event.t > model.lastT) model.lastT = event.t;
     applyOne(model, event);
     const item = feedItem(event, zoneOf);
-    if (item) model.feed.push(item);
+    if (item) {
+      model.feed.push(item);
+      if (item.device !== undefined) model.devices.get(item.device)?.events.push(item);
+    }
   }
 }
 

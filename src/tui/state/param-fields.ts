@@ -89,13 +89,17 @@ export function paramErrors(schema: z.ZodType, raw: Record<string, unknown>): st
 
 /**
  * Fills fields that have no default with what the fault would choose for this device (a sensor
- * fault's `signal` becomes the device's first measured signal), so the form shows what will apply.
+ * fault's `signal` becomes the device's first measured signal), so the form shows what will apply, and
+ * narrows a `signal` choice to the signals the device measures.
  */
 export function prefillForDevice(
   fields: readonly ParamField[],
   fault: { params: z.ZodType; resolveParams?: ((target: never, params: never) => unknown) | undefined },
   target: unknown,
 ): ParamField[] {
+  const measures = (target as { measures?: readonly string[] } | undefined)?.measures;
+  // The shared `signal` param of sensor faults: offer only what this device measures.
+  fields = fields.map((f) => (f.name === 'signal' && f.kind === 'enum' && measures ? { ...f, options: f.options.filter((o) => o === '' || measures.includes(o)) } : f));
   if (!fault.resolveParams || target === undefined) return [...fields];
   const defaults = fault.params.safeParse({});
   if (!defaults.success) return [...fields];

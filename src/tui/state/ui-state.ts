@@ -31,7 +31,7 @@ export type UiAction =
   | { type: 'open-detail' }
   | { type: 'close-detail' }
   | { type: 'overlay'; overlay: Overlay }
-  | { type: 'search'; query: string }
+  | { type: 'search'; query: string | ((query: string) => string) }
   | { type: 'filter'; filter: FeedFilter }
   | { type: 'scroll-feed'; delta: number }
   | { type: 'chart-signal'; signal: string }
@@ -65,7 +65,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'overlay':
       return { ...state, overlay: action.overlay };
     case 'search':
-      return { ...state, search: action.query };
+      return { ...state, search: typeof action.query === 'function' ? action.query(state.search) : action.query };
     case 'filter':
       return { ...state, feedFilter: action.filter, feedOffset: 0 };
     case 'scroll-feed':

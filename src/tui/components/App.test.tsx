@@ -1,0 +1,200 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { firmwareHang } from '../../inject/device/firmware-hang.ts';
+import { drift } from '../../inject/sensor/drift.ts';
+import { ev, FakeRun } from '../testing/fake-run.ts';
+import { KEY, mountApp } from '../testing/mount.tsx';
+
+afterEach(() => cleanup());
+
+const faults = { 'sensor.drift': drift, 'device.firmware-hang': firmwareHang };
+
+function wardRun(options: ConstructorParameters<typeof FakeRun>[0] = {}) {
+  const run = new FakeRun({ faults, inject: true, ...options });
+  return run;
+}
+
+describe('App overview', () => {
+  it('shows the scenario, seed, clock, speed and broker URL, and the fleet by zone', async () => {
+    const run = wardRun();
+    await run.open();
+    run.setStatus({ simMs: 3_723_000 });
+    const app = await mountApp(run);
+    await app.flush('01:02:03');
+    const frame = app.frame();
+    expect(frame).toContain('fake-ward');
+    expect(frame).toContain('seed 42');
+    expect(frame).toContain('01:02:03 / 06:00:00');
+    expect(frame).toContain('max');
+    expect(frame).toContain('mqtt://127.0.0.1:18830');
+    expect(frame).toMatch(/icu cgm 1 · patient-monitor 1/);
+    expect(frame).toMatch(/ward infusion-pump 1/);
+  });
+
+  it('colours a device by its worst condition and counts conditions per zone', async () => {
+    const run = wardRun();
+    const app = await mountApp(run);
+    run.emitEvents([
+      ev(1000, 'pump-001', 'alarm.raised', { alarm: { code: 'occlusion.downstream', priority: 'high', message: 'Downstream occlusion' } }),
+      ev(1000, 'twin', 'twin.stale', { device: 'monitor-001' }),
+    ]);
+    await app.flush('occlusion.downstream');
+    const frame = app.frame();
+    expect(frame).toMatch(/! pump-001/);
+    expect(frame).toMatch(/\? monitor-001/);
+    expect(frame).toContain('Fleet · 3 devices · !1 high alarm · ?1 stale · ·1 normal');
+    expect(frame).toContain('ALARM high occlusion.downstream — Downstream occlusion');
+  });
+
+  it('fits 80×24: no line wider than 80 and no more than 23 lines', async () => {
+    const run = wardRun();
+    const app = await mountApp(run, { columns: 80, rows: 24 });
+    const lines = app.frame().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('says when the run cannot judge expectations live, and lists verdicts when it can', async () => {
+    const bare = await mountApp(wardRun());
+    expect(bare.frame()).toContain('live verdicts are not available for this run');
+    cleanup();
+    const judged = await mountApp(wardRun({ expectations: [{ name: 'occlusion detected', type: 'detection', passed: false, measured: null, threshold: '<= 300000 ms', message: '', evidence: [] }] }));
+    expect(judged.frame()).toContain('✗ occlusion detected — (<= 300000 ms)');
+    expect(judged.frame()).toContain('0/1 passing so far');
+  });
+});
+
+describe('App keys', () => {
+  it('space starts, pauses and resumes; 1–4 set the speed; s steps one minute', async () => {
+    const run = wardRun();
+    await run.open();
+    const app = await mountApp(run);
+    expect(app.frame()).toContain('ready');
+    await app.press(' ', 'running');
+    await vi.waitFor(() => expect(run.methods).toContain('runToEnd'));
+    await app.press(' ', 'paused');
+    await app.press('3', 'speed: ×100');
+    await app.flush('×100');
+    await app.press('4', 'speed: as fast as the transport settles');
+    await app.press('s', 'stepping 1m');
+    expect(run.calls.filter((c) => ['pause', 'setSpeed', 'step'].includes(c.method))).toEqual([
+      { method: 'pause', args: [] },
+      { method: 'setSpeed', args: [100] },
+      { method: 'setSpeed', args: ['max'] },
+      { method: 'step', args: [60_000] },
+    ]);
+  });
+
+  it('enter opens the selected device with its telemetry and chart; esc goes back', async () => {
+    const run = wardRun();
+    const app = await mountApp(run);
+    run.emitEvents([
+      ev(300_000, 'cgm-001', 'telemetry', { body: { state: 'active', glucose: 150, trend: 'flat', alarms: [] }, truth: { glucose: 140 } }),
+      ev(600_000, 'cgm-001', 'telemetry', { body: { state: 'active', glucose: 160, trend: 'flat', alarms: [] }, truth: { glucose: 141 } }),
+    ]);
+    await app.flush('glucose 160 mg/dL');
+    await app.press(KEY.enter, 'Continuous glucose monitor');
+    const frame = app.frame();
+    expect(frame).toContain('telemetry glucose 160');
+    expect(frame).toContain('• measured 160 · true 141');
+    expect(frame).toContain('Events of cgm-001');
+    await app.press(KEY.esc, 'Fleet');
+  });
+
+  it('a acknowledges through the run; m says when a kind has no silence command', async () => {
+    const run = wardRun();
+    const app = await mountApp(run);
+    await app.press('a', 'acknowledge sent to cgm-001');
+    await app.press('/', 'search id, kind or zone');
+    await app.press('pump', /› ?· pump-001/);
+    await app.pressUntilGone(KEY.enter, 'search id, kind or zone');
+    await app.press('m', 'infusion-pump has no silence command');
+    expect(run.calls.filter((c) => c.method === 'command').map((c) => c.args)).toEqual([['cgm-001', { type: 'acknowledge' }]]);
+  });
+
+  it('/ narrows the fleet to matching devices; esc clears the search', async () => {
+    const app = await mountApp(wardRun());
+    await app.press('/', 'search id, kind or zone');
+    await app.press('monitor', '1 devices matching "monitor" · ·1 normal');
+    expect(app.frame()).not.toContain('pump-001');
+    await app.press(KEY.esc, '3 devices');
+  });
+
+  it('i injects a registered fault with params prefilled from its schema', async () => {
+    const run = wardRun();
+    const app = await mountApp(run);
+    await app.press('i', 'Inject on cgm-001 (zone icu)');
+    await app.press('drift', '› sensor.drift');
+    await app.press(KEY.enter, 'Initial drift rate');
+    expect(app.frame()).toMatch(/signal +glucose/);
+    expect(app.frame()).toMatch(/tau +2h/);
+    await app.press(KEY.down + KEY.down, /› rate/);
+    await app.press('25', /rate +25/);
+    await app.press(KEY.down + KEY.down + KEY.down, /› for/);
+    await app.press('10m', /for +10m/);
+    await app.press(KEY.enter, 'injected sensor.drift on cgm-001 for 10m');
+    expect(run.calls.find((c) => c.method === 'inject')!.args).toEqual(['sensor.drift', { device: 'cgm-001' }, { signal: 'glucose', rate: 25, shape: 'linear', tau: '2h' }, 600_000]);
+  });
+
+  it('the inject form shows schema errors and sends nothing until they are fixed', async () => {
+    const run = wardRun();
+    const app = await mountApp(run);
+    await app.press('i', 'Inject on');
+    await app.press('drift', '› sensor.drift');
+    await app.press(KEY.enter, 'Initial drift rate');
+    await app.press(KEY.down + KEY.down, /› rate/);
+    await app.press('fast', /rate +fast/);
+    await app.press(KEY.enter, '✗ rate: Invalid input: expected number, received NaN');
+    expect(run.methods).not.toContain('inject');
+  });
+
+  it('i can target the whole zone, and reports a failed injection', async () => {
+    const run = wardRun({ injectError: 'sensor.drift does not apply to monitor-001 (it measures hr...)' });
+    const app = await mountApp(run);
+    await app.press('i', 'Inject on');
+    await app.press('drift', '› sensor.drift');
+    await app.press(KEY.enter, 'Initial drift rate');
+    await app.press(KEY.right, /target +zone icu/);
+    await app.press(KEY.enter, 'sensor.drift does not apply to monitor-001');
+    expect(run.calls.find((c) => c.method === 'inject')!.args[1]).toEqual({ zone: 'icu' });
+  });
+
+  it('f filters the feed by severity', async () => {
+    const run = wardRun();
+    const app = await mountApp(run);
+    run.emitEvents([
+      ev(1000, 'cgm-001', 'state.changed', { from: 'warm-up', to: 'active' }),
+      ev(2000, 'pump-001', 'alarm.raised', { alarm: { code: 'battery.low', priority: 'medium', message: 'Battery low' } }),
+    ]);
+    await app.flush('warm-up → active');
+    await app.press('f', 'Filter the event feed');
+    await app.press(KEY.right + KEY.right + KEY.right, 'medium and above');
+    await app.press(KEY.enter, 'filter: ≥ medium');
+    expect(app.frame()).toContain('ALARM medium battery.low');
+    expect(app.frame()).not.toContain('warm-up → active');
+  });
+
+  it('? lists every key; any key closes the help', async () => {
+    const app = await mountApp(wardRun(), { columns: 100, rows: 40 });
+    await app.press('?', 'Keys');
+    for (const text of ['space', 'single-step', 'inject a registered fault', 'acknowledge', 'silence', 'search devices', 'filter the event feed', 'quit']) expect(app.frame()).toContain(text);
+    await app.press('x', 'Fleet');
+  });
+
+  it('q stops the run, waits for it, closes it, and exits', async () => {
+    const run = wardRun();
+    const app = await mountApp(run);
+    await app.press(' ', 'running');
+    app.stdin.write('q');
+    await vi.waitFor(() => expect(run.methods.slice(-2)).toEqual(['stop', 'close']));
+    expect(run.status().phase).toBe('finished');
+  });
+
+  it('ctrl+c quits even from inside a menu', async () => {
+    const run = wardRun();
+    const app = await mountApp(run);
+    await app.press('i', 'Inject on');
+    app.stdin.write(KEY.ctrlC);
+    await vi.waitFor(() => expect(run.methods).toContain('close'));
+  });
+});

@@ -1,0 +1,77 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import type { LoggedEvent } from '../../core/event-log.ts';
+import { NO_FILTER } from '../state/feed.ts';
+import { applyEvents, createFleetModel } from '../state/fleet-model.ts';
+import { colorDisabled, createTheme } from '../theme.tsx';
+import { EventFeed } from './EventFeed.tsx';
+import { FleetOverview, fleetTotals } from './FleetOverview.tsx';
+import { layoutFleet } from './fleet-layout.ts';
+import { TimelinePanel } from './TimelinePanel.tsx';
+
+const states = (n: number): LoggedEvent[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, t: (i + 1) * 1000, source: 'cgm-001', type: 'state.changed', data: { from: `s${i}`, to: `s${i + 1}` } }));
+
+describe('EventFeed', () => {
+  it('shows the newest lines that fit, and scrolls back by offset', () => {
+    const model = createFleetModel([{ id: 'cgm-001', kind: 'cgm', zone: 'icu' }]);
+    applyEvents(model, states(10));
+    const newest = render(<EventFeed feed={model.feed} filter={NO_FILTER} offset={0} width={80} height={4} />).lastFrame()!;
+    expect(newest).toContain('s9 → s10');
+    expect(newest).not.toContain('s6 → s7');
+    const back = render(<EventFeed feed={model.feed} filter={NO_FILTER} offset={3} width={80} height={4} />).lastFrame()!;
+    expect(back).toContain('s6 → s7');
+    expect(back).not.toContain('s9 → s10');
+    expect(back).toContain('3 back');
+  });
+
+  it('explains an empty feed under a filter', () => {
+    const model = createFleetModel([{ id: 'cgm-001', kind: 'cgm', zone: 'icu' }]);
+    applyEvents(model, states(2));
+    const frame = render(<EventFeed feed={model.feed} filter={{ ...NO_FILTER, minSeverity: 'high' }} offset={0} width={80} height={4} />).lastFrame()!;
+    expect(frame).toContain('no event passes the filter');
+  });
+});
+
+describe('FleetOverview', () => {
+  it('draws a large fleet one character per device and names the selected one', () => {
+    const model = createFleetModel(Array.from({ length: 600 }, (_, i) => ({ id: `mon-${String(i + 1).padStart(3, '0')}`, kind: 'patient-monitor', zone: i < 300 ? 'icu' : 'ward' })));
+    applyEvents(model, [{ id: 1, t: 1, source: 'mon-002', type: 'alarm.raised', data: { alarm: { code: 'spo2.low', priority: 'high', message: 'SpO2 low' } } }]);
+    const layout = layoutFleet(model, model.order, 80, 12);
+    expect(layout.density).toBe('compact');
+    const frame = render(<FleetOverview model={model} layout={layout} selected="mon-001" width={80} height={12} search="" />).lastFrame()!;
+    expect(fleetTotals([...model.devices.values()], '')).toBe('600 devices · !1 high alarm · ·599 normal');
+    expect(frame).toContain('icu patient-monitor 300  !1 ·299');
+    expect(frame).toContain('@!·····');
+    expect(frame).toContain('selected mon-001 patient-monitor · icu');
+  });
+});
+
+describe('TimelinePanel', () => {
+  it('marks done and upcoming injections on the bar and lists them', () => {
+    const frame = render(
+      <TimelinePanel
+        simMs={1_800_000}
+        durationMs={3_600_000}
+        planned={[{ label: 'occ', fault: 'pump.occlusion', target: 'kind infusion-pump', at: 2_700_000, trigger: undefined, forMs: undefined }]}
+        injections={[{ id: 'd', fault: 'sensor.drift', category: 'sensor', device: 'cgm-001', at: 900_000, until: undefined, params: {} }]}
+        width={61}
+        height={4}
+      />,
+    ).lastFrame()!;
+    expect(frame).toContain('50% · 1 injected · 1 to come');
+    // 60 columns for 1 h: ◆ at 15 min (column 15), done to 30 min, ◇ at 45 min.
+    expect(frame).toContain(` ${'█'.repeat(15)}◆${'█'.repeat(14)}${'░'.repeat(15)}◇${'░'.repeat(14)}\n`);
+    expect(frame).toContain('last 00:15:00 sensor.drift on cgm-001');
+    expect(frame).toContain('next 00:45:00 pump.occlusion → kind infusion-pump');
+  });
+});
+
+describe('theme', () => {
+  it('honours NO_COLOR even when the caller passes noColor: false', () => {
+    expect(colorDisabled(false, { NO_COLOR: '1' })).toBe(true);
+    expect(colorDisabled(undefined, { NO_COLOR: '' })).toBe(false);
+    expect(colorDisabled(true, {})).toBe(true);
+    expect(createTheme(true).color('alarm-high')).toBeUndefined();
+    expect(createTheme(false).color('alarm-high')).toBe('red');
+  });
+});
