@@ -51,7 +51,7 @@ afterAll(() => {
 describe.skipIf(missing.length > 0)(title, () => {
   it('opens the fleet, injects a fault on a device, shows its alarm, and quits cleanly', { timeout: 300_000 }, async () => {
     // The shell line after the TUI proves the process exited, and with what code.
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, `NO_COLOR=1 node ${bin} tui ${scenario}; echo "medtwin exited with $?"; sleep 120`);
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, `NO_COLOR=1 node ${bin} tui ${scenario} --paused; echo "medtwin exited with $?"; sleep 120`);
     await waitForScreen(/⏸ ready .*Fleet · 40 devices/s, 90_000);
     expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
 

@@ -4,6 +4,7 @@ import { parsePort, parseSeed, parseSpeed } from '../options.ts';
 import { DEFAULT_SCENARIO } from '../paths.ts';
 
 interface TuiOptions {
+  paused?: boolean;
   seed?: string;
   broker?: string;
   port?: number;
@@ -19,6 +20,7 @@ export function registerTuiCommand(program: Command): void {
     .option('--speed <factor>', 'starting speed (1, 10, 100); the UI changes it with keys 1-4', parseSpeed)
     .option('--broker <url>', 'use an existing MQTT broker instead of the embedded one')
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
+    .option('--paused', 'open at 00:00:00 and wait for space instead of starting at once')
     .action(async (scenario: string | undefined, options: TuiOptions) => {
       await openTui(scenario ?? DEFAULT_SCENARIO, options);
     });
@@ -49,5 +51,6 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
     port: options.port,
   });
   const { startTui } = await import('../../tui/index.tsx');
-  await startTui(run, { noColor: Boolean(process.env.NO_COLOR) });
+  // The ward starts moving at once: a newcomer sees a live fleet, and space pauses it.
+  await startTui(run, { noColor: Boolean(process.env.NO_COLOR), autoStart: !options.paused });
 }
