@@ -11,6 +11,7 @@
  * load than wall time) and wall time. Each round builds fresh devices from the same seed; with other
  * work on the machine, trust the best round more than the median.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createActor, type AnyStateMachine } from 'xstate';
 import type { AnyDeviceDescriptor } from '../devices/descriptor.ts';
@@ -129,35 +130,37 @@ function report(label: string, costs: Cost[]): void {
   console.log(`  ${label.padEnd(11)} µs/sample  cpu best ${fmt(best('cpu'))} median ${fmt(median('cpu'))}   wall best ${fmt(best('wall'))} median ${fmt(median('wall'))}`);
 }
 
-const { loadavg } = await import('node:os');
-console.log(`seed ${SEED}; ${DEVICES} devices × ${SECONDS} s = ${samples} samples per round, ${ROUNDS} rounds; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-
-const wanted = (kind: string) => args.kind === undefined || args.kind === kind;
-
-if (wanted('infusion-pump')) {
-const pumpCosts: Cost[] = [];
-let pumpEmitted = 0;
-for (let r = 0; r < ROUNDS; r++) {
-  const run = machinePass(infusionPump as AnyDeviceDescriptor, (i) => PUMP_PROFILES[i % PUMP_PROFILES.length], () => ({}));
-  pumpCosts.push(run.cost);
-  pumpEmitted = run.emitted;
-}
-console.log(`infusion-pump (${pumpEmitted} emitted events per round)`);
-report('machine', pumpCosts);
+function benchPump(): void {
+  const costs: Cost[] = [];
+  let emitted = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const run = machinePass(infusionPump as AnyDeviceDescriptor, (i) => PUMP_PROFILES[i % PUMP_PROFILES.length], () => ({}));
+    costs.push(run.cost);
+    emitted = run.emitted;
+  }
+  console.log(`infusion-pump (${emitted} emitted events per round)`);
+  report('machine', costs);
 }
 
-if (wanted('patient-monitor')) {
-const monitorCosts: Cost[] = [];
-const physiologyCosts: Cost[] = [];
-let monitorEmitted = 0;
-for (let r = 0; r < ROUNDS; r++) {
-  const physiology = monitorPhysiology();
-  physiologyCosts.push(physiology.cost);
-  const run = machinePass(patientMonitor as AnyDeviceDescriptor, () => ({ monitoring: true }), (s, i) => physiology.measured[s - 1]![i]!);
-  monitorCosts.push(run.cost);
-  monitorEmitted = run.emitted;
+function benchMonitor(): void {
+  const machine: Cost[] = [];
+  const physiology: Cost[] = [];
+  let emitted = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const patients = monitorPhysiology();
+    physiology.push(patients.cost);
+    const run = machinePass(patientMonitor as AnyDeviceDescriptor, () => ({ monitoring: true }), (s, i) => patients.measured[s - 1]![i]!);
+    machine.push(run.cost);
+    emitted = run.emitted;
+  }
+  console.log(`patient-monitor (${emitted} emitted events per round)`);
+  report('machine', machine);
+  report('physiology', physiology);
 }
-console.log(`patient-monitor (${monitorEmitted} emitted events per round)`);
-report('machine', monitorCosts);
-report('physiology', physiologyCosts);
-}
+
+console.log(
+  `seed ${SEED}; ${DEVICES} devices × ${SECONDS} s = ${samples} samples per round, ${ROUNDS} rounds; ` +
+    `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+);
+if (args.kind === undefined || args.kind === 'infusion-pump') benchPump();
+if (args.kind === undefined || args.kind === 'patient-monitor') benchMonitor();

@@ -1,5 +1,6 @@
 import type { SnapshotFrom, StateValue } from 'xstate';
 import type { DeviceDescriptor } from '../descriptor.ts';
+import { pumpDesired } from './desired.ts';
 import { deliveredRateMlPerH, pumpMachine, pumpRateMlPerH, type PumpEvent } from './machine.ts';
 import {
   PUMP_ALARMS,
@@ -114,6 +115,7 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
     const { drug, concentration, amountUnit } = c.program;
     return { drug, rateMlPerH, doseRatePerH: rateMlPerH * concentration, doseUnit: amountUnit };
   },
+  desired: pumpDesired,
   docs: {
     states: [
       { name: 'off', description: 'Powered off; commands are rejected' },

@@ -1,189 +1,25 @@
-import { assertEvent, assign, enqueueActions, setup } from 'xstate';
-import type { AlarmInfo, DeviceConditions, DeviceEmitted } from '../descriptor.ts';
-import { checkBolus, checkProgram, type InfusionProgram, type ProgramRequest } from './drug-library.ts';
-import { PUMP_ALARMS, type PumpAlarmCode, type PumpSettings } from './telemetry.ts';
+import { enqueueActions, assign, setup } from 'xstate';
+import type { DeviceEmitted } from '../descriptor.ts';
+import {
+  cleared,
+  entrySteps,
+  exitSteps,
+  hasAlarm,
+  hasHighAlarm,
+  persistedSteps,
+  persistenceTimerId,
+  raised,
+  watchChangeDue,
+  type WatchState,
+  type WatchStep,
+} from './alarms.ts';
+import { accepted, allCommands, bolusVerdict, flowBlocker, programVerdict, reject, rejected } from './commands.ts';
+import { type ActiveAlarm, type Flow, type PumpContext, type PumpInput, type PumpMachineEvent, initialContext } from './context.ts';
+import { integrate } from './line.ts';
+import type { PumpAlarmCode } from './telemetry.ts';
 
-export interface PumpInput {
-  id: string;
-  firmware: string;
-  settings: PumpSettings;
-}
-
-/** An alarm as the pump holds it: IEC 60601-1-8 "acknowledged" silences it until its condition ends. */
-export interface ActiveAlarm extends AlarmInfo {
-  status: 'active' | 'acknowledged';
-}
-
-/** What the motor is driving: nothing, the programmed rate, a bolus, or keep-vein-open. */
-export type Flow = 'none' | 'basal' | 'bolus' | 'kvo';
-
-export interface PumpContext {
-  id: string;
-  firmware: string;
-  settings: PumpSettings;
-  program: InfusionProgram | null;
-  /** Boot profile, programmed and started once the self-test passes. */
-  queued: ProgramRequest | null;
-  flow: Flow;
-  /**
-   * The flow the next sample integrates over: the one running right after the previous sample. Timers
-   * (self-test end, alarm holds) fire just before a sample due at the same time, so their changes count
-   * from that sample on; a command's change counts from the next sample (at most one period late).
-   */
-  intervalFlow: Flow;
-  /** What the pump counted (programmed rate × time); the truth is `deliveredMl`. */
-  volumeInfusedMl: number;
-  deliveredMl: number;
-  bolus: { volumeMl: number; infusedMl: number } | null;
-  /** Noise-free line pressure and the sensor's reading of it, mmHg. */
-  pressureMmHg: number;
-  linePressureMmHg: number;
-  batteryPct: number;
-  conditions: DeviceConditions;
-  lastSampleT: number | null;
-  alarms: ActiveAlarm[];
-}
-
-type Command<T extends string, P = object> = { type: T; commandId?: string } & P;
-export type SampleEvent = { type: 'sensor.sample'; t: number; conditions: DeviceConditions; noise: number };
-export type PumpEvent =
-  | { type: 'device.power-on'; program?: ProgramRequest }
-  | { type: 'device.power-off' }
-  | SampleEvent
-  | Command<'infusion.program', ProgramRequest>
-  | Command<'infusion.start'>
-  | Command<'infusion.pause'>
-  | Command<'infusion.resume'>
-  | Command<'infusion.stop'>
-  | Command<'infusion.bolus', { amount: number; confirmSoftLimit?: boolean }>
-  | Command<'alarm.acknowledge', { code?: string }>;
-
-const THERAPY_COMMANDS = [
-  'infusion.program',
-  'infusion.start',
-  'infusion.pause',
-  'infusion.resume',
-  'infusion.stop',
-  'infusion.bolus',
-] as const;
-type TherapyCommand = (typeof THERAPY_COMMANDS)[number];
-type MonitoredCode = 'occlusion.downstream' | 'occlusion.upstream' | 'air-in-line' | 'door.open';
-
-const isOn = (c: DeviceConditions, name: string): boolean => (c[name] ?? 0) >= 0.5;
-const factor = (c: DeviceConditions, name: string): number => Math.max(0, c[name] ?? 1);
-
-/** mL/h the motor drives for `flow`, as the pump believes. KVO never exceeds the programmed rate. */
-export function pumpRateMlPerH(ctx: PumpContext, flow: Flow = ctx.flow): number {
-  const p = ctx.program;
-  if (p === null || flow === 'none') return 0;
-  if (flow === 'basal') return p.rateMlPerH;
-  if (flow === 'bolus') return ctx.settings.bolusRateMlPerH;
-  const kvo = ctx.settings.drugs[p.drug]?.kvoRateMlPerH ?? ctx.settings.kvoRateMlPerH;
-  return Math.min(kvo, p.rateMlPerH);
-}
-
-/** mL/h reaching the patient: the motor rate × `rate.error-factor`, nothing through an occluded line. */
-export function deliveredRateMlPerH(ctx: PumpContext): number {
-  const c = ctx.conditions;
-  if (isOn(c, 'occlusion.upstream') || isOn(c, 'occlusion.downstream')) return 0;
-  return pumpRateMlPerH(ctx) * factor(c, 'rate.error-factor');
-}
-
-/** Why flow may not (re)start now, or undefined when it may. */
-function flowBlocker(ctx: PumpContext): string | undefined {
-  const high = ctx.alarms.filter((a) => a.priority === 'high').map((a) => a.code);
-  if (high.length > 0) return `high-priority alarm ${high.join(', ')} is active; clear its cause first`;
-  if (isOn(ctx.conditions, 'door.open')) return 'the door is open; close it first';
-  if (isOn(ctx.conditions, 'air-in-line')) return 'air in line; prime the set first';
-  return undefined;
-}
-
-/** Advances counters, battery and line pressure over the time since the last sample. */
-function integrate(ctx: PumpContext, e: SampleEvent): Partial<PumpContext> {
-  const s = ctx.settings;
-  const c = e.conditions;
-  const dtMs = ctx.lastSampleT === null ? 0 : Math.max(0, e.t - ctx.lastSampleT);
-  const hours = dtMs / 3_600_000;
-  const flow = ctx.intervalFlow === 'bolus' && ctx.bolus === null ? 'none' : ctx.intervalFlow;
-  let pumped = pumpRateMlPerH(ctx, flow) * hours;
-  if (ctx.program !== null && flow !== 'kvo') pumped = Math.min(pumped, ctx.program.vtbiMl - ctx.volumeInfusedMl);
-  if (flow === 'bolus' && ctx.bolus !== null) pumped = Math.min(pumped, ctx.bolus.volumeMl - ctx.bolus.infusedMl);
-  pumped = Math.max(0, pumped);
-  const inflowMlPerH = isOn(c, 'occlusion.upstream') || hours === 0 ? 0 : (pumped / hours) * factor(c, 'rate.error-factor');
-  const downstream = isOn(c, 'occlusion.downstream');
-  const drainPerH = 100 / (flow === 'none' ? s.battery.hoursIdle : s.battery.hoursPumping);
-  // A drain-factor condition means the pump runs from its battery (unplugged, or a failing cell).
-  const drainFactor = c['battery.drain-factor'] ?? (s.battery.mainsPowered ? 0 : 1);
-  const pressure = nextPressure(ctx.pressureMmHg, dtMs, inflowMlPerH, downstream, s);
-  return {
-    conditions: c,
-    lastSampleT: e.t,
-    intervalFlow: ctx.flow,
-    volumeInfusedMl: ctx.volumeInfusedMl + pumped,
-    deliveredMl: ctx.deliveredMl + (downstream ? 0 : inflowMlPerH * hours),
-    bolus: flow === 'bolus' && ctx.bolus !== null ? { ...ctx.bolus, infusedMl: ctx.bolus.infusedMl + pumped } : ctx.bolus,
-    batteryPct: Math.max(0, ctx.batteryPct - drainPerH * hours * Math.max(0, drainFactor)),
-    pressureMmHg: pressure,
-    linePressureMmHg: Math.max(0, pressure + e.noise * s.linePressure.noiseSdMmHg),
-  };
-}
-
-function nextPressure(p: number, dtMs: number, inflowMlPerH: number, occluded: boolean, s: PumpSettings): number {
-  const { baselineMmHg, maxMmHg, complianceMlPerMmHg, relaxMs } = s.linePressure;
-  if (!occluded) return baselineMmHg + (p - baselineMmHg) * Math.exp(-dtMs / relaxMs);
-  // A closed line stores pumped volume in the set's compliance; pressure saturates at the pump's maximum
-  // (dp/dt = q/C · (1 − p/max), solved exactly so the sample period does not matter). Held when stopped.
-  const k = inflowMlPerH / 3_600_000 / (complianceMlPerMmHg * maxMmHg);
-  return maxMmHg - (maxMmHg - p) * Math.exp(-k * dtMs);
-}
-
-function alarmInfo(code: PumpAlarmCode, ctx: PumpContext): AlarmInfo {
-  const info: AlarmInfo = { code, category: 'technical', ...PUMP_ALARMS[code] };
-  const s = ctx.settings;
-  const battery = Math.round(ctx.batteryPct * 10) / 10;
-  const pressure = Math.round(ctx.linePressureMmHg);
-  switch (code) {
-    case 'occlusion.downstream':
-      return { ...info, parameter: 'linePressure', value: pressure, limit: s.alarms.downstreamOcclusionMmHg };
-    case 'battery.low':
-      return { ...info, parameter: 'battery', value: battery, limit: s.battery.lowPct };
-    case 'battery.depleted':
-      return { ...info, parameter: 'battery', value: battery, limit: 0 };
-    case 'infusion.complete':
-      return { ...info, parameter: 'volumeInfused', value: ctx.program?.vtbiMl ?? 0, limit: ctx.program?.vtbiMl ?? 0 };
-    case 'kvo.active':
-      return { ...info, parameter: 'rate', value: pumpRateMlPerH(ctx, 'kvo') };
-    default:
-      return info;
-  }
-}
-
-/** The command as it arrived (`infusion.start` came from `start`) and its id, for acknowledgements. */
-function commandMeta(event: PumpEvent): { command: string; commandId?: string } {
-  const command = event.type.slice(event.type.indexOf('.') + 1);
-  const id = 'commandId' in event ? event.commandId : undefined;
-  return id === undefined ? { command } : { command, commandId: id };
-}
-
-const accepted = (event: PumpEvent, detail?: string): DeviceEmitted => ({
-  type: 'command.accepted',
-  ...commandMeta(event),
-  ...(detail === undefined ? {} : { detail }),
-});
-const rejected = (event: PumpEvent, code: string, reason: string): DeviceEmitted => {
-  const meta = commandMeta(event);
-  return { type: 'command.rejected', ...meta, code, reason: `cannot ${meta.command}: ${reason}` };
-};
-
-const programVerdict = (ctx: PumpContext, e: PumpEvent) => {
-  assertEvent(e, 'infusion.program');
-  return checkProgram(ctx.settings.drugs, ctx.settings.rateRange, e);
-};
-const bolusVerdict = (ctx: PumpContext, e: PumpEvent) => {
-  assertEvent(e, 'infusion.bolus');
-  if (ctx.program === null) return { ok: false as const, code: 'state.invalid', reason: 'no program' };
-  return checkBolus(ctx.settings.drugs, ctx.program, e.amount, e.confirmSoftLimit);
-};
+export type { ActiveAlarm, Flow, PumpContext, PumpEvent, PumpInput, SampleEvent } from './context.ts';
+export { deliveredRateMlPerH, pumpRateMlPerH } from './line.ts';
 
 // Shared transitions: the guard picks the target, the action emits accepted or rejected.
 const programTransition = [
@@ -193,44 +29,10 @@ const programTransition = [
 const flowTransition = [{ guard: 'canFlow', target: 'infusing', actions: 'accept' }, { actions: 'rejectBlocked' }] as const;
 const stopTransition = { target: 'idle', actions: ['clearProgram', 'accept'] } as const;
 
-type Rejection = { actions: { type: 'reject'; params: { reason: string } } };
-/** Handlers that reject commands invalid in a state, each with its reason and what to do instead. */
-function reject(reasons: Partial<Record<TherapyCommand, string>>): { [K in TherapyCommand]?: Rejection } {
-  const out: { [K in TherapyCommand]?: Rejection } = {};
-  for (const [type, reason] of Object.entries(reasons) as [TherapyCommand, string][]) {
-    out[type] = { actions: { type: 'reject', params: { reason } } };
-  }
-  return out;
-}
-const allCommands = (reason: string): Record<TherapyCommand, string> =>
-  Object.fromEntries(THERAPY_COMMANDS.map((type) => [type, reason])) as Record<TherapyCommand, string>;
-
-/** One alarm condition: raised once it has persisted for its delay, cleared when it ends. */
-function monitor<D extends string>(code: MonitoredCode, delay: D) {
-  const onset = { type: 'alarmOnset', params: { code } } as const;
-  const gone = { type: 'alarmGone', params: { code } } as const;
-  return {
-    initial: 'clear',
-    states: {
-      clear: { always: { guard: onset, target: 'pending' } },
-      pending: { always: { guard: gone, target: 'clear' }, after: { [delay]: 'alarm' } as Record<D, 'alarm'> },
-      alarm: {
-        entry: { type: 'raiseAlarm', params: { code } },
-        exit: { type: 'clearAlarm', params: { code } },
-        always: { guard: { type: 'alarmEnded', params: { code } }, target: 'clear' },
-      },
-    },
-  } as const;
-}
-
 export const pumpMachine = setup({
-  types: {} as { context: PumpContext; events: PumpEvent; input: PumpInput; emitted: DeviceEmitted },
+  types: {} as { context: PumpContext; events: PumpMachineEvent; input: PumpInput; emitted: DeviceEmitted },
   delays: {
     selfTest: ({ context }) => context.settings.selfTestMs,
-    downstreamPersistence: ({ context }) => context.settings.alarms.downstreamOcclusionPersistenceMs,
-    upstreamPersistence: ({ context }) => context.settings.alarms.upstreamOcclusionPersistenceMs,
-    airPersistence: ({ context }) => context.settings.alarms.airInLinePersistenceMs,
-    doorPersistence: ({ context }) => context.settings.alarms.doorOpenPersistenceMs,
   },
   guards: {
     programOk: ({ context, event }) => programVerdict(context, event).ok,
@@ -239,46 +41,23 @@ export const pumpMachine = setup({
     vtbiReached: ({ context: c }) => c.program !== null && c.volumeInfusedMl >= c.program.vtbiMl - 1e-9,
     bolusDone: ({ context: c }) => c.bolus !== null && c.bolus.infusedMl >= c.bolus.volumeMl - 1e-9,
     // IEC 60601-1-8 high priority: needs immediate response, so the pump stops flow.
-    highAlarm: ({ context }) => context.alarms.some((a) => a.priority === 'high'),
-    batteryLow: ({ context: c }) => c.batteryPct <= c.settings.battery.lowPct,
-    batteryDepleted: ({ context: c }) => c.batteryPct <= 0,
+    highAlarm: ({ context }) => hasHighAlarm(context.alarms),
     canAcknowledge: ({ context, event }) => {
-      assertEvent(event, 'alarm.acknowledge');
-      return context.alarms.some((a) => event.code === undefined || a.code === event.code);
+      if (event.type !== 'alarm.acknowledge') return false;
+      return event.code === undefined ? context.alarms.length > 0 : hasAlarm(context.alarms, event.code);
     },
-    /** The condition behind `code` has begun; air, upstream occlusion and door are seen while pumping. */
-    alarmOnset: ({ context: c }, p: { code: MonitoredCode }) =>
-      p.code === 'occlusion.downstream'
-        ? c.linePressureMmHg >= c.settings.alarms.downstreamOcclusionMmHg
-        : c.flow !== 'none' && isOn(c.conditions, p.code),
-    /** Before the alarm: the condition lapsed, so persistence starts over. */
-    alarmGone: ({ context: c }, p: { code: MonitoredCode }) =>
-      p.code === 'occlusion.downstream'
-        ? c.linePressureMmHg < c.settings.alarms.downstreamOcclusionMmHg
-        : !isOn(c.conditions, p.code),
-    // Hysteresis: a pressure alarm ends only well below its limit, so noise at the limit cannot make it chatter.
-    alarmEnded: ({ context: c }, p: { code: MonitoredCode }) =>
-      p.code === 'occlusion.downstream'
-        ? c.linePressureMmHg < 0.8 * c.settings.alarms.downstreamOcclusionMmHg
-        : !isOn(c.conditions, p.code),
+    watchChangeDue: ({ context }) => watchChangeDue(context),
+    stillPending: ({ context, event }) => event.type === 'alarm.persisted' && context.watch[event.code] === 'pending',
   },
   actions: {
-    integrate: assign(({ context, event }) => {
-      assertEvent(event, 'sensor.sample');
-      return integrate(context, event);
-    }),
-    sampleWhileOff: assign(({ event }) => {
-      assertEvent(event, 'sensor.sample');
-      return { lastSampleT: event.t, conditions: event.conditions };
-    }),
+    // The per-second hot path of every pump: one assign, no closures or event asserts.
+    integrate: assign(({ context, event }) => (event.type === 'sensor.sample' ? integrate(context, event) : {})),
+    sampleWhileOff: assign(({ event }) => (event.type === 'sensor.sample' ? { lastSampleT: event.t, conditions: event.conditions } : {})),
     // A change the sample itself causes (VTBI reached, bolus done) happens at the sample's time.
     setFlow: assign(({ event }, p: { flow: Flow }) =>
       event.type === 'sensor.sample' ? { flow: p.flow, intervalFlow: p.flow } : { flow: p.flow },
     ),
-    queueProgram: assign(({ event }) => {
-      assertEvent(event, 'device.power-on');
-      return { queued: event.program ?? null };
-    }),
+    queueProgram: assign(({ event }) => (event.type === 'device.power-on' ? { queued: event.program ?? null } : {})),
     // The boot profile goes through the same DERS checks and acknowledgements as a clinician's command.
     applyQueued: enqueueActions(({ context, enqueue }) => {
       if (context.queued === null) return;
@@ -308,7 +87,7 @@ export const pumpMachine = setup({
       enqueue.emit(rejected(event, 'state.blocked', flowBlocker(context) ?? 'flow is blocked')),
     ),
     acknowledge: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'alarm.acknowledge');
+      if (event.type !== 'alarm.acknowledge') return;
       const hit = (a: ActiveAlarm) => a.status === 'active' && (event.code === undefined || a.code === event.code);
       const codes = context.alarms.filter(hit).map((a) => a.code);
       enqueue.assign({ alarms: context.alarms.map((a) => (hit(a) ? { ...a, status: 'acknowledged' as const } : a)) });
@@ -316,45 +95,49 @@ export const pumpMachine = setup({
       enqueue.emit(accepted(event, codes.length > 0 ? `acknowledged ${codes.join(', ')}` : 'already acknowledged'));
     }),
     rejectAcknowledge: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'alarm.acknowledge');
+      if (event.type !== 'alarm.acknowledge') return;
       const active = context.alarms.map((a) => a.code);
       const reason =
         active.length === 0 ? 'no alarm is active' : `alarm "${event.code}" is not active; active: ${active.join(', ')}`;
       enqueue.emit(rejected(event, 'alarm.not-active', reason));
     }),
     raiseAlarm: enqueueActions(({ context, enqueue }, p: { code: PumpAlarmCode }) => {
-      if (context.alarms.some((a) => a.code === p.code)) return;
-      const alarm = alarmInfo(p.code, context);
-      enqueue.assign({ alarms: [...context.alarms, { ...alarm, status: 'active' }] });
-      enqueue.emit({ type: 'alarm.raised', alarm });
+      const r = raised(context.alarms, p.code, context);
+      if (r.emit === undefined) return;
+      enqueue.assign({ alarms: r.alarms });
+      enqueue.emit(r.emit);
     }),
     clearAlarm: enqueueActions(({ context, enqueue }, p: { code: PumpAlarmCode }) => {
-      if (!context.alarms.some((a) => a.code === p.code)) return;
-      enqueue.assign({ alarms: context.alarms.filter((a) => a.code !== p.code) });
-      enqueue.emit({ type: 'alarm.cleared', code: p.code });
+      const r = cleared(context.alarms, p.code);
+      if (r.emit === undefined) return;
+      enqueue.assign({ alarms: r.alarms });
+      enqueue.emit(r.emit);
+    }),
+    /** One half of a watched-condition step (see alarms.ts): timers, announced alarms and the new phases. */
+    watchStep: enqueueActions(({ context, event, enqueue }, p: { half: 'exit' | 'exit-all' | 'entry' | 'persisted' }) => {
+      let step: { watch: WatchState; steps: WatchStep[] };
+      if (p.half === 'entry') step = entrySteps(context);
+      else if (p.half !== 'persisted') step = exitSteps(context, p.half === 'exit-all');
+      else if (event.type === 'alarm.persisted') step = persistedSteps(context, event.code);
+      else return;
+      let alarms = context.alarms;
+      for (const s of step.steps) {
+        if (s.kind === 'cancel') enqueue.cancel(persistenceTimerId(s.code));
+        else if (s.kind === 'schedule') {
+          enqueue.raise({ type: 'alarm.persisted', code: s.code }, { id: persistenceTimerId(s.code), delay: s.delayMs });
+        } else {
+          const r = s.kind === 'raise' ? raised(alarms, s.code, context) : cleared(alarms, s.code);
+          alarms = r.alarms;
+          if (r.emit !== undefined) enqueue.emit(r.emit);
+        }
+      }
+      enqueue.assign({ watch: step.watch, alarms });
     }),
   },
 }).createMachine({
   id: 'pump',
   initial: 'off',
-  context: ({ input }) => ({
-    id: input.id,
-    firmware: input.firmware,
-    settings: input.settings,
-    program: null,
-    queued: null,
-    flow: 'none',
-    intervalFlow: 'none',
-    volumeInfusedMl: 0,
-    deliveredMl: 0,
-    bolus: null,
-    pressureMmHg: input.settings.linePressure.baselineMmHg,
-    linePressureMmHg: input.settings.linePressure.baselineMmHg,
-    batteryPct: input.settings.battery.initialPct,
-    conditions: {},
-    lastSampleT: null,
-    alarms: [],
-  }),
+  context: ({ input }) => initialContext(input),
   states: {
     off: {
       on: {
@@ -486,27 +269,17 @@ export const pumpMachine = setup({
             },
           },
         },
-        downstream: monitor('occlusion.downstream', 'downstreamPersistence'),
-        upstream: monitor('occlusion.upstream', 'upstreamPersistence'),
-        air: monitor('air-in-line', 'airPersistence'),
-        door: monitor('door.open', 'doorPersistence'),
-        battery: {
-          initial: 'ok',
+        // Occlusion, air, door and battery conditions (alarms.ts). A step re-enters `watching`, so its
+        // exit half runs before the therapy region's exits and its entry half after its entries.
+        alarms: {
+          initial: 'watching',
+          exit: { type: 'watchStep', params: { half: 'exit-all' } },
           states: {
-            ok: {
-              always: [
-                { guard: 'batteryDepleted', target: 'depleted' },
-                { guard: 'batteryLow', target: 'low' },
-              ],
-            },
-            low: {
-              entry: { type: 'raiseAlarm', params: { code: 'battery.low' } },
-              exit: { type: 'clearAlarm', params: { code: 'battery.low' } },
-              always: { guard: 'batteryDepleted', target: 'depleted' },
-            },
-            depleted: {
-              entry: { type: 'raiseAlarm', params: { code: 'battery.depleted' } },
-              exit: { type: 'clearAlarm', params: { code: 'battery.depleted' } },
+            watching: {
+              entry: { type: 'watchStep', params: { half: 'entry' } },
+              exit: { type: 'watchStep', params: { half: 'exit' } },
+              always: { guard: 'watchChangeDue', target: 'watching', reenter: true },
+              on: { 'alarm.persisted': { guard: 'stillPending', actions: { type: 'watchStep', params: { half: 'persisted' } } } },
             },
           },
         },

@@ -1,10 +1,8 @@
-import type { AlarmInfo, AlarmPriority, DeviceConditions, DeviceEmitted } from '../descriptor.ts';
+import type { AlarmInfo, AlarmPriority, DeviceConditions } from '../descriptor.ts';
 
 /** Parameters a patient monitor displays and can alarm on. */
 export const MONITOR_PARAMETERS = ['hr', 'spo2', 'rr', 'temp', 'sbp', 'dbp', 'map'] as const;
 export type MonitorParameter = (typeof MONITOR_PARAMETERS)[number];
-/** Parameters measured intermittently by the NIBP cuff rather than continuously. */
-export const NIBP_PARAMETERS: readonly MonitorParameter[] = ['sbp', 'dbp', 'map'];
 
 /** A limit pair; `null` (or absent) means no limit on that side. */
 export interface LimitPair {
@@ -39,46 +37,69 @@ const PARAMETER_LABEL: Record<MonitorParameter, { label: string; unit: string }>
   map: { label: 'NIBP mean', unit: 'mmHg' },
 };
 
-/** A limit alarm condition present in one sample: `hr.high`, `spo2.low`... */
-export interface LimitViolation {
-  code: string;
-  parameter: MonitorParameter;
-  /** The value crosses the crit limit, not just the warn limit. */
-  critical: boolean;
-  info: AlarmInfo;
+/**
+ * An alarm condition present in one sample, before persistence is applied: a limit crossed (`hr.high`)
+ * or a technical fault (`ecg.lead-off`). Plain data, so a sample with nothing wrong allocates nothing.
+ */
+export type PresentCondition =
+  | { kind: 'technical'; code: TechnicalAlarmCode; critical: false; delayMs: number }
+  | {
+      kind: 'limit';
+      code: string;
+      parameter: MonitorParameter;
+      side: 'low' | 'high';
+      value: number;
+      limit: number;
+      /** The value crosses the crit limit, not just the warn limit (escalates to high priority). */
+      critical: boolean;
+      delayMs: number;
+    };
+
+const LIMIT_CODES = Object.fromEntries(MONITOR_PARAMETERS.map((p) => [p, { low: `${p}.low`, high: `${p}.high` }])) as Record<
+  MonitorParameter,
+  { low: string; high: string }
+>;
+
+/**
+ * Appends the limit alarm conditions of one parameter's value to `out` (null values are invalid and
+ * never alarm): low before high, each at its crit limit if crossed, else its warn limit.
+ */
+export function pushLimitConditions(
+  out: PresentCondition[],
+  parameter: MonitorParameter,
+  value: number | null,
+  limits: ParameterLimits,
+  delayMs: number,
+): void {
+  if (value === null) return;
+  const { warn, crit } = limits;
+  if (crit.low != null && value < crit.low) out.push(limitCondition(parameter, 'low', value, crit.low, true, delayMs));
+  else if (warn.low != null && value < warn.low) out.push(limitCondition(parameter, 'low', value, warn.low, false, delayMs));
+  if (crit.high != null && value > crit.high) out.push(limitCondition(parameter, 'high', value, crit.high, true, delayMs));
+  else if (warn.high != null && value > warn.high) out.push(limitCondition(parameter, 'high', value, warn.high, false, delayMs));
 }
 
-/** Limit alarm conditions for the current values (null values are invalid and never alarm). */
-export function limitViolations(values: Partial<Record<MonitorParameter, number | null>>, limits: AlarmLimits): LimitViolation[] {
-  const out: LimitViolation[] = [];
-  for (const parameter of MONITOR_PARAMETERS) {
-    const value = values[parameter];
-    if (value === null || value === undefined) continue;
-    const { warn, crit } = limits[parameter];
-    const { label, unit } = PARAMETER_LABEL[parameter];
-    for (const side of ['low', 'high'] as const) {
-      const beyond = (limit: number | null | undefined) => limit != null && (side === 'low' ? value < limit : value > limit);
-      const critical = beyond(crit[side]);
-      if (!critical && !beyond(warn[side])) continue;
-      const limit = (critical ? crit[side] : warn[side])!;
-      const code = `${parameter}.${side}`;
-      out.push({
-        code,
-        parameter,
-        critical,
-        info: {
-          code,
-          priority: critical ? 'high' : 'medium',
-          category: 'physiological',
-          message: `${label} ${side} ${value} ${unit} (limit ${limit})`,
-          parameter,
-          value,
-          limit,
-        },
-      });
-    }
-  }
-  return out;
+function limitCondition(parameter: MonitorParameter, side: 'low' | 'high', value: number, limit: number, critical: boolean, delayMs: number): PresentCondition {
+  return { kind: 'limit', code: LIMIT_CODES[parameter][side], parameter, side, value, limit, critical, delayMs };
+}
+
+/** Priority before any escalation: a limit alarm starts medium, a technical alarm has its own. */
+export function basePriority(condition: PresentCondition): AlarmPriority {
+  return condition.kind === 'limit' ? 'medium' : TECHNICAL_ALARMS[condition.code].priority;
+}
+
+/** The alarm as announced, at `priority`. */
+export function conditionInfo(condition: PresentCondition, priority: AlarmPriority): AlarmInfo {
+  if (condition.kind === 'technical') return { ...technicalAlarm(condition.code), priority };
+  const { code, parameter, side, value, limit } = condition;
+  const { label, unit } = PARAMETER_LABEL[parameter];
+  const message = `${label} ${side} ${value} ${unit} (limit ${limit})`;
+  return { code, priority, category: 'physiological', message, parameter, value, limit };
+}
+
+/** True when `info` already tells what `condition` would (same value against the same limit). */
+export function describesCondition(info: AlarmInfo, condition: PresentCondition): boolean {
+  return condition.kind === 'technical' || (Object.is(info.value, condition.value) && Object.is(info.limit, condition.limit));
 }
 
 /** Checks one parameter's limits: each pair ordered, crit limits outside warn limits. Returns the problem or undefined. */
@@ -125,96 +146,4 @@ export function technicalAlarm(code: TechnicalAlarmCode): AlarmInfo {
 /** True when a fault has set `name` on the device (conditions are numbers, 1/0 for on/off). */
 export function conditionOn(conditions: DeviceConditions, name: HardwareCondition): boolean {
   return (conditions[name] ?? 0) > 0;
-}
-
-// ---- alarm bookkeeping -------------------------------------------------------------------------
-
-/** An alarm condition present in the current sample, before persistence is applied. */
-export interface PresentCondition {
-  info: AlarmInfo;
-  /** A limit alarm whose value is beyond the crit limit (escalates to high priority). */
-  critical: boolean;
-  /** How long the condition must persist before it is announced. */
-  delayMs: number;
-}
-
-/** Since when a condition has been present (and beyond its crit limit). */
-export interface Onset {
-  since: number;
-  critSince?: number;
-}
-
-export type AlarmStatus = 'active' | 'acknowledged' | 'silenced';
-
-/** An announced alarm. */
-export interface MonitorAlarm {
-  info: AlarmInfo;
-  status: AlarmStatus;
-  /** End of the audio pause while silenced, ms. */
-  until?: number;
-  raisedAt: number;
-  /** False once the condition has cleared but a high-priority alarm stays latched. */
-  conditionPresent: boolean;
-}
-
-const RANK: Record<AlarmPriority, number> = { low: 0, medium: 1, high: 2 };
-
-/**
- * Applies one sample's alarm conditions at time `t`: persistence, escalation, clearing, latching and
- * the end of audio pauses. Rules:
- * - a condition is announced once present for its `delayMs` (OpenICE: 5 s for limit alarms);
- * - a limit alarm is medium priority, and high once beyond its crit limit for the delay; it never drops
- *   back while announced, and an escalation re-emits `alarm.raised` and sounds again;
- * - when the condition clears the alarm is cleared, except a high-priority physiological alarm not yet
- *   acknowledged: it stays latched until acknowledged (IEC 60601-1-8 latching alarm signal);
- * - a silenced alarm becomes active again when its audio pause ends.
- */
-export function updateAlarms(
-  previous: { alarms: readonly MonitorAlarm[]; onsets: Readonly<Record<string, Onset>> },
-  present: ReadonlyMap<string, PresentCondition>,
-  t: number,
-): { alarms: MonitorAlarm[]; onsets: Record<string, Onset>; emitted: DeviceEmitted[] } {
-  const emitted: DeviceEmitted[] = [];
-  const onsets: Record<string, Onset> = {};
-  const announced = new Map(previous.alarms.map((a) => [a.info.code, a]));
-  const alarms: MonitorAlarm[] = [];
-
-  for (const [code, condition] of present) {
-    const before = previous.onsets[code];
-    const since = before?.since ?? t;
-    const critSince = condition.critical ? (before?.critSince ?? t) : undefined;
-    onsets[code] = critSince === undefined ? { since } : { since, critSince };
-    const escalated = critSince !== undefined && t - critSince >= condition.delayMs;
-    const priority = escalated ? 'high' : condition.info.category === 'physiological' ? 'medium' : condition.info.priority;
-    const existing = announced.get(code);
-    if (existing !== undefined) {
-      announced.delete(code);
-      const raise = RANK[priority] > RANK[existing.info.priority];
-      const info = { ...condition.info, priority: raise ? priority : existing.info.priority };
-      if (raise) emitted.push({ type: 'alarm.raised', alarm: info });
-      alarms.push(raise ? { info, status: 'active', raisedAt: existing.raisedAt, conditionPresent: true } : { ...existing, info, conditionPresent: true });
-    } else if (t - since >= condition.delayMs) {
-      const info = { ...condition.info, priority };
-      emitted.push({ type: 'alarm.raised', alarm: info });
-      alarms.push({ info, status: 'active', raisedAt: t, conditionPresent: true });
-    }
-  }
-
-  // Announced alarms whose condition is gone.
-  for (const alarm of announced.values()) {
-    const latches = alarm.info.category === 'physiological' && alarm.info.priority === 'high' && alarm.status !== 'acknowledged';
-    if (latches) alarms.push({ ...alarm, conditionPresent: false });
-    else emitted.push({ type: 'alarm.cleared', code: alarm.info.code });
-  }
-
-  // Keep the order alarms were raised in; end audio pauses that are over.
-  alarms.sort((a, b) => a.raisedAt - b.raisedAt);
-  for (let i = 0; i < alarms.length; i++) {
-    const alarm = alarms[i]!;
-    if (alarm.status === 'silenced' && alarm.until !== undefined && t >= alarm.until) {
-      alarms[i] = { ...alarm, status: 'active', until: undefined };
-      emitted.push({ type: 'alarm.updated', code: alarm.info.code, status: 'active' });
-    }
-  }
-  return { alarms, onsets, emitted };
 }

@@ -6,12 +6,17 @@ import { MonitorSensor, MONITOR_SIGNALS } from '../../src/physiology/monitor-sen
 import { VitalsModel } from '../../src/physiology/vitals.ts';
 import type { ClinicalEventInput } from '../../src/physiology/clinical-events.ts';
 import type { DeviceEmitted } from '../descriptor.ts';
-import { DEFAULT_MONITOR_SETTINGS, TECHNICAL_ALARMS, monitorSettingsSchema, patientMonitor } from './index.ts';
+import { DEFAULT_MONITOR_SETTINGS, TECHNICAL_ALARMS, monitorSettingsSchema, patientMonitor, type MonitorTelemetry } from './index.ts';
 
 const d = patientMonitor;
 
 /** Drives a monitor exactly as the fleet does, on a patient with the given events, for `seconds`. */
-function run(seed: string, seconds: number, events: ClinicalEventInput[] = [], onSecond?: (t: number, emitted: DeviceEmitted[]) => void) {
+function run(
+  seed: string,
+  seconds: number,
+  events: ClinicalEventInput[] = [],
+  onSecond?: (t: number, emitted: DeviceEmitted[], telemetry: MonitorTelemetry) => void,
+) {
   const root = new Rng(seed);
   const patient = new VitalsModel(root.fork('patient'), { hr: 72, spo2: 97.5, rr: 15, temp: 36.8, sbp: 120, dbp: 75 });
   for (const e of events) patient.schedule(e);
@@ -30,7 +35,7 @@ function run(seed: string, seconds: number, events: ClinicalEventInput[] = [], o
     const truth = patient.truth();
     const measured = Object.fromEntries(MONITOR_SIGNALS.map((k) => [k, sensor.measure(k, truth[k])]));
     actor.send(d.sampleEvent({ t, measured, conditions: {}, rng: deviceRng }));
-    onSecond?.(t, emitted);
+    onSecond?.(t, emitted, d.telemetry(actor.getSnapshot()));
   }
   return { actor, emitted };
 }
@@ -73,6 +78,18 @@ describe('patient monitor descriptor', () => {
     const a = run('stable', 3600).emitted;
     expect(a.filter((e) => e.type === 'alarm.raised' && e.alarm.priority === 'high')).toEqual([]);
     expect(run('stable', 3600).emitted).toEqual(a);
+  });
+
+  it('repeats its telemetry second by second for the same seed, and not for another', () => {
+    const series = (seed: string) => {
+      const out: MonitorTelemetry[] = [];
+      run(seed, 900, [{ type: 'tachycardia', at: '3m', duration: '5m', hr: 155 }], (_t, _e, telemetry) => out.push(telemetry));
+      return out;
+    };
+    const a = series('repeat');
+    expect(a.some((t) => t.alarms.includes('hr.high'))).toBe(true);
+    expect(series('repeat')).toEqual(a);
+    expect(series('other').map((t) => t.hr)).not.toEqual(a.map((t) => t.hr));
   });
 });
 

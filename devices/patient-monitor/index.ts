@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DeviceDescriptor } from '../descriptor.ts';
 import { DEFAULT_ALARM_LIMITS, HARDWARE_CONDITIONS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, limitsProblem } from './alarm-limits.ts';
+import { monitorDesired } from './desired.ts';
 import { DEFAULT_MONITOR_SETTINGS, type MonitorSettings, type PatientMonitorMachine, patientMonitorMachine } from './machine.ts';
 import {
   type MonitorCommand,
@@ -94,6 +95,7 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
   commandEvent: monitorCommandEvent,
   stateLabel: monitorStateLabel,
   activeAlarms: (snapshot) => snapshot.context.alarms.map((a) => a.info),
+  desired: monitorDesired,
   docs: {
     states: [
       { name: 'off', description: 'Powered off; every command is rejected.' },
@@ -142,5 +144,6 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
 };
 
 export { patientMonitorMachine, DEFAULT_MONITOR_SETTINGS, type MonitorSettings, type MonitorContext, type MonitorEvent } from './machine.ts';
-export { DEFAULT_ALARM_LIMITS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, type AlarmLimits, type MonitorAlarm } from './alarm-limits.ts';
+export { DEFAULT_ALARM_LIMITS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, type AlarmLimits } from './alarm-limits.ts';
+export type { MonitorAlarm } from './alarm-manager.ts';
 export { monitorCommandSchema, monitorTelemetrySchema, type MonitorCommand, type MonitorTelemetry } from './telemetry.ts';

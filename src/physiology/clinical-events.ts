@@ -120,10 +120,13 @@ export function eventEffects(event: ClinicalEvent, baseline: { temp: number }): 
 /** How much of an effect applies at `t`, 0..1: a linear ramp up, a hold, a linear ramp down. */
 export function effectLevel(effect: VitalEffect, t: number): number {
   if (t < effect.start) return 0;
-  const rise = (u: number) => (effect.onset <= 0 ? 1 : Math.min(1, (u - effect.start) / effect.onset));
-  if (t <= effect.end) return rise(t);
+  if (t <= effect.end) return rise(effect, t);
   const fall = effect.recovery <= 0 ? 0 : 1 - (t - effect.end) / effect.recovery;
-  return fall <= 0 ? 0 : rise(effect.end) * fall;
+  return fall <= 0 ? 0 : rise(effect, effect.end) * fall;
+}
+
+function rise(effect: VitalEffect, t: number): number {
+  return effect.onset <= 0 ? 1 : Math.min(1, (t - effect.start) / effect.onset);
 }
 
 /**
@@ -133,13 +136,15 @@ export function effectLevel(effect: VitalEffect, t: number): number {
  */
 export function applyEffects(signal: EventSignal, mean: number, effects: readonly VitalEffect[], t: number): number {
   let m = mean;
-  for (const mode of ['delta', 'target'] as const) {
-    for (const effect of effects) {
-      if (effect.signal !== signal || effect.mode !== mode) continue;
-      const level = effectLevel(effect, t);
-      if (level === 0) continue;
-      m += mode === 'target' ? level * (effect.value - m) : level * effect.value;
-    }
+  for (const effect of effects) {
+    if (effect.signal !== signal || effect.mode !== 'delta') continue;
+    const level = effectLevel(effect, t);
+    if (level !== 0) m += level * effect.value;
+  }
+  for (const effect of effects) {
+    if (effect.signal !== signal || effect.mode !== 'target') continue;
+    const level = effectLevel(effect, t);
+    if (level !== 0) m += level * (effect.value - m);
   }
   return m;
 }

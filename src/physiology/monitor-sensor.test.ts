@@ -68,6 +68,14 @@ describe('MonitorSensor', () => {
     expect(biased.measure('sbp', 120)).toBe(125);
   });
 
+  it('displays whole numbers as they are, never -0, and decimals rounded to the resolution', () => {
+    const sensor = new MonitorSensor(new Rng(8), { hr: { sd: 0, relSd: 0, bias: -0.4, min: -10 }, temp: { sd: 0 } });
+    expect(Object.is(sensor.measure('hr', 0), 0)).toBe(true);
+    expect(sensor.measure('hr', 71.3)).toBe(71);
+    expect(sensor.measure('temp', 36.74)).toBe(36.7);
+    expect(sensor.measure('temp', 36.66)).toBe(36.7);
+  });
+
   it('rejects bad input with what it received', () => {
     const sensor = new MonitorSensor(new Rng(6));
     expect(() => sensor.measure('hr', Number.NaN)).toThrowErrorMatchingInlineSnapshot(

@@ -40,6 +40,17 @@ export const MONITOR_ACCURACY: Readonly<Record<MonitorSignal, SignalAccuracy>> =
   map: { bias: 0, sd: 8, relSd: 0, phi: 0, resolution: 1, min: 0, max: 300 },
 };
 
+/** One signal's accuracy with what `measure` derives from it, computed once per sensor. */
+interface Channel {
+  accuracy: SignalAccuracy;
+  /** √(1 − φ²): the AR(1) innovation that keeps the error's SD at 1. */
+  innovation: number;
+  /** Decimals of the display resolution. */
+  decimals: number;
+  /** Standardized AR(1) error; undefined until the first reading. */
+  z: number | undefined;
+}
+
 /**
  * A monitor's measurement model: turns a patient's true value into what the monitor displays. Keeps
  * one error state per signal, so give each device its own instance and its own Rng stream.
@@ -47,8 +58,8 @@ export const MONITOR_ACCURACY: Readonly<Record<MonitorSignal, SignalAccuracy>> =
 export class MonitorSensor {
   readonly accuracy: Readonly<Record<MonitorSignal, SignalAccuracy>>;
   readonly #rng: Rng;
-  // Standardized AR(1) error per signal; undefined until the first reading of that signal.
-  readonly #z: Partial<Record<MonitorSignal, number>> = {};
+  // Called for every signal of every monitor each second: per-signal constants are worked out here.
+  readonly #channels = new Map<string, Channel>();
 
   constructor(rng: Rng, overrides: Partial<Record<MonitorSignal, Partial<SignalAccuracy>>> = {}) {
     this.#rng = rng;
@@ -62,6 +73,8 @@ export class MonitorSensor {
           `MonitorSensor accuracy for "${s}" is invalid: ${JSON.stringify(a)}; sd and relSd must be ≥ 0, phi in [0, 1), resolution > 0`,
         );
       }
+      const decimals = Math.max(0, -Math.floor(Math.log10(a.resolution)));
+      this.#channels.set(s, { accuracy: a, innovation: Math.sqrt(1 - a.phi * a.phi), decimals, z: undefined });
     }
   }
 
@@ -73,23 +86,23 @@ export class MonitorSensor {
 
   /** The reading the monitor displays for `trueValue`. */
   measure(signal: MonitorSignal, trueValue: number): number {
-    const a = this.accuracy[signal];
-    if (a === undefined) {
+    const channel = this.#channels.get(signal);
+    if (channel === undefined) {
       throw new RangeError(`MonitorSensor cannot measure "${String(signal)}"; it measures ${MONITOR_SIGNALS.join(', ')}`);
     }
     if (!Number.isFinite(trueValue)) {
       throw new RangeError(`MonitorSensor.measure("${signal}") needs a finite true value, received ${trueValue}`);
     }
-    const previous = this.#z[signal];
-    const z =
-      previous === undefined
-        ? this.#rng.normal()
-        : a.phi * previous + Math.sqrt(1 - a.phi * a.phi) * this.#rng.normal();
-    this.#z[signal] = z;
-    const raw = trueValue + a.bias + z * this.errorSd(signal, trueValue);
+    const a = channel.accuracy;
+    const previous = channel.z;
+    const z = previous === undefined ? this.#rng.normal() : a.phi * previous + channel.innovation * this.#rng.normal();
+    channel.z = z;
+    const raw = trueValue + a.bias + z * Math.max(a.sd, a.relSd * Math.abs(trueValue));
     const rounded = Math.round(raw / a.resolution) * a.resolution;
-    // Round again to the resolution's decimals so 36.7 does not display as 36.699999999999996.
-    const decimals = Math.max(0, -Math.floor(Math.log10(a.resolution)));
-    return Number(Math.min(a.max, Math.max(a.min, rounded)).toFixed(decimals));
+    const shown = Math.min(a.max, Math.max(a.min, rounded));
+    // An integer shown with no decimals is its own display value (`+ 0` turns -0 into 0, as toFixed does);
+    // otherwise round again to the resolution's decimals so 36.7 does not display as 36.699999999999996.
+    if (channel.decimals === 0 && Number.isInteger(shown)) return shown + 0;
+    return Number(shown.toFixed(channel.decimals));
   }
 }

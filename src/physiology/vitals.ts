@@ -91,7 +91,20 @@ type SlowKey = keyof typeof SLOW;
 type FastKey = keyof typeof FAST;
 const SLOW_KEYS = Object.keys(SLOW) as SlowKey[];
 const FAST_KEYS = Object.keys(FAST) as FastKey[];
-const SIGNALS: readonly EventSignal[] = ['hr', 'spo2', 'rr', 'temp', 'sbp', 'dbp'];
+// Positions in the state arrays (same order as SLOW_KEYS / FAST_KEYS, the order the streams are drawn in).
+const S_HR = SLOW_KEYS.indexOf('hr');
+const S_SPO2 = SLOW_KEYS.indexOf('spo2');
+const S_RR = SLOW_KEYS.indexOf('rr');
+const S_TEMP = SLOW_KEYS.indexOf('temp');
+const S_BP = SLOW_KEYS.indexOf('bp');
+const S_SBP = SLOW_KEYS.indexOf('sbp');
+const S_DBP = SLOW_KEYS.indexOf('dbp');
+const F_HR = FAST_KEYS.indexOf('hr');
+const F_SPO2 = FAST_KEYS.indexOf('spo2');
+const F_RR = FAST_KEYS.indexOf('rr');
+const F_SBP = FAST_KEYS.indexOf('sbp');
+const F_DBP = FAST_KEYS.indexOf('dbp');
+const TWO_PI = 2 * Math.PI;
 
 /**
  * True vital signs of one patient over time: baseline + circadian rhythm + clinical events + slow OU
@@ -102,13 +115,19 @@ export class VitalsModel {
   readonly baseline: Readonly<VitalsBaseline>;
   readonly #rng: Rng;
   readonly #startHour: number;
-  readonly #effects: VitalEffect[] = [];
+  // Effects per signal, in schedule order: each signal's mean only walks its own.
+  readonly #effects: Record<EventSignal, VitalEffect[]> = { hr: [], spo2: [], rr: [], temp: [], sbp: [], dbp: [] };
   #t: number;
   #gridT: number;
-  #slow: Record<SlowKey, number>;
-  #fast: Record<FastKey, number>;
+  // OU states in SLOW_KEYS / FAST_KEYS order: stepped once per simulated second per patient, the hot
+  // path of long runs, so plain indexed arrays rather than records.
+  readonly #slow: Float64Array;
+  readonly #fast: Float64Array;
   #respPhase: number;
   #cache: VitalsTruth | undefined;
+  // The mean breathing rate at a grid point is needed twice (evaluating there, then stepping from there).
+  #rrMeanT = Number.NaN;
+  #rrMean = 0;
 
   constructor(rng: Rng, baseline: VitalsBaseline, options: VitalsOptions = {}) {
     this.#rng = rng;
@@ -116,8 +135,8 @@ export class VitalsModel {
     this.#startHour = options.startHour ?? 8;
     this.#t = this.#gridT = options.startMs ?? 0;
     // Start from the stationary distribution so there is no warm-up transient.
-    this.#slow = Object.fromEntries(SLOW_KEYS.map((k) => [k, rng.normal(0, SLOW[k].sd)])) as Record<SlowKey, number>;
-    this.#fast = Object.fromEntries(FAST_KEYS.map((k) => [k, rng.normal(0, FAST[k].sd)])) as Record<FastKey, number>;
+    this.#slow = Float64Array.from(SLOW_KEYS, (k) => rng.normal(0, SLOW[k].sd));
+    this.#fast = Float64Array.from(FAST_KEYS, (k) => rng.normal(0, FAST[k].sd));
     this.#respPhase = rng.uniform(0, 2 * Math.PI);
   }
 
@@ -128,8 +147,9 @@ export class VitalsModel {
 
   /** Schedules a clinical event (validated and defaulted by `clinicalEventSchema`). */
   schedule(event: ClinicalEventInput): void {
-    this.#effects.push(...eventEffects(clinicalEventSchema.parse(event), this.baseline));
+    for (const effect of eventEffects(clinicalEventSchema.parse(event), this.baseline)) this.#effects[effect.signal].push(effect);
     this.#cache = undefined;
+    this.#rrMeanT = Number.NaN;
   }
 
   /** Moves the model to time `t` (ms). Same `t` again is a no-op; going back is a programming error. */
@@ -149,41 +169,61 @@ export class VitalsModel {
 
   #step(): void {
     // Breathing rate at the grid point sets how far the respiratory phase turns in this step.
-    const rr = this.#mean('rr', this.#gridT).value + this.#slow.rr;
+    const rr = this.#rrMeanAtGrid() + this.#slow[S_RR]!;
     this.#respPhase = (this.#respPhase + (2 * Math.PI * Math.max(0, rr) * STEP_MS) / 60_000) % (2 * Math.PI);
-    for (const k of SLOW_KEYS) this.#slow[k] = SLOW_DECAY[k] * this.#slow[k] + SLOW_KICK[k] * this.#rng.normal();
-    for (const k of FAST_KEYS) this.#fast[k] = FAST_DECAY[k] * this.#fast[k] + FAST_KICK[k] * this.#rng.normal();
+    const rng = this.#rng;
+    const slow = this.#slow;
+    const fast = this.#fast;
+    for (let i = 0; i < slow.length; i++) slow[i] = SLOW_DECAY[i]! * slow[i]! + SLOW_KICK[i]! * rng.normal();
+    for (let i = 0; i < fast.length; i++) fast[i] = FAST_DECAY[i]! * fast[i]! + FAST_KICK[i]! * rng.normal();
     this.#gridT += STEP_MS;
   }
 
-  /** Baseline + circadian + events; `scale` shrinks noise when an event drives the mean towards zero (apnoea). */
-  #mean(signal: EventSignal, t: number): { value: number; scale: number } {
+  #rrMeanAtGrid(): number {
+    const t = this.#gridT;
+    if (this.#rrMeanT !== t) {
+      this.#rrMean = this.#mean('rr', this.#resting('rr', this.#startHour + t / 3_600_000), t);
+      this.#rrMeanT = t;
+    }
+    return this.#rrMean;
+  }
+
+  /** Baseline + circadian rhythm at clock hour `hour`. */
+  #resting(signal: EventSignal, hour: number): number {
     const { amp, peakHour } = CIRCADIAN[signal];
-    const hour = this.#startHour + t / 3_600_000;
-    const resting = this.baseline[signal] + amp * Math.cos((2 * Math.PI * (hour - peakHour)) / 24);
-    const value = applyEffects(signal, resting, this.#effects, t);
-    return { value, scale: resting > 0 ? Math.min(1, Math.max(0, value / resting)) : 1 };
+    return this.baseline[signal] + amp * Math.cos((TWO_PI * (hour - peakHour)) / 24);
+  }
+
+  /** The resting value moved by clinical events. */
+  #mean(signal: EventSignal, resting: number, t: number): number {
+    const effects = this.#effects[signal];
+    return effects.length === 0 ? resting : applyEffects(signal, resting, effects, t);
+  }
+
+  /** One signal's true value: its mean plus `noise`, which shrinks when an event drives the mean towards zero (apnoea). */
+  #value(signal: EventSignal, hour: number, t: number, noise: number): number {
+    const resting = this.#resting(signal, hour);
+    const value = this.#mean(signal, resting, t);
+    const scale = resting > 0 ? Math.min(1, Math.max(0, value / resting)) : 1;
+    const [lo, hi] = BOUNDS[signal];
+    return clamp(value + scale * noise, lo, hi);
   }
 
   #evaluate(t: number): VitalsTruth {
-    const rr0 = this.#mean('rr', this.#gridT).value + this.#slow.rr;
+    const slow = this.#slow;
+    const fast = this.#fast;
+    const rr0 = this.#rrMeanAtGrid() + slow[S_RR]!;
     const phase = this.#respPhase + (2 * Math.PI * Math.max(0, rr0) * (t - this.#gridT)) / 60_000;
     const resp = Math.sin(phase);
-    const out = {} as VitalsTruth;
-    for (const signal of SIGNALS) {
-      const { value, scale } = this.#mean(signal, t);
-      let noise = this.#slow[signal];
-      if (signal !== 'temp') noise += this.#fast[signal];
-      if (signal === 'hr') noise += RSA_BPM * resp;
-      if (signal === 'sbp') noise += BP_SHARED.sbp * this.#slow.bp - RESP_SBP_MMHG * resp;
-      if (signal === 'dbp') noise += BP_SHARED.dbp * this.#slow.bp;
-      const [lo, hi] = BOUNDS[signal];
-      out[signal] = clamp(value + scale * noise, lo, hi);
-    }
-    out.dbp = Math.max(BOUNDS.dbp[0], Math.min(out.dbp, out.sbp - MIN_PULSE_PRESSURE));
+    const hour = this.#startHour + t / 3_600_000;
+    const hr = this.#value('hr', hour, t, slow[S_HR]! + fast[F_HR]! + RSA_BPM * resp);
+    const spo2 = this.#value('spo2', hour, t, slow[S_SPO2]! + fast[F_SPO2]!);
+    const rr = this.#value('rr', hour, t, slow[S_RR]! + fast[F_RR]!);
+    const temp = this.#value('temp', hour, t, slow[S_TEMP]!);
+    const sbp = this.#value('sbp', hour, t, slow[S_SBP]! + fast[F_SBP]! + (BP_SHARED.sbp * slow[S_BP]! - RESP_SBP_MMHG * resp));
+    const dbp = Math.max(BOUNDS.dbp[0], Math.min(this.#value('dbp', hour, t, slow[S_DBP]! + fast[F_DBP]! + BP_SHARED.dbp * slow[S_BP]!), sbp - MIN_PULSE_PRESSURE));
     // MAP ≈ DBP + pulse pressure / 3, the usual clinical estimate at resting heart rates.
-    out.map = out.dbp + (out.sbp - out.dbp) / 3;
-    return out;
+    return { hr, spo2, rr, temp, sbp, dbp, map: dbp + (sbp - dbp) / 3 };
   }
 }
 
@@ -191,18 +231,18 @@ export class VitalsModel {
  * Exact OU transition over one grid step, x' = a·x + sd·√(1−a²)·N(0,1) with a = e^(−step/tau), so the
  * stationary SD is `sd` whatever the step. Precomputed: a day of stepping is the hot path of long runs.
  */
-function ouCoefficients<K extends string>(params: Record<K, { sd: number; tau: number }>) {
-  const decay = {} as Record<K, number>;
-  const kick = {} as Record<K, number>;
-  for (const k of Object.keys(params) as K[]) {
+function ouCoefficients<K extends string>(params: Record<K, { sd: number; tau: number }>, keys: readonly K[]) {
+  const decay = new Float64Array(keys.length);
+  const kick = new Float64Array(keys.length);
+  keys.forEach((k, i) => {
     const a = Math.exp(-STEP_MS / 1000 / params[k].tau);
-    decay[k] = a;
-    kick[k] = params[k].sd * Math.sqrt(1 - a * a);
-  }
+    decay[i] = a;
+    kick[i] = params[k].sd * Math.sqrt(1 - a * a);
+  });
   return { decay, kick };
 }
-const { decay: SLOW_DECAY, kick: SLOW_KICK } = ouCoefficients(SLOW);
-const { decay: FAST_DECAY, kick: FAST_KICK } = ouCoefficients(FAST);
+const { decay: SLOW_DECAY, kick: SLOW_KICK } = ouCoefficients(SLOW, SLOW_KEYS);
+const { decay: FAST_DECAY, kick: FAST_KICK } = ouCoefficients(FAST, FAST_KEYS);
 
 function clamp(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
