@@ -29,17 +29,36 @@ function arrayJson(items: readonly unknown[]): string {
   return `${out}]`;
 }
 
+// Keys that JSON.stringify would write unchanged between quotes (the usual case), so quoting is free.
+const PLAIN_KEY = /^[\w.:@/-]*$/;
+const quotedKeys = new Map<string, string>();
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key);
+    // Event payloads reuse a small vocabulary of keys; ids used as keys must not grow this forever.
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
 function objectJson(record: Record<string, unknown>): string {
   const keys: string[] = [];
+  let sorted = true;
   for (const key in record) {
-    if (Object.hasOwn(record, key) && record[key] !== undefined) keys.push(key);
+    if (!Object.hasOwn(record, key) || record[key] === undefined) continue;
+    if (sorted && keys.length > 0 && keys[keys.length - 1]! > key) sorted = false;
+    keys.push(key);
   }
-  keys.sort();
+  if (!sorted) keys.sort();
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (i > 0) out += ',';
-    out += `${JSON.stringify(key)}:${canonicalJson(record[key])}`;
+    out += quoteKey(key);
+    out += ':';
+    out += canonicalJson(record[key]);
   }
   return `${out}}`;
 }
