@@ -1,11 +1,16 @@
 /**
- * The broker a benchmark row talks to: aedes in a child process, as large fleets run it (one process
- * holds ~20,000 descriptors and every connection costs one at each end). It is started through the
- * runtime's own path (src/runtime/broker-host.ts → `medtwin broker --ready-json`); if that fails, the
- * row says why and falls back to bench/broker-child.ts, which starts the same EmbeddedBroker.
+ * The broker a benchmark row talks to, always in a child process, as large fleets run it (one process
+ * holds ~20,000 descriptors and every connection costs one at each end). By default it is medtwin's own,
+ * started through the runtime's path (src/runtime/broker-host.ts → `medtwin broker --ready-json`); if
+ * that fails, the row says why and falls back to bench/broker-child.ts, which starts the same
+ * EmbeddedBroker. For comparison a row can instead run the candidate retained-message index
+ * (bench/retained-index.ts) or Eclipse Mosquitto, the kind of broker `medtwin run --broker URL` targets.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { openBroker } from '../src/runtime/broker-host.ts';
@@ -16,32 +21,61 @@ export interface BenchBroker {
   /** The broker process's pid, for its memory and CPU. */
   pid: number | undefined;
   /** How it was started, for the report. */
-  via: 'medtwin broker (broker-host child-process)' | 'bench/broker-child.ts (fallback)';
-  /** Why the runtime's path was not used, if it was not. */
+  via:
+    | 'medtwin broker (broker-host child-process)'
+    | 'bench/broker-child.ts (fallback)'
+    | 'bench/broker-child.ts --retained-index (candidate fix)'
+    | 'mosquitto (external broker, as --broker would use)';
+  /** Why the runtime's path was not used, if it failed. */
   fallbackReason?: string;
   cpuSeconds(): number | undefined;
+  /** False once the broker process has died (aedes can crash under a burst; see docs/benchmarks.md). */
+  alive(): boolean;
   close(): Promise<void>;
 }
 
 const FALLBACK = fileURLToPath(new URL('./broker-child.ts', import.meta.url));
 
+export interface BenchBrokerOptions {
+  /**
+   * Node flags for the broker process (e.g. --cpu-prof). The runtime's path takes none, so with flags
+   * the row starts bench/broker-child.ts directly: the same broker, a process the bench controls.
+   */
+  nodeArgs?: string[];
+  /**
+   * medtwin: its aedes as shipped; indexed: with the candidate retained-message index
+   * (bench/retained-index.ts); mosquitto: Eclipse Mosquitto, the external broker `--broker URL` is for.
+   */
+  kind?: 'medtwin' | 'indexed' | 'mosquitto';
+}
+
 /** Starts a broker child; see the module comment for the order tried. */
-export async function openBenchBroker(): Promise<BenchBroker> {
+export async function openBenchBroker(options: BenchBrokerOptions = {}): Promise<BenchBroker> {
+  if (options.kind === 'mosquitto') return spawnMosquitto();
+  if (options.kind === 'indexed') return spawnFallback(options.nodeArgs ?? [], true);
+  if (options.nodeArgs?.length) return spawnFallback(options.nodeArgs, false);
   const before = new Set(childPids());
   try {
     const handle = await openBroker({ placement: 'child-process' });
     const pid = childPids().find((p) => !before.has(p) && cmdline(p).includes('broker'));
     killOnExit(pid);
-    return { url: handle.url, pid, via: 'medtwin broker (broker-host child-process)', cpuSeconds: () => (pid ? procCpuSeconds(pid) : undefined), close: () => handle.close() };
+    return {
+      url: handle.url,
+      pid,
+      via: 'medtwin broker (broker-host child-process)',
+      cpuSeconds: () => (pid ? procCpuSeconds(pid) : undefined),
+      alive: () => pid === undefined || isAlive(pid),
+      close: () => handle.close(),
+    };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const fallback = await spawnFallback();
+    const fallback = await spawnFallback([], false);
     return { ...fallback, fallbackReason: reason };
   }
 }
 
-async function spawnFallback(): Promise<BenchBroker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FALLBACK], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function spawnFallback(nodeArgs: string[], retainedIndex: boolean): Promise<BenchBroker> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', FALLBACK, ...(retainedIndex ? ['--retained-index'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('bench/broker-child.ts did not report ready within 15 s')), 15_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -65,8 +99,9 @@ async function spawnFallback(): Promise<BenchBroker> {
   return {
     url,
     pid,
-    via: 'bench/broker-child.ts (fallback)',
+    via: retainedIndex ? 'bench/broker-child.ts --retained-index (candidate fix)' : 'bench/broker-child.ts (fallback)',
     cpuSeconds: () => (pid ? procCpuSeconds(pid) : undefined),
+    alive: () => child.exitCode === null && child.signalCode === null,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -74,6 +109,74 @@ async function spawnFallback(): Promise<BenchBroker> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Mosquitto on a free loopback port with a throw-away config: anonymous, no persistence, no connection cap. */
+async function spawnMosquitto(): Promise<BenchBroker> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'medtwin-bench-mosquitto-'));
+  const config = join(dir, 'mosquitto.conf');
+  writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_keepalive 300\nlog_dest none\n`);
+  const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const pid = child.pid;
+  killOnExit(pid);
+  await waitForPort(port, 10_000);
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    pid,
+    via: 'mosquitto (external broker, as --broker would use)',
+    cpuSeconds: () => (pid ? procCpuSeconds(pid) : undefined),
+    alive: () => child.exitCode === null && child.signalCode === null,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once('exit', done);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on the port (bounded: rejects after `timeoutMs`). */
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`mosquitto did not accept connections on 127.0.0.1:${port} within ${timeoutMs} ms`);
+}
+
+function isAlive(pid: number): boolean {
+  // A zombie (exited, not yet reaped) still has /proc/<pid>; its state letter is Z.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 function cmdline(pid: number): string {

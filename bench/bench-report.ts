@@ -32,6 +32,15 @@ function rss(r: SimRowResult | CeilingRowResult): string {
   return `${int(m.selfHwmMiB)} + ${int(m.brokerHwmMiB)} = ${int(m.selfHwmMiB + m.brokerHwmMiB)} MiB`;
 }
 
+function simulated(r: SimRowResult): string {
+  const done = formatDuration(Math.round(r.simMs / 1000) * 1000);
+  return r.simMs < r.plannedSimMs ? `${done} of ${formatDuration(r.plannedSimMs)} (stopped at the wall-clock cap)` : done;
+}
+
+function cpu(r: SimRowResult | CeilingRowResult): string {
+  return `${r.cpu.simProcessS.toFixed(1)} + ${r.cpu.brokerS.toFixed(1)} s`;
+}
+
 function table(header: string[], rows: string[][]): string {
   const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
   return lines.join('\n');
@@ -55,7 +64,7 @@ export function formatReport(records: RowRecord[]): string {
     const sizes = [...new Set([...fast.map((f) => f.r.devices), ...ceilings.map((c) => c.r.devices)])].sort((a, b) => a - b);
     out.push(
       table(
-        ['devices', 'connect', 'simulated', 'wall', 'messages', 'msg/s', 'sim/wall', 'CPU sim + broker', 'peak RSS sim + broker', 'ceiling msg/s', 'fast / ceiling', 'load'],
+        ['devices', 'connect', 'simulated', 'wall', 'messages', 'msg/s', 'sim/wall', 'CPU sim + broker', 'peak RSS sim + broker', 'ceiling msg/s', 'ceiling CPU clients + broker', 'fast / ceiling', 'load'],
         sizes.map((devices) => {
           const f = fast.find((x) => x.r.devices === devices);
           const c = ceilingFor(records, devices);
@@ -63,14 +72,15 @@ export function formatReport(records: RowRecord[]): string {
           return [
             int(devices),
             f ? secs(f.r.connectMs) : '–',
-            f ? formatDuration(f.r.simMs) : '–',
+            f ? simulated(f.r) : '–',
             f ? secs(f.r.wallMs) : '–',
             f ? int(f.r.published) : '–',
             f ? int(f.r.messagesPerSecond) : '–',
             f ? ratio(f.r.compression) : '–',
-            f ? `${f.r.cpu.simProcessS.toFixed(1)} + ${f.r.cpu.brokerS.toFixed(1)} s` : '–',
+            f ? cpu(f.r) : '–',
             f ? rss(f.r) : '–',
             c ? `${int(c.messagesPerSecond)} (${int(c.received)} msgs × ${int(c.payloadBytes)} B)` : '–',
+            c ? cpu(c) : '–',
             share,
             [f?.record, ceilings.find((x) => x.r.devices === devices)?.record].filter((x) => x !== undefined).map(load).join(', '),
           ];
@@ -84,14 +94,15 @@ export function formatReport(records: RowRecord[]): string {
     out.push('### A 40-bed ward (40 monitors, 40 pumps, 20 CGMs), fast mode\n');
     out.push(
       table(
-        ['simulated', 'wall', 'sim/wall', '24 h takes', 'messages', 'msg/s', 'peak RSS sim + broker', 'load'],
+        ['simulated', 'wall', 'sim/wall', '24 h takes', 'messages', 'msg/s', 'CPU sim + broker', 'peak RSS sim + broker', 'load'],
         ward.map(({ record, r }) => [
-          formatDuration(r.simMs),
+          simulated(r),
           secs(r.wallMs),
           ratio(r.compression),
           r.simMs >= DAY_MS ? secs(r.wallMs) : `${secs((r.wallMs * DAY_MS) / r.simMs)} (extrapolated linearly from ${formatDuration(r.simMs)})`,
           int(r.published),
           int(r.messagesPerSecond),
+          cpu(r),
           rss(r),
           load(record),
         ]),
@@ -109,7 +120,7 @@ export function formatReport(records: RowRecord[]): string {
           int(r.devices),
           mixLabel(r),
           secs(r.connectMs),
-          formatDuration(r.simMs),
+          simulated(r),
           secs(r.wallMs),
           int(r.messagesPerSecond),
           ratio(r.compression),
@@ -117,7 +128,7 @@ export function formatReport(records: RowRecord[]): string {
           ms(r.latency?.p99Ms),
           ms(r.latency?.steady.p99Ms),
           ms(r.latency?.maxMs),
-          int(r.latency?.unmatched ?? 0),
+          `${int(r.latency?.unmatched ?? 0)}${r.broker.crashed ? ' (broker died)' : ''}`,
           ms(r.loopDelay.p99Ms),
           rss(r),
           load(record),
@@ -130,6 +141,9 @@ export function formatReport(records: RowRecord[]): string {
   if (targets) out.push('### Targets (2-core machine)\n', targets, '');
   const failed = records.filter((r) => r.error);
   for (const f of failed) out.push(`✗ row ${JSON.stringify(f.spec)} failed: ${f.error}`);
+  for (const r of records) {
+    if (r.result?.broker.crashed) out.push(`✗ the broker process died during row ${JSON.stringify(r.spec)}: its figures show the collapse, not steady work`);
+  }
   const fallbacks = [...new Set(records.flatMap((r) => (r.result?.broker.fallbackReason ? [r.result.broker.fallbackReason] : [])))];
   for (const reason of fallbacks) out.push(`note: the broker child was started by bench/broker-child.ts because the runtime's path failed: ${reason}`);
   return out.join('\n');

@@ -13,16 +13,23 @@ import { openBenchBroker, type BenchBroker } from './bench-broker.ts';
 import { LatencyProbe, type LatencySummary } from './latency-probe.ts';
 import { benchPlan, fleetCounts, type FleetCounts, type FleetMix } from './plans.ts';
 import { LoopDelay, MemorySampler, procCpuSeconds, type MemoryPeaks } from './proc-stats.ts';
+import { staggerStarts } from './stagger.ts';
 import { measureCeiling, type CeilingResult } from './transport-ceiling.ts';
 
-export type RowSpec =
-  | { kind: 'fast' | 'ward'; devices: number; mix: FleetMix; durationMs: number; syncMs?: number }
-  | { kind: 'realtime'; devices: number; mix: FleetMix; durationMs: number; speed?: number; warmupMs?: number }
-  | { kind: 'ceiling'; devices: number; messages: number; payloadBytes: number; window?: number };
+/** medtwin's broker as it is, with the candidate retained-message index (bench/retained-index.ts), or Mosquitto. */
+export type BrokerChoice = 'medtwin' | 'indexed' | 'mosquitto';
+
+export type RowSpec = { broker?: BrokerChoice; /** Spread device phases (bench/stagger.ts). */ stagger?: boolean } & (
+  | { kind: 'fast' | 'ward'; devices: number; mix: FleetMix; durationMs: number; syncMs?: number; maxWallMs?: number }
+  | { kind: 'realtime'; devices: number; mix: FleetMix; durationMs: number; speed?: number; warmupMs?: number; maxWallMs?: number }
+  | { kind: 'ceiling'; devices: number; messages: number; payloadBytes: number; window?: number }
+);
 
 interface BrokerInfo {
   via: BenchBroker['via'];
   fallbackReason?: string;
+  /** The broker process died during the row (its figures are then not a measurement of steady work). */
+  crashed?: boolean;
 }
 
 export interface SimRowResult {
@@ -34,6 +41,8 @@ export interface SimRowResult {
   buildMs: number;
   connectMs: number;
   simMs: number;
+  /** Less than simMs when the row hit its wall-clock cap. */
+  plannedSimMs: number;
   wallMs: number;
   published: number;
   delivered: number;
@@ -46,6 +55,8 @@ export interface SimRowResult {
   events: number;
   latency?: LatencySummary;
   memory: MemoryPeaks;
+  /** This process's RSS and live V8 heap (after a full GC) after each phase, MiB: where the memory goes. */
+  phases: Record<'afterBuild' | 'afterConnect' | 'afterRun', { rssMiB: number; heapUsedMiB: number }>;
   /** CPU seconds used while simulated time ran (connect excluded), by this process and by the broker. */
   cpu: { simProcessS: number; brokerS: number };
   loopDelay: { p99Ms: number; maxMs: number };
@@ -62,15 +73,15 @@ export interface CeilingRowResult extends CeilingResult {
 export type RowResult = SimRowResult | CeilingRowResult;
 
 /** Runs one row against a fresh broker child and returns its figures. */
-export async function runRow(spec: RowSpec): Promise<RowResult> {
-  const broker = await openBenchBroker();
+export async function runRow(spec: RowSpec, brokerNodeArgs: string[] = []): Promise<RowResult> {
+  const broker = await openBenchBroker({ nodeArgs: brokerNodeArgs, kind: spec.broker });
   const info: BrokerInfo = { via: broker.via, ...(broker.fallbackReason ? { fallbackReason: broker.fallbackReason } : {}) };
   const memory = new MemorySampler(broker.pid);
   try {
     if (spec.kind === 'ceiling') {
       const cpu0 = cpuNow(broker);
       const result = await measureCeiling({ url: broker.url, clients: spec.devices, messages: spec.messages, payloadBytes: spec.payloadBytes, window: spec.window });
-      return { kind: 'ceiling', ...result, devices: spec.devices, broker: info, memory: memory.stop(), cpu: cpuSince(broker, cpu0) };
+      return { kind: 'ceiling', ...result, devices: spec.devices, broker: withHealth(info, broker), memory: memory.stop(), cpu: cpuSince(broker, cpu0) };
     }
     return await runSimulation(spec, broker, info, memory);
   } finally {
@@ -88,11 +99,14 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
     brokerUrl: broker.url,
   });
   const buildMs = performance.now() - buildStart;
+  const afterBuild = heapAndRss();
+  if (spec.stagger) staggerStarts(run);
   const probe = spec.kind === 'realtime' ? new LatencyProbe(run) : undefined;
   try {
     const connectStart = performance.now();
     await run.open();
     const connectMs = performance.now() - connectStart;
+    const afterConnect = heapAndRss();
     let payloadTotal = 0;
     let payloadCount = 0;
     for (const agent of run.agents) {
@@ -105,7 +119,10 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
     const cpu0 = cpuNow(broker);
     const loop = new LoopDelay();
     probe?.start();
+    // A row that cannot keep up is stopped, not waited for: it reports how far it got.
+    const cap = setTimeout(() => run.stop(), spec.maxWallMs ?? defaultCapMs(spec));
     await run.runToEnd();
+    clearTimeout(cap);
     const loopDelay = loop.stop();
     const cpu = cpuSince(broker, cpu0);
     const status = run.status();
@@ -114,10 +131,11 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
       devices: run.agents.length,
       mix: spec.mix,
       counts: fleetCounts(spec.devices, spec.mix),
-      broker: info,
+      broker: withHealth(info, broker),
       buildMs,
       connectMs,
       simMs: status.simMs,
+      plannedSimMs: spec.durationMs,
       wallMs: status.wallMs,
       published: status.messages,
       delivered: status.delivered,
@@ -128,12 +146,30 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
       events: status.events,
       ...(probe && spec.kind === 'realtime' ? { latency: probe.summary(spec.warmupMs ?? 5000) } : {}),
       memory: memory.stop(),
+      phases: { afterBuild, afterConnect, afterRun: heapAndRss() },
       cpu,
       loopDelay,
     };
   } finally {
     await run.close();
   }
+}
+
+/** Realtime rows may take twice their span (plus the final settle), fast rows 5 minutes, the ward 15. */
+function defaultCapMs(spec: Exclude<RowSpec, { kind: 'ceiling' }>): number {
+  if (spec.kind === 'realtime') return 2 * (spec.durationMs / (spec.speed ?? 1));
+  return spec.kind === 'ward' ? 900_000 : 300_000;
+}
+
+/** Live memory at a phase boundary (outside every timed section): after a full GC when --expose-gc is on. */
+function heapAndRss(): { rssMiB: number; heapUsedMiB: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { rssMiB: m.rss / 2 ** 20, heapUsedMiB: m.heapUsed / 2 ** 20 };
+}
+
+function withHealth(info: BrokerInfo, broker: BenchBroker): BrokerInfo {
+  return broker.alive() ? info : { ...info, crashed: true };
 }
 
 function cpuNow(broker: BenchBroker): { self: number; broker: number } {
@@ -147,8 +183,10 @@ function cpuSince(broker: BenchBroker, from: { self: number; broker: number }): 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const spec = JSON.parse(process.argv[2] ?? '{}') as RowSpec;
+  // With --cpu-prof the broker is profiled too (bench/bench-broker.ts explains how).
+  const brokerNodeArgs = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
   try {
-    const result = await runRow(spec);
+    const result = await runRow(spec, brokerNodeArgs);
     process.stdout.write(`BENCH-ROW ${JSON.stringify(result)}\n`);
     process.exit(0);
   } catch (error) {

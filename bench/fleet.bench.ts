@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDuration, parseDuration } from '../src/core/duration.ts';
 import { formatReport, type RowRecord } from './bench-report.ts';
-import type { RowResult, RowSpec } from './fleet-row.ts';
+import type { BrokerChoice, RowResult, RowSpec } from './fleet-row.ts';
 import { fleetCounts } from './plans.ts';
 
 const ROW = fileURLToPath(new URL('./fleet-row.ts', import.meta.url));
@@ -33,8 +33,11 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '100,1000,10000' },
     only: { type: 'string' },
     duration: { type: 'string' },
-    'ward-duration': { type: 'string', default: '2h' },
+    'ward-duration': { type: 'string', default: '1h' },
     sync: { type: 'string' },
+    'max-wall': { type: 'string' },
+    broker: { type: 'string', default: 'medtwin' },
+    stagger: { type: 'boolean', default: false },
     window: { type: 'string' },
     json: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -47,12 +50,19 @@ if (args.help) {
 
   --sizes <n,n,...>       fleet sizes (default 100,1000,10000)
   --only <kind,...>       ${KINDS.join(', ')} (default: all)
-  --duration <d>          simulated time of fast and realtime rows (default: fast 10m/2m/30s by size, realtime 60s)
-  --ward-duration <d>     simulated time of the 40-bed ward row (default 2h; 24h runs the target in full)
+  --duration <d>          simulated time of fast and realtime rows (default: fast 10m/2m/10s by size, realtime 30s)
+  --ward-duration <d>     simulated time of the 40-bed ward row (default 1h, extrapolated to 24 h and
+                          labelled so; 24h runs the target in full)
+  --max-wall <d>          stop a row after this much wall time (default: fast 5m, ward 15m, realtime 2× its span)
   --sync <d>              fast-mode settle window (the runtime's syncMs; default 1s)
   --window <n>            ceiling: messages in flight (default 4000)
+  --broker <which>        medtwin (its aedes as shipped, default), indexed (with the candidate
+                          retained-message index of bench/retained-index.ts) or mosquitto (an
+                          external Eclipse Mosquitto, what --broker URL is for)
+  --stagger               spread each kind's device start times over one telemetry period (bench/stagger.ts),
+                          instead of medtwin's all-at-t=0, to measure that change
   --json <path>           also write every figure as JSON
-  --cpu-prof              write a V8 CPU profile per row to ${join(tmpdir(), 'medtwin-bench-prof')}
+  --cpu-prof              write V8 CPU profiles of each row and its broker to ${join(tmpdir(), 'medtwin-bench-prof')}
 `);
   process.exit(0);
 }
@@ -71,13 +81,17 @@ const only = new Set<Kind>(
 );
 const duration = args.duration === undefined ? undefined : parseDuration(args.duration, '--duration');
 const wardDuration = parseDuration(args['ward-duration'], '--ward-duration');
+const maxWallMs = args['max-wall'] === undefined ? undefined : parseDuration(args['max-wall'], '--max-wall');
 const syncMs = args.sync === undefined ? undefined : parseDuration(args.sync, '--sync');
 const window = args.window === undefined ? undefined : Number(args.window);
+const BROKERS: readonly BrokerChoice[] = ['medtwin', 'indexed', 'mosquitto'];
+if (!BROKERS.includes(args.broker as BrokerChoice)) fail(`--broker: expected one of ${BROKERS.join(', ')}, received ${JSON.stringify(args.broker)}`);
+const broker = args.broker as BrokerChoice;
 
 /** Default simulated time of a fast row: smaller fleets run longer, so every row takes tens of seconds. */
 function fastDuration(devices: number): number {
   if (duration !== undefined) return duration;
-  return devices <= 100 ? 600_000 : devices <= 1000 ? 120_000 : 30_000;
+  return devices <= 100 ? 600_000 : devices <= 1000 ? 120_000 : 10_000;
 }
 
 /** Telemetry alone, if the ceiling runs without its fast row: monitors 1 Hz, pumps 0.2 Hz, CGMs every 5 min. */
@@ -98,8 +112,9 @@ async function runRowProcess(spec: RowSpec): Promise<RowRecord> {
   const started = performance.now();
   const profDir = join(tmpdir(), 'medtwin-bench-prof');
   if (args['cpu-prof']) mkdirSync(profDir, { recursive: true });
-  const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${spec.kind}-${spec.devices}-${Date.now()}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ROW, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // One file per thread and process (Node's default names); tsx's loader thread gets its own.
+  const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, `${spec.kind}-${spec.devices}-${Date.now()}`)}`] : [];
+  const child = spawn(process.execPath, [...prof, '--expose-gc', '--import', 'tsx', ROW, JSON.stringify({ ...spec, broker, stagger: args.stagger, ...(spec.kind !== 'ceiling' && maxWallMs !== undefined ? { maxWallMs } : {}) })], { stdio: ['ignore', 'pipe', 'pipe'] });
   let result: RowResult | undefined;
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -112,8 +127,14 @@ async function runRowProcess(spec: RowSpec): Promise<RowRecord> {
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   const record: RowRecord = { spec, load: [before, loadavg()[0]!], processWallMs: performance.now() - started };
   if (result) record.result = result as RowRecord['result'];
-  else record.error = `exit code ${code}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`;
+  else record.error = `exit code ${code}${stderr ? `: ${errorLine(stderr)}` : ''}`;
   return record;
+}
+
+/** The line of a row's stderr that says what went wrong (not the stack below it). */
+function errorLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return lines.find((l) => /\b\w*Error\b|failed/.test(l))?.trim() ?? lines.at(-1)!.trim();
 }
 
 function describe(spec: RowSpec): string {
@@ -146,14 +167,21 @@ for (const devices of sizes) {
 }
 if (only.has('ward')) await row({ kind: 'ward', devices: 100, mix: 'ward', durationMs: wardDuration, syncMs });
 if (only.has('realtime')) {
-  const realtimeMs = duration ?? 60_000;
+  const realtimeMs = duration ?? 30_000;
   for (const devices of sizes) await row({ kind: 'realtime', devices, mix: 'ward', durationMs: realtimeMs });
   await row({ kind: 'realtime', devices: Math.max(...sizes), mix: 'monitors', durationMs: realtimeMs });
 }
 
+const BROKER_LABEL: Record<BrokerChoice, string> = {
+  medtwin: "medtwin's aedes as shipped, in a child process",
+  indexed: 'aedes with the candidate retained-message index (bench/retained-index.ts) — NOT medtwin as shipped',
+  mosquitto: 'Eclipse Mosquitto in a child process (an external broker, as `medtwin run --broker URL` uses)',
+};
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 process.stdout.write(
   `\nmedtwin fleet benchmark — ${new Date().toISOString()} — ${machine.cpus} cores (${machine.cpuModel}), ${machine.memGiB} GiB, Node ${machine.node}\n` +
+    `broker: ${BROKER_LABEL[broker]}\n` +
+    `device phases: ${args.stagger ? 'staggered over one telemetry period (bench/stagger.ts) — NOT medtwin as shipped' : 'all devices start at t = 0 (medtwin as shipped)'}\n` +
     `load average (1/5/15 min) at start ${loadStart.map((l) => l.toFixed(1)).join('/')}, at end ${loadavg().map((l) => l.toFixed(1)).join('/')}; ` +
     `total ${formatDuration(Math.round(performance.now() - benchStart))} wall\n\n${formatReport(records)}\n`,
 );
