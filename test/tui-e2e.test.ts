@@ -50,8 +50,9 @@ afterAll(() => {
 
 describe.skipIf(missing.length > 0)(title, () => {
   it('opens the fleet, injects a fault on a device, shows its alarm, and quits cleanly', { timeout: 300_000 }, async () => {
-    // The shell line after the TUI proves the process exited, and with what code.
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, `NO_COLOR=1 node ${bin} tui ${scenario} --paused; echo "medtwin exited with $?"; sleep 120`);
+    // The shell line after the TUI proves the process exited, and with what code. CI is unset: a person
+    // at a terminal is not a CI job, and ink draws nothing but the last frame when it thinks it is one.
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, `env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${bin} tui ${scenario} --paused; echo "medtwin exited with $?"; sleep 120`);
     await waitForScreen(/⏸ ready .*Fleet · 40 devices/s, 90_000);
     expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
 
