@@ -60,7 +60,7 @@ export class SyntheticPatient {
       const ratio = model.carbRatioGPerU();
       for (const meal of this.meals) {
         model.addMeal({ at: meal.at, carbsG: meal.carbsG });
-        // Rounded to the half unit an insulin pen doses.
+        // Rounded to the half unit an insulin pen doses (given subcutaneously: see advanceTo).
         this.#boluses.push({ at: meal.at, units: Math.round((meal.carbsG / ratio) * 2) / 2 });
       }
     } else {
@@ -75,7 +75,8 @@ export class SyntheticPatient {
       while (this.#boluses.length > 0 && this.#boluses[0]!.at <= t) {
         const bolus = this.#boluses.shift()!;
         model.advanceTo(Math.max(bolus.at, model.now));
-        if (bolus.units > 0) model.bolus(bolus.units);
+        // A nurse's meal bolus is a pen injection under the skin, absorbed over hours — not IV.
+        if (bolus.units > 0) model.bolus(bolus.units, 'sc');
       }
       model.advanceTo(t);
     }
