@@ -39,6 +39,12 @@ describe('PlausibilityTracker', () => {
     expect(tracker.observe(6000, { hr: 140 }).failed).toMatchObject([{ check: 'rate', signal: 'hr' }]);
   });
 
+  it('does not call a reading held at the sensor limit (LOW) frozen', () => {
+    const tracker = new PlausibilityTracker();
+    const events = Array.from({ length: 10 }, (_, i) => tracker.observe(i * 5 * MIN, { glucose: 40 }));
+    expect(events.flatMap((e) => e.failed)).toEqual([]);
+  });
+
   it('ignores missing and non-numeric readings', () => {
     const tracker = new PlausibilityTracker();
     expect(tracker.observe(0, { glucose: null, hr: 'x', spo2: undefined }).failed).toEqual([]);

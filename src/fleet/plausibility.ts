@@ -19,11 +19,13 @@ export interface SignalLimits {
   maxRatePerMin: number;
   /** Identical consecutive readings that mean a frozen sensor (a living signal jitters). */
   maxRepeats: number;
+  /** A sensor's display limits: a reading held there is clipped (LOW/HIGH), not frozen. */
+  clip?: { low: number; high: number };
 }
 
 export const PLAUSIBLE: Readonly<Record<string, SignalLimits>> = {
   // CGM noise is several mg/dL per reading (simglucose Johnson-SU); 5 mg/dL/min is beyond physiology.
-  glucose: { min: 20, max: 600, maxStep: 12, maxRatePerMin: 5, maxRepeats: 6 },
+  glucose: { min: 20, max: 600, maxStep: 12, maxRatePerMin: 5, maxRepeats: 6, clip: { low: 40, high: 400 } },
   // Beat-to-beat variability and ECG averaging move displayed HR several bpm between seconds.
   hr: { min: 20, max: 300, maxStep: 35, maxRatePerMin: 60, maxRepeats: 120 },
   // Pulse oximeters read ±2–4 % (ISO 80601-2-61); apnoea desaturates a few % per minute.
@@ -104,7 +106,8 @@ export class PlausibilityTracker {
           detail: `${signal} moved ${round(change)} in ${formatMinutes(minutes)} (from ${track.last} to ${value}); at most ${round(allowed)} is plausible`,
         });
       }
-      track.repeats = value === track.last ? track.repeats + 1 : 0;
+      const clipped = limits.clip !== undefined && (value <= limits.clip.low || value >= limits.clip.high);
+      track.repeats = value === track.last && !clipped ? track.repeats + 1 : 0;
       if (track.repeats >= limits.maxRepeats) {
         out.push({ check: 'frozen', signal, value, detail: `${signal} has read exactly ${value} ${track.repeats + 1} times in a row` });
       }
