@@ -83,6 +83,14 @@ export class PlausibilityTracker {
     return { failed, recovered };
   }
 
+  /**
+   * Forgets the previous readings, so the next one is not compared with them: after a commanded
+   * change (a calibration) a jump is expected, not implausible.
+   */
+  rebase(): void {
+    this.#tracks.clear();
+  }
+
   /** Checks failing now. */
   get failing(): Implausibility[] {
     return [...this.#failing.values()];

@@ -154,6 +154,8 @@ export class DigitalTwin {
     const body = { ...command, commandId };
     const now = this.#clock.now();
     const desired = descriptor.desired?.(body);
+    // A calibration moves readings on purpose; the next reading must not be judged against the last.
+    if (command.type === 'calibrate') shadow.plausibility.rebase();
     if (desired) {
       Object.assign(shadow.desired, desired);
       shadow.version++;
