@@ -344,7 +344,7 @@ export class DeviceAgent implements FaultSurface {
     if (this.#silenced > 0 || this.#stopped) return 0;
     const seq = (this.#seq.get(channel) ?? 0) + 1;
     this.#seq.set(channel, seq);
-    const t = Math.max(0, this.#options.clock.now() + this.#skewMs);
+    const t = this.#options.clock.now() + this.#skewMs;
     const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: this.deviceId, kind: this.kind, seq, t, body });
     this.stats.published[channel] = (this.stats.published[channel] ?? 0) + 1;
     this.stats.publishedTotal++;
