@@ -132,6 +132,7 @@ export class EmbeddedBroker {
     this.#sockets.add(socket);
     socket.on('close', () => this.#sockets.delete(socket));
     socket.setNoDelay(true);
+    autoCork(socket);
     const guard = new PacketSizeGuard(this.limits.maxPacketSize);
     const dropClient = (error: Error) => {
       // aedes reports the dropped connection as a client error too; count the cause here only.
@@ -158,4 +159,26 @@ export class EmbeddedBroker {
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/**
+ * Batches every write to a socket within one turn of the event loop into one syscall. aedes writes
+ * each forwarded packet on its own; a subscriber that fans in a whole fleet (the twin, a historian)
+ * would otherwise cost one write per message.
+ */
+function autoCork(socket: Socket): void {
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(uncork);
+    }
+    return write(...args);
+  }) as Socket['write'];
 }
