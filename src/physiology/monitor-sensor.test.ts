@@ -30,7 +30,7 @@ describe('MonitorSensor', () => {
     const sensor = new MonitorSensor(new Rng(0));
     expect(sensor.errorSd('hr', 60)).toBe(1);
     expect(sensor.errorSd('hr', 150)).toBeCloseTo(1.5);
-    expect(sensor.errorSd('spo2', 97)).toBe(2);
+    expect(sensor.errorSd('spo2', 97)).toBe(1);
     expect(sensor.errorSd('sbp', 120)).toBe(8);
     expect(sensor.errorSd('temp', 37)).toBe(0.1);
   });
