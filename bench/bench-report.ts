@@ -143,6 +143,7 @@ export function formatReport(records: RowRecord[]): string {
   for (const f of failed) out.push(`✗ row ${JSON.stringify(f.spec)} failed: ${f.error}`);
   for (const r of records) {
     if (r.result?.broker.crashed) out.push(`✗ the broker process died during row ${JSON.stringify(r.spec)}: its figures show the collapse, not steady work`);
+    else if (r.result?.broker.diedAtTeardown) out.push(`✗ the broker process died while the fleet of row ${JSON.stringify(r.spec)} disconnected (after its figures were taken)`);
   }
   const fallbacks = [...new Set(records.flatMap((r) => (r.result?.broker.fallbackReason ? [r.result.broker.fallbackReason] : [])))];
   for (const reason of fallbacks) out.push(`note: the broker child was started by bench/broker-child.ts because the runtime's path failed: ${reason}`);

@@ -30,6 +30,8 @@ interface BrokerInfo {
   fallbackReason?: string;
   /** The broker process died during the row (its figures are then not a measurement of steady work). */
   crashed?: boolean;
+  /** The broker died while the fleet disconnected, after the figures were taken. */
+  diedAtTeardown?: boolean;
 }
 
 export interface SimRowResult {
@@ -83,7 +85,12 @@ export async function runRow(spec: RowSpec, brokerNodeArgs: string[] = []): Prom
       const result = await measureCeiling({ url: broker.url, clients: spec.devices, messages: spec.messages, payloadBytes: spec.payloadBytes, window: spec.window });
       return { kind: 'ceiling', ...result, devices: spec.devices, broker: withHealth(info, broker), memory: memory.stop(), cpu: cpuSince(broker, cpu0) };
     }
-    return await runSimulation(spec, broker, info, memory);
+    const result = await runSimulation(spec, broker, info, memory);
+    // 10,000 devices saying goodbye at once (a retained status each) is a burst of its own; give the
+    // broker a second to take it before asking whether it survived.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (!result.broker.crashed && !broker.alive()) result.broker.diedAtTeardown = true;
+    return result;
   } finally {
     memory.stop();
     await broker.close();
