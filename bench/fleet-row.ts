@@ -13,13 +13,12 @@ import { openBenchBroker, type BenchBroker } from './bench-broker.ts';
 import { LatencyProbe, type LatencySummary } from './latency-probe.ts';
 import { benchPlan, fleetCounts, type FleetCounts, type FleetMix } from './plans.ts';
 import { LoopDelay, MemorySampler, procCpuSeconds, type MemoryPeaks } from './proc-stats.ts';
-import { staggerStarts } from './stagger.ts';
 import { measureCeiling, type CeilingResult } from './transport-ceiling.ts';
 
 /** medtwin's broker as it is, with the candidate retained-message index (bench/retained-index.ts), or Mosquitto. */
 export type BrokerChoice = 'medtwin' | 'indexed' | 'mosquitto';
 
-export type RowSpec = { broker?: BrokerChoice; /** Spread device phases (bench/stagger.ts). */ stagger?: boolean } & (
+export type RowSpec = { broker?: BrokerChoice } & (
   | { kind: 'fast' | 'ward'; devices: number; mix: FleetMix; durationMs: number; syncMs?: number; maxWallMs?: number }
   | { kind: 'realtime'; devices: number; mix: FleetMix; durationMs: number; speed?: number; warmupMs?: number; maxWallMs?: number }
   | { kind: 'ceiling'; devices: number; messages: number; payloadBytes: number; window?: number }
@@ -107,7 +106,6 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
   });
   const buildMs = performance.now() - buildStart;
   const afterBuild = heapAndRss();
-  if (spec.stagger) staggerStarts(run);
   const probe = spec.kind === 'realtime' ? new LatencyProbe(run) : undefined;
   try {
     const connectStart = performance.now();

@@ -37,7 +37,6 @@ const { values: args } = parseArgs({
     sync: { type: 'string' },
     'max-wall': { type: 'string' },
     broker: { type: 'string', default: 'medtwin' },
-    stagger: { type: 'boolean', default: false },
     window: { type: 'string' },
     json: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -59,8 +58,6 @@ if (args.help) {
   --broker <which>        medtwin (its aedes as shipped, default), indexed (with the candidate
                           retained-message index of bench/retained-index.ts) or mosquitto (an
                           external Eclipse Mosquitto, what --broker URL is for)
-  --stagger               spread each kind's device start times over one telemetry period (bench/stagger.ts),
-                          instead of medtwin's all-at-t=0, to measure that change
   --json <path>           also write every figure as JSON
   --cpu-prof              write V8 CPU profiles of each row and its broker to ${join(tmpdir(), 'medtwin-bench-prof')}
 `);
@@ -114,7 +111,7 @@ async function runRowProcess(spec: RowSpec): Promise<RowRecord> {
   if (args['cpu-prof']) mkdirSync(profDir, { recursive: true });
   // One file per thread and process (Node's default names); tsx's loader thread gets its own.
   const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, `${spec.kind}-${spec.devices}-${Date.now()}`)}`] : [];
-  const child = spawn(process.execPath, [...prof, '--expose-gc', '--import', 'tsx', ROW, JSON.stringify({ ...spec, broker, stagger: args.stagger, ...(spec.kind !== 'ceiling' && maxWallMs !== undefined ? { maxWallMs } : {}) })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...prof, '--expose-gc', '--import', 'tsx', ROW, JSON.stringify({ ...spec, broker, ...(spec.kind !== 'ceiling' && maxWallMs !== undefined ? { maxWallMs } : {}) })], { stdio: ['ignore', 'pipe', 'pipe'] });
   let result: RowResult | undefined;
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -181,7 +178,6 @@ const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', 
 process.stdout.write(
   `\nmedtwin fleet benchmark — ${new Date().toISOString()} — ${machine.cpus} cores (${machine.cpuModel}), ${machine.memGiB} GiB, Node ${machine.node}\n` +
     `broker: ${BROKER_LABEL[broker]}\n` +
-    `device phases: ${args.stagger ? 'staggered over one telemetry period (bench/stagger.ts) — NOT medtwin as shipped' : 'all devices start at t = 0 (medtwin as shipped)'}\n` +
     `load average (1/5/15 min) at start ${loadStart.map((l) => l.toFixed(1)).join('/')}, at end ${loadavg().map((l) => l.toFixed(1)).join('/')}; ` +
     `total ${formatDuration(Math.round(performance.now() - benchStart))} wall\n\n${formatReport(records)}\n`,
 );

@@ -60,6 +60,45 @@ describe('a fleet on a real broker', () => {
     expect(result.delivery.lost).toBe(0);
   });
 
+  it('boots and publishes each device at its own seeded phase, one telemetry period apart', async () => {
+    const telemetry = async (seed: number) => {
+      const run = new Run(smallWard({ durationMs: 20_000, seed }), DEFAULT_DEPENDENCIES, { brokerUrl: broker.url });
+      const times = new Map<string, number[]>();
+      const boots = new Map<string, number>();
+      run.on('events', (batch) => {
+        for (const e of batch) {
+          if (e.type === 'telemetry') times.set(e.source, [...(times.get(e.source) ?? []), e.t]);
+          if (e.type === 'state.changed' && !boots.has(e.source)) boots.set(e.source, e.t);
+        }
+      });
+      try {
+        await run.open();
+        await run.runToEnd();
+      } finally {
+        await run.close();
+      }
+      return { times, boots };
+    };
+    const a = await telemetry(7);
+    const monitors = [...a.times].filter(([id]) => id.startsWith('patient-monitor'));
+    expect(monitors.length).toBe(4);
+    for (const [id, ts] of monitors) {
+      // Boot within the first second, first telemetry within one period of boot, then every second.
+      expect(a.boots.get(id)!, id).toBeLessThan(1000);
+      expect(ts[0]! - a.boots.get(id)!, id).toBeLessThanOrEqual(2000);
+      for (let i = 1; i < ts.length; i++) expect(ts[i]! - ts[i - 1]!, id).toBe(1000);
+    }
+    // Not phase-locked: the monitors publish at different instants within the second.
+    expect(new Set(monitors.map(([, ts]) => ts[0]! % 1000)).size).toBeGreaterThan(1);
+    const pump = a.times.get('infusion-pump-001')!;
+    for (let i = 1; i < pump.length; i++) expect(pump[i]! - pump[i - 1]!).toBe(5000);
+    // The phases come from the seed.
+    const again = await telemetry(7);
+    expect([...again.times]).toEqual([...a.times]);
+    const other = await telemetry(8);
+    expect(other.times.get('patient-monitor-001')).not.toEqual(a.times.get('patient-monitor-001'));
+  });
+
   it('lets an outside MQTT client watch the fleet and command a device through the twin', async () => {
     const run = new Run(smallWard({ durationMs: 60_000 }), DEFAULT_DEPENDENCIES, { brokerUrl: broker.url });
     const watcher = await mqtt.connectAsync(broker.url, { clientId: 'outside-watcher' });

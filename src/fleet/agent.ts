@@ -25,6 +25,25 @@ export interface AgentOptions {
   settings?: unknown;
   profile?: unknown;
   firmware?: string;
+  /**
+   * When the device boots and where its periods fall (ms). Real devices are not phase-locked: a fleet
+   * that boots, samples and publishes in the same simulated millisecond is a burst no ward produces.
+   * Default: boots at start, first sample and telemetry one period later.
+   */
+  phase?: DevicePhase;
+}
+
+/** A device's place in time: boot delay, and the offset of its telemetry within one telemetry period. */
+export interface DevicePhase {
+  /** Boots this long after `start()`. */
+  bootMs: number;
+  /** 0 <= offsetMs < telemetryPeriodMs: telemetry ticks fall this far into the period (sample ticks likewise, modulo the sample period). */
+  offsetMs: number;
+}
+
+/** A seeded phase: boot within the first second, telemetry anywhere in its period. */
+export function randomPhase(rng: Rng, descriptor: Pick<AnyDeviceDescriptor, 'telemetryPeriodMs'>): DevicePhase {
+  return { bootMs: Math.floor(rng.next() * 1000), offsetMs: Math.floor(rng.next() * descriptor.telemetryPeriodMs) };
 }
 
 export interface AgentStats {
@@ -137,11 +156,23 @@ export class DeviceAgent implements FaultSurface {
 
   /** Boots the device at the current simulation time and starts its sampling and telemetry timers. */
   start(): void {
+    const { bootMs = 0, offsetMs = 0 } = this.#options.phase ?? {};
+    if (bootMs > 0) this.#timers.set('boot', this.#options.clock.setTimeout(() => this.#powerOn(offsetMs), bootMs));
+    else this.#powerOn(offsetMs);
+  }
+
+  #powerOn(offsetMs: number): void {
+    this.#timers.delete('boot');
+    if (this.#stopped) return;
     this.#actor.start();
     this.#boot();
     const { samplePeriodMs, telemetryPeriodMs } = this.descriptor;
-    this.#every('sample', samplePeriodMs, () => this.#sample());
-    this.#every('telemetry', telemetryPeriodMs, () => this.#publishTelemetry());
+    // Sample ticks fall on the telemetry ticks (the period is a multiple of the sample period), and the
+    // first telemetry comes after at least one sample, so it carries a real measurement.
+    const sampleFirst = (offsetMs % samplePeriodMs) + samplePeriodMs;
+    const telemetryFirst = offsetMs >= samplePeriodMs ? offsetMs : offsetMs + telemetryPeriodMs;
+    this.#every('sample', sampleFirst, samplePeriodMs, () => this.#sample());
+    this.#every('telemetry', telemetryFirst, telemetryPeriodMs, () => this.#publishTelemetry());
   }
 
   /** Stops timers and the machine, and disconnects cleanly. */
@@ -196,6 +227,7 @@ export class DeviceAgent implements FaultSurface {
   }
 
   reboot(): void {
+    if (this.#timers.has('boot')) return; // not powered on yet: it boots on its own schedule
     this.#actor.stop();
     this.#actor = this.#createActor();
     this.#lastState = '';
@@ -234,15 +266,14 @@ export class DeviceAgent implements FaultSurface {
     this.#applyDelivery();
   }
 
-  #every(name: string, periodMs: number, fn: () => void): void {
+  #every(name: string, firstMs: number, periodMs: number, fn: () => void): void {
     const clock = this.#options.clock;
     const tick = () => {
       if (this.#stopped) return;
       this.#timers.set(name, clock.setTimeout(tick, periodMs));
       fn();
     };
-    // First tick one period in: every device's first telemetry then carries a real measurement.
-    this.#timers.set(name, clock.setTimeout(tick, periodMs));
+    this.#timers.set(name, clock.setTimeout(tick, firstMs));
   }
 
   #sample(): void {

@@ -4,7 +4,7 @@ import { SimClock } from '../core/clock.ts';
 import { EventLog, type LoggedEvent } from '../core/event-log.ts';
 import { InputError, nearestName } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
-import { DeviceAgent } from '../fleet/agent.ts';
+import { DeviceAgent, randomPhase } from '../fleet/agent.ts';
 import { planFleet, type FleetPlan } from '../fleet/fleet-spec.ts';
 import type { PatientModel } from '../fleet/patient-model.ts';
 import type { CreatePatientOptions } from '../fleet/patients.ts';
@@ -242,6 +242,7 @@ export class Run extends EventEmitter<RunEvents> {
         settings: device.config.settings,
         profile: device.config.profile,
         firmware: device.config.firmware,
+        phase: randomPhase(rng.fork('phase'), descriptor),
       });
       agent.onPublish = (channel, seq) => {
         // A running count: the settle barrier reads it on every message the twin takes in.
