@@ -88,12 +88,19 @@ export class EventLog {
     if (ready.length === 0) return;
     ready.sort(compareEntries);
     const batch: LoggedEvent[] = [];
+    // Hash in chunks, not per line: each update crosses into native code, and a window holds thousands.
+    let text = '';
     for (const { event, line } of ready) {
       this.#count++;
-      this.#hash.update(line);
-      this.#hash.update('\n');
+      text += line;
+      text += '\n';
+      if (text.length > 1 << 20) {
+        this.#hash.update(text);
+        text = '';
+      }
       batch.push({ ...event, id: this.#count });
     }
+    this.#hash.update(text);
     for (const sink of this.#sinks) sink(batch);
   }
 

@@ -77,6 +77,10 @@ export class DigitalTwin {
   #receivedTotal = 0;
   #malformed = 0;
   #listeners = new Set<TwinReceiveListener>();
+  // check() runs after every realtime slice; with 10,000 shadows a full scan each time is real work.
+  // Between scans only shadows that heard something can change, until the earliest deadline passes.
+  #dirty = new Set<Shadow>();
+  #nextDeadline = Number.NEGATIVE_INFINITY;
 
   constructor(site: string, clock: Clock, log: EventLog, options: TwinOptions = {}) {
     this.site = site;
@@ -100,6 +104,7 @@ export class DigitalTwin {
   /** Registers a device the twin should expect to hear from. */
   register(address: DeviceAddress, descriptor: AnyDeviceDescriptor): void {
     this.#descriptors.set(address.deviceId, descriptor);
+    this.#nextDeadline = Number.NEGATIVE_INFINITY;
     this.shadows.set(address.deviceId, {
       address,
       reported: {},
@@ -173,7 +178,10 @@ export class DigitalTwin {
    */
   check(): void {
     const now = this.#clock.now();
-    for (const shadow of this.shadows.values()) {
+    const full = now >= this.#nextDeadline;
+    const shadows = full ? this.shadows.values() : this.#dirty;
+    if (full) this.#nextDeadline = Number.POSITIVE_INFINITY;
+    for (const shadow of shadows) {
       // Flags are stamped when they became true — the deadline that passed, the report that cleared
       // them — not when this check ran, so the log does not depend on how often checks run.
       const deadline = (shadow.lastSeen ?? 0) + this.#staleAfter * shadow.telemetryPeriodMs;
@@ -199,7 +207,10 @@ export class DigitalTwin {
         });
         this.#client?.publish(channelTopic(shadow.address, CHANNELS.twinDelta), JSON.stringify({ delta: shadow.delta, version: shadow.version }), { qos: 0 });
       }
+      if (!shadow.stale) this.#nextDeadline = Math.min(this.#nextDeadline, deadline);
+      if (divergedAt !== undefined && !diverged) this.#nextDeadline = Math.min(this.#nextDeadline, divergedAt);
     }
+    this.#dirty.clear();
   }
 
   /** A time for a twin event: never before what the log has already sealed, never after now. */
@@ -299,6 +310,7 @@ export class DigitalTwin {
   }
 
   #updateDelta(shadow: Shadow, t: number): void {
+    this.#dirty.add(shadow);
     const delta: Record<string, unknown> = {};
     for (const [key, want] of Object.entries(shadow.desired)) {
       if (canonicalJson(shadow.reported[key]) !== canonicalJson(want)) delta[key] = want;

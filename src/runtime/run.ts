@@ -350,16 +350,20 @@ export class Run extends EventEmitter<RunEvents> {
       }
       let target = Math.min(this.clock.now() + syncMs, this.durationMs);
       if (this.#speed !== 'max') {
-        // Realtime: wait until wall time (scaled) reaches the next window.
+        // Realtime: advance in slices of about REALTIME_SLICE_MS of wall time. Everything due in a slice
+        // runs in one synchronous block, so its messages reach the sockets together: small slices keep
+        // publish-to-delivery latency small for a large fleet whose devices publish all through the second.
         const speed = this.#speed;
+        const sliceMs = Math.max(1, Math.min(syncMs, Math.round(REALTIME_SLICE_MS * speed)));
+        target = Math.min(this.clock.now() + sliceMs, this.durationMs);
         const anchor = this.#anchor;
         const wait = anchor.wall + (target - anchor.sim) / speed - performance.now();
         if (wait > 0) await sleep(Math.min(wait, 50));
         const due = anchor.sim + Math.floor((performance.now() - anchor.wall) * speed);
-        // Falling behind the wall clock (a big fleet at ×100): run as fast as possible, one window at
+        // Falling behind the wall clock (a big fleet at ×100): run as fast as possible, one slice at
         // a time, and forget the backlog instead of trying to catch up with it.
-        if (due - this.clock.now() > 5 * syncMs) this.#reanchor();
-        target = Math.min(this.durationMs, this.clock.now() + syncMs, Math.max(this.clock.now(), due));
+        if (due - this.clock.now() > Math.max(5 * sliceMs, 1000 * speed)) this.#reanchor();
+        target = Math.min(this.durationMs, this.clock.now() + sliceMs, Math.max(this.clock.now(), due));
         if (target <= this.clock.now()) continue;
       }
       if (this.#stepBudget !== undefined) target = Math.min(target, this.#stepBudget);
@@ -530,6 +534,9 @@ async function connectAll(agents: DeviceAgent[], url: string, each: (agent: Devi
     );
   }
 }
+
+/** Wall time one realtime slice stands for (see runToEnd). */
+const REALTIME_SLICE_MS = 10;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
