@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from './envelope.ts';
+
+const envelope = { v: ENVELOPE_VERSION, device: 'patient-monitor-001', kind: 'patient-monitor', seq: 3, t: -250, body: { hr: 72 } };
+
+describe('message envelope', () => {
+  it('decodes what it encodes, from a Buffer, a string or a view into a larger buffer', () => {
+    const bytes = encodeEnvelope(envelope);
+    expect(decodeEnvelope(bytes)).toEqual({ ok: true, envelope });
+    expect(decodeEnvelope(bytes.toString())).toEqual({ ok: true, envelope });
+    const framed = Buffer.concat([Buffer.from('xx'), bytes, Buffer.from('yy')]);
+    const view = new Uint8Array(framed.buffer, framed.byteOffset + 2, bytes.length);
+    expect(decodeEnvelope(view)).toEqual({ ok: true, envelope });
+  });
+
+  it('names what is wrong with a malformed envelope', () => {
+    expect(decodeEnvelope('{nope')).toEqual({ ok: false, error: 'payload is not JSON' });
+    const bad = (patch: Record<string, unknown>) => decodeEnvelope(JSON.stringify({ ...envelope, ...patch }));
+    expect(bad({ v: 2 })).toMatchObject({ ok: false, error: expect.stringMatching(/^envelope v:/) });
+    expect(bad({ seq: 0 })).toMatchObject({ ok: false, error: expect.stringMatching(/^envelope seq:/) });
+    expect(bad({ seq: 1.5 })).toMatchObject({ ok: false, error: expect.stringMatching(/^envelope seq:/) });
+    expect(bad({ t: '5' })).toMatchObject({ ok: false, error: expect.stringMatching(/^envelope t:/) });
+    expect(bad({ device: '' })).toMatchObject({ ok: false, error: expect.stringMatching(/^envelope device:/) });
+    expect(decodeEnvelope('[1,2]')).toMatchObject({ ok: false });
+    expect(decodeEnvelope('null')).toMatchObject({ ok: false });
+  });
+});
