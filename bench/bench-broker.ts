@@ -3,8 +3,10 @@
  * holds ~20,000 descriptors and every connection costs one at each end). By default it is medtwin's own,
  * started through the runtime's path (src/runtime/broker-host.ts → `medtwin broker --ready-json`); if
  * that fails, the row says why and falls back to bench/broker-child.ts, which starts the same
- * EmbeddedBroker. For comparison a row can instead run the candidate retained-message index
- * (bench/retained-index.ts) or Eclipse Mosquitto, the kind of broker `medtwin run --broker URL` targets.
+ * EmbeddedBroker. For comparison a row can instead run Eclipse Mosquitto, the kind of broker
+ * `medtwin run --broker URL` targets. `indexed` once ran a candidate retained-message index; that index
+ * is now EmbeddedBroker's own (src/net/retained-index.ts), so `indexed` starts the same broker as the
+ * default, through bench/broker-child.ts.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,12 +26,12 @@ export interface BenchBroker {
   via:
     | 'medtwin broker (broker-host child-process)'
     | 'bench/broker-child.ts (fallback)'
-    | 'bench/broker-child.ts --retained-index (candidate fix)'
+    | 'bench/broker-child.ts --retained-index (same broker as the default)'
     | 'mosquitto (external broker, as --broker would use)';
   /** Why the runtime's path was not used, if it failed. */
   fallbackReason?: string;
   cpuSeconds(): number | undefined;
-  /** False once the broker process has died (aedes can crash under a burst; see docs/benchmarks.md). */
+  /** False once the broker process has died (it used to, under a burst; see docs/broker.md#bursts). */
   alive(): boolean;
   close(): Promise<void>;
 }
@@ -43,8 +45,9 @@ export interface BenchBrokerOptions {
    */
   nodeArgs?: string[];
   /**
-   * medtwin: its aedes as shipped; indexed: with the candidate retained-message index
-   * (bench/retained-index.ts); mosquitto: Eclipse Mosquitto, the external broker `--broker URL` is for.
+   * medtwin: its aedes as shipped; indexed: the same broker started through bench/broker-child.ts (the
+   * retained-message index it was named for is now medtwin's own); mosquitto: Eclipse Mosquitto, the
+   * external broker `--broker URL` is for.
    */
   kind?: 'medtwin' | 'indexed' | 'mosquitto';
 }
@@ -99,7 +102,7 @@ async function spawnFallback(nodeArgs: string[], retainedIndex: boolean): Promis
   return {
     url,
     pid,
-    via: retainedIndex ? 'bench/broker-child.ts --retained-index (candidate fix)' : 'bench/broker-child.ts (fallback)',
+    via: retainedIndex ? 'bench/broker-child.ts --retained-index (same broker as the default)' : 'bench/broker-child.ts (fallback)',
     cpuSeconds: () => (pid ? procCpuSeconds(pid) : undefined),
     alive: () => child.exitCode === null && child.signalCode === null,
     close: () =>

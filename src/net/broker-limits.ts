@@ -15,6 +15,12 @@ export interface BrokerLimits {
   maxClientIdLength: number;
   /** Messages queued for an offline persistent session before the oldest is dropped per aedes. */
   queueLimit: number;
+  /**
+   * Messages the broker routes at once (aedes' `concurrency`); later ones queue, so a subscriber that
+   * stops reading holds at most this many. aedes' default; the queue drains without recursion
+   * (src/net/message-emitter.ts), so a long one no longer overflows the stack.
+   */
+  deliveryConcurrency: number;
 }
 
 export const DEFAULT_BROKER_LIMITS: BrokerLimits = {
@@ -24,4 +30,5 @@ export const DEFAULT_BROKER_LIMITS: BrokerLimits = {
   keepaliveLimitS: 300,
   maxClientIdLength: 64,
   queueLimit: 1000,
+  deliveryConcurrency: 100,
 };

@@ -4,6 +4,8 @@ import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { MedtwinError } from '../core/errors.ts';
 import { PacketSizeGuard } from './packet-size-guard.ts';
 import { DEFAULT_BROKER_LIMITS, type BrokerLimits } from './broker-limits.ts';
+import { MessageEmitter } from './message-emitter.ts';
+import { indexedMemoryPersistence } from './retained-index.ts';
 
 export { DEFAULT_BROKER_LIMITS, type BrokerLimits } from './broker-limits.ts';
 
@@ -58,6 +60,11 @@ export class EmbeddedBroker {
     const host = options.host ?? '127.0.0.1';
     const userAuthenticate = options.hooks?.authenticate;
     const aedes = await Aedes.createBroker({
+      // aedes' own bus overflows the stack under a burst of clients, and its memory persistence makes
+      // connecting a fleet O(n²); see message-emitter.ts, retained-index.ts and docs/broker.md#bursts.
+      mq: new MessageEmitter({ concurrency: limits.deliveryConcurrency }),
+      concurrency: limits.deliveryConcurrency,
+      persistence: indexedMemoryPersistence(),
       ...options.hooks,
       // aedes checks client-id length only for MQTT 3.1; this applies the limit to 3.1.1 as well and
       // answers with CONNACK "identifier rejected" ([MQTT-3.2.2-3] return code 2).

@@ -1,0 +1,141 @@
+import mqemitter from 'mqemitter';
+
+type Message = mqemitter.Message;
+type Listener = (this: MessageEmitter, message: Message, done: () => void) => void;
+type Callback = (error?: Error) => void;
+
+export interface MessageEmitterOptions {
+  /** Messages in delivery at once; later ones queue. */
+  concurrency?: number;
+  /** mqemitter's matching options; aedes uses the defaults (`/`, `+`, `#`, empty levels match). */
+  matchEmptyLevels?: boolean;
+  separator?: string;
+  wildcardOne?: string;
+  wildcardSome?: string;
+}
+
+/** aedes' default: how many messages it routes at once before later ones wait their turn. */
+export const DEFAULT_DELIVERY_CONCURRENCY = 100;
+
+/**
+ * The message bus aedes routes every PUBLISH through (its `mq` option): mqemitter's topic matching,
+ * with a queue that drains in a loop instead of by recursion.
+ *
+ * mqemitter caps the messages in delivery at `concurrency` (aedes: 100) and queues the rest. When one
+ * finishes it starts the next from inside the finished one's callback (`released` → `_do` →
+ * fastparallel → `released` …); a message nobody is subscribed to finishes synchronously, so a run of
+ * them nests one stack frame group per message. A subscriber that reads slowly (the twin, subscribed
+ * to a whole site, during a fleet's boot burst) holds all 100 slots until its socket drains; meanwhile
+ * thousands of subscriber-less messages queue up — aedes' own `$SYS/…/new/subscribes`,
+ * `…/new/unsubscribes` and `…/disconnect/clients` notices, one per client, and the fleet's offline
+ * statuses once the twin has gone — and the drain overflows the stack (`RangeError: Maximum call
+ * stack size exceeded`, mcollina/mqemitter#204, moscajs/aedes#193), taking the broker down.
+ *
+ * Here the inner mqemitter runs without a cap (so it never queues) and this class keeps the cap and
+ * the queue: a message that finishes while the queue is being drained only counts itself done, and
+ * the loop already running starts the next. The stack stays flat however long the queue; the order
+ * of delivery and the back-pressure (a publisher's next packet is read only once its message is
+ * routed) are mqemitter's.
+ */
+export class MessageEmitter {
+  readonly concurrency: number;
+  #inner: mqemitter.MQEmitter;
+  /** Each listener as registered with the inner emitter: called with `this` set to this emitter. */
+  #bound = new WeakMap<Listener, (message: Message, done: () => void) => void>();
+  #queue: Array<{ message: Message; callback: Callback }> = [];
+  #head = 0;
+  #current = 0;
+  #draining = false;
+  #closed = false;
+
+  constructor(options: MessageEmitterOptions = {}) {
+    const { concurrency = DEFAULT_DELIVERY_CONCURRENCY, ...matching } = options;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`MessageEmitter concurrency: expected a whole number of at least 1, received ${concurrency}`);
+    }
+    this.concurrency = concurrency;
+    // Without a cap mqemitter never queues, so it never recurses; empty levels match ([MQTT-4.7.1-3]).
+    this.#inner = mqemitter({ matchEmptyLevels: true, ...matching, concurrency: 0 });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Messages in delivery now. */
+  get current(): number {
+    return this.#current;
+  }
+
+  /** Messages waiting for a delivery slot. */
+  get length(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  on(topic: string, listener: Listener, done?: () => void): this {
+    let bound = this.#bound.get(listener);
+    if (!bound) {
+      bound = (message, finished) => listener.call(this, message, finished);
+      this.#bound.set(listener, bound);
+    }
+    this.#inner.on(topic, bound, done);
+    return this;
+  }
+
+  removeListener(topic: string, listener: Listener, done?: () => void): this {
+    this.#inner.removeListener(topic, this.#bound.get(listener) ?? listener, done);
+    return this;
+  }
+
+  removeAllListeners(topic: string, done?: () => void): this {
+    (this.#inner as unknown as { removeAllListeners(topic: string, done?: () => void): void }).removeAllListeners(topic, done);
+    return this;
+  }
+
+  emit(message: Message, callback: Callback = () => {}): this {
+    if (this.#closed) {
+      callback(new Error('mqemitter is closed'));
+      return this;
+    }
+    this.#queue.push({ message, callback });
+    this.#drain();
+    return this;
+  }
+
+  close(callback: () => void = () => {}): this {
+    this.#closed = true;
+    this.#inner.close(callback);
+    return this;
+  }
+
+  /** Starts queued messages while slots are free; re-entered calls leave the work to the running loop. */
+  #drain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (this.#head < this.#queue.length && this.#current < this.concurrency) {
+        const { message, callback } = this.#queue[this.#head]!;
+        this.#head++;
+        if (this.#head === this.#queue.length) {
+          this.#queue = [];
+          this.#head = 0;
+        } else if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
+          this.#queue.splice(0, this.#head); // drop the started entries without shifting one at a time
+          this.#head = 0;
+        }
+        this.#current++;
+        this.#inner.emit(message, (error) => {
+          // As mqemitter: the message still counts as in delivery while its callback runs.
+          try {
+            callback(error);
+          } finally {
+            this.#current--;
+          }
+          this.#drain();
+        });
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+}
