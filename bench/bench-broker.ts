@@ -4,9 +4,7 @@
  * started through the runtime's path (src/runtime/broker-host.ts → `medtwin broker --ready-json`); if
  * that fails, the row says why and falls back to bench/broker-child.ts, which starts the same
  * EmbeddedBroker. For comparison a row can instead run Eclipse Mosquitto, the kind of broker
- * `medtwin run --broker URL` targets. `indexed` once ran a candidate retained-message index; that index
- * is now EmbeddedBroker's own (src/net/retained-index.ts), so `indexed` starts the same broker as the
- * default, through bench/broker-child.ts.
+ * `medtwin run --broker URL` targets.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +24,6 @@ export interface BenchBroker {
   via:
     | 'medtwin broker (broker-host child-process)'
     | 'bench/broker-child.ts (fallback)'
-    | 'bench/broker-child.ts --retained-index (same broker as the default)'
     | 'mosquitto (external broker, as --broker would use)';
   /** Why the runtime's path was not used, if it failed. */
   fallbackReason?: string;
@@ -44,19 +41,14 @@ export interface BenchBrokerOptions {
    * the row starts bench/broker-child.ts directly: the same broker, a process the bench controls.
    */
   nodeArgs?: string[];
-  /**
-   * medtwin: its aedes as shipped; indexed: the same broker started through bench/broker-child.ts (the
-   * retained-message index it was named for is now medtwin's own); mosquitto: Eclipse Mosquitto, the
-   * external broker `--broker URL` is for.
-   */
-  kind?: 'medtwin' | 'indexed' | 'mosquitto';
+  /** medtwin: its aedes as shipped; mosquitto: Eclipse Mosquitto, the external broker `--broker URL` is for. */
+  kind?: 'medtwin' | 'mosquitto';
 }
 
 /** Starts a broker child; see the module comment for the order tried. */
 export async function openBenchBroker(options: BenchBrokerOptions = {}): Promise<BenchBroker> {
   if (options.kind === 'mosquitto') return spawnMosquitto();
-  if (options.kind === 'indexed') return spawnFallback(options.nodeArgs ?? [], true);
-  if (options.nodeArgs?.length) return spawnFallback(options.nodeArgs, false);
+  if (options.nodeArgs?.length) return spawnFallback(options.nodeArgs);
   const before = new Set(childPids());
   try {
     const handle = await openBroker({ placement: 'child-process' });
@@ -72,13 +64,13 @@ export async function openBenchBroker(options: BenchBrokerOptions = {}): Promise
     };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const fallback = await spawnFallback([], false);
+    const fallback = await spawnFallback([]);
     return { ...fallback, fallbackReason: reason };
   }
 }
 
-async function spawnFallback(nodeArgs: string[], retainedIndex: boolean): Promise<BenchBroker> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', FALLBACK, ...(retainedIndex ? ['--retained-index'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function spawnFallback(nodeArgs: string[]): Promise<BenchBroker> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', FALLBACK], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('bench/broker-child.ts did not report ready within 15 s')), 15_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -102,7 +94,7 @@ async function spawnFallback(nodeArgs: string[], retainedIndex: boolean): Promis
   return {
     url,
     pid,
-    via: retainedIndex ? 'bench/broker-child.ts --retained-index (same broker as the default)' : 'bench/broker-child.ts (fallback)',
+    via: 'bench/broker-child.ts (fallback)',
     cpuSeconds: () => (pid ? procCpuSeconds(pid) : undefined),
     alive: () => child.exitCode === null && child.signalCode === null,
     close: () =>

@@ -15,8 +15,8 @@ import { benchPlan, fleetCounts, type FleetCounts, type FleetMix } from './plans
 import { LoopDelay, MemorySampler, procCpuSeconds, type MemoryPeaks } from './proc-stats.ts';
 import { measureCeiling, type CeilingResult } from './transport-ceiling.ts';
 
-/** medtwin's broker as it is, with the candidate retained-message index (bench/retained-index.ts), or Mosquitto. */
-export type BrokerChoice = 'medtwin' | 'indexed' | 'mosquitto';
+/** medtwin's broker as it is, or Mosquitto. */
+export type BrokerChoice = 'medtwin' | 'mosquitto';
 
 export type RowSpec = { broker?: BrokerChoice } & (
   | { kind: 'fast' | 'ward'; devices: number; mix: FleetMix; durationMs: number; syncMs?: number; maxWallMs?: number }

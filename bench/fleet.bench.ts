@@ -55,9 +55,8 @@ if (args.help) {
   --max-wall <d>          stop a row after this much wall time (default: fast 5m, ward 15m, realtime 2× its span)
   --sync <d>              fast-mode settle window (the runtime's syncMs; default 1s)
   --window <n>            ceiling: messages in flight (default 4000)
-  --broker <which>        medtwin (its aedes as shipped, default), indexed (with the candidate
-                          retained-message index of bench/retained-index.ts) or mosquitto (an
-                          external Eclipse Mosquitto, what --broker URL is for)
+  --broker <which>        medtwin (its aedes as shipped, default) or mosquitto (an external
+                          Eclipse Mosquitto, what --broker URL is for)
   --json <path>           also write every figure as JSON
   --cpu-prof              write V8 CPU profiles of each row and its broker to ${join(tmpdir(), 'medtwin-bench-prof')}
 `);
@@ -81,7 +80,7 @@ const wardDuration = parseDuration(args['ward-duration'], '--ward-duration');
 const maxWallMs = args['max-wall'] === undefined ? undefined : parseDuration(args['max-wall'], '--max-wall');
 const syncMs = args.sync === undefined ? undefined : parseDuration(args.sync, '--sync');
 const window = args.window === undefined ? undefined : Number(args.window);
-const BROKERS: readonly BrokerChoice[] = ['medtwin', 'indexed', 'mosquitto'];
+const BROKERS: readonly BrokerChoice[] = ['medtwin', 'mosquitto'];
 if (!BROKERS.includes(args.broker as BrokerChoice)) fail(`--broker: expected one of ${BROKERS.join(', ')}, received ${JSON.stringify(args.broker)}`);
 const broker = args.broker as BrokerChoice;
 
@@ -171,7 +170,6 @@ if (only.has('realtime')) {
 
 const BROKER_LABEL: Record<BrokerChoice, string> = {
   medtwin: "medtwin's aedes as shipped, in a child process",
-  indexed: 'aedes with the candidate retained-message index (bench/retained-index.ts) — NOT medtwin as shipped',
   mosquitto: 'Eclipse Mosquitto in a child process (an external broker, as `medtwin run --broker URL` uses)',
 };
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
