@@ -5,7 +5,10 @@
  *
  *   node --import tsx bench/broker-child.ts
  */
+import { applyHeapPolicy } from '../src/cli/heap-policy.ts';
 import { EmbeddedBroker } from '../src/net/broker.ts';
+
+applyHeapPolicy(); // as `medtwin broker` does
 
 const broker = await EmbeddedBroker.start({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`${JSON.stringify({ url: broker.url, port: broker.port })}\n`);

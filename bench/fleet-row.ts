@@ -7,6 +7,7 @@
  *
  * Prints one line `BENCH-ROW <json>` (a RowResult) on stdout.
  */
+import { applyHeapPolicy } from '../src/cli/heap-policy.ts';
 import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
 import { Run } from '../src/runtime/run.ts';
 import { openBenchBroker, type BenchBroker } from './bench-broker.ts';
@@ -188,6 +189,7 @@ function cpuSince(broker: BenchBroker, from: { self: number; broker: number }): 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const spec = JSON.parse(process.argv[2] ?? '{}') as RowSpec;
+  applyHeapPolicy(); // as the medtwin CLI does
   // With --cpu-prof the broker is profiled too (bench/bench-broker.ts explains how).
   const brokerNodeArgs = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
   try {

@@ -5,7 +5,10 @@ import { registerListCommand } from './commands/list.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerTuiCommand, openDefaultTui } from './commands/tui.ts';
 import { registerValidateCommand } from './commands/validate.ts';
+import { applyHeapPolicy } from './heap-policy.ts';
 import { VERSION } from './version.ts';
+
+applyHeapPolicy();
 
 const program = new Command();
 program

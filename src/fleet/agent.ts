@@ -70,7 +70,7 @@ export class DeviceAgent implements FaultSurface {
   /** Set by the fleet: called for every message handed to the client (delivery accounting). */
   onPublish: (channel: Channel, seq: number) => void = () => {};
 
-  #options: AgentOptions;
+  #options: Omit<AgentOptions, 'rng'>;
   #actor!: DeviceActor;
   #client: MqttClient | undefined;
   #seq = new Map<string, number>();
@@ -87,7 +87,9 @@ export class DeviceAgent implements FaultSurface {
   #stopped = false;
 
   constructor(options: AgentOptions) {
-    this.#options = options;
+    // The device stream is forked here and not kept: each stream holds its generator's state.
+    const { rng: _deviceRng, ...rest } = options;
+    this.#options = rest;
     this.descriptor = options.descriptor;
     this.address = options.address;
     this.patient = options.patient;

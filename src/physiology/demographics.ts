@@ -1,4 +1,6 @@
-import { Faker, base, en } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
+// The English locale's own entry point: the package root loads every locale (~30 MB) for two names.
+import { faker as fakerEN } from '@faker-js/faker/locale/en';
 import type { Rng } from '../core/rng.ts';
 
 /** Conditions a synthetic patient can carry, with their ICD-10 codes. */
@@ -9,6 +11,8 @@ export const CONDITIONS = {
   hypertension: { code: 'I10', display: 'Essential (primary) hypertension' },
   sepsis: { code: 'A41.9', display: 'Sepsis, unspecified organism' },
 } as const;
+
+const FakerClass = fakerEN.constructor as typeof Faker;
 
 export type ConditionName = keyof typeof CONDITIONS;
 
@@ -59,7 +63,7 @@ const BMI_LOG_SD = 0.18;
  */
 export function generatePatient(rng: Rng, options: PatientOptions): PatientDemographics {
   // faker's uniform distributor calls a destructured `next`, so the stream's methods are bound here.
-  const faker = new Faker({ locale: [en, base], randomizer: { next: () => rng.next(), seed: (seed) => rng.seed(seed) } });
+  const faker = new FakerClass({ locale: fakerEN.rawDefinitions, randomizer: { next: () => rng.next(), seed: (seed) => rng.seed(seed) } });
   const sex = rng.bernoulli(0.5) ? 'female' : 'male';
   const givenName = faker.person.firstName(sex);
   const familyName = faker.person.lastName();
