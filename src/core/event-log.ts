@@ -98,7 +98,10 @@ export class EventLog {
         this.#hash.update(text);
         text = '';
       }
-      batch.push({ ...event, id: this.#count });
+      // Numbered in place: the log owns what it was given, and a copy per event is garbage per event.
+      const logged = event as LoggedEvent;
+      logged.id = this.#count;
+      batch.push(logged);
     }
     this.#hash.update(text);
     for (const sink of this.#sinks) sink(batch);

@@ -297,6 +297,7 @@ export class DeviceAgent implements FaultSurface {
   }
 
   #conditionValues(): Record<string, number> {
+    if (this.#conditions.size === 0) return NO_CONDITIONS;
     const out: Record<string, number> = {};
     for (const [name, stack] of this.#conditions) if (stack.length > 0) out[name] = stack[stack.length - 1]!;
     return out;
@@ -390,6 +391,9 @@ export class DeviceAgent implements FaultSurface {
     this.#options.log.record({ t: this.#options.clock.now(), source: this.deviceId, type, data });
   }
 }
+
+/** Shared by every sample of a device with no injected conditions (the usual case); never mutated. */
+const NO_CONDITIONS: Record<string, number> = Object.freeze({}) as Record<string, number>;
 
 function truthOf(signal: SignalName, truth: SignalValues): number | undefined {
   return truth[signal];
