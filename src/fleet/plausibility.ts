@@ -60,12 +60,14 @@ export class PlausibilityTracker {
   observe(t: number, body: Record<string, unknown>): { failed: Implausibility[]; recovered: Implausibility[] } {
     const failed: Implausibility[] = [];
     const recovered: Implausibility[] = [];
-    for (const [signal, limits] of Object.entries(PLAUSIBLE)) {
+    for (const { signal, limits, keys } of SIGNALS) {
       const value = body[signal];
       if (typeof value !== 'number' || !Number.isFinite(value)) continue;
       const now = this.#evaluate(signal, limits, t, value);
-      for (const check of ['range', 'rate', 'frozen'] as const satisfies readonly PlausibilityCheck[]) {
-        const key = `${signal}:${check}`;
+      // The usual case, every reading of a healthy device: nothing wrong now, nothing wrong before.
+      if (now.length === 0 && this.#failing.size === 0) continue;
+      for (const check of CHECKS) {
+        const key = keys[check];
         const problem = now.find((p) => p.check === check);
         const was = this.#failing.get(key);
         if (problem && !was) {
@@ -135,3 +137,11 @@ function formatMinutes(minutes: number): string {
 function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
+
+const CHECKS = ['range', 'rate', 'frozen'] as const satisfies readonly PlausibilityCheck[];
+/** PLAUSIBLE as a list, with each check's key built once (observe runs for every telemetry message). */
+const SIGNALS = Object.entries(PLAUSIBLE).map(([signal, limits]) => ({
+  signal,
+  limits,
+  keys: Object.fromEntries(CHECKS.map((check) => [check, `${signal}:${check}`])) as Record<(typeof CHECKS)[number], string>,
+}));
