@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from '../src/net/broker.ts';
 import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
 import { executeScenario } from '../src/runtime/execute.ts';
+import type { LoggedEvent } from '../src/core/event-log.ts';
 import { Run } from '../src/runtime/run.ts';
 import { smallWard } from './helpers/plans.ts';
 
@@ -97,6 +98,23 @@ describe('a fleet on a real broker', () => {
     expect([...again.times]).toEqual([...a.times]);
     const other = await telemetry(8);
     expect(other.times.get('patient-monitor-001')).not.toEqual(a.times.get('patient-monitor-001'));
+  });
+
+  it('answers a command sent before the device has booted with a clear rejection', async () => {
+    const run = new Run(smallWard({ durationMs: 5_000 }), DEFAULT_DEPENDENCIES, { brokerUrl: broker.url });
+    const rejected: LoggedEvent[] = [];
+    run.on('events', (batch) => rejected.push(...batch.filter((e) => e.type === 'command.rejected')));
+    try {
+      await run.open();
+      const sleeper = run.agents.find((a) => !a.poweredOn && a.kind === 'infusion-pump') ?? run.agents.find((a) => !a.poweredOn)!;
+      run.command(sleeper.deviceId, { type: 'pause' });
+      await run.runToEnd();
+      expect(sleeper.poweredOn).toBe(true);
+      expect(rejected.map((e) => [e.source, e.data.code])).toEqual([[sleeper.deviceId, 'device.booting']]);
+      expect(run.result().devices.find((d) => d.id === sleeper.deviceId)!.commandsReceived).toBe(1);
+    } finally {
+      await run.close();
+    }
   });
 
   it('lets an outside MQTT client watch the fleet and command a device through the twin', async () => {

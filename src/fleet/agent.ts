@@ -37,7 +37,7 @@ export interface AgentOptions {
 export interface DevicePhase {
   /** Boots this long after `start()`. */
   bootMs: number;
-  /** 0 <= offsetMs < telemetryPeriodMs: telemetry ticks fall this far into the period (sample ticks likewise, modulo the sample period). */
+  /** 0 <= offsetMs < telemetryPeriodMs: telemetry comes this long after boot (0: one period), then every period; samples likewise, modulo the sample period. */
   offsetMs: number;
 }
 
@@ -85,6 +85,7 @@ export class DeviceAgent implements FaultSurface {
   #lastMeasured: MeasuredValues = {};
   #sampleRng: Rng;
   #stopped = false;
+  #poweredOn = false;
 
   constructor(options: AgentOptions) {
     // The device stream is forked here and not kept: each stream holds its generator's state.
@@ -166,15 +167,27 @@ export class DeviceAgent implements FaultSurface {
   #powerOn(offsetMs: number): void {
     this.#timers.delete('boot');
     if (this.#stopped) return;
+    this.#poweredOn = true;
     this.#actor.start();
     this.#boot();
     const { samplePeriodMs, telemetryPeriodMs } = this.descriptor;
-    // Sample ticks fall on the telemetry ticks (the period is a multiple of the sample period), and the
-    // first telemetry comes after at least one sample, so it carries a real measurement.
-    const sampleFirst = (offsetMs % samplePeriodMs) + samplePeriodMs;
-    const telemetryFirst = offsetMs >= samplePeriodMs ? offsetMs : offsetMs + telemetryPeriodMs;
-    this.#every('sample', sampleFirst, samplePeriodMs, () => this.#sample());
-    this.#every('telemetry', telemetryFirst, telemetryPeriodMs, () => this.#publishTelemetry());
+    // Sample ticks fall at the same instants as telemetry ticks (the telemetry period is a multiple of
+    // the sample period), the first of them at or before the first telemetry, which therefore carries
+    // a real measurement (at the first shared instant the sample timer, set first, fires first; later
+    // the telemetry timer is the older one, so a pump reports the sample of one sample period before).
+    this.#every('sample', firstTick(offsetMs % samplePeriodMs, samplePeriodMs), samplePeriodMs, () => this.#sample());
+    this.#every('telemetry', firstTick(offsetMs, telemetryPeriodMs), telemetryPeriodMs, () => this.#publishTelemetry());
+  }
+
+  /** False until the device boots (at its phase's boot time). */
+  get poweredOn(): boolean {
+    return this.#poweredOn;
+  }
+
+  /** Simulation time of the device's first telemetry, counted from `start()` at t = 0. */
+  get firstTelemetryAt(): number {
+    const { bootMs = 0, offsetMs = 0 } = this.#options.phase ?? {};
+    return bootMs + firstTick(offsetMs, this.descriptor.telemetryPeriodMs);
   }
 
   /** Stops timers and the machine, and disconnects cleanly. */
@@ -229,7 +242,7 @@ export class DeviceAgent implements FaultSurface {
   }
 
   reboot(): void {
-    if (this.#timers.has('boot')) return; // not powered on yet: it boots on its own schedule
+    if (!this.#poweredOn) return; // not powered on yet: it boots on its own schedule
     this.#actor.stop();
     this.#actor = this.#createActor();
     this.#lastState = '';
@@ -359,6 +372,14 @@ export class DeviceAgent implements FaultSurface {
 
   #handleCommand(body: unknown): void {
     this.stats.commandsReceived++;
+    if (!this.#poweredOn) {
+      // Not powered on yet: a real device would not be listening; the sender gets a clear no.
+      this.stats.commandsRejected++;
+      const reason = 'device has not booted yet';
+      this.#record('command.rejected', { code: 'device.booting', reason, command: commandName(body) });
+      this.#publish(CHANNELS.cmdAck, { accepted: false, code: 'device.booting', reason, command: commandName(body) }, 1);
+      return;
+    }
     const parsed = this.descriptor.commandSchema.safeParse(body);
     if (!parsed.success) {
       this.stats.commandsRejected++;
@@ -390,6 +411,11 @@ export class DeviceAgent implements FaultSurface {
   #record(type: string, data: Record<string, unknown>): void {
     this.#options.log.record({ t: this.#options.clock.now(), source: this.deviceId, type, data });
   }
+}
+
+/** Ticks fall at boot + offset + k × period; the first is the one after boot (offset 0: one period in). */
+function firstTick(offsetMs: number, periodMs: number): number {
+  return offsetMs === 0 ? periodMs : offsetMs;
 }
 
 /** Shared by every sample of a device with no injected conditions (the usual case); never mutated. */

@@ -52,6 +52,8 @@ export interface Shadow {
   duplicateTelemetry: number;
   lastTelemetryT: number | undefined;
   telemetryPeriodMs: number;
+  /** When the device's first telemetry is due (it boots and reports at its own phase); stale counts from here until it is heard. */
+  firstReportAt: number;
   /** Plausibility checks failing now (`glucose:frozen`, `clock`). */
   implausible: Set<string>;
   plausibility: PlausibilityTracker;
@@ -102,7 +104,7 @@ export class DigitalTwin {
   }
 
   /** Registers a device the twin should expect to hear from. */
-  register(address: DeviceAddress, descriptor: AnyDeviceDescriptor): void {
+  register(address: DeviceAddress, descriptor: AnyDeviceDescriptor, firstReportAt = 0): void {
     this.#descriptors.set(address.deviceId, descriptor);
     this.#nextDeadline = Number.NEGATIVE_INFINITY;
     this.shadows.set(address.deviceId, {
@@ -124,6 +126,7 @@ export class DigitalTwin {
       duplicateTelemetry: 0,
       lastTelemetryT: undefined,
       telemetryPeriodMs: descriptor.telemetryPeriodMs,
+      firstReportAt,
       implausible: new Set(),
       plausibility: new PlausibilityTracker(),
     });
@@ -184,7 +187,7 @@ export class DigitalTwin {
     for (const shadow of shadows) {
       // Flags are stamped when they became true — the deadline that passed, the report that cleared
       // them — not when this check ran, so the log does not depend on how often checks run.
-      const deadline = (shadow.lastSeen ?? 0) + this.#staleAfter * shadow.telemetryPeriodMs;
+      const deadline = (shadow.lastSeen ?? shadow.firstReportAt) + this.#staleAfter * shadow.telemetryPeriodMs;
       const stale = now >= deadline;
       if (stale !== shadow.stale) {
         shadow.stale = stale;

@@ -251,7 +251,7 @@ export class Run extends EventEmitter<RunEvents> {
       };
       this.agents.push(agent);
       this.agentById.set(device.id, agent);
-      this.twin.register(address, descriptor);
+      this.twin.register(address, descriptor, agent.firstTelemetryAt);
     }
     this.log.subscribe((batch) => this.emit('events', batch as LoggedEvent[]));
   }
@@ -362,7 +362,7 @@ export class Run extends EventEmitter<RunEvents> {
         const due = anchor.sim + Math.floor((performance.now() - anchor.wall) * speed);
         // Falling behind the wall clock (a big fleet at ×100): run as fast as possible, one slice at
         // a time, and forget the backlog instead of trying to catch up with it.
-        if (due - this.clock.now() > Math.max(5 * sliceMs, 1000 * speed)) this.#reanchor();
+        if (due - this.clock.now() > Math.max(5 * sliceMs, 1000)) this.#reanchor();
         target = Math.min(this.durationMs, this.clock.now() + sliceMs, Math.max(this.clock.now(), due));
         if (target <= this.clock.now()) continue;
       }

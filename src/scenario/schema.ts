@@ -100,8 +100,8 @@ const comparison = {
 /** An alarm, twin flag or (later) IDS alert that should follow a fault. */
 export const detectionSignalSchema = z
   .object({
-    /** Alarm code, e.g. "occlusion.downstream". */
-    alarm: z.string().optional(),
+    /** Alarm code, e.g. "occlusion.downstream", or a list of codes any of which counts (["glucose.urgent-low-soon", "glucose.urgent-low"]). */
+    alarm: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
     /** Twin flag: stale (quiet too long), diverged (reports differ from commands) or implausible (readings a body cannot produce, a wrong clock). */
     twin: z.enum(['stale', 'diverged', 'implausible']).optional(),
     /** Any event type, e.g. "ids.alert" (for later detectors). */

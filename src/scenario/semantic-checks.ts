@@ -119,7 +119,9 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
       problem([...path, 'of'], `"${e.of}" is neither a timeline id nor a fault the timeline injects${hint} (${listed})`);
     }
     if (e.target !== undefined) checkTarget(e.target, [...path, 'target']);
-    checkName(record(e.expect)?.alarm, alarmCodes, 'alarm code', 'alarm codes', [...path, 'expect', 'alarm']);
+    const expected = record(e.expect)?.alarm;
+    if (Array.isArray(expected)) expected.forEach((code, k) => checkName(code, alarmCodes, 'alarm code', 'alarm codes', [...path, 'expect', 'alarm', k]));
+    else checkName(expected, alarmCodes, 'alarm code', 'alarm codes', [...path, 'expect', 'alarm']);
     if (e.type === 'false-alarms') checkName(e.alarm, alarmCodes, 'alarm code', 'alarm codes', [...path, 'alarm']);
     if (e.type === 'metric') checkName(e.metric, registries.metrics, 'metric', 'metrics', [...path, 'metric']);
     if (e.type === 'invariant') checkName(e.invariant, registries.invariants, 'invariant', 'invariants', [...path, 'invariant']);

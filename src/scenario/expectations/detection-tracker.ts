@@ -69,7 +69,8 @@ export class DetectionTracker {
     if (s.alarm !== undefined) {
       if (event.type !== 'alarm.raised') return [];
       const alarm = alarmOf(event);
-      return alarm.code === s.alarm && !alarm.suppressed ? [event.source] : [];
+      const wanted = typeof s.alarm === 'string' ? alarm.code === s.alarm : s.alarm.includes(alarm.code as string);
+      return wanted && !alarm.suppressed ? [event.source] : [];
     }
     if (s.twin !== undefined) {
       return event.source === 'twin' && event.type === `twin.${s.twin}` ? [str(event.data.device) ?? ''] : [];
@@ -103,7 +104,7 @@ export class DetectionTracker {
 
 /** The signal as a phrase: `occlusion.downstream raised`, `twin flagged stale`, `ids.alert`. */
 export function describeSignal(signal: DetectionSignal): string {
-  if (signal.alarm !== undefined) return `${signal.alarm} raised`;
+  if (signal.alarm !== undefined) return `${typeof signal.alarm === 'string' ? signal.alarm : signal.alarm.join(' or ')} raised`;
   if (signal.twin !== undefined) return `twin flagged ${signal.twin}`;
   return `${signal.event} event`;
 }

@@ -37,6 +37,23 @@ describe('detection judge', () => {
     expect(verdict.evidence).toEqual([injection, alarm]);
   });
 
+  it('takes any alarm of a list as the answer', () => {
+    const j = judge({ ...occlusionDetection, expect: { alarm: ['occlusion.upstream', 'occlusion.downstream'] } });
+    stream(
+      [
+        ev.runStarted(30 * MIN),
+        ev.injected(10 * MIN, 'occlusion-1', 'device.occlusion-downstream', 'pump-003'),
+        ev.alarm(10 * MIN + 5_000, 'pump-003', 'air-in-line'), // not in the list
+        ev.alarm(10 * MIN + 60_000, 'pump-003', 'occlusion.upstream'),
+        ev.runFinished(30 * MIN),
+      ],
+      [j],
+    );
+    const verdict = j.finish({ simulatedMs: 30 * MIN });
+    expect(verdict.passed).toBe(true);
+    expect(verdict.message).toBe('occlusion.upstream or occlusion.downstream raised on pump-003 1m after occlusion-1 (within 5m): 1/1 detected, sensitivity 1.00 ≥ 1.00');
+  });
+
   it('counts late, suppressed and absent alarms as misses and judges sensitivity against minSensitivity', () => {
     const scenario = [
       ev.runStarted(60 * MIN),
