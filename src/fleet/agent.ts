@@ -294,7 +294,8 @@ export class DeviceAgent implements FaultSurface {
   #sample(): void {
     const t = this.#options.clock.now();
     this.patient.advanceTo(t);
-    const truth = this.patient.truth();
+    const measures = this.descriptor.measures;
+    const truth = measures.length === 0 ? NO_TRUTH : this.patient.truth(measures);
     const measured = this.#options.sensor.measure(this.patient);
     for (const { signal, transform } of this.#transforms) {
       const targets = signal === '*' ? (Object.keys(measured) as SignalName[]) : [signal];
@@ -417,6 +418,9 @@ export class DeviceAgent implements FaultSurface {
 function firstTick(offsetMs: number, periodMs: number): number {
   return offsetMs === 0 ? periodMs : offsetMs;
 }
+
+/** The truth a device that measures nothing (a pump) samples; never mutated. */
+const NO_TRUTH: SignalValues = Object.freeze({}) as SignalValues;
 
 /** Shared by every sample of a device with no injected conditions (the usual case); never mutated. */
 const NO_CONDITIONS: Record<string, number> = Object.freeze({}) as Record<string, number>;

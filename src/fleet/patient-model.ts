@@ -1,6 +1,6 @@
 import type { Delivery } from '../../devices/descriptor.ts';
 import type { PatientDemographics } from '../physiology/demographics.ts';
-import type { SignalValues } from '../physiology/signals.ts';
+import type { SignalName, SignalValues } from '../physiology/signals.ts';
 
 /**
  * What the fleet needs of a patient: a true physiological state that moves with simulation time and
@@ -11,8 +11,8 @@ export interface PatientModel {
   readonly demographics: Readonly<PatientDemographics>;
   /** Integrates the physiology up to time t (ms). Idempotent for the same t; t never decreases. */
   advanceTo(t: number): void;
-  /** True values at the current time. */
-  truth(): SignalValues;
+  /** True values at the current time: every signal the patient has, or only `signals` when given. */
+  truth(signals?: readonly SignalName[]): SignalValues;
   /** Interstitial glucose (mg/dL), what a CGM filament sees; undefined when the patient has no glucose model. */
   interstitialGlucose(): number | undefined;
   /** What an infusion device delivers from time t on (undefined: nothing). */

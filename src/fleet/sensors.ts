@@ -27,7 +27,7 @@ export function createSensor(descriptor: AnyDeviceDescriptor, rng: Rng): DeviceS
         out.glucose = ig === undefined ? null : cgm.measure(ig);
       }
       if (monitor) {
-        const truth = patient.truth();
+        const truth = patient.truth(vitals);
         for (const signal of vitals) {
           const value = truth[signal];
           out[signal] = value === undefined ? null : monitor.measure(signal, value);

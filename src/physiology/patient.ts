@@ -3,7 +3,7 @@ import type { ClinicalEventInput } from './clinical-events.ts';
 import { generatePatient, type ConditionName, type PatientDemographics } from './demographics.ts';
 import { GlucoseModel } from './glucose.ts';
 import { generateMeals, type Meal } from './meals.ts';
-import type { SignalValues } from './signals.ts';
+import type { SignalName, SignalValues } from './signals.ts';
 import { VitalsModel, drawVitalsBaseline } from './vitals.ts';
 
 export interface SyntheticPatientOptions {
@@ -84,10 +84,15 @@ export class SyntheticPatient {
     this.#now = t;
   }
 
-  truth(): SignalValues {
+  /**
+   * True values now; with `signals`, only what is asked for. Glucose between the model's 1-minute steps
+   * costs a partial integration step, and a ward's monitors and pumps, sampling every second at their
+   * own phases, never ask for it.
+   */
+  truth(signals?: readonly SignalName[]): SignalValues {
     const v = this.vitals.truth();
     const out: SignalValues = { hr: v.hr, spo2: v.spo2, rr: v.rr, temp: v.temp, sbp: v.sbp, dbp: v.dbp, map: v.map };
-    if (this.glucoseModel) out.glucose = this.glucoseModel.glucose();
+    if (this.glucoseModel && (signals === undefined || signals.includes('glucose'))) out.glucose = this.glucoseModel.glucose();
     return out;
   }
 
