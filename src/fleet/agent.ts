@@ -373,26 +373,24 @@ export class DeviceAgent implements FaultSurface {
 
   #handleCommand(body: unknown): void {
     this.stats.commandsReceived++;
-    if (!this.#poweredOn) {
-      // Not powered on yet: a real device would not be listening; the sender gets a clear no.
-      this.stats.commandsRejected++;
-      const reason = 'device has not booted yet';
-      this.#record('command.rejected', { code: 'device.booting', reason, command: commandName(body) });
-      this.#publish(CHANNELS.cmdAck, { accepted: false, code: 'device.booting', reason, command: commandName(body) }, 1);
-      return;
-    }
+    // Not powered on yet: a real device would not be listening; the sender gets a clear no.
+    if (!this.#poweredOn) return this.#reject(body, 'device.booting', 'device has not booted yet');
     const parsed = this.descriptor.commandSchema.safeParse(body);
     if (!parsed.success) {
-      this.stats.commandsRejected++;
       const issue = parsed.error.issues[0];
-      const reason = `invalid command: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim();
-      this.#record('command.rejected', { code: 'command.invalid', reason, command: commandName(body) });
-      this.#publish(CHANNELS.cmdAck, { accepted: false, code: 'command.invalid', reason, command: commandName(body) }, 1);
-      return;
+      return this.#reject(body, 'command.invalid', `invalid command: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim());
     }
     this.#record('command.received', { command: parsed.data });
     this.#actor.send(this.descriptor.commandEvent(parsed.data));
     this.#applyDelivery();
+  }
+
+  /** Refuses a command before it reaches the machine: logged, and acknowledged to the sender. */
+  #reject(body: unknown, code: string, reason: string): void {
+    this.stats.commandsRejected++;
+    const command = commandName(body);
+    this.#record('command.rejected', { code, reason, command });
+    this.#publish(CHANNELS.cmdAck, { accepted: false, code, reason, command }, 1);
   }
 
   /** Publishes one enveloped message; returns its sequence number, or 0 if the device is silenced. */

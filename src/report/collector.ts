@@ -1,5 +1,5 @@
 import type { RunResult, StudyResult } from '../runtime/result.ts';
-import type { RunBeginInfo } from './reporter.ts';
+import type { Reporter, RunBeginInfo } from './reporter.ts';
 
 /**
  * Gathers what the file reporters write at the end. The runs of a study are not kept one by one (a
@@ -37,4 +37,28 @@ export class ResultCollector {
   get ok(): boolean {
     return this.runs.every((r) => r.ok) && this.studies.every((s) => s.ok);
   }
+}
+
+/** A reporter that writes one document at the end, from every run and study it was told of. */
+export abstract class CollectingReporter implements Reporter {
+  protected readonly results = new ResultCollector();
+
+  onBegin(info: RunBeginInfo): void {
+    this.results.begin(info);
+  }
+
+  onRunEnd(result: RunResult): void {
+    this.results.addRun(result);
+  }
+
+  onStudyEnd(study: StudyResult): void {
+    this.results.addStudy(study);
+  }
+
+  async onEnd(): Promise<void> {
+    if (!this.results.empty) await this.write(this.results);
+  }
+
+  /** Writes the document; called once, and only when something ran. */
+  protected abstract write(results: ResultCollector): Promise<void>;
 }

@@ -1,10 +1,10 @@
 import type { RunResult, StudyResult } from '../runtime/result.ts';
-import { ResultCollector } from './collector.ts';
+import { CollectingReporter, type ResultCollector } from './collector.ts';
 import { escapeHtml as esc } from './escape.ts';
 import { runSection, studySection } from './html-sections.ts';
 import { HTML_STYLE } from './html-style.ts';
 import { writeOutput } from './output.ts';
-import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
+import type { Reporter, ReporterOptions } from './reporter.ts';
 
 /** Where `--reporter html` writes without a path: an HTML page on stdout helps nobody. */
 export const DEFAULT_HTML_PATH = 'medtwin-report/index.html';
@@ -13,29 +13,16 @@ export const DEFAULT_HTML_PATH = 'medtwin-report/index.html';
  * One self-contained HTML file (no scripts, no external CSS, fonts or images) with inline SVG plots:
  * it opens from a CI artifact, an e-mail or an air-gapped laptop alike.
  */
-export class HtmlReporter implements Reporter {
+export class HtmlReporter extends CollectingReporter {
   readonly #path: string;
-  readonly #results = new ResultCollector();
 
   constructor(options: ReporterOptions = {}) {
+    super();
     this.#path = options.path ?? DEFAULT_HTML_PATH;
   }
 
-  onBegin(info: RunBeginInfo): void {
-    this.#results.begin(info);
-  }
-
-  onRunEnd(result: RunResult): void {
-    this.#results.addRun(result);
-  }
-
-  onStudyEnd(study: StudyResult): void {
-    this.#results.addStudy(study);
-  }
-
-  async onEnd(): Promise<void> {
-    if (this.#results.empty) return;
-    await writeOutput(renderHtml(this.#results.runs, this.#results.studies), { path: this.#path });
+  protected async write(results: ResultCollector): Promise<void> {
+    await writeOutput(renderHtml(results.runs, results.studies), { path: this.#path });
   }
 }
 

@@ -1,7 +1,6 @@
-import { ResultCollector } from './collector.ts';
+import { CollectingReporter, type ResultCollector } from './collector.ts';
 import { writeOutput } from './output.ts';
-import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
-import type { RunResult, StudyResult } from '../runtime/result.ts';
+import type { Reporter, ReporterOptions } from './reporter.ts';
 
 /**
  * Writes results as JSON for scripts (docs/ci.md). The document's shape depends on what ran:
@@ -10,29 +9,16 @@ import type { RunResult, StudyResult } from '../runtime/result.ts';
  * - anything more: `{ ok, runs: RunResult[], studies: StudyResult[] }`.
  * `.ok` is at the top in every shape, so `jq -e .ok` works whatever was run.
  */
-export class JsonReporter implements Reporter {
+export class JsonReporter extends CollectingReporter {
   readonly #options: ReporterOptions;
-  readonly #results = new ResultCollector();
 
   constructor(options: ReporterOptions = {}) {
+    super();
     this.#options = options;
   }
 
-  onBegin(info: RunBeginInfo): void {
-    this.#results.begin(info);
-  }
-
-  onRunEnd(result: RunResult): void {
-    this.#results.addRun(result);
-  }
-
-  onStudyEnd(study: StudyResult): void {
-    this.#results.addStudy(study);
-  }
-
-  async onEnd(): Promise<void> {
-    if (this.#results.empty) return;
-    await writeOutput(`${toJson(jsonDocument(this.#results))}\n`, this.#options);
+  protected async write(results: ResultCollector): Promise<void> {
+    await writeOutput(`${toJson(jsonDocument(results))}\n`, this.#options);
   }
 }
 

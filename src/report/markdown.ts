@@ -1,10 +1,10 @@
 import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RunResult, StudyResult } from '../runtime/result.ts';
-import { ResultCollector } from './collector.ts';
+import { CollectingReporter, type ResultCollector } from './collector.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
 import { figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
 import { writeOutput } from './output.ts';
-import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
+import type { Reporter, ReporterOptions } from './reporter.ts';
 
 /** GitHub caps a job summary at 1 MiB; long fleets list their problem devices first, then stop. */
 const MAX_DEVICE_ROWS = 50;
@@ -13,29 +13,16 @@ const MAX_DEVICE_ROWS = 50;
  * A Markdown report for a GitHub job summary. With no path it appends to $GITHUB_STEP_SUMMARY when
  * that is set (as GitHub asks steps to), and otherwise prints to stdout.
  */
-export class MarkdownReporter implements Reporter {
+export class MarkdownReporter extends CollectingReporter {
   readonly #options: ReporterOptions;
-  readonly #results = new ResultCollector();
 
   constructor(options: ReporterOptions = {}) {
+    super();
     this.#options = options;
   }
 
-  onBegin(info: RunBeginInfo): void {
-    this.#results.begin(info);
-  }
-
-  onRunEnd(result: RunResult): void {
-    this.#results.addRun(result);
-  }
-
-  onStudyEnd(study: StudyResult): void {
-    this.#results.addStudy(study);
-  }
-
-  async onEnd(): Promise<void> {
-    if (this.#results.empty) return;
-    const text = [...this.#results.runs.map(runMarkdown), ...this.#results.studies.map(studyMarkdown)].join('\n');
+  protected async write(results: ResultCollector): Promise<void> {
+    const text = [...results.runs.map(runMarkdown), ...results.studies.map(studyMarkdown)].join('\n');
     const summary = process.env.GITHUB_STEP_SUMMARY;
     if (this.#options.path === undefined && summary) await writeOutput(text, { path: summary, append: true });
     else await writeOutput(text, this.#options);
