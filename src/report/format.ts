@@ -99,8 +99,11 @@ export function describeMeasurement(e: ExpectationResult): string {
 }
 
 /** The command that reproduces a run, quoted for a POSIX shell. */
-export function replayCommand(scenario: RunResult['scenario'], seed: string): string {
-  return `medtwin run ${shellQuote(scenario.file ?? scenario.name)} --seed ${shellQuote(seed)}`;
+/** The command that replays a run exactly: its scenario, its seed, and its duration when that was overridden. */
+export function replayCommand(run: Pick<RunResult, 'scenario' | 'seed' | 'durationMs'>): string {
+  const { scenario, seed, durationMs } = run;
+  const duration = durationMs === scenario.durationMs ? '' : ` --duration ${formatDuration(durationMs)}`;
+  return `medtwin run ${shellQuote(scenario.file ?? scenario.name)} --seed ${shellQuote(seed)}${duration}`;
 }
 
 export function shellQuote(word: string): string {

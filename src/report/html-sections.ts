@@ -38,7 +38,7 @@ export function runSection(r: RunResult, anchor: string): string {
     fact('broker', `<code>${esc(r.broker.url)}</code> (${esc(r.broker.placement)})`),
     r.scenario.file ? fact('file', `<code>${esc(r.scenario.file)}</code>`) : '',
     fact('digest', `<code>${esc(r.digest)}</code>`, true),
-    r.ok ? '' : fact('replay', `<code>${esc(replayCommand(r.scenario, r.seed))}</code>`, true),
+    r.ok ? '' : fact('replay', `<code>${esc(replayCommand(r))}</code>`, true),
     '</dl>',
   );
   out.push(cards(r));

@@ -47,7 +47,7 @@ function junitDocument(suites: Suite[]): string {
 
 function runSuite(r: RunResult): Suite {
   const classname = r.scenario.name;
-  const replay = replayCommand(r.scenario, r.seed);
+  const replay = replayCommand(r);
   const cases = r.expectations.map((e) => {
     if (e.passed) return testcase(classname, e.name);
     const body = [

@@ -76,6 +76,14 @@ describe('ListReporter summary', () => {
     expect(text.trimEnd().split('\n')).toContain('3 passed, 1 failed');
   });
 
+  it('replays a run with its --duration when the duration was overridden', () => {
+    const stream = new FakeStream(false);
+    const reporter = new ListReporter({ stream });
+    reporter.onBegin(info);
+    reporter.onRunEnd({ ...sampleRunResult(), durationMs: 90 * 60_000 });
+    expect(stream.text).toContain('replay: medtwin run scenarios/icu-sensor-drift.yaml --seed 42 --duration 1h30m');
+  });
+
   it('fails the transport check when messages were lost', () => {
     const stream = new FakeStream(false);
     const reporter = new ListReporter({ stream });

@@ -115,7 +115,7 @@ export class ListReporter implements Reporter {
     lines.push(`  ${transport.passed ? c.green('✓') : c.red('✗')} ${transport.name.padEnd(width)}  ${transport.message}`);
     const { passed, failed } = countChecks(r);
     lines.push('', failed > 0 ? c.red(`${passed} passed, ${failed} failed`) : c.green(`${passed} passed, ${failed} failed`));
-    if (!r.ok) lines.push(c.dim(`replay: ${replayCommand(r.scenario, r.seed)}`));
+    if (!r.ok) lines.push(c.dim(`replay: ${replayCommand(r)}`));
     return lines.join('\n');
   }
 

@@ -49,7 +49,7 @@ export function runMarkdown(r: RunResult): string {
     ),
     '',
   );
-  if (!r.ok) out.push(`Replay: ${code(replayCommand(r.scenario, r.seed))}`, '');
+  if (!r.ok) out.push(`Replay: ${code(replayCommand(r))}`, '');
 
   out.push('### Expectations', '');
   const transport = transportCheck(r);

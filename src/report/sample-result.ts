@@ -41,9 +41,10 @@ function vitalSeries(signal: string, unit: string, base: number, spread: number,
 
 export function sampleRunResult(): RunResult {
   return {
-    scenario: { name: 'icu-sensor-drift', description: 'A CGM drifts high for two hours while a pump occludes; the twin and alarms must notice.', tags: ['cgm', 'fault'], file: 'scenarios/icu-sensor-drift.yaml' },
+    scenario: { name: 'icu-sensor-drift', description: 'A CGM drifts high for two hours while a pump occludes; the twin and alarms must notice.', tags: ['cgm', 'fault'], file: 'scenarios/icu-sensor-drift.yaml', durationMs: DURATION },
     seed: '42',
     mode: 'fast',
+    durationMs: DURATION,
     simulatedMs: DURATION,
     wallMs: 4_210,
     digest: '9f2c4b1e8a7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170615e4d3',

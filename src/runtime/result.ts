@@ -3,9 +3,12 @@
  * Field names are part of medtwin's CI contract (docs/ci.md); add fields, never rename them.
  */
 export interface RunResult {
-  scenario: { name: string; description?: string; tags: string[]; file?: string };
+  /** `durationMs`: the scenario file's own duration. */
+  scenario: { name: string; description?: string; tags: string[]; file?: string; durationMs: number };
   seed: string;
   mode: 'fast' | 'realtime';
+  /** Simulated time the run was asked for: the scenario's duration, or `--duration`. */
+  durationMs: number;
   /** Simulated time covered, ms. */
   simulatedMs: number;
   /** Wall time the simulation took, ms (not deterministic; excluded from the digest). */

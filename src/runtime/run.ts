@@ -498,8 +498,9 @@ export class Run extends EventEmitter<RunEvents> {
     };
     const firmware = new Map(this.fleetPlan.devices.map((d) => [d.id, d.config.firmware]));
     return {
-      scenario: { name: this.plan.name, description: this.plan.description, tags: this.plan.tags ?? [], file: this.plan.source },
+      scenario: { name: this.plan.name, description: this.plan.description, tags: this.plan.tags ?? [], file: this.plan.source, durationMs: this.plan.durationMs },
       seed: this.seed,
+      durationMs: this.durationMs,
       mode: this.mode,
       simulatedMs: this.clock.now(),
       wallMs: Math.round(this.wallMs),

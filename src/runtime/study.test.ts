@@ -4,9 +4,10 @@ import { distribution, summarizeStudy } from './study.ts';
 
 function run(seed: string, ok: boolean, latency: number): RunResult {
   return {
-    scenario: { name: 's', tags: [], file: 'scenarios/s.yaml' },
+    scenario: { name: 's', tags: [], file: 'scenarios/s.yaml', durationMs: 1000 },
     seed,
     mode: 'fast',
+    durationMs: 1000,
     simulatedMs: 1000,
     wallMs: 10,
     digest: `d${seed}`,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.ts';
 import type { RunResult } from '../../runtime/result.ts';
+import { replayCommand } from '../../report/format.ts';
 import { collect, parseDurationOption, parsePort, parseSeed, parseSeeds, parseSpeed } from '../options.ts';
 
 interface RunCommandOptions {
@@ -83,7 +84,7 @@ Examples:
             await reporter.onRunEnd?.(result);
           }
           if (options.seeds) {
-            const study = summarizeStudy(results, performance.now() - studyStart, (seed) => replayCommand(plan.source ?? plan.name, seed, options));
+            const study = summarizeStudy(results, performance.now() - studyStart, (seed) => replayCommand({ ...results[0]!, seed }));
             await reporter.onStudyEnd?.(study);
           }
         }
@@ -95,12 +96,4 @@ Examples:
     });
 }
 
-function replayCommand(file: string, seed: string, options: RunCommandOptions): string {
-  const parts = ['npx medtwin run', quote(file), '--seed', quote(seed)];
-  if (options.duration !== undefined) parts.push('--duration', `${options.duration}ms`);
-  return parts.join(' ');
-}
 
-function quote(word: string): string {
-  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
-}
