@@ -3,6 +3,7 @@
  * pasteable into docs/benchmarks.md), then the issue's targets with ✓ / ✗ beside the figures.
  */
 import { formatDuration } from '../src/core/duration.ts';
+import { DEFAULT_SYNC_MS } from '../src/runtime/run.ts';
 import type { CeilingRowResult, RowSpec, SimRowResult } from './fleet-row.ts';
 
 export interface RowRecord {
@@ -60,7 +61,7 @@ export function formatReport(records: RowRecord[]): string {
   const fast = sims(records, 'fast');
   const ceilings = records.flatMap((x) => (x.result?.kind === 'ceiling' ? [{ record: x, r: x.result }] : []));
   if (fast.length > 0 || ceilings.length > 0) {
-    out.push('### Fast mode (virtual time, transport settles every simulated second) and the transport-only ceiling\n');
+    out.push(`### Fast mode (virtual time, the transport settles every ${settleWindow(fast.map((f) => f.record.spec))} simulated) and the transport-only ceiling\n`);
     const sizes = [...new Set([...fast.map((f) => f.r.devices), ...ceilings.map((c) => c.r.devices)])].sort((a, b) => a - b);
     out.push(
       table(
@@ -182,4 +183,10 @@ function formatTargets(records: RowRecord[]): string | undefined {
     rows.push([`40-bed ward, 24 h simulated in < ${WARD_WALL_LIMIT_MS / 1000} s wall`, `${secs(day)} (${how})`, mark(day < WARD_WALL_LIMIT_MS)]);
   }
   return rows.length === 0 ? undefined : table(['target', 'measured', ''], rows);
+}
+
+/** The fast rows' settle window as a duration ("5s"), or the distinct windows if rows differ. */
+function settleWindow(specs: readonly RowSpec[]): string {
+  const windows = [...new Set(specs.map((spec) => ('syncMs' in spec && spec.syncMs !== undefined ? spec.syncMs : DEFAULT_SYNC_MS)))];
+  return windows.length === 0 ? formatDuration(DEFAULT_SYNC_MS) : windows.map(formatDuration).join(' / ');
 }
