@@ -25,7 +25,7 @@ export type EventSink = (events: readonly LoggedEvent[]) => void;
  * run of a large fleet streams through in bounded memory.
  */
 export class EventLog {
-  #pending: { event: SimEvent; line: string }[] = [];
+  #pending: SimEvent[] = [];
   #hash: Hash = createHash('sha256');
   #sealedUpTo = Number.NEGATIVE_INFINITY;
   #count = 0;
@@ -44,7 +44,7 @@ export class EventLog {
     }
     const plain = event as unknown as SimEvent;
     for (const listener of this.#recordListeners) listener(plain);
-    this.#pending.push({ event: plain, line: canonicalJson({ t: plain.t, source: plain.source, type: plain.type, data: plain.data }) });
+    this.#pending.push(plain);
   }
 
   /** Time up to which the log is final. */
@@ -81,8 +81,14 @@ export class EventLog {
   seal(t: number): void {
     if (t <= this.#sealedUpTo) return;
     const ready: { event: SimEvent; line: string }[] = [];
-    const later: { event: SimEvent; line: string }[] = [];
-    for (const item of this.#pending) (item.event.t <= t ? ready : later).push(item);
+    const later: SimEvent[] = [];
+    // Lines are written here, not as events are recorded: a window's events then wait for their seal
+    // without a string each, and the strings die young (a large fleet's log otherwise fills the old
+    // generation with them).
+    for (const event of this.#pending) {
+      if (event.t <= t) ready.push({ event, line: canonicalJson({ t: event.t, source: event.source, type: event.type, data: event.data }) });
+      else later.push(event);
+    }
     this.#pending = later;
     this.#sealedUpTo = t;
     if (ready.length === 0) return;
