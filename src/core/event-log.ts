@@ -33,7 +33,11 @@ export class EventLog {
   #recordListeners = new Set<(event: SimEvent) => void>();
   #digest: string | undefined;
 
-  /** Records an event. Recording at or before an already sealed time is a determinism bug, so it throws. */
+  /**
+   * Records an event. Recording at or before an already sealed time is a determinism bug, so it throws.
+   * The log owns the event from here on: it is serialized when sealed, so neither it nor its data may
+   * change after this call.
+   */
   record<T extends string, D>(event: SimEvent<T, D>): void {
     if (this.#digest !== undefined) throw new Error('EventLog is closed: no events can be recorded after digest()');
     if (event.t <= this.#sealedUpTo) {
