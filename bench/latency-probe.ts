@@ -20,7 +20,9 @@ export interface LatencySummary {
 }
 
 export class LatencyProbe {
-  #sentAt = new Map<string, number>();
+  // Per device and channel, the messages on their way (a device's messages reach the twin in order).
+  // Arrays of numbers, not a map of string keys: the probe must not add garbage to what it measures.
+  #inFlight = new Map<string, Map<string, InFlight>>();
   #latencies: number[] = [];
   #publishedAt: number[] = [];
   #origin = 0;
@@ -28,18 +30,19 @@ export class LatencyProbe {
   /** Hooks every agent of `run` and its twin. Call after the Run is built and before `open()`. */
   constructor(run: Run) {
     for (const agent of run.agents) {
-      const id = agent.deviceId;
+      const channels = new Map<string, InFlight>();
+      this.#inFlight.set(agent.deviceId, channels);
       const previous = agent.onPublish;
       agent.onPublish = (channel, seq) => {
-        this.#sentAt.set(`${id}\u0000${channel}\u0000${seq}`, performance.now());
+        let queue = channels.get(channel);
+        if (queue === undefined) channels.set(channel, (queue = new InFlight()));
+        queue.push(seq, performance.now());
         previous(channel, seq);
       };
     }
     run.twin.onReceive((deviceId, channel, seq) => {
-      const key = `${deviceId}\u0000${channel}\u0000${seq}`;
-      const sent = this.#sentAt.get(key);
+      const sent = this.#inFlight.get(deviceId)?.get(channel)?.take(seq);
       if (sent === undefined) return;
-      this.#sentAt.delete(key);
       this.#latencies.push(performance.now() - sent);
       this.#publishedAt.push(sent);
     });
@@ -54,7 +57,9 @@ export class LatencyProbe {
     const all = percentiles(this.#latencies);
     const steadyFrom = this.#origin + warmupMs;
     const steady = percentiles(this.#latencies.filter((_, i) => this.#publishedAt[i]! >= steadyFrom));
-    return { ...all, steady, unmatched: this.#sentAt.size };
+    let unmatched = 0;
+    for (const channels of this.#inFlight.values()) for (const queue of channels.values()) unmatched += queue.size;
+    return { ...all, steady, unmatched };
   }
 }
 
@@ -63,4 +68,38 @@ function percentiles(values: number[]): { samples: number; p50Ms: number; p99Ms:
   const sorted = Float64Array.from(values).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
   return { samples: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted[sorted.length - 1]! };
+}
+
+/** Sequence numbers and publish times of one device channel's messages not yet seen by the twin, oldest first. */
+class InFlight {
+  #seqs: number[] = [];
+  #times: number[] = [];
+  #head = 0;
+  #skipped = 0;
+
+  /** Messages the twin has not seen: still in flight, or passed over by a later one. */
+  get size(): number {
+    return this.#seqs.length - this.#head + this.#skipped;
+  }
+
+  push(seq: number, time: number): void {
+    this.#seqs.push(seq);
+    this.#times.push(time);
+  }
+
+  /** The publish time of `seq`, dropping older messages the twin never saw; undefined if not in flight. */
+  take(seq: number): number | undefined {
+    while (this.#head < this.#seqs.length && this.#seqs[this.#head]! < seq) {
+      this.#head++;
+      this.#skipped++;
+    }
+    if (this.#head === this.#seqs.length || this.#seqs[this.#head] !== seq) return undefined;
+    const time = this.#times[this.#head++]!;
+    if (this.#head > 1024 && this.#head * 2 > this.#seqs.length) {
+      this.#seqs.splice(0, this.#head);
+      this.#times.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return time;
+  }
 }
