@@ -66,9 +66,24 @@ export interface ParsedTopic extends DeviceAddress {
 }
 
 /** Splits a device topic; undefined for anything outside the scheme. */
-export function parseTopic(topic: string): ParsedTopic | undefined {
+export function parseTopic(topic: string): Readonly<ParsedTopic> | undefined {
+  let parsed = parsedTopics.get(topic);
+  if (parsed === undefined && !parsedTopics.has(topic)) {
+    parsed = splitTopic(topic);
+    // A fleet reuses a few topics per device; a flood of distinct ones must not grow this without end.
+    if (parsedTopics.size >= PARSED_TOPICS_MAX) parsedTopics.clear();
+    parsedTopics.set(topic, parsed);
+  }
+  return parsed;
+}
+
+// The twin parses the topic of every message it receives: results are kept (and frozen, being shared).
+const PARSED_TOPICS_MAX = 200_000;
+const parsedTopics = new Map<string, Readonly<ParsedTopic> | undefined>();
+
+function splitTopic(topic: string): Readonly<ParsedTopic> | undefined {
   const parts = topic.split('/');
   if (parts.length < 6 || parts[0] !== TOPIC_ROOT) return undefined;
   const [, site, zone, kind, deviceId, ...rest] = parts as [string, string, string, string, string, ...string[]];
-  return { site, zone, kind, deviceId, channel: rest.join('/') };
+  return Object.freeze({ site, zone, kind, deviceId, channel: rest.join('/') });
 }
