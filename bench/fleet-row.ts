@@ -9,7 +9,7 @@
  */
 import { applyHeapPolicy } from '../src/cli/heap-policy.ts';
 import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
-import { Run } from '../src/runtime/run.ts';
+import { Run, type LinkPlacement } from '../src/runtime/run.ts';
 import { openBenchBroker, type BenchBroker } from './bench-broker.ts';
 import { LatencyProbe, type LatencySummary } from './latency-probe.ts';
 import { benchPlan, fleetCounts, type FleetCounts, type FleetMix } from './plans.ts';
@@ -19,7 +19,7 @@ import { measureCeiling, type CeilingResult } from './transport-ceiling.ts';
 /** medtwin's broker as it is, or Mosquitto. */
 export type BrokerChoice = 'medtwin' | 'mosquitto';
 
-export type RowSpec = { broker?: BrokerChoice } & (
+export type RowSpec = { broker?: BrokerChoice; links?: LinkPlacement } & (
   | { kind: 'fast' | 'ward'; devices: number; mix: FleetMix; durationMs: number; syncMs?: number; maxWallMs?: number }
   | { kind: 'realtime'; devices: number; mix: FleetMix; durationMs: number; speed?: number; warmupMs?: number; maxWallMs?: number }
   | { kind: 'ceiling'; devices: number; messages: number; payloadBytes: number; window?: number }
@@ -104,6 +104,7 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
     mode: spec.kind === 'realtime' ? 'realtime' : 'fast',
     ...(spec.kind === 'realtime' ? { speed: spec.speed ?? 1 } : { syncMs: spec.syncMs }),
     brokerUrl: broker.url,
+    ...(spec.links ? { links: spec.links } : {}),
   });
   const buildMs = performance.now() - buildStart;
   const afterBuild = heapAndRss();
@@ -116,11 +117,12 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
     let payloadTotal = 0;
     let payloadCount = 0;
     for (const agent of run.agents) {
-      agent.client?.on('packetsend', (packet) => {
-        if (packet.cmd !== 'publish') return;
-        payloadTotal += packet.payload.length;
+      const previous = agent.onPublish;
+      agent.onPublish = (channel, seq, payload) => {
+        payloadTotal += Buffer.byteLength(payload);
         payloadCount++;
-      });
+        previous(channel, seq, payload);
+      };
     }
     const cpu0 = cpuNow(broker);
     const loop = new LoopDelay();

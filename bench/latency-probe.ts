@@ -33,11 +33,11 @@ export class LatencyProbe {
       const channels = new Map<string, InFlight>();
       this.#inFlight.set(agent.deviceId, channels);
       const previous = agent.onPublish;
-      agent.onPublish = (channel, seq) => {
+      agent.onPublish = (channel, seq, payload) => {
         let queue = channels.get(channel);
         if (queue === undefined) channels.set(channel, (queue = new InFlight()));
         queue.push(seq, performance.now());
-        previous(channel, seq);
+        previous(channel, seq, payload);
       };
     }
     run.twin.onReceive((deviceId, channel, seq) => {

@@ -46,6 +46,10 @@ describe('a fleet on a real broker', () => {
       const d = await executeScenario(plan, { brokerUrl: broker.url, syncMs });
       expect(d.digest, `syncMs ${syncMs}`).toBe(a.digest);
     }
+    // Nor where the devices' clients run: on a link thread (how fleets of 1,000 devices or more run).
+    const f = await executeScenario(plan, { brokerUrl: broker.url, links: 'link-thread' });
+    expect(f.digest).toBe(a.digest);
+    expect(f.devices.every((device) => device.deliveredToTwin === device.published && device.published > 0)).toBe(true);
     // Nor does where the broker runs: aedes in a child process (how large fleets run).
     const e = await executeScenario(plan, { brokerPlacement: 'child-process' });
     expect(e.broker.placement).toBe('child-process');

@@ -1,11 +1,11 @@
-import type { MqttClient } from 'mqtt';
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
 import type { AlarmInfo, AnyDeviceDescriptor, DeviceEmitted } from '../../devices/descriptor.ts';
 import type { Clock, TimerId } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
 import type { Rng } from '../core/rng.ts';
 import type { MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
-import { closeClient, connectClient, whenConnected, type ClientIdentity } from '../net/client.ts';
+import type { ClientIdentity } from '../net/client.ts';
+import { IN_THREAD_LINKS, type DeviceLink, type LinkOpener } from '../net/device-link.ts';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, type Channel, type DeviceAddress } from '../net/topics.ts';
 import type { FaultSurface, Revert, SignalTransform } from './fault-surface.ts';
@@ -68,11 +68,13 @@ export class DeviceAgent implements FaultSurface {
   readonly rng: Rng;
   readonly stats: AgentStats = { published: {}, publishedTotal: 0, commandsReceived: 0, commandsRejected: 0, malformedCommands: 0 };
   /** Set by the fleet: called for every message handed to the client (delivery accounting). */
-  onPublish: (channel: Channel, seq: number) => void = () => {};
+  onPublish: (channel: Channel, seq: number, payload: string) => void = () => {};
+  /** Set by the runner: called for every message the device's client receives (delivery accounting). */
+  onReceive: (topic: string) => void = () => {};
 
   #options: Omit<AgentOptions, 'rng'>;
   #actor!: DeviceActor;
-  #client: MqttClient | undefined;
+  #link: DeviceLink | undefined;
   #seq = new Map<string, number>();
   #topics = new Map<Channel, string>();
   #timers = new Map<string, TimerId>();
@@ -130,32 +132,25 @@ export class DeviceAgent implements FaultSurface {
   get lastMeasured(): MeasuredValues {
     return this.#lastMeasured;
   }
-  get client(): MqttClient | undefined {
-    return this.#client;
-  }
-
-  /** Opens the MQTT connection; resolves once the command topic is subscribed (commands cannot be missed). */
-  async connect(url: string): Promise<MqttClient> {
-    const status = channelTopic(this.address, CHANNELS.status);
-    const client = connectClient({
-      url,
-      identity: this.#options.identity,
-      will: { topic: status, payload: Buffer.from(JSON.stringify({ online: false, device: this.deviceId, reason: 'connection lost' })), qos: 1, retain: true },
-    });
-    this.#client = client;
-    const subscribed = new Promise<void>((resolve, reject) => {
-      client.on('connect', () => {
-        // A clean session forgets subscriptions, so every (re)connect subscribes again.
-        client.subscribe(channelTopic(this.address, CHANNELS.cmd), { qos: 1 }, (error) => (error ? reject(error) : resolve()));
-        client.publish(status, JSON.stringify({ online: true, device: this.deviceId }), { qos: 1, retain: true });
-      });
-    });
-    client.on('message', (_topic, payload) => this.#onCommand(payload));
-    // Connection problems are the network's business; the agent keeps simulating and mqtt.js retries.
-    client.on('error', () => {});
-    await Promise.race([whenConnected(client, 30_000), subscribed]);
-    await subscribed;
-    return client;
+  /**
+   * Opens the device's MQTT connection (its own client, on this thread or on a link thread, as `links`
+   * decides); resolves once the command topic is subscribed, so no command can be missed.
+   */
+  async connect(url: string, links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
+    const status = this.#topic(CHANNELS.status);
+    this.#link = await links.open(
+      {
+        url,
+        identity: this.#options.identity,
+        will: { topic: status, payload: JSON.stringify({ online: false, device: this.deviceId, reason: 'connection lost' }) },
+        commandTopic: this.#topic(CHANNELS.cmd),
+        online: { topic: status, payload: JSON.stringify({ online: true, device: this.deviceId }) },
+      },
+      (topic, payload) => {
+        this.onReceive(topic);
+        this.#onCommand(payload);
+      },
+    );
   }
 
   /** Boots the device at the current simulation time and starts its sampling and telemetry timers. */
@@ -197,11 +192,7 @@ export class DeviceAgent implements FaultSurface {
     for (const id of this.#timers.values()) this.#options.clock.clearTimeout(id);
     this.#timers.clear();
     this.#actor.stop();
-    if (this.#client) {
-      const status = channelTopic(this.address, CHANNELS.status);
-      if (this.#client.connected) this.#client.publish(status, JSON.stringify({ online: false, device: this.deviceId, reason: 'shutdown' }), { qos: 0, retain: true });
-      await closeClient(this.#client);
-    }
+    await this.#link?.close({ topic: this.#topic(CHANNELS.status), payload: JSON.stringify({ online: false, device: this.deviceId, reason: 'shutdown' }) });
   }
 
   /** Sends a command as if it had arrived over MQTT (used by tests and the local API). */
@@ -403,8 +394,8 @@ export class DeviceAgent implements FaultSurface {
     const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: this.deviceId, kind: this.kind, seq, t, body });
     this.stats.published[channel] = (this.stats.published[channel] ?? 0) + 1;
     this.stats.publishedTotal++;
-    this.onPublish(channel, seq);
-    this.#client?.publish(this.#topic(channel), payload, { qos, retain });
+    this.onPublish(channel, seq, payload);
+    this.#link?.publish(this.#topic(channel), payload, qos, retain);
     return seq;
   }
 

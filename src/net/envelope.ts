@@ -20,11 +20,13 @@ export const envelopeSchema = z.object({
 
 export type Envelope<TBody = unknown> = Omit<z.infer<typeof envelopeSchema>, 'body'> & { body: TBody };
 
-/** Encodes an envelope (keys in a fixed order, so identical messages are identical bytes). */
-export function encodeEnvelope<TBody>(envelope: Envelope<TBody>): Buffer {
-  return Buffer.from(
-    JSON.stringify({ v: envelope.v, device: envelope.device, kind: envelope.kind, seq: envelope.seq, t: envelope.t, body: envelope.body }),
-  );
+/**
+ * Encodes an envelope as JSON text, keys in a fixed order, so identical messages are identical bytes.
+ * Text, not a Buffer: mqtt.js writes it as UTF-8 either way, and a string crosses to a link thread
+ * (link-pool.ts) without copying the 8 KiB slab a small Buffer shares with others.
+ */
+export function encodeEnvelope<TBody>(envelope: Envelope<TBody>): string {
+  return JSON.stringify({ v: envelope.v, device: envelope.device, kind: envelope.kind, seq: envelope.seq, t: envelope.t, body: envelope.body });
 }
 
 export type DecodeResult = { ok: true; envelope: Envelope } | { ok: false; error: string };

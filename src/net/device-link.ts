@@ -1,0 +1,86 @@
+import type { MqttClient } from 'mqtt';
+import { closeClient, connectClient, whenConnected, type ClientIdentity } from './client.ts';
+
+/**
+ * A device's MQTT connection as its agent sees it. Every device has its own mqtt.js client either way;
+ * where that client runs — on the simulation's thread (MqttDeviceLink) or on a link thread that hosts
+ * a large fleet's clients (LinkPool, link-pool.ts) — is the runtime's choice, not the device's.
+ */
+export interface DeviceLink {
+  /** Hands one message to the device's client. */
+  publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): void;
+  /** Disconnects cleanly (no last will), first publishing `farewell` (QoS 0, retained) if still connected. */
+  close(farewell?: RetainedMessage): Promise<void>;
+}
+
+export interface RetainedMessage {
+  topic: string;
+  payload: string;
+}
+
+/** Everything a link needs to open; plain data, so it can cross to a link thread. */
+export interface LinkOptions {
+  url: string;
+  identity: ClientIdentity;
+  /** Last will: published (QoS 1, retained) by the broker if the client vanishes without DISCONNECT. */
+  will: RetainedMessage;
+  /** Subscribed at QoS 1 on every (re)connect: a clean session forgets subscriptions. */
+  commandTopic: string;
+  /** Published at QoS 1, retained, on every (re)connect. */
+  online: RetainedMessage;
+}
+
+/** Called for every message the device's client receives (its commands). */
+export type MessageHandler = (topic: string, payload: Buffer) => void;
+
+/** Opens links; resolves once the command topic is subscribed, so no command can be missed. */
+export interface LinkOpener {
+  open(options: LinkOptions, onMessage: MessageHandler): Promise<DeviceLink>;
+}
+
+/** A device's mqtt.js client on the current thread. */
+export class MqttDeviceLink implements DeviceLink {
+  readonly client: MqttClient;
+
+  private constructor(client: MqttClient) {
+    this.client = client;
+  }
+
+  static async open(options: LinkOptions, onMessage: MessageHandler): Promise<MqttDeviceLink> {
+    const client = connectClient({
+      url: options.url,
+      identity: options.identity,
+      will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: 1, retain: true },
+    });
+    const subscribed = new Promise<void>((resolve, reject) => {
+      client.on('connect', () => {
+        client.subscribe(options.commandTopic, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
+        client.publish(options.online.topic, options.online.payload, { qos: 1, retain: true });
+      });
+    });
+    client.on('message', onMessage);
+    // Connection problems are the network's business; the device keeps simulating and mqtt.js retries.
+    client.on('error', () => {});
+    try {
+      await Promise.race([whenConnected(client, 30_000), subscribed]);
+      await subscribed;
+    } catch (error) {
+      // mqtt.js would keep retrying in the background; a link that failed to open must not linger.
+      client.end(true);
+      throw error;
+    }
+    return new MqttDeviceLink(client);
+  }
+
+  publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): void {
+    this.client.publish(topic, payload, { qos, retain });
+  }
+
+  async close(farewell?: RetainedMessage): Promise<void> {
+    if (farewell && this.client.connected) this.client.publish(farewell.topic, farewell.payload, { qos: 0, retain: true });
+    await closeClient(this.client);
+  }
+}
+
+/** Opens links on the current thread. */
+export const IN_THREAD_LINKS: LinkOpener = { open: (options, onMessage) => MqttDeviceLink.open(options, onMessage) };

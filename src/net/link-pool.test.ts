@@ -1,0 +1,111 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EmbeddedBroker } from './broker.ts';
+import { IN_THREAD_LINKS, type LinkOpener, type LinkOptions } from './device-link.ts';
+import { LinkPool } from './link-pool.ts';
+
+const brokers: EmbeddedBroker[] = [];
+const pools: LinkPool[] = [];
+const watchers: MqttClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(watchers.splice(0).map((c) => c.endAsync(true)));
+  await Promise.all(pools.splice(0).map((p) => p.stop()));
+  await Promise.all(brokers.splice(0).map((b) => b.close()));
+});
+
+async function setup(): Promise<{ broker: EmbeddedBroker; watcher: MqttClient; received: { topic: string; payload: string; retain: boolean }[] }> {
+  const broker = await EmbeddedBroker.start();
+  brokers.push(broker);
+  const watcher = await mqtt.connectAsync(broker.url, { clientId: 'watcher', reconnectPeriod: 0 });
+  watchers.push(watcher);
+  const received: { topic: string; payload: string; retain: boolean }[] = [];
+  watcher.on('message', (topic, payload, packet) => received.push({ topic, payload: payload.toString(), retain: packet.retain }));
+  await watcher.subscribeAsync('site/#', { qos: 1 });
+  return { broker, watcher, received };
+}
+
+function options(url: string, id: string): LinkOptions {
+  return {
+    url,
+    identity: { clientId: id },
+    will: { topic: `site/${id}/status`, payload: 'lost' },
+    commandTopic: `site/${id}/cmd`,
+    online: { topic: `site/${id}/status`, payload: 'online' },
+  };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe.each([
+  ['on the simulation thread', () => IN_THREAD_LINKS],
+  [
+    'on a link thread',
+    () => {
+      const pool = new LinkPool();
+      pools.push(pool);
+      return pool;
+    },
+  ],
+] as [string, () => LinkOpener][])('device links %s', (_where, opener) => {
+  it('connect with their own client id, announce themselves, carry messages in order and deliver commands', async () => {
+    const { broker, watcher, received } = await setup();
+    const links = opener();
+    const commands: { device: string; topic: string; payload: Buffer }[] = [];
+    const a = await links.open(options(broker.url, 'dev-a'), (topic, payload) => commands.push({ device: 'dev-a', topic, payload }));
+    const b = await links.open(options(broker.url, 'dev-b'), (topic, payload) => commands.push({ device: 'dev-b', topic, payload }));
+    await until(() => received.filter((m) => m.payload === 'online').length === 2, 'both online statuses');
+
+    for (let i = 1; i <= 50; i++) {
+      a.publish('site/dev-a/telemetry', `a${i}`, 0, false);
+      b.publish('site/dev-b/telemetry', `b${i}`, 1, false);
+    }
+    await until(() => received.filter((m) => m.topic.endsWith('/telemetry')).length === 100, '100 telemetry messages');
+    const of = (device: string) => received.filter((m) => m.topic === `site/${device}/telemetry`).map((m) => m.payload);
+    expect(of('dev-a')).toEqual(Array.from({ length: 50 }, (_, i) => `a${i + 1}`));
+    expect(of('dev-b')).toEqual(Array.from({ length: 50 }, (_, i) => `b${i + 1}`));
+
+    // Each device is subscribed to its own command topic only.
+    await watcher.publishAsync('site/dev-b/cmd', '{"type":"x"}', { qos: 1 });
+    await until(() => commands.length === 1, 'the command');
+    expect(commands[0]!.device).toBe('dev-b');
+    expect(commands[0]!.topic).toBe('site/dev-b/cmd');
+    expect(Buffer.isBuffer(commands[0]!.payload)).toBe(true);
+    expect(commands[0]!.payload.toString()).toBe('{"type":"x"}');
+
+    // A clean close sends the farewell (retained) and no last will.
+    await a.close({ topic: 'site/dev-a/status', payload: 'shutdown' });
+    await b.close();
+    await until(() => received.some((m) => m.payload === 'shutdown'), 'the farewell');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received.filter((m) => m.payload === 'lost')).toEqual([]);
+    const late = await mqtt.connectAsync(broker.url, { clientId: 'late', reconnectPeriod: 0 });
+    watchers.push(late);
+    const retained: string[] = [];
+    late.on('message', (_topic, payload) => retained.push(payload.toString()));
+    await late.subscribeAsync('site/dev-a/status');
+    await until(() => retained.length === 1, 'the retained status');
+    expect(retained).toEqual(['shutdown']);
+  });
+
+  it('refuses to open against a broker that is not there, saying why', async () => {
+    const links = opener();
+    // Port 1 on loopback: nothing listens there, and connecting is refused at once.
+    await expect(links.open({ ...options('mqtt://127.0.0.1:1', 'dev-x') }, () => {})).rejects.toThrow(/did not connect|ECONNREFUSED/);
+  });
+});
+
+describe('a link pool whose thread is gone', () => {
+  it('rejects new links with the reason instead of hanging', async () => {
+    const { broker } = await setup();
+    const pool = new LinkPool();
+    await pool.stop();
+    await expect(pool.open(options(broker.url, 'dev-z'), () => {})).rejects.toThrow(/link thread/);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * The link thread: hosts the mqtt.js clients of a fleet's devices for a LinkPool (link-pool.ts) on the
+ * simulation's thread. It only moves messages: publishes what the pool sends, in order, and sends back
+ * what the clients receive. Started through link-thread-entry.mjs, which installs the TypeScript loader.
+ */
+import { parentPort } from 'node:worker_threads';
+import { MqttDeviceLink, type DeviceLink } from './device-link.ts';
+import type { FromLinkThread, ToLinkThread } from './link-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('link-thread.ts runs as a worker thread started by LinkPool');
+
+const links = new Map<number, DeviceLink>();
+let inbox: (number | string | Uint8Array)[] = [];
+
+function post(message: FromLinkThread): void {
+  port!.postMessage(message);
+}
+
+// Messages a client receives while a socket's data is parsed go back together, once that work is done.
+function receive(id: number, topic: string, payload: Buffer): void {
+  if (inbox.length === 0) queueMicrotask(flushInbox);
+  inbox.push(id, topic, payload);
+}
+
+function flushInbox(): void {
+  const batch = inbox;
+  inbox = [];
+  post({ type: 'messages', batch });
+}
+
+port.on('message', (message: ToLinkThread) => {
+  switch (message.type) {
+    case 'open':
+      MqttDeviceLink.open(message.options, (topic, payload) => receive(message.id, topic, payload)).then(
+        (link) => {
+          links.set(message.id, link);
+          post({ type: 'opened', id: message.id });
+        },
+        (error: unknown) => post({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    case 'publish': {
+      const { batch } = message;
+      for (let i = 0; i < batch.length; i += 5) {
+        links.get(batch[i] as number)?.publish(batch[i + 1] as string, batch[i + 2] as string, batch[i + 3] as 0 | 1, batch[i + 4] as boolean);
+      }
+      return;
+    }
+    case 'close': {
+      const link = links.get(message.id);
+      links.delete(message.id);
+      void (link?.close(message.farewell) ?? Promise.resolve()).finally(() => post({ type: 'closed', id: message.id }));
+      return;
+    }
+  }
+});
