@@ -5,6 +5,14 @@ import type { FromLinkThread, ToLinkThread } from './link-protocol.ts';
 const ENTRY = new URL('./link-thread-entry.mjs', import.meta.url);
 
 /**
+ * Messages sent on to the link thread as soon as this many are waiting, without waiting for the end of
+ * the burst: a fast-mode window is one long burst, and handing its messages over as they come lets the
+ * link thread publish while the window still runs (1,000 devices +25 %, 10,000 +14 % msg/s; 100 and
+ * 200 measured alike, 1,000 gained less).
+ */
+const OUTBOX_FLUSH = 200;
+
+/**
  * Runs a fleet's device clients on a link thread of their own. Each device still has its own mqtt.js
  * client and connection; what moves off the simulation's thread is their socket work — one write per
  * message per device, the packets' encoding, their stream bookkeeping and its garbage — about a fifth
@@ -55,6 +63,7 @@ export class LinkPool implements LinkOpener {
   publish(id: number, topic: string, payload: string, qos: 0 | 1, retain: boolean): void {
     if (this.#outbox.length === 0) queueMicrotask(() => this.#flush());
     this.#outbox.push(id, topic, payload, qos, retain);
+    if (this.#outbox.length >= OUTBOX_FLUSH * 5) this.#flush();
   }
 
   close(id: number, farewell?: RetainedMessage): Promise<void> {
