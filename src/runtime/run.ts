@@ -72,7 +72,7 @@ export type LinkPlacement = 'in-thread' | 'link-thread';
  * Fleets of this many devices or more get a link thread by default. Measured (docs/benchmarks.md),
  * link thread against none: 10,000 devices in fast mode +39 % msg/s with a third less process CPU, and
  * realtime at 10,000 devices keeps pace after the boot second (0.82–0.87× before); 1,000 devices
- * +0–10 % in fast mode; 100 devices 5 % slower (the hand-off costs more than it saves).
+ * +10–14 % in fast mode; 100 devices the same either way, so small fleets keep the simpler path.
  */
 export const LINK_THREAD_THRESHOLD = 1000;
 
