@@ -4,6 +4,7 @@ import { EmbeddedBroker } from '../src/net/broker.ts';
 import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
 import { executeScenario } from '../src/runtime/execute.ts';
 import type { LoggedEvent } from '../src/core/event-log.ts';
+import { LinkPool } from '../src/net/link-pool.ts';
 import { Run } from '../src/runtime/run.ts';
 import { smallWard } from './helpers/plans.ts';
 
@@ -54,6 +55,15 @@ describe('a fleet on a real broker', () => {
     const e = await executeScenario(plan, { brokerPlacement: 'child-process' });
     expect(e.broker.placement).toBe('child-process');
     expect(e.digest).toBe(a.digest);
+  });
+
+  it('stops at once, with an environment error, when the link thread carrying its devices dies', async () => {
+    const started = performance.now();
+    const deps = { ...DEFAULT_DEPENDENCIES, createLinkPool: () => new LinkPool(new URL('./fixtures/link-thread/dies-mid-run.mjs', import.meta.url)) };
+    const run = executeScenario(smallWard({ durationMs: 60 * 60_000 }), { brokerUrl: broker.url, links: 'link-thread', deps });
+    await expect(run).rejects.toMatchObject({ code: 'E_LINK_THREAD', exitCode: 3, message: expect.stringMatching(/exited \(code 9\)/) });
+    // An hour of simulation whose every settle would otherwise wait out its 10 s timeout.
+    expect(performance.now() - started).toBeLessThan(8000);
   });
 
   it('paces realtime mode by the wall clock at the asked speed, delivering everything', async () => {

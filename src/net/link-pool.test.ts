@@ -101,11 +101,29 @@ describe.each([
   });
 });
 
+const EXITS = new URL('../../test/fixtures/link-thread/exits.mjs', import.meta.url);
+
 describe('a link pool whose thread is gone', () => {
   it('rejects new links with the reason instead of hanging', async () => {
     const { broker } = await setup();
     const pool = new LinkPool();
     await pool.stop();
     await expect(pool.open(options(broker.url, 'dev-z'), () => {})).rejects.toThrow(/link thread/);
+  });
+
+  it('reports a thread that dies as an environment error, once, and fails what was waiting on it', async () => {
+    const { broker } = await setup();
+    const pool = new LinkPool(EXITS);
+    pools.push(pool);
+    const failures: unknown[] = [];
+    pool.onFailure = (error) => failures.push(error);
+    await expect(pool.open(options(broker.url, 'dev-y'), () => {})).rejects.toMatchObject({
+      code: 'E_LINK_THREAD',
+      exitCode: 3,
+      message: expect.stringMatching(/exited \(code 7\).*lost its connection/),
+    });
+    expect(failures).toHaveLength(1);
+    expect(pool.failure).toBe(failures[0]);
+    await expect(pool.open(options(broker.url, 'dev-w'), () => {})).rejects.toBe(failures[0]);
   });
 });

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { DeviceLink, LinkOpener, LinkOptions, MessageHandler, RetainedMessage } from './device-link.ts';
+import { MedtwinError } from '../core/errors.ts';
 import type { FromLinkThread, ToLinkThread } from './link-protocol.ts';
 
 const ENTRY = new URL('./link-thread-entry.mjs', import.meta.url);
@@ -28,13 +29,16 @@ export class LinkPool implements LinkOpener {
   #outbox: (number | string | boolean)[] = [];
   #failure: Error | undefined;
   #stopped = false;
+  /** Called once if the link thread fails (not when it is stopped): every device is then cut off. */
+  onFailure: (error: Error) => void = () => {};
 
-  constructor() {
-    this.#worker = new Worker(ENTRY);
+  /** `entry`: the thread's script (tests start a failing one). */
+  constructor(entry: URL = ENTRY) {
+    this.#worker = new Worker(entry);
     this.#worker.on('message', (message: FromLinkThread) => this.#onMessage(message));
-    this.#worker.on('error', (error) => this.#fail(new Error(`the device link thread failed: ${error.message}`)));
+    this.#worker.on('error', (error) => this.#fail(linkError(`the device link thread failed: ${error.message}`, error)));
     this.#worker.on('exit', (code) => {
-      if (!this.#stopped) this.#fail(new Error(`the device link thread exited (code ${code}) while devices were connected`));
+      if (!this.#stopped) this.#fail(linkError(`the device link thread exited (code ${code}) while devices were connected`));
     });
   }
 
@@ -57,7 +61,7 @@ export class LinkPool implements LinkOpener {
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#worker.terminate();
-    this.#fail(new Error('the device link thread has been stopped'));
+    this.#fail(new Error('the device link thread has been stopped'), false);
   }
 
   publish(id: number, topic: string, payload: string, qos: 0 | 1, retain: boolean): void {
@@ -114,9 +118,10 @@ export class LinkPool implements LinkOpener {
     }
   }
 
-  #fail(error: Error): void {
+  #fail(error: Error, report = true): void {
     if (this.#failure) return;
     this.#failure = error;
+    if (report) this.onFailure(error);
     for (const waiter of this.#opening.values()) waiter.reject(error);
     this.#opening.clear();
     for (const done of this.#closing.values()) done();
@@ -141,4 +146,9 @@ class PooledLink implements DeviceLink {
   close(farewell?: RetainedMessage): Promise<void> {
     return this.#pool.close(this.#id, farewell);
   }
+}
+
+/** The link thread is part of the machinery, not the scenario: its failure is an environment error (exit 3). */
+function linkError(message: string, cause?: unknown): MedtwinError {
+  return new MedtwinError('E_LINK_THREAD', `${message}; every device of the run lost its connection`, { exitCode: 3, cause });
 }

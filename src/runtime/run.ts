@@ -32,6 +32,8 @@ export interface RunDependencies {
   devices: Readonly<Record<string, AnyDeviceDescriptor>>;
   createPatient(options: CreatePatientOptions): PatientModel & { schedule?(event: unknown): void };
   createSensor(descriptor: AnyDeviceDescriptor, rng: Rng): DeviceSensor;
+  /** Starts the link thread of a fleet that gets one (see RunOptions.links); default `new LinkPool()`. */
+  createLinkPool?(): LinkPool;
 }
 
 export type RunMode = 'fast' | 'realtime';
@@ -134,6 +136,7 @@ export class Run extends EventEmitter<RunEvents> {
   #wallMs = 0;
   #settleTimeouts = 0;
   #linkPool: LinkPool | undefined;
+  #fatal: Error | undefined;
   #publishedAt = new Map<string, number>();
   #published = 0;
   #anchor = { wall: 0, sim: 0 };
@@ -293,7 +296,16 @@ export class Run extends EventEmitter<RunEvents> {
     this.twin.onReceive(() => this.#barrier.notify());
     await this.twin.connect(this.#broker.url, `medtwin-twin-${this.seed}`.slice(0, 60));
     const links = this.#options.links ?? linksFor(this.agents.length);
-    if (links === 'link-thread') this.#linkPool = new LinkPool();
+    if (links === 'link-thread') {
+      this.#linkPool = this.#deps.createLinkPool?.() ?? new LinkPool();
+      // Without its link thread no device can publish: stop at once and say why, rather than let every
+      // remaining settle window wait out its timeout.
+      this.#linkPool.onFailure = (error) => {
+        this.#fatal = error;
+        this.#barrier.abort();
+        this.stop();
+      };
+    }
     await connectAll(this.agents, this.#broker.url, this.#linkPool ?? IN_THREAD_LINKS, (agent) => {
       agent.onReceive = (topic) => {
         if (topic.endsWith(`/${CHANNELS.cmd}`)) {
@@ -411,6 +423,11 @@ export class Run extends EventEmitter<RunEvents> {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }
+    }
+    if (this.#fatal) {
+      this.#accumulateWall();
+      this.#phase = 'finished';
+      throw this.#fatal;
     }
     await this.#settle();
     this.twin.check();

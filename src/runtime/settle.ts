@@ -17,6 +17,13 @@ export class SettleBarrier {
     return this.#expected() - this.#delivered();
   }
 
+  /** Releases every waiter now, as if settled: the transport is gone and waiting would only stall. */
+  abort(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   /** Call whenever a delivery happens. */
   notify(): void {
     if (this.#waiters.length === 0 || this.outstanding > 0) return;
