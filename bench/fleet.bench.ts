@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDuration, parseDuration } from '../src/core/duration.ts';
 import { formatReport, type RowRecord } from './bench-report.ts';
+import { LINK_THREAD_THRESHOLD, type LinkPlacement } from '../src/runtime/run.ts';
 import type { BrokerChoice, RowResult, RowSpec } from './fleet-row.ts';
 import { fleetCounts } from './plans.ts';
 
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     sync: { type: 'string' },
     'max-wall': { type: 'string' },
     broker: { type: 'string', default: 'medtwin' },
+    links: { type: 'string' },
     window: { type: 'string' },
     json: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -57,6 +59,8 @@ if (args.help) {
   --window <n>            ceiling: messages in flight (default 4000)
   --broker <which>        medtwin (its aedes as shipped, default) or mosquitto (an external
                           Eclipse Mosquitto, what --broker URL is for)
+  --links <where>         in-thread or link-thread: where the device clients of simulated rows run
+                          (default: as medtwin run chooses, a link thread from ${LINK_THREAD_THRESHOLD.toLocaleString('en')} devices)
   --json <path>           also write every figure as JSON
   --cpu-prof              write V8 CPU profiles of each row and its broker to ${join(tmpdir(), 'medtwin-bench-prof')}
 `);
@@ -83,6 +87,9 @@ const window = args.window === undefined ? undefined : Number(args.window);
 const BROKERS: readonly BrokerChoice[] = ['medtwin', 'mosquitto'];
 if (!BROKERS.includes(args.broker as BrokerChoice)) fail(`--broker: expected one of ${BROKERS.join(', ')}, received ${JSON.stringify(args.broker)}`);
 const broker = args.broker as BrokerChoice;
+const LINKS: readonly LinkPlacement[] = ['in-thread', 'link-thread'];
+if (args.links !== undefined && !LINKS.includes(args.links as LinkPlacement)) fail(`--links: expected one of ${LINKS.join(', ')}, received ${JSON.stringify(args.links)}`);
+const links = args.links as LinkPlacement | undefined;
 
 /** Default simulated time of a fast row: smaller fleets run longer, so every row takes tens of seconds. */
 function fastDuration(devices: number): number {
@@ -110,7 +117,7 @@ async function runRowProcess(spec: RowSpec): Promise<RowRecord> {
   if (args['cpu-prof']) mkdirSync(profDir, { recursive: true });
   // One file per thread and process (Node's default names); tsx's loader thread gets its own.
   const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, `${spec.kind}-${spec.devices}-${Date.now()}`)}`] : [];
-  const child = spawn(process.execPath, [...prof, '--expose-gc', '--import', 'tsx', ROW, JSON.stringify({ ...spec, broker, ...(spec.kind !== 'ceiling' && maxWallMs !== undefined ? { maxWallMs } : {}) })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...prof, '--expose-gc', '--import', 'tsx', ROW, JSON.stringify({ ...spec, broker, ...(spec.kind !== 'ceiling' && maxWallMs !== undefined ? { maxWallMs } : {}), ...(spec.kind !== 'ceiling' && links ? { links } : {}) })], { stdio: ['ignore', 'pipe', 'pipe'] });
   let result: RowResult | undefined;
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -176,6 +183,7 @@ const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', 
 process.stdout.write(
   `\nmedtwin fleet benchmark — ${new Date().toISOString()} — ${machine.cpus} cores (${machine.cpuModel}), ${machine.memGiB} GiB, Node ${machine.node}\n` +
     `broker: ${BROKER_LABEL[broker]}\n` +
+    `device clients: ${links ?? `as \`medtwin run\` places them (a link thread from ${LINK_THREAD_THRESHOLD.toLocaleString('en')} devices)`}\n` +
     `load average (1/5/15 min) at start ${loadStart.map((l) => l.toFixed(1)).join('/')}, at end ${loadavg().map((l) => l.toFixed(1)).join('/')}; ` +
     `total ${formatDuration(Math.round(performance.now() - benchStart))} wall\n\n${formatReport(records)}\n`,
 );
