@@ -50,6 +50,7 @@ describe('a fleet on a real broker', () => {
     // Nor where the devices' clients run: on a link thread (how fleets of 1,000 devices or more run).
     const f = await executeScenario(plan, { brokerUrl: broker.url, links: 'link-thread' });
     expect(f.digest).toBe(a.digest);
+    expect([a.broker.links, f.broker.links]).toEqual(['in-thread', 'link-thread']);
     expect(f.devices.every((device) => device.deliveredToTwin === device.published && device.published > 0)).toBe(true);
     // Nor does where the broker runs: aedes in a child process (how large fleets run).
     const e = await executeScenario(plan, { brokerPlacement: 'child-process' });

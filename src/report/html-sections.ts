@@ -35,7 +35,7 @@ export function runSection(r: RunResult, anchor: string): string {
     fact('simulated', esc(formatDuration(r.simulatedMs))),
     fact('wall time', esc(formatWall(r.wallMs))),
     fact('events', esc(formatCount(r.events))),
-    fact('broker', `<code>${esc(r.broker.url)}</code> (${esc(r.broker.placement)})`),
+    fact('broker', `<code>${esc(r.broker.url)}</code> (${esc(r.broker.placement)}; device clients ${esc(r.broker.links)})`),
     r.scenario.file ? fact('file', `<code>${esc(r.scenario.file)}</code>`) : '',
     fact('digest', `<code>${esc(r.digest)}</code>`, true),
     r.ok ? '' : fact('replay', `<code>${esc(replayCommand(r))}</code>`, true),

@@ -50,7 +50,7 @@ export function sampleRunResult(): RunResult {
     digest: '9f2c4b1e8a7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170615e4d3',
     events: 18_432,
     ok: false,
-    broker: { url: 'mqtt://127.0.0.1:41883', placement: 'embedded' },
+    broker: { url: 'mqtt://127.0.0.1:41883', placement: 'embedded', links: 'in-thread' },
     delivery: { published: 2_190, deliveredToTwin: 2_187, lost: 0, sequenceGaps: 3, duplicates: 0, settleTimeouts: 0 },
     devices: [
       { id: 'pump-01', kind: 'infusion-pump', zone: 'icu', bed: 'bed-01', patientId: 'p-01', firmware: '3.2.1', finalState: 'alarming.occlusion', published: 720, deliveredToTwin: 720, missing: 0, alarmsRaised: 1, commandsReceived: 2, commandsRejected: 0, clinical: { doseErrorPct: 4.2 } },

@@ -19,7 +19,8 @@ export interface RunResult {
   events: number;
   /** True when every expectation passed and the transport lost nothing it should not have. */
   ok: boolean;
-  broker: { url: string; placement: string };
+  /** The broker, where it ran, and where the devices' MQTT clients ran (docs/broker.md#large-fleets). */
+  broker: { url: string; placement: string; links: 'in-thread' | 'link-thread' };
   delivery: DeliveryResult;
   devices: DeviceResult[];
   alarms: AlarmSummary;

@@ -556,7 +556,7 @@ export class Run extends EventEmitter<RunEvents> {
       digest: this.#digest,
       events: this.log.count,
       ok: expectations.every((e) => e.passed) && delivery.lost === 0 && delivery.settleTimeouts === 0,
-      broker: { url: this.#broker?.url ?? '', placement: this.#broker?.placement ?? 'none' },
+      broker: { url: this.#broker?.url ?? '', placement: this.#broker?.placement ?? 'none', links: this.#linkPool ? 'link-thread' : 'in-thread' },
       delivery,
       ...parts,
       devices: parts.devices.map((d) => ({ ...d, firmware: firmware.get(d.id) ?? d.firmware, finalState: this.agentById.get(d.id)?.stateLabel ?? d.finalState })),

@@ -13,7 +13,7 @@ function run(seed: string, ok: boolean, latency: number): RunResult {
     digest: `d${seed}`,
     events: 1,
     ok,
-    broker: { url: 'mqtt://127.0.0.1:1', placement: 'in-process' },
+    broker: { url: 'mqtt://127.0.0.1:1', placement: 'in-process', links: 'in-thread' },
     delivery: { published: 1, deliveredToTwin: 1, lost: 0, sequenceGaps: 0, duplicates: 0, settleTimeouts: 0 },
     devices: [],
     alarms: { total: 0, byPriority: {}, byCode: {}, first: [] },
