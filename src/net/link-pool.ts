@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DeviceLink, LinkOpener, LinkOptions, MessageHandler, RetainedMessage } from './device-link.ts';
 import { MedtwinError } from '../core/errors.ts';
-import type { FromLinkThread, ToLinkThread } from './link-protocol.ts';
+import { MESSAGE_FIELDS, PUBLISH_FIELDS, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
 
 const ENTRY = new URL('./link-thread-entry.mjs', import.meta.url);
 
@@ -67,7 +67,7 @@ export class LinkPool implements LinkOpener {
   publish(id: number, topic: string, payload: string, qos: 0 | 1, retain: boolean): void {
     if (this.#outbox.length === 0) queueMicrotask(() => this.#flush());
     this.#outbox.push(id, topic, payload, qos, retain);
-    if (this.#outbox.length >= OUTBOX_FLUSH * 5) this.#flush();
+    if (this.#outbox.length >= OUTBOX_FLUSH * PUBLISH_FIELDS) this.#flush();
   }
 
   close(id: number, farewell?: RetainedMessage): Promise<void> {
@@ -104,7 +104,7 @@ export class LinkPool implements LinkOpener {
       }
       case 'messages': {
         const { batch } = message;
-        for (let i = 0; i < batch.length; i += 3) {
+        for (let i = 0; i < batch.length; i += MESSAGE_FIELDS) {
           const payload = batch[i + 2] as Uint8Array;
           this.#handlers.get(batch[i] as number)?.(batch[i + 1] as string, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
         }

@@ -5,6 +5,12 @@ import type { LinkOptions, RetainedMessage } from './device-link.ts';
  * batches (one array per flush, fields in a fixed order) so a slice's thousands of messages cost one
  * postMessage, not thousands of small objects.
  */
+/** Fields per message in a publish batch: id, topic, payload, qos, retain. */
+export const PUBLISH_FIELDS = 5;
+
+/** Fields per message in a received batch: id, topic, payload. */
+export const MESSAGE_FIELDS = 3;
+
 export type ToLinkThread =
   | { type: 'open'; id: number; options: LinkOptions }
   /** [id, topic, payload, qos, retain] repeated. */

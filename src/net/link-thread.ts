@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { MqttDeviceLink, type DeviceLink } from './device-link.ts';
-import type { FromLinkThread, ToLinkThread } from './link-protocol.ts';
+import { PUBLISH_FIELDS, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('link-thread.ts runs as a worker thread started by LinkPool');
@@ -20,7 +20,9 @@ function post(message: FromLinkThread): void {
 // Messages a client receives while a socket's data is parsed go back together, once that work is done.
 function receive(id: number, topic: string, payload: Buffer): void {
   if (inbox.length === 0) queueMicrotask(flushInbox);
-  inbox.push(id, topic, payload);
+  // A copy of just these bytes: the parser's Buffer is a view into a larger one, and posting a view
+  // clones the whole ArrayBuffer behind it.
+  inbox.push(id, topic, new Uint8Array(payload));
 }
 
 function flushInbox(): void {
@@ -42,7 +44,7 @@ port.on('message', (message: ToLinkThread) => {
       return;
     case 'publish': {
       const { batch } = message;
-      for (let i = 0; i < batch.length; i += 5) {
+      for (let i = 0; i < batch.length; i += PUBLISH_FIELDS) {
         links.get(batch[i] as number)?.publish(batch[i + 1] as string, batch[i + 2] as string, batch[i + 3] as 0 | 1, batch[i + 4] as boolean);
       }
       return;

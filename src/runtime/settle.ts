@@ -19,14 +19,16 @@ export class SettleBarrier {
 
   /** Releases every waiter now, as if settled: the transport is gone and waiting would only stall. */
   abort(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const resolve of waiters) resolve();
+    this.#release();
   }
 
   /** Call whenever a delivery happens. */
   notify(): void {
     if (this.#waiters.length === 0 || this.outstanding > 0) return;
+    this.#release();
+  }
+
+  #release(): void {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const resolve of waiters) resolve();
