@@ -83,6 +83,10 @@ describe('medtwin CLI', () => {
     const reporter = await medtwin(['run', 'test/fixtures/scenarios/pass.yaml', '--reporter', 'junti']);
     expect(reporter.code).toBe(2);
     expect(reporter.stderr).toContain('did you mean "junit"');
+    // A settle window of 0 would never advance the clock.
+    const sync = await medtwin(['run', 'test/fixtures/scenarios/pass.yaml', '--sync', '0s']);
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toMatch(/--sync.*expected a duration longer than 0/s);
     const missing = await medtwin(['run', 'no/such/file.yaml']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no/such/file.yaml');

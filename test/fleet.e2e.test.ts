@@ -43,6 +43,8 @@ describe('a fleet on a real broker', () => {
     expect(b.digest).toBe(a.digest);
     expect(c.digest).not.toBe(a.digest);
     // The settle window changes how often the transport is awaited, never what happens.
+    // A window of 0 would never move the clock: refused up front, not a run that spins.
+    expect(() => new Run(plan, DEFAULT_DEPENDENCIES, { syncMs: 0 })).toThrow(/settle window must be at least 1 ms/);
     for (const syncMs of [1_000, 15_000]) {
       const d = await executeScenario(plan, { brokerUrl: broker.url, syncMs });
       expect(d.digest, `syncMs ${syncMs}`).toBe(a.digest);

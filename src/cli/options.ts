@@ -16,6 +16,13 @@ export function parseDurationOption(value: string): number {
   }
 }
 
+/** A duration that must be longer than zero (a settle window of 0 would never advance the clock). */
+export function parsePositiveDurationOption(value: string): number {
+  const ms = parseDurationOption(value);
+  if (ms < 1) throw new InvalidArgumentError(`expected a duration longer than 0, like "1s" or "5s", received "${value}"`);
+  return ms;
+}
+
 export function parseSpeed(value: string): number {
   const speed = Number(value.replace(/^x/i, ''));
   if (!Number.isFinite(speed) || speed <= 0) throw new InvalidArgumentError(`expected a positive speed factor such as 1, 10 or x100, received "${value}"`);

@@ -152,6 +152,10 @@ export class Run extends EventEmitter<RunEvents> {
     this.durationMs = options.durationMs ?? plan.durationMs;
     this.mode = options.mode ?? 'fast';
     this.#speed = this.mode === 'fast' ? 'max' : (options.speed ?? 1);
+    if (options.syncMs !== undefined && !(options.syncMs >= 1)) {
+      // A window of 0 ms would never move the clock past its due timers: the run would spin forever.
+      throw new InputError('E_SYNC_WINDOW', `syncMs: the settle window must be at least 1 ms, received ${options.syncMs}`);
+    }
     this.rng = new Rng(this.seed);
     const unknown = plan.fleet.zones.flatMap((z) => Object.keys(z.devices)).filter((k) => !(k in deps.devices));
     if (unknown.length > 0) {

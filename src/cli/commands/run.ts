@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/errors.ts';
 import type { RunResult } from '../../runtime/result.ts';
 import { replayCommand } from '../../report/format.ts';
-import { collect, parseDurationOption, parsePort, parseSeed, parseSeeds, parseSpeed } from '../options.ts';
+import { collect, parseDurationOption, parsePort, parsePositiveDurationOption, parseSeed, parseSeeds, parseSpeed } from '../options.ts';
 
 interface RunCommandOptions {
   seed?: string;
@@ -32,7 +32,7 @@ export function registerRunCommand(program: Command): void {
     .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port) instead of the embedded one')
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
     .option('--reporter <name[:path]>', 'list, json, junit, markdown or html; repeatable, e.g. --reporter junit:out/junit.xml', collect)
-    .option('--sync <duration>', 'fast-mode settle window (default 5s): the transport settles at least this often; verdicts and digests do not depend on it', parseDurationOption)
+    .option('--sync <duration>', 'fast-mode settle window (default 5s): the transport settles at least this often; verdicts and digests do not depend on it', parsePositiveDurationOption)
     .option('--no-color', 'plain console output (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
