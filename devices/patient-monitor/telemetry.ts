@@ -28,17 +28,20 @@ export function monitorStateLabel(snapshot: MonitorSnapshot): MonitorState {
   return snapshot.value as MonitorState;
 }
 
-/** Telemetry body for the current snapshot. */
+/**
+ * Telemetry body for the current snapshot. Keys are written in sorted order: the event log's canonical
+ * JSON of a 1 Hz message is then one native JSON.stringify (src/core/canonical-json.ts).
+ */
 export function monitorTelemetry(snapshot: MonitorSnapshot): MonitorTelemetry {
   const { values, nibp, alarms } = snapshot.context;
   return {
-    state: monitorStateLabel(snapshot),
-    hr: values.hr,
-    spo2: values.spo2,
-    rr: values.rr,
-    temp: values.temp,
-    nibp: nibp === null ? null : { ...nibp },
     alarms: alarms.map((a) => a.info.code),
+    hr: values.hr,
+    nibp: nibp === null ? null : { dbp: nibp.dbp, map: nibp.map, sbp: nibp.sbp, t: nibp.t },
+    rr: values.rr,
+    spo2: values.spo2,
+    state: monitorStateLabel(snapshot),
+    temp: values.temp,
   };
 }
 

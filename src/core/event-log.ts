@@ -90,7 +90,8 @@ export class EventLog {
     // without a string each, and the strings die young (a large fleet's log otherwise fills the old
     // generation with them).
     for (const event of this.#pending) {
-      if (event.t <= t) ready.push({ event, line: canonicalJson({ t: event.t, source: event.source, type: event.type, data: event.data }) });
+      // Keys in sorted order, so a payload built sorted is written by one JSON.stringify.
+      if (event.t <= t) ready.push({ event, line: canonicalJson({ data: event.data, source: event.source, t: event.t, type: event.type }) });
       else later.push(event);
     }
     this.#pending = later;
@@ -135,5 +136,5 @@ function compareEntries(a: { event: SimEvent; line: string }, b: { event: SimEve
 
 /** Serializes events as canonical JSON Lines — the text the digest is computed over. */
 export function toJsonLines(events: readonly SimEvent[]): string {
-  return events.map((e) => `${canonicalJson({ t: e.t, source: e.source, type: e.type, data: e.data })}\n`).join('');
+  return events.map((e) => `${canonicalJson({ data: e.data, source: e.source, t: e.t, type: e.type })}\n`).join('');
 }

@@ -319,7 +319,8 @@ export class DeviceAgent implements FaultSurface {
     const truth = pickTruth(this.descriptor.measures, this.#lastTruth);
     const delivery = this.descriptor.delivery?.(this.snapshot);
     const seq = this.#publish(CHANNELS.telemetry, body, 0);
-    this.#record('telemetry', { seq, body, truth, ...(delivery ? { delivered: delivery } : {}), ...(seq === 0 ? { silenced: true } : {}) });
+    // Keys in sorted order: the log then writes this, the commonest event, in one JSON.stringify.
+    this.#record('telemetry', { body, delivered: delivery, seq, silenced: seq === 0 ? true : undefined, truth });
   }
 
   #onSnapshot(): void {
@@ -426,9 +427,14 @@ function truthOf(signal: SignalName, truth: SignalValues): number | undefined {
   return truth[signal];
 }
 
+/** The device's signals in sorted order, so the truth object is canonical as built (one per descriptor). */
+const sortedSignals = new WeakMap<readonly SignalName[], readonly SignalName[]>();
+
 function pickTruth(signals: readonly SignalName[], truth: SignalValues): SignalValues {
+  let sorted = sortedSignals.get(signals);
+  if (sorted === undefined) sortedSignals.set(signals, (sorted = [...signals].sort()));
   const out: SignalValues = {};
-  for (const s of signals) if (truth[s] !== undefined) out[s] = round(truth[s]!);
+  for (const s of sorted) if (truth[s] !== undefined) out[s] = round(truth[s]!);
   return out;
 }
 

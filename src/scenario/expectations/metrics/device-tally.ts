@@ -182,8 +182,9 @@ export class DeviceTally {
     this.firmware = str(body.firmware) ?? this.firmware;
     const nibpT = isPlain(body.nibp) ? num(body.nibp.t) : undefined;
     const newNibp = nibpT !== undefined && nibpT !== this.#lastNibpT;
-    for (const [signal, value] of Object.entries(truth)) {
-      const reference = num(value);
+    // for-in, not Object.entries: this runs for every telemetry message, and entries are garbage.
+    for (const signal in truth) {
+      const reference = num(truth[signal]);
       if (reference === undefined) continue;
       if (signal === 'glucose') (this.#glycaemic ??= new GlycaemicStats()).add(reference);
       // A hung device showed nobody this reading: it says nothing about the sensor.
