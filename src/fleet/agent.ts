@@ -167,12 +167,25 @@ export class DeviceAgent implements FaultSurface {
     this.#actor.start();
     this.#boot();
     const { samplePeriodMs, telemetryPeriodMs } = this.descriptor;
-    // Sample ticks fall at the same instants as telemetry ticks (the telemetry period is a multiple of
-    // the sample period), the first of them at or before the first telemetry, which therefore carries
-    // a real measurement (at the first shared instant the sample timer, set first, fires first; later
-    // the telemetry timer is the older one, so a pump reports the sample of one sample period before).
-    this.#every('sample', firstTick(offsetMs % samplePeriodMs, samplePeriodMs), samplePeriodMs, () => this.#sample());
-    this.#every('telemetry', firstTick(offsetMs, telemetryPeriodMs), telemetryPeriodMs, () => this.#publishTelemetry());
+    // Telemetry falls on sample ticks (the telemetry period is a multiple of the sample period), so one
+    // timer drives both: every tick samples, and every `perTelemetry`-th tick then publishes, carrying
+    // the measurement of that same instant. (Two timers fired in insertion order, and a pump, whose
+    // telemetry timer was the older one, reported the sample of one sample period before.)
+    const perTelemetry = telemetryPeriodMs / samplePeriodMs;
+    if (!Number.isInteger(perTelemetry) || perTelemetry < 1) {
+      throw new Error(`${this.descriptor.kind}: telemetryPeriodMs (${telemetryPeriodMs}) must be a whole multiple of samplePeriodMs (${samplePeriodMs})`);
+    }
+    const firstSample = firstTick(offsetMs % samplePeriodMs, samplePeriodMs);
+    let untilTelemetry = (firstTick(offsetMs, telemetryPeriodMs) - firstSample) / samplePeriodMs;
+    this.#every('sample', firstSample, samplePeriodMs, () => {
+      this.#sample();
+      if (untilTelemetry > 0) {
+        untilTelemetry--;
+        return;
+      }
+      untilTelemetry = perTelemetry - 1;
+      this.#publishTelemetry();
+    });
   }
 
   /** False until the device boots (at its phase's boot time). */

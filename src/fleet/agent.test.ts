@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { SimClock } from '../core/clock.ts';
+import { Rng } from '../core/rng.ts';
+import { makeDescriptor, RecordingLog, TestPatient, truthSensor } from '../inject/test-fixtures.ts';
+import { DeviceAgent, type DevicePhase } from './agent.ts';
+
+/** A test device (samples every 1 s, telemetry every 5 s) started at t = 0 with the given phase. */
+function startAgent(phase?: DevicePhase) {
+  const clock = new SimClock();
+  const log = new RecordingLog();
+  const descriptor = makeDescriptor();
+  const agent = new DeviceAgent({
+    descriptor,
+    address: { site: 'test-site', zone: 'icu', kind: descriptor.kind, deviceId: 'dev-001' },
+    patient: new TestPatient(),
+    sensor: truthSensor(descriptor.measures),
+    clock,
+    rng: new Rng(1).fork('device:dev-001'),
+    log,
+    identity: { clientId: 'test-dev-001' },
+    ...(phase ? { phase } : {}),
+  });
+  agent.start();
+  return { clock, log };
+}
+
+/** Telemetry as [time, samples the machine had taken when it was published]. */
+function telemetry(log: RecordingLog): [number, number][] {
+  return log.ofType('telemetry').map((e) => [e.t, (e.data as { body: { samples: number } }).body.samples]);
+}
+
+describe('DeviceAgent sampling and telemetry', () => {
+  it('publishes telemetry every telemetry period, carrying the sample taken at that same instant', () => {
+    const { clock, log } = startAgent();
+    clock.advanceTo(15_000);
+    // Samples at 1 s, 2 s, ...: the telemetry at 5 s reports 5 of them, not the 4 before it.
+    expect(telemetry(log)).toEqual([
+      [5_000, 5],
+      [10_000, 10],
+      [15_000, 15],
+    ]);
+  });
+
+  it('keeps the phase: boot delay and telemetry offset move both timers together', () => {
+    const { clock, log } = startAgent({ bootMs: 300, offsetMs: 2_500 });
+    clock.advanceTo(20_000);
+    // Booted at 0.3 s; samples at 0.8 s, 1.8 s, ...; telemetry at 0.3 + 2.5 = 2.8 s, then every 5 s.
+    expect(telemetry(log)).toEqual([
+      [2_800, 3],
+      [7_800, 8],
+      [12_800, 13],
+      [17_800, 18],
+    ]);
+  });
+
+  it('refuses a telemetry period that is not a whole number of sample periods', () => {
+    const clock = new SimClock();
+    const descriptor = { ...makeDescriptor(), telemetryPeriodMs: 2_500 };
+    const agent = new DeviceAgent({
+      descriptor,
+      address: { site: 'test-site', zone: 'icu', kind: descriptor.kind, deviceId: 'dev-001' },
+      patient: new TestPatient(),
+      sensor: truthSensor(descriptor.measures),
+      clock,
+      rng: new Rng(1).fork('device:dev-001'),
+      log: new RecordingLog(),
+      identity: { clientId: 'test-dev-001' },
+    });
+    expect(() => agent.start()).toThrow(/telemetryPeriodMs \(2500\) must be a whole multiple of samplePeriodMs \(1000\)/);
+  });
+});
