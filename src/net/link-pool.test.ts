@@ -94,6 +94,38 @@ describe.each([
     expect(retained).toEqual(['shutdown']);
   });
 
+  it('carry any payload text and flag exactly as published, over many topics and batches', async () => {
+    const { broker, received } = await setup();
+    const links = opener();
+    const a = await links.open(options(broker.url, 'dev-a'), () => {});
+    await until(() => received.some((m) => m.payload === 'online'), 'the online status');
+    received.length = 0;
+    // Newlines, multi-byte and astral characters, empty and long payloads: the batch cuts payloads
+    // apart by length, so none of these may bleed into a neighbour.
+    const payloads = ['line\nbreak', 'µg/kg/min', '🩸 128 mg/dL', '', 'x'.repeat(5000), '{"a":"\u0000"}'];
+    const sent: { topic: string; payload: string; retain: boolean }[] = [];
+    for (let i = 0; i < 600; i++) {
+      const m = { topic: `site/dev-a/ch${i % 7}`, payload: `${payloads[i % payloads.length]}#${i}`, retain: i % 5 === 0 };
+      sent.push(m);
+      a.publish(m.topic, m.payload, 1, m.retain);
+    }
+    await until(() => received.length === sent.length, `${sent.length} messages`);
+    // A live subscriber sees the retain flag cleared (MQTT 3.1.1 §3.3.1.3); order per topic is kept.
+    const byTopic = (list: { topic: string; payload: string }[], topic: string) => list.filter((m) => m.topic === topic).map((m) => m.payload);
+    for (let ch = 0; ch < 7; ch++) expect(byTopic(received, `site/dev-a/ch${ch}`)).toEqual(byTopic(sent, `site/dev-a/ch${ch}`));
+    // What was published retained is what a newcomer gets: the last retained payload of each topic.
+    const late = await mqtt.connectAsync(broker.url, { clientId: 'late-retained', reconnectPeriod: 0 });
+    watchers.push(late);
+    const retained = new Map<string, string>();
+    late.on('message', (topic, payload) => retained.set(topic, payload.toString()));
+    await late.subscribeAsync('site/dev-a/+', { qos: 1 });
+    const expected = new Map<string, string>();
+    for (const m of sent) if (m.retain) expected.set(m.topic, m.payload);
+    expected.set('site/dev-a/status', 'online');
+    await until(() => retained.size === expected.size, 'the retained messages');
+    expect(retained).toEqual(expected);
+  });
+
   it('refuses to open against a broker that is not there, saying why', async () => {
     const links = opener();
     // Port 1 on loopback: nothing listens there, and connecting is refused at once.

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DeviceLink, LinkOpener, LinkOptions, MessageHandler, RetainedMessage } from './device-link.ts';
 import { MedtwinError } from '../core/errors.ts';
-import { MESSAGE_FIELDS, PUBLISH_FIELDS, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
+import { MESSAGE_FIELDS, PUBLISH_RETAIN, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
 
 const ENTRY = new URL('./link-thread-entry.mjs', import.meta.url);
 
@@ -26,7 +26,12 @@ export class LinkPool implements LinkOpener {
   #handlers = new Map<number, MessageHandler>();
   #opening = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   #closing = new Map<number, () => void>();
-  #outbox: (number | string | boolean)[] = [];
+  // The next publish batch (link-protocol.ts): its numbers, its payloads, and topics it uses first.
+  #meta: number[] = [];
+  #payloads: string[] = [];
+  #newTopics: string[] = [];
+  /** Every topic sent so far, by number. A device publishes on its own few channels, so this stays small. */
+  #topicIds = new Map<string, number>();
   #failure: Error | undefined;
   #stopped = false;
   /** Called once if the link thread fails (not when it is stopped): every device is then cut off. */
@@ -65,9 +70,16 @@ export class LinkPool implements LinkOpener {
   }
 
   publish(id: number, topic: string, payload: string, qos: 0 | 1, retain: boolean): void {
-    if (this.#outbox.length === 0) queueMicrotask(() => this.#flush());
-    this.#outbox.push(id, topic, payload, qos, retain);
-    if (this.#outbox.length >= OUTBOX_FLUSH * PUBLISH_FIELDS) this.#flush();
+    if (this.#payloads.length === 0) queueMicrotask(() => this.#flush());
+    let topicId = this.#topicIds.get(topic);
+    if (topicId === undefined) {
+      topicId = this.#topicIds.size;
+      this.#topicIds.set(topic, topicId);
+      this.#newTopics.push(topic);
+    }
+    this.#meta.push(id, topicId, qos | (retain ? PUBLISH_RETAIN : 0), payload.length);
+    this.#payloads.push(payload);
+    if (this.#payloads.length >= OUTBOX_FLUSH) this.#flush();
   }
 
   close(id: number, farewell?: RetainedMessage): Promise<void> {
@@ -82,10 +94,12 @@ export class LinkPool implements LinkOpener {
   }
 
   #flush(): void {
-    if (this.#outbox.length === 0) return;
-    const batch = this.#outbox;
-    this.#outbox = [];
-    if (!this.#failure) this.#post({ type: 'publish', batch });
+    if (this.#payloads.length === 0) return;
+    const message: ToLinkThread = { type: 'publish', topics: this.#newTopics, meta: Int32Array.from(this.#meta), payloads: this.#payloads.join('') };
+    this.#meta = [];
+    this.#payloads = [];
+    this.#newTopics = [];
+    if (!this.#failure) this.#post(message);
   }
 
   #post(message: ToLinkThread): void {

@@ -5,12 +5,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { MqttDeviceLink, type DeviceLink } from './device-link.ts';
-import { PUBLISH_FIELDS, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
+import { PUBLISH_FIELDS, PUBLISH_QOS_MASK, PUBLISH_RETAIN, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('link-thread.ts runs as a worker thread started by LinkPool');
 
 const links = new Map<number, DeviceLink>();
+/** Topics by the number the pool gave them (link-protocol.ts). */
+const topics: string[] = [];
 let inbox: (number | string | Uint8Array)[] = [];
 
 function post(message: FromLinkThread): void {
@@ -43,9 +45,14 @@ port.on('message', (message: ToLinkThread) => {
       );
       return;
     case 'publish': {
-      const { batch } = message;
-      for (let i = 0; i < batch.length; i += PUBLISH_FIELDS) {
-        links.get(batch[i] as number)?.publish(batch[i + 1] as string, batch[i + 2] as string, batch[i + 3] as 0 | 1, batch[i + 4] as boolean);
+      const { meta, payloads } = message;
+      for (const topic of message.topics) topics.push(topic);
+      let offset = 0;
+      for (let i = 0; i < meta.length; i += PUBLISH_FIELDS) {
+        const end = offset + meta[i + 3]!;
+        const flags = meta[i + 2]!;
+        links.get(meta[i]!)?.publish(topics[meta[i + 1]!]!, payloads.slice(offset, end), (flags & PUBLISH_QOS_MASK) as 0 | 1, (flags & PUBLISH_RETAIN) !== 0);
+        offset = end;
       }
       return;
     }
