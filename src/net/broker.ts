@@ -1,8 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { MedtwinError } from '../core/errors.ts';
-import { PacketSizeGuard } from './packet-size-guard.ts';
+import { guardPacketSize } from './packet-size-guard.ts';
 import { DEFAULT_BROKER_LIMITS, type BrokerLimits } from './broker-limits.ts';
 import { MessageEmitter } from './message-emitter.ts';
 import { indexedMemoryPersistence } from './retained-index.ts';
@@ -140,22 +139,13 @@ export class EmbeddedBroker {
     socket.on('close', () => this.#sockets.delete(socket));
     socket.setNoDelay(true);
     autoCork(socket);
-    const guard = new PacketSizeGuard(this.limits.maxPacketSize);
-    const dropClient = (error: Error) => {
-      // aedes reports the dropped connection as a client error too; count the cause here only.
-      if ((error as { code?: string }).code === 'E_PACKET_TOO_LARGE') this.stats.oversizePackets++;
+    socket.on('error', () => socket.destroy());
+    guardPacketSize(socket, this.limits.maxPacketSize, (error) => {
+      this.stats.oversizePackets++;
       log({ type: 'client.error', clientId: undefined, error: error.message });
       socket.destroy();
-    };
-    guard.on('error', dropClient);
-    socket.on('error', () => socket.destroy());
-    socket.pipe(guard);
-    // aedes reads the guarded bytes and writes straight to the socket; closing either side closes both.
-    const duplex = Duplex.from({ readable: guard, writable: socket });
-    duplex.on('error', () => socket.destroy());
-    duplex.on('close', () => socket.destroy());
-    socket.on('close', () => duplex.destroy());
-    this.aedes.handle(duplex as unknown as Socket);
+    });
+    this.aedes.handle(socket);
   }
 
   /** Disconnects every client and stops listening. Idempotent. */
