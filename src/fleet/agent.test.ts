@@ -20,8 +20,10 @@ function startAgent(phase?: DevicePhase) {
     identity: { clientId: 'test-dev-001' },
     ...(phase ? { phase } : {}),
   });
+  const published: { channel: string; body: unknown }[] = [];
+  agent.onPublish = (channel, _seq, payload) => published.push({ channel, body: (JSON.parse(payload) as { body: unknown }).body });
   agent.start();
-  return { clock, log };
+  return { agent, clock, log, published };
 }
 
 /** Telemetry as [time, samples the machine had taken when it was published]. */
@@ -67,5 +69,24 @@ describe('DeviceAgent sampling and telemetry', () => {
       identity: { clientId: 'test-dev-001' },
     });
     expect(() => agent.start()).toThrow(/telemetryPeriodMs \(2500\) must be a whole multiple of samplePeriodMs \(1000\)/);
+  });
+
+  it('announces the state it booted into once, not the states it passed through at that instant', () => {
+    const { agent, clock, log, published } = startAgent({ bootMs: 300, offsetMs: 0 });
+    clock.advanceTo(1_000);
+    // The machine went '' → off → on in the boot instant: both changes are logged, one state published.
+    expect(log.ofType('state.changed').map((e) => [e.t, e.data])).toEqual([
+      [300, { from: '', to: 'off' }],
+      [300, { from: 'off', to: 'on' }],
+    ]);
+    expect(published.filter((m) => m.channel === 'state')).toEqual([{ channel: 'state', body: { state: 'on' } }]);
+
+    // A reboot is a boot: one announcement of the state it came back in, even if it is the same one.
+    agent.reboot();
+    expect(published.filter((m) => m.channel === 'state')).toEqual([
+      { channel: 'state', body: { state: 'on' } },
+      { channel: 'state', body: { state: 'on' } },
+    ]);
+    expect(log.ofType('device.rebooted')).toHaveLength(1);
   });
 });
