@@ -57,9 +57,13 @@ export class PlausibilityTracker {
   #tracks = new Map<string, SignalTrack>();
   #failing = new Map<string, Implausibility>();
 
-  observe(t: number, body: Record<string, unknown>): { failed: Implausibility[]; recovered: Implausibility[] } {
-    const failed: Implausibility[] = [];
-    const recovered: Implausibility[] = [];
+  /**
+   * Checks one reading of every signal the body carries; returns what started and stopped failing.
+   * Nearly every reading of a fleet changes nothing: that answer is one shared, frozen object.
+   */
+  observe(t: number, body: Record<string, unknown>): PlausibilityChange {
+    let failed: Implausibility[] | undefined;
+    let recovered: Implausibility[] | undefined;
     for (const { signal, limits, keys } of SIGNALS) {
       const value = body[signal];
       if (typeof value !== 'number' || !Number.isFinite(value)) continue;
@@ -72,17 +76,17 @@ export class PlausibilityTracker {
         const was = this.#failing.get(key);
         if (problem && !was) {
           this.#failing.set(key, problem);
-          failed.push(problem);
+          (failed ??= []).push(problem);
         } else if (!problem && was && check !== 'rate') {
           // A rate violation is a single jump; range and frozen are states that end.
           this.#failing.delete(key);
-          recovered.push(was);
+          (recovered ??= []).push(was);
         } else if (!problem && was && check === 'rate') {
           this.#failing.delete(key);
         }
       }
     }
-    return { failed, recovered };
+    return failed === undefined && recovered === undefined ? NO_CHANGE : { failed: failed ?? [], recovered: recovered ?? [] };
   }
 
   /**
@@ -98,10 +102,10 @@ export class PlausibilityTracker {
     return [...this.#failing.values()];
   }
 
-  #evaluate(signal: string, limits: SignalLimits, t: number, value: number): Implausibility[] {
-    const out: Implausibility[] = [];
+  #evaluate(signal: string, limits: SignalLimits, t: number, value: number): readonly Implausibility[] {
+    let out: Implausibility[] | undefined;
     if (value < limits.min || value > limits.max) {
-      out.push({ check: 'range', signal, value, detail: `${signal} ${value} outside the physiological range ${limits.min}–${limits.max}` });
+      (out ??= []).push({ check: 'range', signal, value, detail: `${signal} ${value} outside the physiological range ${limits.min}–${limits.max}` });
     }
     const track = this.#tracks.get(signal);
     if (track && t > track.lastT) {
@@ -109,7 +113,7 @@ export class PlausibilityTracker {
       const change = Math.abs(value - track.last);
       const allowed = limits.maxStep + limits.maxRatePerMin * minutes;
       if (change > allowed) {
-        out.push({
+        (out ??= []).push({
           check: 'rate',
           signal,
           value,
@@ -119,16 +123,25 @@ export class PlausibilityTracker {
       const clipped = limits.clip !== undefined && (value <= limits.clip.low || value >= limits.clip.high);
       track.repeats = value === track.last && !clipped ? track.repeats + 1 : 0;
       if (track.repeats >= limits.maxRepeats) {
-        out.push({ check: 'frozen', signal, value, detail: `${signal} has read exactly ${value} ${track.repeats + 1} times in a row` });
+        (out ??= []).push({ check: 'frozen', signal, value, detail: `${signal} has read exactly ${value} ${track.repeats + 1} times in a row` });
       }
       track.last = value;
       track.lastT = t;
     } else if (!track) {
       this.#tracks.set(signal, { last: value, lastT: t, repeats: 0 });
     }
-    return out;
+    return out ?? NONE;
   }
 }
+
+/** What one reading changed: checks that started failing, and checks that stopped. */
+export interface PlausibilityChange {
+  readonly failed: readonly Implausibility[];
+  readonly recovered: readonly Implausibility[];
+}
+
+const NONE: readonly Implausibility[] = Object.freeze([]);
+const NO_CHANGE: PlausibilityChange = Object.freeze({ failed: NONE, recovered: NONE });
 
 function formatMinutes(minutes: number): string {
   return minutes < 1 ? `${round(minutes * 60)} s` : `${round(minutes)} min`;

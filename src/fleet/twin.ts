@@ -294,13 +294,13 @@ export class DigitalTwin {
     const device = shadow.address.deviceId;
     const now = this.#stamp(arrival);
     // Rates are judged on the twin's arrival times: a device with a wrong clock must not fake them.
-    const { failed, recovered } = shadow.plausibility.observe(arrival, body);
+    let { failed, recovered } = shadow.plausibility.observe(arrival, body);
     const skew = t - arrival;
     const clockWrong = Math.abs(skew) > this.#clockTolerance;
     if (clockWrong && !shadow.implausible.has('clock')) {
-      failed.push({ check: 'clock', signal: 'clock', value: skew, detail: `message stamped ${Math.round(skew / 1000)} s from the twin's clock` });
+      failed = [...failed, { check: 'clock', signal: 'clock', value: skew, detail: `message stamped ${Math.round(skew / 1000)} s from the twin's clock` }];
     } else if (!clockWrong && shadow.implausible.has('clock')) {
-      recovered.push({ check: 'clock', signal: 'clock', value: skew, detail: 'device clock back within tolerance' });
+      recovered = [...recovered, { check: 'clock', signal: 'clock', value: skew, detail: 'device clock back within tolerance' }];
     }
     for (const f of failed) {
       shadow.implausible.add(f.signal === 'clock' ? 'clock' : `${f.signal}:${f.check}`);
@@ -314,13 +314,21 @@ export class DigitalTwin {
 
   #updateDelta(shadow: Shadow, t: number): void {
     this.#dirty.add(shadow);
-    const delta: Record<string, unknown> = {};
-    for (const [key, want] of Object.entries(shadow.desired)) {
-      if (canonicalJson(shadow.reported[key]) !== canonicalJson(want)) delta[key] = want;
+    // Runs for every report; most devices were never sent a command, so most have nothing to compare.
+    let delta: Record<string, unknown> | undefined;
+    for (const key in shadow.desired) {
+      const want = shadow.desired[key];
+      if (canonicalJson(shadow.reported[key]) !== canonicalJson(want)) (delta ??= {})[key] = want;
     }
-    const has = Object.keys(delta).length > 0;
-    shadow.delta = delta;
-    if (!has) shadow.deltaSince = undefined;
+    // Replaced, never changed in place: twin.diverged events hold the delta they were logged with.
+    if (delta !== undefined) shadow.delta = delta;
+    else if (!isEmpty(shadow.delta)) shadow.delta = {};
+    if (delta === undefined) shadow.deltaSince = undefined;
     else if (shadow.deltaSince === undefined) shadow.deltaSince = t;
   }
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
 }
