@@ -145,7 +145,7 @@ export class DeviceAgent implements FaultSurface {
         url,
         identity: this.#options.identity,
         will: { topic: status, payload: JSON.stringify({ online: false, device: this.deviceId, reason: 'connection lost' }) },
-        commandTopic: this.#topic(CHANNELS.cmd),
+        subscribe: this.#topic(CHANNELS.cmd),
         online: { topic: status, payload: JSON.stringify({ online: true, device: this.deviceId }) },
       },
       (topic, payload) => {

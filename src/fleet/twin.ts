@@ -1,9 +1,8 @@
-import type { MqttClient } from 'mqtt';
 import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import type { Clock } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
-import { closeClient, connectClient, whenConnected } from '../net/client.ts';
+import { IN_THREAD_LINKS, type DeviceLink, type LinkOpener } from '../net/device-link.ts';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, parseTopic, siteFilter, type DeviceAddress } from '../net/topics.ts';
 import { PlausibilityTracker } from './plausibility.ts';
@@ -69,7 +68,7 @@ export class DigitalTwin {
   readonly site: string;
   #clock: Clock;
   #log: EventLog;
-  #client: MqttClient | undefined;
+  #link: DeviceLink | undefined;
   #descriptors = new Map<string, AnyDeviceDescriptor>();
   #staleAfter: number;
   #grace: number;
@@ -138,17 +137,19 @@ export class DigitalTwin {
     return () => this.#listeners.delete(listener);
   }
 
-  async connect(url: string, clientId = 'medtwin-twin'): Promise<void> {
-    const client = connectClient({ url, identity: { clientId } });
-    this.#client = client;
-    client.on('message', (topic, payload, packet) => this.#onMessage(topic, payload, packet.retain));
-    client.on('error', () => {});
-    await whenConnected(client);
-    await client.subscribeAsync(siteFilter(this.site), { qos: 1 });
+  /**
+   * Connects the twin's own client and subscribes to the whole site (QoS 1); resolves once subscribed.
+   * `links` decides where the client runs: a large fleet's twin receives every message of the fleet,
+   * and on a link thread (LinkPool) their parsing is off the simulation's thread.
+   */
+  async connect(url: string, clientId = 'medtwin-twin', links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
+    this.#link = await links.open({ url, identity: { clientId }, subscribe: siteFilter(this.site) }, (topic, payload, retain) =>
+      this.#onMessage(topic, payload, retain),
+    );
   }
 
   async close(): Promise<void> {
-    if (this.#client) await closeClient(this.#client);
+    await this.#link?.close();
   }
 
   /**
@@ -171,7 +172,7 @@ export class DigitalTwin {
     }
     this.#log.record({ t: now, source: 'twin', type: 'twin.command', data: { device: deviceId, command: body, desired: desired ?? {} } });
     const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: 'twin', kind: 'twin', seq: this.#commandSeq, t: now, body });
-    this.#client?.publish(channelTopic(shadow.address, CHANNELS.cmd), payload, { qos: 1 });
+    this.#link?.publish(channelTopic(shadow.address, CHANNELS.cmd), payload, 1, false);
     return commandId;
   }
 
@@ -208,7 +209,7 @@ export class DigitalTwin {
           type: diverged ? 'twin.diverged' : 'twin.converged',
           data: { device: shadow.address.deviceId, delta: shadow.delta },
         });
-        this.#client?.publish(channelTopic(shadow.address, CHANNELS.twinDelta), JSON.stringify({ delta: shadow.delta, version: shadow.version }), { qos: 0 });
+        this.#link?.publish(channelTopic(shadow.address, CHANNELS.twinDelta), JSON.stringify({ delta: shadow.delta, version: shadow.version }), 0, false);
       }
       if (!shadow.stale) this.#nextDeadline = Math.min(this.#nextDeadline, deadline);
       if (divergedAt !== undefined && !diverged) this.#nextDeadline = Math.min(this.#nextDeadline, divergedAt);

@@ -2,9 +2,10 @@ import type { MqttClient } from 'mqtt';
 import { closeClient, connectClient, whenConnected, type ClientIdentity } from './client.ts';
 
 /**
- * A device's MQTT connection as its agent sees it. Every device has its own mqtt.js client either way;
- * where that client runs — on the simulation's thread (MqttDeviceLink) or on a link thread that hosts
- * a large fleet's clients (LinkPool, link-pool.ts) — is the runtime's choice, not the device's.
+ * An MQTT connection as the simulation sees it: a device's, or the digital twin's. Each has its own
+ * mqtt.js client either way; where that client runs — on the simulation's thread (MqttDeviceLink) or
+ * on a link thread that hosts a large fleet's clients (LinkPool, link-pool.ts) — is the runtime's
+ * choice, not the device's.
  */
 export interface DeviceLink {
   /** Hands one message to the device's client. */
@@ -23,17 +24,21 @@ export interface LinkOptions {
   url: string;
   identity: ClientIdentity;
   /** Last will: published (QoS 1, retained) by the broker if the client vanishes without DISCONNECT. */
-  will: RetainedMessage;
-  /** Subscribed at QoS 1 on every (re)connect: a clean session forgets subscriptions. */
-  commandTopic: string;
+  will?: RetainedMessage;
+  /** Topic or filter subscribed at QoS 1 on every (re)connect (a clean session forgets it): a device's command topic, the twin's whole site. */
+  subscribe: string;
   /** Published at QoS 1, retained, on every (re)connect. */
-  online: RetainedMessage;
+  online?: RetainedMessage;
 }
 
-/** Called for every message the device's client receives (its commands). */
-export type MessageHandler = (topic: string, payload: Buffer) => void;
+/**
+ * Called for every message the client receives. `payload` is valid only during the call (a link
+ * thread's batch shares one buffer): decode it, do not keep it. `retain`: the broker sent it as a
+ * retained message (history, when the subscription was made), not as it was published.
+ */
+export type MessageHandler = (topic: string, payload: Buffer, retain: boolean) => void;
 
-/** Opens links; resolves once the command topic is subscribed, so no command can be missed. */
+/** Opens links; resolves once the subscription is made, so no message can be missed. */
 export interface LinkOpener {
   open(options: LinkOptions, onMessage: MessageHandler): Promise<DeviceLink>;
 }
@@ -47,18 +52,19 @@ export class MqttDeviceLink implements DeviceLink {
   }
 
   static async open(options: LinkOptions, onMessage: MessageHandler): Promise<MqttDeviceLink> {
+    const { will, online } = options;
     const client = connectClient({
       url: options.url,
       identity: options.identity,
-      will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: 1, retain: true },
+      ...(will ? { will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true } } : {}),
     });
     const subscribed = new Promise<void>((resolve, reject) => {
       client.on('connect', () => {
-        client.subscribe(options.commandTopic, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
-        client.publish(options.online.topic, options.online.payload, { qos: 1, retain: true });
+        client.subscribe(options.subscribe, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
+        if (online) client.publish(online.topic, online.payload, { qos: 1, retain: true });
       });
     });
-    client.on('message', onMessage);
+    client.on('message', (topic, payload, packet) => onMessage(topic, payload, packet.retain));
     // Connection problems are the network's business; the device keeps simulating and mqtt.js retries.
     client.on('error', () => {});
     try {

@@ -30,7 +30,7 @@ function options(url: string, id: string): LinkOptions {
     url,
     identity: { clientId: id },
     will: { topic: `site/${id}/status`, payload: 'lost' },
-    commandTopic: `site/${id}/cmd`,
+    subscribe: `site/${id}/cmd`,
     online: { topic: `site/${id}/status`, payload: 'online' },
   };
 }
@@ -124,6 +124,23 @@ describe.each([
     expected.set('site/dev-a/status', 'online');
     await until(() => retained.size === expected.size, 'the retained messages');
     expect(retained).toEqual(expected);
+  });
+
+  it('subscribe to a filter: retained history flagged as such, then live messages in order', async () => {
+    const { broker, watcher } = await setup();
+    await watcher.publishAsync('site/dev-a/state', 'history', { qos: 1, retain: true });
+    const links = opener();
+    const seen: { topic: string; payload: string; retain: boolean }[] = [];
+    // A twin: no will, no online status, the whole site.
+    const twin = await links.open({ url: broker.url, identity: { clientId: 'twin' }, subscribe: 'site/#' }, (topic, payload, retain) =>
+      seen.push({ topic, payload: payload.toString(), retain }),
+    );
+    for (let i = 1; i <= 300; i++) await watcher.publishAsync(`site/dev-${i % 3}/telemetry`, `{"n":${i},"unit":"µg"}`, { qos: i % 2 });
+    await until(() => seen.length === 301, '301 messages');
+    expect(seen[0]).toEqual({ topic: 'site/dev-a/state', payload: 'history', retain: true });
+    expect(seen.slice(1).map((m) => m.payload)).toEqual(Array.from({ length: 300 }, (_, i) => `{"n":${i + 1},"unit":"µg"}`));
+    expect(seen.slice(1).every((m) => !m.retain && m.topic === `site/dev-${Number(JSON.parse(m.payload).n) % 3}/telemetry`)).toBe(true);
+    await twin.close();
   });
 
   it('refuses to open against a broker that is not there, saying why', async () => {

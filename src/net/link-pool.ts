@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DeviceLink, LinkOpener, LinkOptions, MessageHandler, RetainedMessage } from './device-link.ts';
 import { MedtwinError } from '../core/errors.ts';
-import { MESSAGE_FIELDS, PUBLISH_RETAIN, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
+import { MESSAGE_FIELDS, MESSAGE_RETAIN, PUBLISH_RETAIN, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
 
 const ENTRY = new URL('./link-thread-entry.mjs', import.meta.url);
 
@@ -32,6 +32,8 @@ export class LinkPool implements LinkOpener {
   #newTopics: string[] = [];
   /** Every topic sent so far, by number. A device publishes on its own few channels, so this stays small. */
   #topicIds = new Map<string, number>();
+  /** Topics of received messages, by the link thread's numbers. */
+  #receivedTopics: string[] = [];
   #failure: Error | undefined;
   #stopped = false;
   /** Called once if the link thread fails (not when it is stopped): every device is then cut off. */
@@ -117,10 +119,16 @@ export class LinkPool implements LinkOpener {
         return;
       }
       case 'messages': {
-        const { batch } = message;
-        for (let i = 0; i < batch.length; i += MESSAGE_FIELDS) {
-          const payload = batch[i + 2] as Uint8Array;
-          this.#handlers.get(batch[i] as number)?.(batch[i + 1] as string, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
+        const topics = this.#receivedTopics;
+        if (message.reset) topics.length = 0;
+        for (const topic of message.topics) topics.push(topic);
+        const { meta } = message;
+        const bytes = Buffer.from(message.payloads);
+        let offset = 0;
+        for (let i = 0; i < meta.length; i += MESSAGE_FIELDS) {
+          const end = offset + meta[i + 3]!;
+          this.#handlers.get(meta[i]!)?.(topics[meta[i + 1]!]!, bytes.subarray(offset, end), (meta[i + 2]! & MESSAGE_RETAIN) !== 0);
+          offset = end;
         }
         return;
       }

@@ -15,8 +15,14 @@ export const PUBLISH_FIELDS = 4;
 export const PUBLISH_QOS_MASK = 3;
 export const PUBLISH_RETAIN = 4;
 
-/** Fields per message in a received batch: id, topic, payload. */
-export const MESSAGE_FIELDS = 3;
+/**
+ * Int32 fields per message in a received batch: link id, topic number, flags (MESSAGE_RETAIN),
+ * payload length. Received batches are built the same way as publish batches, with the link thread's
+ * own topic numbering and every payload's bytes in one transferred ArrayBuffer: the twin receives a
+ * whole fleet's telemetry this way.
+ */
+export const MESSAGE_FIELDS = 4;
+export const MESSAGE_RETAIN = 1;
 
 export type ToLinkThread =
   | { type: 'open'; id: number; options: LinkOptions }
@@ -31,6 +37,9 @@ export type ToLinkThread =
 export type FromLinkThread =
   | { type: 'opened'; id: number }
   | { type: 'failed'; id: number; message: string }
-  /** [id, topic, payload] repeated. */
-  | { type: 'messages'; batch: (number | string | Uint8Array)[] }
+  /**
+   * As a publish batch, with `payloads` as bytes (transferred, not copied). `topics` are numbered by
+   * the link thread; `reset`: its numbering started again from 0 with this batch.
+   */
+  | { type: 'messages'; reset: boolean; topics: string[]; meta: Int32Array; payloads: ArrayBuffer }
   | { type: 'closed'; id: number };

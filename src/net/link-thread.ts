@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { MqttDeviceLink, type DeviceLink } from './device-link.ts';
-import { PUBLISH_FIELDS, PUBLISH_QOS_MASK, PUBLISH_RETAIN, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
+import { MESSAGE_RETAIN, PUBLISH_FIELDS, PUBLISH_QOS_MASK, PUBLISH_RETAIN, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('link-thread.ts runs as a worker thread started by LinkPool');
@@ -13,30 +13,65 @@ if (!port) throw new Error('link-thread.ts runs as a worker thread started by Li
 const links = new Map<number, DeviceLink>();
 /** Topics by the number the pool gave them (link-protocol.ts). */
 const topics: string[] = [];
-let inbox: (number | string | Uint8Array)[] = [];
 
-function post(message: FromLinkThread): void {
-  port!.postMessage(message);
+/**
+ * Received topics numbered for the pool. A twin sees every topic of its site; past this many the
+ * numbering starts again (`reset`), so topics nobody publishes twice cannot grow the tables forever.
+ */
+const MAX_RECEIVED_TOPICS = 200_000;
+const receivedTopicIds = new Map<string, number>();
+
+// The next received batch (link-protocol.ts).
+let inMeta: number[] = [];
+let inPayloads: Buffer[] = [];
+let inBytes = 0;
+let inTopics: string[] = [];
+let inReset = false;
+
+function post(message: FromLinkThread, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
 }
 
 // Messages a client receives while a socket's data is parsed go back together, once that work is done.
-function receive(id: number, topic: string, payload: Buffer): void {
-  if (inbox.length === 0) queueMicrotask(flushInbox);
-  // A copy of just these bytes: the parser's Buffer is a view into a larger one, and posting a view
-  // clones the whole ArrayBuffer behind it.
-  inbox.push(id, topic, new Uint8Array(payload));
+function receive(id: number, topic: string, payload: Buffer, retain: boolean): void {
+  if (inPayloads.length === 0) queueMicrotask(flushInbox);
+  let topicId = receivedTopicIds.get(topic);
+  if (topicId === undefined) {
+    if (receivedTopicIds.size >= MAX_RECEIVED_TOPICS) {
+      receivedTopicIds.clear();
+      inTopics = [];
+      inReset = true;
+    }
+    topicId = receivedTopicIds.size;
+    receivedTopicIds.set(topic, topicId);
+    inTopics.push(topic);
+  }
+  inMeta.push(id, topicId, retain ? MESSAGE_RETAIN : 0, payload.length);
+  inPayloads.push(payload);
+  inBytes += payload.length;
 }
 
 function flushInbox(): void {
-  const batch = inbox;
-  inbox = [];
-  post({ type: 'messages', batch });
+  // One ArrayBuffer for the batch's payloads, handed over whole (transferred, not copied).
+  const bytes = new Uint8Array(inBytes);
+  let offset = 0;
+  for (const payload of inPayloads) {
+    bytes.set(payload, offset);
+    offset += payload.length;
+  }
+  const message: FromLinkThread = { type: 'messages', reset: inReset, topics: inTopics, meta: Int32Array.from(inMeta), payloads: bytes.buffer };
+  inMeta = [];
+  inPayloads = [];
+  inBytes = 0;
+  inTopics = [];
+  inReset = false;
+  post(message, [bytes.buffer]);
 }
 
 port.on('message', (message: ToLinkThread) => {
   switch (message.type) {
     case 'open':
-      MqttDeviceLink.open(message.options, (topic, payload) => receive(message.id, topic, payload)).then(
+      MqttDeviceLink.open(message.options, (topic, payload, retain) => receive(message.id, topic, payload, retain)).then(
         (link) => {
           links.set(message.id, link);
           post({ type: 'opened', id: message.id });

@@ -297,8 +297,6 @@ export class Run extends EventEmitter<RunEvents> {
       port: this.#options.port,
       placement: this.#options.brokerPlacement ?? placementFor(this.agents.length),
     });
-    this.twin.onReceive(() => this.#barrier.notify());
-    await this.twin.connect(this.#broker.url, `medtwin-twin-${this.seed}`.slice(0, 60));
     const links = this.#options.links ?? linksFor(this.agents.length);
     if (links === 'link-thread') {
       this.#linkPool = this.#deps.createLinkPool?.() ?? new LinkPool();
@@ -310,6 +308,10 @@ export class Run extends EventEmitter<RunEvents> {
         this.stop();
       };
     }
+    this.twin.onReceive(() => this.#barrier.notify());
+    // The twin's client runs where the devices' do: on a link thread it takes the fleet's whole
+    // stream in batches, off the simulation's thread.
+    await this.twin.connect(this.#broker.url, `medtwin-twin-${this.seed}`.slice(0, 60), this.#linkPool ?? IN_THREAD_LINKS);
     await connectAll(this.agents, this.#broker.url, this.#linkPool ?? IN_THREAD_LINKS, (agent) => {
       agent.onReceive = (topic) => {
         if (topic.endsWith(`/${CHANNELS.cmd}`)) {
@@ -571,8 +573,8 @@ export class Run extends EventEmitter<RunEvents> {
   /** Disconnects every client and closes the broker (if medtwin started it). */
   async close(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.stop()));
-    await this.#linkPool?.stop();
     await this.twin.close();
+    await this.#linkPool?.stop();
     await this.#broker?.close();
   }
 }
