@@ -135,7 +135,7 @@ describe.each([
     const twin = await links.open({ url: broker.url, identity: { clientId: 'twin' }, subscribe: 'site/#' }, (topic, payload, retain) =>
       seen.push({ topic, payload: payload.toString(), retain }),
     );
-    for (let i = 1; i <= 300; i++) await watcher.publishAsync(`site/dev-${i % 3}/telemetry`, `{"n":${i},"unit":"µg"}`, { qos: i % 2 });
+    for (let i = 1; i <= 300; i++) await watcher.publishAsync(`site/dev-${i % 3}/telemetry`, `{"n":${i},"unit":"µg"}`, { qos: (i % 2) as 0 | 1 });
     await until(() => seen.length === 301, '301 messages');
     expect(seen[0]).toEqual({ topic: 'site/dev-a/state', payload: 'history', retain: true });
     expect(seen.slice(1).map((m) => m.payload)).toEqual(Array.from({ length: 300 }, (_, i) => `{"n":${i + 1},"unit":"µg"}`));
