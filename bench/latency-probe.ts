@@ -8,7 +8,7 @@
  * It times every SAMPLE_EVERY-th message of each device channel (by sequence number, so which messages
  * are timed has nothing to do with how long they take): a 10,000-device realtime row still times about
  * 75,000 messages in 30 s, and the probe's own work on the simulation thread, which it would otherwise
- * measure as latency, drops from about 6 % of that thread to under 2 %.
+ * measure as latency, drops from about 6 % of that thread to about 2 %.
  */
 import type { Run } from '../src/runtime/run.ts';
 
