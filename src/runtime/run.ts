@@ -137,7 +137,8 @@ export class Run extends EventEmitter<RunEvents> {
   #settleTimeouts = 0;
   #linkPool: LinkPool | undefined;
   #fatal: Error | undefined;
-  #publishedAt = new Map<string, number>();
+  /** Fast mode: when each message in flight was published, by device, channel and seq (numbers, not string keys: one per message). */
+  #publishedAt = new Map<string, Map<string, Map<number, number>>>();
   #published = 0;
   #anchor = { wall: 0, sim: 0 };
   #pauseGate: { promise: Promise<void>; release: () => void } | undefined;
@@ -169,9 +170,9 @@ export class Run extends EventEmitter<RunEvents> {
       // anything else happened). Realtime mode: when the twin gets it.
       arrivalTime: (device, channel, seq) => {
         if (this.#speed !== 'max') return undefined;
-        const key = `${device}/${channel}/${seq}`;
-        const at = this.#publishedAt.get(key);
-        this.#publishedAt.delete(key);
+        const inFlight = this.#publishedAt.get(device)?.get(channel);
+        const at = inFlight?.get(seq);
+        inFlight?.delete(seq);
         return at;
       },
     });
@@ -276,10 +277,15 @@ export class Run extends EventEmitter<RunEvents> {
         firmware: device.config.firmware,
         phase: randomPhase(rng.fork('phase'), descriptor),
       });
+      const publishedAt = new Map<string, Map<number, number>>();
+      this.#publishedAt.set(device.id, publishedAt);
       agent.onPublish = (channel, seq) => {
         // A running count: the settle barrier reads it on every message the twin takes in.
         this.#published++;
-        if (this.#speed === 'max') this.#publishedAt.set(`${device.id}/${channel}/${seq}`, this.clock.now());
+        if (this.#speed !== 'max') return;
+        let inFlight = publishedAt.get(channel);
+        if (inFlight === undefined) publishedAt.set(channel, (inFlight = new Map()));
+        inFlight.set(seq, this.clock.now());
       };
       this.agents.push(agent);
       this.agentById.set(device.id, agent);
