@@ -150,6 +150,31 @@ describe.each([
   });
 });
 
+describe('a link pool numbering received topics', () => {
+  it('starts its numbering again past its limit without mixing up topics', async () => {
+    const { broker, watcher } = await setup();
+    const pool = new LinkPool(undefined, { maxReceivedTopics: 3 });
+    pools.push(pool);
+    const seen: { topic: string; payload: string }[] = [];
+    const twin = await pool.open({ url: broker.url, identity: { clientId: 'twin' }, subscribe: 'site/#' }, (topic, payload) =>
+      seen.push({ topic, payload: payload.toString() }),
+    );
+    // Ten topics, each payload naming its own topic, in rounds and in bursts: the numbering restarts
+    // within batches and between them.
+    const sent: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const burst = Array.from({ length: 10 }, (_, i) => `site/dev-${(i * 7 + round) % 10}/telemetry`);
+      sent.push(...burst);
+      if (round % 2 === 0) await Promise.all(burst.map((topic) => watcher.publishAsync(topic, topic, { qos: 1 })));
+      else for (const topic of burst) await watcher.publishAsync(topic, topic, { qos: 1 });
+    }
+    await until(() => seen.length === sent.length, `${sent.length} messages`);
+    expect(seen.filter((m) => m.topic !== m.payload)).toEqual([]);
+    expect(seen.map((m) => m.topic).sort()).toEqual([...sent].sort());
+    await twin.close();
+  });
+});
+
 const EXITS = new URL('../../test/fixtures/link-thread/exits.mjs', import.meta.url);
 
 describe('a link pool whose thread is gone', () => {

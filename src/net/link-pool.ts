@@ -39,9 +39,12 @@ export class LinkPool implements LinkOpener {
   /** Called once if the link thread fails (not when it is stopped): every device is then cut off. */
   onFailure: (error: Error) => void = () => {};
 
-  /** `entry`: the thread's script (tests start a failing one). */
-  constructor(entry: URL = ENTRY) {
-    this.#worker = new Worker(entry);
+  /**
+   * `entry`: the thread's script (tests start a failing one). `maxReceivedTopics`: how many received
+   * topics the thread numbers before starting its numbering again (link-thread.ts; tests use a few).
+   */
+  constructor(entry: URL = ENTRY, options: { maxReceivedTopics?: number } = {}) {
+    this.#worker = new Worker(entry, { workerData: options });
     this.#worker.on('message', (message: FromLinkThread) => this.#onMessage(message));
     this.#worker.on('error', (error) => this.#fail(linkError(`the device link thread failed: ${error.message}`, error)));
     this.#worker.on('exit', (code) => {

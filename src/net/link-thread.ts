@@ -3,7 +3,7 @@
  * simulation's thread. It only moves messages: publishes what the pool sends, in order, and sends back
  * what the clients receive. Started through link-thread-entry.mjs, which installs the TypeScript loader.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { MqttDeviceLink, type DeviceLink } from './device-link.ts';
 import { MESSAGE_RETAIN, PUBLISH_FIELDS, PUBLISH_QOS_MASK, PUBLISH_RETAIN, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
 
@@ -18,7 +18,7 @@ const topics: string[] = [];
  * Received topics numbered for the pool. A twin sees every topic of its site; past this many the
  * numbering starts again (`reset`), so topics nobody publishes twice cannot grow the tables forever.
  */
-const MAX_RECEIVED_TOPICS = 200_000;
+const MAX_RECEIVED_TOPICS: number = (workerData as { maxReceivedTopics?: number } | null)?.maxReceivedTopics ?? 200_000;
 const receivedTopicIds = new Map<string, number>();
 
 // The next received batch (link-protocol.ts).
@@ -34,24 +34,26 @@ function post(message: FromLinkThread, transfer: ArrayBuffer[] = []): void {
 
 // Messages a client receives while a socket's data is parsed go back together, once that work is done.
 function receive(id: number, topic: string, payload: Buffer, retain: boolean): void {
-  if (inPayloads.length === 0) queueMicrotask(flushInbox);
   let topicId = receivedTopicIds.get(topic);
   if (topicId === undefined) {
     if (receivedTopicIds.size >= MAX_RECEIVED_TOPICS) {
+      // The numbering starts again: what is batched so far goes now, with the numbers it was given.
+      flushInbox();
       receivedTopicIds.clear();
-      inTopics = [];
       inReset = true;
     }
     topicId = receivedTopicIds.size;
     receivedTopicIds.set(topic, topicId);
     inTopics.push(topic);
   }
+  if (inPayloads.length === 0) queueMicrotask(flushInbox);
   inMeta.push(id, topicId, retain ? MESSAGE_RETAIN : 0, payload.length);
   inPayloads.push(payload);
   inBytes += payload.length;
 }
 
 function flushInbox(): void {
+  if (inPayloads.length === 0) return;
   // One ArrayBuffer for the batch's payloads, handed over whole (transferred, not copied).
   const bytes = new Uint8Array(inBytes);
   let offset = 0;
