@@ -83,6 +83,39 @@ describe('MessageEmitter', () => {
     expect(error?.message).toBe('mqemitter is closed');
   });
 
+  it('routes by the subscriptions of the moment, however often a topic was routed before', async () => {
+    // Routing remembers each topic's subscribers; every subscribe and unsubscribe must reach it.
+    const bus = new MessageEmitter();
+    const got: string[] = [];
+    const send = (topic: string) => new Promise<void>((resolve) => bus.emit({ topic }, () => resolve()));
+    const exact = (message: { topic: string }, done: () => void) => {
+      got.push(`exact ${message.topic}`);
+      done();
+    };
+    const wildcard = (message: { topic: string }, done: () => void) => {
+      got.push(`wildcard ${message.topic}`);
+      done();
+    };
+    for (let i = 0; i < 3; i++) await send('site/icu/pump-1/telemetry'); // routed to nobody, remembered
+    bus.on('site/icu/pump-1/telemetry', exact);
+    await send('site/icu/pump-1/telemetry');
+    bus.on('site/#', wildcard);
+    await send('site/icu/pump-1/telemetry');
+    await send('site/ward/cgm-1/state');
+    // mqemitter removes a listener on the next turn of the loop, and says when.
+    await new Promise<void>((resolve) => bus.removeListener('site/icu/pump-1/telemetry', exact, resolve));
+    await send('site/icu/pump-1/telemetry');
+    bus.removeAllListeners('site/#');
+    await send('site/icu/pump-1/telemetry');
+    expect(got).toEqual([
+      'exact site/icu/pump-1/telemetry',
+      'wildcard site/icu/pump-1/telemetry',
+      'exact site/icu/pump-1/telemetry',
+      'wildcard site/ward/cgm-1/state',
+      'wildcard site/icu/pump-1/telemetry',
+    ]);
+  });
+
   it('rejects a concurrency that would never deliver', () => {
     expect(() => new MessageEmitter({ concurrency: 0 })).toThrow(/concurrency: expected a whole number of at least 1, received 0/);
   });
