@@ -76,6 +76,16 @@ describe('ListReporter summary', () => {
     expect(text.trimEnd().split('\n')).toContain('3 passed, 1 failed');
   });
 
+  it('says where the clients run when a large fleet has a link thread', () => {
+    const stream = new FakeStream(false);
+    const reporter = new ListReporter({ stream });
+    reporter.onBegin({ ...info, devices: 1200, links: 'link-thread' });
+    reporter.onBegin({ ...info, links: 'in-thread' });
+    const [large, small] = stream.text.split('\n');
+    expect(large).toMatch(/1200 devices .* broker mqtt:\/\/127\.0\.0\.1:41883 · clients on a link thread$/);
+    expect(small).not.toContain('link thread');
+  });
+
   it('replays a run with its --duration when the duration was overridden', () => {
     const stream = new FakeStream(false);
     const reporter = new ListReporter({ stream });

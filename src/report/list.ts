@@ -44,7 +44,8 @@ export class ListReporter implements Reporter {
       if (info.study.index === 0) this.#print(`${c.bold('Study')} ${info.scenario} · ${info.study.count} seeds · ${formatDuration(info.durationMs)} simulated each · ${info.devices} devices · ${info.mode}`);
       return;
     }
-    this.#print(`${c.bold('Running')} ${info.scenario} · seed ${info.seed} · ${info.devices} devices · ${formatDuration(info.durationMs)} simulated · ${info.mode} · broker ${info.brokerUrl}`);
+    const links = info.links === 'link-thread' ? ' · clients on a link thread' : '';
+    this.#print(`${c.bold('Running')} ${info.scenario} · seed ${info.seed} · ${info.devices} devices · ${formatDuration(info.durationMs)} simulated · ${info.mode} · broker ${info.brokerUrl}${links}`);
   }
 
   onProgress(status: RunStatus): void {

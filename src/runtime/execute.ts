@@ -1,7 +1,7 @@
 import type { Plan } from '../scenario/plan.ts';
 import { DEFAULT_DEPENDENCIES } from './defaults.ts';
 import type { RunResult } from './result.ts';
-import { Run, type RunDependencies, type RunMode, type RunOptions, type RunStatus } from './run.ts';
+import { Run, type LinkPlacement, type RunDependencies, type RunMode, type RunOptions, type RunStatus } from './run.ts';
 
 export interface RunBegin {
   scenario: string;
@@ -10,6 +10,8 @@ export interface RunBegin {
   devices: number;
   brokerUrl: string;
   mode: RunMode;
+  /** Where the device clients (and the twin's) run: a fleet of 1,000 or more gets a link thread. */
+  links?: LinkPlacement;
 }
 
 export interface ExecuteOptions extends RunOptions {
@@ -27,7 +29,7 @@ export async function executeScenario(plan: Plan, options: ExecuteOptions = {}):
   const run = new Run(plan, options.deps ?? DEFAULT_DEPENDENCIES, options);
   try {
     await run.open();
-    options.onBegin?.({ scenario: plan.name, seed: run.seed, durationMs: run.durationMs, devices: run.agents.length, brokerUrl: run.brokerUrl ?? '', mode: run.mode });
+    options.onBegin?.({ scenario: plan.name, seed: run.seed, durationMs: run.durationMs, devices: run.agents.length, brokerUrl: run.brokerUrl ?? '', mode: run.mode, links: run.links });
     if (options.onStatus) run.on('status', options.onStatus);
     await run.runToEnd();
     return run.result();

@@ -202,6 +202,10 @@ export class Run extends EventEmitter<RunEvents> {
     this.log.subscribe((batch) => feedJudges(this.#judges, batch));
   }
 
+  /** Where the device clients and the twin's run (known once the run is open). */
+  get links(): LinkPlacement {
+    return this.#linkPool ? 'link-thread' : 'in-thread';
+  }
   get brokerUrl(): string | undefined {
     return this.#broker?.url;
   }
@@ -568,7 +572,7 @@ export class Run extends EventEmitter<RunEvents> {
       digest: this.#digest,
       events: this.log.count,
       ok: expectations.every((e) => e.passed) && delivery.lost === 0 && delivery.settleTimeouts === 0,
-      broker: { url: this.#broker?.url ?? '', placement: this.#broker?.placement ?? 'none', links: this.#linkPool ? 'link-thread' : 'in-thread' },
+      broker: { url: this.#broker?.url ?? '', placement: this.#broker?.placement ?? 'none', links: this.links },
       delivery,
       ...parts,
       devices: parts.devices.map((d) => ({ ...d, firmware: firmware.get(d.id) ?? d.firmware, finalState: this.agentById.get(d.id)?.stateLabel ?? d.finalState })),
