@@ -561,7 +561,7 @@ export class Run extends EventEmitter<RunEvents> {
    * enough to call a few times a second.
    */
   liveExpectations(): ExpectationResult[] {
-    return finishJudges(this.#judges, this.#context());
+    return finishJudges(this.#judges, { ...this.#context(), live: true });
   }
 
   /** The run's result. Call after `runToEnd()`; it closes the event log (its digest is final). */

@@ -117,6 +117,17 @@ describe('metric judge', () => {
     expect(loss).toMatchObject({ passed: false, measured: 10 });
   });
 
+  it('judged live, counts as lost only the gaps the twin saw, not messages still on their way', () => {
+    // 200 published, 150 received so far, 5 of them skipped over by later ones; 45 still in flight.
+    const agents = new Map([['mon-001', { publishedTotal: 200, commandsReceived: 0, commandsRejected: 0 }]]);
+    const shadows = new Map([['mon-001', { receivedTotal: 150, missingTelemetry: 5, stale: false, diverged: false }]]);
+    const [live] = verdicts([{ metric: 'data-loss', target: { device: 'mon-001' }, max: 5 }], { simulatedMs: END, agents, shadows, live: true });
+    expect(live).toMatchObject({ passed: true, measured: 3.2258 }); // 5 of 155, 4 decimals
+    // At the end every message published and not received is lost.
+    const [final] = verdicts([{ metric: 'data-loss', target: { device: 'mon-001' }, max: 5 }], { simulatedMs: END, agents, shadows });
+    expect(final).toMatchObject({ passed: false, measured: 25 });
+  });
+
   it('fails rather than passing vacuously when no selected device has a value', () => {
     const [v] = verdicts([{ metric: 'mard', target: { kind: 'infusion-pump' }, max: 10 }]);
     expect(v).toMatchObject({ passed: false, measured: null });

@@ -13,6 +13,12 @@ export interface RunContext {
   agents?: ReadonlyMap<string, Pick<AgentStats, 'publishedTotal' | 'commandsReceived' | 'commandsRejected'>>;
   /** Twin shadows by device id. */
   shadows?: ReadonlyMap<string, Pick<Shadow, 'receivedTotal' | 'missingTelemetry' | 'stale' | 'diverged'>>;
+  /**
+   * Judged while the run goes on (the TUI's live panel). Messages still on their way are not lost
+   * yet: a device has lost, so far, the messages the twin knows it missed — gaps in the sequence
+   * numbers it received. At the end every message published and not received counts.
+   */
+  live?: boolean;
 }
 
 /** Messages a device handed to its client and how many of them reached the twin. */
@@ -26,5 +32,6 @@ export function deliveryOf(context: RunContext, deviceId: string): DeliveryCount
   const agent = context.agents?.get(deviceId);
   const shadow = context.shadows?.get(deviceId);
   if (!agent || !shadow) return undefined;
+  if (context.live) return { published: shadow.receivedTotal + shadow.missingTelemetry, deliveredToTwin: shadow.receivedTotal };
   return { published: agent.publishedTotal, deliveredToTwin: shadow.receivedTotal };
 }
