@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { SimClock } from '../core/clock.ts';
-import { Rng } from '../core/rng.ts';
-import { makeDescriptor, RecordingLog, TestPatient, truthSensor } from '../inject/test-fixtures.ts';
-import { DeviceAgent, type DevicePhase } from './agent.ts';
+import { makeAgent, makeDescriptor, type RecordingLog } from '../inject/test-fixtures.ts';
+import type { DevicePhase } from './agent.ts';
 
-/** A test device (samples every 1 s, telemetry every 5 s) started at t = 0 with the given phase. */
+/**
+ * The fixtures' test device (samples every 1 s, telemetry every 5 s), started at t = 0 with the given
+ * phase, keeping what it publishes (a phase with a boot delay publishes nothing before it is hooked).
+ */
 function startAgent(phase?: DevicePhase) {
-  const clock = new SimClock();
-  const log = new RecordingLog();
-  const descriptor = makeDescriptor();
-  const agent = new DeviceAgent({
-    descriptor,
-    address: { site: 'test-site', zone: 'icu', kind: descriptor.kind, deviceId: 'dev-001' },
-    patient: new TestPatient(),
-    sensor: truthSensor(descriptor.measures),
-    clock,
-    rng: new Rng(1).fork('device:dev-001'),
-    log,
-    identity: { clientId: 'test-dev-001' },
-    ...(phase ? { phase } : {}),
-  });
+  const { agent, clock, log } = makeAgent(phase ? { phase } : {});
   const published: { channel: string; body: unknown }[] = [];
   agent.onPublish = (channel, _seq, payload) => published.push({ channel, body: (JSON.parse(payload) as { body: unknown }).body });
-  agent.start();
   return { agent, clock, log, published };
 }
 
@@ -56,19 +43,7 @@ describe('DeviceAgent sampling and telemetry', () => {
   });
 
   it('refuses a telemetry period that is not a whole number of sample periods', () => {
-    const clock = new SimClock();
-    const descriptor = { ...makeDescriptor(), telemetryPeriodMs: 2_500 };
-    const agent = new DeviceAgent({
-      descriptor,
-      address: { site: 'test-site', zone: 'icu', kind: descriptor.kind, deviceId: 'dev-001' },
-      patient: new TestPatient(),
-      sensor: truthSensor(descriptor.measures),
-      clock,
-      rng: new Rng(1).fork('device:dev-001'),
-      log: new RecordingLog(),
-      identity: { clientId: 'test-dev-001' },
-    });
-    expect(() => agent.start()).toThrow(/telemetryPeriodMs \(2500\) must be a whole multiple of samplePeriodMs \(1000\)/);
+    expect(() => makeAgent({ descriptor: { ...makeDescriptor(), telemetryPeriodMs: 2_500 } })).toThrow(/telemetryPeriodMs \(2500\) must be a whole multiple of samplePeriodMs \(1000\)/);
   });
 
   it('announces the state it booted into once, not the states it passed through at that instant', () => {

@@ -322,10 +322,13 @@ export class DigitalTwin {
       if (canonicalJson(shadow.reported[key]) !== canonicalJson(want)) (delta ??= {})[key] = want;
     }
     // Replaced, never changed in place: twin.diverged events hold the delta they were logged with.
-    if (delta !== undefined) shadow.delta = delta;
-    else if (!isEmpty(shadow.delta)) shadow.delta = {};
-    if (delta === undefined) shadow.deltaSince = undefined;
-    else if (shadow.deltaSince === undefined) shadow.deltaSince = t;
+    if (delta === undefined) {
+      if (!isEmpty(shadow.delta)) shadow.delta = {};
+      shadow.deltaSince = undefined;
+    } else {
+      shadow.delta = delta;
+      shadow.deltaSince ??= t;
+    }
   }
 }
 

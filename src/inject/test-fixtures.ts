@@ -4,7 +4,7 @@ import type { AlarmInfo, DeviceConditions, DeviceDescriptor, DeviceEmitted } fro
 import { SimClock } from '../core/clock.ts';
 import { EventLog, type SimEvent } from '../core/event-log.ts';
 import { Rng } from '../core/rng.ts';
-import { DeviceAgent } from '../fleet/agent.ts';
+import { DeviceAgent, type DevicePhase } from '../fleet/agent.ts';
 import type { PatientModel } from '../fleet/patient-model.ts';
 import type { DeviceSensor } from '../fleet/sensors.ts';
 import { generatePatient, type PatientDemographics } from '../physiology/demographics.ts';
@@ -173,6 +173,7 @@ export interface TestAgentOptions {
   seed?: string | number;
   profile?: unknown;
   settings?: unknown;
+  phase?: DevicePhase;
 }
 
 /** A started DeviceAgent with its clock and log (shared when given, so several agents form a fleet). */
@@ -192,6 +193,7 @@ export function makeAgent(options: TestAgentOptions = {}): { agent: DeviceAgent;
     identity: { clientId: `test-${id}` },
     profile: options.profile,
     settings: options.settings,
+    ...(options.phase ? { phase: options.phase } : {}),
   });
   agent.start();
   return { agent, clock, log };

@@ -489,16 +489,15 @@ export class Run extends EventEmitter<RunEvents> {
   async #catchUpTransport(sliceMs: number): Promise<void> {
     const limit = Math.max(100, Math.ceil(this.#telemetryPerSecond * Math.max(0.5, 2 - sliceMs / 1000)));
     if (this.#barrier.outstanding - this.#writtenOff <= limit) return;
-    const ok = await this.#barrier.wait(this.#options.settleTimeoutMs ?? 10_000);
-    if (ok) return;
-    // Lost on the way: count it once, and stop waiting for it.
-    this.#settleTimeouts++;
-    this.#writtenOff = this.#barrier.outstanding;
+    // What never arrived was lost on the way: counted once (a settle timeout), then no longer waited for.
+    if (!(await this.#settle())) this.#writtenOff = this.#barrier.outstanding;
   }
 
-  async #settle(): Promise<void> {
+  /** Waits for the transport to settle; false (and a settle timeout counted) if messages are missing. */
+  async #settle(): Promise<boolean> {
     const ok = await this.#barrier.wait(this.#options.settleTimeoutMs ?? 10_000);
     if (!ok) this.#settleTimeouts++;
+    return ok;
   }
 
   #accumulateWall(): void {
