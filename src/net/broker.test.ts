@@ -69,6 +69,7 @@ describe('EmbeddedBroker', () => {
 
   it('refuses a client id longer than the limit', async () => {
     const broker = await start({ limits: { maxClientIdLength: 10 } });
-    await expect(mqtt.connectAsync(broker.url, { clientId: 'x'.repeat(30), reconnectPeriod: 0 })).rejects.toThrow();
+    // The refusal itself must arrive (CONNACK return code 2), not just a closed socket.
+    await expect(mqtt.connectAsync(broker.url, { clientId: 'x'.repeat(30), reconnectPeriod: 0 })).rejects.toThrow(/Identifier rejected/);
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { MedtwinError } from '../core/errors.ts';
+import { autoCork } from './auto-cork.ts';
 import { guardPacketSize } from './packet-size-guard.ts';
 import { DEFAULT_BROKER_LIMITS, type BrokerLimits } from './broker-limits.ts';
 import { MessageEmitter } from './message-emitter.ts';
@@ -156,26 +157,4 @@ export class EmbeddedBroker {
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
-}
-
-/**
- * Batches every write to a socket within one turn of the event loop into one syscall. aedes writes
- * each forwarded packet on its own; a subscriber that fans in a whole fleet (the twin, a historian)
- * would otherwise cost one write per message.
- */
-function autoCork(socket: Socket): void {
-  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    socket.uncork();
-  };
-  socket.write = ((...args: unknown[]) => {
-    if (!corked) {
-      corked = true;
-      socket.cork();
-      process.nextTick(uncork);
-    }
-    return write(...args);
-  }) as Socket['write'];
 }
