@@ -54,6 +54,19 @@ describe('autoCork', () => {
     await expect.poll(() => chunks.join('')).toBe('1234');
   });
 
+  it('flushes early rather than let a burst fill the buffer: a write never reports back-pressure the socket does not have', async () => {
+    const { writer, chunks } = await socketPair();
+    // 40 KiB in one turn, past the 16 KiB high-water mark. Held to the end of the turn, writes past the
+    // mark return false, and aedes would hold those deliveries until the socket drains.
+    const chunk = 'x'.repeat(1024);
+    const accepted = Array.from({ length: 40 }, () => writer.write(chunk));
+    expect(accepted.every(Boolean)).toBe(true);
+    expect(writer.writableLength).toBeLessThan(writer.writableHighWaterMark);
+    await expect.poll(() => chunks.join('').length).toBe(40 * 1024);
+    // Still batched: far fewer reads than writes.
+    expect(chunks.length).toBeLessThan(20);
+  });
+
   it('delivers what was written before end()', async () => {
     const { writer, chunks } = await socketPair();
     writer.write('bye');
