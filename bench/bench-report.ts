@@ -3,7 +3,6 @@
  * pasteable into docs/benchmarks.md), then the issue's targets with ✓ / ✗ beside the figures.
  */
 import { formatDuration } from '../src/core/duration.ts';
-import { DEFAULT_SYNC_MS } from '../src/runtime/run.ts';
 import type { CeilingRowResult, RowSpec, SimRowResult } from './fleet-row.ts';
 
 export interface RowRecord {
@@ -61,7 +60,7 @@ export function formatReport(records: RowRecord[]): string {
   const fast = sims(records, 'fast');
   const ceilings = records.flatMap((x) => (x.result?.kind === 'ceiling' ? [{ record: x, r: x.result }] : []));
   if (fast.length > 0 || ceilings.length > 0) {
-    out.push(`### Fast mode (virtual time, the transport settles every ${settleWindow(fast.map((f) => f.record.spec))} simulated) and the transport-only ceiling\n`);
+    out.push(`### Fast mode (virtual time, the transport settles every ${settleWindow(fast.map((f) => f.r))} simulated) and the transport-only ceiling\n`);
     const sizes = [...new Set([...fast.map((f) => f.r.devices), ...ceilings.map((c) => c.r.devices)])].sort((a, b) => a - b);
     out.push(
       table(
@@ -185,8 +184,9 @@ function formatTargets(records: RowRecord[]): string | undefined {
   return rows.length === 0 ? undefined : table(['target', 'measured', ''], rows);
 }
 
-/** The fast rows' settle window as a duration ("5s"), or the distinct windows if rows differ. */
-function settleWindow(specs: readonly RowSpec[]): string {
-  const windows = [...new Set(specs.map((spec) => ('syncMs' in spec && spec.syncMs !== undefined ? spec.syncMs : DEFAULT_SYNC_MS)))];
-  return windows.length === 0 ? formatDuration(DEFAULT_SYNC_MS) : windows.map(formatDuration).join(' / ');
+/** The fast rows' settle windows as durations, smallest fleet first ("50s / 5s / 5s"), or one if all agree. */
+function settleWindow(rows: readonly SimRowResult[]): string {
+  const windows = [...rows].sort((a, b) => a.devices - b.devices).map((r) => (r.syncMs === undefined ? '?' : formatDuration(r.syncMs)));
+  if (windows.length === 0) return 'window';
+  return new Set(windows).size === 1 ? windows[0]! : windows.join(' / ');
 }

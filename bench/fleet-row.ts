@@ -54,6 +54,8 @@ export interface SimRowResult {
   /** Mean MQTT payload size of device messages, bytes (what the ceiling row publishes). */
   payloadBytes: number;
   settleTimeouts: number;
+  /** Fast mode's settle window the row ran with, ms (the runtime's default for its fleet unless given). */
+  syncMs?: number;
   events: number;
   latency?: LatencySummary;
   memory: MemoryPeaks;
@@ -156,6 +158,7 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
       compression: status.simMs / status.wallMs,
       payloadBytes: payloadCount === 0 ? 0 : payloadTotal / payloadCount,
       settleTimeouts: run.settleTimeouts,
+      ...(spec.kind === 'realtime' ? {} : { syncMs: run.syncMs }),
       events: status.events,
       ...(probe && spec.kind === 'realtime' ? { latency: probe.summary(spec.warmupMs ?? 5000) } : {}),
       memory: memory.stop(),

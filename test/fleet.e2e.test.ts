@@ -7,6 +7,7 @@ import type { LoggedEvent } from '../src/core/event-log.ts';
 import { LinkPool } from '../src/net/link-pool.ts';
 import { Run } from '../src/runtime/run.ts';
 import { smallWard } from './helpers/plans.ts';
+import { loadPlans } from '../src/cli/load.ts';
 
 // One real aedes on a free port for the file; every run connects its devices to it over TCP.
 let broker: EmbeddedBroker;
@@ -45,7 +46,7 @@ describe('a fleet on a real broker', () => {
     // The settle window changes how often the transport is awaited, never what happens.
     // A window of 0 would never move the clock: refused up front, not a run that spins.
     expect(() => new Run(plan, DEFAULT_DEPENDENCIES, { syncMs: 0 })).toThrow(/settle window must be at least 1 ms/);
-    for (const syncMs of [1_000, 15_000]) {
+    for (const syncMs of [1_000, 5_000, 15_000]) {
       const d = await executeScenario(plan, { brokerUrl: broker.url, syncMs });
       expect(d.digest, `syncMs ${syncMs}`).toBe(a.digest);
     }
@@ -58,6 +59,43 @@ describe('a fleet on a real broker', () => {
     const e = await executeScenario(plan, { brokerPlacement: 'child-process' });
     expect(e.broker.placement).toBe('child-process');
     expect(e.digest).toBe(a.digest);
+  });
+
+  it('settles in windows sized to the fleet: long ones for a small ward, 5 s ones from 1,000 devices', async () => {
+    // The small ward sends about 4.4 telemetry messages a second: 2,400 of them would take 9 minutes,
+    // so its windows are the longest allowed. A 1,000-device ward sends 480 a second: 5 s windows.
+    const small = new Run(smallWard(), DEFAULT_DEPENDENCIES, { brokerUrl: broker.url });
+    expect(small.syncMs).toBe(30_000);
+    const large = smallWard({ fleet: { site: 'test-hospital', zones: [{ id: 'icu', beds: 400, devices: { 'patient-monitor': 400, 'infusion-pump': 400, cgm: 200 } }] } });
+    expect(new Run(large, DEFAULT_DEPENDENCIES, { brokerUrl: broker.url }).syncMs).toBe(5_000);
+    expect(new Run(smallWard(), DEFAULT_DEPENDENCIES, { brokerUrl: broker.url, syncMs: 2_000 }).syncMs).toBe(2_000);
+    // And the runner uses it: a status after every window, so 10 minutes are about 20 windows, not 120.
+    let statuses = 0;
+    small.on('status', (status) => {
+      if (status.phase === 'running') statuses++;
+    });
+    try {
+      await small.open();
+      await small.runToEnd();
+      expect(small.result().delivery.lost).toBe(0);
+    } finally {
+      await small.close();
+    }
+    expect(statuses).toBeGreaterThanOrEqual(20);
+    expect(statuses).toBeLessThanOrEqual(24);
+  });
+
+  it('logs the twin the same whatever the settle window, when devices go quiet and diverge between checks', async () => {
+    // A device that went stale and reported again, or diverged and converged, between two of the
+    // twin's checks used to be logged only by the smaller window; a command applied while the
+    // device's earlier reports were in flight, or an old telemetry message arriving after a newer
+    // state report, moved a divergence. Both scenarios gave different digests at 1 s and 5 s.
+    const plans = await loadPlans(['scenarios/firmware-hang.yaml', 'scenarios/triggered.yaml']);
+    for (const plan of plans) {
+      const digests = new Set<string>();
+      for (const syncMs of [1_000, 5_000, 30_000]) digests.add((await executeScenario(plan, { brokerUrl: broker.url, syncMs })).digest);
+      expect(digests.size, plan.name).toBe(1);
+    }
   });
 
   it('stops at once, with an environment error, when the link thread carrying its devices dies', async () => {

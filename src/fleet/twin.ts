@@ -14,7 +14,8 @@ export interface TwinOptions {
   divergenceGraceMs?: number;
   /**
    * A message stamped further than this from the twin's clock means the device's clock is wrong, ms.
-   * Default 60 s: far above network delay and the fast-mode settle window, far below a real skew.
+   * Default 60 s: far above network delay (fast mode takes a message to arrive when it was sent, see
+   * `arrivalTime`, so its settle window does not count), far below a real skew.
    */
   clockToleranceMs?: number;
   /**
@@ -23,6 +24,13 @@ export interface TwinOptions {
    * so twin verdicts do not depend on how often the runner lets the transport settle.
    */
   arrivalTime?: (deviceId: string, channel: string, seq: number) => number | undefined;
+}
+
+interface PendingCommand {
+  shadow: Shadow;
+  t: number;
+  desired: Record<string, unknown> | undefined;
+  calibrate: boolean;
 }
 
 export type TwinReceiveListener = (deviceId: string, channel: string, seq: number) => void;
@@ -50,6 +58,12 @@ export interface Shadow {
   missingTelemetry: number;
   duplicateTelemetry: number;
   lastTelemetryT: number | undefined;
+  /**
+   * Arrival time of the report that set `reported.state`. A device reports its state on two channels:
+   * its state changes (QoS 1) and each telemetry message (QoS 0). The broker may deliver the two out
+   * of order, so an older report must not overwrite a newer state.
+   */
+  stateAt: number;
   telemetryPeriodMs: number;
   /** When the device's first telemetry is due (it boots and reports at its own phase); stale counts from here until it is heard. */
   firstReportAt: number;
@@ -70,6 +84,8 @@ export class DigitalTwin {
   #log: EventLog;
   #link: DeviceLink | undefined;
   #descriptors = new Map<string, AnyDeviceDescriptor>();
+  /** Commands sent whose effect on their shadows waits for the reports sent before them (#applyCommands). */
+  #pendingCommands: PendingCommand[] = [];
   #staleAfter: number;
   #grace: number;
   #clockTolerance: number;
@@ -124,6 +140,7 @@ export class DigitalTwin {
       missingTelemetry: 0,
       duplicateTelemetry: 0,
       lastTelemetryT: undefined,
+      stateAt: Number.NEGATIVE_INFINITY,
       telemetryPeriodMs: descriptor.telemetryPeriodMs,
       firstReportAt,
       implausible: new Set(),
@@ -163,13 +180,12 @@ export class DigitalTwin {
     const body = { ...command, commandId };
     const now = this.#clock.now();
     const desired = descriptor.desired?.(body);
-    // A calibration moves readings on purpose; the next reading must not be judged against the last.
-    if (command.type === 'calibrate') shadow.plausibility.rebase();
-    if (desired) {
-      Object.assign(shadow.desired, desired);
-      shadow.version++;
-      this.#updateDelta(shadow, now);
-    }
+    // What the command changes in the shadow waits until the device's reports sent before it are in
+    // (the next check; in fast mode the runner settles right after a command): applied now, a report
+    // still in flight would land on the new desired state or the rebased plausibility baseline, and
+    // what the twin concludes would depend on how many were in flight.
+    this.#pendingCommands.push({ shadow, t: now, desired, calibrate: command.type === 'calibrate' });
+    this.#dirty.add(shadow);
     this.#log.record({ t: now, source: 'twin', type: 'twin.command', data: { device: deviceId, command: body, desired: desired ?? {} } });
     const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: 'twin', kind: 'twin', seq: this.#commandSeq, t: now, body });
     this.#link?.publish(channelTopic(shadow.address, CHANNELS.cmd), payload, 1, false);
@@ -179,42 +195,88 @@ export class DigitalTwin {
   /**
    * Evaluates staleness and divergence at the current simulation time. The runner calls it once the
    * transport has settled, so the result depends only on simulation time, never on network timing.
+   *
+   * It raises the flags whose deadlines have passed with no report to stop them; reports clear them
+   * as they arrive, and raise first what a report finds already due (#passDeadlines). Every flag is
+   * stamped when it became true or false — the deadline that passed, the report that cleared it — so
+   * the log does not depend on how often checks run: a device that went quiet and came back, or
+   * diverged and converged, between two checks is logged as it happened.
    */
   check(): void {
+    this.#applyCommands(Number.POSITIVE_INFINITY);
     const now = this.#clock.now();
     const full = now >= this.#nextDeadline;
     const shadows = full ? this.shadows.values() : this.#dirty;
     if (full) this.#nextDeadline = Number.POSITIVE_INFINITY;
     for (const shadow of shadows) {
-      // Flags are stamped when they became true — the deadline that passed, the report that cleared
-      // them — not when this check ran, so the log does not depend on how often checks run.
-      const deadline = (shadow.lastSeen ?? shadow.firstReportAt) + this.#staleAfter * shadow.telemetryPeriodMs;
-      const stale = now >= deadline;
-      if (stale !== shadow.stale) {
-        shadow.stale = stale;
-        this.#log.record({
-          t: this.#stamp(stale ? deadline : (shadow.lastSeen ?? now)),
-          source: 'twin',
-          type: stale ? 'twin.stale' : 'twin.fresh',
-          data: { device: shadow.address.deviceId, lastSeen: shadow.lastSeen ?? null },
-        });
-      }
-      const divergedAt = shadow.deltaSince === undefined ? undefined : shadow.deltaSince + this.#grace;
-      const diverged = divergedAt !== undefined && now >= divergedAt;
-      if (diverged !== shadow.diverged) {
-        shadow.diverged = diverged;
-        this.#log.record({
-          t: this.#stamp(diverged ? divergedAt! : (shadow.lastSeen ?? now)),
-          source: 'twin',
-          type: diverged ? 'twin.diverged' : 'twin.converged',
-          data: { device: shadow.address.deviceId, delta: shadow.delta },
-        });
-        this.#link?.publish(channelTopic(shadow.address, CHANNELS.twinDelta), JSON.stringify({ delta: shadow.delta, version: shadow.version }), 0, false);
-      }
+      const deadline = this.#staleDeadline(shadow);
+      if (!shadow.stale && now >= deadline) this.#setStale(shadow, true, deadline);
+      const divergedAt = this.#divergedAt(shadow);
+      if (!shadow.diverged && divergedAt !== undefined && now >= divergedAt) this.#setDiverged(shadow, true, divergedAt);
       if (!shadow.stale) this.#nextDeadline = Math.min(this.#nextDeadline, deadline);
-      if (divergedAt !== undefined && !diverged) this.#nextDeadline = Math.min(this.#nextDeadline, divergedAt);
+      if (divergedAt !== undefined && !shadow.diverged) this.#nextDeadline = Math.min(this.#nextDeadline, divergedAt);
     }
     this.#dirty.clear();
+  }
+
+  /** Applies, in the order sent, the commands sent before `before` (see command()). */
+  #applyCommands(before: number): void {
+    let applied = 0;
+    for (const { shadow, t, desired, calibrate } of this.#pendingCommands) {
+      if (t >= before) break;
+      applied++;
+      // A calibration moves readings on purpose; the next reading must not be judged against the last.
+      if (calibrate) shadow.plausibility.rebase();
+      if (!desired) continue;
+      this.#passDeadlines(shadow, t);
+      Object.assign(shadow.desired, desired);
+      shadow.version++;
+      this.#updateDelta(shadow, t);
+    }
+    if (applied > 0) this.#pendingCommands.splice(0, applied);
+  }
+
+  /** When the device goes stale if nothing more is heard from it. */
+  #staleDeadline(shadow: Shadow): number {
+    return (shadow.lastSeen ?? shadow.firstReportAt) + this.#staleAfter * shadow.telemetryPeriodMs;
+  }
+
+  /** When the device's current delta becomes a divergence; undefined while reported matches desired. */
+  #divergedAt(shadow: Shadow): number | undefined {
+    return shadow.deltaSince === undefined ? undefined : shadow.deltaSince + this.#grace;
+  }
+
+  /**
+   * Raises the flags whose deadlines passed before `t`, the time of a report or command about to be
+   * applied (which may clear them again at `t`). Strictly before: a report at the very deadline is in
+   * time, as it is for check(), which runs after every report of its instant.
+   */
+  #passDeadlines(shadow: Shadow, t: number): void {
+    const deadline = this.#staleDeadline(shadow);
+    if (!shadow.stale && t > deadline) this.#setStale(shadow, true, deadline);
+    const divergedAt = this.#divergedAt(shadow);
+    if (!shadow.diverged && divergedAt !== undefined && t > divergedAt) this.#setDiverged(shadow, true, divergedAt);
+  }
+
+  #setStale(shadow: Shadow, stale: boolean, t: number): void {
+    shadow.stale = stale;
+    this.#log.record({
+      t: this.#stamp(t),
+      source: 'twin',
+      type: stale ? 'twin.stale' : 'twin.fresh',
+      data: { device: shadow.address.deviceId, lastSeen: shadow.lastSeen ?? null },
+    });
+  }
+
+  #setDiverged(shadow: Shadow, diverged: boolean, t: number): void {
+    shadow.diverged = diverged;
+    this.#log.record({
+      t: this.#stamp(t),
+      source: 'twin',
+      type: diverged ? 'twin.diverged' : 'twin.converged',
+      data: { device: shadow.address.deviceId, delta: shadow.delta },
+    });
+    this.#link?.publish(channelTopic(shadow.address, CHANNELS.twinDelta), JSON.stringify({ delta: shadow.delta, version: shadow.version }), 0, false);
   }
 
   /** A time for a twin event: never before what the log has already sealed, never after now. */
@@ -255,12 +317,21 @@ export class DigitalTwin {
     shadow.received[parsed.channel] = (shadow.received[parsed.channel] ?? 0) + 1;
     const body = envelope.body as Record<string, unknown>;
     const arrival = this.#arrivalTime?.(parsed.deviceId, parsed.channel, envelope.seq) ?? this.#clock.now();
+    // A report sent after a command is read against it (realtime; fast mode applies commands at once).
+    if (this.#pendingCommands.length > 0) this.#applyCommands(arrival);
     switch (parsed.channel) {
       case CHANNELS.telemetry:
         this.#onTelemetry(shadow, envelope.seq, envelope.t, arrival, body);
         break;
       case CHANNELS.state:
+        if (arrival < shadow.stateAt) {
+          // Overtaken by a newer report of the same state: the device has been in it since this one.
+          if (body.state === shadow.reported.state && !shadow.diverged && shadow.deltaSince !== undefined && arrival < shadow.deltaSince) shadow.deltaSince = arrival;
+          break;
+        }
+        this.#passDeadlines(shadow, arrival);
         shadow.reported.state = body.state;
+        shadow.stateAt = arrival;
         shadow.version++;
         this.#updateDelta(shadow, arrival);
         break;
@@ -279,9 +350,15 @@ export class DigitalTwin {
     }
     if (seq > shadow.lastTelemetrySeq + 1) shadow.missingTelemetry += seq - shadow.lastTelemetrySeq - 1;
     shadow.lastTelemetrySeq = seq;
+    this.#passDeadlines(shadow, arrival);
+    if ('state' in body) {
+      if (arrival < shadow.stateAt) body = { ...body, state: shadow.reported.state };
+      else shadow.stateAt = arrival;
+    }
     Object.assign(shadow.reported, body);
     shadow.version++;
     shadow.lastSeen = Math.max(shadow.lastSeen ?? 0, arrival);
+    if (shadow.stale) this.#setStale(shadow, false, arrival);
     shadow.lastTelemetryT = t;
     this.#updateDelta(shadow, arrival);
     this.#checkPlausibility(shadow, t, arrival, body);
@@ -325,6 +402,7 @@ export class DigitalTwin {
     if (delta === undefined) {
       if (!isEmpty(shadow.delta)) shadow.delta = {};
       shadow.deltaSince = undefined;
+      if (shadow.diverged) this.#setDiverged(shadow, false, t);
     } else {
       shadow.delta = delta;
       shadow.deltaSince ??= t;

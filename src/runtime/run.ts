@@ -61,7 +61,8 @@ export interface RunOptions {
    * Fast mode advances virtual time in windows of this size and lets the transport settle at the end
    * of each (also whenever a command crosses the network). Verdicts and digests do not depend on it;
    * larger windows are faster (fewer round trips, more packets per socket write) and hold more
-   * messages in flight. Default DEFAULT_SYNC_MS (5 s).
+   * messages in flight. Default: `defaultSyncMs` of the fleet's telemetry rate — 5 s for fleets of
+   * 1,000 devices and more, up to 30 s for small ones.
    */
   syncMs?: number;
   /** Wall time to wait for the transport to settle before counting messages as missing. Default 10 s. */
@@ -304,6 +305,11 @@ export class Run extends EventEmitter<RunEvents> {
   }
 
   /** Starts the broker (unless external), connects the twin and every device, and boots the fleet at t=0. */
+  /** Fast mode's settle window, ms: RunOptions.syncMs, or the default for this fleet (defaultSyncMs). */
+  get syncMs(): number {
+    return this.#options.syncMs ?? defaultSyncMs(this.#telemetryPerSecond);
+  }
+
   async open(): Promise<void> {
     if (this.#phase !== 'created') return;
     this.#phase = 'starting';
@@ -395,7 +401,7 @@ export class Run extends EventEmitter<RunEvents> {
     this.#phase = 'running';
     this.#wallStart = performance.now();
     this.#reanchor();
-    const syncMs = this.#options.syncMs ?? DEFAULT_SYNC_MS;
+    const syncMs = this.syncMs;
     let lastYield = performance.now();
     while (this.clock.now() < this.durationMs && (this.#phase as RunPhase) !== 'stopping') {
       if (this.#pauseGate) {
@@ -461,13 +467,16 @@ export class Run extends EventEmitter<RunEvents> {
 
   async #advanceTo(target: number): Promise<void> {
     for (;;) {
-      const due = this.clock.nextDue();
-      if (due === undefined || due > target) break;
-      this.clock.advanceTo(due);
+      // A command was sent (in the last instant, or typed while paused): before time moves on, let it
+      // and every report sent up to now cross, and let the twin apply it in order (twin.check).
       if (this.#needsSettle) {
         this.#needsSettle = false;
         await this.#settle();
+        this.twin.check();
       }
+      const due = this.clock.nextDue();
+      if (due === undefined || due > target) break;
+      this.clock.advanceTo(due);
     }
     this.clock.advanceTo(target);
     if (this.mode === 'fast' || this.#speed === 'max') await this.#settle();
@@ -642,13 +651,29 @@ const REALTIME_MAX_BACKLOG_MS = 2000;
 const REALTIME_MAX_SLICE_MS = 1000;
 
 /**
- * Fast mode's settle window when none is given. Measured with `npm run bench` (docs/benchmarks.md):
- * against 1 s, 5 s windows run 100 to 10,000 devices 15–21 % faster. Each settle costs a round trip
- * through the broker with both processes idle, and every device's packets of a window leave in one
- * socket write (mqtt-packet corks a socket until the next tick, and a window runs without a break).
- * Longer windows gained nothing more at 1,000 devices and hold more messages in flight.
+ * Fast mode's settle window when none is given: long enough to carry about SYNC_WINDOW.messages
+ * telemetry messages, between SYNC_WINDOW.minMs and SYNC_WINDOW.maxMs, in whole seconds.
+ *
+ * Each settle costs a round trip through the broker and a turn of the event loop for every party,
+ * and every device's packets of a window leave in one socket write (mqtt-packet corks a socket until
+ * the next tick, and a window runs without a break): the fixed cost per window only fades once a
+ * window carries a few thousand messages. Measured (docs/benchmarks.md): against 1 s, 5 s windows
+ * ran 100 to 10,000 devices 15–21 % faster, and longer windows gained nothing more at 1,000 devices
+ * (2,400 messages a window at 5 s). Smaller fleets reach that many only in longer windows: the
+ * 100-device ward row ran 12–15 % faster at 50 s than at 5 s, the 40-device ward scenario 4–25 %
+ * faster at 30–60 s. The cap is 30 s: at 60 s one library scenario (triggered.yaml) logged a pump's
+ * divergence 2 s late. The broker can deliver a device's retained QoS 1 state message after several
+ * of its later QoS 0 telemetry messages, and the twin applies reports as they arrive; the more a
+ * window holds in flight, the further that can reach (a known gap: the twin should apply each
+ * device's reports in the order they were sent). 1 s to 30 s give every library scenario one digest.
  */
-export const DEFAULT_SYNC_MS = 5000;
+export function defaultSyncMs(telemetryPerSecond: number): number {
+  const { messages, minMs, maxMs } = SYNC_WINDOW;
+  if (!(telemetryPerSecond > 0)) return maxMs;
+  return Math.min(maxMs, Math.max(minMs, Math.ceil(messages / telemetryPerSecond) * 1000));
+}
+
+export const SYNC_WINDOW = { messages: 2400, minMs: 5000, maxMs: 30_000 } as const;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
