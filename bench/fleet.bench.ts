@@ -55,7 +55,7 @@ if (args.help) {
   --ward-duration <d>     simulated time of the 40-bed ward row (default 1h, extrapolated to 24 h and
                           labelled so; 24h runs the target in full)
   --max-wall <d>          stop a row after this much wall time (default: fast 5m, ward 15m, realtime 2× its span)
-  --sync <d>              fast-mode settle window (the runtime's syncMs; default as medtwin run: 5s-30s by fleet)
+  --sync <d>              fast-mode settle window (the runtime's syncMs; default as medtwin run: 5s-60s by fleet)
   --window <n>            ceiling: messages in flight (default 4000)
   --broker <which>        medtwin (its aedes as shipped, default) or mosquitto (an external
                           Eclipse Mosquitto, what --broker URL is for)

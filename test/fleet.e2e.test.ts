@@ -65,11 +65,11 @@ describe('a fleet on a real broker', () => {
     // The small ward sends about 4.4 telemetry messages a second: 2,400 of them would take 9 minutes,
     // so its windows are the longest allowed. A 1,000-device ward sends 480 a second: 5 s windows.
     const small = new Run(smallWard(), DEFAULT_DEPENDENCIES, { brokerUrl: broker.url });
-    expect(small.syncMs).toBe(30_000);
+    expect(small.syncMs).toBe(60_000);
     const large = smallWard({ fleet: { site: 'test-hospital', zones: [{ id: 'icu', beds: 400, devices: { 'patient-monitor': 400, 'infusion-pump': 400, cgm: 200 } }] } });
     expect(new Run(large, DEFAULT_DEPENDENCIES, { brokerUrl: broker.url }).syncMs).toBe(5_000);
     expect(new Run(smallWard(), DEFAULT_DEPENDENCIES, { brokerUrl: broker.url, syncMs: 2_000 }).syncMs).toBe(2_000);
-    // And the runner uses it: a status after every window, so 10 minutes are about 20 windows, not 120.
+    // And the runner uses it: a status after every window, so 10 minutes are about 10 windows, not 120.
     let statuses = 0;
     small.on('status', (status) => {
       if (status.phase === 'running') statuses++;
@@ -81,19 +81,20 @@ describe('a fleet on a real broker', () => {
     } finally {
       await small.close();
     }
-    expect(statuses).toBeGreaterThanOrEqual(20);
-    expect(statuses).toBeLessThanOrEqual(24);
+    expect(statuses).toBeGreaterThanOrEqual(10);
+    expect(statuses).toBeLessThanOrEqual(12);
   });
 
   it('logs the twin the same whatever the settle window, when devices go quiet and diverge between checks', async () => {
     // A device that went stale and reported again, or diverged and converged, between two of the
     // twin's checks used to be logged only by the smaller window; a command applied while the
-    // device's earlier reports were in flight, or an old telemetry message arriving after a newer
-    // state report, moved a divergence. Both scenarios gave different digests at 1 s and 5 s.
+    // device's earlier reports were in flight, or a state message delivered after later telemetry
+    // (aedes may), moved a divergence. Both scenarios gave different digests at 1 s and 5 s, and
+    // triggered.yaml another at 60 s.
     const plans = await loadPlans(['scenarios/firmware-hang.yaml', 'scenarios/triggered.yaml']);
     for (const plan of plans) {
       const digests = new Set<string>();
-      for (const syncMs of [1_000, 5_000, 30_000]) digests.add((await executeScenario(plan, { brokerUrl: broker.url, syncMs })).digest);
+      for (const syncMs of [1_000, 5_000, 30_000, 60_000]) digests.add((await executeScenario(plan, { brokerUrl: broker.url, syncMs })).digest);
       expect(digests.size, plan.name).toBe(1);
     }
   });

@@ -26,6 +26,27 @@ export interface TwinOptions {
   arrivalTime?: (deviceId: string, channel: string, seq: number) => number | undefined;
 }
 
+/** A device's message as the twin applies it: `arrival` is simulation time. */
+interface Report {
+  shadow: Shadow;
+  channel: string;
+  seq: number;
+  /** The device's own timestamp (its clock may be wrong). */
+  t: number;
+  arrival: number;
+  body: Record<string, unknown>;
+}
+
+/** Within one instant a device announces a state change before the telemetry that carries it. */
+const CHANNEL_RANK: Readonly<Record<string, number>> = { [CHANNELS.state]: 0, [CHANNELS.alarm]: 1, [CHANNELS.telemetry]: 2 };
+
+/** Send order: by time sent, then channel, then sequence number (a channel's own order). */
+function bySendOrder(a: Report, b: Report): number {
+  if (a.arrival !== b.arrival) return a.arrival - b.arrival;
+  if (a.channel !== b.channel) return (CHANNEL_RANK[a.channel] ?? 3) - (CHANNEL_RANK[b.channel] ?? 3);
+  return a.seq - b.seq;
+}
+
 interface PendingCommand {
   shadow: Shadow;
   t: number;
@@ -86,6 +107,8 @@ export class DigitalTwin {
   #descriptors = new Map<string, AnyDeviceDescriptor>();
   /** Commands sent whose effect on their shadows waits for the reports sent before them (#applyCommands). */
   #pendingCommands: PendingCommand[] = [];
+  /** Fast mode: reports taken in since the last check, applied there in the order they were sent. */
+  #inbox: Report[] = [];
   #staleAfter: number;
   #grace: number;
   #clockTolerance: number;
@@ -203,6 +226,7 @@ export class DigitalTwin {
    * diverged and converged, between two checks is logged as it happened.
    */
   check(): void {
+    this.#applyInbox();
     this.#applyCommands(Number.POSITIVE_INFINITY);
     const now = this.#clock.now();
     const full = now >= this.#nextDeadline;
@@ -315,20 +339,49 @@ export class DigitalTwin {
     this.#receivedTotal++;
     shadow.receivedTotal++;
     shadow.received[parsed.channel] = (shadow.received[parsed.channel] ?? 0) + 1;
-    const body = envelope.body as Record<string, unknown>;
-    const arrival = this.#arrivalTime?.(parsed.deviceId, parsed.channel, envelope.seq) ?? this.#clock.now();
-    // A report sent after a command is read against it (realtime; fast mode applies commands at once).
-    if (this.#pendingCommands.length > 0) this.#applyCommands(arrival);
-    switch (parsed.channel) {
+    const report: Report = {
+      shadow,
+      channel: parsed.channel,
+      seq: envelope.seq,
+      t: envelope.t,
+      arrival: this.#arrivalTime?.(parsed.deviceId, parsed.channel, envelope.seq) ?? Number.NaN,
+      body: envelope.body as Record<string, unknown>,
+    };
+    if (Number.isNaN(report.arrival)) {
+      // Realtime: a report arrives when the twin takes it in, and is applied at once.
+      report.arrival = this.#clock.now();
+      if (this.#pendingCommands.length > 0) this.#applyCommands(report.arrival);
+      this.#apply(report);
+    } else {
+      // Fast mode: it arrives when it was sent. The broker may deliver a device's messages out of
+      // order across channels (aedes works through a socket read's packets concurrently, and a
+      // retained QoS 1 state message waits for its store while later QoS 0 telemetry goes on), so
+      // reports wait for the next check and are applied there in the order they were sent — what
+      // the twin concludes must not depend on how many were in flight at once.
+      this.#inbox.push(report);
+    }
+    for (const listener of this.#listeners) listener(parsed.deviceId, parsed.channel, envelope.seq);
+  }
+
+  /** Applies the reports taken in since the last check, in the order sent, with the commands sent between them. */
+  #applyInbox(): void {
+    if (this.#inbox.length === 0) return;
+    const reports = this.#inbox.sort(bySendOrder);
+    this.#inbox = [];
+    for (const report of reports) {
+      if (this.#pendingCommands.length > 0) this.#applyCommands(report.arrival);
+      this.#apply(report);
+    }
+  }
+
+  #apply(report: Report): void {
+    const { shadow, arrival, body } = report;
+    switch (report.channel) {
       case CHANNELS.telemetry:
-        this.#onTelemetry(shadow, envelope.seq, envelope.t, arrival, body);
+        this.#onTelemetry(shadow, report.seq, report.t, arrival, body);
         break;
       case CHANNELS.state:
-        if (arrival < shadow.stateAt) {
-          // Overtaken by a newer report of the same state: the device has been in it since this one.
-          if (body.state === shadow.reported.state && !shadow.diverged && shadow.deltaSince !== undefined && arrival < shadow.deltaSince) shadow.deltaSince = arrival;
-          break;
-        }
+        if (arrival < shadow.stateAt) break;
         this.#passDeadlines(shadow, arrival);
         shadow.reported.state = body.state;
         shadow.stateAt = arrival;
@@ -340,7 +393,6 @@ export class DigitalTwin {
         if (body.type === 'alarm.cleared') shadow.activeAlarms.delete(String(body.code));
         break;
     }
-    for (const listener of this.#listeners) listener(parsed.deviceId, parsed.channel, envelope.seq);
   }
 
   #onTelemetry(shadow: Shadow, seq: number, t: number, arrival: number, body: Record<string, unknown>): void {

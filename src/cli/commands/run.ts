@@ -32,7 +32,7 @@ export function registerRunCommand(program: Command): void {
     .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port) instead of the embedded one')
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
     .option('--reporter <name[:path]>', 'list, json, junit, markdown or html; repeatable, e.g. --reporter junit:out/junit.xml', collect)
-    .option('--sync <duration>', 'fast-mode settle window (default: room for about 2,400 telemetry messages, 5s to 30s): the transport settles at least this often; verdicts and digests do not depend on it', parsePositiveDurationOption)
+    .option('--sync <duration>', 'fast-mode settle window (default: room for about 2,400 telemetry messages, 5s to 60s): the transport settles at least this often; verdicts and digests do not depend on it', parsePositiveDurationOption)
     .option('--no-color', 'plain console output (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
