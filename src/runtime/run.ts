@@ -304,12 +304,12 @@ export class Run extends EventEmitter<RunEvents> {
     this.log.subscribe((batch) => this.emit('events', batch as LoggedEvent[]));
   }
 
-  /** Starts the broker (unless external), connects the twin and every device, and boots the fleet at t=0. */
   /** Fast mode's settle window, ms: RunOptions.syncMs, or the default for this fleet (defaultSyncMs). */
   get syncMs(): number {
     return this.#options.syncMs ?? defaultSyncMs(this.#telemetryPerSecond);
   }
 
+  /** Starts the broker (unless external), connects the twin and every device, and boots the fleet at t=0. */
   async open(): Promise<void> {
     if (this.#phase !== 'created') return;
     this.#phase = 'starting';
