@@ -60,7 +60,8 @@ export function formatReport(records: RowRecord[]): string {
   const fast = sims(records, 'fast');
   const ceilings = records.flatMap((x) => (x.result?.kind === 'ceiling' ? [{ record: x, r: x.result }] : []));
   if (fast.length > 0 || ceilings.length > 0) {
-    out.push(`### Fast mode (virtual time, the transport settles every ${settleWindow(fast.map((f) => f.r))} simulated) and the transport-only ceiling\n`);
+    const settles = fast.length > 0 ? `, the transport settles every ${settleWindow(fast.map((f) => f.r))} simulated` : '';
+    out.push(`### Fast mode (virtual time${settles}) and the transport-only ceiling\n`);
     const sizes = [...new Set([...fast.map((f) => f.r.devices), ...ceilings.map((c) => c.r.devices)])].sort((a, b) => a - b);
     out.push(
       table(
@@ -187,6 +188,5 @@ function formatTargets(records: RowRecord[]): string | undefined {
 /** The fast rows' settle windows as durations, smallest fleet first ("50s / 5s / 5s"), or one if all agree. */
 function settleWindow(rows: readonly SimRowResult[]): string {
   const windows = [...rows].sort((a, b) => a.devices - b.devices).map((r) => (r.syncMs === undefined ? '?' : formatDuration(r.syncMs)));
-  if (windows.length === 0) return 'window';
   return new Set(windows).size === 1 ? windows[0]! : windows.join(' / ');
 }

@@ -79,12 +79,6 @@ export interface Shadow {
   missingTelemetry: number;
   duplicateTelemetry: number;
   lastTelemetryT: number | undefined;
-  /**
-   * Arrival time of the report that set `reported.state`. A device reports its state on two channels:
-   * its state changes (QoS 1) and each telemetry message (QoS 0). The broker may deliver the two out
-   * of order, so an older report must not overwrite a newer state.
-   */
-  stateAt: number;
   telemetryPeriodMs: number;
   /** When the device's first telemetry is due (it boots and reports at its own phase); stale counts from here until it is heard. */
   firstReportAt: number;
@@ -163,7 +157,6 @@ export class DigitalTwin {
       missingTelemetry: 0,
       duplicateTelemetry: 0,
       lastTelemetryT: undefined,
-      stateAt: Number.NEGATIVE_INFINITY,
       telemetryPeriodMs: descriptor.telemetryPeriodMs,
       firstReportAt,
       implausible: new Set(),
@@ -350,7 +343,6 @@ export class DigitalTwin {
     if (Number.isNaN(report.arrival)) {
       // Realtime: a report arrives when the twin takes it in, and is applied at once.
       report.arrival = this.#clock.now();
-      if (this.#pendingCommands.length > 0) this.#applyCommands(report.arrival);
       this.#apply(report);
     } else {
       // Fast mode: it arrives when it was sent. The broker may deliver a device's messages out of
@@ -368,23 +360,20 @@ export class DigitalTwin {
     if (this.#inbox.length === 0) return;
     const reports = this.#inbox.sort(bySendOrder);
     this.#inbox = [];
-    for (const report of reports) {
-      if (this.#pendingCommands.length > 0) this.#applyCommands(report.arrival);
-      this.#apply(report);
-    }
+    for (const report of reports) this.#apply(report);
   }
 
+  /** Applies one report, after the commands sent before it. */
   #apply(report: Report): void {
+    if (this.#pendingCommands.length > 0) this.#applyCommands(report.arrival);
     const { shadow, arrival, body } = report;
     switch (report.channel) {
       case CHANNELS.telemetry:
         this.#onTelemetry(shadow, report.seq, report.t, arrival, body);
         break;
       case CHANNELS.state:
-        if (arrival < shadow.stateAt) break;
         this.#passDeadlines(shadow, arrival);
         shadow.reported.state = body.state;
-        shadow.stateAt = arrival;
         shadow.version++;
         this.#updateDelta(shadow, arrival);
         break;
@@ -403,10 +392,6 @@ export class DigitalTwin {
     if (seq > shadow.lastTelemetrySeq + 1) shadow.missingTelemetry += seq - shadow.lastTelemetrySeq - 1;
     shadow.lastTelemetrySeq = seq;
     this.#passDeadlines(shadow, arrival);
-    if ('state' in body) {
-      if (arrival < shadow.stateAt) body = { ...body, state: shadow.reported.state };
-      else shadow.stateAt = arrival;
-    }
     Object.assign(shadow.reported, body);
     shadow.version++;
     shadow.lastSeen = Math.max(shadow.lastSeen ?? 0, arrival);
