@@ -22,7 +22,15 @@ export type BrokerChoice = 'medtwin' | 'mosquitto';
 export type RowSpec = { broker?: BrokerChoice; links?: LinkPlacement } & (
   | { kind: 'fast' | 'ward'; devices: number; mix: FleetMix; durationMs: number; syncMs?: number; maxWallMs?: number }
   | { kind: 'realtime'; devices: number; mix: FleetMix; durationMs: number; speed?: number; warmupMs?: number; maxWallMs?: number }
-  | { kind: 'ceiling'; devices: number; messages: number; payloadBytes: number; window?: number }
+  | {
+      kind: 'ceiling';
+      devices: number;
+      messages: number;
+      payloadBytes: number;
+      window?: number;
+      /** 'ward': the 40-bed ward row's messages, reported beside that row rather than a fast row of the same size. */
+      of?: 'ward';
+    }
 );
 
 interface BrokerInfo {
@@ -69,6 +77,7 @@ export interface SimRowResult {
 export interface CeilingRowResult extends CeilingResult {
   kind: 'ceiling';
   devices: number;
+  of?: 'ward';
   broker: BrokerInfo;
   memory: MemoryPeaks;
   cpu: { simProcessS: number; brokerS: number };
@@ -85,7 +94,7 @@ export async function runRow(spec: RowSpec, brokerNodeArgs: string[] = []): Prom
     if (spec.kind === 'ceiling') {
       const cpu0 = cpuNow(broker);
       const result = await measureCeiling({ url: broker.url, clients: spec.devices, messages: spec.messages, payloadBytes: spec.payloadBytes, window: spec.window });
-      return { kind: 'ceiling', ...result, devices: spec.devices, broker: withHealth(info, broker), memory: memory.stop(), cpu: cpuSince(broker, cpu0) };
+      return { kind: 'ceiling', ...result, devices: spec.devices, ...(spec.of ? { of: spec.of } : {}), broker: withHealth(info, broker), memory: memory.stop(), cpu: cpuSince(broker, cpu0) };
     }
     const result = await runSimulation(spec, broker, info, memory);
     // 10,000 devices saying goodbye at once (a retained status each) is a burst of its own; give the

@@ -25,6 +25,8 @@ export interface LatencySummary {
   steady: { samples: number; p50Ms: number; p99Ms: number; maxMs: number };
   /** Timed messages published but never seen by the twin by the time the probe was read. */
   unmatched: number;
+  /** p99 and max of the messages published in each wall-clock second from the start, ms: when the slow ones were sent. */
+  bySecond: { p99Ms: number; maxMs: number }[];
 }
 
 /** One message in this many per device channel is timed. */
@@ -74,7 +76,16 @@ export class LatencyProbe {
     const steady = percentiles(this.#latencies.filter((_, i) => this.#publishedAt[i]! >= steadyFrom));
     let unmatched = 0;
     for (const { channels } of this.#inFlight.values()) for (const queue of channels.values()) unmatched += queue.size;
-    return { ...all, steady, unmatched };
+    const seconds: number[][] = [];
+    for (const [i, latency] of this.#latencies.entries()) {
+      const second = Math.max(0, Math.floor((this.#publishedAt[i]! - this.#origin) / 1000));
+      (seconds[second] ??= []).push(latency);
+    }
+    const bySecond = Array.from(seconds, (values) => {
+      const { p99Ms, maxMs } = percentiles(values ?? []);
+      return { p99Ms: Math.round(p99Ms), maxMs: Math.round(maxMs) };
+    });
+    return { ...all, steady, unmatched, bySecond };
   }
 }
 
