@@ -114,6 +114,7 @@ describe('a fleet on a real broker', () => {
     const wall = performance.now() - started;
     expect(result.mode).toBe('realtime');
     expect(result.simulatedMs).toBe(60_000);
+    expect(result.realtime).toMatchObject({ speed: 60, behindMs: expect.any(Number), maxLagMs: expect.any(Number), pace: expect.any(Number) });
     // One simulated minute at ×60 takes about a second; it must not run as fast as it can.
     expect(wall).toBeGreaterThan(900);
     expect(result.delivery.lost).toBe(0);
@@ -140,6 +141,12 @@ describe('a fleet on a real broker', () => {
       expect(stale).toEqual([]);
       // At most about a simulated second of the fleet's telemetry (150) plus one slice's worth.
       expect(mostInFlight).toBeLessThan(1000);
+      // And the report says the run did not keep pace: 9,000 messages in 60 ms of wall time is beyond
+      // any machine, so more simulated time ran late than ran on time.
+      expect(result.realtime!.speed).toBe(1000);
+      expect(result.realtime!.behindMs).toBeGreaterThan(result.simulatedMs);
+      expect(result.realtime!.maxLagMs).toBeGreaterThan(2000);
+      expect(result.realtime!.pace).toBeLessThan(0.5);
     } finally {
       await run.close();
     }

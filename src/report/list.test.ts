@@ -22,6 +22,32 @@ function statuses(): RunStatus[] {
 
 afterEach(() => vi.unstubAllEnvs());
 
+describe('ListReporter realtime pace', () => {
+  const summary = (result: ReturnType<typeof sampleRunResult>) => {
+    const stream = new FakeStream(false);
+    new ListReporter({ stream, color: false }).onRunEnd(result);
+    return stream.chunks.join('');
+  };
+
+  it('says a realtime run kept pace, and names a large backlog it caught up', () => {
+    const out = summary({ ...sampleRunResult(), mode: 'realtime', realtime: { speed: 1, behindMs: 8, maxLagMs: 1800, pace: 1 } });
+    expect(out).toMatch(/pace\s+kept pace at ×1, largest backlog 1\.8s, caught up/);
+    expect(out).not.toContain('fell behind');
+    // At ×20 the same backlog is 90 ms of wall time: not worth a mention.
+    expect(summary({ ...sampleRunResult(), mode: 'realtime', realtime: { speed: 20, behindMs: 8, maxLagMs: 1800, pace: 1 } })).toMatch(/kept pace at ×20\n/);
+  });
+
+  it('warns when a realtime run fell behind, by how much, and what to do', () => {
+    const out = summary({ ...sampleRunResult(), mode: 'realtime', realtime: { speed: 100, behindMs: 42_000, maxLagMs: 2100, pace: 0.93 } });
+    expect(out).toContain('fell behind at ×100: 42.0s of simulated time ran late (93.0 % of the asked speed)');
+    expect(out).toContain('lower --speed, or use fast mode');
+  });
+
+  it('prints no pace line for a fast run', () => {
+    expect(summary(sampleRunResult())).not.toMatch(/\bpace\b/);
+  });
+});
+
 describe('ListReporter progress', () => {
   it('on a terminal rewrites one line in place, at most every 100 ms of wall time', () => {
     const stream = new FakeStream(true);

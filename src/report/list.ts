@@ -1,5 +1,5 @@
 import { formatDuration, formatSimTime } from '../core/duration.ts';
-import type { RunResult, StudyResult } from '../runtime/result.ts';
+import type { RealtimePace, RunResult, StudyResult } from '../runtime/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { palette, resolveColor, type Palette } from './colors.ts';
 import { countChecks, figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
@@ -98,6 +98,7 @@ export class ListReporter implements Reporter {
       `${r.ok ? c.green('✓ PASSED') : c.red('✗ FAILED')}  ${c.bold(r.scenario.name)} · seed ${r.seed}`,
       `  ${c.dim('digest')}     ${r.digest}`,
       `  ${c.dim('time')}       ${formatDuration(r.simulatedMs)} simulated in ${formatWall(r.wallMs)}${speed} · ${formatCount(r.events)} events · ${r.mode}`,
+      ...(r.realtime ? [`  ${c.dim('pace')}       ${paceLine(r.realtime, c)}`] : []),
       `  ${c.dim('delivery')}   ${formatCount(d.published)} published · ${formatCount(d.deliveredToTwin)} delivered · ${formatCount(d.lost)} lost · ${formatCount(d.sequenceGaps)} gaps · ${formatCount(d.duplicates)} duplicates · ${formatCount(d.settleTimeouts)} settle timeouts`,
       `  ${c.dim('alarms')}     ${alarms}`,
       `  ${c.dim('twin')}       stale: ${names(r.twin.stale)} · diverged: ${names(r.twin.diverged)}`,
@@ -203,3 +204,19 @@ function devicesNote(r: RunResult): string {
 export function createListReporter(options: ReporterOptions = {}): Reporter {
   return new ListReporter(options);
 }
+
+/** Realtime only: whether the run kept the asked speed, and if not, by how much it fell behind and what to do. */
+function paceLine(p: RealtimePace, c: Palette): string {
+  const speed = p.speed === 'max' ? 'max' : `×${formatValue(p.speed)}`;
+  // A backlog worth naming: a second of simulated time that is also a quarter second of wall time.
+  const backlog = p.maxLagMs >= 1000 && (p.speed === 'max' || p.maxLagMs / p.speed >= 250) ? `, largest backlog ${formatWall(p.maxLagMs)}, caught up` : '';
+  if (p.pace >= KEPT_PACE) return `kept pace at ${speed}${backlog}`;
+  return c.yellow(
+    `fell behind at ${speed}: ${formatWall(p.behindMs)} of simulated time ran late (${formatPercent(p.pace)} of the asked speed). ` +
+      'The machine could not keep this fleet at this speed: lower --speed, or use fast mode for results that do not depend on the wall clock',
+  );
+}
+
+/** A realtime run within 1 % of its speed kept pace (the last slice always ends a little behind). */
+const KEPT_PACE = 0.99;
+

@@ -21,6 +21,8 @@ export interface RunResult {
   ok: boolean;
   /** The broker, where it ran, and where the devices' MQTT clients ran (docs/broker.md#large-fleets). */
   broker: { url: string; placement: string; links: 'in-thread' | 'link-thread' };
+  /** Realtime mode only: whether the run kept the wall clock's pace (not deterministic; excluded from the digest). */
+  realtime?: RealtimePace;
   delivery: DeliveryResult;
   devices: DeviceResult[];
   alarms: AlarmSummary;
@@ -29,6 +31,21 @@ export interface RunResult {
   expectations: ExpectationResult[];
   /** Decimated signals for plots (HTML report, TUI charts). */
   series: SeriesSet[];
+}
+
+/**
+ * How well a realtime run kept pace. A machine too slow for the fleet at the asked speed still runs
+ * every simulated millisecond, only later: past a 2 s backlog the run stops chasing the wall clock.
+ */
+export interface RealtimePace {
+  /** The speed asked for at the end of the run (the TUI can change it; 'max' runs as fast as the transport settles). */
+  speed: number | 'max';
+  /** Simulated time the run fell behind the wall clock (at its speed) and never caught up, ms; 0 when it kept pace. */
+  behindMs: number;
+  /** The largest backlog of simulated time behind the wall clock at any moment, ms (a large fleet's boot second shows here). */
+  maxLagMs: number;
+  /** Simulated time run ÷ simulated time the wall clock allowed: 1 kept pace, 0.9 ran at 90 % of the asked speed. */
+  pace: number;
 }
 
 export interface DeliveryResult {

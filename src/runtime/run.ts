@@ -21,7 +21,7 @@ import { Collector } from './collector.ts';
 import type { RunContext } from '../scenario/expectations/run-context.ts';
 import { createJudges, feedJudges, finishJudges } from '../scenario/expectations/index.ts';
 import type { Judge } from '../scenario/expectations/judge.ts';
-import type { ExpectationResult, RunResult } from './result.ts';
+import type { ExpectationResult, RealtimePace, RunResult } from './result.ts';
 import { matchDevices, pickDevices } from './selector.ts';
 import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
 import type { Selector } from '../scenario/schema.ts';
@@ -95,6 +95,8 @@ export interface RunStatus {
   messages: number;
   delivered: number;
   events: number;
+  /** Realtime: simulated time the run is behind the wall clock at its speed, ms (given up plus the current backlog). */
+  behindMs?: number;
 }
 
 interface RunEvents {
@@ -146,6 +148,8 @@ export class Run extends EventEmitter<RunEvents> {
   #publishedAt = new Map<string, Map<string, Map<number, number>>>();
   #published = 0;
   #anchor = { wall: 0, sim: 0 };
+  /** Realtime: simulated time the run fell behind the wall clock and never caught up, and its largest backlog. */
+  #pace = { behindMs: 0, maxLagMs: 0 };
   #pauseGate: { promise: Promise<void>; release: () => void } | undefined;
   #stepBudget: number | undefined;
 
@@ -244,7 +248,14 @@ export class Run extends EventEmitter<RunEvents> {
       messages: this.messagesPublished,
       delivered: this.twin.receivedTotal,
       events: this.log.count,
+      ...(this.mode === 'realtime' ? { behindMs: Math.round(this.#pace.behindMs + this.#currentLag()) } : {}),
     };
+  }
+
+  /** Realtime: how far simulated time now trails the wall clock at the run's speed (0 while paused or at 'max'). */
+  #currentLag(): number {
+    if (this.#phase !== 'running' || this.#pauseGate || this.#speed === 'max') return 0;
+    return Math.max(0, this.#anchor.sim + (performance.now() - this.#anchor.wall) * this.#speed - this.clock.now());
   }
 
   #build(): void {
@@ -428,8 +439,13 @@ export class Run extends EventEmitter<RunEvents> {
         const due = anchor.sim + Math.floor((performance.now() - anchor.wall) * speed);
         // Behind the wall clock: run as fast as possible, one slice at a time, and catch up a short
         // backlog (a large fleet's boot second); past REALTIME_MAX_BACKLOG_MS (a big fleet at ×100) stop
-        // chasing it and go on from here.
-        if (due - this.clock.now() > Math.max(5 * sliceMs, REALTIME_MAX_BACKLOG_MS)) this.#reanchor();
+        // chasing it and go on from here — and count what was given up, so the report can say so.
+        const lag = due - this.clock.now();
+        if (lag > this.#pace.maxLagMs) this.#pace.maxLagMs = lag;
+        if (lag > Math.max(5 * sliceMs, REALTIME_MAX_BACKLOG_MS)) {
+          this.#pace.behindMs += lag;
+          this.#reanchor();
+        }
         target = Math.min(this.durationMs, this.clock.now() + sliceMs, Math.max(this.clock.now(), due));
         if (target <= this.clock.now()) continue;
       }
@@ -457,6 +473,8 @@ export class Run extends EventEmitter<RunEvents> {
       this.#phase = 'finished';
       throw this.#fatal;
     }
+    // The backlog the last slice left: a run that kept pace ends within a slice of the wall clock.
+    if (this.mode === 'realtime') this.#pace.behindMs += this.#currentLag();
     await this.#settle();
     this.twin.check();
     this.log.record({ t: this.clock.now(), source: 'runner', type: 'run.finished', data: { simulatedMs: this.clock.now() } });
@@ -534,6 +552,21 @@ export class Run extends EventEmitter<RunEvents> {
     this.resume();
   }
 
+  /**
+   * How well realtime mode kept the wall clock's pace so far. A machine too slow for the fleet at the
+   * asked speed does not stop the run: the run goes on later than asked, and this says by how much.
+   */
+  get realtimePace(): RealtimePace {
+    const simulated = this.clock.now();
+    const { behindMs, maxLagMs } = this.#pace;
+    return {
+      speed: this.#speed,
+      behindMs: Math.round(behindMs),
+      maxLagMs: Math.round(maxLagMs),
+      pace: simulated + behindMs > 0 ? Math.round((simulated / (simulated + behindMs)) * 1000) / 1000 : 1,
+    };
+  }
+
   /** Changes the pace: a factor of wall-clock time, or 'max' for as fast as the transport settles. */
   setSpeed(speed: number | 'max'): void {
     this.#speed = speed;
@@ -607,6 +640,7 @@ export class Run extends EventEmitter<RunEvents> {
       events: this.log.count,
       ok: expectations.every((e) => e.passed) && delivery.lost === 0 && delivery.settleTimeouts === 0,
       broker: { url: this.#broker?.url ?? '', placement: this.#broker?.placement ?? 'none', links: this.links },
+      ...(this.mode === 'realtime' ? { realtime: this.realtimePace } : {}),
       delivery,
       ...parts,
       devices: parts.devices.map((d) => ({ ...d, firmware: firmware.get(d.id) ?? d.firmware, finalState: this.agentById.get(d.id)?.stateLabel ?? d.finalState })),

@@ -1,9 +1,15 @@
+import { formatDuration } from '../core/duration.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { chartUnit, CHART_SIGNALS } from './state/series.ts';
 
 /** `×1`, `×100`, `max`. */
 export function speedLabel(speed: number | 'max'): string {
   return speed === 'max' ? 'max' : `×${speed}`;
+}
+
+/** Simulated time a realtime run trails the wall clock: "2.4s", "3m12s". */
+export function behindLabel(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : formatDuration(Math.round(ms / 1000) * 1000);
 }
 
 /** What the run is doing, as the header shows it. */

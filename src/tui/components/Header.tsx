@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatSimTime } from '../../core/duration.ts';
 import type { RunStatus } from '../../runtime/run.ts';
-import { phaseLabel, speedLabel } from '../format.ts';
+import { behindLabel, phaseLabel, speedLabel } from '../format.ts';
 import { useTheme } from '../theme.tsx';
 
 export interface HeaderProps {
@@ -12,6 +12,15 @@ export interface HeaderProps {
   started: boolean;
   brokerUrl: string | undefined;
   width: number;
+}
+
+/**
+ * A realtime run says it is behind once simulated time trails the wall clock by a second and by a
+ * quarter of a second of wall time: a slice or two behind is normal, and at ×100 a slice is a second.
+ */
+function isBehind(status: RunStatus): boolean {
+  const behind = status.behindMs ?? 0;
+  return typeof status.speed === 'number' && behind >= 1000 && behind / status.speed >= 250;
 }
 
 /** Two lines: what is running (scenario, seed, clock, pace) and where to connect to it (the broker). */
@@ -38,6 +47,7 @@ export function Header({ scenario, seed, status, paused, started, brokerUrl, wid
         <Text color={theme.color('muted')}> / {formatSimTime(status.durationMs)}</Text>
         <Text>{'  '}</Text>
         <Text color={theme.color('accent')}>{speedLabel(status.speed)}</Text>
+        {isBehind(status) && <Text color={theme.color('warning')}> behind {behindLabel(status.behindMs!)}</Text>}
       </Text>
       <Text wrap="truncate" color={theme.color('muted')}>
         broker {brokerUrl ?? '(starting…)'} · {status.messages} msgs · {status.delivered} delivered · {status.events} events · ? for help

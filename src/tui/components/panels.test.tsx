@@ -6,6 +6,7 @@ import { applyEvents, createFleetModel } from '../state/fleet-model.ts';
 import { colorDisabled, createTheme } from '../theme.tsx';
 import { EventFeed } from './EventFeed.tsx';
 import { FleetOverview, fleetTotals } from './FleetOverview.tsx';
+import { Header } from './Header.tsx';
 import { layoutFleet } from './fleet-layout.ts';
 import { TimelinePanel } from './TimelinePanel.tsx';
 
@@ -63,6 +64,22 @@ describe('TimelinePanel', () => {
     expect(frame).toContain(` ${'█'.repeat(15)}◆${'█'.repeat(14)}${'░'.repeat(15)}◇${'░'.repeat(14)}\n`);
     expect(frame).toContain('last 00:15:00 sensor.drift on cgm-001');
     expect(frame).toContain('next 00:45:00 pump.occlusion → kind infusion-pump');
+  });
+});
+
+describe('Header', () => {
+  const status = { phase: 'running' as const, simMs: 60_000, durationMs: 3_600_000, wallMs: 62_000, speed: 1, messages: 10, delivered: 10, events: 40 };
+  const header = (behindMs: number | undefined, speed = 1) =>
+    render(<Header scenario="ward" seed="7" status={{ ...status, behindMs, speed }} paused={false} started={true} brokerUrl="mqtt://127.0.0.1:1883" width={120} />).lastFrame()!;
+
+  it('says how far a realtime run trails the wall clock once it is a second or more', () => {
+    expect(header(2400)).toContain('×1 behind 2.4s');
+    expect(header(400)).not.toContain('behind');
+    expect(header(undefined)).not.toContain('behind');
+    // At ×100 a slice is a simulated second: 2.4 s behind is 24 ms of wall time, nothing to report.
+    expect(header(2400, 100)).not.toContain('behind');
+    expect(header(59_000, 100)).toContain('×100 behind 59.0s');
+    expect(header(192_000)).toContain('behind 3m12s');
   });
 });
 
