@@ -41,6 +41,14 @@ function cpu(r: SimRowResult | CeilingRowResult): string {
   return `${r.cpu.simProcessS.toFixed(1)} + ${r.cpu.brokerS.toFixed(1)} s`;
 }
 
+/** A simulated row's CPU with the simulation process split by thread: "10.3 (main 6.1 · link 2.0 · other 2.2) + 2.1 s". */
+function simCpu(r: SimRowResult): string {
+  const t = r.cpu.threads;
+  if (t === undefined) return cpu(r);
+  const second = r.links === 'link-thread' ? 'link' : 'busiest helper';
+  return `${r.cpu.simProcessS.toFixed(1)} (main ${t.mainS.toFixed(1)} · ${second} ${t.busiestOtherS.toFixed(1)} · other ${t.restS.toFixed(1)}) + ${r.cpu.brokerS.toFixed(1)} s`;
+}
+
 function table(header: string[], rows: string[][]): string {
   const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
   return lines.join('\n');
@@ -88,7 +96,7 @@ export function formatReport(records: RowRecord[]): string {
             f ? int(f.r.published) : '–',
             f ? int(f.r.messagesPerSecond) : '–',
             f ? ratio(f.r.compression) : '–',
-            f ? cpu(f.r) : '–',
+            f ? simCpu(f.r) : '–',
             f ? rss(f.r) : '–',
             c ? `${int(c.messagesPerSecond)} (${int(c.received)} msgs × ${int(c.payloadBytes)} B)` : '–',
             c ? cpu(c) : '–',
@@ -115,7 +123,7 @@ export function formatReport(records: RowRecord[]): string {
             r.simMs >= DAY_MS ? secs(r.wallMs) : `${secs((r.wallMs * DAY_MS) / r.simMs)} (extrapolated linearly from ${formatDuration(r.simMs)})`,
             int(r.published),
             int(r.messagesPerSecond),
-            cpu(r),
+            simCpu(r),
             rss(r),
             c ? `${int(c.messagesPerSecond)}, ${secs(dayAt(c.messagesPerSecond, r.published, r.simMs))} (100 bare clients, the same ${int(c.received)} msgs × ${int(c.payloadBytes)} B)` : '–',
             load(record),
@@ -130,7 +138,7 @@ export function formatReport(records: RowRecord[]): string {
     out.push('### Realtime mode (speed 1), publish → twin latency\n');
     out.push(
       table(
-        ['devices', 'mix', 'connect', 'simulated', 'wall', 'msg/s', 'sim/wall', 'p50', 'p99', 'p99 after 5 s', 'max', 'unmatched', 'loop delay p99', 'peak RSS sim + broker', 'load'],
+        ['devices', 'mix', 'connect', 'simulated', 'wall', 'msg/s', 'sim/wall', 'p50', 'p99', 'p99 after 5 s', 'max', 'unmatched', 'loop delay p99', 'CPU sim + broker', 'peak RSS sim + broker', 'load'],
         realtime.map(({ record, r }) => [
           int(r.devices),
           mixLabel(r),
@@ -145,6 +153,7 @@ export function formatReport(records: RowRecord[]): string {
           ms(r.latency?.maxMs),
           `${int(r.latency?.unmatched ?? 0)}${r.broker.crashed ? ' (broker died)' : ''}`,
           ms(r.loopDelay.p99Ms),
+          simCpu(r),
           rss(r),
           load(record),
         ]),

@@ -13,7 +13,7 @@ import { Run, type LinkPlacement } from '../src/runtime/run.ts';
 import { openBenchBroker, type BenchBroker } from './bench-broker.ts';
 import { LatencyProbe, type LatencySummary } from './latency-probe.ts';
 import { benchPlan, fleetCounts, type FleetCounts, type FleetMix } from './plans.ts';
-import { LoopDelay, MemorySampler, procCpuSeconds, type MemoryPeaks } from './proc-stats.ts';
+import { LoopDelay, MemorySampler, procCpuSeconds, threadCpuSeconds, threadSplit, type MemoryPeaks } from './proc-stats.ts';
 import { measureCeiling, type CeilingResult } from './transport-ceiling.ts';
 
 /** medtwin's broker as it is, or Mosquitto. */
@@ -62,6 +62,8 @@ export interface SimRowResult {
   /** Mean MQTT payload size of device messages, bytes (what the ceiling row publishes). */
   payloadBytes: number;
   settleTimeouts: number;
+  /** Where the device clients ran: on the simulation thread, or on a link thread of their own. */
+  links: LinkPlacement;
   /** Fast mode's settle window the row ran with, ms (the runtime's default for its fleet unless given). */
   syncMs?: number;
   events: number;
@@ -69,8 +71,11 @@ export interface SimRowResult {
   memory: MemoryPeaks;
   /** This process's RSS and live V8 heap (after a full GC) after each phase, MiB: where the memory goes. */
   phases: Record<'afterBuild' | 'afterConnect' | 'afterRun', { rssMiB: number; heapUsedMiB: number }>;
-  /** CPU seconds used while simulated time ran (connect excluded), by this process and by the broker. */
-  cpu: { simProcessS: number; brokerS: number };
+  /**
+   * CPU seconds used while simulated time ran (connect excluded), by this process and by the broker,
+   * and this process's split: main thread, busiest other thread (the link thread, if any), the rest.
+   */
+  cpu: { simProcessS: number; brokerS: number; threads: { mainS: number; busiestOtherS: number; restS: number } };
   loopDelay: { p99Ms: number; maxMs: number };
 }
 
@@ -141,6 +146,7 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
       };
     }
     const cpu0 = cpuNow(broker);
+    const threads0 = threadCpuSeconds();
     const loop = new LoopDelay();
     probe?.start();
     // A row that cannot keep up is stopped, not waited for: it reports how far it got.
@@ -148,7 +154,7 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
     await run.runToEnd();
     clearTimeout(cap);
     const loopDelay = loop.stop();
-    const cpu = cpuSince(broker, cpu0);
+    const cpu = { ...cpuSince(broker, cpu0), threads: threadSplit(threads0) };
     const status = run.status();
     return {
       kind: spec.kind,
@@ -167,6 +173,7 @@ async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker
       compression: status.simMs / status.wallMs,
       payloadBytes: payloadCount === 0 ? 0 : payloadTotal / payloadCount,
       settleTimeouts: run.settleTimeouts,
+      links: run.links,
       ...(spec.kind === 'realtime' ? {} : { syncMs: run.syncMs }),
       events: status.events,
       ...(probe && spec.kind === 'realtime' ? { latency: probe.summary(spec.warmupMs ?? 5000) } : {}),

@@ -31,6 +31,41 @@ export function procCpuSeconds(pid: number | 'self'): number | undefined {
   }
 }
 
+/** CPU seconds (user + system) of each live thread of this process, by thread id (/proc/self/task). */
+export function threadCpuSeconds(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/**
+ * This process's CPU since `before` (a threadCpuSeconds() snapshot), split three ways: the main
+ * thread (the simulation), the busiest other thread (the link thread, where the run has one), and the
+ * rest (V8's garbage-collection and compiler helpers, libuv's pool). Threads are not named on Linux
+ * here, so the link thread is recognised by its load.
+ */
+export function threadSplit(before: Map<number, number>): { mainS: number; busiestOtherS: number; restS: number } {
+  const main = process.pid;
+  let mainS = 0;
+  const others: number[] = [];
+  for (const [tid, seconds] of threadCpuSeconds()) {
+    const used = seconds - (before.get(tid) ?? 0);
+    if (tid === main) mainS = used;
+    else others.push(used);
+  }
+  others.sort((a, b) => b - a);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return { mainS: round(mainS), busiestOtherS: round(others[0] ?? 0), restS: round(others.slice(1).reduce((a, b) => a + b, 0)) };
+}
+
 /** Pids of the live children of `ppid` (how the benchmark finds a broker that the runtime spawned). */
 export function childPids(ppid: number = process.pid): number[] {
   const out: number[] = [];
