@@ -27,7 +27,7 @@ export function registerRunCommand(program: Command): void {
     .option('--seeds <range>', 'run every seed in a range ("1..100") or list ("3,5,8") as a Monte Carlo study', parseSeeds)
     .option('--duration <duration>', "override the scenario's duration (e.g. 6h, 30m)", parseDurationOption)
     .option('--fast', 'virtual time, as fast as the transport settles (default)')
-    .option('--realtime', 'pace simulation time by the wall clock (see --speed)')
+    .option('--realtime', 'pace simulation time by the wall clock (see --speed); the summary says if the machine could not keep that pace')
     .option('--speed <factor>', 'realtime speed factor, e.g. 10 for ten times faster than life', parseSpeed)
     .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port) instead of the embedded one')
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
