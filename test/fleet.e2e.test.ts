@@ -130,7 +130,11 @@ describe('a fleet on a real broker', () => {
     });
     const run = new Run(plan, DEFAULT_DEPENDENCIES, { brokerUrl: broker.url, mode: 'realtime', speed: 1000 });
     let mostInFlight = 0;
-    run.on('status', (status) => (mostInFlight = Math.max(mostInFlight, status.messages - status.delivered)));
+    const achieved: number[] = [];
+    run.on('status', (status) => {
+      mostInFlight = Math.max(mostInFlight, status.messages - status.delivered);
+      if (status.achievedSpeed !== undefined) achieved.push(status.achievedSpeed);
+    });
     const stale: LoggedEvent[] = [];
     run.log.subscribe((events) => stale.push(...events.filter((e) => e.type === 'twin.stale')));
     try {
@@ -147,6 +151,9 @@ describe('a fleet on a real broker', () => {
       expect(result.realtime!.behindMs).toBeGreaterThan(result.simulatedMs);
       expect(result.realtime!.maxLagMs).toBeGreaterThan(2000);
       expect(result.realtime!.pace).toBeLessThan(0.5);
+      // While it ran, its status said what speed it actually reached (the TUI shows it in the header).
+      expect(achieved.length).toBeGreaterThan(0);
+      expect(Math.max(...achieved)).toBeLessThan(500);
     } finally {
       await run.close();
     }

@@ -95,8 +95,11 @@ export interface RunStatus {
   messages: number;
   delivered: number;
   events: number;
-  /** Realtime: simulated time the run is behind the wall clock at its speed, ms (given up plus the current backlog). */
-  behindMs?: number;
+  /**
+   * Realtime: the speed the run actually achieved over the last second or two of wall time (simulated
+   * ms per wall ms), once there is such a window; below `speed` when the machine cannot keep up.
+   */
+  achievedSpeed?: number;
 }
 
 interface RunEvents {
@@ -150,6 +153,8 @@ export class Run extends EventEmitter<RunEvents> {
   #anchor = { wall: 0, sim: 0 };
   /** Realtime: simulated time the run fell behind the wall clock and never caught up, and its largest backlog. */
   #pace = { behindMs: 0, maxLagMs: 0 };
+  /** Realtime: (wall, sim) points of the last seconds of running, for the achieved speed in status(). */
+  #paceWindow: { wall: number; sim: number }[] = [];
   #pauseGate: { promise: Promise<void>; release: () => void } | undefined;
   #stepBudget: number | undefined;
 
@@ -248,8 +253,29 @@ export class Run extends EventEmitter<RunEvents> {
       messages: this.messagesPublished,
       delivered: this.twin.receivedTotal,
       events: this.log.count,
-      ...(this.mode === 'realtime' ? { behindMs: Math.round(this.#pace.behindMs + this.#currentLag()) } : {}),
+      ...(this.#achievedSpeed() !== undefined ? { achievedSpeed: this.#achievedSpeed() } : {}),
     };
+  }
+
+  /**
+   * Realtime: simulated ÷ wall time over a window of the last one to three seconds of running (the
+   * window restarts when the run pauses or changes speed, see #reanchor).
+   */
+  #achievedSpeed(): number | undefined {
+    if (this.mode !== 'realtime' || this.#speed === 'max' || this.#phase !== 'running') return undefined;
+    const oldest = this.#paceWindow[0];
+    const newest = this.#paceWindow.at(-1);
+    if (oldest === undefined || newest === undefined || newest.wall - oldest.wall < PACE_WINDOW_MS.min) return undefined;
+    return (newest.sim - oldest.sim) / (newest.wall - oldest.wall);
+  }
+
+  /** Notes where the run is, for #achievedSpeed: a point every PACE_WINDOW_MS.step, kept for PACE_WINDOW_MS.max. */
+  #notePace(): void {
+    const wall = performance.now();
+    const last = this.#paceWindow.at(-1);
+    if (last !== undefined && wall - last.wall < PACE_WINDOW_MS.step) return;
+    this.#paceWindow.push({ wall, sim: this.clock.now() });
+    while (this.#paceWindow.length > 2 && wall - this.#paceWindow[1]!.wall >= PACE_WINDOW_MS.max) this.#paceWindow.shift();
   }
 
   /** Realtime: how far simulated time now trails the wall clock at the run's speed (0 while paused or at 'max'). */
@@ -412,6 +438,7 @@ export class Run extends EventEmitter<RunEvents> {
     this.#phase = 'running';
     this.#wallStart = performance.now();
     this.#reanchor();
+    this.#restartPaceWindow();
     const syncMs = this.syncMs;
     let lastYield = performance.now();
     while (this.clock.now() < this.durationMs && (this.#phase as RunPhase) !== 'stopping') {
@@ -424,6 +451,7 @@ export class Run extends EventEmitter<RunEvents> {
         this.#phase = 'running';
         this.#wallStart = performance.now();
         this.#reanchor();
+        this.#restartPaceWindow();
       }
       let target = Math.min(this.clock.now() + syncMs, this.durationMs);
       if (this.#speed !== 'max') {
@@ -452,6 +480,7 @@ export class Run extends EventEmitter<RunEvents> {
       if (this.#stepBudget !== undefined) target = Math.min(target, this.#stepBudget);
       if (this.#speed !== 'max') await this.#catchUpTransport(target - this.clock.now());
       await this.#advanceTo(target);
+      if (this.#speed !== 'max') this.#notePace();
       if (this.#stepBudget !== undefined && this.clock.now() >= this.#stepBudget) {
         this.#stepBudget = undefined;
         this.pause();
@@ -571,11 +600,17 @@ export class Run extends EventEmitter<RunEvents> {
   setSpeed(speed: number | 'max'): void {
     this.#speed = speed;
     this.#reanchor();
+    this.#restartPaceWindow();
   }
 
   /** Realtime pacing counts from here: simulated time `sim` corresponds to wall time `wall`. */
   #reanchor(): void {
     this.#anchor = { wall: performance.now(), sim: this.clock.now() };
+  }
+
+  /** A pause or a new speed: the achieved speed is measured afresh from here. */
+  #restartPaceWindow(): void {
+    this.#paceWindow = [{ wall: performance.now(), sim: this.clock.now() }];
   }
 
   get paused(): boolean {
@@ -669,6 +704,9 @@ async function connectAll(agents: DeviceAgent[], url: string, links: LinkOpener,
     );
   }
 }
+
+/** The window of wall time over which status() measures the speed a realtime run achieves, ms. */
+const PACE_WINDOW_MS = { min: 1000, max: 3000, step: 250 } as const;
 
 /** Wall time one realtime slice stands for (see runToEnd). */
 const REALTIME_SLICE_MS = 10;

@@ -1,4 +1,3 @@
-import { formatDuration } from '../core/duration.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { chartUnit, CHART_SIGNALS } from './state/series.ts';
 
@@ -7,9 +6,9 @@ export function speedLabel(speed: number | 'max'): string {
   return speed === 'max' ? 'max' : `×${speed}`;
 }
 
-/** Simulated time a realtime run trails the wall clock: "2.4s", "3m12s". */
-export function behindLabel(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : formatDuration(Math.round(ms / 1000) * 1000);
+/** The speed a realtime run reaches, as the header shows it beside the asked one: "×38", "×0.6". */
+export function achievedLabel(speed: number): string {
+  return `×${speed >= 10 ? Math.round(speed) : speed.toFixed(1)}`;
 }
 
 /** What the run is doing, as the header shows it. */

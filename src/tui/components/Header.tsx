@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatSimTime } from '../../core/duration.ts';
 import type { RunStatus } from '../../runtime/run.ts';
-import { behindLabel, phaseLabel, speedLabel } from '../format.ts';
+import { achievedLabel, phaseLabel, speedLabel } from '../format.ts';
 import { useTheme } from '../theme.tsx';
 
 export interface HeaderProps {
@@ -14,13 +14,14 @@ export interface HeaderProps {
   width: number;
 }
 
-/**
- * A realtime run says it is behind once simulated time trails the wall clock by a second and by a
- * quarter of a second of wall time: a slice or two behind is normal, and at ×100 a slice is a second.
- */
-function isBehind(status: RunStatus): boolean {
-  const behind = status.behindMs ?? 0;
-  return typeof status.speed === 'number' && behind >= 1000 && behind / status.speed >= 250;
+/** Below this share of the asked speed, the header says what the machine actually achieves. */
+const SLOW_SHARE = 0.9;
+
+/** The speed a realtime run actually reaches, when it falls clearly short of the asked one. */
+function shortfall(status: RunStatus): number | undefined {
+  const { speed, achievedSpeed } = status;
+  if (typeof speed !== 'number' || achievedSpeed === undefined || achievedSpeed >= SLOW_SHARE * speed) return undefined;
+  return achievedSpeed;
 }
 
 /** Two lines: what is running (scenario, seed, clock, pace) and where to connect to it (the broker). */
@@ -47,7 +48,7 @@ export function Header({ scenario, seed, status, paused, started, brokerUrl, wid
         <Text color={theme.color('muted')}> / {formatSimTime(status.durationMs)}</Text>
         <Text>{'  '}</Text>
         <Text color={theme.color('accent')}>{speedLabel(status.speed)}</Text>
-        {isBehind(status) && <Text color={theme.color('warning')}> behind {behindLabel(status.behindMs!)}</Text>}
+        {shortfall(status) !== undefined && <Text color={theme.color('warning')}> running at {achievedLabel(shortfall(status)!)}</Text>}
       </Text>
       <Text wrap="truncate" color={theme.color('muted')}>
         broker {brokerUrl ?? '(starting…)'} · {status.messages} msgs · {status.delivered} delivered · {status.events} events · ? for help

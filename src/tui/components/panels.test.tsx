@@ -69,17 +69,15 @@ describe('TimelinePanel', () => {
 
 describe('Header', () => {
   const status = { phase: 'running' as const, simMs: 60_000, durationMs: 3_600_000, wallMs: 62_000, speed: 1, messages: 10, delivered: 10, events: 40 };
-  const header = (behindMs: number | undefined, speed = 1) =>
-    render(<Header scenario="ward" seed="7" status={{ ...status, behindMs, speed }} paused={false} started={true} brokerUrl="mqtt://127.0.0.1:1883" width={120} />).lastFrame()!;
+  const header = (speed: number, achievedSpeed: number | undefined) =>
+    render(<Header scenario="ward" seed="7" status={{ ...status, speed, achievedSpeed }} paused={false} started={true} brokerUrl="mqtt://127.0.0.1:1883" width={120} />).lastFrame()!;
 
-  it('says how far a realtime run trails the wall clock once it is a second or more', () => {
-    expect(header(2400)).toContain('×1 behind 2.4s');
-    expect(header(400)).not.toContain('behind');
-    expect(header(undefined)).not.toContain('behind');
-    // At ×100 a slice is a simulated second: 2.4 s behind is 24 ms of wall time, nothing to report.
-    expect(header(2400, 100)).not.toContain('behind');
-    expect(header(59_000, 100)).toContain('×100 behind 59.0s');
-    expect(header(192_000)).toContain('behind 3m12s');
+  it('says what speed a realtime run reaches when the machine falls clearly short of the asked one', () => {
+    expect(header(100, 38.4)).toContain('×100 running at ×38');
+    expect(header(1, 0.62)).toContain('×1 running at ×0.6');
+    // Within 10 % of the asked speed, or not yet measured: nothing to say.
+    expect(header(100, 95)).not.toContain('running at');
+    expect(header(100, undefined)).not.toContain('running at');
   });
 });
 
