@@ -244,6 +244,7 @@ export class Run extends EventEmitter<RunEvents> {
   }
 
   status(): RunStatus {
+    const achievedSpeed = this.#achievedSpeed();
     return {
       phase: this.#phase,
       simMs: this.clock.now(),
@@ -253,13 +254,13 @@ export class Run extends EventEmitter<RunEvents> {
       messages: this.messagesPublished,
       delivered: this.twin.receivedTotal,
       events: this.log.count,
-      ...(this.#achievedSpeed() !== undefined ? { achievedSpeed: this.#achievedSpeed() } : {}),
+      ...(achievedSpeed !== undefined ? { achievedSpeed } : {}),
     };
   }
 
   /**
    * Realtime: simulated ÷ wall time over a window of the last one to three seconds of running (the
-   * window restarts when the run pauses or changes speed, see #reanchor).
+   * window restarts when the run starts, resumes or changes speed: #restartPaceWindow).
    */
   #achievedSpeed(): number | undefined {
     if (this.mode !== 'realtime' || this.#speed === 'max' || this.#phase !== 'running') return undefined;
@@ -278,10 +279,14 @@ export class Run extends EventEmitter<RunEvents> {
     while (this.#paceWindow.length > 2 && wall - this.#paceWindow[1]!.wall >= PACE_WINDOW_MS.max) this.#paceWindow.shift();
   }
 
-  /** Realtime: how far simulated time now trails the wall clock at the run's speed (0 while paused or at 'max'). */
-  #currentLag(): number {
-    if (this.#phase !== 'running' || this.#pauseGate || this.#speed === 'max') return 0;
-    return Math.max(0, this.#anchor.sim + (performance.now() - this.#anchor.wall) * this.#speed - this.clock.now());
+  /**
+   * Realtime: counts the simulated time the run now trails the wall clock as given up, where pacing
+   * is about to count afresh (a pause, a new speed, the end). Call only while running: the anchor is
+   * stale during a pause.
+   */
+  #giveUpLag(): void {
+    if (this.mode !== 'realtime' || this.#speed === 'max') return;
+    this.#pace.behindMs += Math.max(0, this.#anchor.sim + (performance.now() - this.#anchor.wall) * this.#speed - this.clock.now());
   }
 
   #build(): void {
@@ -443,6 +448,7 @@ export class Run extends EventEmitter<RunEvents> {
     let lastYield = performance.now();
     while (this.clock.now() < this.durationMs && (this.#phase as RunPhase) !== 'stopping') {
       if (this.#pauseGate) {
+        this.#giveUpLag();
         this.#accumulateWall();
         this.#phase = 'paused';
         this.emit('status', this.status());
@@ -503,7 +509,7 @@ export class Run extends EventEmitter<RunEvents> {
       throw this.#fatal;
     }
     // The backlog the last slice left: a run that kept pace ends within a slice of the wall clock.
-    if (this.mode === 'realtime') this.#pace.behindMs += this.#currentLag();
+    if (this.#phase === 'running') this.#giveUpLag();
     await this.#settle();
     this.twin.check();
     this.log.record({ t: this.clock.now(), source: 'runner', type: 'run.finished', data: { simulatedMs: this.clock.now() } });
@@ -598,6 +604,7 @@ export class Run extends EventEmitter<RunEvents> {
 
   /** Changes the pace: a factor of wall-clock time, or 'max' for as fast as the transport settles. */
   setSpeed(speed: number | 'max'): void {
+    if (this.#phase === 'running' && !this.#pauseGate) this.#giveUpLag();
     this.#speed = speed;
     this.#reanchor();
     this.#restartPaceWindow();
