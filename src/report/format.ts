@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.ts';
-import type { ExpectationResult, RunResult } from '../runtime/result.ts';
+import type { ExpectationResult, RealtimePace, RunResult } from '../runtime/result.ts';
 
 /**
  * Number and text formatting shared by the reporters. Locale-free on purpose (no toLocaleString), so a
@@ -109,3 +109,23 @@ export function replayCommand(run: Pick<RunResult, 'scenario' | 'seed' | 'durati
 export function shellQuote(word: string): string {
   return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
+
+/** A realtime run within 1 % of its speed kept pace (the last slice always ends a little behind). */
+const KEPT_PACE = 0.99;
+
+export function keptPace(p: RealtimePace): boolean {
+  return p.pace >= KEPT_PACE;
+}
+
+/** A realtime run's pace for people, with what to do when the machine could not keep it. */
+export function describePace(p: RealtimePace): string {
+  const speed = p.speed === 'max' ? 'max' : `×${formatValue(p.speed)}`;
+  // A backlog worth naming: a second of simulated time that is also a quarter second of wall time.
+  const backlog = p.maxLagMs >= 1000 && (p.speed === 'max' || p.maxLagMs / p.speed >= 250) ? `, largest backlog ${formatWall(p.maxLagMs)}, caught up` : '';
+  if (keptPace(p)) return `kept pace at ${speed}${backlog}`;
+  return (
+    `fell behind at ${speed}: ${formatWall(p.behindMs)} of simulated time ran late (${formatPercent(p.pace)} of the asked speed). ` +
+    'The machine could not keep this fleet at this speed: lower --speed, or use fast mode for results that do not depend on the wall clock'
+  );
+}
+

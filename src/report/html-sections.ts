@@ -2,7 +2,7 @@ import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RunResult, SeriesSet, StudyResult } from '../runtime/result.ts';
 import { alarmTimeline } from './alarm-timeline.ts';
 import { escapeHtml as esc } from './escape.ts';
-import { countChecks, figureRows, formatCount, formatFigure, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import { countChecks, describePace, figureRows, formatCount, formatFigure, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
 import { lineChart } from './svg-chart.ts';
 
 /** Past these, a fleet of thousands would make a report no browser wants to open. */
@@ -34,6 +34,7 @@ export function runSection(r: RunResult, anchor: string): string {
     fact('mode', esc(r.mode)),
     fact('simulated', esc(formatDuration(r.simulatedMs))),
     fact('wall time', esc(formatWall(r.wallMs))),
+    r.realtime ? fact('pace', esc(describePace(r.realtime)), true) : '',
     fact('events', esc(formatCount(r.events))),
     fact('broker', `<code>${esc(r.broker.url)}</code> (${esc(r.broker.placement)}; device clients ${esc(r.broker.links)})`),
     r.scenario.file ? fact('file', `<code>${esc(r.scenario.file)}</code>`) : '',

@@ -13,6 +13,12 @@ describe('renderHtml', () => {
     expect(renderHtml([sampleRunResult()])).toBe(renderHtml([sampleRunResult()]));
   });
 
+  it('shows a realtime run\'s pace among its facts', () => {
+    const html = renderHtml([{ ...sampleRunResult(), mode: 'realtime', realtime: { speed: 1, behindMs: 5, maxLagMs: 40, pace: 1 } }]);
+    expect(html).toContain('<dt>pace</dt><dd>kept pace at ×1</dd>');
+    expect(renderHtml([sampleRunResult()])).not.toContain('<dt>pace</dt>');
+  });
+
   it('escapes every piece of text that came from a scenario or the wire', () => {
     const r = sampleRunResult();
     r.scenario.name = '<img onerror=x>';

@@ -61,6 +61,16 @@ describe('JunitReporter', () => {
     expect(doc.testsuite[0]!.testcase[3]!.failure).toBeUndefined();
   });
 
+  it('gives a realtime run its pace as suite properties', async () => {
+    const path = join(tempDir(), 'junit.xml');
+    const reporter = new JunitReporter({ path });
+    reporter.onRunEnd({ ...sampleRunResult(), mode: 'realtime', realtime: { speed: 100, behindMs: 42_000, maxLagMs: 2100, pace: 0.93 } });
+    await reporter.onEnd();
+    const props = parse(readFileSync(path, 'utf8')).testsuites.testsuite[0]!.properties.property;
+    expect(props).toContainEqual({ name: 'realtimePace', value: '0.93' });
+    expect(props).toContainEqual({ name: 'realtimeBehindMs', value: '42000' });
+  });
+
   it('escapes markup and drops characters XML cannot hold', async () => {
     const nasty = sampleRunResult();
     nasty.scenario.name = `a<b>&"c"'d'`;

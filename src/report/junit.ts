@@ -71,7 +71,15 @@ function runSuite(r: RunResult): Suite {
         }),
   );
   const failures = r.expectations.filter((e) => !e.passed).length + (transport.passed ? 0 : 1);
-  const properties = { seed: r.seed, digest: r.digest, mode: r.mode, simulatedMs: String(r.simulatedMs), events: String(r.events), file: r.scenario.file };
+  const properties = {
+    seed: r.seed,
+    digest: r.digest,
+    mode: r.mode,
+    simulatedMs: String(r.simulatedMs),
+    events: String(r.events),
+    file: r.scenario.file,
+    ...(r.realtime ? { realtimePace: String(r.realtime.pace), realtimeBehindMs: String(r.realtime.behindMs) } : {}),
+  };
   return suite(`${r.scenario.name} [seed ${r.seed}]`, cases, failures, r.wallMs / 1000, properties);
 }
 

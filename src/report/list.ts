@@ -2,7 +2,7 @@ import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RealtimePace, RunResult, StudyResult } from '../runtime/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { palette, resolveColor, type Palette } from './colors.ts';
-import { countChecks, figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import { countChecks, describePace, keptPace, figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
 import { isTTY, writeOutput } from './output.ts';
 import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
 
@@ -205,18 +205,8 @@ export function createListReporter(options: ReporterOptions = {}): Reporter {
   return new ListReporter(options);
 }
 
-/** Realtime only: whether the run kept the asked speed, and if not, by how much it fell behind and what to do. */
+/** Realtime only: whether the run kept the asked speed; a run that fell behind is shown in yellow. */
 function paceLine(p: RealtimePace, c: Palette): string {
-  const speed = p.speed === 'max' ? 'max' : `×${formatValue(p.speed)}`;
-  // A backlog worth naming: a second of simulated time that is also a quarter second of wall time.
-  const backlog = p.maxLagMs >= 1000 && (p.speed === 'max' || p.maxLagMs / p.speed >= 250) ? `, largest backlog ${formatWall(p.maxLagMs)}, caught up` : '';
-  if (p.pace >= KEPT_PACE) return `kept pace at ${speed}${backlog}`;
-  return c.yellow(
-    `fell behind at ${speed}: ${formatWall(p.behindMs)} of simulated time ran late (${formatPercent(p.pace)} of the asked speed). ` +
-      'The machine could not keep this fleet at this speed: lower --speed, or use fast mode for results that do not depend on the wall clock',
-  );
+  const text = describePace(p);
+  return keptPace(p) ? text : c.yellow(text);
 }
-
-/** A realtime run within 1 % of its speed kept pace (the last slice always ends a little behind). */
-const KEPT_PACE = 0.99;
-

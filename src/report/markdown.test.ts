@@ -42,6 +42,12 @@ describe('runMarkdown', () => {
     expect(injections[2]).toEqual(['`occlude`', 'pump.occlusion', 'device', '`pump-01`', '04:25:00', 'end', '`{"side":"downstream"}`']);
   });
 
+  it('says whether a realtime run kept pace, and nothing of it for a fast run', () => {
+    const slow = runMarkdown({ ...sampleRunResult(), mode: 'realtime', realtime: { speed: 100, behindMs: 42_000, maxLagMs: 2100, pace: 0.93 } });
+    expect(slow).toContain('Realtime pace: fell behind at ×100: 42.0s of simulated time ran late (93.0 % of the asked speed)');
+    expect(runMarkdown(sampleRunResult())).not.toContain('Realtime pace');
+  });
+
   it('keeps table cells intact whatever the text holds', () => {
     const r = sampleRunResult();
     r.expectations[0]!.name = 'a | b\nc <script>*x*</script>';

@@ -2,7 +2,7 @@ import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RunResult, StudyResult } from '../runtime/result.ts';
 import { CollectingReporter, type ResultCollector } from './collector.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
-import { figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import { describePace, figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
 import { writeOutput } from './output.ts';
 import type { Reporter, ReporterOptions } from './reporter.ts';
 
@@ -49,6 +49,7 @@ export function runMarkdown(r: RunResult): string {
     ),
     '',
   );
+  if (r.realtime) out.push(`Realtime pace: ${cell(describePace(r.realtime))}`, '');
   if (!r.ok) out.push(`Replay: ${code(replayCommand(r))}`, '');
 
   out.push('### Expectations', '');
