@@ -2,7 +2,7 @@ import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RealtimePace, RunResult, StudyResult } from '../runtime/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { palette, resolveColor, type Palette } from './colors.ts';
-import { countChecks, describePace, keptPace, figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import { countChecks, describePace, figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, keptPace, replayCommand, sortPriorities, transportCheck } from './format.ts';
 import { isTTY, writeOutput } from './output.ts';
 import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
 

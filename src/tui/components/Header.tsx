@@ -28,6 +28,7 @@ function shortfall(status: RunStatus): number | undefined {
 export function Header({ scenario, seed, status, paused, started, brokerUrl, width }: HeaderProps) {
   const theme = useTheme();
   const phase = phaseLabel(status, paused, started);
+  const reached = shortfall(status);
   const phaseRole = phase === 'running' ? 'running' : phase === 'finished' ? 'muted' : 'paused';
   const icon = phase === 'running' ? '▶' : phase === 'finished' ? '■' : '⏸';
   return (
@@ -48,7 +49,7 @@ export function Header({ scenario, seed, status, paused, started, brokerUrl, wid
         <Text color={theme.color('muted')}> / {formatSimTime(status.durationMs)}</Text>
         <Text>{'  '}</Text>
         <Text color={theme.color('accent')}>{speedLabel(status.speed)}</Text>
-        {shortfall(status) !== undefined && <Text color={theme.color('warning')}> running at {achievedLabel(shortfall(status)!)}</Text>}
+        {reached !== undefined && <Text color={theme.color('warning')}> running at {achievedLabel(reached)}</Text>}
       </Text>
       <Text wrap="truncate" color={theme.color('muted')}>
         broker {brokerUrl ?? '(starting…)'} · {status.messages} msgs · {status.delivered} delivered · {status.events} events · ? for help
