@@ -11,14 +11,14 @@
  * The ref is checked out in a temporary git worktree that borrows this tree's node_modules, so both
  * sides run the same dependencies; a ref whose package-lock.json differs is compared on this tree's.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RowSpec, SimRowResult } from './fleet-row.ts';
+import { errorLine, runRowProcess } from './row-process.ts';
 
 /** The rows a comparison can run, by name: what `npm run bench` runs under the same name. */
 export const PRESETS: Record<string, RowSpec> = {
@@ -63,15 +63,8 @@ function fail(message: string): never {
 }
 
 async function runRow(tree: string, spec: RowSpec): Promise<SimRowResult> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(tree, 'bench/fleet-row.ts'), JSON.stringify(spec)], { cwd: tree, stdio: ['ignore', 'pipe', 'pipe'] });
-  let result: SimRowResult | undefined;
-  let stderr = '';
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (line.startsWith('BENCH-ROW ')) result = JSON.parse(line.slice('BENCH-ROW '.length)) as SimRowResult;
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (!result) throw new Error(`the row failed in ${tree} (exit code ${code}): ${stderr.trim().split('\n').at(-1) ?? ''}`);
+  const { result, code, stderr } = await runRowProcess(spec, { tree });
+  if (result === undefined || result.kind === 'ceiling') throw new Error(`the row failed in ${tree} (exit code ${code}): ${stderr ? errorLine(stderr) : 'no output'}`);
   return result;
 }
 

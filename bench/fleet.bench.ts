@@ -12,20 +12,17 @@
  * realtime (speed 1) per size in the ward mix, and monitors only (a pure 1 Hz load) at the largest size.
  * docs/benchmarks.md explains the columns and records measured figures.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDuration, parseDuration } from '../src/core/duration.ts';
 import { formatReport, type RowRecord } from './bench-report.ts';
 import { LINK_THREAD_THRESHOLD, type LinkPlacement } from '../src/runtime/run.ts';
-import type { BrokerChoice, RowResult, RowSpec } from './fleet-row.ts';
+import type { BrokerChoice, RowSpec } from './fleet-row.ts';
+import { errorLine, runRowProcess } from './row-process.ts';
 import { fleetCounts } from './plans.ts';
 
-const ROW = fileURLToPath(new URL('./fleet-row.ts', import.meta.url));
 const KINDS = ['fast', 'ceiling', 'ward', 'realtime'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -110,34 +107,19 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-async function runRowProcess(spec: RowSpec): Promise<RowRecord> {
+async function runRow(spec: RowSpec): Promise<RowRecord> {
   const before = loadavg()[0]!;
   const started = performance.now();
   const profDir = join(tmpdir(), 'medtwin-bench-prof');
   if (args['cpu-prof']) mkdirSync(profDir, { recursive: true });
   // One file per thread and process (Node's default names); tsx's loader thread gets its own.
-  const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, `${spec.kind}-${spec.devices}-${Date.now()}`)}`] : [];
-  const child = spawn(process.execPath, [...prof, '--expose-gc', '--import', 'tsx', ROW, JSON.stringify({ ...spec, broker, ...(spec.kind !== 'ceiling' && maxWallMs !== undefined ? { maxWallMs } : {}), ...(spec.kind !== 'ceiling' && links ? { links } : {}) })], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let result: RowResult | undefined;
-  let stderr = '';
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (line.startsWith('BENCH-ROW ')) result = JSON.parse(line.slice('BENCH-ROW '.length)) as RowResult;
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    process.stderr.write(chunk);
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, `${spec.kind}-${spec.devices}-${Date.now()}`)}`] : [];
+  const full = { ...spec, broker, ...(spec.kind !== 'ceiling' && maxWallMs !== undefined ? { maxWallMs } : {}), ...(spec.kind !== 'ceiling' && links ? { links } : {}) } as RowSpec;
+  const { result, code, stderr } = await runRowProcess(full, { nodeArgs, echoStderr: true });
   const record: RowRecord = { spec, load: [before, loadavg()[0]!], processWallMs: performance.now() - started };
   if (result) record.result = result as RowRecord['result'];
   else record.error = `exit code ${code}${stderr ? `: ${errorLine(stderr)}` : ''}`;
   return record;
-}
-
-/** The line of a row's stderr that says what went wrong (not the stack below it). */
-function errorLine(stderr: string): string {
-  const lines = stderr.trim().split('\n');
-  return lines.find((l) => /\b\w*Error\b|failed/.test(l))?.trim() ?? lines.at(-1)!.trim();
 }
 
 function describe(spec: RowSpec): string {
@@ -148,7 +130,7 @@ function describe(spec: RowSpec): string {
 const records: RowRecord[] = [];
 async function row(spec: RowSpec): Promise<RowRecord> {
   process.stderr.write(`▶ ${describe(spec)} (load ${loadavg()[0]!.toFixed(1)})\n`);
-  const record = await runRowProcess(spec);
+  const record = await runRow(spec);
   process.stderr.write(`  ${record.error ? `✗ ${record.error}` : 'done'} in ${(record.processWallMs / 1000).toFixed(0)} s\n`);
   records.push(record);
   return record;

@@ -21,29 +21,30 @@ export function procStatusMiB(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): n
 
 /** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15). */
 export function procCpuSeconds(pid: number | 'self'): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses; fields restart after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
-  } catch {
-    return undefined;
-  }
+  return statCpuSeconds(`/proc/${pid}/stat`);
 }
 
 /** CPU seconds (user + system) of each live thread of this process, by thread id (/proc/self/task). */
 export function threadCpuSeconds(): Map<number, number> {
   const out = new Map<number, number>();
   for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S);
-    } catch {
-      // The thread ended between the listing and the read.
-    }
+    const seconds = statCpuSeconds(`/proc/self/task/${tid}/stat`);
+    // Undefined: the thread ended between the listing and the read.
+    if (seconds !== undefined) out.set(Number(tid), seconds);
   }
   return out;
+}
+
+/** utime + stime of a process's or a thread's stat file, in seconds; undefined if it is gone. */
+function statCpuSeconds(path: string): number | undefined {
+  try {
+    const stat = readFileSync(path, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses; fields restart after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
