@@ -114,7 +114,15 @@ async function spawnMosquitto(): Promise<BenchBroker> {
   // Mosquitto's defaults (20 QoS 1 messages in flight, 1000 queued per client) drop messages on the
   // twin's one subscription as soon as a fleet boots — a lost message stalls every fast-mode settle.
   // TCP_NODELAY as medtwin's aedes sets it: otherwise Nagle + delayed ACK add up to 40 ms per settle.
-  const settings = ['allow_anonymous true', 'persistence false', 'max_keepalive 300', 'max_inflight_messages 0', 'max_queued_messages 0', 'set_tcp_nodelay true', 'log_dest none'];
+  const settings = [
+    'allow_anonymous true',
+    'persistence false',
+    'max_keepalive 300',
+    'max_inflight_messages 0',
+    'max_queued_messages 0',
+    'set_tcp_nodelay true',
+    'log_dest none',
+  ];
   writeFileSync(config, `listener ${port} 127.0.0.1\n${settings.join('\n')}\n`);
   const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   const pid = child.pid;

@@ -59,7 +59,9 @@ function sims(records: RowRecord[], kind: SimRowResult['kind']): { record: RowRe
 }
 
 function ceilingFor(records: RowRecord[], devices: number): CeilingRowResult | undefined {
-  return records.map((x) => x.result).find((r): r is CeilingRowResult => r?.kind === 'ceiling' && r.of === undefined && r.devices === devices);
+  return records
+    .map((x) => x.result)
+    .find((r): r is CeilingRowResult => r?.kind === 'ceiling' && r.of === undefined && r.devices === devices);
 }
 
 /** The ceiling run with the ward row's messages, if any. */
@@ -83,7 +85,21 @@ export function formatReport(records: RowRecord[]): string {
     const sizes = [...new Set([...fast.map((f) => f.r.devices), ...ceilings.map((c) => c.r.devices)])].sort((a, b) => a - b);
     out.push(
       table(
-        ['devices', 'connect', 'simulated', 'wall', 'messages', 'msg/s', 'sim/wall', 'CPU sim + broker', 'peak RSS sim + broker', 'ceiling msg/s', 'ceiling CPU clients + broker', 'fast / ceiling', 'load'],
+        [
+          'devices',
+          'connect',
+          'simulated',
+          'wall',
+          'messages',
+          'msg/s',
+          'sim/wall',
+          'CPU sim + broker',
+          'peak RSS sim + broker',
+          'ceiling msg/s',
+          'ceiling CPU clients + broker',
+          'fast / ceiling',
+          'load',
+        ],
         sizes.map((devices) => {
           const f = fast.find((x) => x.r.devices === devices);
           const c = ceilingFor(records, devices);
@@ -101,7 +117,10 @@ export function formatReport(records: RowRecord[]): string {
             c ? `${int(c.messagesPerSecond)} (${int(c.received)} msgs × ${int(c.payloadBytes)} B)` : '–',
             c ? cpu(c) : '–',
             share,
-            [f?.record, ceilings.find((x) => x.r.devices === devices)?.record].filter((x) => x !== undefined).map(load).join(', '),
+            [f?.record, ceilings.find((x) => x.r.devices === devices)?.record]
+              .filter((x) => x !== undefined)
+              .map(load)
+              .join(', '),
           ];
         }),
       ),
@@ -113,19 +132,34 @@ export function formatReport(records: RowRecord[]): string {
     out.push('### A 40-bed ward (40 monitors, 40 pumps, 20 CGMs), fast mode\n');
     out.push(
       table(
-        ['simulated', 'wall', 'sim/wall', '24 h takes', 'messages', 'msg/s', 'CPU sim + broker', 'peak RSS sim + broker', 'transport alone: msg/s, 24 h takes', 'load'],
+        [
+          'simulated',
+          'wall',
+          'sim/wall',
+          '24 h takes',
+          'messages',
+          'msg/s',
+          'CPU sim + broker',
+          'peak RSS sim + broker',
+          'transport alone: msg/s, 24 h takes',
+          'load',
+        ],
         ward.map(({ record, r }) => {
           const c = wardCeiling(records);
           return [
             simulated(r),
             secs(r.wallMs),
             ratio(r.compression),
-            r.simMs >= DAY_MS ? secs(r.wallMs) : `${secs((r.wallMs * DAY_MS) / r.simMs)} (extrapolated linearly from ${formatDuration(r.simMs)})`,
+            r.simMs >= DAY_MS
+              ? secs(r.wallMs)
+              : `${secs((r.wallMs * DAY_MS) / r.simMs)} (extrapolated linearly from ${formatDuration(r.simMs)})`,
             int(r.published),
             int(r.messagesPerSecond),
             simCpu(r),
             rss(r),
-            c ? `${int(c.messagesPerSecond)}, ${secs(dayAt(c.messagesPerSecond, r.published, r.simMs))} (100 bare clients, the same ${int(c.received)} msgs × ${int(c.payloadBytes)} B)` : '–',
+            c
+              ? `${int(c.messagesPerSecond)}, ${secs(dayAt(c.messagesPerSecond, r.published, r.simMs))} (100 bare clients, the same ${int(c.received)} msgs × ${int(c.payloadBytes)} B)`
+              : '–',
             load(record),
           ];
         }),
@@ -138,7 +172,24 @@ export function formatReport(records: RowRecord[]): string {
     out.push('### Realtime mode (speed 1), publish → twin latency\n');
     out.push(
       table(
-        ['devices', 'mix', 'connect', 'simulated', 'wall', 'msg/s', 'sim/wall', 'p50', 'p99', 'p99 after 5 s', 'max', 'unmatched', 'loop delay p99', 'CPU sim + broker', 'peak RSS sim + broker', 'load'],
+        [
+          'devices',
+          'mix',
+          'connect',
+          'simulated',
+          'wall',
+          'msg/s',
+          'sim/wall',
+          'p50',
+          'p99',
+          'p99 after 5 s',
+          'max',
+          'unmatched',
+          'loop delay p99',
+          'CPU sim + broker',
+          'peak RSS sim + broker',
+          'load',
+        ],
         realtime.map(({ record, r }) => [
           int(r.devices),
           mixLabel(r),
@@ -166,11 +217,14 @@ export function formatReport(records: RowRecord[]): string {
   const failed = records.filter((r) => r.error);
   for (const f of failed) out.push(`✗ row ${JSON.stringify(f.spec)} failed: ${f.error}`);
   for (const r of records) {
-    if (r.result?.broker.crashed) out.push(`✗ the broker process died during row ${JSON.stringify(r.spec)}: its figures show the collapse, not steady work`);
-    else if (r.result?.broker.diedAtTeardown) out.push(`✗ the broker process died while the fleet of row ${JSON.stringify(r.spec)} disconnected (after its figures were taken)`);
+    if (r.result?.broker.crashed)
+      out.push(`✗ the broker process died during row ${JSON.stringify(r.spec)}: its figures show the collapse, not steady work`);
+    else if (r.result?.broker.diedAtTeardown)
+      out.push(`✗ the broker process died while the fleet of row ${JSON.stringify(r.spec)} disconnected (after its figures were taken)`);
   }
   const fallbacks = [...new Set(records.flatMap((r) => (r.result?.broker.fallbackReason ? [r.result.broker.fallbackReason] : [])))];
-  for (const reason of fallbacks) out.push(`note: the broker child was started by bench/broker-child.ts because the runtime's path failed: ${reason}`);
+  for (const reason of fallbacks)
+    out.push(`note: the broker child was started by bench/broker-child.ts because the runtime's path failed: ${reason}`);
   return out.join('\n');
 }
 
@@ -198,16 +252,28 @@ function formatTargets(records: RowRecord[]): string | undefined {
     const c = ceilingFor(records, r.devices);
     if (!c) continue;
     const share = r.messagesPerSecond / c.messagesPerSecond;
-    rows.push([`fast mode, ${int(r.devices)} devices: ≥ 50 % of the transport-only ceiling`, `${int(r.messagesPerSecond)} / ${int(c.messagesPerSecond)} msg/s = ${(share * 100).toFixed(0)} %`, mark(share >= CEILING_SHARE)]);
+    rows.push([
+      `fast mode, ${int(r.devices)} devices: ≥ 50 % of the transport-only ceiling`,
+      `${int(r.messagesPerSecond)} / ${int(c.messagesPerSecond)} msg/s = ${(share * 100).toFixed(0)} %`,
+      mark(share >= CEILING_SHARE),
+    ]);
   }
   for (const { r } of sims(records, 'ward')) {
     const day = (r.wallMs * DAY_MS) / r.simMs;
     const how = r.simMs >= DAY_MS ? 'measured' : `extrapolated linearly from ${formatDuration(r.simMs)} simulated`;
-    rows.push([`40-bed ward, 24 h simulated in < ${WARD_WALL_LIMIT_MS / 1000} s wall`, `${secs(day)} (${how})`, mark(day < WARD_WALL_LIMIT_MS)]);
+    rows.push([
+      `40-bed ward, 24 h simulated in < ${WARD_WALL_LIMIT_MS / 1000} s wall`,
+      `${secs(day)} (${how})`,
+      mark(day < WARD_WALL_LIMIT_MS),
+    ]);
     const c = wardCeiling(records);
     if (c) {
       const floor = dayAt(c.messagesPerSecond, r.published, r.simMs);
-      rows.push([`… for comparison, the bare transport alone moving the ward's 24 h of messages (no simulation)`, `${secs(floor)} at ${int(c.messagesPerSecond)} msg/s`, floor < WARD_WALL_LIMIT_MS ? 'below the target' : 'above the target']);
+      rows.push([
+        `… for comparison, the bare transport alone moving the ward's 24 h of messages (no simulation)`,
+        `${secs(floor)} at ${int(c.messagesPerSecond)} msg/s`,
+        floor < WARD_WALL_LIMIT_MS ? 'below the target' : 'above the target',
+      ]);
     }
   }
   return rows.length === 0 ? undefined : table(['target', 'measured', ''], rows);

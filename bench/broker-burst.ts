@@ -69,7 +69,9 @@ async function runClients(): Promise<void> {
   const batch = Number(args.batch);
   const kind = args.broker!;
   if (!KINDS.includes(kind)) throw new Error(`--broker: expected one of ${KINDS.join(', ')}, received ${JSON.stringify(kind)}`);
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let brokerStderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (brokerStderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -79,7 +81,9 @@ async function runClients(): Promise<void> {
   const alive = () => child.exitCode === null && child.signalCode === null;
   const cpu = () => procCpuSeconds(child.pid!) ?? Number.NaN;
   const report = (phase: string, startedMs: number, extra = '') =>
-    console.log(`${phase.padEnd(9)} ${((performance.now() - startedMs) / 1000).toFixed(1).padStart(6)} s  broker ${alive() ? 'alive' : 'DEAD '}  broker CPU ${cpu().toFixed(1)} s  ${extra}`);
+    console.log(
+      `${phase.padEnd(9)} ${((performance.now() - startedMs) / 1000).toFixed(1).padStart(6)} s  broker ${alive() ? 'alive' : 'DEAD '}  broker CPU ${cpu().toFixed(1)} s  ${extra}`,
+    );
 
   console.log(`${n} clients, broker: ${kind}${args.abrupt ? ', abrupt shutdown (wills)' : ''}, load ${loadAverage()}`);
   const site = 'bench';
@@ -128,7 +132,11 @@ async function runClients(): Promise<void> {
     }
     await Promise.all(connected);
   }
-  report('connect', started, `${clients.length - failed} of ${n} subscribed (${((clients.length - failed) / ((performance.now() - started) / 1000)).toFixed(0)} clients/s)`);
+  report(
+    'connect',
+    started,
+    `${clients.length - failed} of ${n} subscribed (${((clients.length - failed) / ((performance.now() - started) / 1000)).toFixed(0)} clients/s)`,
+  );
 
   // boot: every device at t = 0, one synchronous block.
   started = performance.now();
@@ -158,7 +166,11 @@ async function runClients(): Promise<void> {
   const survived = alive();
   child.stdin!.end();
   await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
-  const crash = brokerStderr.slice(Math.max(0, brokerStderr.indexOf('RangeError'))).split('\n').slice(0, 12).join('\n');
+  const crash = brokerStderr
+    .slice(Math.max(0, brokerStderr.indexOf('RangeError')))
+    .split('\n')
+    .slice(0, 12)
+    .join('\n');
   console.log(survived ? 'broker survived' : `broker crashed:\n${crash}`);
   console.log(`load ${loadAverage()}`);
   process.exit(survived ? 0 : 1);

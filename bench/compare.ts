@@ -40,7 +40,10 @@ export interface Figures {
 }
 
 export function figuresOf(r: SimRowResult): Figures {
-  const figures: Figures = { messagesPerSecond: r.messagesPerSecond, cpuUsPerMessage: (r.cpu.simProcessS * 1e6) / Math.max(1, r.published) };
+  const figures: Figures = {
+    messagesPerSecond: r.messagesPerSecond,
+    cpuUsPerMessage: (r.cpu.simProcessS * 1e6) / Math.max(1, r.published),
+  };
   if (r.latency) {
     figures.p99Ms = r.latency.p99Ms;
     figures.steadyP99Ms = r.latency.steady.p99Ms;
@@ -64,7 +67,8 @@ function fail(message: string): never {
 
 async function runRow(tree: string, spec: RowSpec): Promise<SimRowResult> {
   const { result, code, stderr } = await runRowProcess(spec, { tree });
-  if (result === undefined || result.kind === 'ceiling') throw new Error(`the row failed in ${tree} (exit code ${code}): ${stderr ? errorLine(stderr) : 'no output'}`);
+  if (result === undefined || result.kind === 'ceiling')
+    throw new Error(`the row failed in ${tree} (exit code ${code}): ${stderr ? errorLine(stderr) : 'no output'}`);
   return result;
 }
 
@@ -100,7 +104,11 @@ pairs (the order swaps every pair), and prints each pair and the median ratio, w
   const ref = positionals[0]!;
   let sha: string;
   try {
-    sha = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    sha = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], {
+      cwd: here,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
   } catch {
     fail(`${JSON.stringify(ref)} is not a commit in ${here}; give a branch, tag or commit`);
   }

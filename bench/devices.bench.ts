@@ -127,14 +127,20 @@ function report(label: string, costs: Cost[]): void {
   const per = costs.map(perSample);
   const best = (k: 'wall' | 'cpu') => Math.min(...per.map((p) => p[k]));
   const median = (k: 'wall' | 'cpu') => per.map((p) => p[k]).sort((a, b) => a - b)[Math.floor(per.length / 2)]!;
-  console.log(`  ${label.padEnd(11)} µs/sample  cpu best ${fmt(best('cpu'))} median ${fmt(median('cpu'))}   wall best ${fmt(best('wall'))} median ${fmt(median('wall'))}`);
+  console.log(
+    `  ${label.padEnd(11)} µs/sample  cpu best ${fmt(best('cpu'))} median ${fmt(median('cpu'))}   wall best ${fmt(best('wall'))} median ${fmt(median('wall'))}`,
+  );
 }
 
 function benchPump(): void {
   const costs: Cost[] = [];
   let emitted = 0;
   for (let r = 0; r < ROUNDS; r++) {
-    const run = machinePass(infusionPump as AnyDeviceDescriptor, (i) => PUMP_PROFILES[i % PUMP_PROFILES.length], () => ({}));
+    const run = machinePass(
+      infusionPump as AnyDeviceDescriptor,
+      (i) => PUMP_PROFILES[i % PUMP_PROFILES.length],
+      () => ({}),
+    );
     costs.push(run.cost);
     emitted = run.emitted;
   }
@@ -149,7 +155,11 @@ function benchMonitor(): void {
   for (let r = 0; r < ROUNDS; r++) {
     const patients = monitorPhysiology();
     physiology.push(patients.cost);
-    const run = machinePass(patientMonitor as AnyDeviceDescriptor, () => ({ monitoring: true }), (s, i) => patients.measured[s - 1]![i]!);
+    const run = machinePass(
+      patientMonitor as AnyDeviceDescriptor,
+      () => ({ monitoring: true }),
+      (s, i) => patients.measured[s - 1]![i]!,
+    );
     machine.push(run.cost);
     emitted = run.emitted;
   }
@@ -160,7 +170,9 @@ function benchMonitor(): void {
 
 console.log(
   `seed ${SEED}; ${DEVICES} devices × ${SECONDS} s = ${samples} samples per round, ${ROUNDS} rounds; ` +
-    `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
 );
 if (args.kind === undefined || args.kind === 'infusion-pump') benchPump();
 if (args.kind === undefined || args.kind === 'patient-monitor') benchMonitor();

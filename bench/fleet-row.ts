@@ -98,8 +98,22 @@ export async function runRow(spec: RowSpec, brokerNodeArgs: string[] = []): Prom
   try {
     if (spec.kind === 'ceiling') {
       const cpu0 = cpuNow(broker);
-      const result = await measureCeiling({ url: broker.url, clients: spec.devices, messages: spec.messages, payloadBytes: spec.payloadBytes, window: spec.window });
-      return { kind: 'ceiling', ...result, devices: spec.devices, ...(spec.of ? { of: spec.of } : {}), broker: withHealth(info, broker), memory: memory.stop(), cpu: cpuSince(broker, cpu0) };
+      const result = await measureCeiling({
+        url: broker.url,
+        clients: spec.devices,
+        messages: spec.messages,
+        payloadBytes: spec.payloadBytes,
+        window: spec.window,
+      });
+      return {
+        kind: 'ceiling',
+        ...result,
+        devices: spec.devices,
+        ...(spec.of ? { of: spec.of } : {}),
+        broker: withHealth(info, broker),
+        memory: memory.stop(),
+        cpu: cpuSince(broker, cpu0),
+      };
     }
     const result = await runSimulation(spec, broker, info, memory);
     // 10,000 devices saying goodbye at once (a retained status each) is a burst of its own; give the
@@ -113,7 +127,12 @@ export async function runRow(spec: RowSpec, brokerNodeArgs: string[] = []): Prom
   }
 }
 
-async function runSimulation(spec: Exclude<RowSpec, { kind: 'ceiling' }>, broker: BenchBroker, info: BrokerInfo, memory: MemorySampler): Promise<SimRowResult> {
+async function runSimulation(
+  spec: Exclude<RowSpec, { kind: 'ceiling' }>,
+  broker: BenchBroker,
+  info: BrokerInfo,
+  memory: MemorySampler,
+): Promise<SimRowResult> {
   const plan = benchPlan(spec.devices, spec.mix, spec.durationMs);
   const buildStart = performance.now();
   const run = new Run(plan, DEFAULT_DEPENDENCIES, {
@@ -223,7 +242,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stdout.write(`BENCH-ROW ${JSON.stringify(result)}\n`);
     process.exit(0);
   } catch (error) {
-    process.stderr.write(`bench row ${JSON.stringify(spec)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `bench row ${JSON.stringify(spec)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   }
 }

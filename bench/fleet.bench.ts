@@ -66,7 +66,8 @@ if (args.help) {
 
 const sizes = args.sizes.split(',').map((s) => {
   const n = Number(s.trim());
-  if (!Number.isInteger(n) || n < 1) fail(`--sizes: expected whole numbers of devices like "100,1000", received ${JSON.stringify(args.sizes)}`);
+  if (!Number.isInteger(n) || n < 1)
+    fail(`--sizes: expected whole numbers of devices like "100,1000", received ${JSON.stringify(args.sizes)}`);
   return n;
 });
 const only = new Set<Kind>(
@@ -82,10 +83,12 @@ const maxWallMs = args['max-wall'] === undefined ? undefined : parseDuration(arg
 const syncMs = args.sync === undefined ? undefined : parseDuration(args.sync, '--sync');
 const window = args.window === undefined ? undefined : Number(args.window);
 const BROKERS: readonly BrokerChoice[] = ['medtwin', 'mosquitto'];
-if (!BROKERS.includes(args.broker as BrokerChoice)) fail(`--broker: expected one of ${BROKERS.join(', ')}, received ${JSON.stringify(args.broker)}`);
+if (!BROKERS.includes(args.broker as BrokerChoice))
+  fail(`--broker: expected one of ${BROKERS.join(', ')}, received ${JSON.stringify(args.broker)}`);
 const broker = args.broker as BrokerChoice;
 const LINKS: readonly LinkPlacement[] = ['in-thread', 'link-thread'];
-if (args.links !== undefined && !LINKS.includes(args.links as LinkPlacement)) fail(`--links: expected one of ${LINKS.join(', ')}, received ${JSON.stringify(args.links)}`);
+if (args.links !== undefined && !LINKS.includes(args.links as LinkPlacement))
+  fail(`--links: expected one of ${LINKS.join(', ')}, received ${JSON.stringify(args.links)}`);
 const links = args.links as LinkPlacement | undefined;
 
 /** Default simulated time of a fast row: smaller fleets run longer, so every row takes tens of seconds. */
@@ -114,7 +117,12 @@ async function runRow(spec: RowSpec): Promise<RowRecord> {
   if (args['cpu-prof']) mkdirSync(profDir, { recursive: true });
   // One file per thread and process (Node's default names); tsx's loader thread gets its own.
   const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, `${spec.kind}-${spec.devices}-${Date.now()}`)}`] : [];
-  const full = { ...spec, broker, ...(spec.kind !== 'ceiling' && maxWallMs !== undefined ? { maxWallMs } : {}), ...(spec.kind !== 'ceiling' && links ? { links } : {}) } as RowSpec;
+  const full = {
+    ...spec,
+    broker,
+    ...(spec.kind !== 'ceiling' && maxWallMs !== undefined ? { maxWallMs } : {}),
+    ...(spec.kind !== 'ceiling' && links ? { links } : {}),
+  } as RowSpec;
   const { result, code, stderr } = await runRowProcess(full, { nodeArgs, echoStderr: true });
   const record: RowRecord = { spec, load: [before, loadavg()[0]!], processWallMs: performance.now() - started };
   if (result) record.result = result as RowRecord['result'];
@@ -123,7 +131,8 @@ async function runRow(spec: RowSpec): Promise<RowRecord> {
 }
 
 function describe(spec: RowSpec): string {
-  if (spec.kind === 'ceiling') return `ceiling: ${spec.devices} bare clients, ${spec.messages} messages of ${Math.round(spec.payloadBytes)} B`;
+  if (spec.kind === 'ceiling')
+    return `ceiling: ${spec.devices} bare clients, ${spec.messages} messages of ${Math.round(spec.payloadBytes)} B`;
   return `${spec.kind}: ${spec.devices} devices (${spec.mix}), ${formatDuration(spec.durationMs)} simulated`;
 }
 
@@ -155,7 +164,14 @@ if (only.has('ward')) {
   // The ward's own floor: its messages through bare clients, so its 24 h target sits beside what the
   // transport alone takes for the same traffic on this machine.
   if (ward.result?.kind === 'ward') {
-    await row({ kind: 'ceiling', devices: 100, messages: ward.result.published, payloadBytes: ward.result.payloadBytes, window, of: 'ward' });
+    await row({
+      kind: 'ceiling',
+      devices: 100,
+      messages: ward.result.published,
+      payloadBytes: ward.result.payloadBytes,
+      window,
+      of: 'ward',
+    });
   }
 }
 if (only.has('realtime')) {
@@ -168,16 +184,26 @@ const BROKER_LABEL: Record<BrokerChoice, string> = {
   medtwin: "medtwin's aedes as shipped, in a child process",
   mosquitto: 'Eclipse Mosquitto in a child process (an external broker, as `medtwin run --broker URL` uses)',
 };
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
 process.stdout.write(
   `\nmedtwin fleet benchmark — ${new Date().toISOString()} — ${machine.cpus} cores (${machine.cpuModel}), ${machine.memGiB} GiB, Node ${machine.node}\n` +
     `broker: ${BROKER_LABEL[broker]}\n` +
     `device clients: ${links ?? `as \`medtwin run\` places them (a link thread from ${LINK_THREAD_THRESHOLD.toLocaleString('en')} devices)`}\n` +
-    `load average (1/5/15 min) at start ${loadStart.map((l) => l.toFixed(1)).join('/')}, at end ${loadavg().map((l) => l.toFixed(1)).join('/')}; ` +
+    `load average (1/5/15 min) at start ${loadStart.map((l) => l.toFixed(1)).join('/')}, at end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join('/')}; ` +
     `total ${formatDuration(Math.round(performance.now() - benchStart))} wall\n\n${formatReport(records)}\n`,
 );
 if (args.json) {
   mkdirSync(dirname(args.json), { recursive: true });
-  writeFileSync(args.json, `${JSON.stringify({ date: new Date().toISOString(), machine, loadStart, loadEnd: loadavg(), rows: records }, null, 2)}\n`);
+  writeFileSync(
+    args.json,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, loadStart, loadEnd: loadavg(), rows: records }, null, 2)}\n`,
+  );
 }
 process.exitCode = records.some((r) => r.error) ? 1 : 0;

@@ -35,7 +35,8 @@ export function fleetCounts(devices: number, mix: FleetMix): FleetCounts {
  * spread evenly over the wards so every zone looks alike; the ids are the fleet's usual stable ones.
  */
 export function benchPlan(devices: number, mix: FleetMix, durationMs: number, seed: string | number = 'fleet-bench'): Plan {
-  if (!Number.isInteger(devices) || devices < 1) throw new Error(`a benchmark fleet needs a whole number of devices >= 1, received ${devices}`);
+  if (!Number.isInteger(devices) || devices < 1)
+    throw new Error(`a benchmark fleet needs a whole number of devices >= 1, received ${devices}`);
   const counts = fleetCounts(devices, mix);
   const beds = Math.max(1, counts.monitors);
   const wards = Math.ceil(beds / BEDS_PER_WARD);

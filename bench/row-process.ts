@@ -27,10 +27,14 @@ const THIS_TREE = fileURLToPath(new URL('..', import.meta.url));
 
 export async function runRowProcess(spec: RowSpec, options: RowProcessOptions = {}): Promise<RowProcessOutcome> {
   const tree = options.tree ?? THIS_TREE;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--expose-gc', '--import', 'tsx', join(tree, 'bench/fleet-row.ts'), JSON.stringify(spec)], {
-    cwd: tree,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--expose-gc', '--import', 'tsx', join(tree, 'bench/fleet-row.ts'), JSON.stringify(spec)],
+    {
+      cwd: tree,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let result: RowResult | undefined;
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => {

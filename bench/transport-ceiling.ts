@@ -41,7 +41,10 @@ export async function measureCeiling(options: CeilingOptions): Promise<CeilingRe
   const stallMs = options.stallMs ?? 10_000;
   const payload = Buffer.alloc(payloadBytes, 'x');
   // Topics shaped and sized like the fleet's (medtwin/<site>/<zone>/<kind>/<device>/telemetry).
-  const topics = Array.from({ length: n }, (_, i) => `medtwin/bench-ceiling/ward-00/transport/dev-${String(i + 1).padStart(5, '0')}/telemetry`);
+  const topics = Array.from(
+    { length: n },
+    (_, i) => `medtwin/bench-ceiling/ward-00/transport/dev-${String(i + 1).padStart(5, '0')}/telemetry`,
+  );
 
   const connectStart = performance.now();
   const subscriber = connectClient({ url, identity: { clientId: 'bench-ceiling-sub' } });

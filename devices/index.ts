@@ -16,4 +16,12 @@ export const DEVICES = {
 export type DeviceKind = keyof typeof DEVICES;
 export const DEVICE_KINDS = Object.keys(DEVICES) as DeviceKind[];
 
-export type { AnyDeviceDescriptor, DeviceDescriptor, AlarmInfo, AlarmPriority, DeviceEmitted, SampleInput, Delivery } from './descriptor.ts';
+export type {
+  AnyDeviceDescriptor,
+  DeviceDescriptor,
+  AlarmInfo,
+  AlarmPriority,
+  DeviceEmitted,
+  SampleInput,
+  Delivery,
+} from './descriptor.ts';

@@ -17,7 +17,10 @@ describe('bench:compare summaries', () => {
     expect(fast).toContain('- msg/s 1.50× (1.50–1.50) (above 1 is better)');
     expect(fast).toContain('- simulation CPU per message 0.71× (0.71–0.71)');
     const realtime = formatComparison('monitors-10000', 'main', [
-      { base: { messagesPerSecond: 10_000, cpuUsPerMessage: 120, p99Ms: 800, steadyP99Ms: 200 }, head: { messagesPerSecond: 10_000, cpuUsPerMessage: 100, p99Ms: 400, steadyP99Ms: 100 } },
+      {
+        base: { messagesPerSecond: 10_000, cpuUsPerMessage: 120, p99Ms: 800, steadyP99Ms: 200 },
+        head: { messagesPerSecond: 10_000, cpuUsPerMessage: 100, p99Ms: 400, steadyP99Ms: 100 },
+      },
     ]);
     expect(realtime).toContain('p99 800 ms (after 5 s 200)');
     expect(realtime).toContain('- p99 latency 0.50× (0.50–0.50); after 5 s 0.50× (0.50–0.50) (below 1 is better)');

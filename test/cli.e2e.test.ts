@@ -17,7 +17,11 @@ interface Outcome {
 /** Runs the real CLI as a user would, with no TTY. */
 function medtwin(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
@@ -41,7 +45,16 @@ describe('medtwin CLI', () => {
   it('exits 0 when every expectation holds, and writes a JUnit file a real XML parser reads', async () => {
     const junit = join(out, 'pass.xml');
     const json = join(out, 'pass.json');
-    const result = await medtwin(['run', 'test/fixtures/scenarios/pass.yaml', '--reporter', 'list', '--reporter', `junit:${junit}`, '--reporter', `json:${json}`]);
+    const result = await medtwin([
+      'run',
+      'test/fixtures/scenarios/pass.yaml',
+      '--reporter',
+      'list',
+      '--reporter',
+      `junit:${junit}`,
+      '--reporter',
+      `json:${json}`,
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/✓ occlusion alarm within 1 minute/);
@@ -59,7 +72,14 @@ describe('medtwin CLI', () => {
   it('exits 1 when an expectation fails, with the evidence in the report', async () => {
     const json = join(out, 'fail.json');
     const junit = join(out, 'fail.xml');
-    const result = await medtwin(['run', 'test/fixtures/scenarios/fail.yaml', '--reporter', `json:${json}`, '--reporter', `junit:${junit}`]);
+    const result = await medtwin([
+      'run',
+      'test/fixtures/scenarios/fail.yaml',
+      '--reporter',
+      `json:${json}`,
+      '--reporter',
+      `junit:${junit}`,
+    ]);
     expect(result.code).toBe(1);
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(report.ok).toBe(false);
@@ -98,7 +118,9 @@ describe('medtwin CLI', () => {
     try {
       const result = await medtwin(['broker', '--port', String(busy.port)]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`port ${busy.port} on 127.0.0.1 is already in use; choose another with --port, or --port 0 for a free one`);
+      expect(result.stderr).toContain(
+        `port ${busy.port} on 127.0.0.1 is already in use; choose another with --port, or --port 0 for a free one`,
+      );
     } finally {
       await busy.close();
     }

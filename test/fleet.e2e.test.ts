@@ -66,7 +66,12 @@ describe('a fleet on a real broker', () => {
     // so its windows are the longest allowed. A 1,000-device ward sends 480 a second: 5 s windows.
     const small = new Run(smallWard(), DEFAULT_DEPENDENCIES, { brokerUrl: broker.url });
     expect(small.syncMs).toBe(60_000);
-    const large = smallWard({ fleet: { site: 'test-hospital', zones: [{ id: 'icu', beds: 400, devices: { 'patient-monitor': 400, 'infusion-pump': 400, cgm: 200 } }] } });
+    const large = smallWard({
+      fleet: {
+        site: 'test-hospital',
+        zones: [{ id: 'icu', beds: 400, devices: { 'patient-monitor': 400, 'infusion-pump': 400, cgm: 200 } }],
+      },
+    });
     expect(new Run(large, DEFAULT_DEPENDENCIES, { brokerUrl: broker.url }).syncMs).toBe(5_000);
     expect(new Run(smallWard(), DEFAULT_DEPENDENCIES, { brokerUrl: broker.url, syncMs: 2_000 }).syncMs).toBe(2_000);
     // And the runner uses it: a status after every window, so 10 minutes are about 10 windows, not 120.
@@ -94,14 +99,18 @@ describe('a fleet on a real broker', () => {
     const plans = await loadPlans(['scenarios/firmware-hang.yaml', 'scenarios/triggered.yaml']);
     for (const plan of plans) {
       const digests = new Set<string>();
-      for (const syncMs of [1_000, 5_000, 30_000, 60_000]) digests.add((await executeScenario(plan, { brokerUrl: broker.url, syncMs })).digest);
+      for (const syncMs of [1_000, 5_000, 30_000, 60_000])
+        digests.add((await executeScenario(plan, { brokerUrl: broker.url, syncMs })).digest);
       expect(digests.size, plan.name).toBe(1);
     }
   });
 
   it('stops at once, with an environment error, when the link thread carrying its devices dies', async () => {
     const started = performance.now();
-    const deps = { ...DEFAULT_DEPENDENCIES, createLinkPool: () => new LinkPool(new URL('./fixtures/link-thread/dies-mid-run.mjs', import.meta.url)) };
+    const deps = {
+      ...DEFAULT_DEPENDENCIES,
+      createLinkPool: () => new LinkPool(new URL('./fixtures/link-thread/dies-mid-run.mjs', import.meta.url)),
+    };
     const run = executeScenario(smallWard({ durationMs: 60 * 60_000 }), { brokerUrl: broker.url, links: 'link-thread', deps });
     await expect(run).rejects.toMatchObject({ code: 'E_LINK_THREAD', exitCode: 3, message: expect.stringMatching(/exited \(code 9\)/) });
     // An hour of simulation whose every settle would otherwise wait out its 10 s timeout.
@@ -120,7 +129,12 @@ describe('a fleet on a real broker', () => {
       const result = run.result();
       expect(result.mode).toBe('realtime');
       expect(result.simulatedMs).toBe(60_000);
-      expect(result.realtime).toMatchObject({ speed: 30, behindMs: expect.any(Number), maxLagMs: expect.any(Number), pace: expect.any(Number) });
+      expect(result.realtime).toMatchObject({
+        speed: 30,
+        behindMs: expect.any(Number),
+        maxLagMs: expect.any(Number),
+        pace: expect.any(Number),
+      });
       // One simulated minute at ×30 takes about two seconds; it must not run as fast as it can.
       expect(wall).toBeGreaterThan(1900);
       expect(result.delivery.lost).toBe(0);
@@ -160,7 +174,6 @@ describe('a fleet on a real broker', () => {
       expect(result.realtime!.behindMs).toBeGreaterThan(result.simulatedMs);
       expect(result.realtime!.maxLagMs).toBeGreaterThan(2000);
       expect(result.realtime!.pace).toBeLessThan(0.5);
-
     } finally {
       await run.close();
     }

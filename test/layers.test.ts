@@ -20,7 +20,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/runtime': ['src/core', 'devices', 'src/physiology', 'src/net', 'src/fleet', 'src/inject', 'src/defense', 'src/scenario'],
   'src/report': ['src/core', 'src/runtime/result.ts', 'src/runtime/run.ts', 'src/runtime/study.ts', 'src/runtime/execute.ts'],
   'src/tui': ['src/core', 'devices', 'src/physiology', 'src/net', 'src/fleet', 'src/inject', 'src/scenario', 'src/runtime', 'src/report'],
-  'src/cli': ['src/core', 'devices', 'src/physiology', 'src/net', 'src/fleet', 'src/inject', 'src/scenario', 'src/runtime', 'src/report', 'src/tui'],
+  'src/cli': [
+    'src/core',
+    'devices',
+    'src/physiology',
+    'src/net',
+    'src/fleet',
+    'src/inject',
+    'src/scenario',
+    'src/runtime',
+    'src/report',
+    'src/tui',
+  ],
 };
 
 function layerOf(path: string): string | undefined {
@@ -69,8 +80,14 @@ describe('layers', () => {
 
 describe('the layer check itself', () => {
   it('sees relative imports and dynamic imports', () => {
-    const text = "import { a } from '../net/client.ts';\nexport { b } from './b.ts';\nconst m = await import('../../tui/index.tsx');\nimport type { C } from \"../core/c.ts\";";
-    expect([...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2])).toEqual(['../net/client.ts', './b.ts', '../../tui/index.tsx', '../core/c.ts']);
+    const text =
+      "import { a } from '../net/client.ts';\nexport { b } from './b.ts';\nconst m = await import('../../tui/index.tsx');\nimport type { C } from \"../core/c.ts\";";
+    expect([...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2])).toEqual([
+      '../net/client.ts',
+      './b.ts',
+      '../../tui/index.tsx',
+      '../core/c.ts',
+    ]);
   });
 
   it('places files in the most specific layer', () => {

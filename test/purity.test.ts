@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..');
 // The pure layers: their behaviour must be a function of the injected clock and the seeded Rng.
 const PURE = ['src/core', 'src/physiology', 'devices'];
-const FORBIDDEN = /\bDate\.now\s*\(|\bMath\.random\s*\(|(?<![.\w])set(?:Timeout|Interval|Immediate)\s*\(|\bnew Date\s*\(\s*\)|performance\.now\s*\(/;
+const FORBIDDEN =
+  /\bDate\.now\s*\(|\bMath\.random\s*\(|(?<![.\w])set(?:Timeout|Interval|Immediate)\s*\(|\bnew Date\s*\(\s*\)|performance\.now\s*\(/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

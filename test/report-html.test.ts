@@ -18,7 +18,14 @@ async function writeReport(): Promise<{ path: string; html: string }> {
   const reporter = new HtmlReporter({ path });
   const run = sampleRunResult();
   run.expectations[2]!.message = 'stale after <script>alert("x")</script> & co';
-  reporter.onBegin({ scenario: run.scenario.name, seed: run.seed, durationMs: run.simulatedMs, devices: 3, brokerUrl: run.broker.url, mode: 'fast' });
+  reporter.onBegin({
+    scenario: run.scenario.name,
+    seed: run.seed,
+    durationMs: run.simulatedMs,
+    devices: 3,
+    brokerUrl: run.broker.url,
+    mode: 'fast',
+  });
   await reporter.onRunEnd(run);
   await reporter.onStudyEnd(sampleStudyResult());
   await reporter.onEnd();
@@ -86,7 +93,20 @@ describe('HTML report', () => {
     const png = join(dir, 'report.png');
     const result = spawnSync(
       CHROMIUM!,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--hide-scrollbars', `--user-data-dir=${join(dir, 'profile')}`, `--screenshot=${png}`, '--window-size=1280,2000', pathToFileURL(path).href],
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--hide-scrollbars',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        `--screenshot=${png}`,
+        '--window-size=1280,2000',
+        pathToFileURL(path).href,
+      ],
       { encoding: 'utf8', timeout: 90_000 },
     );
     expect(existsSync(png), `chromium wrote no screenshot: ${result.stderr}`).toBe(true);
@@ -141,7 +161,8 @@ function decodePng(file: Buffer): Image {
       const b = y > 0 ? out[(y - 1) * stride + x]! : 0;
       const c = x >= channels && y > 0 ? out[(y - 1) * stride + x - channels]! : 0;
       const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
       const predictor = [0, a, b, (a + b) >> 1, paeth][filter]!;
       out[y * stride + x] = (line[x]! + predictor) & 0xff;
     }

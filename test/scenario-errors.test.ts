@@ -38,7 +38,10 @@ const registries: ScenarioRegistries = {
     },
     'sensor.dropout': { name: 'sensor.dropout', params: z.strictObject({ probability: z.number().min(0).max(1) }) },
     // Not strict: a misspelt param would be dropped silently, so the loader reports it itself.
-    'network.latency': { name: 'network.latency', params: z.object({ latency: durationSchema.default(100), jitter: durationSchema.default(0) }) },
+    'network.latency': {
+      name: 'network.latency',
+      params: z.object({ latency: durationSchema.default(100), jitter: durationSchema.default(0) }),
+    },
   },
   clinicalEvents: ['desaturation', 'tachycardia', 'hypoglycemia'],
   invariants: ['no-infusion-while-occluded', 'no-insulin-while-low'],
@@ -69,7 +72,9 @@ const broken = (name: string) => {
 
 describe('broken scenario files', () => {
   it('yaml-syntax.yaml', () => {
-    expect(broken('yaml-syntax.yaml')).toMatchInlineSnapshot(`"test/fixtures/broken/yaml-syntax.yaml:8:1 invalid YAML: flow map in block collection must be sufficiently indented and end with a }"`);
+    expect(broken('yaml-syntax.yaml')).toMatchInlineSnapshot(
+      `"test/fixtures/broken/yaml-syntax.yaml:8:1 invalid YAML: flow map in block collection must be sufficiently indented and end with a }"`,
+    );
   });
 
   it('missing-name.yaml', () => {
@@ -209,7 +214,9 @@ describe('broken scenario files', () => {
   });
 
   it('empty.yaml', () => {
-    expect(broken('empty.yaml')).toMatchInlineSnapshot(`"test/fixtures/broken/empty.yaml:1:1 the file is empty: a scenario needs at least name, duration and fleet"`);
+    expect(broken('empty.yaml')).toMatchInlineSnapshot(
+      `"test/fixtures/broken/empty.yaml:1:1 the file is empty: a scenario needs at least name, duration and fleet"`,
+    );
   });
 
   it('device-settings.yaml', () => {
@@ -240,11 +247,15 @@ describe('broken scenario files', () => {
 describe('reading files', () => {
   it('loadScenarioFile throws the same located error for a file on disk', async () => {
     const file = join(dir, 'bad-duration.yaml');
-    await expect(loadScenarioFile(file, registries)).rejects.toThrow(`${file}:9:9 timeline[0].at: expected a duration like "30s", "5m" or "1h30m", received "soon"`);
+    await expect(loadScenarioFile(file, registries)).rejects.toThrow(
+      `${file}:9:9 timeline[0].at: expected a duration like "30s", "5m" or "1h30m", received "soon"`,
+    );
   });
 
   it('a missing file is a located scenario error too', async () => {
-    await expect(loadScenarioFile('nowhere/none.yaml', registries)).rejects.toThrowErrorMatchingInlineSnapshot(`[ScenarioError: nowhere/none.yaml:1:1 cannot read the scenario file: no such file]`);
+    await expect(loadScenarioFile('nowhere/none.yaml', registries)).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[ScenarioError: nowhere/none.yaml:1:1 cannot read the scenario file: no such file]`,
+    );
   });
 
   it('validateFiles reports every file, good or bad, in the order given', async () => {

@@ -18,7 +18,9 @@ describe('the scenario library', () => {
     const checked = await validateFiles(files, SCENARIO_REGISTRIES);
     expect(checked.flatMap((c) => c.diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.message}`))).toEqual([]);
     for (const [i, plan] of plans.entries()) {
-      expect(readFileSync(files[i]!, 'utf8').split('\n')[0], nameOf(plan)).toBe('# yaml-language-server: $schema=../schema/scenario.schema.json');
+      expect(readFileSync(files[i]!, 'utf8').split('\n')[0], nameOf(plan)).toBe(
+        '# yaml-language-server: $schema=../schema/scenario.schema.json',
+      );
       expect(plan.description?.length ?? 0, nameOf(plan)).toBeGreaterThan(100);
       expect(plan.tags?.length ?? 0, nameOf(plan)).toBeGreaterThan(0);
       expect(plan.expectations?.length ?? 0, nameOf(plan)).toBeGreaterThan(0);

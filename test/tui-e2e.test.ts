@@ -13,7 +13,11 @@ const scenario = join(root, 'scenarios', 'ward.yaml');
 const session = `medtwin-tui-e2e-${process.pid}`;
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const missing = [!hasTmux && 'tmux is not installed', !existsSync(bin) && 'bin/medtwin.js does not exist yet', !existsSync(scenario) && 'scenarios/ward.yaml does not exist yet'].filter(Boolean);
+const missing = [
+  !hasTmux && 'tmux is not installed',
+  !existsSync(bin) && 'bin/medtwin.js does not exist yet',
+  !existsSync(scenario) && 'scenarios/ward.yaml does not exist yet',
+].filter(Boolean);
 const title = missing.length === 0 ? 'medtwin tui in tmux' : `medtwin tui in tmux — SKIPPED: ${missing.join('; ')}`;
 
 function tmux(...args: string[]): string {
@@ -52,7 +56,19 @@ describe.skipIf(missing.length > 0)(title, () => {
   it('opens the fleet, injects a fault on a device, shows its alarm, and quits cleanly', { timeout: 300_000 }, async () => {
     // The shell line after the TUI proves the process exited, and with what code. CI is unset: a person
     // at a terminal is not a CI job, and ink draws nothing but the last frame when it thinks it is one.
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, `env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${bin} tui ${scenario} --paused; echo "medtwin exited with $?"; sleep 120`);
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '100',
+      '-y',
+      '30',
+      '-c',
+      root,
+      `env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${bin} tui ${scenario} --paused; echo "medtwin exited with $?"; sleep 120`,
+    );
     await waitForScreen(/⏸ ready .*Fleet · 40 devices/s, 90_000);
     expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
 

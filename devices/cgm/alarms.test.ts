@@ -34,7 +34,15 @@ describe('cgm glucose alarms', () => {
     const raised = cgm.emitted.find((e) => e.type === 'alarm.raised' && e.alarm.code === 'glucose.urgent-low');
     expect(raised).toEqual({
       type: 'alarm.raised',
-      alarm: { code: 'glucose.urgent-low', priority: 'high', category: 'physiological', message: 'Urgent low glucose', parameter: 'glucose', value: 54, limit: 55 },
+      alarm: {
+        code: 'glucose.urgent-low',
+        priority: 'high',
+        category: 'physiological',
+        message: 'Urgent low glucose',
+        parameter: 'glucose',
+        value: 54,
+        limit: 55,
+      },
     });
     cgm.sample(90);
     expect(cgm.active()).toEqual([]);
@@ -144,7 +152,11 @@ describe('cgm descriptor', () => {
   });
 
   it('merges settings over the defaults and explains bad ones', () => {
-    expect(d.createInput({ id: 'c', settings: { warmUp: '30m', highMgDl: 300 } }).settings).toMatchObject({ warmUpMs: 30 * MIN, highMgDl: 300, lowMgDl: 70 });
+    expect(d.createInput({ id: 'c', settings: { warmUp: '30m', highMgDl: 300 } }).settings).toMatchObject({
+      warmUpMs: 30 * MIN,
+      highMgDl: 300,
+      lowMgDl: 70,
+    });
     expect(() => d.createInput({ id: 'c', settings: { highMgDl: 500, warmUp: 'soon' } })).toThrowErrorMatchingInlineSnapshot(
       `[InputError: cgm "c" settings: warmUp: warmUp: expected a duration like "250ms", "30s", "5m", "2h", "1d" or "1h30m", received "soon"; highMgDl: Too big: expected number to be <=400]`,
     );

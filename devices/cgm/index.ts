@@ -4,10 +4,28 @@ import { InputError } from '../../src/core/errors.ts';
 import { parseDuration } from '../../src/core/duration.ts';
 import type { DeviceDescriptor } from '../descriptor.ts';
 import { cgmMachine, type CgmEvent, type CgmSettings } from './machine.ts';
-import { CGM_ALARMS, displayValue, cgmCommandSchema, cgmTelemetrySchema, type CgmCommand, type CgmStateLabel, type CgmTelemetry } from './telemetry.ts';
+import {
+  CGM_ALARMS,
+  displayValue,
+  cgmCommandSchema,
+  cgmTelemetrySchema,
+  type CgmCommand,
+  type CgmStateLabel,
+  type CgmTelemetry,
+} from './telemetry.ts';
 
 export { cgmMachine, type CgmContext, type CgmEvent, type CgmInput, type CgmSettings } from './machine.ts';
-export { trendArrow, rateOfChange, displayValue, URGENT_LOW_MG_DL, cgmCommandSchema, cgmTelemetrySchema, type CgmCommand, type CgmTelemetry, type TrendArrow } from './telemetry.ts';
+export {
+  trendArrow,
+  rateOfChange,
+  displayValue,
+  URGENT_LOW_MG_DL,
+  cgmCommandSchema,
+  cgmTelemetrySchema,
+  type CgmCommand,
+  type CgmTelemetry,
+  type TrendArrow,
+} from './telemetry.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -54,14 +72,16 @@ export const cgmSettingsSchema = z
   })
   .partial()
   .strict()
-  .transform(({ warmUp, sensorLife, snooze, backfill, ...rest }): CgmSettings => ({
-    ...defaultCgmSettings,
-    ...rest,
-    ...(warmUp !== undefined ? { warmUpMs: warmUp } : {}),
-    ...(sensorLife !== undefined ? { sensorLifeMs: sensorLife } : {}),
-    ...(snooze !== undefined ? { snoozeMs: snooze } : {}),
-    ...(backfill !== undefined ? { backfillMs: backfill } : {}),
-  }));
+  .transform(
+    ({ warmUp, sensorLife, snooze, backfill, ...rest }): CgmSettings => ({
+      ...defaultCgmSettings,
+      ...rest,
+      ...(warmUp !== undefined ? { warmUpMs: warmUp } : {}),
+      ...(sensorLife !== undefined ? { sensorLifeMs: sensorLife } : {}),
+      ...(snooze !== undefined ? { snoozeMs: snooze } : {}),
+      ...(backfill !== undefined ? { backfillMs: backfill } : {}),
+    }),
+  );
 
 /** How a CGM is in use at t=0: `sensorAge` lets a run start mid-session (skipping warm-up if past it). */
 export const cgmProfileSchema = z.looseObject({ sensorAge: duration('sensorAge').optional() });
@@ -89,7 +109,8 @@ function telemetry(snapshot: Snapshot): CgmTelemetry {
     trend: c.trend,
     rateOfChange: c.rate === null ? null : Math.round(c.rate * 100) / 100,
     sensorAgeMs: c.sensorStartedAt === null ? null : c.now - c.sensorStartedAt,
-    warmUpRemainingMs: state === 'warm-up' && c.sensorStartedAt !== null ? Math.max(0, c.sensorStartedAt + c.settings.warmUpMs - c.now) : null,
+    warmUpRemainingMs:
+      state === 'warm-up' && c.sensorStartedAt !== null ? Math.max(0, c.sensorStartedAt + c.settings.warmUpMs - c.now) : null,
     alarms: c.alarms.map((a) => a.code),
   };
 }
@@ -111,7 +132,8 @@ function commandEvent(command: CgmCommand): CgmEvent {
 export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, CgmCommand> = {
   kind: 'cgm',
   title: 'Continuous glucose monitor',
-  summary: 'A Dexcom G6-style CGM: warm-up, a reading every 5 minutes with a trend arrow, glucose alerts, signal loss, 3 h backfill, 10-day sensor life.',
+  summary:
+    'A Dexcom G6-style CGM: warm-up, a reading every 5 minutes with a trend arrow, glucose alerts, signal loss, 3 h backfill, 10-day sensor life.',
   machine: cgmMachine,
   defaultSettings: defaultCgmSettings,
   settingsSchema: cgmSettingsSchema,
@@ -124,7 +146,10 @@ export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, Cg
   profileSchema: cgmProfileSchema,
   bootEvents({ profile }) {
     const parsed = profile === undefined ? {} : cgmProfileSchema.parse(profile);
-    return [{ type: 'power.on', t: 0 }, { type: 'sensor.start', t: 0, ...(parsed.sensorAge !== undefined ? { ageMs: parsed.sensorAge } : {}) }];
+    return [
+      { type: 'power.on', t: 0 },
+      { type: 'sensor.start', t: 0, ...(parsed.sensorAge !== undefined ? { ageMs: parsed.sensorAge } : {}) },
+    ];
   },
   createInput({ id, settings, firmware }) {
     const result = cgmSettingsSchema.safeParse(settings ?? {});
@@ -136,7 +161,12 @@ export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, Cg
   },
   sampleEvent({ t, measured, conditions }) {
     const glucose = measured.glucose;
-    return { type: 'sensor.sample', t, glucose: typeof glucose === 'number' && Number.isFinite(glucose) ? glucose : null, sensorError: (conditions['sensor.error'] ?? 0) >= 1 };
+    return {
+      type: 'sensor.sample',
+      t,
+      glucose: typeof glucose === 'number' && Number.isFinite(glucose) ? glucose : null,
+      sensorError: (conditions['sensor.error'] ?? 0) >= 1,
+    };
   },
   telemetry,
   commandEvent,
@@ -155,8 +185,14 @@ export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, Cg
     ],
     alarms: Object.entries(CGM_ALARMS).map(([name, a]) => ({ name, description: a.message, priority: a.priority })),
     commands: [
-      { name: 'acknowledge', description: '{code?}: silences glucose alarms for the snooze time (default 30 min), acknowledges technical ones; all if no code.' },
-      { name: 'calibrate', description: '{glucose}: 40–400 mg/dL; sets an additive offset so the current reading equals the value (until the next sensor).' },
+      {
+        name: 'acknowledge',
+        description: '{code?}: silences glucose alarms for the snooze time (default 30 min), acknowledges technical ones; all if no code.',
+      },
+      {
+        name: 'calibrate',
+        description: '{glucose}: 40–400 mg/dL; sets an additive offset so the current reading equals the value (until the next sensor).',
+      },
       { name: 'sensor.start', description: 'Starts a new sensor session: warm-up again, calibration reset.' },
       { name: 'sensor.stop', description: 'Ends the sensor session.' },
     ],
@@ -164,7 +200,10 @@ export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, Cg
       { name: 'state', description: 'One of off, no-sensor, warm-up, active, signal-loss, sensor-error, expired.' },
       { name: 'glucose', description: 'Current reading, whole numbers 40–400; null without a current reading.', unit: 'mg/dL' },
       { name: 'display', description: 'LOW below 40, HIGH above 400 mg/dL, else null.' },
-      { name: 'trend', description: 'Dexcom trend arrow: doubleUp, singleUp, fortyFiveUp, flat, fortyFiveDown, singleDown, doubleDown, none.' },
+      {
+        name: 'trend',
+        description: 'Dexcom trend arrow: doubleUp, singleUp, fortyFiveUp, flat, fortyFiveDown, singleDown, doubleDown, none.',
+      },
       { name: 'rateOfChange', description: 'Least-squares slope of the last 15 minutes of readings.', unit: 'mg/dL/min' },
       { name: 'sensorAgeMs', description: 'Time since the sensor session started.', unit: 'ms' },
       { name: 'warmUpRemainingMs', description: 'Time left in warm-up, else null.', unit: 'ms' },

@@ -97,15 +97,31 @@ const COMMAND_NAMES: Record<string, string> = {
 type Enqueue = { emit: (e: DeviceEmitted) => void; assign: (a: Partial<CgmContext>) => void };
 
 function accepted(event: CgmEvent & Remote, detail?: string): DeviceEmitted {
-  return { type: 'command.accepted', command: COMMAND_NAMES[event.type] ?? event.type, ...(event.commandId ? { commandId: event.commandId } : {}), ...(detail ? { detail } : {}) };
+  return {
+    type: 'command.accepted',
+    command: COMMAND_NAMES[event.type] ?? event.type,
+    ...(event.commandId ? { commandId: event.commandId } : {}),
+    ...(detail ? { detail } : {}),
+  };
 }
 
 function rejected(event: CgmEvent & Remote, code: string, reason: string): DeviceEmitted {
-  return { type: 'command.rejected', command: COMMAND_NAMES[event.type] ?? event.type, ...(event.commandId ? { commandId: event.commandId } : {}), code, reason };
+  return {
+    type: 'command.rejected',
+    command: COMMAND_NAMES[event.type] ?? event.type,
+    ...(event.commandId ? { commandId: event.commandId } : {}),
+    code,
+    reason,
+  };
 }
 
 /** Raises, keeps or clears the alarms in `codes` so that exactly those in `wanted` are present. */
-function reconcile(enqueue: Enqueue, alarms: ActiveAlarm[], codes: readonly CgmAlarmCode[], wanted: ReadonlyMap<CgmAlarmCode, AlarmInfo>): ActiveAlarm[] {
+function reconcile(
+  enqueue: Enqueue,
+  alarms: ActiveAlarm[],
+  codes: readonly CgmAlarmCode[],
+  wanted: ReadonlyMap<CgmAlarmCode, AlarmInfo>,
+): ActiveAlarm[] {
   const next = alarms.filter((a) => !codes.includes(a.code as CgmAlarmCode) || wanted.has(a.code as CgmAlarmCode));
   for (const a of alarms) if (!next.includes(a)) enqueue.emit({ type: 'alarm.cleared', code: a.code });
   for (const [code, info] of wanted) {
@@ -170,12 +186,24 @@ export const cgmMachine = setup({
         enqueue.emit({ type: 'alarm.updated', code: a.code, status: 'active' });
         return { ...a, status: 'active', until: undefined };
       });
-      enqueue.assign({ now, current: value, lastRaw: event.glucose, rate, trend: trendArrow(rate), missedSamples: 0, recent, backfill, alarms });
+      enqueue.assign({
+        now,
+        current: value,
+        lastRaw: event.glucose,
+        rate,
+        trend: trendArrow(rate),
+        missedSamples: 0,
+        recent,
+        backfill,
+        alarms,
+      });
     }),
     clearGlucoseAlarms: enqueueActions(({ context, enqueue }) => {
       enqueue.assign({ alarms: reconcile(enqueue, context.alarms, GLUCOSE_ALARM_CODES, new Map()) });
     }),
-    raiseSignalLoss: enqueueActions(({ context, enqueue }) => setAlarm(enqueue, context, 'sensor.signal-loss', context.settings.signalLossEnabled)),
+    raiseSignalLoss: enqueueActions(({ context, enqueue }) =>
+      setAlarm(enqueue, context, 'sensor.signal-loss', context.settings.signalLossEnabled),
+    ),
     clearSignalLoss: enqueueActions(({ context, enqueue }) => setAlarm(enqueue, context, 'sensor.signal-loss', false)),
     raiseSensorError: enqueueActions(({ context, enqueue }) => {
       setAlarm(enqueue, context, 'sensor.error', true);
@@ -209,8 +237,15 @@ export const cgmMachine = setup({
       const alarms = context.alarms.map((a): ActiveAlarm => {
         if (!targets.includes(a)) return a;
         const snooze = a.category === 'physiological' && context.settings.snoozeMs > 0;
-        const next: ActiveAlarm = snooze ? { ...a, status: 'silenced', until: context.now + context.settings.snoozeMs } : { ...a, status: 'acknowledged', until: undefined };
-        enqueue.emit({ type: 'alarm.updated', code: a.code, status: next.status, ...(next.until !== undefined ? { until: next.until } : {}) });
+        const next: ActiveAlarm = snooze
+          ? { ...a, status: 'silenced', until: context.now + context.settings.snoozeMs }
+          : { ...a, status: 'acknowledged', until: undefined };
+        enqueue.emit({
+          type: 'alarm.updated',
+          code: a.code,
+          status: next.status,
+          ...(next.until !== undefined ? { until: next.until } : {}),
+        });
         return next;
       });
       enqueue.assign({ alarms });
@@ -230,7 +265,11 @@ export const cgmMachine = setup({
       // A single-point calibration: an additive offset that makes the current reading equal the entered value.
       const calibrationOffset = event.glucose - context.lastRaw;
       const shift = calibrationOffset - context.calibrationOffset;
-      enqueue.assign({ calibrationOffset, current: event.glucose, recent: context.recent.map((r) => ({ t: r.t, value: r.value + shift })) });
+      enqueue.assign({
+        calibrationOffset,
+        current: event.glucose,
+        recent: context.recent.map((r) => ({ t: r.t, value: r.value + shift })),
+      });
       if (event.remote) enqueue.emit(accepted(event, `offset ${calibrationOffset >= 0 ? '+' : ''}${calibrationOffset.toFixed(1)} mg/dL`));
     }),
   },
@@ -264,7 +303,9 @@ export const cgmMachine = setup({
         'power.off': 'off',
         'sensor.start': { target: '.session', actions: 'startSensor' },
         'sensor.stop': { actions: { type: 'reject', params: { code: 'E_NO_SENSOR', reason: 'no sensor session is running' } } },
-        'sensor.calibrate': { actions: { type: 'reject', params: { code: 'E_NO_READING', reason: 'calibration needs a current sensor reading' } } },
+        'sensor.calibrate': {
+          actions: { type: 'reject', params: { code: 'E_NO_READING', reason: 'calibration needs a current sensor reading' } },
+        },
         'alarm.acknowledge': { actions: 'acknowledge' },
       },
       states: {
@@ -311,7 +352,10 @@ export const cgmMachine = setup({
               entry: 'raiseSensorError',
               exit: 'clearSensorError',
               on: {
-                'sensor.sample': [{ guard: 'sensorFault', actions: 'trackTime' }, { target: 'active', actions: 'processSample' }],
+                'sensor.sample': [
+                  { guard: 'sensorFault', actions: 'trackTime' },
+                  { target: 'active', actions: 'processSample' },
+                ],
               },
             },
           },

@@ -54,7 +54,12 @@ export const CGM_ALARMS = {
 } as const satisfies Record<string, Omit<AlarmInfo, 'code'>>;
 
 export type CgmAlarmCode = keyof typeof CGM_ALARMS;
-export const GLUCOSE_ALARM_CODES: readonly CgmAlarmCode[] = ['glucose.urgent-low', 'glucose.urgent-low-soon', 'glucose.low', 'glucose.high'];
+export const GLUCOSE_ALARM_CODES: readonly CgmAlarmCode[] = [
+  'glucose.urgent-low',
+  'glucose.urgent-low-soon',
+  'glucose.low',
+  'glucose.high',
+];
 
 export function alarmInfo(code: CgmAlarmCode, extra: Partial<Pick<AlarmInfo, 'value' | 'limit'>> = {}): AlarmInfo {
   const base: AlarmInfo = { code, ...CGM_ALARMS[code] };
@@ -80,7 +85,12 @@ export function glucoseAlarms(s: CgmSettings, value: number, rate: number | null
   if (value <= URGENT_LOW_MG_DL) wanted.set('glucose.urgent-low', alarmInfo('glucose.urgent-low', { value: v, limit: URGENT_LOW_MG_DL }));
   else if (s.lowEnabled && value <= s.lowMgDl) wanted.set('glucose.low', alarmInfo('glucose.low', { value: v, limit: s.lowMgDl }));
   if (s.highEnabled && value >= s.highMgDl) wanted.set('glucose.high', alarmInfo('glucose.high', { value: v, limit: s.highMgDl }));
-  if (s.urgentLowSoonEnabled && value > URGENT_LOW_MG_DL && rate !== null && value + rate * URGENT_LOW_SOON_HORIZON_MIN <= URGENT_LOW_MG_DL) {
+  if (
+    s.urgentLowSoonEnabled &&
+    value > URGENT_LOW_MG_DL &&
+    rate !== null &&
+    value + rate * URGENT_LOW_SOON_HORIZON_MIN <= URGENT_LOW_MG_DL
+  ) {
     wanted.set('glucose.urgent-low-soon', alarmInfo('glucose.urgent-low-soon', { value: v, limit: URGENT_LOW_MG_DL }));
   }
   return wanted;

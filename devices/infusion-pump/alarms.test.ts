@@ -163,13 +163,18 @@ describe('upstream occlusion, air and door', () => {
       detail: 'acknowledged air-in-line',
     });
     expect(p.emitted).toContainEqual({ type: 'alarm.updated', code: 'air-in-line', status: 'acknowledged' });
-    expect(pump.activeAlarms({ context: p.context() } as never)).toEqual([expect.objectContaining({ code: 'air-in-line', status: 'acknowledged' })]);
+    expect(pump.activeAlarms({ context: p.context() } as never)).toEqual([
+      expect.objectContaining({ code: 'air-in-line', status: 'acknowledged' }),
+    ]);
     expect(p.command({ type: 'acknowledge' })).toMatchObject({ type: 'command.accepted', detail: 'already acknowledged' });
     expect(p.command({ type: 'resume' })).toMatchObject({ code: 'state.blocked' });
     p.set({});
     p.runTo(6000);
     expect(p.alarms()).toEqual([]);
-    expect(p.command({ type: 'acknowledge' })).toMatchObject({ code: 'alarm.not-active', reason: 'cannot acknowledge: no alarm is active' });
+    expect(p.command({ type: 'acknowledge' })).toMatchObject({
+      code: 'alarm.not-active',
+      reason: 'cannot acknowledge: no alarm is active',
+    });
   });
 
   it('clears every alarm on power-off', () => {

@@ -70,9 +70,7 @@ function gone(c: PumpContext, code: WatchedCode): boolean {
 
 /** Hysteresis: a pressure alarm ends only well below its limit, so noise at the limit cannot make it chatter. */
 function ended(c: PumpContext, code: WatchedCode): boolean {
-  return code === 'occlusion.downstream'
-    ? c.linePressureMmHg < 0.8 * c.settings.alarms.downstreamOcclusionMmHg
-    : !isOn(c.conditions, code);
+  return code === 'occlusion.downstream' ? c.linePressureMmHg < 0.8 * c.settings.alarms.downstreamOcclusionMmHg : !isOn(c.conditions, code);
 }
 
 /** The phase a watched condition moves to now, or undefined when it stays. */
@@ -147,7 +145,13 @@ export function entrySteps(c: PumpContext): { watch: WatchState; steps: WatchSte
 
 /** A condition persisted for its delay: pending → alarm. */
 export function persistedSteps(c: PumpContext, code: WatchedCode): { watch: WatchState; steps: WatchStep[] } {
-  return { watch: { ...c.watch, [code]: 'alarm' }, steps: [{ kind: 'cancel', code }, { kind: 'raise', code }] };
+  return {
+    watch: { ...c.watch, [code]: 'alarm' },
+    steps: [
+      { kind: 'cancel', code },
+      { kind: 'raise', code },
+    ],
+  };
 }
 
 export function alarmInfo(code: PumpAlarmCode, ctx: PumpContext): AlarmInfo {

@@ -8,7 +8,9 @@ import type { PumpCommand } from './telemetry.ts';
 export function pumpDesired(command: PumpCommand): Record<string, unknown> | undefined {
   switch (command.type) {
     case 'program':
-      return command.rate !== undefined ? { drug: command.drug, programmedRate: command.rate } : { drug: command.drug, doseRate: command.doseRate };
+      return command.rate !== undefined
+        ? { drug: command.drug, programmedRate: command.rate }
+        : { drug: command.drug, doseRate: command.doseRate };
     case 'start':
     case 'resume':
       return { state: 'infusing' };

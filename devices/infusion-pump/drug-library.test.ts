@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_DRUG_LIBRARY as lib,
-  checkBolus,
-  checkProgram,
-  doseToMlPerH,
-  mlPerHToDose,
-  type InfusionProgram,
-} from './drug-library.ts';
+import { DEFAULT_DRUG_LIBRARY as lib, checkBolus, checkProgram, doseToMlPerH, mlPerHToDose, type InfusionProgram } from './drug-library.ts';
 
 const range = { minMlPerH: 0.1, maxMlPerH: 999 };
 

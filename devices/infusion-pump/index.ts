@@ -87,7 +87,8 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
     { name: 'door.open', description: '1 = pump door open; alarms while pumping and blocks start/resume' },
     {
       name: 'battery.drain-factor',
-      description: 'Runs the pump from its battery at factor × normal drain (1 = unplugged, 10 = failing battery, 0 = none); ' +
+      description:
+        'Runs the pump from its battery at factor × normal drain (1 = unplugged, 10 = failing battery, 0 = none); ' +
         'absent: settings.battery.mainsPowered (default true) keeps the charge',
     },
     { name: 'rate.error-factor', description: 'Delivered = programmed × factor (default 1); the pump still reports the programmed rate' },
@@ -132,7 +133,8 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
     commands: [
       {
         name: 'program',
-        description: '{drug, rate (mL/h) | doseRate (dose unit), vtbi (mL), weightKg?, confirmSoftLimit?}, checked against the drug library',
+        description:
+          '{drug, rate (mL/h) | doseRate (dose unit), vtbi (mL), weightKg?, confirmSoftLimit?}, checked against the drug library',
       },
       { name: 'start', description: 'Start a programmed infusion' },
       { name: 'pause', description: 'Pause infusing (a running bolus is abandoned)' },

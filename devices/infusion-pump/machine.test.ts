@@ -128,7 +128,10 @@ describe('commands', () => {
       reason: 'cannot program: the pump is infusing; pause before reprogramming',
     });
     p.send({ type: 'device.power-off' });
-    expect(p.command({ type: 'resume' })).toMatchObject({ code: 'state.invalid', reason: 'cannot resume: the pump is off; power it on first' });
+    expect(p.command({ type: 'resume' })).toMatchObject({
+      code: 'state.invalid',
+      reason: 'cannot resume: the pump is off; power it on first',
+    });
   });
 
   it('rejects a program over a hard limit and keeps the pump idle', () => {

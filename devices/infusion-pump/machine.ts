@@ -22,10 +22,7 @@ export type { ActiveAlarm, Flow, PumpContext, PumpEvent, PumpInput, SampleEvent 
 export { deliveredRateMlPerH, pumpRateMlPerH } from './line.ts';
 
 // Shared transitions: the guard picks the target, the action emits accepted or rejected.
-const programTransition = [
-  { guard: 'programOk', target: 'programmed', actions: 'programCommand' },
-  { actions: 'programCommand' },
-] as const;
+const programTransition = [{ guard: 'programOk', target: 'programmed', actions: 'programCommand' }, { actions: 'programCommand' }] as const;
 const flowTransition = [{ guard: 'canFlow', target: 'infusing', actions: 'accept' }, { actions: 'rejectBlocked' }] as const;
 const stopTransition = { target: 'idle', actions: ['clearProgram', 'accept'] } as const;
 
@@ -80,9 +77,7 @@ export const pumpMachine = setup({
     clearBolus: assign({ bolus: null }),
     clearProgram: assign({ program: null, bolus: null }),
     accept: enqueueActions(({ event, enqueue }) => enqueue.emit(accepted(event))),
-    reject: enqueueActions(({ event, enqueue }, p: { reason: string }) =>
-      enqueue.emit(rejected(event, 'state.invalid', p.reason)),
-    ),
+    reject: enqueueActions(({ event, enqueue }, p: { reason: string }) => enqueue.emit(rejected(event, 'state.invalid', p.reason))),
     rejectBlocked: enqueueActions(({ context, event, enqueue }) =>
       enqueue.emit(rejected(event, 'state.blocked', flowBlocker(context) ?? 'flow is blocked')),
     ),
@@ -97,8 +92,7 @@ export const pumpMachine = setup({
     rejectAcknowledge: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'alarm.acknowledge') return;
       const active = context.alarms.map((a) => a.code);
-      const reason =
-        active.length === 0 ? 'no alarm is active' : `alarm "${event.code}" is not active; active: ${active.join(', ')}`;
+      const reason = active.length === 0 ? 'no alarm is active' : `alarm "${event.code}" is not active; active: ${active.join(', ')}`;
       enqueue.emit(rejected(event, 'alarm.not-active', reason));
     }),
     raiseAlarm: enqueueActions(({ context, enqueue }, p: { code: PumpAlarmCode }) => {

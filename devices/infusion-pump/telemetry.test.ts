@@ -110,9 +110,7 @@ describe('telemetry', () => {
 
 describe('descriptor docs', () => {
   it('documents every alarm with its priority, every condition and every command', () => {
-    expect(pump.docs.alarms.map((a) => [a.name, a.priority])).toEqual(
-      Object.entries(PUMP_ALARMS).map(([code, a]) => [code, a.priority]),
-    );
+    expect(pump.docs.alarms.map((a) => [a.name, a.priority])).toEqual(Object.entries(PUMP_ALARMS).map(([code, a]) => [code, a.priority]));
     expect(pump.conditions.map((c) => c.name)).toEqual([
       'occlusion.downstream',
       'occlusion.upstream',

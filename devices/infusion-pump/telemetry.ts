@@ -4,17 +4,7 @@ import { DEFAULT_DRUG_LIBRARY, drugEntrySchema } from './drug-library.ts';
 
 /** The message shapes of the pump: telemetry, commands, settings, clinical profile, alarm codes. */
 
-export const PUMP_STATES = [
-  'off',
-  'self-test',
-  'idle',
-  'programmed',
-  'infusing',
-  'bolus',
-  'paused',
-  'hold',
-  'completed',
-] as const;
+export const PUMP_STATES = ['off', 'self-test', 'idle', 'programmed', 'infusing', 'bolus', 'paused', 'hold', 'completed'] as const;
 export type PumpStateLabel = (typeof PUMP_STATES)[number];
 
 /**
@@ -45,9 +35,8 @@ const programFields = {
   weightKg: positive.max(500).optional(),
   confirmSoftLimit: z.boolean().optional(),
 };
-const oneRate = (p: { rate?: number | undefined; doseRate?: number | undefined }) =>
-  (p.rate === undefined) !== (p.doseRate === undefined);
-const oneRateMessage = { message: 'give exactly one of rate (mL/h) or doseRate (in the drug\'s dose unit)' };
+const oneRate = (p: { rate?: number | undefined; doseRate?: number | undefined }) => (p.rate === undefined) !== (p.doseRate === undefined);
+const oneRateMessage = { message: "give exactly one of rate (mL/h) or doseRate (in the drug's dose unit)" };
 
 const commandId = { commandId: z.string().min(1).optional() };
 export const commandSchema = z.discriminatedUnion('type', [

@@ -79,7 +79,14 @@ export function pushLimitConditions(
   else if (warn.high != null && value > warn.high) out.push(limitCondition(parameter, 'high', value, warn.high, false, delayMs));
 }
 
-function limitCondition(parameter: MonitorParameter, side: 'low' | 'high', value: number, limit: number, critical: boolean, delayMs: number): PresentCondition {
+function limitCondition(
+  parameter: MonitorParameter,
+  side: 'low' | 'high',
+  value: number,
+  limit: number,
+  critical: boolean,
+  delayMs: number,
+): PresentCondition {
   return { kind: 'limit', code: LIMIT_CODES[parameter][side], parameter, side, value, limit, critical, delayMs };
 }
 

@@ -28,12 +28,28 @@ describe('updateAlarms', () => {
       {
         type: 'alarm.raised',
         t: 6000,
-        alarm: { code: 'hr.high', priority: 'medium', category: 'physiological', message: 'HR high 150 bpm (limit 140)', parameter: 'hr', value: 150, limit: 140 },
+        alarm: {
+          code: 'hr.high',
+          priority: 'medium',
+          category: 'physiological',
+          message: 'HR high 150 bpm (limit 140)',
+          parameter: 'hr',
+          value: 150,
+          limit: 140,
+        },
       },
       {
         type: 'alarm.raised',
         t: 15_000,
-        alarm: { code: 'hr.high', priority: 'high', category: 'physiological', message: 'HR high 165 bpm (limit 160)', parameter: 'hr', value: 165, limit: 160 },
+        alarm: {
+          code: 'hr.high',
+          priority: 'high',
+          category: 'physiological',
+          message: 'HR high 165 bpm (limit 160)',
+          parameter: 'hr',
+          value: 165,
+          limit: 160,
+        },
       },
     ]);
     // Condition gone, alarm still announced (latched) until acknowledged.

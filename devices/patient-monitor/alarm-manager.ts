@@ -104,7 +104,11 @@ export function updateAlarms(
 }
 
 /** Onsets of the present conditions: kept from the previous sample, or starting now. */
-function nextOnsets(previous: Readonly<Record<string, Onset>>, present: readonly PresentCondition[], t: number): Readonly<Record<string, Onset>> {
+function nextOnsets(
+  previous: Readonly<Record<string, Onset>>,
+  present: readonly PresentCondition[],
+  t: number,
+): Readonly<Record<string, Onset>> {
   let changed = false;
   for (const condition of present) {
     const onset = previous[condition.code];

@@ -82,7 +82,10 @@ export function applyCommand(context: MonitorContext, event: MonitorEvent): Repl
     case 'nibp.start':
       return { context: { nibpRequested: true }, emitted: [ok(event)] };
     case 'nibp.interval.set':
-      return { context: { settings: { ...context.settings, nibpIntervalMs: event.intervalMs } }, emitted: [ok(event, `${event.intervalMs} ms`)] };
+      return {
+        context: { settings: { ...context.settings, nibpIntervalMs: event.intervalMs } },
+        emitted: [ok(event, `${event.intervalMs} ms`)],
+      };
     default:
       return { emitted: [] };
   }

@@ -96,7 +96,11 @@ describe('patient monitor descriptor', () => {
 describe('patient monitor settings', () => {
   it('defaults when a scenario gives none and merges a partial override', () => {
     expect(d.settingsSchema.parse(undefined)).toEqual(DEFAULT_MONITOR_SETTINGS);
-    const merged = monitorSettingsSchema.parse({ limits: { hr: { warn: { high: 120 } }, sbp: { warn: { high: null } } }, nibpIntervalMs: '5m', alarmDelayMs: '10s' });
+    const merged = monitorSettingsSchema.parse({
+      limits: { hr: { warn: { high: 120 } }, sbp: { warn: { high: null } } },
+      nibpIntervalMs: '5m',
+      alarmDelayMs: '10s',
+    });
     expect(merged).toMatchObject({ nibpIntervalMs: 300_000, alarmDelayMs: 10_000, silenceMs: 120_000 });
     expect(merged.limits.hr).toEqual({ warn: { low: 40, high: 120 }, crit: { low: 20, high: 160 } });
     expect(merged.limits.sbp.warn).toEqual({ low: 90, high: null });
@@ -120,9 +124,17 @@ describe('patient monitor settings', () => {
 describe('patient monitor commands', () => {
   it('parses each command and maps it to a machine event', () => {
     const parse = (body: unknown) => d.commandEvent(d.commandSchema.parse(body));
-    expect(parse({ type: 'silence', duration: '90s', commandId: 'c7' })).toEqual({ type: 'alarm.silence', durationMs: 90_000, commandId: 'c7' });
+    expect(parse({ type: 'silence', duration: '90s', commandId: 'c7' })).toEqual({
+      type: 'alarm.silence',
+      durationMs: 90_000,
+      commandId: 'c7',
+    });
     expect(parse({ type: 'nibp.interval', minutes: 5 })).toMatchObject({ type: 'nibp.interval.set', intervalMs: 300_000 });
-    expect(parse({ type: 'limits.set', parameter: 'spo2', level: 'warn', low: 92 })).toMatchObject({ type: 'limits.set', parameter: 'spo2', low: 92 });
+    expect(parse({ type: 'limits.set', parameter: 'spo2', level: 'warn', low: 92 })).toMatchObject({
+      type: 'limits.set',
+      parameter: 'spo2',
+      low: 92,
+    });
     expect(d.commandSchema.safeParse({ type: 'limits.set', parameter: 'hr', level: 'warn' }).error?.issues[0]?.message).toBe(
       'limits.set needs low or high: a number to set the limit, or null to remove it',
     );

@@ -17,7 +17,6 @@ import {
 const pair = z.object({ low: z.number().nullable().optional(), high: z.number().nullable().optional() }).strict();
 const parameterOverride = z.object({ warn: pair.optional(), crit: pair.optional() }).strict();
 
-
 /**
  * A scenario's partial settings, merged over the defaults. Durations take ms or text ("5s", "15m"); a
  * limit override replaces only the bounds it names, and `null` removes one:
@@ -30,7 +29,14 @@ export const monitorSettingsSchema = z
     signalLossDelayMs: durationMs.pipe(z.number().max(300_000)).optional(),
     silenceMs: durationMs.pipe(z.number().min(1_000)).optional(),
     maxSilenceMs: durationMs.pipe(z.number().min(1_000)).optional(),
-    nibpIntervalMs: durationMs.pipe(z.number().min(60_000).max(24 * 3_600_000)).optional(),
+    nibpIntervalMs: durationMs
+      .pipe(
+        z
+          .number()
+          .min(60_000)
+          .max(24 * 3_600_000),
+      )
+      .optional(),
   })
   .strict()
   .optional()
@@ -48,7 +54,12 @@ export const monitorSettingsSchema = z
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     const settings = { ...DEFAULT_MONITOR_SETTINGS, ...defined, limits };
     if (settings.silenceMs > settings.maxSilenceMs) {
-      ctx.issues.push({ code: 'custom', message: `silenceMs ${settings.silenceMs} exceeds maxSilenceMs ${settings.maxSilenceMs}`, input, path: ['silenceMs'] });
+      ctx.issues.push({
+        code: 'custom',
+        message: `silenceMs ${settings.silenceMs} exceeds maxSilenceMs ${settings.maxSilenceMs}`,
+        input,
+        path: ['silenceMs'],
+      });
     }
     return settings;
   });
@@ -125,11 +136,20 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
     commands: [
       { name: 'start', description: 'Standby → monitoring; takes a first NIBP determination.' },
       { name: 'standby', description: 'Monitoring → standby; clears every alarm.' },
-      { name: 'acknowledge {code?}', description: 'Acknowledge one alarm or all: audio off while the condition lasts; releases a latched alarm.' },
-      { name: 'silence {durationMs? | duration?}', description: 'Pause audio of sounding alarms (default 2 min, at most maxSilenceMs); they sound again after.' },
+      {
+        name: 'acknowledge {code?}',
+        description: 'Acknowledge one alarm or all: audio off while the condition lasts; releases a latched alarm.',
+      },
+      {
+        name: 'silence {durationMs? | duration?}',
+        description: 'Pause audio of sounding alarms (default 2 min, at most maxSilenceMs); they sound again after.',
+      },
       { name: 'nibp.start', description: 'Take an NIBP determination at the next sample; the auto cycle is unchanged.' },
       { name: 'nibp.interval {minutes}', description: 'Set the NIBP auto-cycle interval.' },
-      { name: 'limits.set {parameter, level, low?, high?}', description: 'Set (number) or remove (null) a warn or crit limit; crit must lie outside warn.' },
+      {
+        name: 'limits.set {parameter, level, low?, high?}',
+        description: 'Set (number) or remove (null) a warn or crit limit; crit must lie outside warn.',
+      },
     ],
     telemetry: [
       { name: 'state', description: 'off | standby | monitoring' },
@@ -143,7 +163,13 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
   },
 };
 
-export { patientMonitorMachine, DEFAULT_MONITOR_SETTINGS, type MonitorSettings, type MonitorContext, type MonitorEvent } from './machine.ts';
+export {
+  patientMonitorMachine,
+  DEFAULT_MONITOR_SETTINGS,
+  type MonitorSettings,
+  type MonitorContext,
+  type MonitorEvent,
+} from './machine.ts';
 export { DEFAULT_ALARM_LIMITS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, type AlarmLimits } from './alarm-limits.ts';
 export type { MonitorAlarm } from './alarm-manager.ts';
 export { monitorCommandSchema, monitorTelemetrySchema, type MonitorCommand, type MonitorTelemetry } from './telemetry.ts';

@@ -45,7 +45,8 @@ function bedside(options: { settings?: unknown; profile?: unknown } = {}) {
       return m;
     },
     telemetry: () => d.telemetry(actor.getSnapshot()),
-    of: <T extends DeviceEmitted['type']>(type: T) => emitted.filter((e) => e.type === type) as (Extract<DeviceEmitted, { type: T }> & { at: number })[],
+    of: <T extends DeviceEmitted['type']>(type: T) =>
+      emitted.filter((e) => e.type === type) as (Extract<DeviceEmitted, { type: T }> & { at: number })[],
     last: () => emitted.at(-1),
   };
   return m;
@@ -60,7 +61,15 @@ describe('patient monitor alarms', () => {
       {
         type: 'alarm.raised',
         at: 9000,
-        alarm: { code: 'hr.high', priority: 'medium', category: 'physiological', message: 'HR high 150 bpm (limit 140)', parameter: 'hr', value: 150, limit: 140 },
+        alarm: {
+          code: 'hr.high',
+          priority: 'medium',
+          category: 'physiological',
+          message: 'HR high 150 bpm (limit 140)',
+          parameter: 'hr',
+          value: 150,
+          limit: 140,
+        },
       },
     ]);
     expect(m.telemetry().alarms).toEqual(['hr.high']);
@@ -94,7 +103,9 @@ describe('patient monitor alarms', () => {
 
   it('brings a silenced alarm back when the silence ends while the condition persists', () => {
     const m = bedside().tick().set({ hr: 150 }).tick(6).command({ type: 'silence', duration: '30s', commandId: 'c-1' });
-    expect(m.of('command.accepted')).toEqual([{ type: 'command.accepted', command: 'silence', commandId: 'c-1', detail: 'until 37000', at: 7000 }]);
+    expect(m.of('command.accepted')).toEqual([
+      { type: 'command.accepted', command: 'silence', commandId: 'c-1', detail: 'until 37000', at: 7000 },
+    ]);
     expect(m.last()).toEqual({ type: 'alarm.updated', code: 'hr.high', status: 'silenced', until: 37_000, at: 7000 });
     m.tick(29);
     expect(m.of('alarm.updated')).toHaveLength(1);
@@ -131,13 +142,27 @@ describe('patient monitor alarms', () => {
   });
 
   it('rejects acknowledging or silencing what is not there', () => {
-    const m = bedside().tick().command({ type: 'acknowledge', code: 'hr.high', commandId: 'a' }).command({ type: 'silence', commandId: 's' });
+    const m = bedside()
+      .tick()
+      .command({ type: 'acknowledge', code: 'hr.high', commandId: 'a' })
+      .command({ type: 'silence', commandId: 's' });
     expect(m.of('command.rejected')).toEqual([
-      { type: 'command.rejected', command: 'acknowledge', commandId: 'a', code: 'unknown-alarm', reason: 'no announced alarm "hr.high"; announced: none', at: 1000 },
+      {
+        type: 'command.rejected',
+        command: 'acknowledge',
+        commandId: 'a',
+        code: 'unknown-alarm',
+        reason: 'no announced alarm "hr.high"; announced: none',
+        at: 1000,
+      },
       { type: 'command.rejected', command: 'silence', commandId: 's', code: 'no-alarm', reason: 'no sounding alarm to silence', at: 1000 },
     ]);
     m.set({ hr: 150 }).tick(6).command({ type: 'silence', duration: '1h' });
-    expect(m.last()).toMatchObject({ type: 'command.rejected', code: 'out-of-range', reason: 'silence of 3600000 ms is outside 1..600000 ms (maxSilenceMs)' });
+    expect(m.last()).toMatchObject({
+      type: 'command.rejected',
+      code: 'out-of-range',
+      reason: 'silence of 3600000 ms is outside 1..600000 ms (maxSilenceMs)',
+    });
   });
 });
 
@@ -166,8 +191,14 @@ describe('patient monitor NIBP', () => {
   });
 
   it('fails a cycle on a cuff error and keeps the last good reading', () => {
-    const m = bedside({ profile: { nibpIntervalMin: 1 } }).tick().conditions({ 'nibp.cuff-error': 1 }).set({ sbp: 150 }).tick(60);
-    expect(m.of('alarm.raised').map((e) => [e.alarm.code, e.alarm.category, e.alarm.priority, e.at])).toEqual([['nibp.cuff-error', 'technical', 'low', 61_000]]);
+    const m = bedside({ profile: { nibpIntervalMin: 1 } })
+      .tick()
+      .conditions({ 'nibp.cuff-error': 1 })
+      .set({ sbp: 150 })
+      .tick(60);
+    expect(m.of('alarm.raised').map((e) => [e.alarm.code, e.alarm.category, e.alarm.priority, e.at])).toEqual([
+      ['nibp.cuff-error', 'technical', 'low', 61_000],
+    ]);
     expect(m.telemetry().nibp).toMatchObject({ sbp: 120, t: 1000 });
     m.conditions({}).tick(60);
     expect(m.of('alarm.cleared').map((e) => e.code)).toEqual(['nibp.cuff-error']);

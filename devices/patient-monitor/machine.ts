@@ -15,7 +15,10 @@ export {
   type NibpReading,
 } from './context.ts';
 
-const IDLE_STATE: Pick<MonitorContext, 'values' | 'nibp' | 'nibpRequested' | 'nextNibpAt' | 'nibpFailure' | 'onsets' | 'alarms' | 'conditions'> = {
+const IDLE_STATE: Pick<
+  MonitorContext,
+  'values' | 'nibp' | 'nibpRequested' | 'nextNibpAt' | 'nibpFailure' | 'onsets' | 'alarms' | 'conditions'
+> = {
   values: { hr: null, spo2: null, rr: null, temp: null },
   nibp: null,
   nibpRequested: false,
@@ -57,7 +60,9 @@ export const patientMonitorMachine = setup({
   },
   actions: {
     configure: assign(({ context, event }) =>
-      event.type === 'power.on' && event.nibpIntervalMs !== undefined ? { settings: { ...context.settings, nibpIntervalMs: event.nibpIntervalMs } } : {},
+      event.type === 'power.on' && event.nibpIntervalMs !== undefined
+        ? { settings: { ...context.settings, nibpIntervalMs: event.nibpIntervalMs } }
+        : {},
     ),
     accept: emit(({ event }) => ok(event as CommandEvent)),
     refuse: emit(({ event }, params: { reason: string }) => no(event as CommandEvent, 'invalid-state', params.reason).emitted[0]!),
@@ -106,7 +111,12 @@ export const patientMonitorMachine = setup({
         'monitor.start': { target: 'monitoring', actions: 'accept' },
         'limits.set': { actions: 'command' },
         'nibp.interval.set': { actions: 'command' },
-        ...refuse('the monitor is in standby; start monitoring first', ['monitor.standby', 'alarm.acknowledge', 'alarm.silence', 'nibp.start']),
+        ...refuse('the monitor is in standby; start monitoring first', [
+          'monitor.standby',
+          'alarm.acknowledge',
+          'alarm.silence',
+          'nibp.start',
+        ]),
       },
     },
     monitoring: {

@@ -7,7 +7,10 @@ export type SampleEvent = Extract<MonitorEvent, { type: 'sensor.sample' }>;
 
 /** What one sample changes: always these fields, plus the alarm events it causes. */
 export interface SampleOutcome {
-  context: Pick<MonitorContext, 't' | 'values' | 'nibp' | 'nibpFailure' | 'nextNibpAt' | 'nibpRequested' | 'conditions' | 'onsets' | 'alarms'>;
+  context: Pick<
+    MonitorContext,
+    't' | 'values' | 'nibp' | 'nibpFailure' | 'nextNibpAt' | 'nibpRequested' | 'conditions' | 'onsets' | 'alarms'
+  >;
   emitted: readonly DeviceEmitted[];
 }
 
@@ -78,7 +81,13 @@ export function sample(context: MonitorContext, { t, measured, conditions }: Sam
 }
 
 /** The previous values object when nothing on the display changed, else a new one. */
-function sameValues(previous: MonitorValues, hr: number | null, spo2: number | null, rr: number | null, temp: number | null): MonitorValues {
+function sameValues(
+  previous: MonitorValues,
+  hr: number | null,
+  spo2: number | null,
+  rr: number | null,
+  temp: number | null,
+): MonitorValues {
   if (Object.is(previous.hr, hr) && Object.is(previous.spo2, spo2) && Object.is(previous.rr, rr) && Object.is(previous.temp, temp)) {
     return previous;
   }

@@ -63,7 +63,12 @@ export const monitorCommandSchema = z.discriminatedUnion('type', [
   /** Acknowledge one alarm by code, or every unacknowledged alarm. */
   z.object({ type: z.literal('acknowledge'), code: z.string().min(1).optional(), ...commandId }),
   /** Pause alarm audio for `durationMs` or `duration` ("2m"); the monitor's default otherwise. */
-  z.object({ type: z.literal('silence'), durationMs: z.number().int().positive().optional(), duration: durationMs.optional(), ...commandId }),
+  z.object({
+    type: z.literal('silence'),
+    durationMs: z.number().int().positive().optional(),
+    duration: durationMs.optional(),
+    ...commandId,
+  }),
   z.object({ type: z.literal('nibp.start'), ...commandId }),
   z.object({ type: z.literal('nibp.interval'), minutes: z.number().min(1).max(1440), ...commandId }),
   /** Set (number) or remove (null) one limit pair of a parameter. */

@@ -17,7 +17,9 @@ export function applyHeapPolicy(): void {
   if (process.execArgv.some((a) => a.includes('heap-growing-percent'))) return;
   let percent = process.env.MEDTWIN_HEAP_GROWING_PERCENT ?? String(HEAP_GROWING_PERCENT);
   if (!/^\d+$/.test(percent)) {
-    process.stderr.write(`medtwin: MEDTWIN_HEAP_GROWING_PERCENT must be a whole number (0: V8's own policy); got "${percent}", using ${HEAP_GROWING_PERCENT}\n`);
+    process.stderr.write(
+      `medtwin: MEDTWIN_HEAP_GROWING_PERCENT must be a whole number (0: V8's own policy); got "${percent}", using ${HEAP_GROWING_PERCENT}\n`,
+    );
     percent = String(HEAP_GROWING_PERCENT);
   }
   if (percent !== '0') setFlagsFromString(`--heap-growing-percent=${percent}`);

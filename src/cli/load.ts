@@ -15,7 +15,10 @@ export async function loadPlans(files: readonly string[]): Promise<Plan[]> {
   if (bad.length > 0) {
     const lines = bad.flatMap((c) => c.diagnostics.map(formatDiagnostic));
     const count = lines.length;
-    throw new InputError('E_SCENARIO', `${count} problem${count === 1 ? '' : 's'} in ${bad.length} scenario file${bad.length === 1 ? '' : 's'}:\n${lines.join('\n')}`);
+    throw new InputError(
+      'E_SCENARIO',
+      `${count} problem${count === 1 ? '' : 's'} in ${bad.length} scenario file${bad.length === 1 ? '' : 's'}:\n${lines.join('\n')}`,
+    );
   }
   return Promise.all(files.map(async (file) => parseScenario(await readFile(file, 'utf8'), file, SCENARIO_REGISTRIES)));
 }

@@ -13,7 +13,9 @@ applyHeapPolicy();
 const program = new Command();
 program
   .name('medtwin')
-  .description('Seeded, reproducible IoMT fleet simulator and digital-twin testbed.\nWith no command, opens the terminal UI on the default ward scenario.')
+  .description(
+    'Seeded, reproducible IoMT fleet simulator and digital-twin testbed.\nWith no command, opens the terminal UI on the default ward scenario.',
+  )
   .version(VERSION, '-v, --version')
   .showSuggestionAfterError(true)
   .exitOverride()
@@ -46,6 +48,7 @@ function exitCodeFor(error: unknown): number {
 
 function messageOf(error: unknown): string {
   if (error instanceof MedtwinError) return error.message;
-  if (error instanceof Error) return process.env.MEDTWIN_DEBUG ? (error.stack ?? error.message) : `${error.message} (set MEDTWIN_DEBUG=1 for a stack trace)`;
+  if (error instanceof Error)
+    return process.env.MEDTWIN_DEBUG ? (error.stack ?? error.message) : `${error.message} (set MEDTWIN_DEBUG=1 for a stack trace)`;
   return String(error);
 }

@@ -4,7 +4,8 @@ import { parseDuration } from '../core/duration.ts';
 /** commander argument parsers: each throws InvalidArgumentError, which commander reports with exit 2. */
 export function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`expected a TCP port from 0 to 65535, received "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError(`expected a TCP port from 0 to 65535, received "${value}"`);
   return port;
 }
 
@@ -25,7 +26,8 @@ export function parsePositiveDurationOption(value: string): number {
 
 export function parseSpeed(value: string): number {
   const speed = Number(value.replace(/^x/i, ''));
-  if (!Number.isFinite(speed) || speed <= 0) throw new InvalidArgumentError(`expected a positive speed factor such as 1, 10 or x100, received "${value}"`);
+  if (!Number.isFinite(speed) || speed <= 0)
+    throw new InvalidArgumentError(`expected a positive speed factor such as 1, 10 or x100, received "${value}"`);
   return speed;
 }
 
@@ -44,7 +46,10 @@ export function parseSeeds(value: string): string[] {
     if (to - from >= 100_000) throw new InvalidArgumentError(`a seed range covers at most 100000 seeds, received "${value}"`);
     return Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
   }
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length === 0) throw new InvalidArgumentError(`expected seeds like "1..100" or "3,5,8", received "${value}"`);
   return list;
 }

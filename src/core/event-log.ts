@@ -91,7 +91,8 @@ export class EventLog {
     // generation with them).
     for (const event of this.#pending) {
       // Keys in sorted order, so a payload built sorted is written by one JSON.stringify.
-      if (event.t <= t) ready.push({ event, line: canonicalJson({ data: event.data, source: event.source, t: event.t, type: event.type }) });
+      if (event.t <= t)
+        ready.push({ event, line: canonicalJson({ data: event.data, source: event.source, t: event.t, type: event.type }) });
       else later.push(event);
     }
     this.#pending = later;

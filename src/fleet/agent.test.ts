@@ -43,7 +43,9 @@ describe('DeviceAgent sampling and telemetry', () => {
   });
 
   it('refuses a telemetry period that is not a whole number of sample periods', () => {
-    expect(() => makeAgent({ descriptor: { ...makeDescriptor(), telemetryPeriodMs: 2_500 } })).toThrow(/telemetryPeriodMs \(2500\) must be a whole multiple of samplePeriodMs \(1000\)/);
+    expect(() => makeAgent({ descriptor: { ...makeDescriptor(), telemetryPeriodMs: 2_500 } })).toThrow(
+      /telemetryPeriodMs \(2500\) must be a whole multiple of samplePeriodMs \(1000\)/,
+    );
   });
 
   it('announces the state it booted into once, not the states it passed through at that instant', () => {

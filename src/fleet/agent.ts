@@ -158,7 +158,11 @@ export class DeviceAgent implements FaultSurface {
   /** Boots the device at the current simulation time and starts its sampling and telemetry timers. */
   start(): void {
     const { bootMs = 0, offsetMs = 0 } = this.#options.phase ?? {};
-    if (bootMs > 0) this.#timers.set('boot', this.#options.clock.setTimeout(() => this.#powerOn(offsetMs), bootMs));
+    if (bootMs > 0)
+      this.#timers.set(
+        'boot',
+        this.#options.clock.setTimeout(() => this.#powerOn(offsetMs), bootMs),
+      );
     else this.#powerOn(offsetMs);
   }
 
@@ -174,7 +178,9 @@ export class DeviceAgent implements FaultSurface {
     // telemetry timer was the older one, reported the sample of one sample period before.)
     const perTelemetry = telemetryPeriodMs / samplePeriodMs;
     if (!Number.isInteger(perTelemetry) || perTelemetry < 1) {
-      throw new Error(`${this.descriptor.kind}: telemetryPeriodMs (${telemetryPeriodMs}) must be a whole multiple of samplePeriodMs (${samplePeriodMs})`);
+      throw new Error(
+        `${this.descriptor.kind}: telemetryPeriodMs (${telemetryPeriodMs}) must be a whole multiple of samplePeriodMs (${samplePeriodMs})`,
+      );
     }
     const firstSample = firstTick(offsetMs % samplePeriodMs, samplePeriodMs);
     let untilTelemetry = (firstTick(offsetMs, telemetryPeriodMs) - firstSample) / samplePeriodMs;
@@ -206,7 +212,10 @@ export class DeviceAgent implements FaultSurface {
     for (const id of this.#timers.values()) this.#options.clock.clearTimeout(id);
     this.#timers.clear();
     this.#actor.stop();
-    await this.#link?.close({ topic: this.#topic(CHANNELS.status), payload: JSON.stringify({ online: false, device: this.deviceId, reason: 'shutdown' }) });
+    await this.#link?.close({
+      topic: this.#topic(CHANNELS.status),
+      payload: JSON.stringify({ online: false, device: this.deviceId, reason: 'shutdown' }),
+    });
   }
 
   /** Sends a command as if it had arrived over MQTT (used by tests and the local API). */

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const segment = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-" (it becomes an MQTT topic level)');
+const segment = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-" (it becomes an MQTT topic level)');
 
 /** Per-kind configuration in a zone: scenario overrides of settings and the clinical-use profile. */
 export const kindConfigSchema = z.object({
@@ -69,7 +67,12 @@ export function planFleet(spec: FleetSpec, idPrefix: (kind: string) => string = 
   for (const zone of spec.zones) {
     const zoneBeds: PlannedBed[] = [];
     for (let b = 1; b <= zone.beds; b++) {
-      const bed = { id: `${zone.id}-bed-${pad(b, zone.beds)}`, zone: zone.id, patientId: `P-${pad(++patientNo, 999)}`, kinds: [] as string[] };
+      const bed = {
+        id: `${zone.id}-bed-${pad(b, zone.beds)}`,
+        zone: zone.id,
+        patientId: `P-${pad(++patientNo, 999)}`,
+        kinds: [] as string[],
+      };
       zoneBeds.push(bed);
       beds.push(bed);
     }

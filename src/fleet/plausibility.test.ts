@@ -28,7 +28,11 @@ describe('PlausibilityTracker', () => {
     const events = Array.from({ length: 8 }, (_, i) => tracker.observe(i * 5 * MIN, { glucose: 143 }));
     const firstFail = events.findIndex((e) => e.failed.length > 0);
     expect(firstFail).toBe(6);
-    expect(events[6]!.failed[0]).toMatchObject({ check: 'frozen', signal: 'glucose', detail: 'glucose has read exactly 143 7 times in a row' });
+    expect(events[6]!.failed[0]).toMatchObject({
+      check: 'frozen',
+      signal: 'glucose',
+      detail: 'glucose has read exactly 143 7 times in a row',
+    });
     expect(tracker.observe(40 * MIN, { glucose: 147 }).recovered).toMatchObject([{ check: 'frozen' }]);
   });
 

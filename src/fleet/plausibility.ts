@@ -105,7 +105,12 @@ export class PlausibilityTracker {
   #evaluate(signal: string, limits: SignalLimits, t: number, value: number): readonly Implausibility[] {
     let out: Implausibility[] | undefined;
     if (value < limits.min || value > limits.max) {
-      (out ??= []).push({ check: 'range', signal, value, detail: `${signal} ${value} outside the physiological range ${limits.min}–${limits.max}` });
+      (out ??= []).push({
+        check: 'range',
+        signal,
+        value,
+        detail: `${signal} ${value} outside the physiological range ${limits.min}–${limits.max}`,
+      });
     }
     const track = this.#tracks.get(signal);
     if (track && t > track.lastT) {
@@ -123,7 +128,12 @@ export class PlausibilityTracker {
       const clipped = limits.clip !== undefined && (value <= limits.clip.low || value >= limits.clip.high);
       track.repeats = value === track.last && !clipped ? track.repeats + 1 : 0;
       if (track.repeats >= limits.maxRepeats) {
-        (out ??= []).push({ check: 'frozen', signal, value, detail: `${signal} has read exactly ${value} ${track.repeats + 1} times in a row` });
+        (out ??= []).push({
+          check: 'frozen',
+          signal,
+          value,
+          detail: `${signal} has read exactly ${value} ${track.repeats + 1} times in a row`,
+        });
       }
       track.last = value;
       track.lastT = t;

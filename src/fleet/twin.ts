@@ -293,7 +293,12 @@ export class DigitalTwin {
       type: diverged ? 'twin.diverged' : 'twin.converged',
       data: { device: shadow.address.deviceId, delta: shadow.delta },
     });
-    this.#link?.publish(channelTopic(shadow.address, CHANNELS.twinDelta), JSON.stringify({ delta: shadow.delta, version: shadow.version }), 0, false);
+    this.#link?.publish(
+      channelTopic(shadow.address, CHANNELS.twinDelta),
+      JSON.stringify({ delta: shadow.delta, version: shadow.version }),
+      0,
+      false,
+    );
   }
 
   /** A time for a twin event: never before what the log has already sealed, never after now. */
@@ -303,7 +308,8 @@ export class DigitalTwin {
 
   #shadow(deviceId: string): Shadow {
     const shadow = this.shadows.get(deviceId);
-    if (!shadow) throw new Error(`the twin has no device "${deviceId}"; known devices: ${[...this.shadows.keys()].slice(0, 5).join(', ')}...`);
+    if (!shadow)
+      throw new Error(`the twin has no device "${deviceId}"; known devices: ${[...this.shadows.keys()].slice(0, 5).join(', ')}...`);
     return shadow;
   }
 
@@ -413,13 +419,21 @@ export class DigitalTwin {
     const skew = t - arrival;
     const clockWrong = Math.abs(skew) > this.#clockTolerance;
     if (clockWrong && !shadow.implausible.has('clock')) {
-      failed = [...failed, { check: 'clock', signal: 'clock', value: skew, detail: `message stamped ${Math.round(skew / 1000)} s from the twin's clock` }];
+      failed = [
+        ...failed,
+        { check: 'clock', signal: 'clock', value: skew, detail: `message stamped ${Math.round(skew / 1000)} s from the twin's clock` },
+      ];
     } else if (!clockWrong && shadow.implausible.has('clock')) {
       recovered = [...recovered, { check: 'clock', signal: 'clock', value: skew, detail: 'device clock back within tolerance' }];
     }
     for (const f of failed) {
       shadow.implausible.add(f.signal === 'clock' ? 'clock' : `${f.signal}:${f.check}`);
-      this.#log.record({ t: now, source: 'twin', type: 'twin.implausible', data: { device, check: f.check, signal: f.signal, value: f.value, detail: f.detail } });
+      this.#log.record({
+        t: now,
+        source: 'twin',
+        type: 'twin.implausible',
+        data: { device, check: f.check, signal: f.signal, value: f.value, detail: f.detail },
+      });
     }
     for (const r of recovered) {
       shadow.implausible.delete(r.signal === 'clock' ? 'clock' : `${r.signal}:${r.check}`);

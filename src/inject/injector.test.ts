@@ -16,15 +16,44 @@ describe('Injector', () => {
     const { agent, clock, log, injector } = setup();
     clock.advance(5000);
     const fault = FAULTS['sensor.bias'];
-    const [injection] = injector.apply({ id: 'bias-1', fault, params: parseFaultParams(fault, { offset: 5 }), targets: [agent], forMs: 2000 });
-    expect(injection).toEqual({ id: 'bias-1', fault: 'sensor.bias', category: 'sensor', device: 'dev-001', at: 5000, until: 7000, reverted: false, params: { offset: 5, signal: 'glucose' } });
+    const [injection] = injector.apply({
+      id: 'bias-1',
+      fault,
+      params: parseFaultParams(fault, { offset: 5 }),
+      targets: [agent],
+      forMs: 2000,
+    });
+    expect(injection).toEqual({
+      id: 'bias-1',
+      fault: 'sensor.bias',
+      category: 'sensor',
+      device: 'dev-001',
+      at: 5000,
+      until: 7000,
+      reverted: false,
+      params: { offset: 5, signal: 'glucose' },
+    });
     expect(log.ofType('fault.injected')).toEqual([
-      { t: 5000, source: 'injector', type: 'fault.injected', data: { id: 'bias-1', fault: 'sensor.bias', category: 'sensor', device: 'dev-001', params: { offset: 5, signal: 'glucose' }, until: 7000 } },
+      {
+        t: 5000,
+        source: 'injector',
+        type: 'fault.injected',
+        data: {
+          id: 'bias-1',
+          fault: 'sensor.bias',
+          category: 'sensor',
+          device: 'dev-001',
+          params: { offset: 5, signal: 'glucose' },
+          until: 7000,
+        },
+      },
     ]);
     clock.advance(1000);
     expect(agent.lastMeasured.glucose).toBe(125);
     clock.advance(1000);
-    expect(log.ofType('fault.reverted')).toEqual([{ t: 7000, source: 'injector', type: 'fault.reverted', data: { id: 'bias-1', fault: 'sensor.bias', device: 'dev-001' } }]);
+    expect(log.ofType('fault.reverted')).toEqual([
+      { t: 7000, source: 'injector', type: 'fault.reverted', data: { id: 'bias-1', fault: 'sensor.bias', device: 'dev-001' } },
+    ]);
     expect(injection!.reverted).toBe(true);
     // The sample at 7000 ms ran before the revert timer (set later); the next one is clean.
     clock.advance(1000);
@@ -36,14 +65,20 @@ describe('Injector', () => {
     const fault = FAULTS['device.door-open'];
     injector.apply({ id: 'door', fault, params: {}, targets: [agent, other] });
     clock.advance(3000);
-    expect(injector.active().map((i) => [i.device, i.until])).toEqual([['dev-001', null], ['dev-002', null]]);
+    expect(injector.active().map((i) => [i.device, i.until])).toEqual([
+      ['dev-001', null],
+      ['dev-002', null],
+    ]);
     expect(injector.revert('door', 'dev-002')).toBe(1);
     clock.advance(1000);
     expect(machineContext(agent).conditions).toEqual({ 'door.open': 1 });
     expect(machineContext(other).conditions).toEqual({});
     expect(injector.revert('door')).toBe(1);
     expect(injector.revert('door')).toBe(0);
-    expect(log.ofType('fault.reverted').map((e) => [e.t, e.data.device])).toEqual([[3000, 'dev-002'], [4000, 'dev-001']]);
+    expect(log.ofType('fault.reverted').map((e) => [e.t, e.data.device])).toEqual([
+      [3000, 'dev-002'],
+      [4000, 'dev-001'],
+    ]);
   });
 
   it('an instant fault closes its window at once and records no revert', () => {
@@ -59,7 +94,9 @@ describe('Injector', () => {
     const { agent, clock, log, injector } = setup();
     const pump = makeAgent({ id: 'pump-001', clock, log, descriptor: makeDescriptor({ kind: 'infusion-pump', measures: [] }) }).agent;
     const fault = FAULTS['sensor.noise'];
-    expect(() => injector.apply({ id: 'n', fault, params: parseFaultParams(fault, {}), targets: [agent, pump] })).toThrowErrorMatchingInlineSnapshot(
+    expect(() =>
+      injector.apply({ id: 'n', fault, params: parseFaultParams(fault, {}), targets: [agent, pump] }),
+    ).toThrowErrorMatchingInlineSnapshot(
       `[InputError: n: sensor.noise cannot apply to pump-001: infusion-pump measures no patient signal]`,
     );
     expect(injector.all).toEqual([]);

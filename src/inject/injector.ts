@@ -83,7 +83,16 @@ export class Injector {
     const until = fault.instant ? at : forMs === undefined ? null : at + forMs;
     return resolved.map(({ target, params }) => {
       const revert = fault.apply(target, params, this.#context);
-      const injection: Injection = { id, fault: fault.name, category: fault.category, device: target.deviceId, at, until, reverted: !!fault.instant, params };
+      const injection: Injection = {
+        id,
+        fault: fault.name,
+        category: fault.category,
+        device: target.deviceId,
+        at,
+        until,
+        reverted: !!fault.instant,
+        params,
+      };
       this.#injections.push(injection);
       this.#record({
         t: at,

@@ -24,7 +24,11 @@ describe('faults on the real device models', () => {
   });
 
   it('device.spo2-probe-off makes a monitor raise spo2.probe-off', () => {
-    const { agent, clock, log } = makeAgent({ id: 'mon-001', descriptor: DEVICES['patient-monitor'], patient: new TestPatient('P-001', vitalTruth) });
+    const { agent, clock, log } = makeAgent({
+      id: 'mon-001',
+      descriptor: DEVICES['patient-monitor'],
+      patient: new TestPatient('P-001', vitalTruth),
+    });
     clock.advance(MINUTE);
     applyFault(agent, clock, log, 'device.spo2-probe-off');
     clock.advance(MINUTE);

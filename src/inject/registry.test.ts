@@ -60,7 +60,10 @@ describe('FAULTS', () => {
   it('fits the real device kinds: each fault applies to the kinds that measure or react to what it needs', () => {
     const kinds = Object.keys(DEVICES) as (keyof typeof DEVICES)[];
     const table = Object.fromEntries(
-      Object.entries(FAULTS).map(([name, fault]) => [name, kinds.filter((k) => fault.incompatibility(surfaceOf(k)) === undefined).join(' ')]),
+      Object.entries(FAULTS).map(([name, fault]) => [
+        name,
+        kinds.filter((k) => fault.incompatibility(surfaceOf(k)) === undefined).join(' '),
+      ]),
     );
     expect(table).toMatchInlineSnapshot(`
       {
@@ -102,7 +105,13 @@ describe('listFaults', () => {
       category: 'sensor',
       summary: FAULTS['sensor.lag'].summary,
       params: [
-        { name: 'signal', type: 'string', required: false, values: ['glucose', 'hr', 'spo2', 'rr', 'temp', 'sbp', 'dbp', 'map'], description: expect.stringContaining("device's first measured signal") },
+        {
+          name: 'signal',
+          type: 'string',
+          required: false,
+          values: ['glucose', 'hr', 'spo2', 'rr', 'temp', 'sbp', 'dbp', 'map'],
+          description: expect.stringContaining("device's first measured signal"),
+        },
         { name: 'delay', type: 'number | string', required: false, default: '10m', description: 'How far behind the reading runs' },
       ],
     });
@@ -112,11 +121,15 @@ describe('listFaults', () => {
 
 describe('errors', () => {
   it('an unknown fault name suggests the nearest one and lists the rest', () => {
-    expect(() => getFault('sensor.bais', FAULTS, 'timeline[0].fault')).toThrow(/^timeline\[0\]\.fault: unknown fault "sensor.bais" — did you mean "sensor.bias"\? \(see `medtwin list faults`; known: sensor.bias, /);
+    expect(() => getFault('sensor.bais', FAULTS, 'timeline[0].fault')).toThrow(
+      /^timeline\[0\]\.fault: unknown fault "sensor.bais" — did you mean "sensor.bias"\? \(see `medtwin list faults`; known: sensor.bias, /,
+    );
   });
 
   it('bad params: every problem at once, each with its path, what came and the fault', () => {
-    expect(() => parseFaultParams(FAULTS['sensor.spikes'], { probability: 2, magnitude: 'big', directon: 'up' }, 'timeline[3].params')).toThrowErrorMatchingInlineSnapshot(`
+    expect(() =>
+      parseFaultParams(FAULTS['sensor.spikes'], { probability: 2, magnitude: 'big', directon: 'up' }, 'timeline[3].params'),
+    ).toThrowErrorMatchingInlineSnapshot(`
       [InputError: timeline[3].params.probability: Too big: expected number to be <=1, received 2 (sensor.spikes)
       timeline[3].params.magnitude: expected number, received "big" (sensor.spikes)
       timeline[3].params: Unrecognized key: "directon" — sensor.spikes takes signal, probability, magnitude, direction]

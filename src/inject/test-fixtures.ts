@@ -113,8 +113,15 @@ export const testMachine = setup({
               .filter(([, v]) => v >= 1)
               .map(([code]) => ({ code, priority: 'high', category: 'technical', message: code }));
             for (const a of alarms) if (!context.alarms.some((b) => b.code === a.code)) enqueue.emit({ type: 'alarm.raised', alarm: a });
-            for (const a of context.alarms) if (!alarms.some((b) => b.code === a.code)) enqueue.emit({ type: 'alarm.cleared', code: a.code });
-            enqueue.assign({ samples: context.samples + 1, lastT: event.t, measured: event.measured, conditions: event.conditions, alarms });
+            for (const a of context.alarms)
+              if (!alarms.some((b) => b.code === a.code)) enqueue.emit({ type: 'alarm.cleared', code: a.code });
+            enqueue.assign({
+              samples: context.samples + 1,
+              lastT: event.t,
+              measured: event.measured,
+              conditions: event.conditions,
+              alarms,
+            });
           }),
         },
       },
@@ -136,7 +143,9 @@ export const ALL_CONDITIONS = [
 ] as const;
 
 /** A descriptor around `testMachine` measuring and reacting to what the test needs. */
-export function makeDescriptor(options: { kind?: string; measures?: readonly SignalName[]; conditions?: readonly string[] } = {}): DeviceDescriptor<typeof testMachine> {
+export function makeDescriptor(
+  options: { kind?: string; measures?: readonly SignalName[]; conditions?: readonly string[] } = {},
+): DeviceDescriptor<typeof testMachine> {
   const measures = options.measures ?? ['glucose', 'hr'];
   return {
     kind: options.kind ?? 'test-device',
@@ -205,7 +214,13 @@ export function machineContext(agent: DeviceAgent): TestContext {
 }
 
 /** Applies a registered fault to an agent now, as the injector would: params parsed, device defaults filled in. */
-export function applyFault(agent: DeviceAgent, clock: SimClock, log: EventLog, name: string, raw: Record<string, unknown> = {}): () => void {
+export function applyFault(
+  agent: DeviceAgent,
+  clock: SimClock,
+  log: EventLog,
+  name: string,
+  raw: Record<string, unknown> = {},
+): () => void {
   const fault = FAULTS[name as FaultName] as AnyFaultDefinition;
   const parsed = parseFaultParams(fault, raw);
   const params = fault.resolveParams?.(agent, parsed) ?? parsed;

@@ -15,7 +15,10 @@ export type BrokerLogEvent =
   | { type: 'client.error'; clientId: string | undefined; error: string };
 
 /** Hooks later layers (auth, ACL, IDS) plug into; aedes' own signatures. */
-export type BrokerHooks = Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward' | 'published'>;
+export type BrokerHooks = Pick<
+  AedesOptions,
+  'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward' | 'published'
+>;
 
 export interface BrokerOptions {
   host?: string;
@@ -108,8 +111,15 @@ export class EmbeddedBroker {
         aedes.close();
         reject(
           error.code === 'EADDRINUSE'
-            ? new MedtwinError('E_PORT_IN_USE', `port ${options.port} on ${host} is already in use; choose another with --port, or --port 0 for a free one`, { exitCode: 2, cause: error })
-            : new MedtwinError('E_BROKER_LISTEN', `the broker could not listen on ${host}:${options.port ?? 0}: ${error.message}`, { exitCode: 3, cause: error }),
+            ? new MedtwinError(
+                'E_PORT_IN_USE',
+                `port ${options.port} on ${host} is already in use; choose another with --port, or --port 0 for a free one`,
+                { exitCode: 2, cause: error },
+              )
+            : new MedtwinError('E_BROKER_LISTEN', `the broker could not listen on ${host}:${options.port ?? 0}: ${error.message}`, {
+                exitCode: 3,
+                cause: error,
+              }),
         );
       };
       server.once('error', onError);

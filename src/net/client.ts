@@ -49,7 +49,10 @@ function noLog(): void {}
 export function whenConnected(client: MqttClient, timeoutMs = 10_000): Promise<void> {
   if (client.connected) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`MQTT client ${client.options.clientId} did not connect within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`MQTT client ${client.options.clientId} did not connect within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onConnect = () => done();
     const onError = (error: Error) => done(error);
     function done(error?: Error) {
@@ -66,9 +69,6 @@ export function whenConnected(client: MqttClient, timeoutMs = 10_000): Promise<v
 
 /** Disconnects cleanly (DISCONNECT sent, so no last will), or forcibly after `timeoutMs`. */
 export async function closeClient(client: MqttClient, timeoutMs = 2000): Promise<void> {
-  await Promise.race([
-    client.endAsync(false),
-    new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
-  ]);
+  await Promise.race([client.endAsync(false), new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   if (!client.disconnected) await client.endAsync(true);
 }

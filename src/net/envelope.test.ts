@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from './envelope.ts';
 
-const envelope = { v: ENVELOPE_VERSION as typeof ENVELOPE_VERSION, device: 'patient-monitor-001', kind: 'patient-monitor', seq: 3, t: -250, body: { hr: 72 } };
+const envelope = {
+  v: ENVELOPE_VERSION as typeof ENVELOPE_VERSION,
+  device: 'patient-monitor-001',
+  kind: 'patient-monitor',
+  seq: 3,
+  t: -250,
+  body: { hr: 72 },
+};
 
 describe('message envelope', () => {
   it('decodes what it encodes, from a Buffer, a string or a view into a larger buffer', () => {

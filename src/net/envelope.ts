@@ -26,7 +26,14 @@ export type Envelope<TBody = unknown> = Omit<z.infer<typeof envelopeSchema>, 'bo
  * (link-pool.ts) without copying the 8 KiB slab a small Buffer shares with others.
  */
 export function encodeEnvelope<TBody>(envelope: Envelope<TBody>): string {
-  return JSON.stringify({ v: envelope.v, device: envelope.device, kind: envelope.kind, seq: envelope.seq, t: envelope.t, body: envelope.body });
+  return JSON.stringify({
+    v: envelope.v,
+    device: envelope.device,
+    kind: envelope.kind,
+    seq: envelope.seq,
+    t: envelope.t,
+    body: envelope.body,
+  });
 }
 
 export type DecodeResult = { ok: true; envelope: Envelope } | { ok: false; error: string };

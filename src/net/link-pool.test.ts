@@ -14,7 +14,11 @@ afterEach(async () => {
   await Promise.all(brokers.splice(0).map((b) => b.close()));
 });
 
-async function setup(): Promise<{ broker: EmbeddedBroker; watcher: MqttClient; received: { topic: string; payload: string; retain: boolean }[] }> {
+async function setup(): Promise<{
+  broker: EmbeddedBroker;
+  watcher: MqttClient;
+  received: { topic: string; payload: string; retain: boolean }[];
+}> {
   const broker = await EmbeddedBroker.start();
   brokers.push(broker);
   const watcher = await mqtt.connectAsync(broker.url, { clientId: 'watcher', reconnectPeriod: 0 });
@@ -111,7 +115,8 @@ describe.each([
     }
     await until(() => received.length === sent.length, `${sent.length} messages`);
     // A live subscriber sees the retain flag cleared (MQTT 3.1.1 §3.3.1.3); order per topic is kept.
-    const byTopic = (list: { topic: string; payload: string }[], topic: string) => list.filter((m) => m.topic === topic).map((m) => m.payload);
+    const byTopic = (list: { topic: string; payload: string }[], topic: string) =>
+      list.filter((m) => m.topic === topic).map((m) => m.payload);
     for (let ch = 0; ch < 7; ch++) expect(byTopic(received, `site/dev-a/ch${ch}`)).toEqual(byTopic(sent, `site/dev-a/ch${ch}`));
     // What was published retained is what a newcomer gets: the last retained payload of each topic.
     const late = await mqtt.connectAsync(broker.url, { clientId: 'late-retained', reconnectPeriod: 0 });
@@ -135,7 +140,8 @@ describe.each([
     const twin = await links.open({ url: broker.url, identity: { clientId: 'twin' }, subscribe: 'site/#' }, (topic, payload, retain) =>
       seen.push({ topic, payload: payload.toString(), retain }),
     );
-    for (let i = 1; i <= 300; i++) await watcher.publishAsync(`site/dev-${i % 3}/telemetry`, `{"n":${i},"unit":"µg"}`, { qos: (i % 2) as 0 | 1 });
+    for (let i = 1; i <= 300; i++)
+      await watcher.publishAsync(`site/dev-${i % 3}/telemetry`, `{"n":${i},"unit":"µg"}`, { qos: (i % 2) as 0 | 1 });
     await until(() => seen.length === 301, '301 messages');
     expect(seen[0]).toEqual({ topic: 'site/dev-a/state', payload: 'history', retain: true });
     expect(seen.slice(1).map((m) => m.payload)).toEqual(Array.from({ length: 300 }, (_, i) => `{"n":${i + 1},"unit":"µg"}`));

@@ -100,7 +100,12 @@ export class LinkPool implements LinkOpener {
 
   #flush(): void {
     if (this.#payloads.length === 0) return;
-    const message: ToLinkThread = { type: 'publish', topics: this.#newTopics, meta: Int32Array.from(this.#meta), payloads: this.#payloads.join('') };
+    const message: ToLinkThread = {
+      type: 'publish',
+      topics: this.#newTopics,
+      meta: Int32Array.from(this.#meta),
+      payloads: this.#payloads.join(''),
+    };
     this.#meta = [];
     this.#payloads = [];
     this.#newTopics = [];

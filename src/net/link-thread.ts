@@ -5,7 +5,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { MqttDeviceLink, type DeviceLink } from './device-link.ts';
-import { MESSAGE_RETAIN, PUBLISH_FIELDS, PUBLISH_QOS_MASK, PUBLISH_RETAIN, type FromLinkThread, type ToLinkThread } from './link-protocol.ts';
+import {
+  MESSAGE_RETAIN,
+  PUBLISH_FIELDS,
+  PUBLISH_QOS_MASK,
+  PUBLISH_RETAIN,
+  type FromLinkThread,
+  type ToLinkThread,
+} from './link-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('link-thread.ts runs as a worker thread started by LinkPool');
@@ -61,7 +68,13 @@ function flushInbox(): void {
     bytes.set(payload, offset);
     offset += payload.length;
   }
-  const message: FromLinkThread = { type: 'messages', reset: inReset, topics: inTopics, meta: Int32Array.from(inMeta), payloads: bytes.buffer };
+  const message: FromLinkThread = {
+    type: 'messages',
+    reset: inReset,
+    topics: inTopics,
+    meta: Int32Array.from(inMeta),
+    payloads: bytes.buffer,
+  };
   inMeta = [];
   inPayloads = [];
   inBytes = 0;
@@ -88,7 +101,14 @@ port.on('message', (message: ToLinkThread) => {
       for (let i = 0; i < meta.length; i += PUBLISH_FIELDS) {
         const end = offset + meta[i + 3]!;
         const flags = meta[i + 2]!;
-        links.get(meta[i]!)?.publish(topics[meta[i + 1]!]!, payloads.slice(offset, end), (flags & PUBLISH_QOS_MASK) as 0 | 1, (flags & PUBLISH_RETAIN) !== 0);
+        links
+          .get(meta[i]!)
+          ?.publish(
+            topics[meta[i + 1]!]!,
+            payloads.slice(offset, end),
+            (flags & PUBLISH_QOS_MASK) as 0 | 1,
+            (flags & PUBLISH_RETAIN) !== 0,
+          );
         offset = end;
       }
       return;

@@ -30,7 +30,12 @@ describe('MessageEmitter', () => {
       seen.push(message.i as number);
       setImmediate(done);
     });
-    await Promise.all(Array.from({ length: 50 }, (_, i) => new Promise<void>((resolve) => bus.emit({ topic: 'medtwin/pump-1/telemetry', i }, () => resolve()))));
+    await Promise.all(
+      Array.from(
+        { length: 50 },
+        (_, i) => new Promise<void>((resolve) => bus.emit({ topic: 'medtwin/pump-1/telemetry', i }, () => resolve())),
+      ),
+    );
     expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(most).toBe(3);
     expect(bus.current).toBe(0);
@@ -61,7 +66,8 @@ describe('MessageEmitter', () => {
       done();
     };
     bus.on('medtwin/site/+/cgm/#', listener);
-    for (const topic of ['medtwin/site/icu/cgm/c-1/telemetry', 'medtwin/site//cgm/c-2/state', 'medtwin/site/icu/pump/p-1/telemetry']) bus.emit({ topic });
+    for (const topic of ['medtwin/site/icu/cgm/c-1/telemetry', 'medtwin/site//cgm/c-2/state', 'medtwin/site/icu/pump/p-1/telemetry'])
+      bus.emit({ topic });
     // [MQTT-4.7.1-3]: `+` matches an empty level.
     expect(got).toEqual(['medtwin/site/icu/cgm/c-1/telemetry', 'medtwin/site//cgm/c-2/state']);
   });

@@ -63,9 +63,13 @@ describe('indexedMemoryPersistence', () => {
       ['medtwin/site/icu/pump/p-1/status', 'medtwin/site/ward/#'],
     ];
     for (const combi of combis) {
-      expect(await collect(indexed.createRetainedStreamCombi(combi)), combi.join(' + ')).toEqual(await collect(plain.createRetainedStreamCombi(combi)));
+      expect(await collect(indexed.createRetainedStreamCombi(combi)), combi.join(' + ')).toEqual(
+        await collect(plain.createRetainedStreamCombi(combi)),
+      );
     }
-    expect(await collect(indexed.createRetainedStream('medtwin/site/icu/pump/p-1/state'))).toEqual(['medtwin/site/icu/pump/p-1/state=occluded']);
+    expect(await collect(indexed.createRetainedStream('medtwin/site/icu/pump/p-1/state'))).toEqual([
+      'medtwin/site/icu/pump/p-1/state=occluded',
+    ]);
   });
 
   it("gives a device subscribing to its own topic that topic's retained message, over a real broker", async () => {
@@ -74,7 +78,9 @@ describe('indexedMemoryPersistence', () => {
     const fleet = await mqtt.connectAsync(broker.url, { clientId: 'fleet' });
     for (let i = 0; i < 50; i++) await fleet.publishAsync(`medtwin/site/icu/pump/p-${i}/cmd`, `dose ${i}`, { qos: 1, retain: true });
     const device = await mqtt.connectAsync(broker.url, { clientId: 'p-7' });
-    const got = new Promise<[string, string, boolean]>((resolve) => device.on('message', (topic, payload, packet) => resolve([topic, payload.toString(), packet.retain])));
+    const got = new Promise<[string, string, boolean]>((resolve) =>
+      device.on('message', (topic, payload, packet) => resolve([topic, payload.toString(), packet.retain])),
+    );
     await device.subscribeAsync('medtwin/site/icu/pump/p-7/cmd', { qos: 1 });
     expect(await got).toEqual(['medtwin/site/icu/pump/p-7/cmd', 'dose 7', true]);
     await Promise.all([fleet.endAsync(), device.endAsync()]);

@@ -39,7 +39,8 @@ export function indexedMemoryPersistence(): AedesMemoryPersistence {
     return storeRetained(packet, cb);
   };
   persistence.storeRetained = indexed as unknown as AedesMemoryPersistence['storeRetained'];
-  persistence.createRetainedStreamCombi = (patterns: string[]) => (patterns.some((p) => WILDCARD.test(p)) ? combi(patterns) : exact(patterns));
+  persistence.createRetainedStreamCombi = (patterns: string[]) =>
+    patterns.some((p) => WILDCARD.test(p)) ? combi(patterns) : exact(patterns);
   persistence.createRetainedStream = (pattern: string) => (WILDCARD.test(pattern) ? single(pattern) : exact([pattern]));
   return persistence;
 }

@@ -12,7 +12,16 @@ describe('notAKnotSpline', () => {
 
 describe('CgmSensor (simglucose noise model)', () => {
   it('uses simglucose’s sensor_params.csv values', () => {
-    expect(DEFAULT_CGM_NOISE).toEqual({ pacf: 0.7, gamma: -0.5444, lambda: 15.9574, delta: 1.6898, xi: -5.47, sampleTimeMin: 5, min: 39, max: 600 });
+    expect(DEFAULT_CGM_NOISE).toEqual({
+      pacf: 0.7,
+      gamma: -0.5444,
+      lambda: 15.9574,
+      delta: 1.6898,
+      xi: -5.47,
+      sampleTimeMin: 5,
+      min: 39,
+      max: 600,
+    });
   });
 
   it('applies the Johnson SU transform: with λ = 0 the error is ξ', () => {
@@ -52,6 +61,8 @@ describe('CgmSensor (simglucose noise model)', () => {
   });
 
   it('refuses a sample time the 150-minute block cannot hold', () => {
-    expect(() => new CgmSensor(new Rng(1), { sampleTimeMin: 0 })).toThrow('CgmSensor: sampleTimeMin must be in (0, 150] minutes, received 0');
+    expect(() => new CgmSensor(new Rng(1), { sampleTimeMin: 0 })).toThrow(
+      'CgmSensor: sampleTimeMin must be in (0, 150] minutes, received 0',
+    );
   });
 });

@@ -105,10 +105,16 @@ export function notAKnotSpline(y: readonly number[], h: number): (x: number) => 
   // Unknowns: second derivatives M0..Mn-1.
   const a = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
   // Not-a-knot: the third derivative is continuous across x1 and x(n-2).
-  a[0]![0] = 1; a[0]![1] = -2; a[0]![2] = 1;
-  a[n - 1]![n - 3] = 1; a[n - 1]![n - 2] = -2; a[n - 1]![n - 1] = 1;
+  a[0]![0] = 1;
+  a[0]![1] = -2;
+  a[0]![2] = 1;
+  a[n - 1]![n - 3] = 1;
+  a[n - 1]![n - 2] = -2;
+  a[n - 1]![n - 1] = 1;
   for (let i = 1; i < n - 1; i++) {
-    a[i]![i - 1] = 1; a[i]![i] = 4; a[i]![i + 1] = 1;
+    a[i]![i - 1] = 1;
+    a[i]![i] = 4;
+    a[i]![i + 1] = 1;
     a[i]![n] = (6 / (h * h)) * (y[i - 1]! - 2 * y[i]! + y[i + 1]!);
   }
   const m = solve(a);

@@ -22,11 +22,7 @@ export function clarkeZone(reference: number, measured: number): ClarkeZone {
   if ((yp <= 70 && y <= 70) || (yp <= 1.2 * y && yp >= 0.8 * y)) return 'A';
   if ((y >= 180 && yp <= 70) || (y <= 70 && yp >= 180)) return 'E';
   if ((y >= 70 && y <= 290 && yp >= y + 110) || (y >= 130 && y <= 180 && yp <= (7 / 5) * y - 182)) return 'C';
-  if (
-    (y >= 240 && yp >= 70 && yp <= 180) ||
-    (y <= 175 / 3 && yp >= 70 && yp <= 180) ||
-    (y >= 175 / 3 && y <= 70 && yp >= (6 / 5) * y)
-  ) {
+  if ((y >= 240 && yp >= 70 && yp <= 180) || (y <= 175 / 3 && yp >= 70 && yp <= 180) || (y >= 175 / 3 && y <= 70 && yp >= (6 / 5) * y)) {
     return 'D';
   }
   return 'B';
@@ -37,7 +33,9 @@ export type ClarkeCounts = Record<ClarkeZone, number>;
 /** Zone percentages (0–100) of paired readings; all zero when there are no pairs. */
 export function clarkeZones(reference: readonly number[], measured: readonly number[]): ClarkeCounts {
   if (reference.length !== measured.length) {
-    throw new RangeError(`clarkeZones: expected arrays of equal length, received ${reference.length} references and ${measured.length} readings`);
+    throw new RangeError(
+      `clarkeZones: expected arrays of equal length, received ${reference.length} references and ${measured.length} readings`,
+    );
   }
   const counts: ClarkeCounts = { A: 0, B: 0, C: 0, D: 0, E: 0 };
   for (let i = 0; i < reference.length; i++) counts[clarkeZone(reference[i]!, measured[i]!)]++;

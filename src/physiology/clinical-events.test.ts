@@ -36,11 +36,16 @@ describe('clinical events', () => {
   });
 
   it('ramps up over the onset, holds, and ramps down over the recovery', () => {
-    const [effect] = eventEffects(clinicalEventSchema.parse({ type: 'bradycardia', at: 1000, onset: 1000, duration: 3000, recovery: 2000 }), { temp: 37 });
+    const [effect] = eventEffects(
+      clinicalEventSchema.parse({ type: 'bradycardia', at: 1000, onset: 1000, duration: 3000, recovery: 2000 }),
+      { temp: 37 },
+    );
     const levels = [0, 1000, 1500, 2000, 4000, 5000, 6000, 7000].map((t) => effectLevel(effect!, t));
     expect(levels).toEqual([0, 0, 0.5, 1, 1, 0.5, 0, 0]);
     // Ended before full onset: recovers from where it got to.
-    const [short] = eventEffects(clinicalEventSchema.parse({ type: 'tachycardia', at: 0, onset: 4000, duration: 2000, recovery: 2000 }), { temp: 37 });
+    const [short] = eventEffects(clinicalEventSchema.parse({ type: 'tachycardia', at: 0, onset: 4000, duration: 2000, recovery: 2000 }), {
+      temp: 37,
+    });
     expect(effectLevel(short!, 3000)).toBeCloseTo(0.25);
   });
 

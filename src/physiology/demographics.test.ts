@@ -11,7 +11,10 @@ describe('generatePatient', () => {
 
   it('describes a plausible synthetic adult', () => {
     for (let i = 1; i <= 50; i++) {
-      const p = generatePatient(new Rng('cohort').fork(`patient:${i}`), { id: `P-${String(i).padStart(3, '0')}`, conditions: ['type1-diabetes'] });
+      const p = generatePatient(new Rng('cohort').fork(`patient:${i}`), {
+        id: `P-${String(i).padStart(3, '0')}`,
+        conditions: ['type1-diabetes'],
+      });
       expect(p.synthetic).toBe(true);
       expect(p.id).toBe(`P-${String(i).padStart(3, '0')}`);
       expect(p.name).toBe(`${p.givenName} ${p.familyName}`);

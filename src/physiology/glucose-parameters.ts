@@ -47,9 +47,22 @@ export interface HovorkaParameters {
 export function nominalParameters(weightKg: number): HovorkaParameters {
   return {
     weightKg,
-    vG: 0.16, vI: 0.12, f01: 0.0097, egp0: 0.0161, k12: 0.066,
-    ka1: 0.006, ka2: 0.06, ka3: 0.03, sIT: 51.2e-4, sID: 8.2e-4, sIE: 520e-4,
-    ke: 0.138, tmaxI: 55, tmaxG: 40, aG: 0.8, tauIG: 10,
+    vG: 0.16,
+    vI: 0.12,
+    f01: 0.0097,
+    egp0: 0.0161,
+    k12: 0.066,
+    ka1: 0.006,
+    ka2: 0.06,
+    ka3: 0.03,
+    sIT: 51.2e-4,
+    sID: 8.2e-4,
+    sIE: 520e-4,
+    ke: 0.138,
+    tmaxI: 55,
+    tmaxG: 40,
+    aG: 0.8,
+    tauIG: 10,
   };
 }
 
@@ -69,12 +82,22 @@ export function samplePatientParameters(rng: Rng, weightKg: number): HovorkaPara
   for (let attempt = 0; attempt < 100; attempt++) {
     const p: HovorkaParameters = {
       weightKg,
-      vG: ln(mean.vG, 0.05), vI: ln(mean.vI, 0.05),
-      f01: ln(mean.f01, 0.1), egp0: ln(mean.egp0, 0.2), k12: ln(mean.k12, 0.4),
-      ka1: ln(mean.ka1, 0.4), ka2: ln(mean.ka2, 0.4), ka3: ln(mean.ka3, 0.4),
-      sIT: ln(mean.sIT, 0.4), sID: ln(mean.sID, 0.4), sIE: ln(mean.sIE, 0.4),
-      ke: ln(mean.ke, 0.2), tmaxI: ln(mean.tmaxI, 0.2), tmaxG: ln(mean.tmaxG, 0.2),
-      aG: mean.aG, tauIG: ln(mean.tauIG, 0.2),
+      vG: ln(mean.vG, 0.05),
+      vI: ln(mean.vI, 0.05),
+      f01: ln(mean.f01, 0.1),
+      egp0: ln(mean.egp0, 0.2),
+      k12: ln(mean.k12, 0.4),
+      ka1: ln(mean.ka1, 0.4),
+      ka2: ln(mean.ka2, 0.4),
+      ka3: ln(mean.ka3, 0.4),
+      sIT: ln(mean.sIT, 0.4),
+      sID: ln(mean.sID, 0.4),
+      sIE: ln(mean.sIE, 0.4),
+      ke: ln(mean.ke, 0.2),
+      tmaxI: ln(mean.tmaxI, 0.2),
+      tmaxG: ln(mean.tmaxG, 0.2),
+      aG: mean.aG,
+      tauIG: ln(mean.tauIG, 0.2),
     };
     const basal = basalRateFor(p, 120);
     if (basal >= 0.1 && basal <= 2.2) return p;

@@ -21,7 +21,15 @@ import {
  * in minutes, glucose in mmol, insulin in mU.
  */
 
-export { MG_DL_PER_MMOL_L, basalRateFor, carbRatioFor, nominalParameters, samplePatientParameters, steadyStateInsulin, type HovorkaParameters };
+export {
+  MG_DL_PER_MMOL_L,
+  basalRateFor,
+  carbRatioFor,
+  nominalParameters,
+  samplePatientParameters,
+  steadyStateInsulin,
+  type HovorkaParameters,
+};
 
 const STEP_MS = 60_000;
 
@@ -56,7 +64,17 @@ export interface MealInput {
 }
 
 // State vector layout.
-const Q1 = 0, Q2 = 1, S1 = 2, S2 = 3, I = 4, X1 = 5, X2 = 6, X3 = 7, G1 = 8, G2 = 9, GI = 10;
+const Q1 = 0,
+  Q2 = 1,
+  S1 = 2,
+  S2 = 3,
+  I = 4,
+  X1 = 5,
+  X2 = 6,
+  X3 = 7,
+  G1 = 8,
+  G2 = 9,
+  GI = 10;
 const N = 11;
 
 /**
@@ -81,7 +99,13 @@ export class GlucoseModel {
   #rateMuPerMin: number;
   #meals: MealInput[] = [];
   #basalCache = new Map<number, number>();
-  readonly #scratch = [0, 1, 2, 3, 4].map(() => new Float64Array(N)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  readonly #scratch = [0, 1, 2, 3, 4].map(() => new Float64Array(N)) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
 
   constructor(rng: Rng, options: GlucoseModelOptions) {
     if (!(options.weightKg > 0)) throw new RangeError(`GlucoseModel: weightKg must be positive, received ${options.weightKg}`);

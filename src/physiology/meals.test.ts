@@ -33,7 +33,7 @@ describe('generateMeals (simglucose RandomScenario)', () => {
   it('shifts the schedule when the run starts mid-day and stays within the run', () => {
     const meals = generateMeals(new Rng(3).fork('meals'), 20, { startHour: 8 });
     expect(meals.every((m) => m.at >= 0 && m.at < 20 * DAY)).toBe(true);
-    const clockHour = (m: { at: number }) => ((m.at / HOUR + 8) % 24);
+    const clockHour = (m: { at: number }) => (m.at / HOUR + 8) % 24;
     expect(meals.every((m) => clockHour(m) >= 5 && clockHour(m) <= 23)).toBe(true);
     // Run time 0 is 08:00, so a dinner (16–20 h on the clock) falls 8–12 h into each run day.
     expect(meals.filter((m) => m.carbsG > 50 && (m.at % DAY) / HOUR >= 8 && (m.at % DAY) / HOUR <= 12).length).toBeGreaterThan(15);

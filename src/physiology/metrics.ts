@@ -151,7 +151,9 @@ export class AccuracyStats {
 /** Accuracy of paired arrays (equal length). */
 export function accuracySummary(reference: readonly number[], measured: readonly (number | null)[]): AccuracySummary {
   if (reference.length !== measured.length) {
-    throw new RangeError(`accuracySummary: expected arrays of equal length, received ${reference.length} references and ${measured.length} readings`);
+    throw new RangeError(
+      `accuracySummary: expected arrays of equal length, received ${reference.length} references and ${measured.length} readings`,
+    );
   }
   const stats = new AccuracyStats();
   for (let i = 0; i < reference.length; i++) stats.add(reference[i]!, measured[i]);

@@ -66,9 +66,10 @@ export class MonitorSensor {
 
   constructor(rng: Rng, overrides: Partial<Record<MonitorSignal, Partial<SignalAccuracy>>> = {}) {
     this.#rng = rng;
-    this.accuracy = Object.fromEntries(
-      MONITOR_SIGNALS.map((s) => [s, { ...MONITOR_ACCURACY[s], ...overrides[s] }]),
-    ) as Record<MonitorSignal, SignalAccuracy>;
+    this.accuracy = Object.fromEntries(MONITOR_SIGNALS.map((s) => [s, { ...MONITOR_ACCURACY[s], ...overrides[s] }])) as Record<
+      MonitorSignal,
+      SignalAccuracy
+    >;
     for (const s of MONITOR_SIGNALS) {
       const a = this.accuracy[s];
       if (!(a.sd >= 0 && a.relSd >= 0 && a.phi >= 0 && a.phi < 1 && a.resolution > 0)) {

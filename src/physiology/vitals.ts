@@ -1,5 +1,12 @@
 import type { Rng } from '../core/rng.ts';
-import { applyEffects, clinicalEventSchema, eventEffects, type ClinicalEventInput, type EventSignal, type VitalEffect } from './clinical-events.ts';
+import {
+  applyEffects,
+  clinicalEventSchema,
+  eventEffects,
+  type ClinicalEventInput,
+  type EventSignal,
+  type VitalEffect,
+} from './clinical-events.ts';
 
 /** A patient's resting vital signs: hr bpm, spo2 %, rr /min, temp °C, sbp/dbp mmHg. */
 export interface VitalsBaseline {
@@ -221,7 +228,10 @@ export class VitalsModel {
     const rr = this.#value('rr', hour, t, slow[S_RR]! + fast[F_RR]!);
     const temp = this.#value('temp', hour, t, slow[S_TEMP]!);
     const sbp = this.#value('sbp', hour, t, slow[S_SBP]! + fast[F_SBP]! + (BP_SHARED.sbp * slow[S_BP]! - RESP_SBP_MMHG * resp));
-    const dbp = Math.max(BOUNDS.dbp[0], Math.min(this.#value('dbp', hour, t, slow[S_DBP]! + fast[F_DBP]! + BP_SHARED.dbp * slow[S_BP]!), sbp - MIN_PULSE_PRESSURE));
+    const dbp = Math.max(
+      BOUNDS.dbp[0],
+      Math.min(this.#value('dbp', hour, t, slow[S_DBP]! + fast[F_DBP]! + BP_SHARED.dbp * slow[S_BP]!), sbp - MIN_PULSE_PRESSURE),
+    );
     // MAP ≈ DBP + pulse pressure / 3, the usual clinical estimate at resting heart rates.
     return { hr, spo2, rr, temp, sbp, dbp, map: dbp + (sbp - dbp) / 3 };
   }

@@ -22,7 +22,11 @@ export function palette(enabled: boolean): Palette {
  * Colour is on for a terminal unless NO_COLOR is set to a non-empty value (no-color.org); an explicit
  * `color` option (the CLI's --color / --no-color) wins over both.
  */
-export function resolveColor(stream: NodeJS.WritableStream | undefined, explicit: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+export function resolveColor(
+  stream: NodeJS.WritableStream | undefined,
+  explicit: boolean | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   if (explicit !== undefined) return explicit;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return isTTY(stream);

@@ -46,7 +46,9 @@ export function formatFigure(name: string, value: number | null | undefined): st
 }
 
 /** The rows of a study expectation's figures (detection latency...), as [label, distribution]. */
-export function figureRows(figures: Record<string, { p50: number; p95: number; min: number; max: number; mean: number; n: number }> | undefined) {
+export function figureRows(
+  figures: Record<string, { p50: number; p95: number; min: number; max: number; mean: number; n: number }> | undefined,
+) {
   return Object.entries(figures ?? {}).map(([name, d]) => ({ name, label: figureLabel(name), d }));
 }
 
@@ -121,11 +123,13 @@ export function keptPace(p: RealtimePace): boolean {
 export function describePace(p: RealtimePace): string {
   const speed = p.speed === 'max' ? 'max' : `×${formatValue(p.speed)}`;
   // A backlog worth naming: a second of simulated time that is also a quarter second of wall time.
-  const backlog = p.maxLagMs >= 1000 && (p.speed === 'max' || p.maxLagMs / p.speed >= 250) ? `, largest backlog ${formatWall(p.maxLagMs)}, caught up` : '';
+  const backlog =
+    p.maxLagMs >= 1000 && (p.speed === 'max' || p.maxLagMs / p.speed >= 250)
+      ? `, largest backlog ${formatWall(p.maxLagMs)}, caught up`
+      : '';
   if (keptPace(p)) return `kept pace at ${speed}${backlog}`;
   return (
     `fell behind at ${speed}: ${formatWall(p.behindMs)} of simulated time ran late (${formatPercent(p.pace)} of the asked speed). ` +
     'The machine could not keep this fleet at this speed: lower --speed, or use fast mode for results that do not depend on the wall clock'
   );
 }
-

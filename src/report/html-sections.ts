@@ -2,7 +2,19 @@ import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RunResult, SeriesSet, StudyResult } from '../runtime/result.ts';
 import { alarmTimeline } from './alarm-timeline.ts';
 import { escapeHtml as esc } from './escape.ts';
-import { countChecks, describePace, figureRows, formatCount, formatFigure, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import {
+  countChecks,
+  describePace,
+  figureRows,
+  formatCount,
+  formatFigure,
+  formatPercent,
+  formatValue,
+  formatWall,
+  replayCommand,
+  sortPriorities,
+  transportCheck,
+} from './format.ts';
 import { lineChart } from './svg-chart.ts';
 
 /** Past these, a fleet of thousands would make a report no browser wants to open. */
@@ -13,10 +25,14 @@ const TRUTH_COLOR = '#4b5563';
 
 const num = (n: number) => `<td class="num">${esc(formatCount(n))}</td>`;
 const mark = (passed: boolean) => (passed ? '<span class="ok">✓</span>' : '<span class="bad">✗</span>');
-const badge = (passed: boolean, pass = 'PASSED', fail = 'FAILED') => `<span class="badge ${passed ? 'pass' : 'fail'}">${passed ? pass : fail}</span>`;
+const badge = (passed: boolean, pass = 'PASSED', fail = 'FAILED') =>
+  `<span class="badge ${passed ? 'pass' : 'fail'}">${passed ? pass : fail}</span>`;
 const figures = (f: Record<string, number> | undefined) =>
-  `<td class="wrap">${Object.entries(f ?? {}).map(([k, v]) => `<span class="figure">${esc(k)} ${esc(formatValue(v))}</span>`).join(' ')}</td>`;
-const fact = (label: string, value: string, wide = false) => `<div${wide ? ' class="wide"' : ''}><dt>${esc(label)}</dt><dd>${value}</dd></div>`;
+  `<td class="wrap">${Object.entries(f ?? {})
+    .map(([k, v]) => `<span class="figure">${esc(k)} ${esc(formatValue(v))}</span>`)
+    .join(' ')}</td>`;
+const fact = (label: string, value: string, wide = false) =>
+  `<div${wide ? ' class="wide"' : ''}><dt>${esc(label)}</dt><dd>${value}</dd></div>`;
 
 function table(head: string[], rows: string[], numeric: number[] = [], className = ''): string {
   const ths = head.map((h, i) => `<th${numeric.includes(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
@@ -26,7 +42,9 @@ function table(head: string[], rows: string[], numeric: number[] = [], className
 /** One run: header facts, summary cards, expectations, signal plots, alarm timeline, devices, injections. */
 export function runSection(r: RunResult, anchor: string): string {
   const out: string[] = [`<section class="run" id="${esc(anchor)}">`];
-  out.push(`<div class="run-head">${badge(r.ok)}<h2>${esc(r.scenario.name)}</h2>${r.scenario.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join('')}</div>`);
+  out.push(
+    `<div class="run-head">${badge(r.ok)}<h2>${esc(r.scenario.name)}</h2>${r.scenario.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join('')}</div>`,
+  );
   if (r.scenario.description) out.push(`<p class="description">${esc(r.scenario.description)}</p>`);
   out.push(
     '<dl class="facts">',
@@ -49,7 +67,8 @@ export function runSection(r: RunResult, anchor: string): string {
   if (r.alarms.first.length === 0 && r.injections.length === 0) out.push('<p class="note">No alarms and no injections.</p>');
   else {
     out.push(alarmTimeline({ alarms: r.alarms.first, injections: r.injections, durationMs: r.simulatedMs }));
-    if (r.alarms.first.length < r.alarms.total) out.push(`<p class="note">The first ${r.alarms.first.length} of ${formatCount(r.alarms.total)} alarms are shown.</p>`);
+    if (r.alarms.first.length < r.alarms.total)
+      out.push(`<p class="note">The first ${r.alarms.first.length} of ${formatCount(r.alarms.total)} alarms are shown.</p>`);
   }
   out.push('<h3>Devices</h3>', devicesTable(r));
   out.push('<h3>Injections</h3>', injectionsTable(r));
@@ -62,13 +81,32 @@ function cards(r: RunResult): string {
   const { passed, failed } = countChecks(r);
   const d = r.delivery;
   const priorities = sortPriorities(Object.keys(r.alarms.byPriority));
-  const card = (title: string, big: string, small: string) => `<div class="card"><h4>${esc(title)}</h4><div class="big">${big}</div><div class="small">${small}</div></div>`;
+  const card = (title: string, big: string, small: string) =>
+    `<div class="card"><h4>${esc(title)}</h4><div class="big">${big}</div><div class="small">${small}</div></div>`;
   return [
     '<div class="cards">',
-    card('checks', `${passed} <span class="ok">passed</span> · ${failed} <span class="${failed > 0 ? 'bad' : 'ok'}">failed</span>`, `${r.expectations.length} expectations + transport delivery`),
-    card('delivery', esc(`${formatCount(d.deliveredToTwin)} / ${formatCount(d.published)}`), esc(`${formatCount(d.lost)} lost · ${formatCount(d.sequenceGaps)} gaps · ${formatCount(d.duplicates)} duplicates · ${formatCount(d.settleTimeouts)} settle timeouts`)),
-    card('alarms', esc(formatCount(r.alarms.total)), esc(priorities.map((p) => `${formatCount(r.alarms.byPriority[p] ?? 0)} ${p}`).join(' · ') || 'none')),
-    card('digital twin', esc(`${r.twin.stale.length} stale · ${r.twin.diverged.length} diverged`), esc(`stale: ${r.twin.stale.join(', ') || 'none'} · diverged: ${r.twin.diverged.join(', ') || 'none'}`)),
+    card(
+      'checks',
+      `${passed} <span class="ok">passed</span> · ${failed} <span class="${failed > 0 ? 'bad' : 'ok'}">failed</span>`,
+      `${r.expectations.length} expectations + transport delivery`,
+    ),
+    card(
+      'delivery',
+      esc(`${formatCount(d.deliveredToTwin)} / ${formatCount(d.published)}`),
+      esc(
+        `${formatCount(d.lost)} lost · ${formatCount(d.sequenceGaps)} gaps · ${formatCount(d.duplicates)} duplicates · ${formatCount(d.settleTimeouts)} settle timeouts`,
+      ),
+    ),
+    card(
+      'alarms',
+      esc(formatCount(r.alarms.total)),
+      esc(priorities.map((p) => `${formatCount(r.alarms.byPriority[p] ?? 0)} ${p}`).join(' · ') || 'none'),
+    ),
+    card(
+      'digital twin',
+      esc(`${r.twin.stale.length} stale · ${r.twin.diverged.length} diverged`),
+      esc(`stale: ${r.twin.stale.join(', ') || 'none'} · diverged: ${r.twin.diverged.join(', ') || 'none'}`),
+    ),
     '</div>',
   ].join('');
 }
@@ -79,7 +117,9 @@ function expectationsTable(r: RunResult): string {
       `<tr${e.passed ? '' : ' class="failed"'}><td>${mark(e.passed)}</td><td class="wrap">${esc(e.name)}</td><td>${esc(e.type)}</td><td class="num">${esc(formatValue(e.measured))}</td><td>${esc(e.threshold)}</td><td class="msg">${esc(e.message)}</td><td class="wrap mono">${esc(e.evidence.map((id) => `#${id}`).join(', '))}</td></tr>`,
   );
   const t = transportCheck(r);
-  rows.push(`<tr${t.passed ? '' : ' class="failed"'}><td>${mark(t.passed)}</td><td>${esc(t.name)}</td><td>transport</td><td class="num">${esc(formatCount(r.delivery.lost))}</td><td>0 lost, 0 settle timeouts</td><td class="msg">${esc(t.message)}</td><td></td></tr>`);
+  rows.push(
+    `<tr${t.passed ? '' : ' class="failed"'}><td>${mark(t.passed)}</td><td>${esc(t.name)}</td><td>transport</td><td class="num">${esc(formatCount(r.delivery.lost))}</td><td>0 lost, 0 settle timeouts</td><td class="msg">${esc(t.message)}</td><td></td></tr>`,
+  );
   return table(['', 'Expectation', 'Type', 'Measured', 'Threshold', 'Message', 'Evidence'], rows, [3]);
 }
 
@@ -109,7 +149,8 @@ function signals(r: RunResult): string {
     }
     out.push('</div>');
   }
-  if (r.series.length > shown.length) out.push(`<p class="note">${r.series.length - shown.length} more signals not plotted (the first ${MAX_CHARTS} are shown).</p>`);
+  if (r.series.length > shown.length)
+    out.push(`<p class="note">${r.series.length - shown.length} more signals not plotted (the first ${MAX_CHARTS} are shown).</p>`);
   return out.join('');
 }
 
@@ -117,11 +158,34 @@ function devicesTable(r: RunResult): string {
   const troubled = (d: RunResult['devices'][number]) => Number(d.missing > 0 || d.alarmsRaised > 0 || d.commandsRejected > 0);
   const devices = [...r.devices].sort((a, b) => troubled(b) - troubled(a));
   const rows = devices.slice(0, MAX_DEVICE_ROWS).map((d) => {
-    const commands = d.commandsRejected > 0 ? `${formatCount(d.commandsReceived)} (${formatCount(d.commandsRejected)} rejected)` : formatCount(d.commandsReceived);
+    const commands =
+      d.commandsRejected > 0
+        ? `${formatCount(d.commandsReceived)} (${formatCount(d.commandsRejected)} rejected)`
+        : formatCount(d.commandsReceived);
     return `<tr><td class="mono">${esc(d.id)}</td><td>${esc(d.kind)}</td><td>${esc(`${d.zone} / ${d.bed}`)}</td><td class="mono">${esc(d.firmware ?? '')}</td><td>${esc(d.finalState)}</td>${num(d.published)}${num(d.deliveredToTwin)}${num(d.missing)}${num(d.alarmsRaised)}<td class="num">${esc(commands)}</td>${figures(d.accuracy)}${figures(d.clinical)}</tr>`;
   });
   const note = devices.length > MAX_DEVICE_ROWS ? `<p class="note">${devices.length - MAX_DEVICE_ROWS} more devices not listed.</p>` : '';
-  return table(['Device', 'Kind', 'Zone / bed', 'Firmware', 'State', 'Published', 'Delivered', 'Missing', 'Alarms', 'Commands', 'Accuracy', 'Clinical'], rows, [5, 6, 7, 8, 9], 'devices') + note;
+  return (
+    table(
+      [
+        'Device',
+        'Kind',
+        'Zone / bed',
+        'Firmware',
+        'State',
+        'Published',
+        'Delivered',
+        'Missing',
+        'Alarms',
+        'Commands',
+        'Accuracy',
+        'Clinical',
+      ],
+      rows,
+      [5, 6, 7, 8, 9],
+      'devices',
+    ) + note
+  );
 }
 
 function injectionsTable(r: RunResult): string {
@@ -166,10 +230,18 @@ export function studySection(s: StudyResult, anchor: string): string {
       });
     return [row, ...figures];
   });
-  out.push('<h3>Expectations over seeds</h3>', table(['', 'Expectation', 'Type', 'Pass rate', 'n', 'Min', 'p50', 'p95', 'Max', 'Mean'], rows, [3, 4, 5, 6, 7, 8, 9]));
+  out.push(
+    '<h3>Expectations over seeds</h3>',
+    table(['', 'Expectation', 'Type', 'Pass rate', 'n', 'Min', 'p50', 'p95', 'Max', 'Mean'], rows, [3, 4, 5, 6, 7, 8, 9]),
+  );
   if (s.replay.length > 0) out.push('<h3>Replay failing seeds</h3>', `<pre>${s.replay.map(esc).join('\n')}</pre>`);
-  const seedRows = s.runs.map((r) => `<tr${r.ok ? '' : ' class="failed"'}><td>${mark(r.ok)}</td><td class="mono">${esc(r.seed)}</td><td class="mono">${esc(r.digest)}</td><td>${esc(formatWall(r.wallMs))}</td><td class="wrap">${esc(r.failed.join(', '))}</td></tr>`);
-  out.push(`<details${failing.length > 0 ? ' open=""' : ''}><summary>Seeds (${s.runs.length})</summary>${table(['', 'Seed', 'Digest', 'Wall', 'Failed'], seedRows)}</details>`);
+  const seedRows = s.runs.map(
+    (r) =>
+      `<tr${r.ok ? '' : ' class="failed"'}><td>${mark(r.ok)}</td><td class="mono">${esc(r.seed)}</td><td class="mono">${esc(r.digest)}</td><td>${esc(formatWall(r.wallMs))}</td><td class="wrap">${esc(r.failed.join(', '))}</td></tr>`,
+  );
+  out.push(
+    `<details${failing.length > 0 ? ' open=""' : ''}><summary>Seeds (${s.runs.length})</summary>${table(['', 'Seed', 'Digest', 'Wall', 'Failed'], seedRows)}</details>`,
+  );
   out.push('</section>');
   return out.join('\n');
 }

@@ -13,7 +13,7 @@ describe('renderHtml', () => {
     expect(renderHtml([sampleRunResult()])).toBe(renderHtml([sampleRunResult()]));
   });
 
-  it('shows a realtime run\'s pace among its facts', () => {
+  it("shows a realtime run's pace among its facts", () => {
     const html = renderHtml([{ ...sampleRunResult(), mode: 'realtime', realtime: { speed: 1, behindMs: 5, maxLagMs: 40, pace: 1 } }]);
     expect(html).toContain('<dt>pace</dt><dd>kept pace at ×1</dd>');
     expect(renderHtml([sampleRunResult()])).not.toContain('<dt>pace</dt>');
@@ -63,7 +63,11 @@ describe('alarmTimeline', () => {
         { id: 2, t: 1000, device: 'a', code: 'y', priority: 'low', message: 'm' },
       ],
     });
-    const markers = [...svg.matchAll(/<circle class="alarm alarm-(\w+)" cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => ({ p: m[1], x: Number(m[2]), y: Number(m[3]) }));
+    const markers = [...svg.matchAll(/<circle class="alarm alarm-(\w+)" cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => ({
+      p: m[1],
+      x: Number(m[2]),
+      y: Number(m[3]),
+    }));
     // Lanes sorted by device id: "a" above "b"; t=0 at the left edge, t=end at the right.
     expect(markers[0]).toMatchObject({ p: 'high', x: 150 });
     expect(markers[1]).toMatchObject({ p: 'low', x: 1084 });
@@ -71,7 +75,14 @@ describe('alarmTimeline', () => {
   });
 
   it('caps the lanes and says how many devices it left out', () => {
-    const alarms = Array.from({ length: 45 }, (_, i) => ({ id: i, t: i, device: `d${String(i).padStart(2, '0')}`, code: 'c', priority: 'medium', message: 'm' }));
+    const alarms = Array.from({ length: 45 }, (_, i) => ({
+      id: i,
+      t: i,
+      device: `d${String(i).padStart(2, '0')}`,
+      code: 'c',
+      priority: 'medium',
+      message: 'm',
+    }));
     const svg = alarmTimeline({ durationMs: 100, injections: [], alarms });
     expect(count(svg, /<g class="lane">/)).toBe(40);
     expect(svg).toContain('5 more devices not shown');
@@ -79,7 +90,7 @@ describe('alarmTimeline', () => {
 });
 
 describe('HtmlReporter', () => {
-  it('writes to its path, creating directories, and keeps a study\'s seeds out of the page', async () => {
+  it("writes to its path, creating directories, and keeps a study's seeds out of the page", async () => {
     const path = join(tempDir(), 'a', 'b', 'report.html');
     const reporter = new HtmlReporter({ path });
     reporter.onBegin({ scenario: 's', seed: '1', durationMs: 1, devices: 3, brokerUrl: 'x', mode: 'fast', study: { index: 0, count: 1 } });

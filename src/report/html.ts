@@ -32,7 +32,10 @@ export class HtmlReporter extends CollectingReporter {
  */
 export function renderHtml(runs: readonly RunResult[], studies: readonly StudyResult[] = []): string {
   const sections = [...runs.map((r, i) => runSection(r, `run-${i + 1}`)), ...studies.map((s, i) => studySection(s, `study-${i + 1}`))];
-  const names = [...runs.map((r) => `${r.scenario.name} [seed ${r.seed}]`), ...studies.map((s) => `${s.scenario.name} [${s.seeds.length} seeds]`)];
+  const names = [
+    ...runs.map((r) => `${r.scenario.name} [seed ${r.seed}]`),
+    ...studies.map((s) => `${s.scenario.name} [${s.seeds.length} seeds]`),
+  ];
   const anchors = [...runs.map((_, i) => `run-${i + 1}`), ...studies.map((_, i) => `study-${i + 1}`)];
   const ok = runs.every((r) => r.ok) && studies.every((s) => s.ok);
   const title = names.length === 1 ? `medtwin — ${names[0]}` : `medtwin — ${names.length} results`;

@@ -1,6 +1,15 @@
 export type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
 export { Multiplexer } from './multiplexer.ts';
-export { REPORTERS, parseReporterSpec, createReporter, createReporters, isReporterName, type ReporterName, type ReporterSpec, type ReporterFactory } from './registry.ts';
+export {
+  REPORTERS,
+  parseReporterSpec,
+  createReporter,
+  createReporters,
+  isReporterName,
+  type ReporterName,
+  type ReporterSpec,
+  type ReporterFactory,
+} from './registry.ts';
 export { ListReporter, progressText } from './list.ts';
 export { JsonReporter, toJson } from './json.ts';
 export { JunitReporter } from './junit.ts';

@@ -32,7 +32,7 @@ describe('JsonReporter', () => {
     expect(stream.text.endsWith('}\n')).toBe(true);
   });
 
-  it('wraps several runs and studies with a top-level ok, folding a study\'s own runs into it', async () => {
+  it("wraps several runs and studies with a top-level ok, folding a study's own runs into it", async () => {
     const stream = new FakeStream(false);
     const reporter = new JsonReporter({ stream });
     const other = sampleRunResult();

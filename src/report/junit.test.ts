@@ -9,9 +9,15 @@ import { FakeStream, tempDir } from './test-helpers.ts';
 interface Attrs {
   [key: string]: unknown;
 }
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'property', 'failure'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['testsuite', 'testcase', 'property', 'failure'].includes(name),
+});
 
-function parse(xml: string): { testsuites: Attrs & { testsuite: (Attrs & { testcase: (Attrs & { failure?: Attrs[] })[]; properties: { property: Attrs[] } })[] } } {
+function parse(xml: string): {
+  testsuites: Attrs & { testsuite: (Attrs & { testcase: (Attrs & { failure?: Attrs[] })[]; properties: { property: Attrs[] } })[] };
+} {
   expect(XMLValidator.validate(xml)).toBe(true);
   return parser.parse(xml);
 }
@@ -44,8 +50,18 @@ describe('JunitReporter', () => {
       expect(suite.errors).toBe('0');
       expect(suite.skipped).toBe('0');
       expect(suite.time).toBe('4.210');
-      expect(suite.testcase.map((c) => c.classname)).toEqual(['icu-sensor-drift', 'icu-sensor-drift', 'icu-sensor-drift', 'icu-sensor-drift']);
-      expect(suite.testcase.map((c) => c.name)).toEqual(['occlusion alarm within 5 min', 'cgm accuracy', 'twin notices the blackout', 'transport delivery']);
+      expect(suite.testcase.map((c) => c.classname)).toEqual([
+        'icu-sensor-drift',
+        'icu-sensor-drift',
+        'icu-sensor-drift',
+        'icu-sensor-drift',
+      ]);
+      expect(suite.testcase.map((c) => c.name)).toEqual([
+        'occlusion alarm within 5 min',
+        'cgm accuracy',
+        'twin notices the blackout',
+        'transport delivery',
+      ]);
     }
     const props = Object.fromEntries(doc.testsuite[0]!.properties.property.map((p) => [p.name, p.value]));
     expect(props).toMatchObject({ seed: '42', digest: sampleRunResult().digest, file: 'scenarios/icu-sensor-drift.yaml' });

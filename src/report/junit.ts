@@ -67,7 +67,13 @@ function runSuite(r: RunResult): Suite {
       : testcase(classname, transport.name, {
           message: transport.message,
           type: 'transport',
-          body: [`published: ${d.published}`, `delivered to twin: ${d.deliveredToTwin}`, `lost: ${d.lost}`, `settle timeouts: ${d.settleTimeouts}`, `replay: ${replay}`].join('\n'),
+          body: [
+            `published: ${d.published}`,
+            `delivered to twin: ${d.deliveredToTwin}`,
+            `lost: ${d.lost}`,
+            `settle timeouts: ${d.settleTimeouts}`,
+            `replay: ${replay}`,
+          ].join('\n'),
         }),
   );
   const failures = r.expectations.filter((e) => !e.passed).length + (transport.passed ? 0 : 1);
@@ -88,11 +94,16 @@ function studySuite(s: StudyResult): Suite {
   const failing = s.runs.filter((r) => !r.ok);
   const lines = [
     `${failing.length} of ${s.runs.length} seeds failed`,
-    ...s.expectations.map((e) => `${e.name}: pass rate ${formatPercent(e.passRate)}${e.measured ? `, p50 ${formatValue(e.measured.p50)}, p95 ${formatValue(e.measured.p95)}` : ''}`),
+    ...s.expectations.map(
+      (e) =>
+        `${e.name}: pass rate ${formatPercent(e.passRate)}${e.measured ? `, p50 ${formatValue(e.measured.p50)}, p95 ${formatValue(e.measured.p95)}` : ''}`,
+    ),
     ...s.replay.map((command) => `replay: ${command}`),
   ];
   const message = `pass rate ${formatPercent(s.passRate)} over ${s.seeds.length} seeds`;
-  const cases = [s.ok ? testcase(classname, 'pass rate') : testcase(classname, 'pass rate', { message, type: 'study', body: lines.join('\n') })];
+  const cases = [
+    s.ok ? testcase(classname, 'pass rate') : testcase(classname, 'pass rate', { message, type: 'study', body: lines.join('\n') }),
+  ];
   const properties = { seeds: s.seeds.join(','), passRate: String(s.passRate), file: s.scenario.file };
   return suite(`${s.scenario.name} [study, ${s.seeds.length} seeds]`, cases, s.ok ? 0 : 1, s.wallMs / 1000, properties);
 }

@@ -8,14 +8,30 @@ import { sampleRunResult, sampleStudyResult } from './sample-result.ts';
 import { FakeStream, tempDir } from './test-helpers.ts';
 
 const HOUR = 3_600_000;
-const info: RunBeginInfo = { scenario: 'icu-sensor-drift', seed: '42', durationMs: 6 * HOUR, devices: 3, brokerUrl: 'mqtt://127.0.0.1:41883', mode: 'fast' };
+const info: RunBeginInfo = {
+  scenario: 'icu-sensor-drift',
+  seed: '42',
+  durationMs: 6 * HOUR,
+  devices: 3,
+  brokerUrl: 'mqtt://127.0.0.1:41883',
+  mode: 'fast',
+};
 const ANSI = /\x1b\[\d+m/;
 
 /** Status every 1 s of simulated time for 6 h, as the runner emits it; wall time 1 ms per 6 s simulated. */
 function statuses(): RunStatus[] {
   const out: RunStatus[] = [];
   for (let simMs = 60_000; simMs <= 6 * HOUR; simMs += 60_000) {
-    out.push({ phase: simMs === 6 * HOUR ? 'finished' : 'running', simMs, durationMs: 6 * HOUR, wallMs: simMs / 6000, speed: 'max', messages: simMs / 10_000, delivered: simMs / 10_000, events: simMs / 1000 });
+    out.push({
+      phase: simMs === 6 * HOUR ? 'finished' : 'running',
+      simMs,
+      durationMs: 6 * HOUR,
+      wallMs: simMs / 6000,
+      speed: 'max',
+      messages: simMs / 10_000,
+      delivered: simMs / 10_000,
+      events: simMs / 1000,
+    });
   }
   return out;
 }
@@ -34,7 +50,9 @@ describe('ListReporter realtime pace', () => {
     expect(out).toMatch(/pace\s+kept pace at ×1, largest backlog 1\.8s, caught up/);
     expect(out).not.toContain('fell behind');
     // At ×20 the same backlog is 90 ms of wall time: not worth a mention.
-    expect(summary({ ...sampleRunResult(), mode: 'realtime', realtime: { speed: 20, behindMs: 8, maxLagMs: 1800, pace: 1 } })).toMatch(/kept pace at ×20\n/);
+    expect(summary({ ...sampleRunResult(), mode: 'realtime', realtime: { speed: 20, behindMs: 8, maxLagMs: 1800, pace: 1 } })).toMatch(
+      /kept pace at ×20\n/,
+    );
   });
 
   it('warns when a realtime run fell behind, by how much, and what to do', () => {

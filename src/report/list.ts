@@ -2,7 +2,21 @@ import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RealtimePace, RunResult, StudyResult } from '../runtime/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { palette, resolveColor, type Palette } from './colors.ts';
-import { countChecks, describePace, figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, keptPace, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import {
+  countChecks,
+  describePace,
+  figureRows,
+  formatCount,
+  formatFigure,
+  formatFigures,
+  formatPercent,
+  formatValue,
+  formatWall,
+  keptPace,
+  replayCommand,
+  sortPriorities,
+  transportCheck,
+} from './format.ts';
 import { isTTY, writeOutput } from './output.ts';
 import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
 
@@ -41,11 +55,16 @@ export class ListReporter implements Reporter {
     this.#lastDrawWall = Number.NEGATIVE_INFINITY;
     const c = this.#c;
     if (info.study) {
-      if (info.study.index === 0) this.#print(`${c.bold('Study')} ${info.scenario} · ${info.study.count} seeds · ${formatDuration(info.durationMs)} simulated each · ${info.devices} devices · ${info.mode}`);
+      if (info.study.index === 0)
+        this.#print(
+          `${c.bold('Study')} ${info.scenario} · ${info.study.count} seeds · ${formatDuration(info.durationMs)} simulated each · ${info.devices} devices · ${info.mode}`,
+        );
       return;
     }
     const links = info.links === 'link-thread' ? ' · clients on a link thread' : '';
-    this.#print(`${c.bold('Running')} ${info.scenario} · seed ${info.seed} · ${info.devices} devices · ${formatDuration(info.durationMs)} simulated · ${info.mode} · broker ${info.brokerUrl}${links}`);
+    this.#print(
+      `${c.bold('Running')} ${info.scenario} · seed ${info.seed} · ${info.devices} devices · ${formatDuration(info.durationMs)} simulated · ${info.mode} · broker ${info.brokerUrl}${links}`,
+    );
   }
 
   onProgress(status: RunStatus): void {
@@ -91,7 +110,10 @@ export class ListReporter implements Reporter {
     const speed = r.wallMs > 0 ? ` (×${formatValue(Math.round(r.simulatedMs / r.wallMs))})` : '';
     const d = r.delivery;
     const priorities = sortPriorities(Object.keys(r.alarms.byPriority));
-    const alarms = r.alarms.total === 0 ? 'none' : `${formatCount(r.alarms.total)}: ${priorities.map((p) => `${formatCount(r.alarms.byPriority[p] ?? 0)} ${p}`).join(' · ')}`;
+    const alarms =
+      r.alarms.total === 0
+        ? 'none'
+        : `${formatCount(r.alarms.total)}: ${priorities.map((p) => `${formatCount(r.alarms.byPriority[p] ?? 0)} ${p}`).join(' · ')}`;
     const names = (list: string[]) => (list.length === 0 ? 'none' : list.join(', '));
     const lines = [
       '',
@@ -111,7 +133,8 @@ export class ListReporter implements Reporter {
     for (const [i, e] of r.expectations.entries()) {
       const mark = e.passed ? c.green('✓') : c.red('✗');
       lines.push(`  ${mark} ${e.name.padEnd(width)}  ${c.dim('measured')} ${measured[i]!.padEnd(measuredWidth)}  ${e.message}`);
-      if (!e.passed && e.evidence.length > 0) lines.push(`      ${c.dim(`evidence: events ${e.evidence.map((id) => `#${id}`).join(', ')}`)}`);
+      if (!e.passed && e.evidence.length > 0)
+        lines.push(`      ${c.dim(`evidence: events ${e.evidence.map((id) => `#${id}`).join(', ')}`)}`);
     }
     const transport = transportCheck(r);
     lines.push(`  ${transport.passed ? c.green('✓') : c.red('✗')} ${transport.name.padEnd(width)}  ${transport.message}`);
@@ -143,10 +166,16 @@ export class ListReporter implements Reporter {
     for (const e of s.expectations) {
       const mark = e.passRate === 1 ? c.green('✓') : c.red('✗');
       const m = e.measured;
-      lines.push(`  ${mark} ${e.name.padEnd(width)}  ${formatPercent(e.passRate).padStart(9)}  ${(m ? formatValue(m.p50) : '—').padStart(10)}  ${(m ? formatValue(m.p95) : '—').padStart(10)}`);
+      lines.push(
+        `  ${mark} ${e.name.padEnd(width)}  ${formatPercent(e.passRate).padStart(9)}  ${(m ? formatValue(m.p50) : '—').padStart(10)}  ${(m ? formatValue(m.p95) : '—').padStart(10)}`,
+      );
       for (const f of figureRows(e.figures)) {
         if (f.name === 'sensitivity') continue;
-        lines.push(c.dim(`      ${`↳ ${f.label}`.padEnd(width - 2)}  ${''.padStart(9)}  ${formatFigure(f.name, f.d.p50).padStart(10)}  ${formatFigure(f.name, f.d.p95).padStart(10)}`));
+        lines.push(
+          c.dim(
+            `      ${`↳ ${f.label}`.padEnd(width - 2)}  ${''.padStart(9)}  ${formatFigure(f.name, f.d.p50).padStart(10)}  ${formatFigure(f.name, f.d.p95).padStart(10)}`,
+          ),
+        );
       }
     }
     if (s.replay.length > 0) {
@@ -195,7 +224,9 @@ export function progressText(status: RunStatus, info?: RunBeginInfo): string {
 function devicesNote(r: RunResult): string {
   const missing = r.devices.filter((d) => d.missing > 0).length;
   const rejected = r.devices.reduce((n, d) => n + d.commandsRejected, 0);
-  const notes = [missing > 0 ? `${missing} with missing telemetry` : '', rejected > 0 ? `${rejected} commands rejected` : ''].filter((n) => n !== '');
+  const notes = [missing > 0 ? `${missing} with missing telemetry` : '', rejected > 0 ? `${rejected} commands rejected` : ''].filter(
+    (n) => n !== '',
+  );
   const accuracy = r.devices.filter((d) => d.accuracy !== undefined).map((d) => `${d.id} ${formatFigures(d.accuracy)}`);
   const text = notes.length > 0 ? ` (${notes.join(', ')})` : '';
   return accuracy.length > 0 && accuracy.length <= 5 ? `${text} · accuracy: ${accuracy.join('; ')}` : text;

@@ -16,7 +16,12 @@ function tableAfter(markdown: string, heading: string): string[][] {
   for (const line of lines.slice(start + 1)) {
     if (line.startsWith('#')) break;
     if (!line.startsWith('|')) continue;
-    rows.push(line.slice(2, -2).split(/(?<!\\) \| /).map((c) => c.trim()));
+    rows.push(
+      line
+        .slice(2, -2)
+        .split(/(?<!\\) \| /)
+        .map((c) => c.trim()),
+    );
   }
   return rows.filter((r) => !r.every((c) => /^-+:?$/.test(c)));
 }
@@ -28,7 +33,15 @@ describe('runMarkdown', () => {
     expect(md).toContain('Replay: `medtwin run scenarios/icu-sensor-drift.yaml --seed 42`');
     const expectations = tableAfter(md, '### Expectations');
     expect(expectations).toHaveLength(1 + 3 + 1);
-    expect(expectations[2]).toEqual(['❌', 'cgm accuracy', 'accuracy.mard', '12.4', '&lt;= 10 %', 'cgm-01 MARD 12.4 % exceeds 10 % (sensor drift not detected)', '#2001, #3101']);
+    expect(expectations[2]).toEqual([
+      '❌',
+      'cgm accuracy',
+      'accuracy.mard',
+      '12.4',
+      '&lt;= 10 %',
+      'cgm-01 MARD 12.4 % exceeds 10 % (sensor drift not detected)',
+      '#2001, #3101',
+    ]);
     expect(expectations[4]![1]).toBe('transport delivery');
     const devices = tableAfter(md, '### Devices');
     expect(devices[0]).toEqual(['Device', 'Kind', 'Zone', 'State', 'Published', 'Delivered', 'Missing', 'Alarms', 'Accuracy']);
@@ -43,7 +56,11 @@ describe('runMarkdown', () => {
   });
 
   it('says whether a realtime run kept pace, and nothing of it for a fast run', () => {
-    const slow = runMarkdown({ ...sampleRunResult(), mode: 'realtime', realtime: { speed: 100, behindMs: 42_000, maxLagMs: 2100, pace: 0.93 } });
+    const slow = runMarkdown({
+      ...sampleRunResult(),
+      mode: 'realtime',
+      realtime: { speed: 100, behindMs: 42_000, maxLagMs: 2100, pace: 0.93 },
+    });
     expect(slow).toContain('Realtime pace: fell behind at ×100: 42.0s of simulated time ran late (93.0 % of the asked speed)');
     expect(runMarkdown(sampleRunResult())).not.toContain('Realtime pace');
   });
@@ -61,7 +78,12 @@ describe('runMarkdown', () => {
   it('lists problem devices first and caps long fleets', () => {
     const r = sampleRunResult();
     const base = r.devices[0]!;
-    r.devices = Array.from({ length: 120 }, (_, i) => ({ ...base, id: `pump-${String(i).padStart(3, '0')}`, missing: i === 99 ? 4 : 0, alarmsRaised: 0 }));
+    r.devices = Array.from({ length: 120 }, (_, i) => ({
+      ...base,
+      id: `pump-${String(i).padStart(3, '0')}`,
+      missing: i === 99 ? 4 : 0,
+      alarmsRaised: 0,
+    }));
     const md = runMarkdown(r);
     const rows = tableAfter(md, '### Devices');
     expect(rows).toHaveLength(1 + 50);
@@ -78,7 +100,9 @@ describe('studyMarkdown', () => {
     // The detection's latency figure follows its row.
     expect(rows[2]).toEqual(['', '↳ latency p50', '', '', '3m', '4m', '2m', '4m10s']);
     expect(rows[3]).toEqual(['❌', 'cgm accuracy', 'accuracy.mard', '80.0 %', '9.1', '12.6', '7.9', '12.9']);
-    expect(md).toContain('```sh\nmedtwin run scenarios/icu-sensor-drift.yaml --seed 4\nmedtwin run scenarios/icu-sensor-drift.yaml --seed 9\n```');
+    expect(md).toContain(
+      '```sh\nmedtwin run scenarios/icu-sensor-drift.yaml --seed 4\nmedtwin run scenarios/icu-sensor-drift.yaml --seed 9\n```',
+    );
   });
 });
 

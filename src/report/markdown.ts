@@ -2,7 +2,19 @@ import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { RunResult, StudyResult } from '../runtime/result.ts';
 import { CollectingReporter, type ResultCollector } from './collector.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
-import { describePace, figureRows, formatCount, formatFigure, formatFigures, formatPercent, formatValue, formatWall, replayCommand, sortPriorities, transportCheck } from './format.ts';
+import {
+  describePace,
+  figureRows,
+  formatCount,
+  formatFigure,
+  formatFigures,
+  formatPercent,
+  formatValue,
+  formatWall,
+  replayCommand,
+  sortPriorities,
+  transportCheck,
+} from './format.ts';
 import { writeOutput } from './output.ts';
 import type { Reporter, ReporterOptions } from './reporter.ts';
 
@@ -45,7 +57,20 @@ export function runMarkdown(r: RunResult): string {
   out.push(
     table(
       ['Seed', 'Digest', 'Simulated', 'Wall', 'Events', 'Published', 'Delivered', 'Lost', 'Gaps', 'Settle timeouts'],
-      [[code(r.seed), code(r.digest.slice(0, 16)), formatDuration(r.simulatedMs), formatWall(r.wallMs), formatCount(r.events), formatCount(d.published), formatCount(d.deliveredToTwin), formatCount(d.lost), formatCount(d.sequenceGaps), formatCount(d.settleTimeouts)]],
+      [
+        [
+          code(r.seed),
+          code(r.digest.slice(0, 16)),
+          formatDuration(r.simulatedMs),
+          formatWall(r.wallMs),
+          formatCount(r.events),
+          formatCount(d.published),
+          formatCount(d.deliveredToTwin),
+          formatCount(d.lost),
+          formatCount(d.sequenceGaps),
+          formatCount(d.settleTimeouts),
+        ],
+      ],
     ),
     '',
   );
@@ -58,8 +83,24 @@ export function runMarkdown(r: RunResult): string {
     table(
       ['', 'Expectation', 'Type', 'Measured', 'Threshold', 'Message', 'Evidence'],
       [
-        ...r.expectations.map((e) => [mark(e.passed), cell(e.name), cell(e.type), cell(formatValue(e.measured)), cell(e.threshold), cell(e.message), e.evidence.map((id) => `#${id}`).join(', ')]),
-        [mark(transport.passed), transport.name, 'transport', formatCount(d.lost), '0 lost, 0 settle timeouts', cell(transport.message), ''],
+        ...r.expectations.map((e) => [
+          mark(e.passed),
+          cell(e.name),
+          cell(e.type),
+          cell(formatValue(e.measured)),
+          cell(e.threshold),
+          cell(e.message),
+          e.evidence.map((id) => `#${id}`).join(', '),
+        ]),
+        [
+          mark(transport.passed),
+          transport.name,
+          'transport',
+          formatCount(d.lost),
+          '0 lost, 0 settle timeouts',
+          cell(transport.message),
+          '',
+        ],
       ],
     ),
     '',
@@ -71,29 +112,52 @@ export function runMarkdown(r: RunResult): string {
   out.push(
     table(
       ['Device', 'Kind', 'Zone', 'State', 'Published', 'Delivered', 'Missing', 'Alarms', 'Accuracy'],
-      shown.map((v) => [code(v.id), cell(v.kind), cell(v.zone), cell(v.finalState), formatCount(v.published), formatCount(v.deliveredToTwin), formatCount(v.missing), formatCount(v.alarmsRaised), cell(formatFigures(v.accuracy))]),
+      shown.map((v) => [
+        code(v.id),
+        cell(v.kind),
+        cell(v.zone),
+        cell(v.finalState),
+        formatCount(v.published),
+        formatCount(v.deliveredToTwin),
+        formatCount(v.missing),
+        formatCount(v.alarmsRaised),
+        cell(formatFigures(v.accuracy)),
+      ]),
       ['---', '---', '---', '---', '---:', '---:', '---:', '---:', '---'],
     ),
   );
-  if (devices.length > shown.length) out.push('', `…and ${formatCount(devices.length - shown.length)} more devices without missing telemetry or alarms.`);
+  if (devices.length > shown.length)
+    out.push('', `…and ${formatCount(devices.length - shown.length)} more devices without missing telemetry or alarms.`);
   out.push('');
 
   out.push('### Alarms', '');
   if (r.alarms.total === 0) out.push('No alarms.', '');
   else {
     const priorities = sortPriorities(Object.keys(r.alarms.byPriority));
-    out.push(`${formatCount(r.alarms.total)} alarms: ${priorities.map((p) => `${formatCount(r.alarms.byPriority[p] ?? 0)} ${cell(p)}`).join(', ')}.`, '');
+    out.push(
+      `${formatCount(r.alarms.total)} alarms: ${priorities.map((p) => `${formatCount(r.alarms.byPriority[p] ?? 0)} ${cell(p)}`).join(', ')}.`,
+      '',
+    );
     out.push(
       table(
         ['Time', 'Device', 'Priority', 'Code', 'Message'],
-        r.alarms.first.map((a) => [formatSimTime(a.t), code(a.device), cell(a.priority), code(a.code), cell(a.message) + (a.suppressed ? ' (suppressed)' : '')]),
+        r.alarms.first.map((a) => [
+          formatSimTime(a.t),
+          code(a.device),
+          cell(a.priority),
+          code(a.code),
+          cell(a.message) + (a.suppressed ? ' (suppressed)' : ''),
+        ]),
       ),
     );
     if (r.alarms.first.length < r.alarms.total) out.push('', `First ${r.alarms.first.length} of ${formatCount(r.alarms.total)} shown.`);
     out.push('');
   }
   if (r.twin.stale.length > 0 || r.twin.diverged.length > 0) {
-    out.push(`Twin at the end: stale ${r.twin.stale.map(code).join(', ') || 'none'}; diverged ${r.twin.diverged.map(code).join(', ') || 'none'}.`, '');
+    out.push(
+      `Twin at the end: stale ${r.twin.stale.map(code).join(', ') || 'none'}; diverged ${r.twin.diverged.map(code).join(', ') || 'none'}.`,
+      '',
+    );
   }
 
   out.push('### Injections', '');
@@ -102,7 +166,15 @@ export function runMarkdown(r: RunResult): string {
     out.push(
       table(
         ['Id', 'Fault', 'Category', 'Device', 'From', 'Until', 'Parameters'],
-        r.injections.map((i) => [code(i.id), cell(i.fault), cell(i.category), code(i.device), formatSimTime(i.at), i.until === null ? 'end' : formatSimTime(i.until), code(JSON.stringify(i.params))]),
+        r.injections.map((i) => [
+          code(i.id),
+          cell(i.fault),
+          cell(i.category),
+          code(i.device),
+          formatSimTime(i.at),
+          i.until === null ? 'end' : formatSimTime(i.until),
+          code(JSON.stringify(i.params)),
+        ]),
       ),
       '',
     );
@@ -122,10 +194,28 @@ export function studyMarkdown(s: StudyResult): string {
       ['', 'Expectation', 'Type', 'Pass rate', 'p50', 'p95', 'Min', 'Max'],
       s.expectations.flatMap((e) => {
         const m = e.measured;
-        const row = [mark(e.passRate === 1), cell(e.name), cell(e.type), formatPercent(e.passRate), m ? formatValue(m.p50) : '—', m ? formatValue(m.p95) : '—', m ? formatValue(m.min) : '—', m ? formatValue(m.max) : '—'];
+        const row = [
+          mark(e.passRate === 1),
+          cell(e.name),
+          cell(e.type),
+          formatPercent(e.passRate),
+          m ? formatValue(m.p50) : '—',
+          m ? formatValue(m.p95) : '—',
+          m ? formatValue(m.min) : '—',
+          m ? formatValue(m.max) : '—',
+        ];
         const figures = figureRows(e.figures)
           .filter((f) => f.name !== 'sensitivity')
-          .map((f) => ['', `↳ ${cell(f.label)}`, '', '', formatFigure(f.name, f.d.p50), formatFigure(f.name, f.d.p95), formatFigure(f.name, f.d.min), formatFigure(f.name, f.d.max)]);
+          .map((f) => [
+            '',
+            `↳ ${cell(f.label)}`,
+            '',
+            '',
+            formatFigure(f.name, f.d.p50),
+            formatFigure(f.name, f.d.p95),
+            formatFigure(f.name, f.d.min),
+            formatFigure(f.name, f.d.max),
+          ]);
         return [row, ...figures];
       }),
       ['---', '---', '---', '---:', '---:', '---:', '---:', '---:'],

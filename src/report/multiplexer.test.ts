@@ -5,7 +5,16 @@ import type { Reporter, RunBeginInfo } from './reporter.ts';
 import { sampleRunResult, sampleStudyResult } from './sample-result.ts';
 
 const info: RunBeginInfo = { scenario: 's', seed: '1', durationMs: 1000, devices: 2, brokerUrl: 'mqtt://x', mode: 'fast' };
-const status: RunStatus = { phase: 'running', simMs: 500, durationMs: 1000, wallMs: 10, speed: 'max', messages: 3, delivered: 3, events: 9 };
+const status: RunStatus = {
+  phase: 'running',
+  simMs: 500,
+  durationMs: 1000,
+  wallMs: 10,
+  speed: 'max',
+  messages: 3,
+  delivered: 3,
+  events: 9,
+};
 
 function recorder(name: string, calls: string[]): Reporter {
   return {
@@ -26,7 +35,19 @@ describe('Multiplexer', () => {
     await mux.onRunEnd(sampleRunResult());
     await mux.onStudyEnd(sampleStudyResult());
     await mux.onEnd();
-    expect(calls).toEqual(['a.begin', 'b.begin', 'a.progress', 'b.progress', 'a.run', 'b.run', 'a.study', 'b.study', 'a.end', 'bare.end', 'b.end']);
+    expect(calls).toEqual([
+      'a.begin',
+      'b.begin',
+      'a.progress',
+      'b.progress',
+      'a.run',
+      'b.run',
+      'a.study',
+      'b.study',
+      'a.end',
+      'bare.end',
+      'b.end',
+    ]);
   });
 
   it('still calls the others when one reporter throws, then rethrows', async () => {

@@ -61,5 +61,9 @@ export class Multiplexer implements Reporter {
 
 function rethrow(errors: unknown[]): void {
   if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} reporters failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
+  if (errors.length > 1)
+    throw new AggregateError(
+      errors,
+      `${errors.length} reporters failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`,
+    );
 }

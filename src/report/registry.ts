@@ -46,7 +46,11 @@ export function parseReporterSpec(spec: string): ReporterSpec {
       `--reporter: unknown reporter "${name}"${hint ? ` — did you mean "${hint}"?` : ''} (valid reporters: ${NAMES.join(', ')}; write NAME or NAME:PATH)`,
     );
   }
-  if (path === '') throw new InputError('E_REPORTER_PATH', `--reporter: expected a file path after "${name}:", received nothing (write ${name}:PATH, or ${name} alone)`);
+  if (path === '')
+    throw new InputError(
+      'E_REPORTER_PATH',
+      `--reporter: expected a file path after "${name}:", received nothing (write ${name}:PATH, or ${name} alone)`,
+    );
   return path === undefined ? { name } : { name, path };
 }
 

@@ -54,7 +54,10 @@ describe('lineChart', () => {
         { from: 5 * HOUR, to: null, label: 'net.down' },
       ],
     });
-    const rects = [...svg.matchAll(/<g class="band"><rect x="([\d.]+)" y="\d+" width="([\d.]+)"/g)].map((m) => ({ x: Number(m[1]), width: Number(m[2]) }));
+    const rects = [...svg.matchAll(/<g class="band"><rect x="([\d.]+)" y="\d+" width="([\d.]+)"/g)].map((m) => ({
+      x: Number(m[1]),
+      width: Number(m[2]),
+    }));
     expect(rects).toHaveLength(2);
     // Plot 52..538 px wide over 6 h: 2 h → 162 px.
     expect(rects[0]!.width).toBeCloseTo(162, 0);

@@ -40,7 +40,8 @@ const BAND_FILL = '#f97316';
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-const TIME_STEPS = [1, 2, 5, 10, 15, 30].map((n) => n * SECOND)
+const TIME_STEPS = [1, 2, 5, 10, 15, 30]
+  .map((n) => n * SECOND)
   .concat([1, 2, 5, 10, 15, 30].map((n) => n * MINUTE))
   .concat([1, 2, 3, 6, 12, 24, 48, 168].map((n) => n * HOUR));
 
@@ -110,15 +111,21 @@ export function lineChart(o: LineChartOptions): string {
   const sx = (t: number) => r1(MARGIN.left + ((Math.min(Math.max(t, x0), x1) - x0) / (x1 - x0)) * plotW);
   const sy = (v: number) => r1(MARGIN.top + plotH - ((v - y.min) / (y.max - y.min)) * plotH);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(o.title)}">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(o.title)}">`,
+  );
   out.push(`<title>${esc(o.title)}</title>`);
 
   for (const band of o.bands ?? []) {
     const a = sx(band.from);
     const b = sx(band.to ?? x1);
     const until = band.to === null ? 'end' : formatTick(band.to, SECOND);
-    out.push(`<g class="band"><rect x="${a}" y="${MARGIN.top}" width="${r1(Math.max(1, b - a))}" height="${plotH}" fill="${BAND_FILL}" fill-opacity="0.16"><title>${esc(`${band.label}: ${formatTick(band.from, SECOND)} – ${until}`)}</title></rect>`);
-    out.push(`<text x="${r1(a + 3)}" y="${MARGIN.top + plotH - 4}" class="band-label" fill="#c2410c" font-size="10">${esc(band.label)}</text></g>`);
+    out.push(
+      `<g class="band"><rect x="${a}" y="${MARGIN.top}" width="${r1(Math.max(1, b - a))}" height="${plotH}" fill="${BAND_FILL}" fill-opacity="0.16"><title>${esc(`${band.label}: ${formatTick(band.from, SECOND)} – ${until}`)}</title></rect>`,
+    );
+    out.push(
+      `<text x="${r1(a + 3)}" y="${MARGIN.top + plotH - 4}" class="band-label" fill="#c2410c" font-size="10">${esc(band.label)}</text></g>`,
+    );
   }
 
   out.push(`<g class="grid" stroke="#e5e7eb" stroke-width="1">`);
@@ -142,7 +149,15 @@ export function lineChart(o: LineChartOptions): string {
     out.push('</g>');
   }
 
-  out.push(legend([...o.lines.map((l) => ({ label: l.label, color: l.color, dash: l.dash })), ...((o.bands ?? []).length > 0 ? [{ label: 'fault window', color: BAND_FILL, band: true }] : [])], width));
+  out.push(
+    legend(
+      [
+        ...o.lines.map((l) => ({ label: l.label, color: l.color, dash: l.dash })),
+        ...((o.bands ?? []).length > 0 ? [{ label: 'fault window', color: BAND_FILL, band: true }] : []),
+      ],
+      width,
+    ),
+  );
   out.push('</svg>');
   return out.join('');
 }

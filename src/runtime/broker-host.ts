@@ -53,12 +53,19 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
 }
 
 async function spawnBroker(host: string, port: number): Promise<BrokerHandle> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, 'broker', '--host', host, '--port', String(port), '--ready-json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, 'broker', '--host', host, '--port', String(port), '--ready-json'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new MedtwinError('E_BROKER_SPAWN', 'the broker child process did not report ready within 15 s', { exitCode: 3 })), 15_000);
+    const timer = setTimeout(
+      () => reject(new MedtwinError('E_BROKER_SPAWN', 'the broker child process did not report ready within 15 s', { exitCode: 3 })),
+      15_000,
+    );
     lines.on('line', (line) => {
       try {
         const ready = JSON.parse(line) as { url?: string };

@@ -41,9 +41,23 @@ describe('Collector', () => {
     stream(ward(), [collector]);
     const { devices } = collector.result({ simulatedMs: END });
     const byId = new Map(devices.map((d) => [d.id, d]));
-    expect(byId.get('cgm-001')).toMatchObject({ kind: 'cgm', zone: 'icu', patientId: 'P-001', accuracy: { mard: 10, clarkeA: 100, clarkeAB: 100, n: 12 }, clinical: { timeInRange: 100 } });
+    expect(byId.get('cgm-001')).toMatchObject({
+      kind: 'cgm',
+      zone: 'icu',
+      patientId: 'P-001',
+      accuracy: { mard: 10, clarkeA: 100, clarkeAB: 100, n: 12 },
+      clinical: { timeInRange: 100 },
+    });
     expect(byId.get('mon-001')!.accuracy).toEqual({ maeHr: 2 });
-    expect(byId.get('pump-001')).toMatchObject({ finalState: 'hold', firmware: '2.1.0', alarmsRaised: 1, commandsReceived: 1, commandsRejected: 1, accuracy: { doseErrorPct: 0 }, clinical: { expectedMl: 0.319, deliveredMl: 0.319 } });
+    expect(byId.get('pump-001')).toMatchObject({
+      finalState: 'hold',
+      firmware: '2.1.0',
+      alarmsRaised: 1,
+      commandsReceived: 1,
+      commandsRejected: 1,
+      accuracy: { doseErrorPct: 0 },
+      clinical: { expectedMl: 0.319, deliveredMl: 0.319 },
+    });
     expect(byId.get('mon-001')).toMatchObject({ alarmsRaised: 2, published: 10, deliveredToTwin: 0 });
     expect(byId.get('pump-002')).toMatchObject({ finalState: 'unknown', published: 0 });
     expect(byId.get('pump-002')!.accuracy).toBeUndefined();
@@ -56,7 +70,13 @@ describe('Collector', () => {
       agents: new Map([['mon-001', { publishedTotal: 12, commandsReceived: 3, commandsRejected: 2 }]]),
       shadows: new Map([['mon-001', { receivedTotal: 11, missingTelemetry: 1, stale: true, diverged: false }]]),
     });
-    expect(result.devices.find((d) => d.id === 'mon-001')).toMatchObject({ published: 12, deliveredToTwin: 11, missing: 1, commandsReceived: 3, commandsRejected: 2 });
+    expect(result.devices.find((d) => d.id === 'mon-001')).toMatchObject({
+      published: 12,
+      deliveredToTwin: 11,
+      missing: 1,
+      commandsReceived: 3,
+      commandsRejected: 2,
+    });
     expect(result.twin.stale).toEqual(['mon-001', 'cgm-002']); // mon-001 from its shadow, cgm-002 from the events
   });
 
@@ -68,8 +88,23 @@ describe('Collector', () => {
     expect(alarms.byPriority).toEqual({ high: 2, medium: 2 });
     expect(alarms.byCode).toEqual({ 'occlusion.downstream': 1, 'spo2.low': 1, 'hr.high': 1, 'glucose.high': 1 });
     expect(alarms.first).toEqual([
-      { id: idOf(events, (e) => e.type === 'alarm.raised'), t: MIN + 10_000, device: 'pump-001', code: 'occlusion.downstream', priority: 'high', message: 'occlusion.downstream' },
-      { id: idOf(events, (e) => e.source === 'mon-001' && e.type === 'alarm.raised'), t: 5 * MIN, device: 'mon-001', code: 'spo2.low', priority: 'high', message: 'spo2.low', suppressed: true },
+      {
+        id: idOf(events, (e) => e.type === 'alarm.raised'),
+        t: MIN + 10_000,
+        device: 'pump-001',
+        code: 'occlusion.downstream',
+        priority: 'high',
+        message: 'occlusion.downstream',
+      },
+      {
+        id: idOf(events, (e) => e.source === 'mon-001' && e.type === 'alarm.raised'),
+        t: 5 * MIN,
+        device: 'mon-001',
+        code: 'spo2.low',
+        priority: 'high',
+        message: 'spo2.low',
+        suppressed: true,
+      },
     ]);
     expect(twin).toEqual({ stale: ['cgm-002'], diverged: [], staleEvents: 1, divergedEvents: 1 });
     expect(injections.map(({ eventId, id, device, at, until }) => ({ eventId, id, device, at, until }))).toEqual([
@@ -96,7 +131,13 @@ describe('Collector', () => {
     const { series } = collector.result();
     expect(collector.seriesDevices).toEqual(['mon-001', 'pump-001', 'cgm-001', 'cgm-004']);
     const cgm = series.find((s) => s.device === 'cgm-004')!;
-    expect(cgm).toEqual({ device: 'cgm-004', signal: 'glucose', unit: 'mg/dL', points: [[10 * MIN, null, 98]], faults: [{ fault: 'device.firmware-hang', from: 6 * MIN, to: null }] });
+    expect(cgm).toEqual({
+      device: 'cgm-004',
+      signal: 'glucose',
+      unit: 'mg/dL',
+      points: [[10 * MIN, null, 98]],
+      faults: [{ fault: 'device.firmware-hang', from: 6 * MIN, to: null }],
+    });
     expect(series.find((s) => s.device === 'pump-001' && s.signal === 'rate')!.points).toEqual([[5000, 10, 10]]);
     expect(series.some((s) => s.device === 'cgm-005')).toBe(false);
   });

@@ -100,7 +100,8 @@ export class Collector {
         case 'run.started': {
           // Buckets wide enough that the whole run (end inclusive) fits without merging.
           const duration = num(event.data.durationMs);
-          if (duration !== undefined) this.#initialBucketMs = Math.max(1, Math.ceil((duration + 1) / SeriesDecimator.bucketsFor(this.#maxPoints)));
+          if (duration !== undefined)
+            this.#initialBucketMs = Math.max(1, Math.ceil((duration + 1) / SeriesDecimator.bucketsFor(this.#maxPoints)));
         }
       }
     }
@@ -139,9 +140,17 @@ export class Collector {
       };
     });
     const stale = this.fleetPlan.devices.filter((d) => context.shadows?.get(d.id)?.stale ?? this.#book.get(d.id)!.stale).map((d) => d.id);
-    const diverged = this.fleetPlan.devices.filter((d) => context.shadows?.get(d.id)?.diverged ?? this.#book.get(d.id)!.diverged).map((d) => d.id);
+    const diverged = this.fleetPlan.devices
+      .filter((d) => context.shadows?.get(d.id)?.diverged ?? this.#book.get(d.id)!.diverged)
+      .map((d) => d.id);
     const twin: TwinResult = { stale, diverged, staleEvents: this.#staleEvents, divergedEvents: this.#divergedEvents };
-    return { devices, alarms: structuredClone(this.#alarms), twin, injections: this.#injections.map((i) => ({ ...i })), series: this.#seriesSets() };
+    return {
+      devices,
+      alarms: structuredClone(this.#alarms),
+      twin,
+      injections: this.#injections.map((i) => ({ ...i })),
+      series: this.#seriesSets(),
+    };
   }
 
   #track(deviceId: string): boolean {
@@ -157,7 +166,16 @@ export class Collector {
     const { body, truth, delivered, silenced } = telemetryOf(event);
     for (const signal in truth) {
       const reference = num(truth[signal]);
-      if (reference !== undefined) this.#point(signals, signal, SIGNAL_UNITS[signal as SignalName] ?? '', event.t, silenced, readingOf(body, signal) ?? null, reference);
+      if (reference !== undefined)
+        this.#point(
+          signals,
+          signal,
+          SIGNAL_UNITS[signal as SignalName] ?? '',
+          event.t,
+          silenced,
+          readingOf(body, signal) ?? null,
+          reference,
+        );
     }
     if (delivered !== undefined || num(body.programmedRate) !== undefined) {
       this.#point(signals, 'rate', 'mL/h', event.t, silenced, num(body.rate) ?? null, delivered?.rateMlPerH ?? 0);
@@ -166,7 +184,15 @@ export class Collector {
     }
   }
 
-  #point(signals: Map<string, PlottedSignal>, signal: string, unit: string, t: number, silenced: boolean, measured: number | null, truth: number | null): void {
+  #point(
+    signals: Map<string, PlottedSignal>,
+    signal: string,
+    unit: string,
+    t: number,
+    silenced: boolean,
+    measured: number | null,
+    truth: number | null,
+  ): void {
     let plotted = signals.get(signal);
     if (!plotted) signals.set(signal, (plotted = { unit, decimator: new SeriesDecimator(this.#maxPoints, this.#initialBucketMs) }));
     // A hung device showed nothing: plot a gap, not the frozen value.
@@ -180,7 +206,14 @@ export class Collector {
     summary.byPriority[a.priority] = (summary.byPriority[a.priority] ?? 0) + 1;
     summary.byCode[a.code] = (summary.byCode[a.code] ?? 0) + 1;
     if (summary.first.length < this.#maxAlarms) {
-      const record: AlarmRecord = { id: event.id, t: event.t, device: event.source, code: a.code, priority: a.priority, message: a.message };
+      const record: AlarmRecord = {
+        id: event.id,
+        t: event.t,
+        device: event.source,
+        code: a.code,
+        priority: a.priority,
+        message: a.message,
+      };
       if (a.suppressed) record.suppressed = true;
       summary.first.push(record);
     }
@@ -188,7 +221,16 @@ export class Collector {
 
   #onInjected(event: LoggedEvent): void {
     const i = injectionOf(event);
-    const record: InjectionRecord = { eventId: event.id, id: i.id, fault: i.fault, category: i.category, device: i.device, at: event.t, until: isInstant(event) ? event.t : null, params: i.params };
+    const record: InjectionRecord = {
+      eventId: event.id,
+      id: i.id,
+      fault: i.fault,
+      category: i.category,
+      device: i.device,
+      at: event.t,
+      until: isInstant(event) ? event.t : null,
+      params: i.params,
+    };
     this.#injections.push(record);
     if (record.until === null) {
       const key = `${i.id}\u0000${i.device}`;

@@ -29,7 +29,15 @@ export async function executeScenario(plan: Plan, options: ExecuteOptions = {}):
   const run = new Run(plan, options.deps ?? DEFAULT_DEPENDENCIES, options);
   try {
     await run.open();
-    options.onBegin?.({ scenario: plan.name, seed: run.seed, durationMs: run.durationMs, devices: run.agents.length, brokerUrl: run.brokerUrl ?? '', mode: run.mode, links: run.links });
+    options.onBegin?.({
+      scenario: plan.name,
+      seed: run.seed,
+      durationMs: run.durationMs,
+      devices: run.agents.length,
+      brokerUrl: run.brokerUrl ?? '',
+      mode: run.mode,
+      links: run.links,
+    });
     if (options.onStatus) run.on('status', options.onStatus);
     await run.runToEnd();
     return run.result();

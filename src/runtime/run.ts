@@ -176,7 +176,10 @@ export class Run extends EventEmitter<RunEvents> {
     if (unknown.length > 0) {
       const kinds = Object.keys(deps.devices);
       const hint = nearestName(unknown[0]!, kinds);
-      throw new InputError('E_UNKNOWN_KIND', `fleet: unknown device kind "${unknown[0]}"${hint ? ` — did you mean "${hint}"?` : ''} (known kinds: ${kinds.join(', ')})`);
+      throw new InputError(
+        'E_UNKNOWN_KIND',
+        `fleet: unknown device kind "${unknown[0]}"${hint ? ` — did you mean "${hint}"?` : ''} (known kinds: ${kinds.join(', ')})`,
+      );
     }
     this.fleetPlan = planFleet(plan.fleet, (kind) => deps.devices[kind]?.idPrefix ?? kind);
     this.twin = new DigitalTwin(this.fleetPlan.site, this.clock, this.log, {
@@ -209,7 +212,9 @@ export class Run extends EventEmitter<RunEvents> {
       subscribe: (listener) => this.log.onRecord(listener),
     });
     // Plot the devices the timeline will hit from the start, not only from their first fault.
-    const targeted = (plan.timeline ?? []).flatMap((e) => (typeof e.target?.device === 'string' ? [e.target.device] : (e.target?.device ?? [])));
+    const targeted = (plan.timeline ?? []).flatMap((e) =>
+      typeof e.target?.device === 'string' ? [e.target.device] : (e.target?.device ?? []),
+    );
     this.collector = new Collector(this.fleetPlan, { seriesFor: targeted });
     this.collector.attach(this.log);
     this.#judges = createJudges(plan.expectations ?? [], { fleetPlan: this.fleetPlan, plan, seed: this.seed });
@@ -293,7 +298,9 @@ export class Run extends EventEmitter<RunEvents> {
     const fleetRng = this.rng.fork('fleet');
     const patientsSection = this.plan.patients;
     for (const bed of this.fleetPlan.beds) {
-      const insulinPump = this.fleetPlan.devices.some((d) => d.bed === bed.id && (d.config.profile as { drug?: string } | undefined)?.drug === 'insulin');
+      const insulinPump = this.fleetPlan.devices.some(
+        (d) => d.bed === bed.id && (d.config.profile as { drug?: string } | undefined)?.drug === 'insulin',
+      );
       const meals = (patientsSection?.meals ?? [])
         .filter((m) => m.patient === undefined || m.patient === bed.patientId)
         .map((m) => ({ at: m.at, carbsG: m.carbs }));
@@ -383,7 +390,18 @@ export class Run extends EventEmitter<RunEvents> {
         }
       };
     });
-    this.log.record({ t: 0, source: 'runner', type: 'run.started', data: { scenario: this.plan.name, seed: this.seed, devices: this.agents.length, patients: this.patients.size, durationMs: this.durationMs } });
+    this.log.record({
+      t: 0,
+      source: 'runner',
+      type: 'run.started',
+      data: {
+        scenario: this.plan.name,
+        seed: this.seed,
+        devices: this.agents.length,
+        patients: this.patients.size,
+        durationMs: this.durationMs,
+      },
+    });
     for (const agent of this.agents) agent.start();
     this.timeline.start();
     this.#scheduleCommands();
@@ -401,7 +419,11 @@ export class Run extends EventEmitter<RunEvents> {
     for (const [index, entry] of (this.plan.commands ?? []).entries()) {
       const rng = this.rng.fork(`commands:${index}`);
       this.clock.setTimeout(() => {
-        const devices = pickDevices(entry.target, matchDevices(entry.target, this.agents, { tagsOf: (id) => tags.get(id), where: `commands[${index}].target` }), rng);
+        const devices = pickDevices(
+          entry.target,
+          matchDevices(entry.target, this.agents, { tagsOf: (id) => tags.get(id), where: `commands[${index}].target` }),
+          rng,
+        );
         for (const device of devices) this.command(device.deviceId, entry.command);
       }, entry.at);
     }
@@ -412,7 +434,13 @@ export class Run extends EventEmitter<RunEvents> {
     for (const event of this.plan.patients?.events ?? []) {
       const patientIds = event.patient
         ? [event.patient]
-        : [...new Set(matchDevices(event.target ?? {}, this.agents, { tagsOf: (id) => tags.get(id), where: 'patients.events.target' }).map((a) => a.patient.id))];
+        : [
+            ...new Set(
+              matchDevices(event.target ?? {}, this.agents, { tagsOf: (id) => tags.get(id), where: 'patients.events.target' }).map(
+                (a) => a.patient.id,
+              ),
+            ),
+          ];
       for (const id of patientIds) {
         const patient = this.patients.get(id);
         if (!patient?.schedule) continue;
@@ -420,7 +448,12 @@ export class Run extends EventEmitter<RunEvents> {
         patient.schedule(parsed);
         const until = parsed.at + parsed.duration + parsed.recovery;
         this.clock.setTimeout(() => {
-          this.log.record({ t: this.clock.now(), source: 'patients', type: 'clinical.event', data: { patient: id, event: event.event, from: event.at, to: until, params: event.params } });
+          this.log.record({
+            t: this.clock.now(),
+            source: 'patients',
+            type: 'clinical.event',
+            data: { patient: id, event: event.event, from: event.at, to: until, params: event.params },
+          });
         }, event.at);
       }
     }
@@ -672,7 +705,13 @@ export class Run extends EventEmitter<RunEvents> {
     };
     const firmware = new Map(this.fleetPlan.devices.map((d) => [d.id, d.config.firmware]));
     return {
-      scenario: { name: this.plan.name, description: this.plan.description, tags: this.plan.tags ?? [], file: this.plan.source, durationMs: this.plan.durationMs },
+      scenario: {
+        name: this.plan.name,
+        description: this.plan.description,
+        tags: this.plan.tags ?? [],
+        file: this.plan.source,
+        durationMs: this.plan.durationMs,
+      },
       seed: this.seed,
       durationMs: this.durationMs,
       mode: this.mode,
@@ -685,7 +724,11 @@ export class Run extends EventEmitter<RunEvents> {
       ...(this.mode === 'realtime' ? { realtime: this.realtimePace } : {}),
       delivery,
       ...parts,
-      devices: parts.devices.map((d) => ({ ...d, firmware: firmware.get(d.id) ?? d.firmware, finalState: this.agentById.get(d.id)?.stateLabel ?? d.finalState })),
+      devices: parts.devices.map((d) => ({
+        ...d,
+        firmware: firmware.get(d.id) ?? d.firmware,
+        finalState: this.agentById.get(d.id)?.stateLabel ?? d.finalState,
+      })),
       expectations,
     };
   }

@@ -7,7 +7,13 @@ function fleet() {
   const first = makeAgent({ id: 'mon-001', zone: 'icu', descriptor: makeDescriptor({ kind: 'patient-monitor' }) });
   const { clock, log } = first;
   const add = (id: string, zone: string, kind: string) => makeAgent({ id, zone, clock, log, descriptor: makeDescriptor({ kind }) }).agent;
-  return [first.agent, add('mon-002', 'ward', 'patient-monitor'), add('pump-001', 'icu', 'infusion-pump'), add('pump-002', 'ward', 'infusion-pump'), add('cgm-001', 'icu', 'cgm')];
+  return [
+    first.agent,
+    add('mon-002', 'ward', 'patient-monitor'),
+    add('pump-001', 'icu', 'infusion-pump'),
+    add('pump-002', 'ward', 'infusion-pump'),
+    add('cgm-001', 'icu', 'cgm'),
+  ];
 }
 const TAGS: Record<string, string[]> = { 'mon-001': ['critical'], 'pump-001': ['critical'], 'cgm-001': ['critical'] };
 const tagsOf = (id: string) => TAGS[id];

@@ -20,7 +20,11 @@ export function isEmptySelector(selector: Selector): boolean {
  * The devices that match every filter the selector gives (device id or ids, kind, zone, tag), in
  * fleet order. A device id the fleet lacks is an InputError with the nearest real id.
  */
-export function matchDevices<T extends SelectableDevice>(selector: Selector, devices: readonly T[], options: { tagsOf?: TagLookup; where?: string } = {}): T[] {
+export function matchDevices<T extends SelectableDevice>(
+  selector: Selector,
+  devices: readonly T[],
+  options: { tagsOf?: TagLookup; where?: string } = {},
+): T[] {
   const where = options.where ?? 'target';
   const ids = selector.device === undefined ? undefined : Array.isArray(selector.device) ? selector.device : [selector.device];
   if (ids !== undefined) {
@@ -28,7 +32,10 @@ export function matchDevices<T extends SelectableDevice>(selector: Selector, dev
     for (const id of ids) {
       if (known.has(id)) continue;
       const hint = nearestName(id, [...known]);
-      throw new InputError('E_UNKNOWN_DEVICE', `${where}.device: no device "${id}" in the fleet${hint ? ` — did you mean "${hint}"?` : ''}`);
+      throw new InputError(
+        'E_UNKNOWN_DEVICE',
+        `${where}.device: no device "${id}" in the fleet${hint ? ` — did you mean "${hint}"?` : ''}`,
+      );
     }
   }
   const wanted = ids === undefined ? undefined : new Set(ids);

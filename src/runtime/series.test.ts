@@ -30,7 +30,11 @@ describe('SeriesDecimator', () => {
   });
 
   it('respects small bounds and starting bucket widths', () => {
-    for (const [max, initial] of [[3, 1], [10, 1], [600, 144_000]] as const) {
+    for (const [max, initial] of [
+      [3, 1],
+      [10, 1],
+      [600, 144_000],
+    ] as const) {
       const s = new SeriesDecimator(max, initial);
       for (let i = 0; i < 20_000; i++) s.add(i * 37, (i * 7919) % 101, null);
       expect(s.points().length).toBeLessThanOrEqual(max);

@@ -30,7 +30,8 @@ export class SeriesDecimator {
   }
 
   constructor(maxPoints = 600, initialBucketMs = 1) {
-    if (!(maxPoints >= POINTS_PER_BUCKET)) throw new RangeError(`SeriesDecimator: maxPoints must be at least ${POINTS_PER_BUCKET}, received ${maxPoints}`);
+    if (!(maxPoints >= POINTS_PER_BUCKET))
+      throw new RangeError(`SeriesDecimator: maxPoints must be at least ${POINTS_PER_BUCKET}, received ${maxPoints}`);
     this.maxPoints = maxPoints;
     this.#maxBuckets = SeriesDecimator.bucketsFor(maxPoints);
     this.#bucketMs = Math.max(1, initialBucketMs);

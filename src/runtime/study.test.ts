@@ -20,7 +20,16 @@ function run(seed: string, ok: boolean, latency: number): RunResult {
     twin: { stale: [], diverged: [], staleEvents: 0, divergedEvents: 0 },
     injections: [],
     expectations: [
-      { name: 'occlusion detected', type: 'detection', passed: ok, measured: latency, threshold: '<= 1', message: '', evidence: [], figures: { latencyP50Ms: latency * 1000 } },
+      {
+        name: 'occlusion detected',
+        type: 'detection',
+        passed: ok,
+        measured: latency,
+        threshold: '<= 1',
+        message: '',
+        evidence: [],
+        figures: { latencyP50Ms: latency * 1000 },
+      },
     ],
     series: [],
   };

@@ -48,7 +48,13 @@ function timeline(entries: unknown[], options: { specs?: string[]; seed?: number
 
 describe('timing', () => {
   it('at: injects exactly then; for: reverts exactly at at+for', () => {
-    const { clock, agent, injected, reverted, timeline: t } = timeline([{ at: '10s', for: '30s', fault: 'device.door-open', target: { device: 'pump-001' } }]);
+    const {
+      clock,
+      agent,
+      injected,
+      reverted,
+      timeline: t,
+    } = timeline([{ at: '10s', for: '30s', fault: 'device.door-open', target: { device: 'pump-001' } }]);
     clock.advanceTo(10 * S - 1);
     expect(injected()).toEqual([]);
     clock.advanceTo(10 * S);
@@ -61,7 +67,16 @@ describe('timing', () => {
     clock.advance(S);
     expect(machineContext(agent('pump-001')).conditions).toEqual({});
     expect(t.injections()).toEqual([
-      { eventId: 0, id: 'device.door-open#0', fault: 'device.door-open', category: 'device', device: 'pump-001', at: 10_000, until: 40_000, params: {} },
+      {
+        eventId: 0,
+        id: 'device.door-open#0',
+        fault: 'device.door-open',
+        category: 'device',
+        device: 'pump-001',
+        at: 10_000,
+        until: 40_000,
+        params: {},
+      },
     ]);
   });
 
@@ -119,7 +134,11 @@ describe('when (triggers)', () => {
     const { clock, injected } = timeline(doorThenHang({ event: 'alarm.raised', code: 'door.open', delay: '30s' }));
     clock.advanceTo(DOOR2 + M);
     // The door opens at 10 s, before the pump's sample at 10 s, which alarms; the hang follows 30 s later.
-    expect(injected()).toEqual([`${DOOR1} pump-001 device.door-open#0`, `${DOOR2} pump-002 device.door-open#1`, `${DOOR1 + 30 * S} pump-001 hang`]);
+    expect(injected()).toEqual([
+      `${DOOR1} pump-001 device.door-open#0`,
+      `${DOOR2} pump-002 device.door-open#1`,
+      `${DOOR1 + 30 * S} pump-001 hang`,
+    ]);
   });
 
   it('times: fires at most that many times; device filters by id, kind or zone', () => {
@@ -169,7 +188,10 @@ describe('when (triggers)', () => {
       { at: '10s', fault: 'device.door-open', target: { kind: 'infusion-pump' } },
       { id: 'first-alarm', when: { event: 'alarm.raised' }, fault: 'device.alarm-suppression' },
     ];
-    for (const specs of [['pump-001@icu', 'pump-002@icu'], ['pump-002@icu', 'pump-001@icu']]) {
+    for (const specs of [
+      ['pump-001@icu', 'pump-002@icu'],
+      ['pump-002@icu', 'pump-001@icu'],
+    ]) {
       const { clock, injected } = timeline(entries, { specs });
       clock.advanceTo(DOOR2);
       expect(injected().filter((l) => l.endsWith('first-alarm'))).toEqual([`${DOOR1} pump-001 first-alarm`]);
@@ -178,7 +200,9 @@ describe('when (triggers)', () => {
 
   it('at and until bound the window in which a trigger is armed', () => {
     const armed = (window: Record<string, string>) => {
-      const { clock, injected } = timeline(doorThenHang({ event: 'alarm.raised', times: 5 }).map((e, i) => (i === 2 ? { ...e, ...window } : e)));
+      const { clock, injected } = timeline(
+        doorThenHang({ event: 'alarm.raised', times: 5 }).map((e, i) => (i === 2 ? { ...e, ...window } : e)),
+      );
       clock.advanceTo(DOOR2 + M);
       return injected().filter((l) => l.endsWith(' hang'));
     };
@@ -217,11 +241,15 @@ describe('selection', () => {
       `${M} mon-002 sensor.bias#0`,
       `${M} cgm-001 sensor.bias#0`,
     ]);
-    expect(pick(1, [{ at: '1m', fault: 'device.reboot', target: { tag: 'critical', kind: 'infusion-pump' } }])).toEqual([`${M} pump-001 device.reboot#0`]);
+    expect(pick(1, [{ at: '1m', fault: 'device.reboot', target: { tag: 'critical', kind: 'infusion-pump' } }])).toEqual([
+      `${M} pump-001 device.reboot#0`,
+    ]);
   });
 
   it('records the params applied to each device, its signal default included', () => {
-    const { clock, log } = timeline([{ at: '1m', fault: 'sensor.bias', params: { offset: 3 }, target: { device: ['mon-001', 'cgm-001'] } }]);
+    const { clock, log } = timeline([
+      { at: '1m', fault: 'sensor.bias', params: { offset: 3 }, target: { device: ['mon-001', 'cgm-001'] } },
+    ]);
     clock.advanceTo(M);
     expect(log.ofType('fault.injected').map((e) => [e.data.device, e.data.params])).toEqual([
       ['mon-001', { signal: 'hr', offset: 3 }],
@@ -232,13 +260,17 @@ describe('selection', () => {
 
 describe('errors (at construction, before the run)', () => {
   it('a named device that cannot take the fault names device, fault and reason', () => {
-    expect(() => timeline([{ at: '1m', fault: 'device.occlusion-downstream', target: { device: ['pump-001', 'mon-001'] } }])).toThrowErrorMatchingInlineSnapshot(
+    expect(() =>
+      timeline([{ at: '1m', fault: 'device.occlusion-downstream', target: { device: ['pump-001', 'mon-001'] } }]),
+    ).toThrowErrorMatchingInlineSnapshot(
       `[InputError: timeline[0] (device.occlusion-downstream#0): device.occlusion-downstream cannot apply to mon-001: patient-monitor has no "occlusion.downstream" condition (its conditions are ecg.lead-off, spo2.probe-off)]`,
     );
   });
 
   it('a selector none of whose devices can take the fault', () => {
-    expect(() => timeline([{ id: 'occ', at: '1m', fault: 'device.occlusion-downstream', target: { zone: 'icu', kind: 'cgm' } }])).toThrowErrorMatchingInlineSnapshot(
+    expect(() =>
+      timeline([{ id: 'occ', at: '1m', fault: 'device.occlusion-downstream', target: { zone: 'icu', kind: 'cgm' } }]),
+    ).toThrowErrorMatchingInlineSnapshot(
       `[InputError: timeline[0] (occ): device.occlusion-downstream cannot apply to cgm-001: cgm has no "occlusion.downstream" condition (its conditions are sensor.error)]`,
     );
     expect(() => timeline([{ at: '1m', fault: 'sensor.noise', params: { signal: 'temp' }, target: { zone: 'icu' } }])).toThrow(
@@ -274,7 +306,10 @@ describe('inject (on demand)', () => {
     expect(injected()).toEqual([`${7 * M} mon-001 manual-1`, `${7 * M} mon-002 manual-1`, `${7 * M} cgm-001 manual-1`]);
     clock.advanceTo(9 * M);
     expect(reverted()).toHaveLength(3);
-    expect(t.inject('device.door-open', { kind: 'infusion-pump', count: 1 })).toMatchObject({ id: 'manual-2', devices: [expect.stringMatching(/^pump-00[12]$/)] });
+    expect(t.inject('device.door-open', { kind: 'infusion-pump', count: 1 })).toMatchObject({
+      id: 'manual-2',
+      devices: [expect.stringMatching(/^pump-00[12]$/)],
+    });
     expect(t.revert('manual-2')).toBe(1);
   });
 
@@ -288,7 +323,13 @@ describe('inject (on demand)', () => {
 
 describe('stop', () => {
   it('cancels everything still scheduled; what is active stays', () => {
-    const { clock, timeline: t, injected, reverted, agent } = timeline([
+    const {
+      clock,
+      timeline: t,
+      injected,
+      reverted,
+      agent,
+    } = timeline([
       { at: '1m', for: '10m', fault: 'device.door-open', target: { device: 'pump-001' } },
       { at: '5m', fault: 'device.door-open', target: { device: 'pump-002' } },
     ]);

@@ -183,11 +183,18 @@ export class Timeline {
     const fault = getFault(entry.fault, this.#faults, `${where}.fault`);
     const id = entry.id ?? `${entry.fault}#${index}`;
     if (entry.every !== undefined && entry.when !== undefined) {
-      throw new InputError('E_TIMELINE', `${where} (${id}): give "every" or "when", not both — a trigger already decides when it repeats (when.times)`);
+      throw new InputError(
+        'E_TIMELINE',
+        `${where} (${id}): give "every" or "when", not both — a trigger already decides when it repeats (when.times)`,
+      );
     }
-    if (entry.every !== undefined && entry.every <= 0) throw new InputError('E_TIMELINE', `${where}.every: a repeat interval must be longer than 0s`);
+    if (entry.every !== undefined && entry.every <= 0)
+      throw new InputError('E_TIMELINE', `${where}.every: a repeat interval must be longer than 0s`);
     if (entry.until !== undefined && entry.every === undefined && entry.when === undefined) {
-      throw new InputError('E_TIMELINE', `${where}.until: "until" ends a repeating ("every") or triggered ("when") entry; to end a fault, use "for"`);
+      throw new InputError(
+        'E_TIMELINE',
+        `${where}.until: "until" ends a repeating ("every") or triggered ("when") entry; to end a fault, use "for"`,
+      );
     }
     const params = parseFaultParams(fault, entry.params, `${where}.params`);
     const candidates = this.#candidates(entry.target, fault, params, `${where} (${id})`, `${where}.target`);
@@ -198,9 +205,16 @@ export class Timeline {
    * The devices a selector matches that can take the fault. A device named by id that cannot is an
    * error; among devices matched by kind, zone or tag, those that cannot are skipped — unless none can.
    */
-  #candidates(selector: Selector, fault: AnyFaultDefinition, params: Record<string, unknown>, label: string, where: string): SelectableDevice[] {
+  #candidates(
+    selector: Selector,
+    fault: AnyFaultDefinition,
+    params: Record<string, unknown>,
+    label: string,
+    where: string,
+  ): SelectableDevice[] {
     const matched = matchDevices(selector, this.#agents, { tagsOf: this.#tagsOf, where });
-    if (matched.length === 0) throw new InputError('E_SELECTOR_EMPTY', `${label}: ${where} ${describeSelector(selector)} matches no device in the fleet`);
+    if (matched.length === 0)
+      throw new InputError('E_SELECTOR_EMPTY', `${label}: ${where} ${describeSelector(selector)} matches no device in the fleet`);
     const reasons = new Map<SelectableDevice, string>();
     for (const device of matched) {
       const reason = incompatibility(fault, device, params);
@@ -209,8 +223,14 @@ export class Timeline {
     const named = selector.device !== undefined;
     const blocked = named ? matched.find((d) => reasons.has(d)) : matched.length === reasons.size ? matched[0] : undefined;
     if (blocked !== undefined) {
-      const others = named || matched.length === 1 ? '' : ` (nor can any of the ${matched.length} devices ${where} ${describeSelector(selector)} matches)`;
-      throw new InputError('E_FAULT_INCOMPATIBLE', `${label}: ${fault.name} cannot apply to ${blocked.deviceId}: ${reasons.get(blocked)}${others}`);
+      const others =
+        named || matched.length === 1
+          ? ''
+          : ` (nor can any of the ${matched.length} devices ${where} ${describeSelector(selector)} matches)`;
+      throw new InputError(
+        'E_FAULT_INCOMPATIBLE',
+        `${label}: ${fault.name} cannot apply to ${blocked.deviceId}: ${reasons.get(blocked)}${others}`,
+      );
     }
     return matched.filter((d) => !reasons.has(d));
   }
@@ -218,10 +238,13 @@ export class Timeline {
   // ---- running ---------------------------------------------------------------------------------
 
   #at(t: number, fn: () => void): void {
-    const id = this.#clock.setTimeout(() => {
-      this.#timers.delete(id);
-      if (!this.#stopped) fn();
-    }, Math.max(0, t - this.#clock.now()));
+    const id = this.#clock.setTimeout(
+      () => {
+        this.#timers.delete(id);
+        if (!this.#stopped) fn();
+      },
+      Math.max(0, t - this.#clock.now()),
+    );
     this.#timers.add(id);
   }
 
@@ -232,7 +255,12 @@ export class Timeline {
       // A triggered entry without a target acts on the device its trigger event is about.
       const reason = incompatibility(s.fault, about, s.params);
       if (reason !== undefined) {
-        this.#record({ t: this.#clock.now(), source: 'injector', type: 'fault.skipped', data: { id: s.id, fault: s.fault.name, device: about.deviceId, reason } });
+        this.#record({
+          t: this.#clock.now(),
+          source: 'injector',
+          type: 'fault.skipped',
+          data: { id: s.id, fault: s.fault.name, device: about.deviceId, reason },
+        });
         return;
       }
       targets = [about];
@@ -240,7 +268,13 @@ export class Timeline {
       targets = pickDevices(s.entry.target, s.candidates, s.rng);
     }
     if (targets.length === 0) return;
-    this.#injector.apply({ id: s.id, fault: s.fault, params: s.params, targets, ...(s.entry.for === undefined ? {} : { forMs: s.entry.for }) });
+    this.#injector.apply({
+      id: s.id,
+      fault: s.fault,
+      params: s.params,
+      targets,
+      ...(s.entry.for === undefined ? {} : { forMs: s.entry.for }),
+    });
   }
 
   #match(event: SimEvent): void {
@@ -322,6 +356,10 @@ function prepareAll(entries: readonly TimelineEntry[], prepare: (entry: Timeline
     }
   });
   if (errors.length === 1) throw errors[0]!;
-  if (errors.length > 1) throw new InputError('E_TIMELINE', `${errors.length} problems in the timeline:\n${errors.map((e) => `  ${e.message.replaceAll('\n', '\n  ')}`).join('\n')}`);
+  if (errors.length > 1)
+    throw new InputError(
+      'E_TIMELINE',
+      `${errors.length} problems in the timeline:\n${errors.map((e) => `  ${e.message.replaceAll('\n', '\n  ')}`).join('\n')}`,
+    );
   return out;
 }

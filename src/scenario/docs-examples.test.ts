@@ -34,12 +34,18 @@ describe('docs/scenarios.md', () => {
   it('the fleet, timeline, patients and expectation examples fit a scenario around them', () => {
     const fleet = blocks.find((b) => b.startsWith('fleet:'))!;
     const sections = blocks.filter((b) => /^(timeline|patients|commands):/.test(b));
-    const expectations = blocks.filter((b) => b.startsWith('- type:')).map((b) => `${b.trimEnd().replace(/^/gm, '  ')}\n`).join('');
+    const expectations = blocks
+      .filter((b) => b.startsWith('- type:'))
+      .map((b) => `${b.trimEnd().replace(/^/gm, '  ')}\n`)
+      .join('');
     expect(sections.map((b) => b.split(':')[0])).toEqual(['timeline', 'patients', 'commands']);
     expect(expectations.match(/- type:/g)).toHaveLength(4);
     const text = `name: docs\nduration: 6h\n${fleet}${sections.join('')}expectations:\n${expectations}`;
     // The selectors name devices of the fleet example; the detection examples refer to "kinked-line".
-    const withEntry = text.replace('timeline:\n', 'timeline:\n  - { id: kinked-line, at: 10m, fault: device.occlusion-downstream, target: { kind: infusion-pump, count: 1 } }\n');
+    const withEntry = text.replace(
+      'timeline:\n',
+      'timeline:\n  - { id: kinked-line, at: 10m, fault: device.occlusion-downstream, target: { kind: infusion-pump, count: 1 } }\n',
+    );
     expect(() => parseScenario(withEntry, 'docs/scenarios.md', registries)).not.toThrow();
   });
 });

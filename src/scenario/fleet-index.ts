@@ -40,20 +40,25 @@ export class FleetIndex {
    */
   static build(raw: unknown, registries: ScenarioRegistries, issues: ScenarioIssue[]): FleetIndex | undefined {
     const registryKinds = Object.keys(registries.devices);
-    const zones = Array.isArray((raw as { zones?: unknown } | undefined)?.zones) ? ((raw as { zones: unknown[] }).zones) : [];
+    const zones = Array.isArray((raw as { zones?: unknown } | undefined)?.zones) ? (raw as { zones: unknown[] }).zones : [];
     const seenZones = new Map<string, number>();
     zones.forEach((zone, i) => {
       const z = (zone ?? {}) as { id?: unknown; devices?: unknown; config?: unknown };
       const path = ['fleet', 'zones', i];
       if (typeof z.id === 'string') {
         const first = seenZones.get(z.id);
-        if (first !== undefined) issues.push({ path: [...path, 'id'], message: `zone "${z.id}" is already defined at fleet.zones[${first}]` });
+        if (first !== undefined)
+          issues.push({ path: [...path, 'id'], message: `zone "${z.id}" is already defined at fleet.zones[${first}]` });
         else seenZones.set(z.id, i);
       }
       const counts = isRecord(z.devices) ? z.devices : {};
       for (const kind of Object.keys(counts)) {
         if (own(registries.devices, kind) === undefined) {
-          issues.push({ path: [...path, 'devices', kind], message: unknownName('device kind', kind, registryKinds, 'known kinds'), at: 'key' });
+          issues.push({
+            path: [...path, 'devices', kind],
+            message: unknownName('device kind', kind, registryKinds, 'known kinds'),
+            at: 'key',
+          });
         }
       }
       for (const [kind, config] of Object.entries(isRecord(z.config) ? z.config : {})) {
@@ -63,9 +68,13 @@ export class FleetIndex {
           issues.push({ path: configPath, message: unknownName('device kind', kind, registryKinds, 'known kinds'), at: 'key' });
           continue;
         }
-        if (!(kind in counts)) issues.push({ path: configPath, message: `configures "${kind}" but the zone has no ${kind} devices`, at: 'key' });
+        if (!(kind in counts))
+          issues.push({ path: configPath, message: `configures "${kind}" but the zone has no ${kind} devices`, at: 'key' });
         if (!isRecord(config)) continue;
-        for (const [field, schema] of [['settings', descriptor.settingsSchema], ['profile', descriptor.profileSchema]] as const) {
+        for (const [field, schema] of [
+          ['settings', descriptor.settingsSchema],
+          ['profile', descriptor.profileSchema],
+        ] as const) {
           if (schema === undefined || config[field] === undefined) continue;
           const result = check(schema, config[field], [...configPath, field]);
           if (!result.ok) issues.push(...result.issues);
@@ -75,7 +84,11 @@ export class FleetIndex {
     const parsed = scenarioSchema.shape.fleet.safeParse(raw);
     if (!parsed.success) return undefined;
     const plan = planFleet(parsed.data, (kind) => own(registries.devices, kind)?.idPrefix ?? kind);
-    return new FleetIndex(plan.devices, plan.beds.map((b) => b.patientId), registryKinds);
+    return new FleetIndex(
+      plan.devices,
+      plan.beds.map((b) => b.patientId),
+      registryKinds,
+    );
   }
 
   /** Problems with a selector's names, or that it picks no device at all. */

@@ -47,7 +47,13 @@ function explain(issue: Issue, fields: readonly string[] | undefined): ScenarioI
       return [expected(typeName(issue.expected), input)];
     case 'too_small':
     case 'too_big':
-      return [expected(bound(issue), input, issue.origin === 'array' && Array.isArray(input) ? `${input.length} ${items(input.length)}` : undefined)];
+      return [
+        expected(
+          bound(issue),
+          input,
+          issue.origin === 'array' && Array.isArray(input) ? `${input.length} ${items(input.length)}` : undefined,
+        ),
+      ];
     case 'invalid_value':
       return [oneOf(issue.values.map(String), input)];
     case 'invalid_format':
@@ -77,14 +83,17 @@ function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, isDurati
   // A branch whose issues are all nested matched the shape; its inner problem is the real one.
   const deep = branches.find((b) => b.length > 0 && b.every((i) => i.path.length > 0));
   if (deep !== undefined) return deep.map((i) => withReceived({ path: i.path, message: i.message }, i.input));
-  const wanted = branches.flatMap((b) => b.flatMap((i) => (i.path.length === 0 && i.code === 'invalid_type' ? [typeName(i.expected)] : [])));
+  const wanted = branches.flatMap((b) =>
+    b.flatMap((i) => (i.path.length === 0 && i.code === 'invalid_type' ? [typeName(i.expected)] : [])),
+  );
   return [expected(wanted.length > 0 ? [...new Set(wanted)].join(' or ') : 'a different value', input)];
 }
 
 function unknownField(key: string, fields: readonly string[]): ScenarioIssue {
   const near = suggestName(key, fields);
   const listed = fields.filter((f) => f !== '$schema').join(', ');
-  const message = near !== undefined ? `unknown field "${key}" — did you mean "${near}"?` : `unknown field "${key}" (valid fields: ${listed})`;
+  const message =
+    near !== undefined ? `unknown field "${key}" — did you mean "${near}"?` : `unknown field "${key}" (valid fields: ${listed})`;
   return { path: [key], message, expected: listed, at: 'key' };
 }
 

@@ -19,14 +19,17 @@ describe('scenario JSON Schema', () => {
     expect(schema.required).toEqual(['name', 'duration', 'fleet']);
     expect(schema.additionalProperties).toBe(false);
     const duration = (schema.properties as Json).duration;
-    expect(duration.anyOf).toEqual([{ type: 'number', minimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }]);
+    expect(duration.anyOf).toEqual([
+      { type: 'number', minimum: 0 },
+      { type: 'string', pattern: DURATION_PATTERN },
+    ]);
     const zone = (schema.properties as Json).fleet.properties.zones.items;
     expect(zone.additionalProperties).toBe(false);
     // Without registries, names stay open strings.
     expect(zone.properties.devices.propertyNames).toEqual({ type: 'string' });
   });
 
-  it('with registries, spells out device kinds and fault names and types each fault\'s params', () => {
+  it("with registries, spells out device kinds and fault names and types each fault's params", () => {
     const schema = buildScenarioJsonSchema({
       devices: { 'infusion-pump': { kind: 'infusion-pump' }, cgm: { kind: 'cgm' } },
       faults: {
@@ -53,8 +56,32 @@ describe('scenario JSON Schema', () => {
 
   it('the duration pattern accepts exactly what parseDuration accepts', () => {
     const pattern = new RegExp(DURATION_PATTERN);
-    const samples = ['0', '250', '250ms', '30s', '5m', '2h', '1d', '1h30m', '1d2h3m4s5ms', '1.5h', '90m', '1m30ms',
-      '', 'soon', '1m30h', '30m1h', '1h1h', 'h', '1.h', '5 m', '-5s', '1x', 'ms', '1hh'];
+    const samples = [
+      '0',
+      '250',
+      '250ms',
+      '30s',
+      '5m',
+      '2h',
+      '1d',
+      '1h30m',
+      '1d2h3m4s5ms',
+      '1.5h',
+      '90m',
+      '1m30ms',
+      '',
+      'soon',
+      '1m30h',
+      '30m1h',
+      '1h1h',
+      'h',
+      '1.h',
+      '5 m',
+      '-5s',
+      '1x',
+      'ms',
+      '1hh',
+    ];
     for (const text of samples) {
       let parses = true;
       try {

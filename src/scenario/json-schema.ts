@@ -17,7 +17,8 @@ type JsonObject = Record<string, unknown>;
  * What parseDuration accepts, for editors: whole milliseconds, or units largest first, each once
  * ("1h30m", "250ms"). Kept beside the parser by a test that runs both over the same strings.
  */
-export const DURATION_PATTERN = '^(?:\\d+|(?=\\d)(?:\\d+(?:\\.\\d+)?d)?(?:\\d+(?:\\.\\d+)?h)?(?:\\d+(?:\\.\\d+)?m)?(?:\\d+(?:\\.\\d+)?s)?(?:\\d+(?:\\.\\d+)?ms)?)$';
+export const DURATION_PATTERN =
+  '^(?:\\d+|(?=\\d)(?:\\d+(?:\\.\\d+)?d)?(?:\\d+(?:\\.\\d+)?h)?(?:\\d+(?:\\.\\d+)?m)?(?:\\d+(?:\\.\\d+)?s)?(?:\\d+(?:\\.\\d+)?ms)?)$';
 
 // Draft-07 is the dialect yaml-language-server and most editors validate best.
 const TARGET = 'draft-07';
@@ -37,7 +38,12 @@ export function buildScenarioJsonSchema(registries: JsonSchemaRegistries = {}): 
     override: ({ zodSchema, jsonSchema }) => {
       const json = jsonSchema as JsonObject;
       if (zodSchema === durationSchema.in) {
-        replace(json, { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }] });
+        replace(json, {
+          anyOf: [
+            { type: 'number', minimum: 0 },
+            { type: 'string', pattern: DURATION_PATTERN },
+          ],
+        });
       }
       if (kinds !== undefined && zodSchema === zoneSpecSchema.shape.devices) json.propertyNames = { enum: kinds };
       if (kinds !== undefined && zodSchema === selectorSchema.shape.kind.unwrap()) json.enum = kinds;
@@ -48,7 +54,8 @@ export function buildScenarioJsonSchema(registries: JsonSchemaRegistries = {}): 
   return {
     $schema,
     title: 'medtwin scenario',
-    description: 'A medtwin scenario: a device fleet, faults and attacks on a timeline, and the expectations that judge the run. See docs/scenarios.md.',
+    description:
+      'A medtwin scenario: a device fleet, faults and attacks on a timeline, and the expectations that judge the run. See docs/scenarios.md.',
     ...rest,
   };
 }

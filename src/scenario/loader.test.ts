@@ -13,7 +13,10 @@ const registries: ScenarioRegistries = {
   },
   faults: {
     'device.occlusion-downstream': { name: 'device.occlusion-downstream', params: z.strictObject({}) },
-    'sensor.bias': { name: 'sensor.bias', params: z.strictObject({ signal: z.enum(['spo2', 'hr']).optional(), offset: z.number().default(20) }) },
+    'sensor.bias': {
+      name: 'sensor.bias',
+      params: z.strictObject({ signal: z.enum(['spo2', 'hr']).optional(), offset: z.number().default(20) }),
+    },
     'network.latency': { name: 'network.latency', params: z.strictObject({ latency: durationSchema.default(100) }) },
   },
 };
@@ -64,13 +67,33 @@ expectations:
       'scenarios/occlusion.yaml',
       registries,
     );
-    expect(plan).toMatchObject({ name: 'occlusion', durationMs: 5_400_000, seed: 1, tags: [], commands: [], source: 'scenarios/occlusion.yaml' });
+    expect(plan).toMatchObject({
+      name: 'occlusion',
+      durationMs: 5_400_000,
+      seed: 1,
+      tags: [],
+      commands: [],
+      source: 'scenarios/occlusion.yaml',
+    });
     expect(plan).not.toHaveProperty('$schema');
     expect(plan.fleet.site).toBe('general-hospital');
     expect(plan.patients).toEqual({ randomMeals: true, meals: [], events: [] });
     expect(plan.timeline).toEqual([
-      { id: 'occ', at: 600_000, for: 300_000, fault: 'device.occlusion-downstream', target: { kind: 'infusion-pump', count: 1 }, params: {} },
-      { id: 'sensor.bias#1', at: 1_200_000, fault: 'sensor.bias', target: { device: 'monitor-002' }, params: { signal: 'spo2', offset: 20 } },
+      {
+        id: 'occ',
+        at: 600_000,
+        for: 300_000,
+        fault: 'device.occlusion-downstream',
+        target: { kind: 'infusion-pump', count: 1 },
+        params: {},
+      },
+      {
+        id: 'sensor.bias#1',
+        at: 1_200_000,
+        fault: 'sensor.bias',
+        target: { device: 'monitor-002' },
+        params: { signal: 'spo2', offset: 20 },
+      },
       {
         id: 'network.latency#2',
         when: { event: 'alarm.raised', device: 'icu', delay: 30_000, times: 1 },
@@ -108,15 +131,19 @@ expectations:
   it('checks invariant, metric and clinical event names only against registries that are given', () => {
     const text = `name: x\nduration: 1h\n${FLEET}expectations:\n  - { type: invariant, name: safe, invariant: anything-goes }\n  - { type: metric, name: m, metric: made-up, max: 1 }\n`;
     expect(() => parseScenario(text, 's.yaml', registries)).not.toThrow();
-    expect(problems(text, { ...registries, invariants: ['no-infusion-while-occluded'], metrics: ['mard'] }).diagnostics.map((d) => d.path)).toEqual([
-      'expectations[0].invariant',
-      'expectations[1].metric',
-    ]);
+    expect(
+      problems(text, { ...registries, invariants: ['no-infusion-while-occluded'], metrics: ['mard'] }).diagnostics.map((d) => d.path),
+    ).toEqual(['expectations[0].invariant', 'expectations[1].metric']);
   });
 
   it('checks clinical event params when their schemas are given', () => {
     const text = `name: x\nduration: 1h\n${FLEET}patients:\n  events:\n    - { at: 5m, event: desaturation, patient: P-002, params: { spo2: 20, duraton: 5m } }\n`;
-    const withSchemas = { ...registries, clinicalEventParams: { desaturation: z.object({ spo2: z.number().min(40).max(100).default(85), duration: durationSchema.optional() }) } };
+    const withSchemas = {
+      ...registries,
+      clinicalEventParams: {
+        desaturation: z.object({ spo2: z.number().min(40).max(100).default(85), duration: durationSchema.optional() }),
+      },
+    };
     expect(problems(text, withSchemas).message).toBe(
       [
         's.yaml:11:70 patients.events[0].params.spo2: expected a number 40 or more, received 20',
@@ -131,8 +158,13 @@ expectations:
   it('follows YAML aliases to the anchored value, where the fix goes', () => {
     const text = `name: x\nduration: 1h\n${FLEET}timeline:\n  - { at: 5m, fault: device.occlusion-downstream, target: &pumps { kind: pump } }\n  - { at: 6m, fault: device.occlusion-downstream, target: *pumps }\n`;
     const error = problems(text);
-    expect(error.diagnostics.map((d) => `${d.line}:${d.col} ${d.path}`)).toEqual(['10:74 timeline[0].target.kind', '10:74 timeline[1].target.kind']);
-    expect(error.diagnostics[0]!.message).toBe('unknown device kind "pump" — did you mean "infusion-pump"? (known kinds: infusion-pump, patient-monitor)');
+    expect(error.diagnostics.map((d) => `${d.line}:${d.col} ${d.path}`)).toEqual([
+      '10:74 timeline[0].target.kind',
+      '10:74 timeline[1].target.kind',
+    ]);
+    expect(error.diagnostics[0]!.message).toBe(
+      'unknown device kind "pump" — did you mean "infusion-pump"? (known kinds: infusion-pump, patient-monitor)',
+    );
   });
 
   it('lists at most 50 problems in the message but keeps all of them', () => {

@@ -59,10 +59,14 @@ function analyse(text: string, file: string, registries: ScenarioRegistries): { 
   const source = parseSource(text);
   if (source.syntaxErrors.length > 0) {
     // The data of a broken YAML file is a guess; checking it would bury the real problem.
-    return { diagnostics: source.syntaxErrors.map(({ line, col, path, message }) => ({ file, line, col, path: formatPath(path), message })) };
+    return {
+      diagnostics: source.syntaxErrors.map(({ line, col, path, message }) => ({ file, line, col, path: formatPath(path), message })),
+    };
   }
   if (source.data === null || source.data === undefined) {
-    return { diagnostics: [{ file, line: 1, col: 1, path: '', message: 'the file is empty: a scenario needs at least name, duration and fleet' }] };
+    return {
+      diagnostics: [{ file, line: 1, col: 1, path: '', message: 'the file is empty: a scenario needs at least name, duration and fleet' }],
+    };
   }
   const schema = check(scenarioSchema, source.data);
   const names = checkReferences(source.data, registries);

@@ -13,7 +13,12 @@ import { selectorSchema, triggerSchema } from './schema.ts';
  * a tool may pass pared-down descriptors; the real registries (devices/index.ts, src/inject) fit as is.
  */
 export interface ScenarioRegistries {
-  devices: Readonly<Record<string, Pick<AnyDeviceDescriptor, 'kind' | 'idPrefix'> & Partial<Pick<AnyDeviceDescriptor, 'settingsSchema' | 'profileSchema' | 'docs'>>>>;
+  devices: Readonly<
+    Record<
+      string,
+      Pick<AnyDeviceDescriptor, 'kind' | 'idPrefix'> & Partial<Pick<AnyDeviceDescriptor, 'settingsSchema' | 'profileSchema' | 'docs'>>
+    >
+  >;
   faults: Readonly<Record<string, Pick<AnyFaultDefinition, 'name' | 'params'> & Partial<Pick<AnyFaultDefinition, 'summary'>>>>;
   clinicalEvents?: readonly string[];
   /**
@@ -88,7 +93,8 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
     const every = valid(durationSchema, entry.every);
     if (every === 0) problem([...path, 'every'], 'a repeat interval must be longer than 0s');
     const until = valid(durationSchema, entry.until);
-    if (until !== undefined && until <= (at ?? 0)) problem([...path, 'until'], `ends (${formatDuration(until)}) before it starts (${formatDuration(at ?? 0)})`);
+    if (until !== undefined && until <= (at ?? 0))
+      problem([...path, 'until'], `ends (${formatDuration(until)}) before it starts (${formatDuration(at ?? 0)})`);
     if (entry.every !== undefined && entry.when !== undefined) {
       problem([...path, 'every'], 'give "every" or "when", not both — a trigger already decides how often it fires (when.times)');
     }
@@ -103,7 +109,8 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
     const id = typeof entry.id === 'string' ? entry.id : fault === undefined ? undefined : `${fault}#${i}`;
     if (id === undefined) return;
     const first = timelineIds.get(id);
-    if (first !== undefined) problem([...path, entry.id === undefined ? 'fault' : 'id'], `timeline id "${id}" is already used by timeline[${first}]`);
+    if (first !== undefined)
+      problem([...path, entry.id === undefined ? 'fault' : 'id'], `timeline id "${id}" is already used by timeline[${first}]`);
     else timelineIds.set(id, i);
   });
 
@@ -120,7 +127,8 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
     }
     if (e.target !== undefined) checkTarget(e.target, [...path, 'target']);
     const expected = record(e.expect)?.alarm;
-    if (Array.isArray(expected)) expected.forEach((code, k) => checkName(code, alarmCodes, 'alarm code', 'alarm codes', [...path, 'expect', 'alarm', k]));
+    if (Array.isArray(expected))
+      expected.forEach((code, k) => checkName(code, alarmCodes, 'alarm code', 'alarm codes', [...path, 'expect', 'alarm', k]));
     else checkName(expected, alarmCodes, 'alarm code', 'alarm codes', [...path, 'expect', 'alarm']);
     if (e.type === 'false-alarms') checkName(e.alarm, alarmCodes, 'alarm code', 'alarm codes', [...path, 'alarm']);
     if (e.type === 'metric') checkName(e.metric, registries.metrics, 'metric', 'metrics', [...path, 'metric']);
@@ -148,7 +156,8 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
     checkName(event.patient, patientIds, 'patient', 'patients', [...path, 'patient']);
     const eventNames = registries.clinicalEvents ?? (registries.clinicalEventParams && Object.keys(registries.clinicalEventParams));
     checkName(event.event, eventNames, 'clinical event', 'clinical events', [...path, 'event']);
-    const paramsSchema = typeof event.event === 'string' && registries.clinicalEventParams ? own(registries.clinicalEventParams, event.event) : undefined;
+    const paramsSchema =
+      typeof event.event === 'string' && registries.clinicalEventParams ? own(registries.clinicalEventParams, event.event) : undefined;
     if (paramsSchema !== undefined && (event.params === undefined || record(event.params) !== undefined)) {
       const params = check(paramsSchema, event.params ?? {}, [...path, 'params']);
       issues.push(...strayFields(paramsSchema, event.params ?? {}, [...path, 'params']), ...(params.ok ? [] : params.issues));

@@ -41,17 +41,29 @@ describe('parseSource', () => {
     const broken = parseSource('a: 1\nb: [1, 2\nc: 3\n');
     expect(broken.data).toBeUndefined();
     expect(broken.syntaxErrors).toEqual([
-      { line: 3, col: 1, path: [], message: 'invalid YAML: flow sequence in block collection must be sufficiently indented and end with a ]' },
+      {
+        line: 3,
+        col: 1,
+        path: [],
+        message: 'invalid YAML: flow sequence in block collection must be sufficiently indented and end with a ]',
+      },
     ]);
   });
 
   it('treats a repeated key as an error, not a silent override', () => {
-    expect(parseSource('name: a\nname: b\n').syntaxErrors.map((e) => [e.line, e.message])).toEqual([[2, 'invalid YAML: map keys must be unique']]);
+    expect(parseSource('name: a\nname: b\n').syntaxErrors.map((e) => [e.line, e.message])).toEqual([
+      [2, 'invalid YAML: map keys must be unique'],
+    ]);
   });
 
   it('refuses an alias bomb instead of expanding it', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 8; i++) levels.push(`${'b'.repeat(i)}: &${'b'.repeat(i)} [${Array(10).fill(i === 1 ? '*a' : `*${'b'.repeat(i - 1)}`).join(', ')}]`);
+    for (let i = 1; i < 8; i++)
+      levels.push(
+        `${'b'.repeat(i)}: &${'b'.repeat(i)} [${Array(10)
+          .fill(i === 1 ? '*a' : `*${'b'.repeat(i - 1)}`)
+          .join(', ')}]`,
+      );
     const bomb = parseSource(levels.join('\n'));
     expect(bomb.data).toBeUndefined();
     expect(bomb.syntaxErrors).toEqual([

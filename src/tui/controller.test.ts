@@ -41,9 +41,15 @@ describe('RunController', () => {
 
   it('reports injection results and failures as messages', async () => {
     const ok = new RunController(new FakeRun({ inject: true }));
-    expect(await ok.inject({ fault: 'sensor.drift', selector: { device: 'cgm-001' }, params: { rate: 5 }, forMs: 600_000 })).toEqual({ ok: true, message: 'injected sensor.drift on cgm-001 for 10m' });
+    expect(await ok.inject({ fault: 'sensor.drift', selector: { device: 'cgm-001' }, params: { rate: 5 }, forMs: 600_000 })).toEqual({
+      ok: true,
+      message: 'injected sensor.drift on cgm-001 for 10m',
+    });
     const failing = new RunController(new FakeRun({ injectError: 'sensor.drift does not apply to pump-001' }));
-    expect(await failing.inject({ fault: 'sensor.drift', selector: { device: 'pump-001' }, params: {}, forMs: undefined })).toEqual({ ok: false, message: 'sensor.drift does not apply to pump-001' });
+    expect(await failing.inject({ fault: 'sensor.drift', selector: { device: 'pump-001' }, params: {}, forMs: undefined })).toEqual({
+      ok: false,
+      message: 'sensor.drift does not apply to pump-001',
+    });
     const without = new RunController(new FakeRun());
     expect((await without.inject({ fault: 'x', selector: { zone: 'icu' }, params: {}, forMs: undefined })).ok).toBe(false);
   });

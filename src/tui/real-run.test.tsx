@@ -45,7 +45,9 @@ describe('TUI on a real run', () => {
       const frame = app.frame();
       expect(frame).toContain('faults    sensor.bias since 00:01:00');
       expect(frame).toMatch(/! spo2\.\S+ +active/);
-      expect(app.store.model.feed.items(NO_FILTER).map((item) => item.text)).toContain('fault sensor.bias injected {signal:spo2,offset:-40}');
+      expect(app.store.model.feed.items(NO_FILTER).map((item) => item.text)).toContain(
+        'fault sensor.bias injected {signal:spo2,offset:-40}',
+      );
       await app.press('f', 'Filter the event feed');
       await app.press(KEY.left, 'high and above');
       await app.press(KEY.enter, 'filter: ≥ high');

@@ -26,12 +26,18 @@ export interface TuiAgent extends FaultSurface {
 }
 
 /** What the TUI shows of a twin shadow; `implausible` lists failing plausibility checks when the twin has them. */
-export type ShadowView = Pick<Shadow, 'online' | 'stale' | 'diverged' | 'desired' | 'reported' | 'delta' | 'version' | 'lastSeen' | 'missingTelemetry'> & {
+export type ShadowView = Pick<
+  Shadow,
+  'online' | 'stale' | 'diverged' | 'desired' | 'reported' | 'delta' | 'version' | 'lastSeen' | 'missingTelemetry'
+> & {
   readonly implausible?: ReadonlySet<string>;
 };
 
 /** What the inject menu needs of a registered fault. */
-export type FaultInfo = Pick<AnyFaultDefinition, 'name' | 'category' | 'summary' | 'params' | 'instant' | 'incompatibility' | 'resolveParams'>;
+export type FaultInfo = Pick<
+  AnyFaultDefinition,
+  'name' | 'category' | 'summary' | 'params' | 'instant' | 'incompatibility' | 'resolveParams'
+>;
 
 /** The fault registry as the run exposes it: a typed map (`FAULTS`) or a Map. */
 export type FaultRegistry = Readonly<Record<string, FaultInfo>> | ReadonlyMap<string, FaultInfo>;

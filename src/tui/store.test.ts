@@ -52,7 +52,19 @@ describe('TuiStore', () => {
   });
 
   it('re-reads the status each flush and asks for live verdicts when it can', () => {
-    const run = new FakeRun({ expectations: [{ name: 'occlusion detected', type: 'detection', passed: false, measured: null, threshold: '<= 300000 ms', message: 'not yet', evidence: [] }] });
+    const run = new FakeRun({
+      expectations: [
+        {
+          name: 'occlusion detected',
+          type: 'detection',
+          passed: false,
+          measured: null,
+          threshold: '<= 300000 ms',
+          message: 'not yet',
+          evidence: [],
+        },
+      ],
+    });
     const store = new TuiStore(run, { expectationsEvery: 1 });
     run.setStatus({ simMs: 60_000 });
     store.flush();

@@ -71,7 +71,13 @@ export class TuiStore {
       changed = true;
     }
     const status = this.run.status();
-    if (status.phase !== this.status.phase || status.simMs !== this.status.simMs || status.speed !== this.status.speed || status.events !== this.status.events) changed = true;
+    if (
+      status.phase !== this.status.phase ||
+      status.simMs !== this.status.simMs ||
+      status.speed !== this.status.speed ||
+      status.events !== this.status.events
+    )
+      changed = true;
     this.status = status;
     if (this.#pollConnections()) changed = true;
     if (this.#pollExpectations(changed)) changed = true;
@@ -109,7 +115,10 @@ export class TuiStore {
   #pollExpectations(eventsChanged: boolean): boolean {
     if (!this.run.liveExpectations) return false;
     const final = this.status.phase === 'finished' && !this.#finalPolled;
-    const due = (this.expectations === undefined && this.expectationsError === undefined) || (eventsChanged && this.#flushes % this.#expectationsEvery === 0) || final;
+    const due =
+      (this.expectations === undefined && this.expectationsError === undefined) ||
+      (eventsChanged && this.#flushes % this.#expectationsEvery === 0) ||
+      final;
     if (!due) return false;
     if (final) this.#finalPolled = true;
     try {

@@ -30,7 +30,8 @@ function cost(plan: Plan): number {
   const ms = durationOf(plan);
   let messages = 0;
   for (const zone of plan.fleet.zones) {
-    for (const [kind, count] of Object.entries(zone.devices)) messages += (count * ms) / DEVICES[kind as keyof typeof DEVICES].telemetryPeriodMs;
+    for (const [kind, count] of Object.entries(zone.devices))
+      messages += (count * ms) / DEVICES[kind as keyof typeof DEVICES].telemetryPeriodMs;
   }
   return messages + ms / 4000;
 }

@@ -5,7 +5,7 @@ import { parsePort } from '../options.ts';
 export function registerBrokerCommand(program: Command): void {
   program
     .command('broker')
-    .description('run the embedded MQTT broker (aedes) on its own, with medtwin\'s safe limits')
+    .description("run the embedded MQTT broker (aedes) on its own, with medtwin's safe limits")
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'TCP port (0 picks a free one)', parsePort, 1883)
     .option('--ready-json', 'print one JSON line {"url": ...} when ready (for scripts and child processes)')
@@ -16,9 +16,12 @@ export function registerBrokerCommand(program: Command): void {
         `drain timeout ${DEFAULT_BROKER_LIMITS.drainTimeoutMs} ms, keep-alive limit ${DEFAULT_BROKER_LIMITS.keepaliveLimitS} s, client id <= ${DEFAULT_BROKER_LIMITS.maxClientIdLength} chars.`,
     )
     .action(async (options: { host: string; port: number; readyJson?: boolean; quiet?: boolean }) => {
-      const log = options.quiet || options.readyJson ? undefined : (e: { type: string; clientId?: string; error?: string }) => {
-        if (e.type === 'client.error') process.stderr.write(`client ${e.clientId ?? '(unidentified)'}: ${e.error}\n`);
-      };
+      const log =
+        options.quiet || options.readyJson
+          ? undefined
+          : (e: { type: string; clientId?: string; error?: string }) => {
+              if (e.type === 'client.error') process.stderr.write(`client ${e.clientId ?? '(unidentified)'}: ${e.error}\n`);
+            };
       const { EmbeddedBroker } = await import('../../net/broker.ts');
       const broker = await EmbeddedBroker.start({ host: options.host, port: options.port, onLog: log });
       if (options.readyJson) process.stdout.write(`${JSON.stringify({ url: broker.url, port: broker.port })}\n`);

@@ -19,7 +19,10 @@ export function registerListCommand(program: Command): void {
     .action(async (what: string, options: { json?: boolean }) => {
       if (!(TOPICS as readonly string[]).includes(what)) {
         const hint = nearestName(what, TOPICS);
-        throw new InputError('E_LIST_TOPIC', `cannot list "${what}"${hint ? ` — did you mean "${hint}"?` : ''}; choose one of: ${TOPICS.join(', ')}`);
+        throw new InputError(
+          'E_LIST_TOPIC',
+          `cannot list "${what}"${hint ? ` — did you mean "${hint}"?` : ''}; choose one of: ${TOPICS.join(', ')}`,
+        );
       }
       const out =
         what === 'faults'
@@ -39,9 +42,21 @@ function scenarios(json?: boolean): string {
       const path = join(BUILTIN_SCENARIOS_DIR, file);
       try {
         const doc = parse(readFileSync(path, 'utf8')) as { name?: string; description?: string; duration?: string; tags?: string[] };
-        return { file: join('scenarios', file), name: doc.name ?? file, duration: String(doc.duration ?? ''), tags: doc.tags ?? [], description: (doc.description ?? '').trim() };
+        return {
+          file: join('scenarios', file),
+          name: doc.name ?? file,
+          duration: String(doc.duration ?? ''),
+          tags: doc.tags ?? [],
+          description: (doc.description ?? '').trim(),
+        };
       } catch {
-        return { file: join('scenarios', file), name: file, duration: '', tags: [], description: '(unreadable: run medtwin validate on it)' };
+        return {
+          file: join('scenarios', file),
+          name: file,
+          duration: '',
+          tags: [],
+          description: '(unreadable: run medtwin validate on it)',
+        };
       }
     });
   if (json) return JSON.stringify(rows, null, 2);
@@ -52,7 +67,9 @@ function faults(rows: FaultInfo[], json?: boolean): string {
   if (json) return JSON.stringify(rows, null, 2);
   return rows
     .map((f) => {
-      const params = f.params.map((p) => `${p.name}${p.default !== undefined ? `=${JSON.stringify(p.default)}` : p.required ? '' : '?'}`).join(' ');
+      const params = f.params
+        .map((p) => `${p.name}${p.default !== undefined ? `=${JSON.stringify(p.default)}` : p.required ? '' : '?'}`)
+        .join(' ');
       return `${f.name.padEnd(30)} ${f.category.padEnd(7)} ${f.summary}${params ? `\n${' '.repeat(39)}params: ${params}` : ''}`;
     })
     .join('\n');

@@ -32,7 +32,11 @@ export function registerRunCommand(program: Command): void {
     .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port) instead of the embedded one')
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
     .option('--reporter <name[:path]>', 'list, json, junit, markdown or html; repeatable, e.g. --reporter junit:out/junit.xml', collect)
-    .option('--sync <duration>', 'fast-mode settle window (default: room for about 2,400 telemetry messages, 5s to 60s): the transport settles at least this often; verdicts and digests do not depend on it', parsePositiveDurationOption)
+    .option(
+      '--sync <duration>',
+      'fast-mode settle window (default: room for about 2,400 telemetry messages, 5s to 60s): the transport settles at least this often; verdicts and digests do not depend on it',
+      parsePositiveDurationOption,
+    )
     .option('--no-color', 'plain console output (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
@@ -46,21 +50,30 @@ Examples:
     )
     .action(async (files: string[], options: RunCommandOptions) => {
       if (options.fast && options.realtime) throw new InputError('E_FLAGS', 'choose one of --fast or --realtime, not both');
-      if (options.speed !== undefined && !options.realtime) throw new InputError('E_FLAGS', '--speed applies to --realtime runs; add --realtime (fast mode runs as fast as it can)');
-      if (options.seed !== undefined && options.seeds !== undefined) throw new InputError('E_FLAGS', 'choose one of --seed or --seeds, not both');
-      if (options.broker !== undefined && options.port !== undefined) throw new InputError('E_FLAGS', '--port sets the embedded broker\'s port; it cannot be combined with --broker');
+      if (options.speed !== undefined && !options.realtime)
+        throw new InputError('E_FLAGS', '--speed applies to --realtime runs; add --realtime (fast mode runs as fast as it can)');
+      if (options.seed !== undefined && options.seeds !== undefined)
+        throw new InputError('E_FLAGS', 'choose one of --seed or --seeds, not both');
+      if (options.broker !== undefined && options.port !== undefined)
+        throw new InputError('E_FLAGS', "--port sets the embedded broker's port; it cannot be combined with --broker");
       // Loaded here, not at the top: `medtwin --help` should not pay for the whole engine.
-      const [{ createReporters }, { executeScenario }, { summarizeStudy }, { loadPlans }, { openBroker, placementFor }] = await Promise.all([
-        import('../../report/index.ts'),
-        import('../../runtime/execute.ts'),
-        import('../../runtime/study.ts'),
-        import('../load.ts'),
-        import('../../runtime/broker-host.ts'),
-      ]);
+      const [{ createReporters }, { executeScenario }, { summarizeStudy }, { loadPlans }, { openBroker, placementFor }] = await Promise.all(
+        [
+          import('../../report/index.ts'),
+          import('../../runtime/execute.ts'),
+          import('../../runtime/study.ts'),
+          import('../load.ts'),
+          import('../../runtime/broker-host.ts'),
+        ],
+      );
       const plans = await loadPlans(files);
-      const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], { color: options.color === false ? false : undefined });
+      const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], {
+        color: options.color === false ? false : undefined,
+      });
       // One broker for the whole invocation: a 100-seed study must not start 100 brokers.
-      const largest = Math.max(...plans.map((p) => p.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0)));
+      const largest = Math.max(
+        ...plans.map((p) => p.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0)),
+      );
       const broker = await openBroker({ url: options.broker, port: options.port, placement: placementFor(largest) });
       let ok = true;
       try {
@@ -95,5 +108,3 @@ Examples:
       process.exitCode = ok ? 0 : 1;
     });
 }
-
-

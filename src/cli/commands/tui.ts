@@ -41,7 +41,11 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
       { exitCode: 2 },
     );
   }
-  const [{ loadPlans }, { Run }, { DEFAULT_DEPENDENCIES }] = await Promise.all([import('../load.ts'), import('../../runtime/run.ts'), import('../../runtime/defaults.ts')]);
+  const [{ loadPlans }, { Run }, { DEFAULT_DEPENDENCIES }] = await Promise.all([
+    import('../load.ts'),
+    import('../../runtime/run.ts'),
+    import('../../runtime/defaults.ts'),
+  ]);
   const [plan] = await loadPlans([file]);
   const run = new Run(plan!, DEFAULT_DEPENDENCIES, {
     seed: options.seed,

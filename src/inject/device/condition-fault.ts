@@ -5,7 +5,8 @@ import type { FaultDefinition } from '../fault.ts';
 /** Why `target` cannot take a fault that sets `condition`, or undefined. */
 export function conditionIncompatibility(target: FaultSurface, condition: string): string | undefined {
   if (target.conditions.includes(condition)) return undefined;
-  const known = target.conditions.length === 0 ? 'it reacts to no hardware condition' : `its conditions are ${target.conditions.join(', ')}`;
+  const known =
+    target.conditions.length === 0 ? 'it reacts to no hardware condition' : `its conditions are ${target.conditions.join(', ')}`;
   return `${target.kind} has no "${condition}" condition (${known})`;
 }
 

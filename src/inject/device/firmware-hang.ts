@@ -5,7 +5,7 @@ import { NO_PARAMS } from './condition-fault.ts';
 export const firmwareHang: FaultDefinition<typeof NO_PARAMS> = {
   name: 'device.firmware-hang',
   category: 'device',
-  summary: 'Hangs a device\'s firmware: still connected, publishes nothing',
+  summary: "Hangs a device's firmware: still connected, publishes nothing",
   params: NO_PARAMS,
   incompatibility: () => undefined,
   apply: (target) => target.silence(),

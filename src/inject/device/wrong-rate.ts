@@ -10,7 +10,11 @@ export const wrongRate = conditionFault({
   summary: 'Makes an infusion pump deliver a different rate from the one it reports',
   condition: 'rate.error-factor',
   params: z.strictObject({
-    factor: z.number().nonnegative().default(1.25).describe('Delivered rate = programmed rate × factor (1.25 = 25 % over-infusion, 0.5 = half)'),
+    factor: z
+      .number()
+      .nonnegative()
+      .default(1.25)
+      .describe('Delivered rate = programmed rate × factor (1.25 = 25 % over-infusion, 0.5 = half)'),
   }),
   value: ({ factor }) => factor,
 });

@@ -9,5 +9,8 @@ export const bias = signalFault({
     signal: signalParam,
     offset: z.number().default(20).describe("Added to every reading, in the signal's unit (mg/dL, bpm, %, mmHg...); negative reads low"),
   }),
-  transform: ({ offset }) => (value) => (value === null ? null : value + offset),
+  transform:
+    ({ offset }) =>
+    (value) =>
+      value === null ? null : value + offset,
 });

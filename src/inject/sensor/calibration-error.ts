@@ -13,5 +13,8 @@ export const calibrationError = signalFault({
     factor: z.number().nonnegative().default(1.2).describe('Slope of the wrong calibration (1 = correct slope)'),
     offset: z.number().default(0).describe("Intercept of the wrong calibration, in the signal's unit"),
   }),
-  transform: ({ factor, offset }) => (value) => (value === null ? null : factor * value + offset),
+  transform:
+    ({ factor, offset }) =>
+    (value) =>
+      value === null ? null : factor * value + offset,
 });

@@ -14,7 +14,12 @@ export const compressionLow = {
   category: 'sensor',
   summary: 'CGM reads falsely low, as when the patient lies on the sensor',
   params: z.strictObject({
-    depth: z.number().positive().max(200).default(60).describe('How far the reading drops below truth once fully compressed, mg/dL (typically 40–80)'),
+    depth: z
+      .number()
+      .positive()
+      .max(200)
+      .default(60)
+      .describe('How far the reading drops below truth once fully compressed, mg/dL (typically 40–80)'),
     onset: durationSchema.prefault('10m').describe('Time to reach the full depth (0 = at once)'),
   }),
   incompatibility(target) {

@@ -20,7 +20,10 @@ export const drift = signalFault({
   params: z.strictObject({
     signal: signalParam,
     rate: z.number().default(10).describe("Initial drift rate, in the signal's unit per hour (negative drifts low)"),
-    shape: z.enum(['linear', 'exponential']).default('linear').describe('linear: offset = rate·t; exponential: offset = rate·tau·(e^(t/tau) − 1)'),
+    shape: z
+      .enum(['linear', 'exponential'])
+      .default('linear')
+      .describe('linear: offset = rate·t; exponential: offset = rate·tau·(e^(t/tau) − 1)'),
     tau: durationSchema.prefault('2h').describe('Time constant of the exponential shape (ignored for linear)'),
   }),
   transform: ({ rate, shape, tau }, { onset }) => {

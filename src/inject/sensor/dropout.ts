@@ -9,8 +9,10 @@ export const dropout = signalFault({
     signal: signalParam,
     probability: z.number().min(0).max(1).default(1).describe('Chance that a sample is missing (1 = every sample, 0.2 = one in five)'),
   }),
-  transform: ({ probability }) => (value, { rng }) => {
-    if (probability >= 1) return null;
-    return rng.bernoulli(probability) ? null : value;
-  },
+  transform:
+    ({ probability }) =>
+    (value, { rng }) => {
+      if (probability >= 1) return null;
+      return rng.bernoulli(probability) ? null : value;
+    },
 });

@@ -9,5 +9,8 @@ export const gain = signalFault({
     signal: signalParam,
     factor: z.number().nonnegative().default(1.2).describe('Reading = true reading × factor (1.2 = 20 % high, 0.8 = 20 % low)'),
   }),
-  transform: ({ factor }) => (value) => (value === null ? null : value * factor),
+  transform:
+    ({ factor }) =>
+    (value) =>
+      value === null ? null : value * factor,
 });

@@ -10,5 +10,8 @@ export const noise = signalFault({
     sd: z.number().positive().default(10).describe("Standard deviation of the added noise, in the signal's unit"),
   }),
   // The device's fault stream: injected noise never shifts the device's own sensor noise.
-  transform: ({ sd }) => (value, { rng }) => (value === null ? null : value + rng.normal(0, sd)),
+  transform:
+    ({ sd }) =>
+    (value, { rng }) =>
+      value === null ? null : value + rng.normal(0, sd),
 });

@@ -173,10 +173,14 @@ describe('compatibility', () => {
       `[Error: sensor.bias cannot apply to dev-001: infusion-pump measures no patient signal]`,
     );
     const monitorLike = makeAgent({ descriptor: makeDescriptor({ kind: 'patient-monitor', measures: ['hr', 'spo2'] }) });
-    expect(() => applyFault(monitorLike.agent, monitorLike.clock, monitorLike.log, 'cgm.compression-low')).toThrowErrorMatchingInlineSnapshot(
+    expect(() =>
+      applyFault(monitorLike.agent, monitorLike.clock, monitorLike.log, 'cgm.compression-low'),
+    ).toThrowErrorMatchingInlineSnapshot(
       `[Error: cgm.compression-low cannot apply to dev-001: patient-monitor does not measure glucose (it measures hr, spo2)]`,
     );
-    expect(() => applyFault(monitorLike.agent, monitorLike.clock, monitorLike.log, 'sensor.noise', { signal: 'temp' })).toThrow(/does not measure temp/);
+    expect(() => applyFault(monitorLike.agent, monitorLike.clock, monitorLike.log, 'sensor.noise', { signal: 'temp' })).toThrow(
+      /does not measure temp/,
+    );
     // The default signal is the device's first measured one.
     expect(() => applyFault(monitorLike.agent, monitorLike.clock, monitorLike.log, 'sensor.noise')).not.toThrow();
   });

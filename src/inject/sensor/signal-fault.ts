@@ -7,7 +7,9 @@ import type { FaultDefinition, InjectionContext } from '../fault.ts';
 export const signalParam = z
   .enum(SIGNALS)
   .optional()
-  .describe(`Measured signal to corrupt: ${SIGNALS.map((s) => `${s} (${SIGNAL_UNITS[s]})`).join(', ')}. Default: the device's first measured signal`);
+  .describe(
+    `Measured signal to corrupt: ${SIGNALS.map((s) => `${s} (${SIGNAL_UNITS[s]})`).join(', ')}. Default: the device's first measured signal`,
+  );
 
 type SignalParams = { signal?: SignalName | undefined };
 

@@ -11,9 +11,11 @@ export const spikes = signalFault({
     magnitude: z.number().positive().default(50).describe("Size of a spike, in the signal's unit"),
     direction: z.enum(['up', 'down', 'both']).default('both').describe('Spikes go up, down, or either way with equal chance'),
   }),
-  transform: ({ probability, magnitude, direction }) => (value, { rng }) => {
-    if (value === null || !rng.bernoulli(probability)) return value;
-    const up = direction === 'up' || (direction === 'both' && rng.bernoulli(0.5));
-    return value + (up ? magnitude : -magnitude);
-  },
+  transform:
+    ({ probability, magnitude, direction }) =>
+    (value, { rng }) => {
+      if (value === null || !rng.bernoulli(probability)) return value;
+      const up = direction === 'up' || (direction === 'both' && rng.bernoulli(0.5));
+      return value + (up ? magnitude : -magnitude);
+    },
 });

@@ -11,7 +11,13 @@ function judge(raw: Record<string, unknown>) {
   return j!;
 }
 
-const occlusionDetection = { type: 'detection', name: 'occlusion alarm', of: 'occlusion-1', expect: { alarm: 'occlusion.downstream' }, within: '5m' };
+const occlusionDetection = {
+  type: 'detection',
+  name: 'occlusion alarm',
+  of: 'occlusion-1',
+  expect: { alarm: 'occlusion.downstream' },
+  within: '5m',
+};
 
 describe('detection judge', () => {
   it('passes when the alarm follows the injection on the same device in time, with the injection and alarm as evidence', () => {
@@ -31,7 +37,9 @@ describe('detection judge', () => {
     expect(verdict.passed).toBe(true);
     expect(verdict.measured).toBe(1);
     expect(verdict.threshold).toBe('sensitivity >= 1.00 within 5m');
-    expect(verdict.message).toBe('occlusion.downstream raised on pump-003 2m14s after occlusion-1 (within 5m): 1/1 detected, sensitivity 1.00 ≥ 1.00');
+    expect(verdict.message).toBe(
+      'occlusion.downstream raised on pump-003 2m14s after occlusion-1 (within 5m): 1/1 detected, sensitivity 1.00 ≥ 1.00',
+    );
     const injection = idOf(events, (e) => e.type === 'fault.injected');
     const alarm = idOf(events, (e) => e.type === 'alarm.raised' && e.source === 'pump-003' && e.t > 10 * MIN);
     expect(verdict.evidence).toEqual([injection, alarm]);
@@ -51,7 +59,9 @@ describe('detection judge', () => {
     );
     const verdict = j.finish({ simulatedMs: 30 * MIN });
     expect(verdict.passed).toBe(true);
-    expect(verdict.message).toBe('occlusion.upstream or occlusion.downstream raised on pump-003 1m after occlusion-1 (within 5m): 1/1 detected, sensitivity 1.00 ≥ 1.00');
+    expect(verdict.message).toBe(
+      'occlusion.upstream or occlusion.downstream raised on pump-003 1m after occlusion-1 (within 5m): 1/1 detected, sensitivity 1.00 ≥ 1.00',
+    );
   });
 
   it('counts late, suppressed and absent alarms as misses and judges sensitivity against minSensitivity', () => {
@@ -75,7 +85,9 @@ describe('detection judge', () => {
     expect(failed.message).toBe(
       'occlusion.downstream raised after device.occlusion-downstream (within 5m), latency p50 10s, max 1m30s: 2/4 detected, sensitivity 0.50 < 1.00; missed on pump-003 at 00:01:00, pump-004 at 00:01:00',
     );
-    const missed = events.filter((e) => e.type === 'fault.injected' && (e.data.device === 'pump-003' || e.data.device === 'pump-004')).map((e) => e.id);
+    const missed = events
+      .filter((e) => e.type === 'fault.injected' && (e.data.device === 'pump-003' || e.data.device === 'pump-004'))
+      .map((e) => e.id);
     for (const id of missed) expect(failed.evidence).toContain(id);
 
     const passed = lenient.finish({ simulatedMs: 60 * MIN });
@@ -95,7 +107,9 @@ describe('detection judge', () => {
       ],
       [stale, ids],
     );
-    expect(stale.finish({ simulatedMs: 10 * MIN }).message).toBe('twin flagged stale on mon-002 16s after hang (within 1m): 1/1 detected, sensitivity 1.00 ≥ 1.00');
+    expect(stale.finish({ simulatedMs: 10 * MIN }).message).toBe(
+      'twin flagged stale on mon-002 16s after hang (within 1m): 1/1 detected, sensitivity 1.00 ≥ 1.00',
+    );
     expect(ids.finish({ simulatedMs: 10 * MIN }).passed).toBe(true);
   });
 
@@ -104,7 +118,9 @@ describe('detection judge', () => {
     stream([ev.runStarted(MIN), ev.alarm(10_000, 'pump-001', 'occlusion.downstream')], [j]);
     const verdict = j.finish({ simulatedMs: MIN });
     expect(verdict).toMatchObject({ passed: false, measured: null, evidence: [] });
-    expect(verdict.message).toMatchInlineSnapshot(`"no injection of occlusion-1 happened, so nothing could be detected (no fault.injected with id or fault "occlusion-1")"`);
+    expect(verdict.message).toMatchInlineSnapshot(
+      `"no injection of occlusion-1 happened, so nothing could be detected (no fault.injected with id or fault "occlusion-1")"`,
+    );
   });
 
   it('says when the run ended inside a detection window, and gives the injection as evidence', () => {
@@ -137,7 +153,10 @@ describe('no-detection judge', () => {
 
   it('fails with the announced alarm as evidence', () => {
     const j = judge(suppressed);
-    const events = stream([ev.injected(MIN, 'mute', 'device.alarm-suppression', 'mon-001'), ev.alarm(2 * MIN, 'mon-001', 'spo2.low', 'high')], [j]);
+    const events = stream(
+      [ev.injected(MIN, 'mute', 'device.alarm-suppression', 'mon-001'), ev.alarm(2 * MIN, 'mon-001', 'spo2.low', 'high')],
+      [j],
+    );
     const verdict = j.finish({ simulatedMs: 20 * MIN });
     expect(verdict.passed).toBe(false);
     expect(verdict.measured).toBe(1);

@@ -27,14 +27,24 @@ export function createDetectionJudge(expectation: DetectionExpectation): Judge {
       const threshold = `sensitivity >= ${fixed(minSensitivity)} within ${formatDuration(within)}`;
       const signal = describeSignal(expect);
       if (outcomes.length === 0) {
-        return { name, type: 'detection', passed: false, measured: null, threshold, message: `no injection of ${of} happened, so nothing could be detected (no fault.injected with id or fault "${of}")`, evidence: [] };
+        return {
+          name,
+          type: 'detection',
+          passed: false,
+          measured: null,
+          threshold,
+          message: `no injection of ${of} happened, so nothing could be detected (no fault.injected with id or fault "${of}")`,
+          evidence: [],
+        };
       }
       const detected = outcomes.filter((o) => o.detected !== undefined);
       const missed = outcomes.filter((o) => o.detected === undefined);
       const sensitivity = detected.length / outcomes.length;
       const passed = sensitivity >= minSensitivity;
       const verdict = `${detected.length}/${outcomes.length} detected, sensitivity ${fixed(sensitivity)} ${passed ? '≥' : '<'} ${fixed(minSensitivity)}`;
-      const message = [`${describeDetections(signal, of, within, detected)}: ${verdict}`, describeMissed(missed)].filter(Boolean).join('; ');
+      const message = [`${describeDetections(signal, of, within, detected)}: ${verdict}`, describeMissed(missed)]
+        .filter(Boolean)
+        .join('; ');
       // A failure is decided by what was missed; a pass by the injection/detection pairs.
       const evidence = passed ? pairIds(outcomes) : pairIds([...missed, ...detected]);
       const latencies = detected.map((o) => o.detected!.t - o.at).sort((a, b) => a - b);
@@ -43,7 +53,16 @@ export function createDetectionJudge(expectation: DetectionExpectation): Judge {
         figures.latencyP50Ms = quantile(latencies, 0.5);
         figures.latencyMaxMs = latencies[latencies.length - 1]!;
       }
-      return { name, type: 'detection', passed, measured: measuredValue(sensitivity), threshold, message, evidence: evidenceIds(evidence), figures };
+      return {
+        name,
+        type: 'detection',
+        passed,
+        measured: measuredValue(sensitivity),
+        threshold,
+        message,
+        evidence: evidenceIds(evidence),
+        figures,
+      };
     },
   };
 }

@@ -53,7 +53,11 @@ describe('false-alarms judge', () => {
   it('counts only unexplained announced alarms, per device-hour, with them as evidence', () => {
     const [strict, lenient] = judges({ maxPerDeviceHour: 0.1 }, { maxPerDeviceHour: 0.2 });
     const events = stream(ward, [strict!, lenient!]);
-    const falseIds = events.filter((e) => e.type === 'alarm.raised' && ((e.source === 'mon-001' && e.t === 10 * MIN) || (e.source === 'pump-001' && e.t === 40 * MIN))).map((e) => e.id);
+    const falseIds = events
+      .filter(
+        (e) => e.type === 'alarm.raised' && ((e.source === 'mon-001' && e.t === 10 * MIN) || (e.source === 'pump-001' && e.t === 40 * MIN)),
+      )
+      .map((e) => e.id);
 
     const failed = strict!.finish({ simulatedMs: END });
     expect(failed.passed).toBe(false);
@@ -67,7 +71,10 @@ describe('false-alarms judge', () => {
   });
 
   it('narrows to one alarm code and to the target devices', () => {
-    const [byCode, monitors] = judges({ alarm: 'spo2.low', maxPerDeviceHour: 0.1 }, { target: { kind: 'patient-monitor' }, maxPerDeviceHour: 0.1 });
+    const [byCode, monitors] = judges(
+      { alarm: 'spo2.low', maxPerDeviceHour: 0.1 },
+      { target: { kind: 'patient-monitor' }, maxPerDeviceHour: 0.1 },
+    );
     stream(ward, [byCode!, monitors!]);
     const code = byCode!.finish({ simulatedMs: END });
     expect(code.measured).toBeCloseTo(1 / 12, 4);
@@ -87,7 +94,13 @@ describe('false-alarms judge', () => {
 
   it('counts a limit alarm as false when no telemetry confirms it before the window closes', () => {
     const [j] = judges({ maxPerDeviceHour: 0 });
-    stream([ev.alarm(MIN, 'mon-001', 'hr.low', 'medium', { parameter: 'hr', value: 38, limit: 40 }), ev.monitor(7 * MIN, 'mon-001', { hr: 80 }, { hr: 35 })], [j!]);
+    stream(
+      [
+        ev.alarm(MIN, 'mon-001', 'hr.low', 'medium', { parameter: 'hr', value: 38, limit: 40 }),
+        ev.monitor(7 * MIN, 'mon-001', { hr: 80 }, { hr: 35 }),
+      ],
+      [j!],
+    );
     expect(j!.finish({ simulatedMs: 10 * MIN }).measured).toBeGreaterThan(0);
   });
 });

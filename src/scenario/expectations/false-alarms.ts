@@ -55,9 +55,23 @@ export function createFalseAlarmsJudge(expectation: FalseAlarmsExpectation, env:
     const a = alarmOf(event);
     if (a.suppressed || (code !== undefined && a.code !== code)) return;
     const candidate = { id: event.id, t: event.t, device: event.source, code: a.code };
-    const side = a.code.includes('low') ? 'low' : a.code.includes('high') ? 'high' : a.value !== undefined && a.limit !== undefined ? (a.value < a.limit ? 'low' : 'high') : undefined;
+    const side = a.code.includes('low')
+      ? 'low'
+      : a.code.includes('high')
+        ? 'high'
+        : a.value !== undefined && a.limit !== undefined
+          ? a.value < a.limit
+            ? 'low'
+            : 'high'
+          : undefined;
     if (a.parameter === undefined || a.limit === undefined || side === undefined) return void candidates.push(candidate);
-    const check: TruthCheck = { ...candidate, parameter: a.parameter, limit: a.limit, side, until: event.t + (a.code.includes('soon') ? PREDICTIVE_WINDOW_MS : TRUTH_WINDOW_MS) };
+    const check: TruthCheck = {
+      ...candidate,
+      parameter: a.parameter,
+      limit: a.limit,
+      side,
+      until: event.t + (a.code.includes('soon') ? PREDICTIVE_WINDOW_MS : TRUTH_WINDOW_MS),
+    };
     const last = lastTruth.get(event.source);
     // Telemetry at the same instant may precede the alarm in canonical order.
     if (last && last.t === event.t && pastLimit(check, last.truth)) return void explainedByTruth++;
@@ -72,8 +86,8 @@ export function createFalseAlarmsJudge(expectation: FalseAlarmsExpectation, env:
     const list = checks.get(event.source);
     if (!list) return;
     const open = list.filter((c) => {
-      if (event.t > c.until) return void candidates.push(c), false;
-      if (pastLimit(c, truth)) return void explainedByTruth++, false;
+      if (event.t > c.until) return (void candidates.push(c), false);
+      if (pastLimit(c, truth)) return (void explainedByTruth++, false);
       return true;
     });
     if (open.length > 0) checks.set(event.source, open);
@@ -106,7 +120,15 @@ export function createFalseAlarmsJudge(expectation: FalseAlarmsExpectation, env:
       const deviceHours = (devices.length * endMs) / HOUR_MS;
       const threshold = `<= ${maxPerDeviceHour} per device-hour`;
       if (devices.length === 0) {
-        return { name, type: 'false-alarms', passed: false, measured: null, threshold, message: `no device matches the target (${describeSelector(target)})`, evidence: [] };
+        return {
+          name,
+          type: 'false-alarms',
+          passed: false,
+          measured: null,
+          threshold,
+          message: `no device matches the target (${describeSelector(target)})`,
+          evidence: [],
+        };
       }
       const rate = deviceHours > 0 ? falseAlarms.length / deviceHours : falseAlarms.length > 0 ? Number.POSITIVE_INFINITY : 0;
       const passed = rate <= maxPerDeviceHour;
@@ -116,8 +138,18 @@ export function createFalseAlarmsJudge(expectation: FalseAlarmsExpectation, env:
         `${falseAlarms.length} ${what} on ${devices.length} device${devices.length === 1 ? '' : 's'} over ${fixed(deviceHours, 1)} device-hours: ` +
         `${fixed(rate, 3)} per device-hour ${passed ? '≤' : '>'} ${maxPerDeviceHour}` +
         (listed.length > 0 ? ` (${listSome(listed, 3)})` : '') +
-        (explained > 0 ? `; ${explained} other alarm${explained === 1 ? '' : 's'} explained by faults, clinical events or true values` : '');
-      return { name, type: 'false-alarms', passed, measured: Number.isFinite(rate) ? measuredValue(rate) : null, threshold, message, evidence: evidenceIds(falseAlarms.map((c) => c.id)) };
+        (explained > 0
+          ? `; ${explained} other alarm${explained === 1 ? '' : 's'} explained by faults, clinical events or true values`
+          : '');
+      return {
+        name,
+        type: 'false-alarms',
+        passed,
+        measured: Number.isFinite(rate) ? measuredValue(rate) : null,
+        threshold,
+        message,
+        evidence: evidenceIds(falseAlarms.map((c) => c.id)),
+      };
     },
   };
 }

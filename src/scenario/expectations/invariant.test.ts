@@ -38,7 +38,9 @@ describe('no-infusion-while-occluded', () => {
     const events = stream(scenario, [j]);
     const verdict = j.finish({ simulatedMs: 2 * MIN });
     expect(verdict).toMatchObject({ passed: false, measured: 1, threshold: '0 violations' });
-    expect(verdict.message).toBe('no-infusion-while-occluded violated 1 time on 6 devices: pump-002 kept infusing into a blocked line from 00:01:00 for over 5s');
+    expect(verdict.message).toBe(
+      'no-infusion-while-occluded violated 1 time on 6 devices: pump-002 kept infusing into a blocked line from 00:01:00 for over 5s',
+    );
     const start = idOf(events, (e) => e.type === 'fault.injected' && e.data.device === 'pump-002');
     const late = idOf(events, (e) => e.source === 'pump-002' && e.type === 'telemetry' && e.t === 70_000); // 65 s is exactly 5 s: not yet longer
     expect(verdict.evidence).toEqual([start, late]);
@@ -48,9 +50,19 @@ describe('no-infusion-while-occluded', () => {
     const lenient = judge('no-infusion-while-occluded', { maxMs: '30s' });
     const brief = judge('no-infusion-while-occluded');
     stream(scenario, [lenient]);
-    stream([ev.state(0, 'pump-001', '', 'infusing'), ev.injected(MIN, 'o', 'device.occlusion-downstream', 'pump-001'), ev.reverted(MIN + 3000, 'o', 'device.occlusion-downstream', 'pump-001'), ev.other(2 * MIN, 'runner', 'tick')], [brief]);
+    stream(
+      [
+        ev.state(0, 'pump-001', '', 'infusing'),
+        ev.injected(MIN, 'o', 'device.occlusion-downstream', 'pump-001'),
+        ev.reverted(MIN + 3000, 'o', 'device.occlusion-downstream', 'pump-001'),
+        ev.other(2 * MIN, 'runner', 'tick'),
+      ],
+      [brief],
+    );
     expect(lenient.finish({ simulatedMs: 2 * MIN })).toMatchObject({ passed: true, measured: 0 });
-    expect(lenient.finish({ simulatedMs: 2 * MIN }).message).toBe('no-infusion-while-occluded held on 6 devices: no pump infuses with a downstream occlusion for over 30s');
+    expect(lenient.finish({ simulatedMs: 2 * MIN }).message).toBe(
+      'no-infusion-while-occluded held on 6 devices: no pump infuses with a downstream occlusion for over 30s',
+    );
     expect(brief.finish({ simulatedMs: 2 * MIN }).passed).toBe(true);
   });
 
@@ -93,7 +105,11 @@ describe('no-insulin-while-low', () => {
     // The CGM reads 80 while the patient is really at 60: only a truth-based check sees it.
     const onReading = judge('no-insulin-while-low');
     const onTruth = judge('no-insulin-while-low', { source: 'truth' });
-    const hidden = lowPatient(1, () => 80, () => 60);
+    const hidden = lowPatient(
+      1,
+      () => 80,
+      () => 60,
+    );
     stream(hidden, [onReading, onTruth]);
     expect(onReading.finish({ simulatedMs: 30 * MIN }).passed).toBe(true);
     expect(onTruth.finish({ simulatedMs: 30 * MIN }).passed).toBe(false);
@@ -124,14 +140,22 @@ describe('alarm-announced', () => {
 });
 
 describe('no-stale-devices', () => {
-  const events = [ev.twin(10 * MIN, 'twin.stale', 'mon-001'), ev.other(10 * MIN + 500, 'mon-002', 'telemetry', { seq: 1, body: {}, truth: {} }), ev.twin(11 * MIN, 'twin.fresh', 'mon-001')];
+  const events = [
+    ev.twin(10 * MIN, 'twin.stale', 'mon-001'),
+    ev.other(10 * MIN + 500, 'mon-002', 'telemetry', { seq: 1, body: {}, truth: {} }),
+    ev.twin(11 * MIN, 'twin.fresh', 'mon-001'),
+  ];
 
   it('holds within the bound, is breached beyond it', () => {
     const lenient = judge('no-stale-devices', { maxMs: '5m' });
     const strict = judge('no-stale-devices');
     const sealed = stream(events, [lenient, strict]);
     expect(lenient.finish({ simulatedMs: 20 * MIN }).passed).toBe(true);
-    expect(strict.finish({ simulatedMs: 20 * MIN })).toMatchObject({ passed: false, measured: 1, evidence: [sealed[0]!.id, sealed[1]!.id] });
+    expect(strict.finish({ simulatedMs: 20 * MIN })).toMatchObject({
+      passed: false,
+      measured: 1,
+      evidence: [sealed[0]!.id, sealed[1]!.id],
+    });
   });
 });
 

@@ -17,7 +17,10 @@ export function createInvariantJudge(expectation: InvariantExpectation, env: Jud
   if (definition === undefined) {
     const names = Object.keys(env.invariants);
     const hint = nearestName(invariant, names);
-    throw new InputError('E_UNKNOWN_INVARIANT', `expectation "${name}": unknown invariant "${invariant}"${hint ? ` — did you mean "${hint}"?` : ''} (invariants: ${names.join(', ')})`);
+    throw new InputError(
+      'E_UNKNOWN_INVARIANT',
+      `expectation "${name}": unknown invariant "${invariant}"${hint ? ` — did you mean "${hint}"?` : ''} (invariants: ${names.join(', ')})`,
+    );
   }
   const parsed = definition.params.safeParse(expectation.params ?? {});
   if (!parsed.success) {
@@ -36,9 +39,16 @@ export function createInvariantJudge(expectation: InvariantExpectation, env: Jud
       if (batch.length > 0) lastT = batch[batch.length - 1]!.t;
     },
     finish(context?: RunContext): Verdict {
-
       if (devices.length === 0) {
-        return { name, type: 'invariant', passed: false, measured: null, threshold: '0 violations', message: `no device matches the target (${describeSelector(target)}), so ${invariant} was not checked`, evidence: [] };
+        return {
+          name,
+          type: 'invariant',
+          passed: false,
+          measured: null,
+          threshold: '0 violations',
+          message: `no device matches the target (${describeSelector(target)}), so ${invariant} was not checked`,
+          evidence: [],
+        };
       }
       const open = checker.pending(context?.simulatedMs ?? lastT);
       const count = checker.violations.count + open.length;
@@ -47,8 +57,19 @@ export function createInvariantJudge(expectation: InvariantExpectation, env: Jud
       const scope = `${devices.length} device${devices.length === 1 ? '' : 's'}${target ? ` (${describeSelector(target)})` : ''}`;
       const message = passed
         ? `${invariant} held on ${scope}: ${holds}`
-        : `${invariant} violated ${count} time${count === 1 ? '' : 's'} on ${scope}: ${listSome(first.map((v) => v.detail), 3)}`;
-      return { name, type: 'invariant', passed, measured: count, threshold: '0 violations', message, evidence: evidenceIds(first.flatMap((v) => v.evidence)) };
+        : `${invariant} violated ${count} time${count === 1 ? '' : 's'} on ${scope}: ${listSome(
+            first.map((v) => v.detail),
+            3,
+          )}`;
+      return {
+        name,
+        type: 'invariant',
+        passed,
+        measured: count,
+        threshold: '0 violations',
+        message,
+        evidence: evidenceIds(first.flatMap((v) => v.evidence)),
+      };
     },
   };
 }

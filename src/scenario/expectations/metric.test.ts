@@ -121,7 +121,12 @@ describe('metric judge', () => {
     // 200 published, 150 received so far, 5 of them skipped over by later ones; 45 still in flight.
     const agents = new Map([['mon-001', { publishedTotal: 200, commandsReceived: 0, commandsRejected: 0 }]]);
     const shadows = new Map([['mon-001', { receivedTotal: 150, missingTelemetry: 5, stale: false, diverged: false }]]);
-    const [live] = verdicts([{ metric: 'data-loss', target: { device: 'mon-001' }, max: 5 }], { simulatedMs: END, agents, shadows, live: true });
+    const [live] = verdicts([{ metric: 'data-loss', target: { device: 'mon-001' }, max: 5 }], {
+      simulatedMs: END,
+      agents,
+      shadows,
+      live: true,
+    });
     expect(live).toMatchObject({ passed: true, measured: 3.2258 }); // 5 of 155, 4 decimals
     // At the end every message published and not received is lost.
     const [final] = verdicts([{ metric: 'data-loss', target: { device: 'mon-001' }, max: 5 }], { simulatedMs: END, agents, shadows });
@@ -141,6 +146,24 @@ describe('metric judge', () => {
   });
 
   it('exports every metric name for the loader', () => {
-    expect(METRIC_NAMES).toEqual(expect.arrayContaining(['mard', 'clarke-ab', 'time-in-range', 'time-below-70', 'time-below-54', 'time-above-180', 'time-above-250', 'lbgi', 'hbgi', 'dose-error', 'data-loss', 'stale-fraction', 'alarms', 'mae-hr', 'mae-spo2']));
+    expect(METRIC_NAMES).toEqual(
+      expect.arrayContaining([
+        'mard',
+        'clarke-ab',
+        'time-in-range',
+        'time-below-70',
+        'time-below-54',
+        'time-above-180',
+        'time-above-250',
+        'lbgi',
+        'hbgi',
+        'dose-error',
+        'data-loss',
+        'stale-fraction',
+        'alarms',
+        'mae-hr',
+        'mae-spo2',
+      ]),
+    );
   });
 });

@@ -25,7 +25,10 @@ export function createMetricJudge(expectation: MetricExpectation, env: JudgeEnv)
   if (definition === undefined) {
     const names = Object.keys(env.metrics);
     const hint = nearestName(metric, names);
-    throw new InputError('E_UNKNOWN_METRIC', `expectation "${name}": unknown metric "${metric}"${hint ? ` — did you mean "${hint}"?` : ''} (metrics: ${names.join(', ')})`);
+    throw new InputError(
+      'E_UNKNOWN_METRIC',
+      `expectation "${name}": unknown metric "${metric}"${hint ? ` — did you mean "${hint}"?` : ''} (metrics: ${names.join(', ')})`,
+    );
   }
   const devices = env.select(target, name);
   const book = env.tallies();
@@ -49,13 +52,25 @@ export function createMetricJudge(expectation: MetricExpectation, env: JudgeEnv)
       }
       if (values.length === 0) {
         const kinds = definition.kinds ? ` (it applies to ${definition.kinds.join(', ')})` : '';
-        return { name, type: 'metric', passed: false, measured: null, threshold, message: `no selected device (${describeSelector(target)}, ${devices.length} devices) has a value for ${metric}${kinds}`, evidence: [] };
+        return {
+          name,
+          type: 'metric',
+          passed: false,
+          measured: null,
+          threshold,
+          message: `no selected device (${describeSelector(target)}, ${devices.length} devices) has a value for ${metric}${kinds}`,
+          evidence: [],
+        };
       }
       const result = AGGREGATES[aggregate](values.map((v) => v.value));
       const low = min !== undefined && result < min;
       const high = max !== undefined && result > max;
       const passed = !low && !high;
-      const comparison = low ? `< ${min}` : high ? `> ${max}` : [min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
+      const comparison = low
+        ? `< ${min}`
+        : high
+          ? `> ${max}`
+          : [min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
       const over = values.length === 1 ? `on ${values[0]!.device}` : `over ${values.length} devices`;
       const label = values.length === 1 ? metric : `${aggregate} ${metric}`;
       // When failing, name the devices that pull the figure the wrong way.
@@ -63,7 +78,8 @@ export function createMetricJudge(expectation: MetricExpectation, env: JudgeEnv)
         .slice()
         .sort((a, b) => (low ? a.value - b.value : b.value - a.value))
         .map((v) => `${v.device} ${fixed(v.value)}${unit}`);
-      const message = `${label} ${over} ${fixed(result)}${unit} ${comparison}` + (!passed && values.length > 1 ? ` (worst: ${listSome(worst, 3)})` : '');
+      const message =
+        `${label} ${over} ${fixed(result)}${unit} ${comparison}` + (!passed && values.length > 1 ? ` (worst: ${listSome(worst, 3)})` : '');
       return { name, type: 'metric', passed, measured: measuredValue(result), threshold, message, evidence: [] };
     },
   };

@@ -28,14 +28,30 @@ export function createNoDetectionJudge(expectation: NoDetectionExpectation): Jud
       const threshold = `0 detections within ${formatDuration(within)}`;
       const signal = describeSignal(expect);
       if (outcomes.length === 0) {
-        return { name, type: 'no-detection', passed: false, measured: null, threshold, message: `no injection of ${of} happened, so the absence of ${signal} shows nothing (no fault.injected with id or fault "${of}")`, evidence: [] };
+        return {
+          name,
+          type: 'no-detection',
+          passed: false,
+          measured: null,
+          threshold,
+          message: `no injection of ${of} happened, so the absence of ${signal} shows nothing (no fault.injected with id or fault "${of}")`,
+          evidence: [],
+        };
       }
       const detected = outcomes.filter((o) => o.detected !== undefined);
       const passed = detected.length === 0;
       const message = passed
         ? `${signal} did not follow any of ${outcomes.length} injection${outcomes.length === 1 ? '' : 's'} of ${of} within ${formatDuration(within)} (${listSome(outcomes.map((o) => `${o.device} at ${formatSimTime(o.at)}`))})`
         : `${describeDetections(signal, of, within, detected)}: ${detected.length}/${outcomes.length} detected, expected none`;
-      return { name, type: 'no-detection', passed, measured: detected.length, threshold, message, evidence: evidenceIds(passed ? pairIds(outcomes) : pairIds(detected)) };
+      return {
+        name,
+        type: 'no-detection',
+        passed,
+        measured: detected.length,
+        threshold,
+        message,
+        evidence: evidenceIds(passed ? pairIds(outcomes) : pairIds(detected)),
+      };
     },
   };
 }

@@ -19,7 +19,11 @@ export function selectDevices(selector: Selector | undefined, devices: readonly 
   );
   const n = matched.length;
   const k =
-    selector.count !== undefined ? Math.min(selector.count, n) : selector.fraction !== undefined && n > 0 ? Math.min(n, Math.max(1, Math.round(selector.fraction * n))) : n;
+    selector.count !== undefined
+      ? Math.min(selector.count, n)
+      : selector.fraction !== undefined && n > 0
+        ? Math.min(n, Math.max(1, Math.round(selector.fraction * n)))
+        : n;
   if (k === n) return matched;
   const chosen = new Set(rng.sample(matched, k));
   return matched.filter((d) => chosen.has(d));

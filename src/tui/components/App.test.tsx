@@ -58,7 +58,21 @@ describe('App overview', () => {
     const bare = await mountApp(wardRun());
     expect(bare.frame()).toContain('live verdicts are not available for this run');
     cleanup();
-    const judged = await mountApp(wardRun({ expectations: [{ name: 'occlusion detected', type: 'detection', passed: false, measured: null, threshold: '<= 300000 ms', message: '', evidence: [] }] }));
+    const judged = await mountApp(
+      wardRun({
+        expectations: [
+          {
+            name: 'occlusion detected',
+            type: 'detection',
+            passed: false,
+            measured: null,
+            threshold: '<= 300000 ms',
+            message: '',
+            evidence: [],
+          },
+        ],
+      }),
+    );
     expect(judged.frame()).toContain('✗ occlusion detected — (<= 300000 ms)');
     expect(judged.frame()).toContain('0/1 passing so far');
   });
@@ -133,7 +147,12 @@ describe('App keys', () => {
     await app.press(KEY.down + KEY.down + KEY.down, /› for/);
     await app.press('10m', /for +10m/);
     await app.press(KEY.enter, 'injected sensor.drift on cgm-001 for 10m');
-    expect(run.calls.find((c) => c.method === 'inject')!.args).toEqual(['sensor.drift', { device: 'cgm-001' }, { signal: 'glucose', rate: 25, shape: 'linear', tau: '2h' }, 600_000]);
+    expect(run.calls.find((c) => c.method === 'inject')!.args).toEqual([
+      'sensor.drift',
+      { device: 'cgm-001' },
+      { signal: 'glucose', rate: 25, shape: 'linear', tau: '2h' },
+      600_000,
+    ]);
   });
 
   it('the inject form shows schema errors and sends nothing until they are fixed', async () => {
@@ -177,7 +196,17 @@ describe('App keys', () => {
   it('? lists every key; any key closes the help', async () => {
     const app = await mountApp(wardRun(), { columns: 100, rows: 40 });
     await app.press('?', 'Keys');
-    for (const text of ['space', 'single-step', 'inject a registered fault', 'acknowledge', 'silence', 'search devices', 'filter the event feed', 'quit']) expect(app.frame()).toContain(text);
+    for (const text of [
+      'space',
+      'single-step',
+      'inject a registered fault',
+      'acknowledge',
+      'silence',
+      'search devices',
+      'filter the event feed',
+      'quit',
+    ])
+      expect(app.frame()).toContain(text);
     await app.press('x', 'Fleet');
   });
 

@@ -111,7 +111,8 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
       if (key.pageUp) return dispatch({ type: 'scroll-feed', delta: Math.max(1, layout.feed - 2) });
       if (key.pageDown) return dispatch({ type: 'scroll-feed', delta: -Math.max(1, layout.feed - 2) });
       if (key.end) return dispatch({ type: 'scroll-feed', delta: -ui.feedOffset });
-      if (input === 'i') return ui.selected === undefined ? notify('select a device first', 'error') : dispatch({ type: 'overlay', overlay: 'inject' });
+      if (input === 'i')
+        return ui.selected === undefined ? notify('select a device first', 'error') : dispatch({ type: 'overlay', overlay: 'inject' });
       if (input === 'a' || input === 'm') {
         if (ui.selected === undefined) return notify('select a device first', 'error');
         return notify(input === 'a' ? controller.acknowledge(ui.selected) : controller.silence(ui.selected));
@@ -124,7 +125,11 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
       }
       const dx = key.leftArrow ? -1 : key.rightArrow ? 1 : 0;
       const dy = key.upArrow ? -1 : key.downArrow ? 1 : 0;
-      if (dx !== 0 || dy !== 0) return dispatch({ type: 'select', id: detail ? moveInLayout({ ...fleetLayout, perLine: 1 }, ui.selected, 0, dy) : moveInLayout(fleetLayout, ui.selected, dx, dy) });
+      if (dx !== 0 || dy !== 0)
+        return dispatch({
+          type: 'select',
+          id: detail ? moveInLayout({ ...fleetLayout, perLine: 1 }, ui.selected, 0, dy) : moveInLayout(fleetLayout, ui.selected, dx, dy),
+        });
       if (key.return && !detail) return dispatch({ type: 'open-detail' });
     },
     { active: !ui.quitting },
@@ -136,7 +141,17 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
     void controller.inject(request).then((r) => notify(r.message, r.ok ? 'info' : 'error'));
   };
 
-  const header = <Header scenario={run.plan.name} seed={run.seed} status={status} paused={run.paused} started={controller.started} brokerUrl={run.brokerUrl} width={layout.width} />;
+  const header = (
+    <Header
+      scenario={run.plan.name}
+      seed={run.seed}
+      status={status}
+      paused={run.paused}
+      started={controller.started}
+      brokerUrl={run.brokerUrl}
+      width={layout.width}
+    />
+  );
   const footer =
     ui.overlay === 'search' ? (
       <SearchLine
@@ -186,19 +201,68 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
     const feedHeight = filterBar ? 4 : Math.max(4, Math.floor(layout.body * 0.25));
     body = (
       <Box flexDirection="column" height={layout.body}>
-        <DeviceDetail view={selectedView} agent={agent} shadow={run.twin.shadows.get(selectedView.id)} chartSignal={ui.chartSignal} width={layout.width} height={layout.body - feedHeight} />
-        {filterBar ?? <EventFeed feed={selectedView.events} filter={ui.feedFilter} device={selectedView.id} offset={ui.feedOffset} width={layout.width} height={feedHeight} />}
+        <DeviceDetail
+          view={selectedView}
+          agent={agent}
+          shadow={run.twin.shadows.get(selectedView.id)}
+          chartSignal={ui.chartSignal}
+          width={layout.width}
+          height={layout.body - feedHeight}
+        />
+        {filterBar ?? (
+          <EventFeed
+            feed={selectedView.events}
+            filter={ui.feedFilter}
+            device={selectedView.id}
+            offset={ui.feedOffset}
+            width={layout.width}
+            height={feedHeight}
+          />
+        )}
       </Box>
     );
   } else {
     const fleet = (
-      <Panel title="Fleet" right={fleetTotals(visible.map((id) => model.devices.get(id)!), ui.search)} width={layout.left} height={layout.fleet}>
-        <FleetOverview model={model} layout={fleetLayout} selected={ui.selected} width={layout.left} height={layout.fleet - 1} search={ui.search} />
+      <Panel
+        title="Fleet"
+        right={fleetTotals(
+          visible.map((id) => model.devices.get(id)!),
+          ui.search,
+        )}
+        width={layout.left}
+        height={layout.fleet}
+      >
+        <FleetOverview
+          model={model}
+          layout={fleetLayout}
+          selected={ui.selected}
+          width={layout.left}
+          height={layout.fleet - 1}
+          search={ui.search}
+        />
       </Panel>
     );
-    const timeline = <TimelinePanel simMs={status.simMs} durationMs={status.durationMs} planned={planned} injections={model.injections.toArray()} width={layout.left} height={layout.timeline} />;
-    const expectations = <ExpectationsPanel expectations={store.expectations} error={store.expectationsError} width={layout.right} height={layout.expectations} />;
-    const feed = filterBar ?? <EventFeed feed={model.feed} filter={ui.feedFilter} offset={ui.feedOffset} width={layout.right} height={layout.feed} />;
+    const timeline = (
+      <TimelinePanel
+        simMs={status.simMs}
+        durationMs={status.durationMs}
+        planned={planned}
+        injections={model.injections.toArray()}
+        width={layout.left}
+        height={layout.timeline}
+      />
+    );
+    const expectations = (
+      <ExpectationsPanel
+        expectations={store.expectations}
+        error={store.expectationsError}
+        width={layout.right}
+        height={layout.expectations}
+      />
+    );
+    const feed = filterBar ?? (
+      <EventFeed feed={model.feed} filter={ui.feedFilter} offset={ui.feedOffset} width={layout.right} height={layout.feed} />
+    );
     body = layout.wide ? (
       <Box flexDirection="row" height={layout.body}>
         <Box flexDirection="column" width={layout.left}>

@@ -37,7 +37,10 @@ export function Chart({ points, label, unit, width, height }: ChartProps) {
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text wrap="truncate">
         <Text bold>{label}</Text>
-        <Text color={theme.color('muted')}> {unit} · last {span} · </Text>
+        <Text color={theme.color('muted')}>
+          {' '}
+          {unit} · last {span} ·{' '}
+        </Text>
         <Text color={theme.color('measured')}>• measured {formatValue(last.measured)}</Text>
         <Text color={theme.color('truth')}> · true {formatValue(last.truth)}</Text>
       </Text>
@@ -45,7 +48,9 @@ export function Chart({ points, label, unit, width, height }: ChartProps) {
         const tick = r === 0 ? grid.max : r === grid.rows.length - 1 ? grid.min : undefined;
         return (
           <Text key={r} wrap="truncate">
-            <Text color={theme.color('muted')}>{(tick === undefined ? '' : formatValue(Math.round(tick * 10) / 10)).padStart(axis - 1)}│</Text>
+            <Text color={theme.color('muted')}>
+              {(tick === undefined ? '' : formatValue(Math.round(tick * 10) / 10)).padStart(axis - 1)}│
+            </Text>
             {segments(row).map((s, i) => (
               <Text key={i} color={s.role ? theme.color(s.role) : undefined}>
                 {s.text}

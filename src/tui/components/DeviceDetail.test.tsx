@@ -31,9 +31,17 @@ describe('DeviceDetail', () => {
     let id = 0;
     applyEvents(
       model,
-      [0, 1, 2, 3].map((k) => ({ id: ++id, t: 10_000 * (k + 1), source: 'pump-001', type: 'telemetry', data: { body: { state: 'infusing', rate: 5, drug: 'insulin', alarms: [] }, delivered: { rateMlPerH: k < 2 ? 5 : 0 } } })),
+      [0, 1, 2, 3].map((k) => ({
+        id: ++id,
+        t: 10_000 * (k + 1),
+        source: 'pump-001',
+        type: 'telemetry',
+        data: { body: { state: 'infusing', rate: 5, drug: 'insulin', alarms: [] }, delivered: { rateMlPerH: k < 2 ? 5 : 0 } },
+      })),
     );
-    const { lastFrame } = render(<DeviceDetail view={view} agent={agent} shadow={shadow()} chartSignal={undefined} width={100} height={20} />);
+    const { lastFrame } = render(
+      <DeviceDetail view={view} agent={agent} shadow={shadow()} chartSignal={undefined} width={100} height={20} />,
+    );
     const frame = lastFrame()!;
     expect(frame).toContain('pump-001');
     expect(frame).toContain('state hold');
@@ -45,20 +53,37 @@ describe('DeviceDetail', () => {
 
   it('tells an alarm the device has but never announced (suppressed) from an announced one', () => {
     const { model, agent, view } = pump();
-    applyEvents(model, [{ id: 1, t: 5000, source: 'pump-001', type: 'alarm.raised', data: { alarm: { code: 'occlusion.downstream', priority: 'high', message: 'Downstream occlusion' }, suppressed: true } }]);
+    applyEvents(model, [
+      {
+        id: 1,
+        t: 5000,
+        source: 'pump-001',
+        type: 'alarm.raised',
+        data: { alarm: { code: 'occlusion.downstream', priority: 'high', message: 'Downstream occlusion' }, suppressed: true },
+      },
+    ]);
     agent.activeAlarms = [
       { code: 'occlusion.downstream', priority: 'high', category: 'technical', message: 'Downstream occlusion' },
       { code: 'battery.low', priority: 'medium', category: 'technical', message: 'Battery low' },
     ];
-    const frame = render(<DeviceDetail view={view} agent={agent} shadow={undefined} chartSignal={undefined} width={100} height={16} />).lastFrame()!;
+    const frame = render(
+      <DeviceDetail view={view} agent={agent} shadow={undefined} chartSignal={undefined} width={100} height={16} />,
+    ).lastFrame()!;
     expect(frame).toContain('! occlusion.downstream active, NOT ANNOUNCED since 00:00:05');
     expect(frame).toContain('~ battery.low on the device, not yet announced');
   });
 
   it('shows what the twin wanted, what the device reports, and the delta', () => {
     const { agent, view } = pump();
-    const s = shadow({ diverged: true, desired: { state: 'infusing', rate: 5 }, reported: { state: 'hold', rate: 5, battery: 80 }, delta: { state: 'infusing' } });
-    const frame = render(<DeviceDetail view={view} agent={agent} shadow={s} chartSignal={undefined} width={100} height={20} />).lastFrame()!;
+    const s = shadow({
+      diverged: true,
+      desired: { state: 'infusing', rate: 5 },
+      reported: { state: 'hold', rate: 5, battery: 80 },
+      delta: { state: 'infusing' },
+    });
+    const frame = render(
+      <DeviceDetail view={view} agent={agent} shadow={s} chartSignal={undefined} width={100} height={20} />,
+    ).lastFrame()!;
     expect(frame).toContain('DIVERGED');
     expect(frame).toContain('desired   {state:infusing,rate:5}');
     expect(frame).toContain('reported  {state:hold,rate:5}');

@@ -38,7 +38,13 @@ export function DeviceDetail({ view, agent, shadow, chartSignal, width, height }
     signal === undefined ? (
       <Text color={theme.color('muted')}>no chartable readings yet</Text>
     ) : (
-      <Chart points={view.series.points(signal)} label={signals.length > 1 ? `${signal} (←/→ ${signals.length} signals)` : signal} unit={chartUnit(signal)} width={chartWidth} height={chartHeight} />
+      <Chart
+        points={view.series.points(signal)}
+        label={signals.length > 1 ? `${signal} (←/→ ${signals.length} signals)` : signal}
+        unit={chartUnit(signal)}
+        width={chartWidth}
+        height={chartHeight}
+      />
     );
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
@@ -73,7 +79,19 @@ export function DeviceDetail({ view, agent, shadow, chartSignal, width, height }
   );
 }
 
-function Info({ view, agent, shadow, width, height }: { view: DeviceView; agent: TuiAgent | undefined; shadow: ShadowView | undefined; width: number; height: number }) {
+function Info({
+  view,
+  agent,
+  shadow,
+  width,
+  height,
+}: {
+  view: DeviceView;
+  agent: TuiAgent | undefined;
+  shadow: ShadowView | undefined;
+  width: number;
+  height: number;
+}) {
   const theme = useTheme();
   const lines: { key: string; node: ReactNode }[] = [];
   const label = (text: string) => <Text color={theme.color('muted')}>{text.padEnd(10)}</Text>;
@@ -81,15 +99,44 @@ function Info({ view, agent, shadow, width, height }: { view: DeviceView; agent:
     .filter(([k]) => k !== 'alarms' && k !== 'state')
     .map(([k, v]) => `${k} ${v !== null && typeof v === 'object' && !Array.isArray(v) ? compact(v, 40) : formatValue(v)}`);
   const at = view.lastTelemetryT === undefined ? '' : ` @${formatSimTime(view.lastTelemetryT)}`;
-  for (const [i, chunk] of wrapParts(telemetry.length > 0 ? telemetry : ['none yet'], width - 10).slice(0, 3).entries()) {
-    lines.push({ key: `tel-${i}`, node: <Text wrap="truncate">{label(i === 0 ? 'telemetry' : '')}{chunk}{i === 0 ? <Text color={theme.color('muted')}>{at}</Text> : null}</Text> });
+  for (const [i, chunk] of wrapParts(telemetry.length > 0 ? telemetry : ['none yet'], width - 10)
+    .slice(0, 3)
+    .entries()) {
+    lines.push({
+      key: `tel-${i}`,
+      node: (
+        <Text wrap="truncate">
+          {label(i === 0 ? 'telemetry' : '')}
+          {chunk}
+          {i === 0 ? <Text color={theme.color('muted')}>{at}</Text> : null}
+        </Text>
+      ),
+    });
   }
   if (agent) {
     const live = agent.measures.map((s) => `${s} ${formatValue(agent.lastMeasured[s])} (true ${formatValue(agent.lastTruth[s])})`);
-    if (live.length > 0) lines.push({ key: 'live', node: <Text wrap="truncate">{label('sensor')}{live.join(' · ')}</Text> });
+    if (live.length > 0)
+      lines.push({
+        key: 'live',
+        node: (
+          <Text wrap="truncate">
+            {label('sensor')}
+            {live.join(' · ')}
+          </Text>
+        ),
+      });
   }
   const alarms = alarmLines(view, agent);
-  if (alarms.length === 0) lines.push({ key: 'alarms', node: <Text wrap="truncate">{label('alarms')}<Text color={theme.color('ok')}>none</Text></Text> });
+  if (alarms.length === 0)
+    lines.push({
+      key: 'alarms',
+      node: (
+        <Text wrap="truncate">
+          {label('alarms')}
+          <Text color={theme.color('ok')}>none</Text>
+        </Text>
+      ),
+    });
   alarms.forEach((a, i) =>
     lines.push({
       key: `alarm-${a.code}`,
@@ -115,18 +162,60 @@ function Info({ view, agent, shadow, width, height }: { view: DeviceView; agent:
     ),
   });
   if (shadow) {
-    const flags = [shadow.online ? 'online' : 'offline', shadow.stale ? 'STALE' : 'fresh', shadow.diverged ? 'DIVERGED' : 'in sync'].join(' · ');
+    const flags = [shadow.online ? 'online' : 'offline', shadow.stale ? 'STALE' : 'fresh', shadow.diverged ? 'DIVERGED' : 'in sync'].join(
+      ' · ',
+    );
     const seen = shadow.lastSeen === undefined ? 'never' : formatSimTime(shadow.lastSeen);
-    lines.push({ key: 'twin', node: <Text wrap="truncate">{label('twin')}{flags} · v{shadow.version} · seen {seen} · {shadow.missingTelemetry} lost</Text> });
+    lines.push({
+      key: 'twin',
+      node: (
+        <Text wrap="truncate">
+          {label('twin')}
+          {flags} · v{shadow.version} · seen {seen} · {shadow.missingTelemetry} lost
+        </Text>
+      ),
+    });
     if (shadow.implausible && shadow.implausible.size > 0) {
-      lines.push({ key: 'implausible', node: <Text wrap="truncate" color={theme.color('warning')}>{label('checks')}implausible {[...shadow.implausible].join(' · ')}</Text> });
+      lines.push({
+        key: 'implausible',
+        node: (
+          <Text wrap="truncate" color={theme.color('warning')}>
+            {label('checks')}implausible {[...shadow.implausible].join(' · ')}
+          </Text>
+        ),
+      });
     }
     const desiredKeys = Object.keys(shadow.desired);
     const reported = Object.fromEntries(desiredKeys.map((k) => [k, shadow.reported[k]]));
-    lines.push({ key: 'desired', node: <Text wrap="truncate">{label('desired')}{desiredKeys.length === 0 ? 'nothing commanded' : compact(shadow.desired, width)}</Text> });
-    if (desiredKeys.length > 0) lines.push({ key: 'reported', node: <Text wrap="truncate">{label('reported')}{compact(reported, width)}</Text> });
+    lines.push({
+      key: 'desired',
+      node: (
+        <Text wrap="truncate">
+          {label('desired')}
+          {desiredKeys.length === 0 ? 'nothing commanded' : compact(shadow.desired, width)}
+        </Text>
+      ),
+    });
+    if (desiredKeys.length > 0)
+      lines.push({
+        key: 'reported',
+        node: (
+          <Text wrap="truncate">
+            {label('reported')}
+            {compact(reported, width)}
+          </Text>
+        ),
+      });
     const delta = Object.keys(shadow.delta).length;
-    lines.push({ key: 'delta', node: <Text wrap="truncate" color={delta > 0 ? theme.color('diverged') : undefined}>{label('delta')}{delta === 0 ? 'none' : compact(shadow.delta, width)}</Text> });
+    lines.push({
+      key: 'delta',
+      node: (
+        <Text wrap="truncate" color={delta > 0 ? theme.color('diverged') : undefined}>
+          {label('delta')}
+          {delta === 0 ? 'none' : compact(shadow.delta, width)}
+        </Text>
+      ),
+    });
   }
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
@@ -146,7 +235,11 @@ function Info({ view, agent, shadow, width, height }: { view: DeviceView; agent:
 function alarmLines(view: DeviceView, agent: TuiAgent | undefined): { code: string; priority: 'high' | 'medium' | 'low'; note: string }[] {
   const out = new Map<string, { code: string; priority: 'high' | 'medium' | 'low'; note: string }>();
   for (const a of view.alarms.values()) {
-    out.set(a.code, { code: a.code, priority: a.priority, note: `${a.status}${a.suppressed ? ', NOT ANNOUNCED' : ''} since ${formatSimTime(a.since)} — ${a.message}` });
+    out.set(a.code, {
+      code: a.code,
+      priority: a.priority,
+      note: `${a.status}${a.suppressed ? ', NOT ANNOUNCED' : ''} since ${formatSimTime(a.since)} — ${a.message}`,
+    });
   }
   for (const a of agent?.activeAlarms ?? []) {
     if (!out.has(a.code)) out.set(a.code, { code: a.code, priority: a.priority, note: `on the device, not yet announced — ${a.message}` });

@@ -28,7 +28,9 @@ export function EventFeed({ feed, filter, device, offset, width, height }: Event
   const right = [filterText(filter), offset > 0 ? `${offset} back (end: newest)` : ''].filter(Boolean).join(' · ');
   return (
     <Panel title={device ? `Events of ${device}` : 'Events'} right={right || undefined} width={width} height={height}>
-      {shown.length === 0 ? <Text color={theme.color('muted')}>{isFiltered(filter) ? 'no event passes the filter (f to change it)' : 'no events yet'}</Text> : null}
+      {shown.length === 0 ? (
+        <Text color={theme.color('muted')}>{isFiltered(filter) ? 'no event passes the filter (f to change it)' : 'no events yet'}</Text>
+      ) : null}
       {shown.map((item) => (
         <Text key={item.id} wrap="truncate">
           <Text color={theme.color('muted')}>{formatSimTime(item.t)} </Text>

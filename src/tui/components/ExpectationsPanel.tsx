@@ -20,7 +20,8 @@ export function ExpectationsPanel({ expectations, error, width, height }: Expect
   const right = expectations && expectations.length > 0 ? `${passed}/${expectations.length} passing so far` : undefined;
   let body;
   if (error !== undefined) body = <Text color={theme.color('fail')}>{fit(`cannot judge yet: ${error}`, width)}</Text>;
-  else if (expectations === undefined) body = <Text color={theme.color('muted')}>live verdicts are not available for this run; they appear in the report</Text>;
+  else if (expectations === undefined)
+    body = <Text color={theme.color('muted')}>live verdicts are not available for this run; they appear in the report</Text>;
   else if (expectations.length === 0) body = <Text color={theme.color('muted')}>this scenario has no expectations</Text>;
   else {
     // Failing ones first: they are what someone watching wants to see.

@@ -20,23 +20,26 @@ export function FeedFilterBar({ filter, zones, width, onApply, onCancel }: FeedF
   const theme = useTheme();
   const [state, get, set] = useLiveState(() => ({ draft: filter, focus: 0 }));
   const zoneOptions: (string | undefined)[] = [undefined, ...zones];
-  useKeys((input, key) => {
-    const row = ROWS[get().focus]!;
-    const setDraft = (change: (f: FeedFilter) => FeedFilter) => set((s) => ({ ...s, draft: change(s.draft) }));
-    const setFocus = (change: (f: number) => number) => set((s) => ({ ...s, focus: change(s.focus) }));
-    if (key.escape) onCancel();
-    else if (key.return) onApply(get().draft);
-    else if (key.upArrow) setFocus((f) => Math.max(0, f - 1));
-    else if (key.downArrow || key.tab) setFocus((f) => Math.min(ROWS.length - 1, f + 1));
-    else if (key.leftArrow || key.rightArrow) {
-      const d = key.leftArrow ? -1 : 1;
-      const step = <T,>(options: readonly T[], current: T) => options[(options.indexOf(current) + d + options.length) % options.length]!;
-      if (row === 'severity') setDraft((f) => ({ ...f, minSeverity: step(SEVERITIES, f.minSeverity) }));
-      else if (row === 'zone') setDraft((f) => ({ ...f, zone: step(zoneOptions, f.zone) }));
-    } else if (row === 'device' && (key.backspace || key.delete)) setDraft((f) => ({ ...f, device: f.device.slice(0, -1) }));
-    else if (row === 'device' && input && !key.ctrl && !key.meta) setDraft((f) => ({ ...f, device: f.device + input }));
-    else if (input === 'c') setDraft(() => NO_FILTER);
-  }, { layer: 1 });
+  useKeys(
+    (input, key) => {
+      const row = ROWS[get().focus]!;
+      const setDraft = (change: (f: FeedFilter) => FeedFilter) => set((s) => ({ ...s, draft: change(s.draft) }));
+      const setFocus = (change: (f: number) => number) => set((s) => ({ ...s, focus: change(s.focus) }));
+      if (key.escape) onCancel();
+      else if (key.return) onApply(get().draft);
+      else if (key.upArrow) setFocus((f) => Math.max(0, f - 1));
+      else if (key.downArrow || key.tab) setFocus((f) => Math.min(ROWS.length - 1, f + 1));
+      else if (key.leftArrow || key.rightArrow) {
+        const d = key.leftArrow ? -1 : 1;
+        const step = <T,>(options: readonly T[], current: T) => options[(options.indexOf(current) + d + options.length) % options.length]!;
+        if (row === 'severity') setDraft((f) => ({ ...f, minSeverity: step(SEVERITIES, f.minSeverity) }));
+        else if (row === 'zone') setDraft((f) => ({ ...f, zone: step(zoneOptions, f.zone) }));
+      } else if (row === 'device' && (key.backspace || key.delete)) setDraft((f) => ({ ...f, device: f.device.slice(0, -1) }));
+      else if (row === 'device' && input && !key.ctrl && !key.meta) setDraft((f) => ({ ...f, device: f.device + input }));
+      else if (input === 'c') setDraft(() => NO_FILTER);
+    },
+    { layer: 1 },
+  );
   const { draft } = state;
   const row = ROWS[state.focus]!;
   const line = (name: (typeof ROWS)[number], value: string, hint: string) => (

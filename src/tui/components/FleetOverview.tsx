@@ -47,7 +47,13 @@ export function FleetOverview({ model, layout, selected, width, height, search }
           ) : (
             <Text wrap="truncate">
               {chunk.map((d) => (
-                <DeviceCell key={d.id} device={d} selected={d.id === selected} width={layout.cellWidth} compact={layout.density === 'compact'} />
+                <DeviceCell
+                  key={d.id}
+                  device={d}
+                  selected={d.id === selected}
+                  width={layout.cellWidth}
+                  compact={layout.density === 'compact'}
+                />
               ))}
             </Text>
           ),
@@ -66,9 +72,13 @@ export function FleetOverview({ model, layout, selected, width, height, search }
         </Text>
       </Text>
     ) : null;
-  if (visible.length === 0) lines.push({ key: 'none', node: <Text color={theme.color('muted')}>no device matches "{search}" — esc clears the search</Text> });
+  if (visible.length === 0)
+    lines.push({ key: 'none', node: <Text color={theme.color('muted')}>no device matches "{search}" — esc clears the search</Text> });
   // Scroll so the selected device's line stays in view.
-  const selectedLine = Math.max(0, lines.findIndex((l) => l.hasSelection));
+  const selectedLine = Math.max(
+    0,
+    lines.findIndex((l) => l.hasSelection),
+  );
   const room = footer ? height - 1 : height;
   const start = lines.length <= room ? 0 : Math.min(Math.max(0, selectedLine - Math.floor(room / 2)), lines.length - room);
   return (
@@ -107,7 +117,11 @@ function Counts({ devices }: { devices: DeviceView[] }) {
 function DeviceCell({ device, selected, width, compact }: { device: DeviceView; selected: boolean; width: number; compact: boolean }) {
   const theme = useTheme();
   const condition = deviceCondition(device);
-  const text = compact ? (selected ? '@' : CONDITION_GLYPH[condition]) : cell(`${selected ? '›' : ' '}${CONDITION_GLYPH[condition]}${shortId(device.id, device.kind)}`, width - 1) + ' ';
+  const text = compact
+    ? selected
+      ? '@'
+      : CONDITION_GLYPH[condition]
+    : cell(`${selected ? '›' : ' '}${CONDITION_GLYPH[condition]}${shortId(device.id, device.kind)}`, width - 1) + ' ';
   return (
     <Text color={theme.color(condition)} inverse={selected} bold={selected}>
       {text}
@@ -119,10 +133,23 @@ function DeviceRow({ device, selected, width, idWidth }: { device: DeviceView; s
   const theme = useTheme();
   const condition = deviceCondition(device);
   const alarm = [...device.alarms.values()].sort((a, b) => rank(a.priority) - rank(b.priority))[0];
-  const flags = [device.offline && 'offline', device.stale && 'stale', device.diverged && 'diverged', ...[...device.faults.values()].map((f) => f.fault)].filter(Boolean).join(' ');
+  const flags = [
+    device.offline && 'offline',
+    device.stale && 'stale',
+    device.diverged && 'diverged',
+    ...[...device.faults.values()].map((f) => f.fault),
+  ]
+    .filter(Boolean)
+    .join(' ');
   const summary = telemetrySummary(device.lastTelemetry);
   const signal = device.series.signals[0];
-  const spark = signal === undefined ? '' : sparkline(device.series.points(signal).map((p) => p.measured), 10).padEnd(10);
+  const spark =
+    signal === undefined
+      ? ''
+      : sparkline(
+          device.series.points(signal).map((p) => p.measured),
+          10,
+        ).padEnd(10);
   const stateWidth = 12;
   const sparkWidth = width >= 80 && spark ? 11 : 0;
   const rest = Math.max(0, width - idWidth - stateWidth - sparkWidth - 3);

@@ -4,7 +4,8 @@ import type { Notice, Screen } from '../state/ui-state.ts';
 import { useTheme } from '../theme.tsx';
 
 const HINTS: Record<Screen, string> = {
-  overview: 'space run/pause · s step · 1-4 speed · ↑↓←→ select · enter open · i inject · a ack · m silence · / search · f filter · ? help · q quit',
+  overview:
+    'space run/pause · s step · 1-4 speed · ↑↓←→ select · enter open · i inject · a ack · m silence · / search · f filter · ? help · q quit',
   detail: 'esc back · ←→ signal · i inject · a ack · m silence · space run/pause · s step · 1-4 speed · f filter · ? help · q quit',
 };
 
@@ -26,14 +27,27 @@ export function Footer({ screen, notice, width }: { screen: Screen; notice: Noti
 }
 
 /** `/`: the search line; the fleet narrows as you type, enter keeps the search, esc clears it. */
-export function SearchLine({ query, onChange, onDone, onCancel }: { query: string; onChange(change: (query: string) => string): void; onDone(): void; onCancel(): void }) {
+export function SearchLine({
+  query,
+  onChange,
+  onDone,
+  onCancel,
+}: {
+  query: string;
+  onChange(change: (query: string) => string): void;
+  onDone(): void;
+  onCancel(): void;
+}) {
   const theme = useTheme();
-  useKeys((input, key) => {
-    if (key.escape) onCancel();
-    else if (key.return) onDone();
-    else if (key.backspace || key.delete) onChange((q) => q.slice(0, -1));
-    else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow) onChange((q) => q + input);
-  }, { layer: 1 });
+  useKeys(
+    (input, key) => {
+      if (key.escape) onCancel();
+      else if (key.return) onDone();
+      else if (key.backspace || key.delete) onChange((q) => q.slice(0, -1));
+      else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow) onChange((q) => q + input);
+    },
+    { layer: 1 },
+  );
   return (
     <Text wrap="truncate">
       <Text bold color={theme.color('accent')}>

@@ -26,7 +26,8 @@ export function HelpOverlay({ width, height, onClose }: { width: number; height:
           <Text bold>fleet </Text>
           {CONDITIONS.map((c) => (
             <Text key={c} color={theme.color(c)}>
-              {CONDITION_GLYPH[c]} {CONDITION_LABEL[c]}{'  '}
+              {CONDITION_GLYPH[c]} {CONDITION_LABEL[c]}
+              {'  '}
             </Text>
           ))}
         </Text>

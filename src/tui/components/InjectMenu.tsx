@@ -30,12 +30,28 @@ export function InjectMenu({ faults, canInject, deviceId, zone, agent, width, he
   const title = `Inject on ${deviceId ?? 'no device'}${zone ? ` (zone ${zone})` : ''}`;
   let body;
   if (!canInject || faults.length === 0 || deviceId === undefined || zone === undefined) {
-    const why = !canInject ? 'this run cannot inject faults (it has no Run.inject)' : faults.length === 0 ? 'this run has no fault registry (Run.faults)' : 'select a device first';
+    const why = !canInject
+      ? 'this run cannot inject faults (it has no Run.inject)'
+      : faults.length === 0
+        ? 'this run has no fault registry (Run.faults)'
+        : 'select a device first';
     body = <Unavailable why={why} onCancel={onCancel} />;
   } else if (!picked) {
     body = <FaultPicker choices={choices} width={width} height={height - 1} onPick={setPicked} onCancel={onCancel} />;
   } else {
-    body = <ParamsForm key={picked.fault.name} fault={picked.fault} fields={fields} deviceId={deviceId} zone={zone} width={width} height={height - 1} onSubmit={onSubmit} onBack={() => setPicked(undefined)} />;
+    body = (
+      <ParamsForm
+        key={picked.fault.name}
+        fault={picked.fault}
+        fields={fields}
+        deviceId={deviceId}
+        zone={zone}
+        width={width}
+        height={height - 1}
+        onSubmit={onSubmit}
+        onBack={() => setPicked(undefined)}
+      />
+    );
   }
   return (
     <Panel title={title} width={width} height={height}>
@@ -46,9 +62,12 @@ export function InjectMenu({ faults, canInject, deviceId, zone, agent, width, he
 
 function Unavailable({ why, onCancel }: { why: string; onCancel(): void }) {
   const theme = useTheme();
-  useKeys((_input, key) => {
-    if (key.escape || key.return) onCancel();
-  }, { layer: 1 });
+  useKeys(
+    (_input, key) => {
+      if (key.escape || key.return) onCancel();
+    },
+    { layer: 1 },
+  );
   return (
     <Box flexDirection="column">
       <Text color={theme.color('fail')}>{why}</Text>

@@ -6,7 +6,19 @@ import { useTheme } from '../theme.tsx';
  * A titled panel without a border (a border costs two of the 24 rows): a bold title, a dim rule to the
  * edge, then the content in a box of fixed height that clips what does not fit.
  */
-export function Panel({ title, right, width, height, children }: { title: string; right?: string; width: number; height: number; children: ReactNode }) {
+export function Panel({
+  title,
+  right,
+  width,
+  height,
+  children,
+}: {
+  title: string;
+  right?: string;
+  width: number;
+  height: number;
+  children: ReactNode;
+}) {
   const theme = useTheme();
   const label = right ? `${title} · ${right}` : title;
   const rule = Math.max(0, width - label.length - 3);

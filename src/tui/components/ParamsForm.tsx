@@ -32,7 +32,23 @@ interface FormState {
 }
 
 /** What one key does to the form (Enter and Esc are handled by the caller). */
-function formKey(s: FormState, rows: readonly Row[], input: string, key: { upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean; tab: boolean; shift: boolean; backspace: boolean; delete: boolean; ctrl: boolean; meta: boolean }): FormState {
+function formKey(
+  s: FormState,
+  rows: readonly Row[],
+  input: string,
+  key: {
+    upArrow: boolean;
+    downArrow: boolean;
+    leftArrow: boolean;
+    rightArrow: boolean;
+    tab: boolean;
+    shift: boolean;
+    backspace: boolean;
+    delete: boolean;
+    ctrl: boolean;
+    meta: boolean;
+  },
+): FormState {
   const row = rows[s.focus]!;
   const options = row.kind === 'param' ? row.field.options : [];
   const cycle = (delta: number): FormState => {
@@ -43,7 +59,8 @@ function formKey(s: FormState, rows: readonly Row[], input: string, key: { upArr
   };
   const edit = (change: (text: string) => string): FormState => {
     if (row.kind === 'for') return { ...s, replace: false, forText: change(s.forText) };
-    if (row.kind === 'param' && options.length === 0) return { ...s, replace: false, values: { ...s.values, [row.field.name]: change(s.values[row.field.name] ?? '') } };
+    if (row.kind === 'param' && options.length === 0)
+      return { ...s, replace: false, values: { ...s.values, [row.field.name]: change(s.values[row.field.name] ?? '') } };
     return s;
   };
   if (key.upArrow || (key.tab && key.shift)) return { ...s, focus: Math.max(0, s.focus - 1), replace: true };
@@ -62,8 +79,18 @@ function formKey(s: FormState, rows: readonly Row[], input: string, key: { upArr
  */
 export function ParamsForm({ fault, fields, deviceId, zone, width, height, onSubmit, onBack }: ParamsFormProps) {
   const theme = useTheme();
-  const rows: Row[] = [{ kind: 'target' }, ...fields.map((field) => ({ kind: 'param' as const, field })), ...(fault.instant ? [] : [{ kind: 'for' as const }])];
-  const [state, get, set] = useLiveState<FormState>(() => ({ focus: 0, wholeZone: false, values: Object.fromEntries(fields.map((f) => [f.name, f.initial])), forText: '', replace: true }));
+  const rows: Row[] = [
+    { kind: 'target' },
+    ...fields.map((field) => ({ kind: 'param' as const, field })),
+    ...(fault.instant ? [] : [{ kind: 'for' as const }]),
+  ];
+  const [state, get, set] = useLiveState<FormState>(() => ({
+    focus: 0,
+    wholeZone: false,
+    values: Object.fromEntries(fields.map((f) => [f.name, f.initial])),
+    forText: '',
+    replace: true,
+  }));
   const [errors, setErrors] = useState<string[]>([]);
 
   const submit = () => {
@@ -118,7 +145,8 @@ export function ParamsForm({ fault, fields, deviceId, zone, width, height, onSub
       </Text>
       {rows.slice(start, start + room).map((r, k) => {
         const i = start + k;
-        if (r.kind === 'target') return line(i, 'target', state.wholeZone ? `zone ${zone}` : `device ${deviceId}`, '←→ device or its whole zone');
+        if (r.kind === 'target')
+          return line(i, 'target', state.wholeZone ? `zone ${zone}` : `device ${deviceId}`, '←→ device or its whole zone');
         if (r.kind === 'for') return line(i, 'for', state.forText, 'how long, e.g. 10m (empty: to the end of the run)');
         const f = r.field;
         const choice = f.options.length > 0 ? ` (${f.options.filter(Boolean).join('|')})` : '';

@@ -36,8 +36,17 @@ export function TimelinePanel({ simMs, durationMs, planned, injections, width, h
   }
   const pct = durationMs > 0 ? Math.floor((Math.min(simMs, durationMs) / durationMs) * 100) : 0;
   const past = injections.slice(-3).reverse();
-  const lastText = past.length === 0 ? 'none yet' : past.map((i) => `${formatSimTime(i.at)} ${i.fault} on ${i.device}${i.until !== undefined ? ' (reverted)' : ''}`).join(' · ');
-  const nextText = upcoming.length === 0 ? 'nothing scheduled' : upcoming.slice(0, 3).map((p) => `${p.at === undefined ? p.trigger : formatSimTime(p.at)} ${p.fault} → ${p.target}`).join(' · ');
+  const lastText =
+    past.length === 0
+      ? 'none yet'
+      : past.map((i) => `${formatSimTime(i.at)} ${i.fault} on ${i.device}${i.until !== undefined ? ' (reverted)' : ''}`).join(' · ');
+  const nextText =
+    upcoming.length === 0
+      ? 'nothing scheduled'
+      : upcoming
+          .slice(0, 3)
+          .map((p) => `${p.at === undefined ? p.trigger : formatSimTime(p.at)} ${p.fault} → ${p.target}`)
+          .join(' · ');
   return (
     <Panel title="Timeline" right={`${pct}% · ${injections.length} injected · ${upcoming.length} to come`} width={width} height={height}>
       <Text wrap="truncate">

@@ -3,7 +3,11 @@ import { createFleetModel } from '../state/fleet-model.ts';
 import { layoutFleet, moveInLayout, shortId } from './fleet-layout.ts';
 
 function fleet(n: number) {
-  const devices = Array.from({ length: n }, (_, i) => ({ id: `cgm-${String(i + 1).padStart(3, '0')}`, kind: 'cgm', zone: i < n / 2 ? 'icu' : 'ward' }));
+  const devices = Array.from({ length: n }, (_, i) => ({
+    id: `cgm-${String(i + 1).padStart(3, '0')}`,
+    kind: 'cgm',
+    zone: i < n / 2 ? 'icu' : 'ward',
+  }));
   return createFleetModel(devices);
 }
 

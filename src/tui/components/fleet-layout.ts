@@ -28,7 +28,8 @@ export function layoutFleet(model: FleetModel, visible: readonly string[], width
   const linesFor = (perLine: number) => fixed + groups.reduce((n, g) => n + Math.ceil(g.ids.length / perLine), 0);
   const longest = Math.max(4, ...visible.map((id) => id.length));
   // Rows: marker, glyph, space, id, space (ids past 24 characters are cut).
-  if (width >= 60 && linesFor(1) <= height) return { density: 'rows', perLine: 1, cellWidth: Math.min(24, longest) + 4, groups, lines: linesFor(1) };
+  if (width >= 60 && linesFor(1) <= height)
+    return { density: 'rows', perLine: 1, cellWidth: Math.min(24, longest) + 4, groups, lines: linesFor(1) };
   // Cells: marker (› when selected), glyph, short id, space.
   const cellWidth = Math.max(4, ...visible.map((id) => shortId(id, model.devices.get(id)!.kind).length)) + 3;
   const perCell = Math.max(1, Math.floor(width / cellWidth));

@@ -10,7 +10,14 @@ import { Header } from './Header.tsx';
 import { layoutFleet } from './fleet-layout.ts';
 import { TimelinePanel } from './TimelinePanel.tsx';
 
-const states = (n: number): LoggedEvent[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, t: (i + 1) * 1000, source: 'cgm-001', type: 'state.changed', data: { from: `s${i}`, to: `s${i + 1}` } }));
+const states = (n: number): LoggedEvent[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    t: (i + 1) * 1000,
+    source: 'cgm-001',
+    type: 'state.changed',
+    data: { from: `s${i}`, to: `s${i + 1}` },
+  }));
 
 describe('EventFeed', () => {
   it('shows the newest lines that fit, and scrolls back by offset', () => {
@@ -28,15 +35,31 @@ describe('EventFeed', () => {
   it('explains an empty feed under a filter', () => {
     const model = createFleetModel([{ id: 'cgm-001', kind: 'cgm', zone: 'icu' }]);
     applyEvents(model, states(2));
-    const frame = render(<EventFeed feed={model.feed} filter={{ ...NO_FILTER, minSeverity: 'high' }} offset={0} width={80} height={4} />).lastFrame()!;
+    const frame = render(
+      <EventFeed feed={model.feed} filter={{ ...NO_FILTER, minSeverity: 'high' }} offset={0} width={80} height={4} />,
+    ).lastFrame()!;
     expect(frame).toContain('no event passes the filter');
   });
 });
 
 describe('FleetOverview', () => {
   it('draws a large fleet one character per device and names the selected one', () => {
-    const model = createFleetModel(Array.from({ length: 600 }, (_, i) => ({ id: `mon-${String(i + 1).padStart(3, '0')}`, kind: 'patient-monitor', zone: i < 300 ? 'icu' : 'ward' })));
-    applyEvents(model, [{ id: 1, t: 1, source: 'mon-002', type: 'alarm.raised', data: { alarm: { code: 'spo2.low', priority: 'high', message: 'SpO2 low' } } }]);
+    const model = createFleetModel(
+      Array.from({ length: 600 }, (_, i) => ({
+        id: `mon-${String(i + 1).padStart(3, '0')}`,
+        kind: 'patient-monitor',
+        zone: i < 300 ? 'icu' : 'ward',
+      })),
+    );
+    applyEvents(model, [
+      {
+        id: 1,
+        t: 1,
+        source: 'mon-002',
+        type: 'alarm.raised',
+        data: { alarm: { code: 'spo2.low', priority: 'high', message: 'SpO2 low' } },
+      },
+    ]);
     const layout = layoutFleet(model, model.order, 80, 12);
     expect(layout.density).toBe('compact');
     const frame = render(<FleetOverview model={model} layout={layout} selected="mon-001" width={80} height={12} search="" />).lastFrame()!;
@@ -53,7 +76,9 @@ describe('TimelinePanel', () => {
       <TimelinePanel
         simMs={1_800_000}
         durationMs={3_600_000}
-        planned={[{ label: 'occ', fault: 'pump.occlusion', target: 'kind infusion-pump', at: 2_700_000, trigger: undefined, forMs: undefined }]}
+        planned={[
+          { label: 'occ', fault: 'pump.occlusion', target: 'kind infusion-pump', at: 2_700_000, trigger: undefined, forMs: undefined },
+        ]}
         injections={[{ id: 'd', fault: 'sensor.drift', category: 'sensor', device: 'cgm-001', at: 900_000, until: undefined, params: {} }]}
         width={61}
         height={4}
@@ -68,9 +93,28 @@ describe('TimelinePanel', () => {
 });
 
 describe('Header', () => {
-  const status = { phase: 'running' as const, simMs: 60_000, durationMs: 3_600_000, wallMs: 62_000, speed: 1, messages: 10, delivered: 10, events: 40 };
+  const status = {
+    phase: 'running' as const,
+    simMs: 60_000,
+    durationMs: 3_600_000,
+    wallMs: 62_000,
+    speed: 1,
+    messages: 10,
+    delivered: 10,
+    events: 40,
+  };
   const header = (speed: number, achievedSpeed: number | undefined) =>
-    render(<Header scenario="ward" seed="7" status={{ ...status, speed, achievedSpeed }} paused={false} started={true} brokerUrl="mqtt://127.0.0.1:1883" width={120} />).lastFrame()!;
+    render(
+      <Header
+        scenario="ward"
+        seed="7"
+        status={{ ...status, speed, achievedSpeed }}
+        paused={false}
+        started={true}
+        brokerUrl="mqtt://127.0.0.1:1883"
+        width={120}
+      />,
+    ).lastFrame()!;
 
   it('says what speed a realtime run reaches when the machine falls clearly short of the asked one', () => {
     expect(header(100, 38.4)).toContain('×100 running at ×38');

@@ -30,7 +30,18 @@ export function screenLayout(columns: number, rows: number, expectationCount: nu
     const left = Math.floor(width * 0.55);
     const timeline = 4;
     const expectations = Math.min(Math.max(2, expectationCount + 1), Math.floor(body / 3));
-    return { width, height, body, wide, left, right: width - left - 1, fleet: body - timeline, timeline, expectations, feed: body - expectations };
+    return {
+      width,
+      height,
+      body,
+      wide,
+      left,
+      right: width - left - 1,
+      fleet: body - timeline,
+      timeline,
+      expectations,
+      feed: body - expectations,
+    };
   }
   const timeline = body >= 24 ? 4 : 3;
   const expectations = Math.min(Math.max(2, expectationCount + 1), body >= 24 ? 6 : 3);

@@ -47,8 +47,10 @@ describe('sparkline', () => {
 });
 
 describe('series', () => {
-  it('reads measured and true values from telemetry; a pump\'s true rate is what it delivered', () => {
-    expect(telemetryPoints(5, { body: { rate: 5, state: 'infusing' }, delivered: { rateMlPerH: 0 } })).toEqual([['rate', { t: 5, measured: 5, truth: 0 }]]);
+  it("reads measured and true values from telemetry; a pump's true rate is what it delivered", () => {
+    expect(telemetryPoints(5, { body: { rate: 5, state: 'infusing' }, delivered: { rateMlPerH: 0 } })).toEqual([
+      ['rate', { t: 5, measured: 5, truth: 0 }],
+    ]);
     expect(telemetryPoints(5, { body: { hr: null, spo2: 97 }, truth: { hr: 80, spo2: 96.4 } })).toEqual([
       ['spo2', { t: 5, measured: 97, truth: 96.4 }],
       ['hr', { t: 5, measured: null, truth: 80 }],

@@ -55,7 +55,16 @@ export function feedItem(event: LoggedEvent, zoneOf: (device: string) => string 
   const data = asRecord(event.data) ?? {};
   const device = zoneOf(event.source) !== undefined ? event.source : typeof data.device === 'string' ? data.device : undefined;
   const { severity, text } = describe(event.type, data);
-  return { id: event.id, t: event.t, source: event.source, type: event.type, device, zone: device === undefined ? undefined : zoneOf(device), severity, text };
+  return {
+    id: event.id,
+    t: event.t,
+    source: event.source,
+    type: event.type,
+    device,
+    zone: device === undefined ? undefined : zoneOf(device),
+    severity,
+    text,
+  };
 }
 
 function describe(type: string, data: Record<string, unknown>): { severity: Severity; text: string } {
@@ -75,7 +84,10 @@ function describe(type: string, data: Record<string, unknown>): { severity: Seve
     case 'state.changed':
       return { severity: 'info', text: `state ${str(data.from) || '(boot)'} → ${str(data.to)}` };
     case 'fault.injected':
-      return { severity: 'warning', text: `${str(data.category) === 'attack' ? 'attack' : 'fault'} ${str(data.fault)} injected${paramsText(data.params)}` };
+      return {
+        severity: 'warning',
+        text: `${str(data.category) === 'attack' ? 'attack' : 'fault'} ${str(data.fault)} injected${paramsText(data.params)}`,
+      };
     case 'fault.reverted':
       return { severity: 'info', text: `${str(data.fault) || 'fault'} reverted` };
     case 'twin.stale':
@@ -87,7 +99,10 @@ function describe(type: string, data: Record<string, unknown>): { severity: Seve
     case 'twin.converged':
       return { severity: 'info', text: 'twin: converged' };
     case 'twin.implausible':
-      return { severity: 'warning', text: `twin: implausible ${str(data.signal)} (${str(data.check)})${data.detail ? `: ${str(data.detail)}` : ''}` };
+      return {
+        severity: 'warning',
+        text: `twin: implausible ${str(data.signal)} (${str(data.check)})${data.detail ? `: ${str(data.detail)}` : ''}`,
+      };
     case 'twin.plausible':
       return { severity: 'info', text: `twin: ${str(data.signal)} plausible again` };
     case 'twin.command':

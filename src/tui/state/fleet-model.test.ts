@@ -35,7 +35,9 @@ describe('applyEvents', () => {
     const pump = model.devices.get('pump-001')!;
     expect(pump.state).toBe('infusing');
     expect(deviceCondition(pump)).toBe('alarm-medium');
-    applyEvents(model, [ev(3000, 'pump-001', 'alarm.raised', { alarm: { code: 'occlusion.downstream', priority: 'high', message: 'Occlusion' } })]);
+    applyEvents(model, [
+      ev(3000, 'pump-001', 'alarm.raised', { alarm: { code: 'occlusion.downstream', priority: 'high', message: 'Occlusion' } }),
+    ]);
     expect(deviceCondition(pump)).toBe('alarm-high');
     applyEvents(model, [ev(4000, 'pump-001', 'alarm.updated', { code: 'occlusion.downstream', status: 'acknowledged' })]);
     expect(pump.alarms.get('occlusion.downstream')!.status).toBe('acknowledged');
@@ -46,7 +48,12 @@ describe('applyEvents', () => {
 
   it('does not colour a device for an alarm it never announced (suppressed)', () => {
     const model = ward();
-    applyEvents(model, [ev(1000, 'cgm-001', 'alarm.raised', { alarm: { code: 'glucose.urgent-low', priority: 'high', message: 'Urgent low' }, suppressed: true })]);
+    applyEvents(model, [
+      ev(1000, 'cgm-001', 'alarm.raised', {
+        alarm: { code: 'glucose.urgent-low', priority: 'high', message: 'Urgent low' },
+        suppressed: true,
+      }),
+    ]);
     const cgm = model.devices.get('cgm-001')!;
     expect(cgm.alarms.get('glucose.urgent-low')!.suppressed).toBe(true);
     expect(deviceCondition(cgm)).toBe('normal');
@@ -54,7 +61,10 @@ describe('applyEvents', () => {
 
   it('takes stale and diverged from twin events about a device', () => {
     const model = ward();
-    applyEvents(model, [ev(9000, 'twin', 'twin.stale', { device: 'cgm-002', lastSeen: 0 }), ev(9000, 'twin', 'twin.diverged', { device: 'cgm-001', delta: { state: 'active' } })]);
+    applyEvents(model, [
+      ev(9000, 'twin', 'twin.stale', { device: 'cgm-002', lastSeen: 0 }),
+      ev(9000, 'twin', 'twin.diverged', { device: 'cgm-001', delta: { state: 'active' } }),
+    ]);
     expect(deviceCondition(model.devices.get('cgm-002')!)).toBe('stale');
     expect(deviceCondition(model.devices.get('cgm-001')!)).toBe('diverged');
     applyEvents(model, [ev(10_000, 'twin', 'twin.fresh', { device: 'cgm-002' })]);
@@ -68,8 +78,20 @@ describe('applyEvents', () => {
   it('keeps active injections per device, marks attacks as compromise, and closes them on revert', () => {
     const model = ward();
     applyEvents(model, [
-      ev(60_000, 'injector', 'fault.injected', { id: 'drift-1', fault: 'sensor.drift', category: 'sensor', device: 'cgm-001', params: { rate: 10 } }),
-      ev(60_000, 'injector', 'fault.injected', { id: 'spoof-1', fault: 'attack.command-spoof', category: 'attack', device: 'pump-001', params: {} }),
+      ev(60_000, 'injector', 'fault.injected', {
+        id: 'drift-1',
+        fault: 'sensor.drift',
+        category: 'sensor',
+        device: 'cgm-001',
+        params: { rate: 10 },
+      }),
+      ev(60_000, 'injector', 'fault.injected', {
+        id: 'spoof-1',
+        fault: 'attack.command-spoof',
+        category: 'attack',
+        device: 'pump-001',
+        params: {},
+      }),
     ]);
     const cgm = model.devices.get('cgm-001')!;
     expect([...cgm.faults.keys()]).toEqual(['drift-1']);
@@ -84,7 +106,9 @@ describe('applyEvents', () => {
 
   it('keeps the last telemetry and charts measured against truth, leaving telemetry out of the feed', () => {
     const model = ward();
-    applyEvents(model, [ev(300_000, 'cgm-001', 'telemetry', { seq: 1, body: { state: 'active', glucose: 142, trend: 'flat' }, truth: { glucose: 138.5 } })]);
+    applyEvents(model, [
+      ev(300_000, 'cgm-001', 'telemetry', { seq: 1, body: { state: 'active', glucose: 142, trend: 'flat' }, truth: { glucose: 138.5 } }),
+    ]);
     const cgm = model.devices.get('cgm-001')!;
     expect(cgm.lastTelemetry).toMatchObject({ glucose: 142 });
     expect(cgm.series.points('glucose')).toEqual([{ t: 300_000, measured: 142, truth: 138.5 }]);
@@ -93,16 +117,27 @@ describe('applyEvents', () => {
 
   it('forgets announced alarms when the device reboots', () => {
     const model = ward();
-    applyEvents(model, [ev(1000, 'cgm-001', 'alarm.raised', { alarm: { code: 'sensor.error', priority: 'medium', message: 'x' } }), ev(2000, 'cgm-001', 'device.rebooted', {})]);
+    applyEvents(model, [
+      ev(1000, 'cgm-001', 'alarm.raised', { alarm: { code: 'sensor.error', priority: 'medium', message: 'x' } }),
+      ev(2000, 'cgm-001', 'device.rebooted', {}),
+    ]);
     expect(model.devices.get('cgm-001')!.alarms.size).toBe(0);
   });
 
   it('bounds the feed per severity, so a flood of minor events keeps the alarms', () => {
     const model = createFleetModel([{ id: 'cgm-001', kind: 'cgm', zone: 'icu' }], { feedCapacity: 3, deviceFeedCapacity: 2 });
     applyEvents(model, [ev(0, 'cgm-001', 'alarm.raised', { alarm: { code: 'sensor.error', priority: 'medium', message: 'x' } })]);
-    applyEvents(model, [1, 2, 3, 4, 5].map((t) => ev(t, 'cgm-001', 'state.changed', { from: 'a', to: `s${t}` })));
+    applyEvents(
+      model,
+      [1, 2, 3, 4, 5].map((t) => ev(t, 'cgm-001', 'state.changed', { from: 'a', to: `s${t}` })),
+    );
     expect(model.feed.items(NO_FILTER).map((f) => f.t)).toEqual([0, 3, 4, 5]);
-    expect(model.devices.get('cgm-001')!.events.items(NO_FILTER).map((f) => f.t)).toEqual([0, 4, 5]);
+    expect(
+      model.devices
+        .get('cgm-001')!
+        .events.items(NO_FILTER)
+        .map((f) => f.t),
+    ).toEqual([0, 4, 5]);
     expect(model.feed.items({ ...NO_FILTER, minSeverity: 'low' }).map((f) => f.type)).toEqual(['alarm.raised']);
   });
 });

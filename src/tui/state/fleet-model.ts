@@ -73,10 +73,18 @@ export interface ModelOptions {
   series: SeriesOptions;
 }
 
-const DEFAULT_MODEL_OPTIONS: ModelOptions = { feedCapacity: 300, deviceFeedCapacity: 40, injectionCapacity: 200, series: DEFAULT_SERIES_OPTIONS };
+const DEFAULT_MODEL_OPTIONS: ModelOptions = {
+  feedCapacity: 300,
+  deviceFeedCapacity: 40,
+  injectionCapacity: 200,
+  series: DEFAULT_SERIES_OPTIONS,
+};
 
 /** Builds the empty model of a fleet; `state` is each device's state label before any event. */
-export function createFleetModel(devices: readonly { id: string; kind: string; zone: string; state?: string }[], options: Partial<ModelOptions> = {}): FleetModel {
+export function createFleetModel(
+  devices: readonly { id: string; kind: string; zone: string; state?: string }[],
+  options: Partial<ModelOptions> = {},
+): FleetModel {
   const o = { ...DEFAULT_MODEL_OPTIONS, ...options };
   const views = new Map<string, DeviceView>();
   const zones: string[] = [];
@@ -102,7 +110,15 @@ export function createFleetModel(devices: readonly { id: string; kind: string; z
   const order = [...views.values()]
     .sort((a, b) => zones.indexOf(a.zone) - zones.indexOf(b.zone) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((d) => d.id);
-  return { devices: views, order, zones, feed: new FeedLog(o.feedCapacity), injections: new RingBuffer(o.injectionCapacity), lastT: 0, eventsApplied: 0 };
+  return {
+    devices: views,
+    order,
+    zones,
+    feed: new FeedLog(o.feedCapacity),
+    injections: new RingBuffer(o.injectionCapacity),
+    lastT: 0,
+    eventsApplied: 0,
+  };
 }
 
 /** Applies a batch of sealed events to the model (mutating it, for a fleet of thousands at ×100). */
@@ -141,7 +157,14 @@ function applyOne(model: FleetModel, event: LoggedEvent): void {
       const alarm = asRecord(data.alarm) ?? {};
       const code = String(alarm.code ?? 'unknown');
       const priority = (['high', 'medium', 'low'] as const).find((p) => p === alarm.priority) ?? 'medium';
-      subject.alarms.set(code, { code, priority, message: String(alarm.message ?? ''), status: 'active', suppressed: Boolean(data.suppressed), since: event.t });
+      subject.alarms.set(code, {
+        code,
+        priority,
+        message: String(alarm.message ?? ''),
+        status: 'active',
+        suppressed: Boolean(data.suppressed),
+        since: event.t,
+      });
       return;
     }
     case 'alarm.cleared':

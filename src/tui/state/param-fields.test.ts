@@ -54,7 +54,10 @@ describe('fieldValues and paramErrors', () => {
 
 describe('prefillForDevice', () => {
   it('shows the value the fault would choose for this device where the schema has no default', () => {
-    const fault = { params, resolveParams: (target: { measures: string[] }, p: Record<string, unknown>) => ({ ...p, signal: target.measures[0] }) };
+    const fault = {
+      params,
+      resolveParams: (target: { measures: string[] }, p: Record<string, unknown>) => ({ ...p, signal: target.measures[0] }),
+    };
     const fields = prefillForDevice(paramFields(params), fault as never, { measures: ['hr'] });
     expect(fields.find((f) => f.name === 'signal')!.initial).toBe('');
     const loose = params.extend({ count: z.number().int().default(1) });

@@ -39,11 +39,30 @@ export function paramFields(schema: z.ZodType): ParamField[] {
     const initial = p.default !== undefined ? inputText(p.default) : '';
     if (Array.isArray(p.enum)) {
       const options = p.enum.map(String);
-      return { name, kind: 'enum', options: isRequired || p.default !== undefined ? options : ['', ...options], description: p.description ?? '', required: isRequired, initial: initial || (isRequired ? options[0]! : '') };
+      return {
+        name,
+        kind: 'enum',
+        options: isRequired || p.default !== undefined ? options : ['', ...options],
+        description: p.description ?? '',
+        required: isRequired,
+        initial: initial || (isRequired ? options[0]! : ''),
+      };
     }
     const types = Array.isArray(p.type) ? p.type : p.type ? [p.type] : [];
-    const kind: FieldKind = types.length === 1 && types[0] === 'boolean' ? 'boolean' : types.length === 1 && (types[0] === 'number' || types[0] === 'integer') ? 'number' : 'text';
-    return { name, kind, options: kind === 'boolean' ? ['false', 'true'] : [], description: p.description ?? '', required: isRequired, initial: kind === 'boolean' && initial === '' ? 'false' : initial };
+    const kind: FieldKind =
+      types.length === 1 && types[0] === 'boolean'
+        ? 'boolean'
+        : types.length === 1 && (types[0] === 'number' || types[0] === 'integer')
+          ? 'number'
+          : 'text';
+    return {
+      name,
+      kind,
+      options: kind === 'boolean' ? ['false', 'true'] : [],
+      description: p.description ?? '',
+      required: isRequired,
+      initial: kind === 'boolean' && initial === '' ? 'false' : initial,
+    };
   });
 }
 
@@ -99,7 +118,9 @@ export function prefillForDevice(
 ): ParamField[] {
   const measures = (target as { measures?: readonly string[] } | undefined)?.measures;
   // The shared `signal` param of sensor faults: offer only what this device measures.
-  fields = fields.map((f) => (f.name === 'signal' && f.kind === 'enum' && measures ? { ...f, options: f.options.filter((o) => o === '' || measures.includes(o)) } : f));
+  fields = fields.map((f) =>
+    f.name === 'signal' && f.kind === 'enum' && measures ? { ...f, options: f.options.filter((o) => o === '' || measures.includes(o)) } : f,
+  );
   if (!fault.resolveParams || target === undefined) return [...fields];
   const defaults = fault.params.safeParse({});
   if (!defaults.success) return [...fields];

@@ -17,7 +17,11 @@ export interface PlannedInjection {
  * Expands the plan's timeline into scheduled injections (repeating entries into their occurrences,
  * at most `maxRepeats` each), sorted by time, triggered entries last.
  */
-export function plannedInjections(timeline: readonly TimelineEntry[] | undefined, durationMs: number, maxRepeats = 100): PlannedInjection[] {
+export function plannedInjections(
+  timeline: readonly TimelineEntry[] | undefined,
+  durationMs: number,
+  maxRepeats = 100,
+): PlannedInjection[] {
   const out: PlannedInjection[] = [];
   (timeline ?? []).forEach((entry, index) => {
     const label = entry.id ?? `${entry.fault}#${index}`;

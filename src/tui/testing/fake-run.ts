@@ -82,11 +82,30 @@ export class FakeRun extends EventEmitter implements RunLike {
     ];
     this.agents = devices.map(([id, kind, zone]) => new FakeAgent(id, kind, zone));
     for (const a of this.agents) {
-      this.twin.shadows.set(a.deviceId, { online: false, stale: false, diverged: false, desired: {}, reported: {}, delta: {}, version: 0, lastSeen: undefined, missingTelemetry: 0 });
+      this.twin.shadows.set(a.deviceId, {
+        online: false,
+        stale: false,
+        diverged: false,
+        desired: {},
+        reported: {},
+        delta: {},
+        version: 0,
+        lastSeen: undefined,
+        missingTelemetry: 0,
+      });
     }
     this.durationMs = options.durationMs ?? 6 * 3_600_000;
     this.plan = { name: 'fake-ward', timeline: options.timeline ?? [] };
-    this.#status = { phase: 'created', simMs: 0, durationMs: this.durationMs, wallMs: 0, speed: 'max', messages: 0, delivered: 0, events: 0 };
+    this.#status = {
+      phase: 'created',
+      simMs: 0,
+      durationMs: this.durationMs,
+      wallMs: 0,
+      speed: 'max',
+      messages: 0,
+      delivered: 0,
+      events: 0,
+    };
     if (options.faults) this.faults = options.faults;
     if (options.inject || options.injectError) {
       this.inject = (...args) => {

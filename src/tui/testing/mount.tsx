@@ -6,7 +6,16 @@ import type { RunLike } from '../run-like.ts';
 import { TuiStore } from '../store.ts';
 import { createTheme, ThemeProvider } from '../theme.tsx';
 
-export const KEY = { enter: '\r', esc: '\x1b', up: '\x1b[A', down: '\x1b[B', right: '\x1b[C', left: '\x1b[D', pageUp: '\x1b[5~', ctrlC: '\x03' } as const;
+export const KEY = {
+  enter: '\r',
+  esc: '\x1b',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  right: '\x1b[C',
+  left: '\x1b[D',
+  pageUp: '\x1b[5~',
+  ctrlC: '\x03',
+} as const;
 
 /**
  * Renders the whole TUI on a run at a fixed size and waits until it listens to the keyboard. `flush`

@@ -20,7 +20,12 @@ export const alarmAnnounced = defineInvariant({
         if (event.type !== 'alarm.raised' || !selected.has(event.source)) return;
         const alarm = alarmOf(event);
         if (alarm.priority !== params.priority || (params.code !== undefined && alarm.code !== params.code) || !alarm.suppressed) return;
-        violations.add({ device: event.source, at: event.t, evidence: [event.id], detail: `${alarm.code} (${alarm.priority}) on ${event.source} at ${formatSimTime(event.t)} was suppressed` });
+        violations.add({
+          device: event.source,
+          at: event.t,
+          evidence: [event.id],
+          detail: `${alarm.code} (${alarm.priority}) on ${event.source} at ${formatSimTime(event.t)} was suppressed`,
+        });
       },
       pending: () => [],
     };

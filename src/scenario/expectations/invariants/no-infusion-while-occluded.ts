@@ -31,7 +31,8 @@ export const noInfusionWhileOccluded = defineInvariant({
       evidence,
       detail: `${device} kept infusing into a blocked line from ${formatSimTime(since)} for over ${formatDuration(params.maxMs)}`,
     }));
-    const update = (device: string, t: number, id: number) => timer.set(device, (occlusions.get(device) ?? 0) > 0 && pumping.get(device) === true, t, id);
+    const update = (device: string, t: number, id: number) =>
+      timer.set(device, (occlusions.get(device) ?? 0) > 0 && pumping.get(device) === true, t, id);
     return {
       violations: timer.violations,
       pending: (endMs) => timer.pending(endMs),

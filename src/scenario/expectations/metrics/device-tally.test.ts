@@ -11,8 +11,18 @@ function tally(kind: string, events: SimEvent[]): DeviceTally {
 
 describe('DeviceTally', () => {
   it('stops counting expected volume once the pump goes idle without a program', () => {
-    const idle: SimEvent = { t: 3_600_000, source: 'pump-001', type: 'telemetry', data: { seq: 3, body: { state: 'idle', drug: null, rate: 0, programmedRate: null, linePressure: 20 }, truth: {} } };
-    const t = tally('infusion-pump', [ev.pump(0, 'pump-001', 'infusing', 10, 10), ev.pump(1_800_000, 'pump-001', 'infusing', 10, 8), idle, { ...idle, t: 7_200_000 }]);
+    const idle: SimEvent = {
+      t: 3_600_000,
+      source: 'pump-001',
+      type: 'telemetry',
+      data: { seq: 3, body: { state: 'idle', drug: null, rate: 0, programmedRate: null, linePressure: 20 }, truth: {} },
+    };
+    const t = tally('infusion-pump', [
+      ev.pump(0, 'pump-001', 'infusing', 10, 10),
+      ev.pump(1_800_000, 'pump-001', 'infusing', 10, 8),
+      idle,
+      { ...idle, t: 7_200_000 },
+    ]);
     // 30 min at 10 mL/h as programmed, then 30 min delivering 8 of 10; the idle hour counts for nothing.
     expect(t.dose()).toEqual({ expectedMl: 10, deliveredMl: 9, errorPct: 10 });
     expect(t.clinical()).toMatchObject({ expectedMl: 10, deliveredMl: 9 });
@@ -26,7 +36,11 @@ describe('DeviceTally', () => {
   });
 
   it('tracks stale time, an open stretch counted to the end', () => {
-    const t = tally('cgm', [ev.twin(100, 'twin.stale', 'cgm-001'), ev.twin(400, 'twin.fresh', 'cgm-001'), ev.twin(900, 'twin.stale', 'cgm-001')]);
+    const t = tally('cgm', [
+      ev.twin(100, 'twin.stale', 'cgm-001'),
+      ev.twin(400, 'twin.fresh', 'cgm-001'),
+      ev.twin(900, 'twin.stale', 'cgm-001'),
+    ]);
     expect(t.staleMs(1000)).toBe(400);
     expect(t.stale).toBe(true);
     expect(t.staleEvents).toBe(2);

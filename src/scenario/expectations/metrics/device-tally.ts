@@ -134,7 +134,18 @@ export class DeviceTally {
     const g = this.glucoseAccuracy();
     if (g && g.n > 0) {
       const c = g.clarke;
-      Object.assign(out, { mard: g.mard, meanBias: g.meanBias, clarkeA: c.A, clarkeB: c.B, clarkeC: c.C, clarkeD: c.D, clarkeE: c.E, clarkeAB: c.A + c.B, n: g.n, missing: g.missing });
+      Object.assign(out, {
+        mard: g.mard,
+        meanBias: g.meanBias,
+        clarkeA: c.A,
+        clarkeB: c.B,
+        clarkeC: c.C,
+        clarkeD: c.D,
+        clarkeE: c.E,
+        clarkeAB: c.A + c.B,
+        n: g.n,
+        missing: g.missing,
+      });
     }
     for (const [signal, e] of this.#errors) {
       if (signal !== 'glucose' && e.n > 0) out[`mae${signal[0]!.toUpperCase()}${signal.slice(1)}`] = e.sum / e.n;
@@ -204,7 +215,8 @@ export class DeviceTally {
     }
     if (newNibp && !silenced) this.#lastNibpT = nibpT;
     // Once a pump, always a pump: an idle pump (no program, no delivery) still closes the last interval.
-    if (delivered !== undefined || num(body.programmedRate) !== undefined || this.#pump !== undefined) this.#onPumpTelemetry(event.t, body, delivered);
+    if (delivered !== undefined || num(body.programmedRate) !== undefined || this.#pump !== undefined)
+      this.#onPumpTelemetry(event.t, body, delivered);
   }
 
   #onPumpTelemetry(t: number, body: Plain, delivered: ReturnType<typeof telemetryOf>['delivered']): void {

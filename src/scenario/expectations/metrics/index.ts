@@ -30,7 +30,12 @@ function glycaemic(pick: (g: NonNullable<ReturnType<DeviceTally['glycaemic']>>) 
 }
 
 function meanAbsoluteError(signal: string, unit: string): MetricDefinition {
-  return { summary: `Mean absolute error of the monitor's ${signal} against the patient's true ${signal}`, unit, kinds: MONITOR, value: (t) => t.meanAbsoluteError(signal) };
+  return {
+    summary: `Mean absolute error of the monitor's ${signal} against the patient's true ${signal}`,
+    unit,
+    kinds: MONITOR,
+    value: (t) => t.meanAbsoluteError(signal),
+  };
 }
 
 function nonEmpty<T extends { n: number }>(summary: T | undefined, pick: (s: T) => number): number | undefined {
@@ -42,9 +47,24 @@ function nonEmpty<T extends { n: number }>(summary: T | undefined, pick: (s: T) 
  * Kovatchev 1997 (LBGI/HBGI); accuracy: MARD and the Clarke error grid (src/physiology/metrics.ts).
  */
 export const METRICS = {
-  mard: { summary: 'Mean absolute relative difference of CGM readings against true glucose', unit: '%', kinds: CGM, value: (t) => nonEmpty(t.glucoseAccuracy(), (a) => a.mard) },
-  'clarke-a': { summary: 'CGM readings in Clarke zone A', unit: '%', kinds: CGM, value: (t) => nonEmpty(t.glucoseAccuracy(), (a) => a.clarke.A) },
-  'clarke-ab': { summary: 'CGM readings in Clarke zones A and B (clinically acceptable)', unit: '%', kinds: CGM, value: (t) => nonEmpty(t.glucoseAccuracy(), (a) => a.clarke.A + a.clarke.B) },
+  mard: {
+    summary: 'Mean absolute relative difference of CGM readings against true glucose',
+    unit: '%',
+    kinds: CGM,
+    value: (t) => nonEmpty(t.glucoseAccuracy(), (a) => a.mard),
+  },
+  'clarke-a': {
+    summary: 'CGM readings in Clarke zone A',
+    unit: '%',
+    kinds: CGM,
+    value: (t) => nonEmpty(t.glucoseAccuracy(), (a) => a.clarke.A),
+  },
+  'clarke-ab': {
+    summary: 'CGM readings in Clarke zones A and B (clinically acceptable)',
+    unit: '%',
+    kinds: CGM,
+    value: (t) => nonEmpty(t.glucoseAccuracy(), (a) => a.clarke.A + a.clarke.B),
+  },
   'time-in-range': glycaemic((g) => g.inRange, "Patient's true glucose in 70–180 mg/dL"),
   'time-below-70': glycaemic((g) => g.below70, "Patient's true glucose below 70 mg/dL"),
   'time-below-54': glycaemic((g) => g.below54, "Patient's true glucose below 54 mg/dL"),
@@ -53,13 +73,25 @@ export const METRICS = {
   lbgi: glycaemic((g) => g.lbgi, 'Low blood glucose index of the true glucose (Kovatchev)', ''),
   hbgi: glycaemic((g) => g.hbgi, 'High blood glucose index of the true glucose (Kovatchev)', ''),
   'mean-glucose': glycaemic((g) => g.mean, "Mean of the patient's true glucose", 'mg/dL'),
-  'dose-error': { summary: 'Absolute difference of delivered and programmed volume while infusing', unit: '%', kinds: ['infusion-pump'], value: (t) => t.dose()?.errorPct },
+  'dose-error': {
+    summary: 'Absolute difference of delivered and programmed volume while infusing',
+    unit: '%',
+    kinds: ['infusion-pump'],
+    value: (t) => t.dose()?.errorPct,
+  },
   'data-loss': {
     summary: 'Messages the device published that never reached the twin',
     unit: '%',
-    value: (_t, c) => (c.delivery && c.delivery.published > 0 ? (100 * Math.max(0, c.delivery.published - c.delivery.deliveredToTwin)) / c.delivery.published : undefined),
+    value: (_t, c) =>
+      c.delivery && c.delivery.published > 0
+        ? (100 * Math.max(0, c.delivery.published - c.delivery.deliveredToTwin)) / c.delivery.published
+        : undefined,
   },
-  'stale-fraction': { summary: 'Fraction of the run the twin had the device stale', unit: '', value: (t, c) => (c.endMs > 0 ? t.staleMs(c.endMs) / c.endMs : undefined) },
+  'stale-fraction': {
+    summary: 'Fraction of the run the twin had the device stale',
+    unit: '',
+    value: (t, c) => (c.endMs > 0 ? t.staleMs(c.endMs) / c.endMs : undefined),
+  },
   alarms: { summary: 'Alarms the device announced (suppressed ones not counted)', unit: '', value: (t) => t.alarmsAnnounced },
   'alarms-suppressed': { summary: 'Alarms the device raised but did not announce', unit: '', value: (t) => t.alarmsSuppressed },
   'mae-hr': meanAbsoluteError('hr', 'bpm'),
