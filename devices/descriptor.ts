@@ -134,4 +134,5 @@ export interface DeviceDescriptor<TMachine extends AnyStateMachine = AnyStateMac
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a registry of kinds holds descriptors of every telemetry and command type
 export type AnyDeviceDescriptor = DeviceDescriptor<AnyStateMachine, any, any>;

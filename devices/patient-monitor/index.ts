@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DeviceDescriptor } from '../descriptor.ts';
-import { DEFAULT_ALARM_LIMITS, HARDWARE_CONDITIONS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, limitsProblem } from './alarm-limits.ts';
+import { DEFAULT_ALARM_LIMITS, type HARDWARE_CONDITIONS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, limitsProblem } from './alarm-limits.ts';
 import { monitorDesired } from './desired.ts';
 import { DEFAULT_MONITOR_SETTINGS, type MonitorSettings, type PatientMonitorMachine, patientMonitorMachine } from './machine.ts';
 import {

@@ -255,7 +255,7 @@ const { decay: SLOW_DECAY, kick: SLOW_KICK } = ouCoefficients(SLOW, SLOW_KEYS);
 const { decay: FAST_DECAY, kick: FAST_KICK } = ouCoefficients(FAST, FAST_KEYS);
 
 function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
+  return x < lo ? lo : Math.min(x, hi);
 }
 
 /**

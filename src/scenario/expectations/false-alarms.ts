@@ -86,8 +86,14 @@ export function createFalseAlarmsJudge(expectation: FalseAlarmsExpectation, env:
     const list = checks.get(event.source);
     if (!list) return;
     const open = list.filter((c) => {
-      if (event.t > c.until) return (void candidates.push(c), false);
-      if (pastLimit(c, truth)) return (void explainedByTruth++, false);
+      if (event.t > c.until) {
+        candidates.push(c);
+        return false;
+      }
+      if (pastLimit(c, truth)) {
+        explainedByTruth++;
+        return false;
+      }
       return true;
     });
     if (open.length > 0) checks.set(event.source, open);

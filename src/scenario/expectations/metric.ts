@@ -78,8 +78,7 @@ export function createMetricJudge(expectation: MetricExpectation, env: JudgeEnv)
         .slice()
         .sort((a, b) => (low ? a.value - b.value : b.value - a.value))
         .map((v) => `${v.device} ${fixed(v.value)}${unit}`);
-      const message =
-        `${label} ${over} ${fixed(result)}${unit} ${comparison}` + (!passed && values.length > 1 ? ` (worst: ${listSome(worst, 3)})` : '');
+      const message = `${label} ${over} ${fixed(result)}${unit} ${comparison}${!passed && values.length > 1 ? ` (worst: ${listSome(worst, 3)})` : ''}`;
       return { name, type: 'metric', passed, measured: measuredValue(result), threshold, message, evidence: [] };
     },
   };

@@ -56,6 +56,7 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
   const faults = useMemo(() => faultList(run), [run]);
   const notify = (text: string, tone: Notice['tone'] = 'info') => dispatch({ type: 'notice', notice: { text, tone } });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: notify only dispatches; the handler is set once per controller
   useEffect(() => {
     controller.onError = (message) => notify(`run failed: ${message}`, 'error');
   }, [controller]);

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { formatSimTime } from '../../core/duration.ts';
 import { fit } from '../format.ts';
 import { isFiltered, type FeedFilter } from '../state/feed.ts';

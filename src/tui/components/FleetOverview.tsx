@@ -121,7 +121,7 @@ function DeviceCell({ device, selected, width, compact }: { device: DeviceView; 
     ? selected
       ? '@'
       : CONDITION_GLYPH[condition]
-    : cell(`${selected ? '›' : ' '}${CONDITION_GLYPH[condition]}${shortId(device.id, device.kind)}`, width - 1) + ' ';
+    : `${cell(`${selected ? '›' : ' '}${CONDITION_GLYPH[condition]}${shortId(device.id, device.kind)}`, width - 1)} `;
   return (
     <Text color={theme.color(condition)} inverse={selected} bold={selected}>
       {text}

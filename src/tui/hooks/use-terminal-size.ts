@@ -14,6 +14,7 @@ export function useTerminalSize(fixed?: Partial<TerminalSize>): TerminalSize {
   const { stdout } = useStdout();
   const read = (): TerminalSize => ({ columns: fixed?.columns ?? (stdout.columns || 80), rows: fixed?.rows ?? (stdout.rows || 24) });
   const [size, setSize] = useState(read);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read() depends only on stdout and the fixed size, which are listed
   useEffect(() => {
     const onResize = () => setSize(read());
     stdout.on('resize', onResize);

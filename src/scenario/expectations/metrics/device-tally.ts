@@ -221,7 +221,7 @@ export class DeviceTally {
 
   #onPumpTelemetry(t: number, body: Plain, delivered: ReturnType<typeof telemetryOf>['delivered']): void {
     const previous = this.#pump;
-    if (previous && previous.infusing) {
+    if (previous?.infusing) {
       const hours = (t - previous.t) / HOUR_MS;
       this.#expectedMl += previous.programmed * hours;
       this.#deliveredMl += previous.delivered * hours;
