@@ -69,7 +69,7 @@ function analyse(text: string, file: string, registries: ScenarioRegistries): { 
     };
   }
   const schema = check(scenarioSchema, source.data);
-  const names = checkReferences(source.data, registries);
+  const names = checkReferences(source.data, registries, file);
   const issues = [...(schema.ok ? [] : schema.issues), ...names.issues];
   if (issues.length > 0 || !schema.ok) return { diagnostics: locateAll(issues, source, file) };
 

@@ -1,4 +1,5 @@
 import type { FleetSpec } from '../fleet/fleet-spec.ts';
+import type { SecurityConfig } from '../net/security/profile-schema.ts';
 import type { CommandEntry, Expectation, PatientsSection, TimelineEntry } from './schema.ts';
 
 /**
@@ -16,6 +17,8 @@ export interface Plan {
   commands?: CommandEntry[];
   timeline?: TimelineEntry[];
   expectations?: Expectation[];
+  /** Security controls in force; absent means `open` (docs/security.md). */
+  security?: SecurityConfig;
   /** Where the plan came from (a file path), for messages and reports. */
   source?: string;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../core/duration-schema.ts';
 import { fleetSpecSchema, kindConfigSchema, zoneSpecSchema } from '../fleet/fleet-spec.ts';
+import { securitySchema } from '../net/security/profile-schema.ts';
 
 /**
  * The scenario file format (docs/scenarios.md). Structure only: names that refer to registries (fault
@@ -200,6 +201,7 @@ export const scenarioSchema = z
     commands: z.array(commandEntrySchema).default([]).describe('Commands sent through the twin at set times'),
     timeline: z.array(timelineEntrySchema).default([]).describe('Faults and attacks to inject, at a time, repeatedly or on an event'),
     expectations: z.array(expectationSchema).default([]).describe('What must hold for the run to pass'),
+    security: securitySchema.optional(),
   })
   .strict();
 

@@ -1,8 +1,10 @@
+import { dirname } from 'node:path';
 import type { z } from 'zod';
 import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import { durationSchema } from '../core/duration-schema.ts';
 import { formatDuration } from '../core/duration.ts';
 import type { AnyFaultDefinition } from '../inject/fault.ts';
+import { checkSecurityReferences } from '../net/security/references.ts';
 import type { ScenarioIssue } from './diagnostics.ts';
 import { check, strayFields, suggestName } from './issue-messages.ts';
 import { FleetIndex, own, unknownName } from './fleet-index.ts';
@@ -46,7 +48,7 @@ type Raw = Record<string, unknown>;
  * It reads the raw document and checks each part that passed the schema on its own, so one file's
  * schema and name problems are reported together without repeating each other.
  */
-export function checkReferences(data: unknown, registries: ScenarioRegistries): SemanticResult {
+export function checkReferences(data: unknown, registries: ScenarioRegistries, file?: string): SemanticResult {
   const doc = record(data) ?? {};
   const issues: ScenarioIssue[] = [];
   const faultParams = new Map<number, Record<string, unknown>>();
@@ -164,6 +166,10 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries): 
     }
     if (event.target !== undefined) checkTarget(event.target, [...path, 'target']);
   });
+
+  const zones = list(record(doc.fleet)?.zones).flatMap((z) => (typeof z.id === 'string' ? [z.id] : []));
+  const baseDir = file === undefined ? undefined : dirname(file);
+  for (const issue of checkSecurityReferences(doc.security, zones, baseDir)) issues.push({ ...issue, path: ['security', ...issue.path] });
 
   return { issues, faultParams };
 }
