@@ -1,4 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import type { TlsOptions } from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { MedtwinError } from '../core/errors.ts';
 import { autoCork } from './auto-cork.ts';
@@ -6,6 +7,7 @@ import { guardPacketSize } from './packet-size-guard.ts';
 import { DEFAULT_BROKER_LIMITS, type BrokerLimits } from './broker-limits.ts';
 import { MessageEmitter } from './message-emitter.ts';
 import { indexedMemoryPersistence } from './retained-index.ts';
+import { createListener } from './security/tls-listener.ts';
 
 export { DEFAULT_BROKER_LIMITS, type BrokerLimits } from './broker-limits.ts';
 
@@ -26,6 +28,8 @@ export interface BrokerOptions {
   port?: number;
   limits?: Partial<BrokerLimits>;
   hooks?: BrokerHooks;
+  /** Listen with TLS only (mqtts), with these options (src/net/security/tls-options.ts). */
+  tls?: TlsOptions;
   onLog?: (event: BrokerLogEvent) => void;
 }
 
@@ -49,10 +53,12 @@ export class EmbeddedBroker {
   #sockets = new Set<Socket>();
   #port = 0;
   #closed = false;
+  #scheme: 'mqtt' | 'mqtts';
 
-  private constructor(aedes: Aedes, server: Server, host: string, limits: BrokerLimits) {
+  private constructor(aedes: Aedes, server: Server, host: string, limits: BrokerLimits, scheme: 'mqtt' | 'mqtts') {
     this.aedes = aedes;
     this.#server = server;
+    this.#scheme = scheme;
     this.host = host;
     this.limits = limits;
   }
@@ -86,10 +92,15 @@ export class EmbeddedBroker {
       queueLimit: limits.queueLimit,
     });
     const log = options.onLog ?? (() => {});
-    const server = createServer();
-    const broker = new EmbeddedBroker(aedes, server, host, limits);
+    const { server, event, scheme } = createListener(options.tls);
+    const broker = new EmbeddedBroker(aedes, server, host, limits, scheme);
 
-    server.on('connection', (socket) => broker.#accept(socket, log));
+    server.on(event, (socket: Socket) => broker.#accept(socket, log));
+    // A failed TLS handshake (a plaintext client, no client certificate under mutual TLS) never reaches aedes.
+    server.on('tlsClientError', (error: Error) => {
+      broker.stats.clientErrors++;
+      log({ type: 'client.error', clientId: undefined, error: `TLS: ${error.message}` });
+    });
     aedes.on('client', (client: Client) => {
       broker.stats.connections++;
       broker.stats.totalConnections++;
@@ -139,10 +150,10 @@ export class EmbeddedBroker {
     return this.#port;
   }
 
-  /** `mqtt://host:port`, for `--broker` and for tools such as MQTT Explorer or mosquitto_sub. */
+  /** `mqtt://host:port` (`mqtts://` with TLS), for `--broker` and for tools such as MQTT Explorer or mosquitto_sub. */
   get url(): string {
     const host = this.host.includes(':') ? `[${this.host}]` : this.host;
-    return `mqtt://${host}:${this.#port}`;
+    return `${this.#scheme}://${host}:${this.#port}`;
   }
 
   #accept(socket: Socket, log: (event: BrokerLogEvent) => void): void {

@@ -1,0 +1,44 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { TlsOptions } from 'node:tls';
+import type { CertificateFiles, RunCertificateAuthority } from './tls-ca.ts';
+
+/** TLS 1.2 is the floor: NIST SP 800-52r2 §3.1 and the FDA 2023 guidance rule out 1.0 and 1.1. */
+export const MIN_TLS_VERSION = 'TLSv1.2';
+
+/**
+ * Options for the broker's TLS listener: its certificate, TLS 1.2 or later, and under mutual TLS a
+ * client certificate signed by the run CA required in the handshake (a client without one never
+ * reaches MQTT). Binding the certificate's CN to the MQTT client id is the broker hook's job.
+ */
+export function serverTlsOptions(ca: string, server: CertificateFiles, mutual: boolean): TlsOptions {
+  return {
+    cert: server.cert,
+    key: server.key,
+    ca: [ca],
+    minVersion: MIN_TLS_VERSION,
+    requestCert: mutual,
+    rejectUnauthorized: mutual,
+    // A client that opens a socket and never finishes the handshake is dropped like one that never sends CONNECT.
+    handshakeTimeout: 10_000,
+  };
+}
+
+/** mqtt.js options for a client of the run's broker: verify it against the run CA, present `own` if given. */
+export function clientTlsOptions(
+  ca: string,
+  own?: CertificateFiles,
+): { ca: string; rejectUnauthorized: true; cert?: string; key?: string } {
+  return { ca, rejectUnauthorized: true, ...(own ? { cert: own.cert, key: own.key } : {}) };
+}
+
+/**
+ * Writes the run CA's certificate (public; never a key) where a user can point a tool at it:
+ * `mosquitto_sub --cafile <dir>/ca.pem`, or MQTT Explorer's "CA certificate" field.
+ */
+export async function writeCaCertificate(ca: RunCertificateAuthority, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = resolve(join(dir, 'ca.pem'));
+  await writeFile(path, ca.certPem, { mode: 0o644 });
+  return path;
+}
