@@ -169,7 +169,8 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries, f
 
   const zones = list(record(doc.fleet)?.zones).flatMap((z) => (typeof z.id === 'string' ? [z.id] : []));
   const baseDir = file === undefined ? undefined : dirname(file);
-  for (const issue of checkSecurityReferences(doc.security, zones, baseDir)) issues.push({ ...issue, path: ['security', ...issue.path] });
+  const security = checkSecurityReferences(doc.security, { zones, ...(patientIds ? { patients: patientIds } : {}) }, baseDir);
+  for (const issue of security) issues.push({ ...issue, path: ['security', ...issue.path] });
 
   return { issues, faultParams };
 }

@@ -115,7 +115,8 @@ describe('the security field', () => {
   consoles:
     - { role: clinican, zone: icu }
     - { role: biomed, zone: ward-b }
-  tls: { ca: ca.pem, cert: missing-cert.pem, key: /nonexistent/key.pem }`);
+  tls: { ca: ca.pem, cert: missing-cert.pem, key: /nonexistent/key.pem }
+  consent: { P-001: [research], P-009: [research] }`);
     const lines = errors(text, join(dir, 's.yaml')).map((line) => line.replace(dir, '<dir>').replace(dir, '<dir>'));
     expect(lines).toMatchInlineSnapshot(`
       [
@@ -123,6 +124,7 @@ describe('the security field', () => {
         "<dir>/s.yaml:15:29 security.consoles[1].zone: unknown zone "ward-b" — did you mean "ward-a"? (zones: icu, ward-a)",
         "<dir>/s.yaml:16:28 security.tls.cert: no such file: "missing-cert.pem" (looked for <dir>/missing-cert.pem)",
         "<dir>/s.yaml:16:51 security.tls.key: no such file: "/nonexistent/key.pem" (looked for /nonexistent/key.pem)",
+        "<dir>/s.yaml:17:33 security.consent.P-009: unknown patient "P-009" — did you mean "P-001"? (patients: P-001, P-002, P-003)",
       ]
     `);
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../../core/duration-schema.ts';
 import { CONTROL_NAMES, CONTROLS, type Control, type Controls, PROFILE_NAMES, PROFILES, type ProfileName, REQUIRES } from './controls.ts';
+import { PURPOSES, type Purpose } from './privacy/consent.ts';
 import { DEFAULT_ROLES, PERMISSION_NAMES, PERMISSIONS, type RoleSpec } from './roles.ts';
 
 /**
@@ -86,6 +87,12 @@ const securityObjectSchema = z
     lockout: lockoutSchema.default({ attempts: 5, window: 300_000, duration: 900_000 }),
     commands: commandsSchema.default({ freshness: 30_000 }),
     tls: tlsFilesSchema.optional(),
+    consent: z
+      .record(z.string(), z.array(z.enum(PURPOSES)).min(1))
+      .optional()
+      .describe(
+        `Consent on record at the start of the run, by patient id (P-001): ${PURPOSES.join(', ')}. Patients not listed have given none.`,
+      ),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -118,6 +125,8 @@ export interface SecurityConfig {
   lockout: { attempts: number; windowMs: number; durationMs: number };
   commands: { freshnessMs: number };
   tls?: { ca: string; cert: string; key: string };
+  /** Consents given at the start of the run, by patient id. */
+  consent: Readonly<Record<string, readonly Purpose[]>>;
 }
 
 /** The scenario field: a profile name, or a mapping of overrides. Absent means `open` (docs/security.md). */
@@ -154,6 +163,7 @@ export function resolveSecurity(value: {
   lockout?: { attempts: number; window: number; duration: number };
   commands?: { freshness: number };
   tls?: { ca: string; cert: string; key: string } | undefined;
+  consent?: Readonly<Record<string, readonly Purpose[]>> | undefined;
 }): SecurityConfig {
   const profile = value.profile ?? 'open';
   const roles: Record<string, RoleSpec> = { ...DEFAULT_ROLES };
@@ -166,6 +176,7 @@ export function resolveSecurity(value: {
     roles,
     lockout: { attempts: lockout.attempts, windowMs: lockout.window, durationMs: lockout.duration },
     commands: { freshnessMs: value.commands?.freshness ?? 30_000 },
+    consent: value.consent ?? {},
   };
   if (value.consoles !== undefined)
     config.consoles = value.consoles.map((c) => (c.zone === undefined ? { role: c.role } : { role: c.role, zone: c.zone }));

@@ -7,18 +7,21 @@ import { DEFAULT_ROLES } from './roles.ts';
 export interface SecurityIssue {
   path: PropertyKey[];
   message: string;
+  /** Whether the problem is the key (a patient id) rather than the value under it. */
+  at?: 'key' | 'value';
 }
 
 /**
  * The checks of the `security` section that need more than its own text: every console's role is
- * defined and its zone is one of the fleet's, and every certificate file exists (relative to
- * `baseDir`, the scenario file's folder). Reads the raw section, so it runs beside the schema check.
+ * defined and its zone is one of the fleet's, every patient with a consent is in the fleet, and every
+ * certificate file exists (relative to `baseDir`, the scenario file's folder). Reads the raw section, so it runs beside the schema check.
  */
 export function checkSecurityReferences(
   section: unknown,
-  zones: readonly string[] | undefined,
+  fleet: { zones?: readonly string[]; patients?: readonly string[] },
   baseDir: string | undefined,
 ): SecurityIssue[] {
+  const { zones, patients } = fleet;
   if (section === null || typeof section !== 'object' || Array.isArray(section)) return [];
   const raw = section as Record<string, unknown>;
   const issues: SecurityIssue[] = [];
@@ -35,6 +38,12 @@ export function checkSecurityReferences(
         issues.push({ path: [...path, 'zone'], message: unknown('zone', entry.zone, zones) });
       }
     });
+  }
+  if (isRecord(raw.consent) && patients !== undefined) {
+    for (const patient of Object.keys(raw.consent)) {
+      if (!patients.includes(patient))
+        issues.push({ path: ['consent', patient], message: unknown('patient', patient, patients.slice(0, 20)), at: 'key' });
+    }
   }
   if (isRecord(raw.tls)) {
     for (const field of ['ca', 'cert', 'key'] as const) {
