@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { MedtwinError } from '../core/errors.ts';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerBrokerCommand } from './commands/broker.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerRunCommand } from './commands/run.ts';
@@ -25,6 +26,7 @@ registerRunCommand(program);
 registerValidateCommand(program);
 registerListCommand(program);
 registerBrokerCommand(program);
+registerAuditCommand(program);
 registerTuiCommand(program);
 program.action(async () => {
   await openDefaultTui();

@@ -45,13 +45,16 @@ export interface MosquittoInstance {
 }
 
 /** Starts a private Mosquitto on a free loopback port with its own config (never the system's 1883). */
-export async function startMosquitto(extraConfig = ''): Promise<MosquittoInstance> {
+export async function startMosquitto(extraConfig = '', options: { allowAnonymous?: boolean } = {}): Promise<MosquittoInstance> {
   const bin = findMosquitto();
   if (!bin) throw new Error('mosquitto is not installed');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'medtwin-mosquitto-'));
   const config = join(dir, 'mosquitto.conf');
-  writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_keepalive 300\n${extraConfig}\n`);
+  writeFileSync(
+    config,
+    `listener ${port} 127.0.0.1\nallow_anonymous ${options.allowAnonymous ?? true}\npersistence false\nmax_keepalive 300\n${extraConfig}\n`,
+  );
   const child: ChildProcess = spawn(bin, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
