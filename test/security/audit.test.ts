@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -123,6 +123,7 @@ describe('medtwin audit against the embedded broker', () => {
     afterAll(() => sb.close());
 
     it('passes every check a stranger can run, with the CA given (CLI, exit 0), and never publishes', async () => {
+      const junitPath = join(mkdtempSync(join(tmpdir(), 'medtwin-audit-junit-')), 'audit.xml');
       const result = await medtwin([
         'audit',
         sb.broker.url,
@@ -133,7 +134,7 @@ describe('medtwin audit against the embedded broker', () => {
         '--reporter',
         'json',
         '--reporter',
-        'junit:' + join(tmpdir(), `audit-${process.pid}.xml`),
+        `junit:${junitPath}`,
       ]);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
@@ -149,6 +150,8 @@ describe('medtwin audit against the embedded broker', () => {
         'retained-readable': 'skipped',
         'patient-data-cleartext': 'skipped',
       });
+      const junit = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(junitPath, 'utf8'));
+      expect([junit.testsuites['@_tests'], junit.testsuites['@_failures'], junit.testsuites['@_skipped']]).toEqual(['9', '0', '4']);
       // The broker saw connection attempts only: no PUBLISH from the auditor, allowed or denied.
       expect(sb.events.filter((e) => e.type === 'publish.denied' || e.type === 'command.sent')).toEqual([]);
       expect(sb.events.filter((e) => e.type === 'auth.refused').map((e) => e.type === 'auth.refused' && e.reason)).toContain(
