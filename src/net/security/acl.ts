@@ -13,7 +13,7 @@ export const FIRMWARE_CHANNEL = 'firmware';
 const TWIN_PUBLISH_CHANNELS: readonly string[] = ['cmd', 'twin/desired', 'twin/reported', 'twin/delta'];
 
 /**
- * Least-privilege topics (NIST SP 1800-8 §4.3 segmentation; IEC 62443-3-3 SR 2.1 authorisation
+ * Least-privilege topics (NIST SP 1800-8 zoning; IEC 62443-3-3 SR 2.1 authorisation
  * enforcement), as pure decisions on an identity and a topic:
  * - a device publishes only its own telemetry, alarm, state, status, event, backfill and command-ack
  *   topics, and subscribes only to its own command topic — never a wildcard;

@@ -25,8 +25,8 @@ export type AuditEntry = Omit<AuditRecord, 'seq' | 'prev' | 'hash'>;
 export const GENESIS = '0'.repeat(64);
 
 /**
- * A tamper-evident audit log (HHS 405(d) HICP practice 8 and NIST SP 800-82r3 §6.2.9: log who
- * connected, read and commanded what, and what was refused; IEC 81001-5-1 §5.8 security logging):
+ * A tamper-evident audit log (HHS 405(d) HICP practice 8 and NIST SP 800-82r3: log who
+ * connected, read and commanded what, and what was refused; IEC 62443-4-2 CR 2.8 auditable events):
  * JSON Lines, each record carrying the SHA-256 of the one before it, like a Merkle chain of one branch.
  * Editing, removing or reordering a line breaks every hash after it; truncating the end is caught
  * by comparing the final hash (`head`) with the one the run's report states.

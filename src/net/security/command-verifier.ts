@@ -35,8 +35,8 @@ export interface CommandVerifierOptions {
 
 /**
  * The device firmware's check before its state machine sees a command (FDA 2023 premarket guidance,
- * §V.A.1 authentication and Appendix 1: authenticated commands with replay protection; IEC 81001-5-1
- * §5.2 secure design). In order: signed at all, by a known issuer in the role its key belongs to, a
+ * Appendix 1: authenticated commands with replay protection; IEC 81001-5-1 secure
+ * design). In order: signed at all, by a known issuer in the role its key belongs to, a
  * valid Ed25519 signature over this device's command, a role that may send it, a timestamp within the
  * freshness window, and a nonce not seen within it. Nonces are remembered only as long as their
  * command could still be fresh, so memory stays bounded by the command rate.

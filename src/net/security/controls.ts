@@ -4,9 +4,9 @@
  *
  * `baseline` is what a hospital can deploy around devices it already owns — unique credentials,
  * segmentation, transport encryption, audit logging, pseudonymous telemetry, consent-gated research
- * export (HHS 405(d) HICP practices 2, 3, 6 and 7; NIST SP 1800-8 §3). `hardened` adds what needs the
+ * export (HHS 405(d) HICP practices 3, 4, 6 and 8; NIST SP 1800-8). `hardened` adds what needs the
  * manufacturer's firmware — per-device certificates, signed commands, signed updates — and a second
- * factor for remote dose changes (FDA premarket cybersecurity guidance 2023, §V.A and Appendix 1).
+ * factor for remote dose changes (FDA premarket cybersecurity guidance 2023, Appendix 1).
  */
 export const CONTROLS = {
   authentication: 'every device, the twin and each operator console log in with their own per-run credentials (scrypt-hashed)',

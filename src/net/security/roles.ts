@@ -20,7 +20,7 @@ export interface RoleSpec {
 }
 
 /**
- * The built-in roles (NIST SP 1800-8 §2.4 names clinicians, biomedical engineers and security staff
+ * The built-in roles (NIST SP 1800-8, wireless infusion pumps, names clinicians, biomedical engineers and security staff
  * as the actors around an infusion pump). A clinician programs and doses; a biomed engineer keeps
  * devices running and patched but does not dose; security reads the broker's health, not patients.
  */

@@ -29,7 +29,7 @@ export const CHECKS = {
   'default-credentials': {
     title: 'No default credentials accepted',
     remediation:
-      'Remove default and shared accounts; give each device and operator its own credential (FDA 2023 premarket guidance §V.A.1).',
+      'Remove default and shared accounts; give each device and operator its own credential (FDA 2023 premarket cybersecurity guidance, Appendix 1: authentication).',
   },
   'wildcard-readable': {
     title: 'A client cannot read every topic with "#"',

@@ -46,8 +46,8 @@ export function signImage(vendor: string, kind: string, version: string, image: 
 }
 
 /**
- * The device's side, before it installs anything (FDA 2023 premarket guidance §V.A.1 and Appendix 1:
- * authenticate software updates; IEC 81001-5-1 §5.7 secure update; NIST SP 1800-8 §4: signed pump
+ * The device's side, before it installs anything (FDA 2023 premarket guidance, Appendix 1:
+ * authenticate software updates; IEC 81001-5-1 secure update; NIST SP 1800-8: signed pump
  * firmware): signed, by a vendor it trusts, the signature valid over the manifest, the image the one
  * the manifest describes, for this kind of device, and strictly newer than what it runs — an older
  * image could bring back a fixed vulnerability (anti-rollback).
