@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,5 +127,28 @@ describe('the security field', () => {
         "<dir>/s.yaml:17:33 security.consent.P-009: unknown patient "P-009" — did you mean "P-001"? (patients: P-001, P-002, P-003)",
       ]
     `);
+  });
+});
+
+describe('the examples in docs/security.md and docs/advisories.md', () => {
+  const docs = (name: string) => readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', name), 'utf8');
+  const yamlBlocks = (text: string) => [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const fleet = `fleet:
+  zones:
+    - id: icu
+      beds: 4
+      devices: { infusion-pump: 4 }
+`;
+
+  it('every security example loads in a scenario around it', () => {
+    const blocks = yamlBlocks(docs('security.md')).filter((b) => b.startsWith('security:'));
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const block of blocks)
+      expect(() => parseScenario(`name: docs\nduration: 1h\n${fleet}${block}`, 'docs/security.md', registries), block).not.toThrow();
+  });
+
+  it('the vulnerable-fleet example loads', () => {
+    const [block] = yamlBlocks(docs('advisories.md'));
+    expect(() => parseScenario(`name: docs\nduration: 1h\n${block}`, 'docs/advisories.md', registries)).not.toThrow();
   });
 });

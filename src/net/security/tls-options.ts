@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { TlsOptions } from 'node:tls';
 import type { CertificateFiles, RunCertificateAuthority } from './tls-ca.ts';
@@ -39,6 +39,8 @@ export function clientTlsOptions(
 export async function writeCaCertificate(ca: RunCertificateAuthority, dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = resolve(join(dir, 'ca.pem'));
-  await writeFile(path, ca.certPem, { mode: 0o644 });
+  await writeFile(path, ca.certPem);
+  // Public by nature, and readable by tools running as another user (whatever the umask says).
+  await chmod(path, 0o644);
   return path;
 }

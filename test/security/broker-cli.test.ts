@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import mqtt from 'mqtt';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+
+describe('medtwin broker --tls', () => {
+  it('serves mqtts and writes the CA certificate a client verifies it with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medtwin-broker-tls-'));
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin', 'medtwin.js'), 'broker', '--tls', '--port', '0', '--tls-dir', dir, '--ready-json'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`the broker exited with ${code}`)));
+      });
+      const ready = JSON.parse(line) as { url: string; port: number; ca: string };
+      expect(ready.url).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
+      expect(ready.ca).toBe(join(dir, 'ca.pem'));
+      const ca = readFileSync(ready.ca, 'utf8');
+      expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+      expect(ca).not.toContain('PRIVATE KEY');
+      expect(statSync(ready.ca).mode & 0o777).toBe(0o644);
+      const client = await mqtt.connectAsync(ready.url, { ca, servername: 'localhost', rejectUnauthorized: true, reconnectPeriod: 0 });
+      expect(client.connected).toBe(true);
+      await client.endAsync();
+      // Without the CA the broker's certificate does not verify.
+      await expect(
+        mqtt.connectAsync(ready.url, { servername: 'localhost', rejectUnauthorized: true, reconnectPeriod: 0 }),
+      ).rejects.toThrow();
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
