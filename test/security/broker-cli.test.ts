@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,5 +41,25 @@ describe('medtwin broker --tls', () => {
     } finally {
       child.kill('SIGTERM');
     }
+  });
+});
+
+describe('medtwin run with a security profile', () => {
+  it('says the profile is checked but not applied yet, rather than let the run look protected', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medtwin-run-security-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(
+      file,
+      'name: t\nduration: 1m\nfleet:\n  zones:\n    - { id: icu, beds: 1, devices: { patient-monitor: 1 } }\nsecurity: hardened\n',
+    );
+    const child = spawn(process.execPath, [join(root, 'bin', 'medtwin.js'), 'run', file], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stderr).toBe(`medtwin: ${file}: security "hardened" is checked but not applied to runs yet; this run is open\n`);
   });
 });

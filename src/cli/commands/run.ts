@@ -67,6 +67,12 @@ Examples:
         ],
       );
       const plans = await loadPlans(files);
+      for (const plan of plans.filter((p) => p.security !== undefined && Object.values(p.security.controls).some(Boolean))) {
+        // Until the runtime applies the profile (docs/security.md), say so rather than let a run look protected.
+        process.stderr.write(
+          `medtwin: ${plan.source ?? plan.name}: security "${plan.security!.profile}" is checked but not applied to runs yet; this run is open\n`,
+        );
+      }
       const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], {
         color: options.color === false ? false : undefined,
       });
