@@ -1,0 +1,242 @@
+import { connect, type Socket } from 'node:net';
+import type { IConnectPacket } from 'mqtt-packet';
+import type { Clock } from '../../core/clock.ts';
+import type { ConnectionAccount, CloseReason } from './accounting.ts';
+import { PacketType, type Segment } from './framer.ts';
+import { decodePacket } from './packet-codec.ts';
+import { Pipe, type Stage } from './pipe.ts';
+import type { Direction, ToxicLink } from './toxic.ts';
+
+/** What a connection needs from its proxy. */
+export interface ConnectionHost {
+  readonly clock: Clock;
+  /** Simulate the broker's keep-alive on the proxy's clock (fast mode; docs/network.md#keep-alive). */
+  readonly brokerKeepalive: boolean;
+  onPublish(connection: ProxyConnection, direction: Direction, segment: Segment, fate: PublishFateInput): void;
+  onIdentified(connection: ProxyConnection): void;
+  onClosed(connection: ProxyConnection, reason: CloseReason): void;
+}
+
+export type PublishFateInput =
+  | { fate: 'dropped' | 'duplicated' | 'downgraded' | 'released'; toxic: string }
+  | { fate: 'delayed'; toxic: string; delayMs: number };
+
+/**
+ * One client's connection through the proxy, with its own connection to the broker (as Toxiproxy
+ * opens one upstream connection per accepted client). Two pipes carry the bytes: upstream (client →
+ * broker) and downstream (broker → client). A close or a reset on one side travels to the other
+ * through the toxics like data, so a blackhole swallows it as a dead access point would.
+ */
+export class ProxyConnection {
+  readonly id: number;
+  readonly client: Socket;
+  readonly broker: Socket;
+  readonly up: Pipe;
+  readonly down: Pipe;
+  clientId: string | undefined;
+  protocolVersion = 4;
+  /** Keep-alive the client asked for in CONNECT, seconds (0: none). */
+  keepaliveS = 0;
+  /** How many connections this client id had made through the proxy, this one included (its Rng streams' key). */
+  attempt = 0;
+  #host: ConnectionHost;
+  #open = true;
+  #reason: CloseReason | undefined;
+  #lastUpAt: number;
+  #watchdog: number | undefined;
+  #identified = false;
+
+  constructor(id: number, client: Socket, upstream: { host: string; port: number }, host: ConnectionHost) {
+    this.id = id;
+    this.client = client;
+    this.#host = host;
+    this.#lastUpAt = host.clock.now();
+    this.broker = connect({ host: upstream.host, port: upstream.port, allowHalfOpen: true, noDelay: true });
+    client.setNoDelay(true);
+    this.up = new Pipe('upstream', client, this.broker, {
+      onFirst: (segment) => this.#identify(segment),
+      onWritten: (segment, held) => {
+        this.#lastUpAt = host.clock.now();
+        this.#report('upstream', segment, held);
+      },
+      onEnd: (reset) => this.#endSide(this.broker, reset),
+    });
+    this.down = new Pipe('downstream', this.broker, client, {
+      onWritten: (segment, held) => this.#report('downstream', segment, held),
+      onEnd: (reset) => this.#endSide(client, reset),
+    });
+
+    // Nothing is read from the client until the broker has answered the proxy's connection.
+    client.pause();
+    this.broker.once('connect', () => client.resume());
+    client.on('data', (chunk: Buffer) => this.up.read(chunk, !this.#identified));
+    this.broker.on('data', (chunk: Buffer) => this.down.read(chunk));
+    client.on('end', () => {
+      this.#reason ??= 'client-closed';
+      this.up.end(false);
+    });
+    this.broker.on('end', () => {
+      this.#reason ??= 'broker-closed';
+      this.down.end(false);
+    });
+    client.on('error', () => {
+      this.#reason ??= 'client-error';
+      this.up.end(true);
+    });
+    this.broker.on('error', () => {
+      this.#reason ??= 'broker-error';
+      this.down.end(true);
+    });
+    client.on('close', () => this.#maybeClosed());
+    this.broker.on('close', () => this.#maybeClosed());
+  }
+
+  /** The first packet (the CONNECT) has been read: the connection has its identity and its toxics. */
+  get identified(): boolean {
+    return this.#identified;
+  }
+
+  get open(): boolean {
+    return this.#open;
+  }
+
+  /** Closes both sides with a TCP RST. */
+  reset(reason: CloseReason = 'reset'): void {
+    this.#reason ??= reason;
+    this.client.resetAndDestroy();
+    this.broker.resetAndDestroy();
+  }
+
+  /** Closes both sides with a FIN. */
+  close(reason: CloseReason): void {
+    this.#reason ??= reason;
+    this.client.end();
+    this.broker.end();
+  }
+
+  /** Adds a toxic in both pipes that it applies to (the proxy decides which). */
+  addStages(direction: Direction, stages: Stage[]): void {
+    for (const stage of stages) (direction === 'upstream' ? this.up : this.down).add(stage);
+    this.#armWatchdog();
+  }
+
+  removeStage(id: string): void {
+    this.up.remove(id);
+    this.down.remove(id);
+    this.#armWatchdog();
+    // The broker side went while a blackhole hid it (its keep-alive expired): once the fault ends the
+    // client's next bytes would meet a closed socket, so it gets the reset real TCP would give it.
+    if (this.broker.destroyed && !this.client.destroyed && !this.up.swallowing && !this.down.swallowing) this.client.resetAndDestroy();
+  }
+
+  account(): ConnectionAccount {
+    return { id: this.id, clientId: this.clientId, open: this.#open, upstream: this.up.account, downstream: this.down.account };
+  }
+
+  /** The link a toxic in `direction` acts through. */
+  link(direction: Direction, toxic: string, rng: ToxicLink['rng']): ToxicLink {
+    const pipe = direction === 'upstream' ? this.up : this.down;
+    const back = direction === 'upstream' ? this.client : this.broker;
+    return {
+      clock: this.#host.clock,
+      rng,
+      direction,
+      toxic,
+      dropped: (segment) => {
+        pipe.dropped(segment);
+        if (segment.type === PacketType.PUBLISH && segment.whole) {
+          pipe.account.publishes.dropped++;
+          this.#host.onPublish(this, direction, segment, { fate: 'dropped', toxic });
+        }
+      },
+      duplicated: (segment) => {
+        pipe.added(segment.bytes.length);
+        pipe.account.publishes.duplicated++;
+        this.#host.onPublish(this, direction, segment, { fate: 'duplicated', toxic });
+      },
+      delayed: (segment, delayMs) => {
+        pipe.delayed(segment);
+        if (segment.type === PacketType.PUBLISH && segment.whole) {
+          pipe.account.publishes.delayed++;
+          this.#host.onPublish(this, direction, segment, { fate: 'delayed', toxic, delayMs });
+        }
+      },
+      rewrote: (before, after) => {
+        pipe.added(after.bytes.length - before.bytes.length);
+        pipe.account.publishes.downgraded++;
+        this.#host.onPublish(this, direction, before, { fate: 'downgraded', toxic });
+      },
+      reply: (bytes) => {
+        pipe.account.publishes.acked++;
+        if (!back.destroyed && !back.writableEnded) back.write(bytes);
+      },
+      reset: () => this.reset('reset'),
+      close: () => this.close('closed-by-fault'),
+      protocolVersion: () => this.protocolVersion,
+    };
+  }
+
+  #identify(segment: Segment): void {
+    this.#identified = true;
+    if (segment.whole && segment.type === PacketType.CONNECT) {
+      const packet = decodePacket(segment.bytes, 4);
+      if (!(packet instanceof Error) && packet.cmd === 'connect') {
+        const connect = packet as IConnectPacket;
+        this.clientId = connect.clientId;
+        this.protocolVersion = connect.protocolVersion ?? 4;
+        this.keepaliveS = connect.keepalive ?? 0;
+      }
+    }
+    this.#host.onIdentified(this);
+  }
+
+  #report(direction: Direction, segment: Segment, held: boolean): void {
+    if (held && segment.whole && segment.type === PacketType.PUBLISH) {
+      this.#host.onPublish(this, direction, segment, { fate: 'released', toxic: '' });
+    }
+  }
+
+  #endSide(socket: Socket, reset: boolean): void {
+    if (reset) socket.resetAndDestroy();
+    else if (!socket.destroyed) socket.end();
+  }
+
+  /**
+   * Fast mode's broker keep-alive ([MQTT-3.1.2-24]: the server drops a client it has heard nothing
+   * from for 1.5 × its keep-alive). The broker's own timer runs in wall time, so in fast mode a
+   * 10-minute blackhole would pass unnoticed; while a toxic swallows the client's bytes the proxy
+   * keeps that timer on its clock and, when it expires, resets the broker side — the broker then
+   * publishes the client's last will, as it would have. The client hears nothing (the blackhole).
+   */
+  #armWatchdog(): void {
+    const armed = this.#host.brokerKeepalive && this.keepaliveS > 0 && this.#open && this.up.swallowing;
+    if (!armed) {
+      if (this.#watchdog !== undefined) this.#host.clock.clearTimeout(this.#watchdog);
+      this.#watchdog = undefined;
+      return;
+    }
+    if (this.#watchdog !== undefined) return;
+    const clock = this.#host.clock;
+    const due = this.#lastUpAt + 1500 * this.keepaliveS;
+    this.#watchdog = clock.setTimeout(
+      () => {
+        this.#watchdog = undefined;
+        if (!this.up.swallowing || !this.#open) return;
+        if (clock.now() < this.#lastUpAt + 1500 * this.keepaliveS) return this.#armWatchdog();
+        this.#reason ??= 'reset';
+        this.broker.resetAndDestroy();
+      },
+      Math.max(0, due - clock.now()),
+    );
+  }
+
+  /** Closed once both sides are: a side whose peer's close a blackhole swallowed stays open until the fault ends. */
+  #maybeClosed(): void {
+    if (!this.#open || !this.client.destroyed || !this.broker.destroyed) return;
+    this.#open = false;
+    if (this.#watchdog !== undefined) this.#host.clock.clearTimeout(this.#watchdog);
+    this.up.dispose();
+    this.down.dispose();
+    this.#host.onClosed(this, this.#reason ?? 'client-closed');
+  }
+}

@@ -1,0 +1,300 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { IPublishPacket } from 'mqtt-packet';
+import type { Clock } from '../../core/clock.ts';
+import { InputError, describeValue, nearestName } from '../../core/errors.ts';
+import type { Rng } from '../../core/rng.ts';
+import { addDirection, emptyDirection, type ConnectionAccount, type ProxyAccount, type ProxyEvent } from './accounting.ts';
+import { ProxyConnection, type ConnectionHost, type PublishFateInput } from './connection.ts';
+import type { Segment } from './framer.ts';
+import { decodePacket } from './packet-codec.ts';
+import type { Stage } from './pipe.ts';
+import type { Direction, DirectionChoice } from './toxic.ts';
+import { TOXIC_TYPES, TOXICS, type ToxicType } from './toxics/index.ts';
+
+export interface FaultProxyOptions {
+  /** What the proxy stands for in logs and in its Rng streams: `zone:ward-a`, `device:pump-03`. */
+  name: string;
+  /** The broker the proxy forwards to. */
+  upstream: { host: string; port: number };
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Byte-level timing: the run's SimClock in fast mode, a WallClock in realtime (docs/network.md). */
+  clock: Clock;
+  /** Seeded stream of this proxy; each toxic on each connection forks its own from it. */
+  rng: Rng;
+  /**
+   * Keep the broker's keep-alive on `clock` while a blackhole swallows a client's bytes. Fast mode
+   * needs it (the broker's own runs in wall time); realtime leaves it to the broker.
+   */
+  brokerKeepalive?: boolean;
+}
+
+/** A toxic as the runtime adds it: Toxiproxy's shape (type, direction, toxicity) with typed params. */
+export interface ToxicSpec {
+  type: ToxicType;
+  /** Unique within the proxy; defaults to `<type>_<direction>`. */
+  name?: string;
+  direction?: DirectionChoice;
+  /** Fraction of connections the toxic affects (drawn per connection, seeded). Default 1. */
+  toxicity?: number;
+  params?: Record<string, unknown>;
+}
+
+interface ActiveToxic {
+  name: string;
+  type: ToxicType;
+  directions: Direction[];
+  toxicity: number;
+  params: unknown;
+}
+
+/**
+ * A TCP fault proxy in front of the broker, Toxiproxy's model inside medtwin: one listener (a zone's,
+ * or a device's), and for each client it accepts, its own connection to the broker, with the active
+ * toxics applied to the bytes either way. It can be taken down (connections reset, new ones refused)
+ * and brought up again. When a fault starts and ends is decided outside, in simulated time (the
+ * runtime calls addToxic/removeToxic, setDown); what a toxic does between those calls runs on the
+ * clock it was given. docs/network.md describes each fault and how fast mode stays deterministic.
+ */
+export class FaultProxy implements ConnectionHost {
+  readonly name: string;
+  readonly clock: Clock;
+  readonly brokerKeepalive: boolean;
+  #rng: Rng;
+  #server: Server;
+  #upstream: { host: string; port: number };
+  #host: string;
+  #port = 0;
+  #toxics: ActiveToxic[] = [];
+  #connections = new Set<ProxyConnection>();
+  #closedTotals = { upstream: emptyDirection(), downstream: emptyDirection() };
+  #counts = { accepted: 0, refused: 0, reset: 0 };
+  #attempts = new Map<string, number>();
+  #listeners = new Set<(event: ProxyEvent) => void>();
+  #down = false;
+  #nextId = 1;
+
+  private constructor(options: FaultProxyOptions, server: Server) {
+    this.name = options.name;
+    this.clock = options.clock;
+    this.brokerKeepalive = options.brokerKeepalive ?? false;
+    this.#rng = options.rng;
+    this.#upstream = options.upstream;
+    this.#host = options.host ?? '127.0.0.1';
+    this.#server = server;
+  }
+
+  /** Starts listening; resolves once the proxy accepts connections. */
+  static async start(options: FaultProxyOptions): Promise<FaultProxy> {
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    const proxy = new FaultProxy(options, server);
+    server.on('connection', (socket) => proxy.#accept(socket));
+    // A listener error after start (EMFILE under a connect flood) must not crash the run.
+    server.on('error', () => {});
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, proxy.#host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    proxy.#port = typeof address === 'object' && address !== null ? address.port : 0;
+    return proxy;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** `mqtt://host:port`: what a device connects to instead of the broker. */
+  get url(): string {
+    return `mqtt://${this.#host}:${this.#port}`;
+  }
+
+  get down(): boolean {
+    return this.#down;
+  }
+
+  /**
+   * Down: every connection is reset and new ones are refused (accepted, then reset at once — the
+   * listener stays bound so the port is still ours when the link comes back). Toxiproxy's disabled
+   * proxy; a firewall rejecting the zone. Up: connections are accepted again.
+   */
+  setDown(down: boolean): void {
+    this.#down = down;
+    if (down) for (const connection of this.#connections) connection.reset('reset');
+  }
+
+  /** Adds a toxic to every current and future connection; returns its name. Bad params throw an InputError naming each. */
+  addToxic(spec: ToxicSpec): string {
+    const kind = TOXICS[spec.type];
+    if (kind === undefined) {
+      const near = nearestName(String(spec.type), TOXIC_TYPES);
+      throw new InputError(
+        'E_TOXIC_TYPE',
+        `unknown toxic ${describeValue(spec.type)}${near ? ` — did you mean "${near}"?` : ''}; known: ${TOXIC_TYPES.join(', ')}`,
+      );
+    }
+    const direction = spec.direction ?? 'both';
+    if (!['upstream', 'downstream', 'both'].includes(direction))
+      throw new InputError('E_TOXIC_PARAMS', `direction: expected upstream, downstream or both, received ${describeValue(direction)}`);
+    const toxicity = spec.toxicity ?? 1;
+    if (!(toxicity >= 0 && toxicity <= 1))
+      throw new InputError('E_TOXIC_PARAMS', `toxicity: expected a fraction from 0 to 1, received ${describeValue(spec.toxicity)}`);
+    const parsed = kind.params.safeParse(spec.params ?? {});
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((issue) => `params.${issue.path.join('.') || '(root)'}: ${issue.message} (${spec.type})`);
+      throw new InputError('E_TOXIC_PARAMS', lines.join('\n'));
+    }
+    const name = spec.name ?? `${spec.type}_${direction}`;
+    if (this.#toxics.some((t) => t.name === name))
+      throw new InputError('E_TOXIC_EXISTS', `a toxic named "${name}" is already active on proxy ${this.name}; give it another name`);
+    const toxic: ActiveToxic = {
+      name,
+      type: spec.type,
+      directions: direction === 'both' ? ['upstream', 'downstream'] : [direction],
+      toxicity,
+      params: parsed.data,
+    };
+    this.#toxics.push(toxic);
+    for (const connection of this.#connections) this.#install(connection, [toxic]);
+    return name;
+  }
+
+  /** Removes a toxic: what it holds is delivered (held bytes go on, in order); what it swallowed stays lost. */
+  removeToxic(name: string): void {
+    const index = this.#toxics.findIndex((t) => t.name === name);
+    if (index === -1) return;
+    this.#toxics.splice(index, 1);
+    for (const connection of this.#connections) connection.removeStage(name);
+  }
+
+  /** The toxics active now, in the order they apply. */
+  toxics(): { name: string; type: ToxicType; direction: DirectionChoice; toxicity: number; params: unknown }[] {
+    return this.#toxics.map((t) => ({
+      name: t.name,
+      type: t.type,
+      direction: t.directions.length === 2 ? 'both' : t.directions[0]!,
+      toxicity: t.toxicity,
+      params: t.params,
+    }));
+  }
+
+  /** Listens to what the proxy does (connections, and each PUBLISH a fault acted on). Returns the unsubscribe. */
+  onEvent(listener: (event: ProxyEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Totals over every connection, open and closed. */
+  account(): ProxyAccount {
+    const upstream = emptyDirection();
+    const downstream = emptyDirection();
+    addDirection(upstream, this.#closedTotals.upstream);
+    addDirection(downstream, this.#closedTotals.downstream);
+    for (const connection of this.#connections) {
+      addDirection(upstream, connection.up.account);
+      addDirection(downstream, connection.down.account);
+    }
+    upstream.bytes.held = [...this.#connections].reduce((sum, c) => sum + c.up.held, 0);
+    downstream.bytes.held = [...this.#connections].reduce((sum, c) => sum + c.down.held, 0);
+    return { ...this.#counts, upstream, downstream };
+  }
+
+  /** The open connections' accounts. */
+  connections(): ConnectionAccount[] {
+    return [...this.#connections].map((c) => {
+      const account = c.account();
+      return {
+        ...account,
+        upstream: { ...account.upstream, bytes: { ...account.upstream.bytes, held: c.up.held } },
+        downstream: { ...account.downstream, bytes: { ...account.downstream.bytes, held: c.down.held } },
+      };
+    });
+  }
+
+  /** Stops listening and resets every connection. Idempotent. */
+  async close(): Promise<void> {
+    for (const connection of this.#connections) connection.reset('proxy-closed');
+    if (!this.#server.listening) return;
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  // ConnectionHost
+
+  stagesFor(connection: ProxyConnection, direction: Direction, toxics: readonly ActiveToxic[] = this.#toxics): Stage[] {
+    const key = `${connection.clientId ?? `anonymous-${connection.id}`}#${connection.attempt}`;
+    const stages: Stage[] = [];
+    for (const toxic of toxics) {
+      if (!toxic.directions.includes(direction)) continue;
+      const rng = this.#rng.fork(`${toxic.name}/${direction}/${key}`);
+      // Toxicity is drawn once per connection and toxic (both directions agree), as Toxiproxy does.
+      if (toxic.toxicity < 1 && !this.#rng.fork(`${toxic.name}/toxicity/${key}`).bernoulli(toxic.toxicity)) continue;
+      const kind = TOXICS[toxic.type];
+      const instance = kind.create(toxic.params as never, connection.link(direction, toxic.name, rng));
+      stages.push({ id: toxic.name, swallows: kind.swallows === true, instance });
+    }
+    return stages;
+  }
+
+  onIdentified(connection: ProxyConnection): void {
+    const clientId = connection.clientId ?? '';
+    connection.attempt = (this.#attempts.get(clientId) ?? 0) + 1;
+    this.#attempts.set(clientId, connection.attempt);
+    this.#install(connection, this.#toxics);
+    this.#emit({ type: 'connection.opened', at: this.clock.now(), connection: connection.id, clientId: connection.clientId });
+  }
+
+  onPublish(connection: ProxyConnection, direction: Direction, segment: Segment, fate: PublishFateInput): void {
+    if (this.#listeners.size === 0) return;
+    const packet = decodePacket(segment.bytes, connection.protocolVersion);
+    if (packet instanceof Error || packet.cmd !== 'publish') return;
+    const publish = packet as IPublishPacket;
+    this.#emit({
+      type: 'publish',
+      at: this.clock.now(),
+      connection: connection.id,
+      clientId: connection.clientId,
+      direction,
+      ...fate,
+      topic: publish.topic,
+      qos: publish.qos,
+      messageId: publish.messageId,
+      payload: Buffer.isBuffer(publish.payload) ? publish.payload : Buffer.from(publish.payload),
+    });
+  }
+
+  onClosed(connection: ProxyConnection, reason: Parameters<ConnectionHost['onClosed']>[1]): void {
+    this.#connections.delete(connection);
+    if (reason === 'reset' || reason === 'proxy-closed') this.#counts.reset++;
+    addDirection(this.#closedTotals.upstream, connection.up.account);
+    addDirection(this.#closedTotals.downstream, connection.down.account);
+    this.#emit({ type: 'connection.closed', at: this.clock.now(), connection: connection.id, clientId: connection.clientId, reason });
+  }
+
+  #install(connection: ProxyConnection, toxics: readonly ActiveToxic[]): void {
+    // Before CONNECT the connection has no identity, so no seeded stream: its toxics wait for it.
+    if (!connection.identified) return;
+    for (const direction of ['upstream', 'downstream'] as const)
+      connection.addStages(direction, this.stagesFor(connection, direction, toxics));
+  }
+
+  #accept(socket: Socket): void {
+    socket.on('error', () => {});
+    if (this.#down) {
+      this.#counts.refused++;
+      this.#emit({ type: 'connection.refused', at: this.clock.now() });
+      socket.resetAndDestroy();
+      return;
+    }
+    this.#counts.accepted++;
+    const connection = new ProxyConnection(this.#nextId++, socket, this.#upstream, this);
+    this.#connections.add(connection);
+  }
+
+  #emit(event: ProxyEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}

@@ -1,0 +1,132 @@
+import type { z } from 'zod';
+import type { Clock } from '../../core/clock.ts';
+import type { Rng } from '../../core/rng.ts';
+import type { Segment } from './framer.ts';
+
+/** Which way a fault acts: client → broker (`upstream`), broker → client (`downstream`), or both. */
+export type Direction = 'upstream' | 'downstream';
+export type DirectionChoice = Direction | 'both';
+
+/** A piece of the stream moving through a connection's toxics; `end` marks the sender's FIN (or, with `reset`, its RST). */
+export type Piece = Segment | EndPiece;
+export interface EndPiece {
+  end: true;
+  reset?: boolean;
+}
+
+export type Next = (piece: Piece) => void;
+
+/** What a toxic may do to the connection it sits in, and how it reports what it did to bytes. */
+export interface ToxicLink {
+  readonly clock: Clock;
+  /** This toxic's own stream for this connection: depends on the seed, the toxic and the client id only. */
+  readonly rng: Rng;
+  readonly direction: Direction;
+  /** The toxic's name, for the account. */
+  readonly toxic: string;
+  /** Bytes (a packet, or raw bytes) the toxic swallowed. */
+  dropped(segment: Segment): void;
+  /** A copy the toxic added (counted as extra bytes in the pipe). */
+  duplicated(segment: Segment): void;
+  /** The toxic holds `segment` for `delayMs` on the clock (the account says so, for the ledger). */
+  delayed(segment: Segment, delayMs: number): void;
+  /** A PUBLISH the toxic rewrote (QoS downgraded). */
+  rewrote(before: Segment, after: Segment): void;
+  /** Bytes to send back the way they came (an acknowledgement the proxy gives on the peer's behalf). */
+  reply(bytes: Buffer): void;
+  /** Closes both sides with a TCP RST (ECONNRESET at each end). */
+  reset(): void;
+  /** Closes both sides with a FIN once what was already passed on is written. */
+  close(): void;
+  /** The protocol version the client announced in CONNECT (4 = 3.1.1, 5), for decoding packets. */
+  protocolVersion(): number;
+}
+
+/** One toxic's state in one direction of one connection. */
+export interface ToxicInstance {
+  /** Takes one piece; passes it (or pieces of it, or nothing) to `next`, now or later on the clock. */
+  push(piece: Piece, next: Next): void;
+  /** The toxic is being removed: hand on whatever it holds, in order, now. */
+  flush(next: Next): void;
+  /** The connection is gone: cancel timers; returns what it still held, which is dropped. */
+  dispose(): Piece[];
+}
+
+/**
+ * One kind of toxic, as Toxiproxy names it: a zod schema for its params (checked before a proxy ever
+ * sees them, so a scenario file's bad value gets a clear error) and a factory for one connection's
+ * direction.
+ */
+export interface ToxicKind<TParams extends z.ZodType = z.ZodType> {
+  type: string;
+  summary: string;
+  /** It swallows bytes: while it is active, the broker would hear nothing from the client (FaultProxy's keep-alive watchdog). */
+  swallows?: boolean;
+  params: TParams;
+  create(params: z.output<TParams>, link: ToxicLink): ToxicInstance;
+}
+
+/** A small helper for toxics that hold pieces until a time on the clock, keeping their order. */
+export class ReleaseQueue {
+  #queue: { piece: Piece; at: number }[] = [];
+  #timer: number | undefined;
+  readonly #clock: Clock;
+  #next: Next | undefined;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  get size(): number {
+    return this.#queue.length;
+  }
+
+  /** The release time of the last piece queued, or now when empty. */
+  get tail(): number {
+    return this.#queue.at(-1)?.at ?? this.#clock.now();
+  }
+
+  /** Queues `piece` for `at` (never before the piece queued ahead of it). */
+  add(piece: Piece, at: number, next: Next): void {
+    this.#next = next;
+    this.#queue.push({ piece, at: Math.max(at, this.tail) });
+    if (this.#queue.length === 1) this.#arm();
+  }
+
+  flush(next: Next): void {
+    this.#cancel();
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const { piece } of queue) next(piece);
+  }
+
+  /** Drops everything held; returns it for the account. */
+  dispose(): Piece[] {
+    this.#cancel();
+    const held = this.#queue.map((q) => q.piece);
+    this.#queue = [];
+    return held;
+  }
+
+  #arm(): void {
+    const head = this.#queue[0];
+    if (head === undefined) return;
+    this.#timer = this.#clock.setTimeout(() => this.#fire(), Math.max(0, head.at - this.#clock.now()));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    const now = this.#clock.now();
+    while (this.#queue.length > 0 && this.#queue[0]!.at <= now) this.#next!(this.#queue.shift()!.piece);
+    this.#arm();
+  }
+
+  #cancel(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+export function isEnd(piece: Piece): piece is EndPiece {
+  return 'end' in piece;
+}

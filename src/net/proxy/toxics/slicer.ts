@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { durationSchema } from '../../../core/duration-schema.ts';
+import { isEnd, ReleaseQueue, type ToxicKind } from '../toxic.ts';
+
+const params = z
+  .object({
+    averageSize: z.number().int().min(1).describe('mean slice size, bytes'),
+    sizeVariation: z.number().int().min(0).default(0).describe('slices are averageSize ± this, bytes'),
+    delay: durationSchema.default(0).describe('pause between slices'),
+  })
+  .strict()
+  .refine((p) => p.sizeVariation < p.averageSize, { message: 'sizeVariation must be smaller than averageSize', path: ['sizeVariation'] });
+
+/**
+ * Toxiproxy's `slicer`: cuts the stream into small pieces (averageSize ± sizeVariation bytes, seeded)
+ * with `delay` between them, so the receiver reads packets in fragments — headers split from bodies —
+ * as over a lossy radio link with a small MTU. The bytes and their order are unchanged.
+ */
+export const slicer: ToxicKind<typeof params> = {
+  type: 'slicer',
+  summary: 'Cuts the stream into averageSize ± sizeVariation byte pieces, delay apart',
+  params,
+  create({ averageSize, sizeVariation, delay }, link) {
+    const queue = new ReleaseQueue(link.clock);
+    return {
+      push(piece, next) {
+        if (isEnd(piece)) return queue.add(piece, queue.tail, next);
+        let at = Math.max(link.clock.now(), queue.tail);
+        for (let i = 0; i < piece.bytes.length; ) {
+          const size = Math.max(1, averageSize + (sizeVariation > 0 ? link.rng.int(-sizeVariation, sizeVariation) : 0));
+          const bytes = piece.bytes.subarray(i, i + size);
+          i += size;
+          const slice = { bytes, whole: false, type: 0 };
+          if (delay === 0 && queue.size === 0) next(slice);
+          else queue.add(slice, at, next);
+          at += delay;
+        }
+      },
+      flush: (next) => queue.flush(next),
+      dispose: () => queue.dispose(),
+    };
+  },
+};
