@@ -145,7 +145,14 @@ export class FaultProxy implements ConnectionHost {
       throw new InputError('E_TOXIC_PARAMS', `toxicity: expected a fraction from 0 to 1, received ${describeValue(spec.toxicity)}`);
     const parsed = kind.params.safeParse(spec.params ?? {});
     if (!parsed.success) {
-      const lines = parsed.error.issues.map((issue) => `params.${issue.path.join('.') || '(root)'}: ${issue.message} (${spec.type})`);
+      const lines = parsed.error.issues.map((issue) => {
+        const received = issue.path.reduce<unknown>(
+          (v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+          spec.params,
+        );
+        const where = issue.path.length > 0 ? `params.${issue.path.join('.')}` : 'params';
+        return `${where}: ${issue.message.replace(/^Invalid input: /, '')}, received ${describeValue(received)} (${spec.type})`;
+      });
       throw new InputError('E_TOXIC_PARAMS', lines.join('\n'));
     }
     const name = spec.name ?? `${spec.type}_${direction}`;

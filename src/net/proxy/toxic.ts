@@ -89,6 +89,8 @@ export class ReleaseQueue {
   /** Queues `piece` for `at` (never before the piece queued ahead of it). */
   add(piece: Piece, at: number, next: Next): void {
     this.#next = next;
+    // Due now with nothing ahead of it: goes on at once (a SimClock fires a 0 ms timer only when it next advances).
+    if (this.#queue.length === 0 && at <= this.#clock.now()) return next(piece);
     this.#queue.push({ piece, at: Math.max(at, this.tail) });
     if (this.#queue.length === 1) this.#arm();
   }

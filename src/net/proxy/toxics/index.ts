@@ -12,7 +12,6 @@ import { timeout } from './timeout.ts';
  * Every toxic the fault proxy knows, by the name Toxiproxy gives it (plus `mqtt`, the MQTT-aware
  * faults). A typed map, so a name is checked against what exists and an error can list them.
  */
-// biome-ignore lint/suspicious/noExplicitAny: each toxic has its own params type; the map only checks the shape.
 export const TOXICS = {
   latency,
   bandwidth,
@@ -22,7 +21,7 @@ export const TOXICS = {
   slicer,
   limit_data: limitData,
   mqtt: mqttPublish,
-} satisfies Record<string, ToxicKind<any>>;
+} satisfies Record<string, Pick<ToxicKind, 'type' | 'summary' | 'params'>>;
 
 export type ToxicType = keyof typeof TOXICS;
 export const TOXIC_TYPES = Object.keys(TOXICS) as ToxicType[];

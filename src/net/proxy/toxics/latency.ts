@@ -25,7 +25,7 @@ export const latency: ToxicKind<typeof params> = {
       push(piece, next) {
         const delay = Math.max(0, latency + (jitter > 0 ? link.rng.uniform(-jitter, jitter) : 0));
         const at = Math.max(link.clock.now() + delay, queue.tail);
-        if (!isEnd(piece)) link.delayed(piece, at - link.clock.now());
+        if (!isEnd(piece) && at > link.clock.now()) link.delayed(piece, at - link.clock.now());
         queue.add(piece, at, next);
       },
       flush: (next) => queue.flush(next),
