@@ -31,6 +31,13 @@ export interface BrokerOptions {
   /** Listen with TLS only (mqtts), with these options (src/net/security/tls-options.ts). */
   tls?: TlsOptions;
   onLog?: (event: BrokerLogEvent) => void;
+  /**
+   * Where sessions, QoS 1 queues and retained messages live (default: in memory, lost with the
+   * broker). broker-persistence.ts opens a Redis one, which survives a restart (restartable-broker.ts).
+   */
+  persistence?: AedesOptions['persistence'];
+  /** The broker's id (aedes': its wills are filed under it); kept across a restart. Default: random. */
+  id?: string;
 }
 
 export interface BrokerStats {
@@ -73,7 +80,8 @@ export class EmbeddedBroker {
       // connecting a fleet O(n²); see message-emitter.ts, retained-index.ts and docs/broker.md#bursts.
       mq: new MessageEmitter({ concurrency: limits.deliveryConcurrency }),
       concurrency: limits.deliveryConcurrency,
-      persistence: indexedMemoryPersistence(),
+      persistence: options.persistence ?? indexedMemoryPersistence(),
+      ...(options.id ? { id: options.id } : {}),
       ...options.hooks,
       // aedes checks client-id length only for MQTT 3.1; this applies the limit to 3.1.1 as well and
       // answers with CONNACK "identifier rejected" ([MQTT-3.2.2-3] return code 2).

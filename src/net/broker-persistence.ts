@@ -1,0 +1,98 @@
+import { createRequire } from 'node:module';
+import type { AedesOptions } from 'aedes';
+import { Redis } from 'ioredis';
+import { InputError, MedtwinError, describeValue } from '../core/errors.ts';
+import { indexedMemoryPersistence } from './retained-index.ts';
+
+/** Where the embedded broker keeps sessions, QoS 1 queues and retained messages. */
+export type PersistenceChoice = { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
+
+/** Key prefix of medtwin's broker state in Redis, unless the URL's `?prefix=` says otherwise. */
+export const DEFAULT_REDIS_PREFIX = 'medtwin:broker:';
+
+/**
+ * Reads `--persistence`: `memory` (the default; lost when the broker stops) or a Redis URL,
+ * `redis://[user:password@]host[:port][/db][?prefix=name:]`.
+ */
+export function parsePersistence(value: string, where = '--persistence'): PersistenceChoice {
+  if (value === 'memory') return { kind: 'memory' };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(
+      'E_PERSISTENCE',
+      `${where}: expected "memory" or a Redis URL like redis://127.0.0.1:6379, received ${describeValue(value)}`,
+    );
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new InputError('E_PERSISTENCE', `${where}: expected "memory" or a redis:// URL, received ${describeValue(value)}`);
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db))
+    throw new InputError(
+      'E_PERSISTENCE',
+      `${where}: the path of a Redis URL is a database number like /2, received ${describeValue(url.pathname)}`,
+    );
+  const keyPrefix = url.searchParams.get('prefix') ?? DEFAULT_REDIS_PREFIX;
+  url.search = '';
+  return { kind: 'redis', url: url.toString(), keyPrefix };
+}
+
+/** An opened persistence: what aedes takes, and how to let go of it when the broker stops. */
+export interface OpenedPersistence {
+  persistence: NonNullable<AedesOptions['persistence']>;
+  /** For logs and reports: "memory" or the Redis URL (no password). */
+  description: string;
+  close(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Opens the persistence. Redis must answer within `timeoutMs`, or this fails with a message saying
+ * what to do (exit code 3: the environment, not the input). aedes-persistence-redis 11.2 is the
+ * line aedes 1.2 names as its peer (12.x needs a newer aedes-persistence than aedes 1.2 ships with).
+ */
+export async function openPersistence(choice: PersistenceChoice, timeoutMs = 3000): Promise<OpenedPersistence> {
+  if (choice.kind === 'memory') return { persistence: indexedMemoryPersistence(), description: 'memory', close: async () => {} };
+  const redis = new Redis(choice.url, {
+    keyPrefix: choice.keyPrefix,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 3,
+  });
+  // ioredis reports a lost connection as an 'error' event as well as in the failing command; without a
+  // listener it would be an uncaught exception.
+  redis.on('error', () => {});
+  const description = redact(choice.url);
+  try {
+    await Promise.race([
+      redis.connect(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]);
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw new MedtwinError(
+      'E_REDIS_UNREACHABLE',
+      `the broker's persistence could not reach Redis at ${description}: ${error instanceof Error ? error.message : String(error)}; start Redis (redis-server) or run without --persistence`,
+      { exitCode: 3, cause: error },
+    );
+  }
+  const factory = require('aedes-persistence-redis') as (options: { conn: Redis }) => OpenedPersistence['persistence'];
+  const persistence = factory({ conn: redis });
+  return {
+    persistence,
+    description,
+    close: async () => {
+      // Without a callback, destroy goes straight to the Redis layer, which disconnects the connection we gave it.
+      await (persistence as { destroy(): Promise<void> }).destroy().catch(() => redis.disconnect());
+    },
+  };
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

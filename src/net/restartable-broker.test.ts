@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REDIS_URL, deleteKeys, redisSkipReason, testPrefix } from '../../test/helpers/redis.ts';
+import { quiet, until } from '../../test/helpers/until.ts';
+import { parsePersistence, type PersistenceChoice } from './broker-persistence.ts';
+import { closeClient, connectClient, whenConnected } from './client.ts';
+import { RestartableBroker } from './restartable-broker.ts';
+
+const skip = await redisSkipReason();
+if (skip) console.warn(`[skipped] ${skip}`);
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function client(url: string, clientId: string, clean = true): Promise<{ client: MqttClient; sessionPresent: boolean }> {
+  const c = connectClient({ url, identity: { clientId }, extra: { clean, reconnectPeriod: 0 } });
+  c.on('error', () => {});
+  let sessionPresent = false;
+  c.once('connect', (connack) => (sessionPresent = connack.sessionPresent));
+  cleanup.push(() => closeClient(c, 200));
+  await whenConnected(c, 5000);
+  return { client: c, sessionPresent };
+}
+
+/**
+ * The twin has a persistent session (clean: false) subscribed at QoS 1 and is offline when a device
+ * publishes a retained status and a QoS 1 alarm; the broker restarts; the twin comes back.
+ */
+async function restartScenario(persistence: PersistenceChoice) {
+  const broker = await RestartableBroker.start({ persistence });
+  cleanup.push(() => broker.close());
+  const url = broker.url;
+  const twinId = `twin-${randomUUID()}`;
+
+  const twin = await client(url, twinId, false);
+  await twin.client.subscribeAsync('site/#', { qos: 1 });
+  await closeClient(twin.client);
+
+  const device = await client(url, 'pump-01');
+  await device.client.publishAsync('site/pump-01/status', 'online', { qos: 1, retain: true });
+  await device.client.publishAsync('site/pump-01/alarm', 'occlusion', { qos: 1 });
+  await closeClient(device.client);
+
+  await broker.restart();
+  expect(broker.url).toBe(url);
+
+  const back = await client(url, twinId, false);
+  const queued: string[] = [];
+  back.client.on('message', (topic, payload) => queued.push(`${topic}=${payload}`));
+  const fresh = await client(url, 'central-station');
+  const retained: string[] = [];
+  fresh.client.on('message', (topic, payload, packet) => packet.retain && retained.push(`${topic}=${payload}`));
+  await fresh.client.subscribeAsync('site/+/status', { qos: 1 });
+  return { broker, back, queued, retained };
+}
+
+describe('a broker restart', () => {
+  it('without persistence loses sessions, queued QoS 1 messages and retained messages', async () => {
+    const { back, queued, retained, broker } = await restartScenario({ kind: 'memory' });
+    await quiet(200);
+    expect(back.sessionPresent).toBe(false);
+    expect(queued).toEqual([]);
+    expect(retained).toEqual([]);
+    expect(broker.restarts).toBe(1);
+  });
+
+  it('refuses connections while stopped and accepts them again on the same port', async () => {
+    const broker = await RestartableBroker.start();
+    cleanup.push(() => broker.close());
+    await broker.stop();
+    const c = connectClient({ url: broker.url, identity: { clientId: 'early' }, extra: { reconnectPeriod: 0 } });
+    const error = await new Promise<{ code?: unknown }>((resolve) => c.once('error', resolve));
+    c.end(true);
+    expect(error.code).toBe('ECONNREFUSED');
+    await broker.startAgain();
+    const later = await client(broker.url, 'later');
+    expect(later.client.connected).toBe(true);
+  });
+
+  describe.skipIf(skip !== undefined)(`with Redis persistence (${REDIS_URL})`, () => {
+    it('keeps the session, its queued QoS 1 messages and retained messages', async () => {
+      const prefix = testPrefix();
+      cleanup.push(() => deleteKeys(prefix));
+      const { back, queued, retained } = await restartScenario(parsePersistence(`${REDIS_URL}?prefix=${prefix}`));
+      await until(() => queued.length === 2 && retained.length === 1, 'the queued messages and the retained status');
+      expect(back.sessionPresent).toBe(true);
+      expect(queued.sort()).toEqual(['site/pump-01/alarm=occlusion', 'site/pump-01/status=online']);
+      expect(retained).toEqual(['site/pump-01/status=online']);
+    });
+
+    it('keeps its state under its own key prefix', async () => {
+      const prefix = testPrefix();
+      cleanup.push(() => deleteKeys(prefix));
+      const broker = await RestartableBroker.start({ persistence: parsePersistence(`${REDIS_URL}?prefix=${prefix}`) });
+      cleanup.push(() => broker.close());
+      const device = await client(broker.url, 'pump-02');
+      await device.client.publishAsync('site/pump-02/status', 'online', { qos: 1, retain: true });
+      await broker.stop();
+      expect(await deleteKeys(prefix)).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('parsePersistence', () => {
+  it('reads memory and Redis URLs, and names what is wrong with anything else', () => {
+    expect(parsePersistence('memory')).toEqual({ kind: 'memory' });
+    expect(parsePersistence('redis://127.0.0.1:6379/2?prefix=ward:')).toEqual({
+      kind: 'redis',
+      url: 'redis://127.0.0.1:6379/2',
+      keyPrefix: 'ward:',
+    });
+    expect(parsePersistence('redis://127.0.0.1:6379')).toMatchObject({ keyPrefix: 'medtwin:broker:' });
+    expect(() => parsePersistence('mongodb://x')).toThrowErrorMatchingInlineSnapshot(
+      `[InputError: --persistence: expected "memory" or a redis:// URL, received "mongodb://x"]`,
+    );
+    expect(() => parsePersistence('redis://127.0.0.1/db')).toThrowErrorMatchingInlineSnapshot(
+      `[InputError: --persistence: the path of a Redis URL is a database number like /2, received "/db"]`,
+    );
+    expect(() => parsePersistence('nonsense')).toThrowErrorMatchingInlineSnapshot(
+      `[InputError: --persistence: expected "memory" or a Redis URL like redis://127.0.0.1:6379, received "nonsense"]`,
+    );
+  });
+
+  it('fails with a clear message when Redis does not answer', async () => {
+    const { openPersistence } = await import('./broker-persistence.ts');
+    await expect(openPersistence(parsePersistence('redis://127.0.0.1:1'), 1000)).rejects.toMatchObject({
+      code: 'E_REDIS_UNREACHABLE',
+      exitCode: 3,
+    });
+  });
+});
