@@ -72,7 +72,7 @@ describe('a broker restart', () => {
     cleanup.push(() => broker.close());
     await broker.stop();
     const c = connectClient({ url: broker.url, identity: { clientId: 'early' }, extra: { reconnectPeriod: 0 } });
-    const error = await new Promise<{ code?: unknown }>((resolve) => c.once('error', resolve));
+    const error = await new Promise<Error & { code?: unknown }>((resolve) => c.once('error', (e) => resolve(e)));
     c.end(true);
     expect(error.code).toBe('ECONNREFUSED');
     await broker.startAgain();
