@@ -4,6 +4,7 @@ import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { MedtwinError } from '../core/errors.ts';
 import { autoCork } from './auto-cork.ts';
 import { guardPacketSize } from './packet-size-guard.ts';
+import { guardSlowReader } from './slow-reader-guard.ts';
 import { DEFAULT_BROKER_LIMITS, type BrokerLimits } from './broker-limits.ts';
 import { MessageEmitter } from './message-emitter.ts';
 import { indexedMemoryPersistence } from './retained-index.ts';
@@ -38,6 +39,12 @@ export interface BrokerOptions {
   persistence?: AedesOptions['persistence'];
   /** The broker's id (aedes': its wills are filed under it); kept across a restart. Default: random. */
   id?: string;
+  /**
+   * Let a subscriber that stops reading fall behind alone instead of stalling every client for the
+   * drain timeout (slow-reader-guard.ts); at most this many bytes are buffered for it. Default: off
+   * (aedes' own behaviour).
+   */
+  isolateSlowReaders?: { maxBufferedBytes: number };
 }
 
 export interface BrokerStats {
@@ -61,6 +68,7 @@ export class EmbeddedBroker {
   #port = 0;
   #closed = false;
   #scheme: 'mqtt' | 'mqtts';
+  #isolate: BrokerOptions['isolateSlowReaders'];
 
   private constructor(aedes: Aedes, server: Server, host: string, limits: BrokerLimits, scheme: 'mqtt' | 'mqtts') {
     this.aedes = aedes;
@@ -102,6 +110,7 @@ export class EmbeddedBroker {
     const log = options.onLog ?? (() => {});
     const { server, event, scheme } = createListener(options.tls);
     const broker = new EmbeddedBroker(aedes, server, host, limits, scheme);
+    broker.#isolate = options.isolateSlowReaders;
 
     server.on(event, (socket: Socket) => broker.#accept(socket, log));
     // A failed TLS handshake (a plaintext client, no client certificate under mutual TLS) never reaches aedes.
@@ -169,6 +178,12 @@ export class EmbeddedBroker {
     socket.on('close', () => this.#sockets.delete(socket));
     socket.setNoDelay(true);
     autoCork(socket);
+    if (this.#isolate) {
+      const limits = { drainTimeoutMs: this.limits.drainTimeoutMs, maxBufferedBytes: this.#isolate.maxBufferedBytes };
+      guardSlowReader(socket, limits, (reason) =>
+        log({ type: 'client.error', clientId: undefined, error: `slow reader dropped (${reason})` }),
+      );
+    }
     socket.on('error', () => socket.destroy());
     guardPacketSize(socket, this.limits.maxPacketSize, (error) => {
       this.stats.oversizePackets++;
