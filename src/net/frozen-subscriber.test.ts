@@ -6,7 +6,7 @@ import { until } from '../../test/helpers/until.ts';
 import { EmbeddedBroker } from './broker.ts';
 import { closeClient, connectClient, whenConnected } from './client.ts';
 
-const cleanup: (() => Promise<unknown> | void)[] = [];
+const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
