@@ -1,0 +1,221 @@
+import type { IClientOptions, MqttClient } from 'mqtt';
+import type { Clock } from '../core/clock.ts';
+import type { Rng } from '../core/rng.ts';
+
+/**
+ * mqtt.js keeps an MQTT session alive on wall-clock timers: its keep-alive (KeepaliveManager, a
+ * setInterval of keepalive/2 that sends PINGREQ on the second tick and gives up on the third), its
+ * CONNACK timeout (setTimeout) and its reconnect (a fixed-period setInterval). In fast mode simulated
+ * time races ahead of the wall clock, so a 10-minute partition passes in two wall seconds and no
+ * device notices; and the fixed reconnect period brings a whole zone back in the same instant.
+ *
+ * The SessionDriver moves all three onto the injected clock:
+ *  - keep-alive: mqtt.js 5's `timerVariant` option takes a `{ set, clear }` pair that it uses as
+ *    setInterval/clearInterval; `clockTimer` builds one on the Clock (only when `simulatedKeepalive`:
+ *    realtime mode keeps mqtt.js' real keep-alive, as on a real device);
+ *  - CONNACK timeout and reconnect: mqtt.js' own are parked (periods of 2^31−1 ms, the longest a
+ *    Node timer takes) and the driver runs them on the Clock instead, with a seeded, capped
+ *    exponential back-off with jitter (AWS Architecture Blog, "Exponential Backoff and Jitter",
+ *    M. Brooker, 2015: jitter is what breaks up a thundering herd).
+ *
+ * In fast mode the Clock is the run's SimClock, so when a device notices a dead link, and when it
+ * retries, are simulated instants that depend only on the seed and the fault's window.
+ */
+
+/** Back-off between reconnect attempts: attempt n waits min(maxMs, initialMs × multiplier^n), jittered. */
+export interface BackoffPolicy {
+  initialMs: number;
+  maxMs: number;
+  multiplier: number;
+  /**
+   * `equal`: half the step fixed, half uniform (never reconnects at once, still spreads a herd);
+   * `full`: uniform over the whole step; `none`: the step itself (every device in lockstep).
+   */
+  jitter: 'equal' | 'full' | 'none';
+}
+
+/**
+ * 1 s doubling to 60 s: mqtt.js' own period is 1 s; Eclipse Paho's automatic reconnect doubles from
+ * 1 s up to 2 minutes; a minute keeps a zone's devices back within a minute of its recovery.
+ */
+export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 1000, maxMs: 60_000, multiplier: 2, jitter: 'equal' };
+
+/** The longest delay a Node timer takes: mqtt.js' own timers set to this never fire within a run. */
+export const PARKED_MS = 2 ** 31 - 1;
+
+/** How long attempt `attempt` (0 = the first retry) waits. */
+export function backoffDelay(policy: BackoffPolicy, attempt: number, rng: Rng): number {
+  const step = Math.min(policy.maxMs, policy.initialMs * policy.multiplier ** attempt);
+  switch (policy.jitter) {
+    case 'none':
+      return step;
+    case 'full':
+      return Math.round(rng.uniform(0, step));
+    case 'equal':
+      return Math.round(step / 2 + rng.uniform(0, step / 2));
+  }
+}
+
+/** An mqtt.js `timerVariant` on a Clock: `set` repeats every `ms` until cleared, as setInterval does. */
+export function clockTimer(clock: Clock): { set: (fn: () => void, ms: number) => number; clear: (id: number) => void } {
+  const live = new Map<number, number>();
+  let nextId = 1;
+  return {
+    set(fn, ms) {
+      const id = nextId++;
+      const arm = () =>
+        live.set(
+          id,
+          clock.setTimeout(() => {
+            arm();
+            fn();
+          }, ms),
+        );
+      arm();
+      return id;
+    },
+    clear(id) {
+      clock.clearTimeout(live.get(id));
+      live.delete(id);
+    },
+  };
+}
+
+export interface SessionDriverOptions {
+  clock: Clock;
+  /** The device's own stream (`rng.fork('reconnect:<client id>')`), so its retries never shift another's. */
+  rng: Rng;
+  backoff?: Partial<BackoffPolicy>;
+  /** A connection attempt that has no CONNACK after this long is abandoned, ms. Default 30 s (mqtt.js' default). */
+  connectTimeoutMs?: number;
+  /** Keep-alive on `clock` too (fast mode). Realtime mode leaves mqtt.js' real keep-alive alone. */
+  simulatedKeepalive: boolean;
+}
+
+/** The mqtt.js options a client needs for a SessionDriver to take its timers over; pass them to `connect`. */
+export function drivenClientOptions(clock: Clock, simulatedKeepalive: boolean): Partial<IClientOptions> {
+  return {
+    reconnectPeriod: PARKED_MS,
+    connectTimeout: PARKED_MS,
+    ...(simulatedKeepalive ? { timerVariant: clockTimer(clock) } : {}),
+  };
+}
+
+/** mqtt.js internals the driver calls: its reconnect step and the clearing of its own reconnect timer. */
+interface MqttInternals {
+  _reconnect(): void;
+  _clearReconnect(): void;
+  sendPing(): void;
+}
+
+export type SessionState = 'connecting' | 'connected' | 'waiting' | 'ended';
+
+/**
+ * Runs one mqtt.js client's CONNACK timeout and reconnects on a Clock (see the module comment).
+ * Create it right after `mqtt.connect(url, { ...drivenClientOptions(clock, fast), ... })`.
+ */
+export class SessionDriver {
+  readonly client: MqttClient;
+  readonly #clock: Clock;
+  readonly #rng: Rng;
+  readonly #policy: BackoffPolicy;
+  readonly #connectTimeoutMs: number;
+  #state: SessionState = 'connecting';
+  #attempt = 0;
+  #timer: number | undefined;
+  #pingOutstanding = false;
+  /** Reconnect attempts made, and the clock time each was made at (for reports and tests). */
+  readonly attempts: number[] = [];
+  /** When each connection (or attempt) was lost on the clock: keep-alive expiry, a reset, a refusal... */
+  readonly lostAt: number[] = [];
+
+  /** Connections (and attempts) lost. */
+  get losses(): number {
+    return this.lostAt.length;
+  }
+
+  constructor(client: MqttClient, options: SessionDriverOptions) {
+    this.client = client;
+    this.#clock = options.clock;
+    this.#rng = options.rng;
+    this.#policy = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+    const internals = client as unknown as MqttInternals;
+    const sendPing = internals.sendPing.bind(client);
+    internals.sendPing = () => {
+      this.#pingOutstanding = true;
+      sendPing();
+    };
+    client.on('packetreceive', (packet) => {
+      if (packet.cmd === 'pingresp') this.#pingOutstanding = false;
+    });
+    client.on('connect', () => {
+      this.#cancel();
+      this.#state = 'connected';
+      this.#attempt = 0;
+      this.#pingOutstanding = false;
+    });
+    client.on('close', () => this.#onClose());
+    if (client.connected) this.#state = 'connected';
+    else this.#armConnectTimeout();
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  /**
+   * Exchanges with the broker whose outcome is still on the wire: a connection attempt, or a PINGREQ
+   * awaiting its PINGRESP. Fast mode's settle barrier must wait for these before advancing the clock,
+   * or when the answer lands (and so when the keep-alive restarts) would depend on the machine.
+   */
+  get inFlight(): number {
+    return (this.#state === 'connecting' ? 1 : 0) + (this.#pingOutstanding ? 1 : 0);
+  }
+
+  /** Stops driving (the client is being ended on purpose): no more retries. */
+  stop(): void {
+    this.#cancel();
+    this.#state = 'ended';
+  }
+
+  #onClose(): void {
+    const internals = this.client as unknown as MqttInternals;
+    // mqtt.js has just parked its own reconnect interval; the driver decides when to retry.
+    internals._clearReconnect();
+    this.#pingOutstanding = false;
+    if (this.#state === 'ended' || this.client.disconnecting || this.client.disconnected) {
+      this.stop();
+      return;
+    }
+    this.lostAt.push(this.#clock.now());
+    this.#cancel();
+    this.#state = 'waiting';
+    const delay = backoffDelay(this.#policy, this.#attempt++, this.#rng);
+    this.#timer = this.#clock.setTimeout(() => this.#retry(), delay);
+  }
+
+  #retry(): void {
+    this.#timer = undefined;
+    if (this.#state !== 'waiting') return;
+    this.#state = 'connecting';
+    this.attempts.push(this.#clock.now());
+    this.#armConnectTimeout();
+    (this.client as unknown as MqttInternals)._reconnect();
+  }
+
+  #armConnectTimeout(): void {
+    this.#cancel();
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      // No CONNACK in time ([MQTT-3.1.4]: the client closes the connection): drop the socket; the
+      // close brings the next attempt.
+      if (this.#state === 'connecting') this.client.stream?.destroy();
+    }, this.#connectTimeoutMs);
+  }
+
+  #cancel(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
