@@ -3,11 +3,11 @@
  * pasteable into docs/benchmarks.md), then the issue's targets with ✓ / ✗ beside the figures.
  */
 import { formatDuration } from '../src/core/duration.ts';
-import type { CeilingRowResult, RowSpec, SimRowResult } from './fleet-row.ts';
+import type { CeilingRowResult, ProxyRowRecord, RowSpec, SimRowResult } from './fleet-row.ts';
 
 export interface RowRecord {
   spec: RowSpec;
-  result?: SimRowResult | CeilingRowResult;
+  result?: SimRowResult | CeilingRowResult | ProxyRowRecord;
   error?: string;
   /** 1-minute load average before and after the row (other work on the machine skews figures). */
   load: [number, number];

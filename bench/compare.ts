@@ -67,7 +67,7 @@ function fail(message: string): never {
 
 async function runRow(tree: string, spec: RowSpec): Promise<SimRowResult> {
   const { result, code, stderr } = await runRowProcess(spec, { tree });
-  if (result === undefined || result.kind === 'ceiling')
+  if (result === undefined || result.kind === 'ceiling' || result.kind === 'proxy')
     throw new Error(`the row failed in ${tree} (exit code ${code}): ${stderr ? errorLine(stderr) : 'no output'}`);
   return result;
 }

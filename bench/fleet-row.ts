@@ -14,6 +14,7 @@ import { openBenchBroker, type BenchBroker } from './bench-broker.ts';
 import { LatencyProbe, type LatencySummary } from './latency-probe.ts';
 import { benchPlan, fleetCounts, type FleetCounts, type FleetMix } from './plans.ts';
 import { LoopDelay, MemorySampler, procCpuSeconds, threadCpuSeconds, threadSplit, type MemoryPeaks } from './proc-stats.ts';
+import { runProxyRow, type ProxyRowResult, type ProxyRowSpec } from './proxy-row.ts';
 import { measureCeiling, type CeilingResult } from './transport-ceiling.ts';
 
 /** medtwin's broker as it is, or Mosquitto. */
@@ -31,9 +32,10 @@ export type RowSpec = { broker?: BrokerChoice; links?: LinkPlacement } & (
       /** 'ward': the 40-bed ward row's messages, reported beside that row rather than a fast row of the same size. */
       of?: 'ward';
     }
+  | ProxyRowSpec
 );
 
-interface BrokerInfo {
+export interface BrokerInfo {
   via: BenchBroker['via'];
   fallbackReason?: string;
   /** The broker process died during the row (its figures are then not a measurement of steady work). */
@@ -88,7 +90,11 @@ export interface CeilingRowResult extends CeilingResult {
   cpu: { simProcessS: number; brokerS: number };
 }
 
-export type RowResult = SimRowResult | CeilingRowResult;
+export type ProxyRowRecord = ProxyRowResult & { broker: BrokerInfo };
+
+export type RowResult = SimRowResult | CeilingRowResult | ProxyRowRecord;
+
+type SimRowSpec = Exclude<RowSpec, { kind: 'ceiling' | 'proxy' }>;
 
 /** Runs one row against a fresh broker child and returns its figures. */
 export async function runRow(spec: RowSpec, brokerNodeArgs: string[] = []): Promise<RowResult> {
@@ -115,6 +121,8 @@ export async function runRow(spec: RowSpec, brokerNodeArgs: string[] = []): Prom
         cpu: cpuSince(broker, cpu0),
       };
     }
+    if (spec.kind === 'proxy')
+      return { ...(await runProxyRow(spec, broker.url, () => broker.cpuSeconds())), broker: withHealth(info, broker) };
     const result = await runSimulation(spec, broker, info, memory);
     // 10,000 devices saying goodbye at once (a retained status each) is a burst of its own; give the
     // broker a second to take it before asking whether it survived.
@@ -127,12 +135,7 @@ export async function runRow(spec: RowSpec, brokerNodeArgs: string[] = []): Prom
   }
 }
 
-async function runSimulation(
-  spec: Exclude<RowSpec, { kind: 'ceiling' }>,
-  broker: BenchBroker,
-  info: BrokerInfo,
-  memory: MemorySampler,
-): Promise<SimRowResult> {
+async function runSimulation(spec: SimRowSpec, broker: BenchBroker, info: BrokerInfo, memory: MemorySampler): Promise<SimRowResult> {
   const plan = benchPlan(spec.devices, spec.mix, spec.durationMs);
   const buildStart = performance.now();
   const run = new Run(plan, DEFAULT_DEPENDENCIES, {
@@ -207,7 +210,7 @@ async function runSimulation(
 }
 
 /** Realtime rows may take twice their span (plus the final settle), fast rows 5 minutes, the ward 15. */
-function defaultCapMs(spec: Exclude<RowSpec, { kind: 'ceiling' }>): number {
+function defaultCapMs(spec: SimRowSpec): number {
   if (spec.kind === 'realtime') return 2 * (spec.durationMs / (spec.speed ?? 1));
   return spec.kind === 'ward' ? 900_000 : 300_000;
 }

@@ -22,8 +22,9 @@ import { LINK_THREAD_THRESHOLD, type LinkPlacement } from '../src/runtime/run.ts
 import type { BrokerChoice, RowSpec } from './fleet-row.ts';
 import { errorLine, runRowProcess } from './row-process.ts';
 import { fleetCounts } from './plans.ts';
+import { formatProxyRows } from './proxy-row.ts';
 
-const KINDS = ['fast', 'ceiling', 'ward', 'realtime'] as const;
+const KINDS = ['fast', 'ceiling', 'ward', 'realtime', 'proxy'] as const;
 type Kind = (typeof KINDS)[number];
 
 const { values: args } = parseArgs({
@@ -133,6 +134,8 @@ async function runRow(spec: RowSpec): Promise<RowRecord> {
 function describe(spec: RowSpec): string {
   if (spec.kind === 'ceiling')
     return `ceiling: ${spec.devices} bare clients, ${spec.messages} messages of ${Math.round(spec.payloadBytes)} B`;
+  if (spec.kind === 'proxy')
+    return `proxy: ${spec.devices} bare clients, direct and through a fault proxy, ${spec.pairs ?? 3} alternating pairs`;
   return `${spec.kind}: ${spec.devices} devices (${spec.mix}), ${formatDuration(spec.durationMs)} simulated`;
 }
 
@@ -158,6 +161,9 @@ for (const devices of sizes) {
     }
   }
   if (only.has('ceiling')) await row({ kind: 'ceiling', devices, messages, payloadBytes, window });
+  // The fault proxy's cost with no fault active, beside the same transport without it (bench/proxy-row.ts).
+  // Fleets of 10,000 leave it out: two extra descriptors per device at both ends of the proxy.
+  if (only.has('proxy') && devices <= 1000) await row({ kind: 'proxy', devices, messages, payloadBytes });
 }
 if (only.has('ward')) {
   const ward = await row({ kind: 'ward', devices: 100, mix: 'ward', durationMs: wardDuration, syncMs });
@@ -180,6 +186,8 @@ if (only.has('realtime')) {
   await row({ kind: 'realtime', devices: Math.max(...sizes), mix: 'monitors', durationMs: realtimeMs });
 }
 
+const proxySection = formatProxyRows(records.flatMap((r) => (r.result?.kind === 'proxy' ? [r.result] : [])));
+
 const BROKER_LABEL: Record<BrokerChoice, string> = {
   medtwin: "medtwin's aedes as shipped, in a child process",
   mosquitto: 'Eclipse Mosquitto in a child process (an external broker, as `medtwin run --broker URL` uses)',
@@ -197,7 +205,8 @@ process.stdout.write(
     `load average (1/5/15 min) at start ${loadStart.map((l) => l.toFixed(1)).join('/')}, at end ${loadavg()
       .map((l) => l.toFixed(1))
       .join('/')}; ` +
-    `total ${formatDuration(Math.round(performance.now() - benchStart))} wall\n\n${formatReport(records)}\n`,
+    `total ${formatDuration(Math.round(performance.now() - benchStart))} wall\n\n${formatReport(records)}\n` +
+    `${proxySection ? `\n${proxySection}\n` : ''}`,
 );
 if (args.json) {
   mkdirSync(dirname(args.json), { recursive: true });

@@ -8,7 +8,10 @@ import type { MqttClient } from 'mqtt';
 import { closeClient, connectClient, whenConnected } from '../src/net/client.ts';
 
 export interface CeilingOptions {
+  /** Where the publishers connect (the broker, or a fault proxy in front of it). */
   url: string;
+  /** Where the subscriber connects; default `url`. */
+  subscriberUrl?: string;
   clients: number;
   messages: number;
   payloadBytes: number;
@@ -47,7 +50,7 @@ export async function measureCeiling(options: CeilingOptions): Promise<CeilingRe
   );
 
   const connectStart = performance.now();
-  const subscriber = connectClient({ url, identity: { clientId: 'bench-ceiling-sub' } });
+  const subscriber = connectClient({ url: options.subscriberUrl ?? url, identity: { clientId: 'bench-ceiling-sub' } });
   subscriber.on('error', () => {});
   await whenConnected(subscriber, 30_000);
   await subscriber.subscribeAsync('medtwin/bench-ceiling/#', { qos: 0 });
