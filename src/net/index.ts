@@ -22,3 +22,25 @@ export {
 } from './topics.ts';
 export { ENVELOPE_VERSION, envelopeSchema, encodeEnvelope, decodeEnvelope, type Envelope, type DecodeResult } from './envelope.ts';
 export { connectClient, whenConnected, closeClient, type ClientIdentity, type ConnectOptions } from './client.ts';
+export { WallClock } from './wall-clock.ts';
+export {
+  parsePersistence,
+  openPersistence,
+  DEFAULT_REDIS_PREFIX,
+  type PersistenceChoice,
+  type OpenedPersistence,
+} from './broker-persistence.ts';
+export { RestartableBroker, type RestartableBrokerOptions } from './restartable-broker.ts';
+export { guardSlowReader, type SlowReaderLimits } from './slow-reader-guard.ts';
+export {
+  SessionDriver,
+  clockTimer,
+  backoffDelay,
+  drivenClientOptions,
+  DEFAULT_BACKOFF,
+  PARKED_MS,
+  type BackoffPolicy,
+  type SessionDriverOptions,
+  type SessionState,
+} from './session-driver.ts';
+export * from './proxy/index.ts';
