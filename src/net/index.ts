@@ -43,4 +43,25 @@ export {
   type SessionDriverOptions,
   type SessionState,
 } from './session-driver.ts';
-export * from './proxy/index.ts';
+export {
+  FaultProxy,
+  Flapper,
+  flappingParams,
+  TOXICS,
+  TOXIC_TYPES,
+  type FaultProxyOptions,
+  type ToxicSpec,
+  type FlappingParams,
+  type ToxicType,
+  type Direction,
+  type DirectionChoice,
+  type ToxicKind,
+  type ProxyEvent,
+  type ProxyAccount,
+  type ConnectionAccount,
+  type DirectionAccount,
+  type ByteAccount,
+  type PublishAccount,
+  type PublishFate,
+  type CloseReason,
+} from './proxy/index.ts';
