@@ -55,6 +55,7 @@ export {
   type ToxicType,
   type Direction,
   type DirectionChoice,
+  type Timing,
   type ToxicKind,
   type ProxyEvent,
   type ProxyAccount,

@@ -5,11 +5,12 @@ import type { ConnectionAccount, CloseReason } from './accounting.ts';
 import { PacketType, type Segment } from './framer.ts';
 import { decodePacket } from './packet-codec.ts';
 import { Pipe, type Stage } from './pipe.ts';
-import type { Direction, ToxicLink } from './toxic.ts';
+import type { Direction, Timing, ToxicLink } from './toxic.ts';
 
 /** What a connection needs from its proxy. */
 export interface ConnectionHost {
   readonly clock: Clock;
+  readonly timing: Timing;
   /** Simulate the broker's keep-alive on the proxy's clock (fast mode; docs/network.md#keep-alive). */
   readonly brokerKeepalive: boolean;
   onPublish(connection: ProxyConnection, direction: Direction, segment: Segment, fate: PublishFateInput): void;
@@ -139,6 +140,7 @@ export class ProxyConnection {
     const back = direction === 'upstream' ? this.client : this.broker;
     return {
       clock: this.#host.clock,
+      timing: this.#host.timing,
       rng,
       direction,
       toxic,

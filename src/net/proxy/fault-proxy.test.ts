@@ -99,6 +99,39 @@ describe('byte-level toxics', () => {
     expect(events.filter((e) => e.type === 'publish' && e.fate === 'released')).toHaveLength(5);
   });
 
+  it('with tag timing, latency passes packets at once and reports each one’s seeded delay for the ledger', async () => {
+    const delaysOf = async (seed: number) => {
+      const clock = new SimClock();
+      const p = await FaultProxy.start({
+        name: 'zone:tag',
+        upstream: { host: broker.host, port: broker.port },
+        clock,
+        rng: new Rng(seed),
+        timing: 'tag',
+      });
+      open.proxies.push(p);
+      const delays: number[] = [];
+      p.onEvent((e) => e.type === 'publish' && e.fate === 'delayed' && delays.push(e.delayMs!));
+      const sub = await subscriber('tag/#', `sub-tag-${seed}-${open.proxies.length}`);
+      const pub = await client(p.url, 'dev-tag');
+      p.addToxic({ type: 'latency', direction: 'upstream', params: { latency: '2s', jitter: '500ms' } });
+      for (let i = 0; i < 10; i++) pub.publish('tag/x', `m${i}`, { qos: 0 });
+      // No clock advance: nothing is held.
+      await until(() => sub.received.length === 10, 'the 10 publishes, untouched in time');
+      expect(sub.received.map((m) => m.payload)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+      expect(p.account().upstream.bytes.held).toBe(0);
+      await closeClient(pub, 200);
+      return delays;
+    };
+    const delays = await delaysOf(3);
+    expect(delays).toHaveLength(10);
+    expect(delays[0]).toBeGreaterThanOrEqual(1500);
+    expect(delays[0]).toBeLessThanOrEqual(2500);
+    // Order is kept, so each delay is at least the one before it (queueing behind a slower one).
+    expect([...delays].sort((a, b) => a - b)).toEqual(delays);
+    expect(await delaysOf(3)).toEqual(delays);
+  });
+
   it('bandwidth spaces packets by their size over the rate', async () => {
     const { proxy: p, clock } = await proxy();
     const sub = await subscriber('bw/#');

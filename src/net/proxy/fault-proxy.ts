@@ -8,7 +8,7 @@ import { ProxyConnection, type ConnectionHost, type PublishFateInput } from './c
 import type { Segment } from './framer.ts';
 import { decodePacket } from './packet-codec.ts';
 import type { Stage } from './pipe.ts';
-import type { Direction, DirectionChoice } from './toxic.ts';
+import type { Direction, DirectionChoice, Timing } from './toxic.ts';
 import { TOXIC_TYPES, TOXICS, type ToxicType } from './toxics/index.ts';
 
 export interface FaultProxyOptions {
@@ -23,6 +23,13 @@ export interface FaultProxyOptions {
   clock: Clock;
   /** Seeded stream of this proxy; each toxic on each connection forks its own from it. */
   rng: Rng;
+  /**
+   * How time-based toxics (latency, bandwidth, slicer, MQTT delay) delay a packet: `hold` it on
+   * `clock` (the default), or `tag` it — report the delay in the account and pass it on at once, for a
+   * fast-mode ledger that stamps delivery at the publish's simulated time plus the delay
+   * (docs/network.md#fast-mode).
+   */
+  timing?: Timing;
   /**
    * Keep the broker's keep-alive on `clock` while a blackhole swallows a client's bytes. Fast mode
    * needs it (the broker's own runs in wall time); realtime leaves it to the broker.
@@ -61,6 +68,7 @@ export class FaultProxy implements ConnectionHost {
   readonly name: string;
   readonly clock: Clock;
   readonly brokerKeepalive: boolean;
+  readonly timing: Timing;
   #rng: Rng;
   #server: Server;
   #upstream: { host: string; port: number };
@@ -79,6 +87,7 @@ export class FaultProxy implements ConnectionHost {
     this.name = options.name;
     this.clock = options.clock;
     this.brokerKeepalive = options.brokerKeepalive ?? false;
+    this.timing = options.timing ?? 'hold';
     this.#rng = options.rng;
     this.#upstream = options.upstream;
     this.#host = options.host ?? '127.0.0.1';

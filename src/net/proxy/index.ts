@@ -1,7 +1,7 @@
 export { FaultProxy, type FaultProxyOptions, type ToxicSpec } from './fault-proxy.ts';
 export { Flapper, flappingParams, type FlappingParams } from './flapping.ts';
 export { TOXICS, TOXIC_TYPES, type ToxicType } from './toxics/index.ts';
-export type { Direction, DirectionChoice, ToxicKind } from './toxic.ts';
+export type { Direction, DirectionChoice, Timing, ToxicKind } from './toxic.ts';
 export type {
   ProxyEvent,
   ProxyAccount,

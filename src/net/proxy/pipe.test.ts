@@ -19,6 +19,7 @@ const source = { isPaused: () => false, pause() {}, resume() {} } as unknown as 
 function link(clock: SimClock, pipe: Pipe, rng: Rng): ToxicLink {
   return {
     clock,
+    timing: 'hold',
     rng,
     direction: 'upstream',
     toxic: 'latency',

@@ -7,6 +7,8 @@ import type { Segment } from './framer.ts';
 export type Direction = 'upstream' | 'downstream';
 export type DirectionChoice = Direction | 'both';
 
+export type Timing = 'hold' | 'tag';
+
 /** A piece of the stream moving through a connection's toxics; `end` marks the sender's FIN (or, with `reset`, its RST). */
 export type Piece = Segment | EndPiece;
 export interface EndPiece {
@@ -19,6 +21,12 @@ export type Next = (piece: Piece) => void;
 /** What a toxic may do to the connection it sits in, and how it reports what it did to bytes. */
 export interface ToxicLink {
   readonly clock: Clock;
+  /**
+   * `hold`: a delay holds the packet on the clock (realtime; or fast mode where held bytes are
+   * accounted). `tag`: a delay is only reported (`delayed`, with its length) and the packet goes on at
+   * once; the ledger stamps its simulated delivery time (docs/network.md#fast-mode).
+   */
+  readonly timing: Timing;
   /** This toxic's own stream for this connection: depends on the seed, the toxic and the client id only. */
   readonly rng: Rng;
   readonly direction: Direction;
@@ -66,15 +74,22 @@ export interface ToxicKind<TParams extends z.ZodType = z.ZodType> {
   create(params: z.output<TParams>, link: ToxicLink): ToxicInstance;
 }
 
-/** A small helper for toxics that hold pieces until a time on the clock, keeping their order. */
+/**
+ * A small helper for toxics that hold pieces until a time on the clock, keeping their order. With
+ * `tag` timing it holds nothing: each piece goes on at once, and the queue only keeps the time the
+ * last one would have left, so the next one's delay (queueing included) is computed as if it had.
+ */
 export class ReleaseQueue {
   #queue: { piece: Piece; at: number }[] = [];
   #timer: number | undefined;
   readonly #clock: Clock;
+  readonly #tag: boolean;
+  #virtualTail = Number.NEGATIVE_INFINITY;
   #next: Next | undefined;
 
-  constructor(clock: Clock) {
+  constructor(clock: Clock, timing: Timing = 'hold') {
     this.#clock = clock;
+    this.#tag = timing === 'tag';
   }
 
   get size(): number {
@@ -83,11 +98,17 @@ export class ReleaseQueue {
 
   /** The release time of the last piece queued, or now when empty. */
   get tail(): number {
-    return this.#queue.at(-1)?.at ?? this.#clock.now();
+    const now = this.#clock.now();
+    if (this.#tag) return Math.max(now, this.#virtualTail);
+    return this.#queue.at(-1)?.at ?? now;
   }
 
   /** Queues `piece` for `at` (never before the piece queued ahead of it). */
   add(piece: Piece, at: number, next: Next): void {
+    if (this.#tag) {
+      this.#virtualTail = Math.max(at, this.#virtualTail);
+      return next(piece);
+    }
     this.#next = next;
     // Due now with nothing ahead of it: goes on at once (a SimClock fires a 0 ms timer only when it next advances).
     if (this.#queue.length === 0 && at <= this.#clock.now()) return next(piece);

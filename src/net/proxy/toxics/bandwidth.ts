@@ -17,7 +17,7 @@ export const bandwidth: ToxicKind<typeof params> = {
   summary: 'Limits the link to rate KiB/s (packets queue)',
   params,
   create({ rate }, link) {
-    const queue = new ReleaseQueue(link.clock);
+    const queue = new ReleaseQueue(link.clock, link.timing);
     const bytesPerMs = (rate * 1024) / 1000;
     return {
       push(piece, next) {

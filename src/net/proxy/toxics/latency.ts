@@ -20,7 +20,7 @@ export const latency: ToxicKind<typeof params> = {
   summary: 'Delays every packet by latency ± jitter (order kept)',
   params,
   create({ latency, jitter }, link) {
-    const queue = new ReleaseQueue(link.clock);
+    const queue = new ReleaseQueue(link.clock, link.timing);
     return {
       push(piece, next) {
         const delay = Math.max(0, latency + (jitter > 0 ? link.rng.uniform(-jitter, jitter) : 0));

@@ -76,6 +76,11 @@ export const mqttPublish: ToxicKind<typeof params> = {
           case 'drop':
             return link.dropped(segment);
           case 'delay':
+            // Tag timing: reported, not held (the ledger stamps the delivery time); its order is kept.
+            if (link.timing === 'tag') {
+              link.delayed(segment, delay);
+              return next(segment);
+            }
             return hold(segment, delay, Number.POSITIVE_INFINITY);
           case 'reorder':
             return hold(segment, delay, gap);

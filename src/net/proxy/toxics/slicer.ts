@@ -21,7 +21,7 @@ export const slicer: ToxicKind<typeof params> = {
   summary: 'Cuts the stream into averageSize ± sizeVariation byte pieces, delay apart',
   params,
   create({ averageSize, sizeVariation, delay }, link) {
-    const queue = new ReleaseQueue(link.clock);
+    const queue = new ReleaseQueue(link.clock, link.timing);
     return {
       push(piece, next) {
         if (isEnd(piece)) return queue.add(piece, queue.tail, next);
