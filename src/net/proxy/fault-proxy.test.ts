@@ -1,57 +1,16 @@
-import type { MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { proxyFixture } from '../../../test/helpers/proxy-fixture.ts';
 import { quiet, until } from '../../../test/helpers/until.ts';
 import { SimClock } from '../../core/clock.ts';
 import { Rng } from '../../core/rng.ts';
-import { EmbeddedBroker } from '../broker.ts';
-import { closeClient, connectClient, whenConnected } from '../client.ts';
-import type { ProxyEvent } from './accounting.ts';
-import { FaultProxy } from './fault-proxy.ts';
+import { closeClient, connectClient } from '../client.ts';
+import type { FaultProxyOptions } from './fault-proxy.ts';
 
-let broker: EmbeddedBroker;
-const open: { proxies: FaultProxy[]; clients: MqttClient[] } = { proxies: [], clients: [] };
-
-beforeAll(async () => {
-  broker = await EmbeddedBroker.start();
-});
-afterAll(async () => {
-  await broker.close();
-});
-afterEach(async () => {
-  await Promise.all(open.clients.splice(0).map((c) => closeClient(c, 200)));
-  await Promise.all(open.proxies.splice(0).map((p) => p.close()));
-});
-
-async function proxy(clock = new SimClock(), extra: Partial<Parameters<typeof FaultProxy.start>[0]> = {}) {
-  const p = await FaultProxy.start({
-    name: 'zone:test',
-    upstream: { host: broker.host, port: broker.port },
-    clock,
-    rng: new Rng(42),
-    ...extra,
-  });
-  open.proxies.push(p);
-  const events: ProxyEvent[] = [];
-  p.onEvent((e) => events.push(e));
-  return { proxy: p, clock, events };
-}
-
-async function client(url: string, clientId: string, extra: Parameters<typeof connectClient>[0]['extra'] = {}): Promise<MqttClient> {
-  const c = connectClient({ url, identity: { clientId }, extra: { reconnectPeriod: 0, ...extra } });
-  c.on('error', () => {});
-  open.clients.push(c);
-  await whenConnected(c, 5000);
-  return c;
-}
-
-/** A subscriber straight on the broker, collecting what it receives on `filter`. */
-async function subscriber(filter: string, clientId = 'sub') {
-  const c = await client(broker.url, clientId);
-  const received: { topic: string; payload: string; qos: number }[] = [];
-  c.on('message', (topic, payload, packet) => received.push({ topic, payload: payload.toString(), qos: packet.qos }));
-  await c.subscribeAsync(filter, { qos: 1 });
-  return { client: c, received };
-}
+const fx = proxyFixture();
+const proxy = (clock = new SimClock(), extra: Partial<FaultProxyOptions> = {}) => fx.proxy({ ...extra, clock });
+const client = (url: string, clientId: string, extra: Parameters<typeof fx.client>[2] = {}) => fx.client(url, clientId, extra);
+const subscriber = (filter: string, clientId = 'sub') => fx.subscriber(filter, clientId);
+let tagRuns = 0;
 
 describe('FaultProxy without faults', () => {
   it('carries MQTT both ways and accounts every byte', async () => {
@@ -101,18 +60,10 @@ describe('byte-level toxics', () => {
 
   it('with tag timing, latency passes packets at once and reports each one’s seeded delay for the ledger', async () => {
     const delaysOf = async (seed: number) => {
-      const clock = new SimClock();
-      const p = await FaultProxy.start({
-        name: 'zone:tag',
-        upstream: { host: broker.host, port: broker.port },
-        clock,
-        rng: new Rng(seed),
-        timing: 'tag',
-      });
-      open.proxies.push(p);
+      const { proxy: p } = await fx.proxy({ name: 'zone:tag', rng: new Rng(seed), timing: 'tag' });
       const delays: number[] = [];
       p.onEvent((e) => e.type === 'publish' && e.fate === 'delayed' && delays.push(e.delayMs!));
-      const sub = await subscriber('tag/#', `sub-tag-${seed}-${open.proxies.length}`);
+      const sub = await subscriber('tag/#', `sub-tag-${seed}-${tagRuns++}`);
       const pub = await client(p.url, 'dev-tag');
       p.addToxic({ type: 'latency', direction: 'upstream', params: { latency: '2s', jitter: '500ms' } });
       for (let i = 0; i < 10; i++) pub.publish('tag/x', `m${i}`, { qos: 0 });
@@ -193,7 +144,7 @@ describe('byte-level toxics', () => {
     await closed;
     const second = connectClient({ url: p.url, identity: { clientId: 'dev-down-2' }, extra: { reconnectPeriod: 0 } });
     second.on('error', () => {});
-    open.clients.push(second);
+    fx.track(second);
     await until(() => p.account().refused === 1, 'a refused connection');
     expect(second.connected).toBe(false);
     p.setDown(false);
@@ -221,7 +172,7 @@ describe('byte-level toxics', () => {
     const pub = await client(p.url, 'dev-slow');
     p.addToxic({ type: 'slow_close', direction: 'upstream', params: { delay: '30s' } });
     let gone = false;
-    broker.aedes.on('clientDisconnect', (c) => (gone ||= c.id === 'dev-slow'));
+    fx.broker().aedes.on('clientDisconnect', (c) => (gone ||= c.id === 'dev-slow'));
     pub.stream.end();
     await quiet(100);
     expect(gone).toBe(false);

@@ -1,69 +1,23 @@
 import { connect } from 'node:net';
-import type { MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { proxyFixture } from '../../../test/helpers/proxy-fixture.ts';
 import { quiet, until } from '../../../test/helpers/until.ts';
 import { SimClock } from '../../core/clock.ts';
 import { Rng } from '../../core/rng.ts';
-import { EmbeddedBroker } from '../broker.ts';
-import { closeClient, connectClient, whenConnected } from '../client.ts';
-import type { ProxyEvent } from './accounting.ts';
-import { FaultProxy } from './fault-proxy.ts';
+import { closeClient } from '../client.ts';
 import { Flapper, flappingParams } from './flapping.ts';
 
-let broker: EmbeddedBroker;
-const open: { proxies: FaultProxy[]; clients: MqttClient[] } = { proxies: [], clients: [] };
+const fx = proxyFixture();
+const proxy = (seed: number | string = 42, brokerKeepalive = false) => fx.proxy({ name: 'zone:mqtt', rng: new Rng(seed), brokerKeepalive });
+const client = fx.client.bind(fx);
+const subscriber = fx.subscriber.bind(fx);
 
-beforeAll(async () => {
-  broker = await EmbeddedBroker.start();
-});
-afterAll(async () => {
-  await broker.close();
-});
-afterEach(async () => {
-  await Promise.all(open.clients.splice(0).map((c) => closeClient(c, 200)));
-  await Promise.all(open.proxies.splice(0).map((p) => p.close()));
-});
-
-async function proxy(seed: number | string = 42, brokerKeepalive = false) {
-  const clock = new SimClock();
-  const p = await FaultProxy.start({
-    name: 'zone:mqtt',
-    upstream: { host: broker.host, port: broker.port },
-    clock,
-    rng: new Rng(seed),
-    brokerKeepalive,
-  });
-  open.proxies.push(p);
-  const events: ProxyEvent[] = [];
-  p.onEvent((e) => events.push(e));
-  return { proxy: p, clock, events };
-}
-
-async function client(url: string, clientId: string, extra: Parameters<typeof connectClient>[0]['extra'] = {}, will?: { topic: string }) {
-  const c = connectClient({
-    url,
-    identity: { clientId },
-    extra: { reconnectPeriod: 0, ...extra },
-    ...(will ? { will: { topic: will.topic, payload: Buffer.from('lost'), qos: 1 as const, retain: false } } : {}),
-  });
-  c.on('error', () => {});
-  open.clients.push(c);
-  await whenConnected(c, 5000);
-  return c;
-}
-
-async function subscriber(filter: string, clientId: string) {
-  const c = await client(broker.url, clientId);
-  const received: { topic: string; payload: string; qos: number; dup: boolean }[] = [];
-  c.on('message', (topic, payload, packet) => received.push({ topic, payload: payload.toString(), qos: packet.qos, dup: packet.dup }));
-  await c.subscribeAsync(filter, { qos: 1 });
-  return { client: c, received };
-}
+let dropRuns = 0;
 
 /** Publishes n messages at QoS 0 through a fresh proxy with `spec` and returns which ones the proxy dropped. */
 async function droppedWith(seed: number, n: number): Promise<string[]> {
   const { proxy: p, events } = await proxy(seed);
-  const sub = await subscriber('drop/#', `sub-drop-${seed}-${open.proxies.length}`);
+  const sub = await subscriber('drop/#', `sub-drop-${seed}-${dropRuns++}`);
   const pub = await client(p.url, 'pump-01');
   p.addToxic({ type: 'mqtt', direction: 'upstream', params: { action: 'drop', topic: 'drop/+/telemetry', probability: 0.3 } });
   for (let i = 0; i < n; i++) pub.publish('drop/pump-01/telemetry', `m${i}`, { qos: 0 });
