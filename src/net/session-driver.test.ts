@@ -132,6 +132,38 @@ describe('SessionDriver on a real broker, through the fault proxy, in simulated 
     expect(driver.state).toBe('connected');
   });
 
+  /**
+   * Fast mode's loop must stop the clock where a session exchange starts (a PINGREQ, an attempt) and
+   * settle there: inside one long advance, the keep-alive's third tick comes before the PINGRESP can.
+   */
+  async function runSettlingExchanges(clock: SimClock, ms: number, driver: SessionDriver) {
+    const target = clock.now() + ms;
+    while (clock.now() < target) {
+      const due = clock.nextDue();
+      clock.advanceTo(due === undefined || due > target ? target : due);
+      if (driver.inFlight > 0) await until(() => driver.inFlight === 0, 'the exchange to settle');
+    }
+  }
+
+  it('keeps a healthy connection through long windows when the loop settles each exchange it starts', async () => {
+    const { clock, proxy } = await setup();
+    const { client, driver } = device(proxy.url, clock, 'cgm-09');
+    await whenConnected(client);
+    await runSettlingExchanges(clock, 10 * 60_000, driver);
+    expect(driver.losses).toBe(0);
+    expect(client.connected).toBe(true);
+    // A PINGREQ a minute (nothing else to send), each answered.
+    expect(proxy.account().upstream.bytes.in).toBeGreaterThan(9 * 2);
+  });
+
+  it('without that, a 50 s window declares a healthy 60 s keep-alive dead (why the settle barrier must wait for inFlight)', async () => {
+    const { clock, proxy } = await setup();
+    const { client, driver } = device(proxy.url, clock, 'cgm-10');
+    await whenConnected(client);
+    await run(clock, 10 * 60_000, 50_000);
+    expect(driver.losses).toBeGreaterThan(0);
+  });
+
   it('gives up on an attempt with no CONNACK after its connect timeout of simulated time', async () => {
     const { clock, proxy } = await setup();
     proxy.addToxic({ type: 'timeout', name: 'ap', direction: 'downstream' });
