@@ -70,6 +70,7 @@ describe('a broker restart', () => {
   it('refuses connections while stopped and accepts them again on the same port', async () => {
     const broker = await RestartableBroker.start();
     cleanup.push(() => broker.close());
+    expect(broker.url).toBe(broker.current.url);
     await broker.stop();
     const c = connectClient({ url: broker.url, identity: { clientId: 'early' }, extra: { reconnectPeriod: 0 } });
     const error = await new Promise<Error & { code?: unknown }>((resolve) => c.once('error', (e) => resolve(e)));

@@ -55,8 +55,10 @@ export class RestartableBroker {
     return this.#host;
   }
 
+  /** The broker's URL (`mqtts://` with TLS); the same while it is stopped, as clients keep using it. */
   get url(): string {
-    return `mqtt://${this.#host.includes(':') ? `[${this.#host}]` : this.#host}:${this.#port}`;
+    const scheme = this.#options.tls ? 'mqtts' : 'mqtt';
+    return `${scheme}://${this.#host.includes(':') ? `[${this.#host}]` : this.#host}:${this.#port}`;
   }
 
   /** "memory", or the Redis URL (password hidden). */
