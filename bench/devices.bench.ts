@@ -1,20 +1,21 @@
 /**
  * Micro-benchmark of the device-side work per sample, driven the way the fleet's agent drives a device
- * (src/fleet/agent.ts `#sample`): one shared SimClock, `createActor` + `bootEvents` at t=0, then every
- * simulated second `actor.send(d.sampleEvent({ t, measured, conditions, rng }))`. No MQTT, no event log.
+ * (src/fleet/agent.ts `#sample`): one shared SimClock, a DeviceModel (machine + plant) booted at t=0,
+ * then every simulated second `model.sample({ t, measured, conditions, rng })` — the plant advances and
+ * the machine hears only the discrete events it returns. No MQTT, no event log.
  *
  *   node --import tsx bench/devices.bench.ts [--rounds 5] [--hours 1] [--devices 20] [--kind infusion-pump]
  *
- * Prints µs per sample for the machine alone (sampleEvent + send, with due timers) and, for the monitor,
- * for the physiology alone (VitalsModel.advanceTo + truth + MonitorSensor.measure per signal), each in
- * its own timed pass. Times are process CPU time (all threads, so GC counts; less disturbed by other
- * load than wall time) and wall time. Each round builds fresh devices from the same seed; with other
- * work on the machine, trust the best round more than the median.
+ * Prints µs per sample for the device model (plant + any machine events + due timers), the machine
+ * events per 1,000 samples, and, for the monitor, the physiology alone (VitalsModel.advanceTo + truth +
+ * MonitorSensor.measure per signal), each in its own timed pass. Times are process CPU time (all
+ * threads, so GC counts; less disturbed by other load than wall time) and wall time. Each round builds
+ * fresh devices from the same seed; with other work on the machine, trust the best round more than the median.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createActor, type AnyStateMachine } from 'xstate';
 import type { AnyDeviceDescriptor } from '../devices/descriptor.ts';
+import { DeviceModel } from '../devices/device-model.ts';
 import { infusionPump } from '../devices/infusion-pump/index.ts';
 import { patientMonitor } from '../devices/patient-monitor/index.ts';
 import { SimClock } from '../src/core/clock.ts';
@@ -93,17 +94,23 @@ function monitorPhysiology(): { measured: MeasuredValues[][]; cost: Cost } {
   return { measured, cost };
 }
 
-/** Runs `DEVICES` machines of kind `d` for `SECONDS` simulated seconds; `measuredAt(s, i)` feeds them. */
+/** Runs `DEVICES` devices of kind `d` for `SECONDS` simulated seconds; `measuredAt(s, i)` feeds them. */
 function machinePass(d: AnyDeviceDescriptor, profile: (i: number) => unknown, measuredAt: (s: number, i: number) => MeasuredValues) {
   const clock = new SimClock();
-  const count = { emitted: 0 };
+  const count = { emitted: 0, events: 0 };
   const beds = Array.from({ length: DEVICES }, (_, i) => {
     const id = `${d.kind}-${i}`;
-    const actor = createActor(d.machine as AnyStateMachine, { input: d.createInput({ id }), clock: clock as never });
-    actor.on('*', () => void count.emitted++);
-    actor.start();
-    for (const event of d.bootEvents({ profile: profile(i) })) actor.send(event);
-    return { actor, rng: new Rng(SEED).fork(id).fork('sample') };
+    const rng = new Rng(SEED).fork(id);
+    const model = new DeviceModel(d, { id, profile: profile(i), clock, rng, onEmitted: () => void count.emitted++ });
+    // Count what reaches the machine: the plant's events (the machine's own timers are not counted).
+    const sample = model.plant.sample.bind(model.plant);
+    model.plant.sample = (snapshot, input) => {
+      const events = sample(snapshot, input);
+      count.events += events.length;
+      return events;
+    };
+    model.start();
+    return { model, rng: rng.fork('sample') };
   });
   const cost = timed(() => {
     for (let s = 1; s <= SECONDS; s++) {
@@ -111,15 +118,16 @@ function machinePass(d: AnyDeviceDescriptor, profile: (i: number) => unknown, me
       // Due machine timers (self-test end, alarm persistence) fire first, as they do in the fleet.
       clock.advanceTo(t);
       for (let i = 0; i < beds.length; i++) {
-        const { actor, rng } = beds[i]!;
-        actor.send(d.sampleEvent({ t, measured: measuredAt(s, i), conditions: {}, rng }));
+        const { model, rng } = beds[i]!;
+        model.sample({ t, measured: measuredAt(s, i), conditions: {}, rng });
       }
     }
   });
-  return { cost, emitted: count.emitted };
+  return { cost, emitted: count.emitted, events: count.events };
 }
 
 const samples = DEVICES * SECONDS;
+const perThousand = (events: number) => ((1000 * events) / samples).toFixed(2);
 const perSample = (c: Cost) => ({ wall: c.wallNs / 1000 / samples, cpu: c.cpuUs / samples });
 const fmt = (x: number) => x.toFixed(2).padStart(7);
 
@@ -134,37 +142,35 @@ function report(label: string, costs: Cost[]): void {
 
 function benchPump(): void {
   const costs: Cost[] = [];
-  let emitted = 0;
+  let run: ReturnType<typeof machinePass> | undefined;
   for (let r = 0; r < ROUNDS; r++) {
-    const run = machinePass(
+    run = machinePass(
       infusionPump as AnyDeviceDescriptor,
       (i) => PUMP_PROFILES[i % PUMP_PROFILES.length],
       () => ({}),
     );
     costs.push(run.cost);
-    emitted = run.emitted;
   }
-  console.log(`infusion-pump (${emitted} emitted events per round)`);
-  report('machine', costs);
+  console.log(`infusion-pump (${run!.emitted} emitted events, ${perThousand(run!.events)} machine events per 1,000 samples)`);
+  report('model', costs);
 }
 
 function benchMonitor(): void {
   const machine: Cost[] = [];
   const physiology: Cost[] = [];
-  let emitted = 0;
+  let run: ReturnType<typeof machinePass> | undefined;
   for (let r = 0; r < ROUNDS; r++) {
     const patients = monitorPhysiology();
     physiology.push(patients.cost);
-    const run = machinePass(
+    run = machinePass(
       patientMonitor as AnyDeviceDescriptor,
       () => ({ monitoring: true }),
       (s, i) => patients.measured[s - 1]![i]!,
     );
     machine.push(run.cost);
-    emitted = run.emitted;
   }
-  console.log(`patient-monitor (${emitted} emitted events per round)`);
-  report('machine', machine);
+  console.log(`patient-monitor (${run!.emitted} emitted events, ${perThousand(run!.events)} machine events per 1,000 samples)`);
+  report('model', machine);
   report('physiology', physiology);
 }
 

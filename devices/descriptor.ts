@@ -37,7 +37,7 @@ export type DeviceEmitted =
  */
 export type DeviceConditions = Readonly<Record<string, number>>;
 
-/** What the agent hands a device's `sampleEvent` each sensor period. */
+/** What the agent hands a device's plant each sensor period. */
 export interface SampleInput {
   /** Simulation time of the sample, ms. */
   t: number;
@@ -45,18 +45,56 @@ export interface SampleInput {
   measured: MeasuredValues;
   /** Hardware conditions currently set on this device by faults. */
   conditions: DeviceConditions;
-  /** The device's own random stream (e.g. for line-pressure noise). */
+  /** The device's sample stream (line-pressure noise, say): drawn only at samples, so it never depends on commands. */
   rng: Rng;
 }
 
-/** What an actuator device delivers into its patient right now. */
+/**
+ * The continuous half of a device, beside its machine: plain seeded code holding the quantities that
+ * change with time (a pump's line volume, pressure, counters and battery; a monitor's displayed values
+ * and alarm-condition timers; a CGM's sensor readings). It is the plant of a hybrid automaton, the
+ * split simglucose makes between patient, sensor and pump: the machine holds the discrete modes, the
+ * plant integrates between them, and the machine hears from the plant only the discrete events that
+ * change its mode — a threshold crossed, a condition held for its delay, a volume reached.
+ *
+ * A plant is deterministic: its numbers come from its seed, the samples and the machine's snapshots.
+ * It never sends anything to the machine itself; `DeviceModel` (devices/device-model.ts) does.
+ */
+export interface DevicePlant<TSnapshot = unknown, TEvent = unknown> {
+  /**
+   * Advances to `input.t` under the mode the machine is in (`snapshot`) and returns the discrete events
+   * that happened, in order (an empty array, shared, when nothing did: the usual case).
+   */
+  sample(snapshot: TSnapshot, input: SampleInput): readonly TEvent[];
+  /**
+   * The machine took an event at time `t` (a command, a timer, an event of this plant): integrate up to
+   * `t` under the mode followed so far, then follow the one in `snapshot`.
+   */
+  follow(snapshot: TSnapshot, t: number): void;
+}
+
+/** What a command event may carry besides the command: when it arrived, and the plant it acts on. */
+export interface CommandContext<TPlant> {
+  t: number;
+  plant: TPlant;
+}
+
+/**
+ * What an actuator device delivers into its patient: the rate from now on, and the running totals that
+ * the dose account reads (a rate sampled every few seconds misses a bolus a cleared occlusion releases
+ * in a second or two; the totals do not).
+ */
 export interface Delivery {
   drug: string;
-  /** Volume rate actually delivered, mL/h. */
+  /** Volume rate reaching the patient now, mL/h (the pump's own rate × its accuracy, plus what the line releases). */
   rateMlPerH: number;
   /** Drug amount rate, in `doseUnit` per hour (e.g. insulin U/h). */
   doseRatePerH: number;
   doseUnit: string;
+  /** Volume delivered into the patient since the device was set up, mL. */
+  volumeMl: number;
+  /** Drug amount delivered into the patient since the device was set up, in `doseUnit`. */
+  amount: number;
 }
 
 export interface DocRow {
@@ -68,8 +106,19 @@ export interface DocRow {
  * Everything the rest of medtwin knows about a device kind. The fleet, the twin, the scenario language
  * and the docs are generic over this; adding a kind means adding a folder under devices/ that exports
  * one of these, and listing it in devices/index.ts.
+ *
+ * A device is a machine (xstate: the discrete modes, commands, alarms, timers) beside a plant (plain
+ * code: the continuous quantities, advanced at every sample). `DeviceModel` couples the two.
  */
-export interface DeviceDescriptor<TMachine extends AnyStateMachine = AnyStateMachine, TTelemetry = unknown, TCommand = unknown> {
+export interface DeviceDescriptor<
+  TMachine extends AnyStateMachine = AnyStateMachine,
+  TTelemetry = unknown,
+  TCommand = unknown,
+  TPlant extends DevicePlant<SnapshotFrom<TMachine>, EventFromLogic<TMachine>> = DevicePlant<
+    SnapshotFrom<TMachine>,
+    EventFromLogic<TMachine>
+  >,
+> {
   kind: string;
   /** Prefix of device ids (`pump` → pump-001); the kind itself when absent. */
   idPrefix?: string;
@@ -87,38 +136,42 @@ export interface DeviceDescriptor<TMachine extends AnyStateMachine = AnyStateMac
   commandSchema: z.ZodType<TCommand>;
   /** How often telemetry is published, ms. */
   telemetryPeriodMs: number;
-  /** How often the device samples its sensors, ms. */
+  /** How often the device samples its sensors (and its plant advances), ms. */
   samplePeriodMs: number;
   /** Patient signals the device measures. */
   measures: readonly SignalName[];
-  /** Hardware conditions (set by device faults) this kind reacts to. */
+  /** Hardware conditions (set by device faults) this kind reacts to; its plant reads them each sample. */
   conditions: readonly DocRow[];
   /** Validates a scenario's clinical-use profile (what a pump infuses, which patient a CGM is on...). */
   profileSchema: z.ZodType;
   /**
-   * Events that bring a freshly started device into its usual clinical use at t=0 (power on, program
-   * and start an infusion, insert a sensor...). `profile` has passed `profileSchema`, or is undefined.
+   * Events that bring a freshly started device into its usual clinical use when it boots at `t`: every
+   * kind's first is `device.power-on`; a pump then programs and starts its infusion, a CGM starts its
+   * sensor. `profile` has passed `profileSchema`, or is undefined.
    */
-  bootEvents(options: { profile?: unknown }): EventFromLogic<TMachine>[];
+  bootEvents(options: { profile?: unknown; t: number }): EventFromLogic<TMachine>[];
   /** Builds the machine input for one device. */
   createInput(options: { id: string; settings?: unknown; firmware?: string }): InputFrom<TMachine>;
-  /** The machine event that carries one sample into the machine. */
-  sampleEvent(input: SampleInput): EventFromLogic<TMachine>;
-  /** Telemetry body for the current snapshot. */
-  telemetry(snapshot: SnapshotFrom<TMachine>): TTelemetry;
-  /** The machine event for a validated command. */
-  commandEvent(command: TCommand): EventFromLogic<TMachine>;
+  /** The plant of one device, from its machine input and its own random stream (a pump's per-set accuracy, say). */
+  createPlant(input: InputFrom<TMachine>, rng: Rng): TPlant;
+  /** Telemetry body for the current snapshot and plant. */
+  telemetry(snapshot: SnapshotFrom<TMachine>, plant: TPlant): TTelemetry;
+  /**
+   * The machine event for a validated command that arrived at `t`. Every command event carries its
+   * `commandId` and is answered with one `command.accepted` or `command.rejected` (devices/commands.ts).
+   */
+  commandEvent(command: TCommand, at: CommandContext<TPlant>): EventFromLogic<TMachine>;
   /** A short label of the current state for displays and the twin: `infusing`, `monitoring`, `warm-up`. */
   stateLabel(snapshot: SnapshotFrom<TMachine>): string;
   /** Active alarms in the current snapshot. */
   activeAlarms(snapshot: SnapshotFrom<TMachine>): readonly AlarmInfo[];
   /** What the device delivers into its patient, for actuators (pumps). */
-  delivery?(snapshot: SnapshotFrom<TMachine>): Delivery | undefined;
+  delivery?(snapshot: SnapshotFrom<TMachine>, plant: TPlant): Delivery | undefined;
   /**
-   * Stored readings with time > `since`, for devices that keep a backfill buffer (a CGM after signal
-   * loss); the agent republishes them when its link returns.
+   * Stored readings with time > `since`, for devices that keep a backfill buffer (a CGM keeps 3 h, as
+   * Dexcom's does for after a signal loss). Nothing republishes them yet.
    */
-  backfill?(snapshot: SnapshotFrom<TMachine>, since: number): readonly { t: number; value: number }[];
+  backfill?(plant: TPlant, since: number): readonly { t: number; value: number }[];
   /**
    * The reported fields a command is meant to bring about (`program` → `{ drug, rate }`, `start` →
    * `{ state: 'infusing' }`); the twin keeps them as desired state and flags a device whose reports
@@ -134,5 +187,5 @@ export interface DeviceDescriptor<TMachine extends AnyStateMachine = AnyStateMac
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a registry of kinds holds descriptors of every telemetry and command type
-export type AnyDeviceDescriptor = DeviceDescriptor<AnyStateMachine, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: a registry of kinds holds descriptors of every telemetry, command and plant type
+export type AnyDeviceDescriptor = DeviceDescriptor<AnyStateMachine, any, any, any>;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
 import { SimClock } from '../../src/core/clock.ts';
 import { Rng } from '../../src/core/rng.ts';
 import type { DeviceEmitted } from '../descriptor.ts';
-import { cgmDescriptor as d } from './index.ts';
+import { DeviceModel } from '../device-model.ts';
+import { cgmDescriptor as d, type CgmTelemetry } from './index.ts';
 
 const MIN = 60_000;
 
@@ -11,17 +11,16 @@ function activeCgm(settings?: unknown) {
   const clock = new SimClock();
   const rng = new Rng('cgm-alarms');
   const emitted: DeviceEmitted[] = [];
-  const actor = createActor(d.machine, { input: d.createInput({ id: 'cgm-1', settings }), clock });
-  actor.on('*', (e) => emitted.push(e as DeviceEmitted));
-  actor.start();
-  for (const e of d.bootEvents({ profile: { sensorAge: '3h' } })) actor.send(e);
+  const model = new DeviceModel(d, { id: 'cgm-1', settings, profile: { sensorAge: '3h' }, clock, rng, onEmitted: (e) => emitted.push(e) });
+  model.start();
   const sample = (glucose: number | null) => {
     clock.advance(d.samplePeriodMs);
-    actor.send(d.sampleEvent({ t: clock.now(), measured: { glucose }, conditions: {}, rng }));
+    model.sample({ t: clock.now(), measured: { glucose }, conditions: {}, rng });
   };
-  const command = (body: unknown) => actor.send(d.commandEvent(d.commandSchema.parse(body)));
-  const active = () => d.activeAlarms(actor.getSnapshot()).map((a) => a.code);
-  return { clock, actor, emitted, sample, command, active };
+  const command = (body: unknown) => model.command(d.commandSchema.parse(body));
+  const active = () => model.activeAlarms.map((a) => a.code);
+  const telemetry = () => model.telemetry() as CgmTelemetry;
+  return { clock, model, emitted, sample, command, active, telemetry };
 }
 
 describe('cgm glucose alarms', () => {
@@ -103,8 +102,8 @@ describe('cgm glucose alarms', () => {
       type: 'command.rejected',
       command: 'acknowledge',
       commandId: 'x',
-      code: 'E_NO_ALARM',
-      reason: 'alarm "glucose.high" is not present',
+      code: 'alarm.not-active',
+      reason: 'cannot acknowledge: alarm "glucose.high" is not present',
     });
   });
 });
@@ -115,21 +114,21 @@ describe('cgm calibration', () => {
     for (const v of [100, 105, 110]) cgm.sample(v);
     cgm.command({ type: 'calibrate', glucose: 100, commandId: 'k' });
     expect(cgm.emitted.at(-1)).toEqual({ type: 'command.accepted', command: 'calibrate', commandId: 'k', detail: 'offset -10.0 mg/dL' });
-    expect(d.telemetry(cgm.actor.getSnapshot())).toMatchObject({ glucose: 100, trend: 'fortyFiveUp' });
+    expect(cgm.telemetry()).toMatchObject({ glucose: 100, trend: 'fortyFiveUp' });
     cgm.sample(115);
-    expect(d.telemetry(cgm.actor.getSnapshot())).toMatchObject({ glucose: 105, trend: 'fortyFiveUp', rateOfChange: 1 });
+    expect(cgm.telemetry()).toMatchObject({ glucose: 105, trend: 'fortyFiveUp', rateOfChange: 1 });
   });
 
   it('rejects values outside 40–400 mg/dL and calibration without a reading', () => {
     const cgm = activeCgm();
     cgm.sample(110);
     cgm.command({ type: 'calibrate', glucose: 1000 });
-    expect(cgm.emitted.at(-1)).toMatchObject({ type: 'command.rejected', code: 'E_RANGE' });
+    expect(cgm.emitted.at(-1)).toMatchObject({ type: 'command.rejected', code: 'value.out-of-range' });
     cgm.sample(null);
     cgm.command({ type: 'calibrate', glucose: 100 });
-    expect(cgm.emitted.at(-1)).toMatchObject({ type: 'command.rejected', code: 'E_NO_READING' });
+    expect(cgm.emitted.at(-1)).toMatchObject({ type: 'command.rejected', code: 'reading.none' });
     cgm.sample(110);
-    expect(d.telemetry(cgm.actor.getSnapshot()).glucose).toBe(110);
+    expect(cgm.telemetry().glucose).toBe(110);
   });
 });
 
@@ -137,7 +136,7 @@ describe('cgm descriptor', () => {
   it('publishes telemetry that passes its own schema', () => {
     const cgm = activeCgm();
     cgm.sample(48);
-    const body = d.telemetry(cgm.actor.getSnapshot());
+    const body = cgm.telemetry();
     expect(d.telemetrySchema.parse(body)).toEqual(body);
     expect(body).toEqual({
       state: 'active',

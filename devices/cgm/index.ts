@@ -2,8 +2,11 @@ import type { SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import { InputError } from '../../src/core/errors.ts';
 import { parseDuration } from '../../src/core/duration.ts';
+import { PROFILE_COMMAND_ID } from '../commands.ts';
 import type { DeviceDescriptor } from '../descriptor.ts';
-import { cgmMachine, type CgmEvent, type CgmSettings } from './machine.ts';
+import { type CgmSettings, cgmMode } from './context.ts';
+import { cgmMachine, type CgmEvent } from './machine.ts';
+import { CgmPlant } from './plant.ts';
 import {
   CGM_ALARMS,
   displayValue,
@@ -15,6 +18,7 @@ import {
 } from './telemetry.ts';
 
 export { cgmMachine, type CgmContext, type CgmEvent, type CgmInput, type CgmSettings } from './machine.ts';
+export { CgmPlant } from './plant.ts';
 export {
   trendArrow,
   rateOfChange,
@@ -89,47 +93,44 @@ export const cgmProfileSchema = z.looseObject({ sensorAge: duration('sensorAge')
 type Snapshot = SnapshotFrom<typeof cgmMachine>;
 
 function stateLabel(snapshot: Snapshot): CgmStateLabel {
-  if (snapshot.matches('off')) return 'off';
-  if (snapshot.matches({ on: 'idle' })) return 'no-sensor';
-  if (snapshot.matches({ on: 'expired' })) return 'expired';
-  if (snapshot.matches({ on: { session: 'warmUp' } })) return 'warm-up';
-  if (snapshot.matches({ on: { session: 'error' } })) return 'sensor-error';
-  if (snapshot.matches({ on: { session: { active: 'signalLoss' } } })) return 'signal-loss';
-  return 'active';
+  return cgmMode(snapshot.value);
 }
 
-function telemetry(snapshot: Snapshot): CgmTelemetry {
+/** Telemetry: the state, session and alarms from the machine, the reading and trend from the plant. */
+function telemetry(snapshot: Snapshot, plant: CgmPlant): CgmTelemetry {
   const c = snapshot.context;
   const state = stateLabel(snapshot);
-  const shown = c.current === null ? null : displayValue(c.current);
+  const current = plant.current(c);
+  const shown = current === null ? null : displayValue(current);
   return {
     state,
     glucose: shown?.glucose ?? null,
     display: shown?.display ?? null,
-    trend: c.trend,
-    rateOfChange: c.rate === null ? null : Math.round(c.rate * 100) / 100,
-    sensorAgeMs: c.sensorStartedAt === null ? null : c.now - c.sensorStartedAt,
+    trend: plant.trend,
+    rateOfChange: plant.rate === null ? null : Math.round(plant.rate * 100) / 100,
+    sensorAgeMs: c.sensorStartedAt === null ? null : plant.t - c.sensorStartedAt,
     warmUpRemainingMs:
-      state === 'warm-up' && c.sensorStartedAt !== null ? Math.max(0, c.sensorStartedAt + c.settings.warmUpMs - c.now) : null,
+      state === 'warm-up' && c.sensorStartedAt !== null ? Math.max(0, c.sensorStartedAt + c.settings.warmUpMs - plant.t) : null,
     alarms: c.alarms.map((a) => a.code),
   };
 }
 
-function commandEvent(command: CgmCommand): CgmEvent {
-  const remote = { remote: true, ...(command.commandId !== undefined ? { commandId: command.commandId } : {}) };
+function commandEvent(command: CgmCommand, at: { t: number; plant: CgmPlant }): CgmEvent {
+  const id = command.commandId !== undefined ? { commandId: command.commandId } : {};
   switch (command.type) {
     case 'acknowledge':
-      return { type: 'alarm.acknowledge', ...remote, ...(command.code !== undefined ? { code: command.code } : {}) };
+      return { type: 'alarm.acknowledge', t: at.t, ...id, ...(command.code !== undefined ? { code: command.code } : {}) };
     case 'calibrate':
-      return { type: 'sensor.calibrate', glucose: command.glucose, ...remote };
+      // A receiver calibrates against the sensor value it shows when the fingerstick is entered.
+      return { type: 'sensor.calibrate', glucose: command.glucose, raw: at.plant.lastRaw, ...id };
     case 'sensor.start':
-      return { type: 'sensor.start', ...remote };
+      return { type: 'sensor.start', t: at.t, ...id };
     case 'sensor.stop':
-      return { type: 'sensor.stop', ...remote };
+      return { type: 'sensor.stop', ...id };
   }
 }
 
-export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, CgmCommand> = {
+export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, CgmCommand, CgmPlant> = {
   kind: 'cgm',
   title: 'Continuous glucose monitor',
   summary:
@@ -144,11 +145,11 @@ export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, Cg
   measures: ['glucose'],
   conditions: [{ name: 'sensor.error', description: '1 while the sensor reports an error (no readings; raises sensor.error).' }],
   profileSchema: cgmProfileSchema,
-  bootEvents({ profile }) {
+  bootEvents({ profile, t }) {
     const parsed = profile === undefined ? {} : cgmProfileSchema.parse(profile);
     return [
-      { type: 'power.on', t: 0 },
-      { type: 'sensor.start', t: 0, ...(parsed.sensorAge !== undefined ? { ageMs: parsed.sensorAge } : {}) },
+      { type: 'device.power-on' },
+      { type: 'sensor.start', t, commandId: PROFILE_COMMAND_ID, ...(parsed.sensorAge !== undefined ? { ageMs: parsed.sensorAge } : {}) },
     ];
   },
   createInput({ id, settings, firmware }) {
@@ -159,20 +160,12 @@ export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, Cg
     }
     return { id, firmware: firmware ?? '1.0.0', settings: result.data };
   },
-  sampleEvent({ t, measured, conditions }) {
-    const glucose = measured.glucose;
-    return {
-      type: 'sensor.sample',
-      t,
-      glucose: typeof glucose === 'number' && Number.isFinite(glucose) ? glucose : null,
-      sensorError: (conditions['sensor.error'] ?? 0) >= 1,
-    };
-  },
+  createPlant: (input) => new CgmPlant(input.settings),
   telemetry,
   commandEvent,
   stateLabel,
   activeAlarms: (snapshot) => snapshot.context.alarms.map(({ status: _status, until: _until, ...info }) => info),
-  backfill: (snapshot, since) => snapshot.context.backfill.filter((r) => r.t > since),
+  backfill: (plant, since) => plant.backfill.filter((r) => r.t > since),
   docs: {
     states: [
       { name: 'off', description: 'Receiver off.' },

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
 import { SimClock } from '../../src/core/clock.ts';
 import { Rng } from '../../src/core/rng.ts';
 import type { DeviceEmitted } from '../descriptor.ts';
-import { cgmDescriptor as d } from './index.ts';
+import { DeviceModel } from '../device-model.ts';
+import { cgmDescriptor as d, type CgmTelemetry } from './index.ts';
+import type { CgmPlant } from './plant.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -12,20 +13,19 @@ function boot(options: { settings?: unknown; profile?: unknown } = {}) {
   const clock = new SimClock();
   const rng = new Rng('cgm-test');
   const emitted: DeviceEmitted[] = [];
-  const actor = createActor(d.machine, { input: d.createInput({ id: 'cgm-1', settings: options.settings }), clock });
-  actor.on('*', (e) => emitted.push(e as DeviceEmitted));
-  actor.start();
-  for (const e of d.bootEvents({ profile: options.profile })) actor.send(e);
+  const model = new DeviceModel(d, { id: 'cgm-1', ...options, clock, rng, onEmitted: (e) => emitted.push(e) });
+  model.start();
   /** Advances one sample period and delivers a reading (null: no reading). */
   const sample = (glucose: number | null, conditions: Record<string, number> = {}) => {
     clock.advance(d.samplePeriodMs);
-    actor.send(d.sampleEvent({ t: clock.now(), measured: { glucose }, conditions, rng }));
+    model.sample({ t: clock.now(), measured: { glucose }, conditions, rng });
   };
-  const label = () => d.stateLabel(actor.getSnapshot());
-  const telemetry = () => d.telemetry(actor.getSnapshot());
+  const label = () => model.stateLabel;
+  const telemetry = () => model.telemetry() as CgmTelemetry;
+  const command = (body: unknown) => model.command(d.commandSchema.parse(body));
   const raised = () => emitted.flatMap((e) => (e.type === 'alarm.raised' ? [e.alarm.code] : []));
   const cleared = () => emitted.flatMap((e) => (e.type === 'alarm.cleared' ? [e.code] : []));
-  return { clock, actor, emitted, sample, label, telemetry, raised, cleared };
+  return { clock, model, plant: model.plant as CgmPlant, emitted, sample, label, telemetry, command, raised, cleared };
 }
 
 /** Booted with a sensor already past warm-up. */
@@ -70,7 +70,7 @@ describe('cgm sensor session', () => {
     const cgm = boot({ settings: { sensorLife: '1d' } });
     cgm.clock.advance(24 * HOUR);
     expect(cgm.label()).toBe('expired');
-    cgm.actor.send(d.commandEvent(d.commandSchema.parse({ type: 'sensor.start', commandId: 'c1' })));
+    cgm.command({ type: 'sensor.start', commandId: 'c1' });
     expect(cgm.label()).toBe('warm-up');
     expect(cgm.cleared()).toEqual(['sensor.expired']);
     expect(cgm.emitted).toContainEqual({ type: 'command.accepted', command: 'sensor.start', commandId: 'c1' });
@@ -80,7 +80,7 @@ describe('cgm sensor session', () => {
     const cgm = active();
     cgm.sample(100);
     cgm.clock.advance(2 * MIN);
-    cgm.actor.send(d.commandEvent({ type: 'sensor.start' }));
+    cgm.command({ type: 'sensor.start' });
     cgm.clock.advance(2 * HOUR - 1);
     expect(cgm.label()).toBe('warm-up');
     cgm.clock.advance(1);
@@ -101,23 +101,35 @@ describe('cgm sensor session', () => {
   it('restarts warm-up when a sensor is started during a session', () => {
     const cgm = active();
     cgm.sample(100);
-    cgm.actor.send(d.commandEvent({ type: 'sensor.start' }));
+    cgm.command({ type: 'sensor.start' });
     expect(cgm.label()).toBe('warm-up');
     expect(cgm.telemetry()).toMatchObject({ glucose: null, sensorAgeMs: 0, warmUpRemainingMs: 2 * HOUR });
   });
 
   it('rejects sensor.stop without a session and commands while off', () => {
     const cgm = active();
-    cgm.actor.send(d.commandEvent({ type: 'sensor.stop', commandId: 's1' }));
+    cgm.command({ type: 'sensor.stop', commandId: 's1' });
     expect(cgm.label()).toBe('no-sensor');
-    cgm.actor.send(d.commandEvent({ type: 'sensor.stop', commandId: 's2' }));
+    cgm.command({ type: 'sensor.stop', commandId: 's2' });
     expect(cgm.emitted.filter((e) => e.type.startsWith('command.'))).toEqual([
+      // The boot profile's sensor is started like any other, and acknowledged as such.
+      { type: 'command.accepted', command: 'sensor.start', commandId: 'profile' },
       { type: 'command.accepted', command: 'sensor.stop', commandId: 's1' },
-      { type: 'command.rejected', command: 'sensor.stop', commandId: 's2', code: 'E_NO_SENSOR', reason: 'no sensor session is running' },
+      {
+        type: 'command.rejected',
+        command: 'sensor.stop',
+        commandId: 's2',
+        code: 'state.invalid',
+        reason: 'cannot sensor.stop: no sensor session is running',
+      },
     ]);
-    cgm.actor.send({ type: 'power.off' });
-    cgm.actor.send(d.commandEvent({ type: 'acknowledge' }));
-    expect(cgm.emitted.at(-1)).toMatchObject({ type: 'command.rejected', code: 'E_OFF' });
+    cgm.model.send({ type: 'device.power-off' });
+    cgm.command({ type: 'acknowledge' });
+    expect(cgm.emitted.at(-1)).toMatchObject({
+      type: 'command.rejected',
+      code: 'state.invalid',
+      reason: 'cannot acknowledge: the receiver is off',
+    });
   });
 });
 
@@ -148,11 +160,11 @@ describe('cgm readings', () => {
   it('keeps 3 h of readings for backfill', () => {
     const cgm = active();
     for (let i = 1; i <= 48; i++) cgm.sample(100 + i);
-    const all = d.backfill!(cgm.actor.getSnapshot(), 0);
+    const all = d.backfill!(cgm.plant, 0);
     expect(all).toHaveLength(36);
     expect(all[0]).toEqual({ t: 13 * 5 * MIN, value: 113 });
     expect(all.at(-1)).toEqual({ t: 48 * 5 * MIN, value: 148 });
-    expect(d.backfill!(cgm.actor.getSnapshot(), 46 * 5 * MIN)).toEqual([
+    expect(d.backfill!(cgm.plant, 46 * 5 * MIN)).toEqual([
       { t: 47 * 5 * MIN, value: 147 },
       { t: 48 * 5 * MIN, value: 148 },
     ]);

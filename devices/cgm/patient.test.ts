@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
 import { SimClock } from '../../src/core/clock.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { CgmSensor } from '../../src/physiology/cgm-sensor.ts';
 import { GlucoseModel } from '../../src/physiology/glucose.ts';
 import { AccuracyStats } from '../../src/physiology/metrics.ts';
 import type { DeviceEmitted } from '../descriptor.ts';
-import { cgmDescriptor as d } from './index.ts';
+import { DeviceModel } from '../device-model.ts';
+import { cgmDescriptor as d, type CgmTelemetry } from './index.ts';
 
 const HOUR = 3_600_000;
 
@@ -16,11 +16,10 @@ function wear(seed: string, hours: number, atHour: (h: number, patient: GlucoseM
   const clock = new SimClock();
   const patient = new GlucoseModel(rng.fork('patient'), { weightKg: 80 });
   const sensor = new CgmSensor(rng.fork('sensor'));
-  const actor = createActor(d.machine, { input: d.createInput({ id: 'cgm-7' }), clock });
   const emitted: { t: number; event: DeviceEmitted }[] = [];
-  actor.on('*', (e) => emitted.push({ t: clock.now(), event: e as DeviceEmitted }));
-  actor.start();
-  for (const e of d.bootEvents({ profile: undefined })) actor.send(e);
+  const deviceRng = rng.fork('device');
+  const model = new DeviceModel(d, { id: 'cgm-7', clock, rng: deviceRng, onEmitted: (e) => emitted.push({ t: clock.now(), event: e }) });
+  model.start();
   const accuracy = new AccuracyStats();
   const truth = new Map<number, number>();
   for (let t = d.samplePeriodMs; t <= hours * HOUR; t += d.samplePeriodMs) {
@@ -29,8 +28,8 @@ function wear(seed: string, hours: number, atHour: (h: number, patient: GlucoseM
     patient.advanceTo(t);
     truth.set(t, patient.glucose());
     const measured = { glucose: sensor.measure(patient.interstitialGlucose()) };
-    actor.send(d.sampleEvent({ t, measured, conditions: {}, rng: rng.fork('device') }));
-    const body = d.telemetry(actor.getSnapshot());
+    model.sample({ t, measured, conditions: {}, rng: deviceRng });
+    const body = model.telemetry() as CgmTelemetry;
     d.telemetrySchema.parse(body);
     if (body.glucose !== null && body.display === null) accuracy.add(patient.glucose(), body.glucose);
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AlarmInfo } from '../descriptor.ts';
-import type { CgmSettings } from './machine.ts';
+import type { CgmSettings } from './context.ts';
 
 /**
  * Trend arrows by rate of change, as Dexcom labels them (Dexcom G6 user guide, "Trend arrows"; names as

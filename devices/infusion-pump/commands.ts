@@ -1,11 +1,11 @@
 import { assertEvent } from 'xstate';
+import { accepted as ack, rejected as nack, type CommandMeta } from '../commands.ts';
 import type { DeviceEmitted } from '../descriptor.ts';
 import { hasHighAlarm } from './alarms.ts';
-import type { PumpContext, PumpMachineEvent } from './context.ts';
+import type { PumpContext, PumpEvent } from './context.ts';
 import { checkBolus, checkProgram } from './drug-library.ts';
-import { isOn } from './line.ts';
 
-/** Clinician commands: their checks, acknowledgements and rejections. */
+/** Clinician commands: their checks, acknowledgements and rejections (devices/commands.ts style). */
 
 export const THERAPY_COMMANDS = [
   'infusion.program',
@@ -18,27 +18,18 @@ export const THERAPY_COMMANDS = [
 type TherapyCommand = (typeof THERAPY_COMMANDS)[number];
 
 /** The command as it arrived (`infusion.start` came from `start`) and its id, for acknowledgements. */
-function commandMeta(event: PumpMachineEvent): { command: string; commandId?: string } {
-  const command = event.type.slice(event.type.indexOf('.') + 1);
-  const id = 'commandId' in event ? event.commandId : undefined;
-  return id === undefined ? { command } : { command, commandId: id };
+function commandMeta(event: PumpEvent): CommandMeta {
+  return { command: event.type.slice(event.type.indexOf('.') + 1), commandId: 'commandId' in event ? event.commandId : undefined };
 }
 
-export const accepted = (event: PumpMachineEvent, detail?: string): DeviceEmitted => ({
-  type: 'command.accepted',
-  ...commandMeta(event),
-  ...(detail === undefined ? {} : { detail }),
-});
-export const rejected = (event: PumpMachineEvent, code: string, reason: string): DeviceEmitted => {
-  const meta = commandMeta(event);
-  return { type: 'command.rejected', ...meta, code, reason: `cannot ${meta.command}: ${reason}` };
-};
+export const accepted = (event: PumpEvent, detail?: string): DeviceEmitted => ack(commandMeta(event), detail);
+export const rejected = (event: PumpEvent, code: string, reason: string): DeviceEmitted => nack(commandMeta(event), code, reason);
 
-export const programVerdict = (ctx: PumpContext, e: PumpMachineEvent) => {
+export const programVerdict = (ctx: PumpContext, e: PumpEvent) => {
   assertEvent(e, 'infusion.program');
   return checkProgram(ctx.settings.drugs, ctx.settings.rateRange, e);
 };
-export const bolusVerdict = (ctx: PumpContext, e: PumpMachineEvent) => {
+export const bolusVerdict = (ctx: PumpContext, e: PumpEvent) => {
   assertEvent(e, 'infusion.bolus');
   if (ctx.program === null) return { ok: false as const, code: 'state.invalid', reason: 'no program' };
   return checkBolus(ctx.settings.drugs, ctx.program, e.amount, e.confirmSoftLimit);
@@ -50,8 +41,8 @@ export function flowBlocker(ctx: PumpContext): string | undefined {
     const high = ctx.alarms.filter((a) => a.priority === 'high').map((a) => a.code);
     return `high-priority alarm ${high.join(', ')} is active; clear its cause first`;
   }
-  if (isOn(ctx.conditions, 'door.open')) return 'the door is open; close it first';
-  if (isOn(ctx.conditions, 'air-in-line')) return 'air in line; prime the set first';
+  if (ctx.sensors.detectors['door.open']) return 'the door is open; close it first';
+  if (ctx.sensors.detectors['air-in-line']) return 'air in line; prime the set first';
   return undefined;
 }
 

@@ -1,7 +1,9 @@
 import type { SnapshotFrom, StateValue } from 'xstate';
 import type { DeviceDescriptor } from '../descriptor.ts';
 import { pumpDesired } from './desired.ts';
-import { deliveredRateMlPerH, pumpMachine, pumpRateMlPerH, type PumpEvent } from './machine.ts';
+import { motorRateMlPerH } from './context.ts';
+import { pumpMachine, type PumpEvent } from './machine.ts';
+import { PUMP_SAMPLE_PERIOD_MS, PumpPlant } from './plant.ts';
 import {
   PUMP_ALARMS,
   commandSchema,
@@ -28,23 +30,25 @@ export function pumpStateLabel(value: StateValue): PumpStateLabel {
   return therapy === 'selfTest' ? 'self-test' : (therapy as PumpStateLabel);
 }
 
-function telemetry(snapshot: PumpSnapshot): PumpTelemetry {
+/** Telemetry: the mode and program from the machine, the counters, pressure and battery from the plant. */
+function telemetry(snapshot: PumpSnapshot, plant: PumpPlant): PumpTelemetry {
   const c = snapshot.context;
   const p = c.program;
+  // Keys in sorted order: the event log's canonical JSON of the record is then one JSON.stringify.
   return {
-    state: pumpStateLabel(snapshot.value),
-    drug: p?.drug ?? null,
-    rate: round(pumpRateMlPerH(c), 2),
-    programmedRate: p === null ? null : round(p.rateMlPerH, 2),
+    alarms: c.alarms.map((a) => a.code),
+    battery: round(plant.batteryPct, 1),
     doseRate: p === null ? null : round(p.doseRate, 3),
     doseRateUnit: p?.doseUnit ?? null,
-    vtbi: p?.vtbiMl ?? null,
-    volumeInfused: round(c.volumeInfusedMl, 2),
-    remaining: p === null ? null : round(Math.max(0, p.vtbiMl - c.volumeInfusedMl), 2),
-    linePressure: Math.round(c.linePressureMmHg),
-    battery: round(c.batteryPct, 1),
+    drug: p?.drug ?? null,
     firmware: c.firmware,
-    alarms: c.alarms.map((a) => a.code),
+    linePressure: Math.round(plant.pressureReadingMmHg),
+    programmedRate: p === null ? null : round(p.rateMlPerH, 2),
+    rate: round(motorRateMlPerH(c.settings, p, c.flow), 2),
+    remaining: p === null ? null : round(Math.max(0, p.vtbiMl - plant.volumeInfusedMl), 2),
+    state: pumpStateLabel(snapshot.value),
+    volumeInfused: round(plant.volumeInfusedMl, 2),
+    vtbi: p?.vtbiMl ?? null,
   };
 }
 
@@ -63,7 +67,7 @@ function commandEvent(command: PumpCommand): PumpEvent {
 }
 
 /** A large-volume infusion pump with a DERS drug library, IEC 60601-1-8 alarms, KVO and a battery. */
-export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, PumpCommand> = {
+export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, PumpCommand, PumpPlant> = {
   kind: 'infusion-pump',
   title: 'Large-volume infusion pump',
   summary:
@@ -75,12 +79,14 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
   telemetrySchema,
   commandSchema,
   telemetryPeriodMs: 5000,
-  samplePeriodMs: 1000,
+  samplePeriodMs: PUMP_SAMPLE_PERIOD_MS,
   measures: [],
   conditions: [
     {
       name: 'occlusion.downstream',
-      description: '1 = line closed below the pump: pressure builds while pumping, faster at higher rates; 0 = it relaxes to ~20 mmHg',
+      description:
+        '1 = line closed below the pump: pumped volume is stored in the set and pressure builds, faster at higher rates; ' +
+        '0 = the line opens and gives the stored volume to the patient as a bolus',
     },
     { name: 'occlusion.upstream', description: '1 = no fluid reaches the pump (clamped or empty container); nothing is delivered' },
     { name: 'air-in-line', description: '1 = air at the detector; alarms while pumping and blocks start/resume' },
@@ -91,7 +97,10 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
         'Runs the pump from its battery at factor × normal drain (1 = unplugged, 10 = failing battery, 0 = none); ' +
         'absent: settings.battery.mainsPowered (default true) keeps the charge',
     },
-    { name: 'rate.error-factor', description: 'Delivered = programmed × factor (default 1); the pump still reports the programmed rate' },
+    {
+      name: 'rate.error-factor',
+      description: "Delivered = programmed × the pump's own accuracy × factor (default 1); the pump still reports the programmed rate",
+    },
   ],
   profileSchema,
   bootEvents({ profile }) {
@@ -101,21 +110,12 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
   createInput({ id, settings, firmware }) {
     return { id, firmware: firmware ?? '3.2.1', settings: settingsSchema.parse(settings ?? {}) };
   },
-  sampleEvent({ t, conditions, rng }) {
-    // Drawn here so the machine stays pure: its only randomness is the sensor noise carried in the event.
-    return { type: 'sensor.sample', t, conditions, noise: rng.normal() };
-  },
+  createPlant: (input, rng) => new PumpPlant(input, rng),
   telemetry,
   commandEvent,
   stateLabel: (snapshot) => pumpStateLabel(snapshot.value),
   activeAlarms: (snapshot) => snapshot.context.alarms,
-  delivery(snapshot) {
-    const c = snapshot.context;
-    if (c.program === null) return undefined;
-    const rateMlPerH = deliveredRateMlPerH(c);
-    const { drug, concentration, amountUnit } = c.program;
-    return { drug, rateMlPerH, doseRatePerH: rateMlPerH * concentration, doseUnit: amountUnit };
-  },
+  delivery: (_snapshot, plant) => plant.delivery(),
   desired: pumpDesired,
   docs: {
     states: [
@@ -162,5 +162,6 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
 };
 
 export { pumpMachine, type PumpContext, type PumpEvent, type PumpInput, type ActiveAlarm } from './machine.ts';
+export { PumpPlant } from './plant.ts';
 export { DEFAULT_DRUG_LIBRARY, checkProgram, checkBolus, type DrugEntry, type DrugLibrary } from './drug-library.ts';
 export { PUMP_ALARMS, defaultSettings, type PumpSettings, type PumpTelemetry, type PumpCommand } from './telemetry.ts';

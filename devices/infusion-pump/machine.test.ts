@@ -1,45 +1,14 @@
-import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { SimClock } from '../../src/core/clock.ts';
-import { Rng } from '../../src/core/rng.ts';
-import type { DeviceEmitted } from '../descriptor.ts';
+import { rig } from '../../test/helpers/device-rig.ts';
 import { infusionPump as pump } from './index.ts';
+import type { PumpPlant } from './plant.ts';
+
+/** An ideal pump (no accuracy error), so volumes come out exact. */
+const IDEAL = { accuracy: { mechanismSdPct: 0, setSdPct: 0 } };
 
 /** A pump driven the way the fleet's agent drives it: boot events at t=0, one sample per second. */
-function startPump(options: { settings?: unknown; profile?: unknown } = {}) {
-  const clock = new SimClock();
-  const rng = new Rng('pump-test', 'pump-1');
-  const actor = createActor(pump.machine, { input: pump.createInput({ id: 'pump-1', settings: options.settings }), clock });
-  const emitted: DeviceEmitted[] = [];
-  actor.on('*', (e) => emitted.push(e));
-  actor.start();
-  for (const e of pump.bootEvents({ profile: options.profile })) actor.send(e);
-  let conditions: Record<string, number> = {};
-  let nextSample = 1000;
-  const h = {
-    clock,
-    emitted,
-    snapshot: () => actor.getSnapshot(),
-    state: () => pump.stateLabel(actor.getSnapshot()),
-    telemetry: () => pump.telemetry(actor.getSnapshot()),
-    delivery: () => pump.delivery!(actor.getSnapshot()),
-    setConditions: (next: Record<string, number>) => void (conditions = next),
-    runTo(t: number) {
-      for (; nextSample <= t; nextSample += 1000) {
-        clock.advanceTo(nextSample);
-        actor.send(pump.sampleEvent({ t: nextSample, measured: {}, conditions, rng }));
-      }
-      clock.advanceTo(t);
-    },
-    /** Sends a command as JSON would arrive and returns the pump's answer to it. */
-    command(body: unknown) {
-      const before = emitted.length;
-      actor.send(pump.commandEvent(pump.commandSchema.parse(body)));
-      return emitted.slice(before).find((e) => e.type === 'command.accepted' || e.type === 'command.rejected');
-    },
-    send: (event: Parameters<typeof actor.send>[0]) => actor.send(event),
-  };
-  return h;
+function startPump(options: { settings?: object; profile?: unknown } = {}) {
+  return rig<PumpPlant>(pump, { id: 'pump-1', seed: 'pump-test', settings: { ...IDEAL, ...options.settings }, profile: options.profile });
 }
 
 function infusingSaline(rate: number, vtbi = 500) {
@@ -65,11 +34,11 @@ describe('power-on and boot profile', () => {
     expect(p.delivery()).toBeUndefined();
     p.runTo(3000);
     expect(p.state()).toBe('infusing');
-    expect(p.emitted).toEqual([
+    expect(p.emitted.map(({ at: _at, ...e }) => e)).toEqual([
       { type: 'command.accepted', command: 'program', commandId: 'profile' },
       { type: 'command.accepted', command: 'start', commandId: 'profile' },
     ]);
-    expect(p.delivery()).toEqual({ drug: 'insulin', rateMlPerH: 1.2, doseRatePerH: 1.2, doseUnit: 'U' });
+    expect(p.delivery()).toEqual({ drug: 'insulin', rateMlPerH: 1.2, doseRatePerH: 1.2, doseUnit: 'U', volumeMl: 0, amount: 0 });
   });
 
   it('puts a boot profile through DERS like any program', () => {
@@ -91,7 +60,7 @@ describe('commands', () => {
   it('programs, starts, pauses, resumes and stops, echoing the commandId', () => {
     const p = startPump();
     p.runTo(3000);
-    expect(p.command({ type: 'program', drug: 'heparin', doseRate: 1000, vtbi: 250, commandId: 'c-1' })).toEqual({
+    expect(p.command({ type: 'program', drug: 'heparin', doseRate: 1000, vtbi: 250, commandId: 'c-1' })).toMatchObject({
       type: 'command.accepted',
       command: 'program',
       commandId: 'c-1',
@@ -100,6 +69,7 @@ describe('commands', () => {
     expect(p.telemetry()).toMatchObject({ drug: 'heparin', rate: 0, programmedRate: 10, doseRate: 1000, doseRateUnit: 'U/h' });
     expect(p.command({ type: 'start' })?.type).toBe('command.accepted');
     expect(p.telemetry().rate).toBe(10);
+    expect(p.delivery()?.rateMlPerH).toBe(10);
     expect(p.command({ type: 'pause' })?.type).toBe('command.accepted');
     expect(p.delivery()?.rateMlPerH).toBe(0);
     expect(p.command({ type: 'resume' })?.type).toBe('command.accepted');
@@ -111,7 +81,8 @@ describe('commands', () => {
 
   it('rejects a command that makes no sense in the current state, saying what to do', () => {
     const p = startPump();
-    expect(p.command({ type: 'start', commandId: 'c-0' })).toMatchInlineSnapshot(`
+    const { at: _at, ...rejection } = p.command({ type: 'start', commandId: 'c-0' })!;
+    expect(rejection).toMatchInlineSnapshot(`
       {
         "code": "state.invalid",
         "command": "start",
@@ -150,30 +121,39 @@ describe('commands', () => {
     p.runTo(3000);
     expect(p.command({ type: 'program', drug: 'insulin', rate: 8, vtbi: 100 })).toMatchObject({ code: 'ders.soft-limit-confirm' });
     expect(p.state()).toBe('idle');
-    expect(p.command({ type: 'program', drug: 'insulin', rate: 8, vtbi: 100, confirmSoftLimit: true })).toEqual({
-      type: 'command.accepted',
-      command: 'program',
-      detail: 'soft limit 5 U/h overridden',
-    });
+    const { at: _at, ...accepted } = p.command({ type: 'program', drug: 'insulin', rate: 8, vtbi: 100, confirmSoftLimit: true })!;
+    expect(accepted).toEqual({ type: 'command.accepted', command: 'program', detail: 'soft limit 5 U/h overridden' });
     expect(p.state()).toBe('programmed');
   });
 });
 
 describe('delivery', () => {
-  it('integrates volume over sample time', () => {
+  it('integrates volume over time', () => {
     const p = infusingSaline(360);
     p.runTo(3000 + 30_000);
     expect(p.telemetry().volumeInfused).toBeCloseTo(3, 6); // 0.1 mL/s for 30 s
     expect(p.telemetry().remaining).toBeCloseTo(497, 6);
+    expect(p.delivery()?.volumeMl).toBeCloseTo(3, 6);
+  });
+
+  it('counts from the instant a command changes the flow, not from the next sample', () => {
+    const p = infusingSaline(360);
+    p.runTo(10_500);
+    p.command({ type: 'pause' });
+    p.runTo(20_000);
+    // 3 s → 10.5 s at 0.1 mL/s.
+    expect(p.plant.volumeInfusedMl).toBeCloseTo(0.75, 9);
+    expect(p.plant.deliveredMl).toBeCloseTo(0.75, 9);
   });
 
   it('delivers programmed × rate.error-factor while still reporting the programmed rate', () => {
     const p = startPump({ profile: { drug: 'insulin', rate: 2, vtbi: 100 } });
-    p.setConditions({ 'rate.error-factor': 0.5 });
+    p.set({ 'rate.error-factor': 0.5 });
     p.runTo(3000 + 3_600_000);
     expect(p.telemetry()).toMatchObject({ state: 'infusing', rate: 2, volumeInfused: 2 });
-    expect(p.delivery()).toEqual({ drug: 'insulin', rateMlPerH: 1, doseRatePerH: 1, doseUnit: 'U' });
-    expect(p.snapshot().context.deliveredMl).toBeCloseTo(1, 6);
+    expect(p.delivery()).toMatchObject({ drug: 'insulin', rateMlPerH: 1, doseRatePerH: 1, doseUnit: 'U' });
+    expect(p.delivery()?.volumeMl).toBeCloseTo(1, 9);
+    expect(p.delivery()?.amount).toBeCloseTo(1, 9);
   });
 
   it('gives a bolus at the bolus rate, counted toward VTBI, then returns to the programmed rate', () => {
@@ -185,12 +165,12 @@ describe('delivery', () => {
     expect(p.state()).toBe('bolus');
     expect(p.delivery()).toMatchObject({ rateMlPerH: 300, doseRatePerH: 300 });
     expect(p.command({ type: 'bolus', amount: 1 })).toMatchObject({ reason: 'cannot bolus: a bolus is already running' });
-    // 5 mL at 300 mL/h takes 60 s, counted from the first sample after the command (4 s).
-    p.runTo(63_000);
+    // 5 mL at 300 mL/h takes 60 s from the command (3 s).
+    p.runTo(62_000);
     expect(p.state()).toBe('bolus');
-    p.runTo(64_000);
+    p.runTo(63_000);
     expect(p.state()).toBe('infusing');
-    expect(p.snapshot().context.volumeInfusedMl).toBeCloseTo(5 + 1.2 / 3600, 9);
+    expect(p.plant.volumeInfusedMl).toBeCloseTo(5, 9);
     expect(p.delivery()?.rateMlPerH).toBe(1.2);
   });
 
@@ -210,11 +190,8 @@ describe('delivery', () => {
     expect(p.telemetry().volumeInfused).toBeCloseTo(10, 6); // KVO volume is counted too
     expect(p.command({ type: 'start' })?.type).toBe('command.rejected');
     expect(p.command({ type: 'stop' })?.type).toBe('command.accepted');
-    expect(p.emitted.filter((e) => e.type === 'alarm.cleared').map((e) => e.type === 'alarm.cleared' && e.code)).toEqual([
-      'infusion.complete',
-      'kvo.active',
-    ]);
-    expect(p.delivery()).toBeUndefined();
+    expect(p.cleared()).toEqual(['infusion.complete', 'kvo.active']);
+    expect(p.delivery()?.rateMlPerH).toBe(0);
   });
 
   it('never runs KVO faster than the programmed rate', () => {

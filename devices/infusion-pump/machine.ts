@@ -1,77 +1,108 @@
-import { enqueueActions, assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
+import { PROFILE_COMMAND_ID } from '../commands.ts';
 import type { DeviceEmitted } from '../descriptor.ts';
-import {
-  cleared,
-  entrySteps,
-  exitSteps,
-  hasAlarm,
-  hasHighAlarm,
-  persistedSteps,
-  persistenceTimerId,
-  raised,
-  watchChangeDue,
-  type WatchState,
-  type WatchStep,
-} from './alarms.ts';
+import { cleared, hasAlarm, hasHighAlarm, persistenceMs, raised } from './alarms.ts';
 import { accepted, allCommands, bolusVerdict, flowBlocker, programVerdict, reject, rejected } from './commands.ts';
-import { type ActiveAlarm, type Flow, type PumpContext, type PumpInput, type PumpMachineEvent, initialContext } from './context.ts';
-import { integrate } from './line.ts';
+import { type ActiveAlarm, type Detector, type Flow, type PumpContext, type PumpEvent, type PumpInput, initialContext } from './context.ts';
 import type { PumpAlarmCode } from './telemetry.ts';
 
-export type { ActiveAlarm, Flow, PumpContext, PumpEvent, PumpInput, SampleEvent } from './context.ts';
-export { deliveredRateMlPerH, pumpRateMlPerH } from './line.ts';
+export type { ActiveAlarm, Flow, PumpContext, PumpEvent, PumpInput } from './context.ts';
 
 // Shared transitions: the guard picks the target, the action emits accepted or rejected.
 const programTransition = [{ guard: 'programOk', target: 'programmed', actions: 'programCommand' }, { actions: 'programCommand' }] as const;
 const flowTransition = [{ guard: 'canFlow', target: 'infusing', actions: 'accept' }, { actions: 'rejectBlocked' }] as const;
 const stopTransition = { target: 'idle', actions: ['clearProgram', 'accept'] } as const;
 
+const raise = (code: PumpAlarmCode) => ({ type: 'raiseAlarm', params: { code } }) as const;
+const clear = (code: PumpAlarmCode) => ({ type: 'clearAlarm', params: { code } }) as const;
+
+/**
+ * A detector's alarm (upstream occlusion, air, door): the detector trips while the pump is pumping, the
+ * condition persists for its delay, the alarm sounds until the detector clears. Before the alarm, a
+ * detector that clears starts the persistence over. IEC 60601-2-24 asks for a high-priority alarm that
+ * stops flow for each of these.
+ */
+function detectorRegion(detector: Detector) {
+  return {
+    initial: 'clear',
+    states: {
+      clear: { always: { guard: { type: 'tripWhilePumping', params: { detector } }, target: 'pending' } },
+      pending: {
+        after: { [`persist.${detector}`]: 'alarm' },
+        always: { guard: { type: 'detectorClear', params: { detector } }, target: 'clear' },
+      },
+      alarm: {
+        entry: raise(detector),
+        exit: clear(detector),
+        always: { guard: { type: 'detectorClear', params: { detector } }, target: 'clear' },
+      },
+    },
+  } as const;
+}
+
 export const pumpMachine = setup({
-  types: {} as { context: PumpContext; events: PumpMachineEvent; input: PumpInput; emitted: DeviceEmitted },
+  types: {} as { context: PumpContext; events: PumpEvent; input: PumpInput; emitted: DeviceEmitted },
   delays: {
     selfTest: ({ context }) => context.settings.selfTestMs,
+    'persist.occlusion.downstream': ({ context }) => persistenceMs(context, 'occlusion.downstream'),
+    'persist.occlusion.upstream': ({ context }) => persistenceMs(context, 'occlusion.upstream'),
+    'persist.air-in-line': ({ context }) => persistenceMs(context, 'air-in-line'),
+    'persist.door.open': ({ context }) => persistenceMs(context, 'door.open'),
   },
   guards: {
     programOk: ({ context, event }) => programVerdict(context, event).ok,
     bolusOk: ({ context, event }) => bolusVerdict(context, event).ok,
     canFlow: ({ context }) => flowBlocker(context) === undefined,
-    vtbiReached: ({ context: c }) => c.program !== null && c.volumeInfusedMl >= c.program.vtbiMl - 1e-9,
-    bolusDone: ({ context: c }) => c.bolus !== null && c.bolus.infusedMl >= c.bolus.volumeMl - 1e-9,
     // IEC 60601-1-8 high priority: needs immediate response, so the pump stops flow.
     highAlarm: ({ context }) => hasHighAlarm(context.alarms),
     canAcknowledge: ({ context, event }) => {
       if (event.type !== 'alarm.acknowledge') return false;
       return event.code === undefined ? context.alarms.length > 0 : hasAlarm(context.alarms, event.code);
     },
-    watchChangeDue: ({ context }) => watchChangeDue(context),
-    stillPending: ({ context, event }) => event.type === 'alarm.persisted' && context.watch[event.code] === 'pending',
+    // Upstream occlusion, air and an open door are seen while the pump is pumping.
+    tripWhilePumping: ({ context }, p: { detector: Detector }) => context.flow !== 'none' && context.sensors.detectors[p.detector],
+    detectorClear: ({ context }, p: { detector: Detector }) => !context.sensors.detectors[p.detector],
+    pressureOver: ({ context }) => context.sensors.pressure === 'over',
+    pressureNotOver: ({ context }) => context.sensors.pressure !== 'over',
+    // Hysteresis: the alarm ends only once pressure is back under 80 % of the limit (plant.ts).
+    pressureNormal: ({ context }) => context.sensors.pressure === 'normal',
+    batteryLow: ({ context }) => context.sensors.battery === 'low',
+    batteryDepleted: ({ context }) => context.sensors.battery === 'depleted',
   },
   actions: {
-    // The per-second hot path of every pump: one assign, no closures or event asserts.
-    integrate: assign(({ context, event }) => (event.type === 'sensor.sample' ? integrate(context, event) : {})),
-    sampleWhileOff: assign(({ event }) => (event.type === 'sensor.sample' ? { lastSampleT: event.t, conditions: event.conditions } : {})),
-    // A change the sample itself causes (VTBI reached, bolus done) happens at the sample's time.
-    setFlow: assign(({ event }, p: { flow: Flow }) =>
-      event.type === 'sensor.sample' ? { flow: p.flow, intervalFlow: p.flow } : { flow: p.flow },
-    ),
+    // The plant's reports, taken in any state: the firmware always knows what its sensors say.
+    sense: assign(({ context, event }) => {
+      const sensors = context.sensors;
+      switch (event.type) {
+        case 'line.pressure':
+          return { sensors: { ...sensors, pressure: event.band, pressureMmHg: event.mmHg } };
+        case 'battery.level':
+          return { sensors: { ...sensors, battery: event.band, batteryPct: event.pct } };
+        case 'detector.changed':
+          return { sensors: { ...sensors, detectors: { ...sensors.detectors, [event.detector]: event.on } } };
+        default:
+          return {};
+      }
+    }),
+    setFlow: assign((_, p: { flow: Flow }) => ({ flow: p.flow })),
     queueProgram: assign(({ event }) => (event.type === 'device.power-on' ? { queued: event.program ?? null } : {})),
     // The boot profile goes through the same DERS checks and acknowledgements as a clinician's command.
     applyQueued: enqueueActions(({ context, enqueue }) => {
       if (context.queued === null) return;
-      enqueue.raise({ type: 'infusion.program', ...context.queued, commandId: 'profile' });
-      enqueue.raise({ type: 'infusion.start', commandId: 'profile' });
+      enqueue.raise({ type: 'infusion.program', ...context.queued, commandId: PROFILE_COMMAND_ID });
+      enqueue.raise({ type: 'infusion.start', commandId: PROFILE_COMMAND_ID });
       enqueue.assign({ queued: null });
     }),
     programCommand: enqueueActions(({ context, event, enqueue }) => {
       const v = programVerdict(context, event);
       if (!v.ok) return void enqueue.emit(rejected(event, v.code, v.reason));
-      enqueue.assign({ program: v.value, volumeInfusedMl: 0, deliveredMl: 0, bolus: null });
+      enqueue.assign({ program: v.value, bolus: null });
       enqueue.emit(accepted(event, v.detail));
     }),
     bolusCommand: enqueueActions(({ context, event, enqueue }) => {
       const v = bolusVerdict(context, event);
       if (!v.ok) return void enqueue.emit(rejected(event, v.code, v.reason));
-      enqueue.assign({ bolus: { volumeMl: v.value, infusedMl: 0 } });
+      enqueue.assign({ bolus: { volumeMl: v.value } });
       enqueue.emit(accepted(event, v.detail));
     }),
     clearBolus: assign({ bolus: null }),
@@ -107,36 +138,20 @@ export const pumpMachine = setup({
       enqueue.assign({ alarms: r.alarms });
       enqueue.emit(r.emit);
     }),
-    /** One half of a watched-condition step (see alarms.ts): timers, announced alarms and the new phases. */
-    watchStep: enqueueActions(({ context, event, enqueue }, p: { half: 'exit' | 'exit-all' | 'entry' | 'persisted' }) => {
-      let step: { watch: WatchState; steps: WatchStep[] };
-      if (p.half === 'entry') step = entrySteps(context);
-      else if (p.half !== 'persisted') step = exitSteps(context, p.half === 'exit-all');
-      else if (event.type === 'alarm.persisted') step = persistedSteps(context, event.code);
-      else return;
-      let alarms = context.alarms;
-      for (const s of step.steps) {
-        if (s.kind === 'cancel') enqueue.cancel(persistenceTimerId(s.code));
-        else if (s.kind === 'schedule') {
-          enqueue.raise({ type: 'alarm.persisted', code: s.code }, { id: persistenceTimerId(s.code), delay: s.delayMs });
-        } else {
-          const r = s.kind === 'raise' ? raised(alarms, s.code, context) : cleared(alarms, s.code);
-          alarms = r.alarms;
-          if (r.emit !== undefined) enqueue.emit(r.emit);
-        }
-      }
-      enqueue.assign({ watch: step.watch, alarms });
-    }),
   },
 }).createMachine({
   id: 'pump',
   initial: 'off',
   context: ({ input }) => initialContext(input),
+  on: {
+    'line.pressure': { actions: 'sense' },
+    'battery.level': { actions: 'sense' },
+    'detector.changed': { actions: 'sense' },
+  },
   states: {
     off: {
       on: {
         'device.power-on': { target: 'on', actions: 'queueProgram' },
-        'sensor.sample': { actions: 'sampleWhileOff' },
         'alarm.acknowledge': { actions: { type: 'reject', params: { reason: 'the pump is off' } } },
         ...reject(allCommands('the pump is off; power it on first')),
       },
@@ -151,7 +166,6 @@ export const pumpMachine = setup({
       states: {
         therapy: {
           initial: 'selfTest',
-          on: { 'sensor.sample': { actions: 'integrate' } },
           states: {
             selfTest: {
               after: { selfTest: { target: 'idle', actions: 'applyQueued' } },
@@ -184,11 +198,9 @@ export const pumpMachine = setup({
             infusing: {
               initial: 'basal',
               exit: { type: 'setFlow', params: { flow: 'none' } },
-              always: [
-                { guard: 'highAlarm', target: 'hold' },
-                { guard: 'vtbiReached', target: 'completed' },
-              ],
+              always: { guard: 'highAlarm', target: 'hold' },
               on: {
+                'infusion.vtbi-reached': 'completed',
                 'infusion.pause': { target: 'paused', actions: 'accept' },
                 'infusion.stop': stopTransition,
                 ...reject({
@@ -207,8 +219,10 @@ export const pumpMachine = setup({
                 bolus: {
                   entry: { type: 'setFlow', params: { flow: 'bolus' } },
                   exit: 'clearBolus',
-                  always: { guard: 'bolusDone', target: 'basal' },
-                  on: reject({ 'infusion.bolus': 'a bolus is already running' }),
+                  on: {
+                    'infusion.bolus-done': 'basal',
+                    ...reject({ 'infusion.bolus': 'a bolus is already running' }),
+                  },
                 },
               },
             },
@@ -239,16 +253,8 @@ export const pumpMachine = setup({
             },
             // VTBI reached: keep the vein open at the KVO rate until stopped or reprogrammed.
             completed: {
-              entry: [
-                { type: 'setFlow', params: { flow: 'kvo' } },
-                { type: 'raiseAlarm', params: { code: 'infusion.complete' } },
-                { type: 'raiseAlarm', params: { code: 'kvo.active' } },
-              ],
-              exit: [
-                { type: 'setFlow', params: { flow: 'none' } },
-                { type: 'clearAlarm', params: { code: 'infusion.complete' } },
-                { type: 'clearAlarm', params: { code: 'kvo.active' } },
-              ],
+              entry: [{ type: 'setFlow', params: { flow: 'kvo' } }, raise('infusion.complete'), raise('kvo.active')],
+              exit: [{ type: 'setFlow', params: { flow: 'none' } }, clear('infusion.complete'), clear('kvo.active')],
               always: { guard: 'highAlarm', target: 'hold' },
               on: {
                 'infusion.program': programTransition,
@@ -263,18 +269,42 @@ export const pumpMachine = setup({
             },
           },
         },
-        // Occlusion, air, door and battery conditions (alarms.ts). A step re-enters `watching`, so its
-        // exit half runs before the therapy region's exits and its entry half after its entries.
-        alarms: {
-          initial: 'watching',
-          exit: { type: 'watchStep', params: { half: 'exit-all' } },
+        // Downstream occlusion: line pressure over the limit for its persistence time (IEC 60601-2-24
+        // asks for a high-priority alarm); it ends once pressure is back under 80 % of the limit.
+        occlusion: {
+          initial: 'clear',
           states: {
-            watching: {
-              entry: { type: 'watchStep', params: { half: 'entry' } },
-              exit: { type: 'watchStep', params: { half: 'exit' } },
-              always: { guard: 'watchChangeDue', target: 'watching', reenter: true },
-              on: { 'alarm.persisted': { guard: 'stillPending', actions: { type: 'watchStep', params: { half: 'persisted' } } } },
+            clear: { always: { guard: 'pressureOver', target: 'pending' } },
+            pending: {
+              after: { 'persist.occlusion.downstream': 'alarm' },
+              always: { guard: 'pressureNotOver', target: 'clear' },
             },
+            alarm: {
+              entry: raise('occlusion.downstream'),
+              exit: clear('occlusion.downstream'),
+              always: { guard: 'pressureNormal', target: 'clear' },
+            },
+          },
+        },
+        upstream: detectorRegion('occlusion.upstream'),
+        air: detectorRegion('air-in-line'),
+        door: detectorRegion('door.open'),
+        // Low battery warns (medium); an empty battery stops the infusion (high) until power-off.
+        battery: {
+          initial: 'ok',
+          states: {
+            ok: {
+              always: [
+                { guard: 'batteryDepleted', target: 'depleted' },
+                { guard: 'batteryLow', target: 'low' },
+              ],
+            },
+            low: {
+              entry: raise('battery.low'),
+              exit: clear('battery.low'),
+              always: { guard: 'batteryDepleted', target: 'depleted' },
+            },
+            depleted: { entry: raise('battery.depleted'), exit: clear('battery.depleted') },
           },
         },
       },

@@ -1,7 +1,6 @@
-import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { SimClock } from '../../src/core/clock.ts';
 import { Rng } from '../../src/core/rng.ts';
+import { rig } from '../../test/helpers/device-rig.ts';
 import { checkProgram } from './drug-library.ts';
 import { infusionPump as pump } from './index.ts';
 import { PUMP_ALARMS, commandSchema, defaultSettings, profileSchema, settingsSchema, telemetrySchema } from './telemetry.ts';
@@ -17,8 +16,12 @@ describe('settingsSchema', () => {
   });
 
   it('merges a partial override one group deep', () => {
-    const s = settingsSchema.parse({ alarms: { downstreamOcclusionMmHg: 300 }, battery: { lowPct: 25 } });
-    expect(s.alarms).toEqual({ ...defaultSettings.alarms, downstreamOcclusionMmHg: 300 });
+    const s = settingsSchema.parse({ alarms: { occlusionLevel: 'low', occlusionLimitsMmHg: { low: 150 } }, battery: { lowPct: 25 } });
+    expect(s.alarms).toEqual({
+      ...defaultSettings.alarms,
+      occlusionLevel: 'low',
+      occlusionLimitsMmHg: { low: 150, medium: 500, high: 900 },
+    });
     expect(s.battery).toEqual({ ...defaultSettings.battery, lowPct: 25 });
     expect(s.linePressure).toEqual(defaultSettings.linePressure);
   });
@@ -70,7 +73,7 @@ describe('commandSchema and commandEvent', () => {
       { type: 'stop', commandId: 'b' },
       { type: 'bolus', amount: 2 },
       { type: 'acknowledge', code: 'air-in-line' },
-    ].map((c) => pump.commandEvent(commandSchema.parse(c)));
+    ].map((c) => pump.commandEvent(commandSchema.parse(c), { t: 0, plant: pump.createPlant(pump.createInput({ id: 'p' }), new Rng(1)) }));
     expect(events).toEqual([
       { type: 'infusion.program', drug: 'insulin', rate: 1.2, vtbi: 100, commandId: 'a' },
       { type: 'infusion.start' },
@@ -90,18 +93,15 @@ describe('commandSchema and commandEvent', () => {
 
 describe('telemetry', () => {
   it('matches telemetrySchema through boot, infusion and alarm', () => {
-    const clock = new SimClock();
-    const rng = new Rng(7, 'pump');
-    const actor = createActor(pump.machine, { input: pump.createInput({ id: 'p', firmware: '3.3.0' }), clock }).start();
-    const bodies = [pump.telemetry(actor.getSnapshot())];
-    for (const e of pump.bootEvents({ profile: { drug: 'propofol', doseRate: 2, weightKg: 70, vtbi: 100 } })) actor.send(e);
+    const p = rig(pump, { id: 'p', seed: 7, firmware: '3.3.0', profile: { drug: 'propofol', doseRate: 2, weightKg: 70, vtbi: 100 } });
+    const bodies = [p.telemetry()];
     for (let t = 1000; t <= 20_000; t += 1000) {
-      clock.advanceTo(t);
-      actor.send(pump.sampleEvent({ t, measured: {}, conditions: t > 10_000 ? { 'door.open': 1 } : {}, rng }));
-      bodies.push(pump.telemetry(actor.getSnapshot()));
+      if (t > 10_000) p.set({ 'door.open': 1 });
+      p.runTo(t);
+      bodies.push(p.telemetry());
     }
     for (const body of bodies) expect(telemetrySchema.parse(body)).toEqual(body);
-    expect(bodies[0]).toMatchObject({ state: 'off', drug: null, rate: 0, firmware: '3.3.0', alarms: [] });
+    expect(bodies[0]).toMatchObject({ state: 'self-test', drug: null, rate: 0, firmware: '3.3.0', alarms: [] });
     expect(bodies[5]).toMatchObject({ state: 'infusing', drug: 'propofol', rate: 14, doseRate: 2, doseRateUnit: 'mg/kg/h' });
     expect(bodies.at(-1)).toMatchObject({ state: 'hold', rate: 0, alarms: ['door.open'] });
     expect(Number.isInteger(bodies.at(-1)!.linePressure)).toBe(true);

@@ -78,17 +78,33 @@ const linePressureSchema = z.strictObject({
   noiseSdMmHg: z.number().nonnegative(),
   /** Pressure an occluded line saturates at (the pump's maximum output pressure), mmHg. */
   maxMmHg: positive,
-  /** Set compliance: mL stored per mmHg when the line is closed; sets how fast pressure builds. */
+  /** Set compliance: mL stored per mmHg above baseline; how fast a closed line's pressure builds, and the bolus it holds. */
   complianceMlPerMmHg: positive,
-  /** Time constant of pressure relaxing to baseline once a line opens, ms. */
+  /** Time constant of an open line giving up its stored volume (and pressure) into the patient, ms. */
   relaxMs: positive,
 });
+export const OCCLUSION_LEVELS = ['low', 'medium', 'high'] as const;
+export type OcclusionLevel = (typeof OCCLUSION_LEVELS)[number];
 const alarmLimitsSchema = z.strictObject({
-  downstreamOcclusionMmHg: positive,
+  /** The downstream occlusion pressure setting in use (a pump's low / medium / high). */
+  occlusionLevel: z.enum(OCCLUSION_LEVELS),
+  /** The alarm limit of each occlusion setting, mmHg. */
+  occlusionLimitsMmHg: z
+    .strictObject({ low: positive, medium: positive, high: positive })
+    .refine((l) => l.low < l.medium && l.medium < l.high, { message: 'occlusion limits must rise: low < medium < high' }),
   downstreamOcclusionPersistenceMs: ms,
   upstreamOcclusionPersistenceMs: ms,
   airInLinePersistenceMs: ms,
   doorOpenPersistenceMs: ms,
+});
+/** The seeded delivery error of one pump and its set (devices/infusion-pump/accuracy.ts). */
+const accuracySchema = z.strictObject({
+  /** SD of the pumping mechanism's own error (its calibration, its tube-compression fingers), % of the rate. */
+  mechanismSdPct: z.number().nonnegative().max(20),
+  /** SD of the administration set's error at the standard's intermediate rate (25 mL/h), % of the rate. */
+  setSdPct: z.number().nonnegative().max(20),
+  /** The accuracy claimed at the standard's test conditions, ±%: pumps and sets in use are within it there. */
+  claimPct: z.number().nonnegative().max(50),
 });
 const batterySchema = z.strictObject({
   /** On mains the battery holds its charge unless a `battery.drain-factor` condition says otherwise. */
@@ -110,6 +126,7 @@ const fullSettingsSchema = z.strictObject({
   kvoRateMlPerH: z.number().nonnegative(),
   linePressure: linePressureSchema,
   alarms: alarmLimitsSchema,
+  accuracy: accuracySchema,
   battery: batterySchema,
   drugs: z.record(z.string().min(1), drugEntrySchema),
 });
@@ -121,16 +138,30 @@ export const defaultSettings: PumpSettings = {
   rateRange: { minMlPerH: 0.1, maxMlPerH: 999 },
   bolusRateMlPerH: 300,
   kvoRateMlPerH: 1,
-  // Tuning values, not from a source: with 0.5 µL/mmHg a closed line reaches 500 mmHg in ~10 s at
-  // 100 mL/h, ~2 min at 10 mL/h and ~17 min at 1.2 mL/h — slow detection at low rates is real.
-  linePressure: { baselineMmHg: 20, noiseSdMmHg: 1.5, maxMmHg: 1000, complianceMlPerMmHg: 0.0005, relaxMs: 5000 },
+  // A closed line stores what the pump pushes into the set's compliance until the pump's maximum output
+  // pressure. ECRI (Health Devices, infusion pump evaluation criteria, 2015): downstream pressure should
+  // not exceed 20 psi (1,034 mmHg). Compliance 0.5 µL/mmHg is our choice for an LVP set between the
+  // pump and an occlusion near the patient: stiffer than a syringe (1.2–2.8 µL/mmHg, from the
+  // 9.0e-9–2.1e-8 L/Pa Snijder et al. found for syringes, the most compliant part of a syringe set-up;
+  // Biomed Tech 2015, doi:10.1515/bmt-2014-0148). It stores 0.24 mL at the medium limit and 0.44 mL at the high one, under ECRI's
+  // ≤ 0.5 mL for the bolus released after an occlusion. Time to alarm then follows from the rate (see
+  // docs/devices.md, "Occlusion and accuracy"): at 1 mL/h about 6 / 20 / 63 minutes at low / medium / high.
+  linePressure: { baselineMmHg: 20, noiseSdMmHg: 1.5, maxMmHg: 1034, complianceMlPerMmHg: 0.0005, relaxMs: 5000 },
   alarms: {
-    downstreamOcclusionMmHg: 500,
+    // ECRI 2015: the limit should go as low as 2 psi (103 mmHg); ≤ 4 psi (207 mmHg) is enough for most
+    // venous infusions, ~10 psi (517 mmHg) for epidural lines. Low ≈ 4 psi, medium ≈ 10 psi (the
+    // single limit medtwin had before), high ≈ 17 psi, under the 20 psi ceiling.
+    occlusionLevel: 'medium',
+    occlusionLimitsMmHg: { low: 200, medium: 500, high: 900 },
     downstreamOcclusionPersistenceMs: 3000,
     upstreamOcclusionPersistenceMs: 5000,
     airInLinePersistenceMs: 1000,
     doorOpenPersistenceMs: 1000,
   },
+  // Volumetric pumps claim ±5 % under IEC 60601-2-24's test conditions (e.g. BD Alaris GP: "volumetric
+  // accuracy ±5 % (nominal)"). Two SDs of 1.5 % give pump + set an SD of 2.1 %, kept inside the claim;
+  // lower rates widen it (accuracy.ts).
+  accuracy: { mechanismSdPct: 1.5, setSdPct: 1.5, claimPct: 5 },
   // Ward pumps run on mains. On battery, datasheets quote roughly 4–10 h at 25 mL/h; lowPct 10 leaves
   // ~45 min of warning, in line with IEC 60601-2-24's early low-battery warning.
   battery: { mainsPowered: true, initialPct: 100, hoursPumping: 8, hoursIdle: 24, lowPct: 10 },
@@ -149,7 +180,14 @@ export const settingsSchema = z
     bolusRateMlPerH: positive.optional(),
     kvoRateMlPerH: z.number().nonnegative().optional(),
     linePressure: linePressureSchema.partial().optional(),
-    alarms: alarmLimitsSchema.partial().optional(),
+    alarms: z
+      .strictObject({
+        ...alarmLimitsSchema.shape,
+        occlusionLimitsMmHg: z.strictObject({ low: positive, medium: positive, high: positive }).partial(),
+      })
+      .partial()
+      .optional(),
+    accuracy: accuracySchema.partial().optional(),
     battery: batterySchema.partial().optional(),
     drugs: z.record(z.string().min(1), z.record(z.string(), z.unknown())).optional(),
   })
@@ -163,7 +201,8 @@ export const settingsSchema = z
       bolusRateMlPerH: o.bolusRateMlPerH ?? d.bolusRateMlPerH,
       kvoRateMlPerH: o.kvoRateMlPerH ?? d.kvoRateMlPerH,
       linePressure: { ...d.linePressure, ...o.linePressure },
-      alarms: { ...d.alarms, ...o.alarms },
+      alarms: { ...d.alarms, ...o.alarms, occlusionLimitsMmHg: { ...d.alarms.occlusionLimitsMmHg, ...o.alarms?.occlusionLimitsMmHg } },
+      accuracy: { ...d.accuracy, ...o.accuracy },
       battery: { ...d.battery, ...o.battery },
       drugs,
     };

@@ -1,39 +1,35 @@
+import { accepted, rejected } from '../commands.ts';
 import type { DeviceEmitted } from '../descriptor.ts';
 import { limitsProblem } from './alarm-limits.ts';
-import type { MonitorAlarm } from './alarm-manager.ts';
-import { type CommandEvent, type MonitorContext, type MonitorEvent, COMMAND_OF_EVENT } from './context.ts';
+import { COMMAND_OF_EVENT, type CommandEvent, type MonitorAlarm, type MonitorContext, type MonitorEvent } from './context.ts';
 
-/** A command's effect: context changes, and the acknowledgement and alarm events to emit. */
+/** A command's effect: context changes, and the acknowledgement and alarm events to emit (devices/commands.ts style). */
 export interface Reply {
   context?: Partial<MonitorContext>;
   emitted: DeviceEmitted[];
+  /** A silence schedules its own end. */
+  silenceUntil?: number;
 }
 
-export const ok = (event: CommandEvent, detail?: string): DeviceEmitted => ({
-  type: 'command.accepted',
-  command: COMMAND_OF_EVENT[event.type],
-  commandId: event.commandId,
-  detail,
-});
-export const no = (event: CommandEvent, code: string, reason: string): Reply => ({
-  emitted: [{ type: 'command.rejected', command: COMMAND_OF_EVENT[event.type], commandId: event.commandId, code, reason }],
-});
+const meta = (event: CommandEvent) => ({ command: COMMAND_OF_EVENT[event.type], commandId: event.commandId });
+export const ok = (event: CommandEvent, detail?: string): DeviceEmitted => accepted(meta(event), detail);
+export const no = (event: CommandEvent, code: string, reason: string): Reply => ({ emitted: [rejected(meta(event), code, reason)] });
 
 /** Acknowledging stops an alarm's audio while its condition lasts, and releases a latched alarm (IEC 60601-1-8). */
 function acknowledge(context: MonitorContext, event: Extract<MonitorEvent, { type: 'alarm.acknowledge' }>): Reply {
   const targets = context.alarms.filter((a) => (event.code === undefined ? a.status !== 'acknowledged' : a.info.code === event.code));
   if (event.code !== undefined && targets.length === 0) {
     const codes = context.alarms.map((a) => a.info.code);
-    return no(event, 'unknown-alarm', `no announced alarm "${event.code}"; announced: ${codes.length > 0 ? codes.join(', ') : 'none'}`);
+    return no(event, 'alarm.not-active', `no announced alarm "${event.code}"; announced: ${codes.length > 0 ? codes.join(', ') : 'none'}`);
   }
-  if (targets.length === 0) return no(event, 'no-alarm', 'no unacknowledged alarm to acknowledge');
+  if (targets.length === 0) return no(event, 'alarm.not-active', 'no unacknowledged alarm to acknowledge');
   const emitted: DeviceEmitted[] = [];
   const alarms: MonitorAlarm[] = [];
   for (const alarm of context.alarms) {
     if (!targets.includes(alarm)) alarms.push(alarm);
     else if (!alarm.conditionPresent) emitted.push({ type: 'alarm.cleared', code: alarm.info.code });
     else {
-      alarms.push({ ...alarm, status: 'acknowledged', until: undefined });
+      alarms.push({ info: alarm.info, status: 'acknowledged', raisedAt: alarm.raisedAt, conditionPresent: true });
       emitted.push({ type: 'alarm.updated', code: alarm.info.code, status: 'acknowledged' });
     }
   }
@@ -44,17 +40,17 @@ function acknowledge(context: MonitorContext, event: Extract<MonitorEvent, { typ
 function silence(context: MonitorContext, event: Extract<MonitorEvent, { type: 'alarm.silence' }>): Reply {
   const duration = event.durationMs ?? context.settings.silenceMs;
   if (!(duration > 0) || duration > context.settings.maxSilenceMs) {
-    return no(event, 'out-of-range', `silence of ${duration} ms is outside 1..${context.settings.maxSilenceMs} ms (maxSilenceMs)`);
+    return no(event, 'value.out-of-range', `silence of ${duration} ms is outside 1..${context.settings.maxSilenceMs} ms (maxSilenceMs)`);
   }
-  if (!context.alarms.some((a) => a.status === 'active')) return no(event, 'no-alarm', 'no sounding alarm to silence');
-  const until = context.t + duration;
+  if (!context.alarms.some((a) => a.status === 'active')) return no(event, 'alarm.not-active', 'no sounding alarm to silence');
+  const until = event.t + duration;
   const emitted: DeviceEmitted[] = [];
   const alarms = context.alarms.map((alarm): MonitorAlarm => {
     if (alarm.status !== 'active') return alarm;
     emitted.push({ type: 'alarm.updated', code: alarm.info.code, status: 'silenced', until });
     return { ...alarm, status: 'silenced', until };
   });
-  return { context: { alarms }, emitted: [ok(event, `until ${until}`), ...emitted] };
+  return { context: { alarms }, emitted: [ok(event, `until ${until}`), ...emitted], silenceUntil: until };
 }
 
 function setLimits(context: MonitorContext, event: Extract<MonitorEvent, { type: 'limits.set' }>): Reply {
@@ -64,7 +60,7 @@ function setLimits(context: MonitorContext, event: Extract<MonitorEvent, { type:
   if (event.high !== undefined) pair.high = event.high;
   const next = { ...current, [event.level]: pair };
   const problem = limitsProblem(event.parameter, next);
-  if (problem !== undefined) return no(event, 'invalid-limits', problem);
+  if (problem !== undefined) return no(event, 'limits.invalid', problem);
   const settings = { ...context.settings, limits: { ...context.settings.limits, [event.parameter]: next } };
   const text = `${event.parameter} ${event.level} ${pair.low ?? '-'}..${pair.high ?? '-'}`;
   return { context: { settings }, emitted: [ok(event, text)] };
@@ -80,7 +76,7 @@ export function applyCommand(context: MonitorContext, event: MonitorEvent): Repl
     case 'limits.set':
       return setLimits(context, event);
     case 'nibp.start':
-      return { context: { nibpRequested: true }, emitted: [ok(event)] };
+      return { context: { nibpRequests: context.nibpRequests + 1 }, emitted: [ok(event)] };
     case 'nibp.interval.set':
       return {
         context: { settings: { ...context.settings, nibpIntervalMs: event.intervalMs } },

@@ -1,9 +1,7 @@
-import type { DeviceConditions } from '../descriptor.ts';
-import type { MeasuredValues } from '../../src/physiology/signals.ts';
+import type { AlarmInfo } from '../descriptor.ts';
 import { type AlarmLimits, type MonitorParameter, DEFAULT_ALARM_LIMITS } from './alarm-limits.ts';
-import type { MonitorAlarm, Onset } from './alarm-manager.ts';
 
-/** The monitor's data: settings, machine context and events. */
+/** The monitor machine's data: settings, input, context and events. Displayed values live in plant.ts. */
 
 export interface MonitorSettings {
   limits: AlarmLimits;
@@ -29,52 +27,53 @@ export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = {
   nibpIntervalMs: 15 * 60_000,
 };
 
-export type MonitorVital = 'hr' | 'spo2' | 'rr' | 'temp';
-/** Displayed continuous values; null = invalid (no reading, lead or probe off). */
-export type MonitorValues = Record<MonitorVital, number | null>;
-export interface NibpReading {
-  sbp: number;
-  dbp: number;
-  map: number;
-  /** Time of the determination, ms. */
-  t: number;
-}
-
 export interface MonitorInput {
   id: string;
   firmware: string;
   settings: MonitorSettings;
 }
 
+export type AlarmStatus = 'active' | 'acknowledged' | 'silenced';
+
+/** An announced alarm. */
+export interface MonitorAlarm {
+  info: AlarmInfo;
+  status: AlarmStatus;
+  /** End of the audio pause while silenced, ms. */
+  until?: number;
+  raisedAt: number;
+  /** False once the condition has cleared but a high-priority alarm stays latched. */
+  conditionPresent: boolean;
+}
+
 export interface MonitorContext extends MonitorInput {
-  /** Time of the last sample: the monitor keeps time from its 1 Hz samples. */
-  t: number;
-  values: MonitorValues;
-  nibp: NibpReading | null;
-  /** An on-demand (or first) NIBP determination is due at the next sample. */
-  nibpRequested: boolean;
-  nextNibpAt: number | null;
-  /** The last NIBP determination failed; cleared by the next good one. */
-  nibpFailure: 'nibp.cuff-error' | 'nibp.failed' | null;
-  conditions: DeviceConditions;
-  /** Alarm conditions present now and since when (persistence timers). */
-  onsets: Readonly<Record<string, Onset>>;
   /** Announced alarms, in the order they were raised. */
   alarms: readonly MonitorAlarm[];
+  /** On-demand NIBP determinations asked for so far; the plant takes one at its next sample for each new ask. */
+  nibpRequests: number;
 }
 
 type WithId = { commandId?: string };
-export type MonitorEvent =
-  | { type: 'power.on'; monitoring?: boolean; nibpIntervalMs?: number }
-  | { type: 'power.off' }
-  | { type: 'sensor.sample'; t: number; measured: MeasuredValues; conditions: DeviceConditions }
+export type MonitorCommandEvent =
   | ({ type: 'monitor.start' } & WithId)
   | ({ type: 'monitor.standby' } & WithId)
   | ({ type: 'alarm.acknowledge'; code?: string } & WithId)
-  | ({ type: 'alarm.silence'; durationMs?: number } & WithId)
+  | ({ type: 'alarm.silence'; durationMs?: number; t: number } & WithId)
   | ({ type: 'nibp.start' } & WithId)
   | ({ type: 'nibp.interval.set'; intervalMs: number } & WithId)
   | ({ type: 'limits.set'; parameter: MonitorParameter; level: 'warn' | 'crit'; low?: number | null; high?: number | null } & WithId);
+
+export type MonitorEvent =
+  | { type: 'device.power-on'; monitoring?: boolean; nibpIntervalMs?: number }
+  | { type: 'device.power-off' }
+  | MonitorCommandEvent
+  /**
+   * From the plant: the alarm conditions that have held for their delay now, each at its priority, in
+   * announcement order. Sent only when that set (codes and priorities) changes.
+   */
+  | { type: 'alarm.conditions'; t: number; conditions: readonly AlarmInfo[] }
+  /** The audio pause that ends at `until` is over (scheduled by the silence command). */
+  | { type: 'alarm.silence-ended'; until: number };
 
 /** The command name (as on the wire) behind each command event. */
 export const COMMAND_OF_EVENT = {

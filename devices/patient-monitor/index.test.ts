@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
 import { SimClock } from '../../src/core/clock.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { MonitorSensor, MONITOR_SIGNALS } from '../../src/physiology/monitor-sensor.ts';
 import { VitalsModel } from '../../src/physiology/vitals.ts';
 import type { ClinicalEventInput } from '../../src/physiology/clinical-events.ts';
 import type { DeviceEmitted } from '../descriptor.ts';
+import { DeviceModel } from '../device-model.ts';
+import { MonitorPlant } from './plant.ts';
 import { DEFAULT_MONITOR_SETTINGS, TECHNICAL_ALARMS, monitorSettingsSchema, patientMonitor, type MonitorTelemetry } from './index.ts';
 
 const d = patientMonitor;
@@ -23,54 +24,57 @@ function run(
   const sensor = new MonitorSensor(root.fork('sensor'));
   const deviceRng = root.fork('device');
   const clock = new SimClock();
-  const actor = createActor(d.machine, { input: d.createInput({ id: 'mon-001', settings: undefined, firmware: '2.1.0' }), clock });
   const emitted: DeviceEmitted[] = [];
-  actor.on('*', (e) => emitted.push(e));
-  actor.start();
-  for (const e of d.bootEvents({ profile: undefined })) actor.send(e);
+  const model = new DeviceModel(d, { id: 'mon-001', firmware: '2.1.0', clock, rng: deviceRng, onEmitted: (e) => emitted.push(e) });
+  model.start();
   for (let s = 1; s <= seconds; s++) {
     clock.advance(d.samplePeriodMs);
     const t = clock.now();
     patient.advanceTo(t);
     const truth = patient.truth();
     const measured = Object.fromEntries(MONITOR_SIGNALS.map((k) => [k, sensor.measure(k, truth[k])]));
-    actor.send(d.sampleEvent({ t, measured, conditions: {}, rng: deviceRng }));
-    onSecond?.(t, emitted, d.telemetry(actor.getSnapshot()));
+    model.sample({ t, measured, conditions: {}, rng: deviceRng });
+    onSecond?.(t, emitted, model.telemetry() as MonitorTelemetry);
   }
-  return { actor, emitted };
+  return { model, emitted };
 }
 
 describe('patient monitor descriptor', () => {
   it('boots into monitoring, measures at 1 Hz and reports valid telemetry', () => {
-    const { actor } = run('boot', 5);
-    const telemetry = d.telemetry(actor.getSnapshot());
-    expect(d.stateLabel(actor.getSnapshot())).toBe('monitoring');
+    const { model } = run('boot', 5);
+    const telemetry = model.telemetry() as MonitorTelemetry;
+    expect(model.stateLabel).toBe('monitoring');
     expect(d.telemetrySchema.parse(telemetry)).toEqual(telemetry);
     expect(telemetry.hr).toBeGreaterThan(50);
     expect(telemetry.nibp?.t).toBe(1000);
-    expect(actor.getSnapshot().context.firmware).toBe('2.1.0');
+    expect(model.snapshot.context.firmware).toBe('2.1.0');
     expect([d.samplePeriodMs, d.telemetryPeriodMs, d.measures]).toEqual([1000, 1000, ['hr', 'spo2', 'rr', 'temp', 'sbp', 'dbp', 'map']]);
   });
 
   it('boots into standby when the profile says so', () => {
-    const actor = createActor(d.machine, { input: d.createInput({ id: 'm' }), clock: new SimClock() }).start();
-    for (const e of d.bootEvents({ profile: { monitoring: false, nibpIntervalMin: 5 } })) actor.send(e);
-    expect(d.stateLabel(actor.getSnapshot())).toBe('standby');
-    expect(actor.getSnapshot().context.settings.nibpIntervalMs).toBe(300_000);
+    const model = new DeviceModel(d, {
+      id: 'm',
+      clock: new SimClock(),
+      rng: new Rng('standby'),
+      profile: { monitoring: false, nibpIntervalMin: 5 },
+    });
+    model.start();
+    expect(model.stateLabel).toBe('standby');
+    expect(model.snapshot.context.settings.nibpIntervalMs).toBe(300_000);
   });
 
   it('raises a high-priority SpO2 alarm for a desaturation, latched until acknowledged after recovery', () => {
     let raisedAt: number | undefined;
-    const { actor, emitted } = run('desat', 600, [{ type: 'desaturation', at: '2m', onset: '30s', duration: '2m', spo2: 78 }], (t, e) => {
+    const { model, emitted } = run('desat', 600, [{ type: 'desaturation', at: '2m', onset: '30s', duration: '2m', spo2: 78 }], (t, e) => {
       raisedAt ??= e.some((x) => x.type === 'alarm.raised' && x.alarm.code === 'spo2.low' && x.alarm.priority === 'high') ? t : undefined;
     });
     // Crit limit 85 % is crossed during the 30 s onset; +5 s persistence; sensor error may shift it a little.
     expect(raisedAt).toBeGreaterThan(120_000);
     expect(raisedAt).toBeLessThan(165_000);
     expect(emitted.some((e) => e.type === 'alarm.cleared' && e.code === 'spo2.low')).toBe(false);
-    expect(d.activeAlarms(actor.getSnapshot()).find((a) => a.code === 'spo2.low')?.priority).toBe('high');
-    expect(actor.getSnapshot().context.values.spo2).toBeGreaterThan(90);
-    actor.send(d.commandEvent(d.commandSchema.parse({ type: 'acknowledge', code: 'spo2.low' })));
+    expect(model.activeAlarms.find((a) => a.code === 'spo2.low')?.priority).toBe('high');
+    expect((model.telemetry() as MonitorTelemetry).spo2).toBeGreaterThan(90);
+    model.command(d.commandSchema.parse({ type: 'acknowledge', code: 'spo2.low' }));
     expect(emitted.at(-1)).toEqual({ type: 'alarm.cleared', code: 'spo2.low' });
   });
 
@@ -123,10 +127,11 @@ describe('patient monitor settings', () => {
 
 describe('patient monitor commands', () => {
   it('parses each command and maps it to a machine event', () => {
-    const parse = (body: unknown) => d.commandEvent(d.commandSchema.parse(body));
+    const parse = (body: unknown) => d.commandEvent(d.commandSchema.parse(body), { t: 4000, plant: new MonitorPlant() });
     expect(parse({ type: 'silence', duration: '90s', commandId: 'c7' })).toEqual({
       type: 'alarm.silence',
       durationMs: 90_000,
+      t: 4000,
       commandId: 'c7',
     });
     expect(parse({ type: 'nibp.interval', minutes: 5 })).toMatchObject({ type: 'nibp.interval.set', intervalMs: 300_000 });

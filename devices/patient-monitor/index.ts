@@ -3,6 +3,7 @@ import type { DeviceDescriptor } from '../descriptor.ts';
 import { DEFAULT_ALARM_LIMITS, type HARDWARE_CONDITIONS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, limitsProblem } from './alarm-limits.ts';
 import { monitorDesired } from './desired.ts';
 import { DEFAULT_MONITOR_SETTINGS, type MonitorSettings, type PatientMonitorMachine, patientMonitorMachine } from './machine.ts';
+import { MonitorPlant } from './plant.ts';
 import {
   type MonitorCommand,
   type MonitorTelemetry,
@@ -73,7 +74,7 @@ export const monitorProfileSchema = z
   .strict();
 
 /** A bedside multiparameter patient monitor: ECG HR, SpO2, RR, temperature and cycled NIBP, with limit and technical alarms. */
-export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTelemetry, MonitorCommand> = {
+export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTelemetry, MonitorCommand, MonitorPlant> = {
   kind: 'patient-monitor',
   title: 'Patient monitor',
   summary: 'Bedside monitor: HR, SpO2, RR, temperature, cycled NIBP; limit alarms with 5 s persistence, IEC 60601-1-8 priorities.',
@@ -94,14 +95,12 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
   bootEvents({ profile }) {
     const p = monitorProfileSchema.parse(profile ?? {});
     const nibpIntervalMs = p.nibpIntervalMin === undefined ? undefined : Math.round(p.nibpIntervalMin * 60_000);
-    return [{ type: 'power.on', monitoring: p.monitoring, nibpIntervalMs }];
+    return [{ type: 'device.power-on', monitoring: p.monitoring, nibpIntervalMs }];
   },
   createInput({ id, settings, firmware }) {
     return { id, firmware: firmware ?? '1.0.0', settings: monitorSettingsSchema.parse(settings) };
   },
-  sampleEvent({ t, measured, conditions }) {
-    return { type: 'sensor.sample', t, measured, conditions };
-  },
+  createPlant: () => new MonitorPlant(),
   telemetry: monitorTelemetry,
   commandEvent: monitorCommandEvent,
   stateLabel: monitorStateLabel,
@@ -171,5 +170,6 @@ export {
   type MonitorEvent,
 } from './machine.ts';
 export { DEFAULT_ALARM_LIMITS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, type AlarmLimits } from './alarm-limits.ts';
-export type { MonitorAlarm } from './alarm-manager.ts';
+export type { MonitorAlarm } from './context.ts';
+export { MonitorPlant } from './plant.ts';
 export { monitorCommandSchema, monitorTelemetrySchema, type MonitorCommand, type MonitorTelemetry } from './telemetry.ts';

@@ -1,53 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { SimClock } from '../../src/core/clock.ts';
-import { Rng } from '../../src/core/rng.ts';
 import type { MeasuredValues } from '../../src/physiology/signals.ts';
-import type { DeviceConditions, DeviceEmitted } from '../descriptor.ts';
+import { rig } from '../../test/helpers/device-rig.ts';
+import type { DeviceConditions } from '../descriptor.ts';
 import { patientMonitor } from './index.ts';
+import { MonitorPlant } from './plant.ts';
 
 const NORMAL: MeasuredValues = { hr: 75, spo2: 98, rr: 14, temp: 36.8, sbp: 120, dbp: 78, map: 92 };
 
 /** A monitor booted as the fleet boots it, fed one sample per simulated second. */
 function bedside(options: { settings?: unknown; profile?: unknown } = {}) {
-  const clock = new SimClock();
-  const d = patientMonitor;
-  const actor = createActor(d.machine, { input: d.createInput({ id: 'mon-001', settings: options.settings }), clock });
-  const emitted: (DeviceEmitted & { at: number })[] = [];
-  actor.on('*', (e) => emitted.push({ ...e, at: clock.now() }));
-  actor.start();
-  for (const e of d.bootEvents({ profile: options.profile })) actor.send(e);
-  const rng = new Rng('monitor-test');
-  let measured: MeasuredValues = { ...NORMAL };
-  let conditions: DeviceConditions = {};
+  const r = rig<MonitorPlant>(patientMonitor, { id: 'mon-001', seed: 'monitor-test', ...options, measured: NORMAL });
   const m = {
-    actor,
-    clock,
-    emitted,
+    actor: { getSnapshot: () => r.snapshot() },
+    emitted: r.emitted,
     set(values: MeasuredValues) {
-      measured = { ...measured, ...values };
+      r.measure(values);
       return m;
     },
     conditions(c: DeviceConditions) {
-      conditions = c;
+      r.set(c);
       return m;
     },
     /** Advances `seconds` seconds, sampling at the end of each. */
     tick(seconds = 1) {
-      for (let i = 0; i < seconds; i++) {
-        clock.advance(1000);
-        actor.send(d.sampleEvent({ t: clock.now(), measured, conditions, rng }));
-      }
+      r.run(seconds * 1000);
       return m;
     },
     command(body: unknown) {
-      actor.send(d.commandEvent(d.commandSchema.parse(body)));
+      r.command(body);
       return m;
     },
-    telemetry: () => d.telemetry(actor.getSnapshot()),
-    of: <T extends DeviceEmitted['type']>(type: T) =>
-      emitted.filter((e) => e.type === type) as (Extract<DeviceEmitted, { type: T }> & { at: number })[],
-    last: () => emitted.at(-1),
+    telemetry: () => r.telemetry() as ReturnType<typeof patientMonitor.telemetry>,
+    of: r.of,
+    last: () => r.emitted.at(-1),
   };
   return m;
 }
@@ -151,17 +138,24 @@ describe('patient monitor alarms', () => {
         type: 'command.rejected',
         command: 'acknowledge',
         commandId: 'a',
-        code: 'unknown-alarm',
-        reason: 'no announced alarm "hr.high"; announced: none',
+        code: 'alarm.not-active',
+        reason: 'cannot acknowledge: no announced alarm "hr.high"; announced: none',
         at: 1000,
       },
-      { type: 'command.rejected', command: 'silence', commandId: 's', code: 'no-alarm', reason: 'no sounding alarm to silence', at: 1000 },
+      {
+        type: 'command.rejected',
+        command: 'silence',
+        commandId: 's',
+        code: 'alarm.not-active',
+        reason: 'cannot silence: no sounding alarm to silence',
+        at: 1000,
+      },
     ]);
     m.set({ hr: 150 }).tick(6).command({ type: 'silence', duration: '1h' });
     expect(m.last()).toMatchObject({
       type: 'command.rejected',
-      code: 'out-of-range',
-      reason: 'silence of 3600000 ms is outside 1..600000 ms (maxSilenceMs)',
+      code: 'value.out-of-range',
+      reason: 'cannot silence: silence of 3600000 ms is outside 1..600000 ms (maxSilenceMs)',
     });
   });
 });
@@ -254,8 +248,8 @@ describe('patient monitor commands and states', () => {
       type: 'command.rejected',
       command: 'limits.set',
       commandId: 'x',
-      code: 'invalid-limits',
-      reason: 'spo2 crit low 96 is above warn low 95; crit limits must lie outside warn limits',
+      code: 'limits.invalid',
+      reason: 'cannot limits.set: spo2 crit low 96 is above warn low 95; crit limits must lie outside warn limits',
       at: 0,
     });
   });
@@ -268,11 +262,11 @@ describe('patient monitor commands and states', () => {
     expect(m.telemetry()).toEqual({ state: 'standby', hr: null, spo2: null, rr: null, temp: null, nibp: null, alarms: [] });
     m.command({ type: 'nibp.start', commandId: 'n' }).command({ type: 'standby' });
     expect(m.of('command.rejected').map((e) => [e.command, e.code, e.reason])).toEqual([
-      ['nibp.start', 'invalid-state', 'the monitor is in standby; start monitoring first'],
-      ['standby', 'invalid-state', 'the monitor is in standby; start monitoring first'],
+      ['nibp.start', 'state.invalid', 'cannot nibp.start: the monitor is in standby; start monitoring first'],
+      ['standby', 'state.invalid', 'cannot standby: the monitor is in standby; start monitoring first'],
     ]);
     m.command({ type: 'start' }).command({ type: 'start' });
-    expect(m.of('command.rejected').at(-1)).toMatchObject({ command: 'start', reason: 'the monitor is already monitoring' });
+    expect(m.of('command.rejected').at(-1)).toMatchObject({ command: 'start', reason: 'cannot start: the monitor is already monitoring' });
     m.tick();
     expect(m.telemetry()).toMatchObject({ state: 'monitoring', hr: 150, nibp: { t: 18_000 } });
   });
@@ -283,8 +277,8 @@ describe('patient monitor commands and states', () => {
     const rejected: string[] = [];
     actor.on('command.rejected', (e) => rejected.push(`${e.command}:${e.code}`));
     actor.start();
-    actor.send(patientMonitor.commandEvent({ type: 'start' }));
-    expect(rejected).toEqual(['start:invalid-state']);
+    actor.send(patientMonitor.commandEvent({ type: 'start' }, { t: 0, plant: new MonitorPlant() }));
+    expect(rejected).toEqual(['start:state.invalid']);
     expect(patientMonitor.stateLabel(actor.getSnapshot())).toBe('off');
   });
 });

@@ -1,56 +1,29 @@
-import { assign, emit, enqueueActions, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import type { DeviceEmitted } from '../descriptor.ts';
+import { endSilence, reconcileAlarms } from './alarms.ts';
 import { applyCommand, no, ok } from './commands.ts';
-import { type CommandEvent, type MonitorContext, type MonitorEvent, type MonitorInput, COMMAND_OF_EVENT } from './context.ts';
-import { sample, type SampleEvent, type SampleOutcome } from './sample.ts';
+import { COMMAND_OF_EVENT, type CommandEvent, type MonitorContext, type MonitorEvent, type MonitorInput } from './context.ts';
 
 export {
   COMMAND_OF_EVENT,
   DEFAULT_MONITOR_SETTINGS,
+  type MonitorAlarm,
   type MonitorContext,
   type MonitorEvent,
   type MonitorInput,
   type MonitorSettings,
-  type MonitorVital,
-  type NibpReading,
 } from './context.ts';
-
-const IDLE_STATE: Pick<
-  MonitorContext,
-  'values' | 'nibp' | 'nibpRequested' | 'nextNibpAt' | 'nibpFailure' | 'onsets' | 'alarms' | 'conditions'
-> = {
-  values: { hr: null, spo2: null, rr: null, temp: null },
-  nibp: null,
-  nibpRequested: false,
-  nextNibpAt: null,
-  nibpFailure: null,
-  onsets: {},
-  alarms: [],
-  conditions: {},
-};
-
-/**
- * `sample` for this context and event, computed once: the guard that picks the transition needs the
- * outcome (does an alarm change?) and the action that follows applies it. A memo of a pure function,
- * keyed by the identity of both inputs, so a miss only recomputes.
- */
-let memoContext: MonitorContext | undefined;
-let memoEvent: SampleEvent | undefined;
-let memoOutcome: SampleOutcome | undefined;
-function sampleOutcome(context: MonitorContext, event: SampleEvent): SampleOutcome {
-  if (memoOutcome === undefined || memoContext !== context || memoEvent !== event) {
-    memoOutcome = sample(context, event);
-    memoContext = context;
-    memoEvent = event;
-  }
-  return memoOutcome;
-}
 
 /** Rejections of commands that make no sense in a state. */
 function refuse(reason: string, events: readonly CommandEvent['type'][]) {
   return Object.fromEntries(events.map((type) => [type, { actions: { type: 'refuse' as const, params: { reason } } }]));
 }
 
+/**
+ * The monitor's modes (off, standby, monitoring), its commands and its announced alarms. The values it
+ * displays and how long each alarm condition has held are its plant's (plant.ts); the machine hears
+ * only when the conditions that have held for their delay change.
+ */
 export const patientMonitorMachine = setup({
   types: {
     context: {} as MonitorContext,
@@ -60,46 +33,51 @@ export const patientMonitorMachine = setup({
   },
   actions: {
     configure: assign(({ context, event }) =>
-      event.type === 'power.on' && event.nibpIntervalMs !== undefined
+      event.type === 'device.power-on' && event.nibpIntervalMs !== undefined
         ? { settings: { ...context.settings, nibpIntervalMs: event.nibpIntervalMs } }
         : {},
     ),
-    accept: emit(({ event }) => ok(event as CommandEvent)),
-    refuse: emit(({ event }, params: { reason: string }) => no(event as CommandEvent, 'invalid-state', params.reason).emitted[0]!),
-    // The first determination starts with monitoring; the auto cycle runs from it.
-    startMonitoring: assign({ ...IDLE_STATE, nibpRequested: true }),
-    stopMonitoring: enqueueActions(({ context, enqueue }) => {
-      for (const alarm of context.alarms) enqueue.emit({ type: 'alarm.cleared', code: alarm.info.code });
-      enqueue.assign(IDLE_STATE);
+    accept: enqueueActions(({ event, enqueue }) => enqueue.emit(ok(event as CommandEvent))),
+    refuse: enqueueActions(({ event, enqueue }, params: { reason: string }) => {
+      for (const e of no(event as CommandEvent, 'state.invalid', params.reason).emitted) enqueue.emit(e);
     }),
-    // The 1 Hz hot path: a plain assign when the sample changes no alarm (nearly always), which costs
-    // xstate about half what enqueueActions does; `announce` runs only when there is something to emit.
-    sampleQuietly: assign(({ context, event }) => (event.type === 'sensor.sample' ? sampleOutcome(context, event).context : {})),
-    sampleAndAnnounce: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'sensor.sample') return;
-      const outcome = sampleOutcome(context, event);
-      enqueue.assign(outcome.context);
-      for (const e of outcome.emitted) enqueue.emit(e);
+    clearAlarms: enqueueActions(({ context, enqueue }) => {
+      for (const alarm of context.alarms) enqueue.emit({ type: 'alarm.cleared', code: alarm.info.code });
+      enqueue.assign({ alarms: [] });
+    }),
+    announce: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'alarm.conditions') return;
+      const { alarms, emitted } = reconcileAlarms(context.alarms, event.conditions, event.t);
+      enqueue.assign({ alarms });
+      for (const e of emitted) enqueue.emit(e);
+    }),
+    endSilence: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'alarm.silence-ended') return;
+      const { alarms, emitted } = endSilence(context.alarms, event.until);
+      enqueue.assign({ alarms });
+      for (const e of emitted) enqueue.emit(e);
     }),
     command: enqueueActions(({ context, event, enqueue }) => {
-      const outcome = applyCommand(context, event);
-      if (outcome.context !== undefined) enqueue.assign(outcome.context);
-      for (const e of outcome.emitted) enqueue.emit(e);
+      const reply = applyCommand(context, event);
+      if (reply.context !== undefined) enqueue.assign(reply.context);
+      for (const e of reply.emitted) enqueue.emit(e);
+      if (reply.silenceUntil !== undefined && event.type === 'alarm.silence') {
+        enqueue.raise({ type: 'alarm.silence-ended', until: reply.silenceUntil }, { delay: reply.silenceUntil - event.t });
+      }
     }),
   },
   guards: {
-    startsMonitoring: ({ event }) => event.type === 'power.on' && event.monitoring === true,
-    sampleAnnounces: ({ context, event }) => event.type === 'sensor.sample' && sampleOutcome(context, event).emitted.length > 0,
+    startsMonitoring: ({ event }) => event.type === 'device.power-on' && event.monitoring === true,
   },
 }).createMachine({
   id: 'patient-monitor',
   initial: 'off',
-  context: ({ input }) => ({ ...input, t: 0, ...IDLE_STATE }),
-  on: { 'power.off': { target: '.off' } },
+  context: ({ input }) => ({ ...input, alarms: [], nibpRequests: 0 }),
+  on: { 'device.power-off': { target: '.off' } },
   states: {
     off: {
       on: {
-        'power.on': [
+        'device.power-on': [
           { guard: 'startsMonitoring', target: 'monitoring', actions: 'configure' },
           { target: 'standby', actions: 'configure' },
         ],
@@ -120,10 +98,11 @@ export const patientMonitorMachine = setup({
       },
     },
     monitoring: {
-      entry: 'startMonitoring',
-      exit: 'stopMonitoring',
+      // Alarms start and end with monitoring; the plant resets its values and timers with it.
+      exit: 'clearAlarms',
       on: {
-        'sensor.sample': [{ guard: 'sampleAnnounces', actions: 'sampleAndAnnounce' }, { actions: 'sampleQuietly' }],
+        'alarm.conditions': { actions: 'announce' },
+        'alarm.silence-ended': { actions: 'endSilence' },
         'monitor.standby': { target: 'standby', actions: 'accept' },
         'alarm.acknowledge': { actions: 'command' },
         'alarm.silence': { actions: 'command' },

@@ -2,7 +2,9 @@ import type { SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import { parseDuration } from '../../src/core/duration.ts';
 import { MONITOR_PARAMETERS } from './alarm-limits.ts';
+import type { CommandContext } from '../descriptor.ts';
 import type { MonitorEvent, PatientMonitorMachine } from './machine.ts';
+import type { MonitorPlant } from './plant.ts';
 
 export type MonitorSnapshot = SnapshotFrom<PatientMonitorMachine>;
 export const MONITOR_STATES = ['off', 'standby', 'monitoring'] as const;
@@ -29,11 +31,13 @@ export function monitorStateLabel(snapshot: MonitorSnapshot): MonitorState {
 }
 
 /**
- * Telemetry body for the current snapshot. Keys are written in sorted order: the event log's canonical
- * JSON of a 1 Hz message is then one native JSON.stringify (src/core/canonical-json.ts).
+ * Telemetry body: the state and announced alarms from the machine, the displayed values from the
+ * plant. Keys are written in sorted order: the event log's canonical JSON of a 1 Hz message is then one
+ * native JSON.stringify (src/core/canonical-json.ts).
  */
-export function monitorTelemetry(snapshot: MonitorSnapshot): MonitorTelemetry {
-  const { values, nibp, alarms } = snapshot.context;
+export function monitorTelemetry(snapshot: MonitorSnapshot, plant: MonitorPlant): MonitorTelemetry {
+  const { alarms } = snapshot.context;
+  const { values, nibp } = plant;
   return {
     alarms: alarms.map((a) => a.info.code),
     hr: values.hr,
@@ -87,8 +91,8 @@ export const monitorCommandSchema = z.discriminatedUnion('type', [
 ]);
 export type MonitorCommand = z.output<typeof monitorCommandSchema>;
 
-/** The machine event for a validated command. */
-export function monitorCommandEvent(command: MonitorCommand): MonitorEvent {
+/** The machine event for a validated command that arrived at `t`. */
+export function monitorCommandEvent(command: MonitorCommand, { t }: CommandContext<MonitorPlant>): MonitorEvent {
   const { commandId } = command;
   switch (command.type) {
     case 'start':
@@ -98,7 +102,7 @@ export function monitorCommandEvent(command: MonitorCommand): MonitorEvent {
     case 'acknowledge':
       return { type: 'alarm.acknowledge', code: command.code, commandId };
     case 'silence':
-      return { type: 'alarm.silence', durationMs: command.durationMs ?? command.duration, commandId };
+      return { type: 'alarm.silence', durationMs: command.durationMs ?? command.duration, t, commandId };
     case 'nibp.start':
       return { type: 'nibp.start', commandId };
     case 'nibp.interval':

@@ -1,5 +1,5 @@
-import { createActor, type Actor, type AnyStateMachine } from 'xstate';
 import type { AlarmInfo, AnyDeviceDescriptor, DeviceEmitted } from '../../devices/descriptor.ts';
+import { DeviceModel } from '../../devices/device-model.ts';
 import type { Clock, TimerId } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
 import type { Rng } from '../core/rng.ts';
@@ -55,11 +55,10 @@ export interface AgentStats {
   malformedCommands: number;
 }
 
-type DeviceActor = Actor<AnyStateMachine>;
-
 /**
- * One simulated device: its state machine, the patient it is attached to, the sensors between them,
- * and its own MQTT connection. The machine decides; the agent samples, publishes and listens.
+ * One simulated device: its model (machine and plant, devices/device-model.ts), the patient it is
+ * attached to, the sensors between them, and its own MQTT connection. The model decides; the agent
+ * samples, advances the model's plant, publishes and listens.
  */
 export class DeviceAgent implements FaultSurface {
   readonly descriptor: AnyDeviceDescriptor;
@@ -73,7 +72,7 @@ export class DeviceAgent implements FaultSurface {
   onReceive: (topic: string) => void = () => {};
 
   #options: Omit<AgentOptions, 'rng'>;
-  #actor!: DeviceActor;
+  #model: DeviceModel;
   #link: DeviceLink | undefined;
   #seq = new Map<string, number>();
   #topics = new Map<Channel, string>();
@@ -101,7 +100,18 @@ export class DeviceAgent implements FaultSurface {
     this.patient = options.patient;
     this.rng = options.rng.fork('faults');
     this.#sampleRng = options.rng.fork('sample');
-    this.#actor = this.#createActor();
+    this.#model = new DeviceModel(options.descriptor, {
+      id: options.address.deviceId,
+      settings: options.settings,
+      firmware: options.firmware,
+      profile: options.profile,
+      clock: options.clock,
+      rng: options.rng,
+      onEmitted: (event) => this.#onEmitted(event),
+      onSnapshot: () => this.#onSnapshot(),
+      onSample: () => this.#applyDelivery(),
+      onError: (error) => this.#record('device.error', { message: String(error) }),
+    });
   }
 
   get deviceId(): string {
@@ -120,13 +130,17 @@ export class DeviceAgent implements FaultSurface {
     return this.descriptor.conditions.map((c) => c.name);
   }
   get snapshot() {
-    return this.#actor.getSnapshot();
+    return this.#model.snapshot;
+  }
+  /** The device's plant (its continuous quantities: line volume, readings, battery...). */
+  get plant(): unknown {
+    return this.#model.plant;
   }
   get stateLabel(): string {
-    return this.descriptor.stateLabel(this.snapshot);
+    return this.#model.stateLabel;
   }
   get activeAlarms(): readonly AlarmInfo[] {
-    return this.descriptor.activeAlarms(this.snapshot);
+    return this.#model.activeAlarms;
   }
   get lastTruth(): SignalValues {
     return this.#lastTruth;
@@ -211,7 +225,7 @@ export class DeviceAgent implements FaultSurface {
     this.#stopped = true;
     for (const id of this.#timers.values()) this.#options.clock.clearTimeout(id);
     this.#timers.clear();
-    this.#actor.stop();
+    this.#model.stop();
     await this.#link?.close({
       topic: this.#topic(CHANNELS.status),
       payload: JSON.stringify({ online: false, device: this.deviceId, reason: 'shutdown' }),
@@ -258,15 +272,13 @@ export class DeviceAgent implements FaultSurface {
 
   reboot(): void {
     if (!this.#poweredOn) return; // not powered on yet: it boots on its own schedule
-    this.#actor.stop();
-    this.#actor = this.#createActor();
     this.#lastState = '';
     this.#record('device.rebooted', {});
-    this.#startMachine();
+    this.#startMachine(() => this.#model.restart());
   }
 
   sendToMachine(event: { type: string; [key: string]: unknown }): void {
-    this.#actor.send(event);
+    this.#model.send(event);
   }
 
   skewClock(ms: number): Revert {
@@ -278,30 +290,16 @@ export class DeviceAgent implements FaultSurface {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  #createActor(): DeviceActor {
-    const d = this.descriptor;
-    const input = d.createInput({ id: this.deviceId, settings: this.#options.settings, firmware: this.#options.firmware });
-    const actor = createActor(d.machine, { input, clock: this.#options.clock as never });
-    actor.on('*', (emitted) => this.#onEmitted(emitted as DeviceEmitted));
-    actor.subscribe({
-      next: () => this.#onSnapshot(),
-      error: (error) => this.#record('device.error', { message: String(error) }),
-    });
-    return actor;
-  }
-
   /**
    * Starts the machine and runs its boot events, then announces the state the device booted into. The
    * states it passes through in that same instant (its machine's initial `off`, a CGM's `no-sensor`
    * before its sensor is found) are logged but not published: a device that is off says nothing, and
    * a fleet's boot second is its busiest (10,000 monitors sent 20,000 retained QoS 1 states in it).
    */
-  #startMachine(): void {
+  #startMachine(start: () => void = () => this.#model.start()): void {
     this.#booting = true;
     try {
-      this.#actor.start();
-      for (const event of this.descriptor.bootEvents({ profile: this.#options.profile })) this.#actor.send(event);
-      this.#applyDelivery();
+      start();
     } finally {
       this.#booting = false;
     }
@@ -333,8 +331,7 @@ export class DeviceAgent implements FaultSurface {
     }
     this.#lastTruth = truth;
     this.#lastMeasured = measured;
-    this.#actor.send(this.descriptor.sampleEvent({ t, measured, conditions: this.#conditionValues(), rng: this.#sampleRng }));
-    this.#applyDelivery();
+    this.#model.sample({ t, measured, conditions: this.#conditionValues(), rng: this.#sampleRng });
   }
 
   #conditionValues(): Record<string, number> {
@@ -344,22 +341,23 @@ export class DeviceAgent implements FaultSurface {
     return out;
   }
 
+  /** What an actuator delivers into its patient from now on (after a sample, a command, a timer). */
   #applyDelivery(): void {
-    if (!this.descriptor.delivery) return;
-    this.patient.setDelivery(this.deviceId, this.#options.clock.now(), this.descriptor.delivery(this.snapshot));
+    if (this.descriptor.delivery) this.patient.setDelivery(this.deviceId, this.#options.clock.now(), this.#model.delivery());
   }
 
   #publishTelemetry(): void {
-    const body = this.descriptor.telemetry(this.snapshot);
+    const body = this.#model.telemetry();
     const truth = pickTruth(this.descriptor.measures, this.#lastTruth);
-    const delivery = this.descriptor.delivery?.(this.snapshot);
+    const delivery = this.descriptor.delivery ? this.#model.delivery() : undefined;
     const seq = this.#publish(CHANNELS.telemetry, body, 0);
     // Keys in sorted order: the log then writes this, the commonest event, in one JSON.stringify.
     this.#record('telemetry', { body, delivered: delivery, seq, silenced: seq === 0 ? true : undefined, truth });
   }
 
   #onSnapshot(): void {
-    const label = this.descriptor.stateLabel(this.snapshot);
+    this.#applyDelivery();
+    const label = this.#model.stateLabel;
     if (label === this.#lastState) return;
     const from = this.#lastState;
     this.#lastState = label;
@@ -409,8 +407,7 @@ export class DeviceAgent implements FaultSurface {
       return this.#reject(body, 'command.invalid', `invalid command: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim());
     }
     this.#record('command.received', { command: parsed.data });
-    this.#actor.send(this.descriptor.commandEvent(parsed.data));
-    this.#applyDelivery();
+    this.#model.command(parsed.data);
   }
 
   /** Refuses a command before it reaches the machine: logged, and acknowledged to the sender. */

@@ -1,6 +1,6 @@
 import { enqueueActions, setup, type AnyStateMachine } from 'xstate';
 import { z } from 'zod';
-import type { AlarmInfo, DeviceConditions, DeviceDescriptor, DeviceEmitted } from '../../devices/descriptor.ts';
+import type { AlarmInfo, DeviceConditions, DeviceDescriptor, DeviceEmitted, DevicePlant, SampleInput } from '../../devices/descriptor.ts';
 import { SimClock } from '../core/clock.ts';
 import { EventLog, type SimEvent } from '../core/event-log.ts';
 import { Rng } from '../core/rng.ts';
@@ -129,6 +129,16 @@ export const testMachine = setup({
   },
 });
 
+type TestSample = Extract<TestEvent, { type: 'sensor.sample' }>;
+
+/** The test device's plant hands the machine every sample as it is, so the machine's context shows it. */
+class TestPlant implements DevicePlant<unknown, TestEvent> {
+  sample(_snapshot: unknown, { t, measured, conditions }: SampleInput): readonly TestSample[] {
+    return [{ type: 'sensor.sample', t, measured: { ...measured }, conditions }];
+  }
+  follow(): void {}
+}
+
 export const ALL_CONDITIONS = [
   'occlusion.downstream',
   'occlusion.upstream',
@@ -145,7 +155,7 @@ export const ALL_CONDITIONS = [
 /** A descriptor around `testMachine` measuring and reacting to what the test needs. */
 export function makeDescriptor(
   options: { kind?: string; measures?: readonly SignalName[]; conditions?: readonly string[] } = {},
-): DeviceDescriptor<typeof testMachine> {
+): DeviceDescriptor<typeof testMachine, unknown, unknown, TestPlant> {
   const measures = options.measures ?? ['glucose', 'hr'];
   return {
     kind: options.kind ?? 'test-device',
@@ -163,7 +173,7 @@ export function makeDescriptor(
     profileSchema: z.object({}),
     bootEvents: () => [{ type: 'device.power-on' }],
     createInput: ({ id }) => ({ id }),
-    sampleEvent: ({ t, measured, conditions }) => ({ type: 'sensor.sample', t, measured: { ...measured }, conditions }),
+    createPlant: () => new TestPlant(),
     telemetry: (snapshot) => ({ samples: snapshot.context.samples, measured: snapshot.context.measured }),
     commandEvent: () => ({ type: 'device.ping' }),
     stateLabel: (snapshot) => String(snapshot.value),

@@ -55,7 +55,8 @@ export interface TelemetryData {
   seq: number;
   body: Plain;
   truth: Plain;
-  delivered?: { drug: string; rateMlPerH: number; doseRatePerH: number; doseUnit: string };
+  /** What reached the patient: the rate from now on and, from pumps that keep them, running totals. */
+  delivered?: { drug: string; rateMlPerH: number; doseRatePerH: number; doseUnit: string; volumeMl?: number; amount?: number };
   silenced: boolean;
 }
 
@@ -68,6 +69,8 @@ export function telemetryOf(event: LoggedEvent): TelemetryData {
         rateMlPerH: num(d.delivered.rateMlPerH) ?? 0,
         doseRatePerH: num(d.delivered.doseRatePerH) ?? 0,
         doseUnit: str(d.delivered.doseUnit) ?? '',
+        ...(num(d.delivered.volumeMl) !== undefined ? { volumeMl: num(d.delivered.volumeMl) } : {}),
+        ...(num(d.delivered.amount) !== undefined ? { amount: num(d.delivered.amount) } : {}),
       }
     : undefined;
   return {

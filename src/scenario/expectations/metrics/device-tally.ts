@@ -36,7 +36,7 @@ export class DeviceTally {
   #glucose: AccuracyStats | undefined;
   #glycaemic: GlycaemicStats | undefined;
   #lastNibpT: number | undefined;
-  #pump: { t: number; infusing: boolean; programmed: number; delivered: number; dose: number } | undefined;
+  #pump: { t: number; driving: number; delivered: number; dose: number; volumeMl?: number; amount?: number } | undefined;
   #expectedMl = 0;
   #deliveredMl = 0;
   #deliveredDose = 0;
@@ -119,8 +119,10 @@ export class DeviceTally {
   }
 
   /**
-   * Volume the patient got vs what the programmed rate promised, over the time the pump said it was
-   * infusing (sample-and-hold between telemetry messages). Undefined for non-pumps or nothing programmed.
+   * Volume the patient got vs what the pump meant to give: the rate it said it was driving (programmed,
+   * bolus or KVO; 0 in hold or paused), held between telemetry messages. What the patient got is the
+   * pump's running total when it reports one — all of it, so a bolus a cleared occlusion releases while
+   * the pump holds counts — else its delivered rate, held likewise. Undefined for non-pumps or nothing programmed.
    */
   dose(): { expectedMl: number; deliveredMl: number; errorPct: number } | undefined {
     if (this.#pump === undefined || this.#expectedMl <= 0) return undefined;
@@ -221,19 +223,25 @@ export class DeviceTally {
 
   #onPumpTelemetry(t: number, body: Plain, delivered: ReturnType<typeof telemetryOf>['delivered']): void {
     const previous = this.#pump;
-    if (previous?.infusing) {
+    if (previous !== undefined) {
       const hours = (t - previous.t) / HOUR_MS;
-      this.#expectedMl += previous.programmed * hours;
-      this.#deliveredMl += previous.delivered * hours;
+      this.#expectedMl += previous.driving * hours;
+      if (previous.volumeMl !== undefined && delivered?.volumeMl !== undefined) {
+        this.#deliveredMl += Math.max(0, delivered.volumeMl - previous.volumeMl);
+        this.#deliveredDose += Math.max(0, (delivered.amount ?? 0) - (previous.amount ?? 0));
+      } else {
+        this.#deliveredMl += previous.delivered * hours;
+        this.#deliveredDose += previous.dose * hours;
+      }
     }
-    if (previous) this.#deliveredDose += previous.dose * ((t - previous.t) / HOUR_MS);
     if (delivered?.doseUnit) this.#doseUnit = delivered.doseUnit;
     this.#pump = {
       t,
-      infusing: body.state === INFUSING,
-      programmed: num(body.programmedRate) ?? 0,
+      // The rate the pump drives; older logs without it: the programmed rate while infusing.
+      driving: num(body.rate) ?? (body.state === INFUSING ? (num(body.programmedRate) ?? 0) : 0),
       delivered: delivered?.rateMlPerH ?? 0,
       dose: delivered?.doseRatePerH ?? 0,
+      ...(delivered?.volumeMl !== undefined ? { volumeMl: delivered.volumeMl, amount: delivered.amount ?? 0 } : {}),
     };
   }
 }
