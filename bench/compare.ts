@@ -7,6 +7,8 @@
  *   npm run bench:compare -- main                         # the ward row, 3 pairs
  *   npm run bench:compare -- HEAD~3 --rows ward,fast-1000 --pairs 5
  *   npm run bench:compare -- v0.3.0 --rows realtime-10000,monitors-10000
+ *   npm run bench:compare -- main --rows ward --links link-thread       # both sides with the clients on a link thread
+ *   npm run bench:compare -- HEAD --rows ward --links in-thread:link-thread  # one tree, the two placements
  *
  * The ref is checked out in a temporary git worktree that borrows this tree's node_modules, so both
  * sides run the same dependencies; a ref whose package-lock.json differs is compared on this tree's.
@@ -17,8 +19,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { LinkPlacement } from '../src/runtime/run.ts';
 import type { RowSpec, SimRowResult } from './fleet-row.ts';
 import { errorLine, runRowProcess } from './row-process.ts';
+
+const LINKS: readonly LinkPlacement[] = ['in-thread', 'link-thread'];
 
 /** The rows a comparison can run, by name: what `npm run bench` runs under the same name. */
 export const PRESETS: Record<string, RowSpec> = {
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
     options: {
       rows: { type: 'string', default: 'ward' },
       pairs: { type: 'string', default: '3' },
+      links: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -89,6 +95,9 @@ pairs (the order swaps every pair), and prints each pair and the median ratio, w
 
   --rows <name,...>   ${Object.keys(PRESETS).join(', ')} (default ward)
   --pairs <n>         pairs per row (default 3)
+  --links <where>     in-thread or link-thread: where both sides run the device clients (default: as
+                      medtwin run places them, a link thread from 1,000 devices); <ref's>:<tree's>
+                      (in-thread:link-thread) gives each side its own, to compare the placements
 `);
     process.exit(args.help ? 0 : 2);
   }
@@ -97,6 +106,7 @@ pairs (the order swaps every pair), and prints each pair and the median ratio, w
     if (!spec) fail(`--rows: expected names from ${Object.keys(PRESETS).join(', ')}, received ${JSON.stringify(name)}`);
     return { name: name.trim(), spec };
   });
+  const links = args.links === undefined ? undefined : parseLinks(args.links);
   const pairs = Number(args.pairs);
   if (!Number.isInteger(pairs) || pairs < 1) fail(`--pairs: expected a whole number of at least 1, received ${JSON.stringify(args.pairs)}`);
 
@@ -117,14 +127,18 @@ pairs (the order swaps every pair), and prints each pair and the median ratio, w
   try {
     if (!existsSync(join(base, 'bench/fleet-row.ts'))) throw new Error(`${ref} (${sha.slice(0, 8)}) has no bench/fleet-row.ts to run`);
     symlinkSync(join(here, 'node_modules'), join(base, 'node_modules'));
-    process.stdout.write(`comparing the working tree with ${ref} (${sha.slice(0, 8)}), ${pairs} alternating pairs per row\n`);
+    const where = links === undefined ? '' : `, device clients: ${ref} ${links.base}, working tree ${links.head}`;
+    process.stdout.write(`comparing the working tree with ${ref} (${sha.slice(0, 8)}), ${pairs} alternating pairs per row${where}\n`);
     for (const { name, spec } of rows) {
       const results: { base: Figures; head: Figures }[] = [];
       for (let i = 0; i < pairs; i++) {
         // Swap the order every pair, so a machine speeding up or slowing down favours neither side.
         const order = i % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const);
         const pair: Partial<Record<'base' | 'head', Figures>> = {};
-        for (const side of order) pair[side] = figuresOf(await runRow(side === 'base' ? base : here, spec));
+        for (const side of order) {
+          const placed = links === undefined ? spec : { ...spec, links: links[side] };
+          pair[side] = figuresOf(await runRow(side === 'base' ? base : here, placed));
+        }
         results.push(pair as { base: Figures; head: Figures });
         process.stderr.write(`  ${name} pair ${i + 1}/${pairs} done\n`);
       }
@@ -133,6 +147,16 @@ pairs (the order swaps every pair), and prints each pair and the median ratio, w
   } finally {
     execFileSync('git', ['worktree', 'remove', '--force', base], { cwd: here, stdio: 'ignore' });
   }
+}
+
+/** `--links`: one placement for both sides, or `base:head`. */
+export function parseLinks(value: string): { base: LinkPlacement; head: LinkPlacement } {
+  const parts = value.split(':');
+  const bad = parts.length > 2 || parts.some((p) => !LINKS.includes(p as LinkPlacement));
+  if (bad)
+    throw new Error(`--links: expected ${LINKS.join(' or ')}, or two of them as <ref's>:<tree's>, received ${JSON.stringify(value)}`);
+  const [base, head = base] = parts as [LinkPlacement, LinkPlacement?];
+  return { base, head };
 }
 
 /** One row's pairs as a Markdown table, then the median ratios. */

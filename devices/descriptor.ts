@@ -184,6 +184,8 @@ export interface DeviceDescriptor<
     alarms: readonly (DocRow & { priority: AlarmPriority })[];
     commands: readonly DocRow[];
     telemetry: readonly (DocRow & { unit?: string })[];
+    /** How the kind is modelled: machine and plant, and the figures behind them with their sources (Markdown lines). */
+    model?: readonly string[];
   };
 }
 

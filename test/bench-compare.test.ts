@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatComparison, ratioSummary } from '../bench/compare.ts';
+import { formatComparison, parseLinks, ratioSummary } from '../bench/compare.ts';
 
 describe('bench:compare summaries', () => {
   it('gives the median ratio of head to base over the pairs, with its range', () => {
@@ -25,5 +25,13 @@ describe('bench:compare summaries', () => {
     expect(realtime).toContain('p99 800 ms (after 5 s 200)');
     expect(realtime).toContain('- p99 latency 0.50× (0.50–0.50); after 5 s 0.50× (0.50–0.50) (below 1 is better)');
     expect(realtime).not.toContain('msg/s 1.00×');
+  });
+
+  it('places the device clients of both sides alike, or each side its own', () => {
+    expect(parseLinks('link-thread')).toEqual({ base: 'link-thread', head: 'link-thread' });
+    expect(parseLinks('in-thread:link-thread')).toEqual({ base: 'in-thread', head: 'link-thread' });
+    expect(() => parseLinks('thread')).toThrowErrorMatchingInlineSnapshot(
+      `[Error: --links: expected in-thread or link-thread, or two of them as <ref's>:<tree's>, received "thread"]`,
+    );
   });
 });

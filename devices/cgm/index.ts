@@ -2,6 +2,7 @@ import type { SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import { InputError } from '../../src/core/errors.ts';
 import { parseDuration } from '../../src/core/duration.ts';
+import { alarmCodes } from '../alarm-codes.ts';
 import { PROFILE_COMMAND_ID } from '../commands.ts';
 import type { DeviceDescriptor } from '../descriptor.ts';
 import { type CgmSettings, cgmMode } from './context.ts';
@@ -111,7 +112,7 @@ function telemetry(snapshot: Snapshot, plant: CgmPlant): CgmTelemetry {
     sensorAgeMs: c.sensorStartedAt === null ? null : plant.t - c.sensorStartedAt,
     warmUpRemainingMs:
       state === 'warm-up' && c.sensorStartedAt !== null ? Math.max(0, c.sensorStartedAt + c.settings.warmUpMs - plant.t) : null,
-    alarms: c.alarms.map((a) => a.code),
+    alarms: alarmCodes(c.alarms, (a) => a.code),
   };
 }
 
@@ -201,6 +202,17 @@ export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, Cg
       { name: 'sensorAgeMs', description: 'Time since the sensor session started.', unit: 'ms' },
       { name: 'warmUpRemainingMs', description: 'Time left in warm-up, else null.', unit: 'ms' },
       { name: 'alarms', description: 'Codes of the alarms present.' },
+    ],
+    model: [
+      '**How it is modelled**',
+      '',
+      'The machine holds the receiver and sensor session (warm-up and sensor life are timers), the calibration offset and the ' +
+        'announced alarms, with their snooze (a timer). Its plant (devices/cgm/plant.ts) holds the sensor side: the raw reading ' +
+        'of each 5-minute cycle, the last 15 minutes of readings for the trend arrow, the 3 h backfill buffer and the count of ' +
+        'missed readings. It tells the machine when the sensor fails or recovers, when the signal is lost (after ' +
+        '`signalLossSamples` missed readings) or back, and when the glucose alarms a reading calls for differ from those ' +
+        'announced. A calibration takes the raw value shown when it arrives.',
+      '',
     ],
   },
 };

@@ -1,7 +1,9 @@
 import type { SnapshotFrom, StateValue } from 'xstate';
+import { alarmCodes } from '../alarm-codes.ts';
 import type { DeviceDescriptor } from '../descriptor.ts';
 import { pumpDesired } from './desired.ts';
 import { motorRateMlPerH } from './context.ts';
+import { pumpModelDocs } from './model-docs.ts';
 import { pumpMachine, type PumpEvent } from './machine.ts';
 import { PUMP_SAMPLE_PERIOD_MS, PumpPlant } from './plant.ts';
 import {
@@ -36,7 +38,7 @@ function telemetry(snapshot: PumpSnapshot, plant: PumpPlant): PumpTelemetry {
   const p = c.program;
   // Keys in sorted order: the event log's canonical JSON of the record is then one JSON.stringify.
   return {
-    alarms: c.alarms.map((a) => a.code),
+    alarms: alarmCodes(c.alarms, (a) => a.code),
     battery: round(plant.batteryPct, 1),
     doseRate: p === null ? null : round(p.doseRate, 3),
     doseRateUnit: p?.doseUnit ?? null,
@@ -158,6 +160,7 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
       { name: 'firmware', description: 'Firmware version' },
       { name: 'alarms', description: 'Codes of active alarms' },
     ],
+    model: pumpModelDocs(defaultSettings),
   },
 };
 

@@ -159,6 +159,17 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
       { name: 'nibp', description: 'Last NIBP determination {sbp, dbp, map, t (ms)}; null before the first.', unit: 'mmHg' },
       { name: 'alarms', description: 'Codes of announced alarms, oldest first.' },
     ],
+    model: [
+      '**How it is modelled**',
+      '',
+      'The machine (off, standby, monitoring) holds the commands, limits and announced alarms: their priority, latching, ' +
+        'acknowledgement and silence (whose end is a timer of its own). Its plant (devices/patient-monitor/plant.ts) holds what ' +
+        'the monitor displays each second, the NIBP cycle, and how long each alarm condition has been present. It tells the ' +
+        'machine only when the set of conditions that have held for their delay changes: one appears (OpenICE: 5 s persistence ' +
+        'for limit alarms, none for NIBP values, 10 s of no signal before "no signal"), escalates past its crit limit for the ' +
+        'delay, or goes. An alarm keeps the value it was announced with.',
+      '',
+    ],
   },
 };
 

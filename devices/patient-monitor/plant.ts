@@ -18,10 +18,11 @@ export interface MonitorView {
 export type MonitorVital = 'hr' | 'spo2' | 'rr' | 'temp';
 /** Displayed continuous values; null = invalid (no reading, lead or probe off). */
 export type MonitorValues = Record<MonitorVital, number | null>;
+/** One NIBP determination (keys in sorted order: telemetry carries it as it is). */
 export interface NibpReading {
-  sbp: number;
   dbp: number;
   map: number;
+  sbp: number;
   /** Time of the determination, ms. */
   t: number;
 }
@@ -100,7 +101,7 @@ export class MonitorPlant implements DevicePlant<MonitorView, MonitorEvent> {
       if (conditionOn(conditions, 'nibp.cuff-error')) this.nibpFailure = 'nibp.cuff-error';
       else if (sbp === null || dbp === null || map === null) this.nibpFailure = 'nibp.failed';
       else {
-        this.nibp = { sbp, dbp, map, t };
+        this.nibp = { dbp, map, sbp, t };
         this.nibpFailure = null;
       }
       // An on-demand determination leaves the auto cycle where it was.

@@ -2,6 +2,7 @@ import type { SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import { parseDuration } from '../../src/core/duration.ts';
 import { MONITOR_PARAMETERS } from './alarm-limits.ts';
+import { alarmCodes } from '../alarm-codes.ts';
 import type { CommandContext } from '../descriptor.ts';
 import type { MonitorEvent, PatientMonitorMachine } from './machine.ts';
 import type { MonitorPlant } from './plant.ts';
@@ -39,9 +40,10 @@ export function monitorTelemetry(snapshot: MonitorSnapshot, plant: MonitorPlant)
   const { alarms } = snapshot.context;
   const { values, nibp } = plant;
   return {
-    alarms: alarms.map((a) => a.info.code),
+    alarms: alarmCodes(alarms, (a) => a.info.code),
     hr: values.hr,
-    nibp: nibp === null ? null : { dbp: nibp.dbp, map: nibp.map, sbp: nibp.sbp, t: nibp.t },
+    // The plant keeps each determination as one object, keys sorted, never changed.
+    nibp,
     rr: values.rr,
     spo2: values.spo2,
     state: monitorStateLabel(snapshot),

@@ -2,11 +2,11 @@ import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import { formatDuration } from '../core/duration.ts';
 
 /** Markdown documentation of every device kind, generated from the descriptors (docs/devices.md, README). */
-export function renderDeviceDocs(devices: readonly AnyDeviceDescriptor[]): string {
-  return devices.map(renderDevice).join('\n');
+export function renderDeviceDocs(devices: readonly AnyDeviceDescriptor[], options: { model?: boolean } = {}): string {
+  return devices.map((d) => renderDevice(d, options.model ?? true)).join('\n');
 }
 
-function renderDevice(d: AnyDeviceDescriptor): string {
+function renderDevice(d: AnyDeviceDescriptor, model: boolean): string {
   const lines = [
     `### ${d.title} (\`${d.kind}\`)`,
     '',
@@ -49,6 +49,7 @@ function renderDevice(d: AnyDeviceDescriptor): string {
       ),
     );
   }
+  if (model && d.docs.model) lines.push(...d.docs.model);
   return lines.join('\n');
 }
 

@@ -321,7 +321,7 @@ export class DeviceAgent implements FaultSurface {
     this.patient.advanceTo(t);
     const measures = this.descriptor.measures;
     const truth = measures.length === 0 ? NO_TRUTH : this.patient.truth(measures);
-    const measured = this.#options.sensor.measure(this.patient);
+    const measured = this.#options.sensor.measure(this.patient, truth === NO_TRUTH ? undefined : truth);
     for (const { signal, transform } of this.#transforms) {
       const targets = signal === '*' ? (Object.keys(measured) as SignalName[]) : [signal];
       for (const s of targets) {

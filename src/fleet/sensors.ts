@@ -2,12 +2,13 @@ import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import type { Rng } from '../core/rng.ts';
 import { CgmSensor } from '../physiology/cgm-sensor.ts';
 import { MONITOR_SIGNALS, MonitorSensor, type MonitorSignal } from '../physiology/monitor-sensor.ts';
-import type { MeasuredValues } from '../physiology/signals.ts';
+import type { MeasuredValues, SignalValues } from '../physiology/signals.ts';
 import type { PatientModel } from './patient-model.ts';
 
 /** The measurement chain between a patient's truth and a device: sensor error, before any faults. */
 export interface DeviceSensor {
-  measure(patient: PatientModel): MeasuredValues;
+  /** What the device reads now; `truth` is the patient's truth of the signals it measures, when the caller has it already. */
+  measure(patient: PatientModel, truth?: SignalValues): MeasuredValues;
 }
 
 /**
@@ -20,14 +21,15 @@ export function createSensor(descriptor: AnyDeviceDescriptor, rng: Rng): DeviceS
   const cgm = wantsGlucose ? new CgmSensor(rng.fork('cgm')) : undefined;
   const monitor = vitals.length > 0 ? new MonitorSensor(rng.fork('monitor')) : undefined;
   return {
-    measure(patient) {
+    measure(patient, known) {
       const out: MeasuredValues = {};
       if (cgm) {
         const ig = patient.interstitialGlucose();
         out.glucose = ig === undefined ? null : cgm.measure(ig);
       }
       if (monitor) {
-        const truth = patient.truth(vitals);
+        // The agent has the truth of this instant already: a second copy per monitor-second is garbage.
+        const truth = known ?? patient.truth(vitals);
         for (const signal of vitals) {
           const value = truth[signal];
           out[signal] = value === undefined ? null : monitor.measure(signal, value);

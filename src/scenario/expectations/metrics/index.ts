@@ -74,7 +74,8 @@ export const METRICS = {
   hbgi: glycaemic((g) => g.hbgi, 'High blood glucose index of the true glucose (Kovatchev)', ''),
   'mean-glucose': glycaemic((g) => g.mean, "Mean of the patient's true glucose", 'mg/dL'),
   'dose-error': {
-    summary: 'Absolute difference of delivered and programmed volume while infusing',
+    summary:
+      'Absolute difference of the volume that reached the patient and the volume the pump meant to give (its driving rate over time)',
     unit: '%',
     kinds: ['infusion-pump'],
     value: (t) => t.dose()?.errorPct,
