@@ -47,6 +47,11 @@ export interface SampleInput {
   conditions: DeviceConditions;
   /** The device's sample stream (line-pressure noise, say): drawn only at samples, so it never depends on commands. */
   rng: Rng;
+  /**
+   * Takes one reading of an on-demand signal (`measuresOnDemand`) now, through the sensor and any sensor
+   * faults. The plant calls it when it measures (an NIBP determination); absent, it reads `measured`.
+   */
+  measure?(signal: SignalName): number | null;
 }
 
 /**
@@ -140,6 +145,11 @@ export interface DeviceDescriptor<
   samplePeriodMs: number;
   /** Patient signals the device measures. */
   measures: readonly SignalName[];
+  /**
+   * Those of `measures` read only when the plant asks (`SampleInput.measure`), not every sample: an NIBP
+   * cuff inflates only for a determination.
+   */
+  measuresOnDemand?: readonly SignalName[];
   /** Hardware conditions (set by device faults) this kind reacts to; its plant reads them each sample. */
   conditions: readonly DocRow[];
   /** Validates a scenario's clinical-use profile (what a pump infuses, which patient a CGM is on...). */

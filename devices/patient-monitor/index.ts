@@ -86,6 +86,8 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
   telemetryPeriodMs: 1_000,
   samplePeriodMs: 1_000,
   measures: ['hr', 'spo2', 'rr', 'temp', 'sbp', 'dbp', 'map'],
+  // The cuff is read only at a determination (every NIBP cycle, or on demand).
+  measuresOnDemand: ['sbp', 'dbp', 'map'],
   conditions: [
     { name: 'ecg.lead-off', description: 'An ECG electrode is off: HR and RR read invalid; "ECG lead off" (medium) at once.' },
     { name: 'spo2.probe-off', description: 'The SpO2 probe is off the finger: SpO2 reads invalid; "SpO2 probe off" (medium) at once.' },
@@ -167,7 +169,8 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
         'the monitor displays each second, the NIBP cycle, and how long each alarm condition has been present. It tells the ' +
         'machine only when the set of conditions that have held for their delay changes: one appears (OpenICE: 5 s persistence ' +
         'for limit alarms, none for NIBP values, 10 s of no signal before "no signal"), escalates past its crit limit for the ' +
-        'delay, or goes. An alarm keeps the value it was announced with.',
+        'delay, or goes. An alarm keeps the value it was announced with. The NIBP cuff is read only at a determination ' +
+        '(`measuresOnDemand`), as an oscillometric cuff inflates once per cycle.',
       '',
     ],
   },

@@ -37,6 +37,11 @@ const NO_VALUES: MonitorValues = Object.freeze({ hr: null, spo2: null, rr: null,
 const NOTHING: readonly MonitorEvent[] = [];
 const NO_CONDITIONS: readonly AlarmInfo[] = [];
 
+/** The cuff's reading of `signal`: taken now when the device reads it on demand, else from the sample. */
+function cuff(input: SampleInput, signal: 'sbp' | 'dbp' | 'map'): number | null | undefined {
+  return input.measured[signal] !== undefined || input.measure === undefined ? input.measured[signal] : input.measure(signal);
+}
+
 /** A reading as displayed: a finite number, or null (no reading, or blocked by a lead/probe fault). */
 function displayed(value: number | null | undefined, blocked: boolean): number | null {
   return blocked || typeof value !== 'number' || !Number.isFinite(value) ? null : value;
@@ -75,7 +80,8 @@ export class MonitorPlant implements DevicePlant<MonitorView, MonitorEvent> {
   #nibpRequests = 0;
   #present: PresentCondition[] = [];
 
-  sample(view: MonitorView, { t, measured, conditions }: SampleInput): readonly MonitorEvent[] {
+  sample(view: MonitorView, input: SampleInput): readonly MonitorEvent[] {
+    const { t, measured, conditions } = input;
     this.t = t;
     this.conditions = conditions;
     if (!this.#monitoring) return NOTHING;
@@ -95,9 +101,10 @@ export class MonitorPlant implements DevicePlant<MonitorView, MonitorEvent> {
 
     const cycleDue = this.nextNibpAt !== null && t >= this.nextNibpAt;
     if (this.nibpRequested || cycleDue) {
-      const sbp = displayed(measured.sbp, false);
-      const dbp = displayed(measured.dbp, false);
-      const map = displayed(measured.map, false) ?? (sbp !== null && dbp !== null ? Math.round(dbp + (sbp - dbp) / 3) : null);
+      // The cuff is read now, for this determination (oscillometric NIBP takes one reading per cycle).
+      const sbp = displayed(cuff(input, 'sbp'), false);
+      const dbp = displayed(cuff(input, 'dbp'), false);
+      const map = displayed(cuff(input, 'map'), false) ?? (sbp !== null && dbp !== null ? Math.round(dbp + (sbp - dbp) / 3) : null);
       if (conditionOn(conditions, 'nibp.cuff-error')) this.nibpFailure = 'nibp.cuff-error';
       else if (sbp === null || dbp === null || map === null) this.nibpFailure = 'nibp.failed';
       else {

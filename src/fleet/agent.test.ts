@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeAgent, makeDescriptor, type RecordingLog } from '../inject/test-fixtures.ts';
+import { DEVICES } from '../../devices/index.ts';
+import { makeAgent, makeDescriptor, type RecordingLog, TestPatient, vitalTruth } from '../inject/test-fixtures.ts';
 import type { DevicePhase } from './agent.ts';
 
 /**
@@ -65,5 +66,26 @@ describe('DeviceAgent sampling and telemetry', () => {
       { channel: 'state', body: { state: 'on' } },
     ]);
     expect(log.ofType('device.rebooted')).toHaveLength(1);
+  });
+});
+
+describe('DeviceAgent on-demand readings', () => {
+  it('reads a monitor’s NIBP cuff only at a determination, through the sensor faults', () => {
+    const { agent, clock } = makeAgent({
+      id: 'mon-001',
+      descriptor: DEVICES['patient-monitor'],
+      patient: new TestPatient('P-001', vitalTruth),
+      profile: { nibpIntervalMin: 5 },
+    });
+    clock.advanceTo(1_000);
+    expect(agent.lastMeasured).toMatchObject({ hr: 72, sbp: 120, dbp: 78, map: 92 });
+    const removeBias = agent.transformSignal('sbp', (v) => (v === null ? null : v + 40));
+    clock.advanceTo(200_000);
+    // No determination since 1 s: the cuff was not read again, and the fault has not shown.
+    expect(agent.lastMeasured.sbp).toBe(120);
+    clock.advanceTo(301_000);
+    expect(agent.lastMeasured.sbp).toBe(160);
+    expect((agent.plant as { nibp: { sbp: number; t: number } }).nibp).toMatchObject({ sbp: 160, t: 301_000 });
+    removeBias();
   });
 });

@@ -85,6 +85,7 @@ export class DeviceAgent implements FaultSurface {
   #lastState = '';
   #lastTruth: SignalValues = {};
   #lastMeasured: MeasuredValues = {};
+  #onDemand: MeasuredValues = {};
   #sampleRng: Rng;
   #stopped = false;
   #poweredOn = false;
@@ -145,8 +146,9 @@ export class DeviceAgent implements FaultSurface {
   get lastTruth(): SignalValues {
     return this.#lastTruth;
   }
+  /** What the device read last: its last sample, and its last on-demand readings (NIBP). */
   get lastMeasured(): MeasuredValues {
-    return this.#lastMeasured;
+    return this.descriptor.measuresOnDemand ? { ...this.#onDemand, ...this.#lastMeasured } : this.#lastMeasured;
   }
   /**
    * Opens the device's MQTT connection (its own client, on this thread or on a link thread, as `links`
@@ -331,8 +333,20 @@ export class DeviceAgent implements FaultSurface {
     }
     this.#lastTruth = truth;
     this.#lastMeasured = measured;
-    this.#model.sample({ t, measured, conditions: this.#conditionValues(), rng: this.#sampleRng });
+    this.#model.sample({ t, measured, conditions: this.#conditionValues(), rng: this.#sampleRng, measure: this.#measureOnDemand });
   }
+
+  /** One reading of an on-demand signal now (an NIBP determination), through the sensor and the sensor faults. */
+  #measureOnDemand = (signal: SignalName): number | null => {
+    const t = this.#options.clock.now();
+    const truth = this.#lastTruth;
+    let value = this.#options.sensor.measureOne?.(this.patient, signal, truth) ?? null;
+    for (const { signal: target, transform } of this.#transforms) {
+      if (target === '*' || target === signal) value = transform(value, { t, signal, truth: truthOf(signal, truth), rng: this.rng });
+    }
+    this.#onDemand[signal] = value;
+    return value;
+  };
 
   #conditionValues(): Record<string, number> {
     if (this.#conditions.size === 0) return NO_CONDITIONS;

@@ -2,13 +2,18 @@ import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import type { Rng } from '../core/rng.ts';
 import { CgmSensor } from '../physiology/cgm-sensor.ts';
 import { MONITOR_SIGNALS, MonitorSensor, type MonitorSignal } from '../physiology/monitor-sensor.ts';
-import type { MeasuredValues, SignalValues } from '../physiology/signals.ts';
+import type { MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
 import type { PatientModel } from './patient-model.ts';
 
 /** The measurement chain between a patient's truth and a device: sensor error, before any faults. */
 export interface DeviceSensor {
-  /** What the device reads now; `truth` is the patient's truth of the signals it measures, when the caller has it already. */
+  /**
+   * What the device reads at every sample (not its on-demand signals); `truth` is the patient's truth of
+   * the signals it measures, when the caller has it already.
+   */
   measure(patient: PatientModel, truth?: SignalValues): MeasuredValues;
+  /** One reading of an on-demand signal (descriptor.measuresOnDemand: an NIBP cuff's determination). */
+  measureOne?(patient: PatientModel, signal: SignalName, truth?: SignalValues): number | null;
 }
 
 /**
@@ -17,9 +22,12 @@ export interface DeviceSensor {
  */
 export function createSensor(descriptor: AnyDeviceDescriptor, rng: Rng): DeviceSensor {
   const wantsGlucose = descriptor.measures.includes('glucose');
-  const vitals = descriptor.measures.filter((s): s is MonitorSignal => (MONITOR_SIGNALS as readonly string[]).includes(s));
+  const onDemand: readonly SignalName[] = descriptor.measuresOnDemand ?? [];
+  const isVital = (s: SignalName): s is MonitorSignal => (MONITOR_SIGNALS as readonly string[]).includes(s);
+  // Read every sample: the vital signs not read on demand (an NIBP cuff inflates only for a determination).
+  const vitals = descriptor.measures.filter((s): s is MonitorSignal => isVital(s) && !onDemand.includes(s));
   const cgm = wantsGlucose ? new CgmSensor(rng.fork('cgm')) : undefined;
-  const monitor = vitals.length > 0 ? new MonitorSensor(rng.fork('monitor')) : undefined;
+  const monitor = descriptor.measures.some(isVital) ? new MonitorSensor(rng.fork('monitor')) : undefined;
   return {
     measure(patient, known) {
       const out: MeasuredValues = {};
@@ -36,6 +44,11 @@ export function createSensor(descriptor: AnyDeviceDescriptor, rng: Rng): DeviceS
         }
       }
       return out;
+    },
+    measureOne(patient, signal, known) {
+      if (!monitor || !isVital(signal)) return null;
+      const value = (known ?? patient.truth([signal]))[signal];
+      return value === undefined ? null : monitor.measure(signal, value);
     },
   };
 }

@@ -72,14 +72,15 @@ export function risingTruth(t: number): SignalValues {
 }
 
 /** A perfect sensor: the device measures exactly the patient's truth. */
-export function truthSensor(measures: readonly SignalName[]): DeviceSensor {
+export function truthSensor(measures: readonly SignalName[], onDemand: readonly SignalName[] = []): DeviceSensor {
   return {
     measure(patient) {
       const truth = patient.truth();
       const out: MeasuredValues = {};
-      for (const s of measures) out[s] = truth[s] ?? null;
+      for (const s of measures) if (!onDemand.includes(s)) out[s] = truth[s] ?? null;
       return out;
     },
+    measureOne: (patient, signal) => patient.truth()[signal] ?? null,
   };
 }
 
@@ -205,7 +206,7 @@ export function makeAgent(options: TestAgentOptions = {}): { agent: DeviceAgent;
     descriptor,
     address: { site: 'test-site', zone: options.zone ?? 'icu', kind: descriptor.kind, deviceId: id },
     patient: options.patient ?? new TestPatient(),
-    sensor: truthSensor(descriptor.measures),
+    sensor: truthSensor(descriptor.measures, descriptor.measuresOnDemand),
     clock,
     rng: new Rng(options.seed ?? 1).fork(`device:${id}`),
     log,
