@@ -190,8 +190,7 @@ export class DeviceAgent implements FaultSurface {
     const { samplePeriodMs, telemetryPeriodMs } = this.descriptor;
     // Telemetry falls on sample ticks (the telemetry period is a multiple of the sample period), so one
     // timer drives both: every tick samples, and every `perTelemetry`-th tick then publishes, carrying
-    // the measurement of that same instant. (Two timers fired in insertion order, and a pump, whose
-    // telemetry timer was the older one, reported the sample of one sample period before.)
+    // the measurement of that same instant.
     const perTelemetry = telemetryPeriodMs / samplePeriodMs;
     if (!Number.isInteger(perTelemetry) || perTelemetry < 1) {
       throw new Error(
@@ -296,7 +295,7 @@ export class DeviceAgent implements FaultSurface {
    * Starts the machine and runs its boot events, then announces the state the device booted into. The
    * states it passes through in that same instant (its machine's initial `off`, a CGM's `no-sensor`
    * before its sensor is found) are logged but not published: a device that is off says nothing, and
-   * a fleet's boot second is its busiest (10,000 monitors sent 20,000 retained QoS 1 states in it).
+   * a fleet's boot second is its busiest (docs/benchmarks.md, the fourth session).
    */
   #startMachine(start: () => void = () => this.#model.start()): void {
     this.#booting = true;
@@ -320,10 +319,12 @@ export class DeviceAgent implements FaultSurface {
 
   #sample(): void {
     const t = this.#options.clock.now();
-    this.patient.advanceTo(t);
     const measures = this.descriptor.measures;
+    // A device that measures nothing (a pump) has no reason to move its patient along: the patient
+    // advances itself when a delivery changes, and its results do not depend on the steps taken.
+    if (measures.length > 0) this.patient.advanceTo(t);
     const truth = measures.length === 0 ? NO_TRUTH : this.patient.truth(measures);
-    const measured = this.#options.sensor.measure(this.patient, truth === NO_TRUTH ? undefined : truth);
+    const measured = measures.length === 0 ? NO_MEASUREMENT : this.#options.sensor.measure(this.patient, truth);
     for (const { signal, transform } of this.#transforms) {
       const targets = signal === '*' ? (Object.keys(measured) as SignalName[]) : [signal];
       for (const s of targets) {
@@ -465,6 +466,9 @@ function firstTick(offsetMs: number, periodMs: number): number {
 
 /** The truth a device that measures nothing (a pump) samples; never mutated. */
 const NO_TRUTH: SignalValues = Object.freeze({}) as SignalValues;
+
+/** What a device that measures nothing (a pump) reads; never mutated (a sensor fault needs a measured signal). */
+const NO_MEASUREMENT: MeasuredValues = Object.freeze({}) as MeasuredValues;
 
 /** Shared by every sample of a device with no injected conditions (the usual case); never mutated. */
 const NO_CONDITIONS: Record<string, number> = Object.freeze({}) as Record<string, number>;
