@@ -38,7 +38,7 @@ export interface FaultSurface {
   silence(): Revert;
   /** The device stops announcing alarms (they still exist in its state). */
   suppressAlarms(): Revert;
-  /** Power-cycles the device: its machine restarts from off and boots again. */
+  /** Power-cycles the device: its machine restarts from off and boots again; its plant (battery, line, sensor) carries on. */
   reboot(): void;
   /** Sends an event straight to the device's machine. */
   sendToMachine(event: { type: string; [key: string]: unknown }): void;

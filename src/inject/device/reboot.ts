@@ -1,7 +1,10 @@
 import type { FaultDefinition } from '../fault.ts';
 import { NO_PARAMS } from './condition-fault.ts';
 
-/** A spontaneous restart (watchdog reset, brown-out): the machine starts from off and boots again. */
+/**
+ * A spontaneous restart (watchdog reset, brown-out): the machine starts from off and boots again. The
+ * physics does not restart: a pump's battery and line, a CGM's sensor carry on (devices/device-model.ts).
+ */
 export const reboot: FaultDefinition<typeof NO_PARAMS> = {
   name: 'device.reboot',
   category: 'device',
