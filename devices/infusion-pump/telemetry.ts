@@ -145,7 +145,9 @@ export const defaultSettings: PumpSettings = {
   // 9.0e-9–2.1e-8 L/Pa Snijder et al. found for syringes, the most compliant part of a syringe set-up;
   // Biomed Tech 2015, doi:10.1515/bmt-2014-0148). It stores 0.24 mL at the medium limit and 0.44 mL at the high one, under ECRI's
   // ≤ 0.5 mL for the bolus released after an occlusion. Time to alarm then follows from the rate (see
-  // docs/devices.md, "Occlusion and accuracy"): at 1 mL/h about 6 / 20 / 63 minutes at low / medium / high.
+  // docs/devices.md, "How it is modelled"): at 1 mL/h about 6 / 20 / 63 minutes at low / medium / high.
+  // Baseline 20 mmHg, reading noise 1.5 mmHg and the open line's 5 s time constant (its resistance ×
+  // compliance) are our choices, not from a source.
   linePressure: { baselineMmHg: 20, noiseSdMmHg: 1.5, maxMmHg: 1034, complianceMlPerMmHg: 0.0005, relaxMs: 5000 },
   alarms: {
     // ECRI 2015: the limit should go as low as 2 psi (103 mmHg); ≤ 4 psi (207 mmHg) is enough for most
