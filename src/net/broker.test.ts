@@ -58,11 +58,11 @@ describe('EmbeddedBroker', () => {
     await client.endAsync();
   });
 
-  it('names the flag when the port is busy', async () => {
+  it('names the flag when the port is busy, as an environment problem (exit 3)', async () => {
     const first = await start();
     await expect(EmbeddedBroker.start({ port: first.port })).rejects.toMatchObject({
       code: 'E_PORT_IN_USE',
-      exitCode: 2,
+      exitCode: 3,
       message: `port ${first.port} on 127.0.0.1 is already in use; choose another with --port, or --port 0 for a free one`,
     });
   });

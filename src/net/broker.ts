@@ -1,9 +1,11 @@
 import type { Server, Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
-import { MedtwinError } from '../core/errors.ts';
+import { EXIT, MedtwinError } from '../core/errors.ts';
 import { autoCork } from './auto-cork.ts';
-import { guardPacketSize } from './packet-size-guard.ts';
+import { ConnectionGate, type RefusalReason } from './connection-gate.ts';
+import { connectRules } from './connect-rules.ts';
+import { guardPacketSize, PacketTooLargeError } from './packet-size-guard.ts';
 import { guardSlowReader } from './slow-reader-guard.ts';
 import { DEFAULT_BROKER_LIMITS, type BrokerLimits } from './broker-limits.ts';
 import { MessageEmitter } from './message-emitter.ts';
@@ -15,7 +17,8 @@ export { DEFAULT_BROKER_LIMITS, type BrokerLimits } from './broker-limits.ts';
 export type BrokerLogEvent =
   | { type: 'client.connected'; clientId: string }
   | { type: 'client.disconnected'; clientId: string }
-  | { type: 'client.error'; clientId: string | undefined; error: string };
+  | { type: 'client.error'; clientId: string | undefined; error: string }
+  | { type: 'connection.refused'; reason: RefusalReason; address: string; error: string };
 
 /** Hooks later layers (auth, ACL, IDS) plug into; aedes' own signatures. */
 export type BrokerHooks = Pick<
@@ -52,6 +55,13 @@ export interface BrokerStats {
   totalConnections: number;
   clientErrors: number;
   oversizePackets: number;
+  /**
+   * Packets refused as MQTT forbids them and aedes' parser would not: ill-formed UTF-8 or U+0000 in a
+   * string ([MQTT-1.5.3-1/2]), SUBSCRIBE or UNSUBSCRIBE without a filter, PINGREQ or DISCONNECT with a body.
+   */
+  malformedPackets: number;
+  /** Connections turned away before a byte was read, by reason (each one also logged). */
+  refused: Record<RefusalReason, number>;
 }
 
 /**
@@ -62,13 +72,22 @@ export class EmbeddedBroker {
   readonly aedes: Aedes;
   readonly limits: BrokerLimits;
   readonly host: string;
-  readonly stats: BrokerStats = { connections: 0, totalConnections: 0, clientErrors: 0, oversizePackets: 0 };
+  readonly stats: BrokerStats = {
+    connections: 0,
+    totalConnections: 0,
+    clientErrors: 0,
+    oversizePackets: 0,
+    malformedPackets: 0,
+    refused: { 'max-connections': 0, rate: 0, descriptors: 0 },
+  };
   #server: Server;
   #sockets = new Set<Socket>();
   #port = 0;
   #closed = false;
   #scheme: 'mqtt' | 'mqtts';
   #isolate: BrokerOptions['isolateSlowReaders'];
+  #gate: ConnectionGate;
+  #log: (event: BrokerLogEvent) => void = () => {};
 
   private constructor(aedes: Aedes, server: Server, host: string, limits: BrokerLimits, scheme: 'mqtt' | 'mqtts') {
     this.aedes = aedes;
@@ -76,13 +95,14 @@ export class EmbeddedBroker {
     this.#scheme = scheme;
     this.host = host;
     this.limits = limits;
+    this.#gate = new ConnectionGate(limits);
   }
 
   /** Starts a broker and resolves once it accepts connections. */
   static async start(options: BrokerOptions = {}): Promise<EmbeddedBroker> {
     const limits = { ...DEFAULT_BROKER_LIMITS, ...options.limits };
     const host = options.host ?? '127.0.0.1';
-    const userAuthenticate = options.hooks?.authenticate;
+    const rules = connectRules(limits, options.hooks);
     const aedes = await Aedes.createBroker({
       // aedes' own bus overflows the stack under a burst of clients, and its memory persistence makes
       // connecting a fleet O(n²); see message-emitter.ts, retained-index.ts and docs/broker.md#bursts.
@@ -91,27 +111,27 @@ export class EmbeddedBroker {
       persistence: options.persistence ?? indexedMemoryPersistence(),
       ...(options.id ? { id: options.id } : {}),
       ...options.hooks,
-      // aedes checks client-id length only for MQTT 3.1; this applies the limit to 3.1.1 as well and
-      // answers with CONNACK "identifier rejected" ([MQTT-3.2.2-3] return code 2).
-      authenticate: (client, username, password, done) => {
-        if ((client.id ?? '').length > limits.maxClientIdLength) {
-          const error = Object.assign(new Error(`client id longer than ${limits.maxClientIdLength} characters`), { returnCode: 2 });
-          return done(error as Parameters<typeof done>[0], false);
-        }
-        if (userAuthenticate) return userAuthenticate(client, username, password, done);
-        done(null, true);
-      },
+      // connect-rules.ts: keep-alive 0 accepted and capped, [MQTT-3.1.3-8], client-id length for 3.1.1
+      // too; the caller's own preConnect and authenticate run after them.
+      preConnect: rules.preConnect,
+      authenticate: rules.authenticate,
       connectTimeout: limits.connectTimeoutMs,
       drainTimeout: limits.drainTimeoutMs,
-      keepaliveLimit: limits.keepaliveLimitS,
+      // 0: aedes refuses no keep-alive itself; connect-rules.ts holds it to keepaliveLimitS instead.
+      keepaliveLimit: 0,
       maxClientsIdLength: limits.maxClientIdLength,
       queueLimit: limits.queueLimit,
+      maxInflightInbound: limits.maxInflightInbound,
     });
     const log = options.onLog ?? (() => {});
-    const { server, event, scheme } = createListener(options.tls);
+    // A TLS client that never finishes its handshake holds a descriptor like one that never sends CONNECT.
+    const { server, event, scheme } = createListener(options.tls && { handshakeTimeout: limits.connectTimeoutMs, ...options.tls });
     const broker = new EmbeddedBroker(aedes, server, host, limits, scheme);
     broker.#isolate = options.isolateSlowReaders;
+    broker.#log = log;
 
+    // Every connection passes the gate as TCP, before a TLS handshake or a byte of MQTT costs anything.
+    server.on('connection', (socket: Socket) => broker.#admit(socket));
     server.on(event, (socket: Socket) => broker.#accept(socket, log));
     // A failed TLS handshake (a plaintext client, no client certificate under mutual TLS) never reaches aedes.
     server.on('tlsClientError', (error: Error) => {
@@ -142,10 +162,10 @@ export class EmbeddedBroker {
             ? new MedtwinError(
                 'E_PORT_IN_USE',
                 `port ${options.port} on ${host} is already in use; choose another with --port, or --port 0 for a free one`,
-                { exitCode: 2, cause: error },
+                { exitCode: EXIT.environment, cause: error },
               )
             : new MedtwinError('E_BROKER_LISTEN', `the broker could not listen on ${host}:${options.port ?? 0}: ${error.message}`, {
-                exitCode: 3,
+                exitCode: EXIT.environment,
                 cause: error,
               }),
         );
@@ -158,9 +178,18 @@ export class EmbeddedBroker {
     });
     const address = server.address();
     broker.#port = typeof address === 'object' && address !== null ? address.port : 0;
-    // After start, a server-level error must not crash the process.
-    server.on('error', (error) => log({ type: 'client.error', clientId: undefined, error: error.message }));
+    // After start, a server-level error must not crash the process. Out of descriptors, accept fails
+    // (EMFILE): that is a refused connection, counted and logged as one.
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EMFILE' || error.code === 'ENFILE') broker.#refuse('descriptors', '', error.message);
+      else log({ type: 'client.error', clientId: undefined, error: error.message });
+    });
     return broker;
+  }
+
+  /** TCP connections open now (admitted by the connection limits; a TLS one before its handshake too). */
+  get openConnections(): number {
+    return this.#gate.open;
   }
 
   get port(): number {
@@ -173,9 +202,36 @@ export class EmbeddedBroker {
     return `${this.#scheme}://${host}:${this.#port}`;
   }
 
-  #accept(socket: Socket, log: (event: BrokerLogEvent) => void): void {
+  /** A new TCP connection: refused at once past the connection cap or its address's rate. */
+  #admit(socket: Socket): void {
+    const address = socket.remoteAddress ?? '';
+    const refusal = this.#gate.admit(address, performance.now());
+    if (refusal !== undefined) {
+      socket.destroy();
+      const limit =
+        refusal === 'rate'
+          ? `${this.limits.connectionsPerAddressPerSecond} new connections per address per second`
+          : `${this.limits.maxConnections} open connections`;
+      this.#refuse(refusal, address, `connection from ${address || 'an unknown address'} refused: over the limit of ${limit}`);
+      return;
+    }
     this.#sockets.add(socket);
-    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      this.#gate.release();
+    });
+    socket.on('error', () => socket.destroy());
+  }
+
+  #refuse(reason: RefusalReason, address: string, error: string): void {
+    this.stats.refused[reason]++;
+    this.#log({ type: 'connection.refused', reason, address, error });
+  }
+
+  /** Hands a connection (TCP, or TLS once its handshake is done) to aedes behind the packet guard. */
+  #accept(socket: Socket, log: (event: BrokerLogEvent) => void): void {
+    // A refused connection was destroyed in #admit; a TLS socket's own closing is its TCP socket's.
+    if (socket.destroyed) return;
     socket.setNoDelay(true);
     autoCork(socket);
     if (this.#isolate) {
@@ -186,7 +242,8 @@ export class EmbeddedBroker {
     }
     socket.on('error', () => socket.destroy());
     guardPacketSize(socket, this.limits.maxPacketSize, (error) => {
-      this.stats.oversizePackets++;
+      if (error instanceof PacketTooLargeError) this.stats.oversizePackets++;
+      else this.stats.malformedPackets++;
       log({ type: 'client.error', clientId: undefined, error: error.message });
       socket.destroy();
     });

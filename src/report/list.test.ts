@@ -149,8 +149,9 @@ describe('ListReporter summary', () => {
   });
 
   it('colours a terminal, but not with NO_COLOR or color: false, and color: true forces it', () => {
+    // The caller's own NO_COLOR (many users set it globally) must not decide the case "unset".
     const run = (options: { color?: boolean }, noColor?: string) => {
-      if (noColor !== undefined) vi.stubEnv('NO_COLOR', noColor);
+      vi.stubEnv('NO_COLOR', noColor);
       const stream = new FakeStream(true);
       new ListReporter({ stream, ...options }).onRunEnd(sampleRunResult());
       vi.unstubAllEnvs();

@@ -1,6 +1,18 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_BROKER_LIMITS } from '../../net/broker-limits.ts';
+import type { BrokerLogEvent } from '../../net/broker.ts';
 import { parsePort } from '../options.ts';
+
+interface BrokerCommandOptions {
+  host: string;
+  port: number;
+  tls?: boolean;
+  tlsDir: string;
+  readyJson?: boolean;
+  quiet?: boolean;
+  maxConnections?: number;
+  connectRate?: number;
+}
 
 export function registerBrokerCommand(program: Command): void {
   program
@@ -10,19 +22,27 @@ export function registerBrokerCommand(program: Command): void {
     .option('--port <port>', 'TCP port (0 picks a free one)', parsePort, 1883)
     .option('--tls', 'listen with TLS only (mqtts, TLS 1.2+), with a certificate authority generated for this broker')
     .option('--tls-dir <dir>', 'where --tls writes the CA certificate (ca.pem) for mosquitto_sub --cafile or MQTT Explorer', 'medtwin-tls')
+    .option(
+      '--max-connections <n>',
+      `connections open at once (default ${DEFAULT_BROKER_LIMITS.maxConnections}: the descriptor limit less a reserve)`,
+      parseCount,
+    )
+    .option('--connect-rate <n>', 'new connections one address may open per second (default 0: no limit)', parseCount)
     .option('--ready-json', 'print one JSON line {"url": ...} when ready (for scripts and child processes)')
-    .option('--quiet', 'do not log client connections and errors')
+    .option('--quiet', 'do not log client errors and refused connections')
     .addHelpText(
       'after',
       `\nLimits (docs/broker.md): max packet ${DEFAULT_BROKER_LIMITS.maxPacketSize} bytes, connect timeout ${DEFAULT_BROKER_LIMITS.connectTimeoutMs} ms,\n` +
-        `drain timeout ${DEFAULT_BROKER_LIMITS.drainTimeoutMs} ms, keep-alive limit ${DEFAULT_BROKER_LIMITS.keepaliveLimitS} s, client id <= ${DEFAULT_BROKER_LIMITS.maxClientIdLength} chars.`,
+        `drain timeout ${DEFAULT_BROKER_LIMITS.drainTimeoutMs} ms, keep-alive held to at most ${DEFAULT_BROKER_LIMITS.keepaliveLimitS} s, client id <= ${DEFAULT_BROKER_LIMITS.maxClientIdLength} chars,\n` +
+        `offline queue ${DEFAULT_BROKER_LIMITS.queueLimit}, inbound QoS 2 in flight ${DEFAULT_BROKER_LIMITS.maxInflightInbound} per client.`,
     )
-    .action(async (options: { host: string; port: number; tls?: boolean; tlsDir: string; readyJson?: boolean; quiet?: boolean }) => {
+    .action(async (options: BrokerCommandOptions) => {
       const log =
         options.quiet || options.readyJson
           ? undefined
-          : (e: { type: string; clientId?: string; error?: string }) => {
+          : (e: BrokerLogEvent) => {
               if (e.type === 'client.error') process.stderr.write(`client ${e.clientId ?? '(unidentified)'}: ${e.error}\n`);
+              if (e.type === 'connection.refused') process.stderr.write(`${e.error}\n`);
             };
       const { EmbeddedBroker } = await import('../../net/broker.ts');
       const tls = options.tls ? await brokerTls(options.host, options.tlsDir) : undefined;
@@ -30,6 +50,10 @@ export function registerBrokerCommand(program: Command): void {
         host: options.host,
         port: options.port,
         onLog: log,
+        limits: {
+          ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+          ...(options.connectRate !== undefined ? { connectionsPerAddressPerSecond: options.connectRate } : {}),
+        },
         ...(tls ? { tls: tls.options } : {}),
       });
       if (options.readyJson) {
@@ -61,4 +85,10 @@ async function brokerTls(host: string, dir: string) {
   const hosts = [...new Set([host, 'localhost', '127.0.0.1', '::1'])].filter((h) => h !== '0.0.0.0' && h !== '::');
   const options = serverTlsOptions(ca.certPem, await ca.issueServer(hosts), false);
   return { options, caPath: await writeCaCertificate(ca, dir) };
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, received "${value}"`);
+  return n;
 }
