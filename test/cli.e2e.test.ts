@@ -1,34 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '..');
-const bin = join(root, 'bin', 'medtwin.js');
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI as a user would, with no TTY. */
-function medtwin(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { medtwin, root } from './helpers/cli.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'medtwin-cli-'));
 
@@ -112,12 +87,12 @@ describe('medtwin CLI', () => {
     expect(missing.stderr).toContain('no/such/file.yaml');
   });
 
-  it('refuses a busy broker port, naming the flag', async () => {
+  it('refuses a busy broker port, naming the flag, as an environment problem (exit 3)', async () => {
     const { EmbeddedBroker } = await import('../src/net/broker.ts');
     const busy = await EmbeddedBroker.start();
     try {
       const result = await medtwin(['broker', '--port', String(busy.port)]);
-      expect(result.code).toBe(2);
+      expect(result.code).toBe(3);
       expect(result.stderr).toContain(
         `port ${busy.port} on 127.0.0.1 is already in use; choose another with --port, or --port 0 for a free one`,
       );

@@ -1,9 +1,8 @@
 import { InputError } from '../core/errors.ts';
 import { formatDiagnostic } from '../scenario/diagnostics.ts';
-import { parseScenario, validateFiles } from '../scenario/loader.ts';
+import { loadScenarioFile, validateFiles } from '../scenario/loader.ts';
 import type { Plan } from '../scenario/plan.ts';
 import { SCENARIO_REGISTRIES } from '../runtime/registries.ts';
-import { readFile } from 'node:fs/promises';
 
 /**
  * Loads every scenario file before running any, so a typo in the fifth file is reported before the
@@ -20,5 +19,5 @@ export async function loadPlans(files: readonly string[]): Promise<Plan[]> {
       `${count} problem${count === 1 ? '' : 's'} in ${bad.length} scenario file${bad.length === 1 ? '' : 's'}:\n${lines.join('\n')}`,
     );
   }
-  return Promise.all(files.map(async (file) => parseScenario(await readFile(file, 'utf8'), file, SCENARIO_REGISTRIES)));
+  return Promise.all(files.map((file) => loadScenarioFile(file, SCENARIO_REGISTRIES)));
 }

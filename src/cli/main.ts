@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { MedtwinError } from '../core/errors.ts';
+import { EXIT, exitCodeOf, InputError, MedtwinError, nearestName } from '../core/errors.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerBrokerCommand } from './commands/broker.ts';
 import { registerListCommand } from './commands/list.ts';
@@ -20,7 +20,10 @@ program
   .version(VERSION, '-v, --version')
   .showSuggestionAfterError(true)
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text) });
+  .configureOutput({ outputError: (text, write) => write(text) })
+  // `medtwin` alone opens the TUI, so the program takes no arguments of its own; an unknown word is
+  // a mistyped command, answered below with the nearest one (commander said "too many arguments").
+  .allowExcessArguments(true);
 
 registerRunCommand(program);
 registerValidateCommand(program);
@@ -29,6 +32,15 @@ registerBrokerCommand(program);
 registerAuditCommand(program);
 registerTuiCommand(program);
 program.action(async () => {
+  const [word] = program.args;
+  if (word !== undefined) {
+    const commands = program.commands.map((c) => c.name());
+    const hint = nearestName(word, commands);
+    throw new InputError(
+      'E_UNKNOWN_COMMAND',
+      `unknown command "${word}"${hint ? ` — did you mean "${hint}"?` : ''}; the commands are ${commands.join(', ')} (medtwin --help)`,
+    );
+  }
   await openDefaultTui();
 });
 
@@ -42,10 +54,10 @@ try {
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
     // --help and --version exit 0; every usage error is bad input.
-    return error.exitCode === 0 ? 0 : 2;
+    return error.exitCode === 0 ? EXIT.passed : EXIT.badInput;
   }
-  if (error instanceof MedtwinError) return error.exitCode;
-  return 1;
+  // A MedtwinError's own code; a raw EMFILE or ECONNREFUSED from a socket is the environment (3).
+  return exitCodeOf(error);
 }
 
 function messageOf(error: unknown): string {

@@ -12,7 +12,7 @@ describe('parseDuration', () => {
     ['1.5s', 1500],
     ['1d2h3m4s5ms', 93_784_005],
     [1500, 1500],
-    ['1500', 1500],
+    ['0', 0],
   ])('%s → %d ms', (input, ms) => {
     expect(parseDuration(input)).toBe(ms);
   });
@@ -24,6 +24,13 @@ describe('parseDuration', () => {
     for (const bad of ['', '5 minutes', '30m1h', '1h1h', '-5s', '5x', 'h', -1]) {
       expect(() => parseDuration(bad)).toThrow(/expected a duration/);
     }
+  });
+
+  it('refuses text without a unit, naming both readings', () => {
+    expect(() => parseDuration('30', 'duration')).toThrowErrorMatchingInlineSnapshot(
+      `[InputError: duration: a duration needs a unit: write "30s" for seconds or "30ms" for milliseconds, received "30"]`,
+    );
+    expect(() => parseDuration('1.5')).toThrow(/needs a unit/);
   });
 
   it('carries a code and exit code 2', () => {

@@ -5,13 +5,14 @@ type Unit = keyof typeof UNIT_MS;
 const UNIT_ORDER: readonly Unit[] = ['d', 'h', 'm', 's', 'ms'];
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 
-/** A duration in milliseconds, or a string like "250ms", "30s", "5m", "2h", "1d", "1h30m". */
+/** A duration in milliseconds (a number, from code), or text with units: "250ms", "30s", "1h30m". */
 export type DurationInput = string | number;
 
 /**
  * Parses a human duration into milliseconds. Units run largest first and each appears once
  * ("1h30m", not "30m1h"), so a typo such as "1m30h" is caught rather than silently summed.
- * A bare number is taken as milliseconds.
+ * Text needs a unit ("30" could mean 30 ms or 30 s; only "0" needs none); a number, which only code
+ * passes, is milliseconds.
  */
 export function parseDuration(input: DurationInput, what = 'duration'): number {
   if (typeof input === 'number') {
@@ -20,7 +21,8 @@ export function parseDuration(input: DurationInput, what = 'duration'): number {
   }
   const text = String(input).trim();
   if (text === '') throw durationError(input, what);
-  if (/^\d+$/.test(text)) return Number(text);
+  if (text === '0') return 0;
+  if (/^\d+(?:\.\d+)?$/.test(text)) throw unitlessError(input, what);
   PART.lastIndex = 0;
   let total = 0;
   let lastRank = -1;
@@ -64,6 +66,14 @@ export function formatSimTime(ms: number): string {
   const s = totalSeconds % 60;
   const hms = [h, m, s].map((n) => String(n).padStart(2, '0')).join(':');
   return days > 0 ? `${days}d ${hms}` : hms;
+}
+
+/** A duration written without a unit: the message names both readings, so the fix is one edit. */
+export function unitlessError(received: string | number, what: string): InputError {
+  return new InputError(
+    'E_DURATION_UNIT',
+    `${what}: a duration needs a unit: write "${received}s" for seconds or "${received}ms" for milliseconds, received ${describeValue(received)}`,
+  );
 }
 
 function durationError(received: unknown, what: string): InputError {

@@ -7,15 +7,22 @@ import { readFileSync } from 'node:fs';
  * measured against it.
  */
 export function descriptorLimit(limitsFile = '/proc/self/limits'): number | undefined {
+  return descriptorLimits(limitsFile).soft;
+}
+
+/** The soft limit and the hard limit (how far `ulimit -n` may raise the soft one); see descriptorLimit. */
+export function descriptorLimits(limitsFile = '/proc/self/limits'): { soft?: number; hard?: number } {
   let text: string;
   try {
     text = readFileSync(limitsFile, 'utf8');
   } catch {
-    return undefined;
+    return {};
   }
   const line = text.split('\n').find((l) => l.startsWith('Max open files'));
-  const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
-  return soft !== undefined && /^\d+$/.test(soft) ? Number(soft) : undefined;
+  const [soft, hard] = (line?.slice('Max open files'.length).trim().split(/\s+/) ?? []).map((v) =>
+    /^\d+$/.test(v) ? Number(v) : undefined,
+  );
+  return { soft, hard };
 }
 
 /**

@@ -76,7 +76,11 @@ function runSuite(r: RunResult): Suite {
           ].join('\n'),
         }),
   );
-  const failures = r.expectations.filter((e) => !e.passed).length + (transport.passed ? 0 : 1);
+  if (r.interrupted) {
+    const message = `stopped by ${r.interrupted.signal} after ${r.simulatedMs} of ${r.durationMs} simulated ms: a partial run`;
+    cases.push(testcase(classname, 'run completed', { message, type: 'interrupted', body: message }));
+  }
+  const failures = r.expectations.filter((e) => !e.passed).length + (transport.passed ? 0 : 1) + (r.interrupted ? 1 : 0);
   const properties = {
     seed: r.seed,
     digest: r.digest,
@@ -84,6 +88,7 @@ function runSuite(r: RunResult): Suite {
     simulatedMs: String(r.simulatedMs),
     events: String(r.events),
     file: r.scenario.file,
+    ...(r.interrupted ? { interrupted: r.interrupted.signal } : {}),
     ...(r.realtime ? { realtimePace: String(r.realtime.pace), realtimeBehindMs: String(r.realtime.behindMs) } : {}),
   };
   return suite(`${r.scenario.name} [seed ${r.seed}]`, cases, failures, r.wallMs / 1000, properties);

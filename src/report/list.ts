@@ -117,7 +117,12 @@ export class ListReporter implements Reporter {
     const names = (list: string[]) => (list.length === 0 ? 'none' : list.join(', '));
     const lines = [
       '',
-      `${r.ok ? c.green('✓ PASSED') : c.red('✗ FAILED')}  ${c.bold(r.scenario.name)} · seed ${r.seed}`,
+      `${r.interrupted ? c.yellow('■ INTERRUPTED') : r.ok ? c.green('✓ PASSED') : c.red('✗ FAILED')}  ${c.bold(r.scenario.name)} · seed ${r.seed}`,
+      ...(r.interrupted
+        ? [
+            `  ${c.yellow(`stopped by ${r.interrupted.signal} at ${formatDuration(r.simulatedMs)} of ${formatDuration(r.durationMs)}: a partial run, judged on what ran`)}`,
+          ]
+        : []),
       `  ${c.dim('digest')}     ${r.digest}`,
       `  ${c.dim('time')}       ${formatDuration(r.simulatedMs)} simulated in ${formatWall(r.wallMs)}${speed} · ${formatCount(r.events)} events · ${r.mode}`,
       ...(r.realtime ? [`  ${c.dim('pace')}       ${paceLine(r.realtime, c)}`] : []),

@@ -1,5 +1,7 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+let writes = 0;
 
 /** Where a report goes: a file (parent directories created) or a stream. */
 export interface OutputTarget {
@@ -9,11 +11,28 @@ export interface OutputTarget {
   append?: boolean;
 }
 
-/** Writes a finished report to its file, or to the stream (stdout by default) when there is no path. */
+/**
+ * Writes a finished report to its file, or to the stream (stdout by default) when there is no path.
+ * A file is written whole or not at all: to a temporary file beside it, then renamed over it (rename
+ * is atomic within a directory on POSIX). A run killed mid-write (kill -9, a full disk) leaves the
+ * previous report as it was, never half a new one that CI would parse as the result; the leftover
+ * temporary file is named after the report and the process.
+ */
 export async function writeOutput(text: string, target: OutputTarget): Promise<void> {
   if (target.path !== undefined) {
     await mkdir(dirname(target.path), { recursive: true });
-    await (target.append ? appendFile(target.path, text, 'utf8') : writeFile(target.path, text, 'utf8'));
+    if (target.append) {
+      await appendFile(target.path, text, 'utf8');
+      return;
+    }
+    const temporary = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${++writes}.tmp`);
+    try {
+      await writeFile(temporary, text, 'utf8');
+      await rename(temporary, target.path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
     return;
   }
   const stream = target.stream ?? process.stdout;

@@ -19,6 +19,10 @@ export interface ExecuteOptions extends RunOptions {
   /** Called once the fleet is connected, before simulated time starts. */
   onBegin?(info: RunBegin): void;
   onStatus?(status: RunStatus): void;
+  /** While the fleet connects: devices connected so far, of how many. */
+  onConnecting?(connected: number, total: number): void;
+  /** Aborting stops the run at the current simulated time; the result covers what ran. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -28,6 +32,7 @@ export interface ExecuteOptions extends RunOptions {
 export async function executeScenario(plan: Plan, options: ExecuteOptions = {}): Promise<RunResult> {
   const run = new Run(plan, options.deps ?? DEFAULT_DEPENDENCIES, options);
   try {
+    if (options.onConnecting) run.on('connecting', options.onConnecting);
     await run.open();
     options.onBegin?.({
       scenario: plan.name,
@@ -39,7 +44,16 @@ export async function executeScenario(plan: Plan, options: ExecuteOptions = {}):
       links: run.links,
     });
     if (options.onStatus) run.on('status', options.onStatus);
-    await run.runToEnd();
+    // Aborted while the fleet connected: no simulated time runs (runToEnd would start afresh).
+    if (!options.signal?.aborted) {
+      const stop = () => run.stop();
+      options.signal?.addEventListener('abort', stop, { once: true });
+      try {
+        await run.runToEnd();
+      } finally {
+        options.signal?.removeEventListener('abort', stop);
+      }
+    }
     return run.result();
   } finally {
     await run.close();

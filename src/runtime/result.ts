@@ -19,6 +19,11 @@ export interface RunResult {
   events: number;
   /** True when every expectation passed and the transport lost nothing it should not have. */
   ok: boolean;
+  /**
+   * Set when a signal (SIGINT, SIGTERM) stopped the run before its end: the result covers
+   * `simulatedMs` of `durationMs`, and `ok` is false whatever the expectations say.
+   */
+  interrupted?: { signal: string };
   /** The broker, where it ran, and where the devices' MQTT clients ran (docs/broker.md#large-fleets). */
   broker: { url: string; placement: string; links: 'in-thread' | 'link-thread' };
   /** Realtime mode only: whether the run kept the wall clock's pace (not deterministic; excluded from the digest). */

@@ -105,6 +105,8 @@ export interface RunStatus {
 interface RunEvents {
   events: [LoggedEvent[]];
   status: [RunStatus];
+  /** While the fleet connects: devices connected so far, of how many (a large fleet takes seconds). */
+  connecting: [connected: number, total: number];
 }
 
 /**
@@ -382,14 +384,20 @@ export class Run extends EventEmitter<RunEvents> {
     // The twin's client runs where the devices' do: on a link thread it takes the fleet's whole
     // stream in batches, off the simulation's thread.
     await this.twin.connect(this.#broker.url, `medtwin-twin-${this.seed}`.slice(0, 60), this.#linkPool ?? IN_THREAD_LINKS);
-    await connectAll(this.agents, this.#broker.url, this.#linkPool ?? IN_THREAD_LINKS, (agent) => {
-      agent.onReceive = (topic) => {
-        if (topic.endsWith(`/${CHANNELS.cmd}`)) {
-          this.#commandsDelivered++;
-          this.#barrier.notify();
-        }
-      };
-    });
+    await connectAll(
+      this.agents,
+      this.#broker.url,
+      this.#linkPool ?? IN_THREAD_LINKS,
+      (agent) => {
+        agent.onReceive = (topic) => {
+          if (topic.endsWith(`/${CHANNELS.cmd}`)) {
+            this.#commandsDelivered++;
+            this.#barrier.notify();
+          }
+        };
+      },
+      (connected) => this.emit('connecting', connected, this.agents.length),
+    );
     this.log.record({
       t: 0,
       source: 'runner',
@@ -743,7 +751,13 @@ export class Run extends EventEmitter<RunEvents> {
 }
 
 /** Connects agents a batch at a time: thousands of simultaneous CONNECTs would trip connect timeouts. */
-async function connectAll(agents: DeviceAgent[], url: string, links: LinkOpener, each: (agent: DeviceAgent) => void): Promise<void> {
+async function connectAll(
+  agents: DeviceAgent[],
+  url: string,
+  links: LinkOpener,
+  each: (agent: DeviceAgent) => void,
+  progress: (connected: number) => void,
+): Promise<void> {
   const batch = 200;
   for (let i = 0; i < agents.length; i += batch) {
     await Promise.all(
@@ -752,6 +766,7 @@ async function connectAll(agents: DeviceAgent[], url: string, links: LinkOpener,
         each(agent);
       }),
     );
+    progress(Math.min(agents.length, i + batch));
   }
 }
 

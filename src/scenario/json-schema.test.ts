@@ -20,7 +20,7 @@ describe('scenario JSON Schema', () => {
     expect(schema.additionalProperties).toBe(false);
     const duration = (schema.properties as Json).duration;
     expect(duration.anyOf).toEqual([
-      { type: 'number', minimum: 0 },
+      { type: 'number', const: 0 },
       { type: 'string', pattern: DURATION_PATTERN },
     ]);
     const zone = (schema.properties as Json).fleet.properties.zones.items;

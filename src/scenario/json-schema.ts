@@ -14,11 +14,11 @@ export interface JsonSchemaRegistries {
 type JsonObject = Record<string, unknown>;
 
 /**
- * What parseDuration accepts, for editors: whole milliseconds, or units largest first, each once
- * ("1h30m", "250ms"). Kept beside the parser by a test that runs both over the same strings.
+ * What parseDuration accepts from text, for editors: units largest first, each once ("1h30m",
+ * "250ms"), or "0". Kept beside the parser by a test that runs both over the same strings.
  */
 export const DURATION_PATTERN =
-  '^(?:\\d+|(?=\\d)(?:\\d+(?:\\.\\d+)?d)?(?:\\d+(?:\\.\\d+)?h)?(?:\\d+(?:\\.\\d+)?m)?(?:\\d+(?:\\.\\d+)?s)?(?:\\d+(?:\\.\\d+)?ms)?)$';
+  '^(?:0|(?=\\d)(?:\\d+(?:\\.\\d+)?d)?(?:\\d+(?:\\.\\d+)?h)?(?:\\d+(?:\\.\\d+)?m)?(?:\\d+(?:\\.\\d+)?s)?(?:\\d+(?:\\.\\d+)?ms)?)$';
 
 // Draft-07 is the dialect yaml-language-server and most editors validate best.
 const TARGET = 'draft-07';
@@ -40,7 +40,7 @@ export function buildScenarioJsonSchema(registries: JsonSchemaRegistries = {}): 
       if (zodSchema === durationSchema.in) {
         replace(json, {
           anyOf: [
-            { type: 'number', minimum: 0 },
+            { type: 'number', const: 0 },
             { type: 'string', pattern: DURATION_PATTERN },
           ],
         });

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
 import { formatPath, ScenarioError, sortDiagnostics, type Diagnostic, type ScenarioIssue } from './diagnostics.ts';
 import { check } from './issue-messages.ts';
 import type { Plan } from './plan.ts';
@@ -99,11 +100,86 @@ function locateAll(issues: readonly ScenarioIssue[], source: SourceDocument, fil
   );
 }
 
+/**
+ * The largest scenario file read, bytes. The largest in the library is a few KiB; a YAML document
+ * past this is a mistake (a log, a dump), and parsing one of 50 MB took the process to 4 GB and a
+ * crash before any message. Checked before reading, and again on the bytes read (a file may grow).
+ */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+
 async function readText(path: string): Promise<string> {
+  const fail = (message: string, line = 1, col = 1): never => {
+    throw new ScenarioError(path, [{ file: path, line, col, path: '', message }]);
+  };
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_SCENARIO_BYTES) fail(tooLarge(size));
+      // One byte more than the limit tells a file that grew since the stat.
+      const buffer = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      if (bytesRead > MAX_SCENARIO_BYTES) fail(tooLarge(bytesRead));
+      bytes = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ScenarioError(path, [{ file: path, line: 1, col: 1, path: '', message: `cannot read the scenario file: ${reason}` }]);
+    if (error instanceof ScenarioError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    return fail(`cannot read the scenario file: ${reason}`);
   }
+  const problem = binaryContent(bytes);
+  if (problem !== undefined) {
+    const { line, col } = position(bytes, problem.offset);
+    fail(
+      `not a text file: ${problem.what} at byte ${problem.offset}; a scenario is YAML text in UTF-8 — is this the right file?`,
+      line,
+      col,
+    );
+  }
+  // A UTF-8 byte-order mark is text; YAML allows it, and editors on Windows write it.
+  return bytes.toString('utf8');
+}
+
+function tooLarge(size: number): string {
+  return `the file is ${formatBytes(size)}; a scenario file is at most ${formatBytes(MAX_SCENARIO_BYTES)} — is this the right file?`;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+}
+
+/** The first sign that `bytes` are not UTF-8 text: a NUL byte, or a byte sequence UTF-8 does not allow. */
+function binaryContent(bytes: Buffer): { what: string; offset: number } | undefined {
+  const nul = bytes.indexOf(0);
+  const invalid = firstIllFormed(bytes);
+  if (invalid !== undefined && (nul < 0 || invalid < nul)) return { what: 'bytes that are not UTF-8', offset: invalid };
+  return nul >= 0 ? { what: 'a NUL byte', offset: nul } : undefined;
+}
+
+/** The offset of the first ill-formed UTF-8 sequence, if any. */
+function firstIllFormed(bytes: Buffer): number | undefined {
+  if (isUtf8(bytes)) return undefined;
+  // The decoder puts U+FFFD where a sequence is ill-formed; everything before the first such one is
+  // well-formed, so it re-encodes to the same bytes and its length is the offset. A real U+FFFD in
+  // the file (EF BF BD) is text and is skipped.
+  const text = bytes.toString('utf8');
+  for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) {
+    const offset = Buffer.byteLength(text.slice(0, i));
+    if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+  }
+  return 0;
+}
+
+function position(bytes: Buffer, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = bytes.indexOf(10); i >= 0 && i < offset; i = bytes.indexOf(10, i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
 }

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
-import { InputError } from '../../core/errors.ts';
+import { EXIT, InputError } from '../../core/errors.ts';
+import type { BrokerHandle } from '../../runtime/broker-host.ts';
 import type { RunResult } from '../../runtime/result.ts';
 import { replayCommand } from '../../report/format.ts';
+import { parseBrokerUrl } from '../broker-url.ts';
+import { connectProgress } from '../connect-progress.ts';
+import { Interrupt } from '../interrupt.ts';
 import { collect, parseDurationOption, parsePort, parsePositiveDurationOption, parseSeed, parseSeeds, parseSpeed } from '../options.ts';
 
 interface RunCommandOptions {
@@ -21,7 +25,9 @@ interface RunCommandOptions {
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('run scenarios headless and judge their expectations (exit 0 all met, 1 some failed, 2 bad input)')
+    .description(
+      'run scenarios headless and judge their expectations (exit 0 all met, 1 some failed, 2 bad input, 3 environment; docs/ci.md)',
+    )
     .argument('<scenarios...>', 'scenario files (YAML)')
     .option('--seed <seed>', "override the scenario's seed", parseSeed)
     .option('--seeds <range>', 'run every seed in a range ("1..100") or list ("3,5,8") as a Monte Carlo study', parseSeeds)
@@ -29,7 +35,7 @@ export function registerRunCommand(program: Command): void {
     .option('--fast', 'virtual time, as fast as the transport settles (default)')
     .option('--realtime', 'pace simulation time by the wall clock (see --speed); the summary says if the machine could not keep that pace')
     .option('--speed <factor>', 'realtime speed factor, e.g. 10 for ten times faster than life', parseSpeed)
-    .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port) instead of the embedded one')
+    .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port, or host:port) instead of the embedded one', parseBrokerUrl)
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
     .option('--reporter <name[:path]>', 'list, json, junit, markdown or html; repeatable, e.g. --reporter junit:out/junit.xml', collect)
     .option(
@@ -57,38 +63,57 @@ Examples:
       if (options.broker !== undefined && options.port !== undefined)
         throw new InputError('E_FLAGS', "--port sets the embedded broker's port; it cannot be combined with --broker");
       // Loaded here, not at the top: `medtwin --help` should not pay for the whole engine.
-      const [{ createReporters }, { executeScenario }, { summarizeStudy }, { loadPlans }, { openBroker, placementFor }] = await Promise.all(
-        [
-          import('../../report/index.ts'),
-          import('../../runtime/execute.ts'),
-          import('../../runtime/study.ts'),
-          import('../load.ts'),
-          import('../../runtime/broker-host.ts'),
-        ],
-      );
+      const [
+        { createReporters },
+        { executeScenario },
+        { summarizeStudy },
+        { loadPlans },
+        { openBroker, placementFor },
+        { preflight },
+        { probeBroker },
+        { checkDurationOverride },
+      ] = await Promise.all([
+        import('../../report/index.ts'),
+        import('../../runtime/execute.ts'),
+        import('../../runtime/study.ts'),
+        import('../load.ts'),
+        import('../../runtime/broker-host.ts'),
+        import('../preflight.ts'),
+        import('../../net/broker-probe.ts'),
+        import('../../scenario/duration-override.ts'),
+      ]);
       const plans = await loadPlans(files);
+      if (options.duration !== undefined) for (const plan of plans) checkDurationOverride(plan, options.duration);
       for (const plan of plans.filter((p) => p.security !== undefined && Object.values(p.security.controls).some(Boolean))) {
         // Until the runtime applies the profile (docs/security.md), say so rather than let a run look protected.
         process.stderr.write(
           `medtwin: ${plan.source ?? plan.name}: security "${plan.security!.profile}" is checked but not applied to runs yet; this run is open\n`,
         );
       }
-      const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], {
-        color: options.color === false ? false : undefined,
-      });
       // One broker for the whole invocation: a 100-seed study must not start 100 brokers.
       const largest = Math.max(
         ...plans.map((p) => p.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0)),
       );
-      const broker = await openBroker({ url: options.broker, port: options.port, placement: placementFor(largest) });
+      // Before anything connects: a fleet this machine cannot hold, or a broker that does not answer,
+      // is an environment problem (exit 3), said now rather than minutes into the run.
+      preflight(largest, options.broker ? 'external' : placementFor(largest));
+      if (options.broker) await probeBroker(options.broker);
+      const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], {
+        color: options.color === false ? false : undefined,
+      });
+      let broker: BrokerHandle | undefined;
+      const interrupt = new Interrupt(async () => broker?.close()).install();
       let ok = true;
       try {
+        broker = await openBroker({ url: options.broker, port: options.port, placement: placementFor(largest) });
         for (const plan of plans) {
+          if (interrupt.received) break;
           const seeds = options.seeds ?? [options.seed ?? String(plan.seed)];
           const results: RunResult[] = [];
           const studyStart = performance.now();
           for (const [index, seed] of seeds.entries()) {
-            const result = await executeScenario(plan, {
+            if (interrupt.received) break;
+            let result = await executeScenario(plan, {
               seed,
               durationMs: options.duration,
               mode: options.realtime ? 'realtime' : 'fast',
@@ -97,20 +122,24 @@ Examples:
               syncMs: options.sync,
               onBegin: (info) => reporter.onBegin?.({ ...info, ...(options.seeds ? { study: { index, count: seeds.length } } : {}) }),
               onStatus: (status) => reporter.onProgress?.(status),
+              onConnecting: connectProgress(),
+              signal: interrupt.signal,
             });
+            if (interrupt.received) result = { ...result, ok: false, interrupted: { signal: interrupt.received } };
             results.push(result);
             ok &&= result.ok;
             await reporter.onRunEnd?.(result);
           }
-          if (options.seeds) {
+          if (options.seeds && results.length > 0) {
             const study = summarizeStudy(results, performance.now() - studyStart, (seed) => replayCommand({ ...results[0]!, seed }));
             await reporter.onStudyEnd?.(study);
           }
         }
       } finally {
-        await broker.close();
+        await broker?.close();
         await reporter.onEnd?.();
+        interrupt.uninstall();
       }
-      process.exitCode = ok ? 0 : 1;
+      process.exitCode = interrupt.exitCode ?? (ok ? EXIT.passed : EXIT.failed);
     });
 }

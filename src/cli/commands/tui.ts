@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { MedtwinError } from '../../core/errors.ts';
+import { EXIT, MedtwinError } from '../../core/errors.ts';
 import { parsePort, parseSeed, parseSpeed } from '../options.ts';
 import { DEFAULT_SCENARIO } from '../paths.ts';
+import { parseBrokerUrl } from '../broker-url.ts';
 
 interface TuiOptions {
   paused?: boolean;
@@ -18,7 +19,7 @@ export function registerTuiCommand(program: Command): void {
     .argument('[scenario]', 'scenario file (YAML)')
     .option('--seed <seed>', "override the scenario's seed", parseSeed)
     .option('--speed <factor>', 'starting speed (1, 10, 100); the UI changes it with keys 1-4', parseSpeed)
-    .option('--broker <url>', 'use an existing MQTT broker instead of the embedded one')
+    .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port, or host:port) instead of the embedded one', parseBrokerUrl)
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
     .option('--paused', 'open at 00:00:00 and wait for space instead of starting at once')
     .action(async (scenario: string | undefined, options: TuiOptions) => {
@@ -38,7 +39,7 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
       'the terminal UI needs an interactive terminal, and this is not one (CI, a pipe or a redirect).\n' +
         `For headless runs use: npx medtwin run ${file === DEFAULT_SCENARIO ? 'scenarios/ward.yaml' : file} --reporter list\n` +
         'See npx medtwin run --help.',
-      { exitCode: 2 },
+      { exitCode: EXIT.badInput },
     );
   }
   const [{ loadPlans }, { Run }, { DEFAULT_DEPENDENCIES }] = await Promise.all([
