@@ -69,7 +69,7 @@ export function assessFleet(devices: number, placement: BrokerPlacement | 'exter
       problem: `memory: the simulation needs about ${formatMiB(heapMiB)} of JavaScript heap, and Node's limit here is ${formatMiB(resources.heapLimitMiB)}`,
       remedies: [
         `give Node more heap: NODE_OPTIONS=--max-old-space-size=${want}`,
-        'or split the fleet into shards, each its own medtwin run (see above)',
+        'or split the fleet into shards, each its own medtwin run',
       ],
     });
   }

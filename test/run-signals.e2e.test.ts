@@ -1,0 +1,82 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startMedtwin } from './helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'medtwin-signals-'));
+
+/** Pids of the processes whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // The command name may hold spaces and parentheses; the fields after the last ")" do not.
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+describe('medtwin run and signals', () => {
+  it('SIGTERM at 5,000 devices: the run stops, writes its partial report marked interrupted, exits 143, and leaves no process and no bound port', async () => {
+    const scenario = join(dir, 'five-thousand.yaml');
+    writeFileSync(
+      scenario,
+      'name: five thousand\nduration: 6h\nfleet:\n  zones:\n    - { id: ward, beds: 5000, devices: { patient-monitor: 5000 } }\n',
+    );
+    const json = join(dir, 'partial.json');
+    const { child, done } = startMedtwin(['run', scenario, '--reporter', 'list', '--reporter', `json:${json}`]);
+    // The list reporter's first line names the broker once the fleet has connected and time runs.
+    const port = await new Promise<number>((resolve, reject) => {
+      let text = '';
+      child.stdout!.on('data', (d) => {
+        text += String(d);
+        const match = /broker mqtt:\/\/127\.0\.0\.1:(\d+)/.exec(text);
+        if (match) resolve(Number(match[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`medtwin exited (${code}) before it ran:\n${text}`)));
+    });
+    const brokers = childrenOf(child.pid!);
+    const commands = brokers.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+    // 5,000 devices: the broker runs in a child process.
+    expect(commands.some((c) => c.includes(' broker '))).toBe(true);
+    expect(await portIsFree(port)).toBe(false);
+
+    child.kill('SIGTERM');
+    const outcome = await done;
+    expect(outcome.code).toBe(143);
+    expect(outcome.stderr).toContain('medtwin: SIGTERM: stopping the run and writing its partial report');
+    expect(outcome.stdout).toContain('■ INTERRUPTED  five thousand');
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report.interrupted).toEqual({ signal: 'SIGTERM' });
+    expect(report.ok).toBe(false);
+    expect(report.simulatedMs).toBeLessThan(6 * 3_600_000);
+    // Nothing left behind: no broker process, and the port is free to bind again.
+    brokers.forEach((pid, i) => expect(alive(pid), `process ${pid}: ${commands[i]}`).toBe(false));
+    expect(childrenOf(child.pid!)).toEqual([]);
+    expect(await portIsFree(port)).toBe(true);
+  }, 300_000);
+});
