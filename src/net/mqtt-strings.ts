@@ -1,7 +1,18 @@
 import { isUtf8 } from 'node:buffer';
 
 /** MQTT control packet types whose bodies carry UTF-8 strings ([MQTT-2.2.1]). */
-export const PACKET_TYPE = { connect: 1, publish: 3, subscribe: 8, unsubscribe: 10 } as const;
+export const PACKET_TYPE = { connect: 1, publish: 3, subscribe: 8, unsubscribe: 10, pingreq: 12, disconnect: 14 } as const;
+
+/**
+ * Checks a packet's remaining length where MQTT 3.1.1 fixes it and mqtt-packet does not: PINGREQ and
+ * DISCONNECT have no body ([MQTT-3.12.1], [MQTT-3.14.1]). Returns why the packet must be refused.
+ */
+export function checkPacketLength(type: number, length: number): string | undefined {
+  if ((type === PACKET_TYPE.pingreq || type === PACKET_TYPE.disconnect) && length !== 0) {
+    return `${type === PACKET_TYPE.pingreq ? 'PINGREQ' : 'DISCONNECT'} with a body of ${length} bytes (it has none)`;
+  }
+  return undefined;
+}
 
 /**
  * Checks the UTF-8 strings of an MQTT 3.1/3.1.1 packet body: client id, will topic and user name in
@@ -22,6 +33,8 @@ export function checkPacketStrings(type: number, body: Uint8Array): string | und
     case PACKET_TYPE.subscribe:
     case PACKET_TYPE.unsubscribe: {
       if (!reader.skip(2)) return undefined; // packet identifier
+      // [MQTT-3.8.3-3], [MQTT-3.10.3-2]: at least one topic filter (mqtt-packet accepts none).
+      if (reader.done) return `${type === PACKET_TYPE.subscribe ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} without a topic filter`;
       while (!reader.done) {
         const problem = reader.string('topic filter');
         if (problem !== undefined || reader.failed) return problem;

@@ -62,4 +62,18 @@ describe('PacketLengthScanner', () => {
       'MQTT packet of malformed length exceeds the broker limit of 268435456 bytes',
     );
   });
+
+  it('reads PUBLISH topics of any length, empty included, however the stream is cut (an empty one once looped forever)', () => {
+    const topics = ['', 'a', 'medtwin/site/icu/cgm/cgm-001/telemetry', 'é'.repeat(50)];
+    const stream = Buffer.concat(
+      topics.map((t) => {
+        const topic = Buffer.from(t);
+        const body = Buffer.concat([Buffer.from([topic.length >> 8, topic.length & 0xff]), topic, Buffer.from('payload')]);
+        return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+      }),
+    );
+    for (let seed = 0; seed < 20; seed++) expect(scanInPieces(new PacketLengthScanner(1 << 20), stream, new Rng(seed))).toEqual({});
+    const scanner = new PacketLengthScanner(1 << 20);
+    for (const byte of stream) expect(scanner.scan(Buffer.from([byte]))).toBeUndefined();
+  });
 });

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
-import { checkPacketStrings, PACKET_TYPE } from './mqtt-strings.ts';
+import { checkPacketLength, checkPacketStrings, PACKET_TYPE } from './mqtt-strings.ts';
 
-/** Why the guard refused a client: a packet over the size limit, or a string MQTT forbids. */
-export type PacketGuardError = PacketTooLargeError | MalformedStringError;
+/** Why the guard refused a client: a packet over the size limit, or one MQTT forbids (mqtt-strings.ts). */
+export type PacketGuardError = PacketTooLargeError | MalformedPacketError;
 
 /**
  * Reads the MQTT fixed headers in a byte stream and says when a packet is announced larger than
@@ -29,6 +29,8 @@ export class PacketLengthScanner {
   #body: Buffer = Buffer.alloc(0);
   #have = 0;
   #bodyLength = 0;
+  /** A PUBLISH whose topic length has been read (its want is now the topic's end). */
+  #topicSized = false;
 
   constructor(maxPacketSize: number) {
     this.maxPacketSize = maxPacketSize;
@@ -63,6 +65,8 @@ export class PacketLengthScanner {
       }
       const total = this.#headerBytes + this.#length;
       if (total > this.maxPacketSize) return new PacketTooLargeError(total, this.maxPacketSize);
+      const wrongLength = checkPacketLength(this.#type, this.#length);
+      if (wrongLength !== undefined) return new MalformedPacketError(wrongLength);
       this.#remaining = this.#length;
       this.#startBody(this.#type, this.#length);
       this.#headerBytes = 0;
@@ -75,13 +79,14 @@ export class PacketLengthScanner {
   #startBody(type: number, length: number): void {
     this.#have = 0;
     this.#bodyLength = length;
+    this.#topicSized = false;
     // A PUBLISH first for its topic's length (2 bytes), then for the topic.
     this.#want = type === PACKET_TYPE.publish ? Math.min(2, length) : type in STRING_PACKETS ? length : 0;
     if (this.#want > this.#body.length) this.#body = Buffer.allocUnsafe(Math.max(this.#want, 256));
   }
 
   /** Takes `take` bytes of the body at `chunk[start]` as far as wanted; checks them once all are in. */
-  #collect(chunk: Uint8Array, start: number, take: number): MalformedStringError | undefined {
+  #collect(chunk: Uint8Array, start: number, take: number): MalformedPacketError | undefined {
     let from = start;
     let left = take;
     while (left > 0 && this.#want > 0) {
@@ -91,7 +96,8 @@ export class PacketLengthScanner {
       from += n;
       left -= n;
       if (this.#have < this.#want) return undefined;
-      if (this.#type === PACKET_TYPE.publish && this.#want === 2) {
+      if (this.#type === PACKET_TYPE.publish && !this.#topicSized) {
+        this.#topicSized = true;
         const topicLength = (this.#body[0]! << 8) | this.#body[1]!;
         // A topic running past the body is the parser's to report.
         const wanted = 2 + topicLength;
@@ -105,7 +111,7 @@ export class PacketLengthScanner {
       }
       const problem = checkPacketStrings(this.#type, this.#body.subarray(0, this.#want));
       this.#want = 0;
-      if (problem !== undefined) return new MalformedStringError(problem);
+      if (problem !== undefined) return new MalformedPacketError(problem);
     }
     return undefined;
   }
@@ -152,6 +158,7 @@ export class PacketTooLargeError extends Error {
   }
 }
 
-export class MalformedStringError extends Error {
-  readonly code = 'E_MALFORMED_STRING';
+/** A packet MQTT forbids that aedes' parser would let through: an ill-formed string, a body where none goes. */
+export class MalformedPacketError extends Error {
+  readonly code = 'E_MALFORMED_PACKET';
 }
