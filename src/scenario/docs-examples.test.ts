@@ -31,6 +31,15 @@ describe('docs/scenarios.md', () => {
     for (const block of complete) expect(() => parseScenario(block, 'docs/scenarios.md', registries)).not.toThrow();
   });
 
+  // Each complete example is followed by the verdict the docs promise ("passes (exit 0)" or "fails
+  // (exit 1)"); running it must give that verdict. The first example once failed its own invariant.
+  it.each(completeExamples())('%s runs and gives the verdict the docs say', async (_name, block, verdict) => {
+    const { executeScenario } = await import('../runtime/execute.ts');
+    const result = await executeScenario(parseScenario(block, 'docs/scenarios.md', registries));
+    expect(result.expectations.filter((e) => !e.passed).map((e) => `${e.name}: ${e.message}`)).toEqual(verdict === 'passes' ? [] : expect.anything());
+    expect(result.ok).toBe(verdict === 'passes');
+  }, 180_000);
+
   it('the fleet, timeline, patients and expectation examples fit a scenario around them', () => {
     const fleet = blocks.find((b) => b.startsWith('fleet:'))!;
     const sections = blocks.filter((b) => /^(timeline|patients|commands):/.test(b));
@@ -49,3 +58,14 @@ describe('docs/scenarios.md', () => {
     expect(() => parseScenario(withEntry, 'docs/scenarios.md', registries)).not.toThrow();
   });
 });
+
+/** The complete examples (name and fleet), each with the verdict the sentence after it states. */
+function completeExamples(): [string, string, 'passes' | 'fails'][] {
+  return [...docs.matchAll(/```yaml\n([\s\S]*?)```\n([\s\S]*?)(?=```|$)/g)]
+    .filter((m) => /^name:/m.test(m[1]!) && /^fleet:/m.test(m[1]!))
+    .map((m) => {
+      const verdict = /\b(passes) \(exit 0\)|\b(fails) \(exit 1\)/.exec(m[2]!);
+      if (!verdict) throw new Error(`docs/scenarios.md: the example "${/^name: (.*)$/m.exec(m[1]!)?.[1]}" states no verdict`);
+      return [/^name: (.*)$/m.exec(m[1]!)![1]!, m[1]!, (verdict[1] ?? verdict[2]) as 'passes' | 'fails'];
+    });
+}
