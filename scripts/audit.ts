@@ -24,7 +24,9 @@ if (counts) {
   process.exit(0);
 }
 if (report.statusCode !== undefined || report.message !== undefined) {
-  process.stdout.write(`npm audit: WARNING: the advisory service could not be asked (${report.message ?? report.statusCode}); nothing was checked\n`);
+  process.stdout.write(
+    `npm audit: WARNING: the advisory service could not be asked (${report.message ?? report.statusCode}); nothing was checked\n`,
+  );
   process.exit(0);
 }
 process.stderr.write(`npm audit: unexpected answer:\n${audit.stdout}`);

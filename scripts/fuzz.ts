@@ -11,7 +11,11 @@ import { parseArgs } from 'node:util';
 import { fuzzBroker, LatencyProbe, sendCorpus, type Target } from '../test/fuzz/campaign.ts';
 
 const { values } = parseArgs({
-  options: { packets: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' }, concurrency: { type: 'string', default: '16' } },
+  options: {
+    packets: { type: 'string', default: '100000' },
+    seed: { type: 'string', default: '1' },
+    concurrency: { type: 'string', default: '16' },
+  },
 });
 const packets = Number(values.packets);
 const MB = 1024 * 1024;

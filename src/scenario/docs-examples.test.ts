@@ -33,12 +33,18 @@ describe('docs/scenarios.md', () => {
 
   // Each complete example is followed by the verdict the docs promise ("passes (exit 0)" or "fails
   // (exit 1)"); running it must give that verdict. The first example once failed its own invariant.
-  it.each(completeExamples())('%s runs and gives the verdict the docs say', async (_name, block, verdict) => {
-    const { executeScenario } = await import('../runtime/execute.ts');
-    const result = await executeScenario(parseScenario(block, 'docs/scenarios.md', registries));
-    expect(result.expectations.filter((e) => !e.passed).map((e) => `${e.name}: ${e.message}`)).toEqual(verdict === 'passes' ? [] : expect.anything());
-    expect(result.ok).toBe(verdict === 'passes');
-  }, 180_000);
+  it.each(completeExamples())(
+    '%s runs and gives the verdict the docs say',
+    async (_name, block, verdict) => {
+      const { executeScenario } = await import('../runtime/execute.ts');
+      const result = await executeScenario(parseScenario(block, 'docs/scenarios.md', registries));
+      expect(result.expectations.filter((e) => !e.passed).map((e) => `${e.name}: ${e.message}`)).toEqual(
+        verdict === 'passes' ? [] : expect.anything(),
+      );
+      expect(result.ok).toBe(verdict === 'passes');
+    },
+    180_000,
+  );
 
   it('the fleet, timeline, patients and expectation examples fit a scenario around them', () => {
     const fleet = blocks.find((b) => b.startsWith('fleet:'))!;
