@@ -16,9 +16,9 @@ describe('the embedded broker under fuzzing', () => {
   let ca: string;
   beforeAll(async () => {
     const cert = await throwawayCert();
-    ca = cert.cert;
+    ca = cert.ca;
     tcp = await EmbeddedBroker.start();
-    tls = await EmbeddedBroker.start({ tls: cert });
+    tls = await EmbeddedBroker.start({ tls: { key: cert.key, cert: cert.cert } });
     target = { tcpPort: tcp.port, tls: { port: tls.port, ca } };
   });
   afterAll(async () => {

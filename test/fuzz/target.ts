@@ -6,7 +6,7 @@ import { throwawayCert } from '../helpers/tls-cert.ts';
 
 const cert = await throwawayCert();
 const tcp = await EmbeddedBroker.start();
-const tls = await EmbeddedBroker.start({ tls: cert });
+const tls = await EmbeddedBroker.start({ tls: { key: cert.key, cert: cert.cert } });
 process.on('message', (message: { type: string }) => {
   if (message.type === 'memory') {
     (globalThis as { gc?: () => void }).gc?.();
@@ -14,4 +14,4 @@ process.on('message', (message: { type: string }) => {
   }
   if (message.type === 'stop') void Promise.all([tcp.close(), tls.close()]).then(() => process.exit(0));
 });
-process.send!({ type: 'ready', tcpPort: tcp.port, tlsPort: tls.port, ca: cert.cert, url: tcp.url });
+process.send!({ type: 'ready', tcpPort: tcp.port, tlsPort: tls.port, ca: cert.ca, url: tcp.url });

@@ -1,26 +1,12 @@
-import { generate } from 'selfsigned';
+import { RunCertificateAuthority } from '../../src/net/security/tls-ca.ts';
 
 /**
- * A throwaway self-signed certificate for 127.0.0.1 and localhost (EC P-256, one day), for tests
- * and the fuzz campaign's TLS listener. The client trusts it by passing `cert` as its `ca`.
+ * A throwaway certificate for 127.0.0.1 and localhost, issued by a throwaway CA (the same
+ * @peculiar/x509 authority a run uses: src/net/security/tls-ca.ts), for the fuzz campaign's TLS
+ * listener. A client trusts it by passing `ca` as its `ca`.
  */
-export async function throwawayCert(): Promise<{ key: string; cert: string }> {
-  const now = new Date();
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    notBeforeDate: now,
-    notAfterDate: new Date(now.getTime() + 86_400_000),
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
-  return { key: pems.private, cert: pems.cert };
+export async function throwawayCert(): Promise<{ key: string; cert: string; ca: string }> {
+  const authority = await RunCertificateAuthority.create({ name: 'medtwin fuzz CA', validityDays: 1 });
+  const server = await authority.issueServer(['localhost', '127.0.0.1']);
+  return { key: server.key, cert: server.cert, ca: authority.certPem };
 }
