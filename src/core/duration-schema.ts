@@ -9,7 +9,7 @@ import { parseDuration } from './duration.ts';
 export const durationSchema = z
   .union([z.number(), z.string()])
   .transform((value, ctx) => {
-    if (typeof value === 'number' && value !== 0) {
+    if (typeof value === 'number' && value > 0 && Number.isFinite(value)) {
       ctx.issues.push({
         code: 'custom',
         message: `a duration needs a unit: write "${value}s" for seconds or "${value}ms" for milliseconds`,
@@ -20,7 +20,7 @@ export const durationSchema = z
     try {
       return parseDuration(value);
     } catch (error) {
-      const unitless = (error as { code?: string }).code === 'E_DURATION_UNIT';
+      const unitless = typeof value === 'string' && (error as { code?: string }).code === 'E_DURATION_UNIT';
       ctx.issues.push({
         code: 'custom',
         message: unitless
