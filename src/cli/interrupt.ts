@@ -18,7 +18,7 @@ export class Interrupt {
   constructor(
     private readonly forceCleanup: () => Promise<void>,
     private readonly stderr: NodeJS.WritableStream = process.stderr,
-    private readonly graceMs = 20_000,
+    private readonly graceMs = 60_000,
   ) {}
 
   get signal(): AbortSignal {

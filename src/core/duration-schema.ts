@@ -2,33 +2,62 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 
 /**
- * A duration as a file writes it ("30s", "1h30m"), parsed to milliseconds. Every schema with a
- * duration uses this one, so every file reports a bad duration the same way. A file must give a unit:
- * `duration: 30` used to mean 30 ms where its author meant 30 s. Only 0 needs none.
+ * A duration as text with units ("30s", "1h30m") or as a number of milliseconds, parsed to
+ * milliseconds. Every schema with a duration uses this one (or fileDurationSchema), so every file
+ * reports a bad duration the same way. Numbers are for code and for plans already parsed: a fault's
+ * params are validated again, in ms, when the run injects it.
  */
 export const durationSchema = z
   .union([z.number(), z.string()])
   .transform((value, ctx) => {
+    try {
+      return parseDuration(value);
+    } catch (error) {
+      ctx.issues.push({ code: 'custom', message: durationMessage(value, error), input: value });
+      return z.NEVER;
+    }
+  })
+  .meta({ description: 'A duration: "250ms", "30s", "5m", "2h", "1d", "1h30m", or milliseconds' });
+
+/**
+ * A duration as a scenario file writes it: with a unit. `duration: 30` used to mean 30 ms where its
+ * author meant 30 s; now it is an error that names both readings. Only 0 needs no unit.
+ */
+export const fileDurationSchema = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
     if (typeof value === 'number' && value > 0 && Number.isFinite(value)) {
-      ctx.issues.push({
-        code: 'custom',
-        message: `a duration needs a unit: write "${value}s" for seconds or "${value}ms" for milliseconds`,
-        input: value,
-      });
+      ctx.issues.push({ code: 'custom', message: unitMessage(value), input: value });
       return z.NEVER;
     }
     try {
       return parseDuration(value);
     } catch (error) {
-      const unitless = typeof value === 'string' && (error as { code?: string }).code === 'E_DURATION_UNIT';
-      ctx.issues.push({
-        code: 'custom',
-        message: unitless
-          ? `a duration needs a unit: write "${String(value).trim()}s" for seconds or "${String(value).trim()}ms" for milliseconds`
-          : `expected a duration like "30s", "5m" or "1h30m"`,
-        input: value,
-      });
+      ctx.issues.push({ code: 'custom', message: durationMessage(value, error), input: value });
       return z.NEVER;
     }
   })
   .meta({ description: 'A duration with a unit: "250ms", "30s", "5m", "2h", "1d", "1h30m" (0 needs none)' });
+
+/** The message for a number written where a duration with a unit goes. */
+export function unitMessage(value: number | string): string {
+  const text = String(value).trim();
+  return `a duration needs a unit: write "${text}s" for seconds or "${text}ms" for milliseconds`;
+}
+
+function durationMessage(value: unknown, error: unknown): string {
+  return typeof value === 'string' && (error as { code?: string }).code === 'E_DURATION_UNIT'
+    ? unitMessage(value)
+    : 'expected a duration like "30s", "5m" or "1h30m"';
+}
+
+/** Whether `schema` is durationSchema or fileDurationSchema, through optional/default wrappers and clones. */
+export function isDurationSchema(schema: unknown): boolean {
+  let node = schema as { _zod?: { def?: Record<string, unknown> } } | undefined;
+  for (let depth = 0; depth < 8 && node?._zod?.def; depth++) {
+    const def = node._zod.def;
+    if (def.type === 'pipe' && (def.in === durationSchema.in || def.in === fileDurationSchema.in)) return true;
+    node = (def.innerType ?? undefined) as typeof node;
+  }
+  return false;
+}

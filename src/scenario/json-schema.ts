@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
-import { durationSchema } from '../core/duration-schema.ts';
+import { durationSchema, fileDurationSchema } from '../core/duration-schema.ts';
 import { zoneSpecSchema } from '../fleet/fleet-spec.ts';
 import type { AnyFaultDefinition } from '../inject/fault.ts';
 import { scenarioSchema, selectorSchema, timelineEntrySchema } from './schema.ts';
@@ -37,7 +37,8 @@ export function buildScenarioJsonSchema(registries: JsonSchemaRegistries = {}): 
     unrepresentable: 'any',
     override: ({ zodSchema, jsonSchema }) => {
       const json = jsonSchema as JsonObject;
-      if (zodSchema === durationSchema.in) {
+      // A file writes every duration with a unit (fault params' ms numbers are for code).
+      if (zodSchema === durationSchema.in || zodSchema === fileDurationSchema.in) {
         replace(json, {
           anyOf: [
             { type: 'number', const: 0 },

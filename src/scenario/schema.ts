@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../core/duration-schema.ts';
+import { fileDurationSchema as durationSchema } from '../core/duration-schema.ts';
 import { fleetSpecSchema, kindConfigSchema, zoneSpecSchema } from '../fleet/fleet-spec.ts';
 import { securitySchema } from '../net/security/profile-schema.ts';
 

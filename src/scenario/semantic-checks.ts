@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
-import { durationSchema } from '../core/duration-schema.ts';
+import { durationSchema, isDurationSchema, unitMessage } from '../core/duration-schema.ts';
 import { formatDuration } from '../core/duration.ts';
 import type { AnyFaultDefinition } from '../inject/fault.ts';
 import { checkSecurityReferences } from '../net/security/references.ts';
@@ -84,6 +84,12 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries, f
       const definition = own(registries.faults, fault);
       if (definition === undefined) problem([...path, 'fault'], unknownName('fault', fault, faultNames, 'faults'));
       else if (entry.params === undefined || record(entry.params) !== undefined) {
+        // A fault's durations accept ms from code; in a file they need a unit like every other duration.
+        for (const [name, value] of Object.entries(record(entry.params) ?? {})) {
+          const shape = (definition.params as { shape?: Record<string, unknown> }).shape;
+          if (typeof value === 'number' && value > 0 && isDurationSchema(shape?.[name]))
+            problem([...path, 'params', name], unitMessage(value));
+        }
         const params = check(definition.params, entry.params ?? {}, [...path, 'params']);
         const stray = strayFields(definition.params, entry.params ?? {}, [...path, 'params']);
         issues.push(...stray, ...(params.ok ? [] : params.issues));
