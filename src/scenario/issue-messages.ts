@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { durationSchema } from '../core/duration-schema.ts';
+import { durationSchema, fileDurationSchema } from '../core/duration-schema.ts';
 import { describeValue, nearestName } from '../core/errors.ts';
 import type { ScenarioIssue } from './diagnostics.ts';
 
@@ -36,7 +36,7 @@ export function check<T extends z.ZodType>(schema: T, data: unknown, prefix: rea
   return { ok: false, issues };
 }
 
-const DURATION_UNION: unknown = durationSchema.in;
+const DURATION_UNIONS: readonly unknown[] = [durationSchema.in, fileDurationSchema.in];
 const DURATION = 'a duration like "30s", "5m" or "1h30m"';
 
 /** Explains one issue; paths in the result are relative to the issue's own path. */
@@ -63,7 +63,7 @@ function explain(issue: Issue, fields: readonly string[] | undefined): ScenarioI
     case 'unrecognized_keys':
       return issue.keys.map((key) => unknownField(key, fields ?? []));
     case 'invalid_union':
-      return explainUnion(issue, (issue as { inst?: unknown }).inst === DURATION_UNION);
+      return explainUnion(issue, DURATION_UNIONS.includes((issue as { inst?: unknown }).inst));
     default:
       return [withReceived({ path: [], message: issue.message ?? 'invalid value' }, input)];
   }
