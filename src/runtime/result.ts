@@ -140,6 +140,11 @@ export interface ExpectationResult {
   message: string;
   /** Ids of the events that decided it (from the event log). */
   evidence: number[];
+  /**
+   * Live verdicts only (the TUI's panel): it cannot be decided yet — its fault is still to come, or a
+   * detection window is still open. Never set on a finished run's result.
+   */
+  pending?: boolean;
   /** Further named figures, e.g. a detection's { sensitivity, latencyP50Ms, latencyMaxMs }; studies report their distributions. */
   figures?: Record<string, number>;
 }

@@ -75,3 +75,48 @@ describe('TuiStore', () => {
     expect(bare.expectations).toBeUndefined();
   });
 });
+
+describe('TuiStore live verdicts (issue 18, broken 1)', () => {
+  const verdict = (passed: boolean) => ({
+    name: 'occlusion detected',
+    type: 'detection',
+    passed,
+    measured: passed ? 1 : 0,
+    threshold: 'sensitivity >= 1 within 5m',
+    message: '',
+    evidence: [],
+  });
+
+  it('judges again once the run pauses, even on a flush that brought no events', () => {
+    const run = new FakeRun();
+    let current = [verdict(false)];
+    run.liveExpectations = () => current;
+    const store = new TuiStore(run, { expectationsEvery: 10 });
+    store.attach();
+    store.flush();
+    run.setStatus({ phase: 'running' });
+    // Fast-forward: the detection arrives on a flush that is not one of the every-10th.
+    current = [verdict(true)];
+    run.emitEvents([ev(60_000, 'pump-001', 'alarm.raised', { alarm: { code: 'occlusion.downstream', priority: 'high', message: 'x' } })]);
+    store.flush();
+    // Then the run pauses: nothing new arrives, but what is on screen must match the fleet and the feed.
+    run.setStatus({ phase: 'paused' });
+    run.paused = true;
+    store.flush();
+    expect(store.expectations?.[0]?.passed).toBe(true);
+  });
+
+  it('judges again on the final flush of a finished run', () => {
+    const run = new FakeRun();
+    let current = [verdict(false)];
+    run.liveExpectations = () => current;
+    const store = new TuiStore(run, { expectationsEvery: 10 });
+    store.flush();
+    run.setStatus({ phase: 'running', simMs: 1000 });
+    store.flush();
+    current = [verdict(true)];
+    run.setStatus({ phase: 'finished', simMs: 2000 });
+    store.flush();
+    expect(store.expectations?.[0]?.passed).toBe(true);
+  });
+});

@@ -31,7 +31,9 @@ export class TuiStore {
   #everOnline = new Set<string>();
   #expectationsEvery: number;
   #detach: (() => void) | undefined;
-  #finalPolled = false;
+  /** What the last verdicts were judged on (events applied, simulated time, phase), and at which flush. */
+  #judgedOn: string | undefined;
+  #judgedAtFlush = 0;
 
   constructor(run: RunLike, options: StoreOptions = {}) {
     this.run = run;
@@ -80,7 +82,7 @@ export class TuiStore {
       changed = true;
     this.status = status;
     if (this.#pollConnections()) changed = true;
-    if (this.#pollExpectations(changed)) changed = true;
+    if (this.#pollExpectations()) changed = true;
     if (changed) {
       this.#version++;
       for (const listener of this.#listeners) listener();
@@ -112,15 +114,21 @@ export class TuiStore {
     return changed;
   }
 
-  #pollExpectations(eventsChanged: boolean): boolean {
+  /**
+   * Live verdicts are judged again whenever the run moved on since the last judgement (events or
+   * simulated time): every `expectationsEvery` flushes while it runs (they can be costly), and at once
+   * when it stands still (paused, stepped, finished), so a paused screen never shows verdicts older
+   * than the fleet and feed beside them.
+   */
+  #pollExpectations(): boolean {
     if (!this.run.liveExpectations) return false;
-    const final = this.status.phase === 'finished' && !this.#finalPolled;
-    const due =
-      (this.expectations === undefined && this.expectationsError === undefined) ||
-      (eventsChanged && this.#flushes % this.#expectationsEvery === 0) ||
-      final;
+    const on = `${this.model.eventsApplied}:${this.status.simMs}:${this.status.phase}`;
+    const idle = this.status.phase !== 'running' || this.run.paused;
+    const first = this.expectations === undefined && this.expectationsError === undefined;
+    const due = first || (on !== this.#judgedOn && (idle || this.#flushes - this.#judgedAtFlush >= this.#expectationsEvery));
     if (!due) return false;
-    if (final) this.#finalPolled = true;
+    this.#judgedOn = on;
+    this.#judgedAtFlush = this.#flushes;
     try {
       const next = this.run.liveExpectations();
       const changed = JSON.stringify(next) !== JSON.stringify(this.expectations);

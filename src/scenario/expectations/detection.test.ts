@@ -131,6 +131,16 @@ describe('detection judge', () => {
     expect(verdict.message).toContain('missed on pump-002 at 00:09:00 (run ended inside the window)');
     expect(verdict.evidence).toEqual([events[0]!.id]);
   });
+  it('is pending, not failed, while judged live before its fault or inside an open window', () => {
+    const j = judge(occlusionDetection);
+    stream([ev.runStarted(MIN)], [j]);
+    expect(j.finish({ simulatedMs: MIN, live: true })).toMatchObject({ passed: false, pending: true });
+    stream([ev.injected(9 * MIN, 'occlusion-1', 'device.occlusion-downstream', 'pump-002')], [j]);
+    expect(j.finish({ simulatedMs: 10 * MIN, live: true })).toMatchObject({ passed: false, pending: true });
+    // Once the window has closed unanswered, the verdict is final even live; at the end nothing is pending.
+    expect(j.finish({ simulatedMs: 20 * MIN, live: true }).pending).toBeUndefined();
+    expect(j.finish({ simulatedMs: 10 * MIN }).pending).toBeUndefined();
+  });
 });
 
 describe('no-detection judge', () => {

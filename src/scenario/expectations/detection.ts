@@ -26,6 +26,7 @@ export function createDetectionJudge(expectation: DetectionExpectation): Judge {
       const outcomes = tracker.outcomes(endOf(context, lastT));
       const threshold = `sensitivity >= ${fixed(minSensitivity)} within ${formatDuration(within)}`;
       const signal = describeSignal(expect);
+      const live = context?.live === true;
       if (outcomes.length === 0) {
         return {
           name,
@@ -33,14 +34,20 @@ export function createDetectionJudge(expectation: DetectionExpectation): Judge {
           passed: false,
           measured: null,
           threshold,
-          message: `no injection of ${of} happened, so nothing could be detected (no fault.injected with id or fault "${of}")`,
+          message: live
+            ? `waiting for ${of}: no injection of it yet`
+            : `no injection of ${of} happened, so nothing could be detected (no fault.injected with id or fault "${of}")`,
           evidence: [],
+          ...(live ? { pending: true } : {}),
         };
       }
       const detected = outcomes.filter((o) => o.detected !== undefined);
       const missed = outcomes.filter((o) => o.detected === undefined);
       const sensitivity = detected.length / outcomes.length;
       const passed = sensitivity >= minSensitivity;
+      // Live, a window still open may yet be answered: failing now is not failing.
+      const open = missed.filter((o) => o.truncated).length;
+      const pending = live && !passed && (detected.length + open) / outcomes.length >= minSensitivity;
       const verdict = `${detected.length}/${outcomes.length} detected, sensitivity ${fixed(sensitivity)} ${passed ? '≥' : '<'} ${fixed(minSensitivity)}`;
       const message = [`${describeDetections(signal, of, within, detected)}: ${verdict}`, describeMissed(missed)]
         .filter(Boolean)
@@ -62,6 +69,7 @@ export function createDetectionJudge(expectation: DetectionExpectation): Judge {
         message,
         evidence: evidenceIds(evidence),
         figures,
+        ...(pending ? { pending: true } : {}),
       };
     },
   };

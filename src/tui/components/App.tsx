@@ -257,6 +257,7 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
       <ExpectationsPanel
         expectations={store.expectations}
         error={store.expectationsError}
+        finished={status.phase === 'finished'}
         width={layout.right}
         height={layout.expectations}
       />

@@ -5,6 +5,7 @@ import { NO_FILTER } from '../state/feed.ts';
 import { applyEvents, createFleetModel } from '../state/fleet-model.ts';
 import { colorDisabled, createTheme } from '../theme.tsx';
 import { EventFeed } from './EventFeed.tsx';
+import { ExpectationsPanel } from './ExpectationsPanel.tsx';
 import { FleetOverview, fleetTotals } from './FleetOverview.tsx';
 import { Header } from './Header.tsx';
 import { layoutFleet } from './fleet-layout.ts';
@@ -132,5 +133,36 @@ describe('theme', () => {
     expect(colorDisabled(true, {})).toBe(true);
     expect(createTheme(true).color('alarm-high')).toBeUndefined();
     expect(createTheme(false).color('alarm-high')).toBe('red');
+  });
+});
+
+describe('ExpectationsPanel', () => {
+  const e = (name: string, passed: boolean, measured: number | null, pending?: boolean) => ({
+    name,
+    type: 'detection',
+    passed,
+    measured,
+    threshold: 'sensitivity >= 1',
+    message: '',
+    evidence: [],
+    ...(pending ? { pending } : {}),
+  });
+  const list = [e('caught', true, 1), e('missed', false, 0), e('window open', false, 0, true), e('fault to come', false, null)];
+
+  it('draws failing, pending and passing verdicts apart, failing first', () => {
+    const frame = render(<ExpectationsPanel expectations={list} error={undefined} width={60} height={6} />).lastFrame()!;
+    expect(frame.split('\n').slice(1, 5)).toEqual([
+      expect.stringContaining('✗ missed 0'),
+      expect.stringContaining('◌ window open 0'),
+      expect.stringContaining('◌ fault to come —'),
+      expect.stringContaining('✓ caught 1'),
+    ]);
+    expect(frame).toContain('1/4 passing so far · 2 pending');
+  });
+
+  it('has nothing pending once the run has finished', () => {
+    const frame = render(<ExpectationsPanel expectations={list} error={undefined} finished width={60} height={6} />).lastFrame()!;
+    expect(frame).not.toContain('◌');
+    expect(frame).toContain('1/4 passing ─');
   });
 });
