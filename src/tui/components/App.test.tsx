@@ -116,6 +116,29 @@ describe('App keys', () => {
     await app.press(KEY.esc, 'Fleet');
   });
 
+  it('keys typed faster than a render each act on the state the previous key left (issue 18, broken 3)', async () => {
+    const run = wardRun({
+      devices: [
+        ['cgm-001', 'cgm', 'icu'],
+        ['cgm-002', 'cgm', 'icu'],
+        ['monitor-001', 'patient-monitor', 'icu'],
+        ['pump-001', 'infusion-pump', 'icu'],
+      ],
+    });
+    const app = await mountApp(run);
+    // One chunk, as a paste or tmux send-keys delivers it: Down Down Down Up Enter → the third device.
+    await app.press(KEY.down + KEY.down + KEY.down + KEY.up + KEY.enter, /Patient monitor · zone icu/);
+    expect(app.frame()).toContain('monitor-001');
+    await app.press(KEY.esc, 'Fleet');
+    await app.press(KEY.up + KEY.up + KEY.enter, /Continuous glucose monitor/);
+    expect(app.frame()).toMatch(/· cgm-001 /);
+    await app.press(KEY.esc, 'Fleet');
+    // A menu opened by a key takes the keys after it: "/" opens the search, "pump" goes into it, not to
+    // the screen beneath (where "m" would silence and "p" do nothing).
+    await app.press(`/pump${KEY.enter}${KEY.enter}`, /infusion pump · zone icu/);
+    expect(run.methods).not.toContain('command');
+  });
+
   it('a acknowledges through the run; m says when a kind has no silence command', async () => {
     const run = wardRun();
     const app = await mountApp(run);

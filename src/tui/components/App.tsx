@@ -1,14 +1,15 @@
 import { Box, useApp } from 'ink';
-import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { InjectRequest, RunController } from '../controller.ts';
 import { KeyRouterProvider, useKeys } from '../hooks/use-keys.tsx';
+import { useLiveState } from '../hooks/use-live-state.ts';
 import { useStoreVersion } from '../hooks/use-store.ts';
 import { useTerminalSize, type TerminalSize } from '../hooks/use-terminal-size.ts';
 import { SPEED_KEYS, STEP_MS } from '../keys.ts';
 import { faultList } from '../run-like.ts';
 import type { TuiStore } from '../store.ts';
 import { plannedInjections } from '../state/timeline.ts';
-import { initialUiState, searchDevices, uiReducer, type Notice } from '../state/ui-state.ts';
+import { initialUiState, searchDevices, uiReducer, type Notice, type UiAction, type UiState } from '../state/ui-state.ts';
 import { DeviceDetail } from './DeviceDetail.tsx';
 import { EventFeed } from './EventFeed.tsx';
 import { ExpectationsPanel } from './ExpectationsPanel.tsx';
@@ -50,7 +51,9 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(size);
   const { run, model, status } = store;
-  const [ui, dispatch] = useReducer(uiReducer, model.order[0], initialUiState);
+  // Live state: keys arriving in one chunk (a paste, tmux send-keys) each see what the previous one left.
+  const [ui, getUi, setUi] = useLiveState<UiState>(() => initialUiState(model.order[0]));
+  const dispatch = useCallback((action: UiAction) => setUi((state) => uiReducer(state, action)), [setUi]);
   const quitting = useRef(false);
   const planned = useMemo(() => plannedInjections(run.plan.timeline, run.durationMs), [run]);
   const faults = useMemo(() => faultList(run), [run]);
@@ -69,7 +72,9 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
 
   const layout = screenLayout(columns, rows, store.expectations?.length ?? 0);
   const devices = model.order.map((id) => model.devices.get(id)!);
-  const visible = searchDevices(devices, ui.search).map((d) => d.id);
+  const visibleFor = (search: string) => searchDevices(devices, search).map((d) => d.id);
+  const fleetLayoutFor = (search: string) => layoutFleet(model, visibleFor(search), layout.left, layout.fleet - 1);
+  const visible = visibleFor(ui.search);
   const fleetLayout = layoutFleet(model, visible, layout.left, layout.fleet - 1);
   const selectedView = ui.selected === undefined ? undefined : model.devices.get(ui.selected);
   const agent = run.agents.find((a) => a.deviceId === ui.selected);
@@ -96,6 +101,7 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
 
   useKeys(
     (input, key) => {
+      const ui = getUi();
       const detail = ui.screen === 'detail';
       if (input === 'q') return quit();
       if (input === ' ') return notify(controller.toggle());
@@ -118,19 +124,22 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
         if (ui.selected === undefined) return notify('select a device first', 'error');
         return notify(input === 'a' ? controller.acknowledge(ui.selected) : controller.silence(ui.selected));
       }
-      if (detail && (key.leftArrow || key.rightArrow) && selectedView) {
-        const signals = selectedView.series.signals;
+      const selectedNow = ui.selected === undefined ? undefined : model.devices.get(ui.selected);
+      if (detail && (key.leftArrow || key.rightArrow) && selectedNow) {
+        const signals = selectedNow.series.signals;
         if (signals.length === 0) return;
         const i = Math.max(0, signals.indexOf(ui.chartSignal ?? signals[0]!));
         return dispatch({ type: 'chart-signal', signal: signals[(i + (key.leftArrow ? -1 : 1) + signals.length) % signals.length]! });
       }
       const dx = key.leftArrow ? -1 : key.rightArrow ? 1 : 0;
       const dy = key.upArrow ? -1 : key.downArrow ? 1 : 0;
-      if (dx !== 0 || dy !== 0)
+      if (dx !== 0 || dy !== 0) {
+        const now = fleetLayoutFor(ui.search);
         return dispatch({
           type: 'select',
-          id: detail ? moveInLayout({ ...fleetLayout, perLine: 1 }, ui.selected, 0, dy) : moveInLayout(fleetLayout, ui.selected, dx, dy),
+          id: detail ? moveInLayout({ ...now, perLine: 1 }, ui.selected, 0, dy) : moveInLayout(now, ui.selected, dx, dy),
         });
+      }
       if (key.return && !detail) return dispatch({ type: 'open-detail' });
     },
     { active: !ui.quitting },

@@ -14,11 +14,17 @@ interface Entry {
  * most recently activated on a tie. Handlers register in layout effects, so a menu owns the keyboard
  * from the moment it is drawn; ink's `useInput` re-subscribes in passive effects, which a busy event
  * loop can delay past the next keystroke (a key then reaches a stale handler, or the screen under a menu).
+ *
+ * Keys of one chunk of input (a paste, tmux send-keys) are handed out one per turn of the event loop:
+ * React renders state updates in a microtask, so each key finds the screen its predecessor left — the
+ * menu it opened listening, the selection it moved — rather than the one before the whole chunk.
  */
 export class KeyRouter {
   #entries: Entry[] = [];
   #global: { current: KeyHandler }[] = [];
   #order = 0;
+  #queue: [string, Key][] = [];
+  #draining = false;
 
   add(handler: { current: KeyHandler }, layer: number): () => void {
     const entry = { layer, order: ++this.#order, handler };
@@ -37,11 +43,46 @@ export class KeyRouter {
   }
 
   dispatch(input: string, key: Key): void {
+    // ink hands a run of plain characters over as one input ("/pump⏎" typed fast or pasted): each is a
+    // key of its own here ("/" opens the search, "pump" goes into it, ⏎ keeps it).
+    const chars = [...input];
+    if (chars.length > 1 && !key.ctrl && !key.meta) for (const c of chars) this.#queue.push(splitKey(c, key));
+    else this.#queue.push([input, key]);
+    if (this.#draining) return;
+    this.#draining = true;
+    this.#next();
+  }
+
+  #next(): void {
+    const item = this.#queue.shift();
+    if (item === undefined) {
+      this.#draining = false;
+      return;
+    }
+    try {
+      this.#deliver(item[0], item[1]);
+    } finally {
+      if (this.#queue.length === 0) this.#draining = false;
+      else setImmediate(() => this.#next());
+    }
+  }
+
+  #deliver(input: string, key: Key): void {
     for (const g of this.#global) g.current(input, key);
     let top: Entry | undefined;
     for (const e of this.#entries) if (!top || e.layer > top.layer || (e.layer === top.layer && e.order > top.order)) top = e;
     top?.handler.current(input, key);
   }
+}
+
+/** One character of a multi-character input as the key it would have been on its own. */
+function splitKey(c: string, base: Key): [string, Key] {
+  const key: Key = { ...base, shift: /[A-Z]/.test(c) };
+  if (c === '\r' || c === '\n') return ['', { ...key, return: true }];
+  if (c === '\t') return ['', { ...key, tab: true }];
+  if (c === '\x7f') return ['', { ...key, delete: true }];
+  if (c === '\b') return ['', { ...key, backspace: true }];
+  return [c, key];
 }
 
 const KeyRouterContext = createContext<KeyRouter | undefined>(undefined);
