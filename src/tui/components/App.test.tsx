@@ -54,6 +54,32 @@ describe('App overview', () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
   });
 
+  it('lays out at 160×45 with the feed filter open: the header stays on the first line (issue 18, broken 4)', async () => {
+    const app = await mountApp(wardRun(), { columns: 160, rows: 45 });
+    await app.press('f', 'Filter the event feed');
+    const lines = app.frame().split('\n');
+    expect(lines[0]).toMatch(/^ medtwin {2}fake-ward/);
+    expect(lines.length).toBeLessThanOrEqual(44);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(160);
+  });
+
+  it('keeps state, clock and speed in an 80-column header and cuts the scenario name instead (issue 18, broken 4)', async () => {
+    const run = wardRun();
+    (run.plan as { name: string }).name = 'a-very-long-scenario-name-for-the-intensive-care-unit-night-shift';
+    await run.open();
+    run.setStatus({ simMs: 3_723_000, speed: 100, phase: 'running', achievedSpeed: 38 });
+    const app = await mountApp(run, { columns: 80, rows: 24 });
+    await app.press(' ', '▶ running');
+    await app.flush('01:02:03');
+    const header = app.frame().split('\n')[0]!;
+    expect(header.length).toBeLessThanOrEqual(80);
+    expect(header).toContain('▶ running');
+    expect(header).toContain('01:02:03 / 06:00:00');
+    expect(header).toContain('×100');
+    expect(header).toContain('at ×38');
+    expect(header).toMatch(/ a-very-\S*… seed 42 /);
+  });
+
   it('says when the run cannot judge expectations live, and lists verdicts when it can', async () => {
     const bare = await mountApp(wardRun());
     expect(bare.frame()).toContain('live verdicts are not available for this run');
@@ -137,6 +163,31 @@ describe('App keys', () => {
     // the screen beneath (where "m" would silence and "p" do nothing).
     await app.press(`/pump${KEY.enter}${KEY.enter}`, /infusion pump · zone icu/);
     expect(run.methods).not.toContain('command');
+  });
+
+  it("shows a pump's whole telemetry in its device view at 120 columns and wider (issue 18, broken 4)", async () => {
+    const run = wardRun({ devices: [['pump-001', 'infusion-pump', 'ward']] });
+    const app = await mountApp(run, { columns: 160, rows: 45 });
+    const body = {
+      state: 'infusing',
+      drug: 'heparin',
+      rate: 12.5,
+      programmedRate: 12.5,
+      doseRate: 1250,
+      doseRateUnit: 'units/h',
+      vtbi: 250,
+      volumeInfused: 31.25,
+      remaining: 218.75,
+      linePressure: 42,
+      battery: 87,
+      firmware: '4.2.1',
+      alarms: [],
+    };
+    run.emitEvents([ev(300_000, 'pump-001', 'telemetry', { body, delivered: { rateMlPerH: 12.5 } })]);
+    await app.flush('heparin');
+    await app.press(KEY.enter, 'Large-volume infusion pump');
+    const frame = app.frame();
+    for (const text of ['linePressure 42', 'volumeInfused 31.25', 'battery 87', 'remaining 218.75', 'firmware 4.2.1']) expect(frame).toContain(text);
   });
 
   it('a acknowledges through the run; m says when a kind has no silence command', async () => {

@@ -178,12 +178,14 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
     );
 
   let body;
+  // The filter form takes the feed's place: the right column in the wide overview, else the full width.
+  const filterWidth = ui.screen === 'overview' && layout.wide ? layout.right : layout.width;
   const filterBar =
     ui.overlay === 'filter' ? (
       <FeedFilterBar
         filter={ui.feedFilter}
         zones={model.zones}
-        width={layout.width}
+        width={filterWidth}
         onApply={(filter) => {
           dispatch({ type: 'filter', filter });
           dispatch({ type: 'overlay', overlay: 'none' });

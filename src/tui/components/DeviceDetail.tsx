@@ -99,10 +99,10 @@ function Info({
     .filter(([k]) => k !== 'alarms' && k !== 'state')
     .map(([k, v]) => `${k} ${v !== null && typeof v === 'object' && !Array.isArray(v) ? compact(v, 40) : formatValue(v)}`);
   const at = view.lastTelemetryT === undefined ? '' : ` @${formatSimTime(view.lastTelemetryT)}`;
-  for (const [i, chunk] of wrapParts(telemetry.length > 0 ? telemetry : ['none yet'], width - 10)
-    .slice(0, 3)
-    .entries()) {
-    lines.push({
+  // Telemetry takes whatever rows the rest leaves (it is placed first once the rest is known).
+  const telemetryLines: { key: string; node: ReactNode }[] = [];
+  for (const [i, chunk] of wrapParts(telemetry.length > 0 ? telemetry : ['none yet'], width - 10).entries()) {
+    telemetryLines.push({
       key: `tel-${i}`,
       node: (
         <Text wrap="truncate">
@@ -217,9 +217,10 @@ function Info({
       ),
     });
   }
+  const shown = [...telemetryLines.slice(0, Math.max(1, height - lines.length)), ...lines];
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      {lines.slice(0, height).map((l) => (
+      {shown.slice(0, height).map((l) => (
         <Box key={l.key} width={width}>
           {l.node}
         </Box>

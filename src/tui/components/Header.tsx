@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatSimTime } from '../../core/duration.ts';
 import type { RunStatus } from '../../runtime/run.ts';
-import { achievedLabel, phaseLabel, speedLabel } from '../format.ts';
+import { achievedLabel, fit, phaseLabel, speedLabel } from '../format.ts';
 import { useTheme } from '../theme.tsx';
 
 export interface HeaderProps {
@@ -31,13 +31,21 @@ export function Header({ scenario, seed, status, paused, started, brokerUrl, wid
   const reached = shortfall(status);
   const phaseRole = phase === 'running' ? 'running' : phase === 'finished' ? 'muted' : 'paused';
   const icon = phase === 'running' ? '▶' : phase === 'finished' ? '■' : '⏸';
+  const clock = formatSimTime(status.simMs);
+  const duration = ` / ${formatSimTime(status.durationMs)}`;
+  const speed = speedLabel(status.speed);
+  const pace = reached === undefined ? '' : ` running at ${achievedLabel(reached)}`;
+  // State, clock, speed and pace are what the line is for: on a narrow terminal the scenario name gives way.
+  const tail = `  ${icon} ${phase}  ${clock}${duration}  ${speed}${pace}`;
+  const seedText = ` seed ${seed}`;
+  const room = Math.max(4, width - ' medtwin '.length - 1 - seedText.length - tail.length);
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate">
         <Text bold inverse>
           {' medtwin '}
         </Text>
-        <Text bold> {scenario}</Text>
+        <Text bold> {fit(scenario, room)}</Text>
         <Text color={theme.color('muted')}> seed </Text>
         <Text>{seed}</Text>
         <Text>{'  '}</Text>
@@ -45,11 +53,11 @@ export function Header({ scenario, seed, status, paused, started, brokerUrl, wid
           {icon} {phase}
         </Text>
         <Text>{'  '}</Text>
-        <Text bold>{formatSimTime(status.simMs)}</Text>
-        <Text color={theme.color('muted')}> / {formatSimTime(status.durationMs)}</Text>
+        <Text bold>{clock}</Text>
+        <Text color={theme.color('muted')}>{duration}</Text>
         <Text>{'  '}</Text>
-        <Text color={theme.color('accent')}>{speedLabel(status.speed)}</Text>
-        {reached !== undefined && <Text color={theme.color('warning')}> running at {achievedLabel(reached)}</Text>}
+        <Text color={theme.color('accent')}>{speed}</Text>
+        {pace !== '' && <Text color={theme.color('warning')}>{pace}</Text>}
       </Text>
       <Text wrap="truncate" color={theme.color('muted')}>
         broker {brokerUrl ?? '(starting…)'} · {status.messages} msgs · {status.delivered} delivered · {status.events} events · ? for help
