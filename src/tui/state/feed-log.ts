@@ -30,6 +30,6 @@ export class FeedLog {
       if (severityRank(severity) < severityRank(filter.minSeverity)) continue;
       for (const item of ring.toArray()) if (matchesFilter(item, filter)) out.push(item);
     }
-    return out.sort((a, b) => a.id - b.id);
+    return out.sort((a, b) => a.seq - b.seq);
   }
 }

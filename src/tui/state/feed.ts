@@ -11,7 +11,10 @@ export function severityRank(severity: Severity): number {
 }
 
 export interface FeedItem {
+  /** The event's id in the log. */
   id: number;
+  /** Where the feed shows it: the order events were applied in (causal within an instant, causal-order.ts). */
+  seq: number;
   t: number;
   source: string;
   type: string;
@@ -50,13 +53,14 @@ const QUIET = new Set(['telemetry', 'command.received']);
  * Turns one logged event into a feed line, or undefined for events the feed leaves out. `zoneOf`
  * gives a device's zone and undefined for other sources (`twin`, `runner`, `injector`).
  */
-export function feedItem(event: LoggedEvent, zoneOf: (device: string) => string | undefined): FeedItem | undefined {
+export function feedItem(event: LoggedEvent, zoneOf: (device: string) => string | undefined, seq = event.id): FeedItem | undefined {
   if (QUIET.has(event.type)) return undefined;
   const data = asRecord(event.data) ?? {};
   const device = zoneOf(event.source) !== undefined ? event.source : typeof data.device === 'string' ? data.device : undefined;
   const { severity, text } = describe(event.type, data);
   return {
     id: event.id,
+    seq,
     t: event.t,
     source: event.source,
     type: event.type,

@@ -141,3 +141,30 @@ describe('applyEvents', () => {
     expect(model.feed.items({ ...NO_FILTER, minSeverity: 'low' }).map((f) => f.type)).toEqual(['alarm.raised']);
   });
 });
+
+describe('events of one instant (issue 18, broken 5)', () => {
+  it("follows a device's state changes of one instant as a chain, whatever the log's canonical order", () => {
+    const model = ward();
+    // The log orders one instant by source, type and payload: "no-sensor → warm-up" sorts before "off → no-sensor".
+    applyEvents(model, [
+      ev(111, 'cgm-001', 'state.changed', { from: '', to: 'off' }),
+      ev(111, 'cgm-001', 'state.changed', { from: 'no-sensor', to: 'warm-up' }),
+      ev(111, 'cgm-001', 'state.changed', { from: 'off', to: 'no-sensor' }),
+    ]);
+    expect(model.devices.get('cgm-001')!.state).toBe('warm-up');
+  });
+
+  it('lists a command sent before its acceptance when both happen in the same instant', () => {
+    const model = ward();
+    applyEvents(model, [
+      ev(5000, 'pump-001', 'command.accepted', { command: 'resume', commandId: 'twin-1' }),
+      ev(5000, 'pump-001', 'state.changed', { from: 'paused', to: 'infusing' }),
+      ev(5000, 'twin', 'twin.command', { device: 'pump-001', command: { type: 'resume', commandId: 'twin-1' } }),
+    ]);
+    expect(model.feed.items(NO_FILTER).map((i) => i.text)).toEqual([
+      'command sent resume',
+      'command resume accepted',
+      'state paused → infusing',
+    ]);
+  });
+});

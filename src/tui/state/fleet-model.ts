@@ -1,5 +1,6 @@
 import type { AlarmPriority } from '../../../devices/descriptor.ts';
 import type { LoggedEvent } from '../../core/event-log.ts';
+import { causalOrder } from './causal-order.ts';
 import { feedItem } from './feed.ts';
 import { FeedLog } from './feed-log.ts';
 import { RingBuffer } from './ring-buffer.ts';
@@ -124,11 +125,12 @@ export function createFleetModel(
 /** Applies a batch of sealed events to the model (mutating it, for a fleet of thousands at ×100). */
 export function applyEvents(model: FleetModel, batch: readonly LoggedEvent[]): void {
   const zoneOf = (id: string) => model.devices.get(id)?.zone;
-  for (const event of batch) {
+  // Causal order within each instant, so state and feed follow what happened first (causal-order.ts).
+  for (const event of causalOrder(batch)) {
     model.eventsApplied++;
     if (event.t > model.lastT) model.lastT = event.t;
     applyOne(model, event);
-    const item = feedItem(event, zoneOf);
+    const item = feedItem(event, zoneOf, model.eventsApplied);
     if (item) {
       model.feed.push(item);
       if (item.device !== undefined) model.devices.get(item.device)?.events.push(item);
