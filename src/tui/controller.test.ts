@@ -64,3 +64,14 @@ describe('RunController', () => {
     expect(c.toggle()).toBe('quitting');
   });
 });
+
+describe('RunController after the end (issue 18, broken 7)', () => {
+  it('refuses to inject into a finished run instead of saying it injected', async () => {
+    const run = new FakeRun({ inject: true });
+    run.setStatus({ phase: 'finished' });
+    const c = new RunController(run);
+    const outcome = await c.inject({ fault: 'sensor.drift', selector: { device: 'cgm-001' }, params: {}, forMs: undefined });
+    expect(outcome).toEqual({ ok: false, message: 'the run has finished — press q to quit' });
+    expect(run.methods).not.toContain('inject');
+  });
+});

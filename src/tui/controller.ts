@@ -12,6 +12,8 @@ export interface InjectRequest {
   forMs: number | undefined;
 }
 
+const FINISHED = 'the run has finished — press q to quit';
+
 /** How long quitting waits for the run to close before giving up on a stuck connection, ms. */
 const CLOSE_TIMEOUT_MS = 5_000;
 
@@ -45,7 +47,7 @@ export class RunController {
   /** Space: starts the run the first time, then pauses and resumes it. Returns what happened. */
   toggle(): string {
     if (this.#quitting) return 'quitting';
-    if (this.#run.status().phase === 'finished') return 'the run has finished — press q to quit';
+    if (this.#run.status().phase === 'finished') return FINISHED;
     if (!this.#running) {
       this.#start();
       return 'running';
@@ -61,7 +63,7 @@ export class RunController {
   /** `s`: runs `ms` of simulation time, then pauses. */
   step(ms: number): string {
     if (this.#quitting) return 'quitting';
-    if (this.#run.status().phase === 'finished') return 'the run has finished — press q to quit';
+    if (this.#run.status().phase === 'finished') return FINISHED;
     this.#run.step(ms);
     if (!this.#running) this.#start();
     return `stepping ${formatDuration(ms)}`;
@@ -100,6 +102,8 @@ export class RunController {
   /** `i`: injects a registered fault now. Resolves to a message for the footer; never rejects. */
   async inject(request: InjectRequest): Promise<{ ok: boolean; message: string }> {
     if (!this.#run.inject) return { ok: false, message: 'this run cannot inject faults (Run.inject is missing)' };
+    // After the end nothing advances the clock: an injection would be recorded and never act.
+    if (this.#run.status().phase === 'finished') return { ok: false, message: FINISHED };
     try {
       await this.#run.inject(request.fault, request.selector, request.params, request.forMs);
       const target = request.selector.device ?? `zone ${request.selector.zone}`;

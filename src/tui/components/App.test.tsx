@@ -268,6 +268,14 @@ describe('App keys', () => {
     expect(app.frame()).not.toContain('warm-up → active');
   });
 
+  it('i on a finished run says so instead of offering to inject (issue 18, broken 7)', async () => {
+    const run = wardRun();
+    run.setStatus({ phase: 'finished' });
+    const app = await mountApp(run);
+    await app.press('i', 'the run has finished: nothing is left to inject into');
+    expect(app.frame()).not.toContain('Inject on');
+  });
+
   it('? lists every key; any key closes the help', async () => {
     const app = await mountApp(wardRun(), { columns: 100, rows: 40 });
     await app.press('?', 'Keys');

@@ -118,8 +118,10 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
       if (key.pageUp) return dispatch({ type: 'scroll-feed', delta: Math.max(1, layout.feed - 2) });
       if (key.pageDown) return dispatch({ type: 'scroll-feed', delta: -Math.max(1, layout.feed - 2) });
       if (key.end) return dispatch({ type: 'scroll-feed', delta: -ui.feedOffset });
-      if (input === 'i')
+      if (input === 'i') {
+        if (store.status.phase === 'finished') return notify('the run has finished: nothing is left to inject into', 'error');
         return ui.selected === undefined ? notify('select a device first', 'error') : dispatch({ type: 'overlay', overlay: 'inject' });
+      }
       if (input === 'a' || input === 'm') {
         if (ui.selected === undefined) return notify('select a device first', 'error');
         return notify(input === 'a' ? controller.acknowledge(ui.selected) : controller.silence(ui.selected));
