@@ -1,4 +1,4 @@
-export type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
+export type { InvalidFile, Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
 export { Multiplexer } from './multiplexer.ts';
 export {
   REPORTERS,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
@@ -12,11 +12,13 @@ interface Attrs {
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
-  isArray: (name) => ['testsuite', 'testcase', 'property', 'failure'].includes(name),
+  isArray: (name) => ['testsuite', 'testcase', 'property', 'failure', 'error'].includes(name),
 });
 
 function parse(xml: string): {
-  testsuites: Attrs & { testsuite: (Attrs & { testcase: (Attrs & { failure?: Attrs[] })[]; properties: { property: Attrs[] } })[] };
+  testsuites: Attrs & {
+    testsuite: (Attrs & { testcase: (Attrs & { failure?: Attrs[]; error?: Attrs[] })[]; properties: { property: Attrs[] } })[];
+  };
 } {
   expect(XMLValidator.validate(xml)).toBe(true);
   return parser.parse(xml);
@@ -50,12 +52,8 @@ describe('JunitReporter', () => {
       expect(suite.errors).toBe('0');
       expect(suite.skipped).toBe('0');
       expect(suite.time).toBe('4.210');
-      expect(suite.testcase.map((c) => c.classname)).toEqual([
-        'icu-sensor-drift',
-        'icu-sensor-drift',
-        'icu-sensor-drift',
-        'icu-sensor-drift',
-      ]);
+      // The seed is in the classname: CI tabs key a case by classname and name, and must not merge seeds.
+      expect(new Set(suite.testcase.map((c) => c.classname))).toEqual(new Set([suite.name]));
       expect(suite.testcase.map((c) => c.name)).toEqual([
         'occlusion alarm within 5 min',
         'cgm accuracy',
@@ -114,6 +112,62 @@ describe('JunitReporter', () => {
     expect(failure['#text']).toContain('2 of 10 seeds failed');
     expect(failure['#text']).toContain('cgm accuracy: pass rate 80.0 %, p50 9.1, p95 12.6');
     expect(failure['#text']).toContain('replay: medtwin run scenarios/icu-sensor-drift.yaml --seed 9');
+  });
+
+  it('gives every case the file and line of its expectation, and what was measured even when it passed', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'scenario.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: icu-sensor-drift',
+        'duration: 6h',
+        'fleet:',
+        '  zones: [{ id: icu, beds: 1, devices: { cgm: 1 } }]',
+        'expectations:',
+        '  - type: detection',
+        '    name: occlusion alarm within 5 min',
+        '    of: occlusion',
+        '    expect: { alarm: occlusion.downstream }',
+        '    within: 5m',
+        '  - { type: metric, name: cgm accuracy, metric: mard, max: 10 }',
+        '',
+        '  - type: invariant',
+        '    name: twin notices the blackout',
+        '    invariant: no-stale-devices',
+      ].join('\n'),
+    );
+    const run = sampleRunResult();
+    run.scenario.file = file;
+    const suite = parse(await junitOf((r) => r.onRunEnd(run))).testsuites.testsuite[0]!;
+    expect(suite.testcase.map((c) => [c.name, c.file, c.line])).toEqual([
+      ['occlusion alarm within 5 min', file, '6'],
+      ['cgm accuracy', file, '11'],
+      ['twin notices the blackout', file, '13'],
+      ['transport delivery', file, '3'],
+    ]);
+    const passing = suite.testcase[0]!;
+    expect(passing.failure).toBeUndefined();
+    expect(passing['system-out']).toContain('measured: 1');
+    expect(passing['system-out']).toContain('threshold:');
+  });
+
+  it('adds an error case for a scenario file that does not validate, at its first problem', async () => {
+    const xml = await junitOf((r) =>
+      r.onInvalidFile({
+        file: 'scenarios/broken.yaml',
+        problems: [
+          { line: 14, col: 9, path: 'timeline[2].at', message: 'expected a duration like "30s", received "soon"' },
+          { line: 20, col: 3, path: 'fleet', message: 'missing' },
+        ],
+      }),
+    );
+    const doc = parse(xml).testsuites;
+    expect(doc).toMatchObject({ tests: '1', failures: '0', errors: '1' });
+    const c = doc.testsuite[0]!.testcase[0]!;
+    expect(c).toMatchObject({ name: 'scenario file is valid', file: 'scenarios/broken.yaml', line: '14' });
+    expect(c.error![0]!.message).toBe('2 problems in scenarios/broken.yaml: nothing of it ran');
+    expect(c.error![0]!['#text']).toContain('scenarios/broken.yaml:14:9 timeline[2].at: expected a duration like "30s", received "soon"');
   });
 
   it('writes nothing when no run finished', async () => {

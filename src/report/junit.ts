@@ -2,20 +2,39 @@ import type { RunResult, StudyResult } from '../runtime/result.ts';
 import { escapeXml } from './escape.ts';
 import { describeMeasurement, formatPercent, formatValue, replayCommand, transportCheck } from './format.ts';
 import { writeOutput } from './output.ts';
-import type { Reporter, ReporterOptions } from './reporter.ts';
+import type { InvalidFile, Reporter, ReporterOptions } from './reporter.ts';
+import { scenarioLines } from './scenario-lines.ts';
 
 interface Suite {
   tests: number;
   failures: number;
+  errors: number;
   seconds: number;
   xml: string;
+}
+
+/** Where a test case is written: the scenario file and the line of the expectation in it. */
+interface Place {
+  file?: string | undefined;
+  line?: number | undefined;
+}
+
+interface Outcome {
+  /** A check that did not hold (`<failure>`), or a file that could not be run at all (`<error>`). */
+  kind: 'failure' | 'error';
+  message: string;
+  type: string;
+  body: string;
 }
 
 /**
  * JUnit XML for CI test tabs (GitLab, Jenkins, GitHub test-report actions): a <testsuite> per run
  * ("scenario [seed N]") with a <testcase> per expectation plus "transport delivery", and for a study
- * a suite whose "pass rate" case fails when the study does. Suites are built as runs end, so a study
- * of many seeds keeps only their XML, not their results.
+ * a suite whose "pass rate" case fails when the study does. Each case carries `file` and `line` (where
+ * the expectation is written), a classname naming scenario and seed (so the seeds of a study are not
+ * merged into one test by CI), and what was measured in `<system-out>`, passing or not. A scenario file
+ * that does not validate is a suite with one `<error>` case, so CI shows a red test rather than "no
+ * test report found". Suites are built as runs end, so a study of many seeds keeps only their XML.
  */
 export class JunitReporter implements Reporter {
   readonly #options: ReporterOptions;
@@ -33,6 +52,10 @@ export class JunitReporter implements Reporter {
     this.#suites.push(studySuite(study));
   }
 
+  onInvalidFile(invalid: InvalidFile): void {
+    this.#suites.push(invalidSuite(invalid));
+  }
+
   async onEnd(): Promise<void> {
     if (this.#suites.length === 0) return;
     await writeOutput(junitDocument(this.#suites), this.#options);
@@ -41,15 +64,19 @@ export class JunitReporter implements Reporter {
 
 function junitDocument(suites: Suite[]): string {
   const sum = (f: (s: Suite) => number) => suites.reduce((n, s) => n + f(s), 0);
-  const head = `<testsuites name="medtwin" tests="${sum((s) => s.tests)}" failures="${sum((s) => s.failures)}" errors="0" skipped="0" time="${seconds(sum((s) => s.seconds))}">`;
+  const head = `<testsuites name="medtwin" tests="${sum((s) => s.tests)}" failures="${sum((s) => s.failures)}" errors="${sum((s) => s.errors)}" skipped="0" time="${seconds(sum((s) => s.seconds))}">`;
   return ['<?xml version="1.0" encoding="UTF-8"?>', head, ...suites.map((s) => s.xml), '</testsuites>', ''].join('\n');
 }
 
 function runSuite(r: RunResult): Suite {
-  const classname = r.scenario.name;
+  const classname = `${r.scenario.name} [seed ${r.seed}]`;
   const replay = replayCommand(r);
-  const cases = r.expectations.map((e) => {
-    if (e.passed) return testcase(classname, e.name);
+  const file = r.scenario.file;
+  const lines = scenarioLines(file, r.expectations.length);
+  const cases = r.expectations.map((e, i) => {
+    const measured = [`measured: ${formatValue(e.measured)}`, `threshold: ${e.threshold}`, e.message];
+    const place = { file, line: lines.expectations[i] };
+    if (e.passed) return testcase(classname, e.name, place, measured.join('\n'));
     const body = [
       e.message,
       `measured: ${formatValue(e.measured)}`,
@@ -57,28 +84,35 @@ function runSuite(r: RunResult): Suite {
       `evidence events: ${e.evidence.length > 0 ? e.evidence.join(', ') : 'none'}`,
       `replay: ${replay}`,
     ];
-    return testcase(classname, e.name, { message: `${e.message} (${describeMeasurement(e)})`, type: e.type, body: body.join('\n') });
+    return testcase(classname, e.name, place, measured.join('\n'), {
+      kind: 'failure',
+      message: `${e.message} (${describeMeasurement(e)})`,
+      type: e.type,
+      body: body.join('\n'),
+    });
   });
   const transport = transportCheck(r);
   const d = r.delivery;
+  const counts = [
+    `published: ${d.published}`,
+    `delivered to twin: ${d.deliveredToTwin}`,
+    `lost: ${d.lost}`,
+    `settle timeouts: ${d.settleTimeouts}`,
+  ];
+  const fleet = { file, line: lines.fleet };
   cases.push(
     transport.passed
-      ? testcase(classname, transport.name)
-      : testcase(classname, transport.name, {
+      ? testcase(classname, transport.name, fleet, counts.join('\n'))
+      : testcase(classname, transport.name, fleet, counts.join('\n'), {
+          kind: 'failure',
           message: transport.message,
           type: 'transport',
-          body: [
-            `published: ${d.published}`,
-            `delivered to twin: ${d.deliveredToTwin}`,
-            `lost: ${d.lost}`,
-            `settle timeouts: ${d.settleTimeouts}`,
-            `replay: ${replay}`,
-          ].join('\n'),
+          body: [...counts, `replay: ${replay}`].join('\n'),
         }),
   );
   if (r.interrupted) {
     const message = `stopped by ${r.interrupted.signal} after ${r.simulatedMs} of ${r.durationMs} simulated ms: a partial run`;
-    cases.push(testcase(classname, 'run completed', { message, type: 'interrupted', body: message }));
+    cases.push(testcase(classname, 'run completed', { file }, '', { kind: 'failure', message, type: 'interrupted', body: message }));
   }
   const failures = r.expectations.filter((e) => !e.passed).length + (transport.passed ? 0 : 1) + (r.interrupted ? 1 : 0);
   const properties = {
@@ -87,15 +121,15 @@ function runSuite(r: RunResult): Suite {
     mode: r.mode,
     simulatedMs: String(r.simulatedMs),
     events: String(r.events),
-    file: r.scenario.file,
+    file,
     ...(r.interrupted ? { interrupted: r.interrupted.signal } : {}),
     ...(r.realtime ? { realtimePace: String(r.realtime.pace), realtimeBehindMs: String(r.realtime.behindMs) } : {}),
   };
-  return suite(`${r.scenario.name} [seed ${r.seed}]`, cases, failures, r.wallMs / 1000, properties);
+  return suite(`${r.scenario.name} [seed ${r.seed}]`, cases, { failures, errors: 0 }, r.wallMs / 1000, properties);
 }
 
 function studySuite(s: StudyResult): Suite {
-  const classname = s.scenario.name;
+  const classname = `${s.scenario.name} [study, ${s.seeds.length} seeds]`;
   const failing = s.runs.filter((r) => !r.ok);
   const lines = [
     `${failing.length} of ${s.runs.length} seeds failed`,
@@ -106,33 +140,65 @@ function studySuite(s: StudyResult): Suite {
     ...s.replay.map((command) => `replay: ${command}`),
   ];
   const message = `pass rate ${formatPercent(s.passRate)} over ${s.seeds.length} seeds`;
+  const place = { file: s.scenario.file, line: scenarioLines(s.scenario.file, 0).fleet };
   const cases = [
-    s.ok ? testcase(classname, 'pass rate') : testcase(classname, 'pass rate', { message, type: 'study', body: lines.join('\n') }),
+    s.ok
+      ? testcase(classname, 'pass rate', place, lines.join('\n'))
+      : testcase(classname, 'pass rate', place, lines.join('\n'), { kind: 'failure', message, type: 'study', body: lines.join('\n') }),
   ];
   const properties = { seeds: s.seeds.join(','), passRate: String(s.passRate), file: s.scenario.file };
-  return suite(`${s.scenario.name} [study, ${s.seeds.length} seeds]`, cases, s.ok ? 0 : 1, s.wallMs / 1000, properties);
+  return suite(classname, cases, { failures: s.ok ? 0 : 1, errors: 0 }, s.wallMs / 1000, properties);
 }
 
-function suite(name: string, cases: string[], failures: number, secs: number, properties: Record<string, string | undefined>): Suite {
+/** A file that did not validate: one case, in error, at the first problem's line. */
+function invalidSuite(invalid: InvalidFile): Suite {
+  const { file, problems } = invalid;
+  const count = problems.length;
+  const body = problems.map((p) => `${file}:${p.line}:${p.col} ${p.path === '' ? '' : `${p.path}: `}${p.message}`).join('\n');
+  const cases = [
+    testcase(file, 'scenario file is valid', { file, line: problems[0]?.line }, '', {
+      kind: 'error',
+      message: `${count} problem${count === 1 ? '' : 's'} in ${file}: nothing of it ran`,
+      type: 'scenario',
+      body,
+    }),
+  ];
+  return suite(`${file} [invalid]`, cases, { failures: 0, errors: 1 }, 0, { file });
+}
+
+function suite(
+  name: string,
+  cases: string[],
+  counts: { failures: number; errors: number },
+  secs: number,
+  properties: Record<string, string | undefined>,
+): Suite {
   const props = Object.entries(properties)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([k, v]) => `      <property name="${escapeXml(k)}" value="${escapeXml(v)}"/>`);
   const xml = [
-    `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(secs)}">`,
+    `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${counts.failures}" errors="${counts.errors}" skipped="0" time="${seconds(secs)}">`,
     '    <properties>',
     ...props,
     '    </properties>',
     ...cases,
     '  </testsuite>',
   ].join('\n');
-  return { tests: cases.length, failures, seconds: secs, xml };
+  return { tests: cases.length, ...counts, seconds: secs, xml };
 }
 
-function testcase(classname: string, name: string, failure?: { message: string; type: string; body: string }): string {
+function testcase(classname: string, name: string, place: Place, out: string, outcome?: Outcome): string {
   // Expectations are judged after the run, so a case has no duration of its own.
-  const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(name)}" time="0"`;
-  if (!failure) return `${open}/>`;
-  return `${open}>\n      <failure message="${escapeXml(failure.message)}" type="${escapeXml(failure.type)}">${escapeXml(failure.body)}</failure>\n    </testcase>`;
+  const where = `${place.file === undefined ? '' : ` file="${escapeXml(place.file)}"`}${place.line === undefined ? '' : ` line="${place.line}"`}`;
+  const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(name)}"${where} time="0"`;
+  const inner: string[] = [];
+  if (outcome)
+    inner.push(
+      `      <${outcome.kind} message="${escapeXml(outcome.message)}" type="${escapeXml(outcome.type)}">${escapeXml(outcome.body)}</${outcome.kind}>`,
+    );
+  if (out !== '') inner.push(`      <system-out>${escapeXml(out)}</system-out>`);
+  if (inner.length === 0) return `${open}/>`;
+  return `${open}>\n${inner.join('\n')}\n    </testcase>`;
 }
 
 function seconds(s: number): string {

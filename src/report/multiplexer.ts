@@ -1,6 +1,6 @@
 import type { RunResult, StudyResult } from '../runtime/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
-import type { Reporter, RunBeginInfo } from './reporter.ts';
+import type { InvalidFile, Reporter, RunBeginInfo } from './reporter.ts';
 
 /**
  * Forwards every hook to several reporters, in order (Playwright's Multiplexer). One reporter failing
@@ -28,6 +28,10 @@ export class Multiplexer implements Reporter {
 
   async onStudyEnd(study: StudyResult): Promise<void> {
     await this.#eachAsync((r) => r.onStudyEnd?.(study));
+  }
+
+  onInvalidFile(invalid: InvalidFile): void {
+    this.#each((r) => r.onInvalidFile?.(invalid));
   }
 
   async onEnd(): Promise<void> {

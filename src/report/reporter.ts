@@ -11,6 +11,13 @@ export interface RunBeginInfo extends RunBegin {
   study?: { index: number; count: number };
 }
 
+/** A scenario file that did not validate: nothing of it ran, and CI should show it as a red test. */
+export interface InvalidFile {
+  file: string;
+  /** Every problem, located (the same list `medtwin validate` prints). */
+  problems: readonly { line: number; col: number; path: string; message: string }[];
+}
+
 /**
  * Receives a CLI invocation's results, in the shape of Playwright's reporter API. Per scenario file:
  * `onBegin`, `onProgress`*, `onRunEnd`; a study calls those per seed, then `onStudyEnd`. `onEnd` is
@@ -21,6 +28,8 @@ export interface Reporter {
   onProgress?(status: RunStatus): void;
   onRunEnd?(result: RunResult): void | Promise<void>;
   onStudyEnd?(study: StudyResult): void | Promise<void>;
+  /** A scenario file did not validate (called before `onEnd`; nothing of any file ran). */
+  onInvalidFile?(invalid: InvalidFile): void;
   onEnd?(): void | Promise<void>;
 }
 

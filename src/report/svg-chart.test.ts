@@ -73,4 +73,52 @@ describe('lineChart', () => {
     expect(svg).toContain('>a&amp;b<');
     expect(svg).toContain('>&quot;q&quot;<');
   });
+
+  it('keeps fault labels apart when windows start close together (issue 18, broken 8)', () => {
+    const svg = lineChart({
+      title: 'spo2',
+      x: [0, 6 * HOUR],
+      lines: [{ label: 'measured', color: '#00f', points }],
+      bands: [
+        { from: 2 * HOUR, to: 3 * HOUR, label: 'sensor.bias' },
+        { from: 2 * HOUR + 60_000, to: 3 * HOUR, label: 'device.spo2-probe-off', note: 'alarm after 12s' },
+        { from: 5.9 * HOUR, to: null, label: 'net.down' },
+      ],
+    });
+    const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)" class="band-label"[^>]*>([^<]*)<\/text>/g)].map((m) => ({
+      x: Number(m[1]),
+      y: Number(m[2]),
+      w: m[3]!.length * 6,
+      text: m[3]!,
+    }));
+    expect(labels.map((l) => l.text)).toEqual(['sensor.bias', 'device.spo2-probe-off · alarm after 12s', 'net.down']);
+    for (const [i, a] of labels.entries())
+      for (const b of labels.slice(i + 1)) {
+        const apart = a.y !== b.y || a.x + a.w <= b.x || b.x + b.w <= a.x;
+        expect(apart, `${a.text} overlaps ${b.text}`).toBe(true);
+      }
+    // A label near the right edge is pulled back inside the plot (52..538 px).
+    for (const l of labels) expect(l.x + l.w).toBeLessThanOrEqual(538);
+  });
+
+  it('draws alarm limits as labelled lines within the value axis, and alarms as markers', () => {
+    const svg = lineChart({
+      title: 'spo2',
+      x: [0, 6 * HOUR],
+      unit: '%',
+      lines: [{ label: 'measured', color: '#00f', points }],
+      limits: [
+        { value: 85, label: 'spo2.low high 85' },
+        { value: 95, label: 'spo2.low medium 95' },
+      ],
+      markers: [{ t: HOUR, color: '#dc2626', title: '01:00 spo2.low high' }],
+    });
+    expect(svg.match(/<line class="limit"/g)).toHaveLength(2);
+    expect(svg).toContain('>spo2.low high 85</text>');
+    // The axis reaches down to the lower limit although the data stays above 90.
+    const ticks = [...svg.matchAll(/text-anchor="end">(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(Math.min(...ticks)).toBeLessThanOrEqual(85);
+    expect(svg.match(/class="alarm-marker"/g)).toHaveLength(1);
+    expect(svg).toContain('>alarm limit</text>');
+  });
 });

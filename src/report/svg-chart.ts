@@ -20,6 +20,21 @@ export interface ChartBand {
   /** null: lasted to the end of the chart. */
   to: number | null;
   label: string;
+  /** Said after the label, e.g. how long the alarm took to follow the fault: "alarm after 2m14s". */
+  note?: string;
+}
+
+/** A horizontal line at an alarm limit. */
+export interface ChartLimit {
+  value: number;
+  label: string;
+}
+
+/** A point in time marked above the plot (an alarm), with its tooltip. */
+export interface ChartMarker {
+  t: number;
+  color: string;
+  title: string;
 }
 
 export interface LineChartOptions {
@@ -27,6 +42,8 @@ export interface LineChartOptions {
   x: readonly [number, number];
   lines: readonly ChartLine[];
   bands?: readonly ChartBand[];
+  limits?: readonly ChartLimit[];
+  markers?: readonly ChartMarker[];
   unit?: string;
   width?: number;
   height?: number;
@@ -36,6 +53,10 @@ export interface LineChartOptions {
 
 const MARGIN = { left: 52, right: 22, top: 26, bottom: 26 };
 const BAND_FILL = '#f97316';
+const LIMIT_COLOR = '#dc2626';
+/** Width of one character of the charts' 10 px text, estimated on the wide side so labels never collide. */
+const CHAR_PX = 6.2;
+const LABEL_ROW_PX = 12;
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -98,7 +119,7 @@ export function segments(points: readonly (readonly [number, number | null])[]):
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
-/** An SVG line chart with time and value axes, shaded bands and a legend. */
+/** An SVG line chart with time and value axes, shaded bands, alarm limits and markers, and a legend. */
 export function lineChart(o: LineChartOptions): string {
   const width = o.width ?? 560;
   const height = o.height ?? 220;
@@ -106,30 +127,44 @@ export function lineChart(o: LineChartOptions): string {
   const plotH = height - MARGIN.top - MARGIN.bottom;
   const [x0, x1raw] = o.x;
   const x1 = x1raw > x0 ? x1raw : x0 + 1;
-  const values = o.lines.flatMap((l) => l.points.map((p) => p[1]).filter((v): v is number => v !== null && Number.isFinite(v)));
+  const limits = o.limits ?? [];
+  const values = [
+    ...o.lines.flatMap((l) => l.points.map((p) => p[1]).filter((v): v is number => v !== null && Number.isFinite(v))),
+    // A limit line is drawn where it is: the value axis reaches it.
+    ...limits.map((l) => l.value).filter((v) => Number.isFinite(v)),
+  ];
   const y = valueTicks(values.length > 0 ? Math.min(...values) : 0, values.length > 0 ? Math.max(...values) : 1);
   const sx = (t: number) => r1(MARGIN.left + ((Math.min(Math.max(t, x0), x1) - x0) / (x1 - x0)) * plotW);
   const sy = (v: number) => r1(MARGIN.top + plotH - ((v - y.min) / (y.max - y.min)) * plotH);
+  const right = MARGIN.left + plotW;
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(o.title)}">`,
   );
   out.push(`<title>${esc(o.title)}</title>`);
 
-  for (const band of o.bands ?? []) {
+  // Band labels stack upwards from the bottom of the plot, each in the lowest row where it fits.
+  const rows: [number, number][][] = [];
+  for (const band of [...(o.bands ?? [])].sort((a, b) => a.from - b.from)) {
     const a = sx(band.from);
     const b = sx(band.to ?? x1);
     const until = band.to === null ? 'end' : formatTick(band.to, SECOND);
+    const text = band.note ? `${band.label} · ${band.note}` : band.label;
+    const w = text.length * CHAR_PX;
+    const x = r1(Math.max(MARGIN.left + 2, Math.min(a + 3, right - 2 - w)));
+    let row = rows.findIndex((used) => used.every(([from, to]) => x + w + 4 <= from || x >= to + 4));
+    if (row < 0) row = rows.push([]) - 1;
+    rows[row]!.push([x, x + w]);
     out.push(
-      `<g class="band"><rect x="${a}" y="${MARGIN.top}" width="${r1(Math.max(1, b - a))}" height="${plotH}" fill="${BAND_FILL}" fill-opacity="0.16"><title>${esc(`${band.label}: ${formatTick(band.from, SECOND)} – ${until}`)}</title></rect>`,
+      `<g class="band"><rect x="${a}" y="${MARGIN.top}" width="${r1(Math.max(1, b - a))}" height="${plotH}" fill="${BAND_FILL}" fill-opacity="0.16"><title>${esc(`${band.label}: ${formatTick(band.from, SECOND)} – ${until}${band.note ? ` (${band.note})` : ''}`)}</title></rect>`,
     );
     out.push(
-      `<text x="${r1(a + 3)}" y="${MARGIN.top + plotH - 4}" class="band-label" fill="#c2410c" font-size="10">${esc(band.label)}</text></g>`,
+      `<text x="${x}" y="${MARGIN.top + plotH - 4 - row * LABEL_ROW_PX}" class="band-label" fill="#c2410c" font-size="10">${esc(text)}</text></g>`,
     );
   }
 
   out.push(`<g class="grid" stroke="#e5e7eb" stroke-width="1">`);
-  for (const v of y.ticks) out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${sy(v)}" y2="${sy(v)}"/>`);
+  for (const v of y.ticks) out.push(`<line x1="${MARGIN.left}" x2="${right}" y1="${sy(v)}" y2="${sy(v)}"/>`);
   out.push('</g>');
   out.push(`<g class="axis" fill="#4b5563" font-size="10">`);
   for (const v of y.ticks) out.push(`<text x="${MARGIN.left - 6}" y="${r1(sy(v) + 3)}" text-anchor="end">${v.toFixed(y.decimals)}</text>`);
@@ -138,6 +173,22 @@ export function lineChart(o: LineChartOptions): string {
   if (o.unit) out.push(`<text x="6" y="${MARGIN.top - 10}" class="unit">${esc(o.unit)}</text>`);
   out.push('</g>');
   out.push(`<rect class="frame" x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#9ca3af"/>`);
+
+  if (limits.length > 0) {
+    // Labels at the right end of their line, pushed apart when two limits sit close together.
+    let lastY = Number.NEGATIVE_INFINITY;
+    out.push(`<g class="limits" stroke="${LIMIT_COLOR}" fill="${LIMIT_COLOR}" font-size="10">`);
+    for (const limit of [...limits].sort((a, b) => b.value - a.value)) {
+      const ly = sy(limit.value);
+      const ty = r1(Math.max(ly - 3, lastY + LABEL_ROW_PX, MARGIN.top + 10));
+      lastY = ty;
+      out.push(
+        `<line class="limit" x1="${MARGIN.left}" x2="${right}" y1="${ly}" y2="${ly}" stroke-width="1" stroke-dasharray="2 3"><title>${esc(`${limit.label}: ${limit.value}`)}</title></line>`,
+        `<text class="limit-label" x="${right - 3}" y="${ty}" text-anchor="end" stroke="none">${esc(limit.label)}</text>`,
+      );
+    }
+    out.push('</g>');
+  }
 
   for (const line of o.lines) {
     const dash = line.dash ? ` stroke-dasharray="${line.dash}"` : '';
@@ -149,29 +200,46 @@ export function lineChart(o: LineChartOptions): string {
     out.push('</g>');
   }
 
+  const markers = o.markers ?? [];
+  if (markers.length > 0) {
+    out.push('<g class="markers">');
+    for (const m of markers) {
+      const mx = sx(m.t);
+      out.push(
+        `<path class="alarm-marker" d="M${r1(mx - 4)},${MARGIN.top + 1} L${r1(mx + 4)},${MARGIN.top + 1} L${mx},${MARGIN.top + 8} Z" fill="${m.color}"><title>${esc(m.title)}</title></path>`,
+      );
+    }
+    out.push('</g>');
+  }
+
   out.push(
     legend(
       [
         ...o.lines.map((l) => ({ label: l.label, color: l.color, dash: l.dash })),
         ...((o.bands ?? []).length > 0 ? [{ label: 'fault window', color: BAND_FILL, band: true }] : []),
+        ...(limits.length > 0 ? [{ label: 'alarm limit', color: LIMIT_COLOR, dash: '2 3' }] : []),
+        ...(markers.length > 0 ? [{ label: 'alarm', color: LIMIT_COLOR, marker: true }] : []),
       ],
       width,
+      o.unit ? 6 + o.unit.length * CHAR_PX + 10 : MARGIN.left,
     ),
   );
   out.push('</svg>');
   return out.join('');
 }
 
-function legend(items: { label: string; color: string; dash?: string; band?: boolean }[], width: number): string {
-  // Right-aligned along the top margin; widths estimated at 6 px per character of 10 px text.
-  const sizes = items.map((i) => 22 + i.label.length * 6 + 12);
-  let x = Math.max(MARGIN.left, width - MARGIN.right - sizes.reduce((a, b) => a + b, 0));
+function legend(items: { label: string; color: string; dash?: string; band?: boolean; marker?: boolean }[], width: number, minX: number): string {
+  // Right-aligned along the top margin, never over the unit label at its left.
+  const sizes = items.map((i) => 22 + i.label.length * CHAR_PX + 10);
+  let x = Math.max(minX, width - MARGIN.right - sizes.reduce((a, b) => a + b, 0));
   const out = [`<g class="legend" font-size="10" fill="#374151">`];
   items.forEach((item, i) => {
     const swatch = item.band
-      ? `<rect x="${x}" y="8" width="16" height="10" fill="${item.color}" fill-opacity="0.25"/>`
-      : `<line x1="${x}" x2="${x + 16}" y1="13" y2="13" stroke="${item.color}" stroke-width="2"${item.dash ? ` stroke-dasharray="${item.dash}"` : ''}/>`;
-    out.push(`${swatch}<text x="${x + 20}" y="17">${esc(item.label)}</text>`);
+      ? `<rect x="${r1(x)}" y="8" width="16" height="10" fill="${item.color}" fill-opacity="0.25"/>`
+      : item.marker
+        ? `<path d="M${r1(x + 4)},8 L${r1(x + 12)},8 L${r1(x + 8)},15 Z" fill="${item.color}"/>`
+        : `<line x1="${r1(x)}" x2="${r1(x + 16)}" y1="13" y2="13" stroke="${item.color}" stroke-width="2"${item.dash ? ` stroke-dasharray="${item.dash}"` : ''}/>`;
+    out.push(`${swatch}<text x="${r1(x + 20)}" y="17">${esc(item.label)}</text>`);
     x += sizes[i]!;
   });
   out.push('</g>');

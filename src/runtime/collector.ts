@@ -215,6 +215,9 @@ export class Collector {
         message: a.message,
       };
       if (a.suppressed) record.suppressed = true;
+      // A limit alarm says what it measured against which limit (charts draw the limit line).
+      if (a.parameter !== undefined) record.parameter = a.parameter;
+      if (a.limit !== undefined) record.limit = a.limit;
       summary.first.push(record);
     }
   }

@@ -96,6 +96,9 @@ export interface AlarmRecord {
   priority: string;
   message: string;
   suppressed?: boolean;
+  /** For a limit alarm: the parameter it watches (`spo2`, `linePressure`) and the limit it crossed. */
+  parameter?: string;
+  limit?: number;
 }
 
 export interface AlarmSummary {
@@ -181,8 +184,12 @@ export interface StudyResult {
     name: string;
     type: string;
     passRate: number;
+    /** The bound, as the first seed's verdict stated it ("<= 300000 ms"). */
+    threshold?: string;
     /** Distribution of the measured value over seeds where it was numeric. */
     measured: Distribution | null;
+    /** The measured value of each seed, in seed order (null where it was not numeric): for distribution plots. */
+    values?: (number | null)[];
     /** Distributions of the expectation's named figures (e.g. detection latency) over seeds. */
     figures?: Record<string, Distribution>;
   }[];

@@ -47,7 +47,9 @@ describe('summarizeStudy', () => {
         name: 'occlusion detected',
         type: 'detection',
         passRate: 0.75,
+        threshold: '<= 1',
         measured: { n: 4, min: 10, p50: 20, p95: 50, max: 50, mean: 27.5 },
+        values: [10, 50, 20, 30],
         figures: { latencyP50Ms: { n: 4, min: 10_000, p50: 20_000, p95: 50_000, max: 50_000, mean: 27_500 } },
       },
     ]);

@@ -19,11 +19,17 @@ export function summarizeStudy(runs: readonly RunResult[], wallMs: number, repla
       const values = results.map((e) => e.figures?.[figure]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
       if (values.length > 0) figures[figure] = distribution(values);
     }
+    const threshold = results[0]?.threshold;
     return {
       name,
       type,
       passRate: results.length === 0 ? 0 : results.filter((e) => e.passed).length / results.length,
+      ...(threshold !== undefined ? { threshold } : {}),
       measured: numeric.length === 0 ? null : distribution(numeric),
+      values: runs.map((r) => {
+        const m = r.expectations.find((e) => e.name === name)?.measured;
+        return typeof m === 'number' && Number.isFinite(m) ? m : null;
+      }),
       ...(figureNames.length > 0 ? { figures } : {}),
     };
   });

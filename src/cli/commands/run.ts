@@ -67,7 +67,7 @@ Examples:
         { createReporters },
         { executeScenario },
         { summarizeStudy },
-        { loadPlans },
+        { loadPlans, InvalidScenarios },
         { openBroker, placementFor },
         { preflight },
         { probeBroker },
@@ -82,7 +82,17 @@ Examples:
         import('../../net/broker-probe.ts'),
         import('../../scenario/duration-override.ts'),
       ]);
-      const plans = await loadPlans(files);
+      const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], {
+        color: options.color === false ? false : undefined,
+      });
+      const plans = await loadPlans(files).catch(async (error: unknown) => {
+        // CI should see a red test for a file that does not validate, not "no test report found".
+        if (error instanceof InvalidScenarios) {
+          for (const { file, diagnostics } of error.files) reporter.onInvalidFile?.({ file, problems: diagnostics });
+          await reporter.onEnd?.();
+        }
+        throw error;
+      });
       if (options.duration !== undefined) for (const plan of plans) checkDurationOverride(plan, options.duration);
       for (const plan of plans.filter((p) => p.security !== undefined && Object.values(p.security.controls).some(Boolean))) {
         // Until the runtime applies the profile (docs/security.md), say so rather than let a run look protected.
@@ -98,9 +108,6 @@ Examples:
       // is an environment problem (exit 3), said now rather than minutes into the run.
       preflight(largest, options.broker ? 'external' : placementFor(largest));
       if (options.broker) await probeBroker(options.broker);
-      const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], {
-        color: options.color === false ? false : undefined,
-      });
       let broker: BrokerHandle | undefined;
       const interrupt = new Interrupt(async () => broker?.close()).install();
       let ok = true;
@@ -126,6 +133,8 @@ Examples:
               signal: interrupt.signal,
             });
             if (interrupt.received) result = { ...result, ok: false, interrupted: { signal: interrupt.received } };
+            // Each run was handed this invocation's broker by URL; it is still medtwin's embedded one.
+            if (broker.embedded) result.broker = { ...result.broker, placement: broker.placement };
             results.push(result);
             ok &&= result.ok;
             await reporter.onRunEnd?.(result);

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
+
+/**
+ * The reports `medtwin run` writes for CI, from the real binary: JUnit checked against a JUnit schema
+ * (test/fixtures/junit/junit.xsd, validated by libxml2's xmllint) for a failing and an invalid scenario.
+ */
+const root = join(import.meta.dirname, '..');
+const bin = join(root, 'bin', 'medtwin.js');
+const out = mkdtempSync(join(tmpdir(), 'medtwin-report-cli-'));
+const schema = readFileSync(join(root, 'test', 'fixtures', 'junit', 'junit.xsd'), 'utf8');
+
+function medtwin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+type Case = { name: string; classname: string; file?: string; line?: string; failure?: { message: string }[]; error?: { message: string }[] };
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'property'].includes(name),
+});
+
+/** Validates against the JUnit schema (failing with xmllint's own messages), then parses. */
+async function junit(path: string): Promise<{ testsuites: { tests: string; failures: string; errors: string; testsuite: { name: string; testcase: Case[] }[] } }> {
+  const xml = readFileSync(path, 'utf8');
+  const result = await validateXML({ xml: { fileName: 'junit.xml', contents: xml }, schema: { fileName: 'junit.xsd', contents: schema } });
+  expect(result.errors.map((e) => e.rawMessage)).toEqual([]);
+  expect(result.valid).toBe(true);
+  return parser.parse(xml);
+}
+
+describe('medtwin run reports for CI', () => {
+  it('writes schema-valid JUnit for a failing scenario, each case with its file and line', { timeout: 120_000 }, async () => {
+    const path = join(out, 'fail.xml');
+    const json = join(out, 'fail.json');
+    const result = await medtwin(['run', 'test/fixtures/scenarios/fail.yaml', '--reporter', `junit:${path}`, '--reporter', `json:${json}`]);
+    expect(result.code).toBe(1);
+    const doc = (await junit(path)).testsuites;
+    expect(doc).toMatchObject({ tests: '2', failures: '1', errors: '0' });
+    const [detection, transport] = doc.testsuite[0]!.testcase;
+    expect(detection).toMatchObject({
+      name: 'occlusion alarm within 1 minute',
+      classname: 'cli-fail [seed 11]',
+      file: 'test/fixtures/scenarios/fail.yaml',
+      line: '24',
+    });
+    expect(detection!.failure![0]!.message).toContain('occlusion.downstream raised never followed occlusion');
+    expect(transport).toMatchObject({ name: 'transport delivery', file: 'test/fixtures/scenarios/fail.yaml', line: '5' });
+    // The broker the CLI started for the invocation is its own embedded one, not an "external" broker.
+    expect(JSON.parse(readFileSync(json, 'utf8')).broker.placement).toBe('in-process');
+  });
+
+  it('writes schema-valid JUnit with an error case for a scenario file that does not validate', { timeout: 60_000 }, async () => {
+    const path = join(out, 'invalid.xml');
+    const result = await medtwin(['run', 'test/fixtures/broken/bad-duration.yaml', '--reporter', `junit:${path}`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('test/fixtures/broken/bad-duration.yaml:2:11');
+    const doc = (await junit(path)).testsuites;
+    expect(doc).toMatchObject({ tests: '1', failures: '0', errors: '1' });
+    const [c] = doc.testsuite[0]!.testcase;
+    expect(c).toMatchObject({ name: 'scenario file is valid', file: 'test/fixtures/broken/bad-duration.yaml', line: '2' });
+    expect(c!.error![0]!.message).toMatch(/^\d+ problems in test\/fixtures\/broken\/bad-duration\.yaml: nothing of it ran$/);
+  });
+});
