@@ -17,7 +17,11 @@ const schema = readFileSync(join(root, 'test', 'fixtures', 'junit', 'junit.xsd')
 
 function medtwin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
@@ -26,7 +30,14 @@ function medtwin(args: string[]): Promise<{ code: number | null; stdout: string;
   });
 }
 
-type Case = { name: string; classname: string; file?: string; line?: string; failure?: { message: string }[]; error?: { message: string }[] };
+type Case = {
+  name: string;
+  classname: string;
+  file?: string;
+  line?: string;
+  failure?: { message: string }[];
+  error?: { message: string }[];
+};
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -34,7 +45,9 @@ const parser = new XMLParser({
 });
 
 /** Validates against the JUnit schema (failing with xmllint's own messages), then parses. */
-async function junit(path: string): Promise<{ testsuites: { tests: string; failures: string; errors: string; testsuite: { name: string; testcase: Case[] }[] } }> {
+async function junit(
+  path: string,
+): Promise<{ testsuites: { tests: string; failures: string; errors: string; testsuite: { name: string; testcase: Case[] }[] } }> {
   const xml = readFileSync(path, 'utf8');
   const result = await validateXML({ xml: { fileName: 'junit.xml', contents: xml }, schema: { fileName: 'junit.xsd', contents: schema } });
   expect(result.errors.map((e) => e.rawMessage)).toEqual([]);

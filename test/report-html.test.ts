@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,12 +12,13 @@ import { sampleRunResult, sampleStudyResult } from '../src/report/sample-result.
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const REQUIRE_CHROMIUM = process.env.MEDTWIN_REQUIRE_CHROMIUM === '1';
 
-async function writeReport(): Promise<{ path: string; html: string }> {
+async function writeReport(busy = false): Promise<{ path: string; html: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'medtwin-html-'));
   const path = join(dir, 'nested', 'report.html');
   const reporter = new HtmlReporter({ path });
   const run = sampleRunResult();
   run.expectations[2]!.message = 'stale after <script>alert("x")</script> & co';
+  if (busy) crowd(run);
   reporter.onBegin({
     scenario: run.scenario.name,
     seed: run.seed,
@@ -32,6 +33,37 @@ async function writeReport(): Promise<{ path: string; html: string }> {
   return { path, html: readFileSync(path, 'utf8') };
 }
 
+/**
+ * What makes a report hard to lay out: two faults starting a minute apart on one chart (their labels
+ * collide unless stacked), limits near the bottom of a plot, long names, a fleet's worth of devices.
+ */
+function crowd(run: ReturnType<typeof sampleRunResult>): void {
+  const hr = run.series.find((s) => s.signal === 'hr')!;
+  hr.faults = [
+    { fault: 'sensor.bias', from: 3.4 * 3_600_000, to: 3.9 * 3_600_000 },
+    { fault: 'device.ecg-lead-off', from: 3.4 * 3_600_000 + 60_000, to: 3.6 * 3_600_000 },
+    { fault: 'net.down', from: 5.95 * 3_600_000, to: null },
+  ];
+  run.alarms.first.push({
+    id: 9_001,
+    t: 3.41 * 3_600_000,
+    device: 'mon-01',
+    code: 'hr.low',
+    priority: 'medium',
+    message: 'HR low',
+    parameter: 'hr',
+    limit: 40,
+  });
+  const template = run.devices[1]!;
+  for (let i = 2; i <= 40; i++)
+    run.devices.push({
+      ...template,
+      id: `patient-monitor-${String(i).padStart(3, '0')}-with-a-long-name`,
+      alarmsRaised: i % 3,
+      missing: i % 7 === 0 ? 2 : 0,
+    });
+}
+
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'g'))?.length ?? 0;
 /** The part of the page between two markers (a section of the report). */
 const between = (text: string, from: string, to: string) => text.slice(text.indexOf(from), text.indexOf(to, text.indexOf(from)));
@@ -43,7 +75,13 @@ describe('HTML report', () => {
     expect(XMLValidator.validate(html.slice('<!doctype html>\n'.length))).toBe(true);
     // Nothing fetched: no scripts, stylesheets, images, fonts or imports; links are in-page anchors.
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|src=/i);
-    expect([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1])).toEqual(['#run-1', '#study-1']);
+    // Every link is an in-page anchor, and leads to an element of the page.
+    const links = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+    expect(links.slice(0, 2)).toEqual(['#run-1', '#study-1']);
+    for (const link of links) {
+      expect(link).toMatch(/^#/);
+      expect(html, `no element has the id of ${link}`).toContain(`id="${link.slice(1)}"`);
+    }
     expect(html).toContain('stale after &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co');
 
     const run = between(html, '<section class="run"', '</section>');
@@ -53,7 +91,7 @@ describe('HTML report', () => {
     expect(run).toContain('<span class="badge fail">FAILED</span>');
 
     // A figure per series, each with measured and truth lines; the CGM shows both fault windows.
-    const figures = run.split('<figure>').slice(1);
+    const figures = run.split(/<figure[ >]/).slice(1);
     expect(figures).toHaveLength(3);
     for (const figure of figures) {
       expect(figure).toContain('stroke="#2563eb"');
@@ -75,12 +113,26 @@ describe('HTML report', () => {
     expect(count(expectations, /<tr[ >]/)).toBe(1 + 3 + 1);
     expect(count(expectations, /<tr class="failed">/)).toBe(1);
     expect(count(between(run, '<h3>Devices</h3>', '</table>'), /<tr>/)).toBe(1 + 3);
-    expect(count(between(run, '<h3>Injections</h3>', '</table>'), /<tr>/)).toBe(1 + 3);
+    expect(count(between(run, '<h3>Injections</h3>', '</table>'), /<tr[ >]/)).toBe(1 + 3);
 
     const study = between(html, '<section class="study"', '</section>');
     expect(study).toContain('80.0 %');
     expect(study).toContain('medtwin run scenarios/icu-sensor-drift.yaml --seed 9');
-    expect(count(study, /<tr class="failed"><td><span class="bad">✗<\/span><\/td><td class="mono">/)).toBe(2);
+    expect(count(study, /<tr class="failed"><td data-label=""><span class="bad">✗<\/span><\/td><td class="mono" data-label="Seed">/)).toBe(
+      2,
+    );
+  });
+
+  it('lays out at 1400 and 800 px wide with no clipped table and no overlapping label (issue 18, broken 8)', {
+    timeout: 180_000,
+  }, async (context) => {
+    if (!CHROMIUM) {
+      if (REQUIRE_CHROMIUM) throw new Error('MEDTWIN_REQUIRE_CHROMIUM=1 but chromium is not installed (apt-get install -y chromium)');
+      context.skip('chromium is not installed (apt-get install -y chromium); set MEDTWIN_REQUIRE_CHROMIUM=1 to make this a failure');
+    }
+    const { path } = await writeReport(true);
+    expect(layoutProblems(path, 1400)).toEqual([]);
+    expect(layoutProblems(path, 800)).toEqual([]);
   });
 
   it('renders to a non-blank picture in headless Chromium', async (context) => {
@@ -120,6 +172,69 @@ describe('HTML report', () => {
     expect(stats.orange).toBeGreaterThan(2_000); // shaded fault windows
   });
 });
+
+/**
+ * Measures the page in headless Chromium at one window width, with a script added to a copy of the
+ * report (the report itself has none): tables wider than their box, anything wider than the window,
+ * and text labels of one chart or plot that overlap or leave it. Returns what it found, in words.
+ */
+function layoutProblems(reportPath: string, width: number): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'medtwin-layout-'));
+  const page = join(dir, 'page.html');
+  const measure = `<script>(() => {
+    const problems = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) problems.push('the page is ' + root.scrollWidth + ' px wide in a ' + root.clientWidth + ' px window');
+    for (const box of document.querySelectorAll('div.scroll')) {
+      if (box.getClientRects().length === 0) continue;
+      if (box.scrollWidth > box.clientWidth + 1)
+        problems.push('table clipped (' + box.scrollWidth + ' px in ' + box.clientWidth + ' px): ' + box.querySelector('th').textContent + ' …');
+    }
+    const overlap = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+    for (const svg of document.querySelectorAll('svg')) {
+      const frame = svg.getBoundingClientRect();
+      if (frame.width === 0) continue;
+      const labels = [...svg.querySelectorAll('text')].map((t) => ({ text: t.textContent, box: t.getBoundingClientRect() })).filter((l) => l.box.width > 0);
+      for (const l of labels)
+        if (l.box.left < frame.left - 1 || l.box.right > frame.right + 1) problems.push('label "' + l.text + '" leaves ' + svg.getAttribute('aria-label'));
+      for (let i = 0; i < labels.length; i++)
+        for (let j = i + 1; j < labels.length; j++)
+          if (overlap(labels[i].box, labels[j].box) > 2) problems.push('labels overlap in ' + svg.getAttribute('aria-label') + ': "' + labels[i].text + '" and "' + labels[j].text + '"');
+    }
+    const out = document.createElement('pre');
+    out.id = 'medtwin-layout';
+    out.textContent = JSON.stringify(problems);
+    document.body.append(out);
+  })();</script>`;
+  writeFileSync(page, readFileSync(reportPath, 'utf8').replace('</body>', `${measure}</body>`));
+  const result = spawnSync(
+    CHROMIUM!,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--hide-scrollbars',
+      `--user-data-dir=${join(dir, 'profile')}`,
+      `--window-size=${width},1200`,
+      '--dump-dom',
+      pathToFileURL(page).href,
+    ],
+    { encoding: 'utf8', timeout: 90_000 },
+  );
+  const found = /<pre id="medtwin-layout">([^<]*)<\/pre>/.exec(result.stdout);
+  expect(found, `chromium printed no measurements: ${result.stderr}`).not.toBeNull();
+  return JSON.parse(
+    found![1]!
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>'),
+  ) as string[];
+}
 
 interface Image {
   width: number;

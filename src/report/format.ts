@@ -133,3 +133,41 @@ export function describePace(p: RealtimePace): string {
     'The machine could not keep this fleet at this speed: lower --speed, or use fast mode for results that do not depend on the wall clock'
   );
 }
+
+/** Where the broker ran, for people: medtwin's embedded aedes (in this process or a child), or someone else's. */
+export function brokerLabel(placement: string): string {
+  if (placement === 'in-process') return 'embedded aedes, in-process';
+  if (placement === 'child-process') return 'embedded aedes, in a child process';
+  if (placement === 'external') return 'external broker';
+  return placement;
+}
+
+/** The bound in a threshold's text ("<= 300000 ms", "sensitivity >= 0.90 within 5m"), or undefined. */
+export function thresholdBound(threshold: string | undefined): { op: '<=' | '>='; value: number } | undefined {
+  const m = /(<=|>=|<|>|≤|≥)\s*(-?\d+(?:\.\d+)?)/.exec(threshold ?? '');
+  if (!m) return undefined;
+  const op = m[1] === '<=' || m[1] === '<' || m[1] === '≤' ? '<=' : '>=';
+  return { op, value: Number(m[2]) };
+}
+
+/** How close a study's tail comes to its bound before it fails: within this share of the bound is a near miss. */
+export const NEAR_MISS_SHARE = 0.05;
+
+/**
+ * A near miss: every seed passed, but the tail that matters lies within 5 % of the bound — the p95 of
+ * a value with an upper bound, the p5 of one with a lower bound. A bound of 0 has no 5 % margin.
+ */
+export function nearMiss(values: readonly number[], bound: { op: '<=' | '>='; value: number } | undefined): boolean {
+  if (bound === undefined || values.length === 0 || bound.value === 0) return false;
+  // Every seed exactly at the bound (a sensitivity of 1 against ">= 1"): nothing varies, nothing nearly failed.
+  if (values.every((v) => v === bound.value)) return false;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  const margin = Math.abs(bound.value) * NEAR_MISS_SHARE;
+  if (bound.op === '<=') {
+    const p95 = rank(0.95);
+    return p95 <= bound.value && p95 >= bound.value - margin;
+  }
+  const p5 = rank(0.05);
+  return p5 >= bound.value && p5 <= bound.value + margin;
+}

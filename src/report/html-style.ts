@@ -2,9 +2,9 @@
 export const HTML_STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#111827;background:#f3f4f6}
-main{max-width:1180px;margin:0 auto;padding:0 20px 40px}
+main{max-width:1360px;margin:0 auto;padding:0 20px 40px}
 header.page{background:#111827;color:#f9fafb;padding:14px 20px;margin-bottom:20px}
-header.page .inner{max-width:1180px;margin:0 auto;display:flex;gap:16px;align-items:baseline;flex-wrap:wrap}
+header.page .inner{max-width:1360px;margin:0 auto;display:flex;gap:16px;align-items:baseline;flex-wrap:wrap}
 header.page h1{font-size:18px;margin:0}
 header.page nav a{color:#93c5fd;margin-right:12px;text-decoration:none}
 section.run,section.study{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:18px 22px;margin-bottom:24px}
@@ -40,13 +40,36 @@ table.devices{font-size:12px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.failed td{background:#fef2f2}
 .ok{color:#16a34a;font-weight:700}.bad{color:#dc2626;font-weight:700}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:14px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(520px,100%),1fr));gap:14px}
 figure{margin:0;border:1px solid #e5e7eb;border-radius:6px;padding:6px 8px;background:#fff;break-inside:avoid}
 figcaption{font-size:12px;font-weight:600;color:#374151;margin:0 0 2px}
 svg{display:block;width:100%;height:auto;font-family:inherit}
 .note{color:#6b7280;font-size:12px;margin:6px 0}
 pre{background:#f3f4f6;border-radius:6px;padding:10px;overflow-x:auto}
 details summary{cursor:pointer;color:#374151;margin:8px 0}
-footer{max-width:1180px;margin:0 auto;padding:0 20px 30px;color:#6b7280;font-size:12px}
+footer{max-width:1360px;margin:0 auto;padding:0 20px 30px;color:#6b7280;font-size:12px}
+.failures{border:1px solid #fecaca;background:#fef2f2;border-radius:6px;padding:4px 16px 10px;margin:14px 0}
+.failures h3{border-bottom-color:#fecaca;margin-top:10px}
+.failures ol{margin:0;padding-left:20px}
+.failures li.failure{margin:8px 0}
+.failures p{margin:2px 0}
+.failures ul.evidence{margin:4px 0;padding-left:18px;font-size:12.5px}
+.msg{overflow-wrap:anywhere}
+.near-miss{background:#fef3c7;color:#92400e}
+details.quiet{margin:10px 0}
+table.devices td{white-space:normal}
+table.devices td.mono{white-space:nowrap}
+svg.distribution{max-width:560px}
+@media (max-width:900px){
+main{padding:0 10px 30px}
+section.run,section.study{padding:12px 12px}
+.charts{grid-template-columns:1fr}
+table.cards-narrow thead{display:none}
+table.cards-narrow,table.cards-narrow tbody,table.cards-narrow tr,table.cards-narrow td{display:block;width:auto}
+table.cards-narrow tr{border-bottom:1px solid #d1d5db;padding:6px 0}
+table.cards-narrow td{border:none;padding:1px 4px;white-space:normal;text-align:left;min-width:0;overflow-wrap:anywhere}
+table.cards-narrow td::before{content:attr(data-label);display:inline-block;min-width:96px;color:#6b7280;font-size:11px}
+table.cards-narrow td:empty{display:none}
+}
 @media print{body{background:#fff}section.run,section.study{border:none;padding:0}header.page{background:none;color:#111827}}
 `;

@@ -39,7 +39,7 @@ describe('renderHtml', () => {
     const cgm = r.series[0]!;
     r.series = Array.from({ length: 60 }, (_, i) => ({ ...cgm, device: `cgm-${String(i).padStart(2, '0')}` }));
     const html = renderHtml([r]);
-    expect(count(html, /<figure>/)).toBe(48);
+    expect(count(html, /<figure[ >]/)).toBe(48);
     expect(html).toContain('12 more signals not plotted');
   });
 
@@ -102,5 +102,28 @@ describe('HtmlReporter', () => {
     reporter.onRunEnd(sampleRunResult());
     await reporter.onEnd();
     expect(count(readFileSync(path, 'utf8'), /<section class="run"/)).toBe(1);
+  });
+});
+
+describe('study section', () => {
+  it('plots each measured value over the seeds against its bound, and flags a near miss', async () => {
+    const { sampleStudyResult } = await import('./sample-result.ts');
+    const study = sampleStudyResult();
+    // Latency p95 within 5 % of its 300 s bound, every seed passing: a near miss.
+    study.expectations.push({
+      name: 'occlusion latency',
+      type: 'metric',
+      passRate: 1,
+      threshold: '<= 300000 ms',
+      measured: { n: 10, min: 250_000, p50: 270_000, p95: 296_000, max: 296_000, mean: 271_000 },
+      values: [250_000, 260_000, 265_000, 268_000, 270_000, 272_000, 275_000, 280_000, 288_000, 296_000],
+    });
+    const html = renderHtml([], [study]);
+    expect(count(html, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="distribution"/)).toBe(3);
+    expect(count(html, /near miss/)).toBe(2); // the table flag and the plot's caption, for the latency only
+    expect(html).toContain('occlusion latency <span class="tag near-miss">near miss</span>');
+    expect(html).toContain('>bound &lt;= 10</text>');
+    // The two failing seeds are drawn apart from the passing ones.
+    expect(count(html, /fill="#dc2626" fill-opacity="0.7"/)).toBe(2);
   });
 });

@@ -1,7 +1,8 @@
 import type { RunResult, StudyResult } from '../runtime/result.ts';
 import { CollectingReporter, type ResultCollector } from './collector.ts';
 import { escapeHtml as esc } from './escape.ts';
-import { runSection, studySection } from './html-sections.ts';
+import { runSection } from './html-run.ts';
+import { studySection } from './html-study.ts';
 import { HTML_STYLE } from './html-style.ts';
 import { writeOutput } from './output.ts';
 import type { Reporter, ReporterOptions } from './reporter.ts';

@@ -143,8 +143,20 @@ export function lineChart(o: LineChartOptions): string {
   );
   out.push(`<title>${esc(o.title)}</title>`);
 
-  // Band labels stack upwards from the bottom of the plot, each in the lowest row where it fits.
+  // Limit labels sit at the right end of their line, pushed apart when two limits are close together.
+  const limitLabels: { limit: ChartLimit; ly: number; ty: number; x1: number }[] = [];
+  let lastY = Number.NEGATIVE_INFINITY;
+  for (const limit of [...limits].sort((a, b) => b.value - a.value)) {
+    const ly = sy(limit.value);
+    const ty = r1(Math.max(ly - 3, lastY + LABEL_ROW_PX, MARGIN.top + 10));
+    lastY = ty;
+    limitLabels.push({ limit, ly, ty, x1: right - 3 - limit.label.length * CHAR_PX });
+  }
+  // Band labels stack upwards from the bottom of the plot, each in the lowest row where it meets no
+  // other label (of a band or of a limit).
   const rows: [number, number][][] = [];
+  const clearOfLimits = (x: number, w: number, y: number) =>
+    limitLabels.every((l) => y < l.ty - LABEL_ROW_PX || y > l.ty + LABEL_ROW_PX || x + w + 4 <= l.x1 || x >= right);
   for (const band of [...(o.bands ?? [])].sort((a, b) => a.from - b.from)) {
     const a = sx(band.from);
     const b = sx(band.to ?? x1);
@@ -152,15 +164,15 @@ export function lineChart(o: LineChartOptions): string {
     const text = band.note ? `${band.label} · ${band.note}` : band.label;
     const w = text.length * CHAR_PX;
     const x = r1(Math.max(MARGIN.left + 2, Math.min(a + 3, right - 2 - w)));
-    let row = rows.findIndex((used) => used.every(([from, to]) => x + w + 4 <= from || x >= to + 4));
-    if (row < 0) row = rows.push([]) - 1;
+    const rowY = (row: number) => MARGIN.top + plotH - 4 - row * LABEL_ROW_PX;
+    let row = 0;
+    while (!(rows[row] ?? []).every(([from, to]) => x + w + 4 <= from || x >= to + 4) || !clearOfLimits(x, w, rowY(row))) row++;
+    while (rows.length <= row) rows.push([]);
     rows[row]!.push([x, x + w]);
     out.push(
       `<g class="band"><rect x="${a}" y="${MARGIN.top}" width="${r1(Math.max(1, b - a))}" height="${plotH}" fill="${BAND_FILL}" fill-opacity="0.16"><title>${esc(`${band.label}: ${formatTick(band.from, SECOND)} – ${until}${band.note ? ` (${band.note})` : ''}`)}</title></rect>`,
     );
-    out.push(
-      `<text x="${x}" y="${MARGIN.top + plotH - 4 - row * LABEL_ROW_PX}" class="band-label" fill="#c2410c" font-size="10">${esc(text)}</text></g>`,
-    );
+    out.push(`<text x="${x}" y="${rowY(row)}" class="band-label" fill="#c2410c" font-size="10">${esc(text)}</text></g>`);
   }
 
   out.push(`<g class="grid" stroke="#e5e7eb" stroke-width="1">`);
@@ -174,14 +186,9 @@ export function lineChart(o: LineChartOptions): string {
   out.push('</g>');
   out.push(`<rect class="frame" x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#9ca3af"/>`);
 
-  if (limits.length > 0) {
-    // Labels at the right end of their line, pushed apart when two limits sit close together.
-    let lastY = Number.NEGATIVE_INFINITY;
+  if (limitLabels.length > 0) {
     out.push(`<g class="limits" stroke="${LIMIT_COLOR}" fill="${LIMIT_COLOR}" font-size="10">`);
-    for (const limit of [...limits].sort((a, b) => b.value - a.value)) {
-      const ly = sy(limit.value);
-      const ty = r1(Math.max(ly - 3, lastY + LABEL_ROW_PX, MARGIN.top + 10));
-      lastY = ty;
+    for (const { limit, ly, ty } of limitLabels) {
       out.push(
         `<line class="limit" x1="${MARGIN.left}" x2="${right}" y1="${ly}" y2="${ly}" stroke-width="1" stroke-dasharray="2 3"><title>${esc(`${limit.label}: ${limit.value}`)}</title></line>`,
         `<text class="limit-label" x="${right - 3}" y="${ty}" text-anchor="end" stroke="none">${esc(limit.label)}</text>`,
@@ -228,7 +235,11 @@ export function lineChart(o: LineChartOptions): string {
   return out.join('');
 }
 
-function legend(items: { label: string; color: string; dash?: string; band?: boolean; marker?: boolean }[], width: number, minX: number): string {
+function legend(
+  items: { label: string; color: string; dash?: string; band?: boolean; marker?: boolean }[],
+  width: number,
+  minX: number,
+): string {
   // Right-aligned along the top margin, never over the unit label at its left.
   const sizes = items.map((i) => 22 + i.label.length * CHAR_PX + 10);
   let x = Math.max(minX, width - MARGIN.right - sizes.reduce((a, b) => a + b, 0));
