@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,5 +87,35 @@ describe('medtwin run reports for CI', () => {
     const [c] = doc.testsuite[0]!.testcase;
     expect(c).toMatchObject({ name: 'scenario file is valid', file: 'test/fixtures/broken/bad-duration.yaml', line: '2' });
     expect(c!.error![0]!.message).toMatch(/^\d+ problems in test\/fixtures\/broken\/bad-duration\.yaml: nothing of it ran$/);
+  });
+
+  it('writes the event log as JSON Lines whose hash is the digest, and says in one line where the reports went', {
+    timeout: 120_000,
+  }, async () => {
+    const events = join(out, 'events', 'pass.jsonl');
+    const json = join(out, 'pass.json');
+    const result = await medtwin([
+      'run',
+      'test/fixtures/scenarios/pass.yaml',
+      '--reporter',
+      `events:${events}`,
+      '--reporter',
+      `json:${json}`,
+    ]);
+    expect(result.code).toBe(0);
+    // Only file reporters: the console still gets one line.
+    expect(result.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^medtwin: ✓ 1 passed in \S+ · reports: events:.*pass\.jsonl, json:.*pass\.json$/),
+    ]);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    const log = readFileSync(events, 'utf8');
+    expect(createHash('sha256').update(log).digest('hex')).toBe(report.digest);
+    const lines = log.trimEnd().split('\n');
+    expect(lines).toHaveLength(report.events);
+    // Evidence ids are line numbers of the log.
+    const detection = report.expectations.find((e: { type: string }) => e.type === 'detection');
+    const [injected, alarm] = detection.evidence.map((id: number) => JSON.parse(lines[id - 1]!));
+    expect(injected.type).toBe('fault.injected');
+    expect(alarm.type).toBe('alarm.raised');
   });
 });

@@ -171,3 +171,16 @@ export function nearMiss(values: readonly number[], bound: { op: '<=' | '>='; va
   const p5 = rank(0.05);
   return p5 >= bound.value && p5 <= bound.value + margin;
 }
+
+/** A threshold for people: durations in ms as durations ("<= 300000 ms" → "<= 5m"). */
+export function thresholdText(threshold: string): string {
+  return threshold.replace(/(-?\d+(?:\.\d+)?) ?ms\b/g, (_, n: string) => formatDuration(Number(n)) || '0s');
+}
+
+/** A measured value with the unit its threshold is in: "3m" for a latency bounded in ms, "12.4 %" for a percentage. */
+export function measuredText(e: Pick<ExpectationResult, 'measured' | 'threshold'>): string {
+  if (typeof e.measured !== 'number') return formatValue(e.measured);
+  if (/\d ?ms\b/.test(e.threshold)) return formatDuration(Math.round(e.measured)) || '0s';
+  if (/\d ?%/.test(e.threshold)) return `${formatValue(e.measured)} %`;
+  return formatValue(e.measured);
+}

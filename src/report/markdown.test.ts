@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { escapeMarkdownCell, markdownCode } from './escape.ts';
-import { MarkdownReporter, runMarkdown, studyMarkdown } from './markdown.ts';
+import { MarkdownReporter, rollupMarkdown, runMarkdown, studyMarkdown } from './markdown.ts';
 import { sampleRunResult, sampleStudyResult } from './sample-result.ts';
 import { FakeStream, tempDir } from './test-helpers.ts';
 
@@ -37,7 +37,7 @@ describe('runMarkdown', () => {
       '❌',
       'cgm accuracy',
       'accuracy.mard',
-      '12.4',
+      '12.4 %',
       '&lt;= 10 %',
       'cgm-01 MARD 12.4 % exceeds 10 % (sensor drift not detected)',
       '#2001, #3101',
@@ -92,6 +92,28 @@ describe('runMarkdown', () => {
   });
 });
 
+describe('rollupMarkdown (issue 18)', () => {
+  it('comes first: one row per run, study and invalid file, with durations for people', () => {
+    const md = rollupMarkdown(
+      [sampleRunResult()],
+      [sampleStudyResult()],
+      [{ file: 'scenarios/broken.yaml', problems: [{ line: 3, col: 1, path: 'fleet', message: 'missing' }] }],
+    );
+    expect(md.split('\n')[0]).toBe('## medtwin: ❌ 3 of 3 failed');
+    expect(tableAfter(md, '## medtwin: ❌ 3 of 3 failed')).toEqual([
+      ['', 'Scenario', 'Seed', 'Checks', 'Failing', 'Simulated', 'Wall'],
+      ['❌', '`scenarios/broken.yaml`', '—', 'invalid: 1 problem', '', '', ''],
+      ['❌', 'icu-sensor-drift', '`42`', '3/4 passed', 'cgm accuracy', '6h', '4.2s'],
+      ['❌', 'icu-sensor-drift (study)', '10 seeds', '80.0 % of seeds passed', 'cgm accuracy (80.0 %)', '6h each', '41.0s'],
+    ]);
+  });
+
+  it('states latencies as durations and percentages with their unit', () => {
+    const rows = tableAfter(runMarkdown(sampleRunResult()), '### Expectations');
+    expect(rows[1]!.slice(3, 5)).toEqual(['3m', '&lt;= 5m']);
+  });
+});
+
 describe('studyMarkdown', () => {
   it('shows pass rates, percentiles and the replay commands', () => {
     const md = studyMarkdown(sampleStudyResult());
@@ -116,7 +138,8 @@ describe('MarkdownReporter', () => {
     reporter.onRunEnd(sampleRunResult());
     await reporter.onEnd();
     const text = readFileSync(summary, 'utf8');
-    expect(text.startsWith('# earlier step\n## ❌ icu-sensor-drift')).toBe(true);
+    expect(text.startsWith('# earlier step\n## medtwin: ❌ 1 of 1 failed\n')).toBe(true);
+    expect(text).toContain('\n## ❌ icu-sensor-drift — failed');
     expect(stream.text).toBe('');
   });
 
@@ -134,6 +157,6 @@ describe('MarkdownReporter', () => {
     const toFile = new MarkdownReporter({ path });
     toFile.onRunEnd(sampleRunResult());
     await toFile.onEnd();
-    expect(readFileSync(path, 'utf8')).toBe(runMarkdown(sampleRunResult()));
+    expect(readFileSync(path, 'utf8')).toBe(`${rollupMarkdown([sampleRunResult()], [])}\n${runMarkdown(sampleRunResult())}`);
   });
 });

@@ -11,34 +11,122 @@ import {
   formatPercent,
   formatValue,
   formatWall,
+  measuredText,
   replayCommand,
   sortPriorities,
+  thresholdText,
   transportCheck,
 } from './format.ts';
 import { writeOutput } from './output.ts';
-import type { Reporter, ReporterOptions } from './reporter.ts';
+import type { InvalidFile, Reporter, ReporterOptions } from './reporter.ts';
 
 /** GitHub caps a job summary at 1 MiB; long fleets list their problem devices first, then stop. */
 const MAX_DEVICE_ROWS = 50;
 
 /**
- * A Markdown report for a GitHub job summary. With no path it appends to $GITHUB_STEP_SUMMARY when
- * that is set (as GitHub asks steps to), and otherwise prints to stdout.
+ * A Markdown report for a GitHub job summary or a pull-request comment: a roll-up table of every run,
+ * study and invalid file first, then a section each (the long tables folded in <details>). With no
+ * path it appends to $GITHUB_STEP_SUMMARY when that is set (as GitHub asks steps to), and otherwise
+ * prints to stdout.
  */
 export class MarkdownReporter extends CollectingReporter {
   readonly #options: ReporterOptions;
+  readonly #invalid: InvalidFile[] = [];
 
   constructor(options: ReporterOptions = {}) {
     super();
     this.#options = options;
   }
 
+  onInvalidFile(invalid: InvalidFile): void {
+    this.#invalid.push(invalid);
+  }
+
+  override async onEnd(): Promise<void> {
+    if (this.results.empty && this.#invalid.length === 0) return;
+    await this.write(this.results);
+  }
+
   protected async write(results: ResultCollector): Promise<void> {
-    const text = [...results.runs.map(runMarkdown), ...results.studies.map(studyMarkdown)].join('\n');
+    const text = [
+      rollupMarkdown(results.runs, results.studies, this.#invalid),
+      ...this.#invalid.map(invalidMarkdown),
+      ...results.runs.map(runMarkdown),
+      ...results.studies.map(studyMarkdown),
+    ].join('\n');
     const summary = process.env.GITHUB_STEP_SUMMARY;
     if (this.#options.path === undefined && summary) await writeOutput(text, { path: summary, append: true });
     else await writeOutput(text, this.#options);
   }
+}
+
+/** One line per run, study and invalid file: the first thing a reviewer reads. */
+export function rollupMarkdown(runs: readonly RunResult[], studies: readonly StudyResult[], invalid: readonly InvalidFile[] = []): string {
+  const failedRuns = runs.filter((r) => !r.ok).length + studies.filter((s) => !s.ok).length + invalid.length;
+  const total = runs.length + studies.length + invalid.length;
+  const rows = [
+    ...invalid.map((f) => [
+      mark(false),
+      code(f.file),
+      '—',
+      `invalid: ${f.problems.length} problem${f.problems.length === 1 ? '' : 's'}`,
+      '',
+      '',
+      '',
+    ]),
+    ...runs.map((r) => {
+      const failing = [
+        ...r.expectations.filter((e) => !e.passed).map((e) => e.name),
+        ...(transportCheck(r).passed ? [] : ['transport delivery']),
+      ];
+      const checks = r.expectations.length + 1;
+      return [
+        mark(r.ok),
+        cell(r.scenario.name),
+        code(r.seed),
+        `${checks - failing.length}/${checks} passed`,
+        cell(failing.join(', ')),
+        formatDuration(r.simulatedMs),
+        formatWall(r.wallMs),
+      ];
+    }),
+    ...studies.map((s) => {
+      const failing = s.expectations.filter((e) => e.passRate < 1).map((e) => `${e.name} (${formatPercent(e.passRate)})`);
+      return [
+        mark(s.ok),
+        `${cell(s.scenario.name)} (study)`,
+        `${s.seeds.length} seeds`,
+        `${formatPercent(s.passRate)} of seeds passed`,
+        cell(failing.join(', ')),
+        `${formatDuration(s.scenario.durationMs)} each`,
+        formatWall(s.wallMs),
+      ];
+    }),
+  ];
+  const verdict = failedRuns === 0 ? `✅ all ${total} passed` : `❌ ${failedRuns} of ${total} failed`;
+  return [
+    `## medtwin: ${verdict}`,
+    '',
+    table(['', 'Scenario', 'Seed', 'Checks', 'Failing', 'Simulated', 'Wall'], rows, ['---', '---', '---', '---', '---', '---:', '---:']),
+    '',
+  ].join('\n');
+}
+
+/** A scenario file that did not validate, with every problem at its place. */
+export function invalidMarkdown(f: InvalidFile): string {
+  return [
+    `## ❌ ${code(f.file)} — invalid, nothing of it ran`,
+    '',
+    '```text',
+    ...f.problems.map((p) => `${f.file}:${p.line}:${p.col} ${p.path === '' ? '' : `${p.path}: `}${p.message}`),
+    '```',
+    '',
+  ].join('\n');
+}
+
+/** A folded section: GitHub renders the table inside once opened (the blank line after the summary matters). */
+function folded(summary: string, body: string[]): string[] {
+  return [`<details><summary>${summary}</summary>`, '', ...body, '', '</details>', ''];
 }
 
 function table(header: string[], rows: string[][], align?: string[]): string {
@@ -87,8 +175,8 @@ export function runMarkdown(r: RunResult): string {
           mark(e.passed),
           cell(e.name),
           cell(e.type),
-          cell(formatValue(e.measured)),
-          cell(e.threshold),
+          cell(measuredText(e)),
+          cell(thresholdText(e.threshold)),
           cell(e.message),
           e.evidence.map((id) => `#${id}`).join(', '),
         ]),
@@ -109,7 +197,8 @@ export function runMarkdown(r: RunResult): string {
   out.push('### Devices', '');
   const devices = [...r.devices].sort((a, b) => Number(b.missing > 0 || b.alarmsRaised > 0) - Number(a.missing > 0 || a.alarmsRaised > 0));
   const shown = devices.slice(0, MAX_DEVICE_ROWS);
-  out.push(
+  const troubled = devices.filter((d) => d.missing > 0 || d.alarmsRaised > 0).length;
+  const deviceLines = [
     table(
       ['Device', 'Kind', 'Zone', 'State', 'Published', 'Delivered', 'Missing', 'Alarms', 'Accuracy'],
       shown.map((v) => [
@@ -125,10 +214,10 @@ export function runMarkdown(r: RunResult): string {
       ]),
       ['---', '---', '---', '---', '---:', '---:', '---:', '---:', '---'],
     ),
-  );
+  ];
   if (devices.length > shown.length)
-    out.push('', `…and ${formatCount(devices.length - shown.length)} more devices without missing telemetry or alarms.`);
-  out.push('');
+    deviceLines.push('', `…and ${formatCount(devices.length - shown.length)} more devices without missing telemetry or alarms.`);
+  out.push(...folded(`${formatCount(devices.length)} devices, ${formatCount(troubled)} with alarms or missing telemetry`, deviceLines));
 
   out.push('### Alarms', '');
   if (r.alarms.total === 0) out.push('No alarms.', '');
@@ -138,7 +227,7 @@ export function runMarkdown(r: RunResult): string {
       `${formatCount(r.alarms.total)} alarms: ${priorities.map((p) => `${formatCount(r.alarms.byPriority[p] ?? 0)} ${cell(p)}`).join(', ')}.`,
       '',
     );
-    out.push(
+    const alarmLines = [
       table(
         ['Time', 'Device', 'Priority', 'Code', 'Message'],
         r.alarms.first.map((a) => [
@@ -149,9 +238,10 @@ export function runMarkdown(r: RunResult): string {
           cell(a.message) + (a.suppressed ? ' (suppressed)' : ''),
         ]),
       ),
-    );
-    if (r.alarms.first.length < r.alarms.total) out.push('', `First ${r.alarms.first.length} of ${formatCount(r.alarms.total)} shown.`);
-    out.push('');
+    ];
+    if (r.alarms.first.length < r.alarms.total)
+      alarmLines.push('', `First ${r.alarms.first.length} of ${formatCount(r.alarms.total)} shown.`);
+    out.push(...folded(`Alarm list (${formatCount(r.alarms.first.length)})`, alarmLines));
   }
   if (r.twin.stale.length > 0 || r.twin.diverged.length > 0) {
     out.push(

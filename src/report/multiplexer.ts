@@ -1,3 +1,4 @@
+import type { LoggedEvent } from '../core/event-log.ts';
 import type { RunResult, StudyResult } from '../runtime/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import type { InvalidFile, Reporter, RunBeginInfo } from './reporter.ts';
@@ -20,6 +21,10 @@ export class Multiplexer implements Reporter {
 
   onProgress(status: RunStatus): void {
     this.#each((r) => r.onProgress?.(status));
+  }
+
+  onEvents(batch: readonly LoggedEvent[]): void {
+    this.#each((r) => r.onEvents?.(batch));
   }
 
   async onRunEnd(result: RunResult): Promise<void> {

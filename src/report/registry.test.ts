@@ -16,7 +16,7 @@ describe('parseReporterSpec', () => {
 
   it('names the valid reporters and suggests the nearest one for a typo', () => {
     expect(() => parseReporterSpec('junt:out.xml')).toThrowErrorMatchingInlineSnapshot(
-      `[InputError: --reporter: unknown reporter "junt" — did you mean "junit"? (valid reporters: list, json, junit, markdown, html; write NAME or NAME:PATH)]`,
+      `[InputError: --reporter: unknown reporter "junt" — did you mean "junit"? (valid reporters: list, json, junit, markdown, html, events; write NAME or NAME:PATH)]`,
     );
     try {
       parseReporterSpec('pdf');
@@ -41,7 +41,7 @@ describe('parseReporterSpec', () => {
 
 describe('REPORTERS', () => {
   it('builds each reporter by name', () => {
-    expect(Object.keys(REPORTERS)).toEqual(['list', 'json', 'junit', 'markdown', 'html']);
+    expect(Object.keys(REPORTERS)).toEqual(['list', 'json', 'junit', 'markdown', 'html', 'events']);
     expect(createReporter('list')).toBeInstanceOf(ListReporter);
     expect(createReporter('json:x.json')).toBeInstanceOf(JsonReporter);
     expect(createReporter({ name: 'junit', path: 'x.xml' })).toBeInstanceOf(JunitReporter);
@@ -54,5 +54,16 @@ describe('REPORTERS', () => {
     expect(mux).toBeInstanceOf(Multiplexer);
     expect(mux.reporters.map((r) => r.constructor.name)).toEqual(['ListReporter', 'JunitReporter']);
     expect(() => createReporters(['list', 'xml'])).toThrow(/unknown reporter "xml"/);
+  });
+
+  it('adds a one-line console summary when every reporter writes to a file (issue 18)', () => {
+    const names = (specs: string[]) => createReporters(specs).reporters.map((r) => r.constructor.name);
+    expect(names(['junit:out/j.xml', 'html'])).toEqual(['JunitReporter', 'HtmlReporter', 'SummaryLineReporter']);
+    expect(names(['junit:out/j.xml', 'list'])).toEqual(['JunitReporter', 'ListReporter']);
+    expect(names(['json'])).toEqual(['JsonReporter']);
+  });
+
+  it('asks for a file for the event log', () => {
+    expect(() => createReporters(['events'])).toThrow('--reporter events needs a file: write events:PATH');
   });
 });

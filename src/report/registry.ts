@@ -1,11 +1,13 @@
 import { InputError, nearestName } from '../core/errors.ts';
-import { createHtmlReporter } from './html.ts';
+import { createEventsReporter } from './events.ts';
+import { createHtmlReporter, DEFAULT_HTML_PATH } from './html.ts';
 import { createJsonReporter } from './json.ts';
 import { createJunitReporter } from './junit.ts';
 import { createListReporter } from './list.ts';
 import { createMarkdownReporter } from './markdown.ts';
 import { Multiplexer } from './multiplexer.ts';
 import type { Reporter, ReporterOptions } from './reporter.ts';
+import { SummaryLineReporter } from './summary-line.ts';
 
 export type ReporterFactory = (options: ReporterOptions) => Reporter;
 
@@ -16,6 +18,7 @@ export const REPORTERS = {
   junit: createJunitReporter,
   markdown: createMarkdownReporter,
   html: createHtmlReporter,
+  events: createEventsReporter,
 } as const satisfies Record<string, ReporterFactory>;
 
 export type ReporterName = keyof typeof REPORTERS;
@@ -60,8 +63,20 @@ export function createReporter(spec: string | ReporterSpec, options: Omit<Report
   return REPORTERS[parsed.name]({ ...options, ...(parsed.path === undefined ? {} : { path: parsed.path }) });
 }
 
-/** Builds every `--reporter` the user named, behind one Multiplexer; a bad spec throws before any is built. */
+/** Reporters that always write a file, whatever the spec says. */
+const FILE_ONLY: readonly ReporterName[] = ['html', 'events'];
+
+/**
+ * Builds every `--reporter` the user named, behind one Multiplexer; a bad spec throws before any is
+ * built. When every one of them writes to a file, a one-line summary goes to the console as well.
+ */
 export function createReporters(specs: readonly string[], options: Omit<ReporterOptions, 'path'> = {}): Multiplexer {
   const parsed = specs.map(parseReporterSpec);
-  return new Multiplexer(parsed.map((spec) => createReporter(spec, options)));
+  const reporters = parsed.map((spec) => createReporter(spec, options));
+  const toFiles = parsed.every((spec) => spec.path !== undefined || FILE_ONLY.includes(spec.name));
+  if (parsed.length > 0 && toFiles) {
+    const files = parsed.map((spec) => `${spec.name}:${spec.path ?? (spec.name === 'html' ? DEFAULT_HTML_PATH : '')}`);
+    reporters.push(new SummaryLineReporter(files, options));
+  }
+  return new Multiplexer(reporters);
 }

@@ -1,3 +1,4 @@
+import type { LoggedEvent } from '../core/event-log.ts';
 import type { RunResult, StudyResult } from '../runtime/result.ts';
 import type { RunBegin } from '../runtime/execute.ts';
 import type { RunStatus } from '../runtime/run.ts';
@@ -26,6 +27,8 @@ export interface InvalidFile {
 export interface Reporter {
   onBegin?(info: RunBeginInfo): void;
   onProgress?(status: RunStatus): void;
+  /** A sealed batch of the current run's event log, in log order (the events reporter writes them). */
+  onEvents?(batch: readonly LoggedEvent[]): void;
   onRunEnd?(result: RunResult): void | Promise<void>;
   onStudyEnd?(study: StudyResult): void | Promise<void>;
   /** A scenario file did not validate (called before `onEnd`; nothing of any file ran). */

@@ -1,3 +1,4 @@
+import type { LoggedEvent } from '../core/event-log.ts';
 import type { Plan } from '../scenario/plan.ts';
 import { DEFAULT_DEPENDENCIES } from './defaults.ts';
 import type { RunResult } from './result.ts';
@@ -23,6 +24,8 @@ export interface ExecuteOptions extends RunOptions {
   onConnecting?(connected: number, total: number): void;
   /** Aborting stops the run at the current simulated time; the result covers what ran. */
   signal?: AbortSignal;
+  /** Sealed batches of the event log, in log order (the events reporter writes them). */
+  onEvents?(batch: readonly LoggedEvent[]): void;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function executeScenario(plan: Plan, options: ExecuteOptions = {}):
       links: run.links,
     });
     if (options.onStatus) run.on('status', options.onStatus);
+    if (options.onEvents) run.on('events', options.onEvents);
     // Aborted while the fleet connected: no simulated time runs (runToEnd would start afresh).
     if (!options.signal?.aborted) {
       const stop = () => run.stop();

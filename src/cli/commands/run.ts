@@ -37,7 +37,11 @@ export function registerRunCommand(program: Command): void {
     .option('--speed <factor>', 'realtime speed factor, e.g. 10 for ten times faster than life', parseSpeed)
     .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port, or host:port) instead of the embedded one', parseBrokerUrl)
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
-    .option('--reporter <name[:path]>', 'list, json, junit, markdown or html; repeatable, e.g. --reporter junit:out/junit.xml', collect)
+    .option(
+      '--reporter <name[:path]>',
+      'list, json, junit, markdown, html or events (the event log as JSON Lines); repeatable, e.g. --reporter junit:out/junit.xml',
+      collect,
+    )
     .option(
       '--sync <duration>',
       'fast-mode settle window (default: room for about 2,400 telemetry messages, 5s to 60s): the transport settles at least this often; verdicts and digests do not depend on it',
@@ -131,6 +135,7 @@ Examples:
               onStatus: (status) => reporter.onProgress?.(status),
               onConnecting: connectProgress(),
               signal: interrupt.signal,
+              onEvents: (batch) => reporter.onEvents?.(batch),
             });
             if (interrupt.received) result = { ...result, ok: false, interrupted: { signal: interrupt.received } };
             // Each run was handed this invocation's broker by URL; it is still medtwin's embedded one.

@@ -187,7 +187,8 @@ describe('App keys', () => {
     await app.flush('heparin');
     await app.press(KEY.enter, 'Large-volume infusion pump');
     const frame = app.frame();
-    for (const text of ['linePressure 42', 'volumeInfused 31.25', 'battery 87', 'remaining 218.75', 'firmware 4.2.1']) expect(frame).toContain(text);
+    for (const text of ['linePressure 42', 'volumeInfused 31.25', 'battery 87', 'remaining 218.75', 'firmware 4.2.1'])
+      expect(frame).toContain(text);
   });
 
   it('a acknowledges through the run; m says when a kind has no silence command', async () => {
