@@ -114,7 +114,7 @@ function failures(r: RunResult, anchor: string, evidence: Map<number, EvidenceIn
     const list = e.evidence.map((id) => {
       const known = evidence.get(id);
       const link = known ? `<a href="#${esc(`${anchor}-event-${id}`)}">#${id}</a>` : `#${id}`;
-      return `<li>${link} ${known ? esc(known.text) : 'line ' + id + ' of the event log (<code>--reporter events:PATH</code>)'}</li>`;
+      return `<li>${link} ${known ? esc(known.text) : `line ${id} of the event log (<code>--reporter events:PATH</code>)`}</li>`;
     });
     return [
       `<li class="failure"><strong>${esc(e.name)}</strong> <span class="tag">${esc(e.type)}</span>`,

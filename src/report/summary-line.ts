@@ -59,7 +59,7 @@ export class SummaryLineReporter implements Reporter {
     const ok = this.#failed.length === 0;
     const named = this.#failed.slice(0, MAX_NAMED).join('; ');
     const more = this.#failed.length > MAX_NAMED ? `; and ${this.#failed.length - MAX_NAMED} more` : '';
-    const verdict = ok ? c.green(`✓ ${this.#passed} passed`) : c.red(`✗ ${this.#failed.length} failed`) + `, ${this.#passed} passed`;
+    const verdict = ok ? c.green(`✓ ${this.#passed} passed`) : `${c.red(`✗ ${this.#failed.length} failed`)}, ${this.#passed} passed`;
     const why = ok ? '' : ` (${named}${more})`;
     this.#stream.write(`medtwin: ${verdict}${why} in ${formatWall(this.#wallMs)} · reports: ${this.#files.join(', ')}\n`);
   }
