@@ -68,7 +68,7 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
     // A real timer is fine here: it paces the display, never the simulation.
     const timer = setTimeout(() => dispatch({ type: 'notice', notice: undefined }), noticeMs);
     return () => clearTimeout(timer);
-  }, [ui.notice, noticeMs, ui.quitting]);
+  }, [ui.notice, noticeMs, ui.quitting, dispatch]);
 
   const layout = screenLayout(columns, rows, store.expectations?.length ?? 0);
   const devices = model.order.map((id) => model.devices.get(id)!);
@@ -83,7 +83,7 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
   useEffect(() => {
     if (ui.search === '' || (ui.selected !== undefined && visible.includes(ui.selected))) return;
     if (visible[0] !== undefined) dispatch({ type: 'select', id: visible[0] });
-  }, [ui.search, ui.selected, visible]);
+  }, [ui.search, ui.selected, visible, dispatch]);
 
   const quit = () => {
     if (quitting.current) return;
