@@ -71,7 +71,7 @@ describe('RunController after the end (issue 18, broken 7)', () => {
     run.setStatus({ phase: 'finished' });
     const c = new RunController(run);
     const outcome = await c.inject({ fault: 'sensor.drift', selector: { device: 'cgm-001' }, params: {}, forMs: undefined });
-    expect(outcome).toEqual({ ok: false, message: 'the run has finished — press q to quit' });
+    expect(outcome).toEqual({ ok: false, message: 'the run has finished — press r to run it again, q to quit' });
     expect(run.methods).not.toContain('inject');
   });
 });

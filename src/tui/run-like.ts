@@ -4,10 +4,12 @@ import type { FaultSurface } from '../fleet/fault-surface.ts';
 import type { Shadow } from '../fleet/twin.ts';
 import type { AnyFaultDefinition } from '../inject/fault.ts';
 import type { MeasuredValues, SignalValues } from '../physiology/signals.ts';
-import type { ExpectationResult } from '../runtime/result.ts';
+import type { DeviceAddress } from '../net/topics.ts';
+import type { ExpectationResult, InjectionRecord, RunResult } from '../runtime/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import type { Plan } from '../scenario/plan.ts';
 import type { Selector } from '../scenario/schema.ts';
+import type { z } from 'zod';
 
 /**
  * What the TUI reads of a device agent. `DeviceAgent` satisfies it; it is a FaultSurface so the inject
@@ -21,8 +23,11 @@ export interface TuiAgent extends FaultSurface {
   readonly descriptor: {
     readonly title: string;
     readonly telemetryPeriodMs: number;
-    readonly commandSchema: { safeParse(input: unknown): { success: boolean } };
+    /** The zod schema of the kind's commands: the command console builds its form from it. */
+    readonly commandSchema: z.ZodType;
   };
+  /** Where the device publishes (the traffic view subscribes to its topics). */
+  readonly address?: DeviceAddress;
 }
 
 /** What the TUI shows of a twin shadow; `implausible` lists failing plausibility checks when the twin has them. */
@@ -72,6 +77,13 @@ export interface RunLike {
   inject?(fault: string, selector: Selector, params: Record<string, unknown>, forMs?: number): unknown;
   readonly faults?: FaultRegistry;
   liveExpectations?(): readonly ExpectationResult[];
+  /** Active injections and ending one now ("end now" in the faults menu). */
+  readonly timeline?: {
+    active(): readonly InjectionRecord[];
+    revert(id: string, device?: string): number;
+  };
+  /** The judged result, once the run has finished (the session export writes it as its report). */
+  result?(): RunResult;
 }
 
 /** The run's registered faults in name order, or an empty list when it has no registry. */

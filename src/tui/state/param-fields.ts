@@ -27,42 +27,78 @@ interface JsonProperty {
  * a field whose type it cannot name is edited as text.
  */
 export function paramFields(schema: z.ZodType): ParamField[] {
-  let json: { properties?: Record<string, JsonProperty>; required?: string[] };
+  let json: JsonObject;
+  try {
+    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonObject;
+  } catch {
+    return [];
+  }
+  return jsonFields(json);
+}
+
+interface JsonObject {
+  properties?: Record<string, JsonProperty & { const?: unknown }>;
+  required?: string[];
+}
+
+/** The fields of one JSON Schema object, leaving out the names in `skip`. */
+export function jsonFields(json: JsonObject, skip: readonly string[] = []): ParamField[] {
+  const required = new Set(json.required ?? []);
+  return Object.entries(json.properties ?? {})
+    .filter(([name]) => !skip.includes(name))
+    .map(([name, p]) => {
+      const isRequired = required.has(name);
+      const initial = p.default !== undefined ? inputText(p.default) : '';
+      if (Array.isArray(p.enum)) {
+        const options = p.enum.map(String);
+        return {
+          name,
+          kind: 'enum',
+          options: isRequired || p.default !== undefined ? options : ['', ...options],
+          description: p.description ?? '',
+          required: isRequired,
+          initial: initial || (isRequired ? options[0]! : ''),
+        };
+      }
+      const types = Array.isArray(p.type) ? p.type : p.type ? [p.type] : [];
+      const kind: FieldKind =
+        types.length === 1 && types[0] === 'boolean'
+          ? 'boolean'
+          : types.length === 1 && (types[0] === 'number' || types[0] === 'integer')
+            ? 'number'
+            : 'text';
+      return {
+        name,
+        kind,
+        options: kind === 'boolean' ? ['', 'false', 'true'].slice(isRequired ? 1 : 0) : [],
+        description: p.description ?? '',
+        required: isRequired,
+        initial: kind === 'boolean' && initial === '' && isRequired ? 'false' : initial,
+      };
+    });
+}
+
+/** One command a device kind accepts: its `type` and the fields of its form. */
+export interface CommandVariant {
+  type: string;
+  fields: ParamField[];
+}
+
+/**
+ * The commands of a kind's command schema (a zod discriminated union on `type`), each with the fields
+ * a user fills in — everything but `type` itself and `commandId`, which the twin assigns.
+ */
+export function commandVariants(schema: z.ZodType): CommandVariant[] {
+  let json: JsonObject & { oneOf?: JsonObject[]; anyOf?: JsonObject[] };
   try {
     json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as typeof json;
   } catch {
     return [];
   }
-  const required = new Set(json.required ?? []);
-  return Object.entries(json.properties ?? {}).map(([name, p]) => {
-    const isRequired = required.has(name);
-    const initial = p.default !== undefined ? inputText(p.default) : '';
-    if (Array.isArray(p.enum)) {
-      const options = p.enum.map(String);
-      return {
-        name,
-        kind: 'enum',
-        options: isRequired || p.default !== undefined ? options : ['', ...options],
-        description: p.description ?? '',
-        required: isRequired,
-        initial: initial || (isRequired ? options[0]! : ''),
-      };
-    }
-    const types = Array.isArray(p.type) ? p.type : p.type ? [p.type] : [];
-    const kind: FieldKind =
-      types.length === 1 && types[0] === 'boolean'
-        ? 'boolean'
-        : types.length === 1 && (types[0] === 'number' || types[0] === 'integer')
-          ? 'number'
-          : 'text';
-    return {
-      name,
-      kind,
-      options: kind === 'boolean' ? ['false', 'true'] : [],
-      description: p.description ?? '',
-      required: isRequired,
-      initial: kind === 'boolean' && initial === '' ? 'false' : initial,
-    };
+  const variants = json.oneOf ?? json.anyOf ?? [json];
+  return variants.flatMap((v) => {
+    const type = v.properties?.type?.const;
+    return typeof type === 'string' ? [{ type, fields: jsonFields(v, ['type', 'commandId']) }] : [];
   });
 }
 

@@ -43,12 +43,12 @@ export async function mountApp(run: RunLike, size = { columns: 100, rows: 30 }) 
     async press(keys: string, expected: string | RegExp) {
       r.stdin.write(keys);
       // Keys are handed out one per turn of the event loop, each after the render its predecessor caused.
-      await vi.waitFor(() => expect(frame()).toMatch(expected), { timeout: 5000 + 200 * keys.length });
+      await vi.waitFor(() => expect(frame()).toMatch(expected), { timeout: 5000 + 1000 * keys.length });
     },
     /** Types keys, then waits until the frame no longer shows `gone` (a closed menu, a cleared line). */
     async pressUntilGone(keys: string, gone: string | RegExp) {
       r.stdin.write(keys);
-      await vi.waitFor(() => expect(frame()).not.toMatch(gone), { timeout: 5000 + 200 * keys.length });
+      await vi.waitFor(() => expect(frame()).not.toMatch(gone), { timeout: 5000 + 1000 * keys.length });
     },
     async flush(expected: string | RegExp) {
       store.flush();
