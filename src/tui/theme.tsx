@@ -13,6 +13,7 @@ const COLORS: Record<Role, string> = {
   stale: 'magenta',
   diverged: 'blue',
   'alarm-low': 'cyan',
+  faulted: 'blueBright',
   normal: 'green',
   info: 'white',
   warning: 'yellow',

@@ -273,7 +273,7 @@ describe('App keys', () => {
     const run = wardRun();
     run.setStatus({ phase: 'finished' });
     const app = await mountApp(run);
-    await app.press('i', 'the run has finished: nothing is left to inject into');
+    await app.press('i', 'the run has finished: r runs it again, w saves it');
     expect(app.frame()).not.toContain('Inject on');
   });
 

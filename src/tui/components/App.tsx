@@ -1,28 +1,36 @@
 import { Box, useApp } from 'ink';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { join } from 'node:path';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { deviceTopic, siteFilter } from '../../net/topics.ts';
 import type { InjectRequest, RunController } from '../controller.ts';
 import { KeyRouterProvider, useKeys } from '../hooks/use-keys.tsx';
 import { useLiveState } from '../hooks/use-live-state.ts';
 import { useStoreVersion } from '../hooks/use-store.ts';
 import { useTerminalSize, type TerminalSize } from '../hooks/use-terminal-size.ts';
-import { SPEED_KEYS, STEP_MS } from '../keys.ts';
 import { faultList } from '../run-like.ts';
 import type { TuiStore } from '../store.ts';
 import { plannedInjections } from '../state/timeline.ts';
 import { initialUiState, searchDevices, uiReducer, type Notice, type UiAction, type UiState } from '../state/ui-state.ts';
+import { TrafficMonitor } from '../traffic/monitor.ts';
+import { CommandConsole } from './CommandConsole.tsx';
 import { DeviceDetail } from './DeviceDetail.tsx';
 import { EventFeed } from './EventFeed.tsx';
+import { EventInspector } from './EventInspector.tsx';
+import { EventLog, logItems } from './EventLog.tsx';
 import { ExpectationsPanel } from './ExpectationsPanel.tsx';
+import { FaultsMenu } from './FaultsMenu.tsx';
 import { FeedFilterBar } from './FeedFilterBar.tsx';
 import { FleetOverview, fleetTotals } from './FleetOverview.tsx';
 import { Footer, SearchLine } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { InjectMenu } from './InjectMenu.tsx';
-import { layoutFleet, moveInLayout } from './fleet-layout.ts';
+import { layoutFleet } from './fleet-layout.ts';
 import { Panel } from './Panel.tsx';
 import { screenLayout } from './screen-layout.ts';
+import { handleScreenKey } from './screen-keys.ts';
 import { TimelinePanel } from './TimelinePanel.tsx';
+import { TrafficView } from './TrafficView.tsx';
 
 export interface AppProps {
   store: TuiStore;
@@ -31,12 +39,17 @@ export interface AppProps {
   size?: Partial<TerminalSize>;
   /** How long a notice stays in the footer, ms (0 = until the next one). */
   noticeMs?: number;
+  /** Where `w` saves the session; default `medtwin-session/<scenario>-seed-<seed>` in the working directory. */
+  sessionDir?: string;
+  /** Starts the scenario again with this seed (undefined: a new one); without it `r` says it cannot. */
+  onRestart?: (seed: string | undefined) => void;
 }
 
 /**
- * The whole TUI: the overview (fleet, timeline, expectations, feed) or one device's detail, with
- * overlays for injecting, filtering, searching and help. Keys call the Run API through the controller;
- * everything shown is derived from the run's events and status, flushed by the store.
+ * The whole TUI: the overview (fleet, timeline, expectations, feed), one device's detail, the MQTT
+ * traffic view or the event log, with menus for injecting, commanding, ending faults, filtering,
+ * searching and help. Keys call the Run API through the controller; everything shown is derived from
+ * the run's events and status, flushed by the store.
  */
 export function App(props: AppProps) {
   return (
@@ -46,7 +59,7 @@ export function App(props: AppProps) {
   );
 }
 
-function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
+function Screen({ store, controller, size, noticeMs = 6000, sessionDir, onRestart }: AppProps) {
   useStoreVersion(store);
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(size);
@@ -57,12 +70,13 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
   const quitting = useRef(false);
   const planned = useMemo(() => plannedInjections(run.plan.timeline, run.durationMs), [run]);
   const faults = useMemo(() => faultList(run), [run]);
-  const notify = (text: string, tone: Notice['tone'] = 'info') => dispatch({ type: 'notice', notice: { text, tone } });
+  const notify = useCallback((text: string, tone: Notice['tone'] = 'info') => dispatch({ type: 'notice', notice: { text, tone } }), [dispatch]);
+  const dir = sessionDir ?? join(process.cwd(), 'medtwin-session', `${run.plan.name.replace(/[^\w.-]/g, '-')}-seed-${run.seed}`);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: notify only dispatches; the handler is set once per controller
   useEffect(() => {
     controller.onError = (message) => notify(`run failed: ${message}`, 'error');
-  }, [controller]);
+    controller.onNotice = (message) => notify(message);
+  }, [controller, notify]);
   useEffect(() => {
     if (!ui.notice || noticeMs <= 0 || ui.quitting) return;
     // A real timer is fine here: it paces the display, never the simulation.
@@ -78,12 +92,36 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
   const fleetLayout = layoutFleet(model, visible, layout.left, layout.fleet - 1);
   const selectedView = ui.selected === undefined ? undefined : model.devices.get(ui.selected);
   const agent = run.agents.find((a) => a.deviceId === ui.selected);
+  const logList = logItems(model.feed, ui.feedFilter, ui.logQuery);
+  const logEventId = (state: UiState = getUi()) => logItems(model.feed, state.feedFilter, state.logQuery).at(-1 - state.logCursor)?.id;
 
   // While searching, keep the selection on a device the search shows.
   useEffect(() => {
     if (ui.search === '' || (ui.selected !== undefined && visible.includes(ui.selected))) return;
     if (visible[0] !== undefined) dispatch({ type: 'select', id: visible[0] });
   }, [ui.search, ui.selected, visible, dispatch]);
+
+  // The traffic view's own MQTT client lives while the view is open, on the selected device's topics.
+  const [monitor, setMonitor] = useState<TrafficMonitor | undefined>(undefined);
+  const trafficTopic = agent?.address ? `${deviceTopic(agent.address)}/#` : undefined;
+  const site = run.agents[0]?.address?.site;
+  const wantTraffic = ui.screen === 'traffic' && run.brokerUrl !== undefined;
+  useEffect(() => {
+    if (!wantTraffic || !run.brokerUrl) return;
+    const filter = trafficTopic ?? (site ? siteFilter(site) : '#');
+    const m = new TrafficMonitor(run.brokerUrl, filter);
+    setMonitor(m);
+    m.start().catch((error: unknown) => notify(`traffic view: ${error instanceof Error ? error.message : String(error)}`, 'error'));
+    return () => {
+      setMonitor(undefined);
+      void m.stop();
+    };
+  }, [wantTraffic, run.brokerUrl, trafficTopic, site, notify]);
+  const [topicDraft, setTopicDraft] = useState('');
+  // The topic line starts from the filter being watched.
+  useEffect(() => {
+    if (ui.overlay === 'topic') setTopicDraft(monitor?.filter ?? '');
+  }, [ui.overlay, monitor]);
 
   const quit = () => {
     if (quitting.current) return;
@@ -98,57 +136,33 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
     },
     { global: true },
   );
-
   useKeys(
-    (input, key) => {
-      const ui = getUi();
-      const detail = ui.screen === 'detail';
-      if (input === 'q') return quit();
-      if (input === ' ') return notify(controller.toggle());
-      if (input === 's') return notify(controller.step(STEP_MS));
-      if (input in SPEED_KEYS) return notify(controller.setSpeed(SPEED_KEYS[input]!));
-      if (input === '?') return dispatch({ type: 'overlay', overlay: 'help' });
-      if (input === '/') {
-        // A new search, as in less and vim: the previous one is replaced, not extended.
-        dispatch({ type: 'search', query: '' });
-        return dispatch({ type: 'overlay', overlay: 'search' });
-      }
-      if (input === 'f') return dispatch({ type: 'overlay', overlay: 'filter' });
-      if (key.escape) return dispatch({ type: 'back' });
-      if (key.pageUp) return dispatch({ type: 'scroll-feed', delta: Math.max(1, layout.feed - 2) });
-      if (key.pageDown) return dispatch({ type: 'scroll-feed', delta: -Math.max(1, layout.feed - 2) });
-      if (key.end) return dispatch({ type: 'scroll-feed', delta: -ui.feedOffset });
-      if (input === 'i') {
-        if (store.status.phase === 'finished') return notify('the run has finished: nothing is left to inject into', 'error');
-        return ui.selected === undefined ? notify('select a device first', 'error') : dispatch({ type: 'overlay', overlay: 'inject' });
-      }
-      if (input === 'a' || input === 'm') {
-        if (ui.selected === undefined) return notify('select a device first', 'error');
-        return notify(input === 'a' ? controller.acknowledge(ui.selected) : controller.silence(ui.selected));
-      }
-      const selectedNow = ui.selected === undefined ? undefined : model.devices.get(ui.selected);
-      if (detail && (key.leftArrow || key.rightArrow) && selectedNow) {
-        const signals = selectedNow.series.signals;
-        if (signals.length === 0) return;
-        const i = Math.max(0, signals.indexOf(ui.chartSignal ?? signals[0]!));
-        return dispatch({ type: 'chart-signal', signal: signals[(i + (key.leftArrow ? -1 : 1) + signals.length) % signals.length]! });
-      }
-      const dx = key.leftArrow ? -1 : key.rightArrow ? 1 : 0;
-      const dy = key.upArrow ? -1 : key.downArrow ? 1 : 0;
-      if (dx !== 0 || dy !== 0) {
-        const now = fleetLayoutFor(ui.search);
-        return dispatch({
-          type: 'select',
-          id: detail ? moveInLayout({ ...now, perLine: 1 }, ui.selected, 0, dy) : moveInLayout(now, ui.selected, dx, dy),
-        });
-      }
-      if (key.return && !detail) return dispatch({ type: 'open-detail' });
-    },
+    (input, key) =>
+      handleScreenKey(
+        {
+          ui: getUi(),
+          dispatch,
+          notify,
+          quit,
+          controller,
+          store,
+          fleetLayoutFor,
+          feedPage: Math.max(1, layout.feed - 2),
+          logCount: logList.length,
+          logPage: Math.max(1, layout.body - 3),
+          logEventId: () => logEventId(),
+          sessionDir: dir,
+          restart: onRestart,
+        },
+        input,
+        key,
+      ),
     { active: !ui.quitting },
   );
 
+  const closeOverlay = () => dispatch({ type: 'overlay', overlay: 'none' });
   const onInject = (request: InjectRequest) => {
-    dispatch({ type: 'overlay', overlay: 'none' });
+    closeOverlay();
     notify(`injecting ${request.fault}…`);
     void controller.inject(request).then((r) => notify(r.message, r.ok ? 'info' : 'error'));
   };
@@ -164,22 +178,46 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
       width={layout.width}
     />
   );
-  const footer =
-    ui.overlay === 'search' ? (
+  let footer = <Footer screen={ui.screen} notice={ui.notice} width={layout.width} />;
+  if (ui.overlay === 'search')
+    footer = (
       <SearchLine
         query={ui.search}
         onChange={(change) => dispatch({ type: 'search', query: change })}
-        onDone={() => dispatch({ type: 'overlay', overlay: 'none' })}
+        onDone={closeOverlay}
         onCancel={() => {
           dispatch({ type: 'search', query: '' });
-          dispatch({ type: 'overlay', overlay: 'none' });
+          closeOverlay();
         }}
       />
-    ) : (
-      <Footer screen={ui.screen} notice={ui.notice} width={layout.width} />
+    );
+  else if (ui.overlay === 'find')
+    footer = (
+      <SearchLine
+        query={ui.logQuery}
+        hint="find in the event log · enter keep · esc clear"
+        onChange={(change) => dispatch({ type: 'log-query', query: change })}
+        onDone={closeOverlay}
+        onCancel={() => {
+          dispatch({ type: 'log-query', query: '' });
+          closeOverlay();
+        }}
+      />
+    );
+  else if (ui.overlay === 'topic')
+    footer = (
+      <SearchLine
+        query={topicDraft}
+        hint="MQTT topic filter, e.g. medtwin/+/icu/# · enter watch · esc cancel"
+        onChange={(change) => setTopicDraft(change)}
+        onDone={() => {
+          if (topicDraft.trim() !== '') void monitor?.setFilter(topicDraft.trim());
+          closeOverlay();
+        }}
+        onCancel={closeOverlay}
+      />
     );
 
-  let body;
   // The filter form takes the feed's place: the right column in the wide overview, else the full width.
   const filterWidth = ui.screen === 'overview' && layout.wide ? layout.right : layout.width;
   const filterBar =
@@ -190,13 +228,15 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
         width={filterWidth}
         onApply={(filter) => {
           dispatch({ type: 'filter', filter });
-          dispatch({ type: 'overlay', overlay: 'none' });
+          closeOverlay();
         }}
-        onCancel={() => dispatch({ type: 'overlay', overlay: 'none' })}
+        onCancel={closeOverlay}
       />
     ) : null;
+
+  let body;
   if (ui.overlay === 'help') {
-    body = <HelpOverlay width={layout.width} height={layout.body} onClose={() => dispatch({ type: 'overlay', overlay: 'none' })} />;
+    body = <HelpOverlay width={layout.width} height={layout.body} onClose={closeOverlay} />;
   } else if (ui.overlay === 'inject') {
     body = (
       <InjectMenu
@@ -208,9 +248,65 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
         width={layout.width}
         height={layout.body}
         onSubmit={onInject}
-        onCancel={() => dispatch({ type: 'overlay', overlay: 'none' })}
+        onCancel={closeOverlay}
       />
     );
+  } else if (ui.overlay === 'command') {
+    body = (
+      <CommandConsole
+        agent={agent}
+        width={layout.width}
+        height={layout.body}
+        onCancel={closeOverlay}
+        onSend={(command) => {
+          const outcome = controller.command(ui.selected!, command);
+          if (outcome.ok) {
+            closeOverlay();
+            notify(outcome.message);
+          }
+          return outcome;
+        }}
+      />
+    );
+  } else if (ui.overlay === 'faults') {
+    body = (
+      <FaultsMenu
+        deviceId={ui.selected}
+        active={(run.timeline?.active() ?? []).filter((f) => f.device === ui.selected)}
+        width={layout.width}
+        height={layout.body}
+        onCancel={closeOverlay}
+        onEnd={(f) => {
+          closeOverlay();
+          notify(controller.revert(f.id, f.device, f.fault));
+        }}
+      />
+    );
+  } else if (ui.overlay === 'inspect') {
+    const id = logEventId(ui);
+    body = (
+      <EventInspector
+        event={id === undefined ? undefined : model.recent.get(id)}
+        id={id}
+        expectations={store.expectations}
+        width={layout.width}
+        height={layout.body}
+        onClose={closeOverlay}
+      />
+    );
+  } else if (ui.screen === 'traffic') {
+    body = (
+      <TrafficView
+        monitor={monitor}
+        unavailable={run.brokerUrl === undefined ? 'the broker is not up yet' : undefined}
+        device={monitor?.filter === trafficTopic ? ui.selected : undefined}
+        shadow={ui.selected === undefined ? undefined : run.twin.shadows.get(ui.selected)}
+        width={layout.width}
+        height={layout.body}
+      />
+    );
+  } else if (ui.screen === 'log') {
+    body = filterBar ?? <EventLog items={logList} cursor={ui.logCursor} query={ui.logQuery} width={layout.width} height={layout.body} />;
   } else if (ui.screen === 'detail' && selectedView) {
     const feedHeight = filterBar ? 4 : Math.max(4, Math.floor(layout.body * 0.25));
     body = (
@@ -236,68 +332,17 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
       </Box>
     );
   } else {
-    const fleet = (
-      <Panel
-        title="Fleet"
-        right={fleetTotals(
-          visible.map((id) => model.devices.get(id)!),
-          ui.search,
-        )}
-        width={layout.left}
-        height={layout.fleet}
-      >
-        <FleetOverview
-          model={model}
-          layout={fleetLayout}
-          selected={ui.selected}
-          width={layout.left}
-          height={layout.fleet - 1}
-          search={ui.search}
-        />
-      </Panel>
-    );
-    const timeline = (
-      <TimelinePanel
-        simMs={status.simMs}
-        durationMs={status.durationMs}
+    body = (
+      <Overview
+        store={store}
+        ui={ui}
+        layout={layout}
+        fleetLayout={fleetLayout}
+        visible={visible}
         planned={planned}
-        injections={model.injections.toArray()}
-        width={layout.left}
-        height={layout.timeline}
+        feed={filterBar ?? <EventFeed feed={model.feed} filter={ui.feedFilter} offset={ui.feedOffset} width={layout.right} height={layout.feed} />}
+        filterOpen={filterBar !== null}
       />
-    );
-    const expectations = (
-      <ExpectationsPanel
-        expectations={store.expectations}
-        error={store.expectationsError}
-        finished={status.phase === 'finished'}
-        width={layout.right}
-        height={layout.expectations}
-      />
-    );
-    const feed = filterBar ?? (
-      <EventFeed feed={model.feed} filter={ui.feedFilter} offset={ui.feedOffset} width={layout.right} height={layout.feed} />
-    );
-    body = layout.wide ? (
-      <Box flexDirection="row" height={layout.body}>
-        <Box flexDirection="column" width={layout.left}>
-          {fleet}
-          {timeline}
-        </Box>
-        <Box width={1} />
-        <Box flexDirection="column" width={layout.right}>
-          {expectations}
-          {filterBar ? <Box height={layout.feed - 4} /> : null}
-          {feed}
-        </Box>
-      </Box>
-    ) : (
-      <Box flexDirection="column" height={layout.body}>
-        {fleet}
-        {timeline}
-        {expectations}
-        {feed}
-      </Box>
     );
   }
   return (
@@ -307,6 +352,82 @@ function Screen({ store, controller, size, noticeMs = 6000 }: AppProps) {
         {body}
       </Box>
       {footer}
+    </Box>
+  );
+}
+
+/** Fleet and timeline beside (or above) the expectations and the feed. */
+function Overview({
+  store,
+  ui,
+  layout,
+  fleetLayout,
+  visible,
+  planned,
+  feed,
+  filterOpen,
+}: {
+  store: TuiStore;
+  ui: UiState;
+  layout: ReturnType<typeof screenLayout>;
+  fleetLayout: ReturnType<typeof layoutFleet>;
+  visible: string[];
+  planned: ReturnType<typeof plannedInjections>;
+  feed: ReactNode;
+  filterOpen: boolean;
+}) {
+  const { model, status } = store;
+  const fleet = (
+    <Panel
+      title="Fleet"
+      right={fleetTotals(
+        visible.map((id) => model.devices.get(id)!),
+        ui.search,
+      )}
+      width={layout.left}
+      height={layout.fleet}
+    >
+      <FleetOverview model={model} layout={fleetLayout} selected={ui.selected} width={layout.left} height={layout.fleet - 1} search={ui.search} />
+    </Panel>
+  );
+  const timeline = (
+    <TimelinePanel
+      simMs={status.simMs}
+      durationMs={status.durationMs}
+      planned={planned}
+      injections={model.injections.toArray()}
+      width={layout.left}
+      height={layout.timeline}
+    />
+  );
+  const expectations = (
+    <ExpectationsPanel
+      expectations={store.expectations}
+      error={store.expectationsError}
+      finished={status.phase === 'finished'}
+      width={layout.right}
+      height={layout.expectations}
+    />
+  );
+  return layout.wide ? (
+    <Box flexDirection="row" height={layout.body}>
+      <Box flexDirection="column" width={layout.left}>
+        {fleet}
+        {timeline}
+      </Box>
+      <Box width={1} />
+      <Box flexDirection="column" width={layout.right}>
+        {expectations}
+        {filterOpen ? <Box height={layout.feed - 4} /> : null}
+        {feed}
+      </Box>
+    </Box>
+  ) : (
+    <Box flexDirection="column" height={layout.body}>
+      {fleet}
+      {timeline}
+      {expectations}
+      {feed}
     </Box>
   );
 }

@@ -5,8 +5,11 @@ import { useTheme } from '../theme.tsx';
 
 const HINTS: Record<Screen, string> = {
   overview:
-    'space run/pause · s step · 1-4 speed · ↑↓←→ select · enter open · i inject · a ack · m silence · / search · f filter · ? help · q quit',
-  detail: 'esc back · ←→ signal · i inject · a ack · m silence · space run/pause · s step · 1-4 speed · f filter · ? help · q quit',
+    'space run/pause · s step · 1-4 speed · ↑↓←→ select · enter open · i inject · c command · x faults · t traffic · l log · w save · / search · f filter · ? help · q quit',
+  detail:
+    'esc back · ←→ signal · ↑↓ device · i inject · c command · x faults · a ack · m silence · t traffic · l log · w save · space run/pause · s step · ? help · q quit',
+  traffic: 'esc back · / topic filter · ↑↓ device · c command · x faults · space run/pause · s step · 1-4 speed · ? help · q quit',
+  log: 'esc back · ↑↓ pgup pgdn move · / find · enter inspect · f filter · space run/pause · s step · ? help · q quit',
 };
 
 /** The bottom line: the latest notice, else the keys of this screen. */
@@ -26,14 +29,19 @@ export function Footer({ screen, notice, width }: { screen: Screen; notice: Noti
   );
 }
 
-/** `/`: the search line; the fleet narrows as you type, enter keeps the search, esc clears it. */
+/**
+ * A line of typed input in the footer: `/` to search the fleet (it narrows as you type), the traffic
+ * view's topic filter, the event log's search. Enter keeps it, esc cancels.
+ */
 export function SearchLine({
   query,
+  hint = 'search id, kind or zone · enter keep · esc clear',
   onChange,
   onDone,
   onCancel,
 }: {
   query: string;
+  hint?: string;
   onChange(change: (query: string) => string): void;
   onDone(): void;
   onCancel(): void;
@@ -55,7 +63,7 @@ export function SearchLine({
       </Text>
       {query}
       <Text inverse> </Text>
-      <Text color={theme.color('muted')}> search id, kind or zone · enter keep · esc clear</Text>
+      <Text color={theme.color('muted')}> {hint}</Text>
     </Text>
   );
 }

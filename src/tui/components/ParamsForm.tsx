@@ -20,9 +20,10 @@ export interface ParamsFormProps {
   onBack(): void;
 }
 
-type Row = { kind: 'target' } | { kind: 'param'; field: ParamField } | { kind: 'for' };
+/** A line of the form: the target, one of the params, or how long. */
+export type FormRow = { kind: 'target' } | { kind: 'param'; field: ParamField } | { kind: 'for' };
 
-interface FormState {
+export interface FormState {
   focus: number;
   wholeZone: boolean;
   values: Record<string, string>;
@@ -32,9 +33,9 @@ interface FormState {
 }
 
 /** What one key does to the form (Enter and Esc are handled by the caller). */
-function formKey(
+export function formKey(
   s: FormState,
-  rows: readonly Row[],
+  rows: readonly FormRow[],
   input: string,
   key: {
     upArrow: boolean;
@@ -79,7 +80,7 @@ function formKey(
  */
 export function ParamsForm({ fault, fields, deviceId, zone, width, height, onSubmit, onBack }: ParamsFormProps) {
   const theme = useTheme();
-  const rows: Row[] = [
+  const rows: FormRow[] = [
     { kind: 'target' },
     ...fields.map((field) => ({ kind: 'param' as const, field })),
     ...(fault.instant ? [] : [{ kind: 'for' as const }]),

@@ -4,7 +4,17 @@ import { isCompromised, type DeviceView } from './fleet-model.ts';
  * A device's condition as the fleet overview colours it, worst first. A high-priority alarm outranks
  * a lost connection (it needs someone now); a stale or diverged twin outranks a low-priority alarm.
  */
-export const CONDITIONS = ['compromised', 'alarm-high', 'offline', 'alarm-medium', 'stale', 'diverged', 'alarm-low', 'normal'] as const;
+export const CONDITIONS = [
+  'compromised',
+  'alarm-high',
+  'offline',
+  'alarm-medium',
+  'stale',
+  'diverged',
+  'alarm-low',
+  'faulted',
+  'normal',
+] as const;
 export type Condition = (typeof CONDITIONS)[number];
 
 /** Glyphs keep conditions apart without colour (NO_COLOR), and for colour-blind users. */
@@ -16,6 +26,7 @@ export const CONDITION_GLYPH: Record<Condition, string> = {
   stale: '?',
   diverged: '≠',
   'alarm-low': '-',
+  faulted: '*',
   normal: '·',
 };
 
@@ -27,10 +38,15 @@ export const CONDITION_LABEL: Record<Condition, string> = {
   stale: 'stale',
   diverged: 'diverged',
   'alarm-low': 'low alarm',
+  faulted: 'fault not yet detected',
   normal: 'normal',
 };
 
-/** The worst condition of a device. Alarms count only if announced: a suppressed one reached nobody. */
+/**
+ * The worst condition of a device. Alarms count only if announced: a suppressed one reached nobody. A
+ * device with an active fault that no alarm or twin flag has caught yet is `faulted`, drawn apart
+ * from healthy ones.
+ */
 export function deviceCondition(device: DeviceView): Condition {
   if (isCompromised(device)) return 'compromised';
   let worst: 'high' | 'medium' | 'low' | undefined;
@@ -46,6 +62,8 @@ export function deviceCondition(device: DeviceView): Condition {
   if (device.stale) return 'stale';
   if (device.diverged) return 'diverged';
   if (worst === 'low') return 'alarm-low';
+  // A fault is acting and nothing has flagged it yet: not healthy, whatever the device says.
+  if (device.faults.size > 0) return 'faulted';
   return 'normal';
 }
 

@@ -63,7 +63,12 @@ export interface FleetModel {
   /** Time of the newest event applied, ms. */
   lastT: number;
   eventsApplied: number;
+  /** The events behind the newest feed lines, by id, for the event inspector (bounded). */
+  recent: Map<number, LoggedEvent>;
 }
+
+/** Events the inspector can show in full: those of the newest feed lines. */
+const RECENT_EVENTS = 5000;
 
 export interface ModelOptions {
   /** Feed items kept per severity, fleet-wide. */
@@ -119,6 +124,7 @@ export function createFleetModel(
     injections: new RingBuffer(o.injectionCapacity),
     lastT: 0,
     eventsApplied: 0,
+    recent: new Map(),
   };
 }
 
@@ -132,6 +138,8 @@ export function applyEvents(model: FleetModel, batch: readonly LoggedEvent[]): v
     applyOne(model, event);
     const item = feedItem(event, zoneOf, model.eventsApplied);
     if (item) {
+      model.recent.set(event.id, event);
+      if (model.recent.size > RECENT_EVENTS) model.recent.delete(model.recent.keys().next().value!);
       model.feed.push(item);
       if (item.device !== undefined) model.devices.get(item.device)?.events.push(item);
     }

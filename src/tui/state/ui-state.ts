@@ -1,7 +1,21 @@
 import { NO_FILTER, type FeedFilter } from './feed.ts';
 
-export type Screen = 'overview' | 'detail';
-export type Overlay = 'none' | 'help' | 'inject' | 'filter' | 'search';
+/** What fills the body: the fleet, one device, the MQTT traffic view, the event log browser. */
+export type Screen = 'overview' | 'detail' | 'traffic' | 'log';
+export type Overlay =
+  | 'none'
+  | 'help'
+  | 'inject'
+  | 'filter'
+  | 'search'
+  | 'command'
+  | 'faults'
+  /** The traffic view's topic filter line. */
+  | 'topic'
+  /** The event log's text search line. */
+  | 'find'
+  /** One event in full (from the event log). */
+  | 'inspect';
 
 export interface Notice {
   text: string;
@@ -21,6 +35,11 @@ export interface UiState {
   feedOffset: number;
   /** The signal the detail chart plots; the device's first when unset. */
   chartSignal: string | undefined;
+  /** The screen esc goes back to from the traffic view or the event log. */
+  previous: 'overview' | 'detail';
+  /** The event log browser: its text search and the line of the cursor, counted back from the newest. */
+  logQuery: string;
+  logCursor: number;
   notice: Notice | undefined;
   /** Set once `q` is pressed: the run is being stopped and closed. */
   quitting: boolean;
@@ -30,6 +49,9 @@ export type UiAction =
   | { type: 'select'; id: string | undefined }
   | { type: 'open-detail' }
   | { type: 'close-detail' }
+  | { type: 'open-screen'; screen: 'traffic' | 'log' }
+  | { type: 'log-query'; query: string | ((query: string) => string) }
+  | { type: 'log-cursor'; delta: number; max: number }
   | { type: 'overlay'; overlay: Overlay }
   | { type: 'search'; query: string | ((query: string) => string) }
   | { type: 'filter'; filter: FeedFilter }
@@ -49,6 +71,9 @@ export function initialUiState(selected?: string): UiState {
     feedFilter: NO_FILTER,
     feedOffset: 0,
     chartSignal: undefined,
+    previous: 'overview',
+    logQuery: '',
+    logCursor: 0,
     notice: undefined,
     quitting: false,
   };
@@ -62,6 +87,15 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return state.selected === undefined ? state : { ...state, screen: 'detail', overlay: 'none' };
     case 'close-detail':
       return { ...state, screen: 'overview' };
+    case 'open-screen':
+      if (state.screen === action.screen) return state;
+      return { ...state, screen: action.screen, overlay: 'none', previous: state.screen === 'detail' ? 'detail' : 'overview', logCursor: 0 };
+    case 'log-query': {
+      const query = typeof action.query === 'function' ? action.query(state.logQuery) : action.query;
+      return { ...state, logQuery: query, logCursor: 0 };
+    }
+    case 'log-cursor':
+      return { ...state, logCursor: Math.max(0, Math.min(action.max, state.logCursor + action.delta)) };
     case 'overlay':
       return { ...state, overlay: action.overlay };
     case 'search':
@@ -78,6 +112,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, quitting: true, overlay: 'none', notice: { text: 'stopping the run and closing connections…', tone: 'info' } };
     case 'back':
       if (state.overlay !== 'none') return { ...state, overlay: 'none' };
+      if (state.screen === 'traffic' || state.screen === 'log')
+        return { ...state, screen: state.previous === 'detail' && state.selected !== undefined ? 'detail' : 'overview' };
       if (state.screen === 'detail') return { ...state, screen: 'overview' };
       if (state.search !== '') return { ...state, search: '' };
       return { ...state, notice: undefined };
