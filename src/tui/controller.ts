@@ -224,7 +224,11 @@ export class RunController {
 function manualOf(outcome: unknown, request: InjectRequest): { id: string; devices: string[] } {
   const o = outcome as { id?: unknown; devices?: unknown } | undefined;
   const id = typeof o?.id === 'string' ? o.id : typeof outcome === 'string' ? outcome : `manual-${request.fault}`;
-  const devices = Array.isArray(o?.devices) ? o.devices.map(String) : typeof request.selector.device === 'string' ? [request.selector.device] : [];
+  const devices = Array.isArray(o?.devices)
+    ? o.devices.map(String)
+    : typeof request.selector.device === 'string'
+      ? [request.selector.device]
+      : [];
   return { id, devices };
 }
 

@@ -70,7 +70,10 @@ function Screen({ store, controller, size, noticeMs = 6000, sessionDir, onRestar
   const quitting = useRef(false);
   const planned = useMemo(() => plannedInjections(run.plan.timeline, run.durationMs), [run]);
   const faults = useMemo(() => faultList(run), [run]);
-  const notify = useCallback((text: string, tone: Notice['tone'] = 'info') => dispatch({ type: 'notice', notice: { text, tone } }), [dispatch]);
+  const notify = useCallback(
+    (text: string, tone: Notice['tone'] = 'info') => dispatch({ type: 'notice', notice: { text, tone } }),
+    [dispatch],
+  );
   const dir = sessionDir ?? join(process.cwd(), 'medtwin-session', `${run.plan.name.replace(/[^\w.-]/g, '-')}-seed-${run.seed}`);
 
   useEffect(() => {
@@ -340,7 +343,11 @@ function Screen({ store, controller, size, noticeMs = 6000, sessionDir, onRestar
         fleetLayout={fleetLayout}
         visible={visible}
         planned={planned}
-        feed={filterBar ?? <EventFeed feed={model.feed} filter={ui.feedFilter} offset={ui.feedOffset} width={layout.right} height={layout.feed} />}
+        feed={
+          filterBar ?? (
+            <EventFeed feed={model.feed} filter={ui.feedFilter} offset={ui.feedOffset} width={layout.right} height={layout.feed} />
+          )
+        }
         filterOpen={filterBar !== null}
       />
     );
@@ -387,7 +394,14 @@ function Overview({
       width={layout.left}
       height={layout.fleet}
     >
-      <FleetOverview model={model} layout={fleetLayout} selected={ui.selected} width={layout.left} height={layout.fleet - 1} search={ui.search} />
+      <FleetOverview
+        model={model}
+        layout={fleetLayout}
+        selected={ui.selected}
+        width={layout.left}
+        height={layout.fleet - 1}
+        search={ui.search}
+      />
     </Panel>
   );
   const timeline = (

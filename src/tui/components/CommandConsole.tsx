@@ -28,11 +28,19 @@ export function CommandConsole({ agent, width, height, onSend, onCancel }: Comma
   const [picked, setPicked] = useState<CommandVariant | undefined>(undefined);
   const title = agent ? `Command ${agent.deviceId} (${agent.descriptor.title})` : 'Command';
   let body;
-  if (!agent || variants.length === 0) body = <Nothing why={agent ? `${agent.kind} accepts no commands` : 'select a device first'} onCancel={onCancel} />;
+  if (!agent || variants.length === 0)
+    body = <Nothing why={agent ? `${agent.kind} accepts no commands` : 'select a device first'} onCancel={onCancel} />;
   else if (!picked) body = <CommandPicker variants={variants} width={width} height={height - 1} onPick={setPicked} onCancel={onCancel} />;
   else
     body = (
-      <CommandForm key={picked.type} variant={picked} width={width} height={height - 1} onSend={onSend} onBack={() => setPicked(undefined)} />
+      <CommandForm
+        key={picked.type}
+        variant={picked}
+        width={width}
+        height={height - 1}
+        onSend={onSend}
+        onBack={() => setPicked(undefined)}
+      />
     );
   return (
     <Panel title={title} width={width} height={height}>

@@ -42,10 +42,7 @@ export function EventInspector({ event, id, expectations, width, height, onClose
             </Text>
           </Text>
           <Text wrap="truncate" color={theme.color('muted')}>
-            cited by{' '}
-            {citing.length === 0
-              ? 'no expectation (so far)'
-              : citing.map((e) => `${e.passed ? '✓' : '✗'} ${e.name}`).join(' · ')}
+            cited by {citing.length === 0 ? 'no expectation (so far)' : citing.map((e) => `${e.passed ? '✓' : '✗'} ${e.name}`).join(' · ')}
           </Text>
           {payload.slice(0, room).map((line, i) => (
             <Text key={i} wrap="truncate">

@@ -43,7 +43,9 @@ export function FaultsMenu({ deviceId, active, width, height, onEnd, onCancel }:
           return (
             <Text key={`${f.id}-${f.device}`} wrap="truncate" inverse={i === index}>
               {i === index ? '›' : ' '} {f.fault}
-              <Text color={theme.color('muted')}>{fit(` (${f.id}) since ${formatSimTime(f.at)} until ${until}${params}`, Math.max(0, width - f.fault.length - 3))}</Text>
+              <Text color={theme.color('muted')}>
+                {fit(` (${f.id}) since ${formatSimTime(f.at)} until ${until}${params}`, Math.max(0, width - f.fault.length - 3))}
+              </Text>
             </Text>
           );
         })}

@@ -49,7 +49,10 @@ export function TrafficView({ monitor, unavailable, device, shadow, width, heigh
     rates.length === 0
       ? 'no messages yet'
       : rates
-          .map((r) => `${r.channel} ${r.total} · ${r.perSecond.toFixed(1)}/s${r.perSimSecond === undefined ? '' : ` (${r.perSimSecond.toFixed(2)}/sim s)`}`)
+          .map(
+            (r) =>
+              `${r.channel} ${r.total} · ${r.perSecond.toFixed(1)}/s${r.perSimSecond === undefined ? '' : ` (${r.perSimSecond.toFixed(2)}/sim s)`}`,
+          )
           .join('  ');
   const listRows = Math.max(1, height - 3);
   const messages = monitor?.messages().slice(-listRows) ?? [];
@@ -79,7 +82,12 @@ export function TrafficView({ monitor, unavailable, device, shadow, width, heigh
     </Box>
   );
   return (
-    <Panel title={`Traffic${device ? ` of ${device}` : ''}`} right="the TUI's own MQTT client on the run's broker" width={width} height={height}>
+    <Panel
+      title={`Traffic${device ? ` of ${device}` : ''}`}
+      right="the TUI's own MQTT client on the run's broker"
+      width={width}
+      height={height}
+    >
       {side ? (
         <Box flexDirection="row">
           {list}
@@ -101,10 +109,17 @@ function ShadowPanel({ shadow, width, height }: { shadow: ShadowView; width: num
       key: 'flags',
       text: `${shadow.online ? 'online' : 'offline'} · ${shadow.stale ? 'STALE' : 'fresh'} · ${shadow.diverged ? 'DIVERGED' : 'in sync'} · v${shadow.version}`,
     },
-    { key: 'seen', text: `seen ${shadow.lastSeen === undefined ? 'never' : formatSimTime(shadow.lastSeen)} · ${shadow.missingTelemetry} lost` },
+    {
+      key: 'seen',
+      text: `seen ${shadow.lastSeen === undefined ? 'never' : formatSimTime(shadow.lastSeen)} · ${shadow.missingTelemetry} lost`,
+    },
     { key: 'r', text: 'reported', role: 'muted' },
     ...Object.entries(shadow.reported).map(([k, v]) => ({ key: `r-${k}`, text: `  ${k} ${compact(v, width - k.length - 4)}` })),
-    { key: 'd', text: `desired ${Object.keys(shadow.desired).length === 0 ? 'nothing commanded' : compact(shadow.desired, width - 8)}`, role: 'muted' },
+    {
+      key: 'd',
+      text: `desired ${Object.keys(shadow.desired).length === 0 ? 'nothing commanded' : compact(shadow.desired, width - 8)}`,
+      role: 'muted',
+    },
     {
       key: 'delta',
       text: `delta ${Object.keys(shadow.delta).length === 0 ? 'none' : compact(shadow.delta, width - 6)}`,

@@ -96,7 +96,10 @@ export function handleScreenKey(c: ScreenKeyContext, input: string, key: Key): v
     // On a device's own screens ↑↓ step through the devices one by one.
     const one = screen !== 'overview';
     if (one && dy === 0) return;
-    return dispatch({ type: 'select', id: one ? moveInLayout({ ...layout, perLine: 1 }, selected, 0, dy) : moveInLayout(layout, selected, dx, dy) });
+    return dispatch({
+      type: 'select',
+      id: one ? moveInLayout({ ...layout, perLine: 1 }, selected, 0, dy) : moveInLayout(layout, selected, dx, dy),
+    });
   }
   if (key.return && screen === 'overview') return dispatch({ type: 'open-detail' });
 }

@@ -34,7 +34,14 @@ export class SessionRecorder {
     return this.#actions;
   }
 
-  inject(at: number, id: string, fault: string, devices: readonly string[], params: Record<string, unknown>, forMs: number | undefined): void {
+  inject(
+    at: number,
+    id: string,
+    fault: string,
+    devices: readonly string[],
+    params: Record<string, unknown>,
+    forMs: number | undefined,
+  ): void {
     for (const device of devices) this.#actions.push({ kind: 'inject', at, id, fault, device, params, forMs });
   }
 

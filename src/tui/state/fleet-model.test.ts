@@ -173,9 +173,13 @@ describe('a fault not yet detected (issue 18)', () => {
   it('is drawn apart from healthy until an alarm or the twin catches it, and healthy again once it ends', () => {
     const model = ward();
     const pump = model.devices.get('pump-001')!;
-    applyEvents(model, [ev(1000, 'injector', 'fault.injected', { id: 'occ', fault: 'device.occlusion-downstream', device: 'pump-001', category: 'device' })]);
+    applyEvents(model, [
+      ev(1000, 'injector', 'fault.injected', { id: 'occ', fault: 'device.occlusion-downstream', device: 'pump-001', category: 'device' }),
+    ]);
     expect(deviceCondition(pump)).toBe('faulted');
-    applyEvents(model, [ev(90_000, 'pump-001', 'alarm.raised', { alarm: { code: 'occlusion.downstream', priority: 'high', message: 'Occlusion' } })]);
+    applyEvents(model, [
+      ev(90_000, 'pump-001', 'alarm.raised', { alarm: { code: 'occlusion.downstream', priority: 'high', message: 'Occlusion' } }),
+    ]);
     expect(deviceCondition(pump)).toBe('alarm-high');
     applyEvents(model, [
       ev(120_000, 'injector', 'fault.reverted', { id: 'occ', fault: 'device.occlusion-downstream', device: 'pump-001' }),

@@ -89,7 +89,13 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, screen: 'overview' };
     case 'open-screen':
       if (state.screen === action.screen) return state;
-      return { ...state, screen: action.screen, overlay: 'none', previous: state.screen === 'detail' ? 'detail' : 'overview', logCursor: 0 };
+      return {
+        ...state,
+        screen: action.screen,
+        overlay: 'none',
+        previous: state.screen === 'detail' ? 'detail' : 'overview',
+        logCursor: 0,
+      };
     case 'log-query': {
       const query = typeof action.query === 'function' ? action.query(state.logQuery) : action.query;
       return { ...state, logQuery: query, logCursor: 0 };

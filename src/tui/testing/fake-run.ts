@@ -4,7 +4,7 @@ import { DEVICES, type DeviceKind } from '../../../devices/index.ts';
 import type { LoggedEvent, SimEvent } from '../../core/event-log.ts';
 import { Rng } from '../../core/rng.ts';
 import type { MeasuredValues, SignalName, SignalValues } from '../../physiology/signals.ts';
-import type { ExpectationResult } from '../../runtime/result.ts';
+import type { ExpectationResult, InjectionRecord } from '../../runtime/result.ts';
 import type { RunStatus } from '../../runtime/run.ts';
 import type { TimelineEntry } from '../../scenario/schema.ts';
 import type { FaultRegistry, RunLike, ShadowView, TuiAgent } from '../run-like.ts';
@@ -26,8 +26,11 @@ export class FakeAgent implements TuiAgent {
   lastTruth: SignalValues = {};
   lastMeasured: MeasuredValues = {};
 
+  readonly address: { site: string; zone: string; kind: string; deviceId: string };
+
   constructor(deviceId: string, kind: DeviceKind, zone: string) {
     const d = DEVICES[kind];
+    this.address = { site: 'fake-site', zone, kind, deviceId };
     this.deviceId = deviceId;
     this.kind = kind;
     this.zone = zone;
@@ -69,6 +72,17 @@ export class FakeRun extends EventEmitter implements RunLike {
   inject?: RunLike['inject'];
   liveExpectations?: () => ExpectationResult[];
   paused = false;
+  /** Injections the fake timeline reports active; `revert` removes them. */
+  active: InjectionRecord[] = [];
+  readonly timeline = {
+    active: () => [...this.active],
+    revert: (id: string, device?: string) => {
+      this.calls.push({ method: 'revert', args: [id, device] });
+      const before = this.active.length;
+      this.active = this.active.filter((i) => !(i.id === id && (device === undefined || i.device === device)));
+      return before - this.active.length;
+    },
+  };
   #status: RunStatus;
   #nextId = 1;
   #finish: (() => void) | undefined;
