@@ -48,14 +48,15 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
     import('../../runtime/defaults.ts'),
   ]);
   const [plan] = await loadPlans([file]);
-  const run = new Run(plan!, DEFAULT_DEPENDENCIES, {
-    seed: options.seed,
-    mode: 'realtime',
-    speed: options.speed ?? 1,
-    brokerUrl: options.broker,
-    port: options.port,
-  });
+  const build = (seed: string | undefined) =>
+    new Run(plan!, DEFAULT_DEPENDENCIES, {
+      seed,
+      mode: 'realtime',
+      speed: options.speed ?? 1,
+      brokerUrl: options.broker,
+      port: options.port,
+    });
   const { startTui } = await import('../../tui/index.tsx');
-  // The ward starts moving at once: a newcomer sees a live fleet, and space pauses it.
-  await startTui(run, { noColor: Boolean(process.env.NO_COLOR), autoStart: !options.paused });
+  // The ward starts moving at once: a newcomer sees a live fleet, and space pauses it. r / R build it again.
+  await startTui(build(options.seed), { noColor: Boolean(process.env.NO_COLOR), autoStart: !options.paused, restart: build });
 }

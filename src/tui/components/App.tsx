@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { deviceTopic, siteFilter } from '../../net/topics.ts';
 import type { InjectRequest, RunController } from '../controller.ts';
-import { KeyRouterProvider, useKeys } from '../hooks/use-keys.tsx';
+import { KeyRouterProvider, useKeys, useMouse } from '../hooks/use-keys.tsx';
 import { useLiveState } from '../hooks/use-live-state.ts';
 import { useStoreVersion } from '../hooks/use-store.ts';
 import { useTerminalSize, type TerminalSize } from '../hooks/use-terminal-size.ts';
@@ -25,9 +25,9 @@ import { Footer, SearchLine } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { InjectMenu } from './InjectMenu.tsx';
-import { layoutFleet } from './fleet-layout.ts';
+import { deviceAt, layoutFleet } from './fleet-layout.ts';
 import { Panel } from './Panel.tsx';
-import { screenLayout } from './screen-layout.ts';
+import { HEADER_ROWS, screenLayout } from './screen-layout.ts';
 import { handleScreenKey } from './screen-keys.ts';
 import { TimelinePanel } from './TimelinePanel.tsx';
 import { TrafficView } from './TrafficView.tsx';
@@ -162,6 +162,28 @@ function Screen({ store, controller, size, noticeMs = 6000, sessionDir, onRestar
       ),
     { active: !ui.quitting },
   );
+
+  // Where the terminal supports it: a click selects a device in the fleet (a second click opens it),
+  // the wheel scrolls the feed or moves the event log's cursor.
+  useMouse((event) => {
+    const now = getUi();
+    if (now.overlay !== 'none' || now.quitting) return;
+    if (event.button === 64 || event.button === 65) {
+      const delta = event.button === 64 ? 3 : -3;
+      if (now.screen === 'log') dispatch({ type: 'log-cursor', delta, max: Math.max(0, logList.length - 1) });
+      else dispatch({ type: 'scroll-feed', delta });
+      return;
+    }
+    if (event.button !== 0 || !event.press || now.screen !== 'overview') return;
+    // The fleet panel's title is the first row under the header; its lines follow.
+    const column = event.column - 1;
+    const row = event.row - 1 - HEADER_ROWS - 1;
+    if (column >= layout.left) return;
+    const id = deviceAt(fleetLayoutFor(now.search), now.selected, layout.fleet - 1, column, row);
+    if (id === undefined) return;
+    if (id === now.selected) dispatch({ type: 'open-detail' });
+    else dispatch({ type: 'select', id });
+  });
 
   const closeOverlay = () => dispatch({ type: 'overlay', overlay: 'none' });
   const onInject = (request: InjectRequest) => {

@@ -5,7 +5,7 @@ import { sparkline } from '../state/chart-grid.ts';
 import { CONDITION_GLYPH, CONDITION_LABEL, conditionCounts, deviceCondition, kindCounts } from '../state/condition.ts';
 import type { DeviceView, FleetModel } from '../state/fleet-model.ts';
 import { useTheme } from '../theme.tsx';
-import { shortId, type FleetLayout } from './fleet-layout.ts';
+import { fleetLinePlan, shortId, type FleetLayout } from './fleet-layout.ts';
 
 export interface FleetOverviewProps {
   model: FleetModel;
@@ -20,7 +20,7 @@ export interface FleetOverviewProps {
 export function FleetOverview({ model, layout, selected, width, height, search }: FleetOverviewProps) {
   const theme = useTheme();
   const visible = layout.groups.flatMap((g) => g.ids.map((id) => model.devices.get(id)!));
-  const lines: { key: string; node: ReactNode; hasSelection?: boolean }[] = [];
+  const lines: { key: string; node: ReactNode }[] = [];
   for (const group of layout.groups) {
     const devices = group.ids.map((id) => model.devices.get(id)!);
     const kinds = kindCounts(devices)
@@ -40,7 +40,6 @@ export function FleetOverview({ model, layout, selected, width, height, search }
       const chunk = devices.slice(i, i + layout.perLine);
       lines.push({
         key: `${group.zone}-${i}`,
-        hasSelection: chunk.some((d) => d.id === selected),
         node:
           layout.density === 'rows' ? (
             <DeviceRow device={chunk[0]!} selected={chunk[0]!.id === selected} width={width} idWidth={layout.cellWidth} />
@@ -74,13 +73,8 @@ export function FleetOverview({ model, layout, selected, width, height, search }
     ) : null;
   if (visible.length === 0)
     lines.push({ key: 'none', node: <Text color={theme.color('muted')}>no device matches "{search}" — esc clears the search</Text> });
-  // Scroll so the selected device's line stays in view.
-  const selectedLine = Math.max(
-    0,
-    lines.findIndex((l) => l.hasSelection),
-  );
-  const room = footer ? height - 1 : height;
-  const start = lines.length <= room ? 0 : Math.min(Math.max(0, selectedLine - Math.floor(room / 2)), lines.length - room);
+  // Scroll so the selected device's line stays in view (the same plan a mouse click is resolved against).
+  const { start, room } = fleetLinePlan(layout, selectedView ? selected : undefined, height);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       {lines.slice(start, start + room).map((l) => (

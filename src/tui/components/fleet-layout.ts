@@ -63,3 +63,41 @@ export function moveInLayout(layout: FleetLayout, current: string | undefined, d
   const target = lines[Math.max(0, Math.min(lines.length - 1, line + dy))]!;
   return target[Math.min(column, target.length - 1)];
 }
+
+/** The fleet's lines as drawn: a zone heading (null) or the ids of one line of devices. */
+export interface FleetLinePlan {
+  lines: (string[] | null)[];
+  /** The first line shown (the fleet scrolls to keep the selected device in view), and how many fit. */
+  start: number;
+  room: number;
+}
+
+/** Which lines the fleet panel shows for a selection, in `height` rows (FleetOverview draws this plan). */
+export function fleetLinePlan(layout: FleetLayout, selected: string | undefined, height: number): FleetLinePlan {
+  const lines: (string[] | null)[] = [];
+  for (const group of layout.groups) {
+    lines.push(null);
+    for (let i = 0; i < group.ids.length; i += layout.perLine) lines.push(group.ids.slice(i, i + layout.perLine));
+  }
+  // Compact cells have no names: their last row names the selected device.
+  const room = layout.density === 'compact' && selected !== undefined ? height - 1 : height;
+  const selectedLine = Math.max(0, selected === undefined ? 0 : lines.findIndex((l) => l?.includes(selected) ?? false));
+  const start = lines.length <= room ? 0 : Math.min(Math.max(0, selectedLine - Math.floor(room / 2)), lines.length - room);
+  return { lines, start, room };
+}
+
+/** The device drawn at (`column`, `row`) of the fleet panel's body (both 0-based), or undefined. */
+export function deviceAt(
+  layout: FleetLayout,
+  selected: string | undefined,
+  height: number,
+  column: number,
+  row: number,
+): string | undefined {
+  const plan = fleetLinePlan(layout, selected, height);
+  if (row < 0 || row >= plan.room) return undefined;
+  const line = plan.lines[plan.start + row];
+  if (!line) return undefined;
+  if (layout.density === 'rows') return line[0];
+  return line[Math.floor(column / layout.cellWidth)];
+}

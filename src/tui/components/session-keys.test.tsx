@@ -151,3 +151,37 @@ describe('save the session (w)', () => {
     await controller.quit();
   });
 });
+
+describe('mouse', () => {
+  it('a click selects the device under it, a second click opens it', async () => {
+    const run = new FakeRun();
+    const app = await mountApp(run, { columns: 100, rows: 30 });
+    // Rows: header 1–2, the fleet's title 3, zone icu 4, cgm-001 5, monitor-001 6, zone ward 7, pump-001 8.
+    await app.press('\x1b[<0;5;8M', /›\* pump-001|›· pump-001/);
+    await app.press('\x1b[<0;5;8M', 'Large-volume infusion pump');
+  });
+});
+
+describe('restart (r, R)', () => {
+  it('asks for the same seed with r and a new one with R', async () => {
+    const run = new FakeRun();
+    const store = new TuiStore(run);
+    const controller = new RunController(run);
+    const asked: (string | undefined)[] = [];
+    const r = render(
+      <ThemeProvider theme={createTheme(true)}>
+        <App store={store} controller={controller} size={{ columns: 100, rows: 30 }} noticeMs={0} onRestart={(seed) => asked.push(seed)} />
+      </ThemeProvider>,
+    );
+    await vi.waitFor(() => expect(r.stdin.listenerCount('readable')).toBeGreaterThan(0));
+    r.stdin.write('r');
+    r.stdin.write('R');
+    await vi.waitFor(() => expect(asked).toEqual(['42', undefined]));
+  });
+
+  it('picks the next seed', async () => {
+    const { nextSeed } = await import('../index.tsx');
+    expect(nextSeed('41')).toBe('42');
+    expect(nextSeed('ward')).toBe('ward+1');
+  });
+});

@@ -1,5 +1,6 @@
 import { useInput, type Key } from 'ink';
 import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import { parseMouse, type MouseEvent } from './mouse.ts';
 
 export type KeyHandler = (input: string, key: Key) => void;
 
@@ -25,6 +26,15 @@ export class KeyRouter {
   #order = 0;
   #queue: [string, Key][] = [];
   #draining = false;
+  #mouse: { current: (event: MouseEvent) => void }[] = [];
+
+  /** A handler of mouse reports (hooks/mouse.ts); the newest one gets them. */
+  addMouse(handler: { current: (event: MouseEvent) => void }): () => void {
+    this.#mouse.push(handler);
+    return () => {
+      this.#mouse = this.#mouse.filter((h) => h !== handler);
+    };
+  }
 
   add(handler: { current: KeyHandler }, layer: number): () => void {
     const entry = { layer, order: ++this.#order, handler };
@@ -43,6 +53,12 @@ export class KeyRouter {
   }
 
   dispatch(input: string, key: Key): void {
+    // A mouse report is not a key (ink hands it over as text: "[<0;12;5M").
+    const mouse = parseMouse(input);
+    if (mouse) {
+      this.#mouse.at(-1)?.current(mouse);
+      return;
+    }
     // ink hands a run of plain characters over as one input ("/pump⏎" typed fast or pasted): each is a
     // key of its own here ("/" opens the search, "pump" goes into it, ⏎ keeps it).
     const chars = [...input];
@@ -111,4 +127,15 @@ export function useKeys(handler: KeyHandler, options: { layer?: number; active?:
     if (!active) return;
     return global ? router.addGlobal(ref) : router.add(ref, layer);
   }, [router, layer, active, global]);
+}
+
+/** Receives mouse reports (presses and the wheel) while mounted. */
+export function useMouse(handler: (event: MouseEvent) => void): void {
+  const router = useContext(KeyRouterContext);
+  if (!router) throw new Error('useMouse needs a <KeyRouterProvider> above it');
+  const ref = useRef(handler);
+  useLayoutEffect(() => {
+    ref.current = handler;
+  });
+  useLayoutEffect(() => router.addMouse(ref), [router]);
 }
