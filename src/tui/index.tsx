@@ -58,6 +58,34 @@ export function nextSeed(seed: string): string {
   return /^\d+$/.test(seed) ? String(Number(seed) + 1) : `${seed}+1`;
 }
 
+/** Holds the current session; a restart quits it and puts a fresh one (new run, store, controller) in its place. */
+function Root({ current, options }: { current: { session: Session }; options: TuiOptions }) {
+  const [session, setSession] = useState(current.session);
+  const restart = useCallback(
+    (seed: string | undefined) => {
+      if (!options.restart) return;
+      const old = current.session;
+      const next = openSession(options.restart(seed ?? nextSeed(old.controller.run.seed)), old.generation + 1);
+      void old.controller.quit().then(() => {
+        old.detach();
+        current.session = next;
+        setSession(next);
+        begin(next, true);
+      });
+    },
+    [current, options],
+  );
+  return (
+    <App
+      key={session.generation}
+      store={session.store}
+      controller={session.controller}
+      sessionDir={options.sessionDir}
+      onRestart={options.restart ? restart : undefined}
+    />
+  );
+}
+
 /**
  * Opens the terminal UI on a run and resolves once the user has quit: the run stopped and closed,
  * the terminal restored (main screen, cursor, cooked mode, mouse reporting off). The run is opened
@@ -75,33 +103,9 @@ export async function startTui(run: RunLike, options: TuiOptions = {}): Promise<
   if (fullScreen) stdout.write(ALT_SCREEN_ON);
   if (mouse) stdout.write(mouseOn());
 
-  function Root() {
-    const [session, setSession] = useState(current.session);
-    const restart = useCallback((seed: string | undefined) => {
-      if (!options.restart) return;
-      const old = current.session;
-      const next = openSession(options.restart(seed ?? nextSeed(old.controller.run.seed)), old.generation + 1);
-      void old.controller.quit().then(() => {
-        old.detach();
-        current.session = next;
-        setSession(next);
-        begin(next, true);
-      });
-    }, []);
-    return (
-      <App
-        key={session.generation}
-        store={session.store}
-        controller={session.controller}
-        sessionDir={options.sessionDir}
-        onRestart={options.restart ? restart : undefined}
-      />
-    );
-  }
-
   const instance = render(
     <ThemeProvider theme={theme}>
-      <Root />
+      <Root current={current} options={options} />
     </ThemeProvider>,
     // Incremental rendering stays off: in ink 6.8 it left stale lines on screen after a layout change (seen in tmux).
     { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: options.fps ?? 10, incrementalRendering: false },
