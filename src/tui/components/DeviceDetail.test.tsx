@@ -46,7 +46,7 @@ describe('DeviceDetail', () => {
     expect(frame).toContain('pump-001');
     expect(frame).toContain('state hold');
     expect(frame).toMatch(/telemetry rate 5 {2}drug insulin/);
-    expect(frame).toContain('rate mL/h');
+    expect(frame).toContain('rate in mL/h');
     expect(frame).toContain('• measured 5 · true 0');
     expect(frame).toContain('twin      online · fresh · in sync · v12 · seen 00:01:00 · 0 lost');
   });
@@ -88,5 +88,50 @@ describe('DeviceDetail', () => {
     expect(frame).toContain('desired   {state:infusing,rate:5}');
     expect(frame).toContain('reported  {state:hold,rate:5}');
     expect(frame).toContain('delta     {state:infusing}');
+  });
+});
+
+describe('DeviceDetail chart axes (issue 18)', () => {
+  it('labels the value axis in the unit, the time axis in simulated time, and draws the alarm limits crossed', async () => {
+    const { render } = await import('ink-testing-library');
+    const { applyEvents, createFleetModel } = await import('../state/fleet-model.ts');
+    const { createTheme, ThemeProvider } = await import('../theme.tsx');
+    const { DeviceDetail } = await import('./DeviceDetail.tsx');
+    const model = createFleetModel([{ id: 'mon-001', kind: 'patient-monitor', zone: 'icu' }]);
+    const events = Array.from({ length: 60 }, (_, i) => ({
+      id: i + 1,
+      t: i * 10_000,
+      source: 'mon-001',
+      type: 'telemetry',
+      data: { body: { spo2: i < 40 ? 97 : 80 }, truth: { spo2: 97 } },
+    }));
+    applyEvents(model, [
+      ...events,
+      {
+        id: 100,
+        t: 590_000,
+        source: 'mon-001',
+        type: 'alarm.raised',
+        data: { alarm: { code: 'spo2.low', priority: 'high', message: 'SpO2 low', parameter: 'spo2', value: 80, limit: 85 } },
+      },
+    ]);
+    const frame = render(
+      <ThemeProvider theme={createTheme(true)}>
+        <DeviceDetail
+          view={model.devices.get('mon-001')!}
+          agent={undefined}
+          shadow={undefined}
+          chartSignal="spo2"
+          width={100}
+          height={24}
+        />
+      </ThemeProvider>,
+    ).lastFrame()!;
+    expect(frame).toContain('spo2 in % · last 9m50s');
+    expect(frame).toContain('┄ spo2.low 85');
+    expect(frame).toMatch(/ 85 %│┄+/);
+    expect(frame).toMatch(/ 97 %│/);
+    expect(frame).toMatch(/└─+/);
+    expect(frame).toMatch(/00:00:00 +00:04:55 +00:09:50/);
   });
 });

@@ -42,6 +42,10 @@ export function DeviceDetail({ view, agent, shadow, chartSignal, width, height }
         points={view.series.points(signal)}
         label={signals.length > 1 ? `${signal} (←/→ ${signals.length} signals)` : signal}
         unit={chartUnit(signal)}
+        limits={[...(view.limits.get(signal) ?? new Map<number, Set<string>>())].map(([value, codes]) => ({
+          value,
+          label: [...codes].join(','),
+        }))}
         width={chartWidth}
         height={chartHeight}
       />
@@ -59,7 +63,7 @@ export function DeviceDetail({ view, agent, shadow, chartSignal, width, height }
         <Text>state </Text>
         <Text bold>{agent?.stateLabel ?? view.state}</Text>
         <Text color={theme.color(condition)}> · {CONDITION_LABEL[condition]}</Text>
-        <Text color={theme.color('muted')}> · esc back · a ack · m silence · i inject</Text>
+        <Text color={theme.color('muted')}> · esc back · c command · x faults · i inject · t traffic</Text>
       </Text>
       {side ? (
         <Box flexDirection="row" height={height - 1}>
@@ -157,7 +161,9 @@ function Info({
     node: (
       <Text wrap="truncate" color={faults.length > 0 ? theme.color('warning') : undefined}>
         {label('faults')}
-        {faults.length === 0 ? 'none active' : faults.map((f) => `${f.fault} since ${formatSimTime(f.at)}`).join(' · ')}
+        {faults.length === 0
+          ? 'none active'
+          : `${faults.map((f) => `${f.fault} since ${formatSimTime(f.at)}`).join(' · ')}${deviceCondition(view) === 'faulted' ? ' — not yet detected' : ''} · x ends`}
       </Text>
     ),
   });

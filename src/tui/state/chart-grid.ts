@@ -1,13 +1,15 @@
 import type { SeriesPoint } from './series.ts';
 
 /** What one chart cell shows: nothing, the true value, the measured value, or both at once. */
-export type ChartCell = 'empty' | 'truth' | 'measured' | 'both';
+export type ChartCell = 'empty' | 'truth' | 'measured' | 'both' | 'limit';
 
 export interface ChartGrid {
   /** `height` rows of `width` cells, top row first. */
   rows: ChartCell[][];
   /** Columns where the device reported no reading although there was a truth (dropout, signal loss). */
   missing: boolean[];
+  /** The row of each alarm limit drawn across the chart. */
+  limitRows: { value: number; row: number }[];
   min: number;
   max: number;
   from: number;
@@ -18,10 +20,17 @@ export interface ChartGrid {
  * Lays measured and true values over time onto a character grid: each column is a time bucket
  * (the mean of its points), each row a band of values. Returns undefined with no numbers to plot.
  */
-export function chartGrid(points: readonly SeriesPoint[], width: number, height: number): ChartGrid | undefined {
+export function chartGrid(
+  points: readonly SeriesPoint[],
+  width: number,
+  height: number,
+  limits: readonly number[] = [],
+): ChartGrid | undefined {
   if (width < 2 || height < 2 || points.length === 0) return undefined;
-  const values = points.flatMap((p) => [p.measured, p.truth]).filter((v): v is number => v !== null && Number.isFinite(v));
-  if (values.length === 0) return undefined;
+  const readings = points.flatMap((p) => [p.measured, p.truth]).filter((v): v is number => v !== null && Number.isFinite(v));
+  if (readings.length === 0) return undefined;
+  // The value axis reaches the alarm limits, so their lines are drawn where they are.
+  const values = [...readings, ...limits.filter((v) => Number.isFinite(v))];
   let min = Math.min(...values);
   let max = Math.max(...values);
   if (max - min < 1e-9) {
@@ -47,6 +56,8 @@ export function chartGrid(points: readonly SeriesPoint[], width: number, height:
   const rows: ChartCell[][] = Array.from({ length: height }, () => Array<ChartCell>(width).fill('empty'));
   const rowOf = (v: number) => Math.round(((max - v) / (max - min)) * (height - 1));
   const missing: boolean[] = [];
+  const limitRows = limits.filter((v) => Number.isFinite(v)).map((value) => ({ value, row: rowOf(value) }));
+  for (const { row } of limitRows) rows[row]!.fill('limit');
   sums.forEach((s, col) => {
     missing.push(s.mn === 0 && s.nulls > 0);
     if (s.tn > 0) rows[rowOf(s.tr / s.tn)]![col] = 'truth';
@@ -55,7 +66,7 @@ export function chartGrid(points: readonly SeriesPoint[], width: number, height:
       rows[r]![col] = rows[r]![col] === 'truth' ? 'both' : 'measured';
     }
   });
-  return { rows, missing, min, max, from, to };
+  return { rows, missing, limitRows, min, max, from, to };
 }
 
 const SPARKS = '▁▂▃▄▅▆▇█';

@@ -48,6 +48,8 @@ export interface DeviceView {
   lastTelemetry: Record<string, unknown> | undefined;
   lastTelemetryT: number | undefined;
   series: DeviceSeries;
+  /** Alarm limits seen crossed, by signal (an alarm names its parameter, or its code does: `glucose.low`): value → alarm codes. */
+  limits: Map<string, Map<number, Set<string>>>;
   /** This device's recent events, for its detail view. */
   events: FeedLog;
 }
@@ -110,6 +112,7 @@ export function createFleetModel(
       lastTelemetry: undefined,
       lastTelemetryT: undefined,
       series: new DeviceSeries(o.series),
+      limits: new Map(),
       events: new FeedLog(o.deviceFeedCapacity),
     });
   }
@@ -175,6 +178,12 @@ function applyOne(model: FleetModel, event: LoggedEvent): void {
         suppressed: Boolean(data.suppressed),
         since: event.t,
       });
+      if (typeof alarm.limit === 'number') {
+        const signal = typeof alarm.parameter === 'string' ? alarm.parameter : code.split('.')[0]!;
+        let bySignal = subject.limits.get(signal);
+        if (!bySignal) subject.limits.set(signal, (bySignal = new Map()));
+        bySignal.set(alarm.limit, (bySignal.get(alarm.limit) ?? new Set()).add(code));
+      }
       return;
     }
     case 'alarm.cleared':
