@@ -60,4 +60,57 @@ describe('TUI on a real run', () => {
       await app.controller.quit();
     }
   });
+
+  it('clears a hand-made occlusion: ends the fault, waits for the pressure to fall, resumes the pump from the console', { timeout: 120_000 }, async () => {
+    const run = new Run(smallWard({ durationMs: 30 * 60_000 }), DEFAULT_DEPENDENCIES, { port: 0, mode: 'fast' });
+    const app = await mountApp(run, { columns: 120, rows: 36 });
+    const stepTo = async (minute: number) => {
+      app.stdin.write('s');
+      await vi.waitFor(() => expect(run.status()).toMatchObject({ simMs: minute * 60_000, phase: 'paused' }), { timeout: 30_000 });
+      app.store.flush();
+    };
+    try {
+      await app.controller.open();
+      await app.flush(/broker mqtt:\/\/127\.0\.0\.1:\d+/);
+      await stepTo(1);
+      await app.press('/', 'search id, kind or zone');
+      await app.press('infusion-pump-001', '1 devices matching');
+      await app.pressUntilGone(KEY.enter, 'search id, kind or zone');
+      await app.press(KEY.enter, 'Large-volume infusion pump');
+      await app.press('i', 'Inject on infusion-pump-001');
+      await app.press('occlusion-d', '› device.occlusion-downstream');
+      await app.press(KEY.enter, /› target/);
+      await app.press(KEY.enter, 'injected device.occlusion-downstream on infusion-pump-001');
+      // The line pressure builds until the pump alarms and stops the flow.
+      let minute = 1;
+      while (!/! occlusion\.downstream +active/.test(app.frame()) && minute < 10) await stepTo(++minute);
+      expect(app.frame()).toMatch(/state hold/);
+      // The MQTT traffic of the pump, seen by the TUI's own client, beside its shadow.
+      await app.press('t', 'Traffic of infusion-pump-001');
+      // Subscribed once the retained state shows; then time moves and telemetry flows past.
+      await vi.waitFor(() => expect(app.frame()).toMatch(/state +retained #\d+ \{state:hold\}/), { timeout: 10_000 });
+      await stepTo(++minute);
+      await vi.waitFor(() => expect(app.frame()).toMatch(/telemetry +#\d+ \{state:hold/), { timeout: 10_000 });
+      expect(app.frame()).toMatch(/telemetry \d+ · [\d.]+\/s/);
+      expect(app.frame()).toContain('twin shadow');
+      await app.press(KEY.esc, 'Large-volume infusion pump');
+      // End the fault now; the pressure relaxes and the alarm clears; then resume from the console.
+      await app.press('x', 'Faults on infusion-pump-001');
+      await app.press(KEY.enter, 'ended device.occlusion-downstream on infusion-pump-001');
+      const stop = minute + 10;
+      while (/occlusion\.downstream +active/.test(app.frame()) && minute < stop) await stepTo(++minute);
+      await app.press('c', 'Command infusion-pump-001');
+      await app.press('resume', '› resume');
+      await app.press(KEY.enter, 'resume takes no fields');
+      await app.press(KEY.enter, 'resume sent to infusion-pump-001');
+      await stepTo(++minute);
+      expect(app.frame()).toMatch(/state infusing/);
+      expect(app.store.model.devices.get('infusion-pump-001')!.events.items(NO_FILTER).map((i) => i.text)).toContain(
+        'command resume accepted',
+      );
+      expect(app.controller.recorder.actions.map((a) => a.kind)).toEqual(['inject', 'command']);
+    } finally {
+      await app.controller.quit();
+    }
+  });
 });

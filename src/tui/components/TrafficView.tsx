@@ -66,7 +66,7 @@ export function TrafficView({ monitor, unavailable, device, shadow, width, heigh
       </Text>
       {messages.map((m) => {
         const e = m.envelope;
-        const what = e ? `#${e.seq} ${compact(e.body, Math.max(10, listWidth - 40))}` : `not an envelope: ${m.error}`;
+        const what = e ? `#${e.seq} ${compact(e.body, Math.max(10, listWidth - 40))}` : `${m.raw ?? ''} (not an envelope)`;
         return (
           <Text key={m.n} wrap="truncate">
             <Text color={theme.color('muted')}>{e ? formatSimTime(e.t) : '--:--:--'} </Text>

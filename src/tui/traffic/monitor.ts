@@ -17,6 +17,8 @@ export interface TrafficMessage {
   envelope: Envelope | undefined;
   /** Why the payload is not an envelope (a hostile client, a status string). */
   error: string | undefined;
+  /** The start of a payload that is not an envelope, as text. */
+  raw: string | undefined;
   /** Wall time of arrival, ms (rates only: the simulation's time is the envelope's `t`). */
   wall: number;
 }
@@ -147,6 +149,7 @@ export class TrafficMonitor {
       retained,
       envelope: decoded.ok ? decoded.envelope : undefined,
       error: decoded.ok ? undefined : decoded.error,
+      raw: decoded.ok ? undefined : payload.subarray(0, 200).toString('utf8'),
       wall,
     };
     this.#messages.push(message);
