@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -10,7 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'medtwin.js');
 const scenario = join(root, 'scenarios', 'ward.yaml');
-const session = `medtwin-tui-e2e-${process.pid}`;
+const oneBed = join(root, 'test', 'fixtures', 'tui', 'one-bed.yaml');
+let session = `medtwin-tui-e2e-${process.pid}`;
+const sessions: string[] = [];
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const missing = [
@@ -48,27 +51,46 @@ async function keys(sequence: string[], until: string | RegExp, timeoutMs?: numb
   return waitForScreen(until, timeoutMs);
 }
 
+/** Opens `medtwin tui ARGS` in a new tmux session of 100×30 in `cwd`; the shell line after it says how it exited. */
+function openTui(name: string, args: string, cwd = root): void {
+  session = `medtwin-tui-e2e-${name}-${process.pid}`;
+  sessions.push(session);
+  // CI is unset: a person at a terminal is not a CI job, and ink draws nothing but the last frame when it thinks it is one.
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '100',
+    '-y',
+    '30',
+    '-c',
+    cwd,
+    `env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${bin} tui ${args}; echo "medtwin exited with $?"; sleep 120`,
+  );
+}
+
+/** Steps one simulated minute at a time (s) until the screen matches, at most `max` minutes. */
+async function stepUntil(pattern: RegExp, max: number): Promise<string> {
+  for (let i = 0; i < max; i++) {
+    const now = screen();
+    if (pattern.test(now)) return now;
+    const clock = /(\d\d:\d\d:\d\d) \//.exec(now)?.[1];
+    await keys(['s'], new RegExp(`⏸ paused +(?!${clock})\\d\\d:\\d\\d:\\d\\d`), 30_000);
+  }
+  return waitForScreen(pattern, 5_000);
+}
+
 afterAll(() => {
-  if (hasTmux) spawnSync('tmux', ['kill-session', '-t', session]);
+  if (hasTmux) for (const s of sessions) spawnSync('tmux', ['kill-session', '-t', s]);
 });
 
 describe.skipIf(missing.length > 0)(title, () => {
   it('opens the fleet, injects a fault on a device, shows its alarm, and quits cleanly', { timeout: 300_000 }, async () => {
     // The shell line after the TUI proves the process exited, and with what code. CI is unset: a person
     // at a terminal is not a CI job, and ink draws nothing but the last frame when it thinks it is one.
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '100',
-      '-y',
-      '30',
-      '-c',
-      root,
-      `env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${bin} tui ${scenario} --paused; echo "medtwin exited with $?"; sleep 120`,
-    );
+    openTui('ward', `${scenario} --paused`);
     await waitForScreen(/⏸ ready .*Fleet · 40 devices/s, 90_000);
     expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
 
@@ -105,5 +127,88 @@ describe.skipIf(missing.length > 0)(title, () => {
     expect(after).not.toContain('Fleet');
     expect(after).not.toContain('medtwin  ward');
     expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('0');
+  });
+
+  it('clears a hand-made occlusion through the command console and resumes the pump', { timeout: 300_000 }, async () => {
+    openTui('occlusion', `${oneBed} --paused`);
+    await waitForScreen(/⏸ ready .*Fleet · 2 devices/s, 90_000);
+    await keys(['4'], 'speed: as fast as the transport settles');
+    await keys(['s'], /⏸ paused +00:01:00/);
+    await keys(['/'], 'search id, kind or zone');
+    await keys(['infusion-pump-001'], '1 devices matching');
+    await keys(['Enter'], /^(?!.*search id, kind or zone)/s);
+    await keys(['Enter'], 'Large-volume infusion pump · zone icu');
+    // A downstream occlusion by hand: the line pressure builds until the pump stops and alarms.
+    await keys(['i'], 'Inject on infusion-pump-001');
+    await keys(['occlusion-d'], '› device.occlusion-downstream');
+    await keys(['Enter'], /› target/);
+    await keys(['Enter'], 'injected device.occlusion-downstream on infusion-pump-001');
+    const alarmed = await stepUntil(/! occlusion\.downstream +active/, 8);
+    expect(alarmed).toMatch(/state hold/);
+    // End it now, let the pressure fall, then resume the pump from the command console.
+    await keys(['x'], 'Faults on infusion-pump-001');
+    await keys(['Enter'], 'ended device.occlusion-downstream on infusion-pump-001');
+    await stepUntil(/alarms +none/, 8);
+    await keys(['c'], 'Command infusion-pump-001');
+    await keys(['resume'], '› resume');
+    await keys(['Enter'], 'resume takes no fields');
+    await keys(['Enter'], 'resume sent to infusion-pump-001');
+    const resumed = await stepUntil(/· state infusing ·/, 2);
+    expect(resumed).toMatch(/command resume accepted/);
+    await keys(['q'], 'medtwin exited with 0', 60_000);
+  });
+
+  it('saves the session as a scenario that medtwin run replays to the same alarms', { timeout: 300_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medtwin-tui-session-'));
+    openTui('session', `${oneBed} --paused`, dir);
+    await waitForScreen(/⏸ ready .*Fleet · 2 devices/s, 90_000);
+    await keys(['4'], 'speed: as fast as the transport settles');
+    await keys(['s'], /⏸ paused +00:01:00/);
+    // The monitor's SpO2 reads 40 % low for 3 minutes; the pump occludes until ended by hand.
+    await keys(['Down'], /›[·*] patient-monitor-001/);
+    await keys(['i'], 'Inject on patient-monitor-001');
+    await keys(['bias'], '› sensor.bias');
+    await keys(['Enter'], /signal +hr/);
+    await keys(['Down'], /› signal/);
+    await keys(['Right'], /signal +spo2/);
+    await keys(['Down'], /› offset/);
+    await keys(['-40'], /offset +-40/);
+    await keys(['Down', 'Down', 'Down', 'Down', 'Down', 'Down'], /› for/);
+    await keys(['3m'], /for +3m/);
+    await keys(['Enter'], 'injected sensor.bias on patient-monitor-001 for 3m');
+    await keys(['s'], /⏸ paused +00:02:00/);
+    await keys(['Up'], /›\S infusion-pump-001/);
+    await keys(['i'], 'Inject on infusion-pump-001');
+    await keys(['occlusion-d'], '› device.occlusion-downstream');
+    await keys(['Enter'], /› target/);
+    await keys(['Enter'], 'injected device.occlusion-downstream on infusion-pump-001');
+    await keys(['s'], /⏸ paused +00:03:00/);
+    await keys(['s'], /⏸ paused +00:04:00/);
+    await keys(['x'], 'Faults on infusion-pump-001');
+    await keys(['Enter'], 'ended device.occlusion-downstream on infusion-pump-001');
+    await keys([' '], /■ finished/, 120_000);
+    await keys(['w'], /saved report\.json, report\.html, events\.jsonl, scenario\.yaml/, 60_000);
+    await keys(['q'], 'medtwin exited with 0', 60_000);
+
+    const saved = join(dir, 'medtwin-session', 'tui-one-bed-seed-5');
+    const scenarioText = readFileSync(join(saved, 'scenario.yaml'), 'utf8');
+    expect(scenarioText).toContain('Recorded in medtwin tui (seed 5): 2 injections and 0 commands by hand.');
+    const replay = join(dir, 'replay.json');
+    const run = spawnSync(process.execPath, [bin, 'run', join(saved, 'scenario.yaml'), '--reporter', `json:${replay}`], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.stderr).toBe('');
+    type Alarm = { device: string; code: string; priority: string; t: number };
+    const alarms = (file: string) =>
+      (JSON.parse(readFileSync(file, 'utf8')) as { alarms: { first: Alarm[] } }).alarms.first.map(
+        (a) => `${a.t} ${a.device} ${a.priority} ${a.code}`,
+      );
+    const session = alarms(join(saved, 'report.json'));
+    expect(session.length).toBeGreaterThan(0);
+    expect(session.some((a) => a.includes('occlusion.downstream'))).toBe(true);
+    expect(session.some((a) => a.includes('spo2.low'))).toBe(true);
+    expect(alarms(replay)).toEqual(session);
   });
 });

@@ -61,7 +61,9 @@ describe('TUI on a real run', () => {
     }
   });
 
-  it('clears a hand-made occlusion: ends the fault, waits for the pressure to fall, resumes the pump from the console', { timeout: 120_000 }, async () => {
+  it('clears a hand-made occlusion: ends the fault, waits for the pressure to fall, resumes the pump from the console', {
+    timeout: 120_000,
+  }, async () => {
     const run = new Run(smallWard({ durationMs: 30 * 60_000 }), DEFAULT_DEPENDENCIES, { port: 0, mode: 'fast' });
     const app = await mountApp(run, { columns: 120, rows: 36 });
     const stepTo = async (minute: number) => {
@@ -105,9 +107,12 @@ describe('TUI on a real run', () => {
       await app.press(KEY.enter, 'resume sent to infusion-pump-001');
       await stepTo(++minute);
       expect(app.frame()).toMatch(/state infusing/);
-      expect(app.store.model.devices.get('infusion-pump-001')!.events.items(NO_FILTER).map((i) => i.text)).toContain(
-        'command resume accepted',
-      );
+      expect(
+        app.store.model.devices
+          .get('infusion-pump-001')!
+          .events.items(NO_FILTER)
+          .map((i) => i.text),
+      ).toContain('command resume accepted');
       expect(app.controller.recorder.actions.map((a) => a.kind)).toEqual(['inject', 'command']);
     } finally {
       await app.controller.quit();
