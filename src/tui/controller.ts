@@ -22,8 +22,7 @@ const CLOSE_TIMEOUT_MS = 5_000;
 const FINISHED = 'the run has finished — press r to run it again, q to quit';
 
 /**
- * The TUI's hands on the run: each key becomes one call of the Run API (the same API the CLI and
- * tabletop mode use). It keeps what the UI must know — whether `runToEnd` was started — records what
+ * The TUI's hands on the run: each key becomes one call of the Run API (the same API the CLI uses). It keeps what the UI must know — whether `runToEnd` was started — records what
  * the user did (session/recorder.ts, for a scenario of the session) and the event log (for export), and
  * turns outcomes into one-line messages for the footer.
  */

@@ -66,7 +66,9 @@ export function TrafficView({ monitor, unavailable, device, shadow, width, heigh
       </Text>
       {messages.map((m) => {
         const e = m.envelope;
-        const what = e ? `#${e.seq} ${compact(e.body, Math.max(10, listWidth - 40))}` : `${m.raw ?? ''} (not an envelope)`;
+        // Time, channel, (device,) sequence number: the rest of the line is the body.
+        const room = Math.max(10, listWidth - 9 - 13 - (device ? 0 : 20) - String(e?.seq ?? '').length - 2 - (m.retained ? 9 : 0));
+        const what = e ? `#${e.seq} ${compact(e.body, room)}` : `${m.raw ?? ''} (not an envelope)`;
         return (
           <Text key={m.n} wrap="truncate">
             <Text color={theme.color('muted')}>{e ? formatSimTime(e.t) : '--:--:--'} </Text>
