@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,30 +5,14 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
+import { medtwin, root } from './helpers/cli.ts';
 
 /**
  * The reports `medtwin run` writes for CI, from the real binary: JUnit checked against a JUnit schema
  * (test/fixtures/junit/junit.xsd, validated by libxml2's xmllint) for a failing and an invalid scenario.
  */
-const root = join(import.meta.dirname, '..');
-const bin = join(root, 'bin', 'medtwin.js');
 const out = mkdtempSync(join(tmpdir(), 'medtwin-report-cli-'));
 const schema = readFileSync(join(root, 'test', 'fixtures', 'junit', 'junit.xsd'), 'utf8');
-
-function medtwin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 type Case = {
   name: string;

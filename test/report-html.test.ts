@@ -143,24 +143,7 @@ describe('HTML report', () => {
     const { path } = await writeReport();
     const dir = mkdtempSync(join(tmpdir(), 'medtwin-chromium-'));
     const png = join(dir, 'report.png');
-    const result = spawnSync(
-      CHROMIUM!,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--hide-scrollbars',
-        `--user-data-dir=${join(dir, 'profile')}`,
-        `--screenshot=${png}`,
-        '--window-size=1280,2000',
-        pathToFileURL(path).href,
-      ],
-      { encoding: 'utf8', timeout: 90_000 },
-    );
+    const result = chromium(dir, [`--screenshot=${png}`, '--window-size=1280,2000', pathToFileURL(path).href]);
     expect(existsSync(png), `chromium wrote no screenshot: ${result.stderr}`).toBe(true);
     const image = decodePng(readFileSync(png));
     expect(image.width).toBe(1280);
@@ -172,6 +155,26 @@ describe('HTML report', () => {
     expect(stats.orange).toBeGreaterThan(2_000); // shaded fault windows
   });
 });
+
+/** Headless Chromium with its own profile in `dir`, nothing fetched, no first-run chores. */
+function chromium(dir: string, args: string[]) {
+  return spawnSync(
+    CHROMIUM!,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--hide-scrollbars',
+      `--user-data-dir=${join(dir, 'profile')}`,
+      ...args,
+    ],
+    { encoding: 'utf8', timeout: 90_000 },
+  );
+}
 
 /**
  * Measures the page in headless Chromium at one window width, with a script added to a copy of the
@@ -207,24 +210,7 @@ function layoutProblems(reportPath: string, width: number): string[] {
     document.body.append(out);
   })();</script>`;
   writeFileSync(page, readFileSync(reportPath, 'utf8').replace('</body>', `${measure}</body>`));
-  const result = spawnSync(
-    CHROMIUM!,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--hide-scrollbars',
-      `--user-data-dir=${join(dir, 'profile')}`,
-      `--window-size=${width},1200`,
-      '--dump-dom',
-      pathToFileURL(page).href,
-    ],
-    { encoding: 'utf8', timeout: 90_000 },
-  );
+  const result = chromium(dir, [`--window-size=${width},1200`, '--dump-dom', pathToFileURL(page).href]);
   const found = /<pre id="medtwin-layout">([^<]*)<\/pre>/.exec(result.stdout);
   expect(found, `chromium printed no measurements: ${result.stderr}`).not.toBeNull();
   return JSON.parse(

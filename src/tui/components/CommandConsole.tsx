@@ -3,10 +3,12 @@ import { useMemo, useState } from 'react';
 import { fit } from '../format.ts';
 import { useKeys } from '../hooks/use-keys.tsx';
 import { useLiveState } from '../hooks/use-live-state.ts';
+import { usePickList } from '../hooks/use-pick-list.ts';
 import type { TuiAgent } from '../run-like.ts';
 import { commandVariants, fieldValues, type CommandVariant } from '../state/param-fields.ts';
 import { useTheme } from '../theme.tsx';
 import { Panel } from './Panel.tsx';
+import { Unavailable } from './Unavailable.tsx';
 import { formKey, type FormRow, type FormState } from './ParamsForm.tsx';
 
 export interface CommandConsoleProps {
@@ -29,7 +31,7 @@ export function CommandConsole({ agent, width, height, onSend, onCancel }: Comma
   const title = agent ? `Command ${agent.deviceId} (${agent.descriptor.title})` : 'Command';
   let body;
   if (!agent || variants.length === 0)
-    body = <Nothing why={agent ? `${agent.kind} accepts no commands` : 'select a device first'} onCancel={onCancel} />;
+    body = <Unavailable why={agent ? `${agent.kind} accepts no commands` : 'select a device first'} onCancel={onCancel} />;
   else if (!picked) body = <CommandPicker variants={variants} width={width} height={height - 1} onPick={setPicked} onCancel={onCancel} />;
   else
     body = (
@@ -63,32 +65,14 @@ function CommandPicker({
   onCancel(): void;
 }) {
   const theme = useTheme();
-  const [state, get, set] = useLiveState(() => ({ query: '', index: 0 }));
-  const narrow = (q: string) => variants.filter((v) => v.type.includes(q));
-  useKeys(
-    (input, key) => {
-      const { query, index } = get();
-      const shown = narrow(query);
-      const current = Math.min(index, Math.max(0, shown.length - 1));
-      if (key.escape) onCancel();
-      else if (key.upArrow) set({ query, index: Math.max(0, current - 1) });
-      else if (key.downArrow) set({ query, index: Math.min(shown.length - 1, current + 1) });
-      else if (key.return) {
-        if (shown[current]) onPick(shown[current]);
-      } else if (key.backspace || key.delete) set({ query: query.slice(0, -1), index: 0 });
-      else if (input && !key.ctrl && !key.meta && /^[\w.-]+$/.test(input)) set({ query: query + input, index: 0 });
-    },
-    { layer: 1 },
-  );
-  const shown = narrow(state.query);
-  const current = Math.min(state.index, Math.max(0, shown.length - 1));
+  const { query, shown, current } = usePickList(variants, (v, q) => v.type.includes(q), onPick, onCancel);
   const rows = Math.max(1, height - 1);
   const start = Math.min(Math.max(0, current - Math.floor(rows / 2)), Math.max(0, shown.length - rows));
   const nameWidth = Math.max(10, ...variants.map((v) => v.type.length)) + 2;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text wrap="truncate" color={theme.color('muted')}>
-        type to narrow: <Text bold>{state.query || '…'}</Text> · ↑↓ choose · enter pick · esc close
+        type to narrow: <Text bold>{query || '…'}</Text> · ↑↓ choose · enter pick · esc close
       </Text>
       {shown.slice(start, start + rows).map((v, i) => {
         const selected = start + i === current;
@@ -168,22 +152,6 @@ function CommandForm({
           ✗ {problem}
         </Text>
       ) : null}
-    </Box>
-  );
-}
-
-function Nothing({ why, onCancel }: { why: string; onCancel(): void }) {
-  const theme = useTheme();
-  useKeys(
-    (_input, key) => {
-      if (key.escape || key.return) onCancel();
-    },
-    { layer: 1 },
-  );
-  return (
-    <Box flexDirection="column">
-      <Text color={theme.color('fail')}>{why}</Text>
-      <Text color={theme.color('muted')}>esc to close</Text>
     </Box>
   );
 }

@@ -1,12 +1,10 @@
-import { Box, Text } from 'ink';
-import { useKeys } from '../hooks/use-keys.tsx';
 import { useMemo, useState } from 'react';
 import type { InjectRequest } from '../controller.ts';
 import type { FaultInfo, TuiAgent } from '../run-like.ts';
 import { paramFields, prefillForDevice } from '../state/param-fields.ts';
-import { useTheme } from '../theme.tsx';
 import { FaultPicker, faultChoices, type FaultChoice } from './FaultPicker.tsx';
 import { Panel } from './Panel.tsx';
+import { Unavailable } from './Unavailable.tsx';
 import { ParamsForm } from './ParamsForm.tsx';
 
 export interface InjectMenuProps {
@@ -57,21 +55,5 @@ export function InjectMenu({ faults, canInject, deviceId, zone, agent, width, he
     <Panel title={title} width={width} height={height}>
       {body}
     </Panel>
-  );
-}
-
-function Unavailable({ why, onCancel }: { why: string; onCancel(): void }) {
-  const theme = useTheme();
-  useKeys(
-    (_input, key) => {
-      if (key.escape || key.return) onCancel();
-    },
-    { layer: 1 },
-  );
-  return (
-    <Box flexDirection="column">
-      <Text color={theme.color('fail')}>{why}</Text>
-      <Text color={theme.color('muted')}>esc to close</Text>
-    </Box>
   );
 }
