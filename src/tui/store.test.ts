@@ -120,3 +120,19 @@ describe('TuiStore live verdicts (issue 18, broken 1)', () => {
     expect(store.expectations?.[0]?.passed).toBe(true);
   });
 });
+
+describe('TuiStore active faults', () => {
+  it("shows an injection made while paused at once, from the run's timeline, before its event is sealed", () => {
+    const run = new FakeRun();
+    const store = new TuiStore(run);
+    store.flush();
+    run.active = [
+      { eventId: 0, id: 'manual-1', fault: 'sensor.bias', category: 'sensor', device: 'cgm-001', at: 60_000, until: null, params: {} },
+    ];
+    expect(store.flush()).toBe(true);
+    expect([...store.model.devices.get('cgm-001')!.faults.keys()]).toEqual(['manual-1']);
+    run.active = [];
+    expect(store.flush()).toBe(true);
+    expect(store.model.devices.get('cgm-001')!.faults.size).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '../core/event-log.ts';
-import type { ExpectationResult } from '../runtime/result.ts';
+import type { ExpectationResult, InjectionRecord } from '../runtime/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { applyEvents, createFleetModel, type FleetModel, type ModelOptions } from './state/fleet-model.ts';
 import type { RunLike } from './run-like.ts';
@@ -82,6 +82,7 @@ export class TuiStore {
       changed = true;
     this.status = status;
     if (this.#pollConnections()) changed = true;
+    if (this.#pollFaults()) changed = true;
     if (this.#pollExpectations()) changed = true;
     if (changed) {
       this.#version++;
@@ -120,6 +121,31 @@ export class TuiStore {
    * when it stands still (paused, stepped, finished), so a paused screen never shows verdicts older
    * than the fleet and feed beside them.
    */
+  /**
+   * Active faults are read from the run's timeline when it has one: an injection made while paused is
+   * acting at once, though its `fault.injected` event is sealed only when time moves on.
+   */
+  #pollFaults(): boolean {
+    const timeline = this.run.timeline;
+    if (!timeline) return false;
+    const active = new Map<string, InjectionRecord[]>();
+    for (const i of timeline.active()) active.set(i.device, [...(active.get(i.device) ?? []), i]);
+    let changed = false;
+    for (const view of this.model.devices.values()) {
+      const now = active.get(view.id) ?? [];
+      const same = now.length === view.faults.size && now.every((i) => view.faults.has(i.id));
+      if (same) continue;
+      changed = true;
+      view.faults = new Map(
+        now.map((i) => [
+          i.id,
+          { id: i.id, fault: i.fault, category: i.category, device: i.device, at: i.at, until: undefined, params: i.params },
+        ]),
+      );
+    }
+    return changed;
+  }
+
   #pollExpectations(): boolean {
     if (!this.run.liveExpectations) return false;
     const on = `${this.model.eventsApplied}:${this.status.simMs}:${this.status.phase}`;
