@@ -92,7 +92,7 @@ describe('TUI on a real run', () => {
       // Subscribed once the retained state shows; then time moves and telemetry flows past.
       await vi.waitFor(() => expect(app.frame()).toMatch(/state +retained #\d+ \{state:hold\}/), { timeout: 10_000 });
       await stepTo(++minute);
-      await vi.waitFor(() => expect(app.frame()).toMatch(/telemetry +#\d+ \{state:hold/), { timeout: 10_000 });
+      await vi.waitFor(() => expect(app.frame()).toMatch(/telemetry +#\d+ \{alarms:\[occlusion\.downstream\]/), { timeout: 10_000 });
       expect(app.frame()).toMatch(/telemetry \d+ · [\d.]+\/s/);
       expect(app.frame()).toContain('twin shadow');
       await app.press(KEY.esc, 'Large-volume infusion pump');
