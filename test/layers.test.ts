@@ -16,11 +16,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/fleet': ['src/core', 'devices', 'src/physiology', 'src/net'],
   'src/inject': ['src/core', 'devices', 'src/physiology', 'src/net', 'src/fleet'],
   'src/defense': ['src/core', 'devices', 'src/physiology', 'src/net', 'src/fleet'],
-  'src/scenario': ['src/core', 'devices', 'src/physiology', 'src/net', 'src/fleet', 'src/inject', 'src/defense', 'src/runtime/result.ts'],
+  'src/scenario': ['src/core', 'devices', 'src/physiology', 'src/net', 'src/fleet', 'src/inject', 'src/defense'],
   'src/runtime': ['src/core', 'devices', 'src/physiology', 'src/net', 'src/fleet', 'src/inject', 'src/defense', 'src/scenario'],
   'src/report': [
     'src/core',
-    'src/runtime/result.ts',
+    'src/scenario/result.ts',
     'src/runtime/run.ts',
     'src/runtime/study.ts',
     'src/runtime/execute.ts',

@@ -1,4 +1,4 @@
-import type { AlarmRecord, InjectionRecord } from '../runtime/result.ts';
+import type { AlarmRecord, InjectionRecord } from '../scenario/result.ts';
 import { escapeXml as esc } from './escape.ts';
 import { sortPriorities } from './format.ts';
 import { formatTick, timeTicks } from './svg-chart.ts';

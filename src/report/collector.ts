@@ -1,4 +1,4 @@
-import type { RunResult, StudyResult } from '../runtime/result.ts';
+import type { RunResult, StudyResult } from '../scenario/result.ts';
 import type { Reporter, RunBeginInfo } from './reporter.ts';
 
 /**

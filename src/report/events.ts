@@ -4,7 +4,7 @@ import { dirname, extname } from 'node:path';
 import { canonicalJson } from '../core/canonical-json.ts';
 import type { LoggedEvent } from '../core/event-log.ts';
 import { InputError } from '../core/errors.ts';
-import type { RunResult } from '../runtime/result.ts';
+import type { RunResult } from '../scenario/result.ts';
 import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
 
 /**

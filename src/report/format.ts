@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.ts';
-import type { ExpectationResult, RealtimePace, RunResult } from '../runtime/result.ts';
+import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
 
 /**
  * Number and text formatting shared by the reporters. Locale-free on purpose (no toLocaleString), so a

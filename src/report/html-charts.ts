@@ -1,5 +1,5 @@
 import { formatDuration, formatSimTime } from '../core/duration.ts';
-import type { AlarmRecord, RunResult, SeriesSet } from '../runtime/result.ts';
+import type { AlarmRecord, RunResult, SeriesSet } from '../scenario/result.ts';
 import { PRIORITY_COLORS } from './alarm-timeline.ts';
 import { escapeHtml as esc } from './escape.ts';
 import { slug } from './html-table.ts';

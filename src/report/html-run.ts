@@ -1,5 +1,5 @@
 import { formatDuration, formatSimTime } from '../core/duration.ts';
-import type { RunResult } from '../runtime/result.ts';
+import type { RunResult } from '../scenario/result.ts';
 import { alarmTimeline } from './alarm-timeline.ts';
 import { escapeHtml as esc } from './escape.ts';
 import {

@@ -1,4 +1,4 @@
-import type { StudyResult } from '../runtime/result.ts';
+import type { StudyResult } from '../scenario/result.ts';
 import { distributionPlot } from './distribution-plot.ts';
 import { escapeHtml as esc } from './escape.ts';
 import { figureRows, formatFigure, formatPercent, formatValue, formatWall, nearMiss, thresholdBound } from './format.ts';

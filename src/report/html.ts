@@ -1,4 +1,4 @@
-import type { RunResult, StudyResult } from '../runtime/result.ts';
+import type { RunResult, StudyResult } from '../scenario/result.ts';
 import { CollectingReporter, type ResultCollector } from './collector.ts';
 import { escapeHtml as esc } from './escape.ts';
 import { runSection } from './html-run.ts';

@@ -1,4 +1,4 @@
-import type { RunResult, StudyResult } from '../runtime/result.ts';
+import type { RunResult, StudyResult } from '../scenario/result.ts';
 import { escapeXml } from './escape.ts';
 import { describeMeasurement, formatPercent, formatValue, replayCommand, transportCheck } from './format.ts';
 import { writeOutput } from './output.ts';

@@ -1,5 +1,5 @@
 import { formatDuration, formatSimTime } from '../core/duration.ts';
-import type { RealtimePace, RunResult, StudyResult } from '../runtime/result.ts';
+import type { RealtimePace, RunResult, StudyResult } from '../scenario/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { palette, resolveColor, type Palette } from './colors.ts';
 import {

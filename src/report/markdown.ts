@@ -1,5 +1,5 @@
 import { formatDuration, formatSimTime } from '../core/duration.ts';
-import type { RunResult, StudyResult } from '../runtime/result.ts';
+import type { RunResult, StudyResult } from '../scenario/result.ts';
 import { CollectingReporter, type ResultCollector } from './collector.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
 import {

@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '../core/event-log.ts';
-import type { RunResult, StudyResult } from '../runtime/result.ts';
+import type { RunResult, StudyResult } from '../scenario/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import type { InvalidFile, Reporter, RunBeginInfo } from './reporter.ts';
 

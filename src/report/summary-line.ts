@@ -1,7 +1,7 @@
 import { formatWall, transportCheck } from './format.ts';
 import { palette, resolveColor } from './colors.ts';
 import type { InvalidFile, Reporter, ReporterOptions } from './reporter.ts';
-import type { RunResult, StudyResult } from '../runtime/result.ts';
+import type { RunResult, StudyResult } from '../scenario/result.ts';
 
 /** Failing names listed on the line before it says "and N more". */
 const MAX_NAMED = 3;

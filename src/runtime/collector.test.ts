@@ -3,7 +3,7 @@ import type { LoggedEvent, SimEvent } from '../core/event-log.ts';
 import { createJudges, type Verdict } from '../scenario/expectations/index.ts';
 import { ev, icuFleet, idOf, stream } from '../scenario/expectations/test-fixtures.ts';
 import { Collector } from './collector.ts';
-import type { ExpectationResult } from './result.ts';
+import type { ExpectationResult } from '../scenario/result.ts';
 
 const MIN = 60_000;
 const END = 60 * MIN;

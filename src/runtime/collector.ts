@@ -4,7 +4,7 @@ import { SIGNAL_UNITS, type SignalName } from '../physiology/signals.ts';
 import { alarmOf, injectionOf, isInstant, num, readingOf, telemetryOf } from '../scenario/expectations/event-data.ts';
 import { TallyBook } from '../scenario/expectations/metrics/tally-book.ts';
 import type { RunContext } from '../scenario/expectations/run-context.ts';
-import type { AlarmRecord, AlarmSummary, DeviceResult, InjectionRecord, RunResult, SeriesSet, TwinResult } from './result.ts';
+import type { AlarmRecord, AlarmSummary, DeviceResult, InjectionRecord, RunResult, SeriesSet, TwinResult } from '../scenario/result.ts';
 import { SeriesDecimator } from './series.ts';
 
 export type { RunContext } from '../scenario/expectations/run-context.ts';

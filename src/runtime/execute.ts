@@ -1,7 +1,7 @@
 import type { LoggedEvent } from '../core/event-log.ts';
 import type { Plan } from '../scenario/plan.ts';
 import { DEFAULT_DEPENDENCIES } from './defaults.ts';
-import type { RunResult } from './result.ts';
+import type { RunResult } from '../scenario/result.ts';
 import { Run, type LinkPlacement, type RunDependencies, type RunMode, type RunOptions, type RunStatus } from './run.ts';
 
 export interface RunBegin {

@@ -21,7 +21,7 @@ import { Collector } from './collector.ts';
 import type { RunContext } from '../scenario/expectations/run-context.ts';
 import { createJudges, feedJudges, finishJudges } from '../scenario/expectations/index.ts';
 import type { Judge } from '../scenario/expectations/judge.ts';
-import type { ExpectationResult, RealtimePace, RunResult } from './result.ts';
+import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import { matchDevices, pickDevices } from './selector.ts';
 import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
 import type { Selector } from '../scenario/schema.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from './result.ts';
+import type { RunResult } from '../scenario/result.ts';
 import { distribution, summarizeStudy } from './study.ts';
 
 function run(seed: string, ok: boolean, latency: number): RunResult {

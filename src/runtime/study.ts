@@ -1,4 +1,4 @@
-import type { Distribution, RunResult, StudyResult } from './result.ts';
+import type { Distribution, RunResult, StudyResult } from '../scenario/result.ts';
 
 /**
  * Aggregates the runs of one scenario under many seeds: pass rates overall and per expectation, and the

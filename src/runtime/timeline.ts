@@ -8,7 +8,7 @@ import { Injector, type Injection } from '../inject/injector.ts';
 import { parseFaultParams } from '../inject/params.ts';
 import { FAULTS, getFault, type FaultRegistry } from '../inject/registry.ts';
 import type { Selector, TimelineEntry } from '../scenario/schema.ts';
-import type { InjectionRecord } from './result.ts';
+import type { InjectionRecord } from '../scenario/result.ts';
 import { isEmptySelector, matchDevices, pickDevices, type SelectableDevice, type TagLookup } from './selector.ts';
 
 export interface TimelineOptions {

@@ -5,7 +5,7 @@ import type { Shadow } from '../fleet/twin.ts';
 import type { AnyFaultDefinition } from '../inject/fault.ts';
 import type { MeasuredValues, SignalValues } from '../physiology/signals.ts';
 import type { DeviceAddress } from '../net/topics.ts';
-import type { ExpectationResult, InjectionRecord, RunResult } from '../runtime/result.ts';
+import type { ExpectationResult, InjectionRecord, RunResult } from '../scenario/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import type { Plan } from '../scenario/plan.ts';
 import type { Selector } from '../scenario/schema.ts';

@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '../core/event-log.ts';
-import type { ExpectationResult, InjectionRecord } from '../runtime/result.ts';
+import type { ExpectationResult, InjectionRecord } from '../scenario/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { applyEvents, createFleetModel, type FleetModel, type ModelOptions } from './state/fleet-model.ts';
 import type { RunLike } from './run-like.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, InputError } from '../../core/errors.ts';
 import type { BrokerHandle } from '../../runtime/broker-host.ts';
-import type { RunResult } from '../../runtime/result.ts';
+import type { RunResult } from '../../scenario/result.ts';
 import { replayCommand } from '../../report/format.ts';
 import { parseBrokerUrl } from '../broker-url.ts';
 import { connectProgress } from '../connect-progress.ts';

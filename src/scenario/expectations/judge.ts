@@ -1,7 +1,7 @@
 import type { LoggedEvent } from '../../core/event-log.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { FleetPlan, PlannedDevice } from '../../fleet/fleet-spec.ts';
-import type { ExpectationResult } from '../../runtime/result.ts';
+import type { ExpectationResult } from '../result.ts';
 import type { Expectation, Selector } from '../schema.ts';
 import type { InvariantRegistry } from './invariants/invariant.ts';
 import type { MetricRegistry, TallyBook } from './metrics/index.ts';

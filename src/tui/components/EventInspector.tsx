@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatSimTime } from '../../core/duration.ts';
 import type { LoggedEvent } from '../../core/event-log.ts';
-import type { ExpectationResult } from '../../runtime/result.ts';
+import type { ExpectationResult } from '../../scenario/result.ts';
 import { useKeys } from '../hooks/use-keys.tsx';
 import { useTheme } from '../theme.tsx';
 import { Panel } from './Panel.tsx';

@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import type { ExpectationResult } from '../../runtime/result.ts';
+import type { ExpectationResult } from '../../scenario/result.ts';
 import { fit } from '../format.ts';
 import { useTheme } from '../theme.tsx';
 import { Panel } from './Panel.tsx';

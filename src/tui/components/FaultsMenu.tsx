@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatSimTime } from '../../core/duration.ts';
-import type { InjectionRecord } from '../../runtime/result.ts';
+import type { InjectionRecord } from '../../scenario/result.ts';
 import { fit } from '../format.ts';
 import { useKeys } from '../hooks/use-keys.tsx';
 import { useLiveState } from '../hooks/use-live-state.ts';

@@ -4,7 +4,7 @@ import { DEVICES, type DeviceKind } from '../../../devices/index.ts';
 import type { LoggedEvent, SimEvent } from '../../core/event-log.ts';
 import { Rng } from '../../core/rng.ts';
 import type { MeasuredValues, SignalName, SignalValues } from '../../physiology/signals.ts';
-import type { ExpectationResult, InjectionRecord } from '../../runtime/result.ts';
+import type { ExpectationResult, InjectionRecord } from '../../scenario/result.ts';
 import type { RunStatus } from '../../runtime/run.ts';
 import type { TimelineEntry } from '../../scenario/schema.ts';
 import type { FaultRegistry, RunLike, ShadowView, TuiAgent } from '../run-like.ts';
