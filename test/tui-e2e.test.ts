@@ -21,6 +21,10 @@ const missing = [
   !existsSync(bin) && 'bin/medtwin.js does not exist yet',
   !existsSync(scenario) && 'scenarios/ward.yaml does not exist yet',
 ].filter(Boolean);
+// CI installs tmux and sets MEDTWIN_REQUIRE_TMUX=1: there a missing tmux is a failure, not a skip.
+if (missing.length > 0 && process.env.MEDTWIN_REQUIRE_TMUX === '1') {
+  throw new Error(`MEDTWIN_REQUIRE_TMUX=1 but the tmux test cannot run: ${missing.join('; ')} (apt-get install -y tmux)`);
+}
 const title = missing.length === 0 ? 'medtwin tui in tmux' : `medtwin tui in tmux — SKIPPED: ${missing.join('; ')}`;
 
 function tmux(...args: string[]): string {
