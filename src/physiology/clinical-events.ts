@@ -1,18 +1,11 @@
 import { z } from 'zod';
-import { parseDuration } from '../core/duration.ts';
+import { durationSchema } from '../core/duration-schema.ts';
 
 /** The vital signs a clinical event can act on (`map` follows from sbp/dbp). */
 export type EventSignal = 'hr' | 'spo2' | 'rr' | 'temp' | 'sbp' | 'dbp';
 
-/** A duration as a scenario writes it ("30s", "5m") or as milliseconds; parsed to ms. */
-const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    ctx.issues.push({ code: 'custom', message: (error as Error).message, input: value });
-    return z.NEVER;
-  }
-});
+/** A duration: text with a unit in a scenario file (the loader checks), or ms from code; parsed to ms. */
+const duration = durationSchema;
 
 /**
  * Timing shared by every event: it starts `at`, ramps linearly to full effect over `onset`, holds until

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { DEVICES } from '../../devices/index.ts';
 import { FAULTS } from '../inject/registry.ts';
 import { CLINICAL_EVENT_TYPES, clinicalEventSchema } from '../physiology/clinical-events.ts';
-import { INVARIANT_NAMES, METRIC_NAMES } from '../scenario/expectations/index.ts';
+import { INVARIANT_NAMES, INVARIANTS, METRIC_NAMES } from '../scenario/expectations/index.ts';
 import type { ScenarioRegistries } from '../scenario/loader.ts';
 
 /** Every name a scenario file may use, for the loader's checks and its "did you mean" hints. */
@@ -11,6 +11,7 @@ export const SCENARIO_REGISTRIES: ScenarioRegistries = {
   faults: FAULTS,
   clinicalEvents: CLINICAL_EVENT_TYPES,
   invariants: INVARIANT_NAMES,
+  invariantParams: Object.fromEntries(Object.entries(INVARIANTS).map(([name, definition]) => [name, definition.params])),
   metrics: METRIC_NAMES,
   // Each clinical event's own params (its type and time come from the entry itself).
   clinicalEventParams: Object.fromEntries(

@@ -155,6 +155,33 @@ expectations:
     );
   });
 
+  it("checks an invariant's params at load time with their position: durations need a unit, no stray fields", () => {
+    const withSchemas = {
+      ...registries,
+      invariants: ['no-stale-devices'],
+      invariantParams: { 'no-stale-devices': z.strictObject({ maxMs: durationSchema.default(0) }) },
+    };
+    const text = `name: x\nduration: 1h\n${FLEET}expectations:\n  - { type: invariant, name: fresh, invariant: no-stale-devices, params: { maxMs: 60, maxSm: 1m } }\n`;
+    expect(problems(text, withSchemas).message).toBe(
+      [
+        's.yaml:10:83 expectations[0].params.maxMs: a duration needs a unit: write "60s" for seconds or "60ms" for milliseconds',
+        's.yaml:10:87 expectations[0].params.maxSm: unknown field "maxSm" — did you mean "maxMs"?',
+      ].join('\n'),
+    );
+    expect(() => parseScenario(text.replace('maxMs: 60, maxSm: 1m', 'maxMs: 1m'), 's.yaml', withSchemas)).not.toThrow();
+  });
+
+  it('needs a unit on a signed duration written as a number (a clock offset), positive or negative', () => {
+    const text = (offset: string) =>
+      `name: x\nduration: 1h\n${FLEET}timeline:\n  - { at: 5m, fault: device.clock-skew, target: { device: pump-001 }, params: { offset: ${offset} } }\n`;
+    const regs = { ...registries, faults: { 'device.clock-skew': FAULTS['device.clock-skew'] } };
+    expect(problems(text('-300000'), regs).diagnostics.map((d) => d.message)).toEqual([
+      'a duration needs a unit: write "-300000s" for seconds or "-300000ms" for milliseconds',
+    ]);
+    expect(problems(text('300000'), regs).diagnostics).toHaveLength(1);
+    expect(parseScenario(text('-5m'), 's.yaml', regs).timeline?.[0]?.params).toEqual({ offset: -300_000 });
+  });
+
   it('follows YAML aliases to the anchored value, where the fix goes', () => {
     const text = `name: x\nduration: 1h\n${FLEET}timeline:\n  - { at: 5m, fault: device.occlusion-downstream, target: &pumps { kind: pump } }\n  - { at: 6m, fault: device.occlusion-downstream, target: *pumps }\n`;
     const error = problems(text);

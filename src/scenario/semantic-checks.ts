@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
-import { durationSchema, isDurationSchema, unitMessage } from '../core/duration-schema.ts';
+import { durationSchema, needsDurationUnit, unitMessage } from '../core/duration-schema.ts';
 import { formatDuration } from '../core/duration.ts';
 import type { AnyFaultDefinition } from '../inject/fault.ts';
 import { checkSecurityReferences } from '../net/security/references.ts';
@@ -30,6 +30,11 @@ export interface ScenarioRegistries {
    */
   clinicalEventParams?: Readonly<Record<string, z.ZodType>>;
   invariants?: readonly string[];
+  /**
+   * Schema of each invariant's params, by name (src/scenario/expectations/invariants); when given,
+   * `expectations[].params` of an invariant are checked at load time with their file position.
+   */
+  invariantParams?: Readonly<Record<string, z.ZodType>>;
   metrics?: readonly string[];
 }
 
@@ -72,6 +77,17 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries, f
     if (typeof name === 'string' && known !== undefined && !known.includes(name)) problem(path, unknownName(what, name, known, plural));
   };
 
+  /** A registered item's params: durations need a unit as everywhere in a file, then its own schema, no stray fields. */
+  const checkParams = (schema: z.ZodType, value: unknown, path: Path) => {
+    if (value !== undefined && record(value) === undefined) return; // the shape check has already said so
+    const shape = (schema as { shape?: Record<string, unknown> }).shape;
+    for (const [name, v] of Object.entries(record(value) ?? {})) {
+      if (needsDurationUnit(shape?.[name], v)) problem([...path, name], unitMessage(v));
+    }
+    const params = check(schema, value ?? {}, path);
+    issues.push(...strayFields(schema, value ?? {}, path), ...(params.ok ? [] : params.issues));
+  };
+
   // Timeline: fault names and params, targets, times, ids.
   const timelineIds = new Map<string, number>();
   const faultsUsed = new Set<string>();
@@ -87,8 +103,7 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries, f
         // A fault's durations accept ms from code; in a file they need a unit like every other duration.
         for (const [name, value] of Object.entries(record(entry.params) ?? {})) {
           const shape = (definition.params as { shape?: Record<string, unknown> }).shape;
-          if (typeof value === 'number' && value > 0 && isDurationSchema(shape?.[name]))
-            problem([...path, 'params', name], unitMessage(value));
+          if (needsDurationUnit(shape?.[name], value)) problem([...path, 'params', name], unitMessage(value));
         }
         const params = check(definition.params, entry.params ?? {}, [...path, 'params']);
         const stray = strayFields(definition.params, entry.params ?? {}, [...path, 'params']);
@@ -140,7 +155,12 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries, f
     else checkName(expected, alarmCodes, 'alarm code', 'alarm codes', [...path, 'expect', 'alarm']);
     if (e.type === 'false-alarms') checkName(e.alarm, alarmCodes, 'alarm code', 'alarm codes', [...path, 'alarm']);
     if (e.type === 'metric') checkName(e.metric, registries.metrics, 'metric', 'metrics', [...path, 'metric']);
-    if (e.type === 'invariant') checkName(e.invariant, registries.invariants, 'invariant', 'invariants', [...path, 'invariant']);
+    if (e.type === 'invariant') {
+      checkName(e.invariant, registries.invariants, 'invariant', 'invariants', [...path, 'invariant']);
+      const schema =
+        typeof e.invariant === 'string' && registries.invariantParams ? own(registries.invariantParams, e.invariant) : undefined;
+      if (schema !== undefined) checkParams(schema, e.params, [...path, 'params']);
+    }
     if (typeof e.name !== 'string') return;
     const first = expectationNames.get(e.name);
     if (first !== undefined) problem([...path, 'name'], `expectation name "${e.name}" is already used by expectations[${first}]`);
@@ -166,10 +186,7 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries, f
     checkName(event.event, eventNames, 'clinical event', 'clinical events', [...path, 'event']);
     const paramsSchema =
       typeof event.event === 'string' && registries.clinicalEventParams ? own(registries.clinicalEventParams, event.event) : undefined;
-    if (paramsSchema !== undefined && (event.params === undefined || record(event.params) !== undefined)) {
-      const params = check(paramsSchema, event.params ?? {}, [...path, 'params']);
-      issues.push(...strayFields(paramsSchema, event.params ?? {}, [...path, 'params']), ...(params.ok ? [] : params.issues));
-    }
+    if (paramsSchema !== undefined) checkParams(paramsSchema, event.params, [...path, 'params']);
     if (event.target !== undefined) checkTarget(event.target, [...path, 'target']);
   });
 
