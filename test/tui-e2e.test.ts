@@ -138,6 +138,13 @@ describe.skipIf(missing.length > 0)(title, () => {
     expect(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim()).toBe('0');
   });
 
+  it('says an unreachable --broker before taking over the screen, and exits 3', { timeout: 60_000 }, async () => {
+    openTui('probe', '--broker 127.0.0.1:1');
+    const text = await waitForScreen(/medtwin exited with \d+/, 30_000);
+    expect(text).toContain('cannot reach the MQTT broker at mqtt://127.0.0.1:1');
+    expect(text).toContain('medtwin exited with 3');
+  });
+
   it('clears a hand-made occlusion through the command console and resumes the pump', { timeout: 300_000 }, async () => {
     openTui('occlusion', `${oneBed} --paused`);
     await waitForScreen(/⏸ ready .*Fleet · 2 devices/s, 90_000);

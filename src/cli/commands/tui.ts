@@ -42,12 +42,20 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
       { exitCode: EXIT.badInput },
     );
   }
-  const [{ loadPlans }, { Run }, { DEFAULT_DEPENDENCIES }] = await Promise.all([
+  const [{ loadPlans }, { Run }, { DEFAULT_DEPENDENCIES }, { preflight }, { probeBroker }, { placementFor }] = await Promise.all([
     import('../load.ts'),
     import('../../runtime/run.ts'),
     import('../../runtime/defaults.ts'),
+    import('../preflight.ts'),
+    import('../../net/broker-probe.ts'),
+    import('../../runtime/broker-host.ts'),
   ]);
   const [plan] = await loadPlans([file]);
+  // As `medtwin run` does: a fleet this machine cannot hold, or a broker that does not answer, is said
+  // (exit 3) before the screen is taken over, not as a frozen fleet inside it.
+  const devices = plan!.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0);
+  preflight(devices, options.broker ? 'external' : placementFor(devices));
+  if (options.broker) await probeBroker(options.broker);
   const build = (seed: string | undefined) =>
     new Run(plan!, DEFAULT_DEPENDENCIES, {
       seed,
