@@ -1,0 +1,47 @@
+import { InputError, nearestName } from '../../core/errors.ts';
+import type { RuleDefinition } from './rule.ts';
+import { authBruteForce } from './rules/auth-brute-force.ts';
+import { clientIdTakeover } from './rules/client-id-takeover.ts';
+import { commandReplay } from './rules/command-replay.ts';
+import { connectFlood } from './rules/connect-flood.ts';
+import { doseLimitOverride } from './rules/dose-limit-override.ts';
+import { eavesdropSubscribe } from './rules/eavesdrop-subscribe.ts';
+import { firmwareMismatch } from './rules/firmware-mismatch.ts';
+import { publishFlood } from './rules/publish-flood.ts';
+import { retainedCommand } from './rules/retained-command.ts';
+import { sysProbe } from './rules/sys-probe.ts';
+import { telemetrySeqAnomaly } from './rules/telemetry-seq-anomaly.ts';
+import { unauthorizedCommand } from './rules/unauthorized-command.ts';
+import { unexpectedTopic } from './rules/unexpected-topic.ts';
+import { unknownClient } from './rules/unknown-client.ts';
+
+/** Every IDS rule, by name (one file each under rules/). */
+export const RULES = {
+  'auth-brute-force': authBruteForce,
+  'client-id-takeover': clientIdTakeover,
+  'command-replay': commandReplay,
+  'connect-flood': connectFlood,
+  'dose-limit-override': doseLimitOverride,
+  'eavesdrop-subscribe': eavesdropSubscribe,
+  'firmware-mismatch': firmwareMismatch,
+  'publish-flood': publishFlood,
+  'retained-command': retainedCommand,
+  'sys-probe': sysProbe,
+  'telemetry-seq-anomaly': telemetrySeqAnomaly,
+  'unauthorized-command': unauthorizedCommand,
+  'unexpected-topic': unexpectedTopic,
+  'unknown-client': unknownClient,
+} as const satisfies Record<string, RuleDefinition>;
+
+export type RuleName = keyof typeof RULES;
+export const RULE_NAMES = Object.keys(RULES) as RuleName[];
+
+/** Looks a rule up by name; an unknown name is an InputError listing the known ones. */
+export function getRule(name: string, where = 'rule'): RuleDefinition {
+  if (Object.hasOwn(RULES, name)) return RULES[name as RuleName];
+  const hint = nearestName(name, RULE_NAMES);
+  throw new InputError(
+    'E_UNKNOWN_RULE',
+    `${where}: unknown IDS rule ${JSON.stringify(name)}${hint ? ` — did you mean "${hint}"?` : ''} (known: ${RULE_NAMES.join(', ')})`,
+  );
+}
