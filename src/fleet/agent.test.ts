@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEVICES } from '../../devices/index.ts';
 import { makeAgent, makeDescriptor, type RecordingLog, TestPatient, vitalTruth } from '../inject/test-fixtures.ts';
+import { IntegrityMonitor } from '../physiology/integrity.ts';
+import type { SignalValues } from '../physiology/signals.ts';
 import type { DevicePhase } from './agent.ts';
 
 /**
@@ -87,5 +89,41 @@ describe('DeviceAgent on-demand readings', () => {
     expect(agent.lastMeasured.sbp).toBe(160);
     expect((agent.plant as { nibp: { sbp: number; t: number } }).nibp).toMatchObject({ sbp: 160, t: 301_000 });
     removeBias();
+  });
+});
+
+/** A patient whose glucose falls 1 mg/dL per second from 20: past 10 s it is impossible. */
+class FallingPatient extends TestPatient {
+  readonly #integrity = new IntegrityMonitor();
+  #now = 0;
+  constructor() {
+    super('P-009', (t) => ({ glucose: 20 - t / 1000, hr: 70, spo2: 97 }));
+  }
+  override advanceTo(t: number): void {
+    super.advanceTo(t);
+    this.#now = Math.max(this.#now, t);
+  }
+  override truth(): SignalValues {
+    const values = super.truth();
+    this.#integrity.check(values, this.#now);
+    return values;
+  }
+  takeIntegrityIssues() {
+    return this.#integrity.take();
+  }
+}
+
+describe('DeviceAgent physiology integrity', () => {
+  it('logs an impossible true state of its patient once, as physiology.invalid from the patients', () => {
+    const { clock, log } = makeAgent({ patient: new FallingPatient() });
+    clock.advanceTo(30_000);
+    const invalid = log.ofType('physiology.invalid');
+    expect(invalid.map((e) => [e.t, e.source, e.data])).toEqual([
+      [
+        11_000,
+        'patients',
+        { patient: 'P-009', signal: 'glucose', value: 9, at: 11_000, reason: 'glucose 9 is below the physiological bound 10' },
+      ],
+    ]);
   });
 });

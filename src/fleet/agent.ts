@@ -334,6 +334,7 @@ export class DeviceAgent implements FaultSurface {
     }
     this.#lastTruth = truth;
     this.#lastMeasured = measured;
+    this.#reportPhysiology();
     this.#model.sample({ t, measured, conditions: this.#conditionValues(), rng: this.#sampleRng, measure: this.#measureOnDemand });
   }
 
@@ -358,7 +359,27 @@ export class DeviceAgent implements FaultSurface {
 
   /** What an actuator delivers into its patient from now on (after a sample, a command, a timer). */
   #applyDelivery(): void {
-    if (this.descriptor.delivery) this.patient.setDelivery(this.deviceId, this.#options.clock.now(), this.#model.delivery());
+    if (!this.descriptor.delivery) return;
+    this.patient.setDelivery(this.deviceId, this.#options.clock.now(), this.#model.delivery());
+    this.#reportPhysiology();
+  }
+
+  /**
+   * Logs each impossible true state of the patient as a run-integrity error. Whichever of the bed's
+   * devices moved the patient reports it, once: the patient hands each issue out a single time.
+   */
+  #reportPhysiology(): void {
+    const issues = this.patient.takeIntegrityIssues?.();
+    if (!issues || issues.length === 0) return;
+    const t = this.#options.clock.now();
+    for (const issue of issues) {
+      this.#options.log.record({
+        t,
+        source: 'patients',
+        type: 'physiology.invalid',
+        data: { patient: this.patient.id, signal: issue.signal, value: issue.value, at: issue.at, reason: issue.reason },
+      });
+    }
   }
 
   #publishTelemetry(): void {

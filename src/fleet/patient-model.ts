@@ -1,5 +1,6 @@
 import type { Delivery } from '../../devices/descriptor.ts';
 import type { PatientDemographics } from '../physiology/demographics.ts';
+import type { PhysiologyIssue } from '../physiology/integrity.ts';
 import type { SignalName, SignalValues } from '../physiology/signals.ts';
 
 /**
@@ -17,4 +18,9 @@ export interface PatientModel {
   interstitialGlucose(): number | undefined;
   /** What an infusion device delivers from time t on (undefined: nothing). */
   setDelivery(source: string, t: number, delivery: Delivery | undefined): void;
+  /**
+   * Impossible true states (outside PHYSIOLOGICAL_BOUNDS, non-finite) since the last call, emptied by
+   * the call: the fleet logs each as a `physiology.invalid` run-integrity error.
+   */
+  takeIntegrityIssues?(): readonly PhysiologyIssue[];
 }

@@ -1,4 +1,5 @@
 import type { Rng } from '../core/rng.ts';
+import { IntegrityMonitor, checkValue, type PhysiologyIssue } from './integrity.ts';
 import {
   MG_DL_PER_MMOL_L,
   basalRateFor,
@@ -99,6 +100,7 @@ export class GlucoseModel {
   #rateMuPerMin: number;
   #meals: MealInput[] = [];
   #basalCache = new Map<number, number>();
+  readonly #integrity = new IntegrityMonitor();
   readonly #scratch = [0, 1, 2, 3, 4].map(() => new Float64Array(N)) as [
     Float64Array,
     Float64Array,
@@ -215,13 +217,41 @@ export class GlucoseModel {
     return this.#view;
   }
 
+  /**
+   * Impossible states the model has passed through since the last call (glucose outside
+   * PHYSIOLOGICAL_BOUNDS, a non-finite state variable), checked at every committed step.
+   */
+  takeIssues(): readonly PhysiologyIssue[] {
+    return this.#integrity.take();
+  }
+
   #commitTo(t: number): void {
     while (this.#baseT < t) {
       const next = Math.min(t, this.#baseT + STEP_MS);
       this.#step(this.#base, (next - this.#baseT) / 60_000, this.#base);
       this.#baseT = next;
+      this.#checkState();
     }
     this.#view = undefined;
+  }
+
+  #checkState(): void {
+    const x = this.#base;
+    let bad = -1;
+    for (let j = 0; j < N; j++) if (!Number.isFinite(x[j]!)) bad = j;
+    this.#integrity.note(
+      'state',
+      bad < 0
+        ? undefined
+        : {
+            at: this.#baseT,
+            signal: 'state',
+            value: String(x[bad]),
+            reason: `glucose model state x[${bad}] is ${x[bad]}: the solver diverged`,
+          },
+    );
+    const p = this.parameters;
+    this.#integrity.note('glucose', checkValue('glucose', (x[Q1]! / (p.vG * p.weightKg)) * MG_DL_PER_MMOL_L, this.#baseT));
   }
 
   #ingest(carbsG: number): void {

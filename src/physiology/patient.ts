@@ -2,6 +2,7 @@ import type { Rng } from '../core/rng.ts';
 import type { ClinicalEventInput } from './clinical-events.ts';
 import { generatePatient, type ConditionName, type PatientDemographics } from './demographics.ts';
 import { GlucoseModel } from './glucose.ts';
+import { IntegrityMonitor, type PhysiologyIssue } from './integrity.ts';
 import { generateMeals, type Meal } from './meals.ts';
 import type { SignalName, SignalValues } from './signals.ts';
 import { VitalsModel, drawVitalsBaseline } from './vitals.ts';
@@ -42,6 +43,8 @@ export class SyntheticPatient {
   #boluses: { at: number; units: number }[] = [];
   #insulin = new Map<string, number>();
   #now = 0;
+  readonly #integrity = new IntegrityMonitor();
+  #glucoseIssues: PhysiologyIssue[] = [];
 
   constructor(options: SyntheticPatientOptions) {
     const { rng } = options;
@@ -79,9 +82,23 @@ export class SyntheticPatient {
         if (bolus.units > 0) model.bolus(bolus.units, 'sc');
       }
       model.advanceTo(t);
+      const issues = model.takeIssues();
+      if (issues.length > 0) this.#glucoseIssues.push(...issues);
     }
     this.vitals.advanceTo(t);
     this.#now = t;
+  }
+
+  /**
+   * Impossible true states since the last call: the glucose model's (checked at every solver step) and
+   * the vital signs' (checked whenever a device reads them). Emptied by the call.
+   */
+  takeIntegrityIssues(): readonly PhysiologyIssue[] {
+    const vitals = this.#integrity.take();
+    if (this.#glucoseIssues.length === 0) return vitals;
+    const out = [...this.#glucoseIssues, ...vitals];
+    this.#glucoseIssues = [];
+    return out;
   }
 
   /**
@@ -92,6 +109,7 @@ export class SyntheticPatient {
   truth(signals?: readonly SignalName[]): SignalValues {
     const v = this.vitals.truth();
     const out: SignalValues = { hr: v.hr, spo2: v.spo2, rr: v.rr, temp: v.temp, sbp: v.sbp, dbp: v.dbp, map: v.map };
+    this.#integrity.check(out, this.#now);
     if (this.glucoseModel && (signals === undefined || signals.includes('glucose'))) out.glucose = this.glucoseModel.glucose();
     return out;
   }

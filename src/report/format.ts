@@ -1,4 +1,4 @@
-import { formatDuration } from '../core/duration.ts';
+import { formatDuration, formatSimTime } from '../core/duration.ts';
 import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
 
 /**
@@ -88,9 +88,25 @@ export function transportCheck(result: RunResult): TransportCheck {
   return { name: 'transport delivery', passed, message };
 }
 
-/** Passed and failed checks of a run: its expectations plus the transport check. */
+/**
+ * The run-integrity line every reporter prints when a patient's true state left the physiological
+ * bounds (RunResult.integrity): undefined for a run whose physiology stayed valid.
+ */
+export function integrityLine(result: Pick<RunResult, 'integrity'>): string | undefined {
+  const integrity = result.integrity;
+  if (integrity === undefined || integrity.ok) return undefined;
+  const first = integrity.first[0];
+  const where = first ? `: first ${first.patient} at ${formatSimTime(first.t)}, ${first.reason}` : '';
+  return `INTEGRITY ERROR: ${formatCount(integrity.errors)} impossible patient state${integrity.errors === 1 ? '' : 's'} (physiology.invalid)${where} — the run's clinical figures are not valid`;
+}
+
+/** Passed and failed checks of a run: its expectations, the transport check and run integrity. */
 export function countChecks(result: RunResult): { passed: number; failed: number } {
-  const checks: { passed: boolean }[] = [...result.expectations, transportCheck(result)];
+  const checks: { passed: boolean }[] = [
+    ...result.expectations,
+    transportCheck(result),
+    ...(result.integrity && !result.integrity.ok ? [{ passed: false }] : []),
+  ];
   const passed = checks.filter((c) => c.passed).length;
   return { passed, failed: checks.length - passed };
 }

@@ -3,6 +3,7 @@ import type { RunResult } from '../scenario/result.ts';
 import { alarmTimeline } from './alarm-timeline.ts';
 import { escapeHtml as esc } from './escape.ts';
 import {
+  integrityLine,
   brokerLabel,
   countChecks,
   describePace,
@@ -51,6 +52,8 @@ export function runSection(r: RunResult, anchor: string): string {
     `<div class="run-head">${badge(r.ok)}<h2>${esc(r.scenario.name)}</h2>${r.scenario.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join('')}</div>`,
   );
   if (r.scenario.description) out.push(`<p class="description">${esc(r.scenario.description)}</p>`);
+  const integrity = integrityLine(r);
+  if (integrity) out.push(`<p class="integrity-error" role="alert"><strong>${esc(integrity)}</strong></p>`);
   out.push(
     '<dl class="facts">',
     fact('seed', `<code>${esc(r.seed)}</code>`),

@@ -55,6 +55,7 @@ footer{max-width:1360px;margin:0 auto;padding:0 20px 30px;color:#6b7280;font-siz
 .failures p{margin:2px 0}
 .failures ul.evidence{margin:4px 0;padding-left:18px;font-size:12.5px}
 .msg{overflow-wrap:anywhere}
+.integrity-error{border:2px solid #dc2626;background:#fef2f2;color:#991b1b;border-radius:6px;padding:8px 12px;margin:10px 0}
 .near-miss{background:#fef3c7;color:#92400e}
 details.quiet{margin:10px 0}
 table.devices td{white-space:normal}

@@ -1,6 +1,6 @@
 import type { RunResult, StudyResult } from '../scenario/result.ts';
 import { escapeXml } from './escape.ts';
-import { describeMeasurement, formatPercent, formatValue, replayCommand, transportCheck } from './format.ts';
+import { describeMeasurement, formatPercent, formatValue, integrityLine, replayCommand, transportCheck } from './format.ts';
 import { writeOutput } from './output.ts';
 import type { InvalidFile, Reporter, ReporterOptions } from './reporter.ts';
 import { scenarioLines } from './scenario-lines.ts';
@@ -114,7 +114,13 @@ function runSuite(r: RunResult): Suite {
     const message = `stopped by ${r.interrupted.signal} after ${r.simulatedMs} of ${r.durationMs} simulated ms: a partial run`;
     cases.push(testcase(classname, 'run completed', { file }, '', { kind: 'failure', message, type: 'interrupted', body: message }));
   }
-  const failures = r.expectations.filter((e) => !e.passed).length + (transport.passed ? 0 : 1) + (r.interrupted ? 1 : 0);
+  const integrity = integrityLine(r);
+  if (integrity) {
+    const body = (r.integrity?.first ?? []).map((e) => `${e.patient} at ${e.t} ms (event #${e.eventId}): ${e.reason}`).join('\n');
+    cases.push(testcase(classname, 'physiology valid', { file }, '', { kind: 'failure', message: integrity, type: 'integrity', body }));
+  }
+  const failures =
+    r.expectations.filter((e) => !e.passed).length + (transport.passed ? 0 : 1) + (r.interrupted ? 1 : 0) + (integrity ? 1 : 0);
   const properties = {
     seed: r.seed,
     digest: r.digest,

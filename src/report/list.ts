@@ -3,6 +3,7 @@ import type { RealtimePace, RunResult, StudyResult } from '../scenario/result.ts
 import type { RunStatus } from '../runtime/run.ts';
 import { palette, resolveColor, type Palette } from './colors.ts';
 import {
+  integrityLine,
   countChecks,
   describePace,
   figureRows,
@@ -123,6 +124,7 @@ export class ListReporter implements Reporter {
             `  ${c.yellow(`stopped by ${r.interrupted.signal} at ${formatDuration(r.simulatedMs)} of ${formatDuration(r.durationMs)}: a partial run, judged on what ran`)}`,
           ]
         : []),
+      ...(integrityLine(r) ? [`  ${c.red(integrityLine(r)!)}`] : []),
       `  ${c.dim('digest')}     ${r.digest}`,
       `  ${c.dim('time')}       ${formatDuration(r.simulatedMs)} simulated in ${formatWall(r.wallMs)}${speed} · ${formatCount(r.events)} events · ${r.mode}`,
       ...(r.realtime ? [`  ${c.dim('pace')}       ${paceLine(r.realtime, c)}`] : []),

@@ -3,6 +3,7 @@ import type { RunResult, StudyResult } from '../scenario/result.ts';
 import { CollectingReporter, type ResultCollector } from './collector.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
 import {
+  integrityLine,
   describePace,
   figureRows,
   formatCount,
@@ -141,6 +142,8 @@ export function runMarkdown(r: RunResult): string {
   const out: string[] = [];
   out.push(`## ${mark(r.ok)} ${cell(r.scenario.name)} — ${r.ok ? 'passed' : 'failed'}`, '');
   if (r.scenario.description) out.push(cell(r.scenario.description), '');
+  const integrity = integrityLine(r);
+  if (integrity) out.push(`> ❌ **${cell(integrity)}**`, '');
   const d = r.delivery;
   out.push(
     table(

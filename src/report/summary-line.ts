@@ -37,6 +37,7 @@ export class SummaryLineReporter implements Reporter {
       const failing = [
         ...r.expectations.filter((e) => !e.passed).map((e) => e.name),
         ...(transportCheck(r).passed ? [] : ['transport delivery']),
+        ...(r.integrity && !r.integrity.ok ? ['physiology integrity'] : []),
       ];
       this.#failed.push(`${r.scenario.name} seed ${r.seed}: ${failing.join(', ')}`);
     }

@@ -36,6 +36,37 @@ function ward(): SimEvent[] {
 }
 
 describe('Collector', () => {
+  it('counts impossible patient states as integrity errors, keeping the first with their event ids', () => {
+    const clean = new Collector(icuFleet(2));
+    stream(ward(), [clean]);
+    expect(clean.result({ simulatedMs: END }).integrity).toEqual({ ok: true, errors: 0, first: [] });
+
+    const collector = new Collector(icuFleet(2));
+    const invalid = ev.other(30 * MIN, 'patients', 'physiology.invalid', {
+      patient: 'P-002',
+      signal: 'state',
+      value: 'NaN',
+      at: 29 * MIN,
+      reason: 'glucose model state x[0] is NaN: the solver diverged',
+    });
+    const sealed = stream([...ward(), invalid], [collector]);
+    const id = sealed.find((e) => e.type === 'physiology.invalid')!.id;
+    expect(collector.result({ simulatedMs: END }).integrity).toEqual({
+      ok: false,
+      errors: 1,
+      first: [
+        {
+          eventId: id,
+          t: 30 * MIN,
+          patient: 'P-002',
+          signal: 'state',
+          value: 'NaN',
+          reason: 'glucose model state x[0] is NaN: the solver diverged',
+        },
+      ],
+    });
+  });
+
   it('builds device results with accuracy and clinical figures against the truth', () => {
     const collector = new Collector(icuFleet(2));
     stream(ward(), [collector]);

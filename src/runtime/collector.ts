@@ -4,7 +4,16 @@ import { SIGNAL_UNITS, type SignalName } from '../physiology/signals.ts';
 import { alarmOf, injectionOf, isInstant, num, readingOf, telemetryOf } from '../scenario/expectations/event-data.ts';
 import { TallyBook } from '../scenario/expectations/metrics/tally-book.ts';
 import type { RunContext } from '../scenario/expectations/run-context.ts';
-import type { AlarmRecord, AlarmSummary, DeviceResult, InjectionRecord, RunResult, SeriesSet, TwinResult } from '../scenario/result.ts';
+import type {
+  AlarmRecord,
+  AlarmSummary,
+  DeviceResult,
+  InjectionRecord,
+  IntegrityError,
+  RunResult,
+  SeriesSet,
+  TwinResult,
+} from '../scenario/result.ts';
 import { SeriesDecimator } from './series.ts';
 
 export type { RunContext } from '../scenario/expectations/run-context.ts';
@@ -23,7 +32,12 @@ export interface CollectorOptions {
 }
 
 /** The parts of a RunResult the collector builds from the event log. */
-export type CollectorResult = Pick<RunResult, 'devices' | 'alarms' | 'twin' | 'injections' | 'series'>;
+export type CollectorResult = Pick<RunResult, 'devices' | 'alarms' | 'twin' | 'injections' | 'series'> & {
+  integrity: NonNullable<RunResult['integrity']>;
+};
+
+/** Integrity errors kept for the report; all are counted. */
+const MAX_INTEGRITY_RECORDS = 20;
 
 interface PlottedSignal {
   unit: string;
@@ -50,6 +64,8 @@ export class Collector {
   #open = new Map<string, InjectionRecord[]>();
   #staleEvents = 0;
   #divergedEvents = 0;
+  #integrityErrors = 0;
+  #integrityFirst: IntegrityError[] = [];
 
   constructor(fleetPlan: FleetPlan, options: CollectorOptions = {}) {
     this.fleetPlan = fleetPlan;
@@ -96,6 +112,20 @@ export class Collector {
           break;
         case 'twin.diverged':
           this.#divergedEvents++;
+          break;
+        case 'physiology.invalid':
+          this.#integrityErrors++;
+          if (this.#integrityFirst.length < MAX_INTEGRITY_RECORDS) {
+            const d = event.data as { patient?: unknown; signal?: unknown; value?: unknown; reason?: unknown };
+            this.#integrityFirst.push({
+              eventId: event.id,
+              t: event.t,
+              patient: String(d.patient),
+              signal: String(d.signal),
+              value: typeof d.value === 'number' ? d.value : String(d.value),
+              reason: String(d.reason),
+            });
+          }
           break;
         case 'run.started': {
           // Buckets wide enough that the whole run (end inclusive) fits without merging.
@@ -150,6 +180,7 @@ export class Collector {
       twin,
       injections: this.#injections.map((i) => ({ ...i })),
       series: this.#seriesSets(),
+      integrity: { ok: this.#integrityErrors === 0, errors: this.#integrityErrors, first: this.#integrityFirst.map((e) => ({ ...e })) },
     };
   }
 

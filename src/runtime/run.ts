@@ -727,7 +727,7 @@ export class Run extends EventEmitter<RunEvents> {
       wallMs: Math.round(this.wallMs),
       digest: this.#digest,
       events: this.log.count,
-      ok: expectations.every((e) => e.passed) && delivery.lost === 0 && delivery.settleTimeouts === 0,
+      ok: expectations.every((e) => e.passed) && delivery.lost === 0 && delivery.settleTimeouts === 0 && parts.integrity.ok,
       broker: { url: this.#broker?.url ?? '', placement: this.#broker?.placement ?? 'none', links: this.links },
       ...(this.mode === 'realtime' ? { realtime: this.realtimePace } : {}),
       delivery,

@@ -36,6 +36,31 @@ export interface RunResult {
   expectations: ExpectationResult[];
   /** Decimated signals for plots (HTML report, TUI charts). */
   series: SeriesSet[];
+  /**
+   * Run integrity: impossible patient states (`physiology.invalid` events). A run with any is not `ok`,
+   * whatever its expectations say: its clinical figures rest on a state no patient can be in.
+   */
+  integrity?: IntegrityResult;
+}
+
+/** Impossible physiological states seen during a run (docs/physiology.md#integrity). */
+export interface IntegrityResult {
+  /** True when no patient state left the physiological bounds. */
+  ok: boolean;
+  /** Number of `physiology.invalid` events. */
+  errors: number;
+  /** The first few, in order. */
+  first: IntegrityError[];
+}
+
+export interface IntegrityError {
+  /** Event id of the `physiology.invalid` event. */
+  eventId: number;
+  t: number;
+  patient: string;
+  signal: string;
+  value: number | string;
+  reason: string;
 }
 
 /**

@@ -159,6 +159,34 @@ describe('no-stale-devices', () => {
   });
 });
 
+describe('physiology-valid', () => {
+  const invalid = (t: number, patient: string) =>
+    ev.other(t, 'patients', 'physiology.invalid', {
+      patient,
+      signal: 'glucose',
+      value: 4.2,
+      at: t - 30_000,
+      reason: 'glucose 4.2 is below the physiological bound 10',
+    });
+
+  it('holds on a run without physiology.invalid events', () => {
+    const j = judge('physiology-valid');
+    stream([ev.other(MIN, 'mon-001', 'telemetry', { seq: 1, body: {}, truth: {} })], [j]);
+    expect(j.finish({ simulatedMs: 2 * MIN })).toMatchObject({ passed: true, measured: 0 });
+  });
+
+  it('counts each impossible state of a selected device’s patient, with the event as evidence', () => {
+    const all = judge('physiology-valid');
+    const other = judge('physiology-valid', {}, { device: 'mon-002' });
+    const sealed = stream([invalid(MIN, 'P-001'), invalid(3 * MIN, 'P-001')], [all, other]);
+    const verdict = all.finish({ simulatedMs: 5 * MIN });
+    expect(verdict).toMatchObject({ passed: false, measured: 2, evidence: [sealed[0]!.id, sealed[1]!.id] });
+    expect(verdict.message).toContain('P-001 at 00:00:30: glucose 4.2 is below the physiological bound 10');
+    // P-001 is bed 1's patient; mon-002 watches P-002.
+    expect(other.finish({ simulatedMs: 5 * MIN }).passed).toBe(true);
+  });
+});
+
 describe('invariant judge setup', () => {
   it('rejects unknown invariants and bad params with the fix in the message', () => {
     expect(() => judge('no-stale-device')).toThrow(/unknown invariant "no-stale-device" — did you mean "no-stale-devices"\?/);
@@ -173,6 +201,12 @@ describe('invariant judge setup', () => {
   });
 
   it('exports the invariant names for the loader', () => {
-    expect(INVARIANT_NAMES).toEqual(['no-infusion-while-occluded', 'no-insulin-while-low', 'alarm-announced', 'no-stale-devices']);
+    expect(INVARIANT_NAMES).toEqual([
+      'no-infusion-while-occluded',
+      'no-insulin-while-low',
+      'alarm-announced',
+      'no-stale-devices',
+      'physiology-valid',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { alarmAnnounced } from './alarm-announced.ts';
 import { noInfusionWhileOccluded } from './no-infusion-while-occluded.ts';
 import { noInsulinWhileLow } from './no-insulin-while-low.ts';
 import { noStaleDevices } from './no-stale-devices.ts';
+import { physiologyValid } from './physiology-valid.ts';
 
 export { defineInvariant, PersistenceTimer, ViolationLog } from './invariant.ts';
 export type { InvariantChecker, InvariantDefinition, InvariantEnv, InvariantRegistry, Violation } from './invariant.ts';
@@ -12,6 +13,7 @@ export const INVARIANTS = {
   'no-insulin-while-low': noInsulinWhileLow,
   'alarm-announced': alarmAnnounced,
   'no-stale-devices': noStaleDevices,
+  'physiology-valid': physiologyValid,
 } as const;
 
 export type InvariantName = keyof typeof INVARIANTS;
