@@ -5,3 +5,19 @@ export { Injector, type Injection, type InjectRequest, type InjectorOptions } fr
 export { signalFault, signalParam, resolveSignal, signalIncompatibility } from './sensor/signal-fault.ts';
 export { driftOffset } from './sensor/drift.ts';
 export { conditionFault, switchFault, conditionIncompatibility } from './device/condition-fault.ts';
+export {
+  TARGET_KINDS,
+  acceptedTargets,
+  affectedDevices,
+  describeTarget,
+  targetKindOf,
+  type InjectionTarget,
+  type NetworkSurface,
+  type SiteSurface,
+  type TargetBase,
+  type TargetDirectory,
+  type TargetKind,
+  type TargetSurface,
+  type TwinSurface,
+} from './target.ts';
+export { scopeOf, scopeProblems, type ScopeProblem, type ScopedSelector } from './target-scope.ts';

@@ -28,6 +28,7 @@ describe('Injector', () => {
       fault: 'sensor.bias',
       category: 'sensor',
       device: 'dev-001',
+      target: { kind: 'device', id: 'dev-001' },
       at: 5000,
       until: 7000,
       reverted: false,

@@ -1,15 +1,18 @@
 import type { Clock, TimerId } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
 import type { EventLog, SimEvent } from '../core/event-log.ts';
-import type { FaultSurface, Revert } from '../fleet/fault-surface.ts';
+import type { Revert } from '../fleet/fault-surface.ts';
 import type { AnyFaultDefinition, FaultCategory, InjectionContext } from './fault.ts';
+import { affectedDevices, describeTarget, type InjectionTarget, type TargetKind, targetKindOf } from './target.ts';
 
-/** One fault on one device, as applied. */
+/** One fault on one device, as applied (a zone or site injection is one per device it affects). */
 export interface Injection {
   id: string;
   fault: string;
   category: FaultCategory;
   device: string;
+  /** What the fault acted on: the device itself, or its link, its zone, the site, the twin. */
+  target: { kind: TargetKind; id: string };
   /** Simulation time it was applied, ms. */
   at: number;
   /** When it reverted or is due to; null while it is set to last to the end of the run. */
@@ -26,7 +29,7 @@ export interface InjectRequest {
   fault: AnyFaultDefinition;
   /** Params as parsed by `parseFaultParams`. */
   params: Record<string, unknown>;
-  targets: readonly FaultSurface[];
+  targets: readonly InjectionTarget[];
   /** Reverts after this long; without it the fault lasts to the end of the run. */
   forMs?: number;
 }
@@ -50,7 +53,8 @@ export class Injector {
   #context: InjectionContext;
   #record: (event: SimEvent) => void;
   #injections: Injection[] = [];
-  #reverts = new Map<Injection, { revert: Revert; timer: TimerId | undefined }>();
+  /** One entry per target applied: its revert undoes the fault for every injection (device) it carries. */
+  #reverts = new Map<Injection, { revert: Revert; timer: TimerId | undefined; group: Injection[] }>();
 
   constructor(options: InjectorOptions) {
     this.#clock = options.clock;
@@ -75,36 +79,52 @@ export class Injector {
       const params = (fault.resolveParams?.(target, request.params) ?? request.params) as Record<string, unknown>;
       const reason = fault.incompatibility(target, params);
       if (reason !== undefined) {
-        throw new InputError('E_FAULT_INCOMPATIBLE', `${id}: ${fault.name} cannot apply to ${target.deviceId}: ${reason}`);
+        throw new InputError('E_FAULT_INCOMPATIBLE', `${id}: ${fault.name} cannot apply to ${describeTarget(target)}: ${reason}`);
       }
       return { target, params };
     });
     const at = this.#clock.now();
     const until = fault.instant ? at : forMs === undefined ? null : at + forMs;
-    return resolved.map(({ target, params }) => {
+    return resolved.flatMap(({ target, params }) => {
       const revert = fault.apply(target, params, this.#context);
-      const injection: Injection = {
-        id,
-        fault: fault.name,
-        category: fault.category,
-        device: target.deviceId,
-        at,
-        until,
-        reverted: !!fault.instant,
-        params,
-      };
-      this.#injections.push(injection);
-      this.#record({
-        t: at,
-        source: 'injector',
-        type: 'fault.injected',
-        data: { id, fault: fault.name, category: fault.category, device: target.deviceId, params, until },
+      const kind = targetKindOf(target);
+      const targetId = 'targetKind' in target ? target.id : target.deviceId;
+      const group = affectedDevices(target).map((device) => {
+        const injection: Injection = {
+          id,
+          fault: fault.name,
+          category: fault.category,
+          device,
+          target: { kind, id: targetId },
+          at,
+          until,
+          reverted: !!fault.instant,
+          params,
+        };
+        this.#injections.push(injection);
+        this.#record({
+          t: at,
+          source: 'injector',
+          type: 'fault.injected',
+          data: {
+            id,
+            fault: fault.name,
+            category: fault.category,
+            device,
+            // Device faults keep the shape their events always had (and so the digests of existing scenarios).
+            ...(kind === 'device' ? {} : { target: { kind, id: targetId } }),
+            params,
+            until,
+          },
+        });
+        return injection;
       });
-      if (!fault.instant) {
-        const timer = forMs === undefined ? undefined : this.#clock.setTimeout(() => this.#revert(injection), forMs);
-        this.#reverts.set(injection, { revert, timer });
+      if (!fault.instant && group.length > 0) {
+        const timer = forMs === undefined ? undefined : this.#clock.setTimeout(() => this.#revert(group[0]!), forMs);
+        const entry = { revert, timer, group };
+        for (const injection of group) this.#reverts.set(injection, entry);
       }
-      return injection;
+      return group;
     });
   }
 
@@ -117,22 +137,29 @@ export class Injector {
 
   /** Cancels pending reverts: what is still active stays so (the run has ended). */
   stop(): void {
-    for (const { timer } of this.#reverts.values()) this.#clock.clearTimeout(timer);
+    for (const { timer } of new Set(this.#reverts.values())) this.#clock.clearTimeout(timer);
   }
 
+  /**
+   * Reverts the target `injection` was applied to: the fault's revert runs once, and each device the
+   * target carried gets its `fault.reverted`. Reverting one device of a zone ends the zone's fault.
+   */
   #revert(injection: Injection): void {
     const entry = this.#reverts.get(injection);
     if (!entry) return;
-    this.#reverts.delete(injection);
+    for (const member of entry.group) this.#reverts.delete(member);
     this.#clock.clearTimeout(entry.timer);
     entry.revert();
-    injection.reverted = true;
-    injection.until = this.#clock.now();
-    this.#record({
-      t: injection.until,
-      source: 'injector',
-      type: 'fault.reverted',
-      data: { id: injection.id, fault: injection.fault, device: injection.device },
-    });
+    const now = this.#clock.now();
+    for (const member of entry.group) {
+      member.reverted = true;
+      member.until = now;
+      this.#record({
+        t: now,
+        source: 'injector',
+        type: 'fault.reverted',
+        data: { id: member.id, fault: member.fault, device: member.device },
+      });
+    }
   }
 }

@@ -265,6 +265,8 @@ export class Collector {
       until: isInstant(event) ? event.t : null,
       params: i.params,
     };
+    const target = event.data.target as { kind?: unknown; id?: unknown } | undefined;
+    if (typeof target?.kind === 'string' && typeof target.id === 'string') record.target = { kind: target.kind, id: target.id };
     this.#injections.push(record);
     if (record.until === null) {
       const key = `${i.id}\u0000${i.device}`;

@@ -7,7 +7,9 @@ import type { AnyFaultDefinition, InjectionContext } from '../inject/fault.ts';
 import { Injector, type Injection } from '../inject/injector.ts';
 import { parseFaultParams } from '../inject/params.ts';
 import { FAULTS, getFault, type FaultRegistry } from '../inject/registry.ts';
-import type { Selector, TimelineEntry } from '../scenario/schema.ts';
+import { describeTarget, type InjectionTarget, type TargetDirectory, type TargetKind } from '../inject/target.ts';
+import { scopeOf, scopeProblems } from '../inject/target-scope.ts';
+import type { Selector, TargetSelector, TimelineEntry } from '../scenario/schema.ts';
 import type { InjectionRecord } from '../scenario/result.ts';
 import { isEmptySelector, matchDevices, pickDevices, type SelectableDevice, type TagLookup } from './selector.ts';
 
@@ -24,6 +26,8 @@ export interface TimelineOptions {
   entries?: readonly TimelineEntry[];
   durationMs: number;
   context?: InjectionContext;
+  /** Links, zones, the site and the twin, for faults that act on them (the run's network); devices come from `agents`. */
+  targets?: TargetDirectory;
   /**
    * Optional source of every event as it is recorded (not when sealed): the timeline subscribes on
    * `start()`. Without it, the run calls `notify(event)` itself.
@@ -31,7 +35,7 @@ export interface TimelineOptions {
   subscribe?: (listener: (event: SimEvent) => void) => () => void;
 }
 
-/** What an on-demand injection did: its id (for `revert`) and the devices it hit. */
+/** What an on-demand injection did: its id (for `revert`) and the devices it hit (or whose link, zone... it hit). */
 export interface ManualInjection {
   id: string;
   devices: string[];
@@ -44,8 +48,9 @@ interface Scheduled {
   fault: AnyFaultDefinition;
   params: Record<string, unknown>;
   rng: Rng;
-  /** Devices the selector matches that can take the fault, in fleet order (before count/fraction). */
-  candidates: SelectableDevice[];
+  scope: TargetKind;
+  /** Targets the selector matches that can take the fault, in fleet order (before count/fraction). */
+  candidates: InjectionTarget[];
   fired: number;
 }
 
@@ -69,6 +74,7 @@ export class Timeline {
   #byId: Map<string, SelectableDevice>;
   #tagsOf: TagLookup | undefined;
   #faults: FaultRegistry;
+  #targets: TargetDirectory;
   #scheduled: Scheduled[];
   #injector: Injector;
   #log: EventLog;
@@ -90,6 +96,7 @@ export class Timeline {
     this.#byId = new Map(options.agents.map((a) => [a.deviceId, a]));
     this.#tagsOf = options.tagsOf;
     this.#faults = options.faults ?? FAULTS;
+    this.#targets = options.targets ?? {};
     this.#subscribe = options.subscribe;
     this.#injector = new Injector({ clock: options.clock, log: options.log, context: options.context, record: (e) => this.#record(e) });
     this.#scheduled = prepareAll(options.entries ?? [], (entry, index) => this.#prepare(entry, index));
@@ -144,15 +151,21 @@ export class Timeline {
    * Injects a fault now, on demand (TUI, CLI, tabletop): validated like a timeline entry; devices the
    * selector matches that cannot take the fault are skipped, and it is an InputError if none can.
    */
-  inject(faultName: string, selector: Selector = {}, params: Record<string, unknown> = {}, forMs?: number, id?: string): ManualInjection {
+  inject(
+    faultName: string,
+    selector: TargetSelector = {},
+    params: Record<string, unknown> = {},
+    forMs?: number,
+    id?: string,
+  ): ManualInjection {
     const n = ++this.#manual;
     const injectionId = id ?? `manual-${n}`;
     const fault = getFault(faultName, this.#faults, 'inject');
     const parsed = parseFaultParams(fault, params, 'inject.params');
     const candidates = this.#candidates(selector, fault, parsed, `inject (${injectionId})`, 'inject.target');
     const targets = pickDevices(selector, candidates, this.#rng.fork(`manual:${n}`));
-    this.#injector.apply({ id: injectionId, fault, params: parsed, targets, ...(forMs === undefined ? {} : { forMs }) });
-    return { id: injectionId, devices: targets.map((t) => t.deviceId) };
+    const applied = this.#injector.apply({ id: injectionId, fault, params: parsed, targets, ...(forMs === undefined ? {} : { forMs }) });
+    return { id: injectionId, devices: applied.map((i) => i.device) };
   }
 
   /** Reverts now the active injections with this id (on one device, or all); returns how many. */
@@ -173,7 +186,17 @@ export class Timeline {
   #toRecord(i: Injection): InjectionRecord {
     // A revert due after the end never happens: the fault lasts to the end.
     const until = i.reverted || (i.until !== null && i.until <= this.durationMs) ? i.until : null;
-    return { eventId: 0, id: i.id, fault: i.fault, category: i.category, device: i.device, at: i.at, until, params: i.params };
+    return {
+      eventId: 0,
+      id: i.id,
+      fault: i.fault,
+      category: i.category,
+      device: i.device,
+      ...(i.target.kind === 'device' ? {} : { target: i.target }),
+      at: i.at,
+      until,
+      params: i.params,
+    };
   }
 
   // ---- building --------------------------------------------------------------------------------
@@ -198,27 +221,42 @@ export class Timeline {
     }
     const params = parseFaultParams(fault, entry.params, `${where}.params`);
     const candidates = this.#candidates(entry.target, fault, params, `${where} (${id})`, `${where}.target`);
-    return { index, id, entry, fault, params, rng: this.#rng.fork(`entry:${index}`), candidates, fired: 0 };
+    const scope = scopeOf(fault, entry.target);
+    return { index, id, entry, fault, params, rng: this.#rng.fork(`entry:${index}`), scope, candidates, fired: 0 };
   }
 
   /**
-   * The devices a selector matches that can take the fault. A device named by id that cannot is an
-   * error; among devices matched by kind, zone or tag, those that cannot are skipped — unless none can.
+   * The targets a selector matches that can take the fault: devices, or their links, their zones, the
+   * site or the twin, as the target's scope says. A device named by id that cannot is an error; among
+   * devices matched by kind, zone or tag, those that cannot are skipped — unless none can.
    */
   #candidates(
-    selector: Selector,
+    selector: TargetSelector,
     fault: AnyFaultDefinition,
     params: Record<string, unknown>,
     label: string,
     where: string,
-  ): SelectableDevice[] {
-    const matched = matchDevices(selector, this.#agents, { tagsOf: this.#tagsOf, where });
-    if (matched.length === 0)
-      throw new InputError('E_SELECTOR_EMPTY', `${label}: ${where} ${describeSelector(selector)} matches no device in the fleet`);
-    const reasons = new Map<SelectableDevice, string>();
-    for (const device of matched) {
-      const reason = incompatibility(fault, device, params);
-      if (reason !== undefined) reasons.set(device, reason);
+  ): InjectionTarget[] {
+    const problems = scopeProblems(fault, selector);
+    if (problems.length > 0)
+      throw new InputError('E_TARGET', problems.map((p) => `${label}: ${where}.${p.field}: ${p.message}`).join('\n'));
+    const scope = scopeOf(fault, selector);
+    const { scope: _scope, ...devices } = selector;
+    let matched: InjectionTarget[];
+    if (scope === 'site' || scope === 'twin') {
+      const target = scope === 'site' ? this.#targets.site?.() : this.#targets.twin?.();
+      if (target === undefined) throw this.#noNetwork(label, where, scope);
+      matched = [target];
+    } else {
+      const picked = matchDevices(devices, this.#agents, { tagsOf: this.#tagsOf, where });
+      if (picked.length === 0)
+        throw new InputError('E_SELECTOR_EMPTY', `${label}: ${where} ${describeSelector(devices)} matches no device in the fleet`);
+      matched = scope === 'device' ? picked : this.#network(scope, picked, label, where);
+    }
+    const reasons = new Map<InjectionTarget, string>();
+    for (const target of matched) {
+      const reason = incompatibility(fault, target, params);
+      if (reason !== undefined) reasons.set(target, reason);
     }
     const named = selector.device !== undefined;
     const blocked = named ? matched.find((d) => reasons.has(d)) : matched.length === reasons.size ? matched[0] : undefined;
@@ -226,13 +264,35 @@ export class Timeline {
       const others =
         named || matched.length === 1
           ? ''
-          : ` (nor can any of the ${matched.length} devices ${where} ${describeSelector(selector)} matches)`;
+          : ` (nor can any of the ${matched.length} ${scope === 'device' ? 'devices' : `${scope}s`} ${where} ${describeSelector(selector)} matches)`;
       throw new InputError(
         'E_FAULT_INCOMPATIBLE',
-        `${label}: ${fault.name} cannot apply to ${blocked.deviceId}: ${reasons.get(blocked)}${others}`,
+        `${label}: ${fault.name} cannot apply to ${describeTarget(blocked)}: ${reasons.get(blocked)}${others}`,
       );
     }
     return matched.filter((d) => !reasons.has(d));
+  }
+
+  /** The links of `devices`, or the zones they are in (each once, in fleet order). */
+  #network(scope: 'link' | 'zone', devices: readonly SelectableDevice[], label: string, where: string): InjectionTarget[] {
+    const out: InjectionTarget[] = [];
+    const seen = new Set<string>();
+    for (const device of devices) {
+      const key = scope === 'link' ? device.deviceId : device.zone;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const target = scope === 'link' ? this.#targets.link?.(key) : this.#targets.zone?.(key);
+      if (target === undefined) throw this.#noNetwork(label, where, scope);
+      out.push(target);
+    }
+    return out;
+  }
+
+  #noNetwork(label: string, where: string, scope: TargetKind): InputError {
+    return new InputError(
+      'E_TARGET',
+      `${label}: ${where}.scope: this run has no ${scope} targets (it was built without its network); only devices can be targeted`,
+    );
   }
 
   // ---- running ---------------------------------------------------------------------------------
@@ -249,17 +309,18 @@ export class Timeline {
   }
 
   #fire(s: Scheduled, trigger?: SimEvent): void {
-    let targets: SelectableDevice[];
-    const about = trigger === undefined ? undefined : this.#deviceOf(trigger);
-    if (trigger !== undefined && isEmptySelector(s.entry.target) && about !== undefined) {
-      // A triggered entry without a target acts on the device its trigger event is about.
+    let targets: InjectionTarget[];
+    const device = trigger === undefined ? undefined : this.#deviceOf(trigger);
+    const about = device === undefined ? undefined : this.#aboutTarget(s.scope, device);
+    if (trigger !== undefined && isEmptySelector(withoutScope(s.entry.target)) && about !== undefined && device !== undefined) {
+      // A triggered entry without a target acts on the device its trigger event is about (or its link, its zone).
       const reason = incompatibility(s.fault, about, s.params);
       if (reason !== undefined) {
         this.#record({
           t: this.#clock.now(),
           source: 'injector',
           type: 'fault.skipped',
-          data: { id: s.id, fault: s.fault.name, device: about.deviceId, reason },
+          data: { id: s.id, fault: s.fault.name, device: device.deviceId, reason },
         });
         return;
       }
@@ -319,6 +380,14 @@ export class Timeline {
     this.#match(event);
   }
 
+  /** The target of kind `scope` a device stands for: itself, its link, its zone; the site and twin are not about a device. */
+  #aboutTarget(scope: TargetKind, device: SelectableDevice): InjectionTarget | undefined {
+    if (scope === 'device') return device;
+    if (scope === 'link') return this.#targets.link?.(device.deviceId);
+    if (scope === 'zone') return this.#targets.zone?.(device.zone);
+    return undefined;
+  }
+
   /** The device an event is about: its source, or the device named in its data (twin and injector events). */
   #deviceOf(event: SimEvent): SelectableDevice | undefined {
     const bySource = this.#byId.get(event.source);
@@ -328,8 +397,13 @@ export class Timeline {
   }
 }
 
-function incompatibility(fault: AnyFaultDefinition, device: SelectableDevice, params: Record<string, unknown>): string | undefined {
-  return fault.incompatibility(device, fault.resolveParams?.(device, params) ?? params);
+function incompatibility(fault: AnyFaultDefinition, target: InjectionTarget, params: Record<string, unknown>): string | undefined {
+  return fault.incompatibility(target, fault.resolveParams?.(target, params) ?? params);
+}
+
+function withoutScope(target: TargetSelector): Selector {
+  const { scope: _scope, ...selector } = target;
+  return selector;
 }
 
 /** An alarm event's code: `alarm.raised` carries it in `alarm`, the others at the top level. */

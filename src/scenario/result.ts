@@ -150,6 +150,8 @@ export interface InjectionRecord {
   fault: string;
   category: string;
   device: string;
+  /** Set when the fault acted on the device's link, its zone, the site or the twin rather than the device itself. */
+  target?: { kind: string; id: string };
   at: number;
   /** When it reverted, or null if it lasted to the end. */
   until: number | null;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fileDurationSchema as durationSchema } from '../core/duration-schema.ts';
 import { fleetSpecSchema, kindConfigSchema, zoneSpecSchema } from '../fleet/fleet-spec.ts';
+import { TARGET_KINDS } from '../inject/target.ts';
 import { securitySchema } from '../net/security/profile-schema.ts';
 
 /**
@@ -9,20 +10,45 @@ import { securitySchema } from '../net/security/profile-schema.ts';
  * that errors can list the valid names.
  */
 
+const selectorFields = {
+  device: z.union([z.string(), z.array(z.string())]).optional(),
+  kind: z.string().optional(),
+  zone: z.string().optional(),
+  tag: z.string().optional(),
+  /** Pick this many of the matching devices, sampled with the scenario's seeded RNG. */
+  count: z.number().int().positive().optional(),
+  /** Pick this fraction (0–1] of the matching devices, at least one. */
+  fraction: z.number().gt(0).max(1).optional(),
+};
+
+const oneOfCountOrFraction = {
+  check: (s: { count?: number; fraction?: number }) => s.count === undefined || s.fraction === undefined,
+  message: 'give either count or fraction, not both',
+};
+
 /** Which devices an injection or expectation is about. All given fields must match. */
 export const selectorSchema = z
+  .object(selectorFields)
+  .strict()
+  .refine(oneOfCountOrFraction.check, { message: oneOfCountOrFraction.message });
+
+/**
+ * What an injection acts on: a selector, and `scope`, the kind of target — the selected devices
+ * themselves (`device`), their links to the broker (`link`), the zones they pick (`zone`: by `zone` or
+ * `tag`), the broker (`site`) or the twin (`twin`). Without `scope`, the fault's first accepted kind.
+ */
+export const targetSchema = z
   .object({
-    device: z.union([z.string(), z.array(z.string())]).optional(),
-    kind: z.string().optional(),
-    zone: z.string().optional(),
-    tag: z.string().optional(),
-    /** Pick this many of the matching devices, sampled with the scenario's seeded RNG. */
-    count: z.number().int().positive().optional(),
-    /** Pick this fraction (0–1] of the matching devices, at least one. */
-    fraction: z.number().gt(0).max(1).optional(),
+    ...selectorFields,
+    scope: z
+      .enum(TARGET_KINDS)
+      .optional()
+      .describe(
+        "What the fault acts on: device, link (a device's connection), zone, site (the broker) or twin; default: the fault's first",
+      ),
   })
   .strict()
-  .refine((s) => s.count === undefined || s.fraction === undefined, { message: 'give either count or fraction, not both' });
+  .refine(oneOfCountOrFraction.check, { message: oneOfCountOrFraction.message });
 
 /** Triggers an injection when an event happens instead of at a time. */
 export const triggerSchema = z
@@ -53,7 +79,7 @@ export const timelineEntrySchema = z
     when: triggerSchema.optional(),
     /** A registered fault or attack (`medtwin list faults`). */
     fault: z.string().describe('A registered fault or attack; `medtwin list faults` lists them'),
-    target: selectorSchema.default({}),
+    target: targetSchema.default({}),
     params: z.record(z.string(), z.unknown()).default({}),
   })
   .strict()
@@ -206,6 +232,7 @@ export const scenarioSchema = z
   .strict();
 
 export type Selector = z.infer<typeof selectorSchema>;
+export type TargetSelector = z.infer<typeof targetSchema>;
 export type Trigger = z.infer<typeof triggerSchema>;
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type CommandEntry = z.infer<typeof commandEntrySchema>;

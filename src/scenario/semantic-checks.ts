@@ -4,11 +4,12 @@ import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import { durationSchema, needsDurationUnit, unitMessage } from '../core/duration-schema.ts';
 import { formatDuration } from '../core/duration.ts';
 import type { AnyFaultDefinition } from '../inject/fault.ts';
+import { scopeProblems } from '../inject/target-scope.ts';
 import { checkSecurityReferences } from '../net/security/references.ts';
 import type { ScenarioIssue } from './diagnostics.ts';
 import { check, strayFields, suggestName } from './issue-messages.ts';
 import { FleetIndex, own, unknownName } from './fleet-index.ts';
-import { selectorSchema, triggerSchema } from './schema.ts';
+import { selectorSchema, targetSchema, triggerSchema } from './schema.ts';
 
 /**
  * What the names in a scenario are checked against. The loader reads only these fields, so a test or
@@ -21,7 +22,7 @@ export interface ScenarioRegistries {
       Pick<AnyDeviceDescriptor, 'kind' | 'idPrefix'> & Partial<Pick<AnyDeviceDescriptor, 'settingsSchema' | 'profileSchema' | 'docs'>>
     >
   >;
-  faults: Readonly<Record<string, Pick<AnyFaultDefinition, 'name' | 'params'> & Partial<Pick<AnyFaultDefinition, 'summary'>>>>;
+  faults: Readonly<Record<string, Pick<AnyFaultDefinition, 'name' | 'params'> & Partial<Pick<AnyFaultDefinition, 'summary' | 'targets'>>>>;
   clinicalEvents?: readonly string[];
   /**
    * Schema of each clinical event's params (without `type` and `at`, which the entry itself gives), by
@@ -111,7 +112,14 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries, f
         if (params.ok) faultParams.set(i, (params.value ?? {}) as Record<string, unknown>);
       }
     }
-    checkTarget(entry.target ?? {}, [...path, 'target']);
+    // The selector part picks devices (or zones, by zone or tag) like any other; `scope` must suit the fault.
+    const target = valid(targetSchema, entry.target ?? {});
+    if (target !== undefined) {
+      const { scope: _scope, ...selector } = target;
+      checkTarget(selector, [...path, 'target']);
+      const definition = fault === undefined ? undefined : own(registries.faults, fault);
+      if (definition !== undefined) for (const p of scopeProblems(definition, target)) problem([...path, 'target', p.field], p.message);
+    }
     const at = checkAt(entry.at, [...path, 'at']);
     const every = valid(durationSchema, entry.every);
     if (every === 0) problem([...path, 'every'], 'a repeat interval must be longer than 0s');
