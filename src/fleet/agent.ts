@@ -8,6 +8,7 @@ import type { ClientIdentity } from '../net/client.ts';
 import { IN_THREAD_LINKS, type DeviceLink, type LinkOpener } from '../net/device-link.ts';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, type Channel, type DeviceAddress } from '../net/topics.ts';
+import type { CommandGate } from './command-gate.ts';
 import type { FaultSurface, Revert, SignalTransform } from './fault-surface.ts';
 import type { PatientModel } from './patient-model.ts';
 import type { DeviceSensor } from './sensors.ts';
@@ -31,6 +32,8 @@ export interface AgentOptions {
    * Default: boots at start, first sample and telemetry one period later.
    */
   phase?: DevicePhase;
+  /** The firmware's check before the machine sees a command (signed commands; command-gate.ts). Default: none. */
+  commandGate?: CommandGate;
 }
 
 /** A device's place in time: boot delay, and the offset of its telemetry within one telemetry period. */
@@ -437,6 +440,11 @@ export class DeviceAgent implements FaultSurface {
     this.stats.commandsReceived++;
     // Not powered on yet: a real device would not be listening; the sender gets a clear no.
     if (!this.#poweredOn) return this.#reject(body, 'device.booting', 'device has not booted yet');
+    const gate = this.#options.commandGate;
+    if (gate !== undefined) {
+      const verdict = gate(body, this.#options.clock.now() + this.#skewMs);
+      if (!verdict.ok) return this.#reject(body, verdict.code, verdict.reason);
+    }
     const parsed = this.descriptor.commandSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -7,6 +7,10 @@ import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelop
 import { CHANNELS, channelTopic, parseTopic, siteFilter, type DeviceAddress } from '../net/topics.ts';
 import { PlausibilityTracker } from './plausibility.ts';
 
+
+/** Carries a command the twin recorded to its device (instead of the twin's own connection). */
+export type CommandSend = (address: DeviceAddress, body: Record<string, unknown> & { type: string }) => void;
+
 export interface TwinOptions {
   /** A device is stale after this many telemetry periods without telemetry. Default 3. */
   staleAfterPeriods?: number;
@@ -187,9 +191,10 @@ export class DigitalTwin {
 
   /**
    * Sends a command to a device as the central station would, and records what it should bring about
-   * as desired state. Returns the command id.
+   * as desired state. Returns the command id. `send`, when given, carries the command instead of the
+   * twin's own connection (an operator console that signs it, src/fleet/operator-console.ts).
    */
-  command(deviceId: string, command: Record<string, unknown>): string {
+  command(deviceId: string, command: Record<string, unknown>, send?: CommandSend): string {
     const shadow = this.#shadow(deviceId);
     const descriptor = this.#descriptors.get(deviceId)!;
     const commandId = (command.commandId as string | undefined) ?? `twin-${++this.#commandSeq}`;
@@ -203,6 +208,10 @@ export class DigitalTwin {
     this.#pendingCommands.push({ shadow, t: now, desired, calibrate: command.type === 'calibrate' });
     this.#dirty.add(shadow);
     this.#log.record({ t: now, source: 'twin', type: 'twin.command', data: { device: deviceId, command: body, desired: desired ?? {} } });
+    if (send !== undefined) {
+      send(shadow.address, { ...body, type: String(command.type) });
+      return commandId;
+    }
     const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: 'twin', kind: 'twin', seq: this.#commandSeq, t: now, body });
     this.#link?.publish(channelTopic(shadow.address, CHANNELS.cmd), payload, 1, false);
     return commandId;

@@ -1,4 +1,5 @@
 import { enqueueActions, setup, type AnyStateMachine } from 'xstate';
+import type { CommandGate } from '../fleet/command-gate.ts';
 import { z } from 'zod';
 import type { AlarmInfo, DeviceConditions, DeviceDescriptor, DeviceEmitted, DevicePlant, SampleInput } from '../../devices/descriptor.ts';
 import { SimClock } from '../core/clock.ts';
@@ -194,6 +195,8 @@ export interface TestAgentOptions {
   profile?: unknown;
   settings?: unknown;
   phase?: DevicePhase;
+  firmware?: string;
+  commandGate?: CommandGate;
 }
 
 /** A started DeviceAgent with its clock and log (shared when given, so several agents form a fleet). */
@@ -214,6 +217,8 @@ export function makeAgent(options: TestAgentOptions = {}): { agent: DeviceAgent;
     profile: options.profile,
     settings: options.settings,
     ...(options.phase ? { phase: options.phase } : {}),
+    ...(options.firmware ? { firmware: options.firmware } : {}),
+    ...(options.commandGate ? { commandGate: options.commandGate } : {}),
   });
   agent.start();
   return { agent, clock, log };

@@ -29,6 +29,15 @@ export interface LinkOptions {
   subscribe: string;
   /** Published at QoS 1, retained, on every (re)connect. */
   online?: RetainedMessage;
+  /** TLS material for an `mqtts://` broker: the CA to verify it by, and the client's own certificate under mutual TLS (PEM). */
+  tls?: LinkTls;
+}
+
+/** PEM strings (plain data, so they cross to a link thread). */
+export interface LinkTls {
+  ca: string;
+  cert?: string;
+  key?: string;
 }
 
 /**
@@ -56,6 +65,7 @@ export class MqttDeviceLink implements DeviceLink {
     const client = connectClient({
       url: options.url,
       identity: options.identity,
+      ...(options.tls ? { extra: { ...options.tls, rejectUnauthorized: true } } : {}),
       ...(will ? { will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true } } : {}),
     });
     const subscribed = new Promise<void>((resolve, reject) => {

@@ -41,6 +41,8 @@ export interface RunResult {
    * whatever its expectations say: its clinical figures rest on a state no patient can be in.
    */
   integrity?: IntegrityResult;
+  /** The security profile the run applied and what its controls did (docs/security.md); absent when none was asked for. */
+  security?: SecurityResult;
 }
 
 /** Impossible physiological states seen during a run (docs/physiology.md#integrity). */
@@ -61,6 +63,23 @@ export interface IntegrityError {
   signal: string;
   value: number | string;
   reason: string;
+}
+
+/** What a run's security controls were and did. */
+export interface SecurityResult {
+  profile: string;
+  /** The controls in force, in their declared order. */
+  controls: string[];
+  /** Identities the run derived (devices, the twin, operator consoles). */
+  identities: number;
+  /** The broker's decisions (when a broker-side control was on); reconnects of the run's own clients are counted, not logged. */
+  broker?: { accepted: number; refused: number; lockouts: number; publishesDenied: number; subscribesDenied: number; reconnects: number };
+  /** The run's commands: sent through operator consoles, refused by devices' firmware, dropped by the broker. */
+  commands: { viaConsole: number; refusedByDevices: number; deniedAtBroker: number };
+  /** Under signedCommands: devices by how their firmware checks commands (docs/advisories.md). */
+  commandChecks?: { verify: number; 'signature-only': number; none: number };
+  /** Under auditLog: the hash-chained log's length and last hash (its tail cannot be cut unseen). */
+  audit?: { records: number; head: string };
 }
 
 /**

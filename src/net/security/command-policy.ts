@@ -46,7 +46,7 @@ export function authorizeCommand(
     if (dose && options.mfa !== undefined) {
       const auth = body?.auth;
       const code = auth !== null && typeof auth === 'object' ? (auth as Record<string, unknown>).otp : undefined;
-      const result = options.mfa.verify(identity, code);
+      const result = options.mfa.verify(identity, code, target.deviceId);
       if (!result.ok) return { allowed: false, reason: `${command} changes a dose and needs a second factor: ${result.reason}`, info };
     }
     return { allowed: true, info };

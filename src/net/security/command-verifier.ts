@@ -31,6 +31,11 @@ export interface CommandVerifierOptions {
   now: () => number;
   /** Whether `role` may send a command of this type (e.g. only a role with the dose permission may bolus). */
   permits: (role: string, commandType: string) => boolean;
+  /**
+   * Check the timestamp and the nonce (default true). Firmware with the `replayable-commands` weakness
+   * (docs/advisories.md) checks signatures but keeps neither, so a captured command works again.
+   */
+  replayProtection?: boolean;
 }
 
 /**
@@ -63,6 +68,7 @@ export class CommandVerifier {
     }
     const type = typeof command.type === 'string' ? command.type : '';
     if (!permits(auth.role, type)) return reject('role-not-permitted', `role ${auth.role} may not send ${type}`);
+    if (this.#options.replayProtection === false) return { ok: true, issuer: auth.issuer, role: auth.role };
     const t = now();
     if (auth.ts < t - freshnessMs)
       return reject('expired', `signed at ${auth.ts} ms, more than ${freshnessMs} ms before the device's ${t} ms`);

@@ -19,16 +19,23 @@ export class OperatorMfa {
     this.#now = now;
   }
 
-  verify(identity: ConsoleIdentity, code: unknown): MfaResult {
+  /**
+   * `scope` is what the code is entered for (the target device): a code is accepted once per scope.
+   * A clinician on a round confirms each pump's order with the code on screen — two pumps within one
+   * 30 s step is ordinary ward work — while a code captured on its way to one pump never works on it
+   * again (and under signedCommands cannot be moved to another: the signature covers device and code).
+   */
+  verify(identity: ConsoleIdentity, code: unknown, scope = ''): MfaResult {
     if (typeof code !== 'string' || code === '') return { ok: false, reason: 'mfa-missing' };
     const totp = totpOf(identity);
     const timestamp = this.#now();
     const delta = totp.validate({ token: code, timestamp, window: 1 });
     if (delta === null) return { ok: false, reason: 'mfa-invalid' };
     const counter = totp.counter({ timestamp }) + delta;
-    const last = this.#lastCounter.get(identity.username);
+    const key = `${identity.username}\n${scope}`;
+    const last = this.#lastCounter.get(key);
     if (last !== undefined && counter <= last) return { ok: false, reason: 'mfa-reused' };
-    this.#lastCounter.set(identity.username, counter);
+    this.#lastCounter.set(key, counter);
     return { ok: true };
   }
 }
