@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.ts';
-import type { DeviceLink, LinkOpener } from '../net/device-link.ts';
+import type { DeviceLink, LinkOpener, LinkOptions } from '../net/device-link.ts';
 import { IN_THREAD_LINKS } from '../net/device-link.ts';
 import { encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, TOPIC_ROOT, type DeviceAddress } from '../net/topics.ts';
@@ -35,11 +35,11 @@ export class OperatorConsole {
     this.#options = options;
   }
 
-  /** Connects with the console's client id; listens to the command acks of the devices it reaches. */
-  async connect(url: string, links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
+  /** Connects as `endpoint` says (the console's client id, credentials, TLS); listens to the command acks of the devices it reaches. */
+  async connect(endpoint: Pick<LinkOptions, 'url' | 'identity' | 'tls'>, links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
     const { site, zone } = this.identity;
     const acks = [TOPIC_ROOT, site, zone ?? '+', '+', '+', CHANNELS.cmdAck].join('/');
-    this.#link = await links.open({ url, identity: { clientId: this.identity.clientId }, subscribe: acks }, () => {});
+    this.#link = await links.open({ ...endpoint, subscribe: acks }, () => {});
   }
 
   /** Sends `body` to the device at `address`; returns what went on the wire (signed, with its code). */
@@ -48,7 +48,14 @@ export class OperatorConsole {
     const now = clock.now();
     const otp = mfa && isDoseCommand(address.kind, body.type) ? currentCode(this.identity, now) : undefined;
     const wire = signer ? signer.sign(address.deviceId, body, now, otp) : otp === undefined ? body : { ...body, auth: { otp } };
-    const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: this.identity.clientId, kind: 'console', seq: ++this.#seq, t: now, body: wire });
+    const payload = encodeEnvelope({
+      v: ENVELOPE_VERSION,
+      device: this.identity.clientId,
+      kind: 'console',
+      seq: ++this.#seq,
+      t: now,
+      body: wire,
+    });
     this.#link?.publish(channelTopic(address, CHANNELS.cmd), payload, 1, false);
     return wire;
   }

@@ -7,7 +7,6 @@ import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelop
 import { CHANNELS, channelTopic, parseTopic, siteFilter, type DeviceAddress } from '../net/topics.ts';
 import { PlausibilityTracker } from './plausibility.ts';
 
-
 /** Carries a command the twin recorded to its device (instead of the twin's own connection). */
 export type CommandSend = (address: DeviceAddress, body: Record<string, unknown> & { type: string }) => void;
 

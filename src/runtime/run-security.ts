@@ -7,7 +7,7 @@ import type { FleetPlan } from '../fleet/fleet-spec.ts';
 import { OperatorConsole } from '../fleet/operator-console.ts';
 import type { CommandSend } from '../fleet/twin.ts';
 import type { BrokerHooks } from '../net/broker.ts';
-import type { LinkOpener, LinkOptions, LinkTls } from '../net/device-link.ts';
+import type { LinkOpener, LinkOptions } from '../net/device-link.ts';
 import type { DeviceAddress } from '../net/topics.ts';
 import { AuditLog } from '../net/security/audit-log.ts';
 import { auditEntryOf } from '../net/security/audit-events.ts';
@@ -20,6 +20,9 @@ import { isDoseCommand } from '../net/security/roles.ts';
 import { RunCertificateAuthority, type CertificateFiles } from '../net/security/tls-ca.ts';
 import { clientTlsOptions, serverTlsOptions } from '../net/security/tls-options.ts';
 import type { SecurityResult } from '../scenario/result.ts';
+
+/** Where and as whom a client connects (the run's connect options for one client). */
+export type Endpoint = Pick<LinkOptions, 'url' | 'identity' | 'tls'>;
 
 export interface RunSecurityOptions {
   config: SecurityConfig;
@@ -53,10 +56,9 @@ export class RunSecurity {
   readonly broker: BrokerSecurity | undefined;
   readonly audit: AuditLog | undefined;
   readonly #options: RunSecurityOptions;
-  readonly #ca: RunCertificateAuthority | undefined;
-  readonly #caPem: string | undefined;
-  readonly #server: CertificateFiles | undefined;
-  readonly #certificates = new Map<string, Promise<CertificateFiles>>();
+  #caPem: string | undefined;
+  #server: CertificateFiles | undefined;
+  readonly #certificates = new Map<string, CertificateFiles>();
   readonly #gateModes = new Map<string, GateMode>();
   readonly #consoles: OperatorConsole[] = [];
   readonly #seen = new Set<string>();
@@ -66,7 +68,8 @@ export class RunSecurity {
   #ownCommandsDenied = 0;
   #logClosed = false;
 
-  private constructor(options: RunSecurityOptions, tls: { ca?: RunCertificateAuthority; caPem: string; server: CertificateFiles } | undefined) {
+  /** Derives the identities and the broker's hooks; `prepare()` then makes the TLS material. */
+  constructor(options: RunSecurityOptions) {
     this.#options = options;
     const { config, seed, fleet, clock, log } = options;
     this.config = config;
@@ -85,26 +88,8 @@ export class RunSecurity {
             onEvent: (event) => this.#onBrokerEvent(event),
           })
         : undefined;
-    this.#ca = tls?.ca;
-    this.#caPem = tls?.caPem;
-    this.#server = tls?.server;
     this.audit = controls.auditLog ? new AuditLog() : undefined;
     log.subscribe((batch) => this.#onSealed(batch));
-  }
-
-  /** Builds the run's security; generates the run CA and the broker's certificate when TLS is on. */
-  static async create(options: RunSecurityOptions): Promise<RunSecurity> {
-    if (!options.config.controls.tls) return new RunSecurity(options, undefined);
-    if (options.tlsFiles !== undefined) {
-      // A broker certificate the user brought: no run CA, so no client certificates can be issued.
-      if (options.config.controls.mutualTls) {
-        throw new Error('mutualTls with certificate files of your own is not supported: the run issues client certificates from its own CA');
-      }
-      const { ca, cert, key } = options.tlsFiles;
-      return new RunSecurity(options, { caPem: ca, server: { cert, key } });
-    }
-    const ca = await RunCertificateAuthority.create({ name: 'medtwin run CA' });
-    return new RunSecurity(options, { ca, caPem: ca.certPem, server: await ca.issueServer() });
   }
 
   /** True when any control is on; an open run keeps every path exactly as it was. */
@@ -125,45 +110,62 @@ export class RunSecurity {
     this.broker?.attach(aedes);
   }
 
-  /** The twin's client id: its identity's when clients log in, otherwise `fallback`. */
-  twinClientId(fallback: string): string {
-    return this.config.controls.authentication || this.config.controls.mutualTls ? TWIN_CLIENT_ID : fallback;
+  /**
+   * Makes the TLS material before the broker starts and clients connect: under `tls` the run CA and
+   * the broker's certificate (or the files the scenario brought), under `mutualTls` a certificate per
+   * identity (devices, the twin, consoles), one ECDSA key each.
+   */
+  async prepare(): Promise<void> {
+    const { controls } = this.config;
+    if (!controls.tls || this.#caPem !== undefined) return;
+    const files = this.#options.tlsFiles;
+    if (files !== undefined) {
+      // The scenario's own broker certificate: no run CA, so no client certificates (the schema says so too).
+      if (controls.mutualTls) throw new Error('mutualTls needs the run CA: remove security.tls or switch mutualTls off');
+      this.#caPem = files.ca;
+      this.#server = { cert: files.cert, key: files.key };
+      return;
+    }
+    const ca = await RunCertificateAuthority.create({ name: 'medtwin run CA' });
+    this.#server = await ca.issueServer();
+    if (controls.mutualTls) {
+      const all = [...this.identities.all()];
+      for (let i = 0; i < all.length; i += 256) {
+        await Promise.all(
+          all.slice(i, i + 256).map(async (identity) => this.#certificates.set(identity.clientId, await ca.issueClient(identity.clientId))),
+        );
+      }
+    }
+    this.#caPem = ca.certPem;
   }
 
   /**
-   * `links` with each link's options completed for its identity (found by client id): its user name
-   * and password under `authentication`, the run CA under `tls`, its own certificate under
-   * `mutualTls`. A client id that is no identity of the run goes as it came (and the broker decides).
+   * Where and as whom a client connects, given the run's default: the twin as its identity's client
+   * id; its user name and password under `authentication`; the run CA under `tls`; its own
+   * certificate under `mutualTls` (after `prepare`). Options transformed, not replaced: a URL another
+   * layer chose (a fault proxy's) and TLS settings already given go through. A client id that is no
+   * identity of the run goes as it came, and the broker decides.
    */
-  secureLinks(links: LinkOpener): LinkOpener {
-    if (!this.active) return links;
-    return { open: async (options, onMessage) => links.open(await this.secureOptions(options), onMessage) };
-  }
-
-  /** One link's options, completed (see secureLinks). */
-  async secureOptions(options: LinkOptions): Promise<LinkOptions> {
+  endpointFor(client: { role: string }, defaults: Endpoint): Endpoint {
+    if (!this.active) return defaults;
     const { controls } = this.config;
-    const identity = this.identities.get(options.identity.clientId);
-    let out = options;
+    let out = defaults;
+    if (client.role === 'twin' && (controls.authentication || controls.mutualTls)) {
+      out = { ...out, identity: { ...out.identity, clientId: TWIN_CLIENT_ID } };
+    }
+    const identity = this.identities.get(out.identity.clientId);
     if (identity !== undefined && controls.authentication) {
       out = { ...out, identity: { ...out.identity, username: identity.username, password: identity.password.reveal() } };
     }
     if (this.#caPem !== undefined) {
-      const tls: LinkTls = { ...clientTlsOptions(this.#caPem), ...(out.tls ?? {}) };
-      if (controls.mutualTls && identity !== undefined) Object.assign(tls, await this.#certificateOf(identity.clientId));
-      out = { ...out, tls: { ca: tls.ca, ...(tls.cert ? { cert: tls.cert, key: tls.key } : {}) } };
+      const own = controls.mutualTls && identity !== undefined ? this.#certificates.get(identity.clientId) : undefined;
+      if (controls.mutualTls && identity !== undefined && own === undefined) {
+        throw new Error(`no client certificate for ${identity.clientId}: call prepare() before connecting`);
+      }
+      const { ca } = clientTlsOptions(this.#caPem);
+      out = { ...out, tls: { ca, ...(own ? { cert: own.cert, key: own.key } : {}), ...out.tls } };
     }
     return out;
-  }
-
-  #certificateOf(clientId: string): Promise<CertificateFiles> {
-    let files = this.#certificates.get(clientId);
-    if (files === undefined) {
-      if (this.#ca === undefined) throw new Error('no run CA to issue client certificates from');
-      files = this.#ca.issueClient(clientId);
-      this.#certificates.set(clientId, files);
-    }
-    return files;
   }
 
   /** The firmware's command check of a device (undefined: it acts on any command that reaches it). */
@@ -197,8 +199,13 @@ export class RunSecurity {
       const p = identity.permissions;
       if (!p.includes('read') || !(p.includes('command') || p.includes('dose'))) continue;
       const signer = controls.signedCommands ? this.trust?.signer(identity.username) : undefined;
-      const console = new OperatorConsole({ identity, clock: this.#options.clock, mfa: controls.operatorMfa, ...(signer ? { signer } : {}) });
-      await console.connect(url, this.secureLinks(links));
+      const console = new OperatorConsole({
+        identity,
+        clock: this.#options.clock,
+        mfa: controls.operatorMfa,
+        ...(signer ? { signer } : {}),
+      });
+      await console.connect(this.endpointFor({ role: 'console' }, { url, identity: { clientId: identity.clientId } }), links);
       this.#consoles.push(console);
     }
   }
@@ -288,7 +295,13 @@ export class RunSecurity {
         audit?.append(auditEntryOf({ ...event.data, t: event.t, type: event.type.slice(PREFIX.length) } as SecurityEvent));
       } else if (event.type === 'command.rejected' && String(event.data.code).startsWith('auth.')) {
         this.#refusedByDevices++;
-        audit?.append({ t: event.t, action: 'command.refused', actor: event.source, target: String(event.data.command), reason: String(event.data.code) });
+        audit?.append({
+          t: event.t,
+          action: 'command.refused',
+          actor: event.source,
+          target: String(event.data.command),
+          reason: String(event.data.code),
+        });
       }
     }
   }
