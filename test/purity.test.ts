@@ -4,11 +4,20 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 // The pure layers: their behaviour must be a function of the injected clock and the seeded Rng.
-const PURE = ['src/core', 'src/physiology', 'devices'];
+// Single files elsewhere that must be pure too: the run's bookkeeping and assembly.
+const PURE = [
+  'src/core',
+  'src/physiology',
+  'devices',
+  'src/net/delivery-ledger.ts',
+  'src/runtime/assemble-result.ts',
+  'src/runtime/plan-events.ts',
+];
 const FORBIDDEN =
   /\bDate\.now\s*\(|\bMath\.random\s*\(|(?<![.\w])set(?:Timeout|Interval|Immediate)\s*\(|\bnew Date\s*\(\s*\)|performance\.now\s*\(/;
 
 function sourceFiles(dir: string): string[] {
+  if (!statSync(dir).isDirectory()) return [dir];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);

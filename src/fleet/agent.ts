@@ -5,7 +5,7 @@ import type { EventLog } from '../core/event-log.ts';
 import type { Rng } from '../core/rng.ts';
 import type { MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
 import type { ClientIdentity } from '../net/client.ts';
-import { IN_THREAD_LINKS, type DeviceLink, type LinkOpener } from '../net/device-link.ts';
+import { IN_THREAD_LINKS, type DeviceLink, type LinkEndpoint, type LinkOpener } from '../net/device-link.ts';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, type Channel, type DeviceAddress } from '../net/topics.ts';
 import type { CommandGate } from './command-gate.ts';
@@ -155,14 +155,15 @@ export class DeviceAgent implements FaultSurface {
   }
   /**
    * Opens the device's MQTT connection (its own client, on this thread or on a link thread, as `links`
-   * decides); resolves once the command topic is subscribed, so no command can be missed.
+   * decides); resolves once the command topic is subscribed, so no command can be missed. `to`: a
+   * broker URL (connecting as the agent's own identity), or the endpoint the run's fleet builder chose.
    */
-  async connect(url: string, links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
+  async connect(to: string | LinkEndpoint, links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
     const status = this.#topic(CHANNELS.status);
+    const endpoint = typeof to === 'string' ? { url: to, identity: this.#options.identity } : to;
     this.#link = await links.open(
       {
-        url,
-        identity: this.#options.identity,
+        ...endpoint,
         will: { topic: status, payload: JSON.stringify({ online: false, device: this.deviceId, reason: 'connection lost' }) },
         subscribe: this.#topic(CHANNELS.cmd),
         online: { topic: status, payload: JSON.stringify({ online: true, device: this.deviceId }) },

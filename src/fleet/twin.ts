@@ -2,7 +2,7 @@ import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import type { Clock } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
-import { IN_THREAD_LINKS, type DeviceLink, type LinkOpener } from '../net/device-link.ts';
+import { IN_THREAD_LINKS, type DeviceLink, type LinkEndpoint, type LinkOpener } from '../net/device-link.ts';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, parseTopic, siteFilter, type DeviceAddress } from '../net/topics.ts';
 import { PlausibilityTracker } from './plausibility.ts';
@@ -178,8 +178,8 @@ export class DigitalTwin {
    * `links` decides where the client runs: a large fleet's twin receives every message of the fleet,
    * and on a link thread (LinkPool) their parsing is off the simulation's thread.
    */
-  async connect(url: string, clientId = 'medtwin-twin', links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
-    this.#link = await links.open({ url, identity: { clientId }, subscribe: siteFilter(this.site) }, (topic, payload, retain) =>
+  async connect(endpoint: LinkEndpoint, links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
+    this.#link = await links.open({ ...endpoint, subscribe: siteFilter(this.site) }, (topic, payload, retain) =>
       this.#onMessage(topic, payload, retain),
     );
   }

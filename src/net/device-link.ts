@@ -19,10 +19,18 @@ export interface RetainedMessage {
   payload: string;
 }
 
-/** Everything a link needs to open; plain data, so it can cross to a link thread. */
-export interface LinkOptions {
+/**
+ * Where and as whom a client connects: what the run's fleet builder decides for each device and for
+ * the twin (its `connectOptionsFor` hook is where credentials, TLS material and per-zone fault proxies
+ * plug in). Plain data, so it can cross to a link thread.
+ */
+export interface LinkEndpoint {
   url: string;
   identity: ClientIdentity;
+}
+
+/** Everything a link needs to open; plain data, so it can cross to a link thread. */
+export interface LinkOptions extends LinkEndpoint {
   /** Last will: published (QoS 1, retained) by the broker if the client vanishes without DISCONNECT. */
   will?: RetainedMessage;
   /** Topic or filter subscribed at QoS 1 on every (re)connect (a clean session forgets it): a device's command topic, the twin's whole site. */

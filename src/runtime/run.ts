@@ -1,16 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import { SimClock } from '../core/clock.ts';
 import { EventLog, type LoggedEvent } from '../core/event-log.ts';
 import { InputError, nearestName } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
-import { DeviceAgent, randomPhase } from '../fleet/agent.ts';
+import type { DeviceAgent } from '../fleet/agent.ts';
 import { planFleet, type FleetPlan } from '../fleet/fleet-spec.ts';
-import type { PatientModel } from '../fleet/patient-model.ts';
-import type { CreatePatientOptions } from '../fleet/patients.ts';
-import type { DeviceSensor } from '../fleet/sensors.ts';
 import { DigitalTwin } from '../fleet/twin.ts';
-import { IN_THREAD_LINKS, type LinkOpener } from '../net/device-link.ts';
+import { DeliveryLedger } from '../net/delivery-ledger.ts';
+import { IN_THREAD_LINKS } from '../net/device-link.ts';
 import { LinkPool } from '../net/link-pool.ts';
 import { CHANNELS } from '../net/topics.ts';
 import type { Plan } from '../scenario/plan.ts';
@@ -22,19 +19,14 @@ import type { RunContext } from '../scenario/expectations/run-context.ts';
 import { createJudges, feedJudges, finishJudges } from '../scenario/expectations/index.ts';
 import type { Judge } from '../scenario/expectations/judge.ts';
 import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
-import { matchDevices, pickDevices } from './selector.ts';
 import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
 import type { Selector } from '../scenario/schema.ts';
-import { clinicalEventSchema } from '../physiology/clinical-events.ts';
+import { buildFleet, connectFleet, type ConnectOptionsFor, type RunDependencies, type RunPatient } from './fleet-builder.ts';
+import { Pacer } from './pacer.ts';
+import { scheduleClinicalEvents, scheduleCommands } from './plan-events.ts';
+import { assembleResult } from './assemble-result.ts';
 
-/** How the run builds what the plan names. */
-export interface RunDependencies {
-  devices: Readonly<Record<string, AnyDeviceDescriptor>>;
-  createPatient(options: CreatePatientOptions): PatientModel & { schedule?(event: unknown): void };
-  createSensor(descriptor: AnyDeviceDescriptor, rng: Rng): DeviceSensor;
-  /** Starts the link thread of a fleet that gets one (see RunOptions.links); default `new LinkPool()`. */
-  createLinkPool?(): LinkPool;
-}
+export type { ConnectOptionsFor, FleetClient, RunDependencies } from './fleet-builder.ts';
 
 export type RunMode = 'fast' | 'realtime';
 
@@ -67,6 +59,11 @@ export interface RunOptions {
   syncMs?: number;
   /** Wall time to wait for the transport to settle before counting messages as missing. Default 10 s. */
   settleTimeoutMs?: number;
+  /**
+   * Where and as whom each client (device or twin) connects (fleet-builder.ts): the seam where
+   * credentials, TLS material and per-zone fault proxies plug in. Default: the broker, no credentials.
+   */
+  connectOptionsFor?: ConnectOptionsFor;
 }
 
 export type LinkPlacement = 'in-thread' | 'link-thread';
@@ -112,6 +109,11 @@ interface RunEvents {
 /**
  * One simulation: a broker, a fleet of device agents on their own MQTT connections, the digital twin,
  * a virtual clock and the event log. Every face (CLI, TUI, tabletop) drives this same object.
+ *
+ * A facade: the fleet builder makes and connects the fleet (fleet-builder.ts), the pacer decides how
+ * far time moves (pacer.ts), the delivery ledger accounts for every message (net/delivery-ledger.ts),
+ * the settle barrier waits on it (settle.ts), the timeline injects faults (timeline.ts), and the result
+ * is assembled from the parts (assemble-result.ts).
  */
 export class Run extends EventEmitter<RunEvents> {
   readonly plan: Plan;
@@ -121,42 +123,34 @@ export class Run extends EventEmitter<RunEvents> {
   readonly log = new EventLog();
   readonly rng: Rng;
   readonly fleetPlan: FleetPlan;
-  readonly agents: DeviceAgent[] = [];
-  readonly agentById = new Map<string, DeviceAgent>();
-  readonly patients = new Map<string, PatientModel & { schedule?(event: unknown): void }>();
+  readonly agents: DeviceAgent[];
+  readonly agentById: Map<string, DeviceAgent>;
+  readonly patients: Map<string, RunPatient>;
   readonly twin: DigitalTwin;
+  readonly ledger = new DeliveryLedger();
   readonly timeline: Timeline;
   readonly faults: FaultRegistry = FAULTS;
   readonly collector: Collector;
+  readonly mode: RunMode;
   #judges: Judge[];
   #digest: string | undefined;
-  readonly mode: RunMode;
   #options: RunOptions;
   #deps: RunDependencies;
   #broker: BrokerHandle | undefined;
   #barrier: SettleBarrier;
+  #pacer: Pacer;
   #phase: RunPhase = 'created';
-  #speed: number | 'max';
   #commandsSent = 0;
   #commandsDelivered = 0;
   #needsSettle = false;
   #wallStart = 0;
   #wallMs = 0;
-  #settleTimeouts = 0;
   /** Realtime: messages given up on after a wait timed out (lost); back-pressure counts only the rest. */
   #writtenOff = 0;
   /** The fleet's telemetry messages per simulated second (realtime back-pressure, #catchUpTransport). */
-  #telemetryPerSecond = 0;
+  #telemetryPerSecond: number;
   #linkPool: LinkPool | undefined;
   #fatal: Error | undefined;
-  /** Fast mode: when each message in flight was published, by device, channel and seq (numbers, not string keys: one per message). */
-  #publishedAt = new Map<string, Map<string, Map<number, number>>>();
-  #published = 0;
-  #anchor = { wall: 0, sim: 0 };
-  /** Realtime: simulated time the run fell behind the wall clock and never caught up, and its largest backlog. */
-  #pace = { behindMs: 0, maxLagMs: 0 };
-  /** Realtime: (wall, sim) points of the last seconds of running, for the achieved speed in status(). */
-  #paceWindow: { wall: number; sim: number }[] = [];
   #pauseGate: { promise: Promise<void>; release: () => void } | undefined;
   #stepBudget: number | undefined;
 
@@ -168,11 +162,15 @@ export class Run extends EventEmitter<RunEvents> {
     this.seed = String(options.seed ?? plan.seed);
     this.durationMs = options.durationMs ?? plan.durationMs;
     this.mode = options.mode ?? 'fast';
-    this.#speed = this.mode === 'fast' ? 'max' : (options.speed ?? 1);
     if (options.syncMs !== undefined && !(options.syncMs >= 1)) {
       // A window of 0 ms would never move the clock past its due timers: the run would spin forever.
       throw new InputError('E_SYNC_WINDOW', `syncMs: the settle window must be at least 1 ms, received ${options.syncMs}`);
     }
+    this.#pacer = new Pacer({
+      speed: this.mode === 'fast' ? 'max' : (options.speed ?? 1),
+      simNow: () => this.clock.now(),
+      maxSliceMs: options.syncMs,
+    });
     this.rng = new Rng(this.seed);
     const unknown = plan.fleet.zones.flatMap((z) => Object.keys(z.devices)).filter((k) => !(k in deps.devices));
     if (unknown.length > 0) {
@@ -188,18 +186,30 @@ export class Run extends EventEmitter<RunEvents> {
       // Fast mode: a message arrives when it was sent (the settle barrier guarantees it did, before
       // anything else happened). Realtime mode: when the twin gets it.
       arrivalTime: (device, channel, seq) => {
-        if (this.#speed !== 'max') return undefined;
-        const inFlight = this.#publishedAt.get(device)?.get(channel);
-        const at = inFlight?.get(seq);
-        inFlight?.delete(seq);
-        return at;
+        const sentAt = this.ledger.delivered(device, channel, seq, this.clock.now());
+        return this.#pacer.realtime ? undefined : sentAt;
       },
     });
     this.#barrier = new SettleBarrier(
-      () => this.messagesPublished + this.#commandsSent,
-      () => this.twin.receivedTotal + this.#commandsDelivered,
+      () => this.ledger.totals.published + this.#commandsSent,
+      () => this.ledger.totals.delivered + this.ledger.totals.lost + this.#commandsDelivered,
     );
-    this.#build();
+    const fleet = buildFleet({
+      plan,
+      fleetPlan: this.fleetPlan,
+      deps,
+      rng: this.rng,
+      clock: this.clock,
+      log: this.log,
+      durationMs: this.durationMs,
+      twin: this.twin,
+      ledger: this.ledger,
+    });
+    this.agents = fleet.agents;
+    this.agentById = fleet.agentById;
+    this.patients = fleet.patients;
+    this.#telemetryPerSecond = fleet.telemetryPerSecond;
+    this.log.subscribe((batch) => this.emit('events', batch as LoggedEvent[]));
     const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
     this.timeline = new Timeline({
       clock: this.clock,
@@ -237,127 +247,36 @@ export class Run extends EventEmitter<RunEvents> {
     return this.#phase;
   }
   get speed(): number | 'max' {
-    return this.#speed;
+    return this.#pacer.speed;
   }
   /** Messages the devices handed to their MQTT clients. */
   get messagesPublished(): number {
-    return this.#published;
+    return this.ledger.totals.published;
   }
   get settleTimeouts(): number {
-    return this.#settleTimeouts;
+    return this.#barrier.timeouts;
   }
   get wallMs(): number {
     return this.#phase === 'running' ? this.#wallMs + (performance.now() - this.#wallStart) : this.#wallMs;
   }
+  /** Fast mode's settle window, ms: RunOptions.syncMs, or the default for this fleet (defaultSyncMs). */
+  get syncMs(): number {
+    return this.#options.syncMs ?? defaultSyncMs(this.#telemetryPerSecond);
+  }
 
   status(): RunStatus {
-    const achievedSpeed = this.#achievedSpeed();
+    const achievedSpeed = this.mode === 'realtime' && this.#phase === 'running' ? this.#pacer.achievedSpeed() : undefined;
     return {
       phase: this.#phase,
       simMs: this.clock.now(),
       durationMs: this.durationMs,
       wallMs: this.wallMs,
-      speed: this.#speed,
+      speed: this.#pacer.speed,
       messages: this.messagesPublished,
       delivered: this.twin.receivedTotal,
       events: this.log.count,
       ...(achievedSpeed !== undefined ? { achievedSpeed } : {}),
     };
-  }
-
-  /**
-   * Realtime: simulated ÷ wall time over a window of the last one to three seconds of running (the
-   * window restarts when the run starts, resumes or changes speed: #restartPaceWindow).
-   */
-  #achievedSpeed(): number | undefined {
-    if (this.mode !== 'realtime' || this.#speed === 'max' || this.#phase !== 'running') return undefined;
-    const oldest = this.#paceWindow[0];
-    const newest = this.#paceWindow.at(-1);
-    if (oldest === undefined || newest === undefined || newest.wall - oldest.wall < PACE_WINDOW_MS.min) return undefined;
-    return (newest.sim - oldest.sim) / (newest.wall - oldest.wall);
-  }
-
-  /** Notes where the run is, for #achievedSpeed: a point every PACE_WINDOW_MS.step, kept for PACE_WINDOW_MS.max. */
-  #notePace(): void {
-    const wall = performance.now();
-    const last = this.#paceWindow.at(-1);
-    if (last !== undefined && wall - last.wall < PACE_WINDOW_MS.step) return;
-    this.#paceWindow.push({ wall, sim: this.clock.now() });
-    while (this.#paceWindow.length > 2 && wall - this.#paceWindow[1]!.wall >= PACE_WINDOW_MS.max) this.#paceWindow.shift();
-  }
-
-  /**
-   * Realtime: counts the simulated time the run now trails the wall clock as given up, where pacing
-   * is about to count afresh (a pause, a new speed, the end). Call only while running: the anchor is
-   * stale during a pause.
-   */
-  #giveUpLag(): void {
-    if (this.mode !== 'realtime' || this.#speed === 'max') return;
-    this.#pace.behindMs += Math.max(0, this.#anchor.sim + (performance.now() - this.#anchor.wall) * this.#speed - this.clock.now());
-  }
-
-  #build(): void {
-    const fleetRng = this.rng.fork('fleet');
-    const patientsSection = this.plan.patients;
-    for (const bed of this.fleetPlan.beds) {
-      const insulinPump = this.fleetPlan.devices.some(
-        (d) => d.bed === bed.id && (d.config.profile as { drug?: string } | undefined)?.drug === 'insulin',
-      );
-      const meals = (patientsSection?.meals ?? [])
-        .filter((m) => m.patient === undefined || m.patient === bed.patientId)
-        .map((m) => ({ at: m.at, carbsG: m.carbs }));
-      this.patients.set(
-        bed.patientId,
-        this.#deps.createPatient({
-          id: bed.patientId,
-          kinds: bed.kinds,
-          rng: this.rng.fork(`patient:${bed.patientId}`),
-          durationMs: this.durationMs,
-          randomMeals: patientsSection?.randomMeals ?? true,
-          meals,
-          insulinPump,
-        }),
-      );
-    }
-    for (const device of this.fleetPlan.devices) {
-      const descriptor = this.#deps.devices[device.kind]!;
-      const rng = fleetRng.fork(`device:${device.id}`);
-      const address = { site: this.fleetPlan.site, zone: device.zone, kind: device.kind, deviceId: device.id };
-      const agent = new DeviceAgent({
-        descriptor,
-        address,
-        patient: this.patients.get(device.patientId)!,
-        sensor: this.#deps.createSensor(descriptor, rng.fork('sensor')),
-        clock: this.clock,
-        rng,
-        log: this.log,
-        identity: { clientId: `medtwin-${device.id}` },
-        settings: device.config.settings,
-        profile: device.config.profile,
-        firmware: device.config.firmware,
-        phase: randomPhase(rng.fork('phase'), descriptor),
-      });
-      const publishedAt = new Map<string, Map<number, number>>();
-      this.#publishedAt.set(device.id, publishedAt);
-      agent.onPublish = (channel, seq) => {
-        // A running count: the settle barrier reads it on every message the twin takes in.
-        this.#published++;
-        if (this.#speed !== 'max') return;
-        let inFlight = publishedAt.get(channel);
-        if (inFlight === undefined) publishedAt.set(channel, (inFlight = new Map()));
-        inFlight.set(seq, this.clock.now());
-      };
-      this.agents.push(agent);
-      this.agentById.set(device.id, agent);
-      this.twin.register(address, descriptor, agent.firstTelemetryAt);
-    }
-    this.#telemetryPerSecond = this.agents.reduce((sum, agent) => sum + 1000 / agent.descriptor.telemetryPeriodMs, 0);
-    this.log.subscribe((batch) => this.emit('events', batch as LoggedEvent[]));
-  }
-
-  /** Fast mode's settle window, ms: RunOptions.syncMs, or the default for this fleet (defaultSyncMs). */
-  get syncMs(): number {
-    return this.#options.syncMs ?? defaultSyncMs(this.#telemetryPerSecond);
   }
 
   /** Starts the broker (unless external), connects the twin and every device, and boots the fleet at t=0. */
@@ -380,24 +299,23 @@ export class Run extends EventEmitter<RunEvents> {
         this.stop();
       };
     }
-    this.twin.onReceive(() => this.#barrier.notify());
-    // The twin's client runs where the devices' do: on a link thread it takes the fleet's whole
-    // stream in batches, off the simulation's thread.
-    await this.twin.connect(this.#broker.url, `medtwin-twin-${this.seed}`.slice(0, 60), this.#linkPool ?? IN_THREAD_LINKS);
-    await connectAll(
-      this.agents,
-      this.#broker.url,
-      this.#linkPool ?? IN_THREAD_LINKS,
-      (agent) => {
-        agent.onReceive = (topic) => {
-          if (topic.endsWith(`/${CHANNELS.cmd}`)) {
-            this.#commandsDelivered++;
-            this.#barrier.notify();
-          }
-        };
+    this.ledger.onSettle(() => this.#barrier.notify());
+    await connectFleet({
+      agents: this.agents,
+      fleetPlan: this.fleetPlan,
+      twin: this.twin,
+      url: this.#broker.url,
+      seed: this.seed,
+      links: this.#linkPool ?? IN_THREAD_LINKS,
+      connectOptionsFor: this.#options.connectOptionsFor,
+      onDeviceReceive: (_agent, topic) => {
+        if (topic.endsWith(`/${CHANNELS.cmd}`)) {
+          this.#commandsDelivered++;
+          this.#barrier.notify();
+        }
       },
-      (connected) => this.emit('connecting', connected, this.agents.length),
-    );
+      onProgress: (connected) => this.emit('connecting', connected, this.agents.length),
+    });
     this.log.record({
       t: 0,
       source: 'runner',
@@ -412,59 +330,25 @@ export class Run extends EventEmitter<RunEvents> {
     });
     for (const agent of this.agents) agent.start();
     this.timeline.start();
-    this.#scheduleCommands();
-    this.#scheduleClinicalEvents();
+    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
+    const scheduling = {
+      plan: this.plan,
+      clock: this.clock,
+      log: this.log,
+      rng: this.rng,
+      agents: this.agents,
+      patients: this.patients,
+      tagsOf: (id: string) => tags.get(id),
+      command: (deviceId: string, command: Record<string, unknown>) => this.command(deviceId, command),
+    };
+    scheduleCommands(scheduling);
+    scheduleClinicalEvents(scheduling);
     this.#phase = 'paused';
   }
 
   /** Injects a fault now (TUI, tabletop, API): on the selected devices, for `forMs` or to the end. */
   inject(faultName: string, selector: Selector, params: Record<string, unknown> = {}, forMs?: number): ManualInjection {
     return this.timeline.inject(faultName, selector, params, forMs);
-  }
-
-  #scheduleCommands(): void {
-    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
-    for (const [index, entry] of (this.plan.commands ?? []).entries()) {
-      const rng = this.rng.fork(`commands:${index}`);
-      this.clock.setTimeout(() => {
-        const devices = pickDevices(
-          entry.target,
-          matchDevices(entry.target, this.agents, { tagsOf: (id) => tags.get(id), where: `commands[${index}].target` }),
-          rng,
-        );
-        for (const device of devices) this.command(device.deviceId, entry.command);
-      }, entry.at);
-    }
-  }
-
-  #scheduleClinicalEvents(): void {
-    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
-    for (const event of this.plan.patients?.events ?? []) {
-      const patientIds = event.patient
-        ? [event.patient]
-        : [
-            ...new Set(
-              matchDevices(event.target ?? {}, this.agents, { tagsOf: (id) => tags.get(id), where: 'patients.events.target' }).map(
-                (a) => a.patient.id,
-              ),
-            ),
-          ];
-      for (const id of patientIds) {
-        const patient = this.patients.get(id);
-        if (!patient?.schedule) continue;
-        const parsed = clinicalEventSchema.parse({ ...event.params, type: event.event, at: event.at });
-        patient.schedule(parsed);
-        const until = parsed.at + parsed.duration + parsed.recovery;
-        this.clock.setTimeout(() => {
-          this.log.record({
-            t: this.clock.now(),
-            source: 'patients',
-            type: 'clinical.event',
-            data: { patient: id, event: event.event, from: event.at, to: until, params: event.params },
-          });
-        }, event.at);
-      }
-    }
   }
 
   /** Sends a command to a device through the twin (so it counts as desired state). */
@@ -483,8 +367,7 @@ export class Run extends EventEmitter<RunEvents> {
     await this.open();
     this.#phase = 'running';
     this.#wallStart = performance.now();
-    this.#reanchor();
-    this.#restartPaceWindow();
+    this.#pacer.start();
     const syncMs = this.syncMs;
     let lastYield = performance.now();
     while (this.clock.now() < this.durationMs && (this.#phase as RunPhase) !== 'stopping') {
@@ -497,37 +380,15 @@ export class Run extends EventEmitter<RunEvents> {
         if ((this.#phase as RunPhase) === 'stopping') break;
         this.#phase = 'running';
         this.#wallStart = performance.now();
-        this.#reanchor();
-        this.#restartPaceWindow();
+        this.#pacer.start();
       }
-      let target = Math.min(this.clock.now() + syncMs, this.durationMs);
-      if (this.#speed !== 'max') {
-        // Realtime: advance in slices of about REALTIME_SLICE_MS of wall time. Everything due in a slice
-        // runs in one synchronous block, so its messages reach the sockets together: small slices keep
-        // publish-to-delivery latency small for a large fleet whose devices publish all through the second.
-        const speed = this.#speed;
-        const sliceMs = Math.max(1, Math.min(this.#options.syncMs ?? REALTIME_MAX_SLICE_MS, Math.round(REALTIME_SLICE_MS * speed)));
-        target = Math.min(this.clock.now() + sliceMs, this.durationMs);
-        const anchor = this.#anchor;
-        const wait = anchor.wall + (target - anchor.sim) / speed - performance.now();
-        if (wait > 0) await sleep(Math.min(wait, 50));
-        const due = anchor.sim + Math.floor((performance.now() - anchor.wall) * speed);
-        // Behind the wall clock: run as fast as possible, one slice at a time, and catch up a short
-        // backlog (a large fleet's boot second); past REALTIME_MAX_BACKLOG_MS (a big fleet at ×100) stop
-        // chasing it and go on from here — and count what was given up, so the report can say so.
-        const lag = due - this.clock.now();
-        if (lag > this.#pace.maxLagMs) this.#pace.maxLagMs = lag;
-        if (lag > Math.max(5 * sliceMs, REALTIME_MAX_BACKLOG_MS)) {
-          this.#pace.behindMs += lag;
-          this.#reanchor();
-        }
-        target = Math.min(this.durationMs, this.clock.now() + sliceMs, Math.max(this.clock.now(), due));
-        if (target <= this.clock.now()) continue;
-      }
+      let target = await this.#pacer.next(this.durationMs, syncMs);
+      if (target === undefined) continue;
       if (this.#stepBudget !== undefined) target = Math.min(target, this.#stepBudget);
-      if (this.#speed !== 'max') await this.#catchUpTransport(target - this.clock.now());
+      const realtime = this.#pacer.realtime;
+      if (realtime) await this.#catchUpTransport(target - this.clock.now());
       await this.#advanceTo(target);
-      if (this.#speed !== 'max') this.#notePace();
+      this.#pacer.note();
       if (this.#stepBudget !== undefined && this.clock.now() >= this.#stepBudget) {
         this.#stepBudget = undefined;
         this.pause();
@@ -536,7 +397,7 @@ export class Run extends EventEmitter<RunEvents> {
       // mqtt.js corks a socket for each packet and uncorks it on the next tick. Slices chained by promise
       // continuations never let the tick queue run, so a slice's messages would wait in their sockets
       // until the next macrotask (up to 20 ms): p50 latency at 10,000 devices 50 ms, with this 21 ms.
-      if (this.#speed !== 'max') await new Promise((resolve) => process.nextTick(resolve));
+      if (realtime) await new Promise((resolve) => process.nextTick(resolve));
       // Windows where nothing crossed the network settle without a macrotask; yield now and then so
       // keys, renders and sockets are served (the TUI must stay responsive at any speed).
       if (performance.now() - lastYield > 20) {
@@ -573,7 +434,7 @@ export class Run extends EventEmitter<RunEvents> {
       this.clock.advanceTo(due);
     }
     this.clock.advanceTo(target);
-    if (this.mode === 'fast' || this.#speed === 'max') await this.#settle();
+    if (this.mode === 'fast' || !this.#pacer.realtime) await this.#settle();
     this.twin.check();
     // Events at exactly `now` may still come (a command typed while paused); everything before is final.
     this.log.seal(this.clock.now() - 1);
@@ -597,15 +458,18 @@ export class Run extends EventEmitter<RunEvents> {
   }
 
   /** Waits for the transport to settle; false (and a settle timeout counted) if messages are missing. */
-  async #settle(): Promise<boolean> {
-    const ok = await this.#barrier.wait(this.#options.settleTimeoutMs ?? 10_000);
-    if (!ok) this.#settleTimeouts++;
-    return ok;
+  #settle(): Promise<boolean> {
+    return this.#barrier.settle(this.#options.settleTimeoutMs ?? 10_000);
   }
 
   #accumulateWall(): void {
     if (this.#wallStart > 0) this.#wallMs += performance.now() - this.#wallStart;
     this.#wallStart = 0;
+  }
+
+  /** Realtime: the simulated time the run now trails the wall clock is given up (Pacer.giveUpLag). */
+  #giveUpLag(): void {
+    if (this.mode === 'realtime') this.#pacer.giveUpLag();
   }
 
   /** Pauses at the end of the current window. */
@@ -633,32 +497,12 @@ export class Run extends EventEmitter<RunEvents> {
    * asked speed does not stop the run: the run goes on later than asked, and this says by how much.
    */
   get realtimePace(): RealtimePace {
-    const simulated = this.clock.now();
-    const { behindMs, maxLagMs } = this.#pace;
-    return {
-      speed: this.#speed,
-      behindMs: Math.round(behindMs),
-      maxLagMs: Math.round(maxLagMs),
-      pace: simulated + behindMs > 0 ? Math.round((simulated / (simulated + behindMs)) * 1000) / 1000 : 1,
-    };
+    return this.#pacer.pace();
   }
 
   /** Changes the pace: a factor of wall-clock time, or 'max' for as fast as the transport settles. */
   setSpeed(speed: number | 'max'): void {
-    if (this.#phase === 'running' && !this.#pauseGate) this.#giveUpLag();
-    this.#speed = speed;
-    this.#reanchor();
-    this.#restartPaceWindow();
-  }
-
-  /** Realtime pacing counts from here: simulated time `sim` corresponds to wall time `wall`. */
-  #reanchor(): void {
-    this.#anchor = { wall: performance.now(), sim: this.clock.now() };
-  }
-
-  /** A pause or a new speed: the achieved speed is measured afresh from here. */
-  #restartPaceWindow(): void {
-    this.#paceWindow = [{ wall: performance.now(), sim: this.clock.now() }];
+    this.#pacer.setSpeed(speed, this.mode === 'realtime' && this.#phase === 'running' && !this.#pauseGate);
   }
 
   get paused(): boolean {
@@ -692,53 +536,25 @@ export class Run extends EventEmitter<RunEvents> {
   result(): RunResult {
     this.#digest ??= this.log.digest();
     const context = this.#context();
-    const parts = this.collector.result(context);
-    const expectations = finishJudges(this.#judges, context);
-    const published = this.messagesPublished;
-    let delivered = 0;
-    let gaps = 0;
-    let duplicates = 0;
-    for (const shadow of this.twin.shadows.values()) {
-      delivered += shadow.receivedTotal;
-      gaps += shadow.missingTelemetry;
-      duplicates += shadow.duplicateTelemetry;
-    }
-    const delivery = {
-      published,
-      deliveredToTwin: delivered,
-      lost: Math.max(0, published - delivered),
-      sequenceGaps: gaps,
-      duplicates,
-      settleTimeouts: this.#settleTimeouts,
-    };
-    const firmware = new Map(this.fleetPlan.devices.map((d) => [d.id, d.config.firmware]));
-    return {
-      scenario: {
-        name: this.plan.name,
-        description: this.plan.description,
-        tags: this.plan.tags ?? [],
-        file: this.plan.source,
-        durationMs: this.plan.durationMs,
-      },
+    return assembleResult({
+      plan: this.plan,
       seed: this.seed,
       durationMs: this.durationMs,
       mode: this.mode,
       simulatedMs: this.clock.now(),
-      wallMs: Math.round(this.wallMs),
+      wallMs: this.wallMs,
       digest: this.#digest,
       events: this.log.count,
-      ok: expectations.every((e) => e.passed) && delivery.lost === 0 && delivery.settleTimeouts === 0 && parts.integrity.ok,
       broker: { url: this.#broker?.url ?? '', placement: this.#broker?.placement ?? 'none', links: this.links },
       ...(this.mode === 'realtime' ? { realtime: this.realtimePace } : {}),
-      delivery,
-      ...parts,
-      devices: parts.devices.map((d) => ({
-        ...d,
-        firmware: firmware.get(d.id) ?? d.firmware,
-        finalState: this.agentById.get(d.id)?.stateLabel ?? d.finalState,
-      })),
-      expectations,
-    };
+      published: this.messagesPublished,
+      shadows: this.twin.shadows.values(),
+      settleTimeouts: this.settleTimeouts,
+      fleetPlan: this.fleetPlan,
+      stateOf: (id) => this.agentById.get(id)?.stateLabel,
+      parts: this.collector.result(context),
+      expectations: finishJudges(this.#judges, context),
+    });
   }
 
   /** Disconnects every client and closes the broker (if medtwin started it). */
@@ -749,43 +565,6 @@ export class Run extends EventEmitter<RunEvents> {
     await this.#broker?.close();
   }
 }
-
-/** Connects agents a batch at a time: thousands of simultaneous CONNECTs would trip connect timeouts. */
-async function connectAll(
-  agents: DeviceAgent[],
-  url: string,
-  links: LinkOpener,
-  each: (agent: DeviceAgent) => void,
-  progress: (connected: number) => void,
-): Promise<void> {
-  const batch = 200;
-  for (let i = 0; i < agents.length; i += batch) {
-    await Promise.all(
-      agents.slice(i, i + batch).map(async (agent) => {
-        await agent.connect(url, links);
-        each(agent);
-      }),
-    );
-    progress(Math.min(agents.length, i + batch));
-  }
-}
-
-/** The window of wall time over which status() measures the speed a realtime run achieves, ms. */
-const PACE_WINDOW_MS = { min: 1000, max: 3000, step: 250 } as const;
-
-/** Wall time one realtime slice stands for (see runToEnd). */
-const REALTIME_SLICE_MS = 10;
-
-/**
- * Simulated time realtime mode may fall behind and still catch up. Every device of a fleet boots in
- * the first simulated second, which at 10,000 devices takes about two seconds of wall time: with 1 s
- * the run gave up on that second (pace 0.97×), with 2 s it catches up within seconds and keeps pace
- * (1.00×), with the same steady p99 latency (docs/benchmarks.md).
- */
-const REALTIME_MAX_BACKLOG_MS = 2000;
-
-/** At high speeds a realtime slice still covers at most this much simulated time (unless syncMs is smaller). */
-const REALTIME_MAX_SLICE_MS = 1000;
 
 /**
  * Fast mode's settle window when none is given: long enough to carry about SYNC_WINDOW.messages
@@ -809,7 +588,3 @@ export function defaultSyncMs(telemetryPerSecond: number): number {
 }
 
 export const SYNC_WINDOW = { messages: 2400, minMs: 5000, maxMs: 60_000 } as const;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -7,10 +7,23 @@ export class SettleBarrier {
   #expected: () => number;
   #delivered: () => number;
   #waiters: (() => void)[] = [];
+  #timeouts = 0;
 
   constructor(expected: () => number, delivered: () => number) {
     this.#expected = expected;
     this.#delivered = delivered;
+  }
+
+  /** Waits that timed out with messages still missing (see settle). */
+  get timeouts(): number {
+    return this.#timeouts;
+  }
+
+  /** wait(), counting a wait that timed out. */
+  async settle(timeoutMs: number): Promise<boolean> {
+    const ok = await this.wait(timeoutMs);
+    if (!ok) this.#timeouts++;
+    return ok;
   }
 
   get outstanding(): number {

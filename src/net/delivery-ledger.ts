@@ -1,0 +1,245 @@
+/**
+ * The delivery ledger: the one account of every message a run's parties hand to the network, per
+ * device and channel — published (and when, in simulated time), delivered (and when), in flight,
+ * lost (and why), late (delivered after it was written off) and duplicated (delivered again).
+ *
+ * It is plain data and bookkeeping, no I/O: the settle barrier waits on `inFlight`, the twin takes a
+ * report's arrival time from `delivered`, the reports print `summary()`; a fault that swallows a
+ * message on purpose says so with `lost`, so nothing waits for what will never come.
+ *
+ * Invariant, per channel and overall: published = delivered + lost + inFlight (late messages count
+ * as delivered, duplicates are counted apart).
+ */
+export class DeliveryLedger {
+  #devices = new Map<string, DeviceAccount>();
+  #totals: DeliveryCounts = emptyCounts();
+  #listeners = new Set<() => void>();
+
+  /** The account of one device (created on first use); keep it to skip the lookup on every message. */
+  device(deviceId: string): DeviceAccount {
+    let account = this.#devices.get(deviceId);
+    if (account === undefined) {
+      account = new DeviceAccount(deviceId, this.#totals, () => this.#changed());
+      this.#devices.set(deviceId, account);
+    }
+    return account;
+  }
+
+  /** A message handed to the network at simulated time `at`. */
+  published(deviceId: string, channel: string, seq: number, at: number): void {
+    this.device(deviceId).published(channel, seq, at);
+  }
+
+  /** A message taken in at simulated time `at`; returns when it was published (undefined if unknown). See ChannelAccount.delivered. */
+  delivered(deviceId: string, channel: string, seq: number, at: number): number | undefined {
+    return this.device(deviceId).delivered(channel, seq, at);
+  }
+
+  /** A message that will not arrive, and why (a fault swallowed it, the link was down...). */
+  lost(deviceId: string, channel: string, seq: number, reason: string): void {
+    this.device(deviceId).lost(channel, seq, reason);
+  }
+
+  /** Everything in flight given up as lost (a wait for the transport timed out); returns how many. */
+  writeOffInFlight(reason: string): number {
+    let count = 0;
+    for (const account of this.#devices.values()) count += account.writeOffInFlight(reason);
+    return count;
+  }
+
+  /** Counts over every device and channel. */
+  get totals(): Readonly<DeliveryCounts> {
+    return this.#totals;
+  }
+
+  /** Messages published and neither delivered nor accounted lost. */
+  get inFlight(): number {
+    return this.#totals.inFlight;
+  }
+
+  /** Called whenever a message is delivered or accounted lost (the settle barrier listens). */
+  onSettle(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The account per device and channel, devices and channels in sorted order (a report's table). */
+  summary(): LedgerSummary {
+    const devices: LedgerSummary['devices'] = {};
+    for (const id of [...this.#devices.keys()].sort()) {
+      const channels: Record<string, ChannelSummary> = {};
+      const account = this.#devices.get(id)!;
+      for (const name of [...account.channels.keys()].sort()) channels[name] = account.channels.get(name)!.summary();
+      devices[id] = channels;
+    }
+    return { totals: { ...this.#totals }, devices };
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+export interface DeliveryCounts {
+  published: number;
+  delivered: number;
+  inFlight: number;
+  lost: number;
+  /** Delivered after being accounted lost (also counted in `delivered`, no longer in `lost`). */
+  late: number;
+  /** Deliveries of a message already delivered (not counted in `delivered`). */
+  duplicated: number;
+}
+
+export interface ChannelSummary extends DeliveryCounts {
+  /** Lost messages by reason. */
+  lostBy: Record<string, number>;
+}
+
+export interface LedgerSummary {
+  totals: DeliveryCounts;
+  devices: Record<string, Record<string, ChannelSummary>>;
+}
+
+function emptyCounts(): DeliveryCounts {
+  return { published: 0, delivered: 0, inFlight: 0, lost: 0, late: 0, duplicated: 0 };
+}
+
+/** One device's account: a ChannelAccount per channel it used. */
+export class DeviceAccount {
+  readonly deviceId: string;
+  readonly channels = new Map<string, ChannelAccount>();
+  #totals: DeliveryCounts;
+  #changed: () => void;
+
+  constructor(deviceId: string, totals: DeliveryCounts, changed: () => void) {
+    this.deviceId = deviceId;
+    this.#totals = totals;
+    this.#changed = changed;
+  }
+
+  channel(name: string): ChannelAccount {
+    let account = this.channels.get(name);
+    if (account === undefined) {
+      account = new ChannelAccount(this.#totals, this.#changed);
+      this.channels.set(name, account);
+    }
+    return account;
+  }
+
+  published(channel: string, seq: number, at: number): void {
+    this.channel(channel).published(seq, at);
+  }
+
+  delivered(channel: string, seq: number, at: number): number | undefined {
+    return this.channel(channel).delivered(seq, at);
+  }
+
+  lost(channel: string, seq: number, reason: string): void {
+    this.channel(channel).lost(seq, reason);
+  }
+
+  writeOffInFlight(reason: string): number {
+    let count = 0;
+    for (const account of this.channels.values()) count += account.writeOffInFlight(reason);
+    return count;
+  }
+
+  /** Messages of this device in flight, over all channels. */
+  get inFlight(): number {
+    let count = 0;
+    for (const account of this.channels.values()) count += account.counts.inFlight;
+    return count;
+  }
+}
+
+/** One channel of one device: its messages by sequence number. */
+export class ChannelAccount {
+  readonly counts: DeliveryCounts = emptyCounts();
+  readonly lostBy: Record<string, number> = {};
+  /** Publication time (simulated) of each message in flight, by seq, in the order published. */
+  #inFlight = new Map<number, number>();
+  /** Seqs accounted lost (a late arrival moves one back to delivered). */
+  #lost = new Map<number, string>();
+  /** Highest seq published: a delivery of a seq at or under it, neither in flight nor lost, is a duplicate. */
+  #highest = Number.NEGATIVE_INFINITY;
+  #totals: DeliveryCounts;
+  #changed: () => void;
+
+  constructor(totals: DeliveryCounts, changed: () => void) {
+    this.#totals = totals;
+    this.#changed = changed;
+  }
+
+  published(seq: number, at: number): void {
+    this.#inFlight.set(seq, at);
+    if (seq > this.#highest) this.#highest = seq;
+    this.counts.published++;
+    this.counts.inFlight++;
+    this.#totals.published++;
+    this.#totals.inFlight++;
+  }
+
+  /**
+   * A message taken in at simulated time `at`. Returns the simulated time it was published, or
+   * undefined for a message this ledger never saw published (a duplicate, or someone else's).
+   */
+  delivered(seq: number, _at: number): number | undefined {
+    const sentAt = this.#inFlight.get(seq);
+    if (sentAt !== undefined) {
+      this.#inFlight.delete(seq);
+      this.counts.inFlight--;
+      this.counts.delivered++;
+      this.#totals.inFlight--;
+      this.#totals.delivered++;
+      this.#changed();
+      return sentAt;
+    }
+    const reason = this.#lost.get(seq);
+    if (reason !== undefined) {
+      this.#lost.delete(seq);
+      if (--this.lostBy[reason]! === 0) delete this.lostBy[reason];
+      this.counts.lost--;
+      this.counts.delivered++;
+      this.counts.late++;
+      this.#totals.lost--;
+      this.#totals.delivered++;
+      this.#totals.late++;
+      return undefined;
+    }
+    if (seq <= this.#highest) {
+      this.counts.duplicated++;
+      this.#totals.duplicated++;
+    }
+    return undefined;
+  }
+
+  /** A message that will not arrive. A seq not in flight (already delivered, or never published) is ignored. */
+  lost(seq: number, reason: string): void {
+    if (!this.#inFlight.delete(seq)) return;
+    this.#lost.set(seq, reason);
+    this.lostBy[reason] = (this.lostBy[reason] ?? 0) + 1;
+    this.counts.inFlight--;
+    this.counts.lost++;
+    this.#totals.inFlight--;
+    this.#totals.lost++;
+    this.#changed();
+  }
+
+  writeOffInFlight(reason: string): number {
+    const seqs = [...this.#inFlight.keys()];
+    for (const seq of seqs) this.lost(seq, reason);
+    return seqs.length;
+  }
+
+  /** When the oldest message still in flight was published (simulated time), or undefined if none is. */
+  get oldestInFlight(): number | undefined {
+    let oldest: number | undefined;
+    for (const at of this.#inFlight.values()) if (oldest === undefined || at < oldest) oldest = at;
+    return oldest;
+  }
+
+  summary(): ChannelSummary {
+    return { ...this.counts, lostBy: { ...this.lostBy } };
+  }
+}

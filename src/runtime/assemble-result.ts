@@ -1,0 +1,86 @@
+import type { FleetPlan } from '../fleet/fleet-spec.ts';
+import type { Shadow } from '../fleet/twin.ts';
+import type { Plan } from '../scenario/plan.ts';
+import type { DeliveryResult, ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
+import type { CollectorResult } from './collector.ts';
+
+/** Everything a finished (or stopped) run knows, gathered by the Run facade. */
+export interface ResultInput {
+  plan: Plan;
+  seed: string;
+  durationMs: number;
+  mode: 'fast' | 'realtime';
+  simulatedMs: number;
+  wallMs: number;
+  digest: string;
+  events: number;
+  broker: RunResult['broker'];
+  /** Realtime mode only. */
+  realtime?: RealtimePace;
+  /** Messages the devices handed to their clients. */
+  published: number;
+  shadows: Iterable<Shadow>;
+  settleTimeouts: number;
+  fleetPlan: FleetPlan;
+  /** A device's machine state now (its agent's label). */
+  stateOf(deviceId: string): string | undefined;
+  parts: CollectorResult;
+  expectations: ExpectationResult[];
+}
+
+/** What the transport did with the devices' messages, as the twin saw them. */
+export function deliveryResult(published: number, shadows: Iterable<Shadow>, settleTimeouts: number): DeliveryResult {
+  let delivered = 0;
+  let gaps = 0;
+  let duplicates = 0;
+  for (const shadow of shadows) {
+    delivered += shadow.receivedTotal;
+    gaps += shadow.missingTelemetry;
+    duplicates += shadow.duplicateTelemetry;
+  }
+  return {
+    published,
+    deliveredToTwin: delivered,
+    lost: Math.max(0, published - delivered),
+    sequenceGaps: gaps,
+    duplicates,
+    settleTimeouts,
+  };
+}
+
+/**
+ * The run's result: the scenario, the verdicts, what the transport did, and the collector's parts
+ * (devices, alarms, twin, injections, series). Plain assembly: no part of the run is touched.
+ */
+export function assembleResult(input: ResultInput): RunResult {
+  const { plan, parts, expectations } = input;
+  const delivery = deliveryResult(input.published, input.shadows, input.settleTimeouts);
+  const firmware = new Map(input.fleetPlan.devices.map((d) => [d.id, d.config.firmware]));
+  return {
+    scenario: {
+      name: plan.name,
+      description: plan.description,
+      tags: plan.tags ?? [],
+      file: plan.source,
+      durationMs: plan.durationMs,
+    },
+    seed: input.seed,
+    durationMs: input.durationMs,
+    mode: input.mode,
+    simulatedMs: input.simulatedMs,
+    wallMs: Math.round(input.wallMs),
+    digest: input.digest,
+    events: input.events,
+    ok: expectations.every((e) => e.passed) && delivery.lost === 0 && delivery.settleTimeouts === 0 && parts.integrity.ok,
+    broker: input.broker,
+    ...(input.realtime ? { realtime: input.realtime } : {}),
+    delivery,
+    ...parts,
+    devices: parts.devices.map((d) => ({
+      ...d,
+      firmware: firmware.get(d.id) ?? d.firmware,
+      finalState: input.stateOf(d.id) ?? d.finalState,
+    })),
+    expectations,
+  };
+}
