@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { TOXIC_COMMON, toxicFault } from './toxic-fault.ts';
+
+/** A link throttled to a rate: a saturated access point, a metered cellular backhaul. */
+export const bandwidth = toxicFault({
+  name: 'network.bandwidth',
+  summary: 'Limits the link to rate KiB/s: a burst queues behind itself',
+  toxic: 'bandwidth',
+  params: z
+    .object({
+      rate: z.number().positive().describe('KiB per second'),
+      ...TOXIC_COMMON,
+    })
+    .strict(),
+});

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { ToxicType } from '../../net/proxy/toxics/index.ts';
+import type { FaultDefinition } from '../fault.ts';
+import type { NetworkSurface, TargetKind } from '../target.ts';
+
+/** The Toxiproxy fields every byte-level network fault takes besides its own. */
+export const TOXIC_COMMON = {
+  direction: z
+    .enum(['upstream', 'downstream', 'both'])
+    .default('both')
+    .describe('which way it acts: upstream (devices → broker), downstream (broker → devices) or both'),
+  toxicity: z.number().min(0).max(1).default(1).describe('fraction of connections it affects, drawn per connection (seeded)'),
+};
+
+/** Links and zones, a zone preferred: a scenario names `target: { zone: ... }` or `{ scope: link, device: ... }`. */
+export const NETWORK_TARGETS: readonly TargetKind[] = ['zone', 'link'];
+
+/**
+ * A network fault that is one fault-proxy toxic on a zone's or a device's link (docs/network.md):
+ * its params are the toxic's own plus `direction` and `toxicity`; `extra` are params the fault fixes
+ * (the MQTT faults' `action`).
+ */
+export function toxicFault<TParams extends z.ZodObject>(spec: {
+  name: string;
+  summary: string;
+  toxic: ToxicType;
+  params: TParams;
+  extra?: Record<string, unknown>;
+}): FaultDefinition<TParams, NetworkSurface> {
+  return {
+    name: spec.name,
+    category: 'network',
+    summary: spec.summary,
+    params: spec.params,
+    targets: NETWORK_TARGETS,
+    incompatibility: () => undefined,
+    apply(target, params) {
+      const { direction, toxicity, ...own } = params as Record<string, unknown> & {
+        direction: 'upstream' | 'downstream' | 'both';
+        toxicity: number;
+      };
+      return target.addToxic({ type: spec.toxic, direction, toxicity, params: { ...own, ...spec.extra } });
+    },
+  };
+}
