@@ -21,6 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/report': [
     'src/core',
     'src/scenario/result.ts',
+    'src/scenario/replay.ts',
     'src/runtime/run.ts',
     'src/runtime/study.ts',
     'src/runtime/execute.ts',

@@ -62,7 +62,8 @@ export class Interrupt {
     this.stderr.write(
       `\nmedtwin: ${signal}: stopping the run and writing its partial report (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)\n`,
     );
-    this.#controller.abort();
+    // The reason names the signal: a study marks its partial report with it.
+    this.#controller.abort(signal);
     // A command that cannot wind down in time (a fleet still connecting, a broker that will not close)
     // must still end, and end without leaving its broker behind.
     setTimeout(() => void this.#force(`not stopped within ${this.graceMs / 1000} s`), this.graceMs).unref();

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../core/duration.ts';
+import { type SeedSet, seedList, seedRange } from '../runtime/seeds.ts';
 
 /** commander argument parsers: each throws InvalidArgumentError, which commander reports with exit 2. */
 export function parsePort(value: string): number {
@@ -36,22 +37,23 @@ export function parseSeed(value: string): string {
   return value.trim();
 }
 
-/** "1..100" → ["1", ..., "100"]; "3,5,8" → ["3","5","8"]. */
-export function parseSeeds(value: string): string[] {
+/** "1..100" → the seeds 1 to 100 (computed, not listed); "3,5,8" → those three. */
+export function parseSeeds(value: string): SeedSet {
   const range = /^(\d+)\.\.(\d+)$/.exec(value.trim());
   if (range) {
     const from = Number(range[1]);
     const to = Number(range[2]);
     if (to < from) throw new InvalidArgumentError(`expected a seed range like "1..100" (low..high), received "${value}"`);
     if (to - from >= 100_000) throw new InvalidArgumentError(`a seed range covers at most 100000 seeds, received "${value}"`);
-    return Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+    if (!Number.isSafeInteger(to)) throw new InvalidArgumentError(`expected seeds below 2^53 in a range, received "${value}"`);
+    return seedRange(from, to);
   }
   const list = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (list.length === 0) throw new InvalidArgumentError(`expected seeds like "1..100" or "3,5,8", received "${value}"`);
-  return list;
+  return seedList(list);
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

@@ -117,16 +117,7 @@ export function describeMeasurement(e: ExpectationResult): string {
 }
 
 /** The command that reproduces a run, quoted for a POSIX shell. */
-/** The command that replays a run exactly: its scenario, its seed, and its duration when that was overridden. */
-export function replayCommand(run: Pick<RunResult, 'scenario' | 'seed' | 'durationMs'>): string {
-  const { scenario, seed, durationMs } = run;
-  const duration = durationMs === scenario.durationMs ? '' : ` --duration ${formatDuration(durationMs)}`;
-  return `medtwin run ${shellQuote(scenario.file ?? scenario.name)} --seed ${shellQuote(seed)}${duration}`;
-}
-
-export function shellQuote(word: string): string {
-  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+export { replayCommand, shellQuote } from '../scenario/replay.ts';
 
 /** A realtime run within 1 % of its speed kept pace (the last slice always ends a little behind). */
 const KEPT_PACE = 0.99;

@@ -165,7 +165,7 @@ export class ListReporter implements Reporter {
     const passedSeeds = s.runs.filter((r) => r.ok).length;
     const lines = [
       '',
-      `${s.ok ? c.green('✓ STUDY PASSED') : c.red('✗ STUDY FAILED')}  ${c.bold(s.scenario.name)} · ${s.seeds.length} seeds · pass rate ${formatPercent(s.passRate)} · ${formatWall(s.wallMs)}`,
+      `${s.interrupted ? c.yellow('■ STUDY INTERRUPTED') : s.ok ? c.green('✓ STUDY PASSED') : c.red('✗ STUDY FAILED')}  ${c.bold(s.scenario.name)} · ${s.seeds.length}${s.interrupted ? ` of ${s.interrupted.planned}` : ''} seeds · pass rate ${formatPercent(s.passRate)} · ${formatWall(s.wallMs)}`,
       '',
     ];
     const width = Math.max(18, ...s.expectations.map((e) => e.name.length));

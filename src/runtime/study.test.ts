@@ -1,6 +1,13 @@
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { loadScenarioFile } from '../scenario/loader.ts';
 import type { RunResult } from '../scenario/result.ts';
-import { distribution, summarizeStudy } from './study.ts';
+import { openBroker } from './broker-host.ts';
+import { SCENARIO_REGISTRIES } from './registries.ts';
+import { seedList, seedRange } from './seeds.ts';
+import { distribution, runStudy, StudyTally, summarizeStudy } from './study.ts';
 
 function run(seed: string, ok: boolean, latency: number): RunResult {
   return {
@@ -60,5 +67,131 @@ describe('summarizeStudy', () => {
     const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(distribution(hundred)).toMatchObject({ p50: 50, p95: 95, min: 1, max: 100 });
     expect(distribution([7])).toMatchObject({ p50: 7, p95: 7 });
+  });
+});
+
+describe('StudyTally', () => {
+  it('keeps a bounded summary per seed, never the runs themselves', () => {
+    const tally = new StudyTally(seedRange(1, 2000));
+    const heavy = (seed: string): RunResult => ({
+      ...run(seed, true, 12),
+      // What a real run carries and a study must not keep: long series and a device table.
+      series: [
+        { device: 'pump-001', signal: 'pressure', unit: 'mmHg', points: Array.from({ length: 5000 }, (_, t) => [t, t, t]), faults: [] },
+      ],
+      devices: Array.from({ length: 200 }, (_, i) => ({
+        id: `d${i}`,
+        kind: 'cgm',
+        zone: 'z',
+        bed: 'b',
+        patientId: 'p',
+        finalState: 'running',
+        published: 1,
+        deliveredToTwin: 1,
+        missing: 0,
+        alarmsRaised: 0,
+        commandsReceived: 0,
+        commandsRejected: 0,
+      })),
+      digest: 'f'.repeat(64),
+    });
+    for (let i = 1; i <= 2000; i++) tally.add(heavy(String(i)));
+    // Per seed: a 64-character digest plus, at the columns' doubling capacity, about 2 × (1 + 8 + 1 + 8 + 8)
+    // bytes (ok, wall time, verdict, measured value, one figure) — well under 200 bytes.
+    expect(tally.retainedBytes / tally.count).toBeLessThan(200);
+    expect(tally.result(heavy('1').scenario, 1, (s) => s).seeds).toHaveLength(2000);
+  });
+
+  it('lets go of every run it was given (the garbage collector reclaims them)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const tally = new StudyTally(seedRange(1, 20));
+    const refs: WeakRef<object>[] = [];
+    // In a function of its own, so no variable of this test's frame still holds the last run.
+    const feed = () => {
+      for (let i = 1; i <= 20; i++) {
+        const result = run(String(i), i % 2 === 0, i);
+        // The run, and the parts of it worth keeping least: every object it holds.
+        refs.push(new WeakRef(result), new WeakRef(result.series), new WeakRef(result.devices), new WeakRef(result.expectations));
+        for (const e of result.expectations) refs.push(new WeakRef(e), ...(e.figures ? [new WeakRef(e.figures)] : []));
+        tally.add(result);
+      }
+    };
+    feed();
+    // A WeakRef's target stays alive until the current job ends: collect after a turn of the loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(refs.flatMap((r, i) => (r.deref() === undefined ? [] : [i]))).toEqual([]);
+    expect(tally.count).toBe(20);
+  });
+
+  it('marks a seed that lacked an expectation as absent, not failed', () => {
+    const tally = new StudyTally(seedList(['1', '2']));
+    tally.add({ ...run('1', true, 5), expectations: [] });
+    tally.add(run('2', false, 7));
+    const study = tally.result(run('1', true, 0).scenario, 1, (s) => `replay ${s}`);
+    expect(study.expectations[0]).toMatchObject({ passRate: 0, values: [null, 7], measured: { n: 1, p50: 7 } });
+    expect(study.runs.map((r) => r.failed)).toEqual([[], ['occlusion detected']]);
+  });
+
+  it('refuses runs out of seed order, so values line up with seeds', () => {
+    const tally = new StudyTally(seedList(['1', '2']));
+    expect(() => tally.add(run('2', true, 1))).toThrowErrorMatchingInlineSnapshot(
+      `[RangeError: runs must be added in seed order: expected seed "1" at 0, received "2"]`,
+    );
+  });
+});
+
+describe('runStudy', () => {
+  const fixture = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'scenarios', 'pass.yaml');
+
+  it('runs every seed on one broker, hands each whole result on, and reports the study', async () => {
+    const plan = await loadScenarioFile(fixture, SCENARIO_REGISTRIES);
+    const broker = await openBroker();
+    try {
+      const ended: string[] = [];
+      const begun: string[] = [];
+      const study = await runStudy(plan, {
+        seeds: seedRange(1, 3),
+        broker,
+        onBegin: (info, { index, count }) => begun.push(`${info.seed} ${index + 1}/${count} ${info.brokerUrl === broker.url}`),
+        onRunEnd: (result) => {
+          ended.push(result.seed);
+        },
+      });
+      expect(begun).toEqual(['1 1/3 true', '2 2/3 true', '3 3/3 true']);
+      expect(ended).toEqual(['1', '2', '3']);
+      expect(study).toMatchObject({ seeds: ['1', '2', '3'], ok: true, passRate: 1, replay: [] });
+      expect(study.interrupted).toBeUndefined();
+      expect(new Set(study.runs.map((r) => r.digest)).size).toBe(3);
+      expect(study.expectations[0]!.values).toHaveLength(3);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('stopped by its signal, keeps every finished seed and marks itself interrupted', async () => {
+    const plan = await loadScenarioFile(fixture, SCENARIO_REGISTRIES);
+    const controller = new AbortController();
+    const ended: RunResult[] = [];
+    const study = await runStudy(plan, {
+      seeds: seedRange(1, 50),
+      signal: controller.signal,
+      onRunEnd: (result, { index }) => {
+        ended.push(result);
+        if (index === 1) controller.abort('SIGINT');
+      },
+    });
+    expect(study.interrupted).toEqual({ signal: 'SIGINT', planned: 50 });
+    expect(study.ok).toBe(false);
+    // Seeds 1 and 2 finished; seed 2 was where the signal came, after its run had ended, so it counts.
+    expect(study.seeds).toEqual(['1', '2']);
+    expect(study.passRate).toBe(1);
+    // The third seed started after the abort: it is handed on, marked, and left out of the study.
+    expect(ended.map((r) => [r.seed, r.interrupted?.signal])).toEqual([
+      ['1', undefined],
+      ['2', undefined],
+      ['3', 'SIGINT'],
+    ]);
   });
 });

@@ -1,66 +1,92 @@
-import type { Distribution, RunResult, StudyResult } from '../scenario/result.ts';
+import type { Plan } from '../scenario/plan.ts';
+import { replayCommand } from '../scenario/replay.ts';
+import type { RunResult, StudyResult } from '../scenario/result.ts';
+import { type BrokerHandle, openBroker, placementFor } from './broker-host.ts';
+import { type ExecuteOptions, executeScenario, type RunBegin } from './execute.ts';
+import { type SeedSet, seedList } from './seeds.ts';
+import { StudyTally } from './study-tally.ts';
+
+export { distribution, StudyTally } from './study-tally.ts';
+export { type SeedSet, seedList, seedRange, seedsOf } from './seeds.ts';
+
+/** Where a seed sits in its study. */
+export interface StudyPosition {
+  index: number;
+  count: number;
+}
+
+export interface StudyOptions extends Omit<ExecuteOptions, 'seed' | 'onBegin' | 'brokerUrl' | 'port' | 'brokerPlacement'> {
+  seeds: SeedSet;
+  /**
+   * The broker every seed's run connects to. Without one the study starts an embedded broker for
+   * all its seeds (not one per seed) and closes it at the end.
+   */
+  broker?: BrokerHandle;
+  /** Once a seed's fleet is connected, before its simulated time starts. */
+  onBegin?(info: RunBegin, position: StudyPosition): void;
+  /**
+   * Each seed's whole result as it ends: the place to print or write it. The study itself keeps only
+   * the seed's summary, so a 100,000-seed study holds its memory flat.
+   */
+  onRunEnd?(result: RunResult, position: StudyPosition): void | Promise<void>;
+  /** The command that replays a failing seed (default: `medtwin run <file> --seed <seed>`). */
+  replay?(seed: string, first: RunResult): string;
+}
 
 /**
- * Aggregates the runs of one scenario under many seeds: pass rates overall and per expectation, and the
- * distribution of each expectation's measured value (p50/p95 detection latency, MARD...).
+ * Runs one plan under every seed of a set, one after another on one broker, and returns the study:
+ * pass rates, the distribution of every measured value, one replay command per failing seed. What
+ * `medtwin run --seeds` runs; a library caller gets the same study.
+ *
+ * Aborting `signal` stops the seed that is running at its current simulated time; that seed is handed
+ * to `onRunEnd` marked interrupted but left out of the study, which covers every seed that finished
+ * (none, if the first was stopped) and is marked interrupted (`signal.reason`, when a string, names
+ * the signal).
+ */
+export async function runStudy(plan: Plan, options: StudyOptions): Promise<StudyResult> {
+  const { seeds, signal } = options;
+  const devices = plan.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0);
+  const broker = options.broker ?? (await openBroker({ placement: placementFor(devices) }));
+  const tally = new StudyTally(seeds);
+  const start = performance.now();
+  let first: RunResult | undefined;
+  let interrupted: StudyResult['interrupted'];
+  try {
+    // No check before a seed: an abort ends the loop after the seed it interrupted, so the first seed
+    // always yields a result (at once, if the signal was already aborted) for the report to name.
+    for (let index = 0; index < seeds.count && interrupted === undefined; index++) {
+      const position = { index, count: seeds.count };
+      let result = await executeScenario(plan, {
+        ...options,
+        seed: seeds.at(index),
+        brokerUrl: broker.url,
+        onBegin: options.onBegin && ((info) => options.onBegin!(info, position)),
+      });
+      first ??= result;
+      // Every seed is handed the study's broker by URL; it is still medtwin's embedded one.
+      if (broker.embedded) result.broker = { ...result.broker, placement: broker.placement };
+      if (signal?.aborted) {
+        const by = typeof signal.reason === 'string' ? signal.reason : 'abort';
+        result = { ...result, ok: false, interrupted: { signal: by } };
+        interrupted = { signal: by, planned: seeds.count };
+      } else tally.add(result);
+      await options.onRunEnd?.(result, position);
+    }
+  } finally {
+    if (options.broker === undefined) await broker.close();
+  }
+  const head = first!;
+  const replay = options.replay ?? ((seed: string) => replayCommand({ ...head, seed }));
+  return tally.result(head.scenario, performance.now() - start, (seed) => replay(seed, head), interrupted);
+}
+
+/**
+ * Folds whole results into a study at once (tests, and callers that already hold the runs); a long
+ * study should use `runStudy`, which never holds more than one run.
  */
 export function summarizeStudy(runs: readonly RunResult[], wallMs: number, replay: (seed: string) => string): StudyResult {
   if (runs.length === 0) throw new RangeError('summarizeStudy needs at least one run');
-  const first = runs[0]!;
-  const passed = runs.filter((r) => r.ok).length;
-  const names = new Map<string, string>();
-  for (const run of runs) for (const e of run.expectations) if (!names.has(e.name)) names.set(e.name, e.type);
-  const expectations = [...names].map(([name, type]) => {
-    const results = runs.map((r) => r.expectations.find((e) => e.name === name)).filter((e) => e !== undefined);
-    const numeric = results.map((e) => e.measured).filter((m): m is number => typeof m === 'number' && Number.isFinite(m));
-    const figureNames = [...new Set(results.flatMap((e) => Object.keys(e.figures ?? {})))].sort();
-    const figures: Record<string, Distribution> = {};
-    for (const figure of figureNames) {
-      const values = results.map((e) => e.figures?.[figure]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-      if (values.length > 0) figures[figure] = distribution(values);
-    }
-    const threshold = results[0]?.threshold;
-    return {
-      name,
-      type,
-      passRate: results.length === 0 ? 0 : results.filter((e) => e.passed).length / results.length,
-      ...(threshold !== undefined ? { threshold } : {}),
-      measured: numeric.length === 0 ? null : distribution(numeric),
-      values: runs.map((r) => {
-        const m = r.expectations.find((e) => e.name === name)?.measured;
-        return typeof m === 'number' && Number.isFinite(m) ? m : null;
-      }),
-      ...(figureNames.length > 0 ? { figures } : {}),
-    };
-  });
-  return {
-    scenario: first.scenario,
-    seeds: runs.map((r) => r.seed),
-    passRate: passed / runs.length,
-    ok: passed === runs.length,
-    wallMs,
-    runs: runs.map((r) => ({
-      seed: r.seed,
-      ok: r.ok,
-      digest: r.digest,
-      wallMs: r.wallMs,
-      failed: r.expectations.filter((e) => !e.passed).map((e) => e.name),
-    })),
-    expectations,
-    replay: runs.filter((r) => !r.ok).map((r) => replay(r.seed)),
-  };
-}
-
-/** min, p50, p95 (nearest rank), max and mean of a non-empty sample. */
-export function distribution(values: readonly number[]): Distribution {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-  return {
-    n: sorted.length,
-    min: sorted[0]!,
-    p50: rank(0.5),
-    p95: rank(0.95),
-    max: sorted[sorted.length - 1]!,
-    mean: sorted.reduce((s, x) => s + x, 0) / sorted.length,
-  };
+  const tally = new StudyTally(seedList(runs.map((r) => r.seed)));
+  for (const run of runs) tally.add(run);
+  return tally.result(runs[0]!.scenario, wallMs, replay);
 }

@@ -225,6 +225,11 @@ export interface StudyResult {
   passRate: number;
   ok: boolean;
   wallMs: number;
+  /**
+   * Set when a signal (SIGINT, SIGTERM) stopped the study early: `seeds`, `runs` and every figure cover
+   * the seeds that finished, of `planned`; the seed that was running is left out; `ok` is false.
+   */
+  interrupted?: { signal: string; planned: number };
   runs: { seed: string; ok: boolean; digest: string; wallMs: number; failed: string[] }[];
   expectations: {
     name: string;

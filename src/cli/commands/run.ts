@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { EXIT, InputError } from '../../core/errors.ts';
 import type { BrokerHandle } from '../../runtime/broker-host.ts';
-import type { RunResult } from '../../scenario/result.ts';
-import { replayCommand } from '../../report/format.ts';
+import type { ExecuteOptions } from '../../runtime/execute.ts';
+import type { SeedSet } from '../../runtime/seeds.ts';
 import { parseBrokerUrl } from '../broker-url.ts';
 import { connectProgress } from '../connect-progress.ts';
 import { Interrupt } from '../interrupt.ts';
@@ -10,7 +10,7 @@ import { collect, parseDurationOption, parsePort, parsePositiveDurationOption, p
 
 interface RunCommandOptions {
   seed?: string;
-  seeds?: string[];
+  seeds?: SeedSet;
   duration?: number;
   fast?: boolean;
   realtime?: boolean;
@@ -70,7 +70,7 @@ Examples:
       const [
         { createReporters },
         { executeScenario },
-        { summarizeStudy },
+        { runStudy },
         { loadPlans, InvalidScenarios },
         { openBroker, placementFor },
         { preflight },
@@ -117,37 +117,42 @@ Examples:
       let ok = true;
       try {
         broker = await openBroker({ url: options.broker, port: options.port, placement: placementFor(largest) });
+        const common: ExecuteOptions = {
+          durationMs: options.duration,
+          mode: options.realtime ? 'realtime' : 'fast',
+          speed: options.speed,
+          syncMs: options.sync,
+          onStatus: (status) => reporter.onProgress?.(status),
+          onConnecting: connectProgress(),
+          signal: interrupt.signal,
+          onEvents: (batch) => reporter.onEvents?.(batch),
+        };
         for (const plan of plans) {
           if (interrupt.received) break;
-          const seeds = options.seeds ?? [options.seed ?? String(plan.seed)];
-          const results: RunResult[] = [];
-          const studyStart = performance.now();
-          for (const [index, seed] of seeds.entries()) {
-            if (interrupt.received) break;
-            let result = await executeScenario(plan, {
-              seed,
-              durationMs: options.duration,
-              mode: options.realtime ? 'realtime' : 'fast',
-              speed: options.speed,
-              brokerUrl: broker.url,
-              syncMs: options.sync,
-              onBegin: (info) => reporter.onBegin?.({ ...info, ...(options.seeds ? { study: { index, count: seeds.length } } : {}) }),
-              onStatus: (status) => reporter.onProgress?.(status),
-              onConnecting: connectProgress(),
-              signal: interrupt.signal,
-              onEvents: (batch) => reporter.onEvents?.(batch),
+          if (options.seeds) {
+            // The study keeps a summary per seed; each seed's whole result goes to the reporters as it ends.
+            const study = await runStudy(plan, {
+              ...common,
+              seeds: options.seeds,
+              broker,
+              onBegin: (info, study) => reporter.onBegin?.({ ...info, study }),
+              onRunEnd: (result) => reporter.onRunEnd?.(result),
             });
-            if (interrupt.received) result = { ...result, ok: false, interrupted: { signal: interrupt.received } };
-            // Each run was handed this invocation's broker by URL; it is still medtwin's embedded one.
-            if (broker.embedded) result.broker = { ...result.broker, placement: broker.placement };
-            results.push(result);
-            ok &&= result.ok;
-            await reporter.onRunEnd?.(result);
-          }
-          if (options.seeds && results.length > 0) {
-            const study = summarizeStudy(results, performance.now() - studyStart, (seed) => replayCommand({ ...results[0]!, seed }));
+            ok &&= study.ok;
             await reporter.onStudyEnd?.(study);
+            continue;
           }
+          let result = await executeScenario(plan, {
+            ...common,
+            seed: options.seed ?? String(plan.seed),
+            brokerUrl: broker.url,
+            onBegin: (info) => reporter.onBegin?.(info),
+          });
+          if (interrupt.received) result = { ...result, ok: false, interrupted: { signal: interrupt.received } };
+          // The run was handed this invocation's broker by URL; it is still medtwin's embedded one.
+          if (broker.embedded) result.broker = { ...result.broker, placement: broker.placement };
+          ok &&= result.ok;
+          await reporter.onRunEnd?.(result);
         }
       } finally {
         await broker?.close();
