@@ -13,3 +13,9 @@ export {
 export { RULES, RULE_NAMES, getRule, type RuleName } from './ids/registry.ts';
 export { SEVERITIES, type Finding, type RuleDefinition, type Severity } from './ids/rule.ts';
 export { DEFAULT_THRESHOLDS, type IdsThresholds } from './ids/thresholds.ts';
+export { BrokerTap, type BrokerTapOptions } from './ids/broker-tap.ts';
+export { IMPACT_METRICS, IMPACT_METRIC_NAMES, type ImpactMetricName } from './impact/registry.ts';
+export type { ImpactMetric, ImpactWindow } from './impact/metric.ts';
+export { Adversary, AdversarySession, type AdversaryAction, type AdversaryOptions } from './adversary/adversary.ts';
+export { ATTACKS, ATTACK_NAMES, getAttack, type AttackName } from './attacks/registry.ts';
+export type { AttackContext, AttackDefinition, AttackRun, AttackTarget, Countermeasure } from './attacks/attack.ts';

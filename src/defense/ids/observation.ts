@@ -66,13 +66,13 @@ export interface PublishObservation extends Base {
   retain: boolean;
   /** Payload length, bytes. */
   size: number;
-  /** The payload as UTF-8 text, cut at MAX_PAYLOAD_TEXT characters (`size` keeps the real length). */
+  /** The payload as UTF-8 text, cut at MAX_PAYLOAD_TEXT bytes (`size` keeps the real length). */
   payload: string;
   /** False when the broker dropped it (ACL or command policy): it reached no subscriber. */
   delivered: boolean;
 }
 
-/** Payload text kept per observation: enough for any command or telemetry envelope, bounded under a flood. */
+/** Payload bytes kept per observation: enough for any command or telemetry envelope, bounded under a flood. */
 export const MAX_PAYLOAD_TEXT = 16 * 1024;
 
 /** An observation placed in the stream: `id` is its position in canonical order, from 1 (the evidence reference). */

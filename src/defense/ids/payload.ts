@@ -1,12 +1,13 @@
 import { decodeEnvelope, type Envelope } from '../../net/envelope.ts';
-import type { PublishObservation } from './observation.ts';
+import { MAX_PAYLOAD_TEXT, type PublishObservation } from './observation.ts';
 
 const decoded = new WeakMap<PublishObservation, Envelope | undefined>();
 
 /** The envelope a publish carried (docs/topics.md), or undefined for anything else. Parsed once per observation. */
 export function envelopeOf(o: PublishObservation): Envelope | undefined {
   if (decoded.has(o)) return decoded.get(o);
-  const result = o.payload.length < o.size ? undefined : decodeEnvelope(o.payload);
+  // A payload cut at MAX_PAYLOAD_TEXT bytes is not a whole envelope (and none of medtwin's is that long).
+  const result = o.size > MAX_PAYLOAD_TEXT ? undefined : decodeEnvelope(o.payload);
   const envelope = result?.ok ? result.envelope : undefined;
   decoded.set(o, envelope);
   return envelope;

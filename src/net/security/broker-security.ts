@@ -130,6 +130,11 @@ export class BrokerSecurity {
     };
   }
 
+  /** True when the publish gate dropped this packet (a sensor on the broker, e.g. the IDS, marks it undelivered). */
+  wasDropped(packet: object): boolean {
+    return this.#dropped.has(packet);
+  }
+
   /** The identity a connected client authenticated as. */
   identityOf(client: Client): Identity | undefined {
     return this.#identityOf.get(client);

@@ -1,0 +1,160 @@
+import type { IClientOptions, MqttClient } from 'mqtt';
+import { closeClient, connectClient } from '../../net/client.ts';
+
+/** One thing the adversary did, and what the broker answered: the ground truth of its traffic. */
+export type AdversaryAction =
+  | { t: number; clientId: string; action: 'connect'; outcome: 'accepted' | 'refused'; returnCode?: number }
+  | { t: number; clientId: string; action: 'subscribe'; filter: string; outcome: 'granted' | 'denied' }
+  | { t: number; clientId: string; action: 'publish'; topic: string; retain: boolean; size: number; outcome: 'sent' | 'failed' };
+
+export interface AdversaryOptions {
+  /** The broker, on loopback (security work targets loopback only). */
+  url: string;
+  /** The run's clock: actions are stamped with simulated time, and forged messages carry it. */
+  now: () => number;
+  /** Extra mqtt.js options for every connection (TLS material for an mqtts broker). */
+  extra?: Partial<IClientOptions>;
+}
+
+/** One of the adversary's MQTT connections: a real mqtt.js client over a real socket. */
+export class AdversarySession {
+  readonly clientId: string;
+  /** Every message this connection received, in arrival order. */
+  readonly received: { topic: string; payload: string; retain: boolean }[] = [];
+  readonly #client: MqttClient;
+  readonly #adversary: Adversary;
+
+  constructor(adversary: Adversary, clientId: string, client: MqttClient) {
+    this.#adversary = adversary;
+    this.clientId = clientId;
+    this.#client = client;
+    client.on('message', (topic, payload, packet) =>
+      this.received.push({ topic, payload: payload.toString('utf8'), retain: packet.retain }),
+    );
+  }
+
+  get connected(): boolean {
+    return this.#client.connected;
+  }
+
+  /** Resolves when the broker has closed this connection (a takeover, a refusal after CONNACK). */
+  get closed(): Promise<void> {
+    if (!this.#client.connected) return Promise.resolve();
+    return new Promise((resolve) => this.#client.once('close', () => resolve()));
+  }
+
+  /** Subscribes; true if the broker granted it (SUBACK return code other than 0x80). */
+  async subscribe(filter: string): Promise<boolean> {
+    let granted: boolean;
+    try {
+      const grants = await this.#client.subscribeAsync(filter, { qos: 1 });
+      granted = grants.every((g) => g.qos !== 128);
+    } catch (error) {
+      const codes = (error as { packet?: { granted?: number[] } }).packet?.granted;
+      if (codes === undefined) throw error;
+      granted = false;
+    }
+    this.#adversary.record({
+      t: this.#adversary.now(),
+      clientId: this.clientId,
+      action: 'subscribe',
+      filter,
+      outcome: granted ? 'granted' : 'denied',
+    });
+    return granted;
+  }
+
+  /**
+   * Publishes at QoS 1 and waits for the PUBACK. A PUBACK does not mean the message went anywhere: a
+   * broker that drops a refused publish still acknowledges it (MQTT 3.1.1 has no way to say no), so
+   * only the target's side can tell whether the attack landed.
+   */
+  async publish(topic: string, payload: string, options: { retain?: boolean } = {}): Promise<void> {
+    const retain = options.retain ?? false;
+    let outcome: 'sent' | 'failed' = 'sent';
+    try {
+      await this.#client.publishAsync(topic, payload, { qos: 1, retain });
+    } catch {
+      outcome = 'failed';
+    }
+    this.#adversary.record({
+      t: this.#adversary.now(),
+      clientId: this.clientId,
+      action: 'publish',
+      topic,
+      retain,
+      size: Buffer.byteLength(payload),
+      outcome,
+    });
+  }
+
+  async close(): Promise<void> {
+    await closeClient(this.#client);
+  }
+}
+
+/**
+ * An attacker on the network: its own real MQTT connections to the broker, acting when the run tells
+ * it to (at a simulated time) and recording every connection, subscription and publish it made with
+ * the broker's answer — the ground truth that labels its traffic in the event log and the dataset.
+ */
+export class Adversary {
+  readonly actions: AdversaryAction[] = [];
+  readonly #options: AdversaryOptions;
+  readonly #sessions: AdversarySession[] = [];
+
+  constructor(options: AdversaryOptions) {
+    this.#options = options;
+  }
+
+  now(): number {
+    return this.#options.now();
+  }
+
+  /** The client ids the adversary used: every packet from them is the attacker's. */
+  get clientIds(): ReadonlySet<string> {
+    return new Set(this.actions.map((a) => a.clientId));
+  }
+
+  record(action: AdversaryAction): void {
+    this.actions.push(action);
+  }
+
+  /**
+   * Opens a connection as `clientId` (with credentials if it has stolen or guessed some). Undefined
+   * when the broker refuses it; no reconnects, so a refusal stays a refusal.
+   */
+  async connect(clientId: string, credentials?: { username: string; password: string }): Promise<AdversarySession | undefined> {
+    const client = connectClient({
+      url: this.#options.url,
+      identity: { clientId, ...credentials },
+      extra: { reconnectPeriod: 0, connectTimeout: 5000, ...this.#options.extra },
+    });
+    const outcome = await new Promise<{ ok: true } | { ok: false; code?: number }>((resolve) => {
+      client.once('connect', () => resolve({ ok: true }));
+      client.once('error', (error) => resolve({ ok: false, code: (error as { code?: number }).code }));
+      client.once('close', () => resolve({ ok: false }));
+    });
+    const t = this.now();
+    if (!outcome.ok) {
+      this.record({
+        t,
+        clientId,
+        action: 'connect',
+        outcome: 'refused',
+        ...(typeof outcome.code === 'number' ? { returnCode: outcome.code } : {}),
+      });
+      await client.endAsync(true).catch(() => {});
+      return undefined;
+    }
+    this.record({ t, clientId, action: 'connect', outcome: 'accepted' });
+    const session = new AdversarySession(this, clientId, client);
+    this.#sessions.push(session);
+    return session;
+  }
+
+  /** Closes every connection it opened. */
+  async close(): Promise<void> {
+    await Promise.all(this.#sessions.splice(0).map((s) => s.close().catch(() => {})));
+  }
+}

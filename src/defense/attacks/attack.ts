@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type { Control } from '../../net/security/controls.ts';
+import type { Adversary, AdversarySession } from '../adversary/adversary.ts';
+import type { ImpactMetricName } from '../impact/registry.ts';
+import type { RuleName } from '../ids/registry.ts';
+import type { TechniqueId } from '../techniques.ts';
+
+/** The device an attack aims at, and what the adversary holds. */
+export interface AttackTarget {
+  site: string;
+  zone: string;
+  kind: string;
+  deviceId: string;
+  /** The target's client id (docs/topics.md: `medtwin-<deviceId>`). */
+  clientId: string;
+  /**
+   * Credentials the adversary holds — a compromised device's, a phished operator's — when the scenario
+   * gives it a foothold. Without one it is an outsider with nothing but network access.
+   */
+  foothold?: { clientId: string; username: string; password: string };
+}
+
+export interface AttackContext {
+  adversary: Adversary;
+  target: AttackTarget;
+  /** The twin's client id (the one `attack.twin-kick` reuses). */
+  twinClientId: string;
+}
+
+/** An attack under way: its connections, what reached the attacker, and how to stop it. */
+export interface AttackRun {
+  sessions: readonly AdversarySession[];
+  /** Device ids whose messages reached the attacker so far (ground truth of exposure). */
+  exposed(): string[];
+  stop(): Promise<void>;
+}
+
+/** A control that, on its own, stops the attack, and how. */
+export interface Countermeasure {
+  control: Control;
+  how: string;
+}
+
+/**
+ * One attack of the catalogue (category `attack`): what it does, the real-world precedent, its labels
+ * (MITRE ATT&CK for ICS; CICIoMT2024 / MQTTset class where one fits), the controls that stop it, the
+ * IDS rules that should see it under `open`, the clinical-impact metrics that measure it, and its
+ * executor — real MQTT connections by an adversary acting when the run tells it to.
+ */
+export interface AttackDefinition<TParams extends z.ZodType = z.ZodType> {
+  name: string;
+  category: 'attack';
+  summary: string;
+  precedent: string;
+  labels: { cicIoMT2024?: string; mqttset?: string };
+  techniques: readonly TechniqueId[];
+  stoppedBy: readonly Countermeasure[];
+  detectedBy: readonly RuleName[];
+  impacts: readonly ImpactMetricName[];
+  params: TParams;
+  execute(context: AttackContext, params: z.output<TParams>): Promise<AttackRun>;
+}
+
+/** Defines an attack, keeping its params' type. */
+export function defineAttack<TParams extends z.ZodType>(attack: AttackDefinition<TParams>): AttackDefinition<TParams> {
+  return attack;
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineAttack } from './attack.ts';
+import { runOf, targetTopic } from './support.ts';
+
+/** Connect with the target's client id: the broker closes the target's session and the attacker gets its commands. */
+export const clientIdTakeover = defineAttack({
+  name: 'attack.client-id-takeover',
+  category: 'attack',
+  summary: 'reuse a device’s client id: kick it off and receive its commands',
+  precedent:
+    'MQTT’s session takeover [MQTT-3.1.4-2] as an attack: IOActive 2017 and Dinculeană & Cheng 2019 show client-id reuse ' +
+    'disconnecting devices; issue 17 received the nurse’s commands meant for a pump.',
+  labels: { cicIoMT2024: 'Spoofing', mqttset: 'no MQTTset class' },
+  techniques: ['T0849', 'T0814'],
+  stoppedBy: [
+    { control: 'authentication', how: 'a client id is bound to its identity’s password: without it, CONNACK 5 and the session stays' },
+  ],
+  detectedBy: ['client-id-takeover'],
+  impacts: ['therapy-interruption-minutes', 'records-exposed', 'time-to-detection'],
+  params: z.strictObject({}),
+  async execute(context) {
+    const { target } = context;
+    const session = await context.adversary.connect(target.clientId);
+    await session?.subscribe(targetTopic(target, 'cmd'));
+    return runOf(target.site, [session]);
+  },
+});

@@ -1,0 +1,37 @@
+import { InputError, nearestName } from '../../core/errors.ts';
+import type { AttackDefinition } from './attack.ts';
+import { clientIdTakeover } from './client-id-takeover.ts';
+import { credentialBruteForce } from './credential-brute-force.ts';
+import { forgedBolus } from './forged-bolus.ts';
+import { forgedPause } from './forged-pause.ts';
+import { forgedReprogram } from './forged-reprogram.ts';
+import { reconWildcard } from './recon-wildcard.ts';
+import { retainedPause } from './retained-pause.ts';
+import { spoofedSeq } from './spoofed-seq.ts';
+import { twinKick } from './twin-kick.ts';
+
+/** The attack catalogue, by name (one file each; docs/attacks.md is checked against it). */
+export const ATTACKS = {
+  'attack.recon-wildcard': reconWildcard,
+  'attack.credential-brute-force': credentialBruteForce,
+  'attack.client-id-takeover': clientIdTakeover,
+  'attack.twin-kick': twinKick,
+  'attack.forged-pause': forgedPause,
+  'attack.forged-reprogram': forgedReprogram,
+  'attack.forged-bolus': forgedBolus,
+  'attack.retained-pause': retainedPause,
+  'attack.spoofed-seq': spoofedSeq,
+} as const satisfies Record<string, AttackDefinition>;
+
+export type AttackName = keyof typeof ATTACKS;
+export const ATTACK_NAMES = Object.keys(ATTACKS) as AttackName[];
+
+/** Looks an attack up by name; an unknown name is an InputError listing the known ones. */
+export function getAttack(name: string, where = 'attack'): AttackDefinition {
+  if (Object.hasOwn(ATTACKS, name)) return ATTACKS[name as AttackName] as unknown as AttackDefinition;
+  const hint = nearestName(name, ATTACK_NAMES);
+  throw new InputError(
+    'E_UNKNOWN_ATTACK',
+    `${where}: unknown attack ${JSON.stringify(name)}${hint ? ` — did you mean "${hint}"?` : ''} (known: ${ATTACK_NAMES.join(', ')})`,
+  );
+}

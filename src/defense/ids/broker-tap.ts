@@ -1,0 +1,120 @@
+import type { Aedes, Client, PublishPacket, Subscription } from 'aedes';
+import type { BrokerSecurity } from '../../net/security/broker-security.ts';
+import type { SecurityEvent } from '../../net/security/events.ts';
+import { MAX_PAYLOAD_TEXT, type Observation } from './observation.ts';
+
+export interface BrokerTapOptions {
+  /** The run's clock: every observation is stamped with simulated time. */
+  now: () => number;
+  /** The broker's security hooks, when controls are on: who a client authenticated as, and which publishes were dropped. */
+  security?: BrokerSecurity;
+}
+
+/**
+ * The IDS's sensor on the embedded broker: turns what aedes does (sessions, subscriptions, publishes,
+ * takeovers) and what the security hooks decide (refused logins, lockouts, dropped publishes) into
+ * observations, stamped with the run's clock. It only listens; it never changes what the broker does.
+ *
+ * Attach it after `BrokerSecurity.attach`, so it sees every client publish, the dropped ones included.
+ * Forward the security layer's events to `securityEvent`. `drain(t)` hands the detector everything up
+ * to an instant, in any order (the detector sorts).
+ */
+export class BrokerTap {
+  readonly #options: BrokerTapOptions;
+  #pending: Observation[] = [];
+  readonly #takeovers = new WeakSet<Client>();
+  #attached = false;
+
+  constructor(options: BrokerTapOptions) {
+    this.#options = options;
+  }
+
+  attach(aedes: Aedes): void {
+    if (this.#attached) return;
+    this.#attached = true;
+    const { now } = this.#options;
+    // [MQTT-3.1.4-2]: a CONNECT with the id of an open session closes that session. aedes decides it
+    // here, before the new client is announced.
+    const broker = aedes as unknown as { clients: Record<string, Client>; registerClient(client: Client): void };
+    const register = broker.registerClient.bind(aedes);
+    broker.registerClient = (client) => {
+      const existing = broker.clients[client.id];
+      if (existing !== undefined && existing !== client) this.#takeovers.add(client);
+      register(client);
+    };
+    aedes.on('client', (client: Client) => {
+      this.#push({ kind: 'connect', t: now(), clientId: client.id, ...this.#identity(client), takeover: this.#takeovers.has(client) });
+    });
+    aedes.on('clientDisconnect', (client: Client) => this.#push({ kind: 'disconnect', t: now(), clientId: client.id }));
+    aedes.on('subscribe', (subscriptions: Subscription[], client: Client) => {
+      for (const sub of subscriptions) {
+        this.#push({
+          kind: 'subscribe',
+          t: now(),
+          clientId: client.id,
+          ...this.#identity(client),
+          filter: sub.topic,
+          qos: sub.qos,
+          granted: (sub.qos as number) !== 128,
+        });
+      }
+    });
+    const publish = aedes.publish.bind(aedes) as unknown as (
+      packet: PublishPacket,
+      client: Client | null,
+      done: (error?: Error) => void,
+    ) => void;
+    (aedes as unknown as { publish: typeof publish }).publish = (packet, client, done) => {
+      // The broker's own $SYS heartbeats have no client; they are not traffic anyone sent.
+      if (client !== null && client !== undefined) this.#observePublish(packet, client);
+      publish(packet, client, done);
+    };
+  }
+
+  /** Takes one decision of the security layer (BrokerSecurity's onEvent). */
+  securityEvent(event: SecurityEvent): void {
+    if (event.type === 'auth.refused') {
+      this.#push({
+        kind: 'connect.refused',
+        t: event.t,
+        clientId: event.clientId,
+        ...(event.username === undefined ? {} : { username: event.username }),
+        reason: event.reason,
+      });
+    } else if (event.type === 'auth.lockout') {
+      this.#push({ kind: 'lockout', t: event.t, username: event.username, failures: event.failures });
+    }
+  }
+
+  /** Observations up to and including `t` (all of them by default), handed over once. */
+  drain(t = Number.POSITIVE_INFINITY): Observation[] {
+    const ready = this.#pending.filter((o) => o.t <= t);
+    this.#pending = this.#pending.filter((o) => o.t > t);
+    return ready;
+  }
+
+  #observePublish(packet: PublishPacket, client: Client): void {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    this.#push({
+      kind: 'publish',
+      t: this.#options.now(),
+      clientId: client.id,
+      ...this.#identity(client),
+      topic: packet.topic,
+      qos: packet.qos,
+      retain: packet.retain,
+      size: payload.length,
+      payload: payload.subarray(0, MAX_PAYLOAD_TEXT).toString('utf8'),
+      delivered: !(this.#options.security?.wasDropped(packet) ?? false),
+    });
+  }
+
+  #identity(client: Client): { authenticatedAs?: string } {
+    const identity = this.#options.security?.identityOf(client);
+    return identity === undefined ? {} : { authenticatedAs: identity.username };
+  }
+
+  #push(o: Observation): void {
+    this.#pending.push(o);
+  }
+}
