@@ -1,9 +1,8 @@
 /**
  * The broker a benchmark row talks to, always in a child process, as large fleets run it (one process
  * holds ~20,000 descriptors and every connection costs one at each end). By default it is medtwin's own,
- * started through the runtime's path (src/runtime/broker-host.ts → `medtwin broker --ready-json`); if
- * that fails, the row says why and falls back to bench/broker-child.ts, which starts the same
- * EmbeddedBroker. For comparison a row can instead run Eclipse Mosquitto, the kind of broker
+ * started through the runtime's path (src/runtime/broker-host.ts → src/runtime/broker-child.ts); if
+ * that fails, the row says why and spawns the same entry point itself. For comparison a row can instead run Eclipse Mosquitto, the kind of broker
  * `medtwin run --broker URL` targets.
  */
 import { spawn } from 'node:child_process';
@@ -22,8 +21,8 @@ export interface BenchBroker {
   pid: number | undefined;
   /** How it was started, for the report. */
   via:
-    | 'medtwin broker (broker-host child-process)'
-    | 'bench/broker-child.ts (fallback)'
+    | 'medtwin broker child (broker-host child-process)'
+    | 'src/runtime/broker-child.ts (spawned by the bench)'
     | 'mosquitto (external broker, as --broker would use)';
   /** Why the runtime's path was not used, if it failed. */
   fallbackReason?: string;
@@ -33,12 +32,12 @@ export interface BenchBroker {
   close(): Promise<void>;
 }
 
-const FALLBACK = fileURLToPath(new URL('./broker-child.ts', import.meta.url));
+const FALLBACK = fileURLToPath(new URL('../src/runtime/broker-child.ts', import.meta.url));
 
 export interface BenchBrokerOptions {
   /**
    * Node flags for the broker process (e.g. --cpu-prof). The runtime's path takes none, so with flags
-   * the row starts bench/broker-child.ts directly: the same broker, a process the bench controls.
+   * the row spawns src/runtime/broker-child.ts directly: the same broker, a process the bench controls.
    */
   nodeArgs?: string[];
   /** medtwin: its aedes as shipped; mosquitto: Eclipse Mosquitto, the external broker `--broker URL` is for. */
@@ -57,7 +56,7 @@ export async function openBenchBroker(options: BenchBrokerOptions = {}): Promise
     return {
       url: handle.url,
       pid,
-      via: 'medtwin broker (broker-host child-process)',
+      via: 'medtwin broker child (broker-host child-process)',
       cpuSeconds: () => (pid ? procCpuSeconds(pid) : undefined),
       alive: () => pid === undefined || isAlive(pid),
       close: () => handle.close(),
@@ -72,7 +71,7 @@ export async function openBenchBroker(options: BenchBrokerOptions = {}): Promise
 async function spawnFallback(nodeArgs: string[]): Promise<BenchBroker> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', FALLBACK], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bench/broker-child.ts did not report ready within 15 s')), 15_000);
+    const timer = setTimeout(() => reject(new Error('src/runtime/broker-child.ts did not report ready within 15 s')), 15_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const ready = JSON.parse(line) as { url?: string };
@@ -86,7 +85,7 @@ async function spawnFallback(nodeArgs: string[]): Promise<BenchBroker> {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`bench/broker-child.ts exited with code ${code} before it was ready`));
+      reject(new Error(`src/runtime/broker-child.ts exited with code ${code} before it was ready`));
     });
   });
   const pid = child.pid;
@@ -94,7 +93,7 @@ async function spawnFallback(nodeArgs: string[]): Promise<BenchBroker> {
   return {
     url,
     pid,
-    via: 'bench/broker-child.ts (fallback)',
+    via: 'src/runtime/broker-child.ts (spawned by the bench)',
     cpuSeconds: () => (pid ? procCpuSeconds(pid) : undefined),
     alive: () => child.exitCode === null && child.signalCode === null,
     close: () =>

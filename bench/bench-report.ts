@@ -224,7 +224,7 @@ export function formatReport(records: RowRecord[]): string {
   }
   const fallbacks = [...new Set(records.flatMap((r) => (r.result?.broker.fallbackReason ? [r.result.broker.fallbackReason] : [])))];
   for (const reason of fallbacks)
-    out.push(`note: the broker child was started by bench/broker-child.ts because the runtime's path failed: ${reason}`);
+    out.push(`note: the bench spawned the broker child (src/runtime/broker-child.ts) itself because the runtime's path failed: ${reason}`);
   return out.join('\n');
 }
 

@@ -7,7 +7,7 @@
  *
  * Prints one line `BENCH-ROW <json>` (a RowResult) on stdout.
  */
-import { applyHeapPolicy } from '../src/cli/heap-policy.ts';
+import { applyHeapPolicy } from '../src/runtime/heap-policy.ts';
 import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
 import { Run, type LinkPlacement } from '../src/runtime/run.ts';
 import { openBenchBroker, type BenchBroker } from './bench-broker.ts';

@@ -105,3 +105,34 @@ describe('the layer check itself', () => {
     expect(layerOf('bench/x.ts')).toBeUndefined();
   });
 });
+
+/** Every file `entry` loads through relative imports (static and dynamic), itself included. */
+function closureOf(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const match of readFileSync(join(root, file), 'utf8').matchAll(IMPORT)) {
+      visit(relative(root, resolve(dirname(join(root, file)), match[1] ?? match[2]!)));
+    }
+  };
+  visit(entry);
+  return [...seen].sort();
+}
+
+/** Packages a file imports by name (`aedes`, `node:net`, `commander`). */
+const PACKAGE = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^.'"][^'"]*)['"]|import\(\s*['"]([^.'"][^'"]*)['"]\s*\)/g;
+
+describe('the broker child entry', () => {
+  const entry = 'src/runtime/broker-child.ts';
+
+  it('loads the broker and what it needs, never the CLI, the reporters or the UI', () => {
+    const files = closureOf(entry);
+    expect(files).toContain('src/net/broker.ts');
+    // The child is the broker alone: the core, the network layer, and its own two runtime files.
+    const outside = files.filter((f) => !f.startsWith('src/core/') && !f.startsWith('src/net/'));
+    expect(outside).toEqual(['src/runtime/broker-child.ts', 'src/runtime/heap-policy.ts']);
+    const packages = new Set(files.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(PACKAGE)].map((m) => m[1] ?? m[2]!)));
+    for (const ui of ['commander', 'ink', 'react', 'xstate']) expect(packages).not.toContain(ui);
+  });
+});

@@ -6,7 +6,7 @@ import { registerListCommand } from './commands/list.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerTuiCommand, openDefaultTui } from './commands/tui.ts';
 import { registerValidateCommand } from './commands/validate.ts';
-import { applyHeapPolicy } from './heap-policy.ts';
+import { applyHeapPolicy } from '../runtime/heap-policy.ts';
 import { VERSION } from './version.ts';
 
 applyHeapPolicy();

@@ -40,7 +40,8 @@ export function placementFor(devices: number): BrokerPlacement {
   return devices > CHILD_BROKER_THRESHOLD ? 'child-process' : 'in-process';
 }
 
-const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+/** The child's own entry point: the broker alone, not the CLI (which would load every command). */
+const CHILD_ENTRY = fileURLToPath(new URL('./broker-child.ts', import.meta.url));
 
 /** Opens the broker a run talks to: an external one, aedes in this process, or aedes in a child. */
 export async function openBroker(options: OpenBrokerOptions = {}): Promise<BrokerHandle> {
@@ -53,13 +54,10 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
 }
 
 async function spawnBroker(host: string, port: number): Promise<BrokerHandle> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', CLI, 'broker', '--host', host, '--port', String(port), '--ready-json'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  // stdin is a pipe only so the child sees it close when this process dies, however it dies.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD_ENTRY, '--host', host, '--port', String(port)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(

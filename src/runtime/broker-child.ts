@@ -1,0 +1,54 @@
+/**
+ * The entry point of the embedded broker's child process (`placement: 'child-process'`, fleets of more
+ * than CHILD_BROKER_THRESHOLD devices): aedes with medtwin's limits and nothing else — not the CLI, its
+ * commands or the UI (test/layers.test.ts checks what this file loads). Prints one JSON line
+ * `{"url": ..., "port": ...}` on stdout when it listens.
+ *
+ * It never outlives its parent: it exits when its stdin closes (the parent holds the other end of the
+ * pipe, and the kernel closes it however the parent dies, kill -9 included), when the IPC channel
+ * disconnects if it was spawned with one, or when it is re-parented (ppid polling, the last resort).
+ *
+ *   node --import tsx src/runtime/broker-child.ts [--host 127.0.0.1] [--port 0]
+ */
+import { parseArgs } from 'node:util';
+import { EmbeddedBroker } from '../net/broker.ts';
+import { applyHeapPolicy } from './heap-policy.ts';
+
+/** How often the child checks that its parent is still the process that started it. */
+const PARENT_POLL_MS = 1000;
+/** A broker that cannot close its connections in this long is left to the kernel: the port must come free. */
+const CLOSE_GRACE_MS = 5000;
+
+applyHeapPolicy(); // as the CLI does: the broker holds every connection's state
+
+const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '0' } } });
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`medtwin broker child: --port expects a TCP port from 0 to 65535, received "${values.port}"\n`);
+  process.exit(2);
+}
+
+const parent = process.ppid;
+const broker = await EmbeddedBroker.start({ host: values.host, port }).catch((error: unknown) => {
+  // A busy port is the usual cause; the message says so and names the fix. The parent reports the exit.
+  process.stderr.write(`medtwin broker child: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit((error as { exitCode?: number }).exitCode ?? 3);
+});
+process.stdout.write(`${JSON.stringify({ url: broker.url, port: broker.port })}\n`);
+
+let closing = false;
+function shutdown(): void {
+  if (closing) return;
+  closing = true;
+  setTimeout(() => process.exit(0), CLOSE_GRACE_MS).unref();
+  void broker.close().finally(() => process.exit(0));
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);
+process.stdin.on('end', shutdown);
+process.stdin.on('close', shutdown);
+process.stdin.resume();
+process.once('disconnect', shutdown);
+setInterval(() => {
+  if (process.ppid !== parent) shutdown();
+}, PARENT_POLL_MS).unref();
