@@ -71,8 +71,11 @@ export class DeviceAgent implements FaultSurface {
   readonly stats: AgentStats = { published: {}, publishedTotal: 0, commandsReceived: 0, commandsRejected: 0, malformedCommands: 0 };
   /** Set by the fleet: called for every message handed to the client (delivery accounting). */
   onPublish: (channel: Channel, seq: number, payload: string) => void = () => {};
-  /** Set by the runner: called for every message the device's client receives (delivery accounting). */
-  onReceive: (topic: string) => void = () => {};
+  /**
+   * Set by the fleet: called for every message the device's client receives (delivery accounting),
+   * with the envelope's seq (undefined when it is not a well-formed envelope).
+   */
+  onReceive: (topic: string, seq: number | undefined) => void = () => {};
 
   #options: Omit<AgentOptions, 'rng'>;
   #model: DeviceModel;
@@ -168,10 +171,7 @@ export class DeviceAgent implements FaultSurface {
         subscribe: this.#topic(CHANNELS.cmd),
         online: { topic: status, payload: JSON.stringify({ online: true, device: this.deviceId }) },
       },
-      (topic, payload) => {
-        this.onReceive(topic);
-        this.#onCommand(payload);
-      },
+      (topic, payload) => this.#onCommand(topic, payload),
     );
   }
 
@@ -427,8 +427,9 @@ export class DeviceAgent implements FaultSurface {
     }
   }
 
-  #onCommand(payload: Buffer): void {
+  #onCommand(topic: string, payload: Buffer): void {
     const decoded = decodeEnvelope(payload);
+    this.onReceive(topic, decoded.ok ? decoded.envelope.seq : undefined);
     if (!decoded.ok) {
       this.stats.malformedCommands++;
       this.#record('command.malformed', { error: decoded.error });

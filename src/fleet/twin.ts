@@ -5,7 +5,16 @@ import { canonicalJson } from '../core/canonical-json.ts';
 import { IN_THREAD_LINKS, type DeviceLink, type LinkEndpoint, type LinkOpener } from '../net/device-link.ts';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, parseTopic, siteFilter, type DeviceAddress } from '../net/topics.ts';
+import type { DeliveryLedger } from '../net/delivery-ledger.ts';
 import { PlausibilityTracker } from './plausibility.ts';
+
+/**
+ * When a report counts as arrived, in simulated time. 'as-sent': when it was published, as the ledger
+ * says (fast mode: the transport model has no latency yet, and the settle barrier lets everything sent
+ * cross before time moves on, so verdicts do not depend on how often it settles). 'as-received': when
+ * the twin takes it in (realtime).
+ */
+export type Arrivals = 'as-sent' | 'as-received';
 
 /** Carries a command the twin recorded to its device (instead of the twin's own connection). */
 export type CommandSend = (address: DeviceAddress, body: Record<string, unknown> & { type: string }) => void;
@@ -18,15 +27,17 @@ export interface TwinOptions {
   /**
    * A message stamped further than this from the twin's clock means the device's clock is wrong, ms.
    * Default 60 s: far above network delay (fast mode takes a message to arrive when it was sent, see
-   * `arrivalTime`, so its settle window does not count), far below a real skew.
+   * `arrivals`, so its settle window does not count), far below a real skew.
    */
   clockToleranceMs?: number;
   /**
-   * When a message arrived, in simulation time. Default: the clock when the twin takes it in. In fast
-   * mode the runner passes the time the device published it (the transport model has no latency yet),
-   * so twin verdicts do not depend on how often the runner lets the transport settle.
+   * The run's account of every message (net/delivery-ledger.ts). The twin books each command it sends
+   * and each report it takes in there, and learns from it when a report was sent; without one, a
+   * report arrives when the twin takes it in.
    */
-  arrivalTime?: (deviceId: string, channel: string, seq: number) => number | undefined;
+  ledger?: DeliveryLedger;
+  /** When a report counts as arrived; default 'as-received' (see DigitalTwin.arrivals). */
+  arrivals?: Arrivals;
 }
 
 /** A device's message as the twin applies it: `arrival` is simulation time. */
@@ -109,8 +120,12 @@ export class DigitalTwin {
   #staleAfter: number;
   #grace: number;
   #clockTolerance: number;
-  #arrivalTime: TwinOptions['arrivalTime'];
+  #ledger: DeliveryLedger | undefined;
+  /** When a report counts as arrived (the run switches it with its pace: 'as-sent' at full speed). */
+  arrivals: Arrivals;
   #commandSeq = 0;
+  /** Envelope seq of the commands the twin sends (one per command, whatever its id). */
+  #sendSeq = 0;
   #receivedTotal = 0;
   #malformed = 0;
   #listeners = new Set<TwinReceiveListener>();
@@ -126,7 +141,8 @@ export class DigitalTwin {
     this.#staleAfter = options.staleAfterPeriods ?? 3;
     this.#grace = options.divergenceGraceMs ?? 30_000;
     this.#clockTolerance = options.clockToleranceMs ?? 60_000;
-    this.#arrivalTime = options.arrivalTime;
+    this.#ledger = options.ledger;
+    this.arrivals = options.arrivals ?? 'as-received';
   }
 
   /** Total device messages received. */
@@ -211,7 +227,9 @@ export class DigitalTwin {
       send(shadow.address, { ...body, type: String(command.type) });
       return commandId;
     }
-    const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: 'twin', kind: 'twin', seq: this.#commandSeq, t: now, body });
+    const seq = ++this.#sendSeq;
+    const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: 'twin', kind: 'twin', seq, t: now, body });
+    this.#ledger?.published(deviceId, CHANNELS.cmd, seq, now);
     this.#link?.publish(channelTopic(shadow.address, CHANNELS.cmd), payload, 1, false);
     return commandId;
   }
@@ -351,12 +369,15 @@ export class DigitalTwin {
       channel: parsed.channel,
       seq: envelope.seq,
       t: envelope.t,
-      arrival: this.#arrivalTime?.(parsed.deviceId, parsed.channel, envelope.seq) ?? Number.NaN,
+      arrival: Number.NaN,
       body: envelope.body as Record<string, unknown>,
     };
+    const now = this.#clock.now();
+    const sentAt = this.#ledger?.delivered(parsed.deviceId, parsed.channel, envelope.seq, now);
+    if (this.arrivals === 'as-sent' && sentAt !== undefined) report.arrival = sentAt;
     if (Number.isNaN(report.arrival)) {
       // Realtime: a report arrives when the twin takes it in, and is applied at once.
-      report.arrival = this.#clock.now();
+      report.arrival = now;
       this.#apply(report);
     } else {
       // Fast mode: it arrives when it was sent. The broker may deliver a device's messages out of

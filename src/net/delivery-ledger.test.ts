@@ -13,6 +13,9 @@ describe('delivery ledger', () => {
     expect(ledger.delivered('pump-001', 'telemetry', 1, 2600)).toBe(1000);
     expect(ledger.device('pump-001').inFlight).toBe(1);
     expect(ledger.totals).toMatchObject({ published: 3, delivered: 2, inFlight: 1, lost: 0 });
+    ledger.published('mon-001', 'telemetry', 1, 0);
+    expect(ledger.channelTotals('telemetry')).toMatchObject({ published: 3, delivered: 2, inFlight: 1 });
+    expect(ledger.channelTotals('state')).toMatchObject({ published: 1, delivered: 0, inFlight: 1 });
   });
 
   it('keeps published = delivered + lost + in flight, with losses by reason, late arrivals and duplicates', () => {

@@ -13,13 +13,19 @@
 export class DeliveryLedger {
   #devices = new Map<string, DeviceAccount>();
   #totals: DeliveryCounts = emptyCounts();
+  #byChannel = new Map<string, DeliveryCounts>();
   #listeners = new Set<() => void>();
 
   /** The account of one device (created on first use); keep it to skip the lookup on every message. */
   device(deviceId: string): DeviceAccount {
     let account = this.#devices.get(deviceId);
     if (account === undefined) {
-      account = new DeviceAccount(deviceId, this.#totals, () => this.#changed());
+      account = new DeviceAccount(
+        deviceId,
+        this.#totals,
+        (name) => this.channelTotals(name),
+        () => this.#changed(),
+      );
       this.#devices.set(deviceId, account);
     }
     return account;
@@ -50,6 +56,13 @@ export class DeliveryLedger {
   /** Counts over every device and channel. */
   get totals(): Readonly<DeliveryCounts> {
     return this.#totals;
+  }
+
+  /** Counts over every device, for one channel (`cmd`: the commands sent to devices). */
+  channelTotals(channel: string): DeliveryCounts {
+    let counts = this.#byChannel.get(channel);
+    if (counts === undefined) this.#byChannel.set(channel, (counts = emptyCounts()));
+    return counts;
   }
 
   /** Messages published and neither delivered nor accounted lost. */
@@ -110,18 +123,20 @@ export class DeviceAccount {
   readonly deviceId: string;
   readonly channels = new Map<string, ChannelAccount>();
   #totals: DeliveryCounts;
+  #channelTotals: (name: string) => DeliveryCounts;
   #changed: () => void;
 
-  constructor(deviceId: string, totals: DeliveryCounts, changed: () => void) {
+  constructor(deviceId: string, totals: DeliveryCounts, channelTotals: (name: string) => DeliveryCounts, changed: () => void) {
     this.deviceId = deviceId;
     this.#totals = totals;
+    this.#channelTotals = channelTotals;
     this.#changed = changed;
   }
 
   channel(name: string): ChannelAccount {
     let account = this.channels.get(name);
     if (account === undefined) {
-      account = new ChannelAccount(this.#totals, this.#changed);
+      account = new ChannelAccount([this.#totals, this.#channelTotals(name)], this.#changed);
       this.channels.set(name, account);
     }
     return account;
@@ -163,21 +178,29 @@ export class ChannelAccount {
   #lost = new Map<number, string>();
   /** Highest seq published: a delivery of a seq at or under it, neither in flight nor lost, is a duplicate. */
   #highest = Number.NEGATIVE_INFINITY;
+  /** The aggregates this channel adds to: the ledger's totals and its channel's totals. */
   #totals: DeliveryCounts;
+  #channelTotals: DeliveryCounts;
   #changed: () => void;
 
-  constructor(totals: DeliveryCounts, changed: () => void) {
+  constructor([totals, channelTotals]: [DeliveryCounts, DeliveryCounts], changed: () => void) {
     this.#totals = totals;
+    this.#channelTotals = channelTotals;
     this.#changed = changed;
+  }
+
+  /** Moves `n` between counts here and in both aggregates. */
+  #add(field: keyof DeliveryCounts, n: number): void {
+    this.counts[field] += n;
+    this.#totals[field] += n;
+    this.#channelTotals[field] += n;
   }
 
   published(seq: number, at: number): void {
     this.#inFlight.set(seq, at);
     if (seq > this.#highest) this.#highest = seq;
-    this.counts.published++;
-    this.counts.inFlight++;
-    this.#totals.published++;
-    this.#totals.inFlight++;
+    this.#add('published', 1);
+    this.#add('inFlight', 1);
   }
 
   /**
@@ -188,10 +211,8 @@ export class ChannelAccount {
     const sentAt = this.#inFlight.get(seq);
     if (sentAt !== undefined) {
       this.#inFlight.delete(seq);
-      this.counts.inFlight--;
-      this.counts.delivered++;
-      this.#totals.inFlight--;
-      this.#totals.delivered++;
+      this.#add('inFlight', -1);
+      this.#add('delivered', 1);
       this.#changed();
       return sentAt;
     }
@@ -199,17 +220,13 @@ export class ChannelAccount {
     if (reason !== undefined) {
       this.#lost.delete(seq);
       if (--this.lostBy[reason]! === 0) delete this.lostBy[reason];
-      this.counts.lost--;
-      this.counts.delivered++;
-      this.counts.late++;
-      this.#totals.lost--;
-      this.#totals.delivered++;
-      this.#totals.late++;
+      this.#add('lost', -1);
+      this.#add('delivered', 1);
+      this.#add('late', 1);
       return undefined;
     }
     if (seq <= this.#highest) {
-      this.counts.duplicated++;
-      this.#totals.duplicated++;
+      this.#add('duplicated', 1);
     }
     return undefined;
   }
@@ -219,10 +236,8 @@ export class ChannelAccount {
     if (!this.#inFlight.delete(seq)) return;
     this.#lost.set(seq, reason);
     this.lostBy[reason] = (this.lostBy[reason] ?? 0) + 1;
-    this.counts.inFlight--;
-    this.counts.lost++;
-    this.#totals.inFlight--;
-    this.#totals.lost++;
+    this.#add('inFlight', -1);
+    this.#add('lost', 1);
     this.#changed();
   }
 

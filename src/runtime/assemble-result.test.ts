@@ -29,6 +29,7 @@ function input(overrides: Partial<ResultInput> = {}): ResultInput {
     broker: { url: 'mqtt://x', placement: 'in-process', links: 'in-thread' },
     published: 10,
     shadows: [shadow(10)],
+    ledger: { totals: { published: 10, delivered: 10, inFlight: 0, lost: 0, late: 0, duplicated: 0 }, devices: {} },
     settleTimeouts: 0,
     fleetPlan: planFleet(plan.fleet),
     stateOf: (id) => (id === 'cgm-001' ? 'active' : undefined),
@@ -72,6 +73,7 @@ describe('result assembly', () => {
     expect(result.devices[0]).toMatchObject({ firmware: '2.1.0', finalState: 'active' });
     expect(result.wallMs).toBe(13);
     expect(result.realtime).toBeUndefined();
+    expect(result.delivery.ledger?.totals.delivered).toBe(10);
     expect(result.scenario).toEqual({ name: 'tiny', description: undefined, tags: [], file: undefined, durationMs: 60_000 });
   });
 });

@@ -1,5 +1,6 @@
 import type { FleetPlan } from '../fleet/fleet-spec.ts';
 import type { Shadow } from '../fleet/twin.ts';
+import type { LedgerSummary } from '../net/delivery-ledger.ts';
 import type { Plan } from '../scenario/plan.ts';
 import type { DeliveryResult, ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import type { CollectorResult } from './collector.ts';
@@ -20,6 +21,8 @@ export interface ResultInput {
   /** Messages the devices handed to their clients. */
   published: number;
   shadows: Iterable<Shadow>;
+  /** The delivery ledger's account (every party's messages, commands included). */
+  ledger: LedgerSummary;
   settleTimeouts: number;
   fleetPlan: FleetPlan;
   /** A device's machine state now (its agent's label). */
@@ -54,7 +57,7 @@ export function deliveryResult(published: number, shadows: Iterable<Shadow>, set
  */
 export function assembleResult(input: ResultInput): RunResult {
   const { plan, parts, expectations } = input;
-  const delivery = deliveryResult(input.published, input.shadows, input.settleTimeouts);
+  const delivery = { ...deliveryResult(input.published, input.shadows, input.settleTimeouts), ledger: input.ledger };
   const firmware = new Map(input.fleetPlan.devices.map((d) => [d.id, d.config.firmware]));
   return {
     scenario: {

@@ -11,6 +11,7 @@ import type { DigitalTwin } from '../fleet/twin.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
 import type { LinkEndpoint, LinkOpener } from '../net/device-link.ts';
 import type { LinkPool } from '../net/link-pool.ts';
+import { CHANNELS } from '../net/topics.ts';
 import type { Plan } from '../scenario/plan.ts';
 
 /** How the run builds what the plan names. */
@@ -59,7 +60,8 @@ export interface BuildFleetOptions {
 
 /**
  * Builds the patients and the device agents the plan names, registers each device with the twin and
- * books every message a device publishes in the ledger. Connects nothing (connectFleet does).
+ * books every message a device publishes, and every command it receives, in the ledger. Connects
+ * nothing (connectFleet does).
  */
 export function buildFleet(options: BuildFleetOptions): BuiltFleet {
   const { plan, fleetPlan, deps, rng, clock, log, durationMs, twin, ledger } = options;
@@ -107,6 +109,10 @@ export function buildFleet(options: BuildFleetOptions): BuiltFleet {
     });
     const account = ledger.device(device.id);
     agent.onPublish = (channel, seq) => account.published(channel, seq, clock.now());
+    // The twin books the commands it sends; the device books their delivery.
+    agent.onReceive = (_topic, seq) => {
+      if (seq !== undefined) account.delivered(CHANNELS.cmd, seq, clock.now());
+    };
     agents.push(agent);
     agentById.set(device.id, agent);
     twin.register(address, descriptor, agent.firstTelemetryAt);
@@ -129,8 +135,6 @@ export interface ConnectFleetOptions {
   links: LinkOpener;
   /** Default: every client connects to `url` as itself, without credentials. */
   connectOptionsFor?: ConnectOptionsFor;
-  /** Called for every message a device's client receives (the run counts commands delivered). */
-  onDeviceReceive?: (agent: DeviceAgent, topic: string) => void;
   /** Devices connected so far. */
   onProgress?: (connected: number) => void;
 }
@@ -152,8 +156,6 @@ export async function connectFleet(options: ConnectFleetOptions): Promise<void> 
       agents.slice(i, i + batch).map(async (agent) => {
         const device = planned.get(agent.deviceId)!;
         await agent.connect(endpointFor({ role: 'device', device }, { url, identity: defaultIdentity(device) }), links);
-        const onReceive = options.onDeviceReceive;
-        if (onReceive) agent.onReceive = (topic) => onReceive(agent, topic);
       }),
     );
     options.onProgress?.(Math.min(agents.length, i + batch));

@@ -5,9 +5,9 @@ import { InputError, nearestName } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import type { DeviceAgent } from '../fleet/agent.ts';
 import { planFleet, type FleetPlan } from '../fleet/fleet-spec.ts';
-import { DigitalTwin } from '../fleet/twin.ts';
+import { DigitalTwin, type Arrivals } from '../fleet/twin.ts';
 import { DeliveryLedger } from '../net/delivery-ledger.ts';
-import { IN_THREAD_LINKS } from '../net/device-link.ts';
+import { IN_THREAD_LINKS, type LinkOpener } from '../net/device-link.ts';
 import { LinkPool } from '../net/link-pool.ts';
 import { CHANNELS } from '../net/topics.ts';
 import type { Plan } from '../scenario/plan.ts';
@@ -64,6 +64,11 @@ export interface RunOptions {
    * credentials, TLS material and per-zone fault proxies plug in. Default: the broker, no credentials.
    */
   connectOptionsFor?: ConnectOptionsFor;
+  /**
+   * Wraps the opener of every client's link (devices and twin) — a layer between the clients and the
+   * network, e.g. a test that drops messages on purpose and books them lost in `run.ledger`.
+   */
+  wrapLinks?: (links: LinkOpener) => LinkOpener;
 }
 
 export type LinkPlacement = 'in-thread' | 'link-thread';
@@ -140,13 +145,9 @@ export class Run extends EventEmitter<RunEvents> {
   #barrier: SettleBarrier;
   #pacer: Pacer;
   #phase: RunPhase = 'created';
-  #commandsSent = 0;
-  #commandsDelivered = 0;
   #needsSettle = false;
   #wallStart = 0;
   #wallMs = 0;
-  /** Realtime: messages given up on after a wait timed out (lost); back-pressure counts only the rest. */
-  #writtenOff = 0;
   /** The fleet's telemetry messages per simulated second (realtime back-pressure, #catchUpTransport). */
   #telemetryPerSecond: number;
   #linkPool: LinkPool | undefined;
@@ -182,18 +183,14 @@ export class Run extends EventEmitter<RunEvents> {
       );
     }
     this.fleetPlan = planFleet(plan.fleet, (kind) => deps.devices[kind]?.idPrefix ?? kind);
+    // The twin books what it sends and takes in in the ledger, and learns from it when a report was
+    // sent: at full speed a report arrives when it was sent (the barrier lets it cross before
+    // anything else happens), in realtime when the twin gets it.
     this.twin = new DigitalTwin(this.fleetPlan.site, this.clock, this.log, {
-      // Fast mode: a message arrives when it was sent (the settle barrier guarantees it did, before
-      // anything else happened). Realtime mode: when the twin gets it.
-      arrivalTime: (device, channel, seq) => {
-        const sentAt = this.ledger.delivered(device, channel, seq, this.clock.now());
-        return this.#pacer.realtime ? undefined : sentAt;
-      },
+      ledger: this.ledger,
+      arrivals: arrivalsAt(this.#pacer.speed),
     });
-    this.#barrier = new SettleBarrier(
-      () => this.ledger.totals.published + this.#commandsSent,
-      () => this.ledger.totals.delivered + this.ledger.totals.lost + this.#commandsDelivered,
-    );
+    this.#barrier = new SettleBarrier(() => this.ledger.inFlight);
     const fleet = buildFleet({
       plan,
       fleetPlan: this.fleetPlan,
@@ -251,10 +248,11 @@ export class Run extends EventEmitter<RunEvents> {
   }
   /** Messages the devices handed to their MQTT clients. */
   get messagesPublished(): number {
-    return this.ledger.totals.published;
+    return this.ledger.totals.published - this.ledger.channelTotals(CHANNELS.cmd).published;
   }
+  /** Waits for the transport that stalled (nothing delivered or lost for settleTimeoutMs): what was missing was written off. */
   get settleTimeouts(): number {
-    return this.#barrier.timeouts;
+    return this.#barrier.stalls;
   }
   get wallMs(): number {
     return this.#phase === 'running' ? this.#wallMs + (performance.now() - this.#wallStart) : this.#wallMs;
@@ -306,14 +304,8 @@ export class Run extends EventEmitter<RunEvents> {
       twin: this.twin,
       url: this.#broker.url,
       seed: this.seed,
-      links: this.#linkPool ?? IN_THREAD_LINKS,
+      links: this.#options.wrapLinks?.(this.#linkPool ?? IN_THREAD_LINKS) ?? this.#linkPool ?? IN_THREAD_LINKS,
       connectOptionsFor: this.#options.connectOptionsFor,
-      onDeviceReceive: (_agent, topic) => {
-        if (topic.endsWith(`/${CHANNELS.cmd}`)) {
-          this.#commandsDelivered++;
-          this.#barrier.notify();
-        }
-      },
       onProgress: (connected) => this.emit('connecting', connected, this.agents.length),
     });
     this.log.record({
@@ -357,7 +349,6 @@ export class Run extends EventEmitter<RunEvents> {
       const hint = nearestName(deviceId, [...this.agentById.keys()]);
       throw new InputError('E_UNKNOWN_DEVICE', `unknown device "${deviceId}"${hint ? ` — did you mean "${hint}"?` : ''}`);
     }
-    this.#commandsSent++;
     this.#needsSettle = true;
     return this.twin.command(deviceId, command);
   }
@@ -452,14 +443,19 @@ export class Run extends EventEmitter<RunEvents> {
    */
   async #catchUpTransport(sliceMs: number): Promise<void> {
     const limit = Math.max(100, Math.ceil(this.#telemetryPerSecond * Math.max(0.5, 2 - sliceMs / 1000)));
-    if (this.#barrier.outstanding - this.#writtenOff <= limit) return;
-    // What never arrived was lost on the way: counted once (a settle timeout), then no longer waited for.
-    if (!(await this.#settle())) this.#writtenOff = this.#barrier.outstanding;
+    if (this.ledger.inFlight > limit) await this.#settle();
   }
 
-  /** Waits for the transport to settle; false (and a settle timeout counted) if messages are missing. */
-  #settle(): Promise<boolean> {
-    return this.#barrier.settle(this.#options.settleTimeoutMs ?? 10_000);
+  /**
+   * Waits until every message sent is delivered or accounted lost (the ledger). A transport that
+   * stalls — nothing delivered or lost for settleTimeoutMs of wall time — has what is missing written
+   * off as lost (counted once, as a settle timeout, and never waited for again); false then.
+   */
+  async #settle(): Promise<boolean> {
+    const stallMs = this.#options.settleTimeoutMs ?? 10_000;
+    if (await this.#barrier.settle(stallMs)) return true;
+    this.ledger.writeOffInFlight(`nothing delivered for ${stallMs} ms of wall time`);
+    return false;
   }
 
   #accumulateWall(): void {
@@ -503,6 +499,7 @@ export class Run extends EventEmitter<RunEvents> {
   /** Changes the pace: a factor of wall-clock time, or 'max' for as fast as the transport settles. */
   setSpeed(speed: number | 'max'): void {
     this.#pacer.setSpeed(speed, this.mode === 'realtime' && this.#phase === 'running' && !this.#pauseGate);
+    this.twin.arrivals = arrivalsAt(speed);
   }
 
   get paused(): boolean {
@@ -549,6 +546,7 @@ export class Run extends EventEmitter<RunEvents> {
       ...(this.mode === 'realtime' ? { realtime: this.realtimePace } : {}),
       published: this.messagesPublished,
       shadows: this.twin.shadows.values(),
+      ledger: this.ledger.summary(),
       settleTimeouts: this.settleTimeouts,
       fleetPlan: this.fleetPlan,
       stateOf: (id) => this.agentById.get(id)?.stateLabel,
@@ -564,6 +562,11 @@ export class Run extends EventEmitter<RunEvents> {
     await this.#linkPool?.stop();
     await this.#broker?.close();
   }
+}
+
+/** When the twin takes a report to have arrived at this speed (twin.ts, Arrivals). */
+function arrivalsAt(speed: number | 'max'): Arrivals {
+  return speed === 'max' ? 'as-sent' : 'as-received';
 }
 
 /**

@@ -1,33 +1,32 @@
 /**
- * The fast-mode barrier: resolves once the twin has taken in every message the devices handed to their
- * clients and every device has taken in every command sent to it — "the transport has settled" — so the
- * next tick starts from a state that does not depend on socket timing.
+ * The settle barrier: resolves once nothing is outstanding — every message any party handed to the
+ * network was delivered or accounted lost (the delivery ledger's `inFlight`) — so the next window
+ * starts from a state that does not depend on socket timing.
+ *
+ * It never gives up on a transport that is moving. Only a stall — no delivery and no loss for
+ * `stallMs` of wall time with messages still outstanding — ends a wait early (false, counted in
+ * `stalls`): the caller then writes what is missing off as lost, so one vanished message costs one
+ * stall, not one per window.
  */
 export class SettleBarrier {
-  #expected: () => number;
-  #delivered: () => number;
+  #outstanding: () => number;
+  #wallNow: () => number;
   #waiters: (() => void)[] = [];
-  #timeouts = 0;
+  #stalls = 0;
+  #lastProgress = 0;
 
-  constructor(expected: () => number, delivered: () => number) {
-    this.#expected = expected;
-    this.#delivered = delivered;
-  }
-
-  /** Waits that timed out with messages still missing (see settle). */
-  get timeouts(): number {
-    return this.#timeouts;
-  }
-
-  /** wait(), counting a wait that timed out. */
-  async settle(timeoutMs: number): Promise<boolean> {
-    const ok = await this.wait(timeoutMs);
-    if (!ok) this.#timeouts++;
-    return ok;
+  constructor(outstanding: () => number, wallNow: () => number = () => performance.now()) {
+    this.#outstanding = outstanding;
+    this.#wallNow = wallNow;
   }
 
   get outstanding(): number {
-    return this.#expected() - this.#delivered();
+    return this.#outstanding();
+  }
+
+  /** Waits that ended in a stall (see settle). */
+  get stalls(): number {
+    return this.#stalls;
   }
 
   /** Releases every waiter now, as if settled: the transport is gone and waiting would only stall. */
@@ -35,9 +34,11 @@ export class SettleBarrier {
     this.#release();
   }
 
-  /** Call whenever a delivery happens. */
+  /** Call whenever a message is delivered or accounted lost. */
   notify(): void {
-    if (this.#waiters.length === 0 || this.outstanding > 0) return;
+    if (this.#waiters.length === 0) return;
+    this.#lastProgress = this.#wallNow();
+    if (this.outstanding > 0) return;
     this.#release();
   }
 
@@ -48,20 +49,36 @@ export class SettleBarrier {
   }
 
   /**
-   * Resolves true once nothing is outstanding, or false after `timeoutMs` of wall time with messages
-   * still missing (lost by a faulty network, or a broker that dropped them).
+   * Resolves true once nothing is outstanding, or false (a stall, counted) when nothing moved for
+   * `stallMs` of wall time with messages still outstanding.
    */
-  wait(timeoutMs: number): Promise<boolean> {
+  async settle(stallMs: number): Promise<boolean> {
+    const ok = await this.wait(stallMs);
+    if (!ok) this.#stalls++;
+    return ok;
+  }
+
+  /** settle() without counting. */
+  wait(stallMs: number): Promise<boolean> {
     if (this.outstanding <= 0) return Promise.resolve(true);
+    this.#lastProgress = this.#wallNow();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#waiters = this.#waiters.filter((w) => w !== done);
-        resolve(false);
-      }, timeoutMs);
+      let timer: ReturnType<typeof setTimeout>;
+      // One timer per wait, re-armed only when it fires: progress is a timestamp, not a timer reset
+      // per message (a large fleet delivers thousands a second).
+      const watch = (ms: number) => {
+        timer = setTimeout(() => {
+          const idle = this.#wallNow() - this.#lastProgress;
+          if (idle < stallMs) return watch(stallMs - idle);
+          this.#waiters = this.#waiters.filter((w) => w !== done);
+          resolve(false);
+        }, ms);
+      };
       const done = () => {
         clearTimeout(timer);
         resolve(true);
       };
+      watch(stallMs);
       this.#waiters.push(done);
     });
   }

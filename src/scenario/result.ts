@@ -1,3 +1,5 @@
+import type { LedgerSummary } from '../net/delivery-ledger.ts';
+
 /**
  * What a finished run reports: the shape of the JSON report and the input of every reporter.
  * Field names are part of medtwin's CI contract (docs/ci.md); add fields, never rename them.
@@ -107,8 +109,17 @@ export interface DeliveryResult {
   /** Telemetry sequence gaps seen by the twin. */
   sequenceGaps: number;
   duplicates: number;
-  /** Windows where the transport did not settle in time (fast mode). Non-zero breaks determinism. */
+  /**
+   * Waits where the transport stalled (nothing delivered or lost for the settle timeout of wall time);
+   * what was missing then was written off as lost. Non-zero breaks determinism.
+   */
   settleTimeouts: number;
+  /**
+   * The delivery ledger (src/net/delivery-ledger.ts): every message any party handed to the network,
+   * per device and channel (`cmd`: the commands sent to it) — published = delivered + lost + inFlight;
+   * late ones also count as delivered, duplicates apart; losses by reason.
+   */
+  ledger?: LedgerSummary;
 }
 
 export interface DeviceResult {
