@@ -343,6 +343,14 @@ export class Run extends EventEmitter<RunEvents> {
     return this.timeline.inject(faultName, selector, params, forMs);
   }
 
+  /**
+   * Ends an injection now — one made with inject() (`manual-1`...) or by the scenario's timeline (its
+   * entry id) — on every device it holds, or only on `device`. Returns how many it ended (0: none active).
+   */
+  revert(injectionId: string, device?: string): number {
+    return this.timeline.revert(injectionId, device);
+  }
+
   /** Sends a command to a device through the twin (so it counts as desired state). */
   command(deviceId: string, command: Record<string, unknown>): string {
     if (!this.agentById.has(deviceId)) {

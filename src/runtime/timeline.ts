@@ -1,4 +1,4 @@
-import type { Clock, TimerId } from '../core/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
 import { InputError } from '../core/errors.ts';
 import type { EventLog, SimEvent } from '../core/event-log.ts';
@@ -11,6 +11,7 @@ import { describeTarget, type InjectionTarget, type TargetDirectory, type Target
 import { scopeOf, scopeProblems } from '../inject/target-scope.ts';
 import type { Selector, TargetSelector, TimelineEntry } from '../scenario/schema.ts';
 import type { InjectionRecord } from '../scenario/result.ts';
+import { Scheduler } from './scheduler.ts';
 import { isEmptySelector, matchDevices, pickDevices, type SelectableDevice, type TagLookup } from './selector.ts';
 
 export interface TimelineOptions {
@@ -51,18 +52,12 @@ interface Scheduled {
   scope: TargetKind;
   /** Targets the selector matches that can take the fault, in fleet order (before count/fraction). */
   candidates: InjectionTarget[];
-  fired: number;
-}
-
-interface Triggered {
-  scheduled: Scheduled;
-  event: SimEvent;
-  key: string;
 }
 
 /**
- * Turns a scenario's timeline into injections on the simulation clock: `at` (once), `every` (from `at`
- * or 0 until `until` or the end), `when` (an event, plus `delay`), each lasting `for` or to the end.
+ * Turns a scenario's timeline into injections on the simulation clock through the trigger engine
+ * (scheduler.ts): `at` (once), `every` (from `at` or 0 until `until` or the end), `when` (an event,
+ * plus `delay`), each lasting `for` (the injector reverts it) or to the end.
  * Everything is checked when it is built — fault names, params, selectors, and whether the selected
  * devices can take the fault — so a bad scenario fails before the run, not halfway through it.
  */
@@ -79,8 +74,7 @@ export class Timeline {
   #injector: Injector;
   #log: EventLog;
   #own = new WeakSet<SimEvent>();
-  #timers = new Set<TimerId>();
-  #triggered = new Map<number, Triggered[]>();
+  #scheduler: Scheduler;
   #subscribe: TimelineOptions['subscribe'];
   #unsubscribe: (() => void) | undefined;
   #started = false;
@@ -98,6 +92,7 @@ export class Timeline {
     this.#faults = options.faults ?? FAULTS;
     this.#targets = options.targets ?? {};
     this.#subscribe = options.subscribe;
+    this.#scheduler = new Scheduler(options.clock, options.durationMs);
     this.#injector = new Injector({ clock: options.clock, log: options.log, context: options.context, record: (e) => this.#record(e) });
     this.#scheduled = prepareAll(options.entries ?? [], (entry, index) => this.#prepare(entry, index));
   }
@@ -108,21 +103,19 @@ export class Timeline {
     this.#started = true;
     for (const s of this.#scheduled) {
       const { at, every, until, when } = s.entry;
-      if (when !== undefined) continue;
-      if (every === undefined) {
-        // Like a repeat, a single injection due at the very end would have no time to act.
-        if (at! < this.durationMs) this.#at(at!, () => this.#fire(s));
-        continue;
-      }
-      const end = Math.min(until ?? Number.POSITIVE_INFINITY, this.durationMs);
-      const tick = (t: number): void => {
-        if (t >= end) return;
-        this.#at(t, () => {
-          tick(t + every);
-          this.#fire(s);
+      if (when !== undefined) {
+        this.#scheduler.when({ type: when.event, match: (event) => this.#matches(s, event) }, (event) => this.#fire(s, event), {
+          from: at ?? 0,
+          until,
+          delay: when.delay ?? 0,
+          times: when.times,
         });
-      };
-      tick(at ?? 0);
+      } else if (every === undefined) {
+        // Like a repeat, a single injection due at the very end would have no time to act (the scheduler's end).
+        this.#scheduler.at(at!, () => this.#fire(s));
+      } else {
+        this.#scheduler.every(every, () => this.#fire(s), { from: at ?? 0, until });
+      }
     }
     if (this.#subscribe) this.#unsubscribe = this.#subscribe((event) => this.notify(event));
   }
@@ -130,9 +123,7 @@ export class Timeline {
   /** Cancels everything still scheduled; active faults stay as they are (the run has ended). */
   stop(): void {
     this.#stopped = true;
-    for (const id of this.#timers) this.#clock.clearTimeout(id);
-    this.#timers.clear();
-    this.#triggered.clear();
+    this.#scheduler.stop();
     this.#injector.stop();
     this.#unsubscribe?.();
   }
@@ -222,7 +213,7 @@ export class Timeline {
     const params = parseFaultParams(fault, entry.params, `${where}.params`);
     const candidates = this.#candidates(entry.target, fault, params, `${where} (${id})`, `${where}.target`);
     const scope = scopeOf(fault, entry.target);
-    return { index, id, entry, fault, params, rng: this.#rng.fork(`entry:${index}`), scope, candidates, fired: 0 };
+    return { index, id, entry, fault, params, rng: this.#rng.fork(`entry:${index}`), scope, candidates };
   }
 
   /**
@@ -297,17 +288,6 @@ export class Timeline {
 
   // ---- running ---------------------------------------------------------------------------------
 
-  #at(t: number, fn: () => void): void {
-    const id = this.#clock.setTimeout(
-      () => {
-        this.#timers.delete(id);
-        if (!this.#stopped) fn();
-      },
-      Math.max(0, t - this.#clock.now()),
-    );
-    this.#timers.add(id);
-  }
-
   #fire(s: Scheduled, trigger?: SimEvent): void {
     let targets: InjectionTarget[];
     const device = trigger === undefined ? undefined : this.#deviceOf(trigger);
@@ -340,36 +320,16 @@ export class Timeline {
 
   #match(event: SimEvent): void {
     if (!this.#started || this.#stopped) return;
-    for (const s of this.#scheduled) {
-      const when = s.entry.when;
-      if (when === undefined || when.event !== event.type || s.fired >= when.times) continue;
-      if (event.t < (s.entry.at ?? 0) || event.t >= Math.min(s.entry.until ?? Number.POSITIVE_INFINITY, this.durationMs)) continue;
-      if (when.code !== undefined && codeOf(event) !== when.code) continue;
-      if (when.device !== undefined) {
-        const device = this.#deviceOf(event);
-        if (device === undefined || ![device.deviceId, device.kind, device.zone].includes(when.device)) continue;
-      }
-      const due = Math.max(event.t + (when.delay ?? 0), this.#clock.now());
-      const queue = this.#triggered.get(due);
-      const item = { scheduled: s, event, key: canonicalJson({ t: event.t, source: event.source, type: event.type, data: event.data }) };
-      if (queue) {
-        queue.push(item);
-        continue;
-      }
-      this.#triggered.set(due, [item]);
-      this.#at(due, () => this.#fireTriggered(due));
-    }
+    this.#scheduler.notify(event);
   }
 
-  #fireTriggered(due: number): void {
-    const queue = this.#triggered.get(due) ?? [];
-    this.#triggered.delete(due);
-    queue.sort((a, b) => a.scheduled.index - b.scheduled.index || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const { scheduled, event } of queue) {
-      if (scheduled.fired >= scheduled.entry.when!.times) continue;
-      scheduled.fired++;
-      this.#fire(scheduled, event);
-    }
+  /** Whether an event of the entry's `when.event` type meets the rest of its `when` (code, device). */
+  #matches(s: Scheduled, event: SimEvent): boolean {
+    const when = s.entry.when!;
+    if (when.code !== undefined && codeOf(event) !== when.code) return false;
+    if (when.device === undefined) return true;
+    const device = this.#deviceOf(event);
+    return device !== undefined && [device.deviceId, device.kind, device.zone].includes(when.device);
   }
 
   #record(event: SimEvent): void {
