@@ -19,3 +19,4 @@ export type { ImpactMetric, ImpactWindow } from './impact/metric.ts';
 export { Adversary, AdversarySession, type AdversaryAction, type AdversaryOptions } from './adversary/adversary.ts';
 export { ATTACKS, ATTACK_NAMES, getAttack, type AttackName } from './attacks/registry.ts';
 export type { AttackContext, AttackDefinition, AttackRun, AttackTarget, Countermeasure } from './attacks/attack.ts';
+export { DATASET_COLUMNS, datasetCsv, datasetJsonl, datasetRecords, type DatasetRecord, type GroundTruth } from './dataset/record.ts';

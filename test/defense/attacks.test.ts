@@ -6,7 +6,9 @@ import { ATTACKS, type AttackName } from '../../src/defense/attacks/registry.ts'
 import { BrokerTap } from '../../src/defense/ids/broker-tap.ts';
 import { IdsContext } from '../../src/defense/ids/context.ts';
 import { IdsDetector } from '../../src/defense/ids/detector.ts';
+import type { ObservedEvent } from '../../src/defense/ids/observation.ts';
 import type { RuleName } from '../../src/defense/ids/registry.ts';
+import { datasetRecords } from '../../src/defense/dataset/record.ts';
 import { encodeEnvelope } from '../../src/net/envelope.ts';
 import {
   closeAll,
@@ -37,6 +39,8 @@ interface Arena {
   target: AttackTarget;
   /** Feeds everything the broker tap saw to a fresh detector and returns the rules that fired, with severities. */
   alerts(): { rule: RuleName; severity: string }[];
+  /** Every observation the detector has numbered so far. */
+  observed: ObservedEvent[];
   login(username: string): Parameters<typeof connect>[1];
 }
 
@@ -79,7 +83,8 @@ async function arena(profile: Profile, foothold?: 'pump-002'): Promise<Arena> {
       ? {}
       : { foothold: { clientId: stolen.clientId, username: stolen.username, password: stolen.password.reveal() } }),
   };
-  const detector = new IdsDetector(new IdsContext(FLEET));
+  const observed: ObservedEvent[] = [];
+  const detector = new IdsDetector(new IdsContext(FLEET), undefined, { onObservation: (o) => observed.push(o) });
   const a: Arena = {
     sb,
     pump,
@@ -87,6 +92,7 @@ async function arena(profile: Profile, foothold?: 'pump-002'): Promise<Arena> {
     target,
     adversary: new Adversary({ url: sb.broker.url, now: () => sb.clock.t }),
     login,
+    observed,
     alerts() {
       for (const e of sb.events.splice(0)) tap.securityEvent(e);
       return detector.observe(tap.drain()).map((alert) => ({ rule: alert.data.rule, severity: alert.data.severity }));
@@ -149,7 +155,7 @@ describe('attack.recon-wildcard', () => {
     const outsider = await arena('hardened');
     await launch(outsider, 'attack.recon-wildcard');
     expect(outsider.adversary.actions).toEqual([
-      { t: 60_000, clientId: 'mqtt-explorer-5f3a1c', action: 'connect', outcome: 'refused', returnCode: 5 },
+      { t: 60_000, clientId: 'mqtt-explorer-5f3a1c', port: expect.any(Number), action: 'connect', outcome: 'refused', returnCode: 5 },
     ]);
 
     const insider = await arena('hardened', 'pump-002');
@@ -248,6 +254,18 @@ describe('attack.client-id-takeover', () => {
     await until(() => run.sessions[0]!.received.length > 0, 'the attacker to receive the pump’s command');
     expect(run.exposed()).toEqual(['pump-001']);
     expect(a.alerts()).toEqual([{ rule: 'client-id-takeover', severity: 'high' }]);
+    // Ground truth by connection: the pump's own session under the same client id stays benign.
+    const attack = ATTACKS['attack.client-id-takeover'];
+    const truth = { attack: attack.name, techniques: attack.techniques, actions: a.adversary.actions };
+    const labelled = datasetRecords(a.observed, [truth]).filter((r) => r.clientId === 'medtwin-pump-001');
+    expect(labelled.map((r) => [r.event, r.takeover, r.label])).toEqual([
+      ['connect', false, 'benign'],
+      ['subscribe', null, 'benign'],
+      // One instant, in canonical order (kind before port): the takeover, the old session's end, the attacker's subscription.
+      ['connect', true, 'attack.client-id-takeover'],
+      ['disconnect', null, 'benign'],
+      ['subscribe', null, 'attack.client-id-takeover'],
+    ]);
   });
 
   it('hardened: refused without the pump’s password, and the pump keeps its session', async () => {

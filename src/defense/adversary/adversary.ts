@@ -2,10 +2,16 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import { closeClient, connectClient } from '../../net/client.ts';
 
 /** One thing the adversary did, and what the broker answered: the ground truth of its traffic. */
-export type AdversaryAction =
-  | { t: number; clientId: string; action: 'connect'; outcome: 'accepted' | 'refused'; returnCode?: number }
-  | { t: number; clientId: string; action: 'subscribe'; filter: string; outcome: 'granted' | 'denied' }
-  | { t: number; clientId: string; action: 'publish'; topic: string; retain: boolean; size: number; outcome: 'sent' | 'failed' };
+export type AdversaryAction = (
+  | { action: 'connect'; outcome: 'accepted' | 'refused'; returnCode?: number }
+  | { action: 'subscribe'; filter: string; outcome: 'granted' | 'denied' }
+  | { action: 'publish'; topic: string; retain: boolean; size: number; outcome: 'sent' | 'failed' }
+) & {
+  t: number;
+  clientId: string;
+  /** The connection's local port: what labels its packets on the broker side (never in a log or dataset). */
+  port?: number;
+};
 
 export interface AdversaryOptions {
   /** The broker, on loopback (security work targets loopback only). */
@@ -21,6 +27,8 @@ export class AdversarySession {
   readonly clientId: string;
   /** Every message this connection received, in arrival order. */
   readonly received: { topic: string; payload: string; retain: boolean }[] = [];
+  /** The connection's local port (ground truth for labelling its packets). */
+  readonly port: number | undefined;
   readonly #client: MqttClient;
   readonly #adversary: Adversary;
 
@@ -28,6 +36,7 @@ export class AdversarySession {
     this.#adversary = adversary;
     this.clientId = clientId;
     this.#client = client;
+    this.port = localPort(client);
     client.on('message', (topic, payload, packet) =>
       this.received.push({ topic, payload: payload.toString('utf8'), retain: packet.retain }),
     );
@@ -130,16 +139,23 @@ export class Adversary {
       identity: { clientId, ...credentials },
       extra: { reconnectPeriod: 0, connectTimeout: 5000, ...this.#options.extra },
     });
+    // Read once the socket is up: a refused connection's socket is gone (and its port with it) by the time we know.
+    let port: number | undefined;
+    client.stream?.once('connect', () => {
+      port = localPort(client);
+    });
     const outcome = await new Promise<{ ok: true } | { ok: false; code?: number }>((resolve) => {
       client.once('connect', () => resolve({ ok: true }));
       client.once('error', (error) => resolve({ ok: false, code: (error as { code?: number }).code }));
       client.once('close', () => resolve({ ok: false }));
     });
     const t = this.now();
+    port ??= localPort(client);
     if (!outcome.ok) {
       this.record({
         t,
         clientId,
+        ...(port === undefined ? {} : { port }),
         action: 'connect',
         outcome: 'refused',
         ...(typeof outcome.code === 'number' ? { returnCode: outcome.code } : {}),
@@ -147,7 +163,7 @@ export class Adversary {
       await client.endAsync(true).catch(() => {});
       return undefined;
     }
-    this.record({ t, clientId, action: 'connect', outcome: 'accepted' });
+    this.record({ t, clientId, ...(port === undefined ? {} : { port }), action: 'connect', outcome: 'accepted' });
     const session = new AdversarySession(this, clientId, client);
     this.#sessions.push(session);
     return session;
@@ -157,4 +173,8 @@ export class Adversary {
   async close(): Promise<void> {
     await Promise.all(this.#sessions.splice(0).map((s) => s.close().catch(() => {})));
   }
+}
+
+function localPort(client: MqttClient): number | undefined {
+  return (client.stream as { localPort?: number } | undefined)?.localPort;
 }

@@ -45,7 +45,10 @@ export class BrokerTap {
     aedes.on('client', (client: Client) => {
       this.#push({ kind: 'connect', t: now(), clientId: client.id, ...this.#identity(client), takeover: this.#takeovers.has(client) });
     });
-    aedes.on('clientDisconnect', (client: Client) => this.#push({ kind: 'disconnect', t: now(), clientId: client.id }));
+    aedes.on('clientDisconnect', (client: Client) => {
+      const { port } = this.#identity(client);
+      this.#push({ kind: 'disconnect', t: now(), clientId: client.id, ...(port === undefined ? {} : { port }) });
+    });
     aedes.on('subscribe', (subscriptions: Subscription[], client: Client) => {
       for (const sub of subscriptions) {
         this.#push({
@@ -109,9 +112,11 @@ export class BrokerTap {
     });
   }
 
-  #identity(client: Client): { authenticatedAs?: string } {
+  /** Who the client authenticated as, and its connection's source port (for labelling only). */
+  #identity(client: Client): { authenticatedAs?: string; port?: number } {
     const identity = this.#options.security?.identityOf(client);
-    return identity === undefined ? {} : { authenticatedAs: identity.username };
+    const port = (client.conn as { remotePort?: number } | undefined)?.remotePort;
+    return { ...(identity === undefined ? {} : { authenticatedAs: identity.username }), ...(port === undefined ? {} : { port }) };
   }
 
   #push(o: Observation): void {

@@ -38,10 +38,13 @@ export class IdsDetector {
   readonly #context: IdsContext;
   readonly #rules: { name: RuleName; instance: RuleInstance }[];
   readonly #lastRaised = new Map<string, number>();
+  readonly #onObservation: ((o: ObservedEvent) => void) | undefined;
   #lastT = Number.NEGATIVE_INFINITY;
 
-  constructor(context: IdsContext, rules: readonly RuleName[] = RULE_NAMES) {
+  /** `onObservation` hears each observation once numbered (the labelled dataset export records them). */
+  constructor(context: IdsContext, rules: readonly RuleName[] = RULE_NAMES, options: { onObservation?: (o: ObservedEvent) => void } = {}) {
     this.#context = context;
+    this.#onObservation = options.onObservation;
     this.#rules = rules.map((name) => ({ name, instance: RULES[name].create(context) }));
   }
 
@@ -57,6 +60,7 @@ export class IdsDetector {
       }
       this.#lastT = observation.t;
       const o = { ...observation, id: ++this.stats.observations } as ObservedEvent;
+      this.#onObservation?.(o);
       for (const { name, instance } of this.#rules) {
         for (const finding of instance.observe(o)) {
           const key = `${name}\u0000${finding.clientId}\u0000${finding.device ?? ''}\u0000${finding.key ?? ''}`;

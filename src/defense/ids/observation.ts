@@ -18,6 +18,12 @@ export type Observation =
 interface Base {
   /** Simulation time, ms. */
   t: number;
+  /**
+   * The client's TCP source port as the broker saw it, when known: it tells two sessions with one
+   * client id apart (a takeover) for ground-truth labelling. Wall-clock-ish and different every run,
+   * so it never reaches a rule, the event log or the dataset.
+   */
+  port?: number;
 }
 
 export interface ConnectObservation extends Base {
