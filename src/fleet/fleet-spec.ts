@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cohortSchema, type CohortName } from '../physiology/cohorts.ts';
 
 const segment = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-" (it becomes an MQTT topic level)');
 
@@ -19,6 +20,8 @@ export const zoneSpecSchema = z.object({
   config: z.record(z.string(), kindConfigSchema).optional(),
   /** Labels that timeline selectors can target. */
   tags: z.array(z.string()).optional(),
+  /** Age group of the zone's patients: adult (default), adolescent (13–17) or child (7–12); docs/physiology.md. */
+  cohort: cohortSchema.optional(),
 });
 
 export const fleetSpecSchema = z.object({
@@ -47,6 +50,8 @@ export interface PlannedBed {
   patientId: string;
   /** Kinds attached to the bed: the patient model includes glucose dynamics when a CGM or pump is. */
   kinds: string[];
+  /** The zone's patient age group, when it names one. */
+  cohort?: CohortName;
 }
 
 export interface FleetPlan {
@@ -72,6 +77,7 @@ export function planFleet(spec: FleetSpec, idPrefix: (kind: string) => string = 
         zone: zone.id,
         patientId: `P-${pad(++patientNo, 999)}`,
         kinds: [] as string[],
+        ...(zone.cohort ? { cohort: zone.cohort } : {}),
       };
       zoneBeds.push(bed);
       beds.push(bed);

@@ -1,5 +1,6 @@
 import type { Rng } from '../core/rng.ts';
 import { SyntheticPatient } from '../physiology/patient.ts';
+import type { CohortName } from '../physiology/cohorts.ts';
 import type { Meal } from '../physiology/meals.ts';
 
 /** Kinds whose presence at a bed gives its patient glucose–insulin dynamics. */
@@ -12,8 +13,10 @@ export interface CreatePatientOptions {
   durationMs: number;
   randomMeals?: boolean;
   meals?: readonly Meal[];
-  /** True when an insulin pump is attached to the bed. */
+  /** True when an insulin pump is attached to the bed: it then supplies the patient's basal insulin. */
   insulinPump?: boolean;
+  /** The age group the bed's patient is drawn from (default adult). */
+  cohort?: CohortName;
 }
 
 /** The patient in one bed. */
@@ -25,5 +28,7 @@ export function createPatient(options: CreatePatientOptions): SyntheticPatient {
     durationMs: options.durationMs,
     randomMeals: options.randomMeals,
     meals: options.meals,
+    cohort: options.cohort,
+    basalFromPump: options.insulinPump,
   });
 }

@@ -74,8 +74,14 @@ export function generatePatient(rng: Rng, options: PatientOptions): PatientDemog
   }
   const age = rng.int(min, max);
   const h = HEIGHT_CM[sex];
-  const heightCm = round1(clamp(rng.normal(h.mean, h.sd), h.mean - 3 * h.sd, h.mean + 3 * h.sd));
-  const bmi = clamp(BMI_MEDIAN * Math.exp(BMI_LOG_SD * rng.normal()), 17, 50);
+  let heightCm = round1(clamp(rng.normal(h.mean, h.sd), h.mean - 3 * h.sd, h.mean + 3 * h.sd));
+  let bmi = clamp(BMI_MEDIAN * Math.exp(BMI_LOG_SD * rng.normal()), 17, 50);
+  if (age < 18) {
+    // Children and adolescents: Weech's rule for height (6 × age + 77 cm, up to the adult mean) and the
+    // CDC 2000 BMI-for-age 50th percentile, about 15.5 at 7 years rising to 21 at 17.
+    heightCm = round1(Math.min(h.mean, 6 * age + 77) * Math.exp(0.04 * clamp(rng.normal(), -3, 3)));
+    bmi = clamp((15 + 0.55 * Math.max(0, age - 6)) * Math.exp(0.12 * rng.normal()), 12, 40);
+  }
   const weightKg = round1(bmi * (heightCm / 100) ** 2);
   const conditions = (options.conditions ?? []).map((name) => ({ name, ...CONDITIONS[name] }));
   return {

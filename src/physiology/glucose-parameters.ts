@@ -1,4 +1,5 @@
 import type { Rng } from '../core/rng.ts';
+import { COHORTS, type CohortName } from './cohorts.ts';
 
 /**
  * Parameters and steady states of the Hovorka model of type 1 diabetes:
@@ -41,11 +42,35 @@ export interface HovorkaParameters {
   aG: number;
   /** Plasma → interstitial glucose time constant, min (see `samplePatientParameters`). */
   tauIG: number;
+  /**
+   * Plasma insulin (mU/L) at which insulin action is half its maximum. Hovorka 2004's action is linear
+   * in insulin, which no tissue's is: glucose utilisation in clamps saturates (Rizza RA, Mandarino LJ,
+   * Gerich JE, Am J Physiol 1981;240:E630: half-maximal near 55 µU/mL, maximal about 11–12 mg/kg/min in
+   * healthy people), and people with type 1 diabetes reach less (DeFronzo RA, Hendler R, Simonson D,
+   * Diabetes 1982;31:795: about a third less). Set per patient by `withMaxDisposal` so that saturated
+   * insulin disposes of at most `maxDisposal` at 5.5 mmol/L. Without saturation a 35 U/h IV infusion
+   * drives glucose to zero and makes the model stiff enough to diverge.
+   */
+  insulinHalfMax: number;
+  /** Maximal insulin-stimulated glucose disposal at 5.5 mmol/L, mg/kg/min (median 8, see above). */
+  maxDisposal: number;
+  /**
+   * Counter-regulation (glucagon and adrenaline) in the structure of the UVA/Padova 2014 simulator
+   * (Dalla Man C, Micheletto F, Lv D, et al., J Diabetes Sci Technol 2014;8:26–34): a hormone signal
+   * that rises with a first-order lag in proportion to how far glucose is below a threshold, and adds
+   * hepatic glucose output whatever the insulin. Threshold about 3.8 mmol/L (68 mg/dL), where glucagon
+   * and adrenaline secretion begin (Schwartz NS et al., J Clin Invest 1987;79:777); the response is full
+   * `crSpan` below it; at most `crMax` × EGP0 extra (hepatic output is bounded); time constant `crTau`.
+   */
+  crThreshold: number;
+  crSpan: number;
+  crMax: number;
+  crTau: number;
 }
 
 /** The Hovorka 2004 mean patient, with a 10-minute interstitial lag. */
 export function nominalParameters(weightKg: number): HovorkaParameters {
-  return {
+  return withMaxDisposal({
     weightKg,
     vG: 0.16,
     vI: 0.12,
@@ -63,24 +88,49 @@ export function nominalParameters(weightKg: number): HovorkaParameters {
     tmaxG: 40,
     aG: 0.8,
     tauIG: 10,
-  };
+    insulinHalfMax: 55,
+    maxDisposal: 8,
+    crThreshold: 3.8,
+    crSpan: 1.5,
+    crMax: 1.0,
+    crTau: 20,
+  });
 }
 
 /**
- * A virtual patient: Hovorka 2004 values as medians, with the log-normal spreads of the virtual-patient
- * sampler accompanying Boiroux et al., "Adaptive control in an artificial pancreas for people with type 1
- * diabetes", Control Eng Pract 2017 (σ: EGP0 0.2, F01 0.1, k12 0.4, ka1–3 0.4, SIT/SID/SIE 0.4,
- * ke 0.2, tmaxI 0.2, tmaxG 0.2, VG/VI 0.05). As there, draws whose basal need falls outside
- * 0.1–2.2 U/h are redrawn. The plasma→interstitial lag, which Hovorka 2004 does not model, has median
- * 10 min (σ 0.2): simglucose's adult UVA/Padova patients have 1/ksc of 6.6–18.7 min, median about 11
- * (params/vpatient_params.csv), the same sampler uses 10.7 min (e^2.372); Basu et al., Diabetes
+ * `p` with `insulinHalfMax` set so that fully saturated insulin action disposes of `p.maxDisposal`
+ * mg/kg/min at 5.5 mmol/L. At steady state insulin removes x1·x2/(k12 + x2) of Q1 per minute; with
+ * x1 = SIT·K and x2 = SID·K that is a quadratic in K.
+ */
+export function withMaxDisposal(p: HovorkaParameters): HovorkaParameters {
+  const q1PerKg = 5.5 * p.vG;
+  const c = p.maxDisposal / MG_PER_MMOL / q1PerKg;
+  const a = p.sIT * p.sID;
+  const k = (c * p.sID + Math.sqrt(c * c * p.sID * p.sID + 4 * a * c * p.k12)) / (2 * a);
+  return { ...p, insulinHalfMax: k };
+}
+
+/** mg per mmol of glucose. */
+const MG_PER_MMOL = 180.16;
+
+/**
+ * A virtual patient of `cohort`: Hovorka 2004 values as medians, with the log-normal spreads of the
+ * virtual-patient sampler accompanying Boiroux et al., "Adaptive control in an artificial pancreas for
+ * people with type 1 diabetes", Control Eng Pract 2017 (σ: EGP0 0.2, F01 0.1, k12 0.4, ka1–3 0.4,
+ * SIT/SID/SIE 0.4, ke 0.2, tmaxI 0.2, tmaxG 0.2, VG/VI 0.05). The three insulin sensitivities are then
+ * scaled together so that the basal rate holding 120 mg/dL equals a basal dose drawn from the cohort's
+ * published distribution (cohorts.ts): Hovorka's means alone need a median 0.12 U/kg/day, 2–3× less
+ * than people with type 1 diabetes do. The plasma→interstitial lag, which Hovorka 2004 does not model,
+ * has median 10 min (σ 0.2): simglucose's adult UVA/Padova patients have 1/ksc of 6.6–18.7 min, median
+ * about 11 (params/vpatient_params.csv), the same sampler uses 10.7 min (e^2.372); Basu et al., Diabetes
  * 2013;62:4083, measured 5–6 min for the physiological part alone.
  */
-export function samplePatientParameters(rng: Rng, weightKg: number): HovorkaParameters {
+export function samplePatientParameters(rng: Rng, weightKg: number, cohort: CohortName = 'adult'): HovorkaParameters {
   const mean = nominalParameters(weightKg);
   const ln = (median: number, sigma: number) => median * Math.exp(sigma * rng.normal());
+  const b = COHORTS[cohort].basalUPerKgDay;
   for (let attempt = 0; attempt < 100; attempt++) {
-    const p: HovorkaParameters = {
+    const shape: HovorkaParameters = {
       weightKg,
       vG: ln(mean.vG, 0.05),
       vI: ln(mean.vI, 0.05),
@@ -98,11 +148,47 @@ export function samplePatientParameters(rng: Rng, weightKg: number): HovorkaPara
       tmaxG: ln(mean.tmaxG, 0.2),
       aG: mean.aG,
       tauIG: ln(mean.tauIG, 0.2),
+      insulinHalfMax: mean.insulinHalfMax,
+      maxDisposal: ln(mean.maxDisposal, 0.2),
+      crThreshold: mean.crThreshold,
+      crSpan: mean.crSpan,
+      crMax: ln(mean.crMax, 0.2),
+      crTau: mean.crTau,
     };
-    const basal = basalRateFor(p, 120);
-    if (basal >= 0.1 && basal <= 2.2) return p;
+    const basalUPerH = (Math.min(b.max, Math.max(b.min, ln(b.median, b.sigma))) * weightKg) / 24;
+    // A person with type 1 diabetes rises without insulin: a draw whose glucose production at zero
+    // insulin does not exceed its uptake at 120 mg/dL describes someone else.
+    if (netFlux(shape, 120, 0) <= 0.1 * shape.egp0 * weightKg) continue;
+    // The half-maximal insulin depends on the sensitivities, the basal need (weakly) on it: rounds settle both.
+    let p = withMaxDisposal(shape);
+    for (let round = 0; round < 3; round++) p = withMaxDisposal(withBasalNeed(p, basalUPerH));
+    // As Boiroux et al. redraw implausible basal needs, redraw carb ratios outside the clinical range.
+    const ratio = carbRatioFor(p, 120);
+    if (ratio >= CARB_RATIO_RANGE.min && ratio <= CARB_RATIO_RANGE.max) return p;
   }
-  return mean;
+  return withMaxDisposal(withBasalNeed(mean, (b.median * weightKg) / 24));
+}
+
+/**
+ * Carb ratios prescribed to people with type 1 diabetes run from about 5 g/U (insulin-resistant adults,
+ * adolescents) to 30 g/U and more (young children); outside 4–40 g/U a drawn patient is redrawn.
+ */
+const CARB_RATIO_RANGE = { min: 4, max: 40 };
+
+/**
+ * `p` with SIT, SID and SIE scaled by one factor so that its basal rate at 120 mg/dL is `basalUPerH`.
+ * Less sensitive patients need more insulin, monotonically, so bisection on the log of the factor finds it.
+ */
+export function withBasalNeed(p: HovorkaParameters, basalUPerH: number): HovorkaParameters {
+  const scaled = (f: number): HovorkaParameters => ({ ...p, sIT: p.sIT * f, sID: p.sID * f, sIE: p.sIE * f });
+  let lo = Math.log(1e-3);
+  let hi = Math.log(1e3);
+  for (let k = 0; k < 50; k++) {
+    const mid = (lo + hi) / 2;
+    if (basalRateFor(scaled(Math.exp(mid)), 120) > basalUPerH) lo = mid;
+    else hi = mid;
+  }
+  return scaled(Math.exp((lo + hi) / 2));
 }
 
 /** Hovorka 2004: non-insulin-dependent uptake falls linearly below 4.5 mmol/L. */
@@ -116,13 +202,31 @@ export function renal(p: HovorkaParameters, g: number): number {
   return g >= 9 ? 0.003 * (g - 9) * p.vG * p.weightKg : 0;
 }
 
-/** dQ1/dt (mmol/min) with glucose held at `glucoseMgDl`, plasma insulin `i` and Q2, x1–x3 at steady state. */
+/** Plasma insulin as its action sees it: linear at low levels, saturating at `insulinHalfMax` (mU/L). */
+export function effectiveInsulin(p: HovorkaParameters, i: number): number {
+  const positive = Math.max(0, i);
+  return (positive * p.insulinHalfMax) / (p.insulinHalfMax + positive);
+}
+
+/** The steady-state counter-regulatory signal (0–1) at glucose `g` mmol/L. */
+export function counterRegulationTarget(p: HovorkaParameters, g: number): number {
+  return Math.min(1, Math.max(0, (p.crThreshold - g) / p.crSpan));
+}
+
+/** Endogenous glucose production (mmol/min): Hovorka's insulin-suppressed EGP plus counter-regulation. */
+export function egp(p: HovorkaParameters, x3: number, counter: number, factor = 1): number {
+  // EGP cannot turn negative under high insulin (as in Wilinska et al., J Diabetes Sci Technol 2010).
+  return p.egp0 * p.weightKg * (factor * Math.max(0, 1 - x3) + p.crMax * counter);
+}
+
+/** dQ1/dt (mmol/min) with glucose held at `glucoseMgDl`, plasma insulin `i` and Q2, x1–x3, counter-regulation at steady state. */
 function netFlux(p: HovorkaParameters, glucoseMgDl: number, i: number): number {
   const g = glucoseMgDl / MG_DL_PER_MMOL_L;
   const q1 = g * p.vG * p.weightKg;
-  const x1 = p.sIT * i;
-  const q2 = (x1 * q1) / (p.k12 + p.sID * i);
-  return -f01c(p, g) - renal(p, g) - x1 * q1 + p.k12 * q2 + p.egp0 * p.weightKg * Math.max(0, 1 - p.sIE * i);
+  const ie = effectiveInsulin(p, i);
+  const x1 = p.sIT * ie;
+  const q2 = (x1 * q1) / (p.k12 + p.sID * ie);
+  return -f01c(p, g) - renal(p, g) - x1 * q1 + p.k12 * q2 + egp(p, p.sIE * ie, counterRegulationTarget(p, g));
 }
 
 /**
@@ -134,7 +238,11 @@ export function steadyStateInsulin(p: HovorkaParameters, glucoseMgDl: number): n
   if (flux(0) <= 0) return 0;
   let lo = 0;
   let hi = 1 / p.sIE;
-  while (flux(hi) > 0) hi *= 2;
+  while (flux(hi) > 0) {
+    // Saturated insulin action cannot hold glucose this low: the most insulin can do is not enough.
+    if (hi > 1e7) return Number.POSITIVE_INFINITY;
+    hi *= 2;
+  }
   for (let k = 0; k < 60; k++) {
     const mid = (lo + hi) / 2;
     if (flux(mid) > 0) lo = mid;
@@ -145,10 +253,12 @@ export function steadyStateInsulin(p: HovorkaParameters, glucoseMgDl: number): n
 
 /**
  * The linearised ratio below ignores that the post-meal rise itself speeds glucose disposal, so it
- * over-doses. Calibrated on this model: with 1.4× the ratio, a 60 g meal and its SC bolus bring the
- * median of 30 virtual patients back to ~110 mg/dL at 6 h from a 120 mg/dL basal start.
+ * over-doses. Calibrated on this model (with its cohort calibration and saturating insulin action):
+ * with 1.3× the ratio, a 60 g meal and its SC bolus peak at a median 221 mg/dL and bring the median of
+ * 60 virtual adults back to 136 mg/dL at 6 h from a 120 mg/dL basal start (within the 30 mg/dL of the
+ * pre-meal value that a correct ratio is judged by), with a median ratio of 10 g/U.
  */
-const GLUCOSE_EFFECTIVENESS_ALLOWANCE = 1.4;
+const GLUCOSE_EFFECTIVENESS_ALLOWANCE = 1.3;
 
 /**
  * Grams of carbohydrate one unit of insulin covers: the bolus whose extra glucose disposal, linearised

@@ -1,9 +1,13 @@
 import type { Rng } from '../core/rng.ts';
+import type { CohortName } from './cohorts.ts';
 import { IntegrityMonitor, checkValue, type PhysiologyIssue } from './integrity.ts';
 import {
   MG_DL_PER_MMOL_L,
   basalRateFor,
   carbRatioFor,
+  counterRegulationTarget,
+  effectiveInsulin,
+  egp,
   f01c,
   nominalParameters,
   renal,
@@ -56,6 +60,8 @@ export interface GlucoseModelOptions {
   insulinSensitivity?: number;
   /** Simulation time of the initial state, ms. Default 0. */
   startT?: number;
+  /** The population the patient's parameters are drawn from (cohorts.ts). Default `adult`. */
+  cohort?: CohortName;
 }
 
 export interface MealInput {
@@ -75,8 +81,15 @@ const Q1 = 0,
   X3 = 7,
   G1 = 8,
   G2 = 9,
-  GI = 10;
-const N = 11;
+  GI = 10,
+  // Counter-regulatory hormone signal, 0–1 (glucose-parameters.ts, crThreshold).
+  XC = 11;
+const N = 12;
+/**
+ * Largest stiffness × step the integrator takes in one RK4 step (RK4 is stable below ~2.8): steps are
+ * split when insulin action, clearance or a fast interstitial lag make the system stiffer.
+ */
+const MAX_STIFF_STEP = 0.5;
 
 /**
  * One patient's glucose–insulin system, integrated with fixed one-minute RK4 steps on demand. Inputs
@@ -113,7 +126,8 @@ export class GlucoseModel {
     if (!(options.weightKg > 0)) throw new RangeError(`GlucoseModel: weightKg must be positive, received ${options.weightKg}`);
     this.type = options.type ?? 'type1';
     this.route = options.route ?? 'iv';
-    const drawn = options.variability === false ? nominalParameters(options.weightKg) : samplePatientParameters(rng, options.weightKg);
+    const drawn =
+      options.variability === false ? nominalParameters(options.weightKg) : samplePatientParameters(rng, options.weightKg, options.cohort);
     const s = options.insulinSensitivity ?? 1;
     this.parameters = Object.freeze({ ...drawn, sIT: drawn.sIT * s, sID: drawn.sID * s, sIE: drawn.sIE * s });
     const g0 = options.initialGlucose ?? 120;
@@ -266,11 +280,13 @@ export class GlucoseModel {
     const i = steadyStateInsulin(p, glucoseMgDl);
     const g = glucoseMgDl / MG_DL_PER_MMOL_L;
     x[Q1] = g * p.vG * p.weightKg;
+    const ie = effectiveInsulin(p, i);
     x[I] = i;
-    x[X1] = p.sIT * i;
-    x[X2] = p.sID * i;
-    x[X3] = p.sIE * i;
+    x[X1] = p.sIT * ie;
+    x[X2] = p.sID * ie;
+    x[X3] = p.sIE * ie;
     x[Q2] = (x[X1] * x[Q1]) / (p.k12 + x[X2]);
+    x[XC] = counterRegulationTarget(p, g);
     if (this.route === 'sc') {
       const depot = ((this.basalRateUPerH(glucoseMgDl) * 1000) / 60) * p.tmaxI;
       x[S1] = depot;
@@ -280,8 +296,28 @@ export class GlucoseModel {
     return x;
   }
 
-  /** One classical RK4 step of `h` minutes from `x` into `out` (which may be `x`). */
+  /**
+   * Integrates `h` minutes from `x` into `out` (which may be `x`): classical RK4, split into as many
+   * equal sub-steps as the current stiffness needs (usually one).
+   */
   #step(x: Float64Array, h: number, out: Float64Array = new Float64Array(N)): Float64Array {
+    const n = Math.min(1000, Math.max(1, Math.ceil((h * this.#stiffness(x)) / MAX_STIFF_STEP)));
+    if (n === 1) return this.#rk4(x, h, out);
+    if (out !== x) out.set(x);
+    for (let k = 0; k < n; k++) this.#rk4(out, h / n, out);
+    return out;
+  }
+
+  /** An upper bound on the fastest rate (/min) of the linearised system at `x`. */
+  #stiffness(x: Float64Array): number {
+    const p = this.parameters;
+    const x1 = Math.abs(x[X1]!);
+    const x2 = Math.abs(x[X2]!);
+    return Math.max(x1 + p.k12 + x2, p.ke, 1 / p.tauIG, 1 / p.tmaxI, 1 / p.tmaxG, p.ka1, p.ka2, p.ka3, 1 / p.crTau);
+  }
+
+  /** One classical RK4 step of `h` minutes from `x` into `out` (which may be `x`). */
+  #rk4(x: Float64Array, h: number, out: Float64Array): Float64Array {
     const [k1, k2, k3, k4, tmp] = this.#scratch;
     this.#derivative(x, k1);
     for (let j = 0; j < N; j++) tmp[j] = x[j]! + (h / 2) * k1[j]!;
@@ -299,18 +335,19 @@ export class GlucoseModel {
     const g = x[Q1]! / (p.vG * p.weightKg);
     const sc = this.route === 'sc' ? this.#rateMuPerMin : 0;
     const iv = this.route === 'iv' ? this.#rateMuPerMin : 0;
-    // EGP cannot turn negative under high insulin (as in Wilinska et al., J Diabetes Sci Technol 2010).
-    const egp = p.egp0 * p.weightKg * Math.max(0, 1 - x[X3]!);
-    d[Q1] = -f01c(p, g) - x[X1]! * x[Q1]! + p.k12 * x[Q2]! - renal(p, g) + x[G2]! / p.tmaxG + egp;
+    const counter = Math.min(1, Math.max(0, x[XC]!));
+    d[Q1] = -f01c(p, g) - x[X1]! * x[Q1]! + p.k12 * x[Q2]! - renal(p, g) + x[G2]! / p.tmaxG + egp(p, x[X3]!, counter);
     d[Q2] = x[X1]! * x[Q1]! - (p.k12 + x[X2]!) * x[Q2]!;
     d[S1] = sc - x[S1]! / p.tmaxI;
     d[S2] = (x[S1]! - x[S2]!) / p.tmaxI;
     d[I] = (x[S2]! / p.tmaxI + iv) / (p.vI * p.weightKg) - p.ke * x[I]!;
-    d[X1] = p.ka1 * (p.sIT * x[I]! - x[X1]!);
-    d[X2] = p.ka2 * (p.sID * x[I]! - x[X2]!);
-    d[X3] = p.ka3 * (p.sIE * x[I]! - x[X3]!);
+    const ie = effectiveInsulin(p, x[I]!);
+    d[X1] = p.ka1 * (p.sIT * ie - x[X1]!);
+    d[X2] = p.ka2 * (p.sID * ie - x[X2]!);
+    d[X3] = p.ka3 * (p.sIE * ie - x[X3]!);
     d[G1] = -x[G1]! / p.tmaxG;
     d[G2] = (x[G1]! - x[G2]!) / p.tmaxG;
     d[GI] = (g - x[GI]!) / p.tauIG;
+    d[XC] = (counterRegulationTarget(p, g) - x[XC]!) / p.crTau;
   }
 }

@@ -1,5 +1,6 @@
 import type { Rng } from '../core/rng.ts';
 import type { ClinicalEventInput } from './clinical-events.ts';
+import { COHORTS, type CohortName } from './cohorts.ts';
 import { generatePatient, type ConditionName, type PatientDemographics } from './demographics.ts';
 import { GlucoseModel } from './glucose.ts';
 import { IntegrityMonitor, type PhysiologyIssue } from './integrity.ts';
@@ -19,6 +20,14 @@ export interface SyntheticPatientOptions {
   /** Random meals in simglucose's style. Default true. */
   randomMeals?: boolean;
   meals?: readonly Meal[];
+  /** The age group the patient is drawn from (cohorts.ts). Default `adult`. */
+  cohort?: CohortName;
+  /**
+   * The patient's basal insulin comes from an insulin pump at the bed (a hospital IV insulin infusion):
+   * when no pump delivers insulin, none reaches the patient. Otherwise the patient is on long-acting
+   * basal insulin, at its own basal rate, whenever no pump delivers.
+   */
+  basalFromPump?: boolean;
 }
 
 /** An insulin delivery into the patient, U/h, from one device. */
@@ -42,6 +51,7 @@ export class SyntheticPatient {
   readonly meals: readonly Meal[];
   #boluses: { at: number; units: number }[] = [];
   #insulin = new Map<string, number>();
+  readonly #basalFromPump: boolean;
   #now = 0;
   readonly #integrity = new IntegrityMonitor();
   #glucoseIssues: PhysiologyIssue[] = [];
@@ -50,12 +60,14 @@ export class SyntheticPatient {
     const { rng } = options;
     this.id = options.id;
     const conditions: ConditionName[] = options.glucose ? ['type1-diabetes'] : [];
-    this.demographics = generatePatient(rng.fork('demographics'), { id: options.id, conditions });
+    const cohort = options.cohort ?? 'adult';
+    this.#basalFromPump = options.basalFromPump ?? false;
+    this.demographics = generatePatient(rng.fork('demographics'), { id: options.id, conditions, age: COHORTS[cohort].ages });
     const startHour = options.startHour ?? 8;
     const baseline = drawVitalsBaseline(rng.fork('baseline'), { ageYears: this.demographics.age, sex: this.demographics.sex });
     this.vitals = new VitalsModel(rng.fork('vitals'), baseline, { startHour });
     if (options.glucose) {
-      const model = new GlucoseModel(rng.fork('glucose'), { weightKg: this.demographics.weightKg, initialGlucose: 130 });
+      const model = new GlucoseModel(rng.fork('glucose'), { weightKg: this.demographics.weightKg, initialGlucose: 130, cohort });
       this.glucoseModel = model;
       const days = Math.max(1, Math.ceil((options.durationMs ?? 86_400_000) / 86_400_000));
       const random = options.randomMeals === false ? [] : generateMeals(rng.fork('meals'), days, { startHour });
@@ -134,7 +146,9 @@ export class SyntheticPatient {
 
   /**
    * What an infusion device delivers from time t on. Insulin in U/h feeds the glucose model; while any
-   * pump infuses insulin it replaces the patient's own basal insulin.
+   * pump infuses insulin it replaces the patient's own basal insulin. A patient whose basal insulin
+   * comes from the pump (`basalFromPump`) gets none when every pump has stopped: a type 1 patient then
+   * rises toward ketoacidosis, as one does when an IV insulin infusion is stopped without a plan.
    */
   setDelivery(source: string, t: number, delivery: InsulinDelivery | undefined): void {
     const model = this.glucoseModel;
@@ -150,6 +164,6 @@ export class SyntheticPatient {
     this.advanceTo(t);
     let total = 0;
     for (const r of this.#insulin.values()) total += r;
-    model.setInsulinRate(this.#insulin.size > 0 ? total : model.basalRateUPerH(120));
+    model.setInsulinRate(this.#insulin.size > 0 ? total : this.#basalFromPump ? 0 : model.basalRateUPerH(120));
   }
 }

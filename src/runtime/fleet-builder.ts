@@ -84,6 +84,7 @@ export function buildFleet(options: BuildFleetOptions): BuiltFleet {
         randomMeals: plan.patients?.randomMeals ?? true,
         meals,
         insulinPump,
+        cohort: bed.cohort,
       }),
     );
   }
