@@ -7,7 +7,7 @@ import { inflateSync } from 'node:zlib';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { HtmlReporter } from '../src/report/html.ts';
-import { sampleRunResult, sampleStudyResult } from '../src/report/sample-result.ts';
+import { sampleRunResult, sampleStudyResult } from './helpers/sample-result.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const REQUIRE_CHROMIUM = process.env.MEDTWIN_REQUIRE_CHROMIUM === '1';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEVICES } from '../../devices/index.ts';
-import { makeAgent, makeDescriptor, type RecordingLog, TestPatient, vitalTruth } from '../inject/test-fixtures.ts';
+import { makeAgent, makeDescriptor, type RecordingLog, TestPatient, vitalTruth } from '../../test/helpers/inject-fixtures.ts';
 import { IntegrityMonitor } from '../physiology/integrity.ts';
 import type { SignalValues } from '../physiology/signals.ts';
 import type { DevicePhase } from './agent.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEVICES } from '../../devices/index.ts';
-import { makeAgent } from '../inject/test-fixtures.ts';
+import { makeAgent } from '../../test/helpers/inject-fixtures.ts';
 import { CommandTrust } from '../net/security/command-trust.ts';
 import { IdentitySet } from '../net/security/identities.ts';
 import { resolveSecurity } from '../net/security/profile-schema.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Injector } from './injector.ts';
 import { parseFaultParams } from './params.ts';
 import { FAULTS } from './registry.ts';
-import { machineContext, makeAgent, makeDescriptor } from './test-fixtures.ts';
+import { machineContext, makeAgent, makeDescriptor } from '../../test/helpers/inject-fixtures.ts';
 
 function setup() {
   const { agent, clock, log } = makeAgent();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEVICES } from '../../devices/index.ts';
-import { applyFault, makeAgent, TestPatient, vitalTruth } from './test-fixtures.ts';
+import { applyFault, makeAgent, TestPatient, vitalTruth } from '../../test/helpers/inject-fixtures.ts';
 
 const MINUTE = 60_000;
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alarmTimeline } from './alarm-timeline.ts';
 import { HtmlReporter, renderHtml } from './html.ts';
-import { sampleRunResult } from './sample-result.ts';
-import { tempDir } from './test-helpers.ts';
+import { sampleRunResult } from '../../test/helpers/sample-result.ts';
+import { tempDir } from '../../test/helpers/report-streams.ts';
 
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'g'))?.length ?? 0;
 
@@ -107,7 +107,7 @@ describe('HtmlReporter', () => {
 
 describe('study section', () => {
   it('plots each measured value over the seeds against its bound, and flags a near miss', async () => {
-    const { sampleStudyResult } = await import('./sample-result.ts');
+    const { sampleStudyResult } = await import('../../test/helpers/sample-result.ts');
     const study = sampleStudyResult();
     // Latency p95 within 5 % of its 300 s bound, every seed passing: a near miss.
     study.expectations.push({

@@ -7,9 +7,9 @@ import { JunitReporter } from './junit.ts';
 import { ListReporter } from './list.ts';
 import { MarkdownReporter } from './markdown.ts';
 import type { Reporter } from './reporter.ts';
-import { sampleRunResult } from './sample-result.ts';
+import { sampleRunResult } from '../../test/helpers/sample-result.ts';
 import { SummaryLineReporter } from './summary-line.ts';
-import { FakeStream } from './test-helpers.ts';
+import { FakeStream } from '../../test/helpers/report-streams.ts';
 
 /** The sample run with an impossible glucose: every expectation passed, the run still is not ok. */
 function invalidRun(): RunResult {

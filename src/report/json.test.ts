@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonReporter, toJson } from './json.ts';
 import type { RunBeginInfo } from './reporter.ts';
-import { sampleRunResult, sampleStudyResult } from './sample-result.ts';
-import { FakeStream, tempDir } from './test-helpers.ts';
+import { sampleRunResult, sampleStudyResult } from '../../test/helpers/sample-result.ts';
+import { FakeStream, tempDir } from '../../test/helpers/report-streams.ts';
 
 const info: RunBeginInfo = { scenario: 'icu-sensor-drift', seed: '42', durationMs: 1000, devices: 3, brokerUrl: 'mqtt://x', mode: 'fast' };
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { JunitReporter } from './junit.ts';
-import { sampleRunResult, sampleStudyResult } from './sample-result.ts';
-import { FakeStream, tempDir } from './test-helpers.ts';
+import { sampleRunResult, sampleStudyResult } from '../../test/helpers/sample-result.ts';
+import { FakeStream, tempDir } from '../../test/helpers/report-streams.ts';
 
 interface Attrs {
   [key: string]: unknown;

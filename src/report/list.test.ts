@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunStatus } from '../runtime/run.ts';
 import { ListReporter } from './list.ts';
 import type { RunBeginInfo } from './reporter.ts';
-import { sampleRunResult, sampleStudyResult } from './sample-result.ts';
-import { FakeStream, tempDir } from './test-helpers.ts';
+import { sampleRunResult, sampleStudyResult } from '../../test/helpers/sample-result.ts';
+import { FakeStream, tempDir } from '../../test/helpers/report-streams.ts';
 
 const HOUR = 3_600_000;
 const info: RunBeginInfo = {

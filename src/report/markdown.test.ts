@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { escapeMarkdownCell, markdownCode } from './escape.ts';
 import { MarkdownReporter, rollupMarkdown, runMarkdown, studyMarkdown } from './markdown.ts';
-import { sampleRunResult, sampleStudyResult } from './sample-result.ts';
-import { FakeStream, tempDir } from './test-helpers.ts';
+import { sampleRunResult, sampleStudyResult } from '../../test/helpers/sample-result.ts';
+import { FakeStream, tempDir } from '../../test/helpers/report-streams.ts';
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunStatus } from '../runtime/run.ts';
 import { Multiplexer } from './multiplexer.ts';
 import type { Reporter, RunBeginInfo } from './reporter.ts';
-import { sampleRunResult, sampleStudyResult } from './sample-result.ts';
+import { sampleRunResult, sampleStudyResult } from '../../test/helpers/sample-result.ts';
 
 const info: RunBeginInfo = { scenario: 's', seed: '1', durationMs: 1000, devices: 2, brokerUrl: 'mqtt://x', mode: 'fast' };
 const status: RunStatus = {

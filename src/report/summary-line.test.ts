@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sampleRunResult, sampleStudyResult } from './sample-result.ts';
+import { sampleRunResult, sampleStudyResult } from '../../test/helpers/sample-result.ts';
 import { SummaryLineReporter } from './summary-line.ts';
-import { FakeStream } from './test-helpers.ts';
+import { FakeStream } from '../../test/helpers/report-streams.ts';
 
 describe('SummaryLineReporter', () => {
   it('prints one line: what failed, what passed, where the reports are', () => {

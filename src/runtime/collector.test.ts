@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoggedEvent, SimEvent } from '../core/event-log.ts';
 import { createJudges, type Verdict } from '../scenario/expectations/index.ts';
-import { ev, icuFleet, idOf, stream } from '../scenario/expectations/test-fixtures.ts';
+import { ev, icuFleet, idOf, stream } from '../../test/helpers/expectation-fixtures.ts';
 import { Collector } from './collector.ts';
 import type { ExpectationResult } from '../scenario/result.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
-import { makeAgent, makeDescriptor } from '../inject/test-fixtures.ts';
+import { makeAgent, makeDescriptor } from '../../test/helpers/inject-fixtures.ts';
 import { isEmptySelector, matchDevices, pickCount, pickDevices } from './selector.ts';
 
 function fleet() {

@@ -5,7 +5,7 @@ import { Rng } from '../core/rng.ts';
 import type { FaultDefinition } from '../inject/fault.ts';
 import { FAULTS } from '../inject/registry.ts';
 import type { NetworkSurface, SiteSurface, TargetDirectory, TwinSurface } from '../inject/target.ts';
-import { makeAgent, makeDescriptor, RecordingLog } from '../inject/test-fixtures.ts';
+import { makeAgent, makeDescriptor, RecordingLog } from '../../test/helpers/inject-fixtures.ts';
 import { timelineEntrySchema, type TimelineEntry } from '../scenario/schema.ts';
 import { Timeline } from './timeline.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimClock } from '../core/clock.ts';
 import { Rng } from '../core/rng.ts';
 import type { DeviceAgent } from '../fleet/agent.ts';
-import { machineContext, makeAgent, makeDescriptor, RecordingLog } from '../inject/test-fixtures.ts';
+import { machineContext, makeAgent, makeDescriptor, RecordingLog } from '../../test/helpers/inject-fixtures.ts';
 import { timelineEntrySchema, type TimelineEntry } from '../scenario/schema.ts';
 import { Timeline } from './timeline.ts';
 

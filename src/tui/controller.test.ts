@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunController } from './controller.ts';
-import { FakeRun } from './testing/fake-run.ts';
+import { FakeRun } from '../../test/helpers/tui/fake-run.ts';
 
 describe('RunController', () => {
   it('space starts the run once, then pauses and resumes it', async () => {

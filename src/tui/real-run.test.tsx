@@ -4,7 +4,7 @@ import { smallWard } from '../../test/helpers/plans.ts';
 import { DEFAULT_DEPENDENCIES } from '../runtime/defaults.ts';
 import { Run } from '../runtime/run.ts';
 import { NO_FILTER } from './state/feed.ts';
-import { KEY, mountApp } from './testing/mount.tsx';
+import { KEY, mountApp } from '../../test/helpers/tui/mount.tsx';
 
 afterEach(() => cleanup());
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seriesCapacity, TuiStore } from './store.ts';
-import { ev, FakeRun } from './testing/fake-run.ts';
+import { ev, FakeRun } from '../../test/helpers/tui/fake-run.ts';
 
 describe('seriesCapacity', () => {
   it('keeps long charts for a ward and bounds memory for a large fleet', () => {

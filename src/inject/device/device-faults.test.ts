@@ -4,7 +4,7 @@ import { EmbeddedBroker } from '../../net/broker.ts';
 import { closeClient, whenConnected } from '../../net/client.ts';
 import { decodeEnvelope } from '../../net/envelope.ts';
 import { CHANNELS, channelTopic } from '../../net/topics.ts';
-import { applyFault, machineContext, makeAgent, makeDescriptor } from '../test-fixtures.ts';
+import { applyFault, machineContext, makeAgent, makeDescriptor } from '../../../test/helpers/inject-fixtures.ts';
 
 const SECOND = 1000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SignalValues } from '../../physiology/signals.ts';
-import { applyFault, machineContext, makeAgent, makeDescriptor, risingTruth, TestPatient } from '../test-fixtures.ts';
+import { applyFault, machineContext, makeAgent, makeDescriptor, risingTruth, TestPatient } from '../../../test/helpers/inject-fixtures.ts';
 import { driftOffset } from './drift.ts';
 
 const SECOND = 1000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectationSchema } from '../schema.ts';
 import { createJudges } from './index.ts';
-import { ev, icuFleet, idOf, stream } from './test-fixtures.ts';
+import { ev, icuFleet, idOf, stream } from '../../../test/helpers/expectation-fixtures.ts';
 
 const fleetPlan = icuFleet(4);
 const MIN = 60_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectationSchema } from '../schema.ts';
 import { createJudges } from './index.ts';
-import { ev, icuFleet, stream } from './test-fixtures.ts';
+import { ev, icuFleet, stream } from '../../../test/helpers/expectation-fixtures.ts';
 
 const fleetPlan = icuFleet(2); // mon/pump/cgm-001 on P-001, -002 on P-002
 const MIN = 60_000;

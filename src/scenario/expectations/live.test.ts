@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventLog, type SimEvent } from '../../core/event-log.ts';
 import { expectationSchema } from '../schema.ts';
 import { createJudges } from './index.ts';
-import { ev, icuFleet } from './test-fixtures.ts';
+import { ev, icuFleet } from '../../../test/helpers/expectation-fixtures.ts';
 
 const MIN = 60_000;
 const fleetPlan = icuFleet(2);

@@ -3,7 +3,7 @@ import type { SimEvent } from '../../core/event-log.ts';
 import { InputError } from '../../core/errors.ts';
 import { expectationSchema } from '../schema.ts';
 import { createJudges, METRIC_NAMES } from './index.ts';
-import { ev, icuFleet, stream } from './test-fixtures.ts';
+import { ev, icuFleet, stream } from '../../../test/helpers/expectation-fixtures.ts';
 
 const fleetPlan = icuFleet(2);
 const MIN = 60_000;

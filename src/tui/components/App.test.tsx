@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { firmwareHang } from '../../inject/device/firmware-hang.ts';
 import { drift } from '../../inject/sensor/drift.ts';
-import { ev, FakeRun } from '../testing/fake-run.ts';
-import { KEY, mountApp } from '../testing/mount.tsx';
+import { ev, FakeRun } from '../../../test/helpers/tui/fake-run.ts';
+import { KEY, mountApp } from '../../../test/helpers/tui/mount.tsx';
 
 afterEach(() => cleanup());
 

@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { applyEvents, createFleetModel } from '../state/fleet-model.ts';
-import { FakeAgent } from '../testing/fake-run.ts';
+import { FakeAgent } from '../../../test/helpers/tui/fake-run.ts';
 import type { ShadowView } from '../run-like.ts';
 import { DeviceDetail } from './DeviceDetail.tsx';
 

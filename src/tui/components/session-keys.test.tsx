@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App.tsx';
 import { RunController } from '../controller.ts';
 import { TuiStore } from '../store.ts';
-import { tempDir } from '../../report/test-helpers.ts';
+import { tempDir } from '../../../test/helpers/report-streams.ts';
 import { createTheme, ThemeProvider } from '../theme.tsx';
-import { ev, FakeRun } from '../testing/fake-run.ts';
-import { KEY, mountApp } from '../testing/mount.tsx';
+import { ev, FakeRun } from '../../../test/helpers/tui/fake-run.ts';
+import { KEY, mountApp } from '../../../test/helpers/tui/mount.tsx';
 
 afterEach(() => cleanup());
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../../../core/event-log.ts';
-import { ev } from '../test-fixtures.ts';
+import { ev } from '../../../../test/helpers/expectation-fixtures.ts';
 import { DeviceTally } from './device-tally.ts';
 
 function tally(kind: string, events: SimEvent[]): DeviceTally {

@@ -1,10 +1,10 @@
 import { render } from 'ink-testing-library';
 import { expect, vi } from 'vitest';
-import { App } from '../components/App.tsx';
-import { RunController } from '../controller.ts';
-import type { RunLike } from '../run-like.ts';
-import { TuiStore } from '../store.ts';
-import { createTheme, ThemeProvider } from '../theme.tsx';
+import { App } from '../../../src/tui/components/App.tsx';
+import { RunController } from '../../../src/tui/controller.ts';
+import type { RunLike } from '../../../src/tui/run-like.ts';
+import { TuiStore } from '../../../src/tui/store.ts';
+import { createTheme, ThemeProvider } from '../../../src/tui/theme.tsx';
 
 export const KEY = {
   enter: '\r',

@@ -1,5 +1,5 @@
-import { EventLog, type LoggedEvent, type SimEvent } from '../../core/event-log.ts';
-import { planFleet, type FleetPlan } from '../../fleet/fleet-spec.ts';
+import { EventLog, type LoggedEvent, type SimEvent } from '../../src/core/event-log.ts';
+import { planFleet, type FleetPlan } from '../../src/fleet/fleet-spec.ts';
 
 /*
  * Hand-built event streams for the judge and collector tests, in the log's real vocabulary

@@ -1,18 +1,18 @@
 import { enqueueActions, setup, type AnyStateMachine } from 'xstate';
-import type { CommandGate } from '../fleet/command-gate.ts';
+import type { CommandGate } from '../../src/fleet/command-gate.ts';
 import { z } from 'zod';
 import type { AlarmInfo, DeviceConditions, DeviceDescriptor, DeviceEmitted, DevicePlant, SampleInput } from '../../devices/descriptor.ts';
-import { SimClock } from '../core/clock.ts';
-import { EventLog, type SimEvent } from '../core/event-log.ts';
-import { Rng } from '../core/rng.ts';
-import { DeviceAgent, type DevicePhase } from '../fleet/agent.ts';
-import type { PatientModel } from '../fleet/patient-model.ts';
-import type { DeviceSensor } from '../fleet/sensors.ts';
-import { generatePatient, type PatientDemographics } from '../physiology/demographics.ts';
-import type { AnyFaultDefinition } from './fault.ts';
-import { parseFaultParams } from './params.ts';
-import { FAULTS, type FaultName } from './registry.ts';
-import type { MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
+import { SimClock } from '../../src/core/clock.ts';
+import { EventLog, type SimEvent } from '../../src/core/event-log.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { DeviceAgent, type DevicePhase } from '../../src/fleet/agent.ts';
+import type { PatientModel } from '../../src/fleet/patient-model.ts';
+import type { DeviceSensor } from '../../src/fleet/sensors.ts';
+import { generatePatient, type PatientDemographics } from '../../src/physiology/demographics.ts';
+import type { AnyFaultDefinition } from '../../src/inject/fault.ts';
+import { parseFaultParams } from '../../src/inject/params.ts';
+import { FAULTS, type FaultName } from '../../src/inject/registry.ts';
+import type { MeasuredValues, SignalName, SignalValues } from '../../src/physiology/signals.ts';
 
 /*
  * Test fixtures for faults and the timeline: real DeviceAgents on a SimClock, without MQTT (the agent

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { AlarmInfo } from '../../../devices/descriptor.ts';
 import { DEVICES, type DeviceKind } from '../../../devices/index.ts';
-import type { LoggedEvent, SimEvent } from '../../core/event-log.ts';
-import { Rng } from '../../core/rng.ts';
-import type { MeasuredValues, SignalName, SignalValues } from '../../physiology/signals.ts';
-import type { ExpectationResult, InjectionRecord } from '../../scenario/result.ts';
-import type { RunStatus } from '../../runtime/run.ts';
-import type { TimelineEntry } from '../../scenario/schema.ts';
-import type { FaultRegistry, RunLike, ShadowView, TuiAgent } from '../run-like.ts';
+import type { LoggedEvent, SimEvent } from '../../../src/core/event-log.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import type { MeasuredValues, SignalName, SignalValues } from '../../../src/physiology/signals.ts';
+import type { ExpectationResult, InjectionRecord } from '../../../src/scenario/result.ts';
+import type { RunStatus } from '../../../src/runtime/run.ts';
+import type { TimelineEntry } from '../../../src/scenario/schema.ts';
+import type { FaultRegistry, RunLike, ShadowView, TuiAgent } from '../../../src/tui/run-like.ts';
 
 /**
  * A device as the TUI sees it, with its kind's real descriptor (so command schemas are the real ones)

@@ -1,4 +1,4 @@
-import type { RunResult, SeriesSet, StudyResult } from '../scenario/result.ts';
+import type { RunResult, SeriesSet, StudyResult } from '../../src/scenario/result.ts';
 
 /**
  * A realistic synthetic RunResult (three devices, a CGM with a sensor-drift window and a telemetry
