@@ -1,8 +1,7 @@
 /**
  * The study benchmark (`npm run bench:study`): runs a small scenario under many seeds through
  * `runStudy`, the API `medtwin run --seeds` calls, and prints the live heap after full garbage
- * collections as it goes, with its slope per seed. A study that keeps only per-seed summaries holds
- * its memory nearly flat; issue 19 measured 0.23 MB per seed when whole results were kept.
+ * collections as it goes, with its slope per seed (figures: docs/benchmarks.md#study).
  *
  *   npm run bench:study                                  # 200 seeds, a sample every 20
  *   npm run bench:study -- --seeds 3000 --every 250

@@ -15,9 +15,8 @@ export interface Resources {
 }
 
 /**
- * Memory per device and per process, from the measured 1,000- and 10,000-device rows of
- * docs/benchmarks.md (peak RSS: simulation 286 → 731 MiB, broker 145 → 281 MiB; live heap ~455 MiB
- * at 10,000): about 0.05 MiB of simulation and 0.02 MiB of broker per device, on top of a base.
+ * Memory per device and per process, fitted to the 1,000- and 10,000-device rows' peak RSS and live
+ * heap (docs/benchmarks.md#measured): a base plus about 0.05 MiB of simulation and 0.02 MiB of broker per device.
  */
 const MEMORY = {
   simBaseMiB: 250,

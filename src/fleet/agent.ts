@@ -299,7 +299,7 @@ export class DeviceAgent implements FaultSurface {
    * Starts the machine and runs its boot events, then announces the state the device booted into. The
    * states it passes through in that same instant (its machine's initial `off`, a CGM's `no-sensor`
    * before its sensor is found) are logged but not published: a device that is off says nothing, and
-   * a fleet's boot second is its busiest (docs/benchmarks.md, the fourth session).
+   * a fleet's boot second is its busiest (docs/benchmarks.md#what-limits-it, point 8).
    */
   #startMachine(start: () => void = () => this.#model.start()): void {
     this.#booting = true;

@@ -11,9 +11,7 @@ import type { Socket } from 'node:net';
  * A burst larger than half the socket's high-water mark goes out early: a corked socket fills past
  * the mark, its writes return false, and aedes then holds those deliveries until it drains.
  *
- * Measured (docs/benchmarks.md): 1,000 devices, ward mix, fast mode 12,900–13,000 → 14,000–14,200
- * msg/s in alternating pairs; 10,000 realtime monitors, broker CPU 5–8 % lower; the transport ceiling
- * at 1,000 clients 47,000 → 58,500 msg/s. aedes calls a write's callback through
+ * Measured in docs/benchmarks.md#what-limits-it, point 9. aedes calls a write's callback through
  * `setImmediate` too, queued after this uncork, so a connection it closes once a packet is written
  * (a refused CONNACK) still gets that packet.
  */

@@ -6,10 +6,8 @@ import { MESSAGE_FIELDS, MESSAGE_RETAIN, PUBLISH_RETAIN, type FromLinkThread, ty
 const ENTRY = new URL('./link-thread-entry.mjs', import.meta.url);
 
 /**
- * Messages sent on to the link thread as soon as this many are waiting, without waiting for the end of
- * the burst: a fast-mode window is one long burst, and handing its messages over as they come lets the
- * link thread publish while the window still runs (1,000 devices +25 %, 10,000 +14 % msg/s; 100 and
- * 200 measured alike, 1,000 gained less).
+ * Messages sent on to the link thread as soon as this many are waiting, so it publishes while a
+ * fast-mode window (one long burst) still runs (docs/benchmarks.md#what-limits-it, point 4).
  */
 const OUTBOX_FLUSH = 200;
 
@@ -17,7 +15,7 @@ const OUTBOX_FLUSH = 200;
  * Runs a fleet's device clients on a link thread of their own. Each device still has its own mqtt.js
  * client and connection; what moves off the simulation's thread is their socket work — one write per
  * message per device, the packets' encoding, their stream bookkeeping and its garbage — about a fifth
- * of the simulation thread's time at 10,000 devices (docs/benchmarks.md). Publishes are sent in one
+ * of the simulation thread's time at 10,000 devices (docs/benchmarks.md#what-limits-it). Publishes are sent in one
  * batch per burst of simulation work; received commands come back the same way, in order.
  */
 export class LinkPool implements LinkOpener {

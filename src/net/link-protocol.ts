@@ -8,7 +8,7 @@ import type { LinkOptions, RetainedMessage } from './device-link.ts';
  * A publish batch is built to be cheap to copy between threads: numbers in one Int32Array, every
  * payload in one string (cut apart by length on the other side), and each topic sent once, the first
  * time it is used, then named by number. Copying is then a few memcpys instead of two strings and
- * three values per message (at 10,000 devices that copy was 4 % of the simulation thread).
+ * three values per message (that copy was 4 % of the simulation thread at 10,000 devices; docs/benchmarks.md).
  */
 /** Int32 fields per message in a publish batch: link id, topic number, flags (PUBLISH_QOS_MASK, PUBLISH_RETAIN), payload length. */
 export const PUBLISH_FIELDS = 4;

@@ -156,7 +156,7 @@ export class MessageEmitter {
  * Makes a matcher remember each topic's subscribers until the subscriptions change. A fleet publishes
  * on the same few topics per device all run long while its subscriptions are made at connect, and
  * matching every message against the subscription tree again was 6–7 % of aedes' time at 10,000
- * devices. Any add, remove or clear forgets everything; the arrays handed out are the matcher's own
+ * devices (docs/benchmarks.md#what-limits-it, point 8). Any add, remove or clear forgets everything; the arrays handed out are the matcher's own
  * answers, which mqemitter only reads. (mqemitter keeps its matcher in `_matcher`; the version is
  * pinned, and message-emitter.test.ts checks subscribing and unsubscribing between messages.)
  */

@@ -130,7 +130,8 @@ const STRING_PACKETS: Record<number, true> = {
  *
  * It hooks the socket's `push` (which Node's socket calls with each chunk it reads) instead of piping
  * the socket through a Transform: at 10,000 connections the extra stream layer (pipe, transform,
- * duplex wrapper) cost the broker about a tenth of its CPU per message. broker.test.ts checks an
+ * duplex wrapper) cost the broker about a tenth of its CPU per message (docs/benchmarks.md#what-limits-it,
+ * point 8). broker.test.ts checks an
  * oversize packet is refused through a real socket, so a Node that stopped calling `push` would fail it.
  */
 export function guardPacketSize(socket: Socket, maxPacketSize: number, onRefused: (error: PacketGuardError) => void): void {

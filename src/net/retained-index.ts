@@ -18,8 +18,8 @@ type StoreRetained = (packet: RetainedPacket, cb?: (error?: Error | null) => voi
  *
  * aedes-persistence answers every SUBSCRIBE by testing the filter against *every* retained message
  * (retainedMessagesByPattern walks the whole Map). Each device keeps a retained `status` and `state`,
- * so the k-th device's subscription to its own `…/cmd` costs O(k) and connecting a fleet O(n²): 10,000
- * devices took 100 s to connect (82 s of broker CPU) and mqtt.js clients began to time out. A filter
+ * so the k-th device's subscription to its own `…/cmd` costs O(k) and connecting a fleet O(n²), 100 s
+ * for 10,000 devices (docs/benchmarks.md#before-and-after-the-scale-work). A filter
  * without wildcards matches exactly one topic, so here it is one Map lookup; wildcard filters (the
  * twin's `medtwin/<site>/#`) still walk every message, as before. Everything else is aedes' own.
  */

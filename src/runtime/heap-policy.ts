@@ -4,14 +4,10 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 50;
 
 /**
- * A fleet replaces most of its per-device state every simulated second (machine snapshots, readings,
- * log lines); at scale that garbage outlives the young generation and dies in the old one. By default
- * V8 lets the old generation reach several times the live data before collecting it: a 10,000-device
- * run with 455 MiB live peaked at 1.75 GB RSS. Growing by 50 % keeps the simulation near 770 MiB and
- * the broker near 390 MiB at 10,000 devices; 25 % saved another 50 MiB each but cost the simulation
- * 12 % more CPU in major collections, and 100 % saved no more CPU than 50 % for 120 MiB more
- * (docs/benchmarks.md). `node --heap-growing-percent=N` or MEDTWIN_HEAP_GROWING_PERCENT=N overrides it
- * (0: V8's own policy).
+ * A fleet replaces most of its per-device state every simulated second; at scale that garbage dies in
+ * the old generation, which V8 by default lets grow to several times the live data before collecting.
+ * 50 % held a 10,000-device run near 770 MiB, not 1.75 GB (docs/benchmarks.md#what-limits-it, point 2).
+ * `node --heap-growing-percent=N` or MEDTWIN_HEAP_GROWING_PERCENT=N overrides it (0: V8's own policy).
  */
 export function applyHeapPolicy(): void {
   if (process.execArgv.some((a) => a.includes('heap-growing-percent'))) return;

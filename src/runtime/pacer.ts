@@ -160,10 +160,8 @@ const PACE_WINDOW_MS = { min: 1000, max: 3000, step: 250 } as const;
 export const REALTIME_SLICE_MS = 10;
 
 /**
- * Simulated time realtime mode may fall behind and still catch up. Every device of a fleet boots in
- * the first simulated second, which at 10,000 devices takes about two seconds of wall time: with 1 s
- * the run gave up on that second (pace 0.97×), with 2 s it catches up within seconds and keeps pace
- * (1.00×), with the same steady p99 latency (docs/benchmarks.md).
+ * Simulated time realtime mode may fall behind and still catch up: every device boots in the first
+ * simulated second, about 2 s of wall time at 10,000 devices (docs/benchmarks.md#what-limits-it, point 3).
  */
 export const REALTIME_MAX_BACKLOG_MS = 2000;
 

@@ -56,9 +56,8 @@ interface ExpectationColumns {
 
 /**
  * Folds the runs of a study into what its report needs, one seed at a time, and keeps nothing else of
- * a run: a seed costs its digest plus a few bytes per expectation and figure (issue 19 measured
- * 0.23 MB per seed when whole results were kept). `result()` builds the StudyResult at any point, so
- * an interrupted study still reports every seed that finished.
+ * a run: a seed costs its digest plus a few bytes per expectation and figure (docs/benchmarks.md#study).
+ * `result()` builds the StudyResult at any point, so an interrupted study reports every finished seed.
  */
 export class StudyTally {
   readonly #seeds: SeedSet;
