@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DEVICES } from '../devices/index.ts';
 import { renderDeviceDocs, spliceDeviceDocs } from '../src/cli/device-docs.ts';
+import { renderAttackCatalogue, spliceAttackCatalogue } from '../src/defense/attacks/catalogue-docs.ts';
 
 const docs = renderDeviceDocs(Object.values(DEVICES));
 const header = [
@@ -29,3 +30,7 @@ const readmeUrl = new URL('../README.md', import.meta.url);
 // The README keeps the reference tables; how each kind is modelled, with its sources, is in docs/devices.md.
 writeFileSync(readmeUrl, spliceDeviceDocs(readFileSync(readmeUrl, 'utf8'), renderDeviceDocs(Object.values(DEVICES), { model: false })));
 console.log('wrote docs/devices.md and the README device section');
+
+const attacksUrl = new URL('../docs/attacks.md', import.meta.url);
+writeFileSync(attacksUrl, spliceAttackCatalogue(readFileSync(attacksUrl, 'utf8'), renderAttackCatalogue()));
+console.log('wrote the generated catalogue of docs/attacks.md');

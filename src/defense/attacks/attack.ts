@@ -52,6 +52,11 @@ export interface AttackDefinition<TParams extends z.ZodType = z.ZodType> {
   category: 'attack';
   summary: string;
   precedent: string;
+  /**
+   * Class labels of the public IoMT/MQTT intrusion datasets, only where one really fits: CICIoMT2024's
+   * MQTT classes are connect and publish floods (DoS, DDoS) and malformed data; MQTTset's are flood,
+   * SlowITe, malformed, bruteforce. Command spoofing, takeover and retained poisoning have none.
+   */
   labels: { cicIoMT2024?: string; mqttset?: string };
   techniques: readonly TechniqueId[];
   stoppedBy: readonly Countermeasure[];

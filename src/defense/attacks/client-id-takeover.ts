@@ -8,9 +8,9 @@ export const clientIdTakeover = defineAttack({
   category: 'attack',
   summary: 'reuse a device’s client id: kick it off and receive its commands',
   precedent:
-    'MQTT’s session takeover [MQTT-3.1.4-2] as an attack: IOActive 2017 and Dinculeană & Cheng 2019 show client-id reuse ' +
-    'disconnecting devices; issue 17 received the nurse’s commands meant for a pump.',
-  labels: { cicIoMT2024: 'Spoofing', mqttset: 'no MQTTset class' },
+    'A second CONNECT with a client id in use closes the first session [MQTT-3.1.4-2], so anyone who learns a device’s id ' +
+    '(from $SYS, or by reading its traffic) can take its place; issue 17 received the nurse’s commands meant for a pump.',
+  labels: {},
   techniques: ['T0849', 'T0814'],
   stoppedBy: [
     { control: 'authentication', how: 'a client id is bound to its identity’s password: without it, CONNACK 5 and the session stays' },

@@ -11,9 +11,9 @@ export const credentialBruteForce = defineAttack({
   category: 'attack',
   summary: 'try a short list of default passwords against an operator console’s identity',
   precedent:
-    'Default and hard-coded credentials recur in medical-device advisories (CISA ICSMA-20-254-01, ICSMA-18-179-01; CWE-798); ' +
-    'CICIoMT2024 and MQTTset both carry an MQTT brute-force class.',
-  labels: { cicIoMT2024: 'Brute force (MQTT)', mqttset: 'bruteforce' },
+    'Hard-coded and default credentials recur in medical-device advisories (CISA ICSMA-17-250-02 Smiths Medical Medfusion 4000; ' +
+    'ICSMA-20-023-01 GE CARESCAPE "MDhex"; CWE-798, docs/advisories.md); MQTTset carries an MQTT brute-force class.',
+  labels: { mqttset: 'bruteforce' },
   techniques: ['T1110', 'T0812', 'T0859'],
   stoppedBy: [
     { control: 'authentication', how: 'per-run random passwords are never on a default list: every guess is refused' },

@@ -8,9 +8,9 @@ export const forgedBolus = defineAttack({
   category: 'attack',
   summary: 'command an infusion pump to deliver a huge bolus, overriding the soft limit',
   precedent:
-    'Barnaby Jack’s 2011–2012 demonstrations of wireless insulin pump boluses (Medtronic; later CISA ICSMA-19-178-01 for ' +
-    'MiniMed 508/Paradigm: unauthenticated RF bolus commands); issue 17 delivered a 9,000 U heparin bolus over MQTT.',
-  labels: { cicIoMT2024: 'Spoofing', mqttset: 'no MQTTset class' },
+    'Barnaby Jack’s 2011 wireless insulin-pump bolus demonstration; CISA ICSMA-18-219-02 (Medtronic MiniMed remote controllers: ' +
+    'a captured bolus command replayed, CWE-294); issue 17 delivered a 9,000 U heparin bolus over MQTT.',
+  labels: {},
   techniques: ['T0855', 'T0836', 'T0831'],
   stoppedBy: [
     { control: 'authentication', how: 'an outsider cannot connect' },

@@ -8,9 +8,9 @@ export const forgedPause = defineAttack({
   category: 'attack',
   summary: 'publish a pause to an infusion pump’s command topic',
   precedent:
-    'CISA ICSMA-15-125-01 / ICSMA-15-161-01 (Hospira LifeCare PCA and Symbiq): unauthenticated network commands could change ' +
-    'pump state; FDA’s 2015 safety communication told hospitals to take the pumps off the network.',
-  labels: { cicIoMT2024: 'Spoofing', mqttset: 'malformed/legitimate-looking publish (no MQTTset class)' },
+    'Missing authentication for a critical function (CWE-306) in CISA ICSMA-20-023-01 (GE CARESCAPE, docs/advisories.md); ' +
+    'FDA’s 2015 safety communication on the Hospira Symbiq infusion system, whose network commands were unauthenticated.',
+  labels: {},
   techniques: ['T0855', 'T0831', 'T0826'],
   stoppedBy: [
     { control: 'authentication', how: 'an outsider cannot connect' },

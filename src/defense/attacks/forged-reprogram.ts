@@ -8,9 +8,9 @@ export const forgedReprogram = defineAttack({
   category: 'attack',
   summary: 'reprogram an infusion pump to a dangerous dose rate, overriding the soft limit',
   precedent:
-    'Billy Rios’s 2015 research on Hospira pumps (CISA ICSMA-15-125-01: drug library and limits changeable remotely); ' +
-    'issue 17 ran heparin at 3,900 U/h this way and the scenario still PASSED.',
-  labels: { cicIoMT2024: 'Spoofing', mqttset: 'no MQTTset class' },
+    'Billy Rios’s 2015 research on Hospira infusion pumps (drug library and dose limits changeable over the network), which led ' +
+    'to FDA’s 2015 Symbiq safety communication; issue 17 ran heparin at 3,900 U/h this way and the scenario still PASSED.',
+  labels: {},
   techniques: ['T0855', 'T0836', 'T0831'],
   stoppedBy: [
     { control: 'authentication', how: 'an outsider cannot connect' },

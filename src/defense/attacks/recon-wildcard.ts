@@ -10,7 +10,7 @@ export const reconWildcard = defineAttack({
   precedent:
     'Shodan-indexed MQTT brokers left open expose hospital and building telemetry to anyone (Avast 2018 "MQTT exposed" study; ' +
     'Trend Micro 2018 "The Fragility of Industrial IoT’s Data Backbone"); issue 17 read a whole ward this way.',
-  labels: { cicIoMT2024: 'Recon (MQTT topic discovery)', mqttset: 'legitimate-looking subscribe (no MQTTset class)' },
+  labels: {},
   techniques: ['T0842', 'T0861', 'T0888', 'T0882'],
   stoppedBy: [
     { control: 'authentication', how: 'an outsider has no credentials: CONNACK 5, not authorised' },

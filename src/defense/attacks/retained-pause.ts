@@ -8,9 +8,9 @@ export const retainedPause = defineAttack({
   category: 'attack',
   summary: 'leave a retained pause on a pump’s command topic, replayed at every reconnect',
   precedent:
-    'Retained-message poisoning (Dinculeană & Cheng 2019, "Vulnerabilities and limitations of MQTT protocol used between IoT ' +
-    'devices"; Trend Micro 2018); issue 17 undid a nurse’s resume at the pump’s next reconnect.',
-  labels: { cicIoMT2024: 'Spoofing', mqttset: 'no MQTTset class' },
+    'MQTT keeps the last retained message of a topic and sends it to every new subscriber [MQTT-3.3.1-6]; nothing in the ' +
+    'protocol limits who may leave one. Issue 17 undid a nurse’s resume at the pump’s next reconnect this way.',
+  labels: {},
   techniques: ['T0855', 'T0831', 'T0826'],
   stoppedBy: [
     { control: 'authentication', how: 'an outsider cannot connect' },

@@ -11,7 +11,7 @@ export const spoofedSeq = defineAttack({
   precedent:
     'Spoofed reporting messages blind operators (ATT&CK for ICS T0856; the 2010 Stuxnet replay of normal readings is the ' +
     'classic case); issue 17 blinded the twin to a pump for the rest of a run with one message.',
-  labels: { cicIoMT2024: 'Spoofing', mqttset: 'no MQTTset class' },
+  labels: {},
   techniques: ['T0856', 'T0832', 'T0815'],
   stoppedBy: [
     { control: 'authentication', how: 'an outsider cannot connect' },

@@ -10,7 +10,7 @@ export const twinKick = defineAttack({
   precedent:
     'Denial of view by session takeover (ATT&CK for ICS T0815); issue 17 kicked the twin five times and it lost 60 of 383 ' +
     'messages while the report said all was delivered.',
-  labels: { cicIoMT2024: 'DoS', mqttset: 'no MQTTset class' },
+  labels: {},
   techniques: ['T0849', 'T0814', 'T0815'],
   stoppedBy: [
     { control: 'authentication', how: 'the twin’s client id needs the twin’s password: every attempt is refused and the twin stays' },

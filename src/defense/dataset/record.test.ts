@@ -23,7 +23,7 @@ const observations = numbered([
 const truths: GroundTruth[] = [
   {
     attack: 'attack.client-id-takeover',
-    cicIoMT2024: 'Spoofing',
+    attackClass: 'Spoofing',
     techniques: ['T0849', 'T0814'],
     actions: [
       { t: 5000, clientId: 'medtwin-pump-001', port: 50001, action: 'connect', outcome: 'accepted' },

@@ -4,8 +4,8 @@ import { clientOf, type ObservedEvent } from '../ids/observation.ts';
 /** What one attack's adversary knows of its own traffic: the ground truth its packets are labelled by. */
 export interface GroundTruth {
   attack: string;
-  /** CICIoMT2024 class, when one fits (the dataset's `attackClass`). */
-  cicIoMT2024?: string;
+  /** The CICIoMT2024 or MQTTset class of the attack, when one fits (the dataset's `attackClass`; `other` without). */
+  attackClass?: string;
   techniques: readonly string[];
   actions: readonly AdversaryAction[];
 }
@@ -112,7 +112,7 @@ export function datasetRecords(observations: readonly ObservedEvent[], truths: r
       interArrivalMs: previous === undefined ? null : o.t - previous,
       clientCount10s: times.length,
       label: truth?.attack ?? 'benign',
-      attackClass: truth === undefined ? 'benign' : (truth.cicIoMT2024 ?? 'other'),
+      attackClass: truth === undefined ? 'benign' : (truth.attackClass ?? 'other'),
       techniques: truth?.techniques ?? [],
     };
   });

@@ -4,7 +4,7 @@ const GUESSES = new Set(['bad-password', 'unknown-identity', 'anonymous']);
 
 /**
  * Repeated refused logins for one identity, and every lockout. A provisioned device or console knows
- * its password; a burst of failures is someone guessing (CICIoMT2024's and MQTTset's brute-force
+ * its password; a burst of failures is someone guessing (MQTTset's brute-force
  * class; ATT&CK Enterprise T1110 Brute Force, aiming at ICS T0859 Valid Accounts and T0812 Default
  * Credentials).
  */

@@ -3,9 +3,9 @@ import { defineRule } from '../rule.ts';
 /**
  * A subscription that would read other devices' traffic, by something with no business reading it: a
  * device (which only ever needs its own command topic), or a client the fleet does not know. `#`,
- * `medtwin/<site>/#` and `+` filters are how MQTT eavesdropping starts (MQTTset's and CICIoMT2024's
- * reconnaissance classes; Sopwith et al., "MQTT security", pinpoint wildcard subscription as the first
- * step). A console reaching outside its zone counts too. Raised whether or not the broker granted it:
+ * `medtwin/<site>/#` and `+` filters are how MQTT eavesdropping starts (topic discovery, the first step of
+ * reconnaissance; MQTTSA's first checks are whether `#` is readable). A console reaching outside its
+ * zone counts too. Raised whether or not the broker granted it:
  * under an ACL the attempt itself is the signal.
  */
 export const eavesdropSubscribe = defineRule({
@@ -14,7 +14,7 @@ export const eavesdropSubscribe = defineRule({
   rationale:
     'Devices subscribe only to their own command topic (docs/topics.md); any wildcard or foreign filter from a device identity, ' +
     'or a site-wide filter from an unknown client, is topic discovery or eavesdropping on patient data (ATT&CK for ICS T0842 ' +
-    'Network Sniffing, T0861 Point & Tag Identification; MQTTset/CICIoMT2024 reconnaissance).',
+    'Network Sniffing, T0861 Point & Tag Identification).',
   severity: 'high',
   techniques: ['T0842', 'T0861'],
   create(ctx) {

@@ -2,7 +2,7 @@ import { defineRule } from '../rule.ts';
 
 /**
  * A session opened by a client id that is not one of the fleet's identities: on an `open` broker,
- * anyone on the network who found it (CICIoMT2024 reconnaissance; MQTTSA's anonymous-access check;
+ * anyone on the network who found it (MQTTSA's anonymous-access check;
  * ATT&CK for ICS T0886 Remote Services, T0812 Default Credentials when the broker accepts a guess).
  */
 export const unknownClient = defineRule({
