@@ -1,5 +1,6 @@
 import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import type { Clock } from '../core/clock.ts';
+import { InputError, nearestName } from '../core/errors.ts';
 import type { EventLog } from '../core/event-log.ts';
 import type { Rng } from '../core/rng.ts';
 import { DeviceAgent, randomPhase } from '../fleet/agent.ts';
@@ -120,6 +121,18 @@ export function buildFleet(options: BuildFleetOptions): BuiltFleet {
   }
   const telemetryPerSecond = agents.reduce((sum, agent) => sum + 1000 / agent.descriptor.telemetryPeriodMs, 0);
   return { agents, agentById, patients, telemetryPerSecond };
+}
+
+/** Every kind the plan's fleet names must be one the run knows; else an InputError with a "did you mean". */
+export function checkKinds(plan: Plan, deps: RunDependencies): void {
+  const unknown = plan.fleet.zones.flatMap((z) => Object.keys(z.devices)).filter((k) => !(k in deps.devices));
+  if (unknown.length === 0) return;
+  const kinds = Object.keys(deps.devices);
+  const hint = nearestName(unknown[0]!, kinds);
+  throw new InputError(
+    'E_UNKNOWN_KIND',
+    `fleet: unknown device kind "${unknown[0]}"${hint ? ` — did you mean "${hint}"?` : ''} (known kinds: ${kinds.join(', ')})`,
+  );
 }
 
 function defaultIdentity(device: PlannedDevice) {

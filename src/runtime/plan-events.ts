@@ -20,6 +20,12 @@ export interface PlanEventsOptions {
   command(deviceId: string, command: Record<string, unknown>): void;
 }
 
+/** Schedules the plan's commands and clinical events. */
+export function schedulePlanEvents(options: PlanEventsOptions): void {
+  scheduleCommands(options);
+  scheduleClinicalEvents(options);
+}
+
 /** Schedules the plan's `commands` on the clock: each entry at its time, on the devices it selects. */
 export function scheduleCommands(options: PlanEventsOptions): void {
   const { plan, clock, agents, tagsOf } = options;

@@ -1,3 +1,5 @@
+import type { DeliveryLedger } from '../net/delivery-ledger.ts';
+
 /**
  * The settle barrier: resolves once nothing is outstanding — every message any party handed to the
  * network was delivered or accounted lost (the delivery ledger's `inFlight`) — so the next window
@@ -81,5 +83,56 @@ export class SettleBarrier {
       watch(stallMs);
       this.#waiters.push(done);
     });
+  }
+}
+
+/**
+ * The run's settle policy over its delivery ledger: wait until every message is delivered or
+ * accounted lost, write off what a stalled transport never delivered, and hold realtime back when
+ * too much is in flight.
+ */
+export class LedgerSettler {
+  readonly barrier: SettleBarrier;
+  #ledger: DeliveryLedger;
+  #stallMs: number;
+  #telemetryPerSecond: number;
+
+  constructor(ledger: DeliveryLedger, options: { stallMs: number; telemetryPerSecond: number }) {
+    this.#ledger = ledger;
+    this.#stallMs = options.stallMs;
+    this.#telemetryPerSecond = options.telemetryPerSecond;
+    this.barrier = new SettleBarrier(() => ledger.inFlight);
+    ledger.onSettle(() => this.barrier.notify());
+  }
+
+  /** Waits for the transport that stalled; what was missing then was written off as lost. */
+  get stalls(): number {
+    return this.barrier.stalls;
+  }
+
+  /**
+   * Waits until every message sent is delivered or accounted lost. A transport that stalls — nothing
+   * delivered or lost for `stallMs` of wall time — has what is missing written off as lost (counted
+   * once, as a stall, and never waited for again); false then.
+   */
+  async settle(): Promise<boolean> {
+    if (await this.barrier.settle(this.#stallMs)) return true;
+    this.#ledger.writeOffInFlight(`nothing delivered for ${this.#stallMs} ms of wall time`);
+    return false;
+  }
+
+  /**
+   * Realtime back-pressure. A simulation that cannot keep its pace runs slice after slice, and the
+   * messages it publishes wait for the same thread that would take them in: the twin fell tens of
+   * thousands of messages behind and flagged healthy devices stale (300 monitors at ×1000: 3,104
+   * stale events). So before a slice of `sliceMs` the clock waits for what is on its way if, with the
+   * slice's messages added, more than about two simulated seconds of the fleet's telemetry would be:
+   * the twin then stays within two seconds, under its stale limit of three periods. A run that keeps
+   * pace never has that much in flight (a 10,000-device fleet at ×1 peaks at about one second's
+   * worth, in its boot second, and its slices are 10 ms).
+   */
+  async catchUp(sliceMs: number): Promise<void> {
+    const limit = Math.max(100, Math.ceil(this.#telemetryPerSecond * Math.max(0.5, 2 - sliceMs / 1000)));
+    if (this.#ledger.inFlight > limit) await this.settle();
   }
 }

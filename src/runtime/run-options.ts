@@ -1,0 +1,103 @@
+import type { BrokerPlacement } from './broker-host.ts';
+import type { ConnectOptionsFor } from './fleet-builder.ts';
+import type { LinkOpener } from '../net/device-link.ts';
+
+/** What a run may be asked to do differently from its plan, and the figures it reports while it runs. */
+export type RunMode = 'fast' | 'realtime';
+
+export interface RunOptions {
+  /** Overrides the plan's seed. */
+  seed?: string | number;
+  /** Overrides the plan's duration, ms. */
+  durationMs?: number;
+  mode?: RunMode;
+  /** Realtime speed factor (1 = wall-clock pace, 10 = ten times faster). */
+  speed?: number;
+  /** An external broker URL; otherwise an embedded aedes is started. */
+  brokerUrl?: string;
+  /** Port of the embedded broker (0 = a free one). */
+  port?: number;
+  brokerPlacement?: BrokerPlacement;
+  /**
+   * Where the devices' MQTT clients run: on the simulation's thread, or on a link thread of their own
+   * (each device keeps its own client and connection either way; src/net/link-pool.ts). Default: a
+   * link thread for fleets of LINK_THREAD_THRESHOLD devices or more.
+   */
+  links?: LinkPlacement;
+  /**
+   * Fast mode advances virtual time in windows of this size and lets the transport settle at the end
+   * of each (also whenever a command crosses the network). Verdicts and digests do not depend on it;
+   * larger windows are faster (fewer round trips, more packets per socket write) and hold more
+   * messages in flight. Default: `defaultSyncMs` of the fleet's telemetry rate — 5 s for fleets of
+   * 1,000 devices and more, up to 60 s for small ones.
+   */
+  syncMs?: number;
+  /** Wall time to wait for the transport to settle before counting messages as missing. Default 10 s. */
+  settleTimeoutMs?: number;
+  /**
+   * Where and as whom each client (device or twin) connects (fleet-builder.ts): the seam where
+   * credentials, TLS material and per-zone fault proxies plug in. Default: the broker, no credentials.
+   */
+  connectOptionsFor?: ConnectOptionsFor;
+  /**
+   * Wraps the opener of every client's link (devices and twin) — a layer between the clients and the
+   * network, e.g. a test that drops messages on purpose and books them lost in `run.ledger`.
+   */
+  wrapLinks?: (links: LinkOpener) => LinkOpener;
+}
+
+export type LinkPlacement = 'in-thread' | 'link-thread';
+
+/**
+ * Fleets of this many devices or more get a link thread by default. Measured (docs/benchmarks.md),
+ * link thread against none: 10,000 devices in fast mode +39 % msg/s with a third less process CPU, and
+ * realtime at 10,000 devices keeps pace after the boot second (0.82–0.87× before); 1,000 devices
+ * +10–14 % in fast mode; 100 devices the same either way, so small fleets keep the simpler path.
+ */
+export const LINK_THREAD_THRESHOLD = 1000;
+
+/** The link placement a fleet of `devices` gets by default. */
+export function linksFor(devices: number): LinkPlacement {
+  return devices >= LINK_THREAD_THRESHOLD ? 'link-thread' : 'in-thread';
+}
+
+export type RunPhase = 'created' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished';
+
+export interface RunStatus {
+  phase: RunPhase;
+  simMs: number;
+  durationMs: number;
+  wallMs: number;
+  speed: number | 'max';
+  messages: number;
+  delivered: number;
+  events: number;
+  /**
+   * Realtime: the speed the run actually achieved over the last second or two of wall time (simulated
+   * ms per wall ms), once there is such a window; below `speed` when the machine cannot keep up.
+   */
+  achievedSpeed?: number;
+}
+
+/**
+ * Fast mode's settle window when none is given: long enough to carry about SYNC_WINDOW.messages
+ * telemetry messages, between SYNC_WINDOW.minMs and SYNC_WINDOW.maxMs, in whole seconds.
+ *
+ * Each settle costs a round trip through the broker and a turn of the event loop for every party,
+ * and every device's packets of a window leave in one socket write (mqtt-packet corks a socket until
+ * the next tick, and a window runs without a break): the fixed cost per window only fades once a
+ * window carries a few thousand messages. Measured (docs/benchmarks.md): against 1 s, 5 s windows
+ * ran 100 to 10,000 devices 15–21 % faster, and longer windows gained nothing more at 1,000 devices
+ * (2,400 messages a window at 5 s). Smaller fleets reach that many only in longer windows: the
+ * 100-device ward row ran 12–15 % faster at 50 s than at 5 s, the 40-device ward scenario 4–25 %
+ * faster at 30–60 s. Past 60 s the 40-device ward gained no more, and longer windows hold more
+ * messages in flight and update a run's progress less often. Every library scenario gives one digest
+ * from 1 s to 300 s windows (the twin applies a window's reports in the order they were sent).
+ */
+export function defaultSyncMs(telemetryPerSecond: number): number {
+  const { messages, minMs, maxMs } = SYNC_WINDOW;
+  if (!(telemetryPerSecond > 0)) return maxMs;
+  return Math.min(maxMs, Math.max(minMs, Math.ceil(messages / telemetryPerSecond) * 1000));
+}
+
+export const SYNC_WINDOW = { messages: 2400, minMs: 5000, maxMs: 60_000 } as const;

@@ -1,0 +1,48 @@
+import { IN_THREAD_LINKS, type LinkOpener } from '../net/device-link.ts';
+import { LinkPool } from '../net/link-pool.ts';
+import { openBroker, placementFor, type BrokerHandle } from './broker-host.ts';
+import type { RunDependencies } from './fleet-builder.ts';
+import { linksFor, type LinkPlacement, type RunOptions } from './run-options.ts';
+
+/** Where a run's messages travel: its broker, and where its clients' links run. */
+export interface Transport {
+  broker: BrokerHandle;
+  links: LinkPlacement;
+  /** Opens every client's link (RunOptions.wrapLinks applied). */
+  opener: LinkOpener;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the broker (external, in this process, or in a child, by fleet size unless the options say)
+ * and, for large fleets, the link thread that hosts the clients. `onLinkFailure`: the link thread
+ * died — no device can publish any more.
+ */
+export async function openTransport(
+  options: RunOptions,
+  devices: number,
+  deps: RunDependencies,
+  onLinkFailure: (error: Error) => void,
+): Promise<Transport> {
+  const broker = await openBroker({
+    url: options.brokerUrl,
+    port: options.port,
+    placement: options.brokerPlacement ?? placementFor(devices),
+  });
+  const links = options.links ?? linksFor(devices);
+  let pool: LinkPool | undefined;
+  if (links === 'link-thread') {
+    pool = deps.createLinkPool?.() ?? new LinkPool();
+    pool.onFailure = onLinkFailure;
+  }
+  const base = pool ?? IN_THREAD_LINKS;
+  return {
+    broker,
+    links,
+    opener: options.wrapLinks?.(base) ?? base,
+    close: async () => {
+      await pool?.stop();
+      await broker.close();
+    },
+  };
+}
