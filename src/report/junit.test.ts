@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { JunitReporter } from './junit.ts';
+import { Spool } from './spool.ts';
 import { sampleRunResult, sampleStudyResult } from '../../test/helpers/sample-result.ts';
 import { FakeStream, tempDir } from '../../test/helpers/report-streams.ts';
 
@@ -172,5 +173,23 @@ describe('JunitReporter', () => {
 
   it('writes nothing when no run finished', async () => {
     expect(await junitOf(() => {})).toBe('');
+  });
+});
+
+describe('JunitReporter over a long study', () => {
+  it('spools suites to a temporary file past its memory limit and still writes one valid document with every suite', async () => {
+    const path = join(tempDir(), 'long', 'junit.xml');
+    const spool = new Spool(2048);
+    const reporter = new JunitReporter({ path }, spool);
+    for (let seed = 1; seed <= 40; seed++) reporter.onRunEnd({ ...sampleRunResult(), seed: String(seed) });
+    const file = spool.file;
+    expect(file).toBeDefined();
+    await reporter.onEnd();
+    const doc = parse(readFileSync(path, 'utf8'));
+    expect(doc.testsuites.testsuite).toHaveLength(40);
+    expect(doc.testsuites.testsuite.map((s) => s.name)).toContain('icu-sensor-drift [seed 40]');
+    const cases = doc.testsuites.testsuite.reduce((n, s) => n + s.testcase.length, 0);
+    expect(Number(doc.testsuites.tests)).toBe(cases);
+    expect(existsSync(file!)).toBe(false);
   });
 });

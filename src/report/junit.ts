@@ -1,9 +1,10 @@
 import type { RunResult, StudyResult } from '../scenario/result.ts';
 import { escapeXml } from './escape.ts';
 import { describeMeasurement, formatPercent, formatValue, integrityLine, replayCommand, transportCheck } from './format.ts';
-import { writeOutput } from './output.ts';
+import { writeOutputParts } from './output.ts';
 import type { InvalidFile, Reporter, ReporterOptions } from './reporter.ts';
 import { scenarioLines } from './scenario-lines.ts';
+import { Spool } from './spool.ts';
 
 interface Suite {
   tests: number;
@@ -34,38 +35,56 @@ interface Outcome {
  * the expectation is written), a classname naming scenario and seed (so the seeds of a study are not
  * merged into one test by CI), and what was measured in `<system-out>`, passing or not. A scenario file
  * that does not validate is a suite with one `<error>` case, so CI shows a red test rather than "no
- * test report found". Suites are built as runs end, so a study of many seeds keeps only their XML.
+ * test report found". Suites are built as runs end and spooled (spool.ts), so a long study's memory stays flat.
  */
 export class JunitReporter implements Reporter {
   readonly #options: ReporterOptions;
-  readonly #suites: Suite[] = [];
+  // Totals for <testsuites>, and the suites' XML, spooled to a temporary file past a few MB.
+  readonly #totals = { suites: 0, tests: 0, failures: 0, errors: 0, seconds: 0 };
+  readonly #spool: Spool;
 
-  constructor(options: ReporterOptions = {}) {
+  constructor(options: ReporterOptions = {}, spool = new Spool()) {
     this.#options = options;
+    this.#spool = spool;
   }
 
   onRunEnd(result: RunResult): void {
-    this.#suites.push(runSuite(result));
+    this.#add(runSuite(result));
   }
 
   onStudyEnd(study: StudyResult): void {
-    this.#suites.push(studySuite(study));
+    this.#add(studySuite(study));
   }
 
   onInvalidFile(invalid: InvalidFile): void {
-    this.#suites.push(invalidSuite(invalid));
+    this.#add(invalidSuite(invalid));
   }
 
   async onEnd(): Promise<void> {
-    if (this.#suites.length === 0) return;
-    await writeOutput(junitDocument(this.#suites), this.#options);
+    if (this.#totals.suites === 0) return;
+    try {
+      await writeOutputParts(this.#document(), this.#options);
+    } finally {
+      this.#spool.dispose();
+    }
   }
-}
 
-function junitDocument(suites: Suite[]): string {
-  const sum = (f: (s: Suite) => number) => suites.reduce((n, s) => n + f(s), 0);
-  const head = `<testsuites name="medtwin" tests="${sum((s) => s.tests)}" failures="${sum((s) => s.failures)}" errors="${sum((s) => s.errors)}" skipped="0" time="${seconds(sum((s) => s.seconds))}">`;
-  return ['<?xml version="1.0" encoding="UTF-8"?>', head, ...suites.map((s) => s.xml), '</testsuites>', ''].join('\n');
+  #add(suite: Suite): void {
+    const t = this.#totals;
+    t.suites++;
+    t.tests += suite.tests;
+    t.failures += suite.failures;
+    t.errors += suite.errors;
+    t.seconds += suite.seconds;
+    this.#spool.append(`${suite.xml}\n`);
+  }
+
+  async *#document(): AsyncGenerator<string | Buffer> {
+    const t = this.#totals;
+    yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="medtwin" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="0" time="${seconds(t.seconds)}">\n`;
+    yield* this.#spool.read();
+    yield '</testsuites>\n';
+  }
 }
 
 function runSuite(r: RunResult): Suite {

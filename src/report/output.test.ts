@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeOutput } from './output.ts';
+import { writeOutput, writeOutputParts } from './output.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'medtwin-output-'));
 
@@ -63,5 +63,22 @@ describe('writeOutput', () => {
     // Only ever the old report, or the whole new one if the child finished before the kill arrived.
     expect([...seen].filter((n) => n !== previous.length && n !== size)).toEqual([]);
     if (!said.includes('done')) expect(readFileSync(path, 'utf8')).toBe(previous);
+  });
+});
+
+describe('writeOutputParts', () => {
+  it('writes the parts in order, whole, and a failure midway leaves the previous report and no temporary file', async () => {
+    const path = join(dir, 'parts', 'report.xml');
+    async function* parts(fail: boolean) {
+      yield '<a>';
+      yield Buffer.from('<b/>');
+      if (fail) throw new Error('disk full');
+      yield '</a>\n';
+    }
+    await writeOutputParts(parts(false), { path });
+    expect(readFileSync(path, 'utf8')).toBe('<a><b/></a>\n');
+    await expect(writeOutputParts(parts(true), { path })).rejects.toThrow('disk full');
+    expect(readFileSync(path, 'utf8')).toBe('<a><b/></a>\n');
+    expect(readdirSync(join(dir, 'parts'))).toEqual(['report.xml']);
   });
 });

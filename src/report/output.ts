@@ -1,4 +1,4 @@
-import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 let writes = 0;
@@ -39,6 +39,34 @@ export async function writeOutput(text: string, target: OutputTarget): Promise<v
   await new Promise<void>((resolve, reject) => {
     stream.write(text, (error?: Error | null) => (error ? reject(error) : resolve()));
   });
+}
+
+/**
+ * Writes a report given in parts (a long study's report need never be one string), the same way as
+ * `writeOutput`: a file whole or not at all, or to the stream.
+ */
+export async function writeOutputParts(parts: AsyncIterable<string | Uint8Array>, target: OutputTarget): Promise<void> {
+  if (target.path === undefined) {
+    const stream = target.stream ?? process.stdout;
+    for await (const part of parts) {
+      await new Promise<void>((resolve, reject) => {
+        stream.write(part, (error?: Error | null) => (error ? reject(error) : resolve()));
+      });
+    }
+    return;
+  }
+  await mkdir(dirname(target.path), { recursive: true });
+  const temporary = target.append ? target.path : join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${++writes}.tmp`);
+  const file = await open(temporary, target.append ? 'a' : 'w');
+  try {
+    for await (const part of parts) await (typeof part === 'string' ? file.write(part) : file.write(part));
+    await file.close();
+    if (!target.append) await rename(temporary, target.path);
+  } catch (error) {
+    await file.close().catch(() => {});
+    if (!target.append) await rm(temporary, { force: true });
+    throw error;
+  }
 }
 
 /** Whether a stream is an interactive terminal (fake streams in tests set `isTTY` themselves). */
