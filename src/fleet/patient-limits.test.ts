@@ -117,3 +117,32 @@ describe('drug library at its hard limits', () => {
     expect(patient.truth().glucose).toBeGreaterThan(200);
   });
 });
+
+describe('fasting glucose is a living signal', () => {
+  it('moves through the day on a fixed basal rate (dawn phenomenon, drift), as a patient’s does', () => {
+    // Issue 14 measured a flat 130.00 mg/dL all day in every fasting patient.
+    const ranges: number[] = [];
+    const dawnRises: number[] = [];
+    for (const seed of seeds) {
+      const rng = new Rng(seed).fork('patient');
+      const model = new GlucoseModel(rng.fork('glucose'), {
+        weightKg: rng.fork('weight').uniform(50, 110),
+        initialGlucose: 130,
+        endogenous: { startHour: 8 },
+      });
+      const values: number[] = [];
+      for (let t = 5 * MIN; t <= 48 * HOUR; t += 5 * MIN) {
+        model.advanceTo(t);
+        if (t > 24 * HOUR) values.push(model.glucose());
+      }
+      ranges.push(Math.max(...values) - Math.min(...values));
+      // Day 2 starts at 08:00: 03:00 is 19 h in, 08:00 the end.
+      dawnRises.push(values.at(-1)! - values[19 * 12 - 1]!);
+    }
+    for (const range of ranges) expect(range).toBeGreaterThan(2);
+    expect(median(ranges)).toBeGreaterThan(20);
+    // The dawn phenomenon: glucose rises toward morning in most patients.
+    expect(median(dawnRises)).toBeGreaterThan(5);
+    expect(median(dawnRises)).toBeLessThan(40);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Rng } from '../core/rng.ts';
 import type { CohortName } from './cohorts.ts';
+import { GlucoseVariability } from './glucose-variability.ts';
 import { IntegrityMonitor, checkValue, type PhysiologyIssue } from './integrity.ts';
 import {
   MG_DL_PER_MMOL_L,
@@ -62,6 +63,12 @@ export interface GlucoseModelOptions {
   startT?: number;
   /** The population the patient's parameters are drawn from (cohorts.ts). Default `adult`. */
   cohort?: CohortName;
+  /**
+   * Endogenous variability of glucose production (dawn phenomenon, slow drift; glucose-variability.ts)
+   * from its own stream, with the clock hour at time 0. Without it, a patient on its basal rate holds
+   * one glucose value exactly.
+   */
+  endogenous?: { startHour: number; scale?: number };
 }
 
 export interface MealInput {
@@ -114,6 +121,7 @@ export class GlucoseModel {
   #meals: MealInput[] = [];
   #basalCache = new Map<number, number>();
   readonly #integrity = new IntegrityMonitor();
+  readonly #endogenous: GlucoseVariability | undefined;
   readonly #scratch = [0, 1, 2, 3, 4].map(() => new Float64Array(N)) as [
     Float64Array,
     Float64Array,
@@ -130,6 +138,7 @@ export class GlucoseModel {
       options.variability === false ? nominalParameters(options.weightKg) : samplePatientParameters(rng, options.weightKg, options.cohort);
     const s = options.insulinSensitivity ?? 1;
     this.parameters = Object.freeze({ ...drawn, sIT: drawn.sIT * s, sID: drawn.sID * s, sIE: drawn.sIE * s });
+    if (options.endogenous) this.#endogenous = new GlucoseVariability(rng.fork('endogenous'), options.endogenous);
     const g0 = options.initialGlucose ?? 120;
     this.#rateMuPerMin = ((options.insulinRateUPerH ?? this.basalRateUPerH(g0)) * 1000) / 60;
     this.#base = this.#steadyState(g0);
@@ -227,7 +236,7 @@ export class GlucoseModel {
 
   #state(): Float64Array {
     if (this.#now === this.#baseT) return this.#base;
-    this.#view ??= this.#step(this.#base, (this.#now - this.#baseT) / 60_000);
+    this.#view ??= this.#step(this.#base, this.#baseT, (this.#now - this.#baseT) / 60_000);
     return this.#view;
   }
 
@@ -242,7 +251,7 @@ export class GlucoseModel {
   #commitTo(t: number): void {
     while (this.#baseT < t) {
       const next = Math.min(t, this.#baseT + STEP_MS);
-      this.#step(this.#base, (next - this.#baseT) / 60_000, this.#base);
+      this.#step(this.#base, this.#baseT, (next - this.#baseT) / 60_000, this.#base);
       this.#baseT = next;
       this.#checkState();
     }
@@ -300,11 +309,11 @@ export class GlucoseModel {
    * Integrates `h` minutes from `x` into `out` (which may be `x`): classical RK4, split into as many
    * equal sub-steps as the current stiffness needs (usually one).
    */
-  #step(x: Float64Array, h: number, out: Float64Array = new Float64Array(N)): Float64Array {
+  #step(x: Float64Array, t0: number, h: number, out: Float64Array = new Float64Array(N)): Float64Array {
     const n = Math.min(1000, Math.max(1, Math.ceil((h * this.#stiffness(x)) / MAX_STIFF_STEP)));
-    if (n === 1) return this.#rk4(x, h, out);
+    if (n === 1) return this.#rk4(x, t0, h, out);
     if (out !== x) out.set(x);
-    for (let k = 0; k < n; k++) this.#rk4(out, h / n, out);
+    for (let k = 0; k < n; k++) this.#rk4(out, t0 + ((k * h) / n) * 60_000, h / n, out);
     return out;
   }
 
@@ -316,27 +325,34 @@ export class GlucoseModel {
     return Math.max(x1 + p.k12 + x2, p.ke, 1 / p.tauIG, 1 / p.tmaxI, 1 / p.tmaxG, p.ka1, p.ka2, p.ka3, 1 / p.crTau);
   }
 
-  /** One classical RK4 step of `h` minutes from `x` into `out` (which may be `x`). */
-  #rk4(x: Float64Array, h: number, out: Float64Array): Float64Array {
+  /** One classical RK4 step of `h` minutes from `x` at time `t0` (ms) into `out` (which may be `x`). */
+  #rk4(x: Float64Array, t0: number, h: number, out: Float64Array): Float64Array {
     const [k1, k2, k3, k4, tmp] = this.#scratch;
-    this.#derivative(x, k1);
+    const mid = t0 + h * 30_000;
+    this.#derivative(x, t0, k1);
     for (let j = 0; j < N; j++) tmp[j] = x[j]! + (h / 2) * k1[j]!;
-    this.#derivative(tmp, k2);
+    this.#derivative(tmp, mid, k2);
     for (let j = 0; j < N; j++) tmp[j] = x[j]! + (h / 2) * k2[j]!;
-    this.#derivative(tmp, k3);
+    this.#derivative(tmp, mid, k3);
     for (let j = 0; j < N; j++) tmp[j] = x[j]! + h * k3[j]!;
-    this.#derivative(tmp, k4);
+    this.#derivative(tmp, t0 + h * 60_000, k4);
     for (let j = 0; j < N; j++) out[j] = x[j]! + (h / 6) * (k1[j]! + 2 * k2[j]! + 2 * k3[j]! + k4[j]!);
     return out;
   }
 
-  #derivative(x: Float64Array, d: Float64Array): void {
+  #derivative(x: Float64Array, t: number, d: Float64Array): void {
     const p = this.parameters;
     const g = x[Q1]! / (p.vG * p.weightKg);
     const sc = this.route === 'sc' ? this.#rateMuPerMin : 0;
     const iv = this.route === 'iv' ? this.#rateMuPerMin : 0;
     const counter = Math.min(1, Math.max(0, x[XC]!));
-    d[Q1] = -f01c(p, g) - x[X1]! * x[Q1]! + p.k12 * x[Q2]! - renal(p, g) + x[G2]! / p.tmaxG + egp(p, x[X3]!, counter);
+    d[Q1] =
+      -f01c(p, g) -
+      x[X1]! * x[Q1]! +
+      p.k12 * x[Q2]! -
+      renal(p, g) +
+      x[G2]! / p.tmaxG +
+      egp(p, x[X3]!, counter, this.#endogenous?.factor(t) ?? 1);
     d[Q2] = x[X1]! * x[Q1]! - (p.k12 + x[X2]!) * x[Q2]!;
     d[S1] = sc - x[S1]! / p.tmaxI;
     d[S2] = (x[S1]! - x[S2]!) / p.tmaxI;

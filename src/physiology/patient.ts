@@ -67,7 +67,12 @@ export class SyntheticPatient {
     const baseline = drawVitalsBaseline(rng.fork('baseline'), { ageYears: this.demographics.age, sex: this.demographics.sex });
     this.vitals = new VitalsModel(rng.fork('vitals'), baseline, { startHour });
     if (options.glucose) {
-      const model = new GlucoseModel(rng.fork('glucose'), { weightKg: this.demographics.weightKg, initialGlucose: 130, cohort });
+      const model = new GlucoseModel(rng.fork('glucose'), {
+        weightKg: this.demographics.weightKg,
+        initialGlucose: 130,
+        cohort,
+        endogenous: { startHour },
+      });
       this.glucoseModel = model;
       const days = Math.max(1, Math.ceil((options.durationMs ?? 86_400_000) / 86_400_000));
       const random = options.randomMeals === false ? [] : generateMeals(rng.fork('meals'), days, { startHour });
