@@ -17,6 +17,8 @@ export interface RestartableBrokerOptions extends Omit<BrokerOptions, 'persisten
 export class RestartableBroker {
   readonly #options: RestartableBrokerOptions;
   readonly #id = `medtwin-${randomUUID()}`;
+  /** aedes' packet counter when the broker last stopped (see startAgain). */
+  #counter = 0;
   #broker: EmbeddedBroker | undefined;
   #persistence: OpenedPersistence | undefined;
   #port: number;
@@ -80,6 +82,7 @@ export class RestartableBroker {
     const broker = this.#broker;
     if (broker === undefined) return;
     this.#broker = undefined;
+    this.#counter = Math.max(this.#counter, counterOf(broker));
     await broker.close();
     await this.#persistence?.close();
     this.#persistence = undefined;
@@ -104,6 +107,11 @@ export class RestartableBroker {
     }
     this.#persistence = persistence;
     this.#port = this.#broker.port;
+    // Persisted packets are keyed by broker id and aedes' packet counter, which a new aedes starts at 0:
+    // with the id kept, a fresh counter overwrote packets still queued for offline sessions in Redis
+    // (a twin lost its queued QoS 1 alarm across a restart, intermittently). Carry the counter on.
+    const aedes = this.#broker.aedes as unknown as { counter: number };
+    aedes.counter = Math.max(aedes.counter, this.#counter);
     for (const listener of this.#listeners) listener(this.#broker);
   }
 
@@ -117,4 +125,8 @@ export class RestartableBroker {
   async close(): Promise<void> {
     await this.stop();
   }
+}
+
+function counterOf(broker: EmbeddedBroker): number {
+  return (broker.aedes as unknown as { counter: number }).counter;
 }
