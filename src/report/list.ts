@@ -18,7 +18,8 @@ import {
   sortPriorities,
   transportCheck,
 } from './format.ts';
-import { isTTY, writeOutput } from './output.ts';
+import { isTTY, writeOutputParts } from './output.ts';
+import { Spool } from './spool.ts';
 import type { Reporter, ReporterOptions, RunBeginInfo } from './reporter.ts';
 
 /** A terminal redraws the progress line at most this often (wall ms), however fast the run ticks. */
@@ -33,7 +34,8 @@ const CLEAR_LINE = '\r\x1b[K';
 export class ListReporter implements Reporter {
   readonly #stream: NodeJS.WritableStream;
   readonly #path: string | undefined;
-  readonly #buffer: string[] = [];
+  // With a path, what was printed waits here (a temporary file past a few MB: a long study's seed lines).
+  readonly #buffer = new Spool();
   readonly #tty: boolean;
   readonly #c: Palette;
   #info: RunBeginInfo | undefined;
@@ -103,7 +105,13 @@ export class ListReporter implements Reporter {
   async onEnd(): Promise<void> {
     const { passed, failed } = this.#blocks;
     if (passed + failed > 1) this.#print(`scenarios: ${passed} passed, ${failed} failed`);
-    if (this.#path !== undefined) await writeOutput(this.#buffer.join(''), { path: this.#path });
+    if (this.#path !== undefined) {
+      try {
+        await writeOutputParts(this.#buffer.read(), { path: this.#path });
+      } finally {
+        this.#buffer.dispose();
+      }
+    }
   }
 
   #runSummary(r: RunResult): string {
@@ -208,7 +216,7 @@ export class ListReporter implements Reporter {
   }
 
   #write(text: string): void {
-    if (this.#path !== undefined) this.#buffer.push(text);
+    if (this.#path !== undefined) this.#buffer.append(text);
     else this.#stream.write(text);
   }
 }
