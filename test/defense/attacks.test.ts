@@ -29,7 +29,7 @@ import { until } from '../helpers/until.ts';
  * outsider, dropped by the ACL for an adversary holding a stolen device's credentials — and what it
  * tried is still seen.
  */
-type Profile = 'open' | 'hardened';
+type Profile = 'open' | 'baseline' | 'hardened';
 
 interface Arena {
   sb: SecureBroker;
@@ -60,9 +60,9 @@ const telemetry = (seq: number) =>
   encodeEnvelope({ v: 1, device: 'pump-001', kind: 'infusion-pump', seq, t: 0, body: { state: 'infusing' } });
 const bodyType = (payload: string): string => JSON.parse(payload).body.type;
 
-async function arena(profile: Profile, foothold?: 'pump-002'): Promise<Arena> {
+async function arena(profile: Profile, foothold?: string): Promise<Arena> {
   // Plain sockets under hardened too: TLS has its own tests (test/security/broker-tls.test.ts).
-  const sb = await startSecureBroker(profile, profile === 'hardened' ? { tls: false, mutualTls: false } : {});
+  const sb = await startSecureBroker(profile, profile === 'open' ? {} : { tls: false, mutualTls: false });
   brokers.push(sb);
   const tap = new BrokerTap({ now: () => sb.clock.t, security: sb.security });
   tap.attach(sb.broker.aedes);
@@ -72,7 +72,7 @@ async function arena(profile: Profile, foothold?: 'pump-002'): Promise<Arena> {
   const twin = await connect(sb.broker.url, login('medtwin-twin'), opened);
   await twin.subscribeAsync('medtwin/general-hospital/#', { qos: 1 });
   sb.clock.t = 60_000;
-  const stolen = foothold === undefined ? undefined : sb.identities.device(foothold)!;
+  const stolen = foothold === undefined ? undefined : (sb.identities.device(foothold) ?? sb.identities.get(foothold)!);
   const target: AttackTarget = {
     site: FLEET.site,
     zone: 'icu',
@@ -84,6 +84,7 @@ async function arena(profile: Profile, foothold?: 'pump-002'): Promise<Arena> {
       : { foothold: { clientId: stolen.clientId, username: stolen.username, password: stolen.password.reveal() } }),
   };
   const observed: ObservedEvent[] = [];
+  let fed = 0;
   const detector = new IdsDetector(new IdsContext(FLEET), undefined, { onObservation: (o) => observed.push(o) });
   const a: Arena = {
     sb,
@@ -94,7 +95,9 @@ async function arena(profile: Profile, foothold?: 'pump-002'): Promise<Arena> {
     login,
     observed,
     alerts() {
-      for (const e of sb.events.splice(0)) tap.securityEvent(e);
+      // Copied, not consumed: tests also read sb.events.
+      for (const e of sb.events.slice(fed)) tap.securityEvent(e);
+      fed = sb.events.length;
       return detector.observe(tap.drain()).map((alert) => ({ rule: alert.data.rule, severity: alert.data.severity }));
     },
   };
@@ -108,23 +111,40 @@ function launch(a: Arena, name: AttackName, params: Record<string, unknown> = {}
 }
 
 /** The commands the pump receives until the twin's `resume` marker, sent after `before` settled (one sender's messages keep their order). */
-async function commandsAtPump(a: Arena, before: Promise<unknown>): Promise<string[]> {
+function commandsAtPump(a: Arena, before: Promise<unknown>): Promise<string[]> {
+  return commandsAt(a, a.pump, 'pump-001', before);
+}
+
+/** The commands `device` (connected as `client`) receives until the twin's marker, sent after `before` settled. */
+async function commandsAt(a: Arena, client: MqttClient, device: string, before: Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
   const done = new Promise<void>((resolve) => {
     const onMessage = (topic: string, payload: Buffer) => {
-      if (topic !== topicOf('pump-001', 'cmd')) return;
+      if (topic !== topicOf(device, 'cmd')) return;
       seen.push(bodyType(payload.toString()));
       if (seen.at(-1) === 'resume') {
-        a.pump.off('message', onMessage);
+        client.off('message', onMessage);
         resolve();
       }
     };
-    a.pump.on('message', onMessage);
+    client.on('message', onMessage);
   });
   await before;
-  await a.twin.publishAsync(topicOf('pump-001', 'cmd'), resume(), { qos: 1 });
+  await a.twin.publishAsync(topicOf(device, 'cmd'), resume(), { qos: 1 });
   await done;
   return seen;
+}
+
+/** Connects `device` as itself, listening on its command topic. */
+async function victim(a: Arena, device: string): Promise<MqttClient> {
+  const client = await connect(a.sb.broker.url, a.login(`medtwin-${device}`), opened);
+  await client.subscribeAsync(topicOf(device, 'cmd'), { qos: 1 });
+  return client;
+}
+
+/** The arena's target moved to another device (the adversary's foothold kept). */
+function aimAt(a: Arena, deviceId: string, kind: string, zone = 'icu'): void {
+  a.target = { ...a.target, deviceId, kind, zone, clientId: `medtwin-${deviceId}` };
 }
 
 const rules = (alerts: { rule: RuleName }[]) => [...new Set(alerts.map((x) => x.rule))].sort();
@@ -309,5 +329,116 @@ describe('attack.credential-brute-force', () => {
     expect(run.sessions).toEqual([]);
     expect(a.sb.events.some((e) => e.type === 'auth.lockout')).toBe(true);
     expect(rules(a.alerts())).toEqual(['auth-brute-force']);
+  });
+});
+
+describe('attack.command-replay', () => {
+  const signed = (nonce: string) =>
+    encodeEnvelope({
+      v: 1,
+      device: 'console',
+      kind: 'console',
+      seq: 1,
+      t: 60_000,
+      body: { type: 'pause', auth: { issuer: 'medtwin-console-clinician-icu', role: 'clinician', nonce, ts: 60_000, sig: 'c2ln' } },
+    });
+  const NONCE = '00112233445566778899aabbccddeeff';
+
+  it('open: a captured command reaches the pump twice, and the replayed nonce is seen', async () => {
+    const a = await arena('open');
+    const nonces: string[] = [];
+    a.pump.on('message', (_topic, payload) => nonces.push(JSON.parse(payload.toString()).body.auth?.nonce));
+    await launch(a, 'attack.command-replay');
+    await a.twin.publishAsync(topicOf('pump-001', 'cmd'), signed(NONCE), { qos: 1 });
+    await until(() => nonces.length === 2, 'the pump to receive the command and its replay');
+    expect(nonces).toEqual([NONCE, NONCE]);
+    expect(rules(a.alerts())).toEqual(['command-replay', 'eavesdrop-subscribe', 'unauthorized-command', 'unknown-client']);
+  });
+
+  it('hardened: a stolen device identity cannot listen on the pump’s commands, so nothing is replayed; the attempt is seen', async () => {
+    const a = await arena('hardened', 'pump-002');
+    expect(await commandsAtPump(a, launch(a, 'attack.command-replay'))).toEqual(['resume']);
+    expect(a.adversary.actions.filter((x) => x.action === 'publish')).toEqual([]);
+    expect(rules(a.alerts())).toEqual(['eavesdrop-subscribe']);
+  });
+});
+
+describe('attack.alarm-limits-disabled', () => {
+  it('open: the monitor receives both limit removals', async () => {
+    const a = await arena('open');
+    const monitor = await victim(a, 'monitor-001');
+    aimAt(a, 'monitor-001', 'patient-monitor');
+    expect(await commandsAt(a, monitor, 'monitor-001', launch(a, 'attack.alarm-limits-disabled'))).toEqual([
+      'limits.set',
+      'limits.set',
+      'resume',
+    ]);
+    expect(rules(a.alerts())).toEqual(['unauthorized-command', 'unknown-client']);
+  });
+
+  it('hardened: nothing reaches the monitor from a stolen pump identity, and it is seen', async () => {
+    const a = await arena('hardened', 'pump-002');
+    const monitor = await victim(a, 'monitor-001');
+    aimAt(a, 'monitor-001', 'patient-monitor');
+    expect(await commandsAt(a, monitor, 'monitor-001', launch(a, 'attack.alarm-limits-disabled'))).toEqual(['resume']);
+    expect(rules(a.alerts())).toEqual(['unauthorized-command']);
+  });
+});
+
+describe('attack.spoofed-low-glucose', () => {
+  it('open: the twin receives the false low; hardened: a stolen device identity’s spoof is dropped; both are seen', async () => {
+    for (const [profile, foothold] of [
+      ['open', undefined],
+      ['hardened', 'pump-002'],
+    ] as const) {
+      const a = await arena(profile, foothold);
+      aimAt(a, 'cgm-001', 'cgm');
+      const seen: string[] = [];
+      a.twin.on('message', (topic) => seen.push(topic));
+      await launch(a, 'attack.spoofed-low-glucose');
+      await a.pump.publishAsync(topicOf('pump-001', 'telemetry'), telemetry(1), { qos: 1 });
+      await until(() => seen.includes(topicOf('pump-001', 'telemetry')), 'the pump’s own telemetry at the twin');
+      const spoofTopic = 'medtwin/general-hospital/icu/cgm/cgm-001/telemetry';
+      expect(seen.includes(spoofTopic)).toBe(profile === 'open');
+      expect(rules(a.alerts())).toEqual(profile === 'open' ? ['unexpected-topic', 'unknown-client'] : ['unexpected-topic']);
+    }
+  });
+});
+
+describe('attack.stolen-operator-password', () => {
+  it('baseline: the clinician’s password alone doses the patient; hardened: the second factor stops it; the override is seen in both', async () => {
+    const base = await arena('baseline', 'medtwin-console-clinician-icu');
+    expect(await commandsAtPump(base, launch(base, 'attack.stolen-operator-password'))).toEqual(['bolus', 'resume']);
+    expect(rules(base.alerts())).toEqual(['dose-limit-override']);
+    const hard = await arena('hardened', 'medtwin-console-clinician-icu');
+    expect(await commandsAtPump(hard, launch(hard, 'attack.stolen-operator-password'))).toEqual(['resume']);
+    expect(hard.sb.events.some((e) => e.type === 'publish.denied' && e.reason.includes('needs a second factor'))).toBe(true);
+    expect(rules(hard.alerts())).toEqual(['dose-limit-override']);
+  });
+});
+
+describe('attack.publish-flood', () => {
+  it('open: 500 messages in one instant are seen as a flood, and the broker keeps serving the pump', async () => {
+    const a = await arena('open');
+    expect(await commandsAtPump(a, launch(a, 'attack.publish-flood', { messages: 500 }))).toEqual(['resume']);
+    expect(rules(a.alerts())).toEqual(['publish-flood', 'unknown-client']);
+  });
+
+  it('hardened: refused at CONNECT, not one message sent', async () => {
+    const a = await arena('hardened');
+    await launch(a, 'attack.publish-flood', { messages: 500 });
+    expect(a.adversary.actions.map((x) => x.action)).toEqual(['connect']);
+  });
+});
+
+describe('attack.connect-flood', () => {
+  it('open: 30 unknown sessions are seen as a flood; hardened: all refused, and the burst of refusals is still seen', async () => {
+    for (const profile of ['open', 'hardened'] as const) {
+      const a = await arena(profile);
+      const run = await launch(a, 'attack.connect-flood', { connections: 30 });
+      expect(run.sessions).toHaveLength(profile === 'open' ? 30 : 0);
+      expect(rules(a.alerts())).toEqual(profile === 'open' ? ['connect-flood', 'unknown-client'] : ['connect-flood']);
+      expect(a.pump.connected).toBe(true);
+    }
   });
 });

@@ -66,6 +66,7 @@ export class AdversarySession {
     this.#adversary.record({
       t: this.#adversary.now(),
       clientId: this.clientId,
+      ...this.#port(),
       action: 'subscribe',
       filter,
       outcome: granted ? 'granted' : 'denied',
@@ -89,12 +90,46 @@ export class AdversarySession {
     this.#adversary.record({
       t: this.#adversary.now(),
       clientId: this.clientId,
+      ...this.#port(),
       action: 'publish',
       topic,
       retain,
       size: Buffer.byteLength(payload),
       outcome,
     });
+  }
+
+  #port(): { port?: number } {
+    return this.port === undefined ? {} : { port: this.port };
+  }
+
+  /**
+   * Publishes `count` copies at QoS 0 as fast as the socket takes them (a flood), resolving once all are
+   * written. Bounded by the caller; each is recorded.
+   */
+  async publishBurst(topic: string, payload: string, count: number): Promise<void> {
+    const size = Buffer.byteLength(payload);
+    const t = this.#adversary.now();
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      writes.push(this.#client.publishAsync(topic, payload, { qos: 0 }));
+      this.#adversary.record({
+        t,
+        clientId: this.clientId,
+        ...this.#port(),
+        action: 'publish',
+        topic,
+        retain: false,
+        size,
+        outcome: 'sent',
+      });
+    }
+    await Promise.all(writes);
+  }
+
+  /** Calls `listener` for every message this connection receives from now on (an attack reacting to traffic). */
+  onMessage(listener: (message: { topic: string; payload: string; retain: boolean }) => void): void {
+    this.#client.on('message', (topic, payload, packet) => listener({ topic, payload: payload.toString('utf8'), retain: packet.retain }));
   }
 
   async close(): Promise<void> {

@@ -1,13 +1,19 @@
 import { InputError, nearestName } from '../../core/errors.ts';
+import { alarmLimitsDisabled } from './alarm-limits-disabled.ts';
 import type { AttackDefinition } from './attack.ts';
 import { clientIdTakeover } from './client-id-takeover.ts';
+import { commandReplay } from './command-replay.ts';
+import { connectFlood } from './connect-flood.ts';
 import { credentialBruteForce } from './credential-brute-force.ts';
 import { forgedBolus } from './forged-bolus.ts';
 import { forgedPause } from './forged-pause.ts';
 import { forgedReprogram } from './forged-reprogram.ts';
+import { publishFlood } from './publish-flood.ts';
 import { reconWildcard } from './recon-wildcard.ts';
 import { retainedPause } from './retained-pause.ts';
+import { spoofedLowGlucose } from './spoofed-low-glucose.ts';
 import { spoofedSeq } from './spoofed-seq.ts';
+import { stolenOperatorPassword } from './stolen-operator-password.ts';
 import { twinKick } from './twin-kick.ts';
 
 /** The attack catalogue, by name (one file each; docs/attacks.md is checked against it). */
@@ -21,6 +27,12 @@ export const ATTACKS = {
   'attack.forged-bolus': forgedBolus,
   'attack.retained-pause': retainedPause,
   'attack.spoofed-seq': spoofedSeq,
+  'attack.spoofed-low-glucose': spoofedLowGlucose,
+  'attack.command-replay': commandReplay,
+  'attack.alarm-limits-disabled': alarmLimitsDisabled,
+  'attack.stolen-operator-password': stolenOperatorPassword,
+  'attack.publish-flood': publishFlood,
+  'attack.connect-flood': connectFlood,
 } as const satisfies Record<string, AttackDefinition>;
 
 export type AttackName = keyof typeof ATTACKS;
