@@ -44,9 +44,11 @@ export interface StudyOptions extends Omit<ExecuteOptions, 'seed' | 'onBegin' | 
  * the signal).
  */
 export async function runStudy(plan: Plan, options: StudyOptions): Promise<StudyResult> {
-  const { seeds, signal } = options;
+  // What is the study's own stays here; the rest is every seed's run options.
+  const { seeds, broker: given, onBegin, onRunEnd, replay: replayOf, ...execute } = options;
+  const { signal } = options;
   const devices = plan.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0);
-  const broker = options.broker ?? (await openBroker({ placement: placementFor(devices) }));
+  const broker = given ?? (await openBroker({ placement: placementFor(devices) }));
   const tally = new StudyTally(seeds);
   const start = performance.now();
   let first: RunResult | undefined;
@@ -57,10 +59,10 @@ export async function runStudy(plan: Plan, options: StudyOptions): Promise<Study
     for (let index = 0; index < seeds.count && interrupted === undefined; index++) {
       const position = { index, count: seeds.count };
       let result = await executeScenario(plan, {
-        ...options,
+        ...execute,
         seed: seeds.at(index),
         brokerUrl: broker.url,
-        onBegin: options.onBegin && ((info) => options.onBegin!(info, position)),
+        onBegin: onBegin && ((info) => onBegin(info, position)),
       });
       first ??= result;
       // Every seed is handed the study's broker by URL; it is still medtwin's embedded one.
@@ -70,13 +72,13 @@ export async function runStudy(plan: Plan, options: StudyOptions): Promise<Study
         result = { ...result, ok: false, interrupted: { signal: by } };
         interrupted = { signal: by, planned: seeds.count };
       } else tally.add(result);
-      await options.onRunEnd?.(result, position);
+      await onRunEnd?.(result, position);
     }
   } finally {
-    if (options.broker === undefined) await broker.close();
+    if (given === undefined) await broker.close();
   }
   const head = first!;
-  const replay = options.replay ?? ((seed: string) => replayCommand({ ...head, seed }));
+  const replay = replayOf ?? ((seed: string) => replayCommand({ ...head, seed }));
   return tally.result(head.scenario, performance.now() - start, (seed) => replay(seed, head), interrupted);
 }
 
