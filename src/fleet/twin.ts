@@ -48,6 +48,12 @@ interface Report {
   /** The device's own timestamp (its clock may be wrong). */
   t: number;
   arrival: number;
+  /**
+   * When the device sent it, in simulated time, as the ledger says (the arrival time where the ledger
+   * does not know it). Staleness is judged on this: a device that reported on time is not quiet
+   * because the report waited in the simulator's own queues.
+   */
+  sent: number;
   body: Record<string, unknown>;
 }
 
@@ -78,7 +84,7 @@ export interface Shadow {
   /** Desired fields the device does not (yet) report. */
   delta: Record<string, unknown>;
   version: number;
-  /** Simulation time of the newest telemetry, or undefined before the first. */
+  /** When the newest telemetry was sent (simulation time, as the ledger says; else when it arrived), or undefined before the first. */
   lastSeen: number | undefined;
   online: boolean;
   stale: boolean;
@@ -132,6 +138,8 @@ export class DigitalTwin {
   // check() runs after every realtime slice; with 10,000 shadows a full scan each time is real work.
   // Between scans only shadows that heard something can change, until the earliest deadline passes.
   #dirty = new Set<Shadow>();
+  /** Past their stale deadline, but with telemetry sent before it still in flight (check): looked at again every check. */
+  #awaiting = new Set<Shadow>();
   #nextDeadline = Number.NEGATIVE_INFINITY;
 
   constructor(site: string, clock: Clock, log: EventLog, options: TwinOptions = {}) {
@@ -249,14 +257,21 @@ export class DigitalTwin {
     this.#applyCommands(Number.POSITIVE_INFINITY);
     const now = this.#clock.now();
     const full = now >= this.#nextDeadline;
-    const shadows = full ? this.shadows.values() : this.#dirty;
+    const shadows = full ? this.shadows.values() : this.#awaiting.size === 0 ? this.#dirty : new Set([...this.#dirty, ...this.#awaiting]);
     if (full) this.#nextDeadline = Number.POSITIVE_INFINITY;
     for (const shadow of shadows) {
       const deadline = this.#staleDeadline(shadow);
-      if (!shadow.stale && now >= deadline) this.#setStale(shadow, true, deadline);
+      this.#awaiting.delete(shadow);
+      if (!shadow.stale && now >= deadline) {
+        // Judged on simulated time and the delivery account: telemetry the device sent in time that
+        // has not arrived yet (it waits in a socket while the simulator catches up) keeps it fresh
+        // until it arrives or is accounted lost — the simulator's own lag never flags a device.
+        if (this.#inFlightBy(shadow, deadline)) this.#awaiting.add(shadow);
+        else this.#setStale(shadow, true, deadline);
+      }
       const divergedAt = this.#divergedAt(shadow);
       if (!shadow.diverged && divergedAt !== undefined && now >= divergedAt) this.#setDiverged(shadow, true, divergedAt);
-      if (!shadow.stale) this.#nextDeadline = Math.min(this.#nextDeadline, deadline);
+      if (!shadow.stale && !this.#awaiting.has(shadow)) this.#nextDeadline = Math.min(this.#nextDeadline, deadline);
       if (divergedAt !== undefined && !shadow.diverged) this.#nextDeadline = Math.min(this.#nextDeadline, divergedAt);
     }
     this.#dirty.clear();
@@ -277,6 +292,12 @@ export class DigitalTwin {
       this.#updateDelta(shadow, t);
     }
     if (applied > 0) this.#pendingCommands.splice(0, applied);
+  }
+
+  /** Whether telemetry the device sent at or before `t` is still in flight (the ledger's account). */
+  #inFlightBy(shadow: Shadow, t: number): boolean {
+    const oldest = this.#ledger?.account(shadow.address.deviceId)?.channels.get(CHANNELS.telemetry)?.oldestInFlight;
+    return oldest !== undefined && oldest <= t;
   }
 
   /** When the device goes stale if nothing more is heard from it. */
@@ -370,11 +391,13 @@ export class DigitalTwin {
       seq: envelope.seq,
       t: envelope.t,
       arrival: Number.NaN,
+      sent: Number.NaN,
       body: envelope.body as Record<string, unknown>,
     };
     const now = this.#clock.now();
     const sentAt = this.#ledger?.delivered(parsed.deviceId, parsed.channel, envelope.seq, now);
     if (this.arrivals === 'as-sent' && sentAt !== undefined) report.arrival = sentAt;
+    report.sent = sentAt ?? (Number.isNaN(report.arrival) ? now : report.arrival);
     if (Number.isNaN(report.arrival)) {
       // Realtime: a report arrives when the twin takes it in, and is applied at once.
       report.arrival = now;
@@ -404,10 +427,10 @@ export class DigitalTwin {
     const { shadow, arrival, body } = report;
     switch (report.channel) {
       case CHANNELS.telemetry:
-        this.#onTelemetry(shadow, report.seq, report.t, arrival, body);
+        this.#onTelemetry(shadow, report, body);
         break;
       case CHANNELS.state:
-        this.#passDeadlines(shadow, arrival);
+        this.#passDeadlines(shadow, report.sent);
         shadow.reported.state = body.state;
         shadow.version++;
         this.#updateDelta(shadow, arrival);
@@ -419,17 +442,18 @@ export class DigitalTwin {
     }
   }
 
-  #onTelemetry(shadow: Shadow, seq: number, t: number, arrival: number, body: Record<string, unknown>): void {
+  #onTelemetry(shadow: Shadow, report: Report, body: Record<string, unknown>): void {
+    const { seq, t, arrival, sent } = report;
     if (seq <= shadow.lastTelemetrySeq) {
       shadow.duplicateTelemetry++;
       return;
     }
     if (seq > shadow.lastTelemetrySeq + 1) shadow.missingTelemetry += seq - shadow.lastTelemetrySeq - 1;
     shadow.lastTelemetrySeq = seq;
-    this.#passDeadlines(shadow, arrival);
+    this.#passDeadlines(shadow, sent);
     Object.assign(shadow.reported, body);
     shadow.version++;
-    shadow.lastSeen = Math.max(shadow.lastSeen ?? 0, arrival);
+    shadow.lastSeen = Math.max(shadow.lastSeen ?? 0, sent);
     if (shadow.stale) this.#setStale(shadow, false, arrival);
     shadow.lastTelemetryT = t;
     this.#updateDelta(shadow, arrival);

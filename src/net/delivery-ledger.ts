@@ -31,6 +31,11 @@ export class DeliveryLedger {
     return account;
   }
 
+  /** The account of one device, if it has one (never creates it). */
+  account(deviceId: string): DeviceAccount | undefined {
+    return this.#devices.get(deviceId);
+  }
+
   /** A message handed to the network at simulated time `at`. */
   published(deviceId: string, channel: string, seq: number, at: number): void {
     this.device(deviceId).published(channel, seq, at);
