@@ -191,3 +191,29 @@ export function measuredText(e: Pick<ExpectationResult, 'measured' | 'threshold'
   if (/\d ?%/.test(e.threshold)) return `${formatValue(e.measured)} %`;
   return formatValue(e.measured);
 }
+
+/**
+ * The security profile a run applied, the controls in force and what they did, in one line; undefined
+ * for a run that asked for none (RunResult.security).
+ */
+export function securityLine(result: Pick<RunResult, 'security'>): string | undefined {
+  const s = result.security;
+  if (s === undefined) return undefined;
+  const parts = [`${s.profile}: ${s.controls.length === 0 ? 'no controls' : s.controls.join(', ')}`];
+  if (s.broker)
+    parts.push(
+      `${formatCount(s.broker.accepted)} logins, ${formatCount(s.broker.refused)} refused, ${formatCount(s.broker.publishesDenied + s.broker.subscribesDenied)} denied`,
+    );
+  if (s.commands.viaConsole > 0 || s.commands.refusedByDevices > 0 || s.commands.deniedAtBroker > 0) {
+    parts.push(
+      `${formatCount(s.commands.viaConsole)} commands via consoles, ${formatCount(s.commands.refusedByDevices)} refused by devices, ${formatCount(s.commands.deniedAtBroker)} dropped by the broker`,
+    );
+  }
+  if (s.commandChecks && (s.commandChecks['signature-only'] > 0 || s.commandChecks.none > 0)) {
+    parts.push(
+      `vulnerable firmware: ${formatCount(s.commandChecks.none)} unauthenticated, ${formatCount(s.commandChecks['signature-only'])} replayable`,
+    );
+  }
+  if (s.audit) parts.push(`audit ${formatCount(s.audit.records)} records, head ${s.audit.head.slice(0, 16)}`);
+  return parts.join(' · ');
+}

@@ -4,6 +4,7 @@ import type { RunStatus } from '../runtime/run.ts';
 import { palette, resolveColor, type Palette } from './colors.ts';
 import {
   integrityLine,
+  securityLine,
   countChecks,
   describePace,
   figureRows,
@@ -137,6 +138,7 @@ export class ListReporter implements Reporter {
       `  ${c.dim('time')}       ${formatDuration(r.simulatedMs)} simulated in ${formatWall(r.wallMs)}${speed} · ${formatCount(r.events)} events · ${r.mode}`,
       ...(r.realtime ? [`  ${c.dim('pace')}       ${paceLine(r.realtime, c)}`] : []),
       `  ${c.dim('delivery')}   ${formatCount(d.published)} published · ${formatCount(d.deliveredToTwin)} delivered · ${formatCount(d.lost)} lost · ${formatCount(d.sequenceGaps)} gaps · ${formatCount(d.duplicates)} duplicates · ${formatCount(d.settleTimeouts)} settle timeouts`,
+      ...(securityLine(r) ? [`  ${c.dim('security')}   ${securityLine(r)}`] : []),
       `  ${c.dim('alarms')}     ${alarms}`,
       `  ${c.dim('twin')}       stale: ${names(r.twin.stale)} · diverged: ${names(r.twin.diverged)}`,
       `  ${c.dim('devices')}    ${r.devices.length}${devicesNote(r)}`,

@@ -4,6 +4,7 @@ import { CollectingReporter, type ResultCollector } from './collector.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
 import {
   integrityLine,
+  securityLine,
   describePace,
   figureRows,
   formatCount,
@@ -166,6 +167,8 @@ export function runMarkdown(r: RunResult): string {
     '',
   );
   if (r.realtime) out.push(`Realtime pace: ${cell(describePace(r.realtime))}`, '');
+  const security = securityLine(r);
+  if (security) out.push(`Security: ${cell(security)}`, '');
   if (!r.ok) out.push(`Replay: ${code(replayCommand(r))}`, '');
 
   out.push('### Expectations', '');

@@ -310,3 +310,14 @@ export class RunSecurity {
 function rank(identity: ConsoleIdentity): number {
   return (identity.zone === undefined ? 2 : 0) + (identity.role === 'clinician' ? 0 : 1);
 }
+
+/**
+ * The broker URL to give a run of `plan` that shares `broker` (a CLI invocation's, a study's): a plan
+ * under any security control gets none, so its run starts its own embedded broker whose hooks know
+ * that run's identities (they differ per seed); an external broker is passed on, and the run refuses it
+ * with the reason.
+ */
+export function secureBrokerUrl(plan: Pick<Plan, 'security'>, broker: Pick<BrokerHandle, 'url' | 'embedded'>): string | undefined {
+  const secured = plan.security !== undefined && enabledControls(plan.security).length > 0;
+  return secured && broker.embedded ? undefined : broker.url;
+}

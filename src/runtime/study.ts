@@ -1,6 +1,7 @@
 import type { Plan } from '../scenario/plan.ts';
 import { replayCommand } from '../scenario/replay.ts';
 import type { RunResult, StudyResult } from '../scenario/result.ts';
+import { secureBrokerUrl } from './run-security.ts';
 import { type BrokerHandle, openBroker, placementFor } from './broker-host.ts';
 import { type ExecuteOptions, executeScenario, type RunBegin } from './execute.ts';
 import { type SeedSet, seedList } from './seeds.ts';
@@ -61,7 +62,7 @@ export async function runStudy(plan: Plan, options: StudyOptions): Promise<Study
       let result = await executeScenario(plan, {
         ...execute,
         seed: seeds.at(index),
-        brokerUrl: broker.url,
+        brokerUrl: secureBrokerUrl(plan, broker),
         onBegin: onBegin && ((info) => onBegin(info, position)),
       });
       first ??= result;

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { EXIT, InputError } from '../../core/errors.ts';
 import type { BrokerHandle } from '../../runtime/broker-host.ts';
 import type { ExecuteOptions } from '../../runtime/execute.ts';
@@ -6,6 +6,7 @@ import type { SeedSet } from '../../runtime/seeds.ts';
 import { parseBrokerUrl } from '../broker-url.ts';
 import { connectProgress } from '../connect-progress.ts';
 import { Interrupt } from '../interrupt.ts';
+import { PROFILE_NAMES, type ProfileName } from '../../net/security/controls.ts';
 import { collect, parseDurationOption, parsePort, parsePositiveDurationOption, parseSeed, parseSeeds, parseSpeed } from '../options.ts';
 
 interface RunCommandOptions {
@@ -20,6 +21,7 @@ interface RunCommandOptions {
   reporter?: string[];
   sync?: number;
   color?: boolean;
+  security?: ProfileName;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -47,6 +49,11 @@ export function registerRunCommand(program: Command): void {
       'fast-mode settle window (default: room for about 2,400 telemetry messages, 5s to 60s): the transport settles at least this often; verdicts and digests do not depend on it',
       parsePositiveDurationOption,
     )
+    .option(
+      '--security <profile>',
+      `run under a security profile (${PROFILE_NAMES.join(', ')}) instead of the scenario's own (docs/security.md); each run's own embedded broker applies it`,
+      parseProfile,
+    )
     .option('--no-color', 'plain console output (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
@@ -56,6 +63,7 @@ Examples:
   medtwin run scenarios/*.yaml --reporter list --reporter junit:out/junit.xml --reporter html:out/report.html
   medtwin run scenarios/cgm-drift.yaml --seeds 1..100 --reporter json:out/study.json
   medtwin run scenarios/ward.yaml --realtime --speed 10 --port 1883
+  medtwin run scenarios/insulin-safety.yaml --security hardened
   medtwin run scenarios/ward.yaml --broker mqtt://127.0.0.1:1883`,
     )
     .action(async (files: string[], options: RunCommandOptions) => {
@@ -76,6 +84,8 @@ Examples:
         { preflight },
         { probeBroker },
         { checkDurationOverride },
+        { withProfile },
+        { secureBrokerUrl },
       ] = await Promise.all([
         import('../../report/index.ts'),
         import('../../runtime/execute.ts'),
@@ -85,6 +95,8 @@ Examples:
         import('../preflight.ts'),
         import('../../net/broker-probe.ts'),
         import('../../scenario/duration-override.ts'),
+        import('../../net/security/profile-schema.ts'),
+        import('../../runtime/run-security.ts'),
       ]);
       const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], {
         color: options.color === false ? false : undefined,
@@ -103,6 +115,10 @@ Examples:
         process.stderr.write(
           `medtwin: ${plan.source ?? plan.name}: security "${plan.security!.profile}" is checked but not applied to runs yet; this run is open\n`,
         );
+      }
+      if (options.security !== undefined) {
+        const profile = options.security;
+        for (const [i, plan] of plans.entries()) plans[i] = { ...plan, security: withProfile(plan.security, profile) };
       }
       // One broker for the whole invocation: a 100-seed study must not start 100 brokers.
       const largest = Math.max(
@@ -145,7 +161,7 @@ Examples:
           let result = await executeScenario(plan, {
             ...common,
             seed: options.seed ?? String(plan.seed),
-            brokerUrl: broker.url,
+            brokerUrl: secureBrokerUrl(plan, broker),
             onBegin: (info) => reporter.onBegin?.(info),
           });
           if (interrupt.received) result = { ...result, ok: false, interrupted: { signal: interrupt.received } };
@@ -161,4 +177,9 @@ Examples:
       }
       process.exitCode = interrupt.exitCode ?? (ok ? EXIT.passed : EXIT.failed);
     });
+}
+
+function parseProfile(value: string): ProfileName {
+  if ((PROFILE_NAMES as string[]).includes(value)) return value as ProfileName;
+  throw new InvalidArgumentError(`expected one of ${PROFILE_NAMES.join(', ')}, received "${value}"`);
 }

@@ -8,6 +8,7 @@ export {
   securitySchema,
   type SecurityConfig,
   type SecurityInput,
+  withProfile,
 } from './profile-schema.ts';
 export { checkSecurityReferences, type SecurityIssue } from './references.ts';
 export { Secret } from './secret.ts';

@@ -191,3 +191,15 @@ export const OPEN_SECURITY: SecurityConfig = resolveSecurity({ profile: 'open' }
 export function enabledControls(config: Pick<SecurityConfig, 'controls'>): Control[] {
   return CONTROL_NAMES.filter((c) => config.controls[c]);
 }
+
+/**
+ * `config` (a scenario's, or none) run under `profile` instead (`medtwin run --security`): the
+ * named set of controls replaces the scenario's profile and its overrides; roles, consoles, lockout,
+ * freshness and consent stay. Certificate files the scenario brought stay only where TLS is on.
+ */
+export function withProfile(config: SecurityConfig | undefined, profile: ProfileName): SecurityConfig {
+  const base = config ?? OPEN_SECURITY;
+  const controls = resolveControls(profile);
+  const { tls, ...rest } = base;
+  return { ...rest, profile, controls, ...(tls !== undefined && controls.tls ? { tls } : {}) };
+}
