@@ -76,6 +76,8 @@ export class DeviceAgent implements FaultSurface {
    * with the envelope's seq (undefined when it is not a well-formed envelope).
    */
   onReceive: (topic: string, seq: number | undefined) => void = () => {};
+  /** The firmware's check before the machine sees a command (AgentOptions.commandGate; the run's security sets it). */
+  commandGate: CommandGate | undefined;
 
   #options: Omit<AgentOptions, 'rng'>;
   #model: DeviceModel;
@@ -102,6 +104,7 @@ export class DeviceAgent implements FaultSurface {
     // The device stream is forked here and not kept: each stream holds its generator's state.
     const { rng: _deviceRng, ...rest } = options;
     this.#options = rest;
+    this.commandGate = options.commandGate;
     this.descriptor = options.descriptor;
     this.address = options.address;
     this.patient = options.patient;
@@ -442,7 +445,7 @@ export class DeviceAgent implements FaultSurface {
     this.stats.commandsReceived++;
     // Not powered on yet: a real device would not be listening; the sender gets a clear no.
     if (!this.#poweredOn) return this.#reject(body, 'device.booting', 'device has not booted yet');
-    const gate = this.#options.commandGate;
+    const gate = this.commandGate;
     if (gate !== undefined) {
       const verdict = gate(body, this.#options.clock.now() + this.#skewMs);
       if (!verdict.ok) return this.#reject(body, verdict.code, verdict.reason);

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.ts';
-import type { DeviceLink, LinkOpener, LinkOptions } from '../net/device-link.ts';
+import type { DeviceLink, LinkEndpoint, LinkOpener } from '../net/device-link.ts';
 import { IN_THREAD_LINKS } from '../net/device-link.ts';
 import { encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, TOPIC_ROOT, type DeviceAddress } from '../net/topics.ts';
@@ -36,15 +36,19 @@ export class OperatorConsole {
   }
 
   /** Connects as `endpoint` says (the console's client id, credentials, TLS); listens to the command acks of the devices it reaches. */
-  async connect(endpoint: Pick<LinkOptions, 'url' | 'identity' | 'tls'>, links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
+  async connect(endpoint: LinkEndpoint, links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
     const { site, zone } = this.identity;
     const acks = [TOPIC_ROOT, site, zone ?? '+', '+', '+', CHANNELS.cmdAck].join('/');
     this.#link = await links.open({ ...endpoint, subscribe: acks }, () => {});
   }
 
-  /** Sends `body` to the device at `address`; returns what went on the wire (signed, with its code). */
-  send(address: DeviceAddress, body: Record<string, unknown> & { type: string }): Record<string, unknown> {
+  /**
+   * Sends `body` to the device at `address` in an envelope numbered `seq` (by default the console's
+   * own count); returns what went on the wire (signed, with its code).
+   */
+  send(address: DeviceAddress, body: Record<string, unknown> & { type: string }, seq = this.#seq + 1): Record<string, unknown> {
     const { clock, signer, mfa } = this.#options;
+    this.#seq = seq;
     const now = clock.now();
     const otp = mfa && isDoseCommand(address.kind, body.type) ? currentCode(this.identity, now) : undefined;
     const wire = signer ? signer.sign(address.deviceId, body, now, otp) : otp === undefined ? body : { ...body, auth: { otp } };

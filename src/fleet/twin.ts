@@ -16,8 +16,11 @@ import { PlausibilityTracker } from './plausibility.ts';
  */
 export type Arrivals = 'as-sent' | 'as-received';
 
-/** Carries a command the twin recorded to its device (instead of the twin's own connection). */
-export type CommandSend = (address: DeviceAddress, body: Record<string, unknown> & { type: string }) => void;
+/**
+ * Carries a command the twin recorded to its device (instead of the twin's own connection), in an
+ * envelope with sequence number `seq` — the one the delivery ledger booked it under.
+ */
+export type CommandSend = (address: DeviceAddress, body: Record<string, unknown> & { type: string }, seq: number) => void;
 
 export interface TwinOptions {
   /** A device is stale after this many telemetry periods without telemetry. Default 3. */
@@ -231,13 +234,13 @@ export class DigitalTwin {
     this.#pendingCommands.push({ shadow, t: now, desired, calibrate: command.type === 'calibrate' });
     this.#dirty.add(shadow);
     this.#log.record({ t: now, source: 'twin', type: 'twin.command', data: { device: deviceId, command: body, desired: desired ?? {} } });
+    const seq = ++this.#sendSeq;
+    this.#ledger?.published(deviceId, CHANNELS.cmd, seq, now);
     if (send !== undefined) {
-      send(shadow.address, { ...body, type: String(command.type) });
+      send(shadow.address, { ...body, type: String(command.type) }, seq);
       return commandId;
     }
-    const seq = ++this.#sendSeq;
     const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: 'twin', kind: 'twin', seq, t: now, body });
-    this.#ledger?.published(deviceId, CHANNELS.cmd, seq, now);
     this.#link?.publish(channelTopic(shadow.address, CHANNELS.cmd), payload, 1, false);
     return commandId;
   }

@@ -27,6 +27,8 @@ export interface RetainedMessage {
 export interface LinkEndpoint {
   url: string;
   identity: ClientIdentity;
+  /** TLS material for an `mqtts://` broker: the CA to verify it by, and the client's own certificate under mutual TLS (PEM). */
+  tls?: LinkTls;
 }
 
 /** Everything a link needs to open; plain data, so it can cross to a link thread. */
@@ -37,8 +39,6 @@ export interface LinkOptions extends LinkEndpoint {
   subscribe: string;
   /** Published at QoS 1, retained, on every (re)connect. */
   online?: RetainedMessage;
-  /** TLS material for an `mqtts://` broker: the CA to verify it by, and the client's own certificate under mutual TLS (PEM). */
-  tls?: LinkTls;
 }
 
 /** PEM strings (plain data, so they cross to a link thread). */

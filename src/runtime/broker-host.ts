@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MedtwinError } from '../core/errors.ts';
-import { EmbeddedBroker, type BrokerStats } from '../net/broker.ts';
+import type { TlsOptions } from 'node:tls';
+import type { Aedes } from 'aedes';
+import { EmbeddedBroker, type BrokerHooks, type BrokerStats } from '../net/broker.ts';
 
 export type BrokerPlacement = 'in-process' | 'child-process';
 
@@ -26,6 +28,12 @@ export interface OpenBrokerOptions {
    * costs one at each end, so large fleets put aedes in a child process (it also gets its own core).
    */
   placement?: BrokerPlacement;
+  /**
+   * A run's security controls on the broker (run-security.ts): aedes hooks, a TLS-only listener, and
+   * what to install once aedes runs. In-process brokers only: the hooks read the run's identities and
+   * clock, which a child process does not share.
+   */
+  security?: { hooks?: BrokerHooks; tls?: TlsOptions; attach(aedes: Aedes): void };
 }
 
 /**
@@ -48,8 +56,24 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
   if (options.url) {
     return { url: options.url, embedded: false, placement: 'external', close: async () => {} };
   }
-  if (options.placement === 'child-process') return spawnBroker(options.host ?? '127.0.0.1', options.port ?? 0);
-  const broker = await EmbeddedBroker.start({ host: options.host, port: options.port ?? 0 });
+  const { security } = options;
+  if (options.placement === 'child-process') {
+    if (security !== undefined) {
+      throw new MedtwinError(
+        'E_SECURITY_PLACEMENT',
+        "a security profile is applied by an in-process broker (its hooks read the run's identities and clock); run the broker in-process",
+        { exitCode: 2 },
+      );
+    }
+    return spawnBroker(options.host ?? '127.0.0.1', options.port ?? 0);
+  }
+  const broker = await EmbeddedBroker.start({
+    host: options.host,
+    port: options.port ?? 0,
+    ...(security?.hooks ? { hooks: security.hooks } : {}),
+    ...(security?.tls ? { tls: security.tls } : {}),
+  });
+  security?.attach(broker.aedes);
   return { url: broker.url, embedded: true, placement: 'in-process', stats: broker.stats, close: () => broker.close() };
 }
 

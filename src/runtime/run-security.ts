@@ -2,13 +2,16 @@ import type { TlsOptions } from 'node:tls';
 import type { Aedes } from 'aedes';
 import type { Clock } from '../core/clock.ts';
 import type { EventLog, LoggedEvent } from '../core/event-log.ts';
+import type { DeviceAgent } from '../fleet/agent.ts';
 import { type CommandGate, firmwareCommandGate, type GateMode } from '../fleet/command-gate.ts';
 import type { FleetPlan } from '../fleet/fleet-spec.ts';
 import { OperatorConsole } from '../fleet/operator-console.ts';
 import type { CommandSend } from '../fleet/twin.ts';
 import type { BrokerHooks } from '../net/broker.ts';
-import type { LinkOpener, LinkOptions } from '../net/device-link.ts';
-import type { DeviceAddress } from '../net/topics.ts';
+import type { LinkEndpoint, LinkOpener } from '../net/device-link.ts';
+import { CHANNELS, type DeviceAddress } from '../net/topics.ts';
+import type { DeliveryLedger } from '../net/delivery-ledger.ts';
+import { parseDeviceTopic } from '../net/security/acl.ts';
 import { AuditLog } from '../net/security/audit-log.ts';
 import { auditEntryOf } from '../net/security/audit-events.ts';
 import { BrokerSecurity } from '../net/security/broker-security.ts';
@@ -20,9 +23,9 @@ import { isDoseCommand } from '../net/security/roles.ts';
 import { RunCertificateAuthority, type CertificateFiles } from '../net/security/tls-ca.ts';
 import { clientTlsOptions, serverTlsOptions } from '../net/security/tls-options.ts';
 import type { SecurityResult } from '../scenario/result.ts';
-
-/** Where and as whom a client connects (the run's connect options for one client). */
-export type Endpoint = Pick<LinkOptions, 'url' | 'identity' | 'tls'>;
+import type { Plan } from '../scenario/plan.ts';
+import type { BrokerHandle } from './broker-host.ts';
+import type { ConnectOptionsFor } from './fleet-builder.ts';
 
 export interface RunSecurityOptions {
   config: SecurityConfig;
@@ -30,6 +33,8 @@ export interface RunSecurityOptions {
   fleet: FleetPlan;
   clock: Clock;
   log: EventLog;
+  /** The run's delivery ledger: the run's own commands the broker drops are booked lost there. */
+  ledger?: DeliveryLedger;
   /** PEM text of `config.tls`'s files, already read (the caller resolves paths against the scenario). */
   tlsFiles?: { ca: string; cert: string; key: string };
 }
@@ -60,7 +65,7 @@ export class RunSecurity {
   #server: CertificateFiles | undefined;
   readonly #certificates = new Map<string, CertificateFiles>();
   readonly #gateModes = new Map<string, GateMode>();
-  readonly #consoles: OperatorConsole[] = [];
+  readonly #routes = new Map<string, OperatorConsole>();
   readonly #seen = new Set<string>();
   #reconnects = 0;
   #viaConsole = 0;
@@ -110,6 +115,19 @@ export class RunSecurity {
     this.broker?.attach(aedes);
   }
 
+  /** What the embedded broker needs (broker-host.ts), or undefined for an open run. */
+  brokerSetup(): { hooks?: BrokerHooks; tls?: TlsOptions; attach(aedes: Aedes): void } | undefined {
+    if (!this.active) return undefined;
+    return { ...this.brokerOptions(), attach: (aedes) => this.attach(aedes) };
+  }
+
+  /** Gives each device its firmware's command check (see commandGate). */
+  guard(agents: readonly DeviceAgent[]): void {
+    const firmware = new Map(this.#options.fleet.devices.map((d) => [d.id, d.config.firmware]));
+    for (const agent of agents)
+      agent.commandGate = this.commandGate({ id: agent.deviceId, kind: agent.kind, firmware: firmware.get(agent.deviceId) });
+  }
+
   /**
    * Makes the TLS material before the broker starts and clients connect: under `tls` the run CA and
    * the broker's certificate (or the files the scenario brought), under `mutualTls` a certificate per
@@ -146,7 +164,7 @@ export class RunSecurity {
    * layer chose (a fault proxy's) and TLS settings already given go through. A client id that is no
    * identity of the run goes as it came, and the broker decides.
    */
-  endpointFor(client: { role: string }, defaults: Endpoint): Endpoint {
+  endpointFor(client: { role: string }, defaults: LinkEndpoint): LinkEndpoint {
     if (!this.active) return defaults;
     const { controls } = this.config;
     let out = defaults;
@@ -190,46 +208,65 @@ export class RunSecurity {
     return authentication || signedCommands || operatorMfa;
   }
 
-  /** Connects the consoles that send commands: those whose role may command and read. */
+  /**
+   * Connects the consoles that carry the run's commands: for each zone, the one that may send a
+   * command and the one that may change a dose (see consoleFor) — usually the zone's clinician.
+   */
   async connectConsoles(url: string, links: LinkOpener): Promise<void> {
     if (!this.consolesSendCommands) return;
     const { controls } = this.config;
-    for (const identity of this.identities.all()) {
-      if (identity.type !== 'console') continue;
-      const p = identity.permissions;
-      if (!p.includes('read') || !(p.includes('command') || p.includes('dose'))) continue;
-      const signer = controls.signedCommands ? this.trust?.signer(identity.username) : undefined;
-      const console = new OperatorConsole({
-        identity,
-        clock: this.#options.clock,
-        mfa: controls.operatorMfa,
-        ...(signer ? { signer } : {}),
-      });
-      await console.connect(this.endpointFor({ role: 'console' }, { url, identity: { clientId: identity.clientId } }), links);
-      this.#consoles.push(console);
+    const zones = [...new Set(this.#options.fleet.devices.map((d) => d.zone))];
+    const opened = new Map<string, OperatorConsole>();
+    for (const zone of zones) {
+      for (const needed of ['command', 'dose'] as const) {
+        const identity = this.consoleFor(zone, needed);
+        if (identity === undefined) continue;
+        let console = opened.get(identity.clientId);
+        if (console === undefined) {
+          const signer = controls.signedCommands ? this.trust?.signer(identity.username) : undefined;
+          console = new OperatorConsole({ identity, clock: this.#options.clock, mfa: controls.operatorMfa, ...(signer ? { signer } : {}) });
+          await console.connect(this.endpointFor({ role: 'console' }, { url, identity: { clientId: identity.clientId } }), links);
+          opened.set(identity.clientId, console);
+        }
+        this.#routes.set(`${zone}\n${needed}`, console);
+      }
     }
   }
 
   /**
-   * How a command to `address` travels: through the console of its zone whose role may send it (a
-   * clinician's for a dose change), or undefined — the twin's own connection — when no console may.
+   * The console through which a `needed` command reaches `zone`: one whose role has that permission
+   * and may read (it listens to the acks), the zone's own before a site-wide one, a clinician's before
+   * another role's.
+   */
+  consoleFor(zone: string, needed: 'command' | 'dose'): ConsoleIdentity | undefined {
+    const candidates: ConsoleIdentity[] = [];
+    for (const identity of this.identities.all()) {
+      if (identity.type !== 'console' || !identity.permissions.includes('read') || !identity.permissions.includes(needed)) continue;
+      if (identity.zone === undefined || identity.zone === zone) candidates.push(identity);
+    }
+    return candidates.sort((a, b) => rank(a) - rank(b) || a.clientId.localeCompare(b.clientId))[0];
+  }
+
+  /**
+   * How a command to `address` travels: through its zone's console for it (connectConsoles), or
+   * undefined — the twin's own connection — when no console may send it.
    */
   commandRoute(address: DeviceAddress, type: unknown): CommandSend | undefined {
     if (!this.consolesSendCommands) return undefined;
-    const needed = isDoseCommand(address.kind, type) ? 'dose' : 'command';
-    const fits = (c: ConsoleIdentity) => c.permissions.includes(needed) && (c.zone === undefined || c.zone === address.zone);
-    const candidates = this.#consoles.filter((c) => fits(c.identity));
-    // The zone's own console before a site-wide one; a clinician's before another role's.
-    candidates.sort((a, b) => rank(a.identity) - rank(b.identity));
-    const console = candidates[0];
+    const console = this.#routes.get(`${address.zone}\n${isDoseCommand(address.kind, type) ? 'dose' : 'command'}`);
     if (console === undefined) return undefined;
-    return (target, body) => {
+    return (target, body, seq) => {
       this.#viaConsole++;
-      console.send(target, body);
+      console.send(target, body, seq);
     };
   }
 
-  /** Commands the run's own consoles or twin sent that the broker dropped: never delivered, accounted lost. */
+  /** The run CA's certificate (PEM) under `tls`, for tools and tests that connect to the run's broker. */
+  get caCertificate(): string | undefined {
+    return this.#caPem;
+  }
+
+  /** Commands the run's own consoles or twin sent that the broker dropped: never delivered, booked lost in the ledger. */
   get ownCommandsDenied(): number {
     return this.#ownCommandsDenied;
   }
@@ -265,11 +302,17 @@ export class RunSecurity {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#consoles.map((c) => c.close()));
+    await Promise.all([...new Set(this.#routes.values())].map((c) => c.close()));
   }
 
   #onBrokerEvent(event: SecurityEvent): void {
-    if (event.type === 'publish.denied' && event.topic.endsWith('/cmd') && this.#isOwn(event.clientId)) this.#ownCommandsDenied++;
+    if (event.type === 'publish.denied' && event.topic.endsWith('/cmd') && this.#isOwn(event.clientId)) {
+      // One of the run's own commands will never arrive: the ledger books it lost, so nothing waits for it.
+      this.#ownCommandsDenied++;
+      const device = parseDeviceTopic(event.topic, this.#options.fleet.site)?.deviceId;
+      if (device !== undefined && event.seq !== undefined)
+        this.#options.ledger?.lost(device, CHANNELS.cmd, event.seq, `denied by the broker: ${event.reason}`);
+    }
     if (event.type === 'auth.accepted' || event.type === 'subscribe.accepted') {
       const key = `${event.type}\n${event.clientId}\n${event.type === 'subscribe.accepted' ? event.filter : ''}`;
       if (this.#isOwn(event.clientId) && this.#seen.has(key)) {
@@ -312,12 +355,23 @@ function rank(identity: ConsoleIdentity): number {
 }
 
 /**
+ * The run's connect options with the security profile's applied first, then `then`'s (a fault
+ * proxy's URL, say): each layer transforms what the one before decided.
+ */
+export function composeConnectOptions(security: RunSecurity, then: ConnectOptionsFor | undefined): ConnectOptionsFor {
+  return (client, defaults) => {
+    const secured = security.endpointFor(client, defaults);
+    return then ? then(client, secured) : secured;
+  };
+}
+
+/**
  * The broker URL to give a run of `plan` that shares `broker` (a CLI invocation's, a study's): a plan
  * under any security control gets none, so its run starts its own embedded broker whose hooks know
  * that run's identities (they differ per seed); an external broker is passed on, and the run refuses it
  * with the reason.
  */
-export function secureBrokerUrl(plan: Pick<Plan, 'security'>, broker: Pick<BrokerHandle, 'url' | 'embedded'>): string | undefined {
+export function secureBrokerUrl(plan: Plan, broker: Pick<BrokerHandle, 'url' | 'embedded'>): string | undefined {
   const secured = plan.security !== undefined && enabledControls(plan.security).length > 0;
   return secured && broker.embedded ? undefined : broker.url;
 }

@@ -221,7 +221,15 @@ export class BrokerSecurity {
       return callback(new Error(reason));
     }
     this.stats.publishesDenied++;
-    this.#emit({ type: 'publish.denied', t: this.#options.now(), clientId, topic: packet.topic, reason });
+    const seq = envelopeSeq(packet.payload);
+    this.#emit({
+      type: 'publish.denied',
+      t: this.#options.now(),
+      clientId,
+      topic: packet.topic,
+      reason,
+      ...(seq === undefined ? {} : { seq }),
+    });
     if (!this.#attached) return callback(new Error(reason));
     this.#dropped.add(packet);
     callback(null);
@@ -229,5 +237,15 @@ export class BrokerSecurity {
 
   #emit(event: SecurityEvent): void {
     this.#options.onEvent?.(event);
+  }
+}
+
+/** The `seq` of a medtwin envelope (docs/topics.md), or undefined for any other payload. */
+function envelopeSeq(payload: Buffer | string): number | undefined {
+  try {
+    const seq = (JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8')) as { seq?: unknown } | null)?.seq;
+    return Number.isSafeInteger(seq) ? (seq as number) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -19,7 +19,8 @@ export type SecurityEvent =
   | { type: 'auth.lockout'; t: number; username: string; failures: number; until: number }
   | { type: 'subscribe.accepted'; t: number; clientId: string; filter: string }
   | { type: 'subscribe.denied'; t: number; clientId: string; filter: string; reason: string }
-  | { type: 'publish.denied'; t: number; clientId: string; topic: string; reason: string }
+  /** `seq`: the envelope's sequence number, when the payload is a medtwin envelope (the run books its own dropped commands lost). */
+  | { type: 'publish.denied'; t: number; clientId: string; topic: string; reason: string; seq?: number }
   | { type: 'command.sent'; t: number; clientId: string; topic: string; command: string }
   | { type: 'will.denied'; t: number; clientId: string; topic: string; reason: string };
 
