@@ -56,7 +56,7 @@ export class OperatorConsole {
       v: ENVELOPE_VERSION,
       device: this.identity.clientId,
       kind: 'console',
-      seq: ++this.#seq,
+      seq,
       t: now,
       body: wire,
     });

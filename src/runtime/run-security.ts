@@ -266,10 +266,6 @@ export class RunSecurity {
     return this.#caPem;
   }
 
-  /** Commands the run's own consoles or twin sent that the broker dropped: never delivered, booked lost in the ledger. */
-  get ownCommandsDenied(): number {
-    return this.#ownCommandsDenied;
-  }
 
   /** The log closes with the run's result; events after it (clients shutting down) are not the run's. */
   closeLog(): void {

@@ -188,4 +188,16 @@ describe('a run under its security profile', () => {
     expect(alarms(hardened)).toEqual(alarms(open));
     expect(hardened.alarms.byPriority).toEqual(open.alarms.byPriority);
   }, 60_000);
+
+  it('a dose change no console may send goes out from the twin, the broker drops it under operatorMfa, and the ledger books it lost', async () => {
+    const [scenario] = await loadPlans(['scenarios/insulin-safety.yaml']);
+    // Only a biomed console on the ward: it may pause and start, but not program a dose.
+    const security = resolveSecurity({ profile: 'hardened', consoles: [{ role: 'biomed', zone: 'icu' }] });
+    const result = await executeScenario({ ...scenario!, security });
+    expect(result.security!.commands).toEqual({ viaConsole: 5, refusedByDevices: 0, deniedAtBroker: 2 });
+    expect(result.security!.broker!.publishesDenied).toBe(2);
+    // Nothing waited for the dropped commands, and the missed program shows in the verdicts.
+    expect(result.delivery.settleTimeouts).toBe(0);
+    expect(result.ok).toBe(false);
+  }, 60_000);
 });
