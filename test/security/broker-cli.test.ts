@@ -1,3 +1,4 @@
+import type { RunResult } from '../../src/scenario/result.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,21 +46,41 @@ describe('medtwin broker --tls', () => {
 });
 
 describe('medtwin run with a security profile', () => {
-  it('says the profile is checked but not applied yet, rather than let the run look protected', async () => {
+  /** Runs the CLI on a one-monitor scenario whose file says `security: hardened`; the JSON report and exit code. */
+  async function run(...flags: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const dir = mkdtempSync(join(tmpdir(), 'medtwin-run-security-'));
     const file = join(dir, 's.yaml');
     writeFileSync(
       file,
       'name: t\nduration: 1m\nfleet:\n  zones:\n    - { id: icu, beds: 1, devices: { patient-monitor: 1 } }\nsecurity: hardened\n',
     );
-    const child = spawn(process.execPath, [join(root, 'bin', 'medtwin.js'), 'run', file], {
+    const child = spawn(process.execPath, [join(root, 'bin', 'medtwin.js'), 'run', file, '--reporter', 'json', ...flags], {
       cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
     child.stderr.on('data', (d) => (stderr += String(d)));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(0);
-    expect(stderr).toBe(`medtwin: ${file}: security "hardened" is checked but not applied to runs yet; this run is open\n`);
+    return { code, stdout, stderr };
+  }
+
+  it("applies the scenario's profile, and --security replaces it; the report says which controls were on", async () => {
+    const hardened = await run();
+    expect(hardened.code).toBe(0);
+    const report = JSON.parse(hardened.stdout) as RunResult;
+    expect(report.security).toMatchObject({ profile: 'hardened', broker: { accepted: 3, refused: 0 } });
+    expect(report.security!.controls).toContain('mutualTls');
+    expect(report.broker.url).toMatch(/^mqtts:/);
+    const open = await run('--security', 'open');
+    expect(open.code).toBe(0);
+    expect((JSON.parse(open.stdout) as RunResult).security).toMatchObject({ profile: 'open', controls: [] });
+  });
+
+  it('refuses an unknown profile with the valid names (exit 2)', async () => {
+    const bogus = await run('--security', 'strict');
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toContain(`argument 'strict' is invalid. expected one of open, baseline, hardened, received "strict"`);
   });
 });

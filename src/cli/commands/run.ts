@@ -110,12 +110,6 @@ Examples:
         throw error;
       });
       if (options.duration !== undefined) for (const plan of plans) checkDurationOverride(plan, options.duration);
-      for (const plan of plans.filter((p) => p.security !== undefined && Object.values(p.security.controls).some(Boolean))) {
-        // Until the runtime applies the profile (docs/security.md), say so rather than let a run look protected.
-        process.stderr.write(
-          `medtwin: ${plan.source ?? plan.name}: security "${plan.security!.profile}" is checked but not applied to runs yet; this run is open\n`,
-        );
-      }
       if (options.security !== undefined) {
         const profile = options.security;
         for (const [i, plan] of plans.entries()) plans[i] = { ...plan, security: withProfile(plan.security, profile) };
