@@ -1,6 +1,7 @@
 import type { TlsOptions } from 'node:tls';
 import type { Aedes } from 'aedes';
 import type { Clock } from '../core/clock.ts';
+import { InputError } from '../core/errors.ts';
 import type { EventLog, LoggedEvent } from '../core/event-log.ts';
 import type { DeviceAgent } from '../fleet/agent.ts';
 import { type CommandGate, firmwareCommandGate, type GateMode } from '../fleet/command-gate.ts';
@@ -131,9 +132,16 @@ export class RunSecurity {
   /**
    * Makes the TLS material before the broker starts and clients connect: under `tls` the run CA and
    * the broker's certificate (or the files the scenario brought), under `mutualTls` a certificate per
-   * identity (devices, the twin, consoles), one ECDSA key each.
+   * identity (devices, the twin, consoles), one ECDSA key each. `brokerUrl`: the run was pointed at a
+   * broker of its own (an external one): refused, since the controls live in medtwin's embedded broker.
    */
-  async prepare(): Promise<void> {
+  async prepare(brokerUrl?: string): Promise<void> {
+    if (brokerUrl !== undefined) {
+      throw new InputError(
+        'E_SECURITY_BROKER',
+        `security "${this.config.profile}" is applied by medtwin's embedded broker, and ${brokerUrl} is another: drop --broker, or run with --security open`,
+      );
+    }
     const { controls } = this.config;
     if (!controls.tls || this.#caPem !== undefined) return;
     const files = this.#options.tlsFiles;
@@ -265,7 +273,6 @@ export class RunSecurity {
   get caCertificate(): string | undefined {
     return this.#caPem;
   }
-
 
   /** The log closes with the run's result; events after it (clients shutting down) are not the run's. */
   closeLog(): void {

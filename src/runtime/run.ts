@@ -26,6 +26,7 @@ import { Pacer } from './pacer.ts';
 import { schedulePlanEvents } from './plan-events.ts';
 import type { TagLookup } from './selector.ts';
 import { assembleResult } from './assemble-result.ts';
+import { composeConnectOptions, RunSecurity } from './run-security.ts';
 
 export type { ConnectOptionsFor, FleetClient, RunDependencies } from './fleet-builder.ts';
 export {
@@ -70,6 +71,8 @@ export class Run extends EventEmitter<RunEvents> {
   readonly patients: Map<string, RunPatient>;
   readonly twin: DigitalTwin;
   readonly ledger = new DeliveryLedger();
+  /** The security profile applied to the run's traffic (run-security.ts), when the plan names one. */
+  readonly security: RunSecurity | undefined;
   readonly timeline: Timeline;
   readonly faults: FaultRegistry = FAULTS;
   readonly collector: Collector;
@@ -128,6 +131,18 @@ export class Run extends EventEmitter<RunEvents> {
     this.agentById = fleet.agentById;
     this.patients = fleet.patients;
     this.#telemetryPerSecond = fleet.telemetryPerSecond;
+    if (plan.security !== undefined) {
+      const config = plan.security;
+      this.security = new RunSecurity({
+        config,
+        seed: this.seed,
+        fleet: this.fleetPlan,
+        clock: this.clock,
+        log: this.log,
+        ledger: this.ledger,
+      });
+      this.security.guard(this.agents);
+    }
     this.#settler = new LedgerSettler(this.ledger, {
       stallMs: options.settleTimeoutMs ?? 10_000,
       telemetryPerSecond: fleet.telemetryPerSecond,
@@ -216,12 +231,20 @@ export class Run extends EventEmitter<RunEvents> {
   async open(): Promise<void> {
     if (this.#loop.phase !== 'created') return;
     this.#loop.phase = 'starting';
-    this.#transport = await openTransport(this.#options, this.agents.length, this.#deps, (error) => {
-      // Without its link thread no device can publish: stop at once and say why, rather than let every
-      // remaining settle window wait out its stall time.
-      this.#settler.barrier.abort();
-      this.#loop.fail(error);
-    });
+    const security = this.security?.active ? this.security : undefined;
+    if (security !== undefined) await security.prepare(this.#options.brokerUrl);
+    this.#transport = await openTransport(
+      this.#options,
+      this.agents.length,
+      this.#deps,
+      (error) => {
+        // Without its link thread no device can publish: stop at once and say why, rather than let every
+        // remaining settle window wait out its stall time.
+        this.#settler.barrier.abort();
+        this.#loop.fail(error);
+      },
+      security?.brokerSetup(),
+    );
     await connectFleet({
       agents: this.agents,
       fleetPlan: this.fleetPlan,
@@ -229,9 +252,10 @@ export class Run extends EventEmitter<RunEvents> {
       url: this.#transport.broker.url,
       seed: this.seed,
       links: this.#transport.opener,
-      connectOptionsFor: this.#options.connectOptionsFor,
+      connectOptionsFor: security ? composeConnectOptions(security, this.#options.connectOptionsFor) : this.#options.connectOptionsFor,
       onProgress: (connected) => this.emit('connecting', connected, this.agents.length),
     });
+    await security?.connectConsoles(this.#transport.broker.url, this.#transport.opener);
     this.log.record({
       t: 0,
       source: 'runner',
@@ -279,7 +303,7 @@ export class Run extends EventEmitter<RunEvents> {
       throw new InputError('E_UNKNOWN_DEVICE', `unknown device "${deviceId}"${hint ? ` — did you mean "${hint}"?` : ''}`);
     }
     this.#loop.requestSettle();
-    return this.twin.command(deviceId, command);
+    return this.twin.command(deviceId, command, this.security?.commandRoute(this.agentById.get(deviceId)!.address, command.type));
   }
 
   /** Runs to the end (or until stopped), pacing by mode and speed. Resolves when the run is finished. */
@@ -343,9 +367,10 @@ export class Run extends EventEmitter<RunEvents> {
 
   /** The run's result. Call after `runToEnd()`; it closes the event log (its digest is final). */
   result(): RunResult {
+    this.security?.closeLog();
     this.#digest ??= this.log.digest();
     const context = this.#context();
-    return assembleResult({
+    const result = assembleResult({
       plan: this.plan,
       seed: this.seed,
       durationMs: this.durationMs,
@@ -365,12 +390,15 @@ export class Run extends EventEmitter<RunEvents> {
       parts: this.collector.result(context),
       expectations: this.#referee.verdicts(context),
     });
+    if (this.security) result.security = this.security.result();
+    return result;
   }
 
   /** Disconnects every client and closes the broker (if medtwin started it). */
   async close(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.stop()));
     await this.twin.close();
+    await this.security?.close();
     await this.#transport?.close();
   }
 }

@@ -1,6 +1,6 @@
 import { IN_THREAD_LINKS, type LinkOpener } from '../net/device-link.ts';
 import { LinkPool } from '../net/link-pool.ts';
-import { openBroker, placementFor, type BrokerHandle } from './broker-host.ts';
+import { openBroker, placementFor, type BrokerHandle, type OpenBrokerOptions } from './broker-host.ts';
 import type { RunDependencies } from './fleet-builder.ts';
 import { linksFor, type LinkPlacement, type RunOptions } from './run-options.ts';
 
@@ -16,18 +16,21 @@ export interface Transport {
 /**
  * Opens the broker (external, in this process, or in a child, by fleet size unless the options say)
  * and, for large fleets, the link thread that hosts the clients. `onLinkFailure`: the link thread
- * died — no device can publish any more.
+ * died — no device can publish any more. `security`: the run's controls on its embedded broker (run-security.ts).
  */
 export async function openTransport(
   options: RunOptions,
   devices: number,
   deps: RunDependencies,
   onLinkFailure: (error: Error) => void,
+  security?: OpenBrokerOptions['security'],
 ): Promise<Transport> {
   const broker = await openBroker({
     url: options.brokerUrl,
     port: options.port,
-    placement: options.brokerPlacement ?? placementFor(devices),
+    // A security profile's hooks read the run's identities and clock: its broker runs in this process.
+    placement: options.brokerPlacement ?? (security ? 'in-process' : placementFor(devices)),
+    ...(security ? { security } : {}),
   });
   const links = options.links ?? linksFor(devices);
   let pool: LinkPool | undefined;
