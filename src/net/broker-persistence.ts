@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { AedesOptions } from 'aedes';
 import { Redis } from 'ioredis';
 import { InputError, MedtwinError, describeValue } from '../core/errors.ts';
+import { drainingPersistence } from './draining-persistence.ts';
 import { indexedMemoryPersistence } from './retained-index.ts';
 
 /** Where the embedded broker keeps sessions, QoS 1 queues and retained messages. */
@@ -80,13 +81,19 @@ export async function openPersistence(choice: PersistenceChoice, timeoutMs = 300
     );
   }
   const factory = require('aedes-persistence-redis') as (options: { conn: Redis }) => OpenedPersistence['persistence'];
-  const persistence = factory({ conn: redis });
+  // aedes acknowledges a QoS 1 message before it has stored it: a stop must let those writes finish
+  // (draining-persistence.ts).
+  const tracked = drainingPersistence(factory({ conn: redis }));
   return {
-    persistence,
+    persistence: tracked.persistence,
     description,
     close: async () => {
+      await tracked.drain(timeoutMs);
+      // Some writes aedes-persistence-redis does not wait for itself (the will list, dropping a dead
+      // queue entry); Redis answers in order, so once a PING is answered they are all done.
+      await Promise.race([redis.ping().catch(() => {}), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
       // Without a callback, destroy goes straight to the Redis layer, which disconnects the connection we gave it.
-      await (persistence as { destroy(): Promise<void> }).destroy().catch(() => redis.disconnect());
+      await (tracked.persistence as { destroy(): Promise<void> }).destroy().catch(() => redis.disconnect());
     },
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { holdingRelay } from '../../test/helpers/holding-relay.ts';
 import { REDIS_URL, deleteKeys, redisSkipReason, testPrefix } from '../../test/helpers/redis.ts';
 import { quiet, until } from '../../test/helpers/until.ts';
 import { parsePersistence, type PersistenceChoice } from './broker-persistence.ts';
@@ -35,17 +36,10 @@ async function client(
   return { client: c, sessionPresent, received };
 }
 
-/**
- * The twin has a persistent session (clean: false) subscribed at QoS 1 and is offline when a device
- * publishes a retained status and a QoS 1 alarm; the broker restarts; the twin comes back.
- */
-async function restartScenario(persistence: PersistenceChoice) {
-  const broker = await RestartableBroker.start({ persistence });
-  cleanup.push(() => broker.close());
-  const url = broker.url;
+/** A twin with a persistent session (clean: false) subscribed to site/# at QoS 1, gone offline; its client id. */
+async function offlineTwin(broker: RestartableBroker): Promise<string> {
   const twinId = `twin-${randomUUID()}`;
-
-  const twin = await client(url, twinId, false);
+  const twin = await client(broker.url, twinId, false);
   await twin.client.subscribeAsync('site/#', { qos: 1 });
   await closeClient(twin.client);
   // Offline means offline at the broker: a publish that still finds the twin's closing connection is
@@ -54,6 +48,18 @@ async function restartScenario(persistence: PersistenceChoice) {
     () => (broker.current.aedes as unknown as { clients: Record<string, unknown> }).clients[twinId] === undefined,
     'the broker to see the twin go',
   );
+  return twinId;
+}
+
+/**
+ * The twin has a persistent session (clean: false) subscribed at QoS 1 and is offline when a device
+ * publishes a retained status and a QoS 1 alarm; the broker restarts; the twin comes back.
+ */
+async function restartScenario(persistence: PersistenceChoice) {
+  const broker = await RestartableBroker.start({ persistence });
+  cleanup.push(() => broker.close());
+  const url = broker.url;
+  const twinId = await offlineTwin(broker);
 
   const device = await client(url, 'pump-01');
   await device.client.publishAsync('site/pump-01/status', 'online', { qos: 1, retain: true });
@@ -105,6 +111,40 @@ describe('a broker restart', () => {
       expect(back.sessionPresent).toBe(true);
       expect(queued().sort()).toEqual(['site/pump-01/alarm=occlusion', 'site/pump-01/status=online']);
       expect(retained()).toEqual(['site/pump-01/status=online']);
+    });
+
+    it('keeps a QoS 1 message it acknowledged but was still writing to Redis when it stopped', async () => {
+      // aedes 1.2 sends the PUBACK before it queues the message for offline sessions (moscajs/aedes#249);
+      // the relay holds that write on its way to Redis while the broker stops (draining-persistence.ts).
+      const prefix = testPrefix();
+      cleanup.push(() => deleteKeys(prefix));
+      const redis = new URL(REDIS_URL);
+      const relay = await holdingRelay({ host: redis.hostname, port: Number(redis.port || 6379) });
+      cleanup.push(() => relay.close());
+      redis.hostname = '127.0.0.1';
+      redis.port = String(relay.port);
+      const broker = await RestartableBroker.start({ persistence: parsePersistence(`${redis}?prefix=${prefix}`) });
+      cleanup.push(() => broker.close());
+      const twinId = await offlineTwin(broker);
+
+      const device = await client(broker.url, 'pump-01');
+      relay.hold();
+      let acknowledged = false;
+      void device.client.publishAsync('site/pump-01/alarm', 'occlusion', { qos: 1 }).then(() => (acknowledged = true));
+      await until(() => acknowledged && relay.held > 0, 'the PUBACK while the broker is still writing the alarm to Redis');
+      const stopped = broker.stop();
+      // Let the write through once the persistence lets go of its Redis connection (a stop that does not
+      // wait does so at once, and the queue entry that should follow the write is never sent), or after
+      // 300 ms of a stop that waits.
+      await Promise.race([relay.clientClosed(), quiet(300)]);
+      relay.release();
+      await stopped;
+      await broker.startAgain();
+
+      const back = await client(broker.url, twinId, false);
+      await until(() => back.received.length > 0, 'the alarm the broker acknowledged before it stopped', 10_000);
+      expect(back.sessionPresent).toBe(true);
+      expect(back.received.map((m) => m.text)).toEqual(['site/pump-01/alarm=occlusion']);
     });
 
     it('keeps its state under its own key prefix', async () => {
