@@ -11,7 +11,7 @@ function activeCgm(settings?: unknown) {
   const clock = new SimClock();
   const rng = new Rng('cgm-alarms');
   const emitted: DeviceEmitted[] = [];
-  const model = new DeviceModel(d, { id: 'cgm-1', settings, profile: { sensorAge: '3h' }, clock, rng, onEmitted: (e) => emitted.push(e) });
+  const model = new DeviceModel(d, { id: 'cgm-1', settings, profile: { sensorAge: '2d' }, clock, rng, onEmitted: (e) => emitted.push(e) });
   model.start();
   const sample = (glucose: number | null) => {
     clock.advance(d.samplePeriodMs);
@@ -144,7 +144,7 @@ describe('cgm descriptor', () => {
       display: null,
       trend: 'none',
       rateOfChange: null,
-      sensorAgeMs: 3 * 60 * MIN + 5 * MIN,
+      sensorAgeMs: 48 * 60 * MIN + 5 * MIN,
       warmUpRemainingMs: null,
       alarms: ['glucose.urgent-low'],
     });

@@ -161,7 +161,7 @@ export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, Cg
     }
     return { id, firmware: firmware ?? '1.0.0', settings: result.data };
   },
-  createPlant: (input) => new CgmPlant(input.settings),
+  createPlant: (input, rng) => new CgmPlant(input.settings, rng),
   telemetry,
   commandEvent,
   stateLabel,

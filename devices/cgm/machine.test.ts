@@ -29,7 +29,8 @@ function boot(options: { settings?: unknown; profile?: unknown } = {}) {
 }
 
 /** Booted with a sensor already past warm-up. */
-const active = (settings?: unknown) => boot({ settings, profile: { sensorAge: '2h' } });
+// Two days in: between 36 h and day 7 a sensor has no wear error (sensor-age.ts), so readings are exact.
+const active = (settings?: unknown) => boot({ settings, profile: { sensorAge: '2d' } });
 
 describe('cgm sensor session', () => {
   it('warms up for 2 h by default, then reads every sample', () => {
@@ -44,7 +45,11 @@ describe('cgm sensor session', () => {
     cgm.clock.advance(1);
     expect(cgm.label()).toBe('active');
     cgm.sample(121.4);
-    expect(cgm.telemetry()).toMatchObject({ state: 'active', glucose: 121, warmUpRemainingMs: null, sensorAgeMs: 2 * HOUR + 5 * MIN });
+    expect(cgm.telemetry()).toMatchObject({ state: 'active', warmUpRemainingMs: null, sensorAgeMs: 2 * HOUR + 5 * MIN });
+    // A fresh sensor reads low (early sensor attenuation, sensor-age.ts), by this sensor's drawn amount.
+    const { glucose } = cgm.telemetry();
+    expect(glucose).toBeLessThan(121);
+    expect(glucose).toBeGreaterThan(121.4 * 0.75);
   });
 
   it('honours a configured warm-up (Dexcom G7: 30 min)', () => {

@@ -1,5 +1,7 @@
 import type { AlarmInfo, DevicePlant, SampleInput } from '../descriptor.ts';
+import type { Rng } from '../../src/core/rng.ts';
 import { type CgmContext, type CgmEvent, type CgmPlantEvent, type CgmSettings, cgmMode } from './context.ts';
+import { drawSensorAge, sensorAgeGain, type SensorAgeProfile } from './sensor-age.ts';
 import {
   GLUCOSE_ALARM_CODES,
   TREND_WINDOW_MS,
@@ -44,9 +46,14 @@ export class CgmPlant implements DevicePlant<CgmView, CgmEvent> {
   /** Displayed readings (whole mg/dL within 40–400) of the last `backfillMs`. */
   backfill: Reading[] = [];
   #session: number | null = null;
+  readonly #rng: Rng | undefined;
+  /** The current sensor's accuracy over its wear (sensor-age.ts); drawn when its session starts. */
+  #age: SensorAgeProfile | undefined;
 
-  constructor(settings: CgmSettings) {
+  /** Without `rng` the sensor has no wear effects (a test of the plant alone). */
+  constructor(settings: CgmSettings, rng?: Rng) {
     this.settings = settings;
+    this.#rng = rng;
   }
 
   /** The calibrated value of the current reading, or null. */
@@ -78,11 +85,13 @@ export class CgmPlant implements DevicePlant<CgmView, CgmEvent> {
       return out.length === 0 ? NOTHING : out;
     }
     this.missedSamples = 0;
-    this.lastRaw = glucose;
-    this.recent = [...this.recent.filter((r) => r.t > t - TREND_WINDOW_MS), { t, value: glucose }];
+    const started = view.context.sensorStartedAt;
+    const raw = this.#age === undefined || started === null ? glucose : glucose * (1 + sensorAgeGain(this.#age, t - started));
+    this.lastRaw = raw;
+    this.recent = [...this.recent.filter((r) => r.t > t - TREND_WINDOW_MS), { t, value: raw }];
     this.rate = rateOfChange(this.recent, t);
     this.trend = trendArrow(this.rate);
-    const value = glucose + view.context.calibrationOffset;
+    const value = raw + view.context.calibrationOffset;
     const shown = displayValue(value);
     this.backfill = [...this.backfill.filter((r) => r.t > t - this.settings.backfillMs), { t, value: shown.glucose }];
     if (mode === 'signal-loss') out.push({ type: 'signal.restored' });
@@ -97,6 +106,7 @@ export class CgmPlant implements DevicePlant<CgmView, CgmEvent> {
     // A new sensor, or none: no current reading, no trend.
     if (view.context.sensorStartedAt !== this.#session) {
       this.#session = view.context.sensorStartedAt;
+      this.#age = this.#session !== null && this.#rng ? drawSensorAge(this.#rng) : undefined;
       this.#noReading();
     }
   }
