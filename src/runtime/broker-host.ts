@@ -15,6 +15,8 @@ export interface BrokerHandle {
   placement: BrokerPlacement | 'external';
   /** In-process brokers only. */
   stats?: BrokerStats;
+  /** In-process brokers only: the aedes instance, for sensors on the broker (the IDS's tap). */
+  aedes?: Aedes;
   close(): Promise<void>;
 }
 
@@ -74,7 +76,14 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
     ...(security?.tls ? { tls: security.tls } : {}),
   });
   security?.attach(broker.aedes);
-  return { url: broker.url, embedded: true, placement: 'in-process', stats: broker.stats, close: () => broker.close() };
+  return {
+    url: broker.url,
+    embedded: true,
+    placement: 'in-process',
+    stats: broker.stats,
+    aedes: broker.aedes,
+    close: () => broker.close(),
+  };
 }
 
 async function spawnBroker(host: string, port: number): Promise<BrokerHandle> {

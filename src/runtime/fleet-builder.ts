@@ -153,6 +153,11 @@ export interface ConnectFleetOptions {
   onProgress?: (connected: number) => void;
 }
 
+/** The twin's client id when no security control names it (`medtwin-twin` under authentication). */
+export function twinClientIdFor(seed: string | number): string {
+  return `medtwin-twin-${seed}`.slice(0, 60);
+}
+
 /**
  * Connects the twin, then every device, a batch at a time (thousands of simultaneous CONNECTs would
  * trip connect timeouts). Each client's endpoint comes from `connectOptionsFor`.
@@ -163,7 +168,7 @@ export async function connectFleet(options: ConnectFleetOptions): Promise<void> 
   const planned = new Map(options.fleetPlan.devices.map((d) => [d.id, d]));
   // The twin's client runs where the devices' do: on a link thread it takes the fleet's whole
   // stream in batches, off the simulation's thread.
-  await twin.connect(endpointFor({ role: 'twin' }, { url, identity: { clientId: `medtwin-twin-${options.seed}`.slice(0, 60) } }), links);
+  await twin.connect(endpointFor({ role: 'twin' }, { url, identity: { clientId: twinClientIdFor(options.seed) } }), links);
   const batch = 200;
   for (let i = 0; i < agents.length; i += batch) {
     await Promise.all(

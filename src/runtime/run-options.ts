@@ -1,5 +1,6 @@
 import type { BrokerPlacement } from './broker-host.ts';
 import type { ConnectOptionsFor } from './fleet-builder.ts';
+import type { IdsThresholds } from '../defense/ids/thresholds.ts';
 import type { LinkOpener } from '../net/device-link.ts';
 
 /** What a run may be asked to do differently from its plan, and the figures it reports while it runs. */
@@ -44,6 +45,11 @@ export interface RunOptions {
    * network, e.g. a test that drops messages on purpose and books them lost in `run.ledger`.
    */
   wrapLinks?: (links: LinkOpener) => LinkOpener;
+  /**
+   * Run the intrusion detector (src/defense) on the embedded in-process broker's traffic and record its
+   * `ids.alert` events in the event log. Off by default: alerts are part of the digest.
+   */
+  ids?: boolean | { thresholds?: Partial<IdsThresholds> };
 }
 
 export type LinkPlacement = 'in-thread' | 'link-thread';

@@ -21,7 +21,8 @@ import type { RunContext } from '../scenario/expectations/run-context.ts';
 import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
 import type { Selector } from '../scenario/schema.ts';
-import { buildFleet, checkKinds, connectFleet, type RunDependencies, type RunPatient } from './fleet-builder.ts';
+import { buildFleet, checkKinds, connectFleet, twinClientIdFor, type RunDependencies, type RunPatient } from './fleet-builder.ts';
+import { RunIds } from './run-ids.ts';
 import { Pacer } from './pacer.ts';
 import { schedulePlanEvents } from './plan-events.ts';
 import type { TagLookup } from './selector.ts';
@@ -84,6 +85,8 @@ export class Run extends EventEmitter<RunEvents> {
   #deps: RunDependencies;
   #transport: Transport | undefined;
   #settler: LedgerSettler;
+  /** The intrusion detector, when RunOptions.ids asks for it (src/defense; run-ids.ts). */
+  readonly ids: RunIds | undefined;
   #pacer: Pacer;
   #loop: RunLoop;
   /** The fleet's telemetry messages per simulated second (fast mode's default window, realtime back-pressure). */
@@ -143,6 +146,16 @@ export class Run extends EventEmitter<RunEvents> {
       });
       this.security.guard(this.agents);
     }
+    this.ids = options.ids
+      ? new RunIds({
+          fleetPlan: this.fleetPlan,
+          clock: this.clock,
+          log: this.log,
+          twinClientId: twinClientIdFor(this.seed),
+          ...(this.security === undefined ? {} : { security: this.security }),
+          ...(typeof options.ids === 'object' && options.ids.thresholds ? { thresholds: options.ids.thresholds } : {}),
+        })
+      : undefined;
     this.#settler = new LedgerSettler(this.ledger, {
       stallMs: options.settleTimeoutMs ?? 10_000,
       telemetryPerSecond: fleet.telemetryPerSecond,
@@ -156,7 +169,10 @@ export class Run extends EventEmitter<RunEvents> {
       settle: () => this.#settler.settle(),
       catchUp: (sliceMs) => this.#settler.catchUp(sliceMs),
       check: () => this.twin.check(),
-      seal: (t) => this.log.seal(t),
+      seal: (t) => {
+        this.ids?.flush(t);
+        this.log.seal(t);
+      },
       finish: () =>
         this.log.record({ t: this.clock.now(), source: 'runner', type: 'run.finished', data: { simulatedMs: this.clock.now() } }),
       status: () => this.emit('status', this.status()),
@@ -245,6 +261,7 @@ export class Run extends EventEmitter<RunEvents> {
       },
       security?.brokerSetup(),
     );
+    this.ids?.attach(this.#transport.broker);
     await connectFleet({
       agents: this.agents,
       fleetPlan: this.fleetPlan,

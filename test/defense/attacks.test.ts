@@ -281,9 +281,9 @@ describe('attack.client-id-takeover', () => {
     expect(labelled.map((r) => [r.event, r.takeover, r.label])).toEqual([
       ['connect', false, 'benign'],
       ['subscribe', null, 'benign'],
-      // One instant, in canonical order (kind before port): the takeover, the old session's end, the attacker's subscription.
-      ['connect', true, 'attack.client-id-takeover'],
+      // One instant, in the order the broker did it: the old session closed for the takeover, then the new one.
       ['disconnect', null, 'benign'],
+      ['connect', true, 'attack.client-id-takeover'],
       ['subscribe', null, 'attack.client-id-takeover'],
     ]);
   });

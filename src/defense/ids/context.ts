@@ -11,6 +11,8 @@ export interface IdsFleet {
   site: string;
   zones?: readonly string[];
   devices: readonly { id: string; kind: string; zone: string; firmware?: string; drugLibrary?: DrugLibrary }[];
+  /** Client ids the twin connects under besides `medtwin-twin` (an open run's twin uses a per-seed id). */
+  twinClientIds?: readonly string[];
   /** Operator consoles; by default one per zone per zone role and one per site-wide role (DEFAULT_ROLES). */
   consoles?: readonly KnownConsole[];
 }
@@ -48,10 +50,12 @@ export class IdsContext {
   readonly #devices = new Map<string, KnownDevice>();
   readonly #byClientId = new Map<string, KnownDevice>();
   readonly #consoles = new Map<string, KnownConsole>();
+  readonly #twins: ReadonlySet<string>;
 
   constructor(fleet: IdsFleet, thresholds: Partial<IdsThresholds> = {}) {
     this.site = fleet.site;
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
+    this.#twins = new Set([TWIN_CLIENT_ID, ...(fleet.twinClientIds ?? [])]);
     for (const d of fleet.devices) {
       const known = {
         deviceId: d.id,
@@ -85,7 +89,7 @@ export class IdsContext {
   }
 
   subject(clientId: string, verified: boolean): Subject {
-    if (clientId === TWIN_CLIENT_ID) return { type: 'twin', clientId, verified };
+    if (this.#twins.has(clientId)) return { type: 'twin', clientId, verified };
     const device = this.#byClientId.get(clientId);
     if (device !== undefined)
       return { type: 'device', clientId, verified, deviceId: device.deviceId, kind: device.kind, zone: device.zone };

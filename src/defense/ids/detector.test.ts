@@ -14,10 +14,14 @@ const attack: Observation[] = [
 ];
 
 describe('IdsDetector', () => {
-  it('gives the same alerts and evidence ids whatever order a window’s observations arrived in', () => {
-    const forward = new IdsDetector(new IdsContext(IDS_FLEET)).observe(attack);
-    const backward = new IdsDetector(new IdsContext(IDS_FLEET)).observe([...attack].reverse());
-    expect(backward).toEqual(forward);
+  it('gives the same alerts and evidence ids however the clients of a window interleaved, keeping each client’s own order', () => {
+    const other = [
+      subscribe(1000, 'medtwin-twin', 'medtwin/general-hospital/#'),
+      publish(1000, 'medtwin-pump-002', topic('pump-002', 'telemetry'), '{}'),
+    ];
+    const forward = new IdsDetector(new IdsContext(IDS_FLEET)).observe([...attack, ...other]);
+    const interleaved = new IdsDetector(new IdsContext(IDS_FLEET)).observe([other[1]!, attack[0]!, other[0]!, ...attack.slice(1)]);
+    expect(interleaved).toEqual(forward);
     expect(forward.map((a) => a.data.rule).sort()).toEqual([
       'eavesdrop-subscribe',
       'retained-command',

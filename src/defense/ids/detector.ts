@@ -30,8 +30,8 @@ export interface DetectorStats {
 /**
  * Runs the rules over a stream of observations and turns their findings into `ids.alert` events
  * (source `ids`). Observations are taken in batches — everything up to a sealed instant — and sorted
- * canonically before the rules see them, so alerts and their evidence ids are the same in every run of
- * a seed whatever order the sockets delivered them in. One alert per rule and subject per `realertMs`.
+ * canonically (time, client, then each client's own order) before the rules see them, so alerts and
+ * their evidence ids are the same in every run of a seed however the sockets interleaved clients. One alert per rule and subject per `realertMs`.
  */
 export class IdsDetector {
   readonly stats: DetectorStats = { observations: 0, alerts: 0, suppressed: 0 };
@@ -50,6 +50,7 @@ export class IdsDetector {
 
   /** Takes the observations of one window (times at or after the previous batch's) and returns the alerts they raise. */
   observe(batch: readonly Observation[]): IdsAlert[] {
+    // Stable: each client's observations keep the order they arrived in.
     const sorted = [...batch].sort(compareObservations);
     const alerts: IdsAlert[] = [];
     for (const observation of sorted) {

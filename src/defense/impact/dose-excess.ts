@@ -16,7 +16,8 @@ export const doseExcess = defineMetric({
     'from the dose account minus the pre-attack dose rate × the window length.',
   compute(events, { device, from, to }) {
     const samples = deliverySamples(events, device);
-    const before = samples.filter((s) => s.t <= from).at(-1);
+    // The account just before the window: a sample at `from` itself may already carry the attack's rate.
+    const before = samples.filter((s) => s.t < from).at(-1);
     const last = samples.filter((s) => s.t <= to).at(-1);
     if (before === undefined || last === undefined) return null;
     const expected = (before.doseRatePerH * (to - from)) / 3_600_000;

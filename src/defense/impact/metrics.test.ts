@@ -71,6 +71,11 @@ describe('therapy-interruption-minutes', () => {
     const events = [state(0, 'infusing'), state(10 * MIN, 'paused'), state(25 * MIN, 'infusing'), state(30 * MIN, 'paused')];
     expect(metric.compute(events, { device: 'pump-001', from: 5 * MIN, to: 35 * MIN })).toBe(20);
   });
+  it('judges the state just before the window: a pause at its first instant counts', () => {
+    expect(metric.compute([state(0, 'infusing'), state(10 * MIN, 'paused')], { device: 'pump-001', from: 10 * MIN, to: 20 * MIN })).toBe(
+      10,
+    );
+  });
   it('is zero for a pump that was not infusing when the window opened', () => {
     expect(metric.compute([state(0, 'idle')], { device: 'pump-001', from: MIN, to: 10 * MIN })).toBe(0);
   });

@@ -20,7 +20,8 @@ export const therapyInterruption = defineMetric({
       .map((e) => [e.t, e.data.to as string] as const)
       .sort((a, b) => a[0] - b[0]);
     if (changes.length === 0) return null;
-    const atStart = changes.filter(([t]) => t <= from).at(-1)?.[1];
+    // Its state just before the window: a change at `from` itself is the attack's own effect.
+    const atStart = changes.filter(([t]) => t < from).at(-1)?.[1];
     if (atStart === undefined || !FLOWING.has(atStart)) return 0;
     return (
       heldMs(

@@ -1,0 +1,80 @@
+import type { Clock } from '../core/clock.ts';
+import type { EventLog } from '../core/event-log.ts';
+import { BrokerTap } from '../defense/ids/broker-tap.ts';
+import { IdsContext } from '../defense/ids/context.ts';
+import { IdsDetector } from '../defense/ids/detector.ts';
+import type { IdsThresholds } from '../defense/ids/thresholds.ts';
+import type { FleetPlan } from '../fleet/fleet-spec.ts';
+import type { SecurityEvent } from '../net/security/events.ts';
+import type { BrokerHandle } from './broker-host.ts';
+import type { RunSecurity } from './run-security.ts';
+
+export interface RunIdsOptions {
+  fleetPlan: FleetPlan;
+  clock: Clock;
+  log: EventLog;
+  /** The client id the run's twin connects under. */
+  twinClientId: string;
+  thresholds?: Partial<IdsThresholds>;
+  /** The run's security controls, when a profile is applied: who authenticated as whom, what the broker dropped or refused. */
+  security?: RunSecurity;
+}
+
+/**
+ * The intrusion detector in a run: a tap on the embedded broker feeding the detector, flushed each
+ * time the run seals a window, so every alert enters the event log (source `ids`, type `ids.alert`)
+ * at the simulated time of what raised it, in canonical order. Only an in-process broker can be
+ * tapped: with a broker in a child process or an external one, `available` is false and nothing is
+ * recorded.
+ */
+export class RunIds {
+  readonly detector: IdsDetector;
+  #tap: BrokerTap | undefined;
+  readonly #options: RunIdsOptions;
+
+  constructor(options: RunIdsOptions) {
+    this.#options = options;
+    const { fleetPlan, security } = options;
+    const consoles =
+      security === undefined
+        ? undefined
+        : [...security.identities.all()].flatMap((i) =>
+            i.type === 'console' ? [{ clientId: i.clientId, role: i.role, zone: i.zone, permissions: i.permissions }] : [],
+          );
+    const context = new IdsContext(
+      {
+        site: fleetPlan.site,
+        devices: fleetPlan.devices.map((d) => ({ id: d.id, kind: d.kind, zone: d.zone })),
+        twinClientIds: [options.twinClientId],
+        ...(consoles === undefined ? {} : { consoles }),
+      },
+      options.thresholds,
+    );
+    this.detector = new IdsDetector(context);
+  }
+
+  /** Taps the broker if it runs in this process; false otherwise. */
+  attach(broker: BrokerHandle): boolean {
+    if (broker.aedes === undefined) return false;
+    const security = this.#options.security?.broker;
+    const tap = new BrokerTap({ now: () => this.#options.clock.now(), ...(security === undefined ? {} : { security }) });
+    tap.attach(broker.aedes);
+    this.#tap = tap;
+    // Refused logins and lockouts reach the log as `security.*` events (run-security.ts); the tap takes them from there.
+    this.#options.log.onRecord((event) => {
+      if (event.source !== 'security' || (event.type !== 'security.auth.refused' && event.type !== 'security.auth.lockout')) return;
+      tap.securityEvent({ ...event.data, t: event.t, type: event.type.slice('security.'.length) } as unknown as SecurityEvent);
+    });
+    return true;
+  }
+
+  get available(): boolean {
+    return this.#tap !== undefined;
+  }
+
+  /** Runs the detector over everything observed up to `t` and records its alerts (call before sealing `t`). */
+  flush(t: number): void {
+    if (this.#tap === undefined) return;
+    for (const alert of this.detector.observe(this.#tap.drain(t))) this.#options.log.record(alert);
+  }
+}
