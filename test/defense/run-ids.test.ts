@@ -3,6 +3,7 @@ import type { LoggedEvent } from '../../src/core/event-log.ts';
 import { Adversary } from '../../src/defense/adversary/adversary.ts';
 import { ATTACKS } from '../../src/defense/attacks/registry.ts';
 import { IMPACT_METRICS } from '../../src/defense/impact/registry.ts';
+import { resolveSecurity } from '../../src/net/security/profile-schema.ts';
 import { DEFAULT_DEPENDENCIES } from '../../src/runtime/defaults.ts';
 import { Run } from '../../src/runtime/run.ts';
 import { smallWard } from '../helpers/plans.ts';
@@ -63,5 +64,33 @@ describe('RunOptions.ids', () => {
     expect(IMPACT_METRICS['time-to-detection'].compute(events, window)).toBe(0);
     // Saline at 100 mL/h not given for 8 minutes: about 13 mL short.
     expect(IMPACT_METRICS['dose-excess'].compute(events, window)).toBeCloseTo(-13.3, 0);
+  });
+
+  it('hardened: a clean ward raises no alert above low, and an outsider’s forged pause never reaches the pump', async () => {
+    const plan = smallWard({ durationMs: 10 * MIN, security: resolveSecurity({ profile: 'hardened' }) });
+    const run = new Run(plan, DEFAULT_DEPENDENCIES, { port: 0, ids: true });
+    const events: LoggedEvent[] = [];
+    run.on('events', (batch) => events.push(...batch));
+    const pump = run.fleetPlan.devices.find((d) => d.kind === 'infusion-pump')!;
+    const attacker = new Adversary({ url: '', now: () => run.clock.now() });
+    try {
+      await run.open();
+      const done = run.runToEnd();
+      run.step(2 * MIN);
+      await until(() => run.paused && run.phase === 'paused', 'the run to pause at 2 min', 30_000);
+      const adversary = new Adversary({ url: run.brokerUrl!, now: () => run.clock.now() });
+      const target = { site: run.fleetPlan.site, zone: pump.zone, kind: pump.kind, deviceId: pump.id, clientId: `medtwin-${pump.id}` };
+      const attack = await ATTACKS['attack.forged-pause'].execute({ adversary, target, twinClientId: '' }, {});
+      expect(attack.sessions).toEqual([]);
+      expect(adversary.actions.map((a) => a.action === 'connect' && a.outcome)).toEqual(['refused']);
+      run.resume();
+      await done;
+    } finally {
+      await attacker.close();
+      await run.close();
+    }
+    expect(run.ids?.available).toBe(true);
+    expect(events.filter((e) => e.type === 'ids.alert' && e.data.severity !== 'low')).toEqual([]);
+    expect(IMPACT_METRICS['therapy-interruption-minutes'].compute(events, { device: pump.id, from: 2 * MIN, to: 10 * MIN })).toBe(0);
   });
 });
