@@ -39,7 +39,7 @@ interface Outcome {
  */
 export class JunitReporter implements Reporter {
   readonly #options: ReporterOptions;
-  // Totals for <testsuites>, and the suites' XML, spooled to a temporary file past a few MB.
+  // Totals for <testsuites>, and the suites' XML, spooled to a temporary file past 1 MB.
   readonly #totals = { suites: 0, tests: 0, failures: 0, errors: 0, seconds: 0 };
   readonly #spool: Spool;
 

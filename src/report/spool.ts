@@ -12,7 +12,7 @@ export class Spool {
   #bytes = 0;
   #file: { dir: string; path: string; fd: number } | undefined;
 
-  constructor(private readonly memoryLimit = 4 * 1024 * 1024) {}
+  constructor(private readonly memoryLimit = 1024 * 1024) {}
 
   /** The temporary file, once the text went to one. */
   get file(): string | undefined {
