@@ -41,6 +41,11 @@ export interface TwinOptions {
   ledger?: DeliveryLedger;
   /** When a report counts as arrived; default 'as-received' (see DigitalTwin.arrivals). */
   arrivals?: Arrivals;
+  /**
+   * 'as-sent' only: how long a network fault delayed a report on its way (a WAN's latency, reported
+   * by the fault proxy in fast mode), added to when it was sent. Default none.
+   */
+  delayOf?: (deviceId: string, channel: string, seq: number) => number;
 }
 
 /** A device's message as the twin applies it: `arrival` is simulation time. */
@@ -130,6 +135,7 @@ export class DigitalTwin {
   #grace: number;
   #clockTolerance: number;
   #ledger: DeliveryLedger | undefined;
+  #delayOf: TwinOptions['delayOf'];
   /** When a report counts as arrived (the run switches it with its pace: 'as-sent' at full speed). */
   arrivals: Arrivals;
   #commandSeq = 0;
@@ -153,6 +159,7 @@ export class DigitalTwin {
     this.#grace = options.divergenceGraceMs ?? 30_000;
     this.#clockTolerance = options.clockToleranceMs ?? 60_000;
     this.#ledger = options.ledger;
+    this.#delayOf = options.delayOf;
     this.arrivals = options.arrivals ?? 'as-received';
   }
 
@@ -300,7 +307,9 @@ export class DigitalTwin {
   /** Whether telemetry the device sent at or before `t` is still in flight (the ledger's account). */
   #inFlightBy(shadow: Shadow, t: number): boolean {
     const oldest = this.#ledger?.account(shadow.address.deviceId)?.channels.get(CHANNELS.telemetry)?.oldestInFlight;
-    return oldest !== undefined && oldest <= t;
+    if (oldest !== undefined && oldest <= t) return true;
+    // Taken in, but delayed by a network fault past now (#applyInbox keeps it): still on its way.
+    return this.#inbox.some((r) => r.shadow === shadow && r.channel === CHANNELS.telemetry && r.sent <= t);
   }
 
   /** When the device goes stale if nothing more is heard from it. */
@@ -399,7 +408,8 @@ export class DigitalTwin {
     };
     const now = this.#clock.now();
     const sentAt = this.#ledger?.delivered(parsed.deviceId, parsed.channel, envelope.seq, now);
-    if (this.arrivals === 'as-sent' && sentAt !== undefined) report.arrival = sentAt;
+    if (this.arrivals === 'as-sent' && sentAt !== undefined)
+      report.arrival = sentAt + (this.#delayOf?.(parsed.deviceId, parsed.channel, envelope.seq) ?? 0);
     report.sent = sentAt ?? (Number.isNaN(report.arrival) ? now : report.arrival);
     if (Number.isNaN(report.arrival)) {
       // Realtime: a report arrives when the twin takes it in, and is applied at once.
@@ -419,8 +429,11 @@ export class DigitalTwin {
   /** Applies the reports taken in since the last check, in the order sent, with the commands sent between them. */
   #applyInbox(): void {
     if (this.#inbox.length === 0) return;
-    const reports = this.#inbox.sort(bySendOrder);
-    this.#inbox = [];
+    // A report a network fault delays (fast mode stamps it at send time + delay) arrives in the
+    // simulation's future: it waits for a check at or after its arrival, like any message on a slow link.
+    const now = this.#clock.now();
+    const reports = this.#inbox.filter((r) => r.arrival <= now).sort(bySendOrder);
+    this.#inbox = reports.length === this.#inbox.length ? [] : this.#inbox.filter((r) => r.arrival > now);
     for (const report of reports) this.#apply(report);
   }
 

@@ -1,3 +1,4 @@
+import type { AnyFaultDefinition } from './fault.ts';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { DEVICES } from '../../devices/index.ts';
 import { Rng } from '../core/rng.ts';
@@ -33,7 +34,7 @@ describe('FAULTS', () => {
     for (const [name, fault] of Object.entries(FAULTS)) {
       expect(fault.name).toBe(name);
       expect(name).toMatch(/^[a-z0-9]+\.[a-z0-9-]+$/);
-      expect(fault.category).toBe(name.startsWith('device.') ? 'device' : 'sensor');
+      expect(fault.category).toBe(name.startsWith('device.') ? 'device' : name.startsWith('network.') ? 'network' : 'sensor');
       expect(fault.summary.length).toBeGreaterThan(10);
     }
   });
@@ -60,10 +61,13 @@ describe('FAULTS', () => {
   it('fits the real device kinds: each fault applies to the kinds that measure or react to what it needs', () => {
     const kinds = Object.keys(DEVICES) as (keyof typeof DEVICES)[];
     const table = Object.fromEntries(
-      Object.entries(FAULTS).map(([name, fault]) => [
-        name,
-        kinds.filter((k) => fault.incompatibility(surfaceOf(k)) === undefined).join(' '),
-      ]),
+      Object.entries(FAULTS)
+        // Network faults act on links, zones, the site or the twin, not on a device (src/inject/network).
+        .filter(([, fault]) => fault.category !== 'network')
+        .map(([name, fault]) => [
+          name,
+          kinds.filter((k) => (fault as AnyFaultDefinition).incompatibility(surfaceOf(k)) === undefined).join(' '),
+        ]),
     );
     expect(table).toMatchInlineSnapshot(`
       {

@@ -15,6 +15,7 @@ import { reboot } from './device/reboot.ts';
 import { spo2ProbeOff } from './device/spo2-probe-off.ts';
 import { wrongRate } from './device/wrong-rate.ts';
 import type { AnyFaultDefinition, FaultCategory } from './fault.ts';
+import { NETWORK_FAULTS } from './network/index.ts';
 import { bias } from './sensor/bias.ts';
 import { calibrationError } from './sensor/calibration-error.ts';
 import { compressionLow } from './sensor/compression-low.ts';
@@ -26,7 +27,7 @@ import { noise } from './sensor/noise.ts';
 import { spikes } from './sensor/spikes.ts';
 import { stuck } from './sensor/stuck.ts';
 
-/** Every fault a scenario can name, by name (`medtwin list faults`). Network faults and attacks join later. */
+/** Every fault a scenario can name, by name (`medtwin list faults`). Attacks join later. */
 export const FAULTS = {
   'sensor.bias': bias,
   'sensor.gain': gain,
@@ -52,6 +53,9 @@ export const FAULTS = {
   'device.spo2-probe-off': spo2ProbeOff,
   'device.nibp-cuff-error': nibpCuffError,
   'device.cgm-sensor-error': cgmSensorError,
+  // Network faults join as the run wires each end to end (src/inject/network/index.ts lists them all).
+  'network.latency': NETWORK_FAULTS['network.latency'],
+  'network.mqtt-drop': NETWORK_FAULTS['network.mqtt-drop'],
 } satisfies Record<string, AnyFaultDefinition>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -27,17 +27,21 @@ export interface TargetBase {
 }
 
 /**
- * A link or a zone: a fault proxy's listener between its devices and the broker. Each method starts a
- * fault on the real bytes and returns what ends it (docs/network.md).
+ * A fault proxy's listener between clients and the broker. Each method starts a fault on the real
+ * bytes and returns what ends it (docs/network.md).
  */
-export interface NetworkSurface extends TargetBase {
-  readonly targetKind: 'link' | 'zone';
+export interface NetworkOps {
   /** Adds a toxic (latency, timeout, mqtt...) to every connection through this listener. */
   addToxic(spec: ToxicSpec): Revert;
   /** Connections reset, new ones refused, until reverted. */
   setDown(): Revert;
   /** Down and up in turn (seeded phases) until reverted, which leaves the link up. */
   flap(params: FlappingParams, rng: Rng): Revert;
+}
+
+/** A link (one device's listener) or a zone (every device of the zone). */
+export interface NetworkSurface extends TargetBase, NetworkOps {
+  readonly targetKind: 'link' | 'zone';
 }
 
 /** The site: the broker every zone reaches. */
@@ -47,8 +51,11 @@ export interface SiteSurface extends TargetBase {
   restartBroker(downMs: number): Revert;
 }
 
-/** The twin: the central station's MQTT client. */
-export interface TwinSurface extends TargetBase {
+/**
+ * The twin: the central station's MQTT client. Its connection runs through a listener of its own
+ * when a scenario puts a network fault on it (a WAN to a remote central station).
+ */
+export interface TwinSurface extends TargetBase, NetworkOps {
   readonly targetKind: 'twin';
   /** The twin stops reading its socket (a hung central station) until reverted. */
   freeze(): Revert;

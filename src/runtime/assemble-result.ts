@@ -2,7 +2,7 @@ import type { FleetPlan } from '../fleet/fleet-spec.ts';
 import type { Shadow } from '../fleet/twin.ts';
 import type { LedgerSummary } from '../net/delivery-ledger.ts';
 import type { Plan } from '../scenario/plan.ts';
-import type { DeliveryResult, ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
+import type { DeliveryResult, ExpectationResult, NetworkResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import type { CollectorResult } from './collector.ts';
 
 /** Everything a finished (or stopped) run knows, gathered by the Run facade. */
@@ -29,10 +29,17 @@ export interface ResultInput {
   stateOf(deviceId: string): string | undefined;
   parts: CollectorResult;
   expectations: ExpectationResult[];
+  /** The run's network, when the scenario has network faults: losses they explain, and what they did. */
+  network?: { lostToFaults: number; result: NetworkResult };
 }
 
 /** What the transport did with the devices' messages, as the twin saw them. */
-export function deliveryResult(published: number, shadows: Iterable<Shadow>, settleTimeouts: number): DeliveryResult {
+export function deliveryResult(
+  published: number,
+  shadows: Iterable<Shadow>,
+  settleTimeouts: number,
+  lostToFaults?: number,
+): DeliveryResult {
   let delivered = 0;
   let gaps = 0;
   let duplicates = 0;
@@ -45,6 +52,7 @@ export function deliveryResult(published: number, shadows: Iterable<Shadow>, set
     published,
     deliveredToTwin: delivered,
     lost: Math.max(0, published - delivered),
+    ...(lostToFaults === undefined ? {} : { lostToFaults }),
     sequenceGaps: gaps,
     duplicates,
     settleTimeouts,
@@ -57,7 +65,10 @@ export function deliveryResult(published: number, shadows: Iterable<Shadow>, set
  */
 export function assembleResult(input: ResultInput): RunResult {
   const { plan, parts, expectations } = input;
-  const delivery = { ...deliveryResult(input.published, input.shadows, input.settleTimeouts), ledger: input.ledger };
+  const delivery = {
+    ...deliveryResult(input.published, input.shadows, input.settleTimeouts, input.network?.lostToFaults),
+    ledger: input.ledger,
+  };
   const firmware = new Map(input.fleetPlan.devices.map((d) => [d.id, d.config.firmware]));
   return {
     scenario: {
@@ -74,10 +85,15 @@ export function assembleResult(input: ResultInput): RunResult {
     wallMs: Math.round(input.wallMs),
     digest: input.digest,
     events: input.events,
-    ok: expectations.every((e) => e.passed) && delivery.lost === 0 && delivery.settleTimeouts === 0 && parts.integrity.ok,
+    ok:
+      expectations.every((e) => e.passed) &&
+      delivery.lost - (delivery.lostToFaults ?? 0) <= 0 &&
+      delivery.settleTimeouts === 0 &&
+      parts.integrity.ok,
     broker: input.broker,
     ...(input.realtime ? { realtime: input.realtime } : {}),
     delivery,
+    ...(input.network ? { network: input.network.result } : {}),
     ...parts,
     devices: parts.devices.map((d) => ({
       ...d,

@@ -9,7 +9,7 @@ import { NETWORK_FAULTS } from '../inject/network/index.ts';
 import { parseFaultParams } from '../inject/params.ts';
 import type { InjectionTarget } from '../inject/target.ts';
 import { RestartableBroker } from '../net/restartable-broker.ts';
-import { type NetworkEvent, RunNetwork } from './network-setup.ts';
+import { type NetworkEvent, RunNetwork, type RunNetworkOptions } from './network-setup.ts';
 
 const fx = proxyFixture();
 const DEVICES = [
@@ -22,17 +22,13 @@ afterEach(async () => {
   await Promise.all(networks.splice(0).map((n) => n.close()));
 });
 
-async function network(extra: Partial<Parameters<typeof RunNetwork.start>[0]> = {}) {
+async function network(extra: Partial<RunNetworkOptions> & { upstream?: { host: string; port: number } } = {}) {
   const clock = new SimClock();
   const b = fx.broker();
-  const net = await RunNetwork.start({
-    upstream: { host: b.host, port: b.port },
-    clock,
-    rng: new Rng(7).fork('network'),
-    devices: DEVICES,
-    ...extra,
-  });
+  const { upstream, ...rest } = extra;
+  const net = new RunNetwork({ clock, rng: new Rng(7).fork('network'), devices: DEVICES, ...rest });
   networks.push(net);
+  await net.start(upstream ?? { host: b.host, port: b.port });
   const events: NetworkEvent[] = [];
   net.onEvent((e) => events.push(e));
   const log = new EventLog();
@@ -115,8 +111,9 @@ describe('RunNetwork', () => {
     const refusalsAt = async (seed: number) => {
       const clock = new SimClock();
       const b = fx.broker();
-      const net = await RunNetwork.start({ upstream: { host: b.host, port: b.port }, clock, rng: new Rng(seed), devices: DEVICES });
+      const net = new RunNetwork({ clock, rng: new Rng(seed), devices: DEVICES });
       networks.push(net);
+      await net.start({ host: b.host, port: b.port });
       const zone = net.directory.zone!('ward')!;
       const stop = NETWORK_FAULTS['network.flapping'].apply(
         zone,
@@ -173,5 +170,22 @@ describe('RunNetwork', () => {
     expect(net.directory.site?.()).toBeUndefined();
     expect(net.directory.twin?.()).toBeUndefined();
     expect(net.directory.zone?.('nowhere')).toBeUndefined();
+  });
+
+  it('the twin’s own listener carries the site’s traffic to it; a fault on it leaves the devices’ paths alone', async () => {
+    const { net, events, inject } = await network({ twinLink: true });
+    const twin = await fx.client(net.twinUrl!, 'medtwin-twin');
+    const seen: string[] = [];
+    twin.on('message', (_topic, payload) => seen.push(payload.toString()));
+    await twin.subscribeAsync('site/#', { qos: 1 });
+    const direct = await fx.subscriber('site/#', 'sub-direct');
+    const icu = await fx.client(net.urlFor('pump-001'), 'pump-001');
+    const injections = inject('network.mqtt-drop', net.directory.twin?.(), { direction: 'downstream' });
+    expect(injections.map((i) => [i.device, i.target])).toEqual([['twin', { kind: 'twin', id: 'twin' }]]);
+    icu.publish('site/pump-001/telemetry', 'm1', { qos: 0 });
+    await until(() => direct.received.length === 1, 'the direct subscriber to get it');
+    await quiet();
+    expect(seen).toEqual([]);
+    expect(events.filter((e) => e.type === 'publish').map((e) => e.proxy)).toEqual(['twin']);
   });
 });

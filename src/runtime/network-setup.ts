@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Revert } from '../fleet/fault-surface.ts';
-import type { NetworkSurface, SiteSurface, TargetDirectory, TwinSurface } from '../inject/target.ts';
+import type { NetworkOps, NetworkSurface, SiteSurface, TargetDirectory, TwinSurface } from '../inject/target.ts';
 import type { ProxyAccount, ProxyEvent } from '../net/proxy/accounting.ts';
 import { FaultProxy, type ToxicSpec } from '../net/proxy/fault-proxy.ts';
 import { Flapper, type FlappingParams } from '../net/proxy/flapping.ts';
@@ -14,8 +14,6 @@ export interface SiteControl {
 }
 
 export interface RunNetworkOptions {
-  /** The broker every zone's listener forwards to. */
-  upstream: { host: string; port: number };
   /** The run's SimClock in fast mode, a WallClock in realtime: every fault's timing runs on it. */
   clock: Clock;
   /** The run's `network` fork: each listener and target forks its own stream from it. */
@@ -27,74 +25,88 @@ export interface RunNetworkOptions {
    * device's zone listener, so a zone fault still reaches the device.
    */
   ownLinks?: readonly string[];
+  /** The twin's connection gets a listener of its own (a scenario puts a network fault on it). */
+  twinLink?: boolean;
   timing?: Timing;
   brokerKeepalive?: boolean;
   /** The broker, for site faults; without it the run has no site target. */
   site?: SiteControl;
-  /** The central station's subscriber, for twin faults; without it the run has no twin target. */
-  twin?: { freeze(): Revert };
+  /** Stops the central station's subscriber reading its socket (twin freeze); without it a freeze is refused. */
+  freezeTwin?: () => Revert;
+  /**
+   * Fast mode: a fault starting or ending (and each flap) is held until `applyPending()`, which the run
+   * calls once the transport has settled at that instant — bytes sent before a fault began must not
+   * meet it because the proxy read them late (docs/network.md#fast-mode).
+   */
+  deferred?: boolean;
 }
 
-/** A proxy event with the listener it came from (`zone:ward-a`, `link:pump-03`). */
+/** A proxy event with the listener it came from (`zone:ward-a`, `link:pump-03`, `twin`). */
 export type NetworkEvent = ProxyEvent & { proxy: string };
 
 /**
  * A run's network: one fault proxy per zone between the devices and the broker, one per device whose
- * link a scenario targets (in front of its zone's), and the targets faults act on — links, zones, the
- * site and the twin (src/inject/target.ts). Every fault runs on the clock it is given, so in fast mode
- * its timing is simulated time; everything the proxies do to PUBLISHes reaches `onEvent`, for the
- * delivery account.
+ * link a scenario targets (in front of its zone's), one for the twin when a scenario targets its
+ * connection, and the targets faults act on — links, zones, the site and the twin
+ * (src/inject/target.ts). Targets exist from construction (the timeline checks a scenario against
+ * them before the run); the listeners open on `start`. Every fault runs on the clock it is given, so
+ * in fast mode its timing is simulated time; everything the proxies do to PUBLISHes reaches
+ * `onEvent`, for the delivery account.
  */
 export class RunNetwork {
   readonly #options: RunNetworkOptions;
-  readonly #zones = new Map<string, FaultProxy>();
-  readonly #links = new Map<string, FaultProxy>();
+  readonly #proxies = new Map<string, FaultProxy>();
   readonly #zoneOf = new Map<string, string>();
-  readonly #surfaces = new Map<string, NetworkSurface>();
-  readonly #downs = new Map<FaultProxy, number>();
+  readonly #ownLinks: Set<string>;
+  readonly #surfaces = new Map<string, NetworkSurface | TwinSurface>();
+  readonly #downs = new Map<string, number>();
   readonly #listeners = new Set<(event: NetworkEvent) => void>();
   /** Site operations run one after another; the runtime waits on `idle()` before time moves on. */
   #siteChain: Promise<void> = Promise.resolve();
   #siteError: Error | undefined;
   #toxicNames = 0;
+  #pending: (() => void)[] = [];
 
-  private constructor(options: RunNetworkOptions) {
+  constructor(options: RunNetworkOptions) {
     this.#options = options;
     for (const device of options.devices) this.#zoneOf.set(device.id, device.zone);
+    this.#ownLinks = new Set((options.ownLinks ?? []).filter((id) => this.#zoneOf.has(id)));
   }
 
-  /** Starts every listener; resolves once all accept connections. */
-  static async start(options: RunNetworkOptions): Promise<RunNetwork> {
-    const network = new RunNetwork(options);
+  /** Opens every listener in front of the broker at `upstream`; resolves once all accept connections. */
+  async start(upstream: { host: string; port: number }): Promise<void> {
     try {
-      const zones = [...new Set(options.devices.map((d) => d.zone))];
-      for (const zone of zones) network.#zones.set(zone, await network.#proxy(`zone:${zone}`, options.upstream));
-      for (const id of options.ownLinks ?? []) {
-        const zone = network.#zones.get(network.#zoneOf.get(id) ?? '');
-        if (zone === undefined) continue;
-        network.#links.set(id, await network.#proxy(`link:${id}`, { host: '127.0.0.1', port: zone.port }));
+      for (const zone of new Set(this.#options.devices.map((d) => d.zone))) await this.#open(`zone:${zone}`, upstream);
+      for (const id of this.#ownLinks) {
+        const zone = this.#proxies.get(`zone:${this.#zoneOf.get(id)}`)!;
+        await this.#open(`link:${id}`, { host: '127.0.0.1', port: zone.port });
       }
+      if (this.#options.twinLink) await this.#open('twin', upstream);
     } catch (error) {
-      await network.close();
+      await this.close();
       throw error;
     }
-    return network;
   }
 
   /** The URL a device connects to: its own listener if it has one, else its zone's. */
   urlFor(deviceId: string): string {
-    const proxy = this.#links.get(deviceId) ?? this.#zones.get(this.#zoneOf.get(deviceId) ?? '');
-    if (proxy === undefined) throw new Error(`no listener for device "${deviceId}": it is not in the fleet the network was built for`);
+    const proxy = this.#proxies.get(`link:${deviceId}`) ?? this.#proxies.get(`zone:${this.#zoneOf.get(deviceId)}`);
+    if (proxy === undefined) throw new Error(`no listener for device "${deviceId}": start() the network first, with the device in it`);
     return proxy.url;
+  }
+
+  /** The twin's listener URL, when it has one. */
+  get twinUrl(): string | undefined {
+    return this.#proxies.get('twin')?.url;
   }
 
   /** The targets faults act on, for the timeline. */
   get directory(): TargetDirectory {
     return {
-      link: (id) => this.#surface('link', id, this.#links.get(id)),
-      zone: (id) => this.#surface('zone', id, this.#zones.get(id)),
+      link: (id) => (this.#ownLinks.has(id) ? this.#network('link', id) : undefined),
+      zone: (id) => ([...this.#zoneOf.values()].includes(id) ? this.#network('zone', id) : undefined),
       site: () => this.#site(),
-      twin: () => this.#twin(),
+      twin: () => (this.#options.twinLink || this.#options.freezeTwin ? this.#twin() : undefined),
     };
   }
 
@@ -107,8 +119,26 @@ export class RunNetwork {
   /** Each listener's account, by name. */
   accounts(): Record<string, ProxyAccount> {
     const out: Record<string, ProxyAccount> = {};
-    for (const proxy of [...this.#zones.values(), ...this.#links.values()]) out[proxy.name] = proxy.account();
+    for (const [name, proxy] of this.#proxies) out[name] = proxy.account();
     return out;
+  }
+
+  /** Fault changes waiting for `applyPending()` (deferred mode). */
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  /** Applies the fault changes held since the last call, in the order they were made. */
+  applyPending(): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const change of pending) change();
+  }
+
+  /** Runs `change` now, or holds it for `applyPending()` in deferred mode. */
+  #change(change: () => void): void {
+    if (this.#options.deferred) this.#pending.push(change);
+    else change();
   }
 
   /** Resolves once every site operation started so far (a broker stop or start) is done; rejects if one failed. */
@@ -119,10 +149,10 @@ export class RunNetwork {
 
   async close(): Promise<void> {
     await this.#siteChain.catch(() => {});
-    await Promise.all([...this.#links.values(), ...this.#zones.values()].map((p) => p.close()));
+    await Promise.all([...this.#proxies.values()].map((p) => p.close()));
   }
 
-  async #proxy(name: string, upstream: { host: string; port: number }): Promise<FaultProxy> {
+  async #open(name: string, upstream: { host: string; port: number }): Promise<void> {
     const { clock, rng, timing, brokerKeepalive } = this.#options;
     const proxy = await FaultProxy.start({
       name,
@@ -132,58 +162,70 @@ export class RunNetwork {
       ...(timing ? { timing } : {}),
       ...(brokerKeepalive !== undefined ? { brokerKeepalive } : {}),
     });
+    this.#proxies.set(name, proxy);
     proxy.onEvent((event) => {
       for (const listener of this.#listeners) listener({ ...event, proxy: name });
     });
+  }
+
+  /** The listener `name`, which must be open by the time a fault acts on it. */
+  #proxy(name: string): FaultProxy {
+    const proxy = this.#proxies.get(name);
+    if (proxy === undefined) throw new Error(`the network's listener ${name} is not open: start() the network before injecting`);
     return proxy;
   }
 
-  #surface(kind: 'link' | 'zone', id: string, proxy: FaultProxy | undefined): NetworkSurface | undefined {
-    if (proxy === undefined) return undefined;
-    const key = `${kind}:${id}`;
-    const known = this.#surfaces.get(key);
-    if (known) return known;
-    const devices = this.#options.devices.filter((d) => (kind === 'link' ? d.id === id : d.zone === id)).map((d) => d.id);
-    const surface: NetworkSurface = {
-      targetKind: kind,
-      id,
-      devices,
-      rng: this.#options.rng.fork(`target:${key}`),
+  #ops(name: string): NetworkOps {
+    return {
       addToxic: (spec: ToxicSpec) => {
+        const proxy = this.#proxy(name);
         // Two injections of one toxic type may overlap on a listener: each gets its own name.
-        const name = proxy.addToxic({ ...spec, name: `${spec.type}#${++this.#toxicNames}` });
-        return () => proxy.removeToxic(name);
+        const action = spec.type === 'mqtt' ? `-${String(spec.params?.action)}` : '';
+        const toxic = `${spec.type}${action}#${++this.#toxicNames}`;
+        // Params are checked now (an InputError at injection), the toxic goes in when the change applies.
+        proxy.validateToxic({ ...spec, name: toxic });
+        this.#change(() => proxy.addToxic({ ...spec, name: toxic }));
+        return () => this.#change(() => proxy.removeToxic(toxic));
       },
-      setDown: () => this.#down(proxy),
+      setDown: () => this.#down(name),
       flap: (params: FlappingParams, rng: Rng) => {
-        let revertDown: Revert | undefined;
+        let up: Revert | undefined;
         const flapper = new Flapper(params, this.#options.clock, rng, (down) => {
-          if (down && revertDown === undefined) revertDown = this.#down(proxy);
-          else if (!down && revertDown !== undefined) {
-            revertDown();
-            revertDown = undefined;
+          if (down && up === undefined) up = this.#down(name);
+          else if (!down && up !== undefined) {
+            up();
+            up = undefined;
           }
         });
         flapper.start();
         return () => flapper.stop();
       },
     };
-    this.#surfaces.set(key, surface);
+  }
+
+  #network(kind: 'link' | 'zone', id: string): NetworkSurface {
+    const name = `${kind}:${id}`;
+    const known = this.#surfaces.get(name);
+    if (known?.targetKind === kind) return known;
+    const devices = this.#options.devices.filter((d) => (kind === 'link' ? d.id === id : d.zone === id)).map((d) => d.id);
+    const surface: NetworkSurface = { targetKind: kind, id, devices, rng: this.#options.rng.fork(`target:${name}`), ...this.#ops(name) };
+    this.#surfaces.set(name, surface);
     return surface;
   }
 
   /** Takes a listener down; overlapping downs (a partition during a flap) bring it up only when the last ends. */
-  #down(proxy: FaultProxy): Revert {
-    const count = (this.#downs.get(proxy) ?? 0) + 1;
-    this.#downs.set(proxy, count);
-    if (count === 1) proxy.setDown(true);
+  #down(name: string): Revert {
+    const proxy = this.#proxy(name);
+    const count = (this.#downs.get(name) ?? 0) + 1;
+    this.#downs.set(name, count);
+    if (count === 1) this.#change(() => proxy.setDown(true));
     let reverted = false;
     return () => {
       if (reverted) return;
       reverted = true;
-      const left = (this.#downs.get(proxy) ?? 1) - 1;
-      this.#downs.set(proxy, left);
-      if (left === 0) proxy.setDown(false);
+      const left = (this.#downs.get(name) ?? 1) - 1;
+      this.#downs.set(name, left);
+      if (left === 0) this.#change(() => proxy.setDown(false));
     };
   }
 
@@ -196,9 +238,9 @@ export class RunNetwork {
       devices: this.#options.devices.map((d) => d.id),
       rng: this.#options.rng.fork('target:site'),
       restartBroker: (downMs: number) => {
-        this.#onSite(() => site.stop());
+        this.#change(() => this.#onSite(() => site.stop()));
         // The broker comes back after `downMs` of the run's time, however long the stop took in wall time.
-        this.#options.clock.setTimeout(() => this.#onSite(() => site.start()), downMs);
+        this.#options.clock.setTimeout(() => this.#change(() => this.#onSite(() => site.start())), downMs);
         return () => {};
       },
     };
@@ -210,9 +252,22 @@ export class RunNetwork {
     });
   }
 
-  #twin(): TwinSurface | undefined {
-    const twin = this.#options.twin;
-    if (twin === undefined) return undefined;
-    return { targetKind: 'twin', id: 'twin', devices: [], rng: this.#options.rng.fork('target:twin'), freeze: () => twin.freeze() };
+  #twin(): TwinSurface {
+    const known = this.#surfaces.get('twin');
+    if (known?.targetKind === 'twin') return known;
+    const freeze = this.#options.freezeTwin;
+    const surface: TwinSurface = {
+      targetKind: 'twin',
+      id: 'twin',
+      devices: [],
+      rng: this.#options.rng.fork('target:twin'),
+      ...this.#ops('twin'),
+      freeze: () => {
+        if (freeze === undefined) throw new Error('this run cannot freeze the twin: it was built without the twin’s client');
+        return freeze();
+      },
+    };
+    this.#surfaces.set('twin', surface);
+    return surface;
   }
 }

@@ -22,6 +22,12 @@ export interface LoopParts {
   finish(): void;
   /** The phase or the clock moved: tell the faces. */
   status(): void;
+  /**
+   * Called after the clock reaches each due instant; returns work to finish before time moves on, or
+   * undefined when there is none (fast mode's network: a fault that starts or ends now waits for the
+   * transport to settle at this instant, run-network.ts).
+   */
+  atInstant?(): Promise<void> | undefined;
 }
 
 /**
@@ -161,6 +167,8 @@ export class RunLoop {
       const due = clock.nextDue();
       if (due === undefined || due > target) break;
       clock.advanceTo(due);
+      const work = this.#parts.atInstant?.();
+      if (work) await work;
     }
     clock.advanceTo(target);
     if (this.#parts.mode === 'fast' || !this.#parts.pacer.realtime) await this.#parts.settle();

@@ -28,6 +28,7 @@ import { schedulePlanEvents } from './plan-events.ts';
 import type { TagLookup } from './selector.ts';
 import { assembleResult } from './assemble-result.ts';
 import { composeConnectOptions, RunSecurity } from './run-security.ts';
+import { RunNetworkHost } from './run-network.ts';
 
 export type { ConnectOptionsFor, FleetClient, RunDependencies } from './fleet-builder.ts';
 export {
@@ -89,6 +90,8 @@ export class Run extends EventEmitter<RunEvents> {
   readonly ids: RunIds | undefined;
   #pacer: Pacer;
   #loop: RunLoop;
+  /** Fault proxies between the fleet and the broker, when the scenario names a network fault (run-network.ts). */
+  #network: RunNetworkHost | undefined;
   /** The fleet's telemetry messages per simulated second (fast mode's default window, realtime back-pressure). */
   #telemetryPerSecond: number;
 
@@ -118,6 +121,8 @@ export class Run extends EventEmitter<RunEvents> {
     this.twin = new DigitalTwin(this.fleetPlan.site, this.clock, this.log, {
       ledger: this.ledger,
       arrivals: arrivalsAt(this.#pacer.speed),
+      // A delay a network fault reported (fast mode's tag timing) moves a report's arrival by as much.
+      delayOf: (device, channel, seq) => this.#network?.takeDelay(device, channel, seq) ?? 0,
     });
     const fleet = buildFleet({
       plan,
@@ -156,9 +161,21 @@ export class Run extends EventEmitter<RunEvents> {
           ...(typeof options.ids === 'object' && options.ids.thresholds ? { thresholds: options.ids.thresholds } : {}),
         })
       : undefined;
+    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
+    this.#tagsOf = (id) => tags.get(id);
+    this.#network = RunNetworkHost.plan({
+      entries: plan.timeline ?? [],
+      faults: this.faults,
+      agents: this.agents,
+      tagsOf: this.#tagsOf,
+      clock: this.clock,
+      rng: this.rng,
+      mode: this.mode,
+    });
     this.#settler = new LedgerSettler(this.ledger, {
       stallMs: options.settleTimeoutMs ?? 10_000,
       telemetryPerSecond: fleet.telemetryPerSecond,
+      ...(this.#network ? { excused: () => this.#network?.held ?? 0 } : {}),
     });
     this.#loop = new RunLoop({
       clock: this.clock,
@@ -176,10 +193,9 @@ export class Run extends EventEmitter<RunEvents> {
       finish: () =>
         this.log.record({ t: this.clock.now(), source: 'runner', type: 'run.finished', data: { simulatedMs: this.clock.now() } }),
       status: () => this.emit('status', this.status()),
+      atInstant: () => (this.#network?.pending ? this.#networkInstant(this.#network) : undefined),
     });
     this.log.subscribe((batch) => this.emit('events', batch as LoggedEvent[]));
-    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
-    this.#tagsOf = (id) => tags.get(id);
     this.timeline = new Timeline({
       clock: this.clock,
       log: this.log,
@@ -191,6 +207,7 @@ export class Run extends EventEmitter<RunEvents> {
       durationMs: this.durationMs,
       context: { clock: this.clock, log: this.log },
       subscribe: (listener) => this.log.onRecord(listener),
+      ...(this.#network ? { targets: this.#network.directory } : {}),
     });
     this.#referee = new Referee(plan, this.fleetPlan, this.seed, this.log);
     this.collector = this.#referee.collector;
@@ -262,6 +279,8 @@ export class Run extends EventEmitter<RunEvents> {
       security?.brokerSetup(),
     );
     this.ids?.attach(this.#transport.broker);
+    await this.#network?.open(this.#transport.broker.url, this.ledger, () => this.#settler.barrier.notify());
+    const connectOptions = security ? composeConnectOptions(security, this.#options.connectOptionsFor) : this.#options.connectOptionsFor;
     await connectFleet({
       agents: this.agents,
       fleetPlan: this.fleetPlan,
@@ -269,7 +288,8 @@ export class Run extends EventEmitter<RunEvents> {
       url: this.#transport.broker.url,
       seed: this.seed,
       links: this.#transport.opener,
-      connectOptionsFor: security ? composeConnectOptions(security, this.#options.connectOptionsFor) : this.#options.connectOptionsFor,
+      // Security decides credentials and TLS; the network then routes each client through its fault proxy.
+      connectOptionsFor: this.#network ? this.#network.route(connectOptions) : connectOptions,
       onProgress: (connected) => this.emit('connecting', connected, this.agents.length),
     });
     await security?.connectConsoles(this.#transport.broker.url, this.#transport.opener);
@@ -406,9 +426,21 @@ export class Run extends EventEmitter<RunEvents> {
       stateOf: (id) => this.agentById.get(id)?.stateLabel,
       parts: this.collector.result(context),
       expectations: this.#referee.verdicts(context),
+      ...(this.#network ? { network: this.#network.result(this.ledger) } : {}),
     });
     if (this.security) result.security = this.security.result();
     return result;
+  }
+
+  /**
+   * A network fault starts or ends at this instant (fast mode): what was sent before it crosses first,
+   * so no message meets a fault because a proxy read it late (docs/network.md#fast-mode); a broker
+   * stop or start then completes before time moves on.
+   */
+  async #networkInstant(network: RunNetworkHost): Promise<void> {
+    await this.#settler.settle();
+    network.applyPending();
+    await network.idle();
   }
 
   /** Disconnects every client and closes the broker (if medtwin started it). */
@@ -416,6 +448,7 @@ export class Run extends EventEmitter<RunEvents> {
     await Promise.all(this.agents.map((a) => a.stop()));
     await this.twin.close();
     await this.security?.close();
+    await this.#network?.close();
     await this.#transport?.close();
   }
 }

@@ -97,11 +97,16 @@ export class LedgerSettler {
   #stallMs: number;
   #telemetryPerSecond: number;
 
-  constructor(ledger: DeliveryLedger, options: { stallMs: number; telemetryPerSecond: number }) {
+  /**
+   * `excused`: messages in flight the barrier must not wait for — on their way at a time a network
+   * fault decides (a reorder holds one until others overtake it), not stalled.
+   */
+  constructor(ledger: DeliveryLedger, options: { stallMs: number; telemetryPerSecond: number; excused?: () => number }) {
     this.#ledger = ledger;
     this.#stallMs = options.stallMs;
     this.#telemetryPerSecond = options.telemetryPerSecond;
-    this.barrier = new SettleBarrier(() => ledger.inFlight);
+    const excused = options.excused;
+    this.barrier = new SettleBarrier(excused ? () => ledger.inFlight - excused() : () => ledger.inFlight);
     ledger.onSettle(() => this.barrier.notify());
   }
 

@@ -80,6 +80,9 @@ function setup(entries: unknown[], directory: 'full' | 'none' = 'full') {
     id: 'twin',
     devices: [],
     rng: new Rng('twin'),
+    addToxic: () => () => {},
+    setDown: () => () => {},
+    flap: () => () => {},
     freeze: () => {
       calls.push(`${clock.now()} freeze`);
       return () => calls.push(`${clock.now()} thaw`);

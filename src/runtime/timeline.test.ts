@@ -289,7 +289,7 @@ describe('errors (at construction, before the run)', () => {
       ]),
     ).toThrowErrorMatchingInlineSnapshot(`
       [InputError: 5 problems in the timeline:
-        timeline[0].fault: unknown fault "sensor.bais" — did you mean "sensor.bias"? (see \`medtwin list faults\`; known: sensor.bias, sensor.gain, sensor.drift, sensor.noise, sensor.stuck, sensor.spikes, sensor.dropout, sensor.lag, sensor.calibration-error, cgm.compression-low, device.clock-skew, device.occlusion-downstream, device.occlusion-upstream, device.air-in-line, device.door-open, device.battery-drain, device.reboot, device.firmware-hang, device.alarm-suppression, device.wrong-rate, device.ecg-lead-off, device.spo2-probe-off, device.nibp-cuff-error, device.cgm-sensor-error)
+        timeline[0].fault: unknown fault "sensor.bais" — did you mean "sensor.bias"? (see \`medtwin list faults\`; known: sensor.bias, sensor.gain, sensor.drift, sensor.noise, sensor.stuck, sensor.spikes, sensor.dropout, sensor.lag, sensor.calibration-error, cgm.compression-low, device.clock-skew, device.occlusion-downstream, device.occlusion-upstream, device.air-in-line, device.door-open, device.battery-drain, device.reboot, device.firmware-hang, device.alarm-suppression, device.wrong-rate, device.ecg-lead-off, device.spo2-probe-off, device.nibp-cuff-error, device.cgm-sensor-error, network.latency, network.mqtt-drop)
         timeline[1].params.offset: expected number, received "high" (sensor.bias)
         timeline[2] (device.reboot#2): timeline[2].target {"zone":"nowhere"} matches no device in the fleet
         timeline[3] (device.reboot#3): give "every" or "when", not both — a trigger already decides when it repeats (when.times)

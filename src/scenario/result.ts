@@ -31,6 +31,8 @@ export interface RunResult {
   /** Realtime mode only: whether the run kept the wall clock's pace (not deterministic; excluded from the digest). */
   realtime?: RealtimePace;
   delivery: DeliveryResult;
+  /** Set when the scenario names network faults: what the fault proxies did (the losses are in delivery.ledger). */
+  network?: NetworkResult;
   devices: DeviceResult[];
   alarms: AlarmSummary;
   twin: TwinResult;
@@ -99,6 +101,14 @@ export interface RealtimePace {
   pace: number;
 }
 
+/** What a run's network (its fault proxies, docs/network.md) did. */
+export interface NetworkResult {
+  /** PUBLISHes the proxies acted on, by fate: dropped, delayed, duplicated, downgraded, released. */
+  fates: Record<string, number>;
+  /** Each listener's account (`zone:icu`, `link:pump-003`, `twin`): connections accepted, refused, reset; bytes and PUBLISHes per direction. */
+  listeners: Record<string, unknown>;
+}
+
 export interface DeliveryResult {
   /** Messages devices handed to their MQTT clients. */
   published: number;
@@ -106,6 +116,11 @@ export interface DeliveryResult {
   deliveredToTwin: number;
   /** Published but never received (lost in transit). */
   lost: number;
+  /**
+   * Of `lost`, messages a network fault of the scenario swallowed on purpose (the delivery ledger's
+   * `network:` reasons): expected losses, which do not fail the transport check. Absent without network faults.
+   */
+  lostToFaults?: number;
   /** Telemetry sequence gaps seen by the twin. */
   sequenceGaps: number;
   duplicates: number;

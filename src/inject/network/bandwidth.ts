@@ -8,7 +8,7 @@ export const bandwidth = toxicFault({
   toxic: 'bandwidth',
   params: z
     .object({
-      rate: z.number().positive().describe('KiB per second'),
+      rate: z.number().positive().default(64).describe('KiB per second'),
       ...TOXIC_COMMON,
     })
     .strict(),

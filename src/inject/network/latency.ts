@@ -9,7 +9,7 @@ export const latency = toxicFault({
   toxic: 'latency',
   params: z
     .object({
-      latency: durationSchema.describe('added delay per packet'),
+      latency: durationSchema.default(100).describe('added delay per packet'),
       jitter: durationSchema.default(0).describe('uniform spread either side of latency'),
       ...TOXIC_COMMON,
     })

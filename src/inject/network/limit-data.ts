@@ -8,7 +8,12 @@ export const limitData = toxicFault({
   toxic: 'limit_data',
   params: z
     .object({
-      bytes: z.number().int().min(0).describe('bytes passed (per connection and direction) before the connection is closed'),
+      bytes: z
+        .number()
+        .int()
+        .min(0)
+        .default(65_536)
+        .describe('bytes passed (per connection and direction) before the connection is closed'),
       ...TOXIC_COMMON,
     })
     .strict(),

@@ -9,7 +9,7 @@ export const slicer = toxicFault({
   toxic: 'slicer',
   params: z
     .object({
-      averageSize: z.number().int().min(1).describe('mean slice size, bytes'),
+      averageSize: z.number().int().min(1).default(64).describe('mean slice size, bytes'),
       sizeVariation: z.number().int().min(0).default(0).describe('slices are averageSize ± this, bytes'),
       delay: durationSchema.default(0).describe('pause between slices'),
       ...TOXIC_COMMON,

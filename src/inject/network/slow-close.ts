@@ -9,7 +9,7 @@ export const slowClose = toxicFault({
   toxic: 'slow_close',
   params: z
     .object({
-      delay: durationSchema.describe('how long the close waits'),
+      delay: durationSchema.default(1000).describe('how long the close waits'),
       ...TOXIC_COMMON,
     })
     .strict(),

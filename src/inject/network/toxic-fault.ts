@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ToxicType } from '../../net/proxy/toxics/index.ts';
 import type { FaultDefinition } from '../fault.ts';
-import type { NetworkSurface, TargetKind } from '../target.ts';
+import type { NetworkSurface, TargetKind, TwinSurface } from '../target.ts';
 
 /** The Toxiproxy fields every byte-level network fault takes besides its own. */
 export const TOXIC_COMMON = {
@@ -12,8 +12,11 @@ export const TOXIC_COMMON = {
   toxicity: z.number().min(0).max(1).default(1).describe('fraction of connections it affects, drawn per connection (seeded)'),
 };
 
-/** Links and zones, a zone preferred: a scenario names `target: { zone: ... }` or `{ scope: link, device: ... }`. */
-export const NETWORK_TARGETS: readonly TargetKind[] = ['zone', 'link'];
+/**
+ * Zones, links and the twin's link, a zone preferred: a scenario names `target: { zone: ... }`,
+ * `{ scope: link, device: ... }` or `{ scope: twin }` (the central station's connection).
+ */
+export const NETWORK_TARGETS: readonly TargetKind[] = ['zone', 'link', 'twin'];
 
 /**
  * A network fault that is one fault-proxy toxic on a zone's or a device's link (docs/network.md):
@@ -26,7 +29,7 @@ export function toxicFault<TParams extends z.ZodObject>(spec: {
   toxic: ToxicType;
   params: TParams;
   extra?: Record<string, unknown>;
-}): FaultDefinition<TParams, NetworkSurface> {
+}): FaultDefinition<TParams, NetworkSurface | TwinSurface> {
   return {
     name: spec.name,
     category: 'network',

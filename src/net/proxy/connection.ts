@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import type { IConnectPacket } from 'mqtt-packet';
+import type { IConnectPacket, IPublishPacket } from 'mqtt-packet';
 import type { Clock } from '../../core/clock.ts';
 import type { ConnectionAccount, CloseReason } from './accounting.ts';
 import { PacketType, type Segment } from './framer.ts';
@@ -175,6 +176,16 @@ export class ProxyConnection {
       reset: () => this.reset('reset'),
       close: () => this.close('closed-by-fault'),
       protocolVersion: () => this.protocolVersion,
+      rngFor: (piece) => {
+        // Tag timing (fast mode): a PUBLISH's draw is keyed by what it carries, not by its place in the
+        // stream, so a connection that carries many senders' messages (the twin's) in an order that
+        // depends on socket timing still gives each message the same draw.
+        if (this.#host.timing !== 'tag' || 'end' in piece || piece.type !== PacketType.PUBLISH || !piece.whole) return rng;
+        const packet = decodePacket(piece.bytes, this.protocolVersion);
+        if (packet instanceof Error || packet.cmd !== 'publish') return rng;
+        const { topic, payload } = packet as IPublishPacket;
+        return rng.fork(`${topic}#${createHash('sha1').update(payload).digest('base64')}`);
+      },
     };
   }
 

@@ -138,6 +138,20 @@ export class FaultProxy implements ConnectionHost {
 
   /** Adds a toxic to every current and future connection; returns its name. Bad params throw an InputError naming each. */
   addToxic(spec: ToxicSpec): string {
+    const toxic = this.#check(spec);
+    if (this.#toxics.some((t) => t.name === toxic.name))
+      throw new InputError('E_TOXIC_EXISTS', `a toxic named "${toxic.name}" is already active on proxy ${this.name}; give it another name`);
+    this.#toxics.push(toxic);
+    for (const connection of this.#connections) this.#install(connection, [toxic]);
+    return toxic.name;
+  }
+
+  /** Checks a toxic as addToxic would (an InputError naming each bad param), without adding it. */
+  validateToxic(spec: ToxicSpec): void {
+    this.#check(spec);
+  }
+
+  #check(spec: ToxicSpec): ActiveToxic {
     const kind = TOXICS[spec.type];
     if (kind === undefined) {
       const near = nearestName(String(spec.type), TOXIC_TYPES);
@@ -164,19 +178,13 @@ export class FaultProxy implements ConnectionHost {
       });
       throw new InputError('E_TOXIC_PARAMS', lines.join('\n'));
     }
-    const name = spec.name ?? `${spec.type}_${direction}`;
-    if (this.#toxics.some((t) => t.name === name))
-      throw new InputError('E_TOXIC_EXISTS', `a toxic named "${name}" is already active on proxy ${this.name}; give it another name`);
-    const toxic: ActiveToxic = {
-      name,
+    return {
+      name: spec.name ?? `${spec.type}_${direction}`,
       type: spec.type,
       directions: direction === 'both' ? ['upstream', 'downstream'] : [direction],
       toxicity,
       params: parsed.data,
     };
-    this.#toxics.push(toxic);
-    for (const connection of this.#connections) this.#install(connection, [toxic]);
-    return name;
   }
 
   /** Removes a toxic: what it holds is delivered (held bytes go on, in order); what it swallowed stays lost. */

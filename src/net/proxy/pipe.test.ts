@@ -31,6 +31,7 @@ function link(clock: SimClock, pipe: Pipe, rng: Rng): ToxicLink {
     reset: () => {},
     close: () => {},
     protocolVersion: () => 4,
+    rngFor: () => rng,
   };
 }
 

@@ -48,6 +48,11 @@ export interface ToxicLink {
   close(): void;
   /** The protocol version the client announced in CONNECT (4 = 3.1.1, 5), for decoding packets. */
   protocolVersion(): number;
+  /**
+   * The stream to draw a per-packet decision from: `rng` itself, or with `tag` timing, for a whole
+   * PUBLISH, a stream keyed by its topic and payload (the same draw whatever order packets come in).
+   */
+  rngFor(piece: Piece): Rng;
 }
 
 /** One toxic's state in one direction of one connection. */

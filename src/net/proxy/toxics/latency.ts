@@ -23,8 +23,11 @@ export const latency: ToxicKind<typeof params> = {
     const queue = new ReleaseQueue(link.clock, link.timing);
     return {
       push(piece, next) {
-        const delay = Math.max(0, latency + (jitter > 0 ? link.rng.uniform(-jitter, jitter) : 0));
-        const at = Math.max(link.clock.now() + delay, queue.tail);
+        // Whole milliseconds: simulated time (and the event log) counts in ms.
+        const delay = Math.max(0, Math.round(latency + (jitter > 0 ? link.rngFor(piece).uniform(-jitter, jitter) : 0)));
+        // Tag timing reports each packet's own delay: "now" is the end of a settle window for every
+        // packet read in it, so queueing behind the one before would make the delay depend on the window.
+        const at = link.timing === 'tag' ? link.clock.now() + delay : Math.max(link.clock.now() + delay, queue.tail);
         if (!isEnd(piece) && at > link.clock.now()) link.delayed(piece, at - link.clock.now());
         queue.add(piece, at, next);
       },

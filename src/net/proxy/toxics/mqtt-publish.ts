@@ -54,7 +54,7 @@ export const mqttPublish: ToxicKind<typeof params> = {
       if (isEnd(piece) || !piece.whole || piece.type !== PacketType.PUBLISH) return undefined;
       const packet = decodePacket(piece.bytes, link.protocolVersion());
       if (packet instanceof Error || packet.cmd !== 'publish' || !topicMatches(topic, packet.topic)) return undefined;
-      return link.rng.bernoulli(probability) ? packet : undefined;
+      return link.rngFor(piece).bernoulli(probability) ? packet : undefined;
     };
 
     return {

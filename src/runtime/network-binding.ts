@@ -1,0 +1,150 @@
+import type { AnyFaultDefinition } from '../inject/fault.ts';
+import type { FaultRegistry } from '../inject/registry.ts';
+import { scopeOf } from '../inject/target-scope.ts';
+import type { DeliveryLedger } from '../net/delivery-ledger.ts';
+import type { LinkEndpoint } from '../net/device-link.ts';
+import { decodeEnvelope } from '../net/envelope.ts';
+import { parseTopic } from '../net/topics.ts';
+import type { TimelineEntry } from '../scenario/schema.ts';
+import type { ConnectOptionsFor } from './fleet-builder.ts';
+import type { NetworkEvent, RunNetwork } from './network-setup.ts';
+import { matchDevices, type SelectableDevice, type TagLookup } from './selector.ts';
+
+/** What of the network a scenario's timeline needs: undefined when it names no network fault and no non-device target. */
+export interface NetworkNeeds {
+  /** Devices whose own link a fault targets (they get a listener of their own). */
+  ownLinks: string[];
+  /** A network fault on the twin's connection (it gets a listener of its own). */
+  twinLink: boolean;
+  /** A fault on the site (the broker must be restartable). */
+  site: boolean;
+  /** A frozen subscriber. */
+  freezeTwin: boolean;
+}
+
+/**
+ * Reads the timeline for what the run's network must provide. Entries with an unknown fault or a bad
+ * selector are skipped: the timeline reports those, with the entry's place.
+ */
+export function networkNeeds(
+  entries: readonly TimelineEntry[],
+  faults: FaultRegistry,
+  devices: readonly SelectableDevice[],
+  tagsOf?: TagLookup,
+): NetworkNeeds | undefined {
+  const needs: NetworkNeeds = { ownLinks: [], twinLink: false, site: false, freezeTwin: false };
+  let any = false;
+  const links = new Set<string>();
+  for (const entry of entries) {
+    const fault: AnyFaultDefinition | undefined = Object.hasOwn(faults, entry.fault) ? faults[entry.fault] : undefined;
+    if (fault === undefined) continue;
+    const scope = scopeOf(fault, entry.target);
+    if (fault.category !== 'network' && scope === 'device') continue;
+    any = true;
+    if (scope === 'site') needs.site = true;
+    if (scope === 'twin') {
+      if (fault.name === 'network.frozen-subscriber') needs.freezeTwin = true;
+      else needs.twinLink = true;
+    }
+    if (scope !== 'link') continue;
+    const { scope: _scope, ...selector } = entry.target;
+    try {
+      for (const device of matchDevices(selector, devices, tagsOf ? { tagsOf } : {})) links.add(device.deviceId);
+    } catch {
+      // An unknown device id: the timeline says so, at the entry.
+    }
+  }
+  needs.ownLinks = devices.map((d) => d.deviceId).filter((id) => links.has(id));
+  return any ? needs : undefined;
+}
+
+/**
+ * Routes each device through its listener, and the twin through its own when it has one, on top of
+ * whatever `inner` decided (a security profile's credentials and TLS stay; only host and port change,
+ * so `mqtts://` stays TLS end to end through the proxy).
+ */
+export function routeThroughNetwork(network: RunNetwork, inner?: ConnectOptionsFor): ConnectOptionsFor {
+  return (client, defaults) => {
+    const endpoint = inner ? inner(client, defaults) : defaults;
+    const via = client.role === 'device' ? network.urlFor(client.device.id) : network.twinUrl;
+    return via === undefined ? endpoint : { ...endpoint, url: withHostOf(endpoint.url, via) };
+  };
+}
+
+function withHostOf(url: string, via: string): string {
+  const target = new URL(url);
+  const proxy = new URL(via);
+  target.hostname = proxy.hostname;
+  target.port = proxy.port;
+  return target.toString().replace(/\/$/, '');
+}
+
+/**
+ * What the proxies did to messages, entered in the run's accounts: a message a fault swallowed (a
+ * device's report, or a command on its way to a device) is lost in the ledger (reason
+ * `network:dropped`), so fast mode's barrier never waits for what will not come; one a fault holds
+ * (reorder) is counted apart, for the barrier not to wait on; a delay reported with `tag` timing is
+ * kept so the twin can stamp the message's arrival at its send time plus the delay.
+ */
+export class NetworkAccount {
+  readonly #ledger: DeliveryLedger;
+  readonly #delays = new Map<string, number>();
+  /** Device messages a fault holds now (reorder; a holding blackhole): settled for the barrier until released. */
+  readonly #held = new Set<string>();
+  /** PUBLISHes the proxies acted on, by fate. */
+  readonly fates: Record<string, number> = {};
+
+  /** `onHeld`: a message was just excused from the barrier's wait (held by a fault); wake the barrier. */
+  constructor(network: RunNetwork, ledger: DeliveryLedger, onHeld: () => void) {
+    this.#ledger = ledger;
+    network.onEvent((event) => {
+      if (event.type !== 'publish') return;
+      const held = this.#held.size;
+      this.#onPublish(event);
+      if (this.#held.size > held) onHeld();
+    });
+  }
+
+  /** The delay faults added to a device message on its way (tag timing), once; 0 if none. */
+  takeDelay(deviceId: string, channel: string, seq: number): number {
+    const key = `${deviceId}\u0000${channel}\u0000${seq}`;
+    const delay = this.#delays.get(key);
+    if (delay === undefined) return 0;
+    this.#delays.delete(key);
+    return delay;
+  }
+
+  /** Held device messages: the barrier counts them as settled (they are on their way, at a time a fault decides). */
+  get held(): number {
+    return this.#held.size;
+  }
+
+  #onPublish(event: Extract<NetworkEvent, { type: 'publish' }>): void {
+    this.fates[event.fate] = (this.fates[event.fate] ?? 0) + 1;
+    const topic = parseTopic(event.topic);
+    if (topic === undefined) return;
+    const decoded = decodeEnvelope(event.payload);
+    if (!decoded.ok) return;
+    const { device, seq } = decoded.envelope;
+    const key = `${device}\u0000${topic.channel}\u0000${seq}`;
+    switch (event.fate) {
+      case 'dropped':
+        this.#ledger.lost(device, topic.channel, seq, 'network:dropped');
+        return;
+      case 'delayed':
+        // Toxics that hold for real whatever the timing (reorder waits for overtakers; a holding
+        // blackhole until it ends) versus delays only reported under tag timing (docs/network.md).
+        if (holds(event.toxic) || !Number.isFinite(event.delayMs)) this.#held.add(key);
+        else this.#delays.set(key, (this.#delays.get(key) ?? 0) + (event.delayMs ?? 0));
+        return;
+      case 'released':
+        this.#held.delete(key);
+        return;
+    }
+  }
+}
+
+/** Toxic names are `<type>#n`, or `mqtt-<action>#n` (RunNetwork): a reorder holds its packets in any timing. */
+function holds(toxic: string): boolean {
+  return toxic.startsWith('mqtt-reorder#');
+}

@@ -1,0 +1,120 @@
+import type { Clock } from '../core/clock.ts';
+import type { Rng } from '../core/rng.ts';
+import type { FaultRegistry } from '../inject/registry.ts';
+import type { TargetDirectory } from '../inject/target.ts';
+import type { DeliveryLedger } from '../net/delivery-ledger.ts';
+import type { NetworkResult } from '../scenario/result.ts';
+import type { TimelineEntry } from '../scenario/schema.ts';
+import type { ConnectOptionsFor } from './fleet-builder.ts';
+import { NetworkAccount, networkNeeds, routeThroughNetwork } from './network-binding.ts';
+import { RunNetwork, type SiteControl } from './network-setup.ts';
+import type { SelectableDevice, TagLookup } from './selector.ts';
+
+export interface RunNetworkPlanOptions {
+  entries: readonly TimelineEntry[];
+  faults: FaultRegistry;
+  agents: readonly SelectableDevice[];
+  tagsOf?: TagLookup;
+  clock: Clock;
+  /** The run's root stream; the network forks `network`. */
+  rng: Rng;
+  mode: 'fast' | 'realtime';
+}
+
+/**
+ * The part of a run that puts its network between the fleet and the broker — only when the scenario
+ * names a network fault, so every other run keeps its direct path (and its digest). Run calls it at
+ * four points: the timeline's targets (construction), connecting (route every client through its
+ * listener), the settle barrier (what faults swallowed or hold counts as settled) and the twin's
+ * arrival time (a delay a fault reported in fast mode).
+ */
+export class RunNetworkHost {
+  readonly network: RunNetwork;
+  #account: NetworkAccount | undefined;
+
+  private constructor(network: RunNetwork) {
+    this.network = network;
+  }
+
+  /** The network a plan needs, or undefined when its timeline names no network fault. */
+  static plan(options: RunNetworkPlanOptions, site?: SiteControl): RunNetworkHost | undefined {
+    const needs = networkNeeds(options.entries, options.faults, options.agents, options.tagsOf);
+    if (needs === undefined) return undefined;
+    const fast = options.mode === 'fast';
+    return new RunNetworkHost(
+      new RunNetwork({
+        clock: options.clock,
+        rng: options.rng.fork('network'),
+        devices: options.agents.map((a) => ({ id: a.deviceId, zone: a.zone })),
+        ownLinks: needs.ownLinks,
+        twinLink: needs.twinLink,
+        // Fast mode: delays are reported and stamped by the ledger, not slept (docs/network.md#fast-mode),
+        // and the broker's keep-alive of a blackholed client runs on the simulated clock.
+        timing: fast ? 'tag' : 'hold',
+        brokerKeepalive: fast,
+        // Fast mode: a fault starts or ends only once the transport has settled at that instant.
+        deferred: fast,
+        ...(site ? { site } : {}),
+      }),
+    );
+  }
+
+  get directory(): TargetDirectory {
+    return this.network.directory;
+  }
+
+  /** Opens the listeners in front of `brokerUrl` and starts accounting into `ledger`; `notify` wakes the barrier when a fault holds a message. */
+  async open(brokerUrl: string, ledger: DeliveryLedger, notify: () => void): Promise<void> {
+    const url = new URL(brokerUrl);
+    await this.network.start({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) });
+    this.#account = new NetworkAccount(this.network, ledger, notify);
+  }
+
+  /** Composes with the run's own connect options (security's credentials and TLS stay). */
+  route(inner?: ConnectOptionsFor): ConnectOptionsFor {
+    return routeThroughNetwork(this.network, inner);
+  }
+
+  /** Messages a fault holds now (a reorder): in flight in the ledger, but the barrier must not wait for them. */
+  get held(): number {
+    return this.#account?.held ?? 0;
+  }
+
+  /** The delay faults reported for a message under tag timing (0 if none). */
+  takeDelay(deviceId: string, channel: string, seq: number): number {
+    return this.#account?.takeDelay(deviceId, channel, seq) ?? 0;
+  }
+
+  /** For the report: losses the faults explain (from the ledger) and what the proxies did. */
+  result(ledger: DeliveryLedger): { lostToFaults: number; result: NetworkResult } {
+    const summary = ledger.summary();
+    let lostToFaults = 0;
+    for (const channels of Object.values(summary.devices))
+      for (const channel of Object.values(channels))
+        for (const [reason, n] of Object.entries(channel.lostBy)) if (reason.startsWith('network:')) lostToFaults += n;
+    return {
+      lostToFaults,
+      result: {
+        fates: { ...(this.#account?.fates ?? {}) },
+        listeners: this.network.accounts() as unknown as Record<string, unknown>,
+      },
+    };
+  }
+
+  /** Fault changes waiting for the transport to settle at this instant (fast mode). */
+  get pending(): boolean {
+    return this.network.pending > 0;
+  }
+
+  applyPending(): void {
+    this.network.applyPending();
+  }
+
+  idle(): Promise<void> {
+    return this.network.idle();
+  }
+
+  close(): Promise<void> {
+    return this.network.close();
+  }
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedBroker } from '../src/net/broker.ts';
+import { executeScenario } from '../src/runtime/execute.ts';
+import { parseTimeline } from './helpers/network-plans.ts';
+import { smallWard } from './helpers/plans.ts';
+
+/**
+ * Network faults on a real run: real device clients through real fault proxies to a real broker,
+ * judged from the event log and the delivery ledger (docs/network.md).
+ */
+describe('network faults in a run', () => {
+  let broker: EmbeddedBroker;
+  beforeAll(async () => {
+    broker = await EmbeddedBroker.start({ port: 0 });
+  });
+  afterAll(async () => {
+    await broker?.close();
+  });
+
+  const plan = smallWard({
+    durationMs: 20 * 60_000,
+    timeline: parseTimeline([
+      { id: 'wan', at: '0s', fault: 'network.latency', target: { scope: 'twin' }, params: { latency: '300ms', jitter: '150ms' } },
+      {
+        id: 'lossy',
+        at: '5m',
+        for: '10m',
+        fault: 'network.mqtt-drop',
+        target: { zone: 'icu' },
+        params: { topic: 'medtwin/+/+/+/+/telemetry', probability: 0.25, direction: 'upstream' },
+      },
+    ]),
+  });
+
+  it('same seed, same digest, whatever the settle window; every loss is in the ledger, per device and channel', async () => {
+    const results = [];
+    for (const syncMs of [1000, 7000, 60_000]) results.push(await executeScenario(plan, { brokerUrl: broker.url, syncMs }));
+    const [first] = results;
+    for (const result of results) {
+      expect(result.delivery.settleTimeouts).toBe(0);
+      expect(result.digest).toBe(first!.digest);
+    }
+    const { delivery, network } = first!;
+    expect(delivery.lostToFaults).toBeGreaterThan(0);
+    expect(delivery.lost).toBe(delivery.lostToFaults);
+    expect(first!.ok).toBe(true);
+    // The ledger ties out per device and channel: published = delivered + lost + in flight.
+    const ledger = delivery.ledger!;
+    const zoneOf = new Map(first!.devices.map((d) => [d.id, d.zone]));
+    let lost = 0;
+    for (const [device, channels] of Object.entries(ledger.devices)) {
+      for (const [channel, c] of Object.entries(channels)) {
+        expect(c.published, `${device} ${channel}`).toBe(c.delivered + c.lost + c.inFlight);
+        lost += c.lost;
+        // Only icu's telemetry met the lossy access point.
+        if (c.lost > 0) expect([zoneOf.get(device), channel]).toEqual(['icu', 'telemetry']);
+      }
+    }
+    expect(lost).toBe(delivery.lostToFaults);
+    expect(network!.fates.dropped).toBe(delivery.lostToFaults);
+    // Every message through the twin's WAN listener was delayed (it carries the whole site).
+    expect(network!.fates.delayed).toBeGreaterThan(delivery.deliveredToTwin);
+  }, 120_000);
+});
