@@ -5,8 +5,7 @@
  *
  *   node --import tsx bench/security-connect.ts [devices=500] [messagesPerDevice=20]
  *
- * Phase 2 of the security work adds hardened rows to `npm run bench` (1,000 and 10,000 devices
- * through the real run); this one isolates the transport.
+ * bench/security-run.ts measures the same profiles through a real run; this one isolates the transport.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { EmbeddedBroker } from '../src/net/broker.ts';
