@@ -89,6 +89,28 @@ describe('layers', () => {
   });
 });
 
+/**
+ * Files held to less than their layer allows. The ledger is plain bookkeeping (it could be shared with
+ * another process); the trigger engine needs only the clock and events, so every layer can schedule.
+ */
+const FILE_ALLOWED: Record<string, readonly string[]> = {
+  'src/net/delivery-ledger.ts': [],
+  'src/core/scheduler.ts': ['src/core/clock.ts', 'src/core/canonical-json.ts', 'src/core/event-log.ts'],
+};
+
+describe('files held to less than their layer', () => {
+  it('import only what they are allowed', () => {
+    const violations: string[] = [];
+    for (const [file, allowed] of Object.entries(FILE_ALLOWED)) {
+      for (const match of readFileSync(join(root, file), 'utf8').matchAll(IMPORT)) {
+        const target = relative(root, resolve(dirname(join(root, file)), match[1] ?? match[2]!));
+        if (!allowed.includes(target)) violations.push(`${file} imports ${target} (may import: ${allowed.join(', ') || 'nothing'})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+});
+
 describe('the layer check itself', () => {
   it('sees relative imports and dynamic imports', () => {
     const text =

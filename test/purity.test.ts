@@ -12,6 +12,8 @@ const PURE = [
   'src/net/delivery-ledger.ts',
   'src/runtime/assemble-result.ts',
   'src/runtime/plan-events.ts',
+  'src/runtime/referee.ts',
+  'src/runtime/timeline.ts',
 ];
 const FORBIDDEN =
   /\bDate\.now\s*\(|\bMath\.random\s*\(|(?<![.\w])set(?:Timeout|Interval|Immediate)\s*\(|\bnew Date\s*\(\s*\)|performance\.now\s*\(/;

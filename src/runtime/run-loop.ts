@@ -128,9 +128,8 @@ export class RunLoop {
         this.pause();
       }
       this.#parts.status();
-      // mqtt.js corks a socket for each packet and uncorks it on the next tick. Slices chained by promise
-      // continuations never let the tick queue run, so a slice's messages would wait in their sockets
-      // until the next macrotask (up to 20 ms): p50 latency at 10,000 devices 50 ms, with this 21 ms.
+      // mqtt.js corks a socket for each packet and uncorks it on the next tick, which slices chained by
+      // promise continuations would never let run (docs/benchmarks.md#what-limits-it, point 3).
       if (realtime) await new Promise((resolve) => process.nextTick(resolve));
       // Windows where nothing crossed the network settle without a macrotask; yield now and then so
       // keys, renders and sockets are served (the TUI must stay responsive at any speed).

@@ -55,10 +55,8 @@ export interface RunOptions {
 export type LinkPlacement = 'in-thread' | 'link-thread';
 
 /**
- * Fleets of this many devices or more get a link thread by default. Measured (docs/benchmarks.md),
- * link thread against none: 10,000 devices in fast mode +39 % msg/s with a third less process CPU, and
- * realtime at 10,000 devices keeps pace after the boot second (0.82–0.87× before); 1,000 devices
- * +10–14 % in fast mode; 100 devices the same either way, so small fleets keep the simpler path.
+ * Fleets of this many devices or more get a link thread by default: it pays from 1,000 devices and
+ * makes no difference at 100 (figures: docs/benchmarks.md#what-limits-it, "The link thread").
  */
 export const LINK_THREAD_THRESHOLD = 1000;
 
@@ -89,16 +87,9 @@ export interface RunStatus {
  * Fast mode's settle window when none is given: long enough to carry about SYNC_WINDOW.messages
  * telemetry messages, between SYNC_WINDOW.minMs and SYNC_WINDOW.maxMs, in whole seconds.
  *
- * Each settle costs a round trip through the broker and a turn of the event loop for every party,
- * and every device's packets of a window leave in one socket write (mqtt-packet corks a socket until
- * the next tick, and a window runs without a break): the fixed cost per window only fades once a
- * window carries a few thousand messages. Measured (docs/benchmarks.md): against 1 s, 5 s windows
- * ran 100 to 10,000 devices 15–21 % faster, and longer windows gained nothing more at 1,000 devices
- * (2,400 messages a window at 5 s). Smaller fleets reach that many only in longer windows: the
- * 100-device ward row ran 12–15 % faster at 50 s than at 5 s, the 40-device ward scenario 4–25 %
- * faster at 30–60 s. Past 60 s the 40-device ward gained no more, and longer windows hold more
- * messages in flight and update a run's progress less often. Every library scenario gives one digest
- * from 1 s to 300 s windows (the twin applies a window's reports in the order they were sent).
+ * Each settle has a fixed cost (a round trip through the broker, a turn of every event loop) that fades
+ * once a window carries a few thousand messages; past 60 s nothing more was gained. Digests do not
+ * depend on the window (test/determinism.e2e.test.ts). Figures: docs/benchmarks.md#what-limits-it.
  */
 export function defaultSyncMs(telemetryPerSecond: number): number {
   const { messages, minMs, maxMs } = SYNC_WINDOW;

@@ -127,14 +127,11 @@ export class LedgerSettler {
   }
 
   /**
-   * Realtime back-pressure. A simulation that cannot keep its pace runs slice after slice, and the
-   * messages it publishes wait for the same thread that would take them in: the twin fell tens of
-   * thousands of messages behind and flagged healthy devices stale (300 monitors at ×1000: 3,104
-   * stale events). So before a slice of `sliceMs` the clock waits for what is on its way if, with the
-   * slice's messages added, more than about two simulated seconds of the fleet's telemetry would be:
-   * the twin then stays within two seconds, under its stale limit of three periods. A run that keeps
-   * pace never has that much in flight (a 10,000-device fleet at ×1 peaks at about one second's
-   * worth, in its boot second, and its slices are 10 ms).
+   * Realtime back-pressure. A simulation that cannot keep its pace runs slice after slice while the
+   * messages it publishes wait for the same thread that would take them in. So before a slice of
+   * `sliceMs` the clock waits for what is on its way if, with the slice's messages added, more than
+   * about two simulated seconds of the fleet's telemetry would be; a run that keeps pace never has
+   * that much in flight (figures: docs/benchmarks.md#what-limits-it, "Realtime back-pressure").
    */
   async catchUp(sliceMs: number): Promise<void> {
     const limit = Math.max(100, Math.ceil(this.#telemetryPerSecond * Math.max(0.5, 2 - sliceMs / 1000)));

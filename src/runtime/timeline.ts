@@ -11,7 +11,7 @@ import { describeTarget, type InjectionTarget, type TargetDirectory, type Target
 import { scopeOf, scopeProblems } from '../inject/target-scope.ts';
 import type { Selector, TargetSelector, TimelineEntry } from '../scenario/schema.ts';
 import type { InjectionRecord } from '../scenario/result.ts';
-import { Scheduler } from './scheduler.ts';
+import { Scheduler } from '../core/scheduler.ts';
 import { isEmptySelector, matchDevices, pickDevices, type SelectableDevice, type TagLookup } from './selector.ts';
 
 export interface TimelineOptions {

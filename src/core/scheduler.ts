@@ -1,10 +1,11 @@
-import type { Clock, TimerId } from '../core/clock.ts';
-import { canonicalJson } from '../core/canonical-json.ts';
-import type { SimEvent } from '../core/event-log.ts';
+import type { Clock, TimerId } from './clock.ts';
+import { canonicalJson } from './canonical-json.ts';
+import type { SimEvent } from './event-log.ts';
 
 /**
- * The trigger engine: when things happen, on the simulation clock. The timeline uses it for a
- * scenario's faults; playbooks and attacks can use it the same way.
+ * The trigger engine: when things happen, on the simulation clock. The timeline
+ * (src/runtime/timeline.ts) uses it for a scenario's faults; it lives in src/core so that playbooks
+ * (src/defense) and attacks (src/inject), which sit below the runtime, can use it the same way.
  *
  * - `at(t, fn)`: once, at simulated time `t`.
  * - `every(period, fn, { from, until })`: at `from` (default 0) and every `period` after, before `until`.

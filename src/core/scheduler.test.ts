@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SimClock } from '../core/clock.ts';
-import type { SimEvent } from '../core/event-log.ts';
+import { SimClock } from './clock.ts';
+import type { SimEvent } from './event-log.ts';
 import { Scheduler } from './scheduler.ts';
 
 function rig(endMs = 60_000) {
