@@ -13,6 +13,7 @@ export const stolenOperatorPassword = defineAttack({
   labels: {},
   techniques: ['T0859', 'T0855', 'T0836'],
   stoppedBy: [
+    { control: 'mutualTls', how: 'a password without the console’s client certificate cannot complete the TLS handshake' },
     { control: 'operatorMfa', how: 'a dose-changing command needs the console’s TOTP code, which a password alone does not give' },
     { control: 'signedCommands', how: 'devices accept only commands signed with the console’s key, which the password does not give' },
   ],
