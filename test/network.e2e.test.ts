@@ -29,6 +29,15 @@ describe('network faults in a run', () => {
         target: { zone: 'icu' },
         params: { topic: 'medtwin/+/+/+/+/telemetry', probability: 0.25, direction: 'upstream' },
       },
+      {
+        id: 'bridge',
+        at: '2m',
+        for: '15m',
+        fault: 'network.mqtt-delay',
+        target: { zone: 'ward-a' },
+        params: { probability: 0.2, delay: '2s', direction: 'upstream' },
+      },
+      { id: 'gateway', at: '2m', fault: 'network.mqtt-downgrade', target: { zone: 'ward-a' } },
     ]),
   });
 
