@@ -28,6 +28,7 @@ export const twinKick = defineAttack({
       await session?.close();
       sessions.push(session);
     }
-    return runOf(context.target.site, []);
+    // Each session is already closed; they are returned as what the adversary opened.
+    return runOf(context.target.site, sessions);
   },
 });
