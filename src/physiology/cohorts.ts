@@ -19,14 +19,22 @@ import { z } from 'zod';
  */
 export interface Cohort {
   ages: { min: number; max: number };
+  /**
+   * Glucose turnover per kg relative to adults (EGP0 and F01 scaled together). Children's glucose
+   * production per kg is higher, in proportion to the brain's share of the body (Bier DM et al.,
+   * Diabetes 1977;26:1016: about 4–6 mg/kg/min in young children against 2–2.5 in adults); here 1.8×
+   * at 7–12 years and 1.15× in adolescents. With the same basal need per kg this makes children
+   * more insulin-sensitive, hence their higher carb ratios.
+   */
+  turnover: number;
   /** Median basal insulin need, U/kg/day, and the log-normal spread of its distribution. */
   basalUPerKgDay: { median: number; sigma: number; min: number; max: number };
 }
 
 export const COHORTS = {
-  adult: { ages: { min: 18, max: 85 }, basalUPerKgDay: { median: 0.3, sigma: 0.3, min: 0.15, max: 0.8 } },
-  adolescent: { ages: { min: 13, max: 17 }, basalUPerKgDay: { median: 0.42, sigma: 0.3, min: 0.15, max: 0.8 } },
-  child: { ages: { min: 7, max: 12 }, basalUPerKgDay: { median: 0.33, sigma: 0.3, min: 0.15, max: 0.8 } },
+  adult: { ages: { min: 18, max: 85 }, turnover: 1, basalUPerKgDay: { median: 0.3, sigma: 0.3, min: 0.15, max: 0.8 } },
+  adolescent: { ages: { min: 13, max: 17 }, turnover: 1.15, basalUPerKgDay: { median: 0.42, sigma: 0.3, min: 0.15, max: 0.8 } },
+  child: { ages: { min: 7, max: 12 }, turnover: 1.8, basalUPerKgDay: { median: 0.33, sigma: 0.3, min: 0.15, max: 0.8 } },
 } as const satisfies Record<string, Cohort>;
 
 export type CohortName = keyof typeof COHORTS;

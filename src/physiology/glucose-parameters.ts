@@ -43,6 +43,11 @@ export interface HovorkaParameters {
   /** Plasma → interstitial glucose time constant, min (see `samplePatientParameters`). */
   tauIG: number;
   /**
+   * Renal glucose clearance above 9 mmol/L, /min. Hovorka 2004: 0.003. Scaled with a cohort's turnover
+   * (children's GFR per kg is higher than adults', about 1.4× at 30 kg).
+   */
+  renalClearance: number;
+  /**
    * Plasma insulin (mU/L) at which insulin action is half its maximum. Hovorka 2004's action is linear
    * in insulin, which no tissue's is: glucose utilisation in clamps saturates (Rizza RA, Mandarino LJ,
    * Gerich JE, Am J Physiol 1981;240:E630: half-maximal near 55 µU/mL, maximal about 11–12 mg/kg/min in
@@ -88,6 +93,7 @@ export function nominalParameters(weightKg: number): HovorkaParameters {
     tmaxG: 40,
     aG: 0.8,
     tauIG: 10,
+    renalClearance: 0.003,
     insulinHalfMax: 55,
     maxDisposal: 8,
     crThreshold: 3.8,
@@ -128,14 +134,14 @@ const MG_PER_MMOL = 180.16;
 export function samplePatientParameters(rng: Rng, weightKg: number, cohort: CohortName = 'adult'): HovorkaParameters {
   const mean = nominalParameters(weightKg);
   const ln = (median: number, sigma: number) => median * Math.exp(sigma * rng.normal());
-  const b = COHORTS[cohort].basalUPerKgDay;
+  const { basalUPerKgDay: b, turnover } = COHORTS[cohort];
   for (let attempt = 0; attempt < 100; attempt++) {
     const shape: HovorkaParameters = {
       weightKg,
       vG: ln(mean.vG, 0.05),
       vI: ln(mean.vI, 0.05),
-      f01: ln(mean.f01, 0.1),
-      egp0: ln(mean.egp0, 0.2),
+      f01: turnover * ln(mean.f01, 0.1),
+      egp0: turnover * ln(mean.egp0, 0.2),
       k12: ln(mean.k12, 0.4),
       ka1: ln(mean.ka1, 0.4),
       ka2: ln(mean.ka2, 0.4),
@@ -148,8 +154,9 @@ export function samplePatientParameters(rng: Rng, weightKg: number, cohort: Coho
       tmaxG: ln(mean.tmaxG, 0.2),
       aG: mean.aG,
       tauIG: ln(mean.tauIG, 0.2),
+      renalClearance: turnover * mean.renalClearance,
       insulinHalfMax: mean.insulinHalfMax,
-      maxDisposal: ln(mean.maxDisposal, 0.2),
+      maxDisposal: turnover * ln(mean.maxDisposal, 0.2),
       crThreshold: mean.crThreshold,
       crSpan: mean.crSpan,
       crMax: ln(mean.crMax, 0.2),
@@ -197,9 +204,9 @@ export function f01c(p: HovorkaParameters, g: number): number {
   return g >= 4.5 ? f01 : (f01 * Math.max(g, 0)) / 4.5;
 }
 
-/** Hovorka 2004: renal clearance above 9 mmol/L, 0.003 /min × (G − 9) × VG. */
+/** Hovorka 2004: renal clearance above 9 mmol/L, 0.003 /min × (G − 9) × VG (`renalClearance`). */
 export function renal(p: HovorkaParameters, g: number): number {
-  return g >= 9 ? 0.003 * (g - 9) * p.vG * p.weightKg : 0;
+  return g >= 9 ? p.renalClearance * (g - 9) * p.vG * p.weightKg : 0;
 }
 
 /** Plasma insulin as its action sees it: linear at low levels, saturating at `insulinHalfMax` (mU/L). */
