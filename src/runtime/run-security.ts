@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { TlsOptions } from 'node:tls';
 import type { Aedes } from 'aedes';
 import type { Clock } from '../core/clock.ts';
@@ -36,8 +38,8 @@ export interface RunSecurityOptions {
   log: EventLog;
   /** The run's delivery ledger: the run's own commands the broker drops are booked lost there. */
   ledger?: DeliveryLedger;
-  /** PEM text of `config.tls`'s files, already read (the caller resolves paths against the scenario). */
-  tlsFiles?: { ca: string; cert: string; key: string };
+  /** Where `config.tls`'s relative paths start: the scenario file's folder. Default: the working directory. */
+  baseDir?: string;
 }
 
 /** Event types the run's security records, `security.<SecurityEvent type>` in the event log. */
@@ -144,8 +146,8 @@ export class RunSecurity {
     }
     const { controls } = this.config;
     if (!controls.tls || this.#caPem !== undefined) return;
-    const files = this.#options.tlsFiles;
-    if (files !== undefined) {
+    const files = this.config.tls && (await readTlsFiles(this.config.tls, this.#options.baseDir ?? process.cwd()));
+    if (files) {
       // The scenario's own broker certificate: no run CA, so no client certificates (the schema says so too).
       if (controls.mutualTls) throw new Error('mutualTls needs the run CA: remove security.tls or switch mutualTls off');
       this.#caPem = files.ca;
@@ -377,4 +379,14 @@ export function composeConnectOptions(security: RunSecurity, then: ConnectOption
 export function secureBrokerUrl(plan: Plan, broker: Pick<BrokerHandle, 'url' | 'embedded'>): string | undefined {
   const secured = plan.security !== undefined && enabledControls(plan.security).length > 0;
   return secured && broker.embedded ? undefined : broker.url;
+}
+
+/** The PEM text of a scenario's own broker certificate files (paths checked when the file loaded). */
+async function readTlsFiles(
+  paths: { ca: string; cert: string; key: string },
+  baseDir: string,
+): Promise<{ ca: string; cert: string; key: string }> {
+  const read = (path: string) => readFile(resolve(baseDir, path), 'utf8');
+  const [ca, cert, key] = await Promise.all([read(paths.ca), read(paths.cert), read(paths.key)]);
+  return { ca, cert, key };
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { dirname } from 'node:path';
 import { SimClock } from '../core/clock.ts';
 import { EventLog, type LoggedEvent } from '../core/event-log.ts';
 import { InputError, nearestName } from '../core/errors.ts';
@@ -148,6 +149,7 @@ export class Run extends EventEmitter<RunEvents> {
         clock: this.clock,
         log: this.log,
         ledger: this.ledger,
+        ...(plan.source ? { baseDir: dirname(plan.source) } : {}),
       });
       this.security.guard(this.agents);
     }

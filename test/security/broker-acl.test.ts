@@ -134,4 +134,19 @@ describe('ACL segmentation', () => {
       'program changes a dose and needs a second factor: mfa-reused',
     ]);
   });
+
+  it("a TOTP code is accepted once per target pump: a clinician's round confirms two pumps within one 30 s step", async () => {
+    const pumps = [await as('medtwin-pump-001'), await as('medtwin-pump-002')];
+    await granted(pumps[0]!, topicOf('pump-001', 'cmd'));
+    await granted(pumps[1]!, topicOf('pump-002', 'cmd'));
+    const saw = [messagesUntil(pumps[0]!, topicOf('pump-001', 'cmd')), messagesUntil(pumps[1]!, topicOf('pump-002', 'cmd'))];
+    const clinician = await as('medtwin-console-clinician-icu');
+    sb.clock.t = 7_200_000;
+    const otp = currentCode(sb.identities.console('clinician', 'icu')!, sb.clock.t);
+    const program = { type: 'program', drug: 'heparin', rate: 20, vtbi: 100, auth: { otp } };
+    await clinician.publishAsync(topicOf('pump-001', 'cmd'), command(program), { qos: 1 });
+    await clinician.publishAsync(topicOf('pump-002', 'cmd'), command(program), { qos: 1 });
+    expect((await saw[0]!).map((m) => JSON.parse(m.payload).body.type)).toEqual(['program']);
+    expect((await saw[1]!).map((m) => JSON.parse(m.payload).body.type)).toEqual(['program']);
+  });
 });

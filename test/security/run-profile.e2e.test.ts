@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LoggedEvent, SimEvent } from '../../src/core/event-log.ts';
@@ -7,6 +10,7 @@ import type { LinkEndpoint } from '../../src/net/device-link.ts';
 import type { ProfileName } from '../../src/net/security/controls.ts';
 import { resolveSecurity, withProfile } from '../../src/net/security/profile-schema.ts';
 import { verifyAuditLog } from '../../src/net/security/audit-log.ts';
+import { RunCertificateAuthority } from '../../src/net/security/tls-ca.ts';
 import { DEFAULT_DEPENDENCIES } from '../../src/runtime/defaults.ts';
 import { executeScenario } from '../../src/runtime/execute.ts';
 import { Run } from '../../src/runtime/run.ts';
@@ -200,4 +204,21 @@ describe('a run under its security profile', () => {
     expect(result.delivery.settleTimeouts).toBe(0);
     expect(result.ok).toBe(false);
   }, 60_000);
+
+  it("baseline with the scenario's own broker certificate: the run serves it, and its clients verify it with the scenario's CA", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medtwin-own-tls-'));
+    const ca = await RunCertificateAuthority.create({ name: 'hospital CA' });
+    const server = await ca.issueServer();
+    writeFileSync(join(dir, 'ca.pem'), ca.certPem);
+    writeFileSync(join(dir, 'broker.pem'), server.cert);
+    writeFileSync(join(dir, 'broker-key.pem'), server.key);
+    const security = resolveSecurity({ profile: 'baseline', tls: { ca: 'ca.pem', cert: 'broker.pem', key: 'broker-key.pem' } });
+    const run = new Run(smallWard({ durationMs: 60_000, source: join(dir, 's.yaml'), security }), DEFAULT_DEPENDENCIES);
+    runs.push(run);
+    await run.open();
+    expect(run.brokerUrl).toMatch(/^mqtts:/);
+    expect(run.security!.caCertificate).toBe(ca.certPem);
+    await run.runToEnd();
+    expect(run.result()).toMatchObject({ ok: true, security: { broker: { accepted: 11, refused: 0 } } });
+  });
 });

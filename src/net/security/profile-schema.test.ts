@@ -107,11 +107,18 @@ describe('the security field', () => {
     `);
   });
 
+  it("refuses certificate files of one's own under mutualTls, which needs the run's CA", () => {
+    const found = errors(scenario('security: { profile: hardened, tls: { ca: ca.pem, cert: c.pem, key: k.pem } }'));
+    expect(found.filter((line) => line.includes('security.tls:'))).toEqual([
+      expect.stringMatching(/^s\.yaml:11:\d+ security\.tls: mutualTls issues each client a certificate from the run's own CA/),
+    ]);
+  });
+
   it('refuses a console with an unknown role or zone, and certificate files that do not exist', () => {
     const dir = mkdtempSync(join(tmpdir(), 'medtwin-sec-'));
     writeFileSync(join(dir, 'ca.pem'), 'x');
     const text = scenario(`security:
-  profile: hardened
+  profile: baseline
   consoles:
     - { role: clinican, zone: icu }
     - { role: biomed, zone: ward-b }

@@ -113,6 +113,14 @@ const securityObjectSchema = z
         message: 'certificate files are given but the tls control is off; switch it on or remove tls',
       });
     }
+    if (value.tls !== undefined && controls.mutualTls) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message:
+          "mutualTls issues each client a certificate from the run's own CA, which certificate files replace; remove tls or switch mutualTls off",
+      });
+    }
   });
 
 /** A resolved security configuration: every control decided, every setting filled in. */
