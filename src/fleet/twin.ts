@@ -410,6 +410,9 @@ export class DigitalTwin {
     const sentAt = this.#ledger?.delivered(parsed.deviceId, parsed.channel, envelope.seq, now);
     if (this.arrivals === 'as-sent' && sentAt !== undefined)
       report.arrival = sentAt + (this.#delayOf?.(parsed.deviceId, parsed.channel, envelope.seq) ?? 0);
+    // A report the ledger no longer holds (a copy a network fault duplicated) is placed at the time the
+    // device stamped it, not at the moment it was taken in, which would depend on the settle window.
+    else if (this.arrivals === 'as-sent' && this.#ledger !== undefined) report.arrival = Math.min(envelope.t, now);
     report.sent = sentAt ?? (Number.isNaN(report.arrival) ? now : report.arrival);
     if (Number.isNaN(report.arrival)) {
       // Realtime: a report arrives when the twin takes it in, and is applied at once.

@@ -56,6 +56,7 @@ export const FAULTS = {
   // Network faults join as the run wires each end to end (src/inject/network/index.ts lists them all).
   'network.latency': NETWORK_FAULTS['network.latency'],
   'network.mqtt-drop': NETWORK_FAULTS['network.mqtt-drop'],
+  'network.mqtt-duplicate': NETWORK_FAULTS['network.mqtt-duplicate'],
   'network.mqtt-delay': NETWORK_FAULTS['network.mqtt-delay'],
   'network.mqtt-downgrade': NETWORK_FAULTS['network.mqtt-downgrade'],
 } satisfies Record<string, AnyFaultDefinition>;
