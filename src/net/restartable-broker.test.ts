@@ -147,6 +147,36 @@ describe('a broker restart', () => {
       expect(back.received.map((m) => m.text)).toEqual(['site/pump-01/alarm=occlusion']);
     });
 
+    it('queues the last wills it publishes on the way down without the next broker overwriting them', async () => {
+      const prefix = testPrefix();
+      cleanup.push(() => deleteKeys(prefix));
+      const broker = await RestartableBroker.start({ persistence: parsePersistence(`${REDIS_URL}?prefix=${prefix}`) });
+      cleanup.push(() => broker.close());
+      const twinId = await offlineTwin(broker);
+      const pumps = ['pump-01', 'pump-02', 'pump-03', 'pump-04', 'pump-05'];
+      for (const pump of pumps) {
+        const will = { topic: `site/${pump}/status`, payload: Buffer.from('lost'), qos: 1 as const, retain: false };
+        const device = connectClient({ url: broker.url, identity: { clientId: pump }, will, extra: { reconnectPeriod: 0 } });
+        device.on('error', () => {});
+        cleanup.push(() => closeClient(device, 200));
+        await whenConnected(device, 5000);
+      }
+
+      // The stop drops the devices without their DISCONNECT: aedes publishes their wills, packets of its
+      // own, queued for the offline twin under the broker id and aedes' packet counter.
+      await broker.restart();
+      const other = await client(broker.url, 'pump-06');
+      const alarms = ['a1', 'a2', 'a3', 'a4', 'a5'];
+      for (const alarm of alarms) await other.client.publishAsync('site/pump-06/alarm', alarm, { qos: 1 });
+      await closeClient(other.client);
+
+      const back = await client(broker.url, twinId, false);
+      const expected = [...pumps.map((pump) => `site/${pump}/status=lost`), ...alarms.map((alarm) => `site/pump-06/alarm=${alarm}`)];
+      await until(() => back.received.length >= expected.length, 'the wills and the alarms queued for the twin', 10_000);
+      await quiet(100);
+      expect(back.received.map((m) => m.text).sort()).toEqual(expected.sort());
+    });
+
     it('keeps its state under its own key prefix', async () => {
       const prefix = testPrefix();
       cleanup.push(() => deleteKeys(prefix));

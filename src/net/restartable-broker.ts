@@ -82,10 +82,12 @@ export class RestartableBroker {
     const broker = this.#broker;
     if (broker === undefined) return;
     this.#broker = undefined;
-    this.#counter = Math.max(this.#counter, counterOf(broker));
     await broker.close();
     await this.#persistence?.close();
     this.#persistence = undefined;
+    // Read once nothing more is published: closing publishes the dropped clients' wills, packets of
+    // aedes' own that may sit queued in Redis for offline sessions under these counter values.
+    this.#counter = Math.max(this.#counter, counterOf(broker));
     this.restarts++;
   }
 
