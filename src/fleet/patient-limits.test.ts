@@ -9,6 +9,11 @@ import { SyntheticPatient } from '../physiology/patient.ts';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const PATIENTS = 200;
+/**
+ * Each of these tests integrates 200 patient-days (about 2 s alone); on a loaded machine running the
+ * whole suite that can pass vitest's default timeout, which is no verdict on the model.
+ */
+const HEAVY = { timeout: 600_000 };
 const { min: LOWEST, max: HIGHEST } = PHYSIOLOGICAL_BOUNDS.glucose;
 
 /** 24 h of fasting at a fixed IV insulin rate: the lowest and highest true glucose and the final one. */
@@ -18,7 +23,8 @@ function day(seed: number, rate: (model: GlucoseModel) => number) {
   model.setInsulinRate(rate(model));
   let lowest = Number.POSITIVE_INFINITY;
   let highest = Number.NEGATIVE_INFINITY;
-  for (let t = 5 * MIN; t <= 24 * HOUR; t += 5 * MIN) {
+  // Sampled every 15 min; the model itself checks its bounds at every solver step (takeIssues).
+  for (let t = 15 * MIN; t <= 24 * HOUR; t += 15 * MIN) {
     model.advanceTo(t);
     lowest = Math.min(lowest, model.glucose());
     highest = Math.max(highest, model.glucose());
@@ -39,7 +45,7 @@ describe(`glucose physiology over its whole input range (${PATIENTS} patients ×
     [`the drug library's soft limit (${insulinRate.softMax} U/h)`, () => insulinRate.softMax],
     [`the drug library's hard limit (${insulinRate.hardMax} U/h)`, () => insulinRate.hardMax],
   ] as const) {
-    it(`keeps true glucose within physiological bounds at ${label}, with a hypoglycaemic floor`, () => {
+    it(`keeps true glucose within physiological bounds at ${label}, with a hypoglycaemic floor`, HEAVY, () => {
       const days = seeds.map((seed) => day(seed, rate));
       for (const d of days) {
         expect(d.issues).toEqual([]);
@@ -52,7 +58,7 @@ describe(`glucose physiology over its whole input range (${PATIENTS} patients ×
     });
   }
 
-  it('lets type 1 patients without insulin rise toward ketoacidosis, within bounds', () => {
+  it('lets type 1 patients without insulin rise toward ketoacidosis, within bounds', HEAVY, () => {
     const days = seeds.map((seed) => day(seed, () => 0));
     for (const d of days) {
       expect(d.issues).toEqual([]);
@@ -61,7 +67,7 @@ describe(`glucose physiology over its whole input range (${PATIENTS} patients ×
     expect(median(days.map((d) => d.last))).toBeGreaterThan(300);
   });
 
-  it('keeps children and adolescents within bounds at the hard limit and without insulin', () => {
+  it('keeps children and adolescents within bounds at the hard limit and without insulin', HEAVY, () => {
     for (const cohort of ['child', 'adolescent'] as const) {
       for (const rate of [DEFAULT_DRUG_LIBRARY.insulin!.rate.hardMax, 0]) {
         for (const seed of seeds.slice(0, 50)) {
@@ -79,7 +85,7 @@ describe(`glucose physiology over its whole input range (${PATIENTS} patients ×
     }
   });
 
-  it('needs the basal insulin and carb ratios of people with type 1 diabetes', () => {
+  it('needs the basal insulin and carb ratios of people with type 1 diabetes', HEAVY, () => {
     for (const cohort of COHORT_NAMES) {
       const basal: number[] = [];
       const ratio: number[] = [];
@@ -101,7 +107,7 @@ describe(`glucose physiology over its whole input range (${PATIENTS} patients ×
 });
 
 describe('drug library at its hard limits', () => {
-  it('drives a patient with every library entry at its hard rate limit for 24 h without an impossible state', () => {
+  it('drives a patient with every library entry at its hard rate limit for 24 h without an impossible state', HEAVY, () => {
     for (const [drug, entry] of Object.entries(DEFAULT_DRUG_LIBRARY)) {
       for (const seed of [1, 2, 3, 4, 5]) {
         const patient = new SyntheticPatient({
@@ -138,7 +144,7 @@ describe('drug library at its hard limits', () => {
 });
 
 describe('fasting glucose is a living signal', () => {
-  it('moves through the day on a fixed basal rate (dawn phenomenon, drift), as a patient’s does', () => {
+  it('moves through the day on a fixed basal rate (dawn phenomenon, drift), as a patient’s does', HEAVY, () => {
     // Issue 14 measured a flat 130.00 mg/dL all day in every fasting patient.
     const ranges: number[] = [];
     const dawnRises: number[] = [];
