@@ -183,19 +183,16 @@ export function samplePatientParameters(rng: Rng, weightKg: number, cohort: Coho
 const CARB_RATIO_RANGE = { min: 4, max: 40 };
 
 /**
- * `p` with SIT, SID and SIE scaled by one factor so that its basal rate at 120 mg/dL is `basalUPerH`.
- * Less sensitive patients need more insulin, monotonically, so bisection on the log of the factor finds it.
+ * `p` with SIT, SID and SIE scaled by one factor f so that its basal rate at 120 mg/dL is `basalUPerH`.
+ * Every insulin effect is a sensitivity × the effective insulin, so the steady state depends only on
+ * u = f × effectiveInsulin(I): find the u that holds 120 mg/dL once (with the unscaled sensitivities),
+ * then f = u / effectiveInsulin of the plasma insulin the basal rate gives.
  */
 export function withBasalNeed(p: HovorkaParameters, basalUPerH: number): HovorkaParameters {
-  const scaled = (f: number): HovorkaParameters => ({ ...p, sIT: p.sIT * f, sID: p.sID * f, sIE: p.sIE * f });
-  let lo = Math.log(1e-3);
-  let hi = Math.log(1e3);
-  for (let k = 0; k < 50; k++) {
-    const mid = (lo + hi) / 2;
-    if (basalRateFor(scaled(Math.exp(mid)), 120) > basalUPerH) lo = mid;
-    else hi = mid;
-  }
-  return scaled(Math.exp((lo + hi) / 2));
+  const u = steadyStateInsulin({ ...p, insulinHalfMax: Number.POSITIVE_INFINITY }, 120);
+  const plasma = (basalUPerH * 1000) / 60 / (p.vI * p.weightKg * p.ke);
+  const f = u / effectiveInsulin(p, plasma);
+  return { ...p, sIT: p.sIT * f, sID: p.sID * f, sIE: p.sIE * f };
 }
 
 /** Hovorka 2004: non-insulin-dependent uptake falls linearly below 4.5 mmol/L. */
@@ -212,6 +209,7 @@ export function renal(p: HovorkaParameters, g: number): number {
 /** Plasma insulin as its action sees it: linear at low levels, saturating at `insulinHalfMax` (mU/L). */
 export function effectiveInsulin(p: HovorkaParameters, i: number): number {
   const positive = Math.max(0, i);
+  if (p.insulinHalfMax === Number.POSITIVE_INFINITY) return positive;
   return (positive * p.insulinHalfMax) / (p.insulinHalfMax + positive);
 }
 
