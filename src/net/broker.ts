@@ -4,6 +4,7 @@ import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { EXIT, MedtwinError } from '../core/errors.ts';
 import { autoCork } from './auto-cork.ts';
 import { ConnectionGate, type RefusalReason } from './connection-gate.ts';
+import { connackFirst } from './connack-first.ts';
 import { connectRules } from './connect-rules.ts';
 import { guardPacketSize, PacketTooLargeError } from './packet-size-guard.ts';
 import { guardSlowReader } from './slow-reader-guard.ts';
@@ -88,6 +89,7 @@ export class EmbeddedBroker {
   #isolate: BrokerOptions['isolateSlowReaders'];
   #gate: ConnectionGate;
   #log: (event: BrokerLogEvent) => void = () => {};
+  #connackFirst: (client: Client) => void;
 
   private constructor(aedes: Aedes, server: Server, host: string, limits: BrokerLimits, scheme: 'mqtt' | 'mqtts') {
     this.aedes = aedes;
@@ -96,6 +98,7 @@ export class EmbeddedBroker {
     this.host = host;
     this.limits = limits;
     this.#gate = new ConnectionGate(limits);
+    this.#connackFirst = connackFirst(aedes);
   }
 
   /** Starts a broker and resolves once it accepts connections. */
@@ -247,7 +250,8 @@ export class EmbeddedBroker {
       log({ type: 'client.error', clientId: undefined, error: error.message });
       socket.destroy();
     });
-    this.aedes.handle(socket);
+    // Nothing reaches a client before its CONNACK (connack-first.ts).
+    this.#connackFirst(this.aedes.handle(socket));
   }
 
   /** Disconnects every client and stops listening. Idempotent. */
