@@ -10,6 +10,8 @@ export type FaultCategory = 'sensor' | 'device' | 'network' | 'attack';
 export interface InjectionContext {
   clock: Clock;
   log: EventLog;
+  /** The injection's id (the timeline entry's, or `manual-N`): what an attack labels its ground truth with. */
+  injectionId?: string;
 }
 
 /**

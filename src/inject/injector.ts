@@ -86,7 +86,7 @@ export class Injector {
     const at = this.#clock.now();
     const until = fault.instant ? at : forMs === undefined ? null : at + forMs;
     return resolved.flatMap(({ target, params }) => {
-      const revert = fault.apply(target, params, this.#context);
+      const revert = fault.apply(target, params, fault.category === 'attack' ? { ...this.#context, injectionId: id } : this.#context);
       const kind = targetKindOf(target);
       const targetId = 'targetKind' in target ? target.id : target.deviceId;
       const group = affectedDevices(target).map((device) => {

@@ -30,6 +30,8 @@ import type { TagLookup } from './selector.ts';
 import { assembleResult } from './assemble-result.ts';
 import { composeConnectOptions, RunSecurity } from './run-security.ts';
 import { RunNetworkHost } from './run-network.ts';
+import { RunAttacks } from './run-attacks.ts';
+import { attackFaults } from './attack-faults.ts';
 
 export type { ConnectOptionsFor, FleetClient, RunDependencies } from './fleet-builder.ts';
 export {
@@ -77,7 +79,8 @@ export class Run extends EventEmitter<RunEvents> {
   /** The security profile applied to the run's traffic (run-security.ts), when the plan names one. */
   readonly security: RunSecurity | undefined;
   readonly timeline: Timeline;
-  readonly faults: FaultRegistry = FAULTS;
+  /** Faults and attacks a timeline or `inject` may name (attacks launched by this run's adversaries, run-attacks.ts). */
+  readonly faults: FaultRegistry;
   readonly collector: Collector;
   readonly mode: RunMode;
   #referee: Referee;
@@ -93,6 +96,8 @@ export class Run extends EventEmitter<RunEvents> {
   #loop: RunLoop;
   /** Fault proxies between the fleet and the broker, when the scenario names a network fault (run-network.ts). */
   #network: RunNetworkHost | undefined;
+  /** The adversaries the timeline (or `inject`) launches (run-attacks.ts). */
+  #attacks: RunAttacks;
   /** The fleet's telemetry messages per simulated second (fast mode's default window, realtime back-pressure). */
   #telemetryPerSecond: number;
 
@@ -153,14 +158,28 @@ export class Run extends EventEmitter<RunEvents> {
       });
       this.security.guard(this.agents);
     }
-    this.ids = options.ids
+    this.#attacks = new RunAttacks({
+      site: this.fleetPlan.site,
+      seed: this.seed,
+      clock: this.clock,
+      log: this.log,
+      durationMs: this.durationMs,
+      ...(this.security === undefined ? {} : { security: this.security }),
+      settle: async () => {
+        await this.#settler.settle();
+      },
+    });
+    this.faults = { ...FAULTS, ...attackFaults(this.#attacks.launch) };
+    // A scenario with an attack in its timeline, or one that asks (`ids:`), runs the detector.
+    const ids = options.ids ?? plan.ids ?? ((plan.timeline ?? []).some((e) => e.fault.startsWith('attack.')) || undefined);
+    this.ids = ids
       ? new RunIds({
           fleetPlan: this.fleetPlan,
           clock: this.clock,
           log: this.log,
           twinClientId: twinClientIdFor(this.seed),
           ...(this.security === undefined ? {} : { security: this.security }),
-          ...(typeof options.ids === 'object' && options.ids.thresholds ? { thresholds: options.ids.thresholds } : {}),
+          ...(typeof ids === 'object' && ids.thresholds ? { thresholds: ids.thresholds } : {}),
         })
       : undefined;
     const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
@@ -195,7 +214,7 @@ export class Run extends EventEmitter<RunEvents> {
       finish: () =>
         this.log.record({ t: this.clock.now(), source: 'runner', type: 'run.finished', data: { simulatedMs: this.clock.now() } }),
       status: () => this.emit('status', this.status()),
-      atInstant: () => (this.#network?.pending ? this.#networkInstant(this.#network) : undefined),
+      atInstant: () => this.#atInstant(),
     });
     this.log.subscribe((batch) => this.emit('events', batch as LoggedEvent[]));
     this.timeline = new Timeline({
@@ -281,6 +300,7 @@ export class Run extends EventEmitter<RunEvents> {
       security?.brokerSetup(),
     );
     this.ids?.attach(this.#transport.broker);
+    this.#attacks.open(this.#transport.broker.url);
     await this.#network?.open(this.#transport.broker.url, this.ledger, () => this.#settler.barrier.notify());
     const connectOptions = security ? composeConnectOptions(security, this.#options.connectOptionsFor) : this.#options.connectOptionsFor;
     await connectFleet({
@@ -439,6 +459,15 @@ export class Run extends EventEmitter<RunEvents> {
    * so no message meets a fault because a proxy read it late (docs/network.md#fast-mode); a broker
    * stop or start then completes before time moves on.
    */
+  #atInstant(): Promise<void> | undefined {
+    const network = this.#network?.pending ? this.#network : undefined;
+    if (network === undefined && !this.#attacks.pending) return undefined;
+    return (async () => {
+      if (network !== undefined) await this.#networkInstant(network);
+      if (this.#attacks.pending) await this.#attacks.runPending();
+    })();
+  }
+
   async #networkInstant(network: RunNetworkHost): Promise<void> {
     await this.#settler.settle();
     network.applyPending();
@@ -448,6 +477,7 @@ export class Run extends EventEmitter<RunEvents> {
   /** Disconnects every client and closes the broker (if medtwin started it). */
   async close(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.stop()));
+    await this.#attacks.close();
     await this.twin.close();
     await this.security?.close();
     await this.#network?.close();

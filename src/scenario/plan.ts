@@ -1,6 +1,6 @@
 import type { FleetSpec } from '../fleet/fleet-spec.ts';
 import type { SecurityConfig } from '../net/security/profile-schema.ts';
-import type { CommandEntry, Expectation, PatientsSection, TimelineEntry } from './schema.ts';
+import type { CommandEntry, Expectation, IdsSetting, PatientsSection, TimelineEntry } from './schema.ts';
 
 /**
  * A validated scenario, ready to build a run from. The loader turns a file into this (durations in
@@ -19,6 +19,11 @@ export interface Plan {
   expectations?: Expectation[];
   /** Security controls in force; absent means `open` (docs/security.md). */
   security?: SecurityConfig;
+  /**
+   * The intrusion detector: on, off, or on with thresholds. Absent: on when the timeline names an
+   * attack (RunOptions.ids overrides either way).
+   */
+  ids?: IdsSetting;
   /** Where the plan came from (a file path), for messages and reports. */
   source?: string;
 }

@@ -4,6 +4,25 @@ import { fleetSpecSchema, kindConfigSchema, zoneSpecSchema } from '../fleet/flee
 import { TARGET_KINDS } from '../inject/target.ts';
 import { securitySchema } from '../net/security/profile-schema.ts';
 
+const countWindow = z.strictObject({ count: z.number().int().positive(), windowMs: z.number().int().positive() });
+
+/** The intrusion detector's thresholds a scenario may override (src/defense/ids/thresholds.ts; docs/attacks.md). */
+const idsThresholdsSchema = z
+  .strictObject({
+    authFailures: countWindow,
+    publishFlood: countWindow,
+    connectFlood: countWindow,
+    maxTelemetryPerSecond: z.number().positive(),
+    seqSlack: z.number().int().min(0),
+    commandFreshnessMs: z.number().int().positive(),
+    nonceMemoryMs: z.number().int().positive(),
+    realertMs: z.number().int().min(0),
+  })
+  .partial();
+
+const idsSchema = z.union([z.boolean(), z.strictObject({ thresholds: idsThresholdsSchema.optional() })]);
+export type IdsSetting = z.infer<typeof idsSchema>;
+
 /**
  * The scenario file format (docs/scenarios.md). Structure only: names that refer to registries (fault
  * names and their params, device kinds, device ids) are checked in a second pass by the loader, so
@@ -228,6 +247,9 @@ export const scenarioSchema = z
     timeline: z.array(timelineEntrySchema).default([]).describe('Faults and attacks to inject, at a time, repeatedly or on an event'),
     expectations: z.array(expectationSchema).default([]).describe('What must hold for the run to pass'),
     security: securitySchema.optional(),
+    ids: idsSchema
+      .optional()
+      .describe('Run the intrusion detector (on by default when the timeline has an attack); thresholds override its defaults'),
   })
   .strict();
 

@@ -1,0 +1,219 @@
+import type { Clock } from '../core/clock.ts';
+import type { EventLog } from '../core/event-log.ts';
+import { Adversary, type AdversaryAction } from '../defense/adversary/adversary.ts';
+import type { AttackRun, AttackTarget } from '../defense/attacks/attack.ts';
+import type { Revert } from '../fleet/fault-surface.ts';
+import { TWIN_CLIENT_ID } from '../net/security/identities.ts';
+import type { AttackLaunch } from './attack-faults.ts';
+import { twinClientIdFor } from './fleet-builder.ts';
+import type { RunSecurity } from './run-security.ts';
+
+export interface RunAttacksOptions {
+  site: string;
+  seed: string;
+  clock: Clock;
+  log: EventLog;
+  /** The run's length: attacks still under way then end, and what they exposed is recorded. */
+  durationMs: number;
+  security?: RunSecurity;
+  /** Waits until the run's transport has settled (the ledger has nothing in flight). */
+  settle(): Promise<void>;
+}
+
+/** How long the run waits, in wall time, for the traffic an attack set off to quieten (no new event), and at most. */
+const QUIET_MS = 40;
+const QUIET_LIMIT_MS = 3000;
+
+type Job = { kind: 'launch' | 'stop'; launch: AttackLaunch } | { kind: 'end' };
+
+/**
+ * The adversaries of a run: the timeline's attack injections, carried out at the simulated instant
+ * they are due. An attack's `apply` only queues it (its connections are real sockets, so it cannot
+ * act synchronously); the run loop's `atInstant` hook awaits `runPending` before time moves on: the
+ * transport settles, each attack runs with its own adversary (the broker URL, the run CA, and any
+ * credentials the scenario gives it), every connection, subscription and publish it made is recorded
+ * as an `attack.*` event (the ground truth: which packets were the attacker's and what the broker
+ * answered), and the run waits for what it set off (a device acting on a forged command) to be logged.
+ */
+export class RunAttacks {
+  readonly #options: RunAttacksOptions;
+  readonly #queue: Job[] = [];
+  readonly #running = new Map<AttackLaunch, { adversary: Adversary; run: AttackRun; drained: number }>();
+  #url: string | undefined;
+  #endScheduled = false;
+  /** Events recorded so far (the log's own count is of sealed events only). */
+  #recorded = 0;
+
+  constructor(options: RunAttacksOptions) {
+    this.#options = options;
+    options.log.onRecord(() => {
+      this.#recorded++;
+    });
+  }
+
+  /** The fault registry's launcher: queues the attack, and returns what queues its end. */
+  readonly launch = (launch: AttackLaunch): Revert => {
+    this.#queue.push({ kind: 'launch', launch });
+    if (!this.#endScheduled) {
+      this.#endScheduled = true;
+      const { clock, durationMs } = this.#options;
+      clock.setTimeout(() => this.#queue.push({ kind: 'end' }), Math.max(0, durationMs - clock.now()));
+    }
+    return () => {
+      this.#queue.push({ kind: 'stop', launch });
+    };
+  };
+
+  /** The broker the adversaries connect to (known once the run is open). */
+  open(brokerUrl: string): void {
+    this.#url = brokerUrl;
+  }
+
+  get pending(): boolean {
+    return this.#queue.length > 0;
+  }
+
+  /** Carries out every queued launch and stop, in the order the timeline made them. */
+  async runPending(): Promise<void> {
+    await this.#options.settle();
+    let launched = false;
+    while (this.#queue.length > 0) {
+      const job = this.#queue.shift()!;
+      launched ||= job.kind === 'launch';
+      if (job.kind === 'launch') await this.#start(job.launch);
+      else if (job.kind === 'stop') await this.#stop(job.launch);
+      else for (const launch of [...this.#running.keys()]) await this.#stop(launch);
+    }
+    if (launched) await this.#quiet();
+    await this.#options.settle();
+  }
+
+  /** Closes every adversary connection still open (a run stopped early); records nothing, the log is sealed. */
+  async close(): Promise<void> {
+    const running = [...this.#running.values()];
+    this.#running.clear();
+    await Promise.all(
+      running.map(async ({ run, adversary }) => {
+        await run.stop().catch(() => {});
+        await adversary.close();
+      }),
+    );
+  }
+
+  async #start(launch: AttackLaunch): Promise<void> {
+    const { clock, log } = this.#options;
+    if (this.#url === undefined) throw new Error('RunAttacks: an attack was launched before the run was open');
+    const tls = this.#options.security?.endpointFor({ role: 'adversary' }, { url: this.#url, identity: { clientId: 'adversary' } }).tls;
+    // The run CA's certificate is no secret (anyone on the network sees it in a handshake): the adversary
+    // trusts it, so only what really needs a secret — a password, a client certificate — stops it.
+    const adversary = new Adversary({ url: this.#url, now: () => clock.now(), ...(tls?.ca ? { extra: { ca: tls.ca } } : {}) });
+    const target = this.#target(launch);
+    const { attack } = launch;
+    log.record({
+      t: clock.now(),
+      source: 'adversary',
+      type: 'attack.launched',
+      data: {
+        id: launch.id,
+        attack: attack.name,
+        device: target.deviceId,
+        techniques: [...attack.techniques],
+        ...(target.foothold ? { foothold: target.foothold.clientId } : {}),
+      },
+    });
+    const run = await attack.execute(
+      { adversary, target, twinClientId: this.#twinClientId() },
+      attack.params.parse(launch.params) as never,
+    );
+    const entry = { adversary, run, drained: 0 };
+    this.#running.set(launch, entry);
+    this.#drain(launch, entry);
+  }
+
+  async #stop(launch: AttackLaunch): Promise<void> {
+    const entry = this.#running.get(launch);
+    if (entry === undefined) return;
+    this.#running.delete(launch);
+    this.#drain(launch, entry);
+    const exposed = entry.run.exposed();
+    await entry.run.stop();
+    await entry.adversary.close();
+    this.#options.log.record({
+      t: this.#options.clock.now(),
+      source: 'adversary',
+      type: 'attack.ended',
+      data: { id: launch.id, attack: launch.attack.name, device: launch.device.deviceId, sessions: entry.run.sessions.length, exposed },
+    });
+  }
+
+  /**
+   * Records the adversary's actions since the last drain, one event per run of identical actions (a
+   * flood's 500 publishes are one event with `count: 500`). Local ports stay out: they differ run to run.
+   */
+  #drain(launch: AttackLaunch, entry: { adversary: Adversary; drained: number }): void {
+    const actions = entry.adversary.actions.slice(entry.drained);
+    entry.drained = entry.adversary.actions.length;
+    let previous: { key: string; data: Record<string, unknown>; t: number; type: string } | undefined;
+    const flush = () => {
+      if (previous !== undefined)
+        this.#options.log.record({ t: previous.t, source: 'adversary', type: previous.type, data: previous.data });
+    };
+    for (const action of actions) {
+      const data = describe(action, launch);
+      const key = `${action.t}\n${JSON.stringify(data)}`;
+      if (previous?.key === key) {
+        previous.data.count = (previous.data.count as number) + 1;
+        continue;
+      }
+      flush();
+      previous = { key, t: action.t, type: `attack.${action.action}`, data: { ...data, count: 1 } };
+    }
+    flush();
+  }
+
+  /** Waits (in wall time, bounded) until no new event has been recorded for QUIET_MS: what the attack set off has landed. */
+  async #quiet(): Promise<void> {
+    const start = performance.now();
+    let last = this.#recorded;
+    let since = start;
+    while (performance.now() - start < QUIET_LIMIT_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (this.#recorded !== last) {
+        last = this.#recorded;
+        since = performance.now();
+      } else if (performance.now() - since >= QUIET_MS) return;
+    }
+  }
+
+  #target(launch: AttackLaunch): AttackTarget {
+    const { device, attack } = launch;
+    const target: AttackTarget = {
+      site: this.#options.site,
+      zone: device.zone,
+      kind: device.kind,
+      deviceId: device.deviceId,
+      clientId: `medtwin-${device.deviceId}`,
+    };
+    if (attack.name !== 'attack.stolen-operator-password') return target;
+    // The stolen password: the target zone's clinician console's, as the run derived it (any password under open).
+    const console = this.#options.security?.identities.console('clinician', device.zone);
+    const clientId = console?.clientId ?? `medtwin-console-clinician-${device.zone}`;
+    return { ...target, foothold: { clientId, username: clientId, password: console?.password.reveal() ?? 'stolen' } };
+  }
+
+  #twinClientId(): string {
+    return this.#options.security?.active ? TWIN_CLIENT_ID : twinClientIdFor(this.#options.seed);
+  }
+}
+
+function describe(action: AdversaryAction, launch: AttackLaunch): Record<string, unknown> {
+  const base = { id: launch.id, attack: launch.attack.name, clientId: action.clientId };
+  switch (action.action) {
+    case 'connect':
+      return { ...base, outcome: action.outcome, ...(action.returnCode === undefined ? {} : { returnCode: action.returnCode }) };
+    case 'subscribe':
+      return { ...base, filter: action.filter, outcome: action.outcome };
+    case 'publish':
+      return { ...base, topic: action.topic, retain: action.retain, size: action.size, outcome: action.outcome };
+  }
+}
