@@ -220,5 +220,11 @@ export function securityLine(result: Pick<RunResult, 'security'>): string | unde
     );
   }
   if (s.audit) parts.push(`audit ${formatCount(s.audit.records)} records, head ${s.audit.head.slice(0, 16)}`);
+  if (s.researchExport) {
+    const e = s.researchExport;
+    parts.push(
+      `research export ${formatCount(e.released)} records of ${formatCount(e.patients)} consenting patients, ${formatCount(e.withheld)} withheld`,
+    );
+  }
   return parts.join(' · ');
 }

@@ -16,6 +16,8 @@ import { CHANNELS, type DeviceAddress } from '../net/topics.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
 import { parseDeviceTopic } from '../net/security/acl.ts';
 import { AuditLog } from '../net/security/audit-log.ts';
+import { ConsentRegistry, ResearchExport } from '../net/security/privacy/consent.ts';
+import { PseudonymRegistry } from '../net/security/privacy/pseudonyms.ts';
 import { auditEntryOf } from '../net/security/audit-events.ts';
 import { BrokerSecurity } from '../net/security/broker-security.ts';
 import { CommandTrust } from '../net/security/command-trust.ts';
@@ -63,6 +65,8 @@ export class RunSecurity {
   readonly trust: CommandTrust | undefined;
   readonly broker: BrokerSecurity | undefined;
   readonly audit: AuditLog | undefined;
+  readonly researchExport: ResearchExport | undefined;
+  readonly #patientOf: Map<string, string>;
   readonly #options: RunSecurityOptions;
   #caPem: string | undefined;
   #server: CertificateFiles | undefined;
@@ -97,6 +101,11 @@ export class RunSecurity {
           })
         : undefined;
     this.audit = controls.auditLog ? new AuditLog() : undefined;
+    // The research-export consumer: what leaves for research, under consent and pseudonyms (counted, not kept).
+    this.researchExport = controls.consent
+      ? new ResearchExport(ConsentRegistry.of(config.consent), new PseudonymRegistry(seed), { keep: false })
+      : undefined;
+    this.#patientOf = new Map(fleet.devices.map((d) => [d.id, d.patientId]));
     log.subscribe((batch) => this.#onSealed(batch));
   }
 
@@ -303,6 +312,15 @@ export class RunSecurity {
       commands: { viaConsole: this.#viaConsole, refusedByDevices: this.#refusedByDevices, deniedAtBroker: this.#ownCommandsDenied },
       ...(this.config.controls.signedCommands ? { commandChecks: gates } : {}),
       ...(this.audit ? { audit: { records: this.audit.length, head: this.audit.head } } : {}),
+      ...(this.researchExport
+        ? {
+            researchExport: {
+              released: this.researchExport.released,
+              withheld: this.researchExport.withheld,
+              patients: this.researchExport.releasedBy.size,
+            },
+          }
+        : {}),
     };
   }
 
@@ -338,8 +356,12 @@ export class RunSecurity {
   /** Counts the devices' refusals of commands and, under auditLog, appends them and the broker's decisions to the audit log. */
   #onSealed(batch: readonly LoggedEvent[]): void {
     const audit = this.audit;
+    const exporter = this.researchExport;
     for (const event of batch) {
-      if (event.source === 'security' && event.type.startsWith(PREFIX)) {
+      if (exporter !== undefined && event.type === 'telemetry') {
+        const patientId = this.#patientOf.get(event.source);
+        if (patientId !== undefined) exporter.offer({ patientId, t: event.t, values: (event.data.body ?? {}) as Record<string, unknown> });
+      } else if (event.source === 'security' && event.type.startsWith(PREFIX)) {
         audit?.append(auditEntryOf({ ...event.data, t: event.t, type: event.type.slice(PREFIX.length) } as SecurityEvent));
       } else if (event.type === 'command.rejected' && String(event.data.code).startsWith('auth.')) {
         this.#refusedByDevices++;

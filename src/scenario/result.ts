@@ -84,6 +84,8 @@ export interface SecurityResult {
   commandChecks?: { verify: number; 'signature-only': number; none: number };
   /** Under auditLog: the hash-chained log's length and last hash (its tail cannot be cut unseen). */
   audit?: { records: number; head: string };
+  /** Under consent: the research-export consumer's telemetry records released (under pseudonyms) and withheld, and the patients released. */
+  researchExport?: { released: number; withheld: number; patients: number };
 }
 
 /**

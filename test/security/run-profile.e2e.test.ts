@@ -221,4 +221,19 @@ describe('a run under its security profile', () => {
     await run.runToEnd();
     expect(run.result()).toMatchObject({ ok: true, security: { broker: { accepted: 11, refused: 0 } } });
   });
+
+  it('the research export releases only consenting patients, under pseudonyms, and counts what it withheld', async () => {
+    const security = resolveSecurity({ profile: 'baseline', consent: { 'P-001': ['research'] } });
+    const run = new Run(smallWard({ durationMs: 60_000, security }), DEFAULT_DEPENDENCIES);
+    runs.push(run);
+    await run.runToEnd();
+    const result = run.result();
+    const telemetry = result.devices.reduce((n, d) => n + (d.published > 0 ? 1 : 0), 0);
+    expect(telemetry).toBeGreaterThan(0);
+    const exported = result.security!.researchExport!;
+    expect(exported.patients).toBe(1);
+    expect(exported.released).toBeGreaterThan(0);
+    expect(exported.withheld).toBeGreaterThan(exported.released);
+    expect([...run.security!.researchExport!.releasedBy.keys()]).toEqual([expect.stringMatching(/^PSN-[0-9a-f]{16}$/)]);
+  });
 });

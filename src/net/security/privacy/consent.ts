@@ -59,14 +59,20 @@ export interface ExportedRecord {
  * report can say so.
  */
 export class ResearchExport {
+  /** The released records, when kept (`keep`); a long run's export is counted rather than held. */
   readonly records: ExportedRecord[] = [];
+  released = 0;
   withheld = 0;
+  /** Records released per pseudonym. */
+  readonly releasedBy = new Map<string, number>();
   readonly #consent: ConsentRegistry;
   readonly #pseudonyms: PseudonymRegistry;
+  readonly #keep: boolean;
 
-  constructor(consent: ConsentRegistry, pseudonyms: PseudonymRegistry) {
+  constructor(consent: ConsentRegistry, pseudonyms: PseudonymRegistry, options: { keep?: boolean } = {}) {
     this.#consent = consent;
     this.#pseudonyms = pseudonyms;
+    this.#keep = options.keep ?? true;
   }
 
   offer(record: ExportRecord): boolean {
@@ -74,7 +80,10 @@ export class ResearchExport {
       this.withheld++;
       return false;
     }
-    this.records.push({ patient: this.#pseudonyms.pseudonymOf(record.patientId), t: record.t, values: record.values });
+    const patient = this.#pseudonyms.pseudonymOf(record.patientId);
+    this.released++;
+    this.releasedBy.set(patient, (this.releasedBy.get(patient) ?? 0) + 1);
+    if (this.#keep) this.records.push({ patient, t: record.t, values: record.values });
     return true;
   }
 }
