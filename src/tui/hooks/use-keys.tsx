@@ -1,5 +1,5 @@
 import { useInput, type Key } from 'ink';
-import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { parseMouse, type MouseEvent } from './mouse.ts';
 
 export type KeyHandler = (input: string, key: Key) => void;
@@ -16,16 +16,23 @@ interface Entry {
  * from the moment it is drawn; ink's `useInput` re-subscribes in passive effects, which a busy event
  * loop can delay past the next keystroke (a key then reaches a stale handler, or the screen under a menu).
  *
- * Keys of one chunk of input (a paste, tmux send-keys) are handed out one per turn of the event loop:
- * React renders state updates in a microtask, so each key finds the screen its predecessor left — the
- * menu it opened listening, the selection it moved — rather than the one before the whole chunk.
+ * Keys are handed out one at a time, each only once React has committed what its predecessor caused:
+ * after a key the router asks its provider for a commit (`bindCommit`) and waits for `settled`, which the
+ * provider calls from an effect of that commit. React batches the provider's update with the ones the
+ * key made, so by then the menu the key opened listens, the one it closed has let go and the effects it
+ * set off have run. Waiting for a turn of the event loop is not enough: React renders in tasks of its
+ * scheduler, which yields once a task overruns its 5 ms frame, so on a loaded machine the next turn can
+ * come first (issue 18: "/pump⏎⏎" then reached the closed search line instead of opening the pump).
+ * Keys arriving while the router waits (the rest of a paste, tmux send-keys, a fast typist) queue.
  */
 export class KeyRouter {
   #entries: Entry[] = [];
   #global: { current: KeyHandler }[] = [];
   #order = 0;
   #queue: [string, Key][] = [];
-  #draining = false;
+  /** A key was delivered and React has not yet settled what it caused. */
+  #waiting = false;
+  #requestCommit: (() => void) | undefined;
   #mouse: { current: (event: MouseEvent) => void }[] = [];
 
   /** A handler of mouse reports (hooks/mouse.ts); the newest one gets them. */
@@ -52,6 +59,23 @@ export class KeyRouter {
     };
   }
 
+  /**
+   * How the router has React commit after a key (the provider's state update); without one (a router
+   * driven by hand) the next key follows on the next turn of the event loop.
+   */
+  bindCommit(request: () => void): () => void {
+    this.#requestCommit = request;
+    return () => {
+      if (this.#requestCommit === request) this.#requestCommit = undefined;
+    };
+  }
+
+  /** React has committed the update `bindCommit`'s request made, and run that commit's effects. */
+  settled(): void {
+    // Out of React's commit: the next key's handler runs as it would from ink, not inside an effect.
+    setImmediate(() => this.#next());
+  }
+
   dispatch(input: string, key: Key): void {
     // A mouse report is not a key (ink hands it over as text: "[<0;12;5M").
     const mouse = parseMouse(input);
@@ -64,21 +88,21 @@ export class KeyRouter {
     const chars = [...input];
     if (chars.length > 1 && !key.ctrl && !key.meta) for (const c of chars) this.#queue.push(splitKey(c, key));
     else this.#queue.push([input, key]);
-    if (this.#draining) return;
-    this.#draining = true;
-    this.#next();
+    if (!this.#waiting) this.#next();
   }
 
   #next(): void {
     const item = this.#queue.shift();
     if (item === undefined) {
-      this.#draining = false;
+      this.#waiting = false;
       return;
     }
+    this.#waiting = true;
     try {
       this.#deliver(item[0], item[1]);
     } finally {
-      if (this.#queue.length === 0) this.#draining = false;
+      const request = this.#requestCommit;
+      if (request) request();
       else setImmediate(() => this.#next());
     }
   }
@@ -107,6 +131,13 @@ const KeyRouterContext = createContext<KeyRouter | undefined>(undefined);
 export function KeyRouterProvider({ children }: { children: ReactNode }) {
   const router = useMemo(() => new KeyRouter(), []);
   const dispatch = useCallback<KeyHandler>((input, key) => router.dispatch(input, key), [router]);
+  // A commit per delivered key: `commits` changes only when the router asks, and the effect below runs
+  // after the effects of every component beneath (React runs a parent's after its children's).
+  const [commits, setCommits] = useState(0);
+  useLayoutEffect(() => router.bindCommit(() => setCommits((n) => n + 1)), [router]);
+  useEffect(() => {
+    if (commits > 0) router.settled();
+  }, [router, commits]);
   useInput(dispatch);
   return <KeyRouterContext.Provider value={router}>{children}</KeyRouterContext.Provider>;
 }

@@ -42,7 +42,7 @@ export async function mountApp(run: RunLike, size = { columns: 100, rows: 30 }) 
     /** Types keys, then waits until the frame shows `expected`. */
     async press(keys: string, expected: string | RegExp) {
       r.stdin.write(keys);
-      // Keys are handed out one per turn of the event loop, each after the render its predecessor caused.
+      // Keys are handed out one at a time, each once React has committed what its predecessor caused.
       await vi.waitFor(() => expect(frame()).toMatch(expected), { timeout: 5000 + 1000 * keys.length });
     },
     /** Types keys, then waits until the frame no longer shows `gone` (a closed menu, a cleared line). */
