@@ -2,7 +2,6 @@ import type { AnyFaultDefinition } from '../inject/fault.ts';
 import type { FaultRegistry } from '../inject/registry.ts';
 import { scopeOf } from '../inject/target-scope.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
-import type { LinkEndpoint } from '../net/device-link.ts';
 import { decodeEnvelope } from '../net/envelope.ts';
 import { parseTopic } from '../net/topics.ts';
 import type { TimelineEntry } from '../scenario/schema.ts';

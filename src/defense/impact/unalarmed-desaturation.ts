@@ -20,7 +20,7 @@ export const unalarmedDesaturation = defineMetric({
     const spo2 = truthSamples(events, device, 'spo2');
     if (spo2.length === 0) return null;
     const alarmed = alarmIntervals(events, device);
-    const points = new Set<number>([...spo2.map(([t]) => t), ...alarmed.flatMap(([a, b]) => [a, b])]);
+    const points = new Set<number>([...spo2.map(([t]) => t), ...alarmed.flat()]);
     const times = [...points].sort((a, b) => a - b);
     const samples = times.map((t) => {
       const value = spo2.filter(([s]) => s <= t).at(-1)?.[1];
