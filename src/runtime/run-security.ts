@@ -280,6 +280,29 @@ export class RunSecurity {
     };
   }
 
+  /**
+   * Where and as whom an observer outside the run (the TUI's traffic view) reads `zone`'s traffic
+   * (undefined: the whole site): without authentication its own client id, with the run's TLS; with
+   * it, a console identity of the run that may read there and that the run does not connect itself —
+   * connecting as a console the run uses would take over its session. A site-wide `security` console
+   * first, then other site-wide ones, then the zone's. Undefined when no such identity exists.
+   */
+  observerEndpoint(defaults: LinkEndpoint, zone: string | undefined): LinkEndpoint | undefined {
+    if (!this.active) return defaults;
+    const { controls } = this.config;
+    if (!controls.authentication && !controls.mutualTls) return this.endpointFor({ role: 'observer' }, defaults);
+    const inUse = new Set([...this.#routes.values()].map((c) => c.identity.clientId));
+    const candidates: ConsoleIdentity[] = [];
+    for (const identity of this.identities.all()) {
+      if (identity.type !== 'console' || !identity.permissions.includes('read') || inUse.has(identity.clientId)) continue;
+      if (identity.zone === undefined || (zone !== undefined && identity.zone === zone)) candidates.push(identity);
+    }
+    const order = (i: ConsoleIdentity) => (i.role === 'security' ? 0 : 1) + (i.zone === undefined ? 0 : 2);
+    const chosen = candidates.sort((a, b) => order(a) - order(b) || a.clientId.localeCompare(b.clientId))[0];
+    if (chosen === undefined) return undefined;
+    return this.endpointFor({ role: 'console' }, { url: defaults.url, identity: { clientId: chosen.clientId } });
+  }
+
   /** The run CA's certificate (PEM) under `tls`, for tools and tests that connect to the run's broker. */
   get caCertificate(): string | undefined {
     return this.#caPem;

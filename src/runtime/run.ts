@@ -8,6 +8,7 @@ import type { DeviceAgent } from '../fleet/agent.ts';
 import { planFleet, type FleetPlan } from '../fleet/fleet-spec.ts';
 import { DigitalTwin, type Arrivals } from '../fleet/twin.ts';
 import { DeliveryLedger } from '../net/delivery-ledger.ts';
+import type { LinkEndpoint } from '../net/device-link.ts';
 import { CHANNELS } from '../net/topics.ts';
 import type { Plan } from '../scenario/plan.ts';
 import type { BrokerHandle } from './broker-host.ts';
@@ -240,6 +241,27 @@ export class Run extends EventEmitter<RunEvents> {
   }
   get brokerUrl(): string | undefined {
     return this.#transport?.broker.url;
+  }
+  /**
+   * How an observer outside the run (the TUI's traffic view) connects to the run's broker to read
+   * `zone`'s traffic (undefined: the whole site) as `clientId`: as given on an open run; under a
+   * profile, with the run's TLS settings and an identity of the run that may read there
+   * (RunSecurity.observerEndpoint). The endpoint carries a password: pass it to a client, never print
+   * it. Throws, saying why, before the run is open or when no identity of the run may read `zone`.
+   */
+  observerEndpoint(clientId: string, zone: string | undefined): LinkEndpoint {
+    const url = this.brokerUrl;
+    if (url === undefined) throw new Error('the run is not open yet: its broker has no address');
+    const defaults: LinkEndpoint = { url, identity: { clientId } };
+    const security = this.security?.active ? this.security : undefined;
+    if (security === undefined) return defaults;
+    const endpoint = security.observerEndpoint(defaults, zone);
+    if (endpoint === undefined) {
+      throw new Error(
+        `under security "${security.config.profile}" no console of this run that the run does not use itself may read ${zone === undefined ? 'the whole site' : `zone ${zone}`}: pick a device, or add a role with read to the scenario's security`,
+      );
+    }
+    return endpoint;
   }
   get broker(): BrokerHandle | undefined {
     return this.#transport?.broker;

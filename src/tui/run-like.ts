@@ -4,6 +4,7 @@ import type { FaultSurface } from '../fleet/fault-surface.ts';
 import type { Shadow } from '../fleet/twin.ts';
 import type { AnyFaultDefinition } from '../inject/fault.ts';
 import type { MeasuredValues, SignalValues } from '../physiology/signals.ts';
+import type { LinkEndpoint } from '../net/device-link.ts';
 import type { DeviceAddress } from '../net/topics.ts';
 import type { ExpectationResult, InjectionRecord, RunResult } from '../scenario/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
@@ -59,6 +60,13 @@ export interface RunLike {
   readonly seed: string;
   readonly durationMs: number;
   readonly brokerUrl: string | undefined;
+  /**
+   * Where and as whom the traffic view connects to read `zone` (Run.observerEndpoint): on a secured
+   * run an identity of the run and its TLS settings. Absent: anonymously at `brokerUrl`.
+   */
+  observerEndpoint?(clientId: string, zone: string | undefined): LinkEndpoint;
+  /** The security profile applied to the run's traffic, when the plan names one (the header shows it). */
+  readonly security?: { readonly config: { readonly profile: string } } | undefined;
   readonly agents: readonly TuiAgent[];
   readonly twin: { readonly shadows: ReadonlyMap<string, ShadowView> };
   readonly paused: boolean;

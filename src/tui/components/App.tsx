@@ -11,7 +11,7 @@ import { faultList } from '../run-like.ts';
 import type { TuiStore } from '../store.ts';
 import { plannedInjections } from '../state/timeline.ts';
 import { initialUiState, searchDevices, uiReducer, type Notice, type UiAction, type UiState } from '../state/ui-state.ts';
-import { TrafficMonitor } from '../traffic/monitor.ts';
+import { defaultTrafficClientId, TrafficMonitor } from '../traffic/monitor.ts';
 import { CommandConsole } from './CommandConsole.tsx';
 import { DeviceDetail } from './DeviceDetail.tsx';
 import { EventFeed } from './EventFeed.tsx';
@@ -107,19 +107,28 @@ function Screen({ store, controller, size, noticeMs = 6000, sessionDir, onRestar
   // The traffic view's own MQTT client lives while the view is open, on the selected device's topics.
   const [monitor, setMonitor] = useState<TrafficMonitor | undefined>(undefined);
   const trafficTopic = agent?.address ? `${deviceTopic(agent.address)}/#` : undefined;
+  const trafficZone = agent?.address?.zone;
   const site = run.agents[0]?.address?.site;
   const wantTraffic = ui.screen === 'traffic' && run.brokerUrl !== undefined;
   useEffect(() => {
     if (!wantTraffic || !run.brokerUrl) return;
     const filter = trafficTopic ?? (site ? siteFilter(site) : '#');
-    const m = new TrafficMonitor(run.brokerUrl, filter);
+    // On a secured run, as an identity of the run that may read the zone, with the run's TLS settings.
+    let endpoint: ReturnType<NonNullable<typeof run.observerEndpoint>> | string = run.brokerUrl;
+    try {
+      if (run.observerEndpoint) endpoint = run.observerEndpoint(defaultTrafficClientId(), trafficZone);
+    } catch (error) {
+      notify(`traffic view: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      return;
+    }
+    const m = new TrafficMonitor(endpoint, filter);
     setMonitor(m);
     m.start().catch((error: unknown) => notify(`traffic view: ${error instanceof Error ? error.message : String(error)}`, 'error'));
     return () => {
       setMonitor(undefined);
       void m.stop();
     };
-  }, [wantTraffic, run.brokerUrl, trafficTopic, site, notify]);
+  }, [wantTraffic, run, run.brokerUrl, trafficTopic, trafficZone, site, notify]);
   const [topicDraft, setTopicDraft] = useState('');
   // The topic line starts from the filter being watched.
   useEffect(() => {

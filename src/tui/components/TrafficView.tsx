@@ -59,7 +59,8 @@ export function TrafficView({ monitor, unavailable, device, shadow, width, heigh
   const list = (
     <Box flexDirection="column" width={listWidth} height={height - 1} overflow="hidden">
       <Text wrap="truncate" color={theme.color('muted')}>
-        filter <Text bold>{monitor?.filter ?? '—'}</Text> · / to change{monitor?.error ? '' : ` · ${monitor?.url ?? ''}`}
+        filter <Text bold>{monitor?.filter ?? '—'}</Text> · / to change
+        {monitor?.error ? '' : ` · ${monitor?.url ?? ''} as ${monitor?.clientId ?? ''}`}
       </Text>
       <Text wrap="truncate" color={monitor?.error ? theme.color('fail') : theme.color('accent')}>
         {monitor?.error ?? unavailable ?? fit(rateText, listWidth)}

@@ -1,5 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { connectClient, whenConnected } from '../../net/client.ts';
+import type { LinkEndpoint } from '../../net/device-link.ts';
 import { decodeEnvelope, type Envelope } from '../../net/envelope.ts';
 import { parseTopic } from '../../net/topics.ts';
 import { RingBuffer } from '../state/ring-buffer.ts';
@@ -34,13 +35,23 @@ export interface ChannelRate {
 
 const RATE_WINDOW_MS = 5_000;
 
+/** The traffic view's client id on an open run. */
+export function defaultTrafficClientId(): string {
+  return `medtwin-tui-traffic-${process.pid}`;
+}
+
 /**
  * The traffic view's own MQTT client on the run's broker: an observer with a client id of its own,
  * subscribed to one device's topics or a filter the user types, keeping the newest messages decoded
- * and counting them per channel. It publishes nothing, so the run never knows it is there.
+ * and counting them per channel. It publishes nothing, so the run never knows it is there. On a
+ * secured run its endpoint (`Run.observerEndpoint`) carries an identity of the run and its TLS
+ * settings; the password is handed to mqtt.js and kept nowhere else.
  */
 export class TrafficMonitor {
   readonly url: string;
+  /** The client id it connects as (shown in the view; the identity's password is not kept). */
+  readonly clientId: string;
+  #endpoint: LinkEndpoint | undefined;
   #client: MqttClient | undefined;
   #filter: string;
   #messages: RingBuffer<TrafficMessage>;
@@ -50,15 +61,16 @@ export class TrafficMonitor {
   #error: string | undefined;
   readonly #now: () => number;
 
-  constructor(url: string, filter: string, options: { capacity?: number; clientId?: string; now?: () => number } = {}) {
-    this.url = url;
+  /** `endpoint`: the broker URL (an anonymous client), or where and as whom to connect. */
+  constructor(endpoint: string | LinkEndpoint, filter: string, options: { capacity?: number; clientId?: string; now?: () => number } = {}) {
+    this.#endpoint =
+      typeof endpoint === 'string' ? { url: endpoint, identity: { clientId: options.clientId ?? defaultTrafficClientId() } } : endpoint;
+    this.url = this.#endpoint.url;
+    this.clientId = this.#endpoint.identity.clientId;
     this.#filter = filter;
     this.#messages = new RingBuffer(options.capacity ?? 500);
     this.#now = options.now ?? (() => performance.now());
-    this.#clientId = options.clientId ?? `medtwin-tui-traffic-${process.pid}`;
   }
-
-  readonly #clientId: string;
 
   get filter(): string {
     return this.#filter;
@@ -74,15 +86,25 @@ export class TrafficMonitor {
   }
 
   async start(): Promise<void> {
-    if (this.#client) return;
-    const client = connectClient({ url: this.url, identity: { clientId: this.#clientId } });
+    if (this.#client || !this.#endpoint) return;
+    const { url, identity, tls } = this.#endpoint;
+    // Handed over once: the credentials live in mqtt.js's options from here on, not in this object.
+    this.#endpoint = undefined;
+    const client = connectClient({ url, identity, ...(tls ? { extra: { ...tls, rejectUnauthorized: true } } : {}) });
     this.#client = client;
     client.on('message', (topic, payload, packet) => this.#take(topic, payload, packet.retain));
     client.on('error', (error) => {
       this.#error = error.message;
       this.#version++;
     });
-    await whenConnected(client);
+    try {
+      await whenConnected(client);
+    } catch (error) {
+      // A refused client would retry every second, each a failed login the broker logs (and locks out).
+      this.#client = undefined;
+      await client.endAsync(true).catch(() => {});
+      throw error;
+    }
     await this.#subscribe(this.#filter);
   }
 
@@ -127,10 +149,11 @@ export class TrafficMonitor {
 
   async #subscribe(filter: string): Promise<void> {
     try {
-      await this.#client!.subscribeAsync(filter, { qos: 0 });
-      this.#error = undefined;
+      const granted = await this.#client!.subscribeAsync(filter, { qos: 0 });
+      // SUBACK 0x80 (MQTT-3.9.3): the broker's ACL refused the filter for this identity.
+      this.#error = granted.some((g) => g.qos === 128) ? `the broker refused ${filter} to ${this.clientId}` : undefined;
     } catch (error) {
-      this.#error = `cannot subscribe to ${filter}: ${error instanceof Error ? error.message : String(error)}`;
+      this.#error = `cannot subscribe to ${filter} as ${this.clientId}: ${error instanceof Error ? error.message : String(error)}`;
     }
     this.#version++;
   }
