@@ -5,9 +5,19 @@ import { IdsContext } from '../defense/ids/context.ts';
 import { IdsDetector } from '../defense/ids/detector.ts';
 import type { IdsThresholds } from '../defense/ids/thresholds.ts';
 import type { FleetPlan } from '../fleet/fleet-spec.ts';
+import type { Plan } from '../scenario/plan.ts';
 import type { SecurityEvent } from '../net/security/events.ts';
 import type { BrokerHandle } from './broker-host.ts';
 import type { RunSecurity } from './run-security.ts';
+
+/**
+ * Whether a plan runs the intrusion detector: as its `ids` says, else when its timeline names an attack.
+ * Such a run needs its own in-process broker (only that can be tapped).
+ */
+export function planWantsIds(plan: Pick<Plan, 'ids' | 'timeline'>): boolean {
+  if (plan.ids !== undefined) return plan.ids !== false;
+  return (plan.timeline ?? []).some((e) => e.fault.startsWith('attack.'));
+}
 
 export interface RunIdsOptions {
   fleetPlan: FleetPlan;

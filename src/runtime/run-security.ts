@@ -28,6 +28,7 @@ import { isDoseCommand } from '../net/security/roles.ts';
 import { RunCertificateAuthority, type CertificateFiles } from '../net/security/tls-ca.ts';
 import { clientTlsOptions, serverTlsOptions } from '../net/security/tls-options.ts';
 import type { SecurityResult } from '../scenario/result.ts';
+import { planWantsIds } from './run-ids.ts';
 import type { Plan } from '../scenario/plan.ts';
 import type { BrokerHandle } from './broker-host.ts';
 import type { ConnectOptionsFor } from './fleet-builder.ts';
@@ -423,7 +424,8 @@ export function composeConnectOptions(security: RunSecurity, then: ConnectOption
  */
 export function secureBrokerUrl(plan: Plan, broker: Pick<BrokerHandle, 'url' | 'embedded'>): string | undefined {
   const secured = plan.security !== undefined && enabledControls(plan.security).length > 0;
-  return secured && broker.embedded ? undefined : broker.url;
+  // The intrusion detector taps only a broker in the run's own process.
+  return (secured || planWantsIds(plan)) && broker.embedded ? undefined : broker.url;
 }
 
 /** The PEM text of a scenario's own broker certificate files (paths checked when the file loaded). */

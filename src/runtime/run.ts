@@ -24,7 +24,7 @@ import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/res
 import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
 import type { Selector } from '../scenario/schema.ts';
 import { buildFleet, checkKinds, connectFleet, twinClientIdFor, type RunDependencies, type RunPatient } from './fleet-builder.ts';
-import { RunIds } from './run-ids.ts';
+import { planWantsIds, RunIds } from './run-ids.ts';
 import { Pacer } from './pacer.ts';
 import { schedulePlanEvents } from './plan-events.ts';
 import type { TagLookup } from './selector.ts';
@@ -172,7 +172,7 @@ export class Run extends EventEmitter<RunEvents> {
     });
     this.faults = { ...FAULTS, ...attackFaults(this.#attacks.launch) };
     // A scenario with an attack in its timeline, or one that asks (`ids:`), runs the detector.
-    const ids = options.ids ?? plan.ids ?? ((plan.timeline ?? []).some((e) => e.fault.startsWith('attack.')) || undefined);
+    const ids = options.ids ?? (planWantsIds(plan) ? (plan.ids ?? true) : undefined);
     this.ids = ids
       ? new RunIds({
           fleetPlan: this.fleetPlan,

@@ -207,6 +207,35 @@ export const expectationSchema = z.discriminatedUnion('type', [
     .refine((m) => m.max !== undefined || m.min !== undefined, { message: 'give max or min (or both)' }),
   z
     .object({
+      type: z.literal('prevented'),
+      name: z.string(),
+      /** Timeline entry id or attack name whose launches must achieve nothing. */
+      of: z.string(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('detected'),
+      name: z.string(),
+      /** Timeline entry id or attack name whose launches the IDS must alert on. */
+      of: z.string(),
+      within: durationSchema,
+      /** IDS rules that count (default: the rules the attack's catalogue entry names). */
+      rules: z.array(z.string()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('no-false-alerts'),
+      name: z.string(),
+      /** Alerts above this severity count (default low: medium, high and critical count). */
+      above: z.enum(['low', 'medium', 'high', 'critical']).default('low'),
+      /** Alerts outside every attack's window, per hour of the run. */
+      maxPerHour: z.number().min(0).default(0),
+    })
+    .strict(),
+  z
+    .object({
       type: z.literal('invariant'),
       name: z.string(),
       /** A registered safety invariant, e.g. "no-infusion-while-occluded", "no-insulin-while-low". */

@@ -85,9 +85,9 @@ describe('attacks in a scenario timeline', () => {
       return [];
     };
     const [unknown] = diagnose(misspelt);
-    expect(unknown).toMatch(/^24:12 timeline\[0\]\.fault: .*attack\.forged-paus.*did you mean "attack\.forged-pause"/);
+    expect(unknown).toMatch(/^26:12 timeline\[0\]\.fault: .*attack\.forged-paus.*did you mean "attack\.forged-pause"/);
     const [tooMany] = diagnose(badParams);
-    expect(tooMany).toMatch(/^25:25 timeline\[0\]\.params\.messages: /);
+    expect(tooMany).toMatch(/^27:25 timeline\[0\]\.params\.messages: /);
   });
 
   it('medtwin validate exits 2 on a bad attack param, naming file:line:col', async () => {
@@ -96,6 +96,6 @@ describe('attacks in a scenario timeline', () => {
     writeFileSync(file, text.replace('fault: attack.forged-pause', 'fault: attack.connect-flood\n    params: { connections: 0 }'));
     const result = await medtwin(['validate', file]);
     expect(result.code).toBe(2);
-    expect(result.stderr + result.stdout).toContain(`${file}:25:28 timeline[0].params.connections: expected a number 1 or more`);
+    expect(result.stderr + result.stdout).toContain(`${file}:27:28 timeline[0].params.connections: expected a number 1 or more`);
   });
 });

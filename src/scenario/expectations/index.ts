@@ -12,6 +12,9 @@ import type { Judge, JudgeEnv, Verdict } from './judge.ts';
 import { createMetricJudge } from './metric.ts';
 import { METRICS, TallyBook, type MetricRegistry } from './metrics/index.ts';
 import { createNoDetectionJudge } from './no-detection.ts';
+import { createDetectedJudge } from './detected.ts';
+import { createNoFalseAlertsJudge } from './no-false-alerts.ts';
+import { createPreventedJudge } from './prevented.ts';
 import type { RunContext } from './run-context.ts';
 import { selectDevices } from './select.ts';
 
@@ -67,6 +70,12 @@ export function createJudges(expectations: readonly Expectation[], options: Judg
         return createMetricJudge(expectation, env);
       case 'invariant':
         return createInvariantJudge(expectation, env);
+      case 'prevented':
+        return createPreventedJudge(expectation);
+      case 'detected':
+        return createDetectedJudge(expectation);
+      case 'no-false-alerts':
+        return createNoFalseAlertsJudge(expectation);
     }
   });
 }
