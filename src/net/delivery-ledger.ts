@@ -204,8 +204,16 @@ export class ChannelAccount {
   published(seq: number, at: number): void {
     this.#inFlight.set(seq, at);
     if (seq > this.#highest) this.#highest = seq;
-    this.#add('published', 1);
-    this.#add('inFlight', 1);
+    // Every message passes here and through delivered(): plain field updates, not #add's keyed ones.
+    const counts = this.counts;
+    const totals = this.#totals;
+    const channel = this.#channelTotals;
+    counts.published++;
+    counts.inFlight++;
+    totals.published++;
+    totals.inFlight++;
+    channel.published++;
+    channel.inFlight++;
   }
 
   /**
@@ -216,8 +224,15 @@ export class ChannelAccount {
     const sentAt = this.#inFlight.get(seq);
     if (sentAt !== undefined) {
       this.#inFlight.delete(seq);
-      this.#add('inFlight', -1);
-      this.#add('delivered', 1);
+      const counts = this.counts;
+      const totals = this.#totals;
+      const channel = this.#channelTotals;
+      counts.inFlight--;
+      counts.delivered++;
+      totals.inFlight--;
+      totals.delivered++;
+      channel.inFlight--;
+      channel.delivered++;
       this.#changed();
       return sentAt;
     }

@@ -64,7 +64,8 @@ export class IntegrityMonitor {
   /** Records the outcome of checking `signal` (undefined: valid). */
   note(signal: SignalName | 'state', issue: PhysiologyIssue | undefined): void {
     if (issue === undefined) {
-      this.#invalid.delete(signal);
+      // Checked for every signal of every reading; almost always nothing was invalid.
+      if (this.#invalid.size > 0) this.#invalid.delete(signal);
       return;
     }
     if (this.#invalid.has(signal)) return;
