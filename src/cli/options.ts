@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../core/duration.ts';
 import { type SeedSet, seedList, seedRange } from '../runtime/seeds.ts';
+import { PROFILE_NAMES, type ProfileName } from '../net/security/controls.ts';
 
 /** commander argument parsers: each throws InvalidArgumentError, which commander reports with exit 2. */
 export function parsePort(value: string): number {
@@ -58,4 +59,10 @@ export function parseSeeds(value: string): SeedSet {
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** `--security <profile>` (run, tui): a named security profile (docs/security.md). */
+export function parseProfile(value: string): ProfileName {
+  if ((PROFILE_NAMES as string[]).includes(value)) return value as ProfileName;
+  throw new InvalidArgumentError(`expected one of ${PROFILE_NAMES.join(', ')}, received "${value}"`);
 }

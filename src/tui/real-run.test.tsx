@@ -1,6 +1,7 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { smallWard } from '../../test/helpers/plans.ts';
+import { resolveSecurity } from '../net/security/profile-schema.ts';
 import { DEFAULT_DEPENDENCIES } from '../runtime/defaults.ts';
 import { Run } from '../runtime/run.ts';
 import { NO_FILTER } from './state/feed.ts';
@@ -57,6 +58,30 @@ describe('TUI on a real run', () => {
     } finally {
       app.stdin.write('q');
       // The key and this call share one quit: stop the run, wait for its loop, close every connection.
+      await app.controller.quit();
+    }
+  });
+
+  it('under baseline: the header names the profile, and the traffic view reads the pump over TLS as a console of its zone', async () => {
+    const plan = smallWard({ durationMs: 30 * 60_000, security: resolveSecurity({ profile: 'baseline' }) });
+    const run = new Run(plan, DEFAULT_DEPENDENCIES, { port: 0, mode: 'fast' });
+    const app = await mountApp(run, { columns: 120, rows: 32 });
+    try {
+      await app.controller.open();
+      await app.flush(/broker mqtts:\/\/127\.0\.0\.1:\d+ · security baseline/);
+      await app.press('/', 'search id, kind or zone');
+      await app.press('infusion-pump-001', '1 devices matching');
+      await app.pressUntilGone(KEY.enter, 'search id, kind or zone');
+      await app.press('t', /Traffic of infusion-pump-001/);
+      await app.flush(/as medtwin-console-biomed-icu/);
+      // Subscribed once the device's retained status has come back through the broker's ACL.
+      await vi.waitFor(() => expect(app.frame()).toMatch(/status +retained/), { timeout: 10_000 });
+      app.stdin.write('s');
+      await vi.waitFor(() => expect(run.status()).toMatchObject({ simMs: 60_000, phase: 'paused' }), { timeout: 30_000 });
+      await vi.waitFor(() => expect(app.frame()).toMatch(/telemetry +#\d+ \{/), { timeout: 10_000 });
+      expect(app.frame()).not.toContain('cannot subscribe');
+    } finally {
+      app.stdin.write('q');
       await app.controller.quit();
     }
   });

@@ -7,7 +7,16 @@ import { parseBrokerUrl } from '../broker-url.ts';
 import { connectProgress } from '../connect-progress.ts';
 import { Interrupt } from '../interrupt.ts';
 import { PROFILE_NAMES, type ProfileName } from '../../net/security/controls.ts';
-import { collect, parseDurationOption, parsePort, parsePositiveDurationOption, parseSeed, parseSeeds, parseSpeed } from '../options.ts';
+import {
+  collect,
+  parseDurationOption,
+  parsePort,
+  parsePositiveDurationOption,
+  parseProfile,
+  parseSeed,
+  parseSeeds,
+  parseSpeed,
+} from '../options.ts';
 
 interface RunCommandOptions {
   seed?: string;
@@ -171,9 +180,4 @@ Examples:
       }
       process.exitCode = interrupt.exitCode ?? (ok ? EXIT.passed : EXIT.failed);
     });
-}
-
-function parseProfile(value: string): ProfileName {
-  if ((PROFILE_NAMES as string[]).includes(value)) return value as ProfileName;
-  throw new InvalidArgumentError(`expected one of ${PROFILE_NAMES.join(', ')}, received "${value}"`);
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { EXIT, MedtwinError } from '../../core/errors.ts';
-import { parsePort, parseSeed, parseSpeed } from '../options.ts';
+import { EXIT, InputError, MedtwinError } from '../../core/errors.ts';
+import { PROFILE_NAMES, type ProfileName } from '../../net/security/controls.ts';
+import { parsePort, parseProfile, parseSeed, parseSpeed } from '../options.ts';
 import { DEFAULT_SCENARIO } from '../paths.ts';
 import { parseBrokerUrl } from '../broker-url.ts';
 
@@ -10,6 +11,7 @@ interface TuiOptions {
   broker?: string;
   port?: number;
   speed?: number;
+  security?: ProfileName;
 }
 
 export function registerTuiCommand(program: Command): void {
@@ -22,6 +24,11 @@ export function registerTuiCommand(program: Command): void {
     .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port, or host:port) instead of the embedded one', parseBrokerUrl)
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
     .option('--paused', 'open at 00:00:00 and wait for space instead of starting at once')
+    .option(
+      '--security <profile>',
+      `run under a security profile (${PROFILE_NAMES.join(', ')}) instead of the scenario's own (docs/security.md); the embedded broker applies it`,
+      parseProfile,
+    )
     .action(async (scenario: string | undefined, options: TuiOptions) => {
       await openTui(scenario ?? DEFAULT_SCENARIO, options);
     });
@@ -42,15 +49,32 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
       { exitCode: EXIT.badInput },
     );
   }
-  const [{ loadPlans }, { Run }, { DEFAULT_DEPENDENCIES }, { preflight }, { probeBroker }, { placementFor }] = await Promise.all([
+  const [
+    { loadPlans },
+    { Run },
+    { DEFAULT_DEPENDENCIES },
+    { preflight },
+    { probeBroker },
+    { placementFor },
+    { withProfile, enabledControls },
+  ] = await Promise.all([
     import('../load.ts'),
     import('../../runtime/run.ts'),
     import('../../runtime/defaults.ts'),
     import('../preflight.ts'),
     import('../../net/broker-probe.ts'),
     import('../../runtime/broker-host.ts'),
+    import('../../net/security/profile-schema.ts'),
   ]);
-  const [plan] = await loadPlans([file]);
+  const [loaded] = await loadPlans([file]);
+  // As `medtwin run --security`: the profile replaces the scenario's controls and keeps the rest of its security.
+  const plan = options.security === undefined ? loaded : { ...loaded!, security: withProfile(loaded!.security, options.security) };
+  if (options.broker && plan!.security !== undefined && enabledControls(plan!.security).length > 0) {
+    throw new InputError(
+      'E_SECURITY_BROKER',
+      `security "${plan!.security.profile}" is applied by medtwin's embedded broker, and ${options.broker} is another: drop --broker, or use --security open`,
+    );
+  }
   // As `medtwin run` does: a fleet this machine cannot hold, or a broker that does not answer, is said
   // (exit 3) before the screen is taken over, not as a frozen fleet inside it.
   const devices = plan!.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0);

@@ -209,6 +209,7 @@ function Screen({ store, controller, size, noticeMs = 6000, sessionDir, onRestar
       paused={run.paused}
       started={controller.started}
       brokerUrl={run.brokerUrl}
+      security={run.security?.config.profile}
       width={layout.width}
     />
   );

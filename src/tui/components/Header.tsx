@@ -11,6 +11,8 @@ export interface HeaderProps {
   paused: boolean;
   started: boolean;
   brokerUrl: string | undefined;
+  /** The security profile applied to the run's traffic; a scenario that names none is `open`. */
+  security?: string | undefined;
   width: number;
 }
 
@@ -24,8 +26,8 @@ function shortfall(status: RunStatus): number | undefined {
   return achievedSpeed;
 }
 
-/** Two lines: what is running (scenario, seed, clock, pace) and where to connect to it (the broker). */
-export function Header({ scenario, seed, status, paused, started, brokerUrl, width }: HeaderProps) {
+/** Two lines: what is running (scenario, seed, clock, pace) and where to connect to it (the broker, its security profile). */
+export function Header({ scenario, seed, status, paused, started, brokerUrl, security, width }: HeaderProps) {
   const theme = useTheme();
   const phase = phaseLabel(status, paused, started);
   const reached = shortfall(status);
@@ -60,7 +62,8 @@ export function Header({ scenario, seed, status, paused, started, brokerUrl, wid
         {pace !== '' && <Text color={theme.color('warning')}>{pace}</Text>}
       </Text>
       <Text wrap="truncate" color={theme.color('muted')}>
-        broker {brokerUrl ?? '(starting…)'} · {status.messages} msgs · {status.delivered} delivered · {status.events} events · ? for help
+        broker {brokerUrl ?? '(starting…)'} · security {security ?? 'open'} · {status.messages} msgs · {status.delivered} delivered ·{' '}
+        {status.events} events · ? for help
       </Text>
     </Box>
   );

@@ -60,7 +60,7 @@ export function TrafficView({ monitor, unavailable, device, shadow, width, heigh
     <Box flexDirection="column" width={listWidth} height={height - 1} overflow="hidden">
       <Text wrap="truncate" color={theme.color('muted')}>
         filter <Text bold>{monitor?.filter ?? '—'}</Text> · / to change
-        {monitor?.error ? '' : ` · ${monitor?.url ?? ''} as ${monitor?.clientId ?? ''}`}
+        {monitor?.error ? '' : ` · ${monitor?.url ?? ''}`}
       </Text>
       <Text wrap="truncate" color={monitor?.error ? theme.color('fail') : theme.color('accent')}>
         {monitor?.error ?? unavailable ?? fit(rateText, listWidth)}
@@ -87,7 +87,7 @@ export function TrafficView({ monitor, unavailable, device, shadow, width, heigh
   return (
     <Panel
       title={`Traffic${device ? ` of ${device}` : ''}`}
-      right="the TUI's own MQTT client on the run's broker"
+      right={`the TUI's own MQTT client on the run's broker${monitor ? ` as ${monitor.clientId}` : ''}`}
       width={width}
       height={height}
     >

@@ -117,6 +117,24 @@ describe('Header', () => {
       />,
     ).lastFrame()!;
 
+  it('names the security profile beside the broker, open when the run has none', () => {
+    const frame = (security: string | undefined) =>
+      render(
+        <Header
+          scenario="ward"
+          seed="7"
+          status={status}
+          paused={false}
+          started={true}
+          brokerUrl="mqtts://127.0.0.1:8883"
+          security={security}
+          width={120}
+        />,
+      ).lastFrame()!;
+    expect(frame('hardened')).toContain('broker mqtts://127.0.0.1:8883 · security hardened · 10 msgs');
+    expect(frame(undefined)).toContain('· security open ·');
+  });
+
   it('says what speed a realtime run reaches when the machine falls clearly short of the asked one', () => {
     expect(header(100, 38.4)).toContain('×100 running at ×38');
     expect(header(1, 0.62)).toContain('×1 running at ×0.6');
