@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { EXIT, InputError } from '../../core/errors.ts';
 import type { BrokerHandle } from '../../runtime/broker-host.ts';
 import type { ExecuteOptions } from '../../runtime/execute.ts';
