@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimClock } from '../../src/core/clock.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { MonitorSensor, MONITOR_SIGNALS } from '../../src/physiology/monitor-sensor.ts';
+import { type ArtefactRates, MonitorSensor, MONITOR_SIGNALS } from '../../src/physiology/monitor-sensor.ts';
 import { VitalsModel } from '../../src/physiology/vitals.ts';
 import type { ClinicalEventInput } from '../../src/physiology/clinical-events.ts';
 import type { DeviceEmitted } from '../descriptor.ts';
@@ -17,11 +17,12 @@ function run(
   seconds: number,
   events: ClinicalEventInput[] = [],
   onSecond?: (t: number, emitted: DeviceEmitted[], telemetry: MonitorTelemetry) => void,
+  artefacts?: Partial<ArtefactRates>,
 ) {
   const root = new Rng(seed);
   const patient = new VitalsModel(root.fork('patient'), { hr: 72, spo2: 97.5, rr: 15, temp: 36.8, sbp: 120, dbp: 75 });
   for (const e of events) patient.schedule(e);
-  const sensor = new MonitorSensor(root.fork('sensor'));
+  const sensor = new MonitorSensor(root.fork('sensor'), {}, artefacts);
   const deviceRng = root.fork('device');
   const clock = new SimClock();
   const emitted: DeviceEmitted[] = [];
@@ -40,6 +41,25 @@ function run(
 }
 
 describe('patient monitor descriptor', () => {
+  it('raises technical alarms, marked technical, from probe-off and ECG artefacts on a well patient', () => {
+    const codes = new Map<string, string>();
+    // Artefacts at 20× their default rates, so two hours show each kind several times.
+    const rates = { motion: 12, probeOff: 5, leadNoise: 6 };
+    const { emitted } = run('artefacts', 2 * 3600, [], undefined, rates);
+    for (const e of emitted) {
+      if (e.type !== 'alarm.raised') continue;
+      const alarm = (e as unknown as { alarm: { code: string; category: string } }).alarm;
+      codes.set(alarm.code, alarm.category);
+    }
+    expect(codes.get('spo2.signal-loss')).toBe('technical');
+    expect(codes.get('ecg.signal-loss')).toBe('technical');
+    // Motion artefact and ECG noise counted as beats: limit alarms on a patient who is well.
+    expect(codes.has('spo2.low')).toBe(true);
+    expect(codes.get('spo2.low')).not.toBe('technical');
+    const clean = run('artefacts', 2 * 3600).emitted.filter((e) => e.type === 'alarm.raised');
+    expect(clean.length).toBeLessThan(emitted.filter((e) => e.type === 'alarm.raised').length / 4);
+  });
+
   it('boots into monitoring, measures at 1 Hz and reports valid telemetry', () => {
     const { model } = run('boot', 5);
     const telemetry = model.telemetry() as MonitorTelemetry;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cohortSchema, type CohortName } from '../physiology/cohorts.ts';
+import { acuitySchema, type Acuity } from '../physiology/vital-profiles.ts';
 
 const segment = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-" (it becomes an MQTT topic level)');
 
@@ -22,6 +23,11 @@ export const zoneSpecSchema = z.object({
   tags: z.array(z.string()).optional(),
   /** Age group of the zone's patients: adult (default), adolescent (13–17) or child (7–12); docs/physiology.md. */
   cohort: cohortSchema.optional(),
+  /**
+   * The zone's patient mix, drawn per patient by the seed: `ward` (default; mostly stable, a share
+   * post-op, COPD, heart failure and sepsis), `icu` (mostly sick) or `healthy`; docs/physiology.md.
+   */
+  acuity: acuitySchema.optional(),
 });
 
 export const fleetSpecSchema = z.object({
@@ -52,6 +58,8 @@ export interface PlannedBed {
   kinds: string[];
   /** The zone's patient age group, when it names one. */
   cohort?: CohortName;
+  /** The zone's patient mix, when it names one. */
+  acuity?: Acuity;
 }
 
 export interface FleetPlan {
@@ -78,6 +86,7 @@ export function planFleet(spec: FleetSpec, idPrefix: (kind: string) => string = 
         patientId: `P-${pad(++patientNo, 999)}`,
         kinds: [] as string[],
         ...(zone.cohort ? { cohort: zone.cohort } : {}),
+        ...(zone.acuity ? { acuity: zone.acuity } : {}),
       };
       zoneBeds.push(bed);
       beds.push(bed);

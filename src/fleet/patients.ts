@@ -2,6 +2,7 @@ import type { Rng } from '../core/rng.ts';
 import { SyntheticPatient } from '../physiology/patient.ts';
 import type { CohortName } from '../physiology/cohorts.ts';
 import type { Meal } from '../physiology/meals.ts';
+import type { Acuity } from '../physiology/vital-profiles.ts';
 
 /** Kinds whose presence at a bed gives its patient glucose–insulin dynamics. */
 const GLUCOSE_KINDS = new Set(['cgm']);
@@ -17,6 +18,8 @@ export interface CreatePatientOptions {
   insulinPump?: boolean;
   /** The age group the bed's patient is drawn from (default adult). */
   cohort?: CohortName;
+  /** The unit's patient mix (default ward). */
+  acuity?: Acuity;
 }
 
 /** The patient in one bed. */
@@ -29,6 +32,7 @@ export function createPatient(options: CreatePatientOptions): SyntheticPatient {
     randomMeals: options.randomMeals,
     meals: options.meals,
     cohort: options.cohort,
+    acuity: options.acuity,
     basalFromPump: options.insulinPump,
   });
 }

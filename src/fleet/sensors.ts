@@ -1,7 +1,7 @@
 import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import type { Rng } from '../core/rng.ts';
 import { CgmSensor } from '../physiology/cgm-sensor.ts';
-import { MONITOR_SIGNALS, MonitorSensor, type MonitorSignal } from '../physiology/monitor-sensor.ts';
+import { DEFAULT_ARTEFACT_RATES, MONITOR_SIGNALS, MonitorSensor, type MonitorSignal } from '../physiology/monitor-sensor.ts';
 import type { MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
 import type { PatientModel } from './patient-model.ts';
 
@@ -18,16 +18,24 @@ export interface DeviceSensor {
 
 /**
  * Builds the sensor chain for a device from the signals it measures: glucose through the CGM's
- * Johnson-SU error model on interstitial glucose, vital signs through the monitor's measurement model.
+ * Johnson-SU error model on interstitial glucose, vital signs through the monitor's measurement model
+ * with its artefacts (motion, probe off, ECG noise) at their default rates.
  */
-export function createSensor(descriptor: AnyDeviceDescriptor, rng: Rng): DeviceSensor {
+export interface SensorOptions {
+  /** Measurement artefacts (motion, probe off, ECG noise) at their default rates; default true. */
+  artefacts?: boolean;
+}
+
+export function createSensor(descriptor: AnyDeviceDescriptor, rng: Rng, options: SensorOptions = {}): DeviceSensor {
   const wantsGlucose = descriptor.measures.includes('glucose');
   const onDemand: readonly SignalName[] = descriptor.measuresOnDemand ?? [];
   const isVital = (s: SignalName): s is MonitorSignal => (MONITOR_SIGNALS as readonly string[]).includes(s);
   // Read every sample: the vital signs not read on demand (an NIBP cuff inflates only for a determination).
   const vitals = descriptor.measures.filter((s): s is MonitorSignal => isVital(s) && !onDemand.includes(s));
   const cgm = wantsGlucose ? new CgmSensor(rng.fork('cgm')) : undefined;
-  const monitor = descriptor.measures.some(isVital) ? new MonitorSensor(rng.fork('monitor')) : undefined;
+  const monitor = descriptor.measures.some(isVital)
+    ? new MonitorSensor(rng.fork('monitor'), {}, options.artefacts === false ? {} : DEFAULT_ARTEFACT_RATES)
+    : undefined;
   return {
     measure(patient, known) {
       const out: MeasuredValues = {};

@@ -6,7 +6,7 @@ const TRUE: Record<MonitorSignal, number> = { hr: 150, spo2: 92, rr: 16, temp: 3
 
 function errors(signal: MonitorSignal, n: number, seed = 1): number[] {
   const sensor = new MonitorSensor(new Rng(seed).fork('sensor'));
-  return Array.from({ length: n }, () => sensor.measure(signal, TRUE[signal]) - TRUE[signal]);
+  return Array.from({ length: n }, () => (sensor.measure(signal, TRUE[signal]) ?? Number.NaN) - TRUE[signal]);
 }
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;

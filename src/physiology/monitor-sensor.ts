@@ -43,6 +43,38 @@ export const MONITOR_ACCURACY: Readonly<Record<MonitorSignal, SignalAccuracy>> =
   map: { bias: 0, sd: 8, relSd: 0, phi: 0, resolution: 1, min: 0, max: 300 },
 };
 
+/**
+ * Measurement artefacts, episodes an hour of monitoring. None is the patient's physiology: each makes
+ * the display wrong for a while, which is where most monitor alarms come from (Drew et al. 2014, PLoS
+ * One 9:e110274: 88.8 % of annotated ICU arrhythmia alarms false; Sendelbach & Funk 2013, AACN Adv Crit
+ * Care 24:378: 72–99 % of clinical alarms false). The rates are chosen so that alarms per bed-day land in
+ * the published ranges at ward and ICU limits (npm run validate:clinical; docs/physiology.md).
+ *
+ * - `motion`: the patient moves; the oximeter reads falsely low (3–15 %) for 5–60 s.
+ * - `probeOff`: the probe slips or is pulled off: SpO2 reads invalid for 15 s–3 min (the monitor says
+ *   "SpO2 no pulse", a technical alarm, after its signal-loss delay).
+ * - `leadNoise`: ECG electrode noise or a loose electrode: half the time noise is counted as beats (HR
+ *   reads 1.5–2× for 5–30 s), half the time the ECG reads invalid for 10–60 s ("ECG no signal").
+ */
+export interface ArtefactRates {
+  motion: number;
+  probeOff: number;
+  leadNoise: number;
+}
+
+/** Default artefact rates, episodes an hour (see ArtefactRates). */
+export const DEFAULT_ARTEFACT_RATES: Readonly<ArtefactRates> = { motion: 0.6, probeOff: 0.25, leadNoise: 0.3 };
+
+const NO_ARTEFACTS: ArtefactRates = { motion: 0, probeOff: 0, leadNoise: 0 };
+
+/** An artefact in progress: what it does to the reading and how many more readings it lasts. */
+interface Artefact {
+  /** `null`: the reading is invalid; otherwise true value × factor + offset. */
+  factor: number | null;
+  offset: number;
+  left: number;
+}
+
 /** One signal's accuracy with what `measure` derives from it, computed once per sensor. */
 interface Channel {
   accuracy: SignalAccuracy;
@@ -52,6 +84,11 @@ interface Channel {
   decimals: number;
   /** Standardized AR(1) error; undefined until the first reading. */
   z: number | undefined;
+  /** Artefact kinds that hit this signal, with their rates per reading (readings are 1 s apart). */
+  artefacts: { kind: keyof ArtefactRates; perReading: number }[];
+  /** Readings until the next artefact onset. */
+  untilNext: number;
+  artefact: Artefact | undefined;
 }
 
 /**
@@ -63,9 +100,27 @@ export class MonitorSensor {
   readonly #rng: Rng;
   // Called for every signal of every monitor each second: per-signal constants are worked out here.
   readonly #channels = new Map<string, Channel>();
+  // Artefacts have their own stream, drawn only at their onsets: the measurement noise is the same
+  // numbers with or without them.
+  readonly #artefactRng: Rng;
 
-  constructor(rng: Rng, overrides: Partial<Record<MonitorSignal, Partial<SignalAccuracy>>> = {}) {
+  /**
+   * `artefacts`: episode rates an hour (ArtefactRates); default none, so a sensor built without them
+   * measures only its accuracy. Devices on patients get DEFAULT_ARTEFACT_RATES (src/fleet/sensors.ts).
+   */
+  constructor(
+    rng: Rng,
+    overrides: Partial<Record<MonitorSignal, Partial<SignalAccuracy>>> = {},
+    artefacts: Partial<ArtefactRates> = NO_ARTEFACTS,
+  ) {
     this.#rng = rng;
+    this.#artefactRng = rng.fork('artefacts');
+    const rates = { ...NO_ARTEFACTS, ...artefacts };
+    for (const [kind, rate] of Object.entries(rates)) {
+      if (!(rate >= 0 && Number.isFinite(rate))) {
+        throw new RangeError(`MonitorSensor artefact rate "${kind}" is ${rate}; give episodes an hour, a finite number ≥ 0`);
+      }
+    }
     this.accuracy = Object.fromEntries(MONITOR_SIGNALS.map((s) => [s, { ...MONITOR_ACCURACY[s], ...overrides[s] }])) as Record<
       MonitorSignal,
       SignalAccuracy
@@ -78,7 +133,19 @@ export class MonitorSensor {
         );
       }
       const decimals = Math.max(0, -Math.floor(Math.log10(a.resolution)));
-      this.#channels.set(s, { accuracy: a, innovation: Math.sqrt(1 - a.phi * a.phi), decimals, z: undefined });
+      const kinds: (keyof ArtefactRates)[] = s === 'spo2' ? ['motion', 'probeOff'] : s === 'hr' ? ['leadNoise'] : [];
+      const channelArtefacts = kinds.filter((k) => rates[k] > 0).map((kind) => ({ kind, perReading: rates[kind] / 3600 }));
+      const channel: Channel = {
+        accuracy: a,
+        innovation: Math.sqrt(1 - a.phi * a.phi),
+        decimals,
+        z: undefined,
+        artefacts: channelArtefacts,
+        untilNext: Number.POSITIVE_INFINITY,
+        artefact: undefined,
+      };
+      channel.untilNext = this.#wait(channel);
+      this.#channels.set(s, channel);
     }
   }
 
@@ -88,8 +155,48 @@ export class MonitorSensor {
     return Math.max(a.sd, a.relSd * Math.abs(trueValue));
   }
 
-  /** The reading the monitor displays for `trueValue`. */
-  measure(signal: MonitorSignal, trueValue: number): number {
+  /** Readings until a channel's next artefact onset (exponential at its combined rate). */
+  #wait(channel: Channel): number {
+    let total = 0;
+    for (const a of channel.artefacts) total += a.perReading;
+    return total > 0 ? Math.max(1, Math.round(this.#artefactRng.exponential(total))) : Number.POSITIVE_INFINITY;
+  }
+
+  /** Starts an artefact on a channel: which kind by its share of the rate, then its size and length. */
+  #onset(channel: Channel): Artefact {
+    const r = this.#artefactRng;
+    let total = 0;
+    for (const a of channel.artefacts) total += a.perReading;
+    let u = r.uniform(0, total);
+    let kind = channel.artefacts[0]!.kind;
+    for (const a of channel.artefacts) {
+      if (u < a.perReading) {
+        kind = a.kind;
+        break;
+      }
+      u -= a.perReading;
+    }
+    if (kind === 'motion') return { factor: 1, offset: -r.uniform(3, 15), left: r.int(5, 60) };
+    if (kind === 'probeOff') return { factor: null, offset: 0, left: r.int(15, 180) };
+    return r.bernoulli(0.5)
+      ? { factor: r.uniform(1.5, 2), offset: 0, left: r.int(5, 30) }
+      : { factor: null, offset: 0, left: r.int(10, 60) };
+  }
+
+  /** The artefact on this reading, if any (one call is one reading, 1 s apart). */
+  #artefactNow(channel: Channel): Artefact | undefined {
+    if (channel.artefact !== undefined) {
+      if (--channel.artefact.left > 0) return channel.artefact;
+      channel.artefact = undefined;
+      channel.untilNext = this.#wait(channel);
+    }
+    if (--channel.untilNext > 0) return undefined;
+    channel.artefact = this.#onset(channel);
+    return channel.artefact;
+  }
+
+  /** The reading the monitor displays for `trueValue`: a number, or null while an artefact makes it invalid. */
+  measure(signal: MonitorSignal, trueValue: number): number | null {
     const channel = this.#channels.get(signal);
     if (channel === undefined) {
       throw new RangeError(`MonitorSensor cannot measure "${String(signal)}"; it measures ${MONITOR_SIGNALS.join(', ')}`);
@@ -101,7 +208,14 @@ export class MonitorSensor {
     const previous = channel.z;
     const z = previous === undefined ? this.#rng.normal() : a.phi * previous + channel.innovation * this.#rng.normal();
     channel.z = z;
-    const raw = trueValue + a.bias + z * Math.max(a.sd, a.relSd * Math.abs(trueValue));
+    let raw = trueValue + a.bias + z * Math.max(a.sd, a.relSd * Math.abs(trueValue));
+    if (channel.artefacts.length > 0) {
+      const artefact = this.#artefactNow(channel);
+      if (artefact !== undefined) {
+        if (artefact.factor === null) return null;
+        raw = raw * artefact.factor + artefact.offset;
+      }
+    }
     const rounded = Math.round(raw / a.resolution) * a.resolution;
     const shown = Math.min(a.max, Math.max(a.min, rounded));
     // An integer shown with no decimals is its own display value (`+ 0` turns -0 into 0, as toFixed does);

@@ -6,6 +6,7 @@ import { GlucoseModel } from './glucose.ts';
 import { IntegrityMonitor, type PhysiologyIssue } from './integrity.ts';
 import { generateMeals, type Meal } from './meals.ts';
 import type { SignalName, SignalValues } from './signals.ts';
+import { VITAL_PROFILES, drawVitalProfile, type Acuity, type VitalProfileName } from './vital-profiles.ts';
 import { VitalsModel, drawVitalsBaseline } from './vitals.ts';
 
 export interface SyntheticPatientOptions {
@@ -22,6 +23,13 @@ export interface SyntheticPatientOptions {
   meals?: readonly Meal[];
   /** The age group the patient is drawn from (cohorts.ts). Default `adult`. */
   cohort?: CohortName;
+  /**
+   * The unit the patient is in, which sets the chance of each illness profile (vital-profiles.ts).
+   * Default `ward`: mostly stable patients and a share of sick ones.
+   */
+  acuity?: Acuity;
+  /** Forces the illness profile instead of drawing it from the acuity mix. */
+  profile?: VitalProfileName;
   /**
    * The patient's basal insulin comes from an insulin pump at the bed (a hospital IV insulin infusion):
    * when no pump delivers insulin, none reaches the patient. Otherwise the patient is on long-acting
@@ -47,6 +55,8 @@ export class SyntheticPatient {
   readonly id: string;
   readonly demographics: PatientDemographics;
   readonly vitals: VitalsModel;
+  /** The illness profile shaping the vital signs (drawn by the seed from the unit's mix). */
+  readonly profile: VitalProfileName;
   readonly glucoseModel: GlucoseModel | undefined;
   readonly meals: readonly Meal[];
   #boluses: { at: number; units: number }[] = [];
@@ -64,8 +74,10 @@ export class SyntheticPatient {
     this.#basalFromPump = options.basalFromPump ?? false;
     this.demographics = generatePatient(rng.fork('demographics'), { id: options.id, conditions, age: COHORTS[cohort].ages });
     const startHour = options.startHour ?? 8;
-    const baseline = drawVitalsBaseline(rng.fork('baseline'), { ageYears: this.demographics.age, sex: this.demographics.sex });
-    this.vitals = new VitalsModel(rng.fork('vitals'), baseline, { startHour });
+    this.profile = options.profile ?? drawVitalProfile(rng.fork('profile'), options.acuity ?? 'ward');
+    const profile = VITAL_PROFILES[this.profile];
+    const baseline = drawVitalsBaseline(rng.fork('baseline'), { ageYears: this.demographics.age, sex: this.demographics.sex }, profile);
+    this.vitals = new VitalsModel(rng.fork('vitals'), baseline, { startHour, profile });
     if (options.glucose) {
       const model = new GlucoseModel(rng.fork('glucose'), {
         weightKg: this.demographics.weightKg,

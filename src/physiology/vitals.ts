@@ -7,6 +7,7 @@ import {
   type EventSignal,
   type VitalEffect,
 } from './clinical-events.ts';
+import { VITAL_PROFILES, type VitalProfile } from './vital-profiles.ts';
 
 /** A patient's resting vital signs: hr bpm, spo2 %, rr /min, temp °C, sbp/dbp mmHg. */
 export interface VitalsBaseline {
@@ -26,7 +27,28 @@ export interface VitalsOptions {
   startMs?: number;
   /** Clock hour of day at `startMs`, for the circadian rhythm (default 8 = 08:00). */
   startHour?: number;
+  /** The patient's illness: wider drift and arrhythmia episodes (vital-profiles.ts). Default: well, no episodes. */
+  profile?: VitalProfile;
 }
+
+/** An arrhythmia episode in progress: the rhythm, its ventricular rate and when it ends. */
+export interface RhythmEpisode {
+  kind: 'af-rvr' | 'brady';
+  hr: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Episode shapes. AF with rapid ventricular response: ventricular rate ~110–150 bpm (ESC 2020 AF
+ * guideline, Hindricks et al., Eur Heart J 42:373: rate control aims below 110), lasting minutes to
+ * hours, with beat-to-beat irregularity (absolutely irregular RR intervals) and a lower systolic
+ * pressure (lost atrial kick). Bradycardia: 35–50 bpm for tens of seconds to minutes.
+ */
+const AF = { hrMean: 125, hrSd: 15, meanMinutes: 45, minMinutes: 2, irregularity: 2, sbpDrop: 10 };
+const BRADY = { hrMean: 42, hrSd: 4, meanMinutes: 2, minMinutes: 0.5 };
+const WELL: VitalProfile = { shift: {}, variability: 1, afPerDay: 0, bradyPerDay: 0 };
+const DAY_MS = 86_400_000;
 
 // The model steps its random processes on a fixed 1 s grid, so a value at time t depends only on the
 // seed and t — not on how the caller split the way there (advanceTo(10 s) once or ten times).
@@ -135,16 +157,61 @@ export class VitalsModel {
   // The mean breathing rate at a grid point is needed twice (evaluating there, then stepping from there).
   #rrMeanT = Number.NaN;
   #rrMean = 0;
+  // Arrhythmia episodes come from their own stream, drawn only at episode boundaries, so a well
+  // patient's vital signs are the same numbers whether or not episodes are modelled.
+  readonly #rhythmRng: Rng;
+  readonly #profile: VitalProfile;
+  readonly #slowKick: Float64Array;
+  #episode: RhythmEpisode | undefined;
+  #nextOnset: number;
 
   constructor(rng: Rng, baseline: VitalsBaseline, options: VitalsOptions = {}) {
     this.#rng = rng;
     this.baseline = { ...baseline };
     this.#startHour = options.startHour ?? 8;
     this.#t = this.#gridT = options.startMs ?? 0;
+    const profile = options.profile ?? WELL;
+    if (!(profile.variability > 0 && profile.afPerDay >= 0 && profile.bradyPerDay >= 0)) {
+      throw new RangeError(`VitalsModel profile is invalid: ${JSON.stringify(profile)}; variability must be > 0 and episode rates ≥ 0`);
+    }
+    this.#profile = profile;
+    // An unwell patient's HR, SpO2 and RR wander further (the same OU, a larger stationary SD).
+    const widen = (k: SlowKey) => (k === 'hr' || k === 'spo2' || k === 'rr' ? profile.variability : 1);
+    this.#slowKick = Float64Array.from(SLOW_KEYS, (k, i) => SLOW_KICK[i]! * widen(k));
     // Start from the stationary distribution so there is no warm-up transient.
-    this.#slow = Float64Array.from(SLOW_KEYS, (k) => rng.normal(0, SLOW[k].sd));
+    this.#slow = Float64Array.from(SLOW_KEYS, (k) => rng.normal(0, SLOW[k].sd * widen(k)));
     this.#fast = Float64Array.from(FAST_KEYS, (k) => rng.normal(0, FAST[k].sd));
     this.#respPhase = rng.uniform(0, 2 * Math.PI);
+    this.#rhythmRng = rng.fork('rhythm');
+    this.#nextOnset = this.#gridT + this.#waitForEpisode();
+  }
+
+  /** The arrhythmia episode in progress, if any. */
+  get episode(): Readonly<RhythmEpisode> | undefined {
+    return this.#episode;
+  }
+
+  /** Time to the next episode onset, ms: exponential at the profile's combined rate (Infinity when none). */
+  #waitForEpisode(): number {
+    const perDay = this.#profile.afPerDay + this.#profile.bradyPerDay;
+    return perDay > 0 ? Math.max(STEP_MS, Math.round(this.#rhythmRng.exponential(perDay / DAY_MS))) : Number.POSITIVE_INFINITY;
+  }
+
+  /** Starts or ends an episode at grid time `t`. */
+  #rhythm(t: number): void {
+    if (this.#episode !== undefined && t >= this.#episode.end) {
+      this.#episode = undefined;
+      this.#nextOnset = t + this.#waitForEpisode();
+    }
+    if (this.#episode === undefined && t >= this.#nextOnset) {
+      const r = this.#rhythmRng;
+      const { afPerDay, bradyPerDay } = this.#profile;
+      const af = r.uniform(0, afPerDay + bradyPerDay) < afPerDay;
+      const shape = af ? AF : BRADY;
+      const minutes = Math.max(shape.minMinutes, r.exponential(1 / shape.meanMinutes));
+      const hr = r.normal(shape.hrMean, shape.hrSd);
+      this.#episode = { kind: af ? 'af-rvr' : 'brady', hr, start: t, end: t + Math.round(minutes * 60) * 1000 };
+    }
   }
 
   /** Current model time, ms. */
@@ -181,9 +248,11 @@ export class VitalsModel {
     const rng = this.#rng;
     const slow = this.#slow;
     const fast = this.#fast;
-    for (let i = 0; i < slow.length; i++) slow[i] = SLOW_DECAY[i]! * slow[i]! + SLOW_KICK[i]! * rng.normal();
+    const kick = this.#slowKick;
+    for (let i = 0; i < slow.length; i++) slow[i] = SLOW_DECAY[i]! * slow[i]! + kick[i]! * rng.normal();
     for (let i = 0; i < fast.length; i++) fast[i] = FAST_DECAY[i]! * fast[i]! + FAST_KICK[i]! * rng.normal();
     this.#gridT += STEP_MS;
+    if (this.#gridT >= this.#nextOnset || this.#episode !== undefined) this.#rhythm(this.#gridT);
   }
 
   #rrMeanAtGrid(): number {
@@ -223,11 +292,17 @@ export class VitalsModel {
     const phase = this.#respPhase + (2 * Math.PI * Math.max(0, rr0) * (t - this.#gridT)) / 60_000;
     const resp = Math.sin(phase);
     const hour = this.#startHour + t / 3_600_000;
-    const hr = this.#value('hr', hour, t, slow[S_HR]! + fast[F_HR]! + RSA_BPM * resp);
+    const episode = this.#episode;
+    // In an arrhythmia the ventricular rate replaces the sinus rate (and AF is absolutely irregular).
+    const hr =
+      episode === undefined
+        ? this.#value('hr', hour, t, slow[S_HR]! + fast[F_HR]! + RSA_BPM * resp)
+        : clamp(episode.hr + slow[S_HR]! + (episode.kind === 'af-rvr' ? AF.irregularity : 1) * fast[F_HR]!, BOUNDS.hr[0], BOUNDS.hr[1]);
     const spo2 = this.#value('spo2', hour, t, slow[S_SPO2]! + fast[F_SPO2]!);
     const rr = this.#value('rr', hour, t, slow[S_RR]! + fast[F_RR]!);
     const temp = this.#value('temp', hour, t, slow[S_TEMP]!);
-    const sbp = this.#value('sbp', hour, t, slow[S_SBP]! + fast[F_SBP]! + (BP_SHARED.sbp * slow[S_BP]! - RESP_SBP_MMHG * resp));
+    const afDrop = episode?.kind === 'af-rvr' ? AF.sbpDrop : 0;
+    const sbp = this.#value('sbp', hour, t, slow[S_SBP]! + fast[F_SBP]! + (BP_SHARED.sbp * slow[S_BP]! - RESP_SBP_MMHG * resp) - afDrop);
     const dbp = Math.max(
       BOUNDS.dbp[0],
       Math.min(this.#value('dbp', hour, t, slow[S_DBP]! + fast[F_DBP]! + BP_SHARED.dbp * slow[S_BP]!), sbp - MIN_PULSE_PRESSURE),
@@ -264,7 +339,11 @@ function clamp(x: number, lo: number, hi: number): number {
  * adults (Mackowiak et al. 1992, JAMA 268:1578); mean SBP rising ~0.5 mmHg per year of age, higher in
  * younger men (NHANES); SpO2 95–100 % at sea level; RR 12–20 /min.
  */
-export function drawVitalsBaseline(rng: Rng, patient: { ageYears?: number; sex?: 'female' | 'male' } = {}): VitalsBaseline {
+export function drawVitalsBaseline(
+  rng: Rng,
+  patient: { ageYears?: number; sex?: 'female' | 'male' } = {},
+  profile: VitalProfile = VITAL_PROFILES.healthy,
+): VitalsBaseline {
   const age = patient.ageYears ?? 45;
   const sex = patient.sex ?? (rng.bernoulli(0.5) ? 'female' : 'male');
   const male = sex === 'male';
@@ -274,5 +353,15 @@ export function drawVitalsBaseline(rng: Rng, patient: { ageYears?: number; sex?:
   const temp = clamp(rng.normal(age >= 65 ? 36.6 : 36.8, 0.2), 36.2, 37.3);
   const sbp = clamp(rng.normal(110 + 0.45 * Math.max(0, age - 20) + (male && age < 60 ? 5 : 0), 9), 95, 150);
   const dbp = clamp(rng.normal(70 + 0.15 * Math.max(0, age - 20) + (male ? 3 : 0), 6), 55, Math.min(92, sbp - 30));
-  return { hr, spo2, rr, temp, sbp, dbp };
+  const well = { hr, spo2, rr, temp, sbp, dbp };
+  if (profile === VITAL_PROFILES.healthy) return well;
+  // An illness moves the well person's values (same draws, so a patient's sick self resembles their well one).
+  const { shift, spo2Max } = profile;
+  const moved = { ...well };
+  for (const k of Object.keys(shift) as EventSignal[]) moved[k] += shift[k] ?? 0;
+  // A COPD patient's saturation sits in its target range: the well draw (95.5–99.5) mapped onto 91–spo2Max.
+  if (spo2Max !== undefined) moved.spo2 = 91 + ((well.spo2 - 95.5) / 4) * (spo2Max - 91);
+  moved.spo2 = clamp(moved.spo2, 85, 99.5);
+  moved.dbp = Math.min(moved.dbp, moved.sbp - 25);
+  return moved;
 }

@@ -7,7 +7,7 @@ import { DeviceAgent, randomPhase } from '../fleet/agent.ts';
 import type { FleetPlan, PlannedDevice } from '../fleet/fleet-spec.ts';
 import type { PatientModel } from '../fleet/patient-model.ts';
 import type { CreatePatientOptions } from '../fleet/patients.ts';
-import type { DeviceSensor } from '../fleet/sensors.ts';
+import type { DeviceSensor, SensorOptions } from '../fleet/sensors.ts';
 import type { DigitalTwin } from '../fleet/twin.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
 import type { LinkEndpoint, LinkOpener } from '../net/device-link.ts';
@@ -19,7 +19,7 @@ import type { Plan } from '../scenario/plan.ts';
 export interface RunDependencies {
   devices: Readonly<Record<string, AnyDeviceDescriptor>>;
   createPatient(options: CreatePatientOptions): RunPatient;
-  createSensor(descriptor: AnyDeviceDescriptor, rng: Rng): DeviceSensor;
+  createSensor(descriptor: AnyDeviceDescriptor, rng: Rng, options?: SensorOptions): DeviceSensor;
   /** Starts the link thread of a fleet that gets one (see RunOptions.links); default `new LinkPool()`. */
   createLinkPool?(): LinkPool;
 }
@@ -86,11 +86,13 @@ export function buildFleet(options: BuildFleetOptions): BuiltFleet {
         meals,
         insulinPump,
         cohort: bed.cohort,
+        acuity: bed.acuity,
       }),
     );
   }
   const agents: DeviceAgent[] = [];
   const agentById = new Map<string, DeviceAgent>();
+  const bedAcuity = new Map(fleetPlan.beds.map((b) => [b.id, b.acuity]));
   for (const device of fleetPlan.devices) {
     const descriptor = deps.devices[device.kind]!;
     const deviceRng = fleetRng.fork(`device:${device.id}`);
@@ -99,7 +101,8 @@ export function buildFleet(options: BuildFleetOptions): BuiltFleet {
       descriptor,
       address,
       patient: patients.get(device.patientId)!,
-      sensor: deps.createSensor(descriptor, deviceRng.fork('sensor')),
+      // A `healthy` zone's patients are well and still: no measurement artefacts either.
+      sensor: deps.createSensor(descriptor, deviceRng.fork('sensor'), { artefacts: bedAcuity.get(device.bed) !== 'healthy' }),
       clock,
       rng: deviceRng,
       log,
