@@ -4,6 +4,7 @@ import { firmwareHang } from '../../inject/device/firmware-hang.ts';
 import { drift } from '../../inject/sensor/drift.ts';
 import { ev, FakeRun } from '../../../test/helpers/tui/fake-run.ts';
 import { KEY, mountApp } from '../../../test/helpers/tui/mount.tsx';
+import { NO_FILTER } from '../state/feed.ts';
 
 afterEach(() => cleanup());
 
@@ -44,6 +45,41 @@ describe('App overview', () => {
     expect(frame).toMatch(/\? monitor-001/);
     expect(frame).toContain('Fleet · 3 devices · !1 high alarm · ?1 stale · ·1 normal');
     expect(frame).toContain('ALARM high occlusion.downstream — Downstream occlusion');
+  });
+
+  it('shows IDS alerts in the feed with severity and techniques, and marks # the device an alert names', async () => {
+    const run = wardRun();
+    const app = await mountApp(run);
+    run.emitEvents([
+      ev(2000, 'ids', 'ids.alert', {
+        rule: 'unauthorized-command',
+        severity: 'critical',
+        techniques: ['T0855'],
+        summary: 'forged command',
+        clientId: 'intruder',
+        device: 'pump-001',
+        evidence: [3],
+      }),
+      ev(3000, 'ids', 'ids.alert', {
+        rule: 'auth-brute-force',
+        severity: 'medium',
+        techniques: ['T1110', 'T0859'],
+        summary: '12 failed logins as medtwin-twin',
+        clientId: 'medtwin-twin',
+        evidence: [4, 5],
+      }),
+    ]);
+    await app.flush('auth-brute-force');
+    const frame = app.frame();
+    expect(frame).toContain('pump-001 IDS critical T0855 unauthorized-command: forged command');
+    expect(frame).toContain('IDS medium T1110,T0859 auth-brute-force: 12 failed logins as medtwin-twin');
+    expect(frame).toMatch(/# pump-001/);
+    expect(frame).toContain('Fleet · 3 devices · #1 compromised · ·2 normal');
+    const severities = app.store.model.feed.items(NO_FILTER).map((item) => [item.type, item.severity, item.device]);
+    expect(severities).toEqual([
+      ['ids.alert', 'high', 'pump-001'],
+      ['ids.alert', 'medium', undefined],
+    ]);
   });
 
   it('fits 80×24: no line wider than 80 and no more than 23 lines', async () => {

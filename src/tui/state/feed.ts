@@ -123,6 +123,15 @@ function describe(type: string, data: Record<string, unknown>): { severity: Seve
       return { severity: 'high', text: `device error: ${str(data.message)}` };
     case 'device.compromised':
       return { severity: 'high', text: `compromised${data.reason ? `: ${str(data.reason)}` : ''}` };
+    case 'ids.alert': {
+      // The detector's low / medium / high / critical onto the feed's top three (critical is high).
+      const severity = data.severity === 'low' ? 'low' : data.severity === 'medium' ? 'medium' : 'high';
+      const techniques = Array.isArray(data.techniques) ? data.techniques.map(str).join(',') : '';
+      return {
+        severity,
+        text: `IDS ${str(data.severity)} ${techniques} ${str(data.rule)}: ${str(data.summary)}`.replace(/ {2,}/g, ' '),
+      };
+    }
     case 'run.started':
       return { severity: 'info', text: `run started: ${str(data.scenario)}, seed ${str(data.seed)}, ${str(data.devices)} devices` };
     case 'run.finished':

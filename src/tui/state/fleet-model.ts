@@ -43,7 +43,7 @@ export interface DeviceView {
   offline: boolean;
   /** Injections active on the device, by id. */
   faults: Map<string, InjectionView>;
-  /** Declared by an event (`device.compromised`), or an attack is active on it. */
+  /** Declared by an event (`device.compromised`, an `ids.alert` naming it), or an attack is active on it. */
   compromised: boolean;
   lastTelemetry: Record<string, unknown> | undefined;
   lastTelemetryT: number | undefined;
@@ -207,6 +207,8 @@ function applyOne(model: FleetModel, event: LoggedEvent): void {
       subject.diverged = event.type === 'twin.diverged';
       return;
     case 'device.compromised':
+    case 'ids.alert':
+      // An IDS alert reaches here only when it names a device (subject is data.device): marked for the rest of the run.
       subject.compromised = true;
       return;
     case 'fault.injected': {
