@@ -228,6 +228,11 @@ export class DeviceAgent implements FaultSurface {
     return bootMs + firstTick(offsetMs, this.descriptor.telemetryPeriodMs);
   }
 
+  /** Resolves once every message the broker sent this device before now has been handled (DeviceLink.fence). */
+  fence(): Promise<void> {
+    return this.#link?.fence() ?? Promise.resolve();
+  }
+
   /** Stops timers and the machine, and disconnects cleanly. */
   async stop(): Promise<void> {
     this.#stopped = true;

@@ -218,6 +218,11 @@ export class DigitalTwin {
     );
   }
 
+  /** Resolves once every message the broker sent the twin before now has been taken in (DeviceLink.fence). */
+  fence(): Promise<void> {
+    return this.#link?.fence() ?? Promise.resolve();
+  }
+
   async close(): Promise<void> {
     await this.#link?.close();
   }

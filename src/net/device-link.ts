@@ -1,4 +1,5 @@
 import type { MqttClient } from 'mqtt';
+import { pingFence } from './fence.ts';
 import { closeClient, connectClient, whenConnected, type ClientIdentity } from './client.ts';
 
 /**
@@ -12,6 +13,11 @@ export interface DeviceLink {
   publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): void;
   /** Disconnects cleanly (no last will), first publishing `farewell` (QoS 0, retained) if still connected. */
   close(farewell?: RetainedMessage): Promise<void>;
+  /**
+   * Resolves once every message the broker sent this connection before now has been handed to the
+   * link's handler (a PINGREQ round trip, fence.ts): what a third party's acknowledged publish set off.
+   */
+  fence(): Promise<void>;
 }
 
 export interface RetainedMessage {
@@ -98,6 +104,10 @@ export class MqttDeviceLink implements DeviceLink {
 
   publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): void {
     this.client.publish(topic, payload, { qos, retain });
+  }
+
+  fence(): Promise<void> {
+    return pingFence(this.client);
   }
 
   async close(farewell?: RetainedMessage): Promise<void> {

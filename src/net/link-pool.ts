@@ -24,6 +24,8 @@ export class LinkPool implements LinkOpener {
   #handlers = new Map<number, MessageHandler>();
   #opening = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   #closing = new Map<number, () => void>();
+  #fencing = new Map<number, () => void>();
+  #nextFence = 1;
   // The next publish batch (link-protocol.ts): its numbers, its payloads, and topics it uses first.
   #meta: number[] = [];
   #payloads: string[] = [];
@@ -85,6 +87,15 @@ export class LinkPool implements LinkOpener {
     if (this.#payloads.length >= OUTBOX_FLUSH) this.#flush();
   }
 
+  fence(id: number): Promise<void> {
+    if (this.#failure) return Promise.resolve();
+    const fence = this.#nextFence++;
+    return new Promise<void>((resolve) => {
+      this.#fencing.set(fence, resolve);
+      this.#post({ type: 'fence', id, fence });
+    });
+  }
+
   close(id: number, farewell?: RetainedMessage): Promise<void> {
     this.#handlers.delete(id);
     if (this.#failure) return Promise.resolve();
@@ -138,6 +149,11 @@ export class LinkPool implements LinkOpener {
         }
         return;
       }
+      case 'fenced': {
+        this.#fencing.get(message.fence)?.();
+        this.#fencing.delete(message.fence);
+        return;
+      }
       case 'closed': {
         this.#closing.get(message.id)?.();
         this.#closing.delete(message.id);
@@ -154,6 +170,8 @@ export class LinkPool implements LinkOpener {
     this.#opening.clear();
     for (const done of this.#closing.values()) done();
     this.#closing.clear();
+    for (const done of this.#fencing.values()) done();
+    this.#fencing.clear();
   }
 }
 
@@ -173,6 +191,10 @@ class PooledLink implements DeviceLink {
 
   close(farewell?: RetainedMessage): Promise<void> {
     return this.#pool.close(this.#id, farewell);
+  }
+
+  fence(): Promise<void> {
+    return this.#pool.fence(this.#id);
   }
 }
 

@@ -32,7 +32,9 @@ export type ToLinkThread =
    * each `meta[i + 3]` UTF-16 code units long.
    */
   | { type: 'publish'; topics: string[]; meta: Int32Array; payloads: string }
-  | { type: 'close'; id: number; farewell?: RetainedMessage };
+  | { type: 'close'; id: number; farewell?: RetainedMessage }
+  /** Answered by `fenced` once what the link's client received before it has been sent back (DeviceLink.fence). */
+  | { type: 'fence'; id: number; fence: number };
 
 export type FromLinkThread =
   | { type: 'opened'; id: number }
@@ -42,4 +44,5 @@ export type FromLinkThread =
    * the link thread; `reset`: its numbering started again from 0 with this batch.
    */
   | { type: 'messages'; reset: boolean; topics: string[]; meta: Int32Array; payloads: ArrayBuffer }
-  | { type: 'closed'; id: number };
+  | { type: 'closed'; id: number }
+  | { type: 'fenced'; fence: number };

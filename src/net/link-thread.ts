@@ -113,6 +113,15 @@ port.on('message', (message: ToLinkThread) => {
       }
       return;
     }
+    case 'fence': {
+      const { fence } = message;
+      // What arrived before the fence goes back first (postMessage keeps order).
+      void (links.get(message.id)?.fence() ?? Promise.resolve()).finally(() => {
+        flushInbox();
+        post({ type: 'fenced', fence });
+      });
+      return;
+    }
     case 'close': {
       const link = links.get(message.id);
       links.delete(message.id);

@@ -18,11 +18,14 @@ export interface RunAttacksOptions {
   security?: RunSecurity;
   /** Waits until the run's transport has settled (the ledger has nothing in flight). */
   settle(): Promise<void>;
+  /**
+   * Resolves once every message the broker sent the fleet's connections (the devices', the twin's)
+   * before the call has been handled by its party (DeviceLink.fence).
+   */
+  fence(): Promise<void>;
+  /** Wall time the fence may take before it counts as stalled (the settle barrier's settleTimeoutMs). */
+  stallMs: number;
 }
-
-/** How long the run waits, in wall time, for the traffic an attack set off to quieten (no new event), and at most. */
-const QUIET_MS = 40;
-const QUIET_LIMIT_MS = 3000;
 
 type Job = { kind: 'launch' | 'stop'; launch: AttackLaunch } | { kind: 'end' };
 
@@ -41,14 +44,15 @@ export class RunAttacks {
   readonly #running = new Map<AttackLaunch, { adversary: Adversary; run: AttackRun; drained: number }>();
   #url: string | undefined;
   #endScheduled = false;
-  /** Events recorded so far (the log's own count is of sealed events only). */
-  #recorded = 0;
+  #stalls = 0;
 
   constructor(options: RunAttacksOptions) {
     this.#options = options;
-    options.log.onRecord(() => {
-      this.#recorded++;
-    });
+  }
+
+  /** Fences that stalled (nothing came back within stallMs of wall time): the run went on without them. */
+  get stalls(): number {
+    return this.#stalls;
   }
 
   /** The fault registry's launcher: queues the attack, and returns what queues its end. */
@@ -84,7 +88,7 @@ export class RunAttacks {
       else if (job.kind === 'stop') await this.#stop(job.launch);
       else for (const launch of [...this.#running.keys()]) await this.#stop(launch);
     }
-    if (launched) await this.#quiet();
+    if (launched) await this.#fence();
     await this.#options.settle();
   }
 
@@ -134,6 +138,8 @@ export class RunAttacks {
     const entry = this.#running.get(launch);
     if (entry === undefined) return;
     this.#running.delete(launch);
+    // What the broker sent the attacker's connections before now counts as exposed, however late the socket is read.
+    await Promise.all(entry.run.sessions.map((session) => session.fence()));
     this.#drain(launch, entry);
     const exposed = entry.run.exposed();
     await entry.run.stop();
@@ -171,18 +177,25 @@ export class RunAttacks {
     flush();
   }
 
-  /** Waits (in wall time, bounded) until no new event has been recorded for QUIET_MS: what the attack set off has landed. */
-  async #quiet(): Promise<void> {
-    const start = performance.now();
-    let last = this.#recorded;
-    let since = start;
-    while (performance.now() - start < QUIET_LIMIT_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      if (this.#recorded !== last) {
-        last = this.#recorded;
-        since = performance.now();
-      } else if (performance.now() - since >= QUIET_MS) return;
-    }
+  /**
+   * Waits until what the attack set off is accounted for, by events, not by time. Every adversary
+   * publish was acknowledged (QoS 1): the broker sends the PUBACK only once it has written the message
+   * to every subscriber it routes it to, or dropped it (a refused PUBLISH is acknowledged too), and a
+   * refused CONNECT or SUBSCRIBE came back as its CONNACK or SUBACK code. So the fleet's connections
+   * already hold what reached them; a fence on each (DeviceLink.fence) returns once every party has
+   * handled it, and a device's reaction (its ack, a state change) is a message the delivery ledger
+   * books when it is published — the settle barrier that follows waits for it. The wall-clock guard
+   * is only the error path, as the settle barrier's: a fence that does not return (a connection a
+   * fault holds) counts a stall, and the run goes on.
+   */
+  async #fence(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<'stalled'>((resolve) => {
+      timer = setTimeout(() => resolve('stalled'), this.#options.stallMs);
+    });
+    const outcome = await Promise.race([this.#options.fence(), stalled]);
+    clearTimeout(timer);
+    if (outcome === 'stalled') this.#stalls++;
   }
 
   #target(launch: AttackLaunch): AttackTarget {

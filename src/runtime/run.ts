@@ -169,6 +169,10 @@ export class Run extends EventEmitter<RunEvents> {
       settle: async () => {
         await this.#settler.settle();
       },
+      fence: async () => {
+        await Promise.all([this.twin.fence(), ...this.agents.map((agent) => agent.fence())]);
+      },
+      stallMs: options.settleTimeoutMs ?? 10_000,
     });
     this.faults = { ...FAULTS, ...attackFaults(this.#attacks.launch) };
     // A scenario with an attack in its timeline, or one that asks (`ids:`), runs the detector.
@@ -278,7 +282,7 @@ export class Run extends EventEmitter<RunEvents> {
   }
   /** Waits for the transport that stalled (nothing delivered or lost for settleTimeoutMs): what was missing was written off. */
   get settleTimeouts(): number {
-    return this.#settler.stalls;
+    return this.#settler.stalls + this.#attacks.stalls;
   }
   get wallMs(): number {
     return this.#loop.wallMs;

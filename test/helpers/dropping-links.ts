@@ -26,6 +26,7 @@ export function droppingLinks(
           link.publish(topic, payload, qos, retain);
         },
         close: (farewell) => link.close(farewell),
+        fence: () => link.fence(),
       };
     },
   });

@@ -1,5 +1,6 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { closeClient, connectClient } from '../../net/client.ts';
+import { pingFence } from '../../net/fence.ts';
 
 /** One thing the adversary did, and what the broker answered: the ground truth of its traffic. */
 export type AdversaryAction = (
@@ -130,6 +131,11 @@ export class AdversarySession {
   /** Calls `listener` for every message this connection receives from now on (an attack reacting to traffic). */
   onMessage(listener: (message: { topic: string; payload: string; retain: boolean }) => void): void {
     this.#client.on('message', (topic, payload, packet) => listener({ topic, payload: payload.toString('utf8'), retain: packet.retain }));
+  }
+
+  /** Resolves once every message the broker sent this connection before now is in `received` (net/fence.ts). */
+  fence(): Promise<void> {
+    return pingFence(this.#client);
   }
 
   async close(): Promise<void> {
