@@ -112,6 +112,9 @@ describe('medtwin CLI', () => {
     expect(faults.code).toBe(0);
     const names = JSON.parse(faults.stdout).map((f: { name: string }) => f.name);
     expect(names).toEqual(expect.arrayContaining(['sensor.drift', 'device.occlusion-downstream', 'device.firmware-hang']));
+    // The attack catalogue too, as a timeline names it.
+    const attack = JSON.parse(faults.stdout).find((f: { name: string }) => f.name === 'attack.forged-pause');
+    expect(attack).toMatchObject({ category: 'attack' });
     const devices = await medtwin(['list', 'devices']);
     expect(devices.stdout).toContain('infusion-pump');
     const scenarios = await medtwin(['list', 'scenarios']);

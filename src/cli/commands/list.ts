@@ -26,7 +26,11 @@ export function registerListCommand(program: Command): void {
       }
       const out =
         what === 'faults'
-          ? faults((await import('../../inject/registry.ts')).listFaults(), options.json)
+          ? // The scenario registry's: the faults and the attack catalogue (category attack), as a timeline names them.
+            faults(
+              (await import('../../inject/registry.ts')).listFaults((await import('../../runtime/registries.ts')).SCENARIO_FAULTS),
+              options.json,
+            )
           : what === 'devices'
             ? devices(Object.values((await import('../../../devices/index.ts')).DEVICES), options.json)
             : scenarios(options.json);
