@@ -176,7 +176,7 @@ describe('broken scenario files', () => {
 
   it('wrong-enum.yaml', () => {
     expect(broken('wrong-enum.yaml')).toMatchInlineSnapshot(`
-      "test/fixtures/broken/wrong-enum.yaml:13:11 expectations[0].type: expected one of "detection", "no-detection", "false-alarms", "metric", "invariant", received "detect" — did you mean "detection"?
+      "test/fixtures/broken/wrong-enum.yaml:13:11 expectations[0].type: expected one of "detection", "no-detection", "false-alarms", "metric", "prevented", "detected", "no-false-alerts", "invariant", received "detect" — did you mean "detected"?
       test/fixtures/broken/wrong-enum.yaml:18:21 expectations[1].expect.twin: expected one of "stale", "diverged", "implausible", received "stael" — did you mean "stale"?
       test/fixtures/broken/wrong-enum.yaml:23:13 expectations[2].expect: name exactly one of alarm, twin or event"
     `);
