@@ -1,5 +1,6 @@
 import type { LoggedEvent } from '../core/event-log.ts';
 import type { RunResult, StudyResult } from '../scenario/result.ts';
+import type { DatasetFiles } from '../runtime/execute.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import type { InvalidFile, Reporter, RunBeginInfo } from './reporter.ts';
 
@@ -25,6 +26,10 @@ export class Multiplexer implements Reporter {
 
   onEvents(batch: readonly LoggedEvent[]): void {
     this.#each((r) => r.onEvents?.(batch));
+  }
+
+  async onDataset(dataset: DatasetFiles): Promise<void> {
+    await this.#eachAsync((r) => r.onDataset?.(dataset));
   }
 
   async onRunEnd(result: RunResult): Promise<void> {

@@ -1,4 +1,5 @@
 import { InputError, nearestName } from '../core/errors.ts';
+import { createDatasetReporter } from './dataset.ts';
 import { createEventsReporter } from './events.ts';
 import { createHtmlReporter, DEFAULT_HTML_PATH } from './html.ts';
 import { createJsonReporter } from './json.ts';
@@ -19,6 +20,7 @@ export const REPORTERS = {
   markdown: createMarkdownReporter,
   html: createHtmlReporter,
   events: createEventsReporter,
+  dataset: createDatasetReporter,
 } as const satisfies Record<string, ReporterFactory>;
 
 export type ReporterName = keyof typeof REPORTERS;
@@ -64,7 +66,7 @@ export function createReporter(spec: string | ReporterSpec, options: Omit<Report
 }
 
 /** Reporters that always write a file, whatever the spec says. */
-const FILE_ONLY: readonly ReporterName[] = ['html', 'events'];
+const FILE_ONLY: readonly ReporterName[] = ['html', 'events', 'dataset'];
 
 /**
  * Builds every `--reporter` the user named, behind one Multiplexer; a bad spec throws before any is

@@ -1,6 +1,6 @@
 import type { LoggedEvent } from '../core/event-log.ts';
 import type { RunResult, StudyResult } from '../scenario/result.ts';
-import type { RunBegin } from '../runtime/execute.ts';
+import type { DatasetFiles, RunBegin } from '../runtime/execute.ts';
 import type { RunStatus } from '../runtime/run.ts';
 
 /** What a reporter learns when a run starts, before any simulated time passes. */
@@ -29,6 +29,8 @@ export interface Reporter {
   onProgress?(status: RunStatus): void;
   /** A sealed batch of the current run's event log, in log order (the events reporter writes them). */
   onEvents?(batch: readonly LoggedEvent[]): void;
+  /** The current run's labelled dataset, as it ends (before onRunEnd); only when a reporter asked (`dataset:DIR`). */
+  onDataset?(dataset: DatasetFiles): void | Promise<void>;
   onRunEnd?(result: RunResult): void | Promise<void>;
   onStudyEnd?(study: StudyResult): void | Promise<void>;
   /** A scenario file did not validate (called before `onEnd`; nothing of any file ran). */

@@ -2,7 +2,10 @@ import type { LoggedEvent } from '../core/event-log.ts';
 import type { Plan } from '../scenario/plan.ts';
 import { DEFAULT_DEPENDENCIES } from './defaults.ts';
 import type { RunResult } from '../scenario/result.ts';
+import { datasetOf, type DatasetFiles } from './run-dataset.ts';
 import { Run, type LinkPlacement, type RunDependencies, type RunMode, type RunOptions, type RunStatus } from './run.ts';
+
+export type { DatasetFiles } from './run-dataset.ts';
 
 export interface RunBegin {
   scenario: string;
@@ -26,6 +29,8 @@ export interface ExecuteOptions extends RunOptions {
   signal?: AbortSignal;
   /** Sealed batches of the event log, in log order (the events reporter writes them). */
   onEvents?(batch: readonly LoggedEvent[]): void;
+  /** The run's labelled dataset, once it ends; asking for it turns the broker tap on (the dataset reporter writes it). */
+  onDataset?(dataset: DatasetFiles): void | Promise<void>;
 }
 
 /**
@@ -33,7 +38,7 @@ export interface ExecuteOptions extends RunOptions {
  * closed whatever happens. What `medtwin run` does per scenario and seed.
  */
 export async function executeScenario(plan: Plan, options: ExecuteOptions = {}): Promise<RunResult> {
-  const run = new Run(plan, options.deps ?? DEFAULT_DEPENDENCIES, options);
+  const run = new Run(plan, options.deps ?? DEFAULT_DEPENDENCIES, options.onDataset ? withObservations(plan, options) : options);
   try {
     if (options.onConnecting) run.on('connecting', options.onConnecting);
     await run.open();
@@ -58,8 +63,16 @@ export async function executeScenario(plan: Plan, options: ExecuteOptions = {}):
         options.signal?.removeEventListener('abort', stop);
       }
     }
-    return run.result();
+    const result = run.result();
+    await options.onDataset?.(datasetOf(run));
+    return result;
   } finally {
     await run.close();
   }
+}
+
+/** The options with the broker tap on and every observation kept, whatever the scenario says of `ids` (its thresholds kept). */
+function withObservations(plan: Plan, options: ExecuteOptions): ExecuteOptions {
+  const ids = options.ids ?? plan.ids;
+  return { ...options, ids: { ...(typeof ids === 'object' ? ids : {}), keepObservations: true } };
 }

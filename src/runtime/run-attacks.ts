@@ -1,3 +1,4 @@
+import type { GroundTruth } from '../defense/dataset/record.ts';
 import type { Clock } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
 import { Adversary, type AdversaryAction } from '../defense/adversary/adversary.ts';
@@ -42,12 +43,18 @@ export class RunAttacks {
   readonly #options: RunAttacksOptions;
   readonly #queue: Job[] = [];
   readonly #running = new Map<AttackLaunch, { adversary: Adversary; run: AttackRun; drained: number }>();
+  readonly #truths: GroundTruth[] = [];
   #url: string | undefined;
   #endScheduled = false;
   #stalls = 0;
 
   constructor(options: RunAttacksOptions) {
     this.#options = options;
+  }
+
+  /** Every adversary launched so far, with the actions it took: the labelled dataset's ground truth. */
+  get groundTruth(): readonly GroundTruth[] {
+    return this.#truths;
   }
 
   /** Fences that stalled (nothing came back within stallMs of wall time): the run went on without them. */
@@ -131,6 +138,8 @@ export class RunAttacks {
     );
     const entry = { adversary, run, drained: 0 };
     this.#running.set(launch, entry);
+    // The adversary's own record of its connections (with their ports): what the dataset labels packets by.
+    this.#truths.push({ attack: attack.name, techniques: [...attack.techniques], actions: adversary.actions });
     this.#drain(launch, entry);
   }
 

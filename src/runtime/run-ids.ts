@@ -3,6 +3,7 @@ import type { EventLog } from '../core/event-log.ts';
 import { BrokerTap } from '../defense/ids/broker-tap.ts';
 import { IdsContext } from '../defense/ids/context.ts';
 import { IdsDetector } from '../defense/ids/detector.ts';
+import type { ObservedEvent } from '../defense/ids/observation.ts';
 import type { IdsThresholds } from '../defense/ids/thresholds.ts';
 import type { FleetPlan } from '../fleet/fleet-spec.ts';
 import type { Plan } from '../scenario/plan.ts';
@@ -28,6 +29,8 @@ export interface RunIdsOptions {
   thresholds?: Partial<IdsThresholds>;
   /** The run's security controls, when a profile is applied: who authenticated as whom, what the broker dropped or refused. */
   security?: RunSecurity;
+  /** Keep every observation (numbered) for the labelled dataset export (`--reporter dataset:DIR`). */
+  keepObservations?: boolean;
 }
 
 /**
@@ -39,6 +42,8 @@ export interface RunIdsOptions {
  */
 export class RunIds {
   readonly detector: IdsDetector;
+  /** Every observation the detector numbered, when `keepObservations` asked for them. */
+  readonly observations: ObservedEvent[] = [];
   #tap: BrokerTap | undefined;
   readonly #options: RunIdsOptions;
 
@@ -60,7 +65,8 @@ export class RunIds {
       },
       options.thresholds,
     );
-    this.detector = new IdsDetector(context);
+    const keep = options.keepObservations ? { onObservation: (o: ObservedEvent) => this.observations.push(o) } : {};
+    this.detector = new IdsDetector(context, undefined, keep);
   }
 
   /** Taps the broker if it runs in this process; false otherwise. */

@@ -49,7 +49,7 @@ export interface RunOptions {
    * Run the intrusion detector (src/defense) on the embedded in-process broker's traffic and record its
    * `ids.alert` events in the event log. Off by default: alerts are part of the digest.
    */
-  ids?: boolean | { thresholds?: Partial<IdsThresholds> };
+  ids?: boolean | { thresholds?: Partial<IdsThresholds>; keepObservations?: boolean };
 }
 
 export type LinkPlacement = 'in-thread' | 'link-thread';

@@ -102,6 +102,9 @@ export class Run extends EventEmitter<RunEvents> {
   /** The fleet's telemetry messages per simulated second (fast mode's default window, realtime back-pressure). */
   #telemetryPerSecond: number;
 
+  /** The adversaries launched so far and what they did (the labelled dataset's ground truth). */
+  get groundTruth() { return this.#attacks.groundTruth; }
+
   constructor(plan: Plan, deps: RunDependencies, options: RunOptions = {}) {
     super();
     this.plan = plan;
@@ -184,7 +187,7 @@ export class Run extends EventEmitter<RunEvents> {
           log: this.log,
           twinClientId: twinClientIdFor(this.seed),
           ...(this.security === undefined ? {} : { security: this.security }),
-          ...(typeof ids === 'object' && ids.thresholds ? { thresholds: ids.thresholds } : {}),
+          ...(typeof ids === 'object' ? { ...(ids.thresholds ? { thresholds: ids.thresholds } : {}), keepObservations: 'keepObservations' in ids && ids.keepObservations === true } : {}),
         })
       : undefined;
     const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));

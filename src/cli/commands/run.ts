@@ -50,7 +50,7 @@ export function registerRunCommand(program: Command): void {
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
     .option(
       '--reporter <name[:path]>',
-      'list, json, junit, markdown, html or events (the event log as JSON Lines); repeatable, e.g. --reporter junit:out/junit.xml',
+      'list, json, junit, markdown, html, events (the event log as JSON Lines) or dataset (labelled MQTT packets, dataset:DIR); repeatable, e.g. --reporter junit:out/junit.xml',
       collect,
     )
     .option(
@@ -110,6 +110,12 @@ Examples:
       const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], {
         color: options.color === false ? false : undefined,
       });
+      const wantsDataset = (options.reporter ?? []).some((spec) => spec.split(':')[0]!.trim() === 'dataset');
+      if (wantsDataset && (options.seeds !== undefined || options.broker !== undefined))
+        throw new InputError(
+          'E_DATASET_RUN',
+          '--reporter dataset: writes one run on the embedded broker (it taps its traffic); drop --seeds and --broker, or run each seed with --seed N',
+        );
       const plans = await loadPlans(files).catch(async (error: unknown) => {
         // CI should see a red test for a file that does not validate, not "no test report found".
         if (error instanceof InvalidScenarios) {
@@ -145,6 +151,7 @@ Examples:
           onConnecting: connectProgress(),
           signal: interrupt.signal,
           onEvents: (batch) => reporter.onEvents?.(batch),
+          ...(wantsDataset ? { onDataset: (dataset) => reporter.onDataset?.(dataset) } : {}),
         };
         for (const plan of plans) {
           if (interrupt.received) break;
@@ -164,7 +171,8 @@ Examples:
           let result = await executeScenario(plan, {
             ...common,
             seed: options.seed ?? String(plan.seed),
-            brokerUrl: secureBrokerUrl(plan, broker),
+            // The dataset taps the broker, so the run gets its own in-process one (as an IDS run does).
+            brokerUrl: wantsDataset && broker.embedded ? undefined : secureBrokerUrl(plan, broker),
             onBegin: (info) => reporter.onBegin?.(info),
           });
           if (interrupt.received) result = { ...result, ok: false, interrupted: { signal: interrupt.received } };
