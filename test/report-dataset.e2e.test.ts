@@ -37,7 +37,10 @@ describe('--reporter dataset:DIR', () => {
     expect(readdirSync(first.dir).sort()).toEqual([`${base}.csv`, `${base}.jsonl`]);
     const csv = readFileSync(join(first.dir, `${base}.csv`), 'utf8');
     const jsonl = readFileSync(join(first.dir, `${base}.jsonl`), 'utf8');
-    const records = jsonl.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = jsonl
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const rows = csv.trimEnd().split('\r\n');
     // The CSV header is the JSONL keys, in order, and there is one row per record.
     expect(rows[0]!.split(',')).toEqual(Object.keys(records[0]!));
@@ -48,7 +51,9 @@ describe('--reporter dataset:DIR', () => {
     expect(rows[1]!.split(',')[0]).toBe(String(records[0]!.id));
 
     // Ground truth: the attacker's client ids, from the attack.* events of the log.
-    const attackerIds = new Set(first.events.filter((e) => e.type.startsWith('attack.') && typeof e.data.clientId === 'string').map((e) => e.data.clientId));
+    const attackerIds = new Set(
+      first.events.filter((e) => e.type.startsWith('attack.') && typeof e.data.clientId === 'string').map((e) => e.data.clientId),
+    );
     expect(attackerIds.size).toBeGreaterThan(0);
     const attack = records.filter((r) => r.label === 'attack.forged-pause');
     expect(attack.length).toBeGreaterThan(0);
@@ -72,7 +77,10 @@ describe('--reporter dataset:DIR', () => {
     const plan = { ...smallWard({ durationMs: 60_000 }), name: 'clean ward' };
     const { dir } = await datasetRun(plan);
     const jsonl = readFileSync(join(dir, 'clean-ward.seed-7.jsonl'), 'utf8');
-    const records = jsonl.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = jsonl
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.length).toBeGreaterThan(10);
     expect(new Set(records.map((r) => r.label))).toEqual(new Set(['benign']));
   }, 120_000);

@@ -103,7 +103,9 @@ export class Run extends EventEmitter<RunEvents> {
   #telemetryPerSecond: number;
 
   /** The adversaries launched so far and what they did (the labelled dataset's ground truth). */
-  get groundTruth() { return this.#attacks.groundTruth; }
+  get groundTruth() {
+    return this.#attacks.groundTruth;
+  }
 
   constructor(plan: Plan, deps: RunDependencies, options: RunOptions = {}) {
     super();
@@ -187,7 +189,8 @@ export class Run extends EventEmitter<RunEvents> {
           log: this.log,
           twinClientId: twinClientIdFor(this.seed),
           ...(this.security === undefined ? {} : { security: this.security }),
-          ...(typeof ids === 'object' ? { ...(ids.thresholds ? { thresholds: ids.thresholds } : {}), keepObservations: 'keepObservations' in ids && ids.keepObservations === true } : {}),
+          ...(typeof ids === 'object' && ids.thresholds ? { thresholds: ids.thresholds } : {}),
+          keepObservations: typeof ids === 'object' && 'keepObservations' in ids && ids.keepObservations === true,
         })
       : undefined;
     const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
