@@ -16,7 +16,7 @@ describe('parseReporterSpec', () => {
 
   it('names the valid reporters and suggests the nearest one for a typo', () => {
     expect(() => parseReporterSpec('junt:out.xml')).toThrowErrorMatchingInlineSnapshot(
-      `[InputError: --reporter: unknown reporter "junt" — did you mean "junit"? (valid reporters: list, json, junit, markdown, html, events; write NAME or NAME:PATH)]`,
+      `[InputError: --reporter: unknown reporter "junt" — did you mean "junit"? (valid reporters: list, json, junit, markdown, html, events, dataset; write NAME or NAME:PATH)]`,
     );
     try {
       parseReporterSpec('pdf');
@@ -41,7 +41,7 @@ describe('parseReporterSpec', () => {
 
 describe('REPORTERS', () => {
   it('builds each reporter by name', () => {
-    expect(Object.keys(REPORTERS)).toEqual(['list', 'json', 'junit', 'markdown', 'html', 'events']);
+    expect(Object.keys(REPORTERS)).toEqual(['list', 'json', 'junit', 'markdown', 'html', 'events', 'dataset']);
     expect(createReporter('list')).toBeInstanceOf(ListReporter);
     expect(createReporter('json:x.json')).toBeInstanceOf(JsonReporter);
     expect(createReporter({ name: 'junit', path: 'x.xml' })).toBeInstanceOf(JunitReporter);
@@ -65,5 +65,6 @@ describe('REPORTERS', () => {
 
   it('asks for a file for the event log', () => {
     expect(() => createReporters(['events'])).toThrow('--reporter events needs a file: write events:PATH');
+    expect(() => createReporters(['dataset'])).toThrow('--reporter dataset needs a directory: write dataset:DIR');
   });
 });
