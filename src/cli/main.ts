@@ -3,6 +3,7 @@ import { EXIT, exitCodeOf, InputError, MedtwinError, nearestName } from '../core
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerBrokerCommand } from './commands/broker.ts';
 import { registerListCommand } from './commands/list.ts';
+import { registerMatrixCommand } from './commands/matrix.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerTuiCommand, openDefaultTui } from './commands/tui.ts';
 import { registerValidateCommand } from './commands/validate.ts';
@@ -30,6 +31,7 @@ registerValidateCommand(program);
 registerListCommand(program);
 registerBrokerCommand(program);
 registerAuditCommand(program);
+registerMatrixCommand(program);
 registerTuiCommand(program);
 program.action(async () => {
   const [word] = program.args;

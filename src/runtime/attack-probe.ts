@@ -1,0 +1,90 @@
+import type { LoggedEvent, SimEvent } from '../core/event-log.ts';
+import { ATTACKS } from '../defense/attacks/registry.ts';
+import { IMPACT_METRICS, type ImpactMetricName } from '../defense/impact/registry.ts';
+import { AttackLaunches } from '../scenario/expectations/attack-launches.ts';
+import { createDetectedJudge } from '../scenario/expectations/detected.ts';
+import type { Judge } from '../scenario/expectations/judge.ts';
+import { createPreventedJudge } from '../scenario/expectations/prevented.ts';
+import type { Plan } from '../scenario/plan.ts';
+
+/** Response metrics say how fast the defence was, not what the attack did to a patient. */
+const RESPONSE_METRICS = new Set<string>(['time-to-detection', 'time-to-containment']);
+
+/** What one run says about one attack entry of its timeline (`medtwin matrix`). */
+export interface AttackObservation {
+  /** The timeline entry's id. */
+  id: string;
+  /** The attack's catalogue name, e.g. `attack.forged-pause`. */
+  attack: string;
+  /** The `prevented` judgement: every launch achieved nothing. */
+  prevented: boolean;
+  /** The `detected` judgement over the rest of the run (any alert by the attack's rules). */
+  detected: boolean;
+  /** Mean time to detection over the launches, seconds of simulated time; null when none was detected. */
+  mttdS: number | null;
+  /** The attack's clinical-impact metrics (its catalogue's `impacts`, response metrics apart), summed over launches, by name. */
+  impact: Record<string, number>;
+}
+
+/** The timeline entries of a plan that are attacks. */
+export function attackEntries(plan: Plan): { id: string; attack: string }[] {
+  return (
+    (plan.timeline ?? [])
+      .filter((entry) => entry.fault.startsWith('attack.'))
+      // An entry without an id is followed by its attack's name (every launch of it), as an expectation's `of` would be.
+      .map((entry) => ({ id: entry.id ?? entry.fault, attack: entry.fault }))
+  );
+}
+
+/**
+ * Watches one run's events for the attacks of a plan and judges each the way the `prevented` and
+ * `detected` expectations do (the same judges, so the matrix and a scenario's verdicts cannot
+ * disagree), with detection allowed until the run's end. Keeps the target devices' events for the
+ * impact metrics, as the prevented judge does.
+ */
+export class AttackProbe {
+  readonly #entries: { id: string; attack: string; prevented: Judge; detected: Judge; launches: AttackLaunches }[];
+  readonly #kept: SimEvent[] = [];
+  #lastT = 0;
+
+  constructor(plan: Plan) {
+    this.#entries = attackEntries(plan).map(({ id, attack }) => ({
+      id,
+      attack,
+      prevented: createPreventedJudge({ type: 'prevented', name: `${id} prevented`, of: id }),
+      detected: createDetectedJudge({ type: 'detected', name: `${id} detected`, of: id, within: plan.durationMs }),
+      launches: new AttackLaunches(id),
+    }));
+  }
+
+  readonly onEvents = (batch: readonly LoggedEvent[]): void => {
+    for (const entry of this.#entries) {
+      entry.prevented.onEvents(batch);
+      entry.detected.onEvents(batch);
+      for (const event of batch) entry.launches.onEvent(event);
+    }
+    for (const event of batch) {
+      if (event.source !== 'adversary' && event.source !== 'ids' && event.source !== 'twin') this.#kept.push(event);
+      this.#lastT = event.t;
+    }
+  };
+
+  finish(simulatedMs: number): AttackObservation[] {
+    const end = Math.max(simulatedMs, this.#lastT);
+    return this.#entries.map(({ id, attack, prevented, detected, launches }) => {
+      const p = prevented.finish({ simulatedMs: end });
+      const d = detected.finish({ simulatedMs: end });
+      const impact: Record<string, number> = {};
+      const metrics = ((ATTACKS as Record<string, { impacts: readonly ImpactMetricName[] }>)[attack]?.impacts ?? []).filter(
+        (m) => !RESPONSE_METRICS.has(m),
+      );
+      for (const metric of metrics) {
+        let sum = 0;
+        for (const launch of launches.all)
+          sum += IMPACT_METRICS[metric].compute(this.#kept, { device: launch.device, from: launch.at, to: end }) ?? 0;
+        impact[metric] = sum;
+      }
+      return { id, attack, prevented: p.passed, detected: d.passed, mttdS: typeof d.measured === 'number' ? d.measured : null, impact };
+    });
+  }
+}
