@@ -61,7 +61,7 @@ describe('medtwin: input that cannot take the tool down', () => {
     const result = await medtwin(['rnu', PASS]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'medtwin: unknown command "rnu" — did you mean "run"?; the commands are run, validate, list, broker, audit, tui (medtwin --help)\n',
+      'medtwin: unknown command "rnu" — did you mean "run"?; the commands are run, validate, list, broker, audit, matrix, tui (medtwin --help)\n',
     );
   });
 });
