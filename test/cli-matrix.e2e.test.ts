@@ -34,6 +34,16 @@ describe('medtwin matrix', () => {
     expect(outcome.stdout).toMatch(/forged-pause \(attack\.forged-pause\)\s+open\s+2\s+0%\s+100%/);
   });
 
+  it("counts the patients whose data reached the attacker from the adversary's own ground truth", async () => {
+    const json = join(dir, 'recon.json');
+    const outcome = await medtwin(['matrix', 'scenarios/attacks/recon-wildcard.yaml', '--security', 'open,hardened', '--json', json]);
+    expect(outcome.code).toBe(0);
+    const matrix = JSON.parse(readFileSync(json, 'utf8')) as Matrix;
+    // Open: the wildcard subscription reads the whole ward; hardened: refused at CONNECT, nothing read.
+    expect(matrix.rows.find((r) => r.profile === 'open')!.impact['records-exposed']).toBeGreaterThanOrEqual(5);
+    expect(matrix.rows.find((r) => r.profile === 'hardened')!.impact['records-exposed']).toBe(0);
+  });
+
   it('refuses an unknown profile with exit 2', async () => {
     const outcome = await medtwin(['matrix', 'scenarios/attacks/forged-pause.yaml', '--security', 'open,fortress']);
     expect(outcome.code).toBe(2);

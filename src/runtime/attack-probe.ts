@@ -64,7 +64,9 @@ export class AttackProbe {
       for (const event of batch) entry.launches.onEvent(event);
     }
     for (const event of batch) {
-      if (event.source !== 'adversary' && event.source !== 'ids' && event.source !== 'twin') this.#kept.push(event);
+      // The fleet's events, and the adversary's account of what each attack exposed (records-exposed).
+      if ((event.source !== 'adversary' || event.type === 'attack.ended') && event.source !== 'ids' && event.source !== 'twin')
+        this.#kept.push(event);
       this.#lastT = event.t;
     }
   };

@@ -105,8 +105,8 @@ describe('time-to-detection and time-to-containment', () => {
 describe('records-exposed', () => {
   it('counts distinct devices the adversary received data of', () => {
     const events = [
-      ev(1000, 'adversary', 'attack.exposed', { devices: ['pump-001', 'cgm-001'] }),
-      ev(2000, 'adversary', 'attack.exposed', { devices: ['cgm-001'] }),
+      ev(1000, 'adversary', 'attack.ended', { exposed: ['pump-001', 'cgm-001'] }),
+      ev(2000, 'adversary', 'attack.ended', { exposed: ['cgm-001'] }),
     ];
     expect(IMPACT_METRICS['records-exposed'].compute(events, { device: '', from: 0, to: 10_000 })).toBe(2);
     expect(IMPACT_METRICS['records-exposed'].compute([], { device: '', from: 0, to: 10_000 })).toBeNull();

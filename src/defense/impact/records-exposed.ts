@@ -2,7 +2,8 @@ import { defineMetric } from './metric.ts';
 
 /**
  * Distinct devices (each one patient's data) whose messages reached the attacker, from the adversary's
- * ground truth (`attack.exposed` events: the device ids it received traffic of). HIPAA counts a breach
+ * ground truth (`attack.ended` events, `exposed`: the device ids it received traffic of, recorded by
+ * src/runtime/run-attacks.ts when an attack ends). HIPAA counts a breach
  * by individuals affected (45 CFR 164.404); a device here is one patient. The window's device is not
  * used: exposure is site-wide.
  */
@@ -17,9 +18,9 @@ export const recordsExposed = defineMetric({
     const devices = new Set<string>();
     let any = false;
     for (const e of events) {
-      if (e.type !== 'attack.exposed' || e.t < from || e.t > to) continue;
+      if (e.type !== 'attack.ended' || e.t < from || e.t > to) continue;
       any = true;
-      const list = e.data.devices;
+      const list = e.data.exposed;
       if (Array.isArray(list)) for (const d of list) if (typeof d === 'string') devices.add(d);
     }
     return any ? devices.size : null;
