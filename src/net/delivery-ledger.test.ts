@@ -39,9 +39,63 @@ describe('delivery ledger', () => {
       lost: 3,
       late: 1,
       duplicated: 1,
+      buffered: 0,
+      held: 0,
+      backfilled: 0,
       lostBy: { 'dropped by test': 1, 'settle timeout': 2 },
     });
     expect(channel.published).toBe(channel.delivered + channel.lost + channel.inFlight);
+  });
+
+  it('accounts a store-and-forward buffer: held out of flight, released, backfilled; dropped from the buffer is lost', () => {
+    const ledger = new DeliveryLedger();
+    for (let seq = 1; seq <= 6; seq++) ledger.published('mon-001', 'telemetry', seq, seq * 1000);
+    ledger.delivered('mon-001', 'telemetry', 1, 1000);
+    // The link went down: 2..6 wait in the device's buffer; nothing waits for them.
+    for (let seq = 2; seq <= 6; seq++) ledger.held('mon-001', 'telemetry', seq);
+    expect(ledger.inFlight).toBe(0);
+    // The buffer overflows (drop-oldest), then the device comes back and sends the rest at 60 s.
+    ledger.lost('mon-001', 'telemetry', 2, 'buffer-overflow');
+    for (const seq of [3, 4, 5]) ledger.released('mon-001', 'telemetry', seq, 60_000);
+    expect(ledger.inFlight).toBe(3);
+    // Delivered: the twin learns it was sent at 60 s, not when it was generated.
+    expect(ledger.delivered('mon-001', 'telemetry', 3, 60_100)).toBe(60_000);
+    ledger.delivered('mon-001', 'telemetry', 4, 60_100);
+    ledger.lost('mon-001', 'telemetry', 5, 'network:dropped');
+    // Releasing twice, holding a delivered message, or a live message delivered: no backfill counted.
+    ledger.released('mon-001', 'telemetry', 3, 61_000);
+    ledger.held('mon-001', 'telemetry', 1);
+    const channel = ledger.summary().devices['mon-001']!.telemetry!;
+    expect(channel).toMatchObject({ published: 6, delivered: 3, lost: 2, inFlight: 0, buffered: 1, held: 5, backfilled: 2 });
+    expect(channel.lostBy).toEqual({ 'buffer-overflow': 1, 'network:dropped': 1 });
+    expect(channel.published).toBe(channel.delivered + channel.lost + channel.inFlight + channel.buffered);
+    expect(ledger.device('mon-001').channel('telemetry').fate(6)).toEqual({ state: 'buffered' });
+    expect(ledger.device('mon-001').channel('telemetry').fate(2)).toEqual({ state: 'lost', reason: 'buffer-overflow' });
+    expect(ledger.device('mon-001').channel('telemetry').fate(4)).toBeUndefined();
+    // A released message written off and then arriving is late and still a backfill; a held one sent
+    // without being released is delivered and backfilled; its copy is a duplicate.
+    ledger.delivered('mon-001', 'telemetry', 5, 70_000);
+    ledger.delivered('mon-001', 'telemetry', 6, 70_000);
+    ledger.delivered('mon-001', 'telemetry', 6, 70_000);
+    expect(ledger.summary().devices['mon-001']!.telemetry).toMatchObject({
+      delivered: 5,
+      late: 1,
+      lost: 1,
+      buffered: 0,
+      backfilled: 4,
+      duplicated: 1,
+    });
+  });
+
+  it('sums a device over its channels, leaving out the ones named', () => {
+    const ledger = new DeliveryLedger();
+    ledger.published('pump', 'telemetry', 1, 0);
+    ledger.published('pump', 'alarm', 1, 0);
+    ledger.published('pump', 'cmd', 1, 0);
+    ledger.delivered('pump', 'alarm', 1, 0);
+    ledger.delivered('pump', 'alarm', 1, 0);
+    expect(ledger.device('pump').sum(['cmd'])).toMatchObject({ published: 2, delivered: 1, inFlight: 1, duplicated: 1 });
+    expect(ledger.device('pump').sum()).toMatchObject({ published: 3, inFlight: 2 });
   });
 
   it('tells its listeners whenever a message is delivered or accounted lost', () => {

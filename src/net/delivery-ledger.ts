@@ -7,8 +7,12 @@
  * report's arrival time from `delivered`, the reports print `summary()`; a fault that swallows a
  * message on purpose says so with `lost`, so nothing waits for what will never come.
  *
- * Invariant, per channel and overall: published = delivered + lost + inFlight (late messages count
- * as delivered, duplicates are counted apart).
+ * A device that is offline keeps what it generates in its store-and-forward buffer: `held` moves such a
+ * message out of flight (nothing waits for it), `released` puts it back in flight when the device sends
+ * it, and its delivery counts as `backfilled`; one the buffer drops (overflow) is `lost` with a reason.
+ *
+ * Invariant, per channel and overall: published = delivered + lost + inFlight + buffered (late messages
+ * count as delivered, duplicates are counted apart).
  */
 export class DeliveryLedger {
   #devices = new Map<string, DeviceAccount>();
@@ -44,6 +48,16 @@ export class DeliveryLedger {
   /** A message taken in at simulated time `at`; returns when it was published (undefined if unknown). See ChannelAccount.delivered. */
   delivered(deviceId: string, channel: string, seq: number, at: number): number | undefined {
     return this.device(deviceId).delivered(channel, seq, at);
+  }
+
+  /** A published message the device keeps in its offline buffer instead of sending it (see ChannelAccount.held). */
+  held(deviceId: string, channel: string, seq: number): void {
+    this.device(deviceId).channel(channel).held(seq);
+  }
+
+  /** A held message the device sends now, at simulated time `at` (see ChannelAccount.released). */
+  released(deviceId: string, channel: string, seq: number, at: number): void {
+    this.device(deviceId).channel(channel).released(seq, at);
   }
 
   /** A message that will not arrive, and why (a fault swallowed it, the link was down...). */
@@ -107,6 +121,12 @@ export interface DeliveryCounts {
   late: number;
   /** Deliveries of a message already delivered (not counted in `delivered`). */
   duplicated: number;
+  /** Held in the device's offline buffer now (published, not sent yet: not in flight). */
+  buffered: number;
+  /** Messages the device ever held in its offline buffer (generated while it could not send). */
+  held: number;
+  /** Held messages that were delivered in the end (also counted in `delivered`). */
+  backfilled: number;
 }
 
 export interface ChannelSummary extends DeliveryCounts {
@@ -119,8 +139,10 @@ export interface LedgerSummary {
   devices: Record<string, Record<string, ChannelSummary>>;
 }
 
+const COUNT_KEYS = Object.keys(emptyCounts()) as (keyof DeliveryCounts)[];
+
 function emptyCounts(): DeliveryCounts {
-  return { published: 0, delivered: 0, inFlight: 0, lost: 0, late: 0, duplicated: 0 };
+  return { published: 0, delivered: 0, inFlight: 0, lost: 0, late: 0, duplicated: 0, buffered: 0, held: 0, backfilled: 0 };
 }
 
 /** One device's account: a ChannelAccount per channel it used. */
@@ -165,6 +187,16 @@ export class DeviceAccount {
     return count;
   }
 
+  /** Counts over this device's channels, leaving out those named (`['cmd']`: what the device sent). */
+  sum(except: readonly string[] = []): DeliveryCounts {
+    const total = emptyCounts();
+    for (const [name, account] of this.channels) {
+      if (except.includes(name)) continue;
+      for (const key of COUNT_KEYS) total[key] += account.counts[key];
+    }
+    return total;
+  }
+
   /** Messages of this device in flight, over all channels. */
   get inFlight(): number {
     let count = 0;
@@ -181,6 +213,10 @@ export class ChannelAccount {
   #inFlight = new Map<number, number>();
   /** Seqs accounted lost (a late arrival moves one back to delivered). */
   #lost = new Map<number, string>();
+  /** Seqs in the device's offline buffer now. */
+  #buffered = new Set<number>();
+  /** Seqs that were held and are not delivered yet: their delivery is a backfill. */
+  #backfill = new Set<number>();
   /** Highest seq published: a delivery of a seq at or under it, neither in flight nor lost, is a duplicate. */
   #highest = Number.NEGATIVE_INFINITY;
   /** The aggregates this channel adds to: the ledger's totals and its channel's totals. */
@@ -224,6 +260,7 @@ export class ChannelAccount {
     const sentAt = this.#inFlight.get(seq);
     if (sentAt !== undefined) {
       this.#inFlight.delete(seq);
+      if (this.#backfill.size > 0 && this.#backfill.delete(seq)) this.#add('backfilled', 1);
       const counts = this.counts;
       const totals = this.#totals;
       const channel = this.#channelTotals;
@@ -243,6 +280,16 @@ export class ChannelAccount {
       this.#add('lost', -1);
       this.#add('delivered', 1);
       this.#add('late', 1);
+      if (this.#backfill.delete(seq)) this.#add('backfilled', 1);
+      return undefined;
+    }
+    if (this.#buffered.delete(seq)) {
+      // Sent without being released first: taken as released at once.
+      this.#backfill.delete(seq);
+      this.#add('buffered', -1);
+      this.#add('delivered', 1);
+      this.#add('backfilled', 1);
+      this.#changed();
       return undefined;
     }
     if (seq <= this.#highest) {
@@ -251,14 +298,52 @@ export class ChannelAccount {
     return undefined;
   }
 
-  /** A message that will not arrive. A seq not in flight (already delivered, or never published) is ignored. */
-  lost(seq: number, reason: string): void {
+  /**
+   * A published message the device keeps in its store-and-forward buffer instead of sending it (it
+   * is offline): no longer in flight, so nothing waits for it; `held` counts it. A seq not in flight
+   * is ignored.
+   */
+  held(seq: number): void {
     if (!this.#inFlight.delete(seq)) return;
+    this.#buffered.add(seq);
+    this.#backfill.add(seq);
+    this.#add('inFlight', -1);
+    this.#add('buffered', 1);
+    this.#add('held', 1);
+    this.#changed();
+  }
+
+  /** A held message the device sends now, at simulated time `at`: in flight again, published (for the twin) at `at`. */
+  released(seq: number, at: number): void {
+    if (!this.#buffered.delete(seq)) return;
+    this.#inFlight.set(seq, at);
+    this.#add('buffered', -1);
+    this.#add('inFlight', 1);
+  }
+
+  /**
+   * A message that will not arrive: one in flight, or one the device's buffer dropped. A seq neither
+   * in flight nor buffered (already delivered, or never published) is ignored.
+   */
+  lost(seq: number, reason: string): void {
+    if (this.#inFlight.delete(seq)) this.#add('inFlight', -1);
+    else if (this.#buffered.delete(seq)) {
+      // Dropped from the buffer: it was never sent, so it cannot arrive late.
+      this.#backfill.delete(seq);
+      this.#add('buffered', -1);
+    } else return;
     this.#lost.set(seq, reason);
     this.lostBy[reason] = (this.lostBy[reason] ?? 0) + 1;
-    this.#add('inFlight', -1);
     this.#add('lost', 1);
     this.#changed();
+  }
+
+  /** Where a message stands: in flight, buffered, lost (with why), or undefined once delivered or never published. */
+  fate(seq: number): { state: 'in-flight' | 'buffered' } | { state: 'lost'; reason: string } | undefined {
+    if (this.#inFlight.has(seq)) return { state: 'in-flight' };
+    if (this.#buffered.has(seq)) return { state: 'buffered' };
+    const reason = this.#lost.get(seq);
+    return reason === undefined ? undefined : { state: 'lost', reason };
   }
 
   writeOffInFlight(reason: string): number {

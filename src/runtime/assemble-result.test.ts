@@ -29,7 +29,10 @@ function input(overrides: Partial<ResultInput> = {}): ResultInput {
     broker: { url: 'mqtt://x', placement: 'in-process', links: 'in-thread' },
     published: 10,
     shadows: [shadow(10)],
-    ledger: { totals: { published: 10, delivered: 10, inFlight: 0, lost: 0, late: 0, duplicated: 0 }, devices: {} },
+    ledger: {
+      totals: { published: 10, delivered: 10, inFlight: 0, lost: 0, late: 0, duplicated: 0, buffered: 0, held: 0, backfilled: 0 },
+      devices: {},
+    },
     settleTimeouts: 0,
     fleetPlan: planFleet(plan.fleet),
     stateOf: (id) => (id === 'cgm-001' ? 'active' : undefined),

@@ -133,8 +133,9 @@ export interface DeliveryResult {
   settleTimeouts: number;
   /**
    * The delivery ledger (src/net/delivery-ledger.ts): every message any party handed to the network,
-   * per device and channel (`cmd`: the commands sent to it) — published = delivered + lost + inFlight;
-   * late ones also count as delivered, duplicates apart; losses by reason.
+   * per device and channel (`cmd`: the commands sent to it) — published = delivered + lost + inFlight +
+   * buffered (held in a device's offline buffer); late ones also count as delivered, duplicates apart;
+   * held = messages a device ever buffered while offline, backfilled = those of them delivered; losses by reason.
    */
   ledger?: LedgerSummary;
 }
