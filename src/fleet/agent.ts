@@ -78,6 +78,11 @@ export class DeviceAgent implements FaultSurface {
   onReceive: (topic: string, seq: number | undefined) => void = () => {};
   /** The firmware's check before the machine sees a command (AgentOptions.commandGate; the run's security sets it). */
   commandGate: CommandGate | undefined;
+  /**
+   * The patient's pseudonym every message of the device carries (envelope `patient`), when the run's
+   * `pseudonyms` control is on (the run's security sets it); undefined: messages name no patient.
+   */
+  patientPseudonym: string | undefined;
 
   #options: Omit<AgentOptions, 'rng'>;
   #model: DeviceModel;
@@ -478,7 +483,16 @@ export class DeviceAgent implements FaultSurface {
     const seq = (this.#seq.get(channel) ?? 0) + 1;
     this.#seq.set(channel, seq);
     const t = this.#options.clock.now() + this.#skewMs;
-    const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: this.deviceId, kind: this.kind, seq, t, body });
+    const patient = this.patientPseudonym;
+    const payload = encodeEnvelope({
+      v: ENVELOPE_VERSION,
+      device: this.deviceId,
+      kind: this.kind,
+      seq,
+      t,
+      ...(patient ? { patient } : {}),
+      body,
+    });
     this.stats.published[channel] = (this.stats.published[channel] ?? 0) + 1;
     this.stats.publishedTotal++;
     this.onPublish(channel, seq, payload);

@@ -21,6 +21,20 @@ describe('message envelope', () => {
     expect(decodeEnvelope(view)).toEqual({ ok: true, envelope });
   });
 
+  it('carries a patient pseudonym only when given one, after t and before body', () => {
+    expect(encodeEnvelope(envelope)).not.toContain('patient"');
+    const named = { ...envelope, patient: 'PSN-0123456789abcdef' };
+    const text = encodeEnvelope(named);
+    expect(text).toBe(
+      '{"v":1,"device":"patient-monitor-001","kind":"patient-monitor","seq":3,"t":-250,"patient":"PSN-0123456789abcdef","body":{"hr":72}}',
+    );
+    expect(decodeEnvelope(text)).toEqual({ ok: true, envelope: named });
+    expect(decodeEnvelope(JSON.stringify({ ...envelope, patient: 7 }))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^envelope patient:/),
+    });
+  });
+
   it('names what is wrong with a malformed envelope', () => {
     expect(decodeEnvelope('{nope')).toEqual({ ok: false, error: 'payload is not JSON' });
     const bad = (patch: Record<string, unknown>) => decodeEnvelope(JSON.stringify({ ...envelope, ...patch }));

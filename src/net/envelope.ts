@@ -15,6 +15,11 @@ export const envelopeSchema = z.object({
   seq: z.number().int().positive(),
   // May be negative: a device whose clock runs behind stamps messages before the run began.
   t: z.number().int(),
+  /**
+   * The patient the device is attached to, by pseudonym (`PSN-` and 16 hex digits), when the run's
+   * `pseudonyms` control is on; never a name, MRN or patient id (docs/security.md#data-governance).
+   */
+  patient: z.string().min(1).optional(),
   body: z.unknown(),
 });
 
@@ -26,6 +31,17 @@ export type Envelope<TBody = unknown> = Omit<z.infer<typeof envelopeSchema>, 'bo
  * (link-pool.ts) without copying the 8 KiB slab a small Buffer shares with others.
  */
 export function encodeEnvelope<TBody>(envelope: Envelope<TBody>): string {
+  if (envelope.patient !== undefined) {
+    return JSON.stringify({
+      v: envelope.v,
+      device: envelope.device,
+      kind: envelope.kind,
+      seq: envelope.seq,
+      t: envelope.t,
+      patient: envelope.patient,
+      body: envelope.body,
+    });
+  }
   return JSON.stringify({
     v: envelope.v,
     device: envelope.device,
@@ -74,6 +90,7 @@ function isEnvelope(json: unknown): json is Envelope {
     Number.isSafeInteger(e.seq) &&
     (e.seq as number) > 0 &&
     Number.isSafeInteger(e.t) &&
+    (e.patient === undefined || (typeof e.patient === 'string' && e.patient.length > 0)) &&
     'body' in e
   );
 }

@@ -67,6 +67,8 @@ export class RunSecurity {
   readonly broker: BrokerSecurity | undefined;
   readonly audit: AuditLog | undefined;
   readonly researchExport: ResearchExport | undefined;
+  /** The run's pseudonyms for its patients (keyed by the seed): the only map back from a pseudonym. */
+  readonly pseudonyms: PseudonymRegistry;
   readonly #patientOf: Map<string, string>;
   readonly #options: RunSecurityOptions;
   #caPem: string | undefined;
@@ -103,8 +105,9 @@ export class RunSecurity {
         : undefined;
     this.audit = controls.auditLog ? new AuditLog() : undefined;
     // The research-export consumer: what leaves for research, under consent and pseudonyms (counted, not kept).
+    this.pseudonyms = new PseudonymRegistry(seed);
     this.researchExport = controls.consent
-      ? new ResearchExport(ConsentRegistry.of(config.consent), new PseudonymRegistry(seed), { keep: false })
+      ? new ResearchExport(ConsentRegistry.of(config.consent), this.pseudonyms, { keep: false })
       : undefined;
     this.#patientOf = new Map(fleet.devices.map((d) => [d.id, d.patientId]));
     log.subscribe((batch) => this.#onSealed(batch));
@@ -134,11 +137,18 @@ export class RunSecurity {
     return { ...this.brokerOptions(), attach: (aedes) => this.attach(aedes) };
   }
 
-  /** Gives each device its firmware's command check (see commandGate). */
+  /**
+   * Gives each device its firmware's command check (see commandGate) and, under `pseudonyms`, its
+   * patient's pseudonym for every message it sends.
+   */
   guard(agents: readonly DeviceAgent[]): void {
     const firmware = new Map(this.#options.fleet.devices.map((d) => [d.id, d.config.firmware]));
-    for (const agent of agents)
+    const pseudonyms = this.config.controls.pseudonyms;
+    for (const agent of agents) {
       agent.commandGate = this.commandGate({ id: agent.deviceId, kind: agent.kind, firmware: firmware.get(agent.deviceId) });
+      const patientId = this.#patientOf.get(agent.deviceId);
+      if (pseudonyms && patientId !== undefined) agent.patientPseudonym = this.pseudonyms.pseudonymOf(patientId);
+    }
   }
 
   /**
