@@ -25,7 +25,7 @@ export interface LoopParts {
   /**
    * Called after the clock reaches each due instant; returns work to finish before time moves on, or
    * undefined when there is none (fast mode's network: a fault that starts or ends now waits for the
-   * transport to settle at this instant, run-network.ts).
+   * transport to settle at this instant; an attack launches; run-controls.ts).
    */
   atInstant?(): Promise<void> | undefined;
 }

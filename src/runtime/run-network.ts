@@ -23,9 +23,9 @@ export interface RunNetworkPlanOptions {
 
 /**
  * The part of a run that puts its network between the fleet and the broker — only when the scenario
- * names a network fault, so every other run keeps its direct path (and its digest). Run calls it at
- * four points: the timeline's targets (construction), connecting (route every client through its
- * listener), the settle barrier (what faults swallowed or hold counts as settled) and the twin's
+ * names a network fault, so every other run keeps its direct path (and its digest). The run's
+ * controls (run-controls.ts) call it at four points: the timeline's targets (construction),
+ * connecting (route every client through its listener), the settle barrier (what faults swallowed or hold counts as settled) and the twin's
  * arrival time (a delay a fault reported in fast mode).
  */
 export class RunNetworkHost {

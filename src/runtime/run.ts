@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { dirname } from 'node:path';
 import { SimClock } from '../core/clock.ts';
 import { EventLog, type LoggedEvent } from '../core/event-log.ts';
 import { InputError, nearestName } from '../core/errors.ts';
@@ -21,18 +20,16 @@ import { Referee } from './referee.ts';
 import { openTransport, type Transport } from './transport.ts';
 import type { RunContext } from '../scenario/expectations/run-context.ts';
 import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
-import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
+import type { FaultRegistry } from '../inject/registry.ts';
 import type { Selector } from '../scenario/schema.ts';
-import { buildFleet, checkKinds, connectFleet, twinClientIdFor, type RunDependencies, type RunPatient } from './fleet-builder.ts';
-import { planWantsIds, RunIds } from './run-ids.ts';
+import { buildFleet, checkKinds, connectFleet, type RunDependencies, type RunPatient } from './fleet-builder.ts';
+import type { RunIds } from './run-ids.ts';
 import { Pacer } from './pacer.ts';
 import { schedulePlanEvents } from './plan-events.ts';
 import type { TagLookup } from './selector.ts';
 import { assembleResult } from './assemble-result.ts';
-import { composeConnectOptions, RunSecurity } from './run-security.ts';
-import { RunNetworkHost } from './run-network.ts';
-import { RunAttacks } from './run-attacks.ts';
-import { attackFaults } from './attack-faults.ts';
+import type { RunSecurity } from './run-security.ts';
+import { RunControls } from './run-controls.ts';
 
 export type { ConnectOptionsFor, FleetClient, RunDependencies } from './fleet-builder.ts';
 export {
@@ -95,16 +92,14 @@ export class Run extends EventEmitter<RunEvents> {
   readonly ids: RunIds | undefined;
   #pacer: Pacer;
   #loop: RunLoop;
-  /** Fault proxies between the fleet and the broker, when the scenario names a network fault (run-network.ts). */
-  #network: RunNetworkHost | undefined;
-  /** The adversaries the timeline (or `inject`) launches (run-attacks.ts). */
-  #attacks: RunAttacks;
+  /** Security, network faults, adversaries and the intrusion detector (run-controls.ts). */
+  #controls: RunControls;
   /** The fleet's telemetry messages per simulated second (fast mode's default window, realtime back-pressure). */
   #telemetryPerSecond: number;
 
   /** The adversaries launched so far and what they did (the labelled dataset's ground truth). */
   get groundTruth() {
-    return this.#attacks.groundTruth;
+    return this.#controls.groundTruth;
   }
 
   constructor(plan: Plan, deps: RunDependencies, options: RunOptions = {}) {
@@ -134,7 +129,7 @@ export class Run extends EventEmitter<RunEvents> {
       ledger: this.ledger,
       arrivals: arrivalsAt(this.#pacer.speed),
       // A delay a network fault reported (fast mode's tag timing) moves a report's arrival by as much.
-      delayOf: (device, channel, seq) => this.#network?.takeDelay(device, channel, seq) ?? 0,
+      delayOf: (device, channel, seq) => this.#controls.delayOf(device, channel, seq),
     });
     const fleet = buildFleet({
       plan,
@@ -151,63 +146,37 @@ export class Run extends EventEmitter<RunEvents> {
     this.agentById = fleet.agentById;
     this.patients = fleet.patients;
     this.#telemetryPerSecond = fleet.telemetryPerSecond;
-    if (plan.security !== undefined) {
-      const config = plan.security;
-      this.security = new RunSecurity({
-        config,
-        seed: this.seed,
-        fleet: this.fleetPlan,
-        clock: this.clock,
-        log: this.log,
-        ledger: this.ledger,
-        ...(plan.source ? { baseDir: dirname(plan.source) } : {}),
-      });
-      this.security.guard(this.agents);
-    }
-    this.#attacks = new RunAttacks({
-      site: this.fleetPlan.site,
+    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
+    this.#tagsOf = (id) => tags.get(id);
+    this.#controls = new RunControls({
+      plan,
       seed: this.seed,
+      mode: this.mode,
+      durationMs: this.durationMs,
       clock: this.clock,
       log: this.log,
-      durationMs: this.durationMs,
-      ...(this.security === undefined ? {} : { security: this.security }),
+      ledger: this.ledger,
+      rng: this.rng,
+      fleetPlan: this.fleetPlan,
+      agents: this.agents,
+      tagsOf: this.#tagsOf,
+      ...(options.ids === undefined ? {} : { ids: options.ids }),
+      stallMs: options.settleTimeoutMs ?? 10_000,
       settle: async () => {
         await this.#settler.settle();
       },
+      notify: () => this.#settler.barrier.notify(),
       fence: async () => {
         await Promise.all([this.twin.fence(), ...this.agents.map((agent) => agent.fence())]);
       },
-      stallMs: options.settleTimeoutMs ?? 10_000,
     });
-    this.faults = { ...FAULTS, ...attackFaults(this.#attacks.launch) };
-    // A scenario with an attack in its timeline, or one that asks (`ids:`), runs the detector.
-    const ids = options.ids ?? (planWantsIds(plan) ? (plan.ids ?? true) : undefined);
-    this.ids = ids
-      ? new RunIds({
-          fleetPlan: this.fleetPlan,
-          clock: this.clock,
-          log: this.log,
-          twinClientId: twinClientIdFor(this.seed),
-          ...(this.security === undefined ? {} : { security: this.security }),
-          ...(typeof ids === 'object' && ids.thresholds ? { thresholds: ids.thresholds } : {}),
-          keepObservations: typeof ids === 'object' && 'keepObservations' in ids && ids.keepObservations === true,
-        })
-      : undefined;
-    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
-    this.#tagsOf = (id) => tags.get(id);
-    this.#network = RunNetworkHost.plan({
-      entries: plan.timeline ?? [],
-      faults: this.faults,
-      agents: this.agents,
-      tagsOf: this.#tagsOf,
-      clock: this.clock,
-      rng: this.rng,
-      mode: this.mode,
-    });
+    this.security = this.#controls.security;
+    this.ids = this.#controls.ids;
+    this.faults = this.#controls.faults;
     this.#settler = new LedgerSettler(this.ledger, {
       stallMs: options.settleTimeoutMs ?? 10_000,
       telemetryPerSecond: fleet.telemetryPerSecond,
-      ...(this.#network ? { excused: () => this.#network?.held ?? 0 } : {}),
+      ...(this.#controls.excused ? { excused: this.#controls.excused } : {}),
     });
     this.#loop = new RunLoop({
       clock: this.clock,
@@ -219,13 +188,13 @@ export class Run extends EventEmitter<RunEvents> {
       catchUp: (sliceMs) => this.#settler.catchUp(sliceMs),
       check: () => this.twin.check(),
       seal: (t) => {
-        this.ids?.flush(t);
+        this.#controls.seal(t);
         this.log.seal(t);
       },
       finish: () =>
         this.log.record({ t: this.clock.now(), source: 'runner', type: 'run.finished', data: { simulatedMs: this.clock.now() } }),
       status: () => this.emit('status', this.status()),
-      atInstant: () => this.#atInstant(),
+      atInstant: () => this.#controls.atInstant(),
     });
     this.log.subscribe((batch) => this.emit('events', batch as LoggedEvent[]));
     this.timeline = new Timeline({
@@ -239,7 +208,7 @@ export class Run extends EventEmitter<RunEvents> {
       durationMs: this.durationMs,
       context: { clock: this.clock, log: this.log },
       subscribe: (listener) => this.log.onRecord(listener),
-      ...(this.#network ? { targets: this.#network.directory } : {}),
+      ...(this.#controls.targets ? { targets: this.#controls.targets } : {}),
     });
     this.#referee = new Referee(plan, this.fleetPlan, this.seed, this.log);
     this.collector = this.#referee.collector;
@@ -262,16 +231,7 @@ export class Run extends EventEmitter<RunEvents> {
   observerEndpoint(clientId: string, zone: string | undefined): LinkEndpoint {
     const url = this.brokerUrl;
     if (url === undefined) throw new Error('the run is not open yet: its broker has no address');
-    const defaults: LinkEndpoint = { url, identity: { clientId } };
-    const security = this.security?.active ? this.security : undefined;
-    if (security === undefined) return defaults;
-    const endpoint = security.observerEndpoint(defaults, zone);
-    if (endpoint === undefined) {
-      throw new Error(
-        `under security "${security.config.profile}" no console of this run that the run does not use itself may read ${zone === undefined ? 'the whole site' : `zone ${zone}`}: pick a device, or add a role with read to the scenario's security`,
-      );
-    }
-    return endpoint;
+    return this.#controls.observerEndpoint(url, clientId, zone);
   }
   get broker(): BrokerHandle | undefined {
     return this.#transport?.broker;
@@ -288,7 +248,7 @@ export class Run extends EventEmitter<RunEvents> {
   }
   /** Waits for the transport that stalled (nothing delivered or lost for settleTimeoutMs): what was missing was written off. */
   get settleTimeouts(): number {
-    return this.#settler.stalls + this.#attacks.stalls;
+    return this.#settler.stalls + this.#controls.stalls;
   }
   get wallMs(): number {
     return this.#loop.wallMs;
@@ -317,8 +277,7 @@ export class Run extends EventEmitter<RunEvents> {
   async open(): Promise<void> {
     if (this.#loop.phase !== 'created') return;
     this.#loop.phase = 'starting';
-    const security = this.security?.active ? this.security : undefined;
-    if (security !== undefined) await security.prepare(this.#options.brokerUrl);
+    const brokerSecurity = await this.#controls.prepare(this.#options.brokerUrl);
     this.#transport = await openTransport(
       this.#options,
       this.agents.length,
@@ -329,12 +288,10 @@ export class Run extends EventEmitter<RunEvents> {
         this.#settler.barrier.abort();
         this.#loop.fail(error);
       },
-      security?.brokerSetup(),
+      brokerSecurity,
     );
-    this.ids?.attach(this.#transport.broker);
-    this.#attacks.open(this.#transport.broker.url);
-    await this.#network?.open(this.#transport.broker.url, this.ledger, () => this.#settler.barrier.notify());
-    const connectOptions = security ? composeConnectOptions(security, this.#options.connectOptionsFor) : this.#options.connectOptionsFor;
+    await this.#controls.open(this.#transport.broker);
+    const connectOptions = this.#controls.connectOptions(this.#options.connectOptionsFor);
     await connectFleet({
       agents: this.agents,
       fleetPlan: this.fleetPlan,
@@ -342,11 +299,10 @@ export class Run extends EventEmitter<RunEvents> {
       url: this.#transport.broker.url,
       seed: this.seed,
       links: this.#transport.opener,
-      // Security decides credentials and TLS; the network then routes each client through its fault proxy.
-      connectOptionsFor: this.#network ? this.#network.route(connectOptions) : connectOptions,
+      ...(connectOptions ? { connectOptionsFor: connectOptions } : {}),
       onProgress: (connected) => this.emit('connecting', connected, this.agents.length),
     });
-    await security?.connectConsoles(this.#transport.broker.url, this.#transport.opener);
+    await this.#controls.connectConsoles(this.#transport.broker.url, this.#transport.opener);
     this.log.record({
       t: 0,
       source: 'runner',
@@ -394,7 +350,7 @@ export class Run extends EventEmitter<RunEvents> {
       throw new InputError('E_UNKNOWN_DEVICE', `unknown device "${deviceId}"${hint ? ` — did you mean "${hint}"?` : ''}`);
     }
     this.#loop.requestSettle();
-    return this.twin.command(deviceId, command, this.security?.commandRoute(this.agentById.get(deviceId)!.address, command.type));
+    return this.twin.command(deviceId, command, this.#controls.commandRoute(this.agentById.get(deviceId)!, command.type));
   }
 
   /** Runs to the end (or until stopped), pacing by mode and speed. Resolves when the run is finished. */
@@ -458,9 +414,10 @@ export class Run extends EventEmitter<RunEvents> {
 
   /** The run's result. Call after `runToEnd()`; it closes the event log (its digest is final). */
   result(): RunResult {
-    this.security?.closeLog();
+    this.#controls.closeLog();
     this.#digest ??= this.log.digest();
     const context = this.#context();
+    const network = this.#controls.networkResult();
     const result = assembleResult({
       plan: this.plan,
       seed: this.seed,
@@ -480,39 +437,17 @@ export class Run extends EventEmitter<RunEvents> {
       stateOf: (id) => this.agentById.get(id)?.stateLabel,
       parts: this.collector.result(context),
       expectations: this.#referee.verdicts(context),
-      ...(this.#network ? { network: this.#network.result(this.ledger) } : {}),
+      ...(network ? { network } : {}),
     });
-    if (this.security) result.security = this.security.result();
-    return result;
-  }
-
-  /**
-   * A network fault starts or ends at this instant (fast mode): what was sent before it crosses first,
-   * so no message meets a fault because a proxy read it late (docs/network.md#fast-mode); a broker
-   * stop or start then completes before time moves on.
-   */
-  #atInstant(): Promise<void> | undefined {
-    const network = this.#network?.pending ? this.#network : undefined;
-    if (network === undefined && !this.#attacks.pending) return undefined;
-    return (async () => {
-      if (network !== undefined) await this.#networkInstant(network);
-      if (this.#attacks.pending) await this.#attacks.runPending();
-    })();
-  }
-
-  async #networkInstant(network: RunNetworkHost): Promise<void> {
-    await this.#settler.settle();
-    network.applyPending();
-    await network.idle();
+    return this.#controls.report(result);
   }
 
   /** Disconnects every client and closes the broker (if medtwin started it). */
   async close(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.stop()));
-    await this.#attacks.close();
+    await this.#controls.closeAdversaries();
     await this.twin.close();
-    await this.security?.close();
-    await this.#network?.close();
+    await this.#controls.close();
     await this.#transport?.close();
   }
 }

@@ -1,0 +1,247 @@
+import { dirname } from 'node:path';
+import type { Clock } from '../core/clock.ts';
+import type { EventLog } from '../core/event-log.ts';
+import type { Rng } from '../core/rng.ts';
+import type { GroundTruth } from '../defense/dataset/record.ts';
+import type { DeviceAgent } from '../fleet/agent.ts';
+import type { FleetPlan } from '../fleet/fleet-spec.ts';
+import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
+import type { TargetDirectory } from '../inject/target.ts';
+import type { DeliveryLedger } from '../net/delivery-ledger.ts';
+import type { LinkEndpoint, LinkOpener } from '../net/device-link.ts';
+import type { Plan } from '../scenario/plan.ts';
+import type { RunResult } from '../scenario/result.ts';
+import { attackFaults } from './attack-faults.ts';
+import type { BrokerHandle, OpenBrokerOptions } from './broker-host.ts';
+import { twinClientIdFor, type ConnectOptionsFor } from './fleet-builder.ts';
+import { RunAttacks } from './run-attacks.ts';
+import { planWantsIds, RunIds } from './run-ids.ts';
+import { RunNetworkHost } from './run-network.ts';
+import type { RunMode, RunOptions } from './run-options.ts';
+import { composeConnectOptions, RunSecurity } from './run-security.ts';
+import type { TagLookup } from './selector.ts';
+
+export interface RunControlsOptions {
+  plan: Plan;
+  seed: string;
+  mode: RunMode;
+  durationMs: number;
+  clock: Clock;
+  log: EventLog;
+  ledger: DeliveryLedger;
+  /** The run's root stream (the network forks `network`). */
+  rng: Rng;
+  fleetPlan: FleetPlan;
+  agents: readonly DeviceAgent[];
+  tagsOf: TagLookup;
+  /** RunOptions.ids: the detector on or off, whatever the plan says. */
+  ids?: RunOptions['ids'];
+  /** Wall time a wait on the transport may take before it counts as stalled (RunOptions.settleTimeoutMs). */
+  stallMs: number;
+  /** Waits until the run's transport has settled (the settle barrier). */
+  settle(): Promise<void>;
+  /** Wakes the settle barrier (a fault now holds a message it must not wait for). */
+  notify(): void;
+  /** Resolves once every connection of the fleet (devices, twin) has handled what the broker sent it so far. */
+  fence(): Promise<void>;
+}
+
+/**
+ * What stands between the fleet and the broker, and who attacks and watches it: the security profile
+ * (run-security.ts), the network faults' proxies (run-network.ts), the adversaries (run-attacks.ts)
+ * and the intrusion detector (run-ids.ts). Each is there only when the plan (or RunOptions.ids) asks
+ * for it, so a run without them keeps its direct path and its digest. Run calls this part at fixed
+ * points of its life: before the broker starts (`prepare`), once it runs (`open`), when connecting
+ * clients (`connectOptions`, `connectConsoles`), at each sealed window (`seal`), at each simulated
+ * instant (`atInstant`), for the result (`report`) and at the end (`closeAdversaries`, `close`).
+ */
+export class RunControls {
+  /** The security profile applied to the run's traffic, when the plan names one (it may be `open`). */
+  readonly security: RunSecurity | undefined;
+  /** The intrusion detector, when the plan or RunOptions.ids asks for it. */
+  readonly ids: RunIds | undefined;
+  /** Faults and attacks a timeline or `inject` may name (attacks launched by this run's adversaries). */
+  readonly faults: FaultRegistry;
+  readonly #network: RunNetworkHost | undefined;
+  readonly #attacks: RunAttacks;
+  readonly #options: RunControlsOptions;
+
+  constructor(options: RunControlsOptions) {
+    this.#options = options;
+    const { plan, seed, clock, log, fleetPlan, agents } = options;
+    if (plan.security !== undefined) {
+      this.security = new RunSecurity({
+        config: plan.security,
+        seed,
+        fleet: fleetPlan,
+        clock,
+        log,
+        ledger: options.ledger,
+        ...(plan.source ? { baseDir: dirname(plan.source) } : {}),
+      });
+      this.security.guard(agents);
+    }
+    this.#attacks = new RunAttacks({
+      site: fleetPlan.site,
+      seed,
+      clock,
+      log,
+      durationMs: options.durationMs,
+      ...(this.security === undefined ? {} : { security: this.security }),
+      settle: options.settle,
+      fence: options.fence,
+      stallMs: options.stallMs,
+    });
+    this.faults = { ...FAULTS, ...attackFaults(this.#attacks.launch) };
+    // A scenario with an attack in its timeline, or one that asks (`ids:`), runs the detector.
+    const ids = options.ids ?? (planWantsIds(plan) ? (plan.ids ?? true) : undefined);
+    this.ids = ids
+      ? new RunIds({
+          fleetPlan,
+          clock,
+          log,
+          twinClientId: twinClientIdFor(seed),
+          ...(this.security === undefined ? {} : { security: this.security }),
+          ...(typeof ids === 'object' && ids.thresholds ? { thresholds: ids.thresholds } : {}),
+          keepObservations: typeof ids === 'object' && 'keepObservations' in ids && ids.keepObservations === true,
+        })
+      : undefined;
+    this.#network = RunNetworkHost.plan({
+      entries: plan.timeline ?? [],
+      faults: this.faults,
+      agents,
+      tagsOf: options.tagsOf,
+      clock,
+      rng: options.rng,
+      mode: options.mode,
+    });
+  }
+
+  /** The adversaries launched so far and what they did (the labelled dataset's ground truth). */
+  get groundTruth(): readonly GroundTruth[] {
+    return this.#attacks.groundTruth;
+  }
+
+  /** Waits on the transport the adversaries' fences gave up on (see RunAttacks.stalls). */
+  get stalls(): number {
+    return this.#attacks.stalls;
+  }
+
+  /** Links and the site the timeline may target besides devices, when the plan has network faults. */
+  get targets(): TargetDirectory | undefined {
+    return this.#network?.directory;
+  }
+
+  /** Messages in flight the settle barrier must not wait for (a fault holds them), or undefined without a network. */
+  get excused(): (() => number) | undefined {
+    const network = this.#network;
+    return network === undefined ? undefined : () => network.held;
+  }
+
+  /** The delay network faults reported for a message under fast mode's tag timing (0 if none). */
+  delayOf(deviceId: string, channel: string, seq: number): number {
+    return this.#network?.takeDelay(deviceId, channel, seq) ?? 0;
+  }
+
+  /** The active security profile, or undefined when none or `open` (an open run keeps every path as it was). */
+  get #active(): RunSecurity | undefined {
+    return this.security?.active ? this.security : undefined;
+  }
+
+  /** Before the broker starts: TLS material; returns what the embedded broker must install (undefined: nothing). */
+  async prepare(brokerUrl: string | undefined): Promise<OpenBrokerOptions['security']> {
+    const security = this.#active;
+    if (security === undefined) return undefined;
+    await security.prepare(brokerUrl);
+    return security.brokerSetup();
+  }
+
+  /** Once the broker runs: the detector taps it, the adversaries learn its address, the network opens its listeners. */
+  async open(broker: BrokerHandle): Promise<void> {
+    this.ids?.attach(broker);
+    this.#attacks.open(broker.url);
+    await this.#network?.open(broker.url, this.#options.ledger, this.#options.notify);
+  }
+
+  /** How each fleet client connects: security decides credentials and TLS, then the network routes it through its fault proxy. */
+  connectOptions(inner: ConnectOptionsFor | undefined): ConnectOptionsFor | undefined {
+    const security = this.#active;
+    const secured = security ? composeConnectOptions(security, inner) : inner;
+    return this.#network ? this.#network.route(secured) : secured;
+  }
+
+  /** Connects the operator consoles the run's commands go through (under a profile that has them). */
+  async connectConsoles(url: string, links: LinkOpener): Promise<void> {
+    await this.#active?.connectConsoles(url, links);
+  }
+
+  /** How a command to the device at `address` travels (through a console, signed), or undefined: straight from the twin. */
+  commandRoute(agent: DeviceAgent, type: unknown) {
+    return this.security?.commandRoute(agent.address, type);
+  }
+
+  /** See Run.observerEndpoint. */
+  observerEndpoint(url: string, clientId: string, zone: string | undefined): LinkEndpoint {
+    const defaults: LinkEndpoint = { url, identity: { clientId } };
+    const security = this.#active;
+    if (security === undefined) return defaults;
+    const endpoint = security.observerEndpoint(defaults, zone);
+    if (endpoint === undefined) {
+      throw new Error(
+        `under security "${security.config.profile}" no console of this run that the run does not use itself may read ${zone === undefined ? 'the whole site' : `zone ${zone}`}: pick a device, or add a role with read to the scenario's security`,
+      );
+    }
+    return endpoint;
+  }
+
+  /** Before the window ending at `t` is sealed: the detector's alerts up to `t` enter the log. */
+  seal(t: number): void {
+    this.ids?.flush(t);
+  }
+
+  /**
+   * Work due at this simulated instant before time moves on (fast mode), or undefined when there is
+   * none. A network fault starting or ending: what was sent before it crosses first, so no message
+   * meets a fault because a proxy read it late (docs/network.md#fast-mode), and a broker stop or start
+   * completes. Then queued attacks launch or stop (RunAttacks.runPending).
+   */
+  atInstant(): Promise<void> | undefined {
+    const network = this.#network?.pending ? this.#network : undefined;
+    if (network === undefined && !this.#attacks.pending) return undefined;
+    return (async () => {
+      if (network !== undefined) {
+        await this.#options.settle();
+        network.applyPending();
+        await network.idle();
+      }
+      if (this.#attacks.pending) await this.#attacks.runPending();
+    })();
+  }
+
+  /** Closes the audit log (before the event log's digest is taken). */
+  closeLog(): void {
+    this.security?.closeLog();
+  }
+
+  /** The network's part of the result (losses faults explain, what the proxies did), or undefined without one. */
+  networkResult(): ReturnType<RunNetworkHost['result']> | undefined {
+    return this.#network?.result(this.#options.ledger);
+  }
+
+  /** Adds the security profile's part to the run's result. */
+  report(result: RunResult): RunResult {
+    if (this.security) result.security = this.security.result();
+    return result;
+  }
+
+  /** Closes every adversary connection still open (before the fleet's own, so none acts on a half-closed run). */
+  closeAdversaries(): Promise<void> {
+    return this.#attacks.close();
+  }
+
+  /** Closes the consoles and the network's listeners (after the fleet and twin disconnected). */
+  async close(): Promise<void> {
+    await this.security?.close();
+    await this.#network?.close();
+  }
+}
