@@ -1,14 +1,14 @@
 import type { LoggedEvent, SimEvent } from '../core/event-log.ts';
 import { ATTACKS } from '../defense/attacks/registry.ts';
+import { DEVICES } from '../../devices/index.ts';
+import { PatientDevices } from '../defense/impact/patients.ts';
 import { IMPACT_METRICS, type ImpactMetricName } from '../defense/impact/registry.ts';
+import { planFleet } from '../fleet/fleet-spec.ts';
 import { AttackLaunches } from '../scenario/expectations/attack-launches.ts';
 import { createDetectedJudge } from '../scenario/expectations/detected.ts';
 import type { Judge } from '../scenario/expectations/judge.ts';
-import { createPreventedJudge } from '../scenario/expectations/prevented.ts';
+import { createPreventedJudge, keepForImpact } from '../scenario/expectations/prevented.ts';
 import type { Plan } from '../scenario/plan.ts';
-
-/** Response metrics say how fast the defence was, not what the attack did to a patient. */
-const RESPONSE_METRICS = new Set<string>(['time-to-detection', 'time-to-containment']);
 
 /** What one run says about one attack entry of its timeline (`medtwin matrix`). */
 export interface AttackObservation {
@@ -22,7 +22,7 @@ export interface AttackObservation {
   detected: boolean;
   /** Mean time to detection over the launches, seconds of simulated time; null when none was detected. */
   mttdS: number | null;
-  /** The attack's clinical-impact metrics (its catalogue's `impacts`, response metrics apart), summed over launches, by name. */
+  /** The attack's clinical-impact metrics (its catalogue's `impacts`, response metrics apart) on the target's patient, summed over launches, by name. */
   impact: Record<string, number>;
 }
 
@@ -45,13 +45,19 @@ export function attackEntries(plan: Plan): { id: string; attack: string }[] {
 export class AttackProbe {
   readonly #entries: { id: string; attack: string; prevented: Judge; detected: Judge; launches: AttackLaunches }[];
   readonly #kept: SimEvent[] = [];
+  readonly #patients: PatientDevices;
   #lastT = 0;
 
   constructor(plan: Plan) {
+    // The run lays its fleet out the same way (run.ts): the patients' devices, for impact per patient.
+    this.#patients = new PatientDevices(
+      planFleet(plan.fleet, (kind) => (DEVICES as Record<string, { idPrefix?: string }>)[kind]?.idPrefix ?? kind).devices,
+    );
+    const patients = this.#patients;
     this.#entries = attackEntries(plan).map(({ id, attack }) => ({
       id,
       attack,
-      prevented: createPreventedJudge({ type: 'prevented', name: `${id} prevented`, of: id }),
+      prevented: createPreventedJudge({ type: 'prevented', name: `${id} prevented`, of: id }, patients),
       detected: createDetectedJudge({ type: 'detected', name: `${id} detected`, of: id, within: plan.durationMs }),
       launches: new AttackLaunches(id),
     }));
@@ -64,9 +70,7 @@ export class AttackProbe {
       for (const event of batch) entry.launches.onEvent(event);
     }
     for (const event of batch) {
-      // The fleet's events, and the adversary's account of what each attack exposed (records-exposed).
-      if ((event.source !== 'adversary' || event.type === 'attack.ended') && event.source !== 'ids' && event.source !== 'twin')
-        this.#kept.push(event);
+      if (keepForImpact(event)) this.#kept.push(event);
       this.#lastT = event.t;
     }
   };
@@ -78,13 +82,14 @@ export class AttackProbe {
       const d = detected.finish({ simulatedMs: end });
       const impact: Record<string, number> = {};
       const metrics = ((ATTACKS as Record<string, { impacts: readonly ImpactMetricName[] }>)[attack]?.impacts ?? []).filter(
-        (m) => !RESPONSE_METRICS.has(m),
+        (m) => !IMPACT_METRICS[m].response,
       );
-      for (const metric of metrics) {
+      for (const name of metrics) {
+        const metric = IMPACT_METRICS[name];
         let sum = 0;
         for (const launch of launches.all)
-          sum += IMPACT_METRICS[metric].compute(this.#kept, { device: launch.device, from: launch.at, to: end }) ?? 0;
-        impact[metric] = sum;
+          sum += metric.compute(this.#kept, this.#patients.windowFor(metric, launch.device, launch.at, end)) ?? 0;
+        impact[name] = sum;
       }
       return { id, attack, prevented: p.passed, detected: d.passed, mttdS: typeof d.measured === 'number' ? d.measured : null, impact };
     });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DEVICES } from '../../devices/index.ts';
+import { IMPACT_METRIC_NAMES } from '../defense/impact/registry.ts';
 import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
 import { attackFaults } from './attack-faults.ts';
 import { CLINICAL_EVENT_TYPES, clinicalEventSchema } from '../physiology/clinical-events.ts';
@@ -21,7 +22,8 @@ export const SCENARIO_REGISTRIES: ScenarioRegistries = {
   clinicalEvents: CLINICAL_EVENT_TYPES,
   invariants: INVARIANT_NAMES,
   invariantParams: Object.fromEntries(Object.entries(INVARIANTS).map(([name, definition]) => [name, definition.params])),
-  metrics: METRIC_NAMES,
+  // Per-device figures, and the clinical-impact metrics judged per patient (src/defense/impact).
+  metrics: [...METRIC_NAMES, ...IMPACT_METRIC_NAMES],
   // Each clinical event's own params (its type and time come from the entry itself).
   clinicalEventParams: Object.fromEntries(
     clinicalEventSchema.options.map((o) => [o.shape.type.value, (o as unknown as z.ZodObject).omit({ type: true, at: true })]),

@@ -196,8 +196,15 @@ export const expectationSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('metric'),
       name: z.string(),
-      /** mard, clarke-ab, time-in-range, time-below-70, time-below-54, time-above-180, lbgi, hbgi, dose-error, data-loss, stale-fraction, alarms */
+      /**
+       * mard, clarke-ab, time-in-range, time-below-70, time-below-54, time-above-180, lbgi, hbgi, dose-error, data-loss,
+       * stale-fraction, alarms, alarms-suppressed; or a clinical-impact metric judged per patient across its devices
+       * (dose-excess, glucose-below-54-minutes, unalarmed-desaturation-minutes, therapy-interruption-minutes,
+       * alarms-missed, devices-unavailable-minutes, records-exposed, time-to-detection, time-to-containment)
+       */
       metric: z.string(),
+      /** Clinical-impact metrics only: judge from the first launch of this timeline entry id or attack name to the run's end (default: from the first attack of the run, else the whole run). */
+      of: z.string().optional(),
       target: selectorSchema.optional(),
       /** How to combine devices: mean (default), max, min, sum. */
       aggregate: z.enum(['mean', 'max', 'min', 'sum']).default('mean'),

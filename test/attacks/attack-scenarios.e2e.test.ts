@@ -39,9 +39,10 @@ describe('attack scenarios', () => {
     expect(verdicts(result)).toEqual([
       ['detected', true, 0],
       ['no-false-alerts', true, 0],
+      ['metric', true, 8],
     ]);
     expect(
-      IMPACT_METRICS['therapy-interruption-minutes'].compute(events, { device: 'infusion-pump-001', from: 120_000, to: 600_000 }),
+      IMPACT_METRICS['therapy-interruption-minutes'].compute(events, { devices: ['infusion-pump-001'], from: 120_000, to: 600_000 }),
     ).toBe(8);
   });
 
@@ -50,11 +51,20 @@ describe('attack scenarios', () => {
     expect(verdicts(result)).toEqual([
       ['prevented', true, 0],
       ['no-false-alerts', true, 0],
+      ['metric', true, 0],
     ]);
     expect(events.filter((e) => e.type === 'attack.connect').map((e) => e.data.outcome)).toEqual(['refused']);
     expect(
-      IMPACT_METRICS['therapy-interruption-minutes'].compute(events, { device: 'infusion-pump-001', from: 120_000, to: 600_000 }),
+      IMPACT_METRICS['therapy-interruption-minutes'].compute(events, { devices: ['infusion-pump-001'], from: 120_000, to: 600_000 }),
     ).toBe(0);
+  });
+
+  it('open: a forged heparin bolus is measured on the patient as a metric expectation (dose beyond the program)', async () => {
+    const { result } = await run(`${DIR}/forged-bolus.yaml`);
+    const metric = result.expectations.find((e) => e.type === 'metric')!;
+    expect(metric.passed).toBe(true);
+    expect(metric.measured).toBeGreaterThan(2000);
+    expect(metric.message).toContain('dose-excess for P-001');
   });
 
   it('open: recon reads the ward — the prevented judge would say what it achieved', async () => {

@@ -59,7 +59,7 @@ describe('RunOptions.ids', () => {
       [2 * MIN, 'unauthorized-command', 'critical', pump.id],
       [2 * MIN, 'unknown-client', 'medium', undefined],
     ]);
-    const window = { device: pump.id, from: 2 * MIN, to: 10 * MIN };
+    const window = { devices: [pump.id], from: 2 * MIN, to: 10 * MIN };
     expect(IMPACT_METRICS['therapy-interruption-minutes'].compute(events, window)).toBe(8);
     expect(IMPACT_METRICS['time-to-detection'].compute(events, window)).toBe(0);
     // Saline at 100 mL/h not given for 8 minutes: about 13 mL short.
@@ -91,6 +91,6 @@ describe('RunOptions.ids', () => {
     }
     expect(run.ids?.available).toBe(true);
     expect(events.filter((e) => e.type === 'ids.alert' && e.data.severity !== 'low')).toEqual([]);
-    expect(IMPACT_METRICS['therapy-interruption-minutes'].compute(events, { device: pump.id, from: 2 * MIN, to: 10 * MIN })).toBe(0);
+    expect(IMPACT_METRICS['therapy-interruption-minutes'].compute(events, { devices: [pump.id], from: 2 * MIN, to: 10 * MIN })).toBe(0);
   });
 });

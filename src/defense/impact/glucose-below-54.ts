@@ -3,8 +3,8 @@ import { defineMetric, heldMs, MINUTE_MS, truthSamples } from './metric.ts';
 /**
  * Minutes of the window the patient's TRUE glucose spent below 54 mg/dL — level 2 hypoglycaemia,
  * "clinically significant" (International Consensus on Time in Range, Battelino et al., Diabetes Care
- * 2019: keep time < 54 mg/dL under 1 %). Read from `data.truth.glucose` of the telemetry of the device
- * that measures the patient (a CGM), sample-and-hold.
+ * 2019: keep time < 54 mg/dL under 1 %). Read from `data.truth.glucose` of the telemetry of the patient's
+ * device that measures it (a CGM), sample-and-hold: a pump attack's harm shows on the CGM's truth.
  */
 export const glucoseBelow54 = defineMetric({
   name: 'glucose-below-54-minutes',
@@ -13,8 +13,8 @@ export const glucoseBelow54 = defineMetric({
   rationale:
     'Level 2 hypoglycaemia (< 54 mg/dL) is the consensus marker of clinically significant harm (Battelino et al. 2019); ' +
     'an insulin overdose shows here, judged on the patient’s true glucose, not the sensor’s reading.',
-  compute(events, { device, from, to }) {
-    const samples = truthSamples(events, device, 'glucose');
+  compute(events, { devices, from, to }) {
+    const samples = truthSamples(events, devices, 'glucose');
     if (samples.length === 0) return null;
     return (
       heldMs(

@@ -1,3 +1,5 @@
+import { alarmsMissed } from './alarms-missed.ts';
+import { devicesUnavailable } from './devices-unavailable.ts';
 import { doseExcess } from './dose-excess.ts';
 import { glucoseBelow54 } from './glucose-below-54.ts';
 import type { ImpactMetric } from './metric.ts';
@@ -13,6 +15,8 @@ export const IMPACT_METRICS = {
   'glucose-below-54-minutes': glucoseBelow54,
   'unalarmed-desaturation-minutes': unalarmedDesaturation,
   'therapy-interruption-minutes': therapyInterruption,
+  'alarms-missed': alarmsMissed,
+  'devices-unavailable-minutes': devicesUnavailable,
   'records-exposed': recordsExposed,
   'time-to-detection': timeToDetection,
   'time-to-containment': timeToContainment,

@@ -10,17 +10,18 @@ export const timeToContainment = defineMetric({
   name: 'time-to-containment',
   unit: 's',
   summary: 'seconds from the attack’s start to the first containment action',
+  response: true,
   rationale:
     'Mean time to contain (NIST SP 800-61r2 containment, eradication and recovery); from `response.*` events naming the ' +
     'target device or no device, and `auth.lockout` events, at or after the attack’s start.',
-  compute(events, { device, from, to }) {
+  compute(events, { devices, from, to }) {
     let first: number | undefined;
     for (const e of events) {
       if (e.t < from || e.t > to) continue;
       const containment = e.type.startsWith('response.') || e.type === 'auth.lockout';
       if (!containment) continue;
       const about = e.data.device;
-      if (about !== undefined && about !== device) continue;
+      if (about !== undefined && !devices.includes(about as string)) continue;
       if (first === undefined || e.t < first) first = e.t;
     }
     return first === undefined ? null : (first - from) / 1000;

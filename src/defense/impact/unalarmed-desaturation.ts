@@ -16,10 +16,10 @@ export const unalarmedDesaturation = defineMetric({
   rationale:
     'SpO2 < 90 % is hypoxaemia (WHO 2011); minutes of it with no alarm announced are the harm of alarm suppression ' +
     '(ATT&CK for ICS T0878), judged on the patient’s true SpO2.',
-  compute(events, { device, from, to }) {
-    const spo2 = truthSamples(events, device, 'spo2');
+  compute(events, { devices, from, to }) {
+    const spo2 = truthSamples(events, devices, 'spo2');
     if (spo2.length === 0) return null;
-    const alarmed = alarmIntervals(events, device);
+    const alarmed = alarmIntervals(events, devices, 'spo2');
     const points = new Set<number>([...spo2.map(([t]) => t), ...alarmed.flat()]);
     const times = [...points].sort((a, b) => a - b);
     const samples = times.map((t) => {
@@ -31,19 +31,26 @@ export const unalarmedDesaturation = defineMetric({
   },
 });
 
-/** [raised, cleared) of each announced SpO2 alarm of the device. */
-function alarmIntervals(events: readonly SimEvent[], device: string): [number, number][] {
+/**
+ * [raised, cleared) of each announced alarm on `parameter` of the patient's devices: from its
+ * `alarm.raised` (unless suppressed: never announced) to its `alarm.cleared`.
+ */
+export function alarmIntervals(events: readonly SimEvent[], devices: readonly string[], parameter: string): [number, number][] {
+  const of = new Set(devices);
   const open = new Map<string, number>();
   const out: [number, number][] = [];
   for (const e of events) {
-    if (e.source !== device) continue;
+    if (!of.has(e.source)) continue;
     if (e.type === 'alarm.raised') {
       const alarm = e.data.alarm as { code?: unknown; parameter?: unknown } | undefined;
-      if (alarm?.parameter !== 'spo2' || typeof alarm.code !== 'string' || e.data.suppressed === true) continue;
-      if (!open.has(alarm.code)) open.set(alarm.code, e.t);
-    } else if (e.type === 'alarm.cleared' && typeof e.data.code === 'string' && open.has(e.data.code)) {
-      out.push([open.get(e.data.code)!, e.t]);
-      open.delete(e.data.code);
+      if (alarm?.parameter !== parameter || typeof alarm.code !== 'string' || e.data.suppressed === true) continue;
+      const key = `${e.source}\u0000${alarm.code}`;
+      if (!open.has(key)) open.set(key, e.t);
+    } else if (e.type === 'alarm.cleared' && typeof e.data.code === 'string') {
+      const key = `${e.source}\u0000${e.data.code}`;
+      if (!open.has(key)) continue;
+      out.push([open.get(key)!, e.t]);
+      open.delete(key);
     }
   }
   for (const start of open.values()) out.push([start, Number.POSITIVE_INFINITY]);

@@ -1,5 +1,6 @@
 import type { LoggedEvent } from '../../core/event-log.ts';
 import { Rng } from '../../core/rng.ts';
+import { PatientDevices } from '../../defense/impact/patients.ts';
 import type { FleetPlan } from '../../fleet/fleet-spec.ts';
 import type { Plan } from '../plan.ts';
 import type { Expectation } from '../schema.ts';
@@ -55,6 +56,7 @@ export function createJudges(expectations: readonly Expectation[], options: Judg
     select: (selector, name) => selectDevices(selector, fleetPlan.devices, rng.fork(`target:${name}`)),
     tallies: () => (book ??= new TallyBook(fleetPlan.devices)),
     metrics: options.registries?.metrics ?? METRICS,
+    patients: new PatientDevices(fleetPlan.devices),
     invariants: options.registries?.invariants ?? INVARIANTS,
     rng,
   };
@@ -71,7 +73,7 @@ export function createJudges(expectations: readonly Expectation[], options: Judg
       case 'invariant':
         return createInvariantJudge(expectation, env);
       case 'prevented':
-        return createPreventedJudge(expectation);
+        return createPreventedJudge(expectation, env.patients);
       case 'detected':
         return createDetectedJudge(expectation);
       case 'no-false-alerts':

@@ -1,5 +1,6 @@
 import type { LoggedEvent } from '../../core/event-log.ts';
 import type { Rng } from '../../core/rng.ts';
+import type { PatientDevices } from '../../defense/impact/patients.ts';
 import type { FleetPlan, PlannedDevice } from '../../fleet/fleet-spec.ts';
 import type { ExpectationResult } from '../result.ts';
 import type { Expectation, Selector } from '../schema.ts';
@@ -32,6 +33,8 @@ export interface JudgeEnv {
   /** A per-device tally shared by every judge that needs one (fed once per event). */
   tallies(): TallyBook;
   metrics: MetricRegistry;
+  /** Which devices are whose patient (the impact metrics judge a patient across all its devices). */
+  patients: PatientDevices;
   invariants: InvariantRegistry;
   rng: Rng;
 }

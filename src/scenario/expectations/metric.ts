@@ -1,4 +1,6 @@
 import { InputError, nearestName } from '../../core/errors.ts';
+import { IMPACT_METRICS } from '../../defense/impact/registry.ts';
+import { createImpactMetricJudge } from './impact-metric.ts';
 import type { Expectation } from '../schema.ts';
 import { fixed, listSome, measuredValue } from './format.ts';
 import type { Judge, JudgeEnv, Verdict } from './judge.ts';
@@ -22,8 +24,15 @@ const AGGREGATES = {
 export function createMetricJudge(expectation: MetricExpectation, env: JudgeEnv): Judge {
   const { name, metric, target, aggregate, min, max } = expectation;
   const definition = env.metrics[metric];
+  if (definition === undefined && Object.hasOwn(IMPACT_METRICS, metric))
+    return createImpactMetricJudge(expectation, IMPACT_METRICS[metric as keyof typeof IMPACT_METRICS], env);
+  if (expectation.of !== undefined)
+    throw new InputError(
+      'E_METRIC_OF',
+      `expectation "${name}": \`of\` applies to clinical-impact metrics (${Object.keys(IMPACT_METRICS).join(', ')}), not to ${metric}`,
+    );
   if (definition === undefined) {
-    const names = Object.keys(env.metrics);
+    const names = [...Object.keys(env.metrics), ...Object.keys(IMPACT_METRICS)];
     const hint = nearestName(metric, names);
     throw new InputError(
       'E_UNKNOWN_METRIC',

@@ -1,5 +1,6 @@
 import type { LoggedEvent, SimEvent } from '../../core/event-log.ts';
 import { ATTACKS } from '../../defense/attacks/registry.ts';
+import { PatientDevices } from '../../defense/impact/patients.ts';
 import { IMPACT_METRICS, type ImpactMetricName } from '../../defense/impact/registry.ts';
 import type { Expectation } from '../schema.ts';
 import { type AttackLaunchRecord, AttackLaunches } from './attack-launches.ts';
@@ -9,18 +10,16 @@ import type { RunContext } from './run-context.ts';
 
 type PreventedExpectation = Extract<Expectation, { type: 'prevented' }>;
 
-/** Response metrics, not effects on a patient: they say nothing about what an attack achieved. */
-const RESPONSE_METRICS = new Set<string>(['time-to-detection', 'time-to-containment']);
-
 /**
  * `prevented`: every launch of `of` achieved nothing under the controls in force. A launch achieved
  * something when the broker let it read (a subscription granted, a device's messages reached it), when
  * its target acted on a command at the instant it struck (a forged command received), or when one of
  * the clinical-impact metrics its catalogue entry names is non-zero on its target from the launch to
- * the end of the run. Keeps the target devices' events in memory to compute those metrics.
+ * the end of the run, judged over the target's patient (all of that patient's devices; the whole
+ * fleet for a site-wide metric). Keeps the devices' events in memory to compute those metrics.
  * Vacuous runs fail: without a launch nothing was prevented.
  */
-export function createPreventedJudge(expectation: PreventedExpectation): Judge {
+export function createPreventedJudge(expectation: PreventedExpectation, patients: PatientDevices = new PatientDevices([])): Judge {
   const { name, of } = expectation;
   const launches = new AttackLaunches(of);
   const kept: SimEvent[] = [];
@@ -31,8 +30,7 @@ export function createPreventedJudge(expectation: PreventedExpectation): Judge {
     onEvents(batch: readonly LoggedEvent[]) {
       for (const event of batch) {
         launches.onEvent(event);
-        // The impact metrics read devices' own events; the adversary's, the IDS's and the twin's are not needed.
-        if (event.source !== 'adversary' && event.source !== 'ids' && event.source !== 'twin') kept.push(event);
+        if (keepForImpact(event)) kept.push(event);
         lastT = event.t;
       }
     },
@@ -42,7 +40,7 @@ export function createPreventedJudge(expectation: PreventedExpectation): Judge {
       const threshold = 'achieved nothing';
       if (all.length === 0)
         return { name, type: 'prevented', passed: false, measured: null, threshold, message: `${of} was never launched`, evidence: [] };
-      const achieved = all.map((launch) => ({ launch, what: achievements(launch, kept, end) })).filter((a) => a.what.length > 0);
+      const achieved = all.map((launch) => ({ launch, what: achievements(launch, kept, end, patients) })).filter((a) => a.what.length > 0);
       const passed = achieved.length === 0;
       const refused = all.reduce((n, l) => n + l.refused, 0);
       const message = passed
@@ -67,7 +65,7 @@ export function createPreventedJudge(expectation: PreventedExpectation): Judge {
 }
 
 /** What one launch achieved, in words (empty: nothing). */
-function achievements(launch: AttackLaunchRecord, events: readonly SimEvent[], end: number): string[] {
+function achievements(launch: AttackLaunchRecord, events: readonly SimEvent[], end: number, patients: PatientDevices): string[] {
   const out: string[] = [];
   if (launch.granted.length > 0) out.push(`subscribed to ${launch.granted.join(', ')}`);
   if ((launch.exposed ?? []).length > 0)
@@ -75,12 +73,23 @@ function achievements(launch: AttackLaunchRecord, events: readonly SimEvent[], e
   if (events.some((e) => e.t === launch.at && e.source === launch.device && e.type === 'command.received'))
     out.push(`${launch.device} acted on a command at ${formatSimTime(launch.at)}`);
   const definition = (ATTACKS as Record<string, { impacts: readonly ImpactMetricName[] }>)[launch.attack];
-  const window = { device: launch.device, from: launch.at, to: end };
-  for (const metric of definition?.impacts ?? []) {
-    if (RESPONSE_METRICS.has(metric)) continue;
-    const { compute, unit } = IMPACT_METRICS[metric];
-    const value = compute(events, window);
-    if (value !== null && value !== 0) out.push(`${metric} ${Number(value.toFixed(2))} ${unit}`);
+  for (const name of definition?.impacts ?? []) {
+    const metric = IMPACT_METRICS[name];
+    if (metric.response) continue;
+    const value = metric.compute(events, patients.windowFor(metric, launch.device, launch.at, end));
+    if (value !== null && value !== 0) out.push(`${name} ${Number(value.toFixed(2))} ${metric.unit}`);
   }
   return out;
+}
+
+/**
+ * What the impact metrics read: the devices' own events, the twin's stale and fresh flags (devices
+ * unavailable) and the adversary's account of what it exposed; not the IDS's alerts nor the rest of
+ * the adversary's and twin's events.
+ */
+export function keepForImpact(event: SimEvent): boolean {
+  if (event.source === 'ids') return false;
+  if (event.source === 'twin') return event.type === 'twin.stale' || event.type === 'twin.fresh';
+  if (event.source === 'adversary') return event.type === 'attack.ended';
+  return true;
 }
