@@ -223,7 +223,7 @@ export function securityLine(result: Pick<RunResult, 'security'>): string | unde
   if (s.researchExport) {
     const e = s.researchExport;
     parts.push(
-      `research export ${formatCount(e.released)} records of ${formatCount(e.patients)} consenting patients, ${formatCount(e.withheld)} withheld`,
+      `research export ${formatCount(e.released)} records of ${formatCount(e.patients)} consenting patients, ${formatCount(e.withheld)} withheld${e.file ? `, written to ${e.file}` : ''}`,
     );
   }
   return parts.join(' · ');

@@ -3,6 +3,7 @@ import type { Plan } from '../scenario/plan.ts';
 import { DEFAULT_DEPENDENCIES } from './defaults.ts';
 import type { RunResult } from '../scenario/result.ts';
 import { datasetOf, type DatasetFiles } from './run-dataset.ts';
+import { openResearchExport, type ResearchExportFile } from './research-export-file.ts';
 import { Run, type LinkPlacement, type RunDependencies, type RunMode, type RunOptions, type RunStatus } from './run.ts';
 
 export type { DatasetFiles } from './run-dataset.ts';
@@ -31,6 +32,11 @@ export interface ExecuteOptions extends RunOptions {
   onEvents?(batch: readonly LoggedEvent[]): void;
   /** The run's labelled dataset, once it ends; asking for it turns the broker tap on (the dataset reporter writes it). */
   onDataset?(dataset: DatasetFiles): void | Promise<void>;
+  /**
+   * Writes the research export (the consenting patients' telemetry under pseudonyms) to this file as
+   * JSON Lines (research-export-file.ts); the run needs the `consent` control.
+   */
+  researchExport?: string;
 }
 
 /**
@@ -39,7 +45,9 @@ export interface ExecuteOptions extends RunOptions {
  */
 export async function executeScenario(plan: Plan, options: ExecuteOptions = {}): Promise<RunResult> {
   const run = new Run(plan, options.deps ?? DEFAULT_DEPENDENCIES, options.onDataset ? withObservations(plan, options) : options);
+  let exported: ResearchExportFile | undefined;
   try {
+    if (options.researchExport !== undefined) exported = await openResearchExport(run.security, options.researchExport);
     if (options.onConnecting) run.on('connecting', options.onConnecting);
     await run.open();
     options.onBegin?.({
@@ -65,8 +73,14 @@ export async function executeScenario(plan: Plan, options: ExecuteOptions = {}):
     }
     const result = run.result();
     await options.onDataset?.(datasetOf(run));
+    if (exported !== undefined) {
+      await exported.finish();
+      if (result.security?.researchExport) result.security.researchExport.file = exported.path;
+      exported = undefined;
+    }
     return result;
   } finally {
+    await exported?.abandon();
     await run.close();
   }
 }

@@ -70,6 +70,7 @@ export class RunSecurity {
   /** The run's pseudonyms for its patients (keyed by the seed): the only map back from a pseudonym. */
   readonly pseudonyms: PseudonymRegistry;
   readonly #patientOf: Map<string, string>;
+  readonly #kindOf: Map<string, string>;
   readonly #options: RunSecurityOptions;
   #caPem: string | undefined;
   #server: CertificateFiles | undefined;
@@ -110,6 +111,7 @@ export class RunSecurity {
       ? new ResearchExport(ConsentRegistry.of(config.consent), this.pseudonyms, { keep: false })
       : undefined;
     this.#patientOf = new Map(fleet.devices.map((d) => [d.id, d.patientId]));
+    this.#kindOf = new Map(fleet.devices.map((d) => [d.id, d.kind]));
     log.subscribe((batch) => this.#onSealed(batch));
   }
 
@@ -394,7 +396,13 @@ export class RunSecurity {
     for (const event of batch) {
       if (exporter !== undefined && event.type === 'telemetry') {
         const patientId = this.#patientOf.get(event.source);
-        if (patientId !== undefined) exporter.offer({ patientId, t: event.t, values: (event.data.body ?? {}) as Record<string, unknown> });
+        if (patientId !== undefined)
+          exporter.offer({
+            patientId,
+            t: event.t,
+            kind: this.#kindOf.get(event.source),
+            values: (event.data.body ?? {}) as Record<string, unknown>,
+          });
       } else if (event.source === 'security' && event.type.startsWith(PREFIX)) {
         audit?.append(auditEntryOf({ ...event.data, t: event.t, type: event.type.slice(PREFIX.length) } as SecurityEvent));
       } else if (event.type === 'command.rejected' && String(event.data.code).startsWith('auth.')) {

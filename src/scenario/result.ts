@@ -85,7 +85,13 @@ export interface SecurityResult {
   /** Under auditLog: the hash-chained log's length and last hash (its tail cannot be cut unseen). */
   audit?: { records: number; head: string };
   /** Under consent: the research-export consumer's telemetry records released (under pseudonyms) and withheld, and the patients released. */
-  researchExport?: { released: number; withheld: number; patients: number };
+  researchExport?: {
+    released: number;
+    withheld: number;
+    patients: number;
+    /** Where the released records were written (`--research-export PATH`), if anywhere. */
+    file?: string;
+  };
 }
 
 /**

@@ -31,6 +31,7 @@ interface RunCommandOptions {
   sync?: number;
   color?: boolean;
   security?: ProfileName;
+  researchExport?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -63,6 +64,10 @@ export function registerRunCommand(program: Command): void {
       `run under a security profile (${PROFILE_NAMES.join(', ')}) instead of the scenario's own (docs/security.md); each run's own embedded broker applies it`,
       parseProfile,
     )
+    .option(
+      '--research-export <path>',
+      "write the research export — the consenting patients' telemetry under pseudonyms, as JSON Lines — to a file (needs the consent control: --security baseline or hardened; docs/security.md#data-governance)",
+    )
     .option('--no-color', 'plain console output (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
@@ -73,6 +78,7 @@ Examples:
   medtwin run scenarios/cgm-drift.yaml --seeds 1..100 --reporter json:out/study.json
   medtwin run scenarios/ward.yaml --realtime --speed 10 --port 1883
   medtwin run scenarios/insulin-safety.yaml --security hardened
+  medtwin run scenarios/ward.yaml --security baseline --research-export out/research.jsonl
   medtwin run scenarios/ward.yaml --broker mqtt://127.0.0.1:1883`,
     )
     .action(async (files: string[], options: RunCommandOptions) => {
@@ -129,6 +135,15 @@ Examples:
         const profile = options.security;
         for (const [i, plan] of plans.entries()) plans[i] = { ...plan, security: withProfile(plan.security, profile) };
       }
+      if (options.researchExport !== undefined) {
+        if (options.seeds !== undefined || plans.length !== 1)
+          throw new InputError('E_FLAGS', '--research-export writes one run: give one scenario, and --seed N rather than --seeds');
+        if (plans[0]!.security?.controls.consent !== true)
+          throw new InputError(
+            'E_RESEARCH_EXPORT',
+            `--research-export: the research export is gated by the consent control, which ${plans[0]!.name} does not have: add --security baseline or hardened, or set security.controls.consent in the scenario`,
+          );
+      }
       // One broker for the whole invocation: a 100-seed study must not start 100 brokers.
       const largest = Math.max(
         ...plans.map((p) => p.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0)),
@@ -174,6 +189,7 @@ Examples:
             // The dataset taps the broker, so the run gets its own in-process one (as an IDS run does).
             brokerUrl: wantsDataset && broker.embedded ? undefined : secureBrokerUrl(plan, broker),
             onBegin: (info) => reporter.onBegin?.(info),
+            ...(options.researchExport === undefined ? {} : { researchExport: options.researchExport }),
           });
           if (interrupt.received) result = { ...result, ok: false, interrupted: { signal: interrupt.received } };
           // The run was handed this invocation's broker by URL; it is still medtwin's embedded one.

@@ -44,12 +44,16 @@ export class ConsentRegistry {
 export interface ExportRecord {
   patientId: string;
   t: number;
+  /** What measured it (a device kind, never a device id: a researcher needs the shape of `values`, not the bed). */
+  kind?: string;
   values: Readonly<Record<string, unknown>>;
 }
 
+/** A record as it leaves: the pseudonym in place of the patient id. */
 export interface ExportedRecord {
   patient: string;
   t: number;
+  kind?: string;
   values: Readonly<Record<string, unknown>>;
 }
 
@@ -68,11 +72,17 @@ export class ResearchExport {
   readonly #consent: ConsentRegistry;
   readonly #pseudonyms: PseudonymRegistry;
   readonly #keep: boolean;
+  readonly #listeners: ((record: ExportedRecord) => void)[] = [];
 
   constructor(consent: ConsentRegistry, pseudonyms: PseudonymRegistry, options: { keep?: boolean } = {}) {
     this.#consent = consent;
     this.#pseudonyms = pseudonyms;
     this.#keep = options.keep ?? true;
+  }
+
+  /** Calls `listener` with every record released from now on (a file writer, say). */
+  onRelease(listener: (record: ExportedRecord) => void): void {
+    this.#listeners.push(listener);
   }
 
   offer(record: ExportRecord): boolean {
@@ -83,7 +93,14 @@ export class ResearchExport {
     const patient = this.#pseudonyms.pseudonymOf(record.patientId);
     this.released++;
     this.releasedBy.set(patient, (this.releasedBy.get(patient) ?? 0) + 1);
-    if (this.#keep) this.records.push({ patient, t: record.t, values: record.values });
+    const released: ExportedRecord = {
+      patient,
+      t: record.t,
+      ...(record.kind === undefined ? {} : { kind: record.kind }),
+      values: record.values,
+    };
+    if (this.#keep) this.records.push(released);
+    for (const listener of this.#listeners) listener(released);
     return true;
   }
 }
