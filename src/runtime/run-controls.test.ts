@@ -2,8 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimClock } from '../core/clock.ts';
 import { EventLog } from '../core/event-log.ts';
 import { Rng } from '../core/rng.ts';
-import { planFleet } from '../fleet/fleet-spec.ts';
-import { DigitalTwin } from '../fleet/twin.ts';
 import { FAULTS } from '../inject/registry.ts';
 import { DeliveryLedger } from '../net/delivery-ledger.ts';
 import { resolveSecurity } from '../net/security/profile-schema.ts';
@@ -12,40 +10,32 @@ import { smallWard } from '../../test/helpers/plans.ts';
 import { parseTimeline } from '../../test/helpers/network-plans.ts';
 import { openBroker, type BrokerHandle } from './broker-host.ts';
 import { DEFAULT_DEPENDENCIES } from './defaults.ts';
-import { buildFleet, type ConnectOptionsFor } from './fleet-builder.ts';
+import type { ConnectOptionsFor } from './fleet-builder.ts';
+import { RunFleet } from './run-fleet.ts';
 import { RunControls } from './run-controls.ts';
 
-/** A fleet for `plan` and the controls over it, with the run's settle/fence hooks counted. */
+/** A fleet for `plan` and the controls over it, with the run's settle and the fleet's fence counted. */
 function controlsFor(plan: Plan, ids?: boolean) {
   const clock = new SimClock();
   const log = new EventLog();
   const ledger = new DeliveryLedger();
   const rng = new Rng('7');
-  const fleetPlan = planFleet(plan.fleet, (kind) => DEFAULT_DEPENDENCIES.devices[kind]?.idPrefix ?? kind);
-  const twin = new DigitalTwin(fleetPlan.site, clock, log, { ledger });
-  const fleet = buildFleet({ plan, fleetPlan, deps: DEFAULT_DEPENDENCIES, rng, clock, log, durationMs: plan.durationMs, twin, ledger });
   const calls: string[] = [];
+  const core = { plan, seed: '7', clock, log, ledger, rng, durationMs: plan.durationMs };
+  const fleet = new RunFleet({ ...core, deps: DEFAULT_DEPENDENCIES, speed: 'max', delayOf: () => 0 });
+  fleet.fence = async () => {
+    calls.push('fence');
+  };
   const controls = new RunControls({
-    plan,
-    seed: '7',
+    ...core,
     mode: 'fast',
-    durationMs: plan.durationMs,
-    clock,
-    log,
-    ledger,
-    rng,
-    fleetPlan,
-    agents: fleet.agents,
-    tagsOf: (id) => fleetPlan.devices.find((d) => d.id === id)?.tags,
+    fleet,
     ...(ids === undefined ? {} : { ids }),
     stallMs: 5_000,
     settle: async () => {
       calls.push('settle');
     },
     notify: () => calls.push('notify'),
-    fence: async () => {
-      calls.push('fence');
-    },
   });
   const events: { source: string; type: string }[] = [];
   log.onRecord((e) => events.push(e));

@@ -4,7 +4,6 @@ import type { EventLog } from '../core/event-log.ts';
 import type { Rng } from '../core/rng.ts';
 import type { GroundTruth } from '../defense/dataset/record.ts';
 import type { DeviceAgent } from '../fleet/agent.ts';
-import type { FleetPlan } from '../fleet/fleet-spec.ts';
 import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
 import type { TargetDirectory } from '../inject/target.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
@@ -19,7 +18,7 @@ import { planWantsIds, RunIds } from './run-ids.ts';
 import { RunNetworkHost } from './run-network.ts';
 import type { RunMode, RunOptions } from './run-options.ts';
 import { composeConnectOptions, RunSecurity } from './run-security.ts';
-import type { TagLookup } from './selector.ts';
+import type { RunFleet } from './run-fleet.ts';
 
 export interface RunControlsOptions {
   plan: Plan;
@@ -31,9 +30,8 @@ export interface RunControlsOptions {
   ledger: DeliveryLedger;
   /** The run's root stream (the network forks `network`). */
   rng: Rng;
-  fleetPlan: FleetPlan;
-  agents: readonly DeviceAgent[];
-  tagsOf: TagLookup;
+  /** The fleet the controls stand in front of (each device's command check, targets, fences). */
+  fleet: Pick<RunFleet, 'plan' | 'agents' | 'tagsOf' | 'fence'>;
   /** RunOptions.ids: the detector on or off, whatever the plan says. */
   ids?: RunOptions['ids'];
   /** Wall time a wait on the transport may take before it counts as stalled (RunOptions.settleTimeoutMs). */
@@ -42,8 +40,6 @@ export interface RunControlsOptions {
   settle(): Promise<void>;
   /** Wakes the settle barrier (a fault now holds a message it must not wait for). */
   notify(): void;
-  /** Resolves once every connection of the fleet (devices, twin) has handled what the broker sent it so far. */
-  fence(): Promise<void>;
 }
 
 /**
@@ -68,7 +64,8 @@ export class RunControls {
 
   constructor(options: RunControlsOptions) {
     this.#options = options;
-    const { plan, seed, clock, log, fleetPlan, agents } = options;
+    const { plan, seed, clock, log, fleet } = options;
+    const { plan: fleetPlan, agents } = fleet;
     if (plan.security !== undefined) {
       this.security = new RunSecurity({
         config: plan.security,
@@ -89,7 +86,7 @@ export class RunControls {
       durationMs: options.durationMs,
       ...(this.security === undefined ? {} : { security: this.security }),
       settle: options.settle,
-      fence: options.fence,
+      fence: () => fleet.fence(),
       stallMs: options.stallMs,
     });
     this.faults = { ...FAULTS, ...attackFaults(this.#attacks.launch) };
@@ -110,7 +107,7 @@ export class RunControls {
       entries: plan.timeline ?? [],
       faults: this.faults,
       agents,
-      tagsOf: options.tagsOf,
+      tagsOf: fleet.tagsOf,
       clock,
       rng: options.rng,
       mode: options.mode,

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { SimClock } from '../core/clock.ts';
 import { EventLog, type LoggedEvent } from '../core/event-log.ts';
-import { InputError, nearestName } from '../core/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import type { DeviceAgent } from '../fleet/agent.ts';
-import { planFleet, type FleetPlan } from '../fleet/fleet-spec.ts';
-import { DigitalTwin, type Arrivals } from '../fleet/twin.ts';
+import type { FleetPlan } from '../fleet/fleet-spec.ts';
+import type { DigitalTwin } from '../fleet/twin.ts';
 import { DeliveryLedger } from '../net/delivery-ledger.ts';
 import type { LinkEndpoint } from '../net/device-link.ts';
 import { CHANNELS } from '../net/topics.ts';
@@ -18,15 +18,14 @@ import { Timeline, type ManualInjection } from './timeline.ts';
 import type { Collector } from './collector.ts';
 import { Referee } from './referee.ts';
 import { openTransport, type Transport } from './transport.ts';
-import type { RunContext } from '../scenario/expectations/run-context.ts';
 import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import type { FaultRegistry } from '../inject/registry.ts';
 import type { Selector } from '../scenario/schema.ts';
-import { buildFleet, checkKinds, connectFleet, type RunDependencies, type RunPatient } from './fleet-builder.ts';
+import type { RunDependencies, RunPatient } from './fleet-builder.ts';
+import { RunFleet } from './run-fleet.ts';
 import type { RunIds } from './run-ids.ts';
 import { Pacer } from './pacer.ts';
 import { schedulePlanEvents } from './plan-events.ts';
-import type { TagLookup } from './selector.ts';
 import { assembleResult } from './assemble-result.ts';
 import type { RunSecurity } from './run-security.ts';
 import { RunControls } from './run-controls.ts';
@@ -55,8 +54,9 @@ interface RunEvents {
  * One simulation: a broker, a fleet of device agents on their own MQTT connections, the digital twin,
  * a virtual clock and the event log. Every face (CLI, TUI, tabletop) drives this same object.
  *
- * A facade over parts with one job each: the fleet builder makes and connects the fleet
- * (fleet-builder.ts) over the transport (transport.ts); the loop moves simulated time (run-loop.ts) as
+ * A facade over parts with one job each: the fleet (run-fleet.ts, fleet-builder.ts) connects over the
+ * transport (transport.ts), behind the run's controls — security, network faults, adversaries, the
+ * intrusion detector (run-controls.ts); the loop moves simulated time (run-loop.ts) as
  * the pacer allows (pacer.ts); the delivery ledger accounts for every message (net/delivery-ledger.ts)
  * and the settler waits on it (settle.ts); the timeline injects faults through the trigger engine
  * (timeline.ts, scheduler.ts); the referee judges (referee.ts); the result is assembled (assemble-result.ts).
@@ -82,7 +82,7 @@ export class Run extends EventEmitter<RunEvents> {
   readonly collector: Collector;
   readonly mode: RunMode;
   #referee: Referee;
-  #tagsOf: TagLookup;
+  #fleet: RunFleet;
   #digest: string | undefined;
   #options: RunOptions;
   #deps: RunDependencies;
@@ -94,8 +94,6 @@ export class Run extends EventEmitter<RunEvents> {
   #loop: RunLoop;
   /** Security, network faults, adversaries and the intrusion detector (run-controls.ts). */
   #controls: RunControls;
-  /** The fleet's telemetry messages per simulated second (fast mode's default window, realtime back-pressure). */
-  #telemetryPerSecond: number;
 
   /** The adversaries launched so far and what they did (the labelled dataset's ground truth). */
   get groundTruth() {
@@ -120,34 +118,19 @@ export class Run extends EventEmitter<RunEvents> {
       maxSliceMs: options.syncMs,
     });
     this.rng = new Rng(this.seed);
-    checkKinds(plan, deps);
-    this.fleetPlan = planFleet(plan.fleet, (kind) => deps.devices[kind]?.idPrefix ?? kind);
-    // The twin books what it sends and takes in in the ledger, and learns from it when a report was
-    // sent: at full speed a report arrives when it was sent (the barrier lets it cross before
-    // anything else happens), in realtime when the twin gets it.
-    this.twin = new DigitalTwin(this.fleetPlan.site, this.clock, this.log, {
-      ledger: this.ledger,
-      arrivals: arrivalsAt(this.#pacer.speed),
-      // A delay a network fault reported (fast mode's tag timing) moves a report's arrival by as much.
-      delayOf: (device, channel, seq) => this.#controls.delayOf(device, channel, seq),
-    });
-    const fleet = buildFleet({
+    this.#fleet = new RunFleet({
       plan,
-      fleetPlan: this.fleetPlan,
       deps,
+      seed: this.seed,
       rng: this.rng,
       clock: this.clock,
       log: this.log,
-      durationMs: this.durationMs,
-      twin: this.twin,
       ledger: this.ledger,
+      durationMs: this.durationMs,
+      speed: this.#pacer.speed,
+      delayOf: (device, channel, seq) => this.#controls.delayOf(device, channel, seq),
     });
-    this.agents = fleet.agents;
-    this.agentById = fleet.agentById;
-    this.patients = fleet.patients;
-    this.#telemetryPerSecond = fleet.telemetryPerSecond;
-    const tags = new Map(this.fleetPlan.devices.map((d) => [d.id, d.tags]));
-    this.#tagsOf = (id) => tags.get(id);
+    ({ plan: this.fleetPlan, twin: this.twin, agents: this.agents, agentById: this.agentById, patients: this.patients } = this.#fleet);
     this.#controls = new RunControls({
       plan,
       seed: this.seed,
@@ -157,25 +140,20 @@ export class Run extends EventEmitter<RunEvents> {
       log: this.log,
       ledger: this.ledger,
       rng: this.rng,
-      fleetPlan: this.fleetPlan,
-      agents: this.agents,
-      tagsOf: this.#tagsOf,
+      fleet: this.#fleet,
       ...(options.ids === undefined ? {} : { ids: options.ids }),
       stallMs: options.settleTimeoutMs ?? 10_000,
       settle: async () => {
         await this.#settler.settle();
       },
       notify: () => this.#settler.barrier.notify(),
-      fence: async () => {
-        await Promise.all([this.twin.fence(), ...this.agents.map((agent) => agent.fence())]);
-      },
     });
     this.security = this.#controls.security;
     this.ids = this.#controls.ids;
     this.faults = this.#controls.faults;
     this.#settler = new LedgerSettler(this.ledger, {
       stallMs: options.settleTimeoutMs ?? 10_000,
-      telemetryPerSecond: fleet.telemetryPerSecond,
+      telemetryPerSecond: this.#fleet.telemetryPerSecond,
       ...(this.#controls.excused ? { excused: this.#controls.excused } : {}),
     });
     this.#loop = new RunLoop({
@@ -202,7 +180,7 @@ export class Run extends EventEmitter<RunEvents> {
       log: this.log,
       rng: this.rng.fork('timeline'),
       agents: this.agents,
-      tagsOf: this.#tagsOf,
+      tagsOf: this.#fleet.tagsOf,
       faults: this.faults,
       entries: plan.timeline ?? [],
       durationMs: this.durationMs,
@@ -255,7 +233,7 @@ export class Run extends EventEmitter<RunEvents> {
   }
   /** Fast mode's settle window, ms: RunOptions.syncMs, or the default for this fleet (defaultSyncMs). */
   get syncMs(): number {
-    return this.#options.syncMs ?? defaultSyncMs(this.#telemetryPerSecond);
+    return this.#options.syncMs ?? defaultSyncMs(this.#fleet.telemetryPerSecond);
   }
 
   status(): RunStatus {
@@ -292,30 +270,11 @@ export class Run extends EventEmitter<RunEvents> {
     );
     await this.#controls.open(this.#transport.broker);
     const connectOptions = this.#controls.connectOptions(this.#options.connectOptionsFor);
-    await connectFleet({
-      agents: this.agents,
-      fleetPlan: this.fleetPlan,
-      twin: this.twin,
-      url: this.#transport.broker.url,
-      seed: this.seed,
-      links: this.#transport.opener,
-      ...(connectOptions ? { connectOptionsFor: connectOptions } : {}),
-      onProgress: (connected) => this.emit('connecting', connected, this.agents.length),
-    });
+    await this.#fleet.connect(this.#transport.broker.url, this.#transport.opener, connectOptions, (connected) =>
+      this.emit('connecting', connected, this.agents.length),
+    );
     await this.#controls.connectConsoles(this.#transport.broker.url, this.#transport.opener);
-    this.log.record({
-      t: 0,
-      source: 'runner',
-      type: 'run.started',
-      data: {
-        scenario: this.plan.name,
-        seed: this.seed,
-        devices: this.agents.length,
-        patients: this.patients.size,
-        durationMs: this.durationMs,
-      },
-    });
-    for (const agent of this.agents) agent.start();
+    this.#fleet.start();
     this.timeline.start();
     schedulePlanEvents({
       plan: this.plan,
@@ -324,7 +283,7 @@ export class Run extends EventEmitter<RunEvents> {
       rng: this.rng,
       agents: this.agents,
       patients: this.patients,
-      tagsOf: this.#tagsOf,
+      tagsOf: this.#fleet.tagsOf,
       command: (deviceId: string, command: Record<string, unknown>) => this.command(deviceId, command),
     });
     this.#loop.phase = 'paused';
@@ -345,12 +304,9 @@ export class Run extends EventEmitter<RunEvents> {
 
   /** Sends a command to a device through the twin (so it counts as desired state). */
   command(deviceId: string, command: Record<string, unknown>): string {
-    if (!this.agentById.has(deviceId)) {
-      const hint = nearestName(deviceId, [...this.agentById.keys()]);
-      throw new InputError('E_UNKNOWN_DEVICE', `unknown device "${deviceId}"${hint ? ` — did you mean "${hint}"?` : ''}`);
-    }
+    const agent = this.#fleet.agent(deviceId);
     this.#loop.requestSettle();
-    return this.twin.command(deviceId, command, this.#controls.commandRoute(this.agentById.get(deviceId)!, command.type));
+    return this.twin.command(deviceId, command, this.#controls.commandRoute(agent, command.type));
   }
 
   /** Runs to the end (or until stopped), pacing by mode and speed. Resolves when the run is finished. */
@@ -384,7 +340,7 @@ export class Run extends EventEmitter<RunEvents> {
   /** Changes the pace: a factor of wall-clock time, or 'max' for as fast as the transport settles. */
   setSpeed(speed: number | 'max'): void {
     this.#pacer.setSpeed(speed, this.mode === 'realtime' && this.phase === 'running' && !this.paused);
-    this.twin.arrivals = arrivalsAt(speed);
+    this.#fleet.setSpeed(speed);
   }
 
   get paused(): boolean {
@@ -396,27 +352,19 @@ export class Run extends EventEmitter<RunEvents> {
     this.#loop.stop();
   }
 
-  #context(): RunContext {
-    return {
-      simulatedMs: this.clock.now(),
-      agents: new Map(this.agents.map((a) => [a.deviceId, a.stats])),
-      shadows: this.twin.shadows,
-    };
-  }
-
   /**
    * Verdicts so far, judged on the sealed part of the log (the TUI's live expectations panel). Cheap
    * enough to call a few times a second.
    */
   liveExpectations(): ExpectationResult[] {
-    return this.#referee.verdicts({ ...this.#context(), live: true });
+    return this.#referee.verdicts({ ...this.#fleet.context(this.clock.now()), live: true });
   }
 
   /** The run's result. Call after `runToEnd()`; it closes the event log (its digest is final). */
   result(): RunResult {
     this.#controls.closeLog();
     this.#digest ??= this.log.digest();
-    const context = this.#context();
+    const context = this.#fleet.context(this.clock.now());
     const network = this.#controls.networkResult();
     const result = assembleResult({
       plan: this.plan,
@@ -444,15 +392,10 @@ export class Run extends EventEmitter<RunEvents> {
 
   /** Disconnects every client and closes the broker (if medtwin started it). */
   async close(): Promise<void> {
-    await Promise.all(this.agents.map((a) => a.stop()));
+    await this.#fleet.stopDevices();
     await this.#controls.closeAdversaries();
     await this.twin.close();
     await this.#controls.close();
     await this.#transport?.close();
   }
-}
-
-/** When the twin takes a report to have arrived at this speed (twin.ts, Arrivals). */
-function arrivalsAt(speed: number | 'max'): Arrivals {
-  return speed === 'max' ? 'as-sent' : 'as-received';
 }

@@ -1,0 +1,134 @@
+import type { Clock } from '../core/clock.ts';
+import { InputError, nearestName } from '../core/errors.ts';
+import type { EventLog } from '../core/event-log.ts';
+import type { Rng } from '../core/rng.ts';
+import type { DeviceAgent } from '../fleet/agent.ts';
+import { planFleet, type FleetPlan } from '../fleet/fleet-spec.ts';
+import { DigitalTwin, type Arrivals } from '../fleet/twin.ts';
+import type { DeliveryLedger } from '../net/delivery-ledger.ts';
+import type { LinkOpener } from '../net/device-link.ts';
+import type { RunContext } from '../scenario/expectations/run-context.ts';
+import type { Plan } from '../scenario/plan.ts';
+import { buildFleet, checkKinds, connectFleet, type ConnectOptionsFor, type RunDependencies, type RunPatient } from './fleet-builder.ts';
+import type { TagLookup } from './selector.ts';
+
+export interface RunFleetOptions {
+  plan: Plan;
+  deps: RunDependencies;
+  seed: string;
+  /** The run's root stream (fleet-builder.ts says which forks it takes). */
+  rng: Rng;
+  clock: Clock;
+  log: EventLog;
+  ledger: DeliveryLedger;
+  durationMs: number;
+  /** The pace the run starts at: decides when the twin takes a report to have arrived (see arrivalsAt). */
+  speed: number | 'max';
+  /** The delay network faults reported for a message (fast mode's tag timing; run-controls.ts). */
+  delayOf(deviceId: string, channel: string, seq: number): number;
+}
+
+/**
+ * The simulated site a run drives: the fleet plan, the patients, the device agents and the digital
+ * twin that watches them, built from the plan (fleet-builder.ts) and connected to the run's broker.
+ * The twin books what it sends and takes in in the ledger and learns from it when a report was sent.
+ */
+export class RunFleet {
+  readonly plan: FleetPlan;
+  readonly twin: DigitalTwin;
+  readonly agents: DeviceAgent[];
+  readonly agentById: Map<string, DeviceAgent>;
+  readonly patients: Map<string, RunPatient>;
+  /** The fleet's telemetry messages per simulated second (fast mode's default window, realtime back-pressure). */
+  readonly telemetryPerSecond: number;
+  /** Each device's tags, for selectors (timeline, plan events, network faults). */
+  readonly tagsOf: TagLookup;
+  readonly #options: RunFleetOptions;
+
+  constructor(options: RunFleetOptions) {
+    const { plan, deps, clock, log, ledger } = options;
+    this.#options = options;
+    checkKinds(plan, deps);
+    this.plan = planFleet(plan.fleet, (kind) => deps.devices[kind]?.idPrefix ?? kind);
+    this.twin = new DigitalTwin(this.plan.site, clock, log, {
+      ledger,
+      arrivals: arrivalsAt(options.speed),
+      // A delay a network fault reported (fast mode's tag timing) moves a report's arrival by as much.
+      delayOf: options.delayOf,
+    });
+    const built = buildFleet({ ...options, fleetPlan: this.plan, twin: this.twin });
+    this.agents = built.agents;
+    this.agentById = built.agentById;
+    this.patients = built.patients;
+    this.telemetryPerSecond = built.telemetryPerSecond;
+    const tags = new Map(this.plan.devices.map((d) => [d.id, d.tags]));
+    this.tagsOf = (id) => tags.get(id);
+  }
+
+  /** The agent of `deviceId`; an InputError with a "did you mean" when the run has no such device. */
+  agent(deviceId: string): DeviceAgent {
+    const agent = this.agentById.get(deviceId);
+    if (agent !== undefined) return agent;
+    const hint = nearestName(deviceId, [...this.agentById.keys()]);
+    throw new InputError('E_UNKNOWN_DEVICE', `unknown device "${deviceId}"${hint ? ` — did you mean "${hint}"?` : ''}`);
+  }
+
+  /** Connects the twin, then every device (connectFleet), each as `connectOptionsFor` decides. */
+  connect(
+    url: string,
+    links: LinkOpener,
+    connectOptionsFor: ConnectOptionsFor | undefined,
+    onProgress: (n: number) => void,
+  ): Promise<void> {
+    return connectFleet({
+      agents: this.agents,
+      fleetPlan: this.plan,
+      twin: this.twin,
+      url,
+      seed: this.#options.seed,
+      links,
+      ...(connectOptionsFor ? { connectOptionsFor } : {}),
+      onProgress,
+    });
+  }
+
+  /** Boots the fleet at t=0 (after it connected): records `run.started`, then starts every device. */
+  start(): void {
+    const { plan, seed, durationMs } = this.#options;
+    this.#options.log.record({
+      t: 0,
+      source: 'runner',
+      type: 'run.started',
+      data: { scenario: plan.name, seed, devices: this.agents.length, patients: this.patients.size, durationMs },
+    });
+    for (const agent of this.agents) agent.start();
+  }
+
+  /** Resolves once every connection of the fleet (devices, twin) has handled what the broker sent it so far. */
+  async fence(): Promise<void> {
+    await Promise.all([this.twin.fence(), ...this.agents.map((agent) => agent.fence())]);
+  }
+
+  /** A new pace: when the twin takes reports to arrive changes with it. */
+  setSpeed(speed: number | 'max'): void {
+    this.twin.arrivals = arrivalsAt(speed);
+  }
+
+  /** What the judges read besides the log: each device's counters and the twin's shadows, at `simulatedMs`. */
+  context(simulatedMs: number): RunContext {
+    return { simulatedMs, agents: new Map(this.agents.map((a) => [a.deviceId, a.stats])), shadows: this.twin.shadows };
+  }
+
+  /** Disconnects every device (the twin stays connected until the run closes it, after the adversaries). */
+  async stopDevices(): Promise<void> {
+    await Promise.all(this.agents.map((a) => a.stop()));
+  }
+}
+
+/**
+ * When the twin takes a report to have arrived at this speed (twin.ts, Arrivals): at full speed when
+ * it was sent (the barrier lets it cross before anything else happens), in realtime when the twin gets it.
+ */
+export function arrivalsAt(speed: number | 'max'): Arrivals {
+  return speed === 'max' ? 'as-sent' : 'as-received';
+}
