@@ -26,6 +26,13 @@ export interface RunAttacksOptions {
   fence(): Promise<void>;
   /** Wall time the fence may take before it counts as stalled (the settle barrier's settleTimeoutMs). */
   stallMs: number;
+  /**
+   * Resolves once the broker has handled `count` PUBLISH packets from the connection at local port
+   * `port` (BrokerReceipts), or undefined when it cannot tell (a broker not in this process). Then a PINGREQ round trip on the connection
+   * stands in (the broker answers a connection's packets in order, though an asynchronous publish hook
+   * may still hold one).
+   */
+  received?(port: number, count: number): Promise<void> | undefined;
 }
 
 type Job = { kind: 'launch' | 'stop'; launch: AttackLaunch } | { kind: 'end' };
@@ -202,9 +209,27 @@ export class RunAttacks {
     const stalled = new Promise<'stalled'>((resolve) => {
       timer = setTimeout(() => resolve('stalled'), this.#options.stallMs);
     });
-    const outcome = await Promise.race([this.#options.fence(), stalled]);
+    const outcome = await Promise.race([this.#received().then(() => this.#options.fence()), stalled]);
     clearTimeout(timer);
     if (outcome === 'stalled') this.#stalls++;
+  }
+
+  /**
+   * Until the broker has handled every PUBLISH the adversaries' connections wrote: a flood's QoS 0
+   * burst has no PUBACK, so the count the broker handled is checked against the count each connection
+   * sent — an event, not a wait — and the observations and drops it causes are stamped at this instant.
+   */
+  async #received(): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const { run } of this.#running.values()) {
+      for (const session of run.sessions) {
+        if (session.sent === 0) continue;
+        const counted = session.port === undefined ? undefined : this.#options.received?.(session.port, session.sent);
+        if (counted !== undefined) waits.push(counted);
+        else if (session.connected) waits.push(session.fence());
+      }
+    }
+    await Promise.all(waits);
   }
 
   #target(launch: AttackLaunch): AttackTarget {

@@ -13,6 +13,7 @@ import type { RunResult } from '../scenario/result.ts';
 import { attackFaults } from './attack-faults.ts';
 import type { BrokerHandle, OpenBrokerOptions } from './broker-host.ts';
 import { twinClientIdFor, type ConnectOptionsFor } from './fleet-builder.ts';
+import { BrokerReceipts } from '../net/broker-receipts.ts';
 import { RunAttacks } from './run-attacks.ts';
 import { planWantsIds, RunIds } from './run-ids.ts';
 import { RunNetworkHost } from './run-network.ts';
@@ -60,6 +61,8 @@ export class RunControls {
   readonly faults: FaultRegistry;
   readonly #network: RunNetworkHost | undefined;
   readonly #attacks: RunAttacks;
+  /** What the embedded broker handled from each connection (in-process only): an adversary's flood is counted in. */
+  #receipts: BrokerReceipts | undefined;
   readonly #options: RunControlsOptions;
 
   constructor(options: RunControlsOptions) {
@@ -88,6 +91,7 @@ export class RunControls {
       settle: options.settle,
       fence: () => fleet.fence(),
       stallMs: options.stallMs,
+      received: (port, count) => this.#receipts?.waitFor(port, count),
     });
     this.faults = { ...FAULTS, ...attackFaults(this.#attacks.launch) };
     // A scenario with an attack in its timeline, or one that asks (`ids:`), runs the detector.
@@ -155,6 +159,10 @@ export class RunControls {
 
   /** Once the broker runs: the detector taps it, the adversaries learn its address, the network opens its listeners. */
   async open(broker: BrokerHandle): Promise<void> {
+    if (broker.aedes !== undefined) {
+      this.#receipts = new BrokerReceipts();
+      this.#receipts.attach(broker.aedes);
+    }
     this.ids?.attach(broker);
     this.#attacks.open(broker.url);
     await this.#network?.open(broker.url, this.#options.ledger, this.#options.notify);

@@ -9,6 +9,7 @@ import { IdsDetector } from '../../src/defense/ids/detector.ts';
 import type { ObservedEvent } from '../../src/defense/ids/observation.ts';
 import type { RuleName } from '../../src/defense/ids/registry.ts';
 import { datasetRecords } from '../../src/defense/dataset/record.ts';
+import { BrokerReceipts } from '../../src/net/broker-receipts.ts';
 import { encodeEnvelope } from '../../src/net/envelope.ts';
 import {
   closeAll,
@@ -440,5 +441,29 @@ describe('attack.connect-flood', () => {
       expect(rules(a.alerts())).toEqual(profile === 'open' ? ['connect-flood', 'unknown-client'] : ['connect-flood']);
       expect(a.pump.connected).toBe(true);
     }
+  });
+});
+
+describe('attack.ddos-publish-flood', () => {
+  it('open: eight bots’ bursts are all counted in by the broker, none a flood alone, together a DDoS; the pump is still served', async () => {
+    const a = await arena('open');
+    const receipts = new BrokerReceipts();
+    receipts.attach(a.sb.broker.aedes);
+    const run = await launch(a, 'attack.ddos-publish-flood', { bots: 8, messages: 100 });
+    expect(run.sessions).toHaveLength(8);
+    // Every QoS 0 message the bots wrote, handled by the broker: counted, not waited for by time.
+    await Promise.all(run.sessions.map((s) => receipts.waitFor(s.port!, s.sent)));
+    expect(run.sessions.map((s) => receipts.received(s.port!))).toEqual(Array(8).fill(100));
+    expect(rules(a.alerts())).toEqual(['distributed-flood', 'unknown-client']);
+    expect(await commandsAtPump(a, Promise.resolve())).toEqual(['resume']);
+  });
+
+  it('hardened: every bot is refused at CONNECT, not one message sent', async () => {
+    const a = await arena('hardened');
+    const run = await launch(a, 'attack.ddos-publish-flood', { bots: 8, messages: 100 });
+    expect(run.sessions).toEqual([]);
+    expect(a.adversary.actions.map((x) => `${x.action} ${x.action === 'connect' ? x.outcome : ''}`)).toEqual(
+      Array(8).fill('connect refused'),
+    );
   });
 });

@@ -32,6 +32,7 @@ export class AdversarySession {
   readonly port: number | undefined;
   readonly #client: MqttClient;
   readonly #adversary: Adversary;
+  #sent = 0;
 
   constructor(adversary: Adversary, clientId: string, client: MqttClient) {
     this.#adversary = adversary;
@@ -41,6 +42,11 @@ export class AdversarySession {
     client.on('message', (topic, payload, packet) =>
       this.received.push({ topic, payload: payload.toString('utf8'), retain: packet.retain }),
     );
+  }
+
+  /** PUBLISH packets this connection wrote (QoS 1 and bursts): what the broker should count from it. */
+  get sent(): number {
+    return this.#sent;
   }
 
   get connected(): boolean {
@@ -84,6 +90,7 @@ export class AdversarySession {
     const retain = options.retain ?? false;
     let outcome: 'sent' | 'failed' = 'sent';
     try {
+      this.#sent++;
       await this.#client.publishAsync(topic, payload, { qos: 1, retain });
     } catch {
       outcome = 'failed';
@@ -113,6 +120,7 @@ export class AdversarySession {
     const t = this.#adversary.now();
     const writes: Promise<unknown>[] = [];
     for (let i = 0; i < count; i++) {
+      this.#sent++;
       writes.push(this.#client.publishAsync(topic, payload, { qos: 0 }));
       this.#adversary.record({
         t,

@@ -5,6 +5,7 @@ import { clientIdTakeover } from './client-id-takeover.ts';
 import { commandReplay } from './command-replay.ts';
 import { connectFlood } from './connect-flood.ts';
 import { credentialBruteForce } from './credential-brute-force.ts';
+import { ddosPublishFlood } from './ddos-publish-flood.ts';
 import { forgedBolus } from './forged-bolus.ts';
 import { forgedPause } from './forged-pause.ts';
 import { forgedReprogram } from './forged-reprogram.ts';
@@ -33,6 +34,7 @@ export const ATTACKS = {
   'attack.stolen-operator-password': stolenOperatorPassword,
   'attack.publish-flood': publishFlood,
   'attack.connect-flood': connectFlood,
+  'attack.ddos-publish-flood': ddosPublishFlood,
 } as const satisfies Record<string, AttackDefinition>;
 
 export type AttackName = keyof typeof ATTACKS;

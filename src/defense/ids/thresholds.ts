@@ -7,6 +7,11 @@ export interface IdsThresholds {
   authFailures: { count: number; windowMs: number };
   /** Publishes by one client within `windowMs` past which it is a flood. */
   publishFlood: { count: number; windowMs: number };
+  /**
+   * A distributed flood: `sources` clients or more each publishing more than `perClient` messages
+   * within `windowMs` to topics that are not their own device's.
+   */
+  distributedFlood: { perClient: number; sources: number; windowMs: number };
   /** Connections (accepted or refused) by client ids the fleet does not know, within `windowMs`, past which it is a connect flood. */
   connectFlood: { count: number; windowMs: number };
   /**
@@ -29,6 +34,9 @@ export const DEFAULT_THRESHOLDS: IdsThresholds = {
   authFailures: { count: 5, windowMs: 60_000 },
   // The busiest device kind samples once a second; 200 in 10 s is an order of magnitude above any device.
   publishFlood: { count: 200, windowMs: 10_000 },
+  // Four a second per client, from five clients at once: twice the fastest device's telemetry (a
+  // device's own channels, backfill after an outage included, never count).
+  distributedFlood: { perClient: 40, sources: 5, windowMs: 10_000 },
   // Unknown clients: a scan or a flood, not a fleet (the fleet's own ids are excluded).
   connectFlood: { count: 20, windowMs: 10_000 },
   maxTelemetryPerSecond: 2,

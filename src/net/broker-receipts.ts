@@ -1,0 +1,59 @@
+import type { Aedes, Client, PublishPacket } from 'aedes';
+
+/**
+ * Counts the PUBLISH packets the embedded broker has handled, per connection (the client's source
+ * port on loopback), and lets a caller wait until a connection's count reaches a number. A QoS 0 burst
+ * has no acknowledgement, so this is how a run knows the broker has taken in every message a flood
+ * sent before simulated time moves on: the sender knows how many it wrote, the broker says how many it
+ * handled (dropped ones included: the publish gate drops them inside `publish`), and the wait ends on
+ * that event — never on a timer.
+ */
+export class BrokerReceipts {
+  readonly #counts = new Map<number, number>();
+  readonly #waiters = new Map<number, { count: number; resolve: () => void }[]>();
+  #attached = false;
+
+  attach(aedes: Aedes): void {
+    if (this.#attached) return;
+    this.#attached = true;
+    const publish = aedes.publish.bind(aedes) as unknown as (
+      packet: PublishPacket,
+      client: Client | null,
+      done: (error?: Error | null) => void,
+    ) => void;
+    (aedes as unknown as { publish: typeof publish }).publish = (packet, client, done) => {
+      const port = (client?.conn as { remotePort?: number } | undefined)?.remotePort;
+      if (port !== undefined) this.#count(port);
+      publish(packet, client, done);
+    };
+  }
+
+  /** PUBLISH packets handled from the connection at `port` so far. */
+  received(port: number): number {
+    return this.#counts.get(port) ?? 0;
+  }
+
+  /** Resolves once the broker has handled `count` PUBLISH packets from the connection at `port`. */
+  waitFor(port: number, count: number): Promise<void> {
+    if (this.received(port) >= count) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.#waiters.get(port) ?? [];
+      list.push({ count, resolve });
+      this.#waiters.set(port, list);
+    });
+  }
+
+  #count(port: number): void {
+    const n = (this.#counts.get(port) ?? 0) + 1;
+    this.#counts.set(port, n);
+    const list = this.#waiters.get(port);
+    if (list === undefined) return;
+    const remaining = list.filter((w) => {
+      if (w.count > n) return true;
+      w.resolve();
+      return false;
+    });
+    if (remaining.length === 0) this.#waiters.delete(port);
+    else this.#waiters.set(port, remaining);
+  }
+}
