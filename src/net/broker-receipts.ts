@@ -11,6 +11,8 @@ import type { Aedes, Client, PublishPacket } from 'aedes';
 export class BrokerReceipts {
   readonly #counts = new Map<number, number>();
   readonly #waiters = new Map<number, { count: number; resolve: () => void }[]>();
+  readonly #failed = new Set<number>();
+  readonly #failWaiters = new Map<number, (() => void)[]>();
   #attached = false;
 
   attach(aedes: Aedes): void {
@@ -26,6 +28,23 @@ export class BrokerReceipts {
       if (port !== undefined) this.#count(port);
       publish(packet, client, done);
     };
+  }
+
+  /**
+   * Notes a connection the broker dropped before MQTT (EmbeddedBroker.onLog's `client.error` with a
+   * cause: a failed TLS handshake, a malformed or oversized packet).
+   */
+  noteError(event: { type: string; cause?: string; port?: number }): void {
+    if (event.type !== 'client.error' || event.cause === undefined || event.port === undefined) return;
+    this.#failed.add(event.port);
+    for (const resolve of this.#failWaiters.get(event.port) ?? []) resolve();
+    this.#failWaiters.delete(event.port);
+  }
+
+  /** Resolves once the broker has reported dropping the connection at `port` before MQTT (see noteError). */
+  waitForError(port: number): Promise<void> {
+    if (this.#failed.has(port)) return Promise.resolve();
+    return new Promise((resolve) => this.#failWaiters.set(port, [...(this.#failWaiters.get(port) ?? []), resolve]));
   }
 
   /** PUBLISH packets handled from the connection at `port` so far. */

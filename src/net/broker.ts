@@ -18,7 +18,18 @@ export { DEFAULT_BROKER_LIMITS, type BrokerLimits } from './broker-limits.ts';
 export type BrokerLogEvent =
   | { type: 'client.connected'; clientId: string }
   | { type: 'client.disconnected'; clientId: string }
-  | { type: 'client.error'; clientId: string | undefined; error: string }
+  | {
+      type: 'client.error';
+      clientId: string | undefined;
+      error: string;
+      /**
+       * What failed before MQTT could name a client: a TLS handshake, a packet over the size limit, bytes
+       * that are not MQTT (the packet guard, or aedes before CONNECT). Absent for errors of a session.
+       */
+      cause?: 'tls' | 'oversized' | 'malformed';
+      /** The connection's source port (labels the attacker's packets; never logged). */
+      port?: number;
+    }
   | { type: 'connection.refused'; reason: RefusalReason; address: string; error: string };
 
 /** Hooks later layers (auth, ACL, IDS) plug into; aedes' own signatures. */
@@ -89,6 +100,7 @@ export class EmbeddedBroker {
   #isolate: BrokerOptions['isolateSlowReaders'];
   #gate: ConnectionGate;
   #log: (event: BrokerLogEvent) => void = () => {};
+  #listeners: ((event: BrokerLogEvent) => void)[] = [];
   #connackFirst: (client: Client) => void;
 
   private constructor(aedes: Aedes, server: Server, host: string, limits: BrokerLimits, scheme: 'mqtt' | 'mqtts') {
@@ -126,20 +138,31 @@ export class EmbeddedBroker {
       queueLimit: limits.queueLimit,
       maxInflightInbound: limits.maxInflightInbound,
     });
-    const log = options.onLog ?? (() => {});
+    const listeners: ((event: BrokerLogEvent) => void)[] = options.onLog ? [options.onLog] : [];
+    const log = (event: BrokerLogEvent) => {
+      for (const listener of listeners) listener(event);
+    };
     // A TLS client that never finishes its handshake holds a descriptor like one that never sends CONNECT.
     const { server, event, scheme } = createListener(options.tls && { handshakeTimeout: limits.connectTimeoutMs, ...options.tls });
     const broker = new EmbeddedBroker(aedes, server, host, limits, scheme);
     broker.#isolate = options.isolateSlowReaders;
     broker.#log = log;
+    broker.#listeners = listeners;
 
     // Every connection passes the gate as TCP, before a TLS handshake or a byte of MQTT costs anything.
     server.on('connection', (socket: Socket) => broker.#admit(socket));
     server.on(event, (socket: Socket) => broker.#accept(socket, log));
     // A failed TLS handshake (a plaintext client, no client certificate under mutual TLS) never reaches aedes.
-    server.on('tlsClientError', (error: Error) => {
+    server.on('tlsClientError', (error: Error, socket: Socket) => {
       broker.stats.clientErrors++;
-      log({ type: 'client.error', clientId: undefined, error: `TLS: ${error.message}` });
+      const port = socket?.remotePort;
+      log({
+        type: 'client.error',
+        clientId: undefined,
+        error: `TLS: ${error.message}`,
+        cause: 'tls',
+        ...(port === undefined ? {} : { port }),
+      });
     });
     aedes.on('client', (client: Client) => {
       broker.stats.connections++;
@@ -155,7 +178,20 @@ export class EmbeddedBroker {
       log({ type: 'client.error', clientId: client?.id, error: error.message });
     };
     aedes.on('clientError', onClientError);
-    aedes.on('connectionError', onClientError);
+    // Before CONNECT completed: bytes aedes could not take as MQTT (a bad protocol name, reserved flags).
+    // A reset socket is the network's doing, not the client's packets.
+    aedes.on('connectionError', (client: Client | undefined, error: Error) => {
+      broker.stats.clientErrors++;
+      const port = (client?.conn as { remotePort?: number } | undefined)?.remotePort;
+      const socketError = typeof (error as { code?: unknown }).code === 'string';
+      log({
+        type: 'client.error',
+        clientId: client?.id,
+        error: error.message,
+        ...(socketError ? {} : { cause: 'malformed' as const }),
+        ...(port === undefined ? {} : { port }),
+      });
+    });
 
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
@@ -188,6 +224,11 @@ export class EmbeddedBroker {
       else log({ type: 'client.error', clientId: undefined, error: error.message });
     });
     return broker;
+  }
+
+  /** Adds a listener to what the broker logs (a sensor on it, such as the IDS's tap), besides `onLog`. */
+  onLog(listener: (event: BrokerLogEvent) => void): void {
+    this.#listeners.push(listener);
   }
 
   /** TCP connections open now (admitted by the connection limits; a TLS one before its handshake too). */
@@ -245,9 +286,17 @@ export class EmbeddedBroker {
     }
     socket.on('error', () => socket.destroy());
     guardPacketSize(socket, this.limits.maxPacketSize, (error) => {
-      if (error instanceof PacketTooLargeError) this.stats.oversizePackets++;
+      const oversized = error instanceof PacketTooLargeError;
+      if (oversized) this.stats.oversizePackets++;
       else this.stats.malformedPackets++;
-      log({ type: 'client.error', clientId: undefined, error: error.message });
+      const port = socket.remotePort;
+      log({
+        type: 'client.error',
+        clientId: undefined,
+        error: error.message,
+        cause: oversized ? 'oversized' : 'malformed',
+        ...(port === undefined ? {} : { port }),
+      });
       socket.destroy();
     });
     // Nothing reaches a client before its CONNACK (connack-first.ts).

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { MedtwinError } from '../core/errors.ts';
 import type { TlsOptions } from 'node:tls';
 import type { Aedes } from 'aedes';
-import { EmbeddedBroker, type BrokerHooks, type BrokerStats } from '../net/broker.ts';
+import { EmbeddedBroker, type BrokerHooks, type BrokerLogEvent, type BrokerStats } from '../net/broker.ts';
 
 export type BrokerPlacement = 'in-process' | 'child-process';
 
@@ -17,6 +17,8 @@ export interface BrokerHandle {
   stats?: BrokerStats;
   /** In-process brokers only: the aedes instance, for sensors on the broker (the IDS's tap). */
   aedes?: Aedes;
+  /** In-process brokers only: hears what the broker logs (failed handshakes, malformed and oversized packets). */
+  onLog?(listener: (event: BrokerLogEvent) => void): void;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
     placement: 'in-process',
     stats: broker.stats,
     aedes: broker.aedes,
+    onLog: (listener) => broker.onLog(listener),
     close: () => broker.close(),
   };
 }

@@ -33,6 +33,11 @@ export interface RunAttacksOptions {
    * may still hold one).
    */
   received?(port: number, count: number): Promise<void> | undefined;
+  /**
+   * Resolves once the broker has reported dropping the connection at local port `port` before MQTT (a
+   * refused TLS handshake), or undefined when it cannot tell.
+   */
+  dropped?(port: number): Promise<void> | undefined;
 }
 
 type Job = { kind: 'launch' | 'stop'; launch: AttackLaunch } | { kind: 'end' };
@@ -221,6 +226,16 @@ export class RunAttacks {
    */
   async #received(): Promise<void> {
     const waits: Promise<void>[] = [];
+    for (const { adversary } of this.#running.values()) {
+      // A connection refused with no CONNACK never spoke MQTT: the broker's own report of it (a failed
+      // handshake) may come after the attacker gave up, so it is waited for, by port.
+      for (const action of adversary.actions) {
+        if (action.action !== 'connect' || action.outcome !== 'refused' || action.returnCode !== undefined || action.port === undefined)
+          continue;
+        const reported = this.#options.dropped?.(action.port);
+        if (reported !== undefined) waits.push(reported);
+      }
+    }
     for (const { run } of this.#running.values()) {
       for (const session of run.sessions) {
         if (session.sent === 0) continue;

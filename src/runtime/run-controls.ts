@@ -92,6 +92,7 @@ export class RunControls {
       fence: () => fleet.fence(),
       stallMs: options.stallMs,
       received: (port, count) => this.#receipts?.waitFor(port, count),
+      dropped: (port) => this.#receipts?.waitForError(port),
     });
     this.faults = { ...FAULTS, ...attackFaults(this.#attacks.launch) };
     // A scenario with an attack in its timeline, or one that asks (`ids:`), runs the detector.
@@ -162,6 +163,8 @@ export class RunControls {
     if (broker.aedes !== undefined) {
       this.#receipts = new BrokerReceipts();
       this.#receipts.attach(broker.aedes);
+      const receipts = this.#receipts;
+      broker.onLog?.((event) => receipts.noteError(event));
     }
     this.ids?.attach(broker);
     this.#attacks.open(broker.url);

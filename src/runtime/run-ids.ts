@@ -76,6 +76,10 @@ export class RunIds {
     const tap = new BrokerTap({ now: () => this.#options.clock.now(), ...(security === undefined ? {} : { security }) });
     tap.attach(broker.aedes);
     this.#tap = tap;
+    broker.onLog?.((event) => {
+      if (event.type === 'client.error' && event.cause !== undefined)
+        tap.brokerError({ cause: event.cause, error: event.error, ...(event.port === undefined ? {} : { port: event.port }) });
+    });
     // Refused logins and lockouts reach the log as `security.*` events (run-security.ts); the tap takes them from there.
     this.#options.log.onRecord((event) => {
       if (event.source !== 'security' || (event.type !== 'security.auth.refused' && event.type !== 'security.auth.lockout')) return;

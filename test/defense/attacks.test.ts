@@ -312,7 +312,7 @@ describe('attack.twin-kick', () => {
     await launch(a, 'attack.twin-kick', { kicks: 5 });
     expect(a.adversary.actions.map((x) => x.action === 'connect' && x.outcome)).toEqual(Array(5).fill('refused'));
     expect(a.twin.connected).toBe(true);
-    expect(rules(a.alerts())).toEqual(['auth-brute-force']);
+    expect(rules(a.alerts())).toEqual(['auth-brute-force', 'refused-access']);
   });
 });
 
@@ -329,7 +329,7 @@ describe('attack.credential-brute-force', () => {
     const run = await launch(a, 'attack.credential-brute-force');
     expect(run.sessions).toEqual([]);
     expect(a.sb.events.some((e) => e.type === 'auth.lockout')).toBe(true);
-    expect(rules(a.alerts())).toEqual(['auth-brute-force']);
+    expect(rules(a.alerts())).toEqual(['auth-brute-force', 'refused-access']);
   });
 });
 
@@ -438,7 +438,7 @@ describe('attack.connect-flood', () => {
       const a = await arena(profile);
       const run = await launch(a, 'attack.connect-flood', { connections: 30 });
       expect(run.sessions).toHaveLength(profile === 'open' ? 30 : 0);
-      expect(rules(a.alerts())).toEqual(profile === 'open' ? ['connect-flood', 'unknown-client'] : ['connect-flood']);
+      expect(rules(a.alerts())).toEqual(profile === 'open' ? ['connect-flood', 'unknown-client'] : ['connect-flood', 'refused-access']);
       expect(a.pump.connected).toBe(true);
     }
   });

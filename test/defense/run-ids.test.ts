@@ -66,7 +66,7 @@ describe('RunOptions.ids', () => {
     expect(IMPACT_METRICS['dose-excess'].compute(events, window)).toBeCloseTo(-13.3, 0);
   });
 
-  it('hardened: a clean ward raises no alert above low, and an outsider’s forged pause never reaches the pump', async () => {
+  it('hardened: a clean ward raises no alert above low, an outsider’s forged pause never reaches the pump, and its refused handshake is seen', async () => {
     const plan = smallWard({ durationMs: 10 * MIN, security: resolveSecurity({ profile: 'hardened' }) });
     const run = new Run(plan, DEFAULT_DEPENDENCIES, { port: 0, ids: true });
     const events: LoggedEvent[] = [];
@@ -90,7 +90,10 @@ describe('RunOptions.ids', () => {
       await run.close();
     }
     expect(run.ids?.available).toBe(true);
-    expect(events.filter((e) => e.type === 'ids.alert' && e.data.severity !== 'low')).toEqual([]);
+    // The refused handshake is seen (a medium alert), and nothing else above low.
+    expect(events.filter((e) => e.type === 'ids.alert' && e.data.severity !== 'low').map((e) => [e.data.rule, e.data.severity])).toEqual([
+      ['refused-access', 'medium'],
+    ]);
     expect(IMPACT_METRICS['therapy-interruption-minutes'].compute(events, { devices: [pump.id], from: 2 * MIN, to: 10 * MIN })).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ export const alarmLimitsDisabled = defineAttack({
     { control: 'acl', how: 'a device identity may not publish to another device’s command topic' },
     { control: 'signedCommands', how: 'patched firmware refuses an unsigned limits change' },
   ],
-  detectedBy: ['unknown-client', 'unauthorized-command'],
+  detectedBy: ['unknown-client', 'unauthorized-command', 'refused-access'],
   impacts: ['unalarmed-desaturation-minutes', 'time-to-detection'],
   params: z.strictObject({
     parameter: z.string().min(1).default('spo2').describe('monitor parameter whose low limits to remove'),

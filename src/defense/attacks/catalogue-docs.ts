@@ -12,7 +12,7 @@ export const CATALOGUE_END = '<!-- attack-catalogue:end -->';
 export function renderAttackCatalogue(): string {
   const technique = (id: TechniqueId) => `[${id}](${techniqueUrl(id)}) ${TECHNIQUES[id].name}`;
   const attacks = table(
-    ['Attack', 'What it does', 'ATT&CK', 'CICIoMT2024 / MQTTset', 'Stopped by', 'IDS rules (under open)', 'Impact metrics'],
+    ['Attack', 'What it does', 'ATT&CK', 'CICIoMT2024 / MQTTset', 'Stopped by', 'IDS rules', 'Impact metrics'],
     Object.values(ATTACKS).map((a) => [
       `\`${a.name}\``,
       a.summary,

@@ -15,7 +15,7 @@ export const clientIdTakeover = defineAttack({
   stoppedBy: [
     { control: 'authentication', how: 'a client id is bound to its identity’s password: without it, CONNACK 5 and the session stays' },
   ],
-  detectedBy: ['client-id-takeover'],
+  detectedBy: ['client-id-takeover', 'refused-access'],
   impacts: ['therapy-interruption-minutes', 'records-exposed', 'time-to-detection'],
   params: z.strictObject({}),
   async execute(context) {

@@ -18,7 +18,7 @@ export const commandReplay = defineAttack({
     { control: 'acl', how: 'a device identity may not read another device’s command topic, nor write to it' },
     { control: 'signedCommands', how: 'a replayed nonce is refused by the device (replayed), as is a stale timestamp (expired)' },
   ],
-  detectedBy: ['unknown-client', 'eavesdrop-subscribe', 'unauthorized-command', 'command-replay'],
+  detectedBy: ['unknown-client', 'eavesdrop-subscribe', 'unauthorized-command', 'command-replay', 'refused-access'],
   impacts: ['dose-excess', 'therapy-interruption-minutes', 'time-to-detection'],
   params: z.strictObject({
     replays: z.number().int().min(1).max(10).default(1).describe('how many captured commands to replay (bounded)'),

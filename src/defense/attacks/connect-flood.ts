@@ -13,7 +13,7 @@ export const connectFlood = defineAttack({
   labels: { cicIoMT2024: 'MQTT-DoS-Connect_Flood' },
   techniques: ['T0814', 'T0846'],
   stoppedBy: [{ control: 'authentication', how: 'every CONNECT without credentials gets CONNACK 5 and its socket closed at once' }],
-  detectedBy: ['unknown-client', 'connect-flood'],
+  detectedBy: ['unknown-client', 'connect-flood', 'refused-access'],
   impacts: ['time-to-detection'],
   params: z.strictObject({
     connections: z.number().int().min(1).max(200).default(30).describe('connections to open (bounded)'),

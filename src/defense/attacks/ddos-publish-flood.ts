@@ -20,7 +20,7 @@ export const ddosPublishFlood = defineAttack({
     { control: 'authentication', how: 'bots without the fleet’s credentials get CONNACK 5' },
     { control: 'mutualTls', how: 'bots without a client certificate from the run CA never complete the handshake' },
   ],
-  detectedBy: ['unknown-client', 'distributed-flood'],
+  detectedBy: ['unknown-client', 'distributed-flood', 'refused-access'],
   impacts: ['devices-unavailable-minutes', 'time-to-detection'],
   params: z.strictObject({
     bots: z.number().int().min(2).max(50).default(8).describe('compromised clients (bounded)'),

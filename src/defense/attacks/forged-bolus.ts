@@ -18,7 +18,7 @@ export const forgedBolus = defineAttack({
     { control: 'signedCommands', how: 'patched firmware refuses an unsigned bolus' },
     { control: 'operatorMfa', how: 'a bolus needs an operator’s TOTP code' },
   ],
-  detectedBy: ['unknown-client', 'unauthorized-command', 'dose-limit-override'],
+  detectedBy: ['unknown-client', 'unauthorized-command', 'dose-limit-override', 'refused-access'],
   impacts: ['dose-excess', 'glucose-below-54-minutes', 'time-to-detection'],
   params: z.strictObject({
     amount: z.number().positive().default(9000).describe("bolus in the drug's amount unit"),

@@ -17,7 +17,7 @@ export const forgedPause = defineAttack({
     { control: 'acl', how: 'a device identity may not publish to another device’s command topic: dropped and logged' },
     { control: 'signedCommands', how: 'patched firmware refuses an unsigned command, with the reason in its ack' },
   ],
-  detectedBy: ['unknown-client', 'unauthorized-command'],
+  detectedBy: ['unknown-client', 'unauthorized-command', 'refused-access'],
   impacts: ['therapy-interruption-minutes', 'time-to-detection'],
   params: z.strictObject({}),
   async execute(context) {

@@ -18,7 +18,7 @@ export const forgedReprogram = defineAttack({
     { control: 'signedCommands', how: 'patched firmware refuses an unsigned program' },
     { control: 'operatorMfa', how: 'a dose-changing command needs an operator’s TOTP code' },
   ],
-  detectedBy: ['unknown-client', 'unauthorized-command', 'dose-limit-override'],
+  detectedBy: ['unknown-client', 'unauthorized-command', 'dose-limit-override', 'refused-access'],
   impacts: ['dose-excess', 'glucose-below-54-minutes', 'time-to-detection'],
   params: z.strictObject({
     drug: z.string().min(1).default('heparin').describe('drug library entry to program'),

@@ -13,7 +13,7 @@ export const publishFlood = defineAttack({
   labels: { cicIoMT2024: 'MQTT-DoS-Publish_Flood', mqttset: 'flood' },
   techniques: ['T0814', 'T0815'],
   stoppedBy: [{ control: 'authentication', how: 'an outsider cannot connect; with stolen credentials only the rate rule sees it' }],
-  detectedBy: ['unknown-client', 'publish-flood'],
+  detectedBy: ['unknown-client', 'publish-flood', 'refused-access'],
   impacts: ['time-to-detection'],
   params: z.strictObject({
     messages: z.number().int().min(1).max(5000).default(500).describe('messages to publish (bounded)'),

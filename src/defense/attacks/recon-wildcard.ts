@@ -16,7 +16,7 @@ export const reconWildcard = defineAttack({
     { control: 'authentication', how: 'an outsider has no credentials: CONNACK 5, not authorised' },
     { control: 'acl', how: 'with a device’s credentials, "#" and "$SYS/#" get SUBACK 0x80' },
   ],
-  detectedBy: ['unknown-client', 'eavesdrop-subscribe', 'sys-probe'],
+  detectedBy: ['unknown-client', 'eavesdrop-subscribe', 'sys-probe', 'refused-access'],
   impacts: ['records-exposed', 'time-to-detection'],
   params: z.strictObject({
     filters: z.array(z.string().min(1)).min(1).default(['#', '$SYS/#']).describe('topic filters to subscribe to'),

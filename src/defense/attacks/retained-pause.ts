@@ -17,7 +17,7 @@ export const retainedPause = defineAttack({
     { control: 'acl', how: 'a device identity may not publish to another device’s command topic' },
     { control: 'signedCommands', how: 'a replayed retained command is refused as unsigned, stale or replayed' },
   ],
-  detectedBy: ['unknown-client', 'unauthorized-command', 'retained-command'],
+  detectedBy: ['unknown-client', 'unauthorized-command', 'retained-command', 'refused-access'],
   impacts: ['therapy-interruption-minutes', 'time-to-detection'],
   params: z.strictObject({}),
   async execute(context) {

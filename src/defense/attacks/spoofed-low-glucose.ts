@@ -17,7 +17,7 @@ export const spoofedLowGlucose = defineAttack({
     { control: 'authentication', how: 'an outsider cannot connect' },
     { control: 'acl', how: 'a device publishes only under its own topic: another identity’s spoof is dropped' },
   ],
-  detectedBy: ['unknown-client', 'unexpected-topic'],
+  detectedBy: ['unknown-client', 'unexpected-topic', 'refused-access'],
   impacts: ['time-to-detection'],
   params: z.strictObject({
     glucose: z.number().min(20).max(600).default(40).describe('the false reading, mg/dL'),

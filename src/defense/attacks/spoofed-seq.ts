@@ -17,7 +17,7 @@ export const spoofedSeq = defineAttack({
     { control: 'authentication', how: 'an outsider cannot connect' },
     { control: 'acl', how: 'a device publishes only under its own topic: a spoof from another identity is dropped' },
   ],
-  detectedBy: ['unknown-client', 'unexpected-topic', 'telemetry-seq-anomaly'],
+  detectedBy: ['unknown-client', 'unexpected-topic', 'telemetry-seq-anomaly', 'refused-access'],
   impacts: ['time-to-detection'],
   params: z.strictObject({
     seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(9_007_199_254_740_000).describe('sequence number to claim'),

@@ -17,7 +17,7 @@ export const stolenOperatorPassword = defineAttack({
     { control: 'operatorMfa', how: 'a dose-changing command needs the console’s TOTP code, which a password alone does not give' },
     { control: 'signedCommands', how: 'devices accept only commands signed with the console’s key, which the password does not give' },
   ],
-  detectedBy: ['dose-limit-override'],
+  detectedBy: ['dose-limit-override', 'refused-access'],
   impacts: ['dose-excess', 'glucose-below-54-minutes', 'time-to-detection'],
   params: z.strictObject({
     amount: z.number().positive().default(9000).describe("bolus in the drug's amount unit"),

@@ -15,7 +15,7 @@ export const twinKick = defineAttack({
   stoppedBy: [
     { control: 'authentication', how: 'the twin’s client id needs the twin’s password: every attempt is refused and the twin stays' },
   ],
-  detectedBy: ['client-id-takeover'],
+  detectedBy: ['client-id-takeover', 'refused-access'],
   impacts: ['time-to-detection'],
   params: z.strictObject({
     kicks: z.number().int().min(1).max(50).default(5).describe('how many times to take the twin’s session (bounded)'),

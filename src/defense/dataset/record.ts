@@ -107,7 +107,7 @@ export function datasetRecords(observations: readonly ObservedEvent[], truths: r
       retain: o.kind === 'publish' ? o.retain : null,
       payloadLength: o.kind === 'publish' ? o.size : null,
       accepted: o.kind === 'publish' ? o.delivered : o.kind === 'subscribe' ? o.granted : o.kind === 'connect' || o.kind === 'disconnect',
-      reason: o.kind === 'connect.refused' ? o.reason : null,
+      reason: o.kind === 'connect.refused' || o.kind === 'protocol.error' ? o.reason : null,
       takeover: o.kind === 'connect' ? o.takeover : null,
       interArrivalMs: previous === undefined ? null : o.t - previous,
       clientCount10s: times.length,
@@ -119,6 +119,8 @@ export function datasetRecords(observations: readonly ObservedEvent[], truths: r
 }
 
 function isTheirs(o: ObservedEvent, truth: GroundTruth): boolean {
+  // The broker never learnt a client id: the connection's port is the attacker's or not.
+  if (o.kind === 'protocol.error') return o.port !== undefined && truth.actions.some((a) => a.port === o.port);
   if (o.port !== undefined) return truth.actions.some((a) => a.port === o.port && a.clientId === clientOf(o));
   if (o.kind === 'connect.refused')
     return truth.actions.some((a) => a.action === 'connect' && a.outcome === 'refused' && a.clientId === o.clientId && a.t === o.t);

@@ -1,7 +1,7 @@
 import type { Aedes, Client, PublishPacket, Subscription } from 'aedes';
 import type { BrokerSecurity } from '../../net/security/broker-security.ts';
 import type { SecurityEvent } from '../../net/security/events.ts';
-import { MAX_PAYLOAD_TEXT, type Observation } from './observation.ts';
+import { MAX_PAYLOAD_TEXT, NO_CLIENT_ID, type Observation } from './observation.ts';
 
 export interface BrokerTapOptions {
   /** The run's clock: every observation is stamped with simulated time. */
@@ -87,6 +87,18 @@ export class BrokerTap {
     } else if (event.type === 'auth.lockout') {
       this.#push({ kind: 'lockout', t: event.t, username: event.username, failures: event.failures });
     }
+  }
+
+  /** Takes one of the broker's connection errors (EmbeddedBroker.onLog): a failed handshake, a malformed or oversized packet. */
+  brokerError(event: { cause: 'tls' | 'oversized' | 'malformed'; error: string; port?: number }): void {
+    this.#push({
+      kind: 'protocol.error',
+      t: this.#options.now(),
+      clientId: NO_CLIENT_ID,
+      reason: event.cause,
+      detail: event.error,
+      ...(event.port === undefined ? {} : { port: event.port }),
+    });
   }
 
   /** Observations up to and including `t` (all of them by default), handed over once. */

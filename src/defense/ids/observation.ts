@@ -13,7 +13,8 @@ export type Observation =
   | LockoutObservation
   | DisconnectObservation
   | SubscribeObservation
-  | PublishObservation;
+  | PublishObservation
+  | ProtocolErrorObservation;
 
 interface Base {
   /** Simulation time, ms. */
@@ -77,6 +78,22 @@ export interface PublishObservation extends Base {
   /** False when the broker dropped it (ACL or command policy): it reached no subscriber. */
   delivered: boolean;
 }
+
+/**
+ * A connection the broker dropped before MQTT could name its client: a failed TLS handshake (no
+ * client certificate from the run CA, or plaintext on a TLS port), a packet over the size limit, or
+ * bytes that are not MQTT. `clientId` is `(no client id)`: there was none.
+ */
+export interface ProtocolErrorObservation extends Base {
+  kind: 'protocol.error';
+  clientId: string;
+  reason: 'tls' | 'oversized' | 'malformed';
+  /** The broker's error text. */
+  detail: string;
+}
+
+/** The client id a protocol error is filed under: the broker never learnt one. */
+export const NO_CLIENT_ID = '(no client id)';
 
 /** Payload bytes kept per observation: enough for any command or telemetry envelope, bounded under a flood. */
 export const MAX_PAYLOAD_TEXT = 16 * 1024;

@@ -8,7 +8,9 @@ import { distributedFlood } from './rules/distributed-flood.ts';
 import { doseLimitOverride } from './rules/dose-limit-override.ts';
 import { eavesdropSubscribe } from './rules/eavesdrop-subscribe.ts';
 import { firmwareMismatch } from './rules/firmware-mismatch.ts';
+import { malformedPacket } from './rules/malformed-packet.ts';
 import { publishFlood } from './rules/publish-flood.ts';
+import { refusedAccess } from './rules/refused-access.ts';
 import { retainedCommand } from './rules/retained-command.ts';
 import { sysProbe } from './rules/sys-probe.ts';
 import { telemetrySeqAnomaly } from './rules/telemetry-seq-anomaly.ts';
@@ -26,7 +28,9 @@ export const RULES = {
   'dose-limit-override': doseLimitOverride,
   'eavesdrop-subscribe': eavesdropSubscribe,
   'firmware-mismatch': firmwareMismatch,
+  'malformed-packet': malformedPacket,
   'publish-flood': publishFlood,
+  'refused-access': refusedAccess,
   'retained-command': retainedCommand,
   'sys-probe': sysProbe,
   'telemetry-seq-anomaly': telemetrySeqAnomaly,
