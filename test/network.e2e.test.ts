@@ -52,10 +52,10 @@ describe('network faults in a run', () => {
     }
     const { delivery, network } = first!;
     expect(delivery.lostToFaults).toBeGreaterThan(0);
-    // Every loss is one a fault caused: the ledger's count, which duplicates cannot offset (delivery.lost
-    // is published − received by the twin, and the twin also receives the copies a fault made).
+    // Every loss is one a fault caused; the copies a fault made do not offset it (delivery.lost counts
+    // each message the twin received once).
     expect(delivery.ledger!.totals.lost).toBe(delivery.lostToFaults);
-    expect(delivery.lost).toBeLessThanOrEqual(delivery.lostToFaults!);
+    expect(delivery.lost).toBe(delivery.lostToFaults);
     expect(first!.ok).toBe(true);
     // The ledger ties out per device and channel: published = delivered + lost + in flight.
     const ledger = delivery.ledger!;
@@ -72,7 +72,7 @@ describe('network faults in a run', () => {
     expect(lost).toBe(delivery.lostToFaults);
     expect(network!.fates.dropped).toBe(delivery.lostToFaults);
     // Every message through the twin's WAN listener was delayed (it carries the whole site).
-    expect(network!.fates.delayed).toBeGreaterThan(delivery.deliveredToTwin - delivery.duplicates);
+    expect(network!.fates.delayed).toBeGreaterThanOrEqual(delivery.deliveredToTwin + delivery.duplicates);
     // The copies a fault made reach the twin and are counted as such, not as messages.
     expect(network!.fates.duplicated).toBeGreaterThan(0);
     expect(delivery.ledger!.totals.duplicated).toBeGreaterThan(0);

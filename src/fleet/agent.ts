@@ -425,8 +425,9 @@ export class DeviceAgent implements FaultSurface {
       case 'alarm.updated': {
         const { type, ...rest } = event;
         const suppressed = this.#alarmsSuppressed > 0;
-        this.#record(type, { ...rest, ...(suppressed ? { suppressed: true } : {}) });
-        if (!suppressed) this.#publish(CHANNELS.alarm, event, 1);
+        // The alarm message's seq ties the event to its fate in the delivery ledger (no-alarm-lost).
+        const seq = suppressed ? 0 : this.#publish(CHANNELS.alarm, event, 1);
+        this.#record(type, { ...rest, ...(suppressed ? { suppressed: true } : {}), ...(seq > 0 ? { seq } : {}) });
         return;
       }
       case 'command.accepted':

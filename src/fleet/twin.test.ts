@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DEVICES } from '../../devices/index.ts';
 import { SimClock } from '../core/clock.ts';
 import { EventLog, type LoggedEvent } from '../core/event-log.ts';
+import type { MqttClient } from 'mqtt';
+import { until } from '../../test/helpers/until.ts';
+import { EmbeddedBroker } from '../net/broker.ts';
+import { connectClient, whenConnected } from '../net/client.ts';
 import { DeliveryLedger } from '../net/delivery-ledger.ts';
-import { DigitalTwin } from './twin.ts';
+import { ENVELOPE_VERSION, encodeEnvelope } from '../net/envelope.ts';
+import { CHANNELS, channelTopic } from '../net/topics.ts';
+import { DigitalTwin, silenceAt } from './twin.ts';
 
 const address = (deviceId: string) => ({ site: 'test', zone: 'icu', kind: 'patient-monitor', deviceId });
 
@@ -71,5 +77,56 @@ describe('digital twin staleness and the delivery ledger', () => {
     clock.advanceTo(5500);
     twin.check();
     expect(twin.shadows.get('mon')!.stale).toBe(true);
+  });
+});
+
+describe('digital twin sequence accounting, over a real broker', () => {
+  it('counts an overtaken reading as out of order (its gap closes), a repeat as a duplicate, and the longest silence', async () => {
+    const broker = await EmbeddedBroker.start();
+    const clock = new SimClock();
+    const log = new EventLog();
+    const ledger = new DeliveryLedger();
+    const twin = new DigitalTwin('test', clock, log, { ledger });
+    const device = address('mon');
+    twin.register(device, DEVICES['patient-monitor']!);
+    let sender: MqttClient | undefined;
+    try {
+      await twin.connect({ url: broker.url, identity: { clientId: 'twin' } });
+      sender = connectClient({ url: broker.url, identity: { clientId: 'sender' }, extra: { reconnectPeriod: 0 } });
+      await whenConnected(sender, 5000);
+      let received = 0;
+      twin.onReceive(() => received++);
+      // Sent at 1–5 s and 40 s; 2 overtaken by 3 and 4, 3 repeated, 5 lost, 6 after a 36 s silence.
+      const order: [seq: number, t: number][] = [
+        [1, 1000],
+        [3, 3000],
+        [4, 4000],
+        [2, 2000],
+        [3, 3000],
+        [6, 40_000],
+      ];
+      for (const seq of [1, 2, 3, 4, 5, 6]) ledger.published('mon', 'telemetry', seq, seq === 6 ? 40_000 : seq * 1000);
+      ledger.lost('mon', 'telemetry', 5, 'dropped by test');
+      for (const [i, [seq, t]] of order.entries()) {
+        clock.advanceTo(Math.max(clock.now(), t));
+        const body = { type: 'telemetry', hr: 70 + seq };
+        await sender.publishAsync(
+          channelTopic(device, CHANNELS.telemetry),
+          encodeEnvelope({ v: ENVELOPE_VERSION, device: 'mon', kind: 'patient-monitor', seq, t, body }),
+          { qos: 1 },
+        );
+        await until(() => received > i, `message ${i + 1} at the twin`);
+      }
+      const shadow = twin.shadows.get('mon')!;
+      // Seq 5 never came: the one gap left. Seq 2 arrived late: out of order, not lost and not a repeat.
+      expect(shadow).toMatchObject({ missingTelemetry: 1, outOfOrderTelemetry: 1, duplicateTelemetry: 1, lastTelemetrySeq: 6 });
+      expect(shadow.longestSilenceMs).toBe(36_000);
+      expect(silenceAt(shadow, 100_000)).toBe(60_000);
+      expect(ledger.summary().devices.mon!.telemetry).toMatchObject({ delivered: 5, duplicated: 1, inFlight: 0 });
+    } finally {
+      await sender?.endAsync();
+      await twin.close();
+      await broker.close();
+    }
   });
 });

@@ -102,10 +102,22 @@ export interface Shadow {
   /** Messages from this device received by the twin, per channel. */
   received: Record<string, number>;
   receivedTotal: number;
-  /** Telemetry sequence accounting: gaps are lost (or not yet arrived) messages, duplicates repeats. */
+  /**
+   * Telemetry sequence accounting: gaps are lost (or not yet arrived) messages, duplicates repeats;
+   * a reading that fills a gap after later ones overtook it is out of order (no longer missing).
+   */
   lastTelemetrySeq: number;
   missingTelemetry: number;
   duplicateTelemetry: number;
+  outOfOrderTelemetry: number;
+  /** The gaps still open, as inclusive seq ranges, oldest first (the last MAX_GAPS kept). */
+  telemetryGaps: [number, number][];
+  /**
+   * The longest the twin went without fresh telemetry from the device, ms: from the newest reading it
+   * had (when sent) to the arrival of the next. The stretch still open at the end is not in it
+   * (silenceAt adds it).
+   */
+  longestSilenceMs: number;
   lastTelemetryT: number | undefined;
   telemetryPeriodMs: number;
   /** When the device's first telemetry is due (it boots and reports at its own phase); stale counts from here until it is heard. */
@@ -193,6 +205,9 @@ export class DigitalTwin {
       lastTelemetrySeq: 0,
       missingTelemetry: 0,
       duplicateTelemetry: 0,
+      outOfOrderTelemetry: 0,
+      telemetryGaps: [],
+      longestSilenceMs: 0,
       lastTelemetryT: undefined,
       telemetryPeriodMs: descriptor.telemetryPeriodMs,
       firstReportAt,
@@ -469,10 +484,20 @@ export class DigitalTwin {
   #onTelemetry(shadow: Shadow, report: Report, body: Record<string, unknown>): void {
     const { seq, t, arrival, sent } = report;
     if (seq <= shadow.lastTelemetrySeq) {
-      shadow.duplicateTelemetry++;
+      // Overtaken by later readings: it fills its gap (not lost after all), but is older than what
+      // the shadow shows, so it changes nothing else. Otherwise it is a repeat.
+      if (fillGap(shadow.telemetryGaps, seq)) {
+        shadow.missingTelemetry--;
+        shadow.outOfOrderTelemetry++;
+      } else shadow.duplicateTelemetry++;
       return;
     }
-    if (seq > shadow.lastTelemetrySeq + 1) shadow.missingTelemetry += seq - shadow.lastTelemetrySeq - 1;
+    shadow.longestSilenceMs = Math.max(shadow.longestSilenceMs, arrival - (shadow.lastSeen ?? shadow.firstReportAt));
+    if (seq > shadow.lastTelemetrySeq + 1) {
+      shadow.missingTelemetry += seq - shadow.lastTelemetrySeq - 1;
+      shadow.telemetryGaps.push([shadow.lastTelemetrySeq + 1, seq - 1]);
+      if (shadow.telemetryGaps.length > MAX_GAPS) shadow.telemetryGaps.shift();
+    }
     shadow.lastTelemetrySeq = seq;
     this.#passDeadlines(shadow, sent);
     Object.assign(shadow.reported, body);
@@ -536,6 +561,31 @@ export class DigitalTwin {
       shadow.deltaSince ??= t;
     }
   }
+}
+
+/** Open telemetry gaps a shadow remembers; a reading filling an older one is counted a duplicate. */
+const MAX_GAPS = 256;
+
+/** Removes `seq` from the gap holding it, if one does; returns whether one did. */
+function fillGap(gaps: [number, number][], seq: number): boolean {
+  for (let i = gaps.length - 1; i >= 0; i--) {
+    const [from, to] = gaps[i]!;
+    if (seq < from || seq > to) continue;
+    const parts: [number, number][] = [];
+    if (from < seq) parts.push([from, seq - 1]);
+    if (seq < to) parts.push([seq + 1, to]);
+    gaps.splice(i, 1, ...parts);
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The longest the twin has gone without fresh telemetry from the device by simulated time `at`, ms:
+ * the longest stretch between readings, or the one still open at `at`, whichever is longer.
+ */
+export function silenceAt(shadow: Pick<Shadow, 'longestSilenceMs' | 'lastSeen' | 'firstReportAt'>, at: number): number {
+  return Math.max(shadow.longestSilenceMs, at - (shadow.lastSeen ?? shadow.firstReportAt), 0);
 }
 
 function isEmpty(record: Record<string, unknown>): boolean {

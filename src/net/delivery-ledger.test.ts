@@ -71,7 +71,8 @@ describe('delivery ledger', () => {
     expect(channel.published).toBe(channel.delivered + channel.lost + channel.inFlight + channel.buffered);
     expect(ledger.device('mon-001').channel('telemetry').fate(6)).toEqual({ state: 'buffered' });
     expect(ledger.device('mon-001').channel('telemetry').fate(2)).toEqual({ state: 'lost', reason: 'buffer-overflow' });
-    expect(ledger.device('mon-001').channel('telemetry').fate(4)).toBeUndefined();
+    expect(ledger.device('mon-001').channel('telemetry').fate(4)).toEqual({ state: 'delivered' });
+    expect(ledger.device('mon-001').channel('telemetry').fate(7)).toBeUndefined();
     // A released message written off and then arriving is late and still a backfill; a held one sent
     // without being released is delivered and backfilled; its copy is a duplicate.
     ledger.delivered('mon-001', 'telemetry', 5, 70_000);

@@ -129,6 +129,9 @@ export interface DeliveryCounts {
   backfilled: number;
 }
 
+/** Where one message stands (ChannelAccount.fate). */
+export type MessageFate = { state: 'delivered' | 'in-flight' | 'buffered' } | { state: 'lost'; reason: string };
+
 export interface ChannelSummary extends DeliveryCounts {
   /** Lost messages by reason. */
   lostBy: Record<string, number>;
@@ -338,12 +341,16 @@ export class ChannelAccount {
     this.#changed();
   }
 
-  /** Where a message stands: in flight, buffered, lost (with why), or undefined once delivered or never published. */
-  fate(seq: number): { state: 'in-flight' | 'buffered' } | { state: 'lost'; reason: string } | undefined {
+  /**
+   * Where a message stands: delivered, in flight, in the device's buffer, lost (with why), or
+   * undefined if it was never published (a channel's seqs are published in order from 1).
+   */
+  fate(seq: number): MessageFate | undefined {
     if (this.#inFlight.has(seq)) return { state: 'in-flight' };
     if (this.#buffered.has(seq)) return { state: 'buffered' };
     const reason = this.#lost.get(seq);
-    return reason === undefined ? undefined : { state: 'lost', reason };
+    if (reason !== undefined) return { state: 'lost', reason };
+    return seq <= this.#highest ? { state: 'delivered' } : undefined;
   }
 
   writeOffInFlight(reason: string): number {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Shadow } from '../fleet/twin.ts';
 import { planFleet } from '../fleet/fleet-spec.ts';
+import { DeliveryLedger } from '../net/delivery-ledger.ts';
 import type { Plan } from '../scenario/plan.ts';
 import type { ExpectationResult } from '../scenario/result.ts';
 import { assembleResult, deliveryResult, type ResultInput } from './assemble-result.ts';
@@ -14,6 +15,19 @@ const plan: Plan = {
   durationMs: 60_000,
   fleet: { site: 's', zones: [{ id: 'icu', beds: 1, devices: { cgm: 1 }, config: { cgm: { firmware: '2.1.0' } } }] },
 };
+
+/** A ledger summary of one CGM's telemetry: `published`, `delivered` (each once), `duplicated` copies. */
+function ledgerOf(published: number, delivered: number, duplicated = 0): ResultInput['ledger'] {
+  const ledger = new DeliveryLedger();
+  for (let seq = 1; seq <= published; seq++) ledger.published('cgm-001', 'telemetry', seq, seq);
+  for (let seq = 1; seq <= published - delivered; seq++) ledger.lost('cgm-001', 'telemetry', seq, 'test');
+  for (let seq = published - delivered + 1; seq <= published; seq++) ledger.delivered('cgm-001', 'telemetry', seq, seq);
+  for (let seq = published; seq > published - duplicated; seq--) ledger.delivered('cgm-001', 'telemetry', seq, seq);
+  // The twin's commands to the device: not the device's deliveries.
+  ledger.published('cgm-001', 'cmd', 1, 0);
+  ledger.delivered('cgm-001', 'cmd', 1, 0);
+  return ledger.summary();
+}
 
 function input(overrides: Partial<ResultInput> = {}): ResultInput {
   const passed = { name: 'e', type: 'invariant', passed: true } as unknown as ExpectationResult;
@@ -29,10 +43,7 @@ function input(overrides: Partial<ResultInput> = {}): ResultInput {
     broker: { url: 'mqtt://x', placement: 'in-process', links: 'in-thread' },
     published: 10,
     shadows: [shadow(10)],
-    ledger: {
-      totals: { published: 10, delivered: 10, inFlight: 0, lost: 0, late: 0, duplicated: 0, buffered: 0, held: 0, backfilled: 0 },
-      devices: {},
-    },
+    ledger: ledgerOf(10, 10),
     settleTimeouts: 0,
     fleetPlan: planFleet(plan.fleet),
     stateOf: (id) => (id === 'cgm-001' ? 'active' : undefined),
@@ -61,9 +72,16 @@ describe('result assembly', () => {
     });
   });
 
+  it('counts a message a fault duplicated once: the copies hide no loss', () => {
+    // 10 published, 8 reached the twin, 2 of them twice: the twin received 10 messages.
+    const delivery = deliveryResult(10, [shadow(10, 0, 2)], 0, 0, ledgerOf(10, 8, 2));
+    expect(delivery).toMatchObject({ deliveredToTwin: 8, lost: 2, duplicates: 2 });
+    expect(assembleResult(input({ shadows: [shadow(10)], ledger: ledgerOf(10, 8, 2) })).ok).toBe(false);
+  });
+
   it('is ok only when every expectation passed, nothing was lost or timed out and physiology stayed valid', () => {
     expect(assembleResult(input()).ok).toBe(true);
-    expect(assembleResult(input({ published: 11 })).ok).toBe(false);
+    expect(assembleResult(input({ published: 11, ledger: ledgerOf(11, 10) })).ok).toBe(false);
     expect(assembleResult(input({ settleTimeouts: 1 })).ok).toBe(false);
     const parts = input().parts;
     expect(assembleResult(input({ parts: { ...parts, integrity: { ok: false, errors: 1, first: [] } } })).ok).toBe(false);
@@ -76,7 +94,7 @@ describe('result assembly', () => {
     expect(result.devices[0]).toMatchObject({ firmware: '2.1.0', finalState: 'active' });
     expect(result.wallMs).toBe(13);
     expect(result.realtime).toBeUndefined();
-    expect(result.delivery.ledger?.totals.delivered).toBe(10);
+    expect(result.delivery.ledger?.devices['cgm-001']?.telemetry?.delivered).toBe(10);
     expect(result.scenario).toEqual({ name: 'tiny', description: undefined, tags: [], file: undefined, durationMs: 60_000 });
   });
 });

@@ -1,6 +1,7 @@
 import type { FleetPlan } from '../fleet/fleet-spec.ts';
 import type { Shadow } from '../fleet/twin.ts';
 import type { LedgerSummary } from '../net/delivery-ledger.ts';
+import { CHANNELS } from '../net/topics.ts';
 import type { Plan } from '../scenario/plan.ts';
 import type { DeliveryResult, ExpectationResult, NetworkResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import type { CollectorResult } from './collector.ts';
@@ -33,12 +34,17 @@ export interface ResultInput {
   network?: { lostToFaults: number; result: NetworkResult };
 }
 
-/** What the transport did with the devices' messages, as the twin saw them. */
+/**
+ * What the transport did with the devices' messages, as the twin saw them. With the ledger, a message
+ * counts once however many copies a fault made of it (the twin's receivedTotal counts every copy), and
+ * duplicates are the ledger's, over every channel.
+ */
 export function deliveryResult(
   published: number,
   shadows: Iterable<Shadow>,
   settleTimeouts: number,
   lostToFaults?: number,
+  ledger?: LedgerSummary,
 ): DeliveryResult {
   let delivered = 0;
   let gaps = 0;
@@ -47,6 +53,17 @@ export function deliveryResult(
     delivered += shadow.receivedTotal;
     gaps += shadow.missingTelemetry;
     duplicates += shadow.duplicateTelemetry;
+  }
+  if (ledger !== undefined) {
+    delivered = 0;
+    duplicates = 0;
+    for (const channels of Object.values(ledger.devices)) {
+      for (const [name, counts] of Object.entries(channels)) {
+        if (name === CHANNELS.cmd) continue;
+        delivered += counts.delivered;
+        duplicates += counts.duplicated;
+      }
+    }
   }
   return {
     published,
@@ -66,7 +83,7 @@ export function deliveryResult(
 export function assembleResult(input: ResultInput): RunResult {
   const { plan, parts, expectations } = input;
   const delivery = {
-    ...deliveryResult(input.published, input.shadows, input.settleTimeouts, input.network?.lostToFaults),
+    ...deliveryResult(input.published, input.shadows, input.settleTimeouts, input.network?.lostToFaults, input.ledger),
     ledger: input.ledger,
   };
   const firmware = new Map(input.fleetPlan.devices.map((d) => [d.id, d.config.firmware]));

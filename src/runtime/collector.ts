@@ -1,5 +1,6 @@
 import type { EventLog, LoggedEvent } from '../core/event-log.ts';
 import type { FleetPlan } from '../fleet/fleet-spec.ts';
+import { CHANNELS } from '../net/topics.ts';
 import { SIGNAL_UNITS, type SignalName } from '../physiology/signals.ts';
 import { alarmOf, injectionOf, isInstant, num, readingOf, telemetryOf } from '../scenario/expectations/event-data.ts';
 import { TallyBook } from '../scenario/expectations/metrics/tally-book.ts';
@@ -160,7 +161,9 @@ export class Collector {
         ...(firmware !== undefined ? { firmware } : {}),
         finalState: tally.finalState ?? 'unknown',
         published: agent?.publishedTotal ?? tally.telemetry - tally.silenced,
-        deliveredToTwin: shadow?.receivedTotal ?? 0,
+        // Each message once (a copy a fault made is not a second delivery); without a ledger, the twin's count.
+        deliveredToTwin:
+          context.ledger?.account(d.id)?.sum([CHANNELS.cmd]).delivered ?? (context.ledger ? 0 : (shadow?.receivedTotal ?? 0)),
         missing: shadow?.missingTelemetry ?? 0,
         alarmsRaised: tally.alarmsRaised,
         commandsReceived: agent?.commandsReceived ?? tally.commandsReceived,

@@ -114,9 +114,14 @@ export class RunFleet {
     this.twin.arrivals = arrivalsAt(speed);
   }
 
-  /** What the judges read besides the log: each device's counters and the twin's shadows, at `simulatedMs`. */
+  /** What the judges read besides the log: each device's counters, the twin's shadows and the delivery ledger, at `simulatedMs`. */
   context(simulatedMs: number): RunContext {
-    return { simulatedMs, agents: new Map(this.agents.map((a) => [a.deviceId, a.stats])), shadows: this.twin.shadows };
+    return {
+      simulatedMs,
+      agents: new Map(this.agents.map((a) => [a.deviceId, a.stats])),
+      shadows: this.twin.shadows,
+      ledger: this.#options.ledger,
+    };
   }
 
   /** Disconnects every device (the twin stays connected until the run closes it, after the adversaries). */

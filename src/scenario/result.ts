@@ -120,7 +120,7 @@ export interface NetworkResult {
 export interface DeliveryResult {
   /** Messages devices handed to their MQTT clients. */
   published: number;
-  /** Of those, received by the twin. */
+  /** Of those, received by the twin (each message once, however many copies a fault made). */
   deliveredToTwin: number;
   /** Published but never received (lost in transit). */
   lost: number;
@@ -129,8 +129,9 @@ export interface DeliveryResult {
    * `network:` reasons): expected losses, which do not fail the transport check. Absent without network faults.
    */
   lostToFaults?: number;
-  /** Telemetry sequence gaps seen by the twin. */
+  /** Telemetry readings the twin found missing from the sequence (one that arrived after later ones is out of order, not missing). */
   sequenceGaps: number;
+  /** Copies of messages the twin had already received (the ledger's count, every channel). */
   duplicates: number;
   /**
    * Waits where the transport stalled (nothing delivered or lost for the settle timeout of wall time);

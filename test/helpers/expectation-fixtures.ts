@@ -108,9 +108,9 @@ export const ev = {
     device: string,
     code: string,
     priority = 'high',
-    extra: { suppressed?: boolean; parameter?: string; value?: number; limit?: number; category?: string } = {},
+    extra: { suppressed?: boolean; parameter?: string; value?: number; limit?: number; category?: string; seq?: number } = {},
   ): SimEvent => {
-    const { suppressed, category, ...info } = extra;
+    const { suppressed, category, seq, ...info } = extra;
     return {
       t,
       source: device,
@@ -118,6 +118,7 @@ export const ev = {
       data: {
         alarm: { code, priority, category: category ?? (info.parameter ? 'physiological' : 'technical'), message: code, ...info },
         ...(suppressed ? { suppressed: true } : {}),
+        ...(seq !== undefined ? { seq } : {}),
       },
     };
   },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../../core/event-log.ts';
 import { InputError } from '../../core/errors.ts';
+import { DeliveryLedger } from '../../net/delivery-ledger.ts';
 import { expectationSchema } from '../schema.ts';
 import { createJudges, INVARIANT_NAMES } from './index.ts';
 import { ev, icuFleet, idOf, stream } from '../../../test/helpers/expectation-fixtures.ts';
@@ -139,6 +140,59 @@ describe('alarm-announced', () => {
   });
 });
 
+describe('no-alarm-lost', () => {
+  // mon-001 sends three alarms: the first arrives, a fault drops the second, the third is still on its
+  // way; mon-002's waits in its offline buffer; pump-001's was suppressed (never sent).
+  const events = [
+    ev.alarm(MIN, 'mon-001', 'spo2.low', 'high', { seq: 1 }),
+    ev.alarm(2 * MIN, 'mon-001', 'hr.high', 'high', { seq: 2 }),
+    ev.alarm(3 * MIN, 'mon-001', 'rr.high', 'medium', { seq: 3 }),
+    ev.alarm(3 * MIN, 'mon-002', 'spo2.low', 'high', { seq: 1 }),
+    ev.alarm(4 * MIN, 'pump-001', 'occlusion.downstream', 'high', { suppressed: true }),
+  ];
+  function ledger(): DeliveryLedger {
+    const l = new DeliveryLedger();
+    for (const seq of [1, 2, 3]) l.published('mon-001', 'alarm', seq, seq * MIN);
+    l.delivered('mon-001', 'alarm', 1, MIN);
+    l.lost('mon-001', 'alarm', 2, 'network:dropped');
+    l.published('mon-002', 'alarm', 1, 3 * MIN);
+    l.held('mon-002', 'alarm', 1);
+    return l;
+  }
+
+  it('flags each alarm the ledger does not show delivered, saying where it stands', () => {
+    const j = judge('no-alarm-lost');
+    const sealed = stream(events, [j]);
+    const verdict = j.finish({ simulatedMs: 10 * MIN, ledger: ledger() });
+    expect(verdict).toMatchObject({ passed: false, measured: 3, evidence: [sealed[1]!.id, sealed[2]!.id, sealed[3]!.id] });
+    expect(verdict.message).toBe(
+      "no-alarm-lost violated 3 times on 6 devices: hr.high raised on mon-001 at 00:02:00: lost (network:dropped), rr.high raised on mon-001 at 00:03:00: still on its way at the end of the run, spo2.low raised on mon-002 at 00:03:00: still in the device's offline buffer at the end of the run",
+    );
+  });
+
+  it('judged live, counts only what is lost already; filters by priority; holds once everything arrived', () => {
+    const live = judge('no-alarm-lost');
+    const medium = judge('no-alarm-lost', { priority: 'medium' });
+    const later = judge('no-alarm-lost');
+    stream(events, [live, medium, later]);
+    expect(live.finish({ simulatedMs: 5 * MIN, ledger: ledger(), live: true })).toMatchObject({ passed: false, measured: 1 });
+    expect(medium.finish({ simulatedMs: 10 * MIN, ledger: ledger() })).toMatchObject({ passed: false, measured: 1 });
+    // The device came back: its buffer sent, the one in flight arrived, the dropped one sent again is late.
+    const l = ledger();
+    l.released('mon-002', 'alarm', 1, 6 * MIN);
+    l.delivered('mon-002', 'alarm', 1, 6 * MIN);
+    l.delivered('mon-001', 'alarm', 3, 3 * MIN);
+    l.delivered('mon-001', 'alarm', 2, 7 * MIN);
+    expect(later.finish({ simulatedMs: 10 * MIN, ledger: l })).toMatchObject({ passed: true, measured: 0 });
+  });
+
+  it('fails, saying so, when the run gave no ledger to check against', () => {
+    const j = judge('no-alarm-lost', {}, { device: 'mon-002' });
+    stream(events, [j]);
+    expect(j.finish({ simulatedMs: 10 * MIN }).message).toContain('not checked: the run gave no delivery ledger');
+  });
+});
+
 describe('no-stale-devices', () => {
   const events = [
     ev.twin(10 * MIN, 'twin.stale', 'mon-001'),
@@ -205,6 +259,7 @@ describe('invariant judge setup', () => {
       'no-infusion-while-occluded',
       'no-insulin-while-low',
       'alarm-announced',
+      'no-alarm-lost',
       'no-stale-devices',
       'physiology-valid',
     ]);

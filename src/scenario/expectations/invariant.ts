@@ -50,7 +50,7 @@ export function createInvariantJudge(expectation: InvariantExpectation, env: Jud
           evidence: [],
         };
       }
-      const open = checker.pending(context?.simulatedMs ?? lastT);
+      const open = checker.pending(context?.simulatedMs ?? lastT, context);
       const count = checker.violations.count + open.length;
       const first = [...checker.violations.first, ...open];
       const passed = count === 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../../core/event-log.ts';
 import { InputError } from '../../core/errors.ts';
+import { DeliveryLedger } from '../../net/delivery-ledger.ts';
 import { expectationSchema } from '../schema.ts';
 import { createJudges, METRIC_NAMES } from './index.ts';
 import { ev, icuFleet, stream } from '../../../test/helpers/expectation-fixtures.ts';
@@ -131,6 +132,76 @@ describe('metric judge', () => {
     // At the end every message published and not received is lost.
     const [final] = verdicts([{ metric: 'data-loss', target: { device: 'mon-001' }, max: 5 }], { simulatedMs: END, agents, shadows });
     expect(final).toMatchObject({ passed: false, measured: 25 });
+  });
+
+  it('reads the delivery ledger: a duplicated copy is not a delivery, backfill, duplicates, out of order, longest silence', () => {
+    const ledger = new DeliveryLedger();
+    // mon-001 published 10: 2 lost, 2 of the rest delivered twice (a duplicating fault), 4 held while
+    // offline of which 3 were sent and arrived. Its commands (cmd) are the twin's, not counted.
+    for (let seq = 1; seq <= 10; seq++) ledger.published('mon-001', 'telemetry', seq, seq * 1000);
+    for (const seq of [7, 8, 9, 10]) ledger.held('mon-001', 'telemetry', seq);
+    ledger.lost('mon-001', 'telemetry', 1, 'network:dropped');
+    ledger.lost('mon-001', 'telemetry', 10, 'buffer-overflow');
+    for (const seq of [7, 8, 9]) ledger.released('mon-001', 'telemetry', seq, 60_000);
+    for (const seq of [2, 3, 3, 4, 4, 5, 6, 7, 8, 9]) ledger.delivered('mon-001', 'telemetry', seq, seq * 1000);
+    ledger.published('mon-001', 'cmd', 1, 0);
+    const shadows = new Map([
+      [
+        'mon-001',
+        {
+          receivedTotal: 10,
+          missingTelemetry: 2,
+          stale: false,
+          diverged: false,
+          outOfOrderTelemetry: 1,
+          longestSilenceMs: 50_000,
+          lastSeen: END - 1000,
+          firstReportAt: 0,
+        },
+      ],
+      // Heard last 30 min before the end: the silence still open at the end counts.
+      [
+        'mon-002',
+        {
+          receivedTotal: 0,
+          missingTelemetry: 0,
+          stale: true,
+          diverged: false,
+          outOfOrderTelemetry: 0,
+          longestSilenceMs: 5000,
+          lastSeen: END - 30 * MIN,
+          firstReportAt: 0,
+        },
+      ],
+    ]);
+    const target = { device: 'mon-001' };
+    const [loss, backfill, staleness, stalest, dups, reordered] = verdicts(
+      [
+        { metric: 'data-loss', target, max: 10 },
+        { metric: 'backfill-complete', target, min: 99 },
+        { metric: 'max-staleness', target, max: 60 },
+        { metric: 'max-staleness', target: { kind: 'patient-monitor' }, aggregate: 'max', max: 60 },
+        { metric: 'duplicates', target, max: 0 },
+        { metric: 'out-of-order', target, max: 1 },
+      ],
+      { simulatedMs: END, shadows, ledger },
+    );
+    // 8 of 10 distinct messages reached the twin (the twin's receivedTotal of 10 counts the copies).
+    expect(loss).toMatchObject({ passed: false, measured: 20 });
+    expect(backfill).toMatchObject({ passed: false, measured: 75 });
+    expect(staleness).toMatchObject({ passed: true, measured: 50 });
+    expect(stalest).toMatchObject({ passed: false, measured: 1800 });
+    expect(stalest!.message).toContain('(worst: mon-002 1800.00 s, mon-001 50.00 s)');
+    expect(dups).toMatchObject({ passed: false, measured: 2 });
+    expect(reordered).toMatchObject({ passed: true, measured: 1 });
+  });
+
+  it('has no backfill figure for a device that never held a message', () => {
+    const ledger = new DeliveryLedger();
+    ledger.published('mon-001', 'telemetry', 1, 0);
+    ledger.delivered('mon-001', 'telemetry', 1, 0);
+    const [v] = verdicts([{ metric: 'backfill-complete', target: { device: 'mon-001' }, min: 100 }], { simulatedMs: END, ledger });
+    expect(v).toMatchObject({ passed: false, measured: null });
   });
 
   it('fails rather than passing vacuously when no selected device has a value', () => {

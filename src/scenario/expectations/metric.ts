@@ -55,7 +55,7 @@ export function createMetricJudge(expectation: MetricExpectation, env: JudgeEnv)
       const values: { device: string; value: number }[] = [];
       for (const d of devices) {
         const tally = book.get(d.id);
-        const delivery = deliveryOf(context, d.id);
+        const delivery = deliveryOf({ ...context, simulatedMs: endMs }, d.id);
         const value = tally ? definition.value(tally, { endMs, ...(delivery ? { delivery } : {}) }) : undefined;
         if (value !== undefined && Number.isFinite(value)) values.push({ device: d.id, value });
       }

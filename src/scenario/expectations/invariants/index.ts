@@ -1,4 +1,5 @@
 import { alarmAnnounced } from './alarm-announced.ts';
+import { noAlarmLost } from './no-alarm-lost.ts';
 import { noInfusionWhileOccluded } from './no-infusion-while-occluded.ts';
 import { noInsulinWhileLow } from './no-insulin-while-low.ts';
 import { noStaleDevices } from './no-stale-devices.ts';
@@ -12,6 +13,7 @@ export const INVARIANTS = {
   'no-infusion-while-occluded': noInfusionWhileOccluded,
   'no-insulin-while-low': noInsulinWhileLow,
   'alarm-announced': alarmAnnounced,
+  'no-alarm-lost': noAlarmLost,
   'no-stale-devices': noStaleDevices,
   'physiology-valid': physiologyValid,
 } as const;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { LoggedEvent } from '../../../core/event-log.ts';
 import type { FleetPlan, PlannedDevice } from '../../../fleet/fleet-spec.ts';
+import type { RunContext } from '../run-context.ts';
 
 /** One breach of an invariant. */
 export interface Violation {
@@ -27,9 +28,10 @@ export interface InvariantChecker {
   readonly violations: ViolationLog;
   /**
    * Breaches still open at `endMs` that no event has reported yet. A pure query: live verdicts ask it
-   * mid-run, and asking must not change the final result.
+   * mid-run, and asking must not change the final result. `context` brings what the log does not
+   * hold (the delivery ledger, the twin's shadows; `live` while the run goes on).
    */
-  pending(endMs: number): Violation[];
+  pending(endMs: number, context?: RunContext): Violation[];
 }
 
 /** A named safety property with typed params, checked over the whole run. */

@@ -8,7 +8,7 @@ export { TallyBook } from './tally-book.ts';
 export interface MetricContext {
   /** Simulated length of the run, ms. */
   endMs: number;
-  /** The device's publish/delivery counts, when the run supplied them. */
+  /** The device's publish/delivery counts and link figures, when the run supplied them (run-context.ts). */
   delivery?: DeliveryCounts;
 }
 
@@ -87,6 +87,28 @@ export const METRICS = {
       c.delivery && c.delivery.published > 0
         ? (100 * Math.max(0, c.delivery.published - c.delivery.deliveredToTwin)) / c.delivery.published
         : undefined,
+  },
+  'backfill-complete': {
+    summary:
+      'Messages the device generated while offline (held in its store-and-forward buffer) that reached the twin in the end; devices that held none have no value',
+    unit: '%',
+    value: (_t, c) => (c.delivery?.held ? (100 * (c.delivery.backfilled ?? 0)) / c.delivery.held : undefined),
+  },
+  'max-staleness': {
+    summary:
+      'The longest the twin went without fresh telemetry from the device (from the newest reading it had, when sent, to the next one’s arrival or the end of the run), simulated',
+    unit: 's',
+    value: (_t, c) => (c.delivery?.longestSilenceMs === undefined ? undefined : c.delivery.longestSilenceMs / 1000),
+  },
+  duplicates: {
+    summary: 'Copies the twin received of messages from the device it had already received (the delivery ledger)',
+    unit: '',
+    value: (_t, c) => c.delivery?.duplicates,
+  },
+  'out-of-order': {
+    summary: 'Telemetry readings the twin received after later ones had overtaken them (counted once, not as lost)',
+    unit: '',
+    value: (_t, c) => c.delivery?.outOfOrder,
   },
   'stale-fraction': {
     summary: 'Fraction of the run the twin had the device stale',
