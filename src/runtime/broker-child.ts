@@ -8,10 +8,15 @@
  * pipe, and the kernel closes it however the parent dies, kill -9 included), when the IPC channel
  * disconnects if it was spawned with one, or when it is re-parented (ppid polling, the last resort).
  *
- *   node --import tsx src/runtime/broker-child.ts [--host 127.0.0.1] [--port 0]
+ * With `--secured` it first waits for a run's security controls on its IPC channel (credential hashes,
+ * TLS certificate and key: never on the command line, never printed) and applies them as an
+ * in-process broker would, asking its parent for the run's time (net/security/remote-security.ts).
+ *
+ *   node --import tsx src/runtime/broker-child.ts [--host 127.0.0.1] [--port 0] [--secured]
  */
 import { parseArgs } from 'node:util';
 import { EmbeddedBroker } from '../net/broker.ts';
+import { childBrokerSecurity, type ChildSecuritySetup, type IpcChannel, type ToChildMessage } from '../net/security/remote-security.ts';
 import { applyHeapPolicy } from './heap-policy.ts';
 
 /** How often the child checks that its parent is still the process that started it. */
@@ -21,7 +26,13 @@ const CLOSE_GRACE_MS = 5000;
 
 applyHeapPolicy(); // as the CLI does: the broker holds every connection's state
 
-const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '0' } } });
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '0' },
+    secured: { type: 'boolean', default: false },
+  },
+});
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`medtwin broker child: --port expects a TCP port from 0 to 65535, received "${values.port}"\n`);
@@ -29,11 +40,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 const parent = process.ppid;
-const broker = await EmbeddedBroker.start({ host: values.host, port }).catch((error: unknown) => {
+const security = values.secured ? await receiveSecurity() : undefined;
+const broker = await EmbeddedBroker.start({
+  host: values.host,
+  port,
+  ...(security ? { hooks: security.broker.hooks } : {}),
+  ...(security?.tls ? { tls: security.tls } : {}),
+}).catch((error: unknown) => {
   // A busy port is the usual cause; the message says so and names the fix. The parent reports the exit.
   process.stderr.write(`medtwin broker child: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit((error as { exitCode?: number }).exitCode ?? 3);
 });
+security?.broker.attach(broker.aedes);
 process.stdout.write(`${JSON.stringify({ url: broker.url, port: broker.port })}\n`);
 
 let closing = false;
@@ -52,3 +70,21 @@ process.once('disconnect', shutdown);
 setInterval(() => {
   if (process.ppid !== parent) shutdown();
 }, PARENT_POLL_MS).unref();
+
+/** The run's controls, sent by the parent over IPC before anything listens. */
+async function receiveSecurity(): Promise<{ broker: ReturnType<typeof childBrokerSecurity>; tls: ChildSecuritySetup['tls'] }> {
+  if (process.send === undefined) {
+    process.stderr.write('medtwin broker child: --secured needs an IPC channel to receive the controls from its parent\n');
+    process.exit(2);
+  }
+  const channel = process as unknown as IpcChannel;
+  const setup = await new Promise<ChildSecuritySetup>((resolve) => {
+    const onMessage = (message: unknown) => {
+      if ((message as ToChildMessage)?.type !== 'security.setup') return;
+      process.off('message', onMessage);
+      resolve((message as Extract<ToChildMessage, { type: 'security.setup' }>).setup);
+    };
+    process.on('message', onMessage);
+  });
+  return { broker: childBrokerSecurity(setup, channel), tls: setup.tls };
+}

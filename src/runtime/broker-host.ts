@@ -5,6 +5,7 @@ import { MedtwinError } from '../core/errors.ts';
 import type { TlsOptions } from 'node:tls';
 import type { Aedes } from 'aedes';
 import { EmbeddedBroker, type BrokerHooks, type BrokerLogEvent, type BrokerStats } from '../net/broker.ts';
+import { type ChildSecurityHost, serveChildSecurity, type ToChildMessage } from '../net/security/remote-security.ts';
 
 export type BrokerPlacement = 'in-process' | 'child-process';
 
@@ -34,10 +35,10 @@ export interface OpenBrokerOptions {
   placement?: BrokerPlacement;
   /**
    * A run's security controls on the broker (run-security.ts): aedes hooks, a TLS-only listener, and
-   * what to install once aedes runs. In-process brokers only: the hooks read the run's identities and
-   * clock, which a child process does not share.
+   * what to install once aedes runs, for an in-process broker; `child`, what a child-process broker is
+   * sent over IPC and how its parent answers it (net/security/remote-security.ts).
    */
-  security?: { hooks?: BrokerHooks; tls?: TlsOptions; attach(aedes: Aedes): void };
+  security?: { hooks?: BrokerHooks; tls?: TlsOptions; attach(aedes: Aedes): void; child?: ChildSecurityHost };
 }
 
 /**
@@ -62,14 +63,14 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
   }
   const { security } = options;
   if (options.placement === 'child-process') {
-    if (security !== undefined) {
+    if (security !== undefined && security.child === undefined) {
       throw new MedtwinError(
         'E_SECURITY_PLACEMENT',
-        "a security profile is applied by an in-process broker (its hooks read the run's identities and clock); run the broker in-process",
+        'these security controls were given for an in-process broker only (no child-process setup); run the broker in-process',
         { exitCode: 2 },
       );
     }
-    return spawnBroker(options.host ?? '127.0.0.1', options.port ?? 0);
+    return spawnBroker(options.host ?? '127.0.0.1', options.port ?? 0, security?.child);
   }
   const broker = await EmbeddedBroker.start({
     host: options.host,
@@ -89,11 +90,19 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
   };
 }
 
-async function spawnBroker(host: string, port: number): Promise<BrokerHandle> {
-  // stdin is a pipe only so the child sees it close when this process dies, however it dies.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD_ENTRY, '--host', host, '--port', String(port)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+async function spawnBroker(host: string, port: number, security?: ChildSecurityHost): Promise<BrokerHandle> {
+  // Made before the child starts: hashing every identity's password takes a moment for a large fleet.
+  const setup = security && (await security.setup());
+  // stdin is a pipe only so the child sees it close when this process dies, however it dies. A secured
+  // broker gets its controls over an IPC channel: secrets never go on a command line.
+  const args = ['--import', 'tsx', CHILD_ENTRY, '--host', host, '--port', String(port), ...(setup ? ['--secured'] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    stdio: setup ? ['pipe', 'pipe', 'inherit', 'ipc'] : ['pipe', 'pipe', 'inherit'],
   });
+  if (setup && security) {
+    serveChildSecurity(child as unknown as Parameters<typeof serveChildSecurity>[0], security);
+    child.send({ type: 'security.setup', setup } satisfies ToChildMessage);
+  }
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(

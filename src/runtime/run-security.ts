@@ -20,6 +20,7 @@ import { ConsentRegistry, ResearchExport } from '../net/security/privacy/consent
 import { PseudonymRegistry } from '../net/security/privacy/pseudonyms.ts';
 import { auditEntryOf } from '../net/security/audit-events.ts';
 import { BrokerSecurity } from '../net/security/broker-security.ts';
+import { type ChildSecurityHost, childSecuritySetup } from '../net/security/remote-security.ts';
 import { CommandTrust } from '../net/security/command-trust.ts';
 import type { SecurityEvent } from '../net/security/events.ts';
 import { type ConsoleIdentity, IdentitySet, TWIN_CLIENT_ID } from '../net/security/identities.ts';
@@ -133,10 +134,45 @@ export class RunSecurity {
     this.broker?.attach(aedes);
   }
 
-  /** What the embedded broker needs (broker-host.ts), or undefined for an open run. */
-  brokerSetup(): { hooks?: BrokerHooks; tls?: TlsOptions; attach(aedes: Aedes): void } | undefined {
+  /**
+   * What the embedded broker needs (broker-host.ts), or undefined for an open run: in this process,
+   * the hooks, listener and publish gate; in a child process (`child`), the same controls sent over
+   * IPC — credential hashes, never passwords — with this run's clock answering the child and its
+   * decisions recorded here (net/security/remote-security.ts).
+   */
+  brokerSetup(): { hooks?: BrokerHooks; tls?: TlsOptions; attach(aedes: Aedes): void; child?: ChildSecurityHost } | undefined {
     if (!this.active) return undefined;
-    return { ...this.brokerOptions(), attach: (aedes) => this.attach(aedes) };
+    const options = this.brokerOptions();
+    const broker = this.broker;
+    const child: ChildSecurityHost | undefined =
+      broker === undefined && options.tls === undefined
+        ? undefined
+        : {
+            setup: () =>
+              childSecuritySetup({
+                controls: this.config.controls,
+                lockout: this.config.lockout,
+                identities: this.identities,
+                ...(broker ? { broker } : {}),
+                ...(options.tls ? { tls: options.tls } : {}),
+              }),
+            now: () => this.#options.clock.now(),
+            onEvent: (event) => this.#onChildBrokerEvent(event),
+          };
+    return { ...options, attach: (aedes) => this.attach(aedes), ...(child ? { child } : {}) };
+  }
+
+  /** A decision of the broker in a child process: counted as the in-process broker counts its own, then handled alike. */
+  #onChildBrokerEvent(event: SecurityEvent): void {
+    const stats = this.broker?.stats;
+    if (stats !== undefined) {
+      if (event.type === 'auth.accepted') stats.accepted++;
+      else if (event.type === 'auth.refused') stats.refused++;
+      else if (event.type === 'auth.lockout') stats.lockouts++;
+      else if (event.type === 'publish.denied') stats.publishesDenied++;
+      else if (event.type === 'subscribe.denied') stats.subscribesDenied++;
+    }
+    this.#onBrokerEvent(event);
   }
 
   /**

@@ -28,8 +28,8 @@ export async function openTransport(
   const broker = await openBroker({
     url: options.brokerUrl,
     port: options.port,
-    // A security profile's hooks read the run's identities and clock: its broker runs in this process.
-    placement: options.brokerPlacement ?? (security ? 'in-process' : placementFor(devices)),
+    // A secured broker in a child process gets the controls over IPC and asks this process for the run's time.
+    placement: options.brokerPlacement ?? placementFor(devices),
     ...(security ? { security } : {}),
   });
   const links = options.links ?? linksFor(devices);

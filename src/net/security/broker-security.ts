@@ -5,7 +5,7 @@ import { canPublish, canReceive, canSubscribe } from './acl.ts';
 import { authorizeCommand } from './command-policy.ts';
 import type { Controls } from './controls.ts';
 import { CredentialStore } from './credential-store.ts';
-import type { ConnectRefusal, SecurityEvent, SecurityEventListener } from './events.ts';
+import type { ConnectRefusal, SecurityEvent } from './events.ts';
 import type { Identity, IdentitySet } from './identities.ts';
 import { type LockoutPolicy, LockoutTracker } from './lockout.ts';
 import { OperatorMfa } from './mfa.ts';
@@ -18,7 +18,19 @@ export interface BrokerSecurityOptions {
   seed: string | number;
   /** The run's clock: lockout windows, TOTP steps and event times. */
   now: () => number;
-  onEvent?: SecurityEventListener;
+  /**
+   * Called with every decision. A promise returned holds the decision back until it settles: a broker
+   * in a child process has its parent record the event before the client sees the outcome
+   * (remote-security.ts), so the event is logged at the run time of the decision.
+   */
+  onEvent?: (event: SecurityEvent) => unknown;
+  /**
+   * Brings `now` up to date before a decision that reads it (a login, an operator's second factor);
+   * a broker in a child process asks its parent for the run's time. Absent: `now` is always current.
+   */
+  sync?: () => Promise<void>;
+  /** The password hashes to check logins against (a child broker gets them from its parent); default: made from the identities. */
+  credentials?: CredentialStore;
 }
 
 export interface BrokerSecurityStats {
@@ -69,7 +81,7 @@ export class BrokerSecurity {
 
   constructor(options: BrokerSecurityOptions) {
     this.#options = options;
-    this.#store = new CredentialStore(options.identities, options.seed);
+    this.#store = options.credentials ?? new CredentialStore(options.identities, options.seed);
     this.#lockout = options.controls.lockout ? new LockoutTracker(options.lockout, options.now) : undefined;
     this.#mfa = options.controls.operatorMfa ? new OperatorMfa(options.now) : undefined;
     const { authentication, acl, mutualTls } = options.controls;
@@ -80,7 +92,7 @@ export class BrokerSecurity {
         callback(null, true);
       };
       hooks.authenticate = (client, username, password, done) => {
-        this.#authenticate(client, username, password).then(
+        this.#authenticateSynced(client, username, password).then(
           (refusal) => {
             if (refusal === undefined) return done(null, true);
             done(notAuthorized(`not authorised: ${refusal}`), false);
@@ -90,7 +102,18 @@ export class BrokerSecurity {
       };
     }
     if (acl || options.controls.operatorMfa) {
-      hooks.authorizePublish = (client, packet, callback) => this.#authorizePublish(client, packet, callback);
+      const sync = options.sync;
+      hooks.authorizePublish =
+        sync === undefined
+          ? (client, packet, callback) => this.#authorizePublish(client, packet, callback)
+          : (client, packet, callback) => {
+              // Only an operator's second factor reads the clock; every other publish is decided at once.
+              if (this.#mfa === undefined || !packet.topic.endsWith('/cmd')) return this.#authorizePublish(client, packet, callback);
+              sync().then(
+                () => this.#authorizePublish(client, packet, callback),
+                (error: Error) => callback(error),
+              );
+            };
     }
     if (acl) {
       hooks.authorizeSubscribe = (client, sub, callback) => {
@@ -98,12 +121,16 @@ export class BrokerSecurity {
         const decision =
           identity === undefined ? { allowed: false as const, reason: 'not authenticated' } : canSubscribe(identity, sub.topic);
         if (decision.allowed) {
-          this.#emit({ type: 'subscribe.accepted', t: this.#options.now(), clientId: client.id, filter: sub.topic });
-          return callback(null, sub);
+          return this.#then(
+            this.#emit({ type: 'subscribe.accepted', t: this.#options.now(), clientId: client.id, filter: sub.topic }),
+            () => callback(null, sub),
+          );
         }
         this.stats.subscribesDenied++;
-        this.#emit({ type: 'subscribe.denied', t: this.#options.now(), clientId: client.id, filter: sub.topic, reason: decision.reason });
-        callback(null, null);
+        this.#then(
+          this.#emit({ type: 'subscribe.denied', t: this.#options.now(), clientId: client.id, filter: sub.topic, reason: decision.reason }),
+          () => callback(null, null),
+        );
       };
       hooks.authorizeForward = (client, packet) => {
         const identity = this.#identityOf.get(client);
@@ -135,16 +162,43 @@ export class BrokerSecurity {
     return this.#dropped.has(packet);
   }
 
+  /** Every identity's password hash, for a broker in another process (remote-security.ts). */
+  credentialHashes(): ReturnType<CredentialStore['hashAll']> {
+    return this.#store.hashAll();
+  }
+
   /** The identity a connected client authenticated as. */
   identityOf(client: Client): Identity | undefined {
     return this.#identityOf.get(client);
   }
 
-  async #authenticate(client: Client, username: string | undefined, password: Buffer | undefined): Promise<ConnectRefusal | undefined> {
+  /** #authenticate with the clock brought up to date first, and its events delivered before the outcome. */
+  async #authenticateSynced(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+  ): Promise<ConnectRefusal | undefined> {
+    await this.#options.sync?.();
+    const pending: Promise<void>[] = [];
+    const refusal = await this.#authenticate(client, username, password, pending);
+    await Promise.all(pending);
+    return refusal;
+  }
+
+  async #authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    pending: Promise<void>[],
+  ): Promise<ConnectRefusal | undefined> {
     const { controls, identities, now } = this.#options;
+    const emit = (event: SecurityEvent) => {
+      const delivered = this.#emit(event);
+      if (delivered !== undefined) pending.push(delivered);
+    };
     const refuse = (reason: ConnectRefusal) => {
       this.stats.refused++;
-      this.#emit({ type: 'auth.refused', t: now(), clientId: client.id, username, reason });
+      emit({ type: 'auth.refused', t: now(), clientId: client.id, username, reason });
       return reason;
     };
     if (controls.mutualTls) {
@@ -164,7 +218,7 @@ export class BrokerSecurity {
       const outcome = this.#lockout?.recordFailure(username);
       if (outcome?.locked) {
         this.stats.lockouts++;
-        this.#emit({ type: 'auth.lockout', t: now(), username, failures: outcome.failures, until: outcome.until });
+        emit({ type: 'auth.lockout', t: now(), username, failures: outcome.failures, until: outcome.until });
       }
       return refuse('bad-password');
     }
@@ -173,13 +227,13 @@ export class BrokerSecurity {
     if (will !== undefined && controls.acl) {
       const decision = canPublish(identity, will.topic);
       if (!decision.allowed) {
-        this.#emit({ type: 'will.denied', t: now(), clientId: client.id, topic: will.topic, reason: decision.reason });
+        emit({ type: 'will.denied', t: now(), clientId: client.id, topic: will.topic, reason: decision.reason });
         return refuse('will-denied');
       }
     }
     this.#identityOf.set(client, identity);
     this.stats.accepted++;
-    this.#emit({ type: 'auth.accepted', t: now(), clientId: client.id, username, identity: identity.username });
+    emit({ type: 'auth.accepted', t: now(), clientId: client.id, username, identity: identity.username });
     return undefined;
   }
 
@@ -211,18 +265,25 @@ export class BrokerSecurity {
         );
         if (!command.allowed) reason = command.reason;
         else if (command.info !== undefined && !isWill) {
-          this.#emit({ type: 'command.sent', t: this.#options.now(), clientId, topic: packet.topic, command: command.info.command });
+          const sent = this.#emit({
+            type: 'command.sent',
+            t: this.#options.now(),
+            clientId,
+            topic: packet.topic,
+            command: command.info.command,
+          });
+          return this.#then(sent, () => callback(null));
         }
       }
     }
     if (reason === undefined) return callback(null);
     if (isWill) {
-      this.#emit({ type: 'will.denied', t: this.#options.now(), clientId, topic: packet.topic, reason });
-      return callback(new Error(reason));
+      const denied = this.#emit({ type: 'will.denied', t: this.#options.now(), clientId, topic: packet.topic, reason });
+      return this.#then(denied, () => callback(new Error(reason)));
     }
     this.stats.publishesDenied++;
     const seq = envelopeSeq(packet.payload);
-    this.#emit({
+    const denied = this.#emit({
       type: 'publish.denied',
       t: this.#options.now(),
       clientId,
@@ -230,13 +291,20 @@ export class BrokerSecurity {
       reason,
       ...(seq === undefined ? {} : { seq }),
     });
-    if (!this.#attached) return callback(new Error(reason));
+    if (!this.#attached) return this.#then(denied, () => callback(new Error(reason)));
     this.#dropped.add(packet);
-    callback(null);
+    this.#then(denied, () => callback(null));
   }
 
-  #emit(event: SecurityEvent): void {
-    this.#options.onEvent?.(event);
+  #emit(event: SecurityEvent): Promise<void> | undefined {
+    const delivered = this.#options.onEvent?.(event);
+    return delivered instanceof Promise ? (delivered as Promise<void>) : undefined;
+  }
+
+  /** Runs `next` once `delivered` settles, or at once when the event was taken synchronously (in-process). */
+  #then(delivered: Promise<void> | undefined, next: () => void): void {
+    if (delivered === undefined) return next();
+    delivered.then(next, next);
   }
 }
 

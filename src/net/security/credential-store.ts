@@ -15,18 +15,42 @@ export class CredentialStore {
   readonly #saltRng: Rng;
   readonly #hashes = new Map<string, Promise<PasswordHash>>();
   readonly #verified = new Map<string, Buffer>();
+  /** True when the hashes were handed over (a child broker): no password is known here, so none is ever hashed. */
+  readonly #given: boolean;
   #decoy: Promise<PasswordHash> | undefined;
 
-  constructor(identities: IdentitySet, seed: string | number) {
+  constructor(identities: IdentitySet, seed: string | number, given?: ReadonlyMap<string, PasswordHash>) {
     this.#identities = identities;
     this.#saltRng = new Rng(seed).fork('security/salt');
+    this.#given = given !== undefined;
+    for (const [username, hash] of given ?? []) this.#hashes.set(username, Promise.resolve(hash));
+  }
+
+  /**
+   * A store that checks logins against hashes made elsewhere (`hashAll` in the parent process), for a
+   * broker that never learns a password.
+   */
+  static fromHashes(identities: IdentitySet, hashes: ReadonlyMap<string, PasswordHash>): CredentialStore {
+    return new CredentialStore(identities, 0, hashes);
+  }
+
+  /** Every identity's hash (made now where not yet made), `limit` at a time: what a child broker is given. */
+  async hashAll(limit = 64): Promise<Map<string, PasswordHash>> {
+    const all = [...this.#identities.all()];
+    const out = new Map<string, PasswordHash>();
+    for (let i = 0; i < all.length; i += limit) {
+      const slice = all.slice(i, i + limit);
+      const hashes = await Promise.all(slice.map((identity) => this.#hashOf(identity)));
+      slice.forEach((identity, j) => out.set(identity.username, hashes[j]!));
+    }
+    return out;
   }
 
   /** True when `password` is `username`'s. An unknown user name costs the same as a known one. */
   async verify(username: string, password: Buffer | string | undefined): Promise<boolean> {
     const text = password === undefined ? '' : Buffer.isBuffer(password) ? password.toString('utf8') : password;
     const identity = this.#identities.get(username);
-    if (identity === undefined) {
+    if (identity === undefined || (this.#given && !this.#hashes.has(username))) {
       // Hash anyway, so response time does not tell an attacker which user names exist.
       this.#decoy ??= hashPassword('decoy', Buffer.alloc(16), DEVICE_COST);
       await verifyPassword(text, await this.#decoy);

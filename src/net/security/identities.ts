@@ -44,6 +44,16 @@ export interface ConsoleIdentity extends IdentityBase {
 
 export type Identity = DeviceIdentity | TwinIdentity | ConsoleIdentity;
 
+/**
+ * An identity as a broker in another process is given it: everything but the password (the broker
+ * gets a hash instead, credential-store.ts), with the TOTP secret only when that broker checks second
+ * factors.
+ */
+export type IdentityRecord =
+  | Omit<DeviceIdentity, 'password'>
+  | Omit<TwinIdentity, 'password'>
+  | (Omit<ConsoleIdentity, 'password' | 'totpSecret'> & { totpSecret?: string });
+
 /** Client ids of the fleet (docs/topics.md): a device is `medtwin-<deviceId>`, the twin `medtwin-twin`. */
 export const deviceClientId = (deviceId: string): string => `medtwin-${deviceId}`;
 export const TWIN_CLIENT_ID = 'medtwin-twin';
@@ -94,6 +104,31 @@ export class IdentitySet {
         permissions: config.roles[role]?.permissions ?? [],
         totpSecret: new Secret(new OtpSecret({ buffer: new Uint8Array(bytes(root.fork(`totp/${clientId}`), 20)).buffer }).base32),
       });
+    }
+    return set;
+  }
+
+  /** What a broker in another process needs of each identity (IdentitySet.fromRecords rebuilds the set). */
+  records(options: { totp: boolean }): IdentityRecord[] {
+    return [...this.#byUser.values()].map((identity): IdentityRecord => {
+      const { password: _password, ...rest } = identity;
+      if (rest.type !== 'console') return rest;
+      const { totpSecret, ...console } = rest;
+      return options.totp ? { ...console, totpSecret: totpSecret.reveal() } : console;
+    });
+  }
+
+  /**
+   * The identities a broker in another process was given: no passwords (logins are checked against
+   * hashes, CredentialStore.fromHashes), and a TOTP secret only where one was sent.
+   */
+  static fromRecords(site: string, records: readonly IdentityRecord[]): IdentitySet {
+    const set = new IdentitySet(site);
+    // Never a usable password: a store built from hashes never hashes one, and no client can present it.
+    const none = new Secret('');
+    for (const record of records) {
+      if (record.type === 'console') set.#add({ ...record, password: none, totpSecret: new Secret(record.totpSecret ?? '') });
+      else set.#add({ ...record, password: none });
     }
     return set;
   }
