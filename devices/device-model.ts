@@ -75,6 +75,20 @@ export class DeviceModel {
     this.#actor.send(event as never);
   }
 
+  /** The firmware version the machine runs (its input's; undefined for a kind that has none). */
+  get firmware(): string | undefined {
+    return (this.#input as { firmware?: string }).firmware;
+  }
+
+  /**
+   * Puts `version` in the machine's input: the next restart() boots it. What the machine is given
+   * otherwise (its id, its settings) stays; the plant is the hardware, and stays too.
+   */
+  setFirmware(version: string): void {
+    const { id, settings } = this.#options;
+    this.#input = this.descriptor.createInput({ id, settings, firmware: version });
+  }
+
   /** Power-cycles the firmware: a fresh machine from `off`, booted again; the plant keeps its physics. */
   restart(): void {
     this.#actor.stop();

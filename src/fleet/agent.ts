@@ -8,7 +8,9 @@ import type { ClientIdentity } from '../net/client.ts';
 import { IN_THREAD_LINKS, type DeviceLink, type LinkEndpoint, type LinkOpener } from '../net/device-link.ts';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, type Channel, type DeviceAddress } from '../net/topics.ts';
+import { FIRMWARE_UPDATE } from '../net/security/firmware/ota-offer.ts';
 import type { CommandGate } from './command-gate.ts';
+import { checkOffer, type OtaPolicy, type RunningFirmware } from './device-firmware.ts';
 import type { FaultSurface, Revert, SignalTransform } from './fault-surface.ts';
 import type { PatientModel } from './patient-model.ts';
 import type { DeviceSensor } from './sensors.ts';
@@ -34,7 +36,17 @@ export interface AgentOptions {
   phase?: DevicePhase;
   /** The firmware's check before the machine sees a command (signed commands; command-gate.ts). Default: none. */
   commandGate?: CommandGate;
+  /** How the bootloader treats offered images (device-firmware.ts). Default: installs anything, trusts no vendor. */
+  ota?: OtaPolicy;
+  /** How long an install takes, ms of simulated time, during which the device is down. Default: DEFAULT_INSTALL_MS. */
+  installMs?: number;
 }
+
+/**
+ * Writing an image, verifying it and rebooting: two minutes, an assumption (vendors publish no figure
+ * for infusion pumps or monitors), long enough that a ward notices the device is gone.
+ */
+export const DEFAULT_INSTALL_MS = 120_000;
 
 /** A device's place in time: boot delay, and the offset of its telemetry within one telemetry period. */
 export interface DevicePhase {
@@ -83,6 +95,10 @@ export class DeviceAgent implements FaultSurface {
    * `pseudonyms` control is on (the run's security sets it); undefined: messages name no patient.
    */
   patientPseudonym: string | undefined;
+  /** How the bootloader treats offered images (AgentOptions.ota; the run's security sets it). */
+  ota: OtaPolicy;
+  /** Set by the run: called once the device boots a different image (its command check follows the firmware). */
+  onFirmwareChanged: (running: RunningFirmware) => void = () => {};
 
   #options: Omit<AgentOptions, 'rng'>;
   #model: DeviceModel;
@@ -104,12 +120,19 @@ export class DeviceAgent implements FaultSurface {
   #poweredOn = false;
   /** True while the machine starts and takes its boot events (state changes are announced after). */
   #booting = false;
+  #running: RunningFirmware;
+  /** An install under way (the device is down until it ends), or a failed one that left it down. */
+  #install: { to: string; down: 'installing' | 'failed' } | undefined;
+  #installFailures = 0;
+  /** The kind has firmware versions (every real kind): its state messages say which it runs. */
+  #reportsFirmware: boolean;
 
   constructor(options: AgentOptions) {
     // The device stream is forked here and not kept: each stream holds its generator's state.
     const { rng: _deviceRng, ...rest } = options;
     this.#options = rest;
     this.commandGate = options.commandGate;
+    this.ota = options.ota ?? { enforce: false, vendors: new Map() };
     this.descriptor = options.descriptor;
     this.address = options.address;
     this.patient = options.patient;
@@ -127,6 +150,18 @@ export class DeviceAgent implements FaultSurface {
       onSample: () => this.#applyDelivery(),
       onError: (error) => this.#record('device.error', { message: String(error) }),
     });
+    this.#running = { version: this.#model.firmware ?? '0.0.0', genuine: true };
+    this.#reportsFirmware = this.#model.firmware !== undefined;
+  }
+
+  /** The firmware the device runs now: its version, and whether the image is the vendor's. */
+  get firmware(): RunningFirmware {
+    return this.#running;
+  }
+
+  /** True while an update installs, or after one failed and left the device down. */
+  get updating(): boolean {
+    return this.#install !== undefined;
   }
 
   get deviceId(): string {
@@ -299,6 +334,14 @@ export class DeviceAgent implements FaultSurface {
     this.#model.send(event);
   }
 
+  /** The next install fails to boot (a flash or boot fault); the offer then says whether it rolls back. */
+  failNextInstall(): Revert {
+    this.#installFailures++;
+    return once(() => {
+      this.#installFailures = Math.max(0, this.#installFailures - 1);
+    });
+  }
+
   skewClock(ms: number): Revert {
     this.#skewMs += ms;
     return once(() => {
@@ -321,7 +364,12 @@ export class DeviceAgent implements FaultSurface {
     } finally {
       this.#booting = false;
     }
-    this.#publish(CHANNELS.state, { state: this.#lastState }, 1, true);
+    this.#publish(CHANNELS.state, this.#stateBody(this.#lastState), 1, true);
+  }
+
+  /** A state message: the mode, and the firmware version running (docs/topics.md). */
+  #stateBody(state: string): Record<string, unknown> {
+    return this.#reportsFirmware ? { firmware: this.#running.version, state } : { state };
   }
 
   #every(name: string, firstMs: number, periodMs: number, fn: () => void): void {
@@ -415,7 +463,7 @@ export class DeviceAgent implements FaultSurface {
     const from = this.#lastState;
     this.#lastState = label;
     this.#record('state.changed', { from, to: label });
-    if (!this.#booting) this.#publish(CHANNELS.state, { state: label }, 1, true);
+    if (!this.#booting) this.#publish(CHANNELS.state, this.#stateBody(label), 1, true);
   }
 
   #onEmitted(event: DeviceEmitted): void {
@@ -456,11 +504,18 @@ export class DeviceAgent implements FaultSurface {
     this.stats.commandsReceived++;
     // Not powered on yet: a real device would not be listening; the sender gets a clear no.
     if (!this.#poweredOn) return this.#reject(body, 'device.booting', 'device has not booted yet');
+    if (this.#install !== undefined)
+      return this.#reject(
+        body,
+        'device.updating',
+        `device is down: ${this.#install.down === 'installing' ? 'installing' : 'failed to boot'} firmware ${this.#install.to}`,
+      );
     const gate = this.commandGate;
     if (gate !== undefined) {
       const verdict = gate(body, this.#options.clock.now() + this.#skewMs);
       if (!verdict.ok) return this.#reject(body, verdict.code, verdict.reason);
     }
+    if (isFirmwareOffer(body)) return this.#offered(body);
     const parsed = this.descriptor.commandSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -468,6 +523,69 @@ export class DeviceAgent implements FaultSurface {
     }
     this.#record('command.received', { command: parsed.data });
     this.#model.command(parsed.data);
+  }
+
+  /**
+   * An update offered (signed-command check passed, if any): the bootloader checks the image
+   * (device-firmware.ts) and refuses it with its reason, or acknowledges it and installs — the device
+   * powers its therapy off, says nothing and takes no command for the install time, then boots the new
+   * image; one that fails to boot goes back to the image it ran if the offer says so (A/B slots), or
+   * leaves the device down.
+   */
+  #offered(body: Record<string, unknown>): void {
+    const from = this.#running;
+    const verdict = checkOffer(this.kind, from, body, this.ota);
+    if (!verdict.ok) {
+      this.#record('firmware.rejected', {
+        code: verdict.code,
+        from: from.version,
+        reason: verdict.reason,
+        version: verdict.version ?? null,
+      });
+      return this.#reject(body, verdict.code, verdict.reason);
+    }
+    const installMs = this.#options.installMs ?? DEFAULT_INSTALL_MS;
+    const commandId = typeof body.commandId === 'string' ? body.commandId : undefined;
+    this.#record('firmware.installing', {
+      checked: verdict.checked,
+      from: from.version,
+      genuine: verdict.genuine,
+      installMs,
+      to: verdict.version,
+    });
+    this.#publish(
+      CHANNELS.cmdAck,
+      { accepted: true, code: 'firmware.installing', command: FIRMWARE_UPDATE, ...(commandId ? { commandId } : {}) },
+      1,
+    );
+    this.#install = { to: verdict.version, down: 'installing' };
+    const unsilence = this.silence();
+    this.#model.send({ type: 'device.power-off' });
+    this.#timers.set(
+      'install',
+      this.#options.clock.setTimeout(() => {
+        this.#timers.delete('install');
+        const failed = this.#installFailures > 0;
+        if (failed) this.#installFailures--;
+        if (failed && verdict.onFailure === 'stay-down') {
+          this.#install = { to: verdict.version, down: 'failed' };
+          this.#record('firmware.install-failed', { from: from.version, rolledBack: false, to: verdict.version });
+          return;
+        }
+        this.#install = undefined;
+        unsilence();
+        if (failed) {
+          this.#record('firmware.install-failed', { from: from.version, rolledBack: true, to: verdict.version });
+          this.reboot();
+          return;
+        }
+        this.#running = { version: verdict.version, genuine: verdict.genuine };
+        this.#model.setFirmware(verdict.version);
+        this.#record('firmware.installed', { from: from.version, genuine: verdict.genuine, to: verdict.version });
+        this.onFirmwareChanged(this.#running);
+        this.reboot();
+      }, installMs),
+    );
   }
 
   /** Refuses a command before it reaches the machine: logged, and acknowledged to the sender. */
@@ -544,6 +662,10 @@ function pickTruth(signals: readonly SignalName[], truth: SignalValues): SignalV
 
 function round(x: number): number {
   return Math.round(x * 100) / 100;
+}
+
+function isFirmwareOffer(body: unknown): body is Record<string, unknown> {
+  return body !== null && typeof body === 'object' && (body as { type?: unknown }).type === FIRMWARE_UPDATE;
 }
 
 function commandName(body: unknown): string {

@@ -1,5 +1,5 @@
 import { CommandVerifier, type TrustedIssuer } from '../net/security/command-verifier.ts';
-import { weaknessesOf } from '../net/security/firmware/catalogue.ts';
+import { firmwareWeaknesses } from './device-firmware.ts';
 
 /** A command's fate at the firmware's door: on to the machine, or refused with a code for the ack. */
 export type GateVerdict = { ok: true } | { ok: false; code: string; reason: string };
@@ -18,6 +18,8 @@ export interface FirmwareGateOptions {
   kind: string;
   /** The firmware version the device runs; undefined is the kind's default, which is patched. */
   firmware: string | undefined;
+  /** False for an image that is not the vendor's (a tampered build): it keeps none of the firmware's promises. Default true. */
+  genuine?: boolean;
   /** Who may sign commands (CommandTrust.issuers) and what each role may send to this kind. */
   issuers: ReadonlyMap<string, TrustedIssuer>;
   permits: (role: string, commandType: string) => boolean;
@@ -32,7 +34,10 @@ export interface FirmwareGateOptions {
  * is what the patch campaign is for.
  */
 export function firmwareCommandGate(options: FirmwareGateOptions): { mode: GateMode; gate: CommandGate | undefined } {
-  const weaknesses = options.firmware === undefined ? new Set<string>() : weaknessesOf(options.kind, options.firmware);
+  const weaknesses =
+    options.firmware === undefined && options.genuine !== false
+      ? new Set<string>()
+      : firmwareWeaknesses(options.kind, { version: options.firmware ?? '', genuine: options.genuine !== false });
   if (weaknesses.has('unauthenticated-commands')) return { mode: 'none', gate: undefined };
   const replayProtection = !weaknesses.has('replayable-commands');
   let deviceNow = 0;

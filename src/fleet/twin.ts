@@ -6,6 +6,7 @@ import { IN_THREAD_LINKS, type DeviceLink, type LinkEndpoint, type LinkOpener } 
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, parseTopic, siteFilter, type DeviceAddress } from '../net/topics.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
+import { FIRMWARE_COMMAND } from '../net/security/roles.ts';
 import { PlausibilityTracker } from './plausibility.ts';
 
 /**
@@ -260,7 +261,12 @@ export class DigitalTwin {
     // what the twin concludes would depend on how many were in flight.
     this.#pendingCommands.push({ shadow, t: now, desired, calibrate: command.type === 'calibrate' });
     this.#dirty.add(shadow);
-    this.#log.record({ t: now, source: 'twin', type: 'twin.command', data: { device: deviceId, command: body, desired: desired ?? {} } });
+    this.#log.record({
+      t: now,
+      source: 'twin',
+      type: 'twin.command',
+      data: { device: deviceId, command: loggable(body), desired: desired ?? {} },
+    });
     const seq = ++this.#sendSeq;
     this.#ledger?.published(deviceId, CHANNELS.cmd, seq, now);
     if (send !== undefined) {
@@ -591,4 +597,11 @@ export function silenceAt(shadow: Pick<Shadow, 'longestSilenceMs' | 'lastSeen' |
 function isEmpty(record: Record<string, unknown>): boolean {
   for (const _ in record) return false;
   return true;
+}
+
+/** A command as the log keeps it: a firmware offer without its image bytes (kilobytes per device), which its manifest's digest stands for. */
+function loggable(body: Record<string, unknown>): Record<string, unknown> {
+  if (body.type !== FIRMWARE_COMMAND || typeof body.image !== 'string') return body;
+  const { image: _image, signature: _signature, ...rest } = body;
+  return rest;
 }

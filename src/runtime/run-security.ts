@@ -25,7 +25,8 @@ import { CommandTrust } from '../net/security/command-trust.ts';
 import type { SecurityEvent } from '../net/security/events.ts';
 import { type ConsoleIdentity, IdentitySet, TWIN_CLIENT_ID } from '../net/security/identities.ts';
 import { enabledControls, type SecurityConfig } from '../net/security/profile-schema.ts';
-import { isDoseCommand } from '../net/security/roles.ts';
+import { commandPermission } from '../net/security/roles.ts';
+import { vendorKeys } from '../net/security/firmware/ota-offer.ts';
 import { RunCertificateAuthority, type CertificateFiles } from '../net/security/tls-ca.ts';
 import { clientTlsOptions, serverTlsOptions } from '../net/security/tls-options.ts';
 import type { SecurityResult } from '../scenario/result.ts';
@@ -176,14 +177,23 @@ export class RunSecurity {
   }
 
   /**
-   * Gives each device its firmware's command check (see commandGate) and, under `pseudonyms`, its
-   * patient's pseudonym for every message it sends.
+   * Gives each device its firmware's command check (see commandGate), its bootloader's policy for
+   * update images (the vendor's key, provisioned at manufacture; checked under `firmwarePolicy`) and,
+   * under `pseudonyms`, its patient's pseudonym for every message it sends. When a device boots
+   * another image, its command check becomes that image's: a patched version stops behaving
+   * vulnerably, a downgraded or tampered one starts.
    */
   guard(agents: readonly DeviceAgent[]): void {
     const firmware = new Map(this.#options.fleet.devices.map((d) => [d.id, d.config.firmware]));
     const pseudonyms = this.config.controls.pseudonyms;
+    const ota = { enforce: this.config.controls.firmwarePolicy, vendors: vendorKeys(this.#options.seed) };
     for (const agent of agents) {
-      agent.commandGate = this.commandGate({ id: agent.deviceId, kind: agent.kind, firmware: firmware.get(agent.deviceId) });
+      const device = { id: agent.deviceId, kind: agent.kind };
+      agent.commandGate = this.commandGate({ ...device, firmware: firmware.get(agent.deviceId) });
+      agent.ota = ota;
+      agent.onFirmwareChanged = (running) => {
+        agent.commandGate = this.commandGate({ ...device, firmware: running.version, genuine: running.genuine });
+      };
       const patientId = this.#patientOf.get(agent.deviceId);
       if (pseudonyms && patientId !== undefined) agent.patientPseudonym = this.pseudonyms.pseudonymOf(patientId);
     }
@@ -255,13 +265,14 @@ export class RunSecurity {
   }
 
   /** The firmware's command check of a device (undefined: it acts on any command that reaches it). */
-  commandGate(device: { id: string; kind: string; firmware: string | undefined }): CommandGate | undefined {
+  commandGate(device: { id: string; kind: string; firmware: string | undefined; genuine?: boolean }): CommandGate | undefined {
     const trust = this.trust;
     if (!this.config.controls.signedCommands || trust === undefined) return undefined;
     const { mode, gate } = firmwareCommandGate({
       deviceId: device.id,
       kind: device.kind,
       firmware: device.firmware,
+      ...(device.genuine === false ? { genuine: false } : {}),
       issuers: trust.issuers,
       permits: (role, type) => trust.permits(device.kind, role, type),
       freshnessMs: this.config.commands.freshnessMs,
@@ -278,15 +289,17 @@ export class RunSecurity {
 
   /**
    * Connects the consoles that carry the run's commands: for each zone, the one that may send a
-   * command and the one that may change a dose (see consoleFor) — usually the zone's clinician.
+   * command and the one that may change a dose (see consoleFor) — usually the zone's clinician — and,
+   * when the run offers firmware (a patch campaign), the one that may do that: the zone's biomed.
    */
-  async connectConsoles(url: string, links: LinkOpener): Promise<void> {
+  async connectConsoles(url: string, links: LinkOpener, options: { firmware?: boolean } = {}): Promise<void> {
     if (!this.consolesSendCommands) return;
     const { controls } = this.config;
     const zones = [...new Set(this.#options.fleet.devices.map((d) => d.zone))];
     const opened = new Map<string, OperatorConsole>();
+    const needs = options.firmware ? (['command', 'dose', 'firmware'] as const) : (['command', 'dose'] as const);
     for (const zone of zones) {
-      for (const needed of ['command', 'dose'] as const) {
+      for (const needed of needs) {
         const identity = this.consoleFor(zone, needed);
         if (identity === undefined) continue;
         let console = opened.get(identity.clientId);
@@ -306,7 +319,7 @@ export class RunSecurity {
    * and may read (it listens to the acks), the zone's own before a site-wide one, a clinician's before
    * another role's.
    */
-  consoleFor(zone: string, needed: 'command' | 'dose'): ConsoleIdentity | undefined {
+  consoleFor(zone: string, needed: 'command' | 'dose' | 'firmware'): ConsoleIdentity | undefined {
     const candidates: ConsoleIdentity[] = [];
     for (const identity of this.identities.all()) {
       if (identity.type !== 'console' || !identity.permissions.includes('read') || !identity.permissions.includes(needed)) continue;
@@ -321,7 +334,7 @@ export class RunSecurity {
    */
   commandRoute(address: DeviceAddress, type: unknown): CommandSend | undefined {
     if (!this.consolesSendCommands) return undefined;
-    const console = this.#routes.get(`${address.zone}\n${isDoseCommand(address.kind, type) ? 'dose' : 'command'}`);
+    const console = this.#routes.get(`${address.zone}\n${commandPermission(address.kind, type)}`);
     if (console === undefined) return undefined;
     return (target, body, seq) => {
       this.#viaConsole++;
@@ -441,11 +454,12 @@ export class RunSecurity {
           });
       } else if (event.source === 'security' && event.type.startsWith(PREFIX)) {
         audit?.append(auditEntryOf({ ...event.data, t: event.t, type: event.type.slice(PREFIX.length) } as SecurityEvent));
-      } else if (event.type === 'command.rejected' && String(event.data.code).startsWith('auth.')) {
+      } else if (event.type === 'command.rejected' && /^(auth|firmware)\./.test(String(event.data.code))) {
         this.#refusedByDevices++;
+        const firmware = String(event.data.code).startsWith('firmware.');
         audit?.append({
           t: event.t,
-          action: 'command.refused',
+          action: firmware ? 'firmware.refused' : 'command.refused',
           actor: event.source,
           target: String(event.data.command),
           reason: String(event.data.code),

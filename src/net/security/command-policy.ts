@@ -2,7 +2,7 @@ import type { AclDecision } from './acl.ts';
 import { parseDeviceTopic } from './acl.ts';
 import type { Identity } from './identities.ts';
 import type { OperatorMfa } from './mfa.ts';
-import { isDoseCommand } from './roles.ts';
+import { commandPermission } from './roles.ts';
 
 export interface CommandPolicyOptions {
   /** Check the operator's second factor on dose-changing commands (the operatorMfa control). */
@@ -17,7 +17,7 @@ export interface CommandInfo {
 
 /**
  * The payload side of authorising a command: a console needs the `dose` permission for a command
- * that changes a dose and `command` for any other; under operatorMfa a dose-changing command needs a
+ * that changes a dose, `firmware` to offer an image (the twin may not) and `command` for any other; under operatorMfa a dose-changing command needs a
  * valid TOTP code in `body.auth.otp`, and only an operator (not the twin) may send one — FDA's 2023
  * guidance asks for authentication fitting the risk of the function, and remote dosing is the
  * highest risk a pump exposes. Commands are enveloped (docs/topics.md): `{ ..., body: { type, ... } }`.
@@ -32,16 +32,13 @@ export function authorizeCommand(
   if (target === undefined || target.channel !== 'cmd') return { allowed: true };
   const body = commandBody(payload);
   const command = typeof body?.type === 'string' ? body.type : '(unreadable)';
-  const dose = isDoseCommand(target.kind, body?.type);
+  const needed = commandPermission(target.kind, body?.type);
+  const dose = needed === 'dose';
   const info = { command, dose };
   if (identity.type === 'console') {
-    const needed = dose ? 'dose' : 'command';
     if (!identity.permissions.includes(needed)) {
-      return {
-        allowed: false,
-        reason: `role ${identity.role} may not send ${dose ? 'dose-changing ' : ''}commands (needs ${needed})`,
-        info,
-      };
+      const what = needed === 'firmware' ? 'firmware updates' : `${dose ? 'dose-changing ' : ''}commands`;
+      return { allowed: false, reason: `role ${identity.role} may not send ${what} (needs ${needed})`, info };
     }
     if (dose && options.mfa !== undefined) {
       const auth = body?.auth;
@@ -50,6 +47,9 @@ export function authorizeCommand(
       if (!result.ok) return { allowed: false, reason: `${command} changes a dose and needs a second factor: ${result.reason}`, info };
     }
     return { allowed: true, info };
+  }
+  if (identity.type === 'twin' && needed === 'firmware') {
+    return { allowed: false, reason: `${command} offers firmware: only a console with the firmware permission may`, info };
   }
   if (identity.type === 'twin' && dose && options.mfa !== undefined) {
     return {

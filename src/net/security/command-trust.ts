@@ -1,6 +1,6 @@
 import { Rng } from '../../core/rng.ts';
 import type { IdentitySet } from './identities.ts';
-import { isDoseCommand, type RoleSpec } from './roles.ts';
+import { commandPermission, type RoleSpec } from './roles.ts';
 import { CommandSigner } from './signed-command.ts';
 import { deriveSigningKey } from './signing-keys.ts';
 import type { TrustedIssuer } from './command-verifier.ts';
@@ -40,11 +40,14 @@ export class CommandTrust {
     return new CommandSigner(issuer, role, deriveSigningKey(this.#seed, `command/${issuer}`).privateKey, nonces);
   }
 
-  /** Whether `role` may send `commandType` to a device of `kind`: dose changes need `dose`, the rest `command`. */
+  /**
+   * Whether `role` may send `commandType` to a device of `kind`: dose changes need `dose`, firmware
+   * offers `firmware`, the rest `command`. The twin sends neither doses nor firmware.
+   */
   permits(kind: string, role: string, commandType: string): boolean {
-    const dose = isDoseCommand(kind, commandType);
-    if (role === TWIN_ROLE) return !dose;
+    const needed = commandPermission(kind, commandType);
+    if (role === TWIN_ROLE) return needed === 'command';
     const permissions = this.#roles[role]?.permissions ?? [];
-    return permissions.includes(dose ? 'dose' : 'command');
+    return permissions.includes(needed);
   }
 }

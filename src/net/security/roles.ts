@@ -42,3 +42,12 @@ export const DOSE_COMMANDS: Readonly<Record<string, readonly string[]>> = {
 export function isDoseCommand(kind: string, commandType: unknown): boolean {
   return typeof commandType === 'string' && (DOSE_COMMANDS[kind]?.includes(commandType) ?? false);
 }
+
+/** Offering a firmware image (ota-offer.ts) is a biomed's job, not a clinician's (`firmware` permission). */
+export const FIRMWARE_COMMAND = 'firmware.update';
+
+/** The permission a command needs: `firmware` to offer an image, `dose` to change a dose, else `command`. */
+export function commandPermission(kind: string, commandType: unknown): 'firmware' | 'dose' | 'command' {
+  if (commandType === FIRMWARE_COMMAND) return 'firmware';
+  return isDoseCommand(kind, commandType) ? 'dose' : 'command';
+}
