@@ -42,6 +42,8 @@ export interface FaultSurface {
   reboot(): void;
   /** Sends an event straight to the device's machine. */
   sendToMachine(event: { type: string; [key: string]: unknown }): void;
+  /** The next firmware install fails to boot (a flash or boot fault). */
+  failNextInstall(): Revert;
   /** Shifts the timestamps the device puts on its messages by `ms` (clock skew). */
   skewClock(ms: number): Revert;
 }

@@ -26,6 +26,7 @@ function surfaceOf(kind: keyof typeof DEVICES): FaultSurface {
     reboot: refuse,
     sendToMachine: refuse,
     skewClock: refuse,
+    failNextInstall: refuse,
   };
 }
 
@@ -80,6 +81,7 @@ describe('FAULTS', () => {
         "device.door-open": "infusion-pump",
         "device.ecg-lead-off": "patient-monitor",
         "device.firmware-hang": "infusion-pump patient-monitor cgm",
+        "device.flash-failure": "infusion-pump patient-monitor cgm",
         "device.nibp-cuff-error": "patient-monitor",
         "device.occlusion-downstream": "infusion-pump",
         "device.occlusion-upstream": "infusion-pump",

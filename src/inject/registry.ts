@@ -8,6 +8,7 @@ import { clockSkew } from './device/clock-skew.ts';
 import { doorOpen } from './device/door-open.ts';
 import { ecgLeadOff } from './device/ecg-lead-off.ts';
 import { firmwareHang } from './device/firmware-hang.ts';
+import { flashFailure } from './device/flash-failure.ts';
 import { nibpCuffError } from './device/nibp-cuff-error.ts';
 import { occlusionDownstream } from './device/occlusion-downstream.ts';
 import { occlusionUpstream } from './device/occlusion-upstream.ts';
@@ -47,6 +48,7 @@ export const FAULTS = {
   'device.battery-drain': batteryDrain,
   'device.reboot': reboot,
   'device.firmware-hang': firmwareHang,
+  'device.flash-failure': flashFailure,
   'device.alarm-suppression': alarmSuppression,
   'device.wrong-rate': wrongRate,
   'device.ecg-lead-off': ecgLeadOff,

@@ -228,3 +228,17 @@ export function securityLine(result: Pick<RunResult, 'security'>): string | unde
   }
   return parts.join(' · ');
 }
+
+/**
+ * Each patch campaign of a run in one line: per zone, pumps offered the image, patched, rolled back,
+ * failed (left down) and refused it (RunResult.campaigns).
+ */
+export function campaignLines(result: Pick<RunResult, 'campaigns'>): string[] {
+  return (result.campaigns ?? []).map((c) => {
+    const zones = c.zones.map(
+      (z) =>
+        `${z.zone} ${formatCount(z.patched)}/${formatCount(z.offered)} patched, ${formatCount(z.rolledBack)} rolled back, ${formatCount(z.failed)} failed, ${formatCount(z.refused)} refused`,
+    );
+    return `${c.id}: ${c.kind} → ${c.to} · ${zones.length === 0 ? 'no stage yet' : zones.join(' · ')}`;
+  });
+}

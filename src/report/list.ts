@@ -5,6 +5,7 @@ import { palette, resolveColor, type Palette } from './colors.ts';
 import {
   integrityLine,
   securityLine,
+  campaignLines,
   countChecks,
   describePace,
   figureRows,
@@ -139,6 +140,7 @@ export class ListReporter implements Reporter {
       ...(r.realtime ? [`  ${c.dim('pace')}       ${paceLine(r.realtime, c)}`] : []),
       `  ${c.dim('delivery')}   ${formatCount(d.published)} published · ${formatCount(d.deliveredToTwin)} delivered · ${formatCount(d.lost)} lost · ${formatCount(d.sequenceGaps)} gaps · ${formatCount(d.duplicates)} duplicates · ${formatCount(d.settleTimeouts)} settle timeouts`,
       ...(securityLine(r) ? [`  ${c.dim('security')}   ${securityLine(r)}`] : []),
+      ...campaignLines(r).map((line) => `  ${c.dim('campaign')}   ${line}`),
       `  ${c.dim('alarms')}     ${alarms}`,
       `  ${c.dim('twin')}       stale: ${names(r.twin.stale)} · diverged: ${names(r.twin.diverged)}`,
       `  ${c.dim('devices')}    ${r.devices.length}${devicesNote(r)}`,

@@ -5,6 +5,7 @@ import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
 import {
   integrityLine,
   securityLine,
+  campaignLines,
   describePace,
   figureRows,
   formatCount,
@@ -169,6 +170,7 @@ export function runMarkdown(r: RunResult): string {
   if (r.realtime) out.push(`Realtime pace: ${cell(describePace(r.realtime))}`, '');
   const security = securityLine(r);
   if (security) out.push(`Security: ${cell(security)}`, '');
+  for (const line of campaignLines(r)) out.push(`Patch campaign: ${cell(line)}`, '');
   if (!r.ok) out.push(`Replay: ${code(replayCommand(r))}`, '');
 
   out.push('### Expectations', '');

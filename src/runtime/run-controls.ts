@@ -14,7 +14,9 @@ import { attackFaults } from './attack-faults.ts';
 import type { BrokerHandle, OpenBrokerOptions } from './broker-host.ts';
 import { twinClientIdFor, type ConnectOptionsFor } from './fleet-builder.ts';
 import { BrokerReceipts } from '../net/broker-receipts.ts';
+import { changeWindows, PatchCampaigns } from './patch-campaign.ts';
 import { RunAttacks } from './run-attacks.ts';
+import { vendorKeys } from '../net/security/firmware/ota-offer.ts';
 import { planWantsIds, RunIds } from './run-ids.ts';
 import { RunNetworkHost } from './run-network.ts';
 import type { RunMode, RunOptions } from './run-options.ts';
@@ -63,6 +65,7 @@ export class RunControls {
   readonly #attacks: RunAttacks;
   /** What the embedded broker handled from each connection (in-process only): an adversary's flood is counted in. */
   #receipts: BrokerReceipts | undefined;
+  readonly #campaigns: PatchCampaigns | undefined;
   readonly #options: RunControlsOptions;
 
   constructor(options: RunControlsOptions) {
@@ -80,7 +83,16 @@ export class RunControls {
         ...(plan.source ? { baseDir: dirname(plan.source) } : {}),
       });
       this.security.guard(agents);
+    } else {
+      // No profile: devices still carry their vendor's key from manufacture, so what they install is known to be genuine or not.
+      const ota = { enforce: false, vendors: vendorKeys(seed) };
+      for (const agent of agents) agent.ota = ota;
     }
+    const campaigns = plan.campaigns ?? [];
+    this.#campaigns =
+      campaigns.length === 0
+        ? undefined
+        : new PatchCampaigns({ campaigns, seed, clock, log, rng: options.rng, agents, tagsOf: fleet.tagsOf });
     this.#attacks = new RunAttacks({
       site: fleetPlan.site,
       seed,
@@ -103,6 +115,7 @@ export class RunControls {
           clock,
           log,
           twinClientId: twinClientIdFor(seed),
+          changeWindows: changeWindows(campaigns),
           ...(this.security === undefined ? {} : { security: this.security }),
           ...(typeof ids === 'object' && ids.thresholds ? { thresholds: ids.thresholds } : {}),
           keepObservations: typeof ids === 'object' && 'keepObservations' in ids && ids.keepObservations === true,
@@ -180,7 +193,12 @@ export class RunControls {
 
   /** Connects the operator consoles the run's commands go through (under a profile that has them). */
   async connectConsoles(url: string, links: LinkOpener): Promise<void> {
-    await this.#active?.connectConsoles(url, links);
+    await this.#active?.connectConsoles(url, links, { firmware: this.#campaigns !== undefined });
+  }
+
+  /** Schedules the plan's patch campaigns; their offers go out as the run's commands (`command`: Run.command). */
+  startCampaigns(command: (deviceId: string, body: Record<string, unknown>) => void): void {
+    this.#campaigns?.start(command);
   }
 
   /** How a command to the device at `address` travels (through a console, signed), or undefined: straight from the twin. */
@@ -239,6 +257,7 @@ export class RunControls {
   /** Adds the security profile's part to the run's result. */
   report(result: RunResult): RunResult {
     if (this.security) result.security = this.security.result();
+    if (this.#campaigns) result.campaigns = this.#campaigns.result();
     return result;
   }
 

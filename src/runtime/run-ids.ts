@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
 import { BrokerTap } from '../defense/ids/broker-tap.ts';
-import { IdsContext } from '../defense/ids/context.ts';
+import { type ChangeWindow, IdsContext } from '../defense/ids/context.ts';
 import { IdsDetector } from '../defense/ids/detector.ts';
 import type { ObservedEvent } from '../defense/ids/observation.ts';
 import type { IdsThresholds } from '../defense/ids/thresholds.ts';
@@ -29,6 +29,8 @@ export interface RunIdsOptions {
   thresholds?: Partial<IdsThresholds>;
   /** The run's security controls, when a profile is applied: who authenticated as whom, what the broker dropped or refused. */
   security?: RunSecurity;
+  /** Patch campaigns' change windows (patch-campaign.ts): version changes the detector should expect. */
+  changeWindows?: readonly ChangeWindow[];
   /** Keep every observation (numbered) for the labelled dataset export (`--reporter dataset:DIR`). */
   keepObservations?: boolean;
 }
@@ -61,6 +63,7 @@ export class RunIds {
         site: fleetPlan.site,
         devices: fleetPlan.devices.map((d) => ({ id: d.id, kind: d.kind, zone: d.zone })),
         twinClientIds: [options.twinClientId],
+        ...(options.changeWindows?.length ? { changeWindows: options.changeWindows } : {}),
         ...(consoles === undefined ? {} : { consoles }),
       },
       options.thresholds,

@@ -286,6 +286,7 @@ export class Run extends EventEmitter<RunEvents> {
       tagsOf: this.#fleet.tagsOf,
       command: (deviceId: string, command: Record<string, unknown>) => this.command(deviceId, command),
     });
+    this.#controls.startCampaigns((deviceId, command) => this.command(deviceId, command));
     this.#loop.phase = 'paused';
   }
 

@@ -1,6 +1,6 @@
 import type { FleetSpec } from '../fleet/fleet-spec.ts';
 import type { SecurityConfig } from '../net/security/profile-schema.ts';
-import type { CommandEntry, Expectation, IdsSetting, PatientsSection, TimelineEntry } from './schema.ts';
+import type { CampaignEntry, CommandEntry, Expectation, IdsSetting, PatientsSection, TimelineEntry } from './schema.ts';
 
 /**
  * A validated scenario, ready to build a run from. The loader turns a file into this (durations in
@@ -15,6 +15,8 @@ export interface Plan {
   fleet: FleetSpec;
   patients?: PatientsSection;
   commands?: CommandEntry[];
+  /** Firmware patch campaigns (docs/security.md#patch-campaigns). */
+  campaigns?: CampaignEntry[];
   timeline?: TimelineEntry[];
   expectations?: Expectation[];
   /** Security controls in force; absent means `open` (docs/security.md). */

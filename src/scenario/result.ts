@@ -47,6 +47,16 @@ export interface RunResult {
   integrity?: IntegrityResult;
   /** The security profile the run applied and what its controls did (docs/security.md); absent when none was asked for. */
   security?: SecurityResult;
+  /** The plan's patch campaigns, per zone (docs/security.md#patch-campaigns); absent when it has none. */
+  campaigns?: CampaignResult[];
+}
+
+/** One patch campaign: per zone, devices offered the image, patched, failed (left down), rolled back, and that refused it. */
+export interface CampaignResult {
+  id: string;
+  kind: string;
+  to: string;
+  zones: { zone: string; offered: number; patched: number; failed: number; rolledBack: number; refused: number }[];
 }
 
 /** Impossible physiological states seen during a run (docs/physiology.md#integrity). */

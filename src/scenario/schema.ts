@@ -1,3 +1,4 @@
+import semver from 'semver';
 import { z } from 'zod';
 import { fileDurationSchema as durationSchema } from '../core/duration-schema.ts';
 import { fleetSpecSchema, kindConfigSchema, zoneSpecSchema } from '../fleet/fleet-spec.ts';
@@ -112,6 +113,50 @@ export const commandEntrySchema = z
     at: durationSchema,
     target: selectorSchema,
     command: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+/**
+ * One stage of a patch campaign: the devices of the campaign's kind it offers the image to (by zone,
+ * tag or id; optionally a count or fraction of them), `after` the campaign starts.
+ */
+export const campaignStageSchema = z
+  .object({
+    device: selectorFields.device,
+    zone: selectorFields.zone,
+    tag: selectorFields.tag,
+    count: selectorFields.count,
+    fraction: selectorFields.fraction,
+    after: durationSchema.default(0).describe("When this stage starts, counted from the campaign's `at`"),
+  })
+  .strict()
+  .refine(oneOfCountOrFraction.check, { message: oneOfCountOrFraction.message });
+
+/**
+ * A patch campaign (docs/security.md#patch-campaigns): the biomed team offers one vendor-signed image
+ * to a kind of device, stage by stage. Each device's install may fail (seeded, `failureRate`); a failed
+ * install goes back to the image it ran (`rollback`) or leaves the device down. The intrusion detector
+ * is told each stage's change window, so the version changes it brings are expected.
+ */
+export const campaignSchema = z
+  .object({
+    /** A name for reports and the IDS's change record. Defaults to "campaign#<index>". */
+    id: z.string().optional(),
+    at: durationSchema.describe('When the first stage starts'),
+    kind: z.string().describe('The device kind the image is built for'),
+    to: z
+      .string()
+      .refine((v) => semver.valid(v) !== null, { message: 'expected a version like "3.3.0" (semver)' })
+      .describe('The firmware version the campaign installs'),
+    stages: z.array(campaignStageSchema).min(1).describe('Which devices, when'),
+    failureRate: z.number().min(0).max(1).default(0).describe("Chance that one device's install fails to boot (seeded per device)"),
+    rollback: z
+      .boolean()
+      .default(true)
+      .describe('A failed install goes back to the previous image (A/B slots); false: the device stays down'),
+    window: durationSchema
+      .default(1_800_000)
+      .describe('How long after a stage starts its version changes are expected (the change window the IDS is told); default 30m'),
   })
   .strict();
 
@@ -280,6 +325,7 @@ export const scenarioSchema = z
     fleet: fileFleetSchema.describe('The devices: zones with beds and device counts per kind'),
     patients: patientsSchema.default({ randomMeals: true, meals: [], events: [] }),
     commands: z.array(commandEntrySchema).default([]).describe('Commands sent through the twin at set times'),
+    campaigns: z.array(campaignSchema).default([]).describe('Firmware patch campaigns: a signed image offered stage by stage'),
     timeline: z.array(timelineEntrySchema).default([]).describe('Faults and attacks to inject, at a time, repeatedly or on an event'),
     expectations: z.array(expectationSchema).default([]).describe('What must hold for the run to pass'),
     security: securitySchema.optional(),
@@ -294,6 +340,7 @@ export type TargetSelector = z.infer<typeof targetSchema>;
 export type Trigger = z.infer<typeof triggerSchema>;
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type CommandEntry = z.infer<typeof commandEntrySchema>;
+export type CampaignEntry = z.infer<typeof campaignSchema>;
 export type PatientsSection = z.infer<typeof patientsSchema>;
 export type PatientEvent = z.infer<typeof patientEventSchema>;
 export type DetectionSignal = z.infer<typeof detectionSignalSchema>;

@@ -180,6 +180,19 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries, f
     checkTarget(c.target, ['commands', k, 'target']);
   });
 
+  const kinds = Object.keys(registries.devices);
+  list(doc.campaigns).forEach((c, k) => {
+    const path = ['campaigns', k];
+    const at = checkAt(c.at, [...path, 'at']);
+    checkName(c.kind, kinds, 'device kind', 'device kinds', [...path, 'kind']);
+    list(c.stages).forEach((stage, n) => {
+      const { after, ...selector } = stage;
+      const delay = valid(durationSchema, after);
+      if (at !== undefined && delay !== undefined) checkAt(at + delay, [...path, 'stages', n, 'after']);
+      checkTarget(typeof c.kind === 'string' && kinds.includes(c.kind) ? { ...selector, kind: c.kind } : selector, [...path, 'stages', n]);
+    });
+  });
+
   const patients = record(doc.patients) ?? {};
   const patientIds = fleet?.patientIds;
   list(patients.meals).forEach((meal, m) => {

@@ -8,7 +8,7 @@ import { executeScenario } from '../../src/runtime/execute.ts';
  * clinician consoles (signed, with a second factor under hardened), and every verdict stays what it is
  * under open (docs/security.md, "Verdicts under each profile").
  */
-const WITH_COMMANDS = ['cgm-drift', 'pump-occlusion', 'pump-power', 'triggered'];
+const WITH_COMMANDS = ['cgm-drift', 'patch-campaign', 'pump-occlusion', 'pump-power', 'triggered'];
 
 describe('library scenarios with commands keep their verdicts under every profile', () => {
   for (const name of WITH_COMMANDS) {

@@ -15,6 +15,21 @@ export interface IdsFleet {
   twinClientIds?: readonly string[];
   /** Operator consoles; by default one per zone per zone role and one per site-wide role (DEFAULT_ROLES). */
   consoles?: readonly KnownConsole[];
+  /** Patch campaigns' change windows: firmware changes the hospital planned (firmware-mismatch expects them). */
+  changeWindows?: readonly ChangeWindow[];
+}
+
+/** A patch campaign stage's change window, as the security team is told it: which devices may change version, to what, when. */
+export interface ChangeWindow {
+  campaign: string;
+  kind: string;
+  to: string;
+  /** The stage's zone, or its devices, when it names them; neither: every device of the kind. */
+  zone?: string;
+  devices?: readonly string[];
+  /** Simulation time, ms. */
+  from: number;
+  until: number;
 }
 
 export interface KnownConsole {
@@ -51,11 +66,13 @@ export class IdsContext {
   readonly #byClientId = new Map<string, KnownDevice>();
   readonly #consoles = new Map<string, KnownConsole>();
   readonly #twins: ReadonlySet<string>;
+  readonly #windows: readonly ChangeWindow[];
 
   constructor(fleet: IdsFleet, thresholds: Partial<IdsThresholds> = {}) {
     this.site = fleet.site;
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
     this.#twins = new Set([TWIN_CLIENT_ID, ...(fleet.twinClientIds ?? [])]);
+    this.#windows = fleet.changeWindows ?? [];
     for (const d of fleet.devices) {
       const known = {
         deviceId: d.id,
@@ -108,6 +125,20 @@ export class IdsContext {
     const parsed = parseTopic(topic);
     if (parsed === undefined || parsed.site !== this.site) return undefined;
     return { ...parsed, known: this.#devices.get(parsed.deviceId) };
+  }
+
+  /** The patch campaign whose change window covers `deviceId` moving to `version` at `t`, if one does. */
+  plannedChange(deviceId: string, version: string, t: number): ChangeWindow | undefined {
+    const device = this.#devices.get(deviceId);
+    if (device === undefined) return undefined;
+    return this.#windows.find(
+      (w) =>
+        w.to === version &&
+        w.kind === device.kind &&
+        t >= w.from &&
+        t <= w.until &&
+        (w.devices === undefined ? w.zone === undefined || w.zone === device.zone : w.devices.includes(deviceId)),
+    );
   }
 
   /** True for a client id the fleet has (a device, the twin or a console). */

@@ -46,6 +46,7 @@ export class FakeAgent implements TuiAgent {
   reboot = () => {};
   sendToMachine = () => {};
   skewClock = () => () => {};
+  failNextInstall = () => () => {};
 }
 
 export interface FakeRunOptions {

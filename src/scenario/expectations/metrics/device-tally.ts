@@ -29,6 +29,12 @@ export class DeviceTally {
   #changedState: string | undefined;
   #telemetryState: string | undefined;
   firmware: string | undefined;
+  /** False once the device installed an image that is not the vendor's (ground truth of `firmware.installed`). */
+  firmwareGenuine = true;
+  firmwareInstalls = 0;
+  firmwareRollbacks = 0;
+  firmwareFailedInstalls = 0;
+  firmwareRefused = 0;
   staleEvents = 0;
   divergedEvents = 0;
   diverged = false;
@@ -66,6 +72,18 @@ export class DeviceTally {
         return;
       case 'command.rejected':
         this.commandsRejected++;
+        return;
+      case 'firmware.installed':
+        this.firmwareInstalls++;
+        this.firmware = str(event.data.to) ?? this.firmware;
+        this.firmwareGenuine = event.data.genuine !== false;
+        return;
+      case 'firmware.install-failed':
+        if (event.data.rolledBack === true) this.firmwareRollbacks++;
+        else this.firmwareFailedInstalls++;
+        return;
+      case 'firmware.rejected':
+        this.firmwareRefused++;
         return;
       case 'twin.stale':
         this.staleEvents++;

@@ -1,3 +1,4 @@
+import { isVulnerable } from '../../../net/security/firmware/catalogue.ts';
 import type { DeliveryCounts } from '../run-context.ts';
 import type { DeviceTally } from './device-tally.ts';
 
@@ -117,6 +118,28 @@ export const METRICS = {
   },
   alarms: { summary: 'Alarms the device announced (suppressed ones not counted)', unit: '', value: (t) => t.alarmsAnnounced },
   'alarms-suppressed': { summary: 'Alarms the device raised but did not announce', unit: '', value: (t) => t.alarmsSuppressed },
+  'firmware-installs': { summary: 'Firmware images the device installed and booted', unit: '', value: (t) => t.firmwareInstalls },
+  'firmware-rollbacks': {
+    summary: 'Installs that failed to boot and went back to the previous image',
+    unit: '',
+    value: (t) => t.firmwareRollbacks,
+  },
+  'firmware-failed-installs': {
+    summary: 'Installs that failed to boot and left the device down (no rollback)',
+    unit: '',
+    value: (t) => t.firmwareFailedInstalls,
+  },
+  'firmware-refused': {
+    summary: 'Firmware images the device refused (unsigned, tampered, downgraded...)',
+    unit: '',
+    value: (t) => t.firmwareRefused,
+  },
+  'vulnerable-firmware': {
+    summary:
+      'Whether the device ends the run on firmware the advisory catalogue marks vulnerable, or on an image that is not the vendor’s (1) or not (0); devices that never reported a version have no value',
+    unit: '',
+    value: (t) => (t.firmware === undefined ? undefined : !t.firmwareGenuine || isVulnerable(t.kind, t.firmware) ? 1 : 0),
+  },
   'mae-hr': meanAbsoluteError('hr', 'bpm'),
   'mae-spo2': meanAbsoluteError('spo2', '%'),
   'mae-rr': meanAbsoluteError('rr', '/min'),
