@@ -30,6 +30,8 @@ export class RunCertificateAuthority {
   readonly #cert: x509.X509Certificate;
   readonly #keys: CryptoKeyPair;
   readonly #validityDays: number;
+  /** The same for every certificate this CA issues: made once (it exports and hashes the CA's public key). */
+  #authorityKeyId: Promise<x509.AuthorityKeyIdentifierExtension> | undefined;
 
   private constructor(cert: x509.X509Certificate, keys: CryptoKeyPair, validityDays: number) {
     this.#cert = cert;
@@ -71,6 +73,8 @@ export class RunCertificateAuthority {
 
   async #issue(commonName: string, usage: x509.ExtendedKeyUsage, extra: x509.Extension[]): Promise<CertificateFiles> {
     const keys = await generateKeys();
+    this.#authorityKeyId ??= x509.AuthorityKeyIdentifierExtension.create(this.#keys.publicKey);
+    const authorityKeyId = await this.#authorityKeyId;
     const { notBefore, notAfter } = validity(this.#validityDays);
     const cert = await x509.X509CertificateGenerator.create({
       subject: `CN=${escapeDn(commonName)}`,
@@ -85,7 +89,7 @@ export class RunCertificateAuthority {
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
         new x509.ExtendedKeyUsageExtension([usage]),
-        await x509.AuthorityKeyIdentifierExtension.create(this.#keys.publicKey),
+        authorityKeyId,
         ...extra,
       ],
     });
