@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEVICES } from '../../devices/index.ts';
 import { ATTACKS } from '../defense/attacks/registry.ts';
+import { IMPACT_METRIC_NAMES } from '../defense/impact/registry.ts';
 import { FAULTS } from '../inject/index.ts';
 import { CLINICAL_EVENT_TYPES } from '../physiology/clinical-events.ts';
 import { INVARIANT_NAMES, METRIC_NAMES } from './expectations/index.ts';
@@ -11,11 +12,11 @@ import { parseSource } from './yaml-locate.ts';
 
 const registries: ScenarioRegistries = {
   devices: DEVICES,
-  // Attacks join the registry at the runtime level (runtime/registries.ts); the examples name one.
-  faults: { ...FAULTS, 'attack.forged-pause': ATTACKS['attack.forged-pause'] },
+  // Attacks and impact metrics join the registries at the runtime level (runtime/registries.ts); the examples name some.
+  faults: { ...FAULTS, 'attack.forged-pause': ATTACKS['attack.forged-pause'], 'attack.forged-bolus': ATTACKS['attack.forged-bolus'] },
   clinicalEvents: CLINICAL_EVENT_TYPES,
   invariants: INVARIANT_NAMES,
-  metrics: METRIC_NAMES,
+  metrics: [...METRIC_NAMES, ...IMPACT_METRIC_NAMES],
 };
 
 const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'scenarios.md'), 'utf8');
@@ -56,13 +57,14 @@ describe('docs/scenarios.md', () => {
       .map((b) => `${b.trimEnd().replace(/^/gm, '  ')}\n`)
       .join('');
     expect(sections.map((b) => b.split(':')[0])).toEqual(['timeline', 'patients', 'commands']);
-    expect(expectations.match(/- type:/g)).toHaveLength(7);
+    expect(expectations.match(/- type:/g)).toHaveLength(8);
     const text = `name: docs\nduration: 6h\n${fleet}${sections.join('')}expectations:\n${expectations}`;
-    // The selectors name devices of the fleet example; the detection examples refer to "kinked-line", the attack ones to "forged-pause".
+    // The selectors name devices of the fleet example; the detection examples refer to "kinked-line", the attack ones to "forged-pause" and "forged-bolus".
     const withEntry = text.replace(
       'timeline:\n',
       'timeline:\n  - { id: kinked-line, at: 10m, fault: device.occlusion-downstream, target: { kind: infusion-pump, count: 1 } }\n' +
-        '  - { id: forged-pause, at: 20m, fault: attack.forged-pause, target: { kind: infusion-pump, count: 1 } }\n',
+        '  - { id: forged-pause, at: 20m, fault: attack.forged-pause, target: { kind: infusion-pump, count: 1 } }\n' +
+        '  - { id: forged-bolus, at: 30m, fault: attack.forged-bolus, target: { kind: infusion-pump, count: 1 } }\n',
     );
     expect(() => parseScenario(withEntry, 'docs/scenarios.md', registries)).not.toThrow();
   });
