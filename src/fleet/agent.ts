@@ -6,7 +6,7 @@ import type { Rng } from '../core/rng.ts';
 import type { MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
 import type { ClientIdentity } from '../net/client.ts';
 import { IN_THREAD_LINKS, type DeviceLink, type LinkEndpoint, type LinkOpener } from '../net/device-link.ts';
-import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
+import { decodeEnvelope, EnvelopeWriter } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, type Channel, type DeviceAddress } from '../net/topics.ts';
 import { FIRMWARE_UPDATE } from '../net/security/firmware/ota-offer.ts';
 import type { CommandGate } from './command-gate.ts';
@@ -116,6 +116,8 @@ export class DeviceAgent implements FaultSurface {
   #lastMeasured: MeasuredValues = {};
   #onDemand: MeasuredValues = {};
   #sampleRng: Rng;
+  /** This device's envelopes, its id and kind quoted once. */
+  readonly #envelopes: EnvelopeWriter;
   #stopped = false;
   #poweredOn = false;
   /** True while the machine starts and takes its boot events (state changes are announced after). */
@@ -138,6 +140,7 @@ export class DeviceAgent implements FaultSurface {
     this.patient = options.patient;
     this.rng = options.rng.fork('faults');
     this.#sampleRng = options.rng.fork('sample');
+    this.#envelopes = new EnvelopeWriter(options.address.deviceId, options.address.kind);
     this.#model = new DeviceModel(options.descriptor, {
       id: options.address.deviceId,
       settings: options.settings,
@@ -602,16 +605,7 @@ export class DeviceAgent implements FaultSurface {
     const seq = (this.#seq.get(channel) ?? 0) + 1;
     this.#seq.set(channel, seq);
     const t = this.#options.clock.now() + this.#skewMs;
-    const patient = this.patientPseudonym;
-    const payload = encodeEnvelope({
-      v: ENVELOPE_VERSION,
-      device: this.deviceId,
-      kind: this.kind,
-      seq,
-      t,
-      ...(patient ? { patient } : {}),
-      body,
-    });
+    const payload = this.#envelopes.write(seq, t, this.patientPseudonym || undefined, body);
     this.stats.published[channel] = (this.stats.published[channel] ?? 0) + 1;
     this.stats.publishedTotal++;
     this.onPublish(channel, seq, payload);

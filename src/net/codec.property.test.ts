@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEnvelope, encodeEnvelope, type Envelope } from './envelope.ts';
+import { decodeEnvelope, encodeEnvelope, EnvelopeWriter, type Envelope } from './envelope.ts';
 import { CHANNELS, channelTopic, parseTopic } from './topics.ts';
 
 const segment = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,20}$/);
@@ -22,6 +22,27 @@ describe('envelope codec (properties)', () => {
         const decoded = decodeEnvelope(Buffer.from(text));
         expect(decoded.ok).toBe(true);
         if (decoded.ok) expect(encodeEnvelope(decoded.envelope)).toBe(text);
+      }),
+    );
+  });
+
+  it("a sender's EnvelopeWriter writes exactly what encodeEnvelope writes", () => {
+    const envelope = fc.record(
+      {
+        v: fc.constant(1 as const),
+        device: fc.string({ minLength: 1 }),
+        kind: fc.string({ minLength: 1 }),
+        seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        t: fc.integer({ min: -86_400_000, max: Number.MAX_SAFE_INTEGER }),
+        patient: fc.string({ minLength: 1 }),
+        body: fc.oneof(json, fc.constant(undefined)),
+      },
+      { requiredKeys: ['v', 'device', 'kind', 'seq', 't'] },
+    );
+    fc.assert(
+      fc.property(envelope, (e) => {
+        const written = new EnvelopeWriter(e.device, e.kind).write(e.seq, e.t, e.patient, e.body);
+        expect(written).toBe(encodeEnvelope(e as Envelope));
       }),
     );
   });
