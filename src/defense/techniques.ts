@@ -15,6 +15,7 @@ export const TECHNIQUES = {
   T0839: { name: 'Module Firmware', matrix: 'ics' },
   T0842: { name: 'Network Sniffing', matrix: 'ics' },
   T0846: { name: 'Remote System Discovery', matrix: 'ics' },
+  T0857: { name: 'System Firmware', matrix: 'ics' },
   T0849: { name: 'Masquerading', matrix: 'ics' },
   T0855: { name: 'Unauthorized Command Message', matrix: 'ics' },
   T0856: { name: 'Spoof Reporting Message', matrix: 'ics' },

@@ -584,7 +584,7 @@ export class DeviceAgent implements FaultSurface {
         }
         this.#running = { version: verdict.version, genuine: verdict.genuine };
         this.#model.setFirmware(verdict.version);
-        this.#record('firmware.installed', { from: from.version, genuine: verdict.genuine, to: verdict.version });
+        this.#record('firmware.installed', { from: from.version, genuine: verdict.genuine, kind: this.kind, to: verdict.version });
         this.onFirmwareChanged(this.#running);
         this.reboot();
       }, installMs),

@@ -1,5 +1,7 @@
 import type { GroundTruth } from '../defense/dataset/record.ts';
 import type { Clock } from '../core/clock.ts';
+import { type FirmwareImage, signImage } from '../net/security/firmware/ota-image.ts';
+import { DEVICE_VENDOR, firmwareBuild, vendorKey } from '../net/security/firmware/ota-offer.ts';
 import type { EventLog } from '../core/event-log.ts';
 import { Adversary, type AdversaryAction } from '../defense/adversary/adversary.ts';
 import type { AttackRun, AttackTarget } from '../defense/attacks/attack.ts';
@@ -145,7 +147,7 @@ export class RunAttacks {
       },
     });
     const run = await attack.execute(
-      { adversary, target, twinClientId: this.#twinClientId() },
+      { adversary, target, twinClientId: this.#twinClientId(), vendorImage: this.#vendorImage },
       attack.params.parse(launch.params) as never,
     );
     const entry = { adversary, run, drained: 0 };
@@ -262,6 +264,10 @@ export class RunAttacks {
     const clientId = console?.clientId ?? `medtwin-console-clinician-${device.zone}`;
     return { ...target, foothold: { clientId, username: clientId, password: console?.password.reveal() ?? 'stolen' } };
   }
+
+  /** The vendor's published images: genuine builds signed with the vendor key from the seed. */
+  readonly #vendorImage = (kind: string, version: string): FirmwareImage =>
+    signImage(DEVICE_VENDOR, kind, version, firmwareBuild(kind, version), vendorKey(this.#options.seed).privateKey);
 
   #twinClientId(): string {
     return this.#options.security?.active ? TWIN_CLIENT_ID : twinClientIdFor(this.#options.seed);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Control } from '../../net/security/controls.ts';
+import type { FirmwareImage } from '../../net/security/firmware/ota-image.ts';
 import type { Adversary, AdversarySession } from '../adversary/adversary.ts';
 import type { ImpactMetricName } from '../impact/registry.ts';
 import type { RuleName } from '../ids/registry.ts';
@@ -25,6 +26,11 @@ export interface AttackContext {
   target: AttackTarget;
   /** The twin's client id (the one `attack.twin-kick` reuses). */
   twinClientId: string;
+  /**
+   * The signed images the device vendor publishes for download (a support portal anyone can reach):
+   * what a firmware attack starts from. Undefined where the run has no vendor.
+   */
+  vendorImage?: (kind: string, version: string) => FirmwareImage;
 }
 
 /** An attack under way: its connections, what reached the attacker, and how to stop it. */

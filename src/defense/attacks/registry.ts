@@ -8,6 +8,8 @@ import { credentialBruteForce } from './credential-brute-force.ts';
 import { ddosPublishFlood } from './ddos-publish-flood.ts';
 import { forgedBolus } from './forged-bolus.ts';
 import { forgedPause } from './forged-pause.ts';
+import { firmwareDowngrade } from './firmware-downgrade.ts';
+import { firmwareTamper } from './firmware-tamper.ts';
 import { forgedReprogram } from './forged-reprogram.ts';
 import { publishFlood } from './publish-flood.ts';
 import { reconWildcard } from './recon-wildcard.ts';
@@ -34,6 +36,8 @@ export const ATTACKS = {
   'attack.stolen-operator-password': stolenOperatorPassword,
   'attack.publish-flood': publishFlood,
   'attack.connect-flood': connectFlood,
+  'attack.firmware-tamper': firmwareTamper,
+  'attack.firmware-downgrade': firmwareDowngrade,
   'attack.ddos-publish-flood': ddosPublishFlood,
 } as const satisfies Record<string, AttackDefinition>;
 

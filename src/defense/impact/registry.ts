@@ -1,4 +1,5 @@
 import { alarmsMissed } from './alarms-missed.ts';
+import { compromisedFirmware } from './compromised-firmware.ts';
 import { devicesUnavailable } from './devices-unavailable.ts';
 import { doseExcess } from './dose-excess.ts';
 import { glucoseBelow54 } from './glucose-below-54.ts';
@@ -17,6 +18,7 @@ export const IMPACT_METRICS = {
   'therapy-interruption-minutes': therapyInterruption,
   'alarms-missed': alarmsMissed,
   'devices-unavailable-minutes': devicesUnavailable,
+  'compromised-firmware-minutes': compromisedFirmware,
   'records-exposed': recordsExposed,
   'time-to-detection': timeToDetection,
   'time-to-containment': timeToContainment,
