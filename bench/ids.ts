@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import type { LoggedEvent } from '../src/core/event-log.ts';
 import { Adversary } from '../src/defense/adversary/adversary.ts';
 import type { AttackTarget } from '../src/defense/attacks/attack.ts';
+import { publishedImage } from '../src/net/security/firmware/ota-offer.ts';
 import { ATTACKS, ATTACK_NAMES, type AttackName } from '../src/defense/attacks/registry.ts';
 import type { ProfileName } from '../src/net/security/controls.ts';
 import { resolveSecurity } from '../src/net/security/profile-schema.ts';
@@ -74,7 +75,12 @@ async function runOnce(profile: ProfileName, seed: number, attack?: AttackName):
       const adversary = new Adversary({ url: run.brokerUrl!, now: () => run.clock.now(), ...(tls?.ca ? { extra: { ca: tls.ca } } : {}) });
       const definition = ATTACKS[attack];
       const attackRun = await definition.execute(
-        { adversary, target: targetFor(run, attack), twinClientId: twinIdOf(run) },
+        {
+          adversary,
+          target: targetFor(run, attack),
+          twinClientId: twinIdOf(run),
+          vendorImage: (kind, version) => publishedImage(seed, kind, version),
+        },
         definition.params.parse({}) as never,
       );
       session = attackRun.sessions.length > 0;

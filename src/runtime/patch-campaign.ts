@@ -3,8 +3,7 @@ import type { EventLog, LoggedEvent } from '../core/event-log.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ChangeWindow } from '../defense/ids/context.ts';
 import type { DeviceAgent } from '../fleet/agent.ts';
-import { signImage } from '../net/security/firmware/ota-image.ts';
-import { DEVICE_VENDOR, firmwareBuild, offerBody, vendorKey } from '../net/security/firmware/ota-offer.ts';
+import { offerBody, publishedImage } from '../net/security/firmware/ota-offer.ts';
 import type { CampaignResult } from '../scenario/result.ts';
 import type { CampaignEntry, Selector } from '../scenario/schema.ts';
 import { matchDevices, pickDevices, type TagLookup } from './selector.ts';
@@ -106,7 +105,7 @@ export class PatchCampaigns {
     const selector: Selector = { ...fields, kind: entry.kind };
     const where = `campaigns[${id}].stages[${n}]`;
     const devices = pickDevices(selector, matchDevices(selector, agents, { tagsOf, where }), rng.fork(`campaign:${id}:stage:${n}`));
-    const image = signImage(DEVICE_VENDOR, entry.kind, entry.to, firmwareBuild(entry.kind, entry.to), vendorKey(seed).privateKey);
+    const image = publishedImage(seed, entry.kind, entry.to);
     const body = offerBody(image, entry.rollback ? 'rollback' : 'stay-down');
     log.record({
       t: clock.now(),

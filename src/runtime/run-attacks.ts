@@ -1,7 +1,7 @@
 import type { GroundTruth } from '../defense/dataset/record.ts';
 import type { Clock } from '../core/clock.ts';
-import { type FirmwareImage, signImage } from '../net/security/firmware/ota-image.ts';
-import { DEVICE_VENDOR, firmwareBuild, vendorKey } from '../net/security/firmware/ota-offer.ts';
+import type { FirmwareImage } from '../net/security/firmware/ota-image.ts';
+import { publishedImage } from '../net/security/firmware/ota-offer.ts';
 import type { EventLog } from '../core/event-log.ts';
 import { Adversary, type AdversaryAction } from '../defense/adversary/adversary.ts';
 import type { AttackRun, AttackTarget } from '../defense/attacks/attack.ts';
@@ -266,8 +266,7 @@ export class RunAttacks {
   }
 
   /** The vendor's published images: genuine builds signed with the vendor key from the seed. */
-  readonly #vendorImage = (kind: string, version: string): FirmwareImage =>
-    signImage(DEVICE_VENDOR, kind, version, firmwareBuild(kind, version), vendorKey(this.#options.seed).privateKey);
+  readonly #vendorImage = (kind: string, version: string): FirmwareImage => publishedImage(this.#options.seed, kind, version);
 
   #twinClientId(): string {
     return this.#options.security?.active ? TWIN_CLIENT_ID : twinClientIdFor(this.#options.seed);

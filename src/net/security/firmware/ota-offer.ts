@@ -1,7 +1,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { deriveSigningKey } from '../signing-keys.ts';
-import type { FirmwareImage } from './ota-image.ts';
+import { type FirmwareImage, signImage } from './ota-image.ts';
 
 /** The command type that offers a device a firmware image over its command topic (docs/security.md). */
 export const FIRMWARE_UPDATE = 'firmware.update';
@@ -32,6 +32,11 @@ export function firmwareBuild(kind: string, version: string, size = 2048): Buffe
     block = createHash('sha256').update(block).digest();
   }
   return out;
+}
+
+/** The vendor's signed build of `kind` at `version`, as it publishes it for download (a support portal). */
+export function publishedImage(seed: string | number, kind: string, version: string): FirmwareImage {
+  return signImage(DEVICE_VENDOR, kind, version, firmwareBuild(kind, version), vendorKey(seed).privateKey);
 }
 
 const manifestSchema = z.strictObject({
