@@ -234,6 +234,26 @@ export class DigitalTwin {
     );
   }
 
+  /**
+   * The central station hangs: its client stops reading its socket (the broker drops it within its
+   * drain timeout). What the devices send meanwhile is lost to it — written off in the ledger now and
+   * as it is published (`network:twin-frozen`), so nothing waits for it — and the devices go stale
+   * as their deadlines pass. The returned function restarts the client (a fresh connection,
+   * subscribed again) and resolves once it is.
+   */
+  freeze(): () => Promise<void> {
+    const thaw = this.#link?.freeze?.();
+    if (thaw === undefined) throw new Error("the twin's link cannot freeze (it runs on a link thread): run with --links in-thread");
+    const reason = 'network:twin-frozen';
+    // The commands the twin sends still reach their devices: a hung station's last words are not its business here.
+    this.#ledger?.writeOffInFlight(reason, [CHANNELS.cmd]);
+    const reopen = this.#ledger?.refuse(reason, [CHANNELS.cmd]);
+    return async () => {
+      reopen?.();
+      await thaw();
+    };
+  }
+
   /** Resolves once every message the broker sent the twin before now has been taken in (DeviceLink.fence). */
   fence(): Promise<void> {
     return this.#link?.fence() ?? Promise.resolve();

@@ -61,6 +61,7 @@ export const FAULTS = {
   'network.mqtt-duplicate': NETWORK_FAULTS['network.mqtt-duplicate'],
   'network.mqtt-delay': NETWORK_FAULTS['network.mqtt-delay'],
   'network.mqtt-downgrade': NETWORK_FAULTS['network.mqtt-downgrade'],
+  'network.frozen-subscriber': NETWORK_FAULTS['network.frozen-subscriber'],
 } satisfies Record<string, AnyFaultDefinition>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -99,6 +99,29 @@ describe('delivery ledger', () => {
     expect(ledger.device('pump').sum()).toMatchObject({ published: 3, inFlight: 2 });
   });
 
+  it('refuses while its receiver is not reading: published messages lost at once, but on the channels excepted', () => {
+    const ledger = new DeliveryLedger();
+    ledger.published('mon', 'telemetry', 1, 0);
+    ledger.published('mon', 'cmd', 1, 0);
+    // The central station froze: what was on its way to it is written off, commands to devices are not.
+    expect(ledger.writeOffInFlight('network:twin-frozen', ['cmd'])).toBe(1);
+    const reopen = ledger.refuse('network:twin-frozen', ['cmd']);
+    ledger.published('mon', 'telemetry', 2, 1000);
+    ledger.published('mon', 'alarm', 1, 1000);
+    ledger.published('mon', 'cmd', 2, 1000);
+    expect(ledger.inFlight).toBe(2);
+    reopen();
+    ledger.published('mon', 'telemetry', 3, 2000);
+    expect(ledger.summary().devices.mon!.telemetry).toMatchObject({
+      published: 3,
+      lost: 2,
+      inFlight: 1,
+      lostBy: { 'network:twin-frozen': 2 },
+    });
+    expect(ledger.summary().devices.mon!.alarm).toMatchObject({ lost: 1 });
+    expect(ledger.summary().devices.mon!.cmd).toMatchObject({ inFlight: 2, lost: 0 });
+  });
+
   it('tells its listeners whenever a message is delivered or accounted lost', () => {
     const ledger = new DeliveryLedger();
     let calls = 0;

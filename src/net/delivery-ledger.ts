@@ -19,6 +19,8 @@ export class DeliveryLedger {
   #totals: DeliveryCounts = emptyCounts();
   #byChannel = new Map<string, DeliveryCounts>();
   #listeners = new Set<() => void>();
+  /** While set, what devices publish (but on the channels excepted) is lost at once: its receiver is not reading. */
+  #refusal: Refusal | undefined;
 
   /** The account of one device (created on first use); keep it to skip the lookup on every message. */
   device(deviceId: string): DeviceAccount {
@@ -29,6 +31,7 @@ export class DeliveryLedger {
         this.#totals,
         (name) => this.channelTotals(name),
         () => this.#changed(),
+        () => this.#refusal,
       );
       this.#devices.set(deviceId, account);
     }
@@ -65,11 +68,27 @@ export class DeliveryLedger {
     this.device(deviceId).lost(channel, seq, reason);
   }
 
-  /** Everything in flight given up as lost (a wait for the transport timed out); returns how many. */
-  writeOffInFlight(reason: string): number {
+  /**
+   * Everything in flight given up as lost (a wait for the transport timed out), but on the channels
+   * in `except`; returns how many.
+   */
+  writeOffInFlight(reason: string, except: readonly string[] = []): number {
     let count = 0;
-    for (const account of this.#devices.values()) count += account.writeOffInFlight(reason);
+    for (const account of this.#devices.values()) count += account.writeOffInFlight(reason, except);
     return count;
+  }
+
+  /**
+   * The receiver stops reading (a frozen central station): until the returned function is called,
+   * every message published on a channel not in `except` is lost at once with `reason` — nothing
+   * waits for what nobody will read. Messages already in flight are the caller's to write off.
+   */
+  refuse(reason: string, except: readonly string[] = []): () => void {
+    const refusal: Refusal = { reason, except: new Set(except) };
+    this.#refusal = refusal;
+    return () => {
+      if (this.#refusal === refusal) this.#refusal = undefined;
+    };
   }
 
   /** Counts over every device and channel. */
@@ -148,6 +167,11 @@ function emptyCounts(): DeliveryCounts {
   return { published: 0, delivered: 0, inFlight: 0, lost: 0, late: 0, duplicated: 0, buffered: 0, held: 0, backfilled: 0 };
 }
 
+interface Refusal {
+  reason: string;
+  except: ReadonlySet<string>;
+}
+
 /** One device's account: a ChannelAccount per channel it used. */
 export class DeviceAccount {
   readonly deviceId: string;
@@ -155,9 +179,17 @@ export class DeviceAccount {
   #totals: DeliveryCounts;
   #channelTotals: (name: string) => DeliveryCounts;
   #changed: () => void;
+  #refusal: () => Refusal | undefined;
 
-  constructor(deviceId: string, totals: DeliveryCounts, channelTotals: (name: string) => DeliveryCounts, changed: () => void) {
+  constructor(
+    deviceId: string,
+    totals: DeliveryCounts,
+    channelTotals: (name: string) => DeliveryCounts,
+    changed: () => void,
+    refusal: () => Refusal | undefined = () => undefined,
+  ) {
     this.deviceId = deviceId;
+    this.#refusal = refusal;
     this.#totals = totals;
     this.#channelTotals = channelTotals;
     this.#changed = changed;
@@ -173,7 +205,10 @@ export class DeviceAccount {
   }
 
   published(channel: string, seq: number, at: number): void {
-    this.channel(channel).published(seq, at);
+    const account = this.channel(channel);
+    account.published(seq, at);
+    const refusal = this.#refusal();
+    if (refusal !== undefined && !refusal.except.has(channel)) account.lost(seq, refusal.reason);
   }
 
   delivered(channel: string, seq: number, at: number): number | undefined {
@@ -184,9 +219,9 @@ export class DeviceAccount {
     this.channel(channel).lost(seq, reason);
   }
 
-  writeOffInFlight(reason: string): number {
+  writeOffInFlight(reason: string, except: readonly string[] = []): number {
     let count = 0;
-    for (const account of this.channels.values()) count += account.writeOffInFlight(reason);
+    for (const [name, account] of this.channels) if (!except.includes(name)) count += account.writeOffInFlight(reason);
     return count;
   }
 

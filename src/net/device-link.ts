@@ -18,6 +18,12 @@ export interface DeviceLink {
    * link's handler (a PINGREQ round trip, fence.ts): what a third party's acknowledged publish set off.
    */
   fence(): Promise<void>;
+  /**
+   * Stops reading the socket (a hung process): the broker's bytes pile up in it, messages are not
+   * handed on. The returned function restarts the client — a fresh connection, subscribed again —
+   * and resolves once it is. Links that cannot freeze leave it out.
+   */
+  freeze?(): () => Promise<void>;
 }
 
 export interface RetainedMessage {
@@ -69,9 +75,12 @@ export interface LinkOpener {
 /** A device's mqtt.js client on the current thread. */
 export class MqttDeviceLink implements DeviceLink {
   readonly client: MqttClient;
+  readonly #subscribe: string;
+  #frozen = false;
 
-  private constructor(client: MqttClient) {
+  private constructor(client: MqttClient, subscribe: string) {
     this.client = client;
+    this.#subscribe = subscribe;
   }
 
   static async open(options: LinkOptions, onMessage: MessageHandler): Promise<MqttDeviceLink> {
@@ -88,7 +97,11 @@ export class MqttDeviceLink implements DeviceLink {
         if (online) client.publish(online.topic, online.payload, { qos: 1, retain: true });
       });
     });
-    client.on('message', (topic, payload, packet) => onMessage(topic, payload, packet.retain));
+    let link: MqttDeviceLink | undefined;
+    // A frozen link hands nothing on, not even what mqtt.js had parsed before the socket stopped.
+    client.on('message', (topic, payload, packet) => {
+      if (link === undefined || !link.#frozen) onMessage(topic, payload, packet.retain);
+    });
     // Connection problems are the network's business; the device keeps simulating and mqtt.js retries.
     client.on('error', () => {});
     try {
@@ -99,7 +112,8 @@ export class MqttDeviceLink implements DeviceLink {
       client.end(true);
       throw error;
     }
-    return new MqttDeviceLink(client);
+    link = new MqttDeviceLink(client, options.subscribe);
+    return link;
   }
 
   publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): void {
@@ -108,6 +122,31 @@ export class MqttDeviceLink implements DeviceLink {
 
   fence(): Promise<void> {
     return pingFence(this.client);
+  }
+
+  freeze(): () => Promise<void> {
+    const client = this.client;
+    this.#frozen = true;
+    const stopReading = () => {
+      // Unpiped, or the parser's demand would resume the paused stream.
+      client.stream.unpipe();
+      client.stream.pause();
+    };
+    stopReading();
+    // The broker may drop it (drain timeout) and mqtt.js reconnect: the hung process reads nothing there either.
+    const onConnect = () => {
+      if (this.#frozen) stopReading();
+    };
+    client.on('connect', onConnect);
+    return async () => {
+      client.off('connect', onConnect);
+      this.#frozen = false;
+      // The station restarts: a fresh connection (what the old socket held is gone with it), subscribed again.
+      const connected = new Promise<void>((resolve) => client.once('connect', () => resolve()));
+      client.stream.destroy();
+      await connected;
+      await client.subscribeAsync(this.#subscribe, { qos: 1 });
+    };
   }
 
   async close(farewell?: RetainedMessage): Promise<void> {

@@ -12,7 +12,7 @@
  * TLS certificate and key: never on the command line, never printed) and applies them as an
  * in-process broker would, asking its parent for the run's time (net/security/remote-security.ts).
  *
- *   node --import tsx src/runtime/broker-child.ts [--host 127.0.0.1] [--port 0] [--secured]
+ *   node --import tsx src/runtime/broker-child.ts [--host 127.0.0.1] [--port 0] [--secured] [--isolate-slow-readers BYTES]
  */
 import { parseArgs } from 'node:util';
 import { EmbeddedBroker } from '../net/broker.ts';
@@ -31,8 +31,14 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '0' },
     secured: { type: 'boolean', default: false },
+    'isolate-slow-readers': { type: 'string' },
   },
 });
+const isolate = values['isolate-slow-readers'] === undefined ? undefined : Number(values['isolate-slow-readers']);
+if (isolate !== undefined && !(isolate > 0)) {
+  process.stderr.write(`medtwin broker child: --isolate-slow-readers expects a byte count, received "${values['isolate-slow-readers']}"\n`);
+  process.exit(2);
+}
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`medtwin broker child: --port expects a TCP port from 0 to 65535, received "${values.port}"\n`);
@@ -46,6 +52,7 @@ const broker = await EmbeddedBroker.start({
   port,
   ...(security ? { hooks: security.broker.hooks } : {}),
   ...(security?.tls ? { tls: security.tls } : {}),
+  ...(isolate === undefined ? {} : { isolateSlowReaders: { maxBufferedBytes: isolate } }),
 }).catch((error: unknown) => {
   // A busy port is the usual cause; the message says so and names the fix. The parent reports the exit.
   process.stderr.write(`medtwin broker child: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -39,6 +39,11 @@ export interface OpenBrokerOptions {
    * sent over IPC and how its parent answers it (net/security/remote-security.ts).
    */
   security?: { hooks?: BrokerHooks; tls?: TlsOptions; attach(aedes: Aedes): void; child?: ChildSecurityHost };
+  /**
+   * A subscriber that stops reading falls behind alone (src/net/slow-reader-guard.ts): a run whose
+   * central station freezes needs it, or every other client waits behind it until aedes drops it.
+   */
+  isolateSlowReaders?: { maxBufferedBytes: number };
 }
 
 /**
@@ -70,13 +75,14 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
         { exitCode: 2 },
       );
     }
-    return spawnBroker(options.host ?? '127.0.0.1', options.port ?? 0, security?.child);
+    return spawnBroker(options.host ?? '127.0.0.1', options.port ?? 0, security?.child, options.isolateSlowReaders?.maxBufferedBytes);
   }
   const broker = await EmbeddedBroker.start({
     host: options.host,
     port: options.port ?? 0,
     ...(security?.hooks ? { hooks: security.hooks } : {}),
     ...(security?.tls ? { tls: security.tls } : {}),
+    ...(options.isolateSlowReaders ? { isolateSlowReaders: options.isolateSlowReaders } : {}),
   });
   security?.attach(broker.aedes);
   return {
@@ -90,12 +96,13 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
   };
 }
 
-async function spawnBroker(host: string, port: number, security?: ChildSecurityHost): Promise<BrokerHandle> {
+async function spawnBroker(host: string, port: number, security?: ChildSecurityHost, isolateSlowReaders?: number): Promise<BrokerHandle> {
   // Made before the child starts: hashing every identity's password takes a moment for a large fleet.
   const setup = security && (await security.setup());
   // stdin is a pipe only so the child sees it close when this process dies, however it dies. A secured
   // broker gets its controls over an IPC channel: secrets never go on a command line.
   const args = ['--import', 'tsx', CHILD_ENTRY, '--host', host, '--port', String(port), ...(setup ? ['--secured'] : [])];
+  if (isolateSlowReaders !== undefined) args.push('--isolate-slow-readers', String(isolateSlowReaders));
   const child: ChildProcess = spawn(process.execPath, args, {
     stdio: setup ? ['pipe', 'pipe', 'inherit', 'ipc'] : ['pipe', 'pipe', 'inherit'],
   });

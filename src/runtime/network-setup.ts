@@ -31,8 +31,11 @@ export interface RunNetworkOptions {
   brokerKeepalive?: boolean;
   /** The broker, for site faults; without it the run has no site target. */
   site?: SiteControl;
-  /** Stops the central station's subscriber reading its socket (twin freeze); without it a freeze is refused. */
-  freezeTwin?: () => Revert;
+  /**
+   * Stops the central station's subscriber reading its socket (twin freeze); the function it returns
+   * restarts it. Without it a freeze is refused.
+   */
+  freezeTwin?: () => () => Promise<void> | void;
   /**
    * Fast mode: a fault starting or ending (and each flap) is held until `applyPending()`, which the run
    * calls once the transport has settled at that instant — bytes sent before a fault began must not
@@ -264,7 +267,13 @@ export class RunNetwork {
       ...this.#ops('twin'),
       freeze: () => {
         if (freeze === undefined) throw new Error('this run cannot freeze the twin: it was built without the twin’s client');
-        return freeze();
+        // Like a toxic, at the instant once the transport has settled (fast mode); thawing reconnects
+        // the twin, which the run waits for (idle) before time moves on.
+        let thaw: (() => Promise<void> | void) | undefined;
+        this.#change(() => {
+          thaw = freeze();
+        });
+        return () => this.#change(() => this.#onSite(async () => await thaw?.()));
       },
     };
     this.#surfaces.set('twin', surface);

@@ -34,7 +34,7 @@ export interface RunControlsOptions {
   /** The run's root stream (the network forks `network`). */
   rng: Rng;
   /** The fleet the controls stand in front of (each device's command check, targets, fences). */
-  fleet: Pick<RunFleet, 'plan' | 'agents' | 'tagsOf' | 'fence'>;
+  fleet: Pick<RunFleet, 'plan' | 'agents' | 'tagsOf' | 'fence' | 'twin'>;
   /** RunOptions.ids: the detector on or off, whatever the plan says. */
   ids?: RunOptions['ids'];
   /** Wall time a wait on the transport may take before it counts as stalled (RunOptions.settleTimeoutMs). */
@@ -129,7 +129,16 @@ export class RunControls {
       clock,
       rng: options.rng,
       mode: options.mode,
+      freezeTwin: () => fleet.twin.freeze(),
     });
+  }
+
+  /**
+   * What the run's embedded broker needs: a frozen central station must fall behind alone (16 MiB
+   * behind, or a full socket for the drain timeout, and the broker drops it).
+   */
+  get brokerNeeds(): { isolateSlowReaders?: { maxBufferedBytes: number } } {
+    return this.#network?.freezesTwin ? { isolateSlowReaders: { maxBufferedBytes: 16 * 1024 * 1024 } } : {};
   }
 
   /** The adversaries launched so far and what they did (the labelled dataset's ground truth). */

@@ -19,6 +19,8 @@ export interface RunNetworkPlanOptions {
   /** The run's root stream; the network forks `network`. */
   rng: Rng;
   mode: 'fast' | 'realtime';
+  /** Freezes the twin's subscriber and returns what restarts it (DigitalTwin.freeze), for network.frozen-subscriber. */
+  freezeTwin?: () => () => Promise<void>;
 }
 
 /**
@@ -30,10 +32,13 @@ export interface RunNetworkPlanOptions {
  */
 export class RunNetworkHost {
   readonly network: RunNetwork;
+  /** The timeline freezes the twin's subscriber: the broker must keep a reader that stops from slowing the others. */
+  readonly freezesTwin: boolean;
   #account: NetworkAccount | undefined;
 
-  private constructor(network: RunNetwork) {
+  private constructor(network: RunNetwork, freezesTwin: boolean) {
     this.network = network;
+    this.freezesTwin = freezesTwin;
   }
 
   /** The network a plan needs, or undefined when its timeline names no network fault. */
@@ -55,7 +60,9 @@ export class RunNetworkHost {
         // Fast mode: a fault starts or ends only once the transport has settled at that instant.
         deferred: fast,
         ...(site ? { site } : {}),
+        ...(needs.freezeTwin && options.freezeTwin ? { freezeTwin: options.freezeTwin } : {}),
       }),
+      needs.freezeTwin,
     );
   }
 

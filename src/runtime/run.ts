@@ -267,6 +267,7 @@ export class Run extends EventEmitter<RunEvents> {
         this.#loop.fail(error);
       },
       brokerSecurity,
+      this.#controls.brokerNeeds,
     );
     await this.#controls.open(this.#transport.broker);
     const connectOptions = this.#controls.connectOptions(this.#options.connectOptionsFor);

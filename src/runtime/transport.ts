@@ -24,8 +24,10 @@ export async function openTransport(
   deps: RunDependencies,
   onLinkFailure: (error: Error) => void,
   security?: OpenBrokerOptions['security'],
+  brokerNeeds: Pick<OpenBrokerOptions, 'isolateSlowReaders'> = {},
 ): Promise<Transport> {
   const broker = await openBroker({
+    ...brokerNeeds,
     url: options.brokerUrl,
     port: options.port,
     // A secured broker in a child process gets the controls over IPC and asks this process for the run's time.
