@@ -8,6 +8,8 @@
  * Prints one line `BENCH-ROW <json>` (a RowResult) on stdout.
  */
 import { applyHeapPolicy } from '../src/runtime/heap-policy.ts';
+import type { Plan } from '../src/scenario/plan.ts';
+import { timelineEntrySchema, type TimelineEntry } from '../src/scenario/schema.ts';
 import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
 import { Run, type LinkPlacement } from '../src/runtime/run.ts';
 import { openBenchBroker, type BenchBroker } from './bench-broker.ts';
@@ -21,8 +23,18 @@ import { measureCeiling, type CeilingResult } from './transport-ceiling.ts';
 export type BrokerChoice = 'medtwin' | 'mosquitto';
 
 export type RowSpec = { broker?: BrokerChoice; links?: LinkPlacement } & (
-  | { kind: 'fast' | 'ward'; devices: number; mix: FleetMix; durationMs: number; syncMs?: number; maxWallMs?: number }
-  | { kind: 'realtime'; devices: number; mix: FleetMix; durationMs: number; speed?: number; warmupMs?: number; maxWallMs?: number }
+  | { kind: 'fast' | 'ward'; devices: number; mix: FleetMix; durationMs: number; syncMs?: number; maxWallMs?: number; proxied?: boolean }
+  | {
+      kind: 'realtime';
+      devices: number;
+      mix: FleetMix;
+      durationMs: number;
+      speed?: number;
+      warmupMs?: number;
+      maxWallMs?: number;
+      /** The fleet reaches the broker through the run's fault proxies, with no fault active (withProxies). */
+      proxied?: boolean;
+    }
   | {
       kind: 'ceiling';
       devices: number;
@@ -70,6 +82,8 @@ export interface SimRowResult {
   syncMs?: number;
   events: number;
   latency?: LatencySummary;
+  /** The row ran with the run's fault proxies in the path (no fault active): connections they accepted. */
+  proxied?: { connections: number };
   memory: MemoryPeaks;
   /** This process's RSS and live V8 heap (after a full GC) after each phase, MiB: where the memory goes. */
   phases: Record<'afterBuild' | 'afterConnect' | 'afterRun', { rssMiB: number; heapUsedMiB: number }>;
@@ -136,7 +150,9 @@ export async function runRow(spec: RowSpec, brokerNodeArgs: string[] = []): Prom
 }
 
 async function runSimulation(spec: SimRowSpec, broker: BenchBroker, info: BrokerInfo, memory: MemorySampler): Promise<SimRowResult> {
-  const plan = benchPlan(spec.devices, spec.mix, spec.durationMs);
+  const plan = spec.proxied
+    ? withProxies(benchPlan(spec.devices, spec.mix, spec.durationMs))
+    : benchPlan(spec.devices, spec.mix, spec.durationMs);
   const buildStart = performance.now();
   const run = new Run(plan, DEFAULT_DEPENDENCIES, {
     mode: spec.kind === 'realtime' ? 'realtime' : 'fast',
@@ -178,6 +194,7 @@ async function runSimulation(spec: SimRowSpec, broker: BenchBroker, info: Broker
     const loopDelay = loop.stop();
     const cpu = { ...cpuSince(broker, cpu0), threads: threadSplit(threads0) };
     const status = run.status();
+    const proxied = spec.proxied ? { connections: proxyConnections(run) } : undefined;
     return {
       kind: spec.kind,
       devices: run.agents.length,
@@ -199,6 +216,7 @@ async function runSimulation(spec: SimRowSpec, broker: BenchBroker, info: Broker
       ...(spec.kind === 'realtime' ? {} : { syncMs: run.syncMs }),
       events: status.events,
       ...(probe && spec.kind === 'realtime' ? { latency: probe.summary(spec.warmupMs ?? 5000) } : {}),
+      ...(proxied ? { proxied } : {}),
       memory: memory.stop(),
       phases: { afterBuild, afterConnect, afterRun: heapAndRss() },
       cpu,
@@ -207,6 +225,29 @@ async function runSimulation(spec: SimRowSpec, broker: BenchBroker, info: Broker
   } finally {
     await run.close();
   }
+}
+
+/**
+ * The plan with the run's fault proxies in the path and no fault active: a run builds its network (a
+ * listener per zone, every device routed through its zone's) when the timeline names a network fault,
+ * so one is scheduled a day after the longest row ends — it never starts.
+ */
+export function withProxies(plan: Plan): Plan {
+  const never = timelineEntrySchema.parse({
+    id: 'proxy-in-path',
+    at: '48h',
+    fault: 'network.latency',
+    target: { zone: plan.fleet.zones[0]!.id },
+  });
+  return { ...plan, timeline: [...(plan.timeline ?? []), { ...never, id: 'proxy-in-path' } as TimelineEntry] };
+}
+
+/** Connections the run's proxies accepted (every device's, through its zone's listener). */
+function proxyConnections(run: Run): number {
+  let accepted = 0;
+  for (const listener of Object.values(run.result().network?.listeners ?? {}))
+    accepted += (listener as { accepted?: number }).accepted ?? 0;
+  return accepted;
 }
 
 /** Realtime rows may take twice their span (plus the final settle), fast rows 5 minutes, the ward 15. */

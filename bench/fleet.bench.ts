@@ -22,7 +22,7 @@ import { LINK_THREAD_THRESHOLD, type LinkPlacement } from '../src/runtime/run.ts
 import type { BrokerChoice, RowSpec } from './fleet-row.ts';
 import { errorLine, runRowProcess } from './row-process.ts';
 import { fleetCounts } from './plans.ts';
-import { formatProxyRows } from './proxy-row.ts';
+import { formatProxyRows, formatProxySimRows, type ProxySimPairs } from './proxy-row.ts';
 
 const KINDS = ['fast', 'ceiling', 'ward', 'realtime', 'proxy'] as const;
 type Kind = (typeof KINDS)[number];
@@ -136,16 +136,42 @@ function describe(spec: RowSpec): string {
     return `ceiling: ${spec.devices} bare clients, ${spec.messages} messages of ${Math.round(spec.payloadBytes)} B`;
   if (spec.kind === 'proxy')
     return `proxy: ${spec.devices} bare clients, direct and through a fault proxy, ${spec.pairs ?? 3} alternating pairs`;
-  return `${spec.kind}: ${spec.devices} devices (${spec.mix}), ${formatDuration(spec.durationMs)} simulated`;
+  return `${spec.kind}: ${spec.devices} devices (${spec.mix}), ${formatDuration(spec.durationMs)} simulated${'proxied' in spec && spec.proxied ? ', through the fault proxies (no fault active)' : ''}`;
 }
 
 const records: RowRecord[] = [];
-async function row(spec: RowSpec): Promise<RowRecord> {
+async function row(spec: RowSpec, keep = true): Promise<RowRecord> {
   process.stderr.write(`▶ ${describe(spec)} (load ${loadavg()[0]!.toFixed(1)})\n`);
   const record = await runRow(spec);
   process.stderr.write(`  ${record.error ? `✗ ${record.error}` : 'done'} in ${(record.processWallMs / 1000).toFixed(0)} s\n`);
-  records.push(record);
+  if (keep) records.push(record);
+  else if (record.error) failures.push(record);
   return record;
+}
+/** Rows kept out of the tables that failed (the exit code counts them). */
+const failures: RowRecord[] = [];
+
+/**
+ * The whole simulation behind the run's fault proxies, no fault active, beside the same row without
+ * them, in alternating pairs (PROXY_SIM_PAIRS): fast-mode msg/s, and realtime publish → twin latency.
+ * Kept apart from `records`, so the main tables stay the direct rows.
+ */
+const PROXY_SIM_PAIRS = 2;
+const proxySims: ProxySimPairs[] = [];
+async function proxySimPairs(devices: number): Promise<ProxySimPairs> {
+  const out: ProxySimPairs = { devices, fast: { direct: [], proxied: [] }, realtime: { direct: [], proxied: [] } };
+  for (let i = 0; i < PROXY_SIM_PAIRS; i++) {
+    const order = i % 2 === 0 ? [false, true] : [true, false];
+    for (const proxied of order) {
+      const fast = await row({ kind: 'fast', devices, mix: 'ward', durationMs: fastDuration(devices), syncMs, proxied }, false);
+      if (fast.result?.kind === 'fast') out.fast[proxied ? 'proxied' : 'direct'].push(fast.result);
+    }
+    for (const proxied of order) {
+      const realtime = await row({ kind: 'realtime', devices, mix: 'ward', durationMs: duration ?? 30_000, proxied }, false);
+      if (realtime.result?.kind === 'realtime') out.realtime[proxied ? 'proxied' : 'direct'].push(realtime.result);
+    }
+  }
+  return out;
 }
 
 const benchStart = performance.now();
@@ -163,7 +189,10 @@ for (const devices of sizes) {
   if (only.has('ceiling')) await row({ kind: 'ceiling', devices, messages, payloadBytes, window });
   // The fault proxy's cost with no fault active, beside the same transport without it (bench/proxy-row.ts).
   // Fleets of 10,000 leave it out: two extra descriptors per device at both ends of the proxy.
-  if (only.has('proxy') && devices <= 1000) await row({ kind: 'proxy', devices, messages, payloadBytes });
+  if (only.has('proxy') && devices <= 1000) {
+    await row({ kind: 'proxy', devices, messages, payloadBytes });
+    proxySims.push(await proxySimPairs(devices));
+  }
 }
 if (only.has('ward')) {
   const ward = await row({ kind: 'ward', devices: 100, mix: 'ward', durationMs: wardDuration, syncMs });
@@ -186,7 +215,12 @@ if (only.has('realtime')) {
   await row({ kind: 'realtime', devices: Math.max(...sizes), mix: 'monitors', durationMs: realtimeMs });
 }
 
-const proxySection = formatProxyRows(records.flatMap((r) => (r.result?.kind === 'proxy' ? [r.result] : [])));
+const proxySection = [
+  formatProxyRows(records.flatMap((r) => (r.result?.kind === 'proxy' ? [r.result] : []))),
+  formatProxySimRows(proxySims),
+]
+  .filter(Boolean)
+  .join('\n\n');
 
 const BROKER_LABEL: Record<BrokerChoice, string> = {
   medtwin: "medtwin's aedes as shipped, in a child process",
@@ -212,7 +246,7 @@ if (args.json) {
   mkdirSync(dirname(args.json), { recursive: true });
   writeFileSync(
     args.json,
-    `${JSON.stringify({ date: new Date().toISOString(), machine, loadStart, loadEnd: loadavg(), rows: records }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, loadStart, loadEnd: loadavg(), rows: records, proxySims }, null, 2)}\n`,
   );
 }
-process.exitCode = records.some((r) => r.error) ? 1 : 0;
+process.exitCode = records.some((r) => r.error) || failures.length > 0 ? 1 : 0;
