@@ -232,8 +232,9 @@ export class RunAttacks {
       // A connection refused with no CONNACK never spoke MQTT: the broker's own report of it (a failed
       // handshake) may come after the attacker gave up, so it is waited for, by port.
       for (const action of adversary.actions) {
-        if (action.action !== 'connect' || action.outcome !== 'refused' || action.returnCode !== undefined || action.port === undefined)
-          continue;
+        const belowMqtt =
+          action.action === 'raw' || (action.action === 'connect' && action.outcome === 'refused' && action.returnCode === undefined);
+        if (!belowMqtt || action.port === undefined) continue;
         const reported = this.#options.dropped?.(action.port);
         if (reported !== undefined) waits.push(reported);
       }
@@ -282,5 +283,7 @@ function describe(action: AdversaryAction, launch: AttackLaunch): Record<string,
       return { ...base, filter: action.filter, outcome: action.outcome };
     case 'publish':
       return { ...base, topic: action.topic, retain: action.retain, size: action.size, outcome: action.outcome };
+    case 'raw':
+      return { ...base, what: action.what, size: action.size, outcome: action.outcome };
   }
 }

@@ -67,6 +67,11 @@ async function arena(profile: Profile, foothold?: string): Promise<Arena> {
   brokers.push(sb);
   const tap = new BrokerTap({ now: () => sb.clock.t, security: sb.security });
   tap.attach(sb.broker.aedes);
+  // What the broker drops before MQTT (handshakes, malformed and oversized packets), as run-ids.ts feeds it.
+  sb.broker.onLog((e) => {
+    if (e.type === 'client.error' && e.cause !== undefined)
+      tap.brokerError({ cause: e.cause, error: e.error, ...(e.port === undefined ? {} : { port: e.port }) });
+  });
   const login = (username: string) => (profile === 'open' ? { clientId: username } : loginAs(sb.identities.get(username)!));
   const pump = await connect(sb.broker.url, login('medtwin-pump-001'), opened);
   await pump.subscribeAsync(topicOf('pump-001', 'cmd'), { qos: 1 });
@@ -465,5 +470,27 @@ describe('attack.ddos-publish-flood', () => {
     expect(a.adversary.actions.map((x) => `${x.action} ${x.action === 'connect' ? x.outcome : ''}`)).toEqual(
       Array(8).fill('connect refused'),
     );
+  });
+});
+
+describe('attack.malformed-packets', () => {
+  it('open: every packet gets its connection dropped by the broker’s guards, each is seen, and the broker keeps serving', async () => {
+    const a = await arena('open');
+    await launch(a, 'attack.malformed-packets');
+    expect(a.adversary.actions.map((x) => (x.action === 'raw' ? `${x.what} ${x.outcome}` : x.action))).toEqual([
+      'null-in-client-id closed',
+      'bad-protocol-name closed',
+      'oversized closed',
+    ]);
+    expect(a.sb.broker.stats.oversizePackets).toBe(1);
+    const seen = a.observed.length;
+    expect(rules(a.alerts())).toEqual(['malformed-packet']);
+    // One observation per packet, each labelled the attacker's by its connection's port.
+    const errors = a.observed.slice(seen).filter((o) => o.kind === 'protocol.error');
+    expect(errors.map((o) => o.kind === 'protocol.error' && o.reason)).toEqual(['malformed', 'malformed', 'oversized']);
+    const truth = [{ attack: 'attack.malformed-packets', techniques: ['T0814'] as const, actions: a.adversary.actions }];
+    expect(datasetRecords(errors, truth as never).map((r) => r.label)).toEqual(Array(3).fill('attack.malformed-packets'));
+    expect(await commandsAtPump(a, Promise.resolve())).toEqual(['resume']);
+    expect(a.pump.connected).toBe(true);
   });
 });

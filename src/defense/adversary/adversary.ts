@@ -1,3 +1,5 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { closeClient, connectClient } from '../../net/client.ts';
 import { pingFence } from '../../net/fence.ts';
@@ -7,6 +9,8 @@ export type AdversaryAction = (
   | { action: 'connect'; outcome: 'accepted' | 'refused'; returnCode?: number }
   | { action: 'subscribe'; filter: string; outcome: 'granted' | 'denied' }
   | { action: 'publish'; topic: string; retain: boolean; size: number; outcome: 'sent' | 'failed' }
+  /** Bytes written on a raw socket (below MQTT): `closed` when the broker dropped the connection. */
+  | { action: 'raw'; what: string; size: number; outcome: 'closed' | 'failed' }
 ) & {
   t: number;
   clientId: string;
@@ -216,6 +220,48 @@ export class Adversary {
     const session = new AdversarySession(this, clientId, client);
     this.#sessions.push(session);
     return session;
+  }
+
+  /**
+   * Opens a raw socket to the broker (TLS when its URL is mqtts://, trusting the same CA as the MQTT
+   * connections), writes `bytes` and waits for the broker to close the connection — an event, not a
+   * timer; a connection still open when the broker shut down ends with it. Recorded under `clientId`,
+   * a label only: the broker never learns it. Bounded: the caller's bytes, one socket.
+   */
+  async raw(clientId: string, what: string, bytes: Uint8Array): Promise<'closed' | 'failed'> {
+    const url = new URL(this.#options.url);
+    const port = Number(url.port || (url.protocol === 'mqtts:' ? 8883 : 1883));
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const ca = (this.#options.extra as { ca?: unknown } | undefined)?.ca;
+    const socket: Socket =
+      url.protocol === 'mqtts:'
+        ? tlsConnect({ host, port, ...(ca === undefined ? {} : { ca: ca as string }), servername: host === '127.0.0.1' ? undefined : host })
+        : netConnect({ host, port });
+    let local: number | undefined;
+    const opened = new Promise<boolean>((resolve) => {
+      socket.once(url.protocol === 'mqtts:' ? 'secureConnect' : 'connect', () => resolve(true));
+      socket.once('error', () => resolve(false));
+      socket.once('close', () => resolve(false));
+    });
+    socket.once('connect', () => {
+      local = socket.localPort;
+    });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => {});
+    const up = await opened;
+    if (up) socket.write(bytes);
+    await closed;
+    const outcome = up ? 'closed' : 'failed';
+    this.record({
+      t: this.now(),
+      clientId,
+      ...(local === undefined ? {} : { port: local }),
+      action: 'raw',
+      what,
+      size: bytes.length,
+      outcome,
+    });
+    return outcome;
   }
 
   /** Closes every connection it opened. */
