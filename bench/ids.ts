@@ -11,14 +11,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { LoggedEvent } from '../src/core/event-log.ts';
-import { Adversary } from '../src/defense/adversary/adversary.ts';
-import type { AttackTarget } from '../src/defense/attacks/attack.ts';
-import { publishedImage } from '../src/net/security/firmware/ota-offer.ts';
 import { ATTACKS, ATTACK_NAMES, type AttackName } from '../src/defense/attacks/registry.ts';
 import type { ProfileName } from '../src/net/security/controls.ts';
 import { resolveSecurity } from '../src/net/security/profile-schema.ts';
 import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
 import { Run } from '../src/runtime/run.ts';
+import { parseTimeline } from '../test/helpers/network-plans.ts';
 import { smallWard } from '../test/helpers/plans.ts';
 
 const MIN = 60_000;
@@ -58,38 +56,23 @@ interface Outcome {
 
 /** One run of the ward; with `attack`, the adversary strikes at 2 minutes while the run is paused there. */
 async function runOnce(profile: ProfileName, seed: number, attack?: AttackName): Promise<Outcome> {
-  const plan = smallWard({ seed, durationMs: 6 * MIN, ...(profile === 'open' ? {} : { security: resolveSecurity({ profile }) }) });
+  // The attack is a timeline entry, carried out by the run's own adversary (run-attacks.ts): the same
+  // path a scenario takes — the run CA trusted, the foothold a stolen password or a compromised device
+  // gives it, a flood counted in by the broker before time moves on.
+  const timeline =
+    attack === undefined ? [] : parseTimeline([{ at: `${AT / 1000}s`, fault: attack, target: { device: targetOf(attack) } }]);
+  const plan = smallWard({
+    seed,
+    durationMs: 6 * MIN,
+    timeline,
+    ...(profile === 'open' ? {} : { security: resolveSecurity({ profile }) }),
+  });
   const run = new Run(plan, DEFAULT_DEPENDENCIES, { port: 0, ids: true });
   const events: LoggedEvent[] = [];
   run.on('events', (batch) => events.push(...batch));
-  let session = false;
   try {
     await run.open();
-    const done = run.runToEnd();
-    if (attack !== undefined) {
-      run.step(AT);
-      while (!(run.paused && run.phase === 'paused')) await new Promise((r) => setTimeout(r, 5));
-      // The run CA's certificate is no secret (anyone on the network sees it in a handshake): the adversary
-      // trusts it, so only what really needs a secret — a password, a client certificate — stops it.
-      const tls = run.security?.endpointFor({ role: 'adversary' }, { url: run.brokerUrl!, identity: { clientId: 'adversary' } }).tls;
-      const adversary = new Adversary({ url: run.brokerUrl!, now: () => run.clock.now(), ...(tls?.ca ? { extra: { ca: tls.ca } } : {}) });
-      const definition = ATTACKS[attack];
-      const attackRun = await definition.execute(
-        {
-          adversary,
-          target: targetFor(run, attack),
-          twinClientId: twinIdOf(run),
-          vendorImage: (kind, version) => publishedImage(seed, kind, version),
-        },
-        definition.params.parse({}) as never,
-      );
-      session = attackRun.sessions.length > 0;
-      // Let what it sent cross the broker, then leave.
-      await new Promise((r) => setTimeout(r, 50));
-      await adversary.close();
-      run.resume();
-    }
-    await done;
+    await run.runToEnd();
   } finally {
     await run.close();
   }
@@ -97,27 +80,18 @@ async function runOnce(profile: ProfileName, seed: number, attack?: AttackName):
   const expected = attack === undefined ? [] : (ATTACKS[attack].detectedBy as readonly string[]);
   const hit = alerts.find((a) => a.t >= AT && expected.includes(a.data.rule as string));
   return {
-    session,
+    session: events.some((e) => e.type === 'attack.connect' && e.data.outcome === 'accepted'),
     detected: hit !== undefined,
     mttdS: hit === undefined ? null : (hit.t - AT) / 1000,
     alertsAboveLow: alerts.filter((a) => a.data.severity !== 'low').length,
   };
 }
 
-function targetFor(run: Run, attack: AttackName): AttackTarget {
-  const kind =
-    attack === 'attack.alarm-limits-disabled' ? 'patient-monitor' : attack === 'attack.spoofed-low-glucose' ? 'cgm' : 'infusion-pump';
-  const device = run.fleetPlan.devices.find((d) => d.kind === kind && d.zone === 'icu')!;
-  const target: AttackTarget = { site: run.fleetPlan.site, zone: device.zone, kind, deviceId: device.id, clientId: `medtwin-${device.id}` };
-  if (attack !== 'attack.stolen-operator-password') return target;
-  // The stolen password: the ICU clinician console's, as the run derived it (any password under open).
-  const console = run.security?.identities.console('clinician', 'icu');
-  const clientId = console?.clientId ?? 'medtwin-console-clinician-icu';
-  return { ...target, foothold: { clientId, username: clientId, password: console?.password.reveal() ?? 'stolen' } };
-}
-
-function twinIdOf(run: Run): string {
-  return run.security?.active ? 'medtwin-twin' : `medtwin-twin-${run.seed}`.slice(0, 60);
+/** The small ward's ICU device each attack aims at. */
+function targetOf(attack: AttackName): string {
+  if (attack === 'attack.alarm-limits-disabled') return 'patient-monitor-001';
+  if (attack === 'attack.spoofed-low-glucose') return 'cgm-001';
+  return 'infusion-pump-001';
 }
 
 function median(values: number[]): string {

@@ -276,6 +276,15 @@ export class DeviceAgent implements FaultSurface {
     return this.#link?.fence() ?? Promise.resolve();
   }
 
+  /**
+   * Publishes what malware running on the device would: any topic, on the device's own connection and
+   * under its identity (a compromised device used to move laterally, attack.lateral-movement). QoS 1;
+   * the device's own accounts are not touched.
+   */
+  publishAsCompromised(topic: string, payload: string): void {
+    this.#link?.publish(topic, payload, 1, false);
+  }
+
   /** Stops timers and the machine, and disconnects cleanly. */
   async stop(): Promise<void> {
     this.#stopped = true;

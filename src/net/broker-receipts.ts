@@ -12,6 +12,8 @@ export class BrokerReceipts {
   readonly #counts = new Map<number, number>();
   readonly #waiters = new Map<number, { count: number; resolve: () => void }[]>();
   readonly #failed = new Set<number>();
+  readonly #byClient = new Map<string, number>();
+  #clientWaiters: { clientId: string; count: number; resolve: () => void }[] = [];
   readonly #failWaiters = new Map<number, (() => void)[]>();
   #attached = false;
 
@@ -24,9 +26,14 @@ export class BrokerReceipts {
       done: (error?: Error | null) => void,
     ) => void;
     (aedes as unknown as { publish: typeof publish }).publish = (packet, client, done) => {
+      // Counted once the broker is done with it: routed to every subscriber's connection, or dropped.
       const port = (client?.conn as { remotePort?: number } | undefined)?.remotePort;
-      if (port !== undefined) this.#count(port);
-      publish(packet, client, done);
+      const clientId = client?.id;
+      publish(packet, client, (error) => {
+        if (port !== undefined) this.#count(port);
+        if (clientId !== undefined) this.#countClient(clientId);
+        done(error);
+      });
     };
   }
 
@@ -45,6 +52,28 @@ export class BrokerReceipts {
   waitForError(port: number): Promise<void> {
     if (this.#failed.has(port)) return Promise.resolve();
     return new Promise((resolve) => this.#failWaiters.set(port, [...(this.#failWaiters.get(port) ?? []), resolve]));
+  }
+
+  /** PUBLISH packets handled from client id `clientId` so far, over all its connections. */
+  receivedFrom(clientId: string): number {
+    return this.#byClient.get(clientId) ?? 0;
+  }
+
+  /** Resolves once the broker has handled `count` PUBLISH packets from client id `clientId` (see receivedFrom). */
+  waitForClient(clientId: string, count: number): Promise<void> {
+    if (this.receivedFrom(clientId) >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#clientWaiters.push({ clientId, count, resolve }));
+  }
+
+  #countClient(clientId: string): void {
+    const n = (this.#byClient.get(clientId) ?? 0) + 1;
+    this.#byClient.set(clientId, n);
+    if (this.#clientWaiters.length === 0) return;
+    this.#clientWaiters = this.#clientWaiters.filter((w) => {
+      if (w.clientId !== clientId || w.count > n) return true;
+      w.resolve();
+      return false;
+    });
   }
 
   /** PUBLISH packets handled from the connection at `port` so far. */

@@ -156,10 +156,12 @@ export class EmbeddedBroker {
     server.on('tlsClientError', (error: Error, socket: Socket) => {
       broker.stats.clientErrors++;
       const port = socket?.remotePort;
+      // OpenSSL's message starts with a thread id and a source path: its reason alone reads (and repeats) better.
+      const reason = (error as { reason?: unknown }).reason;
       log({
         type: 'client.error',
         clientId: undefined,
-        error: `TLS: ${error.message}`,
+        error: `TLS: ${typeof reason === 'string' ? reason : error.message}`,
         cause: 'tls',
         ...(port === undefined ? {} : { port }),
       });

@@ -4,7 +4,7 @@ import type { FirmwareImage } from '../net/security/firmware/ota-image.ts';
 import { publishedImage } from '../net/security/firmware/ota-offer.ts';
 import type { EventLog } from '../core/event-log.ts';
 import { Adversary, type AdversaryAction } from '../defense/adversary/adversary.ts';
-import type { AttackRun, AttackTarget } from '../defense/attacks/attack.ts';
+import type { AttackRun, AttackTarget, CompromisedDevice } from '../defense/attacks/attack.ts';
 import type { Revert } from '../fleet/fault-surface.ts';
 import { TWIN_CLIENT_ID } from '../net/security/identities.ts';
 import type { AttackLaunch } from './attack-faults.ts';
@@ -40,6 +40,8 @@ export interface RunAttacksOptions {
    * refused TLS handshake), or undefined when it cannot tell.
    */
   dropped?(port: number): Promise<void> | undefined;
+  /** A fleet device the attacker controls for an attack on `target` (attack.lateral-movement's foothold). */
+  compromise?(target: AttackTarget): CompromisedDevice | undefined;
 }
 
 type Job = { kind: 'launch' | 'stop'; launch: AttackLaunch } | { kind: 'end' };
@@ -147,7 +149,7 @@ export class RunAttacks {
       },
     });
     const run = await attack.execute(
-      { adversary, target, twinClientId: this.#twinClientId(), vendorImage: this.#vendorImage },
+      { adversary, target, twinClientId: this.#twinClientId(), vendorImage: this.#vendorImage, ...this.#compromised(target) },
       attack.params.parse(launch.params) as never,
     );
     const entry = { adversary, run, drained: 0 };
@@ -268,6 +270,11 @@ export class RunAttacks {
 
   /** The vendor's published images: genuine builds signed with the vendor key from the seed. */
   readonly #vendorImage = (kind: string, version: string): FirmwareImage => publishedImage(this.#options.seed, kind, version);
+
+  #compromised(target: AttackTarget): { compromised?: CompromisedDevice } {
+    const device = this.#options.compromise?.(target);
+    return device === undefined ? {} : { compromised: device };
+  }
 
   #twinClientId(): string {
     return this.#options.security?.active ? TWIN_CLIENT_ID : twinClientIdFor(this.#options.seed);

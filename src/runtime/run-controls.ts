@@ -15,6 +15,7 @@ import type { BrokerHandle, OpenBrokerOptions } from './broker-host.ts';
 import { twinClientIdFor, type ConnectOptionsFor } from './fleet-builder.ts';
 import { BrokerReceipts } from '../net/broker-receipts.ts';
 import { changeWindows, PatchCampaigns } from './patch-campaign.ts';
+import { deviceClientId } from '../net/security/identities.ts';
 import { RunAttacks } from './run-attacks.ts';
 import { vendorKeys } from '../net/security/firmware/ota-offer.ts';
 import { planWantsIds, RunIds } from './run-ids.ts';
@@ -105,6 +106,25 @@ export class RunControls {
       stallMs: options.stallMs,
       received: (port, count) => this.#receipts?.waitFor(port, count),
       dropped: (port) => this.#receipts?.waitForError(port),
+      compromise: (target) => {
+        // The foothold: the first device (by id) of another zone, else another device of the target's.
+        const byId = [...agents].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
+        const agent = byId.find((a) => a.address.zone !== target.zone) ?? byId.find((a) => a.deviceId !== target.deviceId);
+        if (agent === undefined) return undefined;
+        return {
+          deviceId: agent.deviceId,
+          zone: agent.address.zone,
+          kind: agent.kind,
+          clientId: deviceClientId(agent.deviceId),
+          publish: async (topic, payload) => {
+            const clientId = deviceClientId(agent.deviceId);
+            const before = this.#receipts?.receivedFrom(clientId);
+            agent.publishAsCompromised(topic, payload);
+            // Until the broker has routed it (or dropped it): then the fleet's fences find it on the target's connection.
+            await (before === undefined ? agent.fence() : this.#receipts!.waitForClient(clientId, before + 1));
+          },
+        };
+      },
     });
     this.faults = { ...FAULTS, ...attackFaults(this.#attacks.launch) };
     // A scenario with an attack in its timeline, or one that asks (`ids:`), runs the detector.

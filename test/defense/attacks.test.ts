@@ -494,3 +494,37 @@ describe('attack.malformed-packets', () => {
     expect(a.pump.connected).toBe(true);
   });
 });
+
+describe('attack.lateral-movement', () => {
+  /** The ward-a pump as the attacker's foothold: its own connection and identity, publishing what malware would. */
+  async function foothold(a: Arena) {
+    const client = await connect(a.sb.broker.url, a.login('medtwin-pump-003'), opened);
+    return {
+      deviceId: 'pump-003',
+      zone: 'ward-a',
+      kind: 'infusion-pump',
+      clientId: 'medtwin-pump-003',
+      publish: async (topic: string, payload: string) => {
+        await client.publishAsync(topic, payload, { qos: 1 });
+      },
+    };
+  }
+  const lateral = async (a: Arena) => {
+    const attack = ATTACKS['attack.lateral-movement'];
+    const compromised = await foothold(a);
+    return attack.execute({ adversary: a.adversary, target: a.target, twinClientId: 'medtwin-twin', compromised }, attack.params.parse({}));
+  };
+
+  it('open: the ICU pump acts on the ward device’s pause, and the device’s command is seen', async () => {
+    const a = await arena('open');
+    expect(await commandsAtPump(a, lateral(a))).toEqual(['pause', 'resume']);
+    expect(a.adversary.actions.map((x) => `${x.action} ${x.clientId}`)).toEqual(['publish medtwin-pump-003']);
+    expect(rules(a.alerts())).toEqual(['unauthorized-command']);
+  });
+
+  it('hardened: the ACL drops a device’s command to another zone’s device, and it is still seen', async () => {
+    const a = await arena('hardened');
+    expect(await commandsAtPump(a, lateral(a))).toEqual(['resume']);
+    expect(a.alerts()).toContainEqual({ rule: 'unauthorized-command', severity: 'high' });
+  });
+});

@@ -21,9 +21,24 @@ export interface AttackTarget {
   foothold?: { clientId: string; username: string; password: string };
 }
 
+/**
+ * A device of the fleet the attacker controls (malware on it): it publishes on the device's own
+ * connection, under the device's identity and certificate, as the device would.
+ */
+export interface CompromisedDevice {
+  deviceId: string;
+  zone: string;
+  kind: string;
+  clientId: string;
+  /** Publishes on the device's connection; resolves once the broker has routed (or dropped) it. */
+  publish(topic: string, payload: string): Promise<void>;
+}
+
 export interface AttackContext {
   adversary: Adversary;
   target: AttackTarget;
+  /** A device the attacker already controls, in another zone than the target's when the fleet has one. */
+  compromised?: CompromisedDevice;
   /** The twin's client id (the one `attack.twin-kick` reuses). */
   twinClientId: string;
   /**

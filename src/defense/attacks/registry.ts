@@ -11,6 +11,7 @@ import { forgedPause } from './forged-pause.ts';
 import { firmwareDowngrade } from './firmware-downgrade.ts';
 import { firmwareTamper } from './firmware-tamper.ts';
 import { forgedReprogram } from './forged-reprogram.ts';
+import { lateralMovement } from './lateral-movement.ts';
 import { malformedPackets } from './malformed-packets.ts';
 import { publishFlood } from './publish-flood.ts';
 import { reconWildcard } from './recon-wildcard.ts';
@@ -41,6 +42,7 @@ export const ATTACKS = {
   'attack.firmware-downgrade': firmwareDowngrade,
   'attack.ddos-publish-flood': ddosPublishFlood,
   'attack.malformed-packets': malformedPackets,
+  'attack.lateral-movement': lateralMovement,
 } as const satisfies Record<string, AttackDefinition>;
 
 export type AttackName = keyof typeof ATTACKS;
