@@ -6,7 +6,6 @@ import { ATTACKS } from '../defense/attacks/registry.ts';
 import { IMPACT_METRIC_NAMES } from '../defense/impact/registry.ts';
 import { FAULTS } from '../inject/index.ts';
 import { CLINICAL_EVENT_TYPES } from '../physiology/clinical-events.ts';
-import { IMPACT_METRIC_NAMES } from '../defense/impact/registry.ts';
 import { INVARIANT_NAMES, METRIC_NAMES } from './expectations/index.ts';
 import { parseScenario, type ScenarioRegistries } from './loader.ts';
 import { parseSource } from './yaml-locate.ts';
