@@ -1,5 +1,8 @@
 import type { GroundTruth } from '../defense/dataset/record.ts';
 import type { Clock } from '../core/clock.ts';
+import { Rng } from '../core/rng.ts';
+import { CommandSigner } from '../net/security/signed-command.ts';
+import { deriveSigningKey } from '../net/security/signing-keys.ts';
 import type { FirmwareImage } from '../net/security/firmware/ota-image.ts';
 import { publishedImage } from '../net/security/firmware/ota-offer.ts';
 import type { EventLog } from '../core/event-log.ts';
@@ -261,6 +264,7 @@ export class RunAttacks {
       deviceId: device.deviceId,
       clientId: `medtwin-${device.deviceId}`,
     };
+    if (launch.params.from === 'biomed-workstation') return { ...target, foothold: this.#biomedWorkstation(device.zone) };
     if (attack.name !== 'attack.stolen-operator-password') return target;
     // The stolen password: the target zone's clinician console's, as the run derived it (any password under open).
     const console = this.#options.security?.identities.console('clinician', device.zone);
@@ -274,6 +278,34 @@ export class RunAttacks {
   #compromised(target: AttackTarget): { compromised?: CompromisedDevice } {
     const device = this.#options.compromise?.(target);
     return device === undefined ? {} : { compromised: device };
+  }
+
+  /**
+   * A compromised biomed laptop of `zone`: the console's password, its client certificate (under
+   * mutual TLS) and its command-signing key (under signed commands, with nonces of its own) — all but
+   * the vendor's image-signing key, which never leaves the vendor.
+   */
+  #biomedWorkstation(zone: string): NonNullable<AttackTarget['foothold']> {
+    const security = this.#options.security;
+    const identity = security?.identities.console('biomed', zone);
+    const clientId = identity?.clientId ?? `medtwin-console-biomed-${zone}`;
+    const tls = security?.clientCertificate(clientId);
+    const signer =
+      identity !== undefined && security?.trust !== undefined
+        ? new CommandSigner(
+            identity.username,
+            identity.role,
+            deriveSigningKey(this.#options.seed, `command/${identity.username}`).privateKey,
+            new Rng(this.#options.seed).fork(`adversary/nonce/${identity.username}`),
+          )
+        : undefined;
+    return {
+      clientId,
+      username: clientId,
+      password: identity?.password.reveal() ?? 'stolen',
+      ...(tls ? { tls } : {}),
+      ...(signer ? { signer } : {}),
+    };
   }
 
   #twinClientId(): string {

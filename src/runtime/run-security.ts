@@ -365,6 +365,12 @@ export class RunSecurity {
     return this.endpointFor({ role: 'console' }, { url: defaults.url, identity: { clientId: chosen.clientId } });
   }
 
+  /** The client certificate and key (PEM) the run issued `clientId` under `mutualTls` (after `prepare`). */
+  clientCertificate(clientId: string): { cert: string; key: string } | undefined {
+    const files = this.#certificates.get(clientId);
+    return files === undefined ? undefined : { cert: files.cert, key: files.key };
+  }
+
   /** The run CA's certificate (PEM) under `tls`, for tools and tests that connect to the run's broker. */
   get caCertificate(): string | undefined {
     return this.#caPem;

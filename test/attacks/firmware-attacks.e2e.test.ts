@@ -54,6 +54,30 @@ describe('firmware attacks', () => {
     }
   });
 
+  it('hardened, from a compromised biomed workstation: the offer passes the broker and its command check, the image does not', async () => {
+    const { result, events } = await run(await load('firmware-tamper-insider-hardened'));
+    expect(result.ok).toBe(true);
+    expect(events.filter((e) => e.type === 'attack.connect').map((e) => [e.data.clientId, e.data.outcome])).toEqual([
+      ['medtwin-console-biomed-icu', 'accepted'],
+    ]);
+    expect(of(events, 'firmware.rejected').map((d) => d.code)).toEqual(['firmware.bad-signature']);
+    expect(events.filter((e) => e.type === 'ids.alert').map((e) => e.data.rule)).toContain('firmware-refused');
+    // Under open the same laptop's offer is installed by the vulnerable pump.
+    const open = await run({
+      ...(await load('firmware-tamper')),
+      timeline: [
+        {
+          id: 'firmware-tamper',
+          at: 120_000,
+          fault: 'attack.firmware-tamper',
+          target: { device: 'infusion-pump-001' },
+          params: { from: 'biomed-workstation', version: '3.3.0' },
+        },
+      ],
+    });
+    expect(of(open.events, 'firmware.installed').map((d) => d.genuine)).toEqual([false]);
+  });
+
   it('hardened: an image that reaches a patched pump through the biomed console, signed, is refused for what it is', async () => {
     const seed = 7;
     const vendor = vendorKey(seed).privateKey;

@@ -186,11 +186,15 @@ export class Adversary {
    * Opens a connection as `clientId` (with credentials if it has stolen or guessed some). Undefined
    * when the broker refuses it; no reconnects, so a refusal stays a refusal.
    */
-  async connect(clientId: string, credentials?: { username: string; password: string }): Promise<AdversarySession | undefined> {
+  async connect(
+    clientId: string,
+    credentials?: { username: string; password: string },
+    certificate?: { cert: string; key: string },
+  ): Promise<AdversarySession | undefined> {
     const client = connectClient({
       url: this.#options.url,
       identity: { clientId, ...credentials },
-      extra: { reconnectPeriod: 0, connectTimeout: 5000, ...this.#options.extra },
+      extra: { reconnectPeriod: 0, connectTimeout: 5000, ...this.#options.extra, ...certificate },
     });
     // Read once the socket is up: a refused connection's socket is gone (and its port with it) by the time we know.
     let port: number | undefined;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Control } from '../../net/security/controls.ts';
 import type { FirmwareImage } from '../../net/security/firmware/ota-image.ts';
+import type { CommandSigner } from '../../net/security/signed-command.ts';
 import type { Adversary, AdversarySession } from '../adversary/adversary.ts';
 import type { ImpactMetricName } from '../impact/registry.ts';
 import type { RuleName } from '../ids/registry.ts';
@@ -18,7 +19,15 @@ export interface AttackTarget {
    * Credentials the adversary holds — a compromised device's, a phished operator's — when the scenario
    * gives it a foothold. Without one it is an outsider with nothing but network access.
    */
-  foothold?: { clientId: string; username: string; password: string };
+  foothold?: {
+    clientId: string;
+    username: string;
+    password: string;
+    /** The identity's client certificate and key (PEM), when the adversary holds its machine: what mutual TLS asks for. */
+    tls?: { cert: string; key: string };
+    /** The identity's command-signing key, when the adversary holds its machine: its commands go out signed. */
+    signer?: CommandSigner;
+  };
 }
 
 /**

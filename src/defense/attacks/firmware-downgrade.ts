@@ -27,9 +27,15 @@ export const firmwareDowngrade = defineAttack({
     { control: 'signedCommands', how: 'the offer itself must be signed by a console whose role has the firmware permission' },
     { control: 'firmwarePolicy', how: 'patched firmware refuses an image older than the one it runs (anti-rollback), signed or not' },
   ],
-  detectedBy: ['unknown-client', 'unauthorized-command', 'firmware-mismatch', 'refused-access'],
+  detectedBy: ['unknown-client', 'unauthorized-command', 'firmware-mismatch', 'firmware-refused', 'refused-access'],
   impacts: ['compromised-firmware-minutes', 'therapy-interruption-minutes', 'time-to-detection'],
   params: z.strictObject({
+    from: z
+      .enum(['outsider', 'biomed-workstation'])
+      .default('outsider')
+      .describe(
+        'outsider: network access only; biomed-workstation: a compromised biomed laptop of the zone — its password, client certificate and command key, but not the vendor’s signing key',
+      ),
     version: z
       .string()
       .refine((v) => semver.valid(v) !== null, { message: 'expected a version like "1.4.0" (semver)' })

@@ -16,12 +16,18 @@ export function connectAsAttacker(context: AttackContext, clientId = OUTSIDER_CL
   const { foothold } = context.target;
   return foothold === undefined
     ? context.adversary.connect(clientId)
-    : context.adversary.connect(foothold.clientId, { username: foothold.username, password: foothold.password });
+    : context.adversary.connect(foothold.clientId, { username: foothold.username, password: foothold.password }, foothold.tls);
 }
 
-/** A command as the twin and consoles send one (docs/topics.md envelope), stamped with the run's time. */
-export function forgedCommand(context: AttackContext, body: Record<string, unknown>): string {
-  return encodeEnvelope({ v: 1, device: 'console', kind: 'console', seq: 1, t: context.adversary.now(), body });
+/**
+ * A command as the twin and consoles send one (docs/topics.md envelope), stamped with the run's time;
+ * signed for the target with the foothold's key when the adversary holds one (a compromised console).
+ */
+export function forgedCommand(context: AttackContext, body: Record<string, unknown> & { type?: string }): string {
+  const t = context.adversary.now();
+  const signer = context.target.foothold?.signer;
+  const wire = signer === undefined ? body : signer.sign(context.target.deviceId, body as Record<string, unknown> & { type: string }, t);
+  return encodeEnvelope({ v: 1, device: 'console', kind: 'console', seq: 1, t, body: wire });
 }
 
 /** An attack run over `sessions` (none when the broker refused every connection). */

@@ -8,6 +8,7 @@ import { distributedFlood } from './rules/distributed-flood.ts';
 import { doseLimitOverride } from './rules/dose-limit-override.ts';
 import { eavesdropSubscribe } from './rules/eavesdrop-subscribe.ts';
 import { firmwareMismatch } from './rules/firmware-mismatch.ts';
+import { firmwareRefused } from './rules/firmware-refused.ts';
 import { malformedPacket } from './rules/malformed-packet.ts';
 import { publishFlood } from './rules/publish-flood.ts';
 import { refusedAccess } from './rules/refused-access.ts';
@@ -28,6 +29,7 @@ export const RULES = {
   'dose-limit-override': doseLimitOverride,
   'eavesdrop-subscribe': eavesdropSubscribe,
   'firmware-mismatch': firmwareMismatch,
+  'firmware-refused': firmwareRefused,
   'malformed-packet': malformedPacket,
   'publish-flood': publishFlood,
   'refused-access': refusedAccess,
