@@ -59,7 +59,7 @@ export function benchPlan(devices: number, mix: FleetMix, durationMs: number, se
     durationMs,
     fleet: { site: 'general-hospital', zones },
     // No scripted meals beyond the patient model's own; no faults, no commands: the baseline load.
-    patients: { randomMeals: true, meals: [], events: [] },
+    patients: { randomMeals: true, dosing: 'prescribed', meals: [], events: [] },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
 import type { z } from 'zod';
 import type { Rng } from '../src/core/rng.ts';
-import type { MeasuredValues, SignalName } from '../src/physiology/signals.ts';
+import type { EcgAnalysis, MeasuredValues, SignalName } from '../src/physiology/signals.ts';
 
 /** IEC 60601-1-8 alarm priorities. */
 export type AlarmPriority = 'high' | 'medium' | 'low';
@@ -52,6 +52,8 @@ export interface SampleInput {
    * faults. The plant calls it when it measures (an NIBP determination); absent, it reads `measured`.
    */
   measure?(signal: SignalName): number | null;
+  /** A monitor's arrhythmia analysis of this second's ECG; absent for devices without one. */
+  ecg?: EcgAnalysis;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ArrhythmiaCall } from '../../src/physiology/signals.ts';
 import type { AlarmInfo, AlarmPriority, DeviceConditions } from '../descriptor.ts';
 
 /** Parameters a patient monitor displays and can alarm on. */
@@ -43,6 +44,7 @@ const PARAMETER_LABEL: Record<MonitorParameter, { label: string; unit: string }>
  */
 export type PresentCondition =
   | { kind: 'technical'; code: TechnicalAlarmCode; critical: false; delayMs: number }
+  | { kind: 'arrhythmia'; code: ArrhythmiaAlarmCode; call: ArrhythmiaCall; critical: false; delayMs: number }
   | {
       kind: 'limit';
       code: string;
@@ -90,14 +92,17 @@ function limitCondition(
   return { kind: 'limit', code: LIMIT_CODES[parameter][side], parameter, side, value, limit, critical, delayMs };
 }
 
-/** Priority before any escalation: a limit alarm starts medium, a technical alarm has its own. */
+/** Priority before any escalation: a limit alarm starts medium, technical and arrhythmia alarms have their own. */
 export function basePriority(condition: PresentCondition): AlarmPriority {
-  return condition.kind === 'limit' ? 'medium' : TECHNICAL_ALARMS[condition.code].priority;
+  if (condition.kind === 'limit') return 'medium';
+  if (condition.kind === 'arrhythmia') return ARRHYTHMIA_ALARMS[condition.call].priority;
+  return TECHNICAL_ALARMS[condition.code].priority;
 }
 
 /** The alarm as announced, at `priority`. */
 export function conditionInfo(condition: PresentCondition, priority: AlarmPriority): AlarmInfo {
   if (condition.kind === 'technical') return { ...technicalAlarm(condition.code), priority };
+  if (condition.kind === 'arrhythmia') return { ...arrhythmiaAlarm(condition.call), priority };
   const { code, parameter, side, value, limit } = condition;
   const { label, unit } = PARAMETER_LABEL[parameter];
   const message = `${label} ${side} ${value} ${unit} (limit ${limit})`;
@@ -106,7 +111,7 @@ export function conditionInfo(condition: PresentCondition, priority: AlarmPriori
 
 /** True when `info` already tells what `condition` would (same value against the same limit). */
 export function describesCondition(info: AlarmInfo, condition: PresentCondition): boolean {
-  return condition.kind === 'technical' || (Object.is(info.value, condition.value) && Object.is(info.limit, condition.limit));
+  return condition.kind !== 'limit' || (Object.is(info.value, condition.value) && Object.is(info.limit, condition.limit));
 }
 
 /** Checks one parameter's limits: each pair ordered, crit limits outside warn limits. Returns the problem or undefined. */
@@ -142,6 +147,8 @@ export const TECHNICAL_ALARMS = {
   'ecg.signal-loss': { message: 'ECG no signal', priority: 'medium', parameter: 'hr' },
   'spo2.signal-loss': { message: 'SpO2 no pulse', priority: 'medium', parameter: 'spo2' },
   'nibp.failed': { message: 'NIBP measurement failed', priority: 'low', parameter: 'sbp' },
+  // The arrhythmia analysis cannot classify a noisy ECG (the HR may still be counted).
+  'ecg.noisy': { message: 'ECG noisy, cannot analyse', priority: 'low', parameter: 'hr' },
 } as const satisfies Record<string, { message: string; priority: AlarmPriority; parameter: MonitorParameter }>;
 export type TechnicalAlarmCode = keyof typeof TECHNICAL_ALARMS;
 
@@ -154,3 +161,33 @@ export function technicalAlarm(code: TechnicalAlarmCode): AlarmInfo {
 export function conditionOn(conditions: DeviceConditions, name: HardwareCondition): boolean {
   return (conditions[name] ?? 0) > 0;
 }
+
+/**
+ * Arrhythmia alarms, from the monitor's ECG analysis (physiological; immediate, no persistence delay:
+ * the analysis has its own beat criteria). Life-threatening rhythms are high priority, AF medium, ectopy
+ * low, as bedside monitors rank them (IEC 60601-2-27; Drew et al. 2014 for what sounds in an ICU).
+ */
+export const ARRHYTHMIA_ALARMS = {
+  asystole: { code: 'arrhythmia.asystole', message: 'Asystole', priority: 'high' },
+  vtach: { code: 'arrhythmia.vtach', message: 'V-Tach', priority: 'high' },
+  brady: { code: 'arrhythmia.brady', message: 'Extreme brady', priority: 'high' },
+  afib: { code: 'arrhythmia.afib', message: 'AFib', priority: 'medium' },
+  pvcs: { code: 'arrhythmia.pvcs', message: 'PVCs/min high', priority: 'low' },
+} as const satisfies Record<ArrhythmiaCall, { code: string; message: string; priority: AlarmPriority }>;
+export type ArrhythmiaAlarmCode = (typeof ARRHYTHMIA_ALARMS)[ArrhythmiaCall]['code'];
+
+export function arrhythmiaAlarm(call: ArrhythmiaCall): AlarmInfo {
+  const { code, message, priority } = ARRHYTHMIA_ALARMS[call];
+  return { code, priority, category: 'physiological', message, parameter: 'hr' };
+}
+
+/** The present condition of an arrhythmia call. */
+export function arrhythmiaCondition(call: ArrhythmiaCall): PresentCondition {
+  return ARRHYTHMIA_CONDITIONS[call];
+}
+const ARRHYTHMIA_CONDITIONS = Object.fromEntries(
+  (Object.keys(ARRHYTHMIA_ALARMS) as ArrhythmiaCall[]).map((call) => [
+    call,
+    Object.freeze({ kind: 'arrhythmia', code: ARRHYTHMIA_ALARMS[call].code, call, critical: false, delayMs: 0 }),
+  ]),
+) as unknown as Record<ArrhythmiaCall, PresentCondition>;

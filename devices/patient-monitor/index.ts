@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { DeviceDescriptor } from '../descriptor.ts';
-import { DEFAULT_ALARM_LIMITS, type HARDWARE_CONDITIONS, MONITOR_PARAMETERS, TECHNICAL_ALARMS, limitsProblem } from './alarm-limits.ts';
+import {
+  ARRHYTHMIA_ALARMS,
+  DEFAULT_ALARM_LIMITS,
+  type HARDWARE_CONDITIONS,
+  MONITOR_PARAMETERS,
+  TECHNICAL_ALARMS,
+  limitsProblem,
+} from './alarm-limits.ts';
 import { monitorDesired } from './desired.ts';
 import { DEFAULT_MONITOR_SETTINGS, type MonitorSettings, type PatientMonitorMachine, patientMonitorMachine } from './machine.ts';
 import { MonitorPlant } from './plant.ts';
@@ -131,7 +138,14 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
           ? `${a.message}: no reading for 10 s without a detected lead/probe fault.`
           : name === 'nibp.failed'
             ? `${a.message}: a determination gave no reading; cleared by the next good one.`
-            : `${a.message} (hardware condition ${name}).`,
+            : name === 'ecg.noisy'
+              ? `${a.message}: the arrhythmia analysis cannot classify the ECG (noise, poor signal).`
+              : `${a.message} (hardware condition ${name}).`,
+      })),
+      ...Object.values(ARRHYTHMIA_ALARMS).map((a) => ({
+        name: a.code,
+        priority: a.priority,
+        description: `${a.message}: called by the arrhythmia analysis of the ECG, at once (no persistence delay); most are false (docs/physiology.md).`,
       })),
     ],
     commands: [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
-import type { MeasuredValues } from '../../src/physiology/signals.ts';
+import type { EcgAnalysis, MeasuredValues } from '../../src/physiology/signals.ts';
 import type { DeviceConditions } from '../descriptor.ts';
 import { DEFAULT_MONITOR_SETTINGS, type MonitorContext } from './context.ts';
 import { MonitorPlant } from './plant.ts';
@@ -11,12 +11,19 @@ const monitoring = { value: 'monitoring', context };
 const rng = new Rng('plant');
 
 /** A plant following a monitoring machine, sampled once a second from 1 s with `measured(t)`. */
-function run(seconds: number, measured: (t: number) => MeasuredValues, conditions: (t: number) => DeviceConditions = () => ({})) {
+function run(
+  seconds: number,
+  measured: (t: number) => MeasuredValues,
+  conditions: (t: number) => DeviceConditions = () => ({}),
+  ecg?: (t: number) => EcgAnalysis,
+) {
   const plant = new MonitorPlant();
   plant.follow(monitoring, 0);
   const events: { t: number; conditions: string[] }[] = [];
   for (let t = 1000; t <= seconds * 1000; t += 1000) {
-    for (const e of plant.sample(monitoring, { t, measured: { ...NORMAL, ...measured(t) }, conditions: conditions(t), rng })) {
+    const analysis = ecg?.(t);
+    const input = { t, measured: { ...NORMAL, ...measured(t) }, conditions: conditions(t), rng, ...(analysis ? { ecg: analysis } : {}) };
+    for (const e of plant.sample(monitoring, input)) {
       if (e.type === 'alarm.conditions') events.push({ t, conditions: e.conditions.map((c) => `${c.code}:${c.priority}`) });
     }
   }
@@ -70,5 +77,24 @@ describe('the monitor plant', () => {
     expect(plant.values.hr).toBe(75);
     // The first NIBP determination comes with monitoring.
     expect(plant.nibp).toEqual({ sbp: 120, dbp: 78, map: 92, t: 2000 });
+  });
+
+  it('announces the arrhythmia analysis at once, a noisy ECG as a technical alarm, and nothing without an HR', () => {
+    const call = (c: EcgAnalysis['call'], analysable = true): EcgAnalysis => ({ call: c, analysable });
+    const { events } = run(
+      12,
+      (t) => (t >= 10_000 ? { hr: null } : {}),
+      () => ({}),
+      (t) => (t < 3000 ? call('vtach') : t < 5000 ? call(null) : t < 7000 ? call(null, false) : t < 9000 ? call('afib') : call('asystole')),
+    );
+    expect(events).toEqual([
+      { t: 1000, conditions: ['arrhythmia.vtach:high'] },
+      { t: 3000, conditions: [] },
+      { t: 5000, conditions: ['ecg.noisy:low'] },
+      { t: 7000, conditions: ['arrhythmia.afib:medium'] },
+      { t: 9000, conditions: ['arrhythmia.asystole:high'] },
+      // No HR shown (no ECG): no analysis; the monitor says "ECG no signal" after its delay.
+      { t: 10_000, conditions: [] },
+    ]);
   });
 });

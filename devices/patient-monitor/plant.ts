@@ -2,6 +2,7 @@ import type { AlarmInfo, DeviceConditions, DevicePlant, SampleInput } from '../d
 import {
   type PresentCondition,
   type TechnicalAlarmCode,
+  arrhythmiaCondition,
   basePriority,
   conditionInfo,
   conditionOn,
@@ -125,6 +126,12 @@ export class MonitorPlant implements DevicePlant<MonitorView, MonitorEvent> {
     // A dropout without a detected lead/probe fault: the monitor searches for a while before it says so.
     if (!leadOff && values.hr === null) present.push(technical('ecg.signal-loss', settings.signalLossDelayMs));
     if (!probeOff && values.spo2 === null) present.push(technical('spo2.signal-loss', settings.signalLossDelayMs));
+    // The arrhythmia analysis runs on the ECG behind a displayed HR; a lead off or no signal stops it.
+    const ecg = input.ecg;
+    if (ecg !== undefined && values.hr !== null) {
+      if (!ecg.analysable) present.push(technical('ecg.noisy'));
+      else if (ecg.call !== null) present.push(arrhythmiaCondition(ecg.call));
+    }
     const delayMs = settings.alarmDelayMs;
     pushLimitConditions(present, 'hr', values.hr, limits.hr, delayMs);
     pushLimitConditions(present, 'spo2', values.spo2, limits.spo2, delayMs);

@@ -412,7 +412,15 @@ export class DeviceAgent implements FaultSurface {
     this.#lastTruth = truth;
     this.#lastMeasured = measured;
     this.#reportPhysiology();
-    this.#model.sample({ t, measured, conditions: this.#conditionValues(), rng: this.#sampleRng, measure: this.#measureOnDemand });
+    const ecg = measures.length === 0 ? undefined : this.#options.sensor.analyseEcg?.(this.patient);
+    this.#model.sample({
+      t,
+      measured,
+      conditions: this.#conditionValues(),
+      rng: this.#sampleRng,
+      measure: this.#measureOnDemand,
+      ...(ecg ? { ecg } : {}),
+    });
   }
 
   /** One reading of an on-demand signal now (an NIBP determination), through the sensor and the sensor faults. */

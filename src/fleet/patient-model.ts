@@ -1,4 +1,5 @@
 import type { Delivery } from '../../devices/descriptor.ts';
+import type { TrueRhythm } from '../physiology/arrhythmia-analysis.ts';
 import type { PatientDemographics } from '../physiology/demographics.ts';
 import type { PhysiologyIssue } from '../physiology/integrity.ts';
 import type { SignalName, SignalValues } from '../physiology/signals.ts';
@@ -14,6 +15,8 @@ export interface PatientModel {
   advanceTo(t: number): void;
   /** True values at the current time: every signal the patient has, or only `signals` when given. */
   truth(signals?: readonly SignalName[]): SignalValues;
+  /** The heart's rhythm now (sinus or an arrhythmia episode); absent: always sinus. */
+  rhythm?(): TrueRhythm;
   /** Interstitial glucose (mg/dL), what a CGM filament sees; undefined when the patient has no glucose model. */
   interstitialGlucose(): number | undefined;
   /** What an infusion device delivers from time t on (undefined: nothing). */

@@ -13,6 +13,8 @@ export interface CreatePatientOptions {
   rng: Rng;
   durationMs: number;
   randomMeals?: boolean;
+  /** Dose exactly what the patient needs instead of a prescription with its errors (prescription.ts). */
+  exactDosing?: boolean;
   meals?: readonly Meal[];
   /** True when an insulin pump is attached to the bed: it then supplies the patient's basal insulin. */
   insulinPump?: boolean;
@@ -30,6 +32,7 @@ export function createPatient(options: CreatePatientOptions): SyntheticPatient {
     glucose: options.insulinPump || options.kinds.some((k) => GLUCOSE_KINDS.has(k)),
     durationMs: options.durationMs,
     randomMeals: options.randomMeals,
+    exactDosing: options.exactDosing,
     meals: options.meals,
     cohort: options.cohort,
     acuity: options.acuity,

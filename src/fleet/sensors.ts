@@ -1,8 +1,15 @@
 import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
 import type { Rng } from '../core/rng.ts';
+import {
+  ArrhythmiaAnalyser,
+  ICU_ARRHYTHMIA_ERRORS,
+  NO_ARRHYTHMIA_ERRORS,
+  WARD_ARRHYTHMIA_ERRORS,
+} from '../physiology/arrhythmia-analysis.ts';
 import { CgmSensor } from '../physiology/cgm-sensor.ts';
 import { DEFAULT_ARTEFACT_RATES, MONITOR_SIGNALS, MonitorSensor, type MonitorSignal } from '../physiology/monitor-sensor.ts';
-import type { MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
+import type { EcgAnalysis, MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
+import type { Acuity } from '../physiology/vital-profiles.ts';
 import type { PatientModel } from './patient-model.ts';
 
 /** The measurement chain between a patient's truth and a device: sensor error, before any faults. */
@@ -14,6 +21,8 @@ export interface DeviceSensor {
   measure(patient: PatientModel, truth?: SignalValues): MeasuredValues;
   /** One reading of an on-demand signal (descriptor.measuresOnDemand: an NIBP cuff's determination). */
   measureOne?(patient: PatientModel, signal: SignalName, truth?: SignalValues): number | null;
+  /** The monitor's arrhythmia analysis of the ECG it read at the last `measure` (monitors with an ECG). */
+  analyseEcg?(patient: PatientModel): EcgAnalysis;
 }
 
 /**
@@ -24,6 +33,8 @@ export interface DeviceSensor {
 export interface SensorOptions {
   /** Measurement artefacts (motion, probe off, ECG noise) at their default rates; default true. */
   artefacts?: boolean;
+  /** The unit the patient is in: sets how often the monitor's arrhythmia analysis errs. Default `ward`. */
+  acuity?: Acuity;
 }
 
 export function createSensor(descriptor: AnyDeviceDescriptor, rng: Rng, options: SensorOptions = {}): DeviceSensor {
@@ -36,7 +47,22 @@ export function createSensor(descriptor: AnyDeviceDescriptor, rng: Rng, options:
   const monitor = descriptor.measures.some(isVital)
     ? new MonitorSensor(rng.fork('monitor'), {}, options.artefacts === false ? {} : DEFAULT_ARTEFACT_RATES)
     : undefined;
+  // The arrhythmia analysis reads the ECG behind the HR reading; without artefacts it makes no errors.
+  const analyser =
+    monitor && vitals.includes('hr')
+      ? new ArrhythmiaAnalyser(
+          rng.fork('arrhythmia'),
+          options.artefacts === false || options.acuity === 'healthy'
+            ? NO_ARRHYTHMIA_ERRORS
+            : options.acuity === 'icu'
+              ? ICU_ARRHYTHMIA_ERRORS
+              : WARD_ARRHYTHMIA_ERRORS,
+        )
+      : undefined;
   return {
+    ...(analyser && monitor
+      ? { analyseEcg: (patient: PatientModel) => analyser.analyse(patient.rhythm?.() ?? 'sinus', monitor.ecgArtefact()) }
+      : {}),
     measure(patient, known) {
       const out: MeasuredValues = {};
       if (cgm) {

@@ -40,7 +40,7 @@ function wear(rng: Rng, accuracy: AccuracyStats, glycaemia: GlycaemicStats): num
 }
 
 describe('simulated CGM accuracy', () => {
-  it(`a ${DAYS}-day wear on ${PATIENTS} virtual patients shows the MARD of real CGMs (5–15 %)`, () => {
+  it(`a ${DAYS}-day wear on ${PATIENTS} virtual patients shows the MARD of real CGMs (about 9 %)`, () => {
     console.log(`cgm accuracy seed: ${SEED}`);
     const accuracy = new AccuracyStats();
     const glycaemia = new GlycaemicStats();
@@ -53,13 +53,14 @@ describe('simulated CGM accuracy', () => {
         `Clarke A ${summary.clarke.A.toFixed(1)} % B ${summary.clarke.B.toFixed(1)} %; mean glucose ${glucose.mean.toFixed(0)} mg/dL, TIR ${glucose.inRange.toFixed(0)} %`,
     );
     expect(summary.n).toBe(PATIENTS * (DAYS * 288 + 1));
-    // simglucose's error is additive in mg/dL: at this population's mean glucose (about 170 mg/dL, as
-    // real-world adults with type 1 diabetes on pumps) it gives a MARD of about 6–7 %.
-    expect(summary.mard).toBeGreaterThanOrEqual(5);
-    expect(summary.mard).toBeLessThanOrEqual(15);
-    // simglucose's error is additive in mg/dL, so one wear's MARD depends on that patient's glucose level.
-    for (const m of perPatient) expect(m).toBeGreaterThan(4);
-    for (const m of perPatient) expect(m).toBeLessThan(15);
+    // Published accuracy studies of current sensors: MARD about 8–10 % (cgm-sensor.ts). Before the
+    // per-reading noise and per-sensor gain error, simglucose's additive error alone gave about 6 %.
+    expect(summary.mard).toBeGreaterThanOrEqual(7);
+    expect(summary.mard).toBeLessThanOrEqual(11);
+    // One wear's MARD depends on its sensor's gain error and that patient's glucose level; real sensors'
+    // MARD spreads widely between sensors too.
+    for (const m of perPatient) expect(m).toBeGreaterThan(3);
+    for (const m of perPatient) expect(m).toBeLessThan(20);
     expect(summary.clarke.A).toBeGreaterThan(90);
     expect(summary.clarke.C + summary.clarke.D + summary.clarke.E).toBeLessThan(1);
     // The patients themselves are plausible T1D patients on pump therapy.

@@ -1,15 +1,36 @@
 import type { Rng } from '../core/rng.ts';
 
 /**
- * CGM sensor error after simglucose (jxx123/simglucose: sensor/noise_gen.py, sensor/cgm.py,
- * params/sensor_params.csv), itself after Breton & Kovatchev, "Analysis, modeling, and simulation of
- * the accuracy of continuous glucose sensors", J Diabetes Sci Technol 2008;2(5):853–862.
+ * A CGM sensor's error, in three parts: a reading is `(1 + gain) × IG + slow(t) + fast(t)`, clipped.
  *
- * Every 15 minutes an AR(1) value e of standard normals is drawn (e₀ = n₀, then eₖ = PACF·(eₖ₋₁ + nₖ),
- * exactly as noise_gen.py writes it) and mapped to an error in mg/dL by the Johnson SU transform
- * ε = ξ + λ·sinh((e − γ)/δ). Blocks of eleven 15-minute values (each block starting from the previous
- * block's last) are interpolated with a not-a-knot cubic spline (scipy's `interp1d(kind='cubic')`) onto
- * the sensor's sample grid. A reading is the interstitial glucose plus the error, clipped to [min, max].
+ * - **slow**: simglucose's error (jxx123/simglucose: sensor/noise_gen.py, sensor/cgm.py,
+ *   params/sensor_params.csv), itself after Breton & Kovatchev, "Analysis, modeling, and simulation of
+ *   the accuracy of continuous glucose sensors", J Diabetes Sci Technol 2008;2(5):853–862. Every 15
+ *   minutes an AR(1) value e of standard normals is drawn (e₀ = n₀, then eₖ = PACF·(eₖ₋₁ + nₖ), exactly
+ *   as noise_gen.py writes it) and mapped to mg/dL by the Johnson SU transform
+ *   ε = ξ + λ·sinh((e − γ)/δ). Blocks of eleven 15-minute values (each block starting from the previous
+ *   block's last) are interpolated with a not-a-knot cubic spline (scipy's `interp1d(kind='cubic')`)
+ *   onto the sensor's sample grid. Breton & Kovatchev fitted it to 15-minute reference samples, so it
+ *   says nothing about what happens between them: alone, its spline holds a flat stretch of glucose on
+ *   one whole mg/dL for half an hour, which no real sensor does.
+ * - **fast**: the measurement noise every reading carries, an AR(2) process at the 5-minute sample
+ *   rate with the coefficients Vettoretti et al. identified for the Dexcom G6's sensor-specific noise
+ *   (α₁ 1.220, α₂ −0.331, innovation variance 3.641 mg²/dL²: Vettoretti M, Del Favero S, Sparacino G,
+ *   Facchinetti A, "Modeling the error of factory-calibrated continuous glucose monitoring sensors:
+ *   application to Dexcom G6 sensor data", IEEE EMBC 2019, table 2). Stationary SD about 5 mg/dL,
+ *   lag-1 correlation 0.92: consecutive readings differ by about 2 mg/dL.
+ * - **gain**: the sensor's calibration error, drawn once per sensor (normal, mean 0, SD `gainSd`,
+ *   within ±2 SD: a sensor further off is a faulty one, which a scenario injects as a fault —
+ *   `sensor.gain`, `sensor.calibration-error`).
+ *   Factory-calibrated sensors carry a per-sensor gain error (Vettoretti et al. model it as a
+ *   polynomial in wear time). Its SD, 6 %, is chosen, not measured: it brings the population's MARD
+ *   against true plasma glucose to about 9 %, where accuracy studies put current sensors (Dexcom G6
+ *   about 9–10 %, Shah VN et al., Diabetes Technol Ther 2018;20:428; FreeStyle Libre 2 about 9 %, Alva
+ *   S et al., Diabetes Ther 2021;12:1109; Dexcom G7 8.2 % on the arm, Garg SK et al., Diabetes Technol
+ *   Ther 2022;24:373).
+ *
+ * Each part draws from its own fork of the sensor's stream, so the simglucose part is the reference's
+ * sequence whatever the others do.
  */
 export interface CgmNoiseParams {
   pacf: number;
@@ -36,6 +57,27 @@ export const DEFAULT_CGM_NOISE: Readonly<CgmNoiseParams> = Object.freeze({
   max: 600,
 });
 
+/** The per-reading noise (AR(2) at the sample rate) and the per-sensor gain error. */
+export interface CgmReadingError {
+  alpha1: number;
+  alpha2: number;
+  /** Innovation variance, mg²/dL². */
+  variance: number;
+  /** SD of the sensor's calibration gain error, a fraction. */
+  gainSd: number;
+}
+
+/** Vettoretti et al. 2019 (Dexcom G6) for the noise; the gain SD calibrated to a MARD of about 9 %. */
+export const DEFAULT_CGM_READING_ERROR: Readonly<CgmReadingError> = Object.freeze({
+  alpha1: 1.22,
+  alpha2: -0.331,
+  variance: 3.641,
+  gainSd: 0.06,
+});
+
+/** No per-reading noise and no gain error: simglucose's sensor alone. */
+export const SIMGLUCOSE_ONLY: Readonly<CgmReadingError> = Object.freeze({ alpha1: 0, alpha2: 0, variance: 0, gainSd: 0 });
+
 /** noise_gen.py: MDL_SAMPLE_TIME and PRECOMPUTE. */
 const MODEL_SAMPLE_MIN = 15;
 const PRECOMPUTE = 10;
@@ -47,31 +89,58 @@ const PRECOMPUTE = 10;
  */
 export class CgmSensor {
   readonly params: Readonly<CgmNoiseParams>;
+  readonly readingError: Readonly<CgmReadingError>;
+  /** This sensor's calibration gain error, a fraction. */
+  readonly gain: number;
   readonly #rng: Rng;
+  readonly #fast: Rng;
   #e = 0;
   #drawn15 = 0;
   #blockStart: number;
   #queue: number[] = [];
+  /** The last two values of the per-reading AR(2) noise, newest first. */
+  #v1 = 0;
+  #v2 = 0;
 
-  constructor(rng: Rng, params: Partial<CgmNoiseParams> = {}) {
+  constructor(rng: Rng, params: Partial<CgmNoiseParams> = {}, readingError: Readonly<CgmReadingError> = DEFAULT_CGM_READING_ERROR) {
     this.params = Object.freeze({ ...DEFAULT_CGM_NOISE, ...params });
+    this.readingError = readingError;
     if (!(this.params.sampleTimeMin > 0 && this.params.sampleTimeMin <= MODEL_SAMPLE_MIN * PRECOMPUTE)) {
       throw new RangeError(`CgmSensor: sampleTimeMin must be in (0, 150] minutes, received ${this.params.sampleTimeMin}`);
     }
     this.#rng = rng;
     this.#blockStart = this.#next15();
+    this.gain = readingError.gainSd > 0 ? truncatedNormal(rng.fork('gain'), readingError.gainSd) : 0;
+    this.#fast = rng.fork('reading-noise');
+    // Start the AR(2) noise in its stationary state: v₀ with the stationary SD, v₋₁ correlated by ρ₁.
+    const { alpha1, alpha2, variance } = readingError;
+    if (variance > 0) {
+      const sd = Math.sqrt((variance * (1 - alpha2)) / ((1 + alpha2) * ((1 - alpha2) ** 2 - alpha1 ** 2)));
+      const rho1 = alpha1 / (1 - alpha2);
+      this.#v2 = this.#fast.normal(0, sd);
+      this.#v1 = rho1 * this.#v2 + this.#fast.normal(0, sd * Math.sqrt(1 - rho1 ** 2));
+    }
   }
 
   /** A reading (mg/dL) of the given true interstitial glucose. */
   measure(interstitialGlucose: number): number {
-    const reading = interstitialGlucose + this.nextError();
+    const reading = (1 + this.gain) * interstitialGlucose + this.nextError() + this.#nextNoise();
     return Math.min(this.params.max, Math.max(this.params.min, reading));
   }
 
-  /** The next additive error (mg/dL) of the sequence, without a glucose value. */
+  /** The next value of simglucose's additive error (mg/dL), without a glucose value. */
   nextError(): number {
     if (this.#queue.length === 0) this.#queue = this.#block();
     return this.#queue.shift()!;
+  }
+
+  #nextNoise(): number {
+    const { alpha1, alpha2, variance } = this.readingError;
+    if (variance === 0) return 0;
+    const v = alpha1 * this.#v1 + alpha2 * this.#v2 + this.#fast.normal(0, Math.sqrt(variance));
+    this.#v2 = this.#v1;
+    this.#v1 = v;
+    return v;
   }
 
   #next15(): number {
@@ -92,6 +161,14 @@ export class CgmSensor {
     const out: number[] = [];
     for (let k = 1; k < count; k++) out.push(spline(k * st));
     return out;
+  }
+}
+
+/** Normal(0, sd) redrawn until within ±2 SD. */
+function truncatedNormal(rng: Rng, sd: number): number {
+  for (;;) {
+    const x = rng.normal(0, sd);
+    if (Math.abs(x) <= 2 * sd) return x;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Rng } from '../core/rng.ts';
+import type { EcgArtefact } from './arrhythmia-analysis.ts';
 
 /** Signals a bedside patient monitor measures. */
 export const MONITOR_SIGNALS = ['hr', 'spo2', 'rr', 'temp', 'sbp', 'dbp', 'map'] as const;
@@ -193,6 +194,16 @@ export class MonitorSensor {
     if (--channel.untilNext > 0) return undefined;
     channel.artefact = this.#onset(channel);
     return channel.artefact;
+  }
+
+  /**
+   * What the ECG showed at the last HR reading: `noise` counted as beats, `lost` (no ECG), or clean.
+   * The arrhythmia analysis reads the same ECG (arrhythmia-analysis.ts).
+   */
+  ecgArtefact(): EcgArtefact {
+    const artefact = this.#channels.get('hr')?.artefact;
+    if (artefact === undefined) return undefined;
+    return artefact.factor === null ? 'lost' : 'noise';
   }
 
   /** The reading the monitor displays for `trueValue`: a number, or null while an artefact makes it invalid. */

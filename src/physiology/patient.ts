@@ -1,10 +1,12 @@
 import type { Rng } from '../core/rng.ts';
+import type { TrueRhythm } from './arrhythmia-analysis.ts';
 import type { ClinicalEventInput } from './clinical-events.ts';
 import { COHORTS, type CohortName } from './cohorts.ts';
 import { generatePatient, type ConditionName, type PatientDemographics } from './demographics.ts';
 import { GlucoseModel } from './glucose.ts';
 import { IntegrityMonitor, type PhysiologyIssue } from './integrity.ts';
 import { generateMeals, type Meal } from './meals.ts';
+import { drawPrescription, EXACT_PRESCRIPTION, mealBolusUnits, type Prescription } from './prescription.ts';
 import type { SignalName, SignalValues } from './signals.ts';
 import { VITAL_PROFILES, drawVitalProfile, type Acuity, type VitalProfileName } from './vital-profiles.ts';
 import { VitalsModel, drawVitalsBaseline } from './vitals.ts';
@@ -36,6 +38,12 @@ export interface SyntheticPatientOptions {
    * basal insulin, at its own basal rate, whenever no pump delivers.
    */
   basalFromPump?: boolean;
+  /**
+   * Doses exactly what the patient needs (basal and carb ratio, meal carbohydrate counted exactly)
+   * instead of drawing the prescription and counting errors real patients have (prescription.ts).
+   * Default false.
+   */
+  exactDosing?: boolean;
 }
 
 /** An insulin delivery into the patient, U/h, from one device. */
@@ -59,6 +67,9 @@ export class SyntheticPatient {
   readonly profile: VitalProfileName;
   readonly glucoseModel: GlucoseModel | undefined;
   readonly meals: readonly Meal[];
+  /** The doses the patient is prescribed against its true needs (prescription.ts). */
+  readonly prescription: Prescription;
+  readonly #counting: Rng | undefined;
   #boluses: { at: number; units: number }[] = [];
   #insulin = new Map<string, number>();
   readonly #basalFromPump: boolean;
@@ -78,6 +89,8 @@ export class SyntheticPatient {
     const profile = VITAL_PROFILES[this.profile];
     const baseline = drawVitalsBaseline(rng.fork('baseline'), { ageYears: this.demographics.age, sex: this.demographics.sex }, profile);
     this.vitals = new VitalsModel(rng.fork('vitals'), baseline, { startHour, profile });
+    this.prescription = options.exactDosing || !options.glucose ? EXACT_PRESCRIPTION : drawPrescription(rng.fork('prescription'));
+    this.#counting = options.exactDosing || !options.glucose ? undefined : rng.fork('carb-count');
     if (options.glucose) {
       const model = new GlucoseModel(rng.fork('glucose'), {
         weightKg: this.demographics.weightKg,
@@ -85,6 +98,7 @@ export class SyntheticPatient {
         cohort,
         endogenous: { startHour },
       });
+      if (!this.#basalFromPump && !options.exactDosing) model.setInsulinRate(this.#ownBasal(model));
       this.glucoseModel = model;
       const days = Math.max(1, Math.ceil((options.durationMs ?? 86_400_000) / 86_400_000));
       const random = options.randomMeals === false ? [] : generateMeals(rng.fork('meals'), days, { startHour });
@@ -92,8 +106,8 @@ export class SyntheticPatient {
       const ratio = model.carbRatioGPerU();
       for (const meal of this.meals) {
         model.addMeal({ at: meal.at, carbsG: meal.carbsG });
-        // Rounded to the half unit an insulin pen doses (given subcutaneously: see advanceTo).
-        this.#boluses.push({ at: meal.at, units: Math.round((meal.carbsG / ratio) * 2) / 2 });
+        // A pen dose, given subcutaneously (see advanceTo).
+        this.#boluses.push({ at: meal.at, units: mealBolusUnits(meal.carbsG, ratio, this.prescription, this.#counting) });
       }
     } else {
       this.meals = [];
@@ -143,6 +157,11 @@ export class SyntheticPatient {
     return out;
   }
 
+  /** The heart's rhythm now: sinus, or the arrhythmia episode in progress. */
+  rhythm(): TrueRhythm {
+    return this.vitals.episode?.kind ?? 'sinus';
+  }
+
   interstitialGlucose(): number | undefined {
     return this.glucoseModel?.interstitialGlucose();
   }
@@ -157,7 +176,7 @@ export class SyntheticPatient {
     const model = this.glucoseModel;
     if (!model) return;
     model.addMeal({ at: meal.at, carbsG: meal.carbsG });
-    this.#boluses.push({ at: meal.at, units: Math.round((meal.carbsG / model.carbRatioGPerU()) * 2) / 2 });
+    this.#boluses.push({ at: meal.at, units: mealBolusUnits(meal.carbsG, model.carbRatioGPerU(), this.prescription, this.#counting) });
     this.#boluses.sort((a, b) => a.at - b.at);
   }
 
@@ -181,6 +200,11 @@ export class SyntheticPatient {
     this.advanceTo(t);
     let total = 0;
     for (const r of this.#insulin.values()) total += r;
-    model.setInsulinRate(this.#insulin.size > 0 ? total : this.#basalFromPump ? 0 : model.basalRateUPerH(120));
+    model.setInsulinRate(this.#insulin.size > 0 ? total : this.#basalFromPump ? 0 : this.#ownBasal(model));
+  }
+
+  /** The long-acting basal insulin the patient is prescribed, U/h. */
+  #ownBasal(model: GlucoseModel): number {
+    return model.basalRateUPerH(120) * this.prescription.basalFactor;
   }
 }

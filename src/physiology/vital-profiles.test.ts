@@ -69,29 +69,43 @@ describe('sick-patient profiles', () => {
     }
   });
 
-  it('bring AF with rapid ventricular response and bradycardia episodes at their rates', () => {
+  it('bring AF with rapid ventricular response, bradycardia and non-sustained VT episodes at their rates', () => {
     let af = 0;
     let brady = 0;
+    let vt = 0;
+    let vtSeconds = 0;
+    let vtHr = 0;
     let afHr = 0;
     let afSamples = 0;
     for (let i = 0; i < 20; i++) {
       const model = new VitalsModel(new Rng(i), BASELINE, { profile: VITAL_PROFILES['heart-failure'] });
       let last: unknown;
-      for (let t = 10_000; t <= 24 * HOUR; t += 10_000) {
+      // Every second: a run of VT lasts seconds.
+      for (let t = 1000; t <= 24 * HOUR; t += 1000) {
         model.advanceTo(t);
         const e = model.episode;
         if (e !== undefined && e !== last) {
           if (e.kind === 'af-rvr') af++;
-          else brady++;
+          else if (e.kind === 'brady') brady++;
+          else vt++;
         }
-        if (e?.kind === 'af-rvr') {
+        if (e?.kind === 'vt') {
+          vtSeconds++;
+          vtHr += model.truth().hr;
+        }
+        if (e?.kind === 'af-rvr' && t % 10_000 === 0) {
           afHr += model.truth().hr;
           afSamples++;
         }
         last = e;
       }
     }
-    // 20 patient-days at 0.5 AF and 0.3 brady episodes a day (minus time spent in episodes).
+    // 20 patient-days at 0.5 AF, 0.3 brady and 0.3 VT episodes a day (minus time spent in episodes).
+    expect(vt).toBeGreaterThanOrEqual(1);
+    expect(vt).toBeLessThanOrEqual(15);
+    // Runs of seconds at about 170 bpm.
+    expect(vtSeconds / vt).toBeLessThan(40);
+    expect(vtHr / vtSeconds).toBeGreaterThan(140);
     expect(af).toBeGreaterThanOrEqual(3);
     expect(af).toBeLessThanOrEqual(20);
     expect(brady).toBeGreaterThanOrEqual(1);

@@ -33,7 +33,7 @@ export interface VitalsOptions {
 
 /** An arrhythmia episode in progress: the rhythm, its ventricular rate and when it ends. */
 export interface RhythmEpisode {
-  kind: 'af-rvr' | 'brady';
+  kind: 'af-rvr' | 'brady' | 'vt';
   hr: number;
   start: number;
   end: number;
@@ -47,7 +47,13 @@ export interface RhythmEpisode {
  */
 const AF = { hrMean: 125, hrSd: 15, meanMinutes: 45, minMinutes: 2, irregularity: 2, sbpDrop: 10 };
 const BRADY = { hrMean: 42, hrSd: 4, meanMinutes: 2, minMinutes: 0.5 };
-const WELL: VitalProfile = { shift: {}, variability: 1, afPerDay: 0, bradyPerDay: 0 };
+/**
+ * Non-sustained VT: three or more ventricular beats at 120–250 bpm ending within 30 s (ACC/AHA/ESC 2006
+ * ventricular arrhythmia guideline, Zipes et al., Circulation 114:e385); here 170 ± 20 bpm for a mean
+ * 10 s, at least 2 s.
+ */
+const VT = { hrMean: 170, hrSd: 20, meanMinutes: 10 / 60, minMinutes: 2 / 60 };
+const WELL: VitalProfile = { shift: {}, variability: 1, afPerDay: 0, bradyPerDay: 0, vtPerDay: 0 };
 const DAY_MS = 86_400_000;
 
 // The model steps its random processes on a fixed 1 s grid, so a value at time t depends only on the
@@ -171,7 +177,7 @@ export class VitalsModel {
     this.#startHour = options.startHour ?? 8;
     this.#t = this.#gridT = options.startMs ?? 0;
     const profile = options.profile ?? WELL;
-    if (!(profile.variability > 0 && profile.afPerDay >= 0 && profile.bradyPerDay >= 0)) {
+    if (!(profile.variability > 0 && profile.afPerDay >= 0 && profile.bradyPerDay >= 0 && (profile.vtPerDay ?? 0) >= 0)) {
       throw new RangeError(`VitalsModel profile is invalid: ${JSON.stringify(profile)}; variability must be > 0 and episode rates ≥ 0`);
     }
     this.#profile = profile;
@@ -193,7 +199,7 @@ export class VitalsModel {
 
   /** Time to the next episode onset, ms: exponential at the profile's combined rate (Infinity when none). */
   #waitForEpisode(): number {
-    const perDay = this.#profile.afPerDay + this.#profile.bradyPerDay;
+    const perDay = this.#profile.afPerDay + this.#profile.bradyPerDay + (this.#profile.vtPerDay ?? 0);
     return perDay > 0 ? Math.max(STEP_MS, Math.round(this.#rhythmRng.exponential(perDay / DAY_MS))) : Number.POSITIVE_INFINITY;
   }
 
@@ -205,12 +211,13 @@ export class VitalsModel {
     }
     if (this.#episode === undefined && t >= this.#nextOnset) {
       const r = this.#rhythmRng;
-      const { afPerDay, bradyPerDay } = this.#profile;
-      const af = r.uniform(0, afPerDay + bradyPerDay) < afPerDay;
-      const shape = af ? AF : BRADY;
+      const { afPerDay, bradyPerDay, vtPerDay = 0 } = this.#profile;
+      const u = r.uniform(0, afPerDay + bradyPerDay + vtPerDay);
+      const kind = u < afPerDay ? 'af-rvr' : u < afPerDay + bradyPerDay ? 'brady' : 'vt';
+      const shape = kind === 'af-rvr' ? AF : kind === 'brady' ? BRADY : VT;
       const minutes = Math.max(shape.minMinutes, r.exponential(1 / shape.meanMinutes));
       const hr = r.normal(shape.hrMean, shape.hrSd);
-      this.#episode = { kind: af ? 'af-rvr' : 'brady', hr, start: t, end: t + Math.round(minutes * 60) * 1000 };
+      this.#episode = { kind, hr, start: t, end: t + Math.max(STEP_MS, Math.round(minutes * 60) * 1000) };
     }
   }
 

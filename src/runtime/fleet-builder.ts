@@ -83,6 +83,7 @@ export function buildFleet(options: BuildFleetOptions): BuiltFleet {
         rng: rng.fork(`patient:${bed.patientId}`),
         durationMs,
         randomMeals: plan.patients?.randomMeals ?? true,
+        exactDosing: plan.patients?.dosing === 'exact',
         meals,
         insulinPump,
         cohort: bed.cohort,
@@ -102,7 +103,10 @@ export function buildFleet(options: BuildFleetOptions): BuiltFleet {
       address,
       patient: patients.get(device.patientId)!,
       // A `healthy` zone's patients are well and still: no measurement artefacts either.
-      sensor: deps.createSensor(descriptor, deviceRng.fork('sensor'), { artefacts: bedAcuity.get(device.bed) !== 'healthy' }),
+      sensor: deps.createSensor(descriptor, deviceRng.fork('sensor'), {
+        artefacts: bedAcuity.get(device.bed) !== 'healthy',
+        acuity: bedAcuity.get(device.bed) ?? 'ward',
+      }),
       clock,
       rng: deviceRng,
       log,

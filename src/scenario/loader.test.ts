@@ -77,7 +77,7 @@ expectations:
     });
     expect(plan).not.toHaveProperty('$schema');
     expect(plan.fleet.site).toBe('general-hospital');
-    expect(plan.patients).toEqual({ randomMeals: true, meals: [], events: [] });
+    expect(plan.patients).toEqual({ randomMeals: true, dosing: 'prescribed', meals: [], events: [] });
     expect(plan.timeline).toEqual([
       {
         id: 'occ',

@@ -178,6 +178,12 @@ export const patientsSchema = z
   .object({
     /** Random meals in simglucose's style for every patient with a glucose model. Default true. */
     randomMeals: z.boolean().default(true),
+    /**
+     * How patients with a glucose model are dosed: `prescribed` (default) — a basal rate and carb ratio
+     * that miss their true needs, and meals counted with an error, as real patients' are; `exact` — the
+     * doses that hold them steady, for scenarios that isolate a sensor or device fault.
+     */
+    dosing: z.enum(['prescribed', 'exact']).default('prescribed'),
     meals: z.array(mealSchema.extend({ patient: z.string().optional() })).default([]),
     events: z.array(patientEventSchema).default([]),
   })
@@ -323,7 +329,7 @@ export const scenarioSchema = z
       .describe('Seed of every random stream; the same seed gives the same event log'),
     duration: durationSchema.describe('Simulated time the run covers, e.g. "2h"'),
     fleet: fileFleetSchema.describe('The devices: zones with beds and device counts per kind'),
-    patients: patientsSchema.default({ randomMeals: true, meals: [], events: [] }),
+    patients: patientsSchema.default({ randomMeals: true, dosing: 'prescribed', meals: [], events: [] }),
     commands: z.array(commandEntrySchema).default([]).describe('Commands sent through the twin at set times'),
     campaigns: z.array(campaignSchema).default([]).describe('Firmware patch campaigns: a signed image offered stage by stage'),
     timeline: z.array(timelineEntrySchema).default([]).describe('Faults and attacks to inject, at a time, repeatedly or on an event'),
