@@ -69,6 +69,8 @@ export interface RunLike {
   readonly security?: { readonly config: { readonly profile: string } } | undefined;
   readonly agents: readonly TuiAgent[];
   readonly twin: { readonly shadows: ReadonlyMap<string, ShadowView> };
+  /** The run's delivery ledger, for what a device holds in its offline buffer (link state: backfilling). */
+  readonly ledger?: { account(deviceId: string): { sum(except?: readonly string[]): { buffered: number } } | undefined };
   readonly paused: boolean;
   status(): RunStatus;
   open(): Promise<void>;

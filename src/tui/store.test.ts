@@ -51,6 +51,36 @@ describe('TuiStore', () => {
     expect(store.model.devices.get('cgm-001')!.offline).toBe(true);
   });
 
+  it('keeps each device link state from its shadow, the ledger and the network faults acting on it', () => {
+    const run = new FakeRun();
+    const store = new TuiStore(run);
+    const link = (id: string) => store.model.devices.get(id)!.link;
+    store.flush();
+    expect(link('cgm-001')).toBe('connecting');
+    for (const shadow of run.twin.shadows.values()) shadow.online = true;
+    store.flush();
+    expect([link('cgm-001'), link('monitor-001'), link('pump-001')]).toEqual(['online', 'online', 'online']);
+    // The monitor's link goes down: it keeps its numerics in its buffer (the ledger holds them).
+    run.twin.shadows.get('monitor-001')!.online = false;
+    for (let seq = 1; seq <= 3; seq++) {
+      run.ledger.published('monitor-001', 'telemetry', seq, seq * 1000);
+      run.ledger.held('monitor-001', 'telemetry', seq);
+    }
+    // The pump's zone meets a lossy access point; the CGM goes quiet in the twin.
+    run.active = [{ id: 'lossy', fault: 'network.mqtt-drop', category: 'network', device: 'pump-001', at: 0, params: {} } as never];
+    run.twin.shadows.get('cgm-001')!.stale = true;
+    expect(store.flush()).toBe(true);
+    expect([link('cgm-001'), link('monitor-001'), link('pump-001')]).toEqual(['degraded', 'offline', 'degraded']);
+    expect(store.model.devices.get('monitor-001')!.buffered).toBe(3);
+    // Back: sending its backlog, then caught up.
+    run.twin.shadows.get('monitor-001')!.online = true;
+    store.flush();
+    expect(link('monitor-001')).toBe('backfilling');
+    for (let seq = 1; seq <= 3; seq++) run.ledger.released('monitor-001', 'telemetry', seq, 10_000);
+    store.flush();
+    expect(link('monitor-001')).toBe('online');
+  });
+
   it('re-reads the status each flush and asks for live verdicts when it can', () => {
     const run = new FakeRun({
       expectations: [

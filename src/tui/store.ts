@@ -3,6 +3,8 @@ import type { ExpectationResult, InjectionRecord } from '../scenario/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import { applyEvents, createFleetModel, type FleetModel, type ModelOptions } from './state/fleet-model.ts';
 import type { RunLike } from './run-like.ts';
+import { CHANNELS } from '../net/topics.ts';
+import { linkState } from './state/link-state.ts';
 import { DEFAULT_SERIES_OPTIONS } from './state/series.ts';
 
 export interface StoreOptions {
@@ -81,8 +83,9 @@ export class TuiStore {
     )
       changed = true;
     this.status = status;
-    if (this.#pollConnections()) changed = true;
+    // Faults first: a network fault acting on a device degrades its link.
     if (this.#pollFaults()) changed = true;
+    if (this.#pollConnections()) changed = true;
     if (this.#pollExpectations()) changed = true;
     if (changed) {
       this.#version++;
@@ -98,17 +101,28 @@ export class TuiStore {
 
   getVersion = (): number => this.#version;
 
-  /** Connection state is not an event: it is read from the twin's shadows (its retained status topic). */
+  /**
+   * Connection state is not an event: it is read from the twin's shadows (its retained status topic),
+   * and what a device holds in its offline buffer from the delivery ledger; with the active network
+   * faults they make its link state.
+   */
   #pollConnections(): boolean {
     let changed = false;
     for (const view of this.model.devices.values()) {
       const shadow = this.run.twin.shadows.get(view.id);
       if (!shadow) continue;
       if (shadow.online) this.#everOnline.add(view.id);
+      const everOnline = this.#everOnline.has(view.id);
       // Before its first connection a device is booting, not offline.
-      const offline = this.#everOnline.has(view.id) && !shadow.online;
-      if (offline !== view.offline) {
+      const offline = everOnline && !shadow.online;
+      const buffered = this.run.ledger?.account(view.id)?.sum([CHANNELS.cmd]).buffered ?? 0;
+      let networkFault = false;
+      for (const f of view.faults.values()) if (f.category === 'network') networkFault = true;
+      const link = linkState({ everOnline, online: shadow.online, stale: shadow.stale, networkFault, buffered });
+      if (offline !== view.offline || link !== view.link || buffered !== view.buffered) {
         view.offline = offline;
+        view.link = link;
+        view.buffered = buffered;
         changed = true;
       }
     }

@@ -51,6 +51,22 @@ describe('DeviceDetail', () => {
     expect(frame).toContain('twin      online · fresh · in sync · v12 · seen 00:01:00 · 0 lost');
   });
 
+  it('shows the link state: back online and sending its backlog', () => {
+    const { agent, view } = pump();
+    view.link = 'backfilling';
+    view.buffered = 12;
+    const { lastFrame } = render(
+      <DeviceDetail view={view} agent={agent} shadow={shadow()} chartSignal={undefined} width={100} height={20} />,
+    );
+    expect(lastFrame()).toContain('link      backfilling (12 buffered)');
+    view.link = 'degraded';
+    view.buffered = 0;
+    const again = render(
+      <DeviceDetail view={view} agent={agent} shadow={shadow({ stale: true })} chartSignal={undefined} width={100} height={20} />,
+    );
+    expect(again.lastFrame()).toContain('link      degraded');
+  });
+
   it('tells an alarm the device has but never announced (suppressed) from an announced one', () => {
     const { model, agent, view } = pump();
     applyEvents(model, [

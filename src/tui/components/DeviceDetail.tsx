@@ -1,3 +1,4 @@
+import { linkLabel } from '../state/link-state.ts';
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { formatSimTime } from '../../core/duration.ts';
@@ -171,6 +172,15 @@ function Info({
     const flags = [shadow.online ? 'online' : 'offline', shadow.stale ? 'STALE' : 'fresh', shadow.diverged ? 'DIVERGED' : 'in sync'].join(
       ' · ',
     );
+    lines.push({
+      key: 'link',
+      node: (
+        <Text wrap="truncate" color={view.link === 'online' || view.link === 'connecting' ? undefined : theme.color('warning')}>
+          {label('link')}
+          {linkLabel(view.link, view.buffered)}
+        </Text>
+      ),
+    });
     const seen = shadow.lastSeen === undefined ? 'never' : formatSimTime(shadow.lastSeen);
     lines.push({
       key: 'twin',

@@ -4,6 +4,7 @@ import { cell, fit, telemetrySummary } from '../format.ts';
 import { sparkline } from '../state/chart-grid.ts';
 import { CONDITION_GLYPH, CONDITION_LABEL, conditionCounts, deviceCondition, kindCounts } from '../state/condition.ts';
 import type { DeviceView, FleetModel } from '../state/fleet-model.ts';
+import { linkLabel } from '../state/link-state.ts';
 import { useTheme } from '../theme.tsx';
 import { fleetLinePlan, shortId, type FleetLayout } from './fleet-layout.ts';
 
@@ -128,7 +129,7 @@ function DeviceRow({ device, selected, width, idWidth }: { device: DeviceView; s
   const condition = deviceCondition(device);
   const alarm = [...device.alarms.values()].sort((a, b) => rank(a.priority) - rank(b.priority))[0];
   const flags = [
-    device.offline && 'offline',
+    device.link !== 'online' && device.link !== 'connecting' && linkLabel(device.link, device.buffered),
     device.stale && 'stale',
     device.diverged && 'diverged',
     ...[...device.faults.values()].map((f) => f.fault),

@@ -1,3 +1,4 @@
+import type { LinkState } from './link-state.ts';
 import type { AlarmPriority } from '../../../devices/descriptor.ts';
 import type { LoggedEvent } from '../../core/event-log.ts';
 import { causalOrder } from './causal-order.ts';
@@ -41,6 +42,10 @@ export interface DeviceView {
   diverged: boolean;
   /** Lost its broker connection after having had one (set from the twin's shadow, not from events). */
   offline: boolean;
+  /** Its link as the central station sees it (the store polls the shadow, the ledger and the faults). */
+  link: LinkState;
+  /** Messages in its offline buffer now (the delivery ledger's `buffered`). */
+  buffered: number;
   /** Injections active on the device, by id. */
   faults: Map<string, InjectionView>;
   /** Declared by an event (`device.compromised`, an `ids.alert` naming it), or an attack is active on it. */
@@ -107,6 +112,8 @@ export function createFleetModel(
       stale: false,
       diverged: false,
       offline: false,
+      link: 'connecting',
+      buffered: 0,
       faults: new Map(),
       compromised: false,
       lastTelemetry: undefined,

@@ -1,3 +1,4 @@
+import { DeliveryLedger } from '../../../src/net/delivery-ledger.ts';
 import { EventEmitter } from 'node:events';
 import type { AlarmInfo } from '../../../devices/descriptor.ts';
 import { DEVICES, type DeviceKind } from '../../../devices/index.ts';
@@ -68,6 +69,8 @@ export class FakeRun extends EventEmitter implements RunLike {
   brokerUrl: string | undefined = undefined;
   readonly agents: FakeAgent[];
   readonly twin = { shadows: new Map<string, ShadowView>() };
+  /** A real delivery ledger: a test books what the fleet publishes, holds and delivers. */
+  readonly ledger = new DeliveryLedger();
   readonly calls: { method: string; args: unknown[] }[] = [];
   readonly faults?: FaultRegistry;
   inject?: RunLike['inject'];
