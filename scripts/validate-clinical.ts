@@ -3,7 +3,7 @@
 // The population figures the patient models are calibrated to, measured on this code, beside what
 // issue 14 measured before the rework and what the literature reports (docs/physiology.md shows
 // the table). A benchmark-style script that prints figures, not a test; a 200-patient run takes
-// about a minute. The tests (src/fleet/patient-limits.test.ts) pin the safety-relevant ones.
+// a few minutes. The tests (src/fleet/patient-limits.test.ts) pin the safety-relevant ones.
 import { parseArgs } from 'node:util';
 import { displayValue } from '../devices/cgm/index.ts';
 import { drawSensorAge, sensorAgeGain } from '../devices/cgm/sensor-age.ts';
