@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../src/core/event-log.ts';
 import { createReporters } from '../src/report/registry.ts';
 import { executeScenario } from '../src/runtime/execute.ts';
+import { seedRange } from '../src/runtime/seeds.ts';
+import { runStudy } from '../src/runtime/study.ts';
 import { SCENARIO_REGISTRIES } from '../src/runtime/registries.ts';
 import { loadScenarioFile } from '../src/scenario/loader.ts';
 import { smallWard } from './helpers/plans.ts';
@@ -84,4 +86,30 @@ describe('--reporter dataset:DIR', () => {
     expect(records.length).toBeGreaterThan(10);
     expect(new Set(records.map((r) => r.label))).toEqual(new Set(['benign']));
   }, 120_000);
+
+  it('with --seeds: one file pair per seed, each seed on its own tapped broker', async () => {
+    const plan = await loadScenarioFile('scenarios/attacks/forged-pause.yaml', SCENARIO_REGISTRIES);
+    const dir = mkdtempSync(join(tmpdir(), 'medtwin-dataset-'));
+    dirs.push(dir);
+    const reporter = createReporters([`dataset:${dir}`], { stream: { write: () => true } as unknown as NodeJS.WritableStream });
+    const study = await runStudy(
+      { ...plan, durationMs: 3 * 60_000 },
+      {
+        seeds: seedRange(1, 2),
+        ownBroker: true,
+        onDataset: (dataset) => reporter.onDataset(dataset),
+        onRunEnd: (r) => reporter.onRunEnd(r),
+      },
+    );
+    expect(study.seeds).toEqual(['1', '2']);
+    const base = 'Forged-pause-of-an-infusion-open';
+    expect(readdirSync(dir).sort()).toEqual([`${base}.seed-1.csv`, `${base}.seed-1.jsonl`, `${base}.seed-2.csv`, `${base}.seed-2.jsonl`]);
+    for (const seed of [1, 2]) {
+      const labels = readFileSync(join(dir, `${base}.seed-${seed}.jsonl`), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { label: string }).label);
+      expect(labels).toContain('attack.forged-pause');
+    }
+  });
 });

@@ -23,6 +23,11 @@ export interface StudyOptions extends Omit<ExecuteOptions, 'seed' | 'onBegin' | 
    * all its seeds (not one per seed) and closes it at the end.
    */
   broker?: BrokerHandle;
+  /**
+   * Each seed's run opens its own in-process broker instead of connecting to `broker` (a sensor must
+   * tap it: the labelled dataset export). Only when `broker` is medtwin's embedded one.
+   */
+  ownBroker?: boolean;
   /** Once a seed's fleet is connected, before its simulated time starts. */
   onBegin?(info: RunBegin, position: StudyPosition): void;
   /**
@@ -46,7 +51,7 @@ export interface StudyOptions extends Omit<ExecuteOptions, 'seed' | 'onBegin' | 
  */
 export async function runStudy(plan: Plan, options: StudyOptions): Promise<StudyResult> {
   // What is the study's own stays here; the rest is every seed's run options.
-  const { seeds, broker: given, onBegin, onRunEnd, replay: replayOf, ...execute } = options;
+  const { seeds, broker: given, ownBroker, onBegin, onRunEnd, replay: replayOf, ...execute } = options;
   const { signal } = options;
   const devices = plan.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0);
   const broker = given ?? (await openBroker({ placement: placementFor(devices) }));
@@ -62,7 +67,7 @@ export async function runStudy(plan: Plan, options: StudyOptions): Promise<Study
       let result = await executeScenario(plan, {
         ...execute,
         seed: seeds.at(index),
-        brokerUrl: secureBrokerUrl(plan, broker),
+        brokerUrl: ownBroker && broker.embedded ? undefined : secureBrokerUrl(plan, broker),
         onBegin: onBegin && ((info) => onBegin(info, position)),
       });
       first ??= result;

@@ -117,10 +117,10 @@ Examples:
         color: options.color === false ? false : undefined,
       });
       const wantsDataset = (options.reporter ?? []).some((spec) => spec.split(':')[0]!.trim() === 'dataset');
-      if (wantsDataset && (options.seeds !== undefined || options.broker !== undefined))
+      if (wantsDataset && options.broker !== undefined)
         throw new InputError(
           'E_DATASET_RUN',
-          '--reporter dataset: writes one run on the embedded broker (it taps its traffic); drop --seeds and --broker, or run each seed with --seed N',
+          '--reporter dataset: taps the traffic of medtwin’s own embedded broker, not an external one; drop --broker',
         );
       const plans = await loadPlans(files).catch(async (error: unknown) => {
         // CI should see a red test for a file that does not validate, not "no test report found".
@@ -176,6 +176,8 @@ Examples:
               ...common,
               seeds: options.seeds,
               broker,
+              // The dataset taps each seed's broker: every seed gets its own in-process one (one file pair per seed).
+              ownBroker: wantsDataset,
               onBegin: (info, study) => reporter.onBegin?.({ ...info, study }),
               onRunEnd: (result) => reporter.onRunEnd?.(result),
             });
