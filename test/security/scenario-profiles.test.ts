@@ -24,6 +24,6 @@ describe('library scenarios with commands keep their verdicts under every profil
         expect(result.security!.commands.viaConsole, profile).toBeGreaterThan(0);
         expect(result.security!.commands.refusedByDevices + result.security!.commands.deniedAtBroker, profile).toBe(0);
       }
-    }, 60_000);
+    }, 120_000);
   }
 });
