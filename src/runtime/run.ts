@@ -20,7 +20,7 @@ import { Referee } from './referee.ts';
 import { openTransport, type Transport } from './transport.ts';
 import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import type { FaultRegistry } from '../inject/registry.ts';
-import type { Selector } from '../scenario/schema.ts';
+import type { TargetSelector } from '../scenario/schema.ts';
 import type { RunDependencies, RunPatient } from './fleet-builder.ts';
 import { RunFleet } from './run-fleet.ts';
 import type { RunIds } from './run-ids.ts';
@@ -292,7 +292,7 @@ export class Run extends EventEmitter<RunEvents> {
   }
 
   /** Injects a fault now (TUI, tabletop, API): on the selected devices, for `forMs` or to the end. */
-  inject(faultName: string, selector: Selector, params: Record<string, unknown> = {}, forMs?: number): ManualInjection {
+  inject(faultName: string, selector: TargetSelector, params: Record<string, unknown> = {}, forMs?: number): ManualInjection {
     return this.timeline.inject(faultName, selector, params, forMs);
   }
 

@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.ts';
 import type { LoggedEvent } from '../core/event-log.ts';
-import type { Selector } from '../scenario/schema.ts';
+import type { TargetSelector } from '../scenario/schema.ts';
 import type { RunLike } from './run-like.ts';
 import { EventFile } from './session/event-file.ts';
 import { exportSession, type ExportOutcome } from './session/export.ts';
@@ -11,7 +11,7 @@ export type Speed = number | 'max';
 /** What the user asked the inject menu for. */
 export interface InjectRequest {
   fault: string;
-  selector: Selector;
+  selector: TargetSelector;
   params: Record<string, unknown>;
   forMs: number | undefined;
 }
@@ -153,7 +153,13 @@ export class RunController {
       const { id, devices } = manualOf(outcome, request);
       this.#manual.add(id);
       this.recorder.inject(at, id, request.fault, devices, request.params, request.forMs);
-      const target = request.selector.device ?? `zone ${request.selector.zone}`;
+      const { selector } = request;
+      const target =
+        selector.scope === 'twin' || selector.scope === 'site'
+          ? `the ${selector.scope}`
+          : selector.scope === 'link'
+            ? `the link of ${selector.device}`
+            : (selector.device ?? `zone ${selector.zone}`);
       const span = request.forMs === undefined ? '' : ` for ${formatDuration(request.forMs)}`;
       return { ok: true, message: `injected ${request.fault} on ${target}${span}` };
     } catch (error) {

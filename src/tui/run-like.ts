@@ -9,7 +9,7 @@ import type { DeviceAddress } from '../net/topics.ts';
 import type { ExpectationResult, InjectionRecord, RunResult } from '../scenario/result.ts';
 import type { RunStatus } from '../runtime/run.ts';
 import type { Plan } from '../scenario/plan.ts';
-import type { Selector } from '../scenario/schema.ts';
+import type { TargetSelector } from '../scenario/schema.ts';
 import type { z } from 'zod';
 
 /**
@@ -43,7 +43,8 @@ export type ShadowView = Pick<
 export type FaultInfo = Pick<
   AnyFaultDefinition,
   'name' | 'category' | 'summary' | 'params' | 'instant' | 'incompatibility' | 'resolveParams'
->;
+> &
+  Partial<Pick<AnyFaultDefinition, 'targets'>>;
 
 /** The fault registry as the run exposes it: a typed map (`FAULTS`) or a Map. */
 export type FaultRegistry = Readonly<Record<string, FaultInfo>> | ReadonlyMap<string, FaultInfo>;
@@ -84,7 +85,7 @@ export interface RunLike {
   command(deviceId: string, command: Record<string, unknown>): string;
   on(event: 'events', listener: BatchListener): unknown;
   off(event: 'events', listener: BatchListener): unknown;
-  inject?(fault: string, selector: Selector, params: Record<string, unknown>, forMs?: number): unknown;
+  inject?(fault: string, selector: TargetSelector, params: Record<string, unknown>, forMs?: number): unknown;
   readonly faults?: FaultRegistry;
   liveExpectations?(): readonly ExpectationResult[];
   /** Active injections and ending one now ("end now" in the faults menu). */

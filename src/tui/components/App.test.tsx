@@ -1,3 +1,4 @@
+import { NETWORK_FAULTS } from '../../inject/network/index.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { firmwareHang } from '../../inject/device/firmware-hang.ts';
@@ -8,7 +9,12 @@ import { NO_FILTER } from '../state/feed.ts';
 
 afterEach(() => cleanup());
 
-const faults = { 'sensor.drift': drift, 'device.firmware-hang': firmwareHang };
+const faults = {
+  'sensor.drift': drift,
+  'device.firmware-hang': firmwareHang,
+  'network.latency': NETWORK_FAULTS['network.latency'],
+  'network.frozen-subscriber': NETWORK_FAULTS['network.frozen-subscriber'],
+};
 
 function wardRun(options: ConstructorParameters<typeof FakeRun>[0] = {}) {
   const run = new FakeRun({ faults, inject: true, ...options });
@@ -328,6 +334,28 @@ describe('App keys', () => {
     await app.press(KEY.right, /target +zone icu/);
     await app.press(KEY.enter, 'sensor.drift does not apply to monitor-001');
     expect(run.calls.find((c) => c.method === 'inject')!.args[1]).toEqual({ zone: 'icu' });
+  });
+
+  it('i injects a network fault on the link, the zone or the twin, with its params', async () => {
+    const run = wardRun();
+    const app = await mountApp(run);
+    await app.press('i', 'Inject on cgm-001 (zone icu)');
+    await app.press('network.lat', '› network.latency');
+    await app.press(KEY.enter, /target +link of cgm-001/);
+    expect(app.frame()).toContain("←→ link of cgm-001 · zone icu · the twin's connection");
+    expect(app.frame()).toMatch(/direction +both/);
+    await app.press(KEY.right, /target +zone icu/);
+    await app.press(KEY.down, /› latency/);
+    await app.press('300ms', /latency +300ms/);
+    await app.press(KEY.enter, 'injected network.latency on zone icu');
+    expect(run.calls.find((c) => c.method === 'inject')!.args.slice(0, 2)).toEqual(['network.latency', { scope: 'zone', zone: 'icu' }]);
+    expect(run.calls.find((c) => c.method === 'inject')!.args[2]).toMatchObject({ latency: '300ms' });
+    // The frozen central station acts on the twin's connection: its only target.
+    await app.press('i', 'Inject on cgm-001');
+    await app.press('frozen', '› network.frozen-subscriber');
+    await app.press(KEY.enter, /target +the twin's connection/);
+    await app.press(KEY.enter, 'injected network.frozen-subscriber on the twin');
+    expect(run.calls.filter((c) => c.method === 'inject')[1]!.args[1]).toEqual({ scope: 'twin' });
   });
 
   it('f filters the feed by severity', async () => {

@@ -105,7 +105,7 @@ function CommandForm({
   const rows: FormRow[] = variant.fields.map((field) => ({ kind: 'param', field }));
   const [state, get, set] = useLiveState<FormState>(() => ({
     focus: 0,
-    wholeZone: false,
+    target: 0,
     values: Object.fromEntries(variant.fields.map((f) => [f.name, f.initial])),
     forText: '',
     replace: true,

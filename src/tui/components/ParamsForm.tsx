@@ -6,6 +6,7 @@ import { fit } from '../format.ts';
 import { useKeys } from '../hooks/use-keys.tsx';
 import { useLiveState } from '../hooks/use-live-state.ts';
 import type { FaultInfo } from '../run-like.ts';
+import type { TargetSelector } from '../../scenario/schema.ts';
 import { fieldValues, paramErrors, type ParamField } from '../state/param-fields.ts';
 import { useTheme } from '../theme.tsx';
 
@@ -25,7 +26,8 @@ export type FormRow = { kind: 'target' } | { kind: 'param'; field: ParamField } 
 
 export interface FormState {
   focus: number;
-  wholeZone: boolean;
+  /** Index into the fault's target choices (targetChoices). */
+  target: number;
   values: Record<string, string>;
   forText: string;
   /** The first key typed into a prefilled field replaces its value, as if it were selected. */
@@ -49,11 +51,12 @@ export function formKey(
     ctrl: boolean;
     meta: boolean;
   },
+  targetCount = 2,
 ): FormState {
   const row = rows[s.focus]!;
   const options = row.kind === 'param' ? row.field.options : [];
   const cycle = (delta: number): FormState => {
-    if (row.kind === 'target') return { ...s, wholeZone: !s.wholeZone };
+    if (row.kind === 'target') return { ...s, target: (s.target + delta + targetCount) % targetCount };
     if (row.kind !== 'param' || options.length === 0) return s;
     const i = Math.max(0, options.indexOf(s.values[row.field.name] ?? ''));
     return { ...s, values: { ...s.values, [row.field.name]: options[(i + delta + options.length) % options.length]! } };
@@ -74,12 +77,39 @@ export function formKey(
   return s;
 }
 
+/** One target the form offers: what it reads as, and the selector Run.inject gets. */
+export interface TargetChoice {
+  label: string;
+  selector: TargetSelector;
+}
+
 /**
- * Step two of the inject menu: the target (the device or its whole zone), the fault's params prefilled
+ * What the selected device lets a fault act on, as the fault's `targets` allow: a device fault the
+ * device or its whole zone; a network fault the device's link, its zone, the twin's connection or the
+ * site (the broker), in that order. A run without a network says so when the injection is tried.
+ */
+export function targetChoices(fault: Pick<FaultInfo, 'targets'>, deviceId: string, zone: string): TargetChoice[] {
+  const kinds = fault.targets ?? ['device'];
+  if (kinds.includes('device'))
+    return [
+      { label: `device ${deviceId}`, selector: { device: deviceId } },
+      { label: `zone ${zone}`, selector: { zone } },
+    ];
+  const choices: TargetChoice[] = [];
+  if (kinds.includes('link')) choices.push({ label: `link of ${deviceId}`, selector: { scope: 'link', device: deviceId } });
+  if (kinds.includes('zone')) choices.push({ label: `zone ${zone}`, selector: { scope: 'zone', zone } });
+  if (kinds.includes('twin')) choices.push({ label: "the twin's connection", selector: { scope: 'twin' } });
+  if (kinds.includes('site')) choices.push({ label: 'the site (broker)', selector: { scope: 'site' } });
+  return choices;
+}
+
+/**
+ * Step two of the inject menu: the target (the device or its whole zone; a network fault's link, zone, twin or site), the fault's params prefilled
  * from its schema, and how long it lasts. Validated with the fault's own schema before anything is sent.
  */
 export function ParamsForm({ fault, fields, deviceId, zone, width, height, onSubmit, onBack }: ParamsFormProps) {
   const theme = useTheme();
+  const targets = targetChoices(fault, deviceId, zone);
   const rows: FormRow[] = [
     { kind: 'target' },
     ...fields.map((field) => ({ kind: 'param' as const, field })),
@@ -87,7 +117,7 @@ export function ParamsForm({ fault, fields, deviceId, zone, width, height, onSub
   ];
   const [state, get, set] = useLiveState<FormState>(() => ({
     focus: 0,
-    wholeZone: false,
+    target: 0,
     values: Object.fromEntries(fields.map((f) => [f.name, f.initial])),
     forText: '',
     replace: true,
@@ -108,14 +138,14 @@ export function ParamsForm({ fault, fields, deviceId, zone, width, height, onSub
     }
     setErrors(problems);
     if (problems.length > 0) return;
-    onSubmit({ fault: fault.name, selector: s.wholeZone ? { zone } : { device: deviceId }, params, forMs });
+    onSubmit({ fault: fault.name, selector: targets[s.target]!.selector, params, forMs });
   };
 
   useKeys(
     (input, key) => {
       if (key.escape) onBack();
       else if (key.return) submit();
-      else set((s) => formKey(s, rows, input, key));
+      else set((s) => formKey(s, rows, input, key, targets.length));
     },
     { layer: 1 },
   );
@@ -147,7 +177,7 @@ export function ParamsForm({ fault, fields, deviceId, zone, width, height, onSub
       {rows.slice(start, start + room).map((r, k) => {
         const i = start + k;
         if (r.kind === 'target')
-          return line(i, 'target', state.wholeZone ? `zone ${zone}` : `device ${deviceId}`, '←→ device or its whole zone');
+          return line(i, 'target', targets[state.target]!.label, targets.length > 1 ? `←→ ${targets.map((t) => t.label).join(' · ')}` : '');
         if (r.kind === 'for') return line(i, 'for', state.forText, 'how long, e.g. 10m (empty: to the end of the run)');
         const f = r.field;
         const choice = f.options.length > 0 ? ` (${f.options.filter(Boolean).join('|')})` : '';
