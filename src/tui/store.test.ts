@@ -81,6 +81,24 @@ describe('TuiStore', () => {
     expect(link('monitor-001')).toBe('online');
   });
 
+  it("follows the twin's link events: offline at the cut, backfilling its backlog on return, online once sent", () => {
+    const run = new FakeRun();
+    const store = new TuiStore(run);
+    store.attach();
+    for (const shadow of run.twin.shadows.values()) shadow.online = true;
+    store.flush();
+    const view = () => store.model.devices.get('monitor-001')!;
+    run.emitEvents([ev(60_000, 'twin', 'twin.offline', { device: 'monitor-001', reason: 'will', lastSeen: 58_000 })]);
+    store.flush();
+    expect(view().link).toBe('offline');
+    run.emitEvents([ev(120_000, 'twin', 'twin.online', { device: 'monitor-001', backlog: 42 })]);
+    store.flush();
+    expect([view().link, view().buffered]).toEqual(['backfilling', 42]);
+    run.emitEvents([ev(121_000, 'twin', 'twin.backfilled', { device: 'monitor-001' })]);
+    store.flush();
+    expect([view().link, view().buffered]).toEqual(['online', 0]);
+  });
+
   it('re-reads the status each flush and asks for live verdicts when it can', () => {
     const run = new FakeRun({
       expectations: [

@@ -113,12 +113,20 @@ export class TuiStore {
       if (!shadow) continue;
       if (shadow.online) this.#everOnline.add(view.id);
       const everOnline = this.#everOnline.has(view.id);
-      // Before its first connection a device is booting, not offline.
-      const offline = everOnline && !shadow.online;
-      const buffered = this.run.ledger?.account(view.id)?.sum([CHANNELS.cmd]).buffered ?? 0;
+      // Before its first connection a device is booting, not offline. The twin's link events
+      // (twin.offline, twin.backfilling...) say it as soon as the log has them.
+      const offline = (everOnline && !shadow.online) || view.linkEvent?.state === 'offline';
+      const backlog = view.linkEvent?.state === 'backfilling' ? view.linkEvent.backlog : 0;
+      const buffered = Math.max(this.run.ledger?.account(view.id)?.sum([CHANNELS.cmd]).buffered ?? 0, backlog);
       let networkFault = false;
       for (const f of view.faults.values()) if (f.category === 'network') networkFault = true;
-      const link = linkState({ everOnline, online: shadow.online, stale: shadow.stale, networkFault, buffered });
+      const link = linkState({
+        everOnline,
+        online: !offline && (shadow.online || everOnline),
+        stale: shadow.stale,
+        networkFault,
+        buffered,
+      });
       if (offline !== view.offline || link !== view.link || buffered !== view.buffered) {
         view.offline = offline;
         view.link = link;

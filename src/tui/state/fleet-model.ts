@@ -46,6 +46,11 @@ export interface DeviceView {
   link: LinkState;
   /** Messages in its offline buffer now (the delivery ledger's `buffered`). */
   buffered: number;
+  /**
+   * What the twin's link events last said (`twin.offline`, `twin.online`, `twin.backfilling`,
+   * `twin.backfilled`): offline, sending its backlog of `backlog` messages, or nothing to add.
+   */
+  linkEvent: { state: 'offline' | 'backfilling'; backlog: number } | undefined;
   /** Injections active on the device, by id. */
   faults: Map<string, InjectionView>;
   /** Declared by an event (`device.compromised`, an `ids.alert` naming it), or an attack is active on it. */
@@ -114,6 +119,7 @@ export function createFleetModel(
       offline: false,
       link: 'connecting',
       buffered: 0,
+      linkEvent: undefined,
       faults: new Map(),
       compromised: false,
       lastTelemetry: undefined,
@@ -204,6 +210,18 @@ function applyOne(model: FleetModel, event: LoggedEvent): void {
     case 'device.rebooted':
       // A rebooted machine starts from off: whatever it announced before is gone with it.
       subject.alarms.clear();
+      return;
+    case 'twin.offline':
+      subject.linkEvent = { state: 'offline', backlog: 0 };
+      return;
+    case 'twin.online':
+    case 'twin.backfilling': {
+      const backlog = typeof data.backlog === 'number' ? data.backlog : 0;
+      subject.linkEvent = backlog > 0 ? { state: 'backfilling', backlog } : undefined;
+      return;
+    }
+    case 'twin.backfilled':
+      subject.linkEvent = undefined;
       return;
     case 'twin.stale':
     case 'twin.fresh':
