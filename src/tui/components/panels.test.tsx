@@ -71,6 +71,30 @@ describe('FleetOverview', () => {
   });
 });
 
+describe('FleetOverview rows', () => {
+  it("writes a device's link state in its row when it is not plainly online", () => {
+    const model = createFleetModel([
+      { id: 'mon-001', kind: 'patient-monitor', zone: 'icu' },
+      { id: 'mon-002', kind: 'patient-monitor', zone: 'icu' },
+      { id: 'mon-003', kind: 'patient-monitor', zone: 'icu' },
+    ]);
+    const [a, b, c] = ['mon-001', 'mon-002', 'mon-003'].map((id) => model.devices.get(id)!);
+    a!.link = 'online';
+    b!.link = 'backfilling';
+    b!.buffered = 12;
+    c!.link = 'degraded';
+    const layout = layoutFleet(model, model.order, 100, 12);
+    expect(layout.density).toBe('rows');
+    const frame = render(
+      <FleetOverview model={model} layout={layout} selected={undefined} width={100} height={12} search="" />,
+    ).lastFrame()!;
+    const row = (id: string) => frame.split('\n').find((l) => l.includes(id))!;
+    expect(row('mon-001')).not.toMatch(/online|degraded|backfilling/);
+    expect(row('mon-002')).toContain('backfilling (12 buffered)');
+    expect(row('mon-003')).toContain('degraded');
+  });
+});
+
 describe('TimelinePanel', () => {
   it('marks done and upcoming injections on the bar and lists them', () => {
     const frame = render(
