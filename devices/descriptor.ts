@@ -3,6 +3,18 @@ import type { z } from 'zod';
 import type { Rng } from '../src/core/rng.ts';
 import type { EcgAnalysis, MeasuredValues, SignalName } from '../src/physiology/signals.ts';
 
+/** The communication-loss technical alarm every kind raises while offline (ConnectivityPolicy.commLossAlarmMs). */
+export const COMM_LOSS_ALARM = 'comm.loss';
+
+/** Store-and-forward when a kind says nothing: keep events and alarms, not telemetry; alarm after a minute. */
+export const DEFAULT_CONNECTIVITY: ConnectivityPolicy = {
+  telemetry: 'drop',
+  telemetrySpanMs: 0,
+  capacity: 500,
+  commLossAlarmMs: 60_000,
+  commLossPriority: 'low',
+};
+
 /** IEC 60601-1-8 alarm priorities. */
 export type AlarmPriority = 'high' | 'medium' | 'low';
 
@@ -16,6 +28,24 @@ export interface AlarmInfo {
   parameter?: string;
   value?: number;
   limit?: number;
+}
+
+/**
+ * What a device does while it cannot reach the broker (docs/network.md#store-and-forward): which of
+ * its messages it keeps for backfill, within what bounds, and when it raises its communication-loss
+ * technical alarm. Messages on QoS 1 channels (alarms, state, command acks) are always kept;
+ * telemetry is kept (`buffer`) or not (`drop`).
+ */
+export interface ConnectivityPolicy {
+  telemetry: 'buffer' | 'drop';
+  /** Telemetry older than this is let go (counted), ms. */
+  telemetrySpanMs: number;
+  /** At most this many messages are kept; past it the oldest telemetry (then the oldest message) goes (counted). */
+  capacity: number;
+  /** The communication-loss technical alarm is raised this long after the device lost its connection, ms. */
+  commLossAlarmMs: number;
+  /** The alarm's priority (IEC 60601-1-8). */
+  commLossPriority: AlarmPriority;
 }
 
 /**
@@ -184,6 +214,8 @@ export interface DeviceDescriptor<
    * Dexcom's does for after a signal loss). Nothing republishes them yet.
    */
   backfill?(plant: TPlant, since: number): readonly { t: number; value: number }[];
+  /** Store-and-forward and the communication-loss alarm while the device is offline. Default: DEFAULT_CONNECTIVITY. */
+  connectivity?: ConnectivityPolicy;
   /**
    * The reported fields a command is meant to bring about (`program` → `{ drug, rate }`, `start` →
    * `{ state: 'infusing' }`); the twin keeps them as desired state and flags a device whose reports

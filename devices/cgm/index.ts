@@ -143,6 +143,9 @@ export const cgmDescriptor: DeviceDescriptor<typeof cgmMachine, CgmTelemetry, Cg
   commandSchema: cgmCommandSchema,
   telemetryPeriodMs: 5 * MIN,
   samplePeriodMs: 5 * MIN,
+  // Dexcom G6: readings missed during a signal loss are backfilled, up to 3 h; the Signal Loss alert
+  // comes after 20 minutes without readings by default (Dexcom G6 CGM System User Guide, LBL014003).
+  connectivity: { telemetry: 'buffer', telemetrySpanMs: 3 * HOUR, capacity: 48, commLossAlarmMs: 20 * MIN, commLossPriority: 'low' },
   measures: ['glucose'],
   conditions: [{ name: 'sensor.error', description: '1 while the sensor reports an error (no readings; raises sensor.error).' }],
   profileSchema: cgmProfileSchema,

@@ -82,6 +82,10 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
   commandSchema,
   telemetryPeriodMs: 5000,
   samplePeriodMs: PUMP_SAMPLE_PERIOD_MS,
+  // A pump keeps infusing standalone: it keeps its events and alarms for the server and drops its
+  // periodic status (the next one says it all). Comm-loss after a minute is medtwin's choice (no
+  // standard figure; IEC 60601-1-8 6.11.2.2.2 asks only that the failure be a technical alarm).
+  connectivity: { telemetry: 'drop', telemetrySpanMs: 0, capacity: 500, commLossAlarmMs: 60_000, commLossPriority: 'low' },
   measures: [],
   conditions: [
     {

@@ -92,6 +92,10 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
   commandSchema: monitorCommandSchema,
   telemetryPeriodMs: 1_000,
   samplePeriodMs: 1_000,
+  // Numerics buffered for 5 minutes while offline, backfilled on reconnect. IEC 60601-1-8 (6.11.2.2.2)
+  // requires a technical alarm when a distributed alarm system's communication fails but sets no delay;
+  // 10 s (two missed keep-alive checks' worth of numerics at the central station) is medtwin's choice.
+  connectivity: { telemetry: 'buffer', telemetrySpanMs: 5 * 60_000, capacity: 600, commLossAlarmMs: 10_000, commLossPriority: 'medium' },
   measures: ['hr', 'spo2', 'rr', 'temp', 'sbp', 'dbp', 'map'],
   // The cuff is read only at a determination (every NIBP cycle, or on demand).
   measuresOnDemand: ['sbp', 'dbp', 'map'],

@@ -1,4 +1,11 @@
-import type { AlarmInfo, AnyDeviceDescriptor, DeviceEmitted } from '../../devices/descriptor.ts';
+import {
+  COMM_LOSS_ALARM as COMM_LOSS,
+  DEFAULT_CONNECTIVITY,
+  type AlarmInfo,
+  type AnyDeviceDescriptor,
+  type ConnectivityPolicy,
+  type DeviceEmitted,
+} from '../../devices/descriptor.ts';
 import { DeviceModel } from '../../devices/device-model.ts';
 import type { Clock, TimerId } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
@@ -6,12 +13,13 @@ import type { Rng } from '../core/rng.ts';
 import type { MeasuredValues, SignalName, SignalValues } from '../physiology/signals.ts';
 import type { ClientIdentity } from '../net/client.ts';
 import { IN_THREAD_LINKS, type DeviceLink, type LinkEndpoint, type LinkOpener } from '../net/device-link.ts';
-import { decodeEnvelope, EnvelopeWriter } from '../net/envelope.ts';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION, EnvelopeWriter } from '../net/envelope.ts';
 import { CHANNELS, channelTopic, type Channel, type DeviceAddress } from '../net/topics.ts';
 import { FIRMWARE_UPDATE } from '../net/security/firmware/ota-offer.ts';
 import type { CommandGate } from './command-gate.ts';
 import { checkOffer, type OtaPolicy, type RunningFirmware } from './device-firmware.ts';
 import type { FaultSurface, Revert, SignalTransform } from './fault-surface.ts';
+import { Outbox, type StoredMessage, type StoreLoss } from './outbox.ts';
 import type { PatientModel } from './patient-model.ts';
 import type { DeviceSensor } from './sensors.ts';
 
@@ -40,6 +48,8 @@ export interface AgentOptions {
   ota?: OtaPolicy;
   /** How long an install takes, ms of simulated time, during which the device is down. Default: DEFAULT_INSTALL_MS. */
   installMs?: number;
+  /** Store-and-forward and comm-loss alarm while offline; default the kind's (descriptor.connectivity). */
+  connectivity?: Partial<ConnectivityPolicy>;
 }
 
 /**
@@ -88,6 +98,11 @@ export class DeviceAgent implements FaultSurface {
    * with the envelope's seq (undefined when it is not a well-formed envelope).
    */
   onReceive: (topic: string, seq: number | undefined) => void = () => {};
+  /**
+   * Set by the fleet: a message's fate in the device's store-and-forward buffer (delivery accounting):
+   * `buffered` (kept offline), `backfill` (sent from the buffer on reconnect, now), `lost` (let go).
+   */
+  onStore: (channel: Channel, seq: number, fate: 'buffered' | 'backfill' | 'lost', reason?: StoreLoss) => void = () => {};
   /** The firmware's check before the machine sees a command (AgentOptions.commandGate; the run's security sets it). */
   commandGate: CommandGate | undefined;
   /**
@@ -128,6 +143,14 @@ export class DeviceAgent implements FaultSurface {
   #installFailures = 0;
   /** The kind has firmware versions (every real kind): its state messages say which it runs. */
   #reportsFirmware: boolean;
+  #connectivity: ConnectivityPolicy;
+  #outbox: Outbox;
+  /** The link can say it is offline (its session runs on the simulation's clock): messages are then kept, not sent. */
+  #offline = false;
+  #offlineSince = 0;
+  #commLossTimer: TimerId | undefined;
+  #commLossRaised = false;
+  #statusSeq = 0;
 
   constructor(options: AgentOptions) {
     // The device stream is forked here and not kept: each stream holds its generator's state.
@@ -141,6 +164,8 @@ export class DeviceAgent implements FaultSurface {
     this.rng = options.rng.fork('faults');
     this.#sampleRng = options.rng.fork('sample');
     this.#envelopes = new EnvelopeWriter(options.address.deviceId, options.address.kind);
+    this.#connectivity = { ...(options.descriptor.connectivity ?? DEFAULT_CONNECTIVITY), ...options.connectivity };
+    this.#outbox = new Outbox(this.#connectivity, (message, reason) => this.onStore(message.channel, message.seq, 'lost', reason));
     this.#model = new DeviceModel(options.descriptor, {
       id: options.address.deviceId,
       settings: options.settings,
@@ -210,15 +235,32 @@ export class DeviceAgent implements FaultSurface {
   async connect(to: string | LinkEndpoint, links: LinkOpener = IN_THREAD_LINKS): Promise<void> {
     const status = this.#topic(CHANNELS.status);
     const endpoint = typeof to === 'string' ? { url: to, identity: this.#options.identity } : to;
+    // A link whose session runs on the simulation's clock says when it is offline: the device then
+    // announces itself on each (re)connect, with its backlog, and keeps what it cannot send.
+    const driven = links.sessions === true;
     this.#link = await links.open(
       {
         ...endpoint,
         will: { topic: status, payload: JSON.stringify({ online: false, device: this.deviceId, reason: 'connection lost' }) },
         subscribe: this.#topic(CHANNELS.cmd),
-        online: { topic: status, payload: JSON.stringify({ online: true, device: this.deviceId }) },
+        ...(driven ? {} : { online: { topic: status, payload: JSON.stringify({ online: true, device: this.deviceId }) } }),
       },
       (topic, payload) => this.#onCommand(topic, payload),
     );
+    if (driven && this.#link.onConnection) {
+      this.#link.onConnection((connected) => this.#onConnection(connected));
+      this.#announce();
+    }
+  }
+
+  /** Messages the device keeps offline now, and what its buffer let go, by reason. */
+  get store(): { buffered: number; peak: number; lost: Readonly<Record<StoreLoss, number>> } {
+    return { buffered: this.#outbox.size, peak: this.#outbox.peak, lost: this.#outbox.lost };
+  }
+
+  /** False while the device's link is down (links that say so: sessionLinks). */
+  get online(): boolean {
+    return !this.#offline;
   }
 
   /** Boots the device at the current simulation time and starts its sampling and telemetry timers. */
@@ -290,6 +332,7 @@ export class DeviceAgent implements FaultSurface {
     this.#stopped = true;
     for (const id of this.#timers.values()) this.#options.clock.clearTimeout(id);
     this.#timers.clear();
+    this.#options.clock.clearTimeout(this.#commLossTimer);
     this.#model.stop();
     await this.#link?.close({
       topic: this.#topic(CHANNELS.status),
@@ -616,7 +659,7 @@ export class DeviceAgent implements FaultSurface {
     this.#publish(CHANNELS.cmdAck, { accepted: false, code, reason, command }, 1);
   }
 
-  /** Publishes one enveloped message; returns its sequence number, or 0 if the device is silenced. */
+  /** Publishes one enveloped message (or keeps it, offline); returns its sequence number, or 0 if the device is silenced. */
   #publish(channel: Channel, body: unknown, qos: 0 | 1, retain = false): number {
     if (this.#silenced > 0 || this.#stopped) return 0;
     const seq = (this.#seq.get(channel) ?? 0) + 1;
@@ -626,8 +669,90 @@ export class DeviceAgent implements FaultSurface {
     this.stats.published[channel] = (this.stats.published[channel] ?? 0) + 1;
     this.stats.publishedTotal++;
     this.onPublish(channel, seq, payload);
-    this.#link?.publish(this.#topic(channel), payload, qos, retain);
+    if (this.#offline || this.#link?.publish(this.#topic(channel), payload, qos, retain) === false) {
+      this.onStore(channel, seq, 'buffered');
+      this.#outbox.add({ channel, seq, t, body, qos, retain }, this.#options.clock.now());
+    }
     return seq;
+  }
+
+  /**
+   * The link went down or came back (at a simulated instant the session driver decides). Down: the
+   * device keeps what it generates (Outbox) and raises its communication-loss alarm after the kind's
+   * delay. Back: it announces itself (with its backlog), clears the alarm and backfills, oldest first.
+   */
+  #onConnection(connected: boolean): void {
+    if (this.#stopped || connected === !this.#offline) return;
+    const now = this.#options.clock.now();
+    if (!connected) {
+      this.#offline = true;
+      this.#offlineSince = now;
+      this.#record('link.lost', {});
+      this.#commLossTimer = this.#options.clock.setTimeout(() => this.#raiseCommLoss(), this.#connectivity.commLossAlarmMs);
+      return;
+    }
+    this.#offline = false;
+    this.#options.clock.clearTimeout(this.#commLossTimer);
+    this.#commLossTimer = undefined;
+    const backlog = this.#outbox.drain(now);
+    this.#record('link.restored', { offlineMs: now - this.#offlineSince, backlog: backlog.length });
+    this.#announce(backlog.length);
+    for (const message of backlog) this.#backfill(message);
+    if (this.#commLossRaised) {
+      this.#commLossRaised = false;
+      this.#record('alarm.cleared', { code: COMM_LOSS });
+      this.#publish(CHANNELS.alarm, { type: 'alarm.cleared', code: COMM_LOSS }, 1);
+    }
+  }
+
+  /** The communication-loss technical alarm (ConnectivityPolicy.commLossAlarmMs after the link went down). */
+  #raiseCommLoss(): void {
+    this.#commLossTimer = undefined;
+    if (!this.#offline || this.#stopped || this.#commLossRaised) return;
+    this.#commLossRaised = true;
+    const alarm: AlarmInfo = {
+      code: COMM_LOSS,
+      priority: this.#connectivity.commLossPriority,
+      category: 'technical',
+      message: 'No connection to the central station',
+    };
+    this.#record('alarm.raised', { alarm });
+    this.#publish(CHANNELS.alarm, { type: 'alarm.raised', alarm }, 1);
+  }
+
+  /** Sends one kept message now, flagged as backfill, with the seq and time it was generated with. */
+  #backfill(message: StoredMessage): void {
+    const { channel, seq, t, body, qos, retain } = message;
+    const patient = this.patientPseudonym;
+    const payload = encodeEnvelope({
+      v: ENVELOPE_VERSION,
+      device: this.deviceId,
+      kind: this.kind,
+      seq,
+      t,
+      ...(patient ? { patient } : {}),
+      body,
+      backfill: true,
+    });
+    this.onStore(channel, seq, 'backfill');
+    // Cut again in this same instant: it is gone (the buffer was handed over).
+    if (this.#link?.publish(this.#topic(channel), payload, qos, retain) === false) this.onStore(channel, seq, 'lost', 'offline');
+  }
+
+  /**
+   * `{ online: true }` on the status channel (QoS 1, retained), on connect and each reconnect, with
+   * the n-th announcement's `seq`, its time and the backlog about to follow, so the central station
+   * can tell when the device is back and when its backfill is complete.
+   */
+  #announce(backlog = 0): void {
+    const seq = ++this.#statusSeq;
+    const t = this.#options.clock.now();
+    const payload = JSON.stringify({ online: true, device: this.deviceId, seq, t, backlog });
+    this.stats.published[CHANNELS.status] = (this.stats.published[CHANNELS.status] ?? 0) + 1;
+    this.stats.publishedTotal++;
+    this.onPublish(CHANNELS.status, seq, payload);
+    if (this.#link?.publish(this.#topic(CHANNELS.status), payload, 1, true) === false)
+      this.onStore(CHANNELS.status, seq, 'lost', 'offline');
   }
 
   /** The topic of one of this device's channels, built once: a fleet publishes thousands a second. */

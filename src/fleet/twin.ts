@@ -40,13 +40,11 @@ export interface TwinOptions {
    * report arrives when the twin takes it in.
    */
   ledger?: DeliveryLedger;
-  /** When a report counts as arrived; default 'as-received' (see DigitalTwin.arrivals). */
-  arrivals?: Arrivals;
   /**
-   * 'as-sent' only: how long a network fault delayed a report on its way (a WAN's latency, reported
-   * by the fault proxy in fast mode), added to when it was sent. Default none.
+   * When a report counts as arrived; default 'as-received' (see DigitalTwin.arrivals). 'as-sent' adds
+   * the delay a network fault reported for it in the ledger (a WAN's latency, fast mode's tag timing).
    */
-  delayOf?: (deviceId: string, channel: string, seq: number) => number;
+  arrivals?: Arrivals;
 }
 
 /** A device's message as the twin applies it: `arrival` is simulation time. */
@@ -56,6 +54,8 @@ interface Report {
   seq: number;
   /** The device's own timestamp (its clock may be wrong). */
   t: number;
+  /** Sent late, from the device's store-and-forward buffer (envelope `backfill`). */
+  backfill?: boolean;
   arrival: number;
   /**
    * When the device sent it, in simulated time, as the ledger says (the arrival time where the ledger
@@ -67,7 +67,12 @@ interface Report {
 }
 
 /** Within one instant a device announces a state change before the telemetry that carries it. */
-const CHANNEL_RANK: Readonly<Record<string, number>> = { [CHANNELS.state]: 0, [CHANNELS.alarm]: 1, [CHANNELS.telemetry]: 2 };
+const CHANNEL_RANK: Readonly<Record<string, number>> = {
+  [CHANNELS.status]: -1,
+  [CHANNELS.state]: 0,
+  [CHANNELS.alarm]: 1,
+  [CHANNELS.telemetry]: 2,
+};
 
 /** Send order: by time sent, then channel, then sequence number (a channel's own order). */
 function bySendOrder(a: Report, b: Report): number {
@@ -95,7 +100,10 @@ export interface Shadow {
   version: number;
   /** When the newest telemetry was sent (simulation time, as the ledger says; else when it arrived), or undefined before the first. */
   lastSeen: number | undefined;
+  /** From the device's status channel: its announcements (`online`) and its last will (offline). */
   online: boolean;
+  /** Backfilled messages the device announced on its last reconnect and the twin has not received yet. */
+  backfillPending: number;
   stale: boolean;
   diverged: boolean;
   deltaSince: number | undefined;
@@ -148,7 +156,6 @@ export class DigitalTwin {
   #grace: number;
   #clockTolerance: number;
   #ledger: DeliveryLedger | undefined;
-  #delayOf: TwinOptions['delayOf'];
   /** When a report counts as arrived (the run switches it with its pace: 'as-sent' at full speed). */
   arrivals: Arrivals;
   #commandSeq = 0;
@@ -172,7 +179,6 @@ export class DigitalTwin {
     this.#grace = options.divergenceGraceMs ?? 30_000;
     this.#clockTolerance = options.clockToleranceMs ?? 60_000;
     this.#ledger = options.ledger;
-    this.#delayOf = options.delayOf;
     this.arrivals = options.arrivals ?? 'as-received';
   }
 
@@ -197,6 +203,7 @@ export class DigitalTwin {
       version: 0,
       lastSeen: undefined,
       online: false,
+      backfillPending: 0,
       stale: false,
       diverged: false,
       deltaSince: undefined,
@@ -423,15 +430,7 @@ export class DigitalTwin {
     const shadow = parsed ? this.shadows.get(parsed.deviceId) : undefined;
     // The twin's own outputs (cmd, twin/*) come back on the site filter; they are not device reports.
     if (!parsed || !shadow || parsed.channel === CHANNELS.cmd || parsed.channel.startsWith('twin/')) return;
-    if (parsed.channel === CHANNELS.status) {
-      // Retained, un-enveloped status ({ online }) set by the device or by its last will.
-      try {
-        shadow.online = Boolean(JSON.parse(payload.toString()).online);
-      } catch {
-        this.#malformed++;
-      }
-      return;
-    }
+    if (parsed.channel === CHANNELS.status) return this.#onStatus(shadow, payload, retained);
     // A retained message is history (perhaps from an earlier run on the same broker), not a delivery.
     if (retained) return;
     const decoded = decodeEnvelope(payload);
@@ -451,11 +450,12 @@ export class DigitalTwin {
       arrival: Number.NaN,
       sent: Number.NaN,
       body: envelope.body as Record<string, unknown>,
+      ...(envelope.backfill ? { backfill: true } : {}),
     };
     const now = this.#clock.now();
     const sentAt = this.#ledger?.delivered(parsed.deviceId, parsed.channel, envelope.seq, now);
     if (this.arrivals === 'as-sent' && sentAt !== undefined)
-      report.arrival = sentAt + (this.#delayOf?.(parsed.deviceId, parsed.channel, envelope.seq) ?? 0);
+      report.arrival = sentAt + this.#ledger!.delayOf(parsed.deviceId, parsed.channel, envelope.seq);
     // A report the ledger no longer holds (a copy a network fault duplicated) is placed at the time the
     // device stamped it, not at the moment it was taken in, which would depend on the settle window.
     else if (this.arrivals === 'as-sent' && this.#ledger !== undefined) report.arrival = Math.min(envelope.t, now);
@@ -475,6 +475,88 @@ export class DigitalTwin {
     for (const listener of this.#listeners) listener(parsed.deviceId, parsed.channel, envelope.seq);
   }
 
+  /**
+   * The status channel (un-enveloped, retained): a device's announcement on each (re)connect
+   * (`{ online: true, seq, t, backlog }`), its last will (`{ online: false, reason }`, published by the
+   * broker when its connection died), or its farewell at shutdown. A retained one is history (the
+   * subscription replaying it) and only sets the flag. Announcements and wills are booked in the
+   * ledger (channel `status` by seq; `will`, oldest first, by the run's network when a fault cuts a
+   * session), which gives their send time, so the twin logs `twin.online` / `twin.offline` at an
+   * instant that does not depend on socket timing.
+   */
+  #onStatus(shadow: Shadow, payload: Buffer, retained: boolean): void {
+    let status: { online?: unknown; seq?: unknown; backlog?: unknown; reason?: unknown };
+    try {
+      status = JSON.parse(payload.toString());
+    } catch {
+      this.#malformed++;
+      return;
+    }
+    const online = Boolean(status.online);
+    const announced = online && typeof status.seq === 'number';
+    // History, an unnumbered announcement, or a device saying goodbye at the end of the run: the flag only.
+    if (retained || (!announced && online) || status.reason === 'shutdown') {
+      shadow.online = online;
+      return;
+    }
+    const deviceId = shadow.address.deviceId;
+    const now = this.#clock.now();
+    let sentAt: number | undefined;
+    if (announced) {
+      // A device's own message (the will is the broker's): counted with its reports.
+      this.#receivedTotal++;
+      shadow.receivedTotal++;
+      shadow.received[CHANNELS.status] = (shadow.received[CHANNELS.status] ?? 0) + 1;
+      sentAt = this.#ledger?.delivered(deviceId, CHANNELS.status, status.seq as number, now);
+    } else sentAt = this.#ledger?.deliveredOldest(deviceId, 'will', now)?.sentAt;
+    if (sentAt === undefined && this.arrivals === 'as-sent' && this.#ledger !== undefined) {
+      // Not in the ledger (a will the network did not see coming: the broker's own keep-alive, a
+      // restart): when it came depends on socket timing, so at full speed it sets the flag only.
+      shadow.online = online;
+      return;
+    }
+    const report: Report = {
+      shadow,
+      channel: CHANNELS.status,
+      seq: announced ? (status.seq as number) : 0,
+      t: sentAt ?? now,
+      arrival: this.arrivals === 'as-sent' && sentAt !== undefined ? sentAt : now,
+      sent: sentAt ?? now,
+      body: {
+        online,
+        ...(typeof status.backlog === 'number' ? { backlog: status.backlog } : {}),
+        ...(typeof status.reason === 'string' ? { reason: status.reason } : {}),
+      },
+    };
+    if (this.arrivals === 'as-sent' && sentAt !== undefined) this.#inbox.push(report);
+    else this.#apply(report);
+  }
+
+  /** A status report applied: the device is back (`twin.online`, and its backfill to come) or gone (`twin.offline`). */
+  #applyStatus(shadow: Shadow, report: Report): void {
+    const device = shadow.address.deviceId;
+    const { online, backlog, reason } = report.body as { online: boolean; backlog?: number; reason?: string };
+    const t = this.#stamp(report.arrival);
+    if (!online) {
+      // Every will the ledger placed is a loss of the device's session, whatever the flag said (a
+      // retained status from an earlier run on the same broker may have set it).
+      shadow.online = false;
+      this.#log.record({
+        t,
+        source: 'twin',
+        type: 'twin.offline',
+        data: { device, reason: reason ?? 'unknown', lastSeen: shadow.lastSeen ?? null },
+      });
+      return;
+    }
+    const back = report.seq > 1;
+    shadow.online = true;
+    shadow.backfillPending = backlog ?? 0;
+    // The first announcement is the device joining at the start; later ones are returns.
+    if (back) this.#log.record({ t, source: 'twin', type: 'twin.online', data: { device, backlog: backlog ?? 0 } });
+    if (back && (backlog ?? 0) > 0) this.#log.record({ t, source: 'twin', type: 'twin.backfilling', data: { device, backlog } });
+  }
+
   /** Applies the reports taken in since the last check, in the order sent, with the commands sent between them. */
   #applyInbox(): void {
     if (this.#inbox.length === 0) return;
@@ -490,7 +572,12 @@ export class DigitalTwin {
   #apply(report: Report): void {
     if (this.#pendingCommands.length > 0) this.#applyCommands(report.arrival);
     const { shadow, arrival, body } = report;
+    if (report.backfill && shadow.backfillPending > 0 && --shadow.backfillPending === 0)
+      this.#log.record({ t: this.#stamp(arrival), source: 'twin', type: 'twin.backfilled', data: { device: shadow.address.deviceId } });
     switch (report.channel) {
+      case CHANNELS.status:
+        this.#applyStatus(shadow, report);
+        break;
       case CHANNELS.telemetry:
         this.#onTelemetry(shadow, report, body);
         break;
@@ -526,6 +613,13 @@ export class DigitalTwin {
     }
     shadow.lastTelemetrySeq = seq;
     this.#passDeadlines(shadow, sent);
+    if (report.backfill) {
+      // History from the device's buffer: it fills the record and shows the device is back, but it is
+      // not the device's present state, and a burst of old readings says nothing about rates.
+      shadow.lastSeen = Math.max(shadow.lastSeen ?? 0, sent);
+      if (shadow.stale) this.#setStale(shadow, false, arrival);
+      return;
+    }
     Object.assign(shadow.reported, body);
     shadow.version++;
     shadow.lastSeen = Math.max(shadow.lastSeen ?? 0, sent);

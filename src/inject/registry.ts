@@ -62,6 +62,8 @@ export const FAULTS = {
   'network.mqtt-delay': NETWORK_FAULTS['network.mqtt-delay'],
   'network.mqtt-downgrade': NETWORK_FAULTS['network.mqtt-downgrade'],
   'network.frozen-subscriber': NETWORK_FAULTS['network.frozen-subscriber'],
+  'network.down': NETWORK_FAULTS['network.down'],
+  'network.flapping': NETWORK_FAULTS['network.flapping'],
 } satisfies Record<string, AnyFaultDefinition>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -63,6 +63,33 @@ export class DeliveryLedger {
     this.device(deviceId).channel(channel).released(seq, at);
   }
 
+  /**
+   * A network fault delays a message on its way by `ms` of simulated time (fast mode's tag timing:
+   * the fault proxy reports the delay instead of sleeping it); its receiver takes it to arrive at its
+   * send time plus the delays (`delayOf`).
+   */
+  delayed(deviceId: string, channel: string, seq: number, ms: number): void {
+    this.device(deviceId).channel(channel).delayed(seq, ms);
+  }
+
+  /** The delay faults reported for a message, once (0 if none). */
+  delayOf(deviceId: string, channel: string, seq: number): number {
+    return this.#devices.get(deviceId)?.channels.get(channel)?.takeDelay(seq) ?? 0;
+  }
+
+  /**
+   * The oldest message of a channel still in flight, delivered now: for messages that carry no
+   * sequence number (a last will, which the broker publishes on its client's behalf). Returns its seq
+   * and send time, or undefined when none is in flight.
+   */
+  deliveredOldest(deviceId: string, channel: string, at: number): { seq: number; sentAt: number } | undefined {
+    const account = this.#devices.get(deviceId)?.channels.get(channel);
+    const seq = account?.oldestSeq;
+    if (account === undefined || seq === undefined) return undefined;
+    const sentAt = account.delivered(seq, at);
+    return sentAt === undefined ? undefined : { seq, sentAt };
+  }
+
   /** A message that will not arrive, and why (a fault swallowed it, the link was down...). */
   lost(deviceId: string, channel: string, seq: number, reason: string): void {
     this.device(deviceId).lost(channel, seq, reason);
@@ -257,6 +284,8 @@ export class ChannelAccount {
   #backfill = new Set<number>();
   /** Highest seq published: a delivery of a seq at or under it, neither in flight nor lost, is a duplicate. */
   #highest = Number.NEGATIVE_INFINITY;
+  /** Delays network faults reported for messages (fast mode's tag timing), by seq, until taken. */
+  #delays: Map<number, number> | undefined;
   /** The aggregates this channel adds to: the ledger's totals and its channel's totals. */
   #totals: DeliveryCounts;
   #channelTotals: DeliveryCounts;
@@ -392,6 +421,24 @@ export class ChannelAccount {
     const seqs = [...this.#inFlight.keys()];
     for (const seq of seqs) this.lost(seq, reason);
     return seqs.length;
+  }
+
+  delayed(seq: number, ms: number): void {
+    this.#delays ??= new Map();
+    this.#delays.set(seq, (this.#delays.get(seq) ?? 0) + ms);
+  }
+
+  takeDelay(seq: number): number {
+    const delay = this.#delays?.get(seq);
+    if (delay === undefined) return 0;
+    this.#delays!.delete(seq);
+    return delay;
+  }
+
+  /** The seq of the message in flight longest (the first published of those in flight). */
+  get oldestSeq(): number | undefined {
+    for (const seq of this.#inFlight.keys()) return seq;
+    return undefined;
   }
 
   /** When the oldest message still in flight was published (simulated time), or undefined if none is. */

@@ -1,6 +1,10 @@
 import type { MqttClient } from 'mqtt';
+import type { Clock } from '../core/clock.ts';
+import type { Rng } from '../core/rng.ts';
 import { pingFence } from './fence.ts';
 import { closeClient, connectClient, whenConnected, type ClientIdentity } from './client.ts';
+import type { SessionBook } from './session-book.ts';
+import { SessionDriver, drivenClientOptions, type BackoffPolicy } from './session-driver.ts';
 
 /**
  * An MQTT connection as the simulation sees it: a device's, or the digital twin's. Each has its own
@@ -9,8 +13,12 @@ import { closeClient, connectClient, whenConnected, type ClientIdentity } from '
  * choice, not the device's.
  */
 export interface DeviceLink {
-  /** Hands one message to the device's client. */
-  publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): void;
+  /**
+   * Hands one message to the device's client. A link that says when it is offline (`connected`)
+   * returns false when its session is gone and the message was not taken.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a link that cannot tell (a link thread's) returns nothing
+  publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): boolean | void;
   /** Disconnects cleanly (no last will), first publishing `farewell` (QoS 0, retained) if still connected. */
   close(farewell?: RetainedMessage): Promise<void>;
   /**
@@ -24,6 +32,13 @@ export interface DeviceLink {
    * and resolves once it is. Links that cannot freeze leave it out.
    */
   freeze?(): () => Promise<void>;
+  /**
+   * Links whose session is driven on the simulation's clock (sessionLinks) say when they are
+   * connected, and call `listener` on every change (after a reconnect, once the subscription is made);
+   * a link without these is taken to be connected throughout (mqtt.js reconnects on its own).
+   */
+  readonly connected?: boolean;
+  onConnection?(listener: (connected: boolean) => void): void;
 }
 
 export interface RetainedMessage {
@@ -70,6 +85,21 @@ export type MessageHandler = (topic: string, payload: Buffer, retain: boolean) =
 /** Opens links; resolves once the subscription is made, so no message can be missed. */
 export interface LinkOpener {
   open(options: LinkOptions, onMessage: MessageHandler): Promise<DeviceLink>;
+  /** Its links' sessions run on the simulation's clock and say when they are offline (sessionLinks). */
+  readonly sessions?: boolean;
+}
+
+/**
+ * How a link's session is driven on the simulation's clock (session-driver.ts): keep-alive (fast mode
+ * only), CONNACK timeout and reconnect with seeded back-off. Each client forks `reconnect:<client id>`
+ * from `rng`; `book` counts its exchanges for the settle barrier.
+ */
+export interface LinkSession {
+  clock: Clock;
+  rng: Rng;
+  simulatedKeepalive: boolean;
+  book: SessionBook;
+  backoff?: Partial<BackoffPolicy>;
 }
 
 /** A device's mqtt.js client on the current thread. */
@@ -77,27 +107,52 @@ export class MqttDeviceLink implements DeviceLink {
   readonly client: MqttClient;
   readonly #subscribe: string;
   #frozen = false;
+  readonly #driver: SessionDriver | undefined;
+  #connected: boolean;
+  #listeners: ((connected: boolean) => void)[] = [];
 
-  private constructor(client: MqttClient, subscribe: string) {
+  private constructor(client: MqttClient, subscribe: string, driver: SessionDriver | undefined) {
     this.client = client;
     this.#subscribe = subscribe;
+    this.#driver = driver;
+    this.#connected = client.connected;
   }
 
-  static async open(options: LinkOptions, onMessage: MessageHandler): Promise<MqttDeviceLink> {
+  static async open(options: LinkOptions, onMessage: MessageHandler, session?: LinkSession): Promise<MqttDeviceLink> {
     const { will, online } = options;
     const client = connectClient({
       url: options.url,
       identity: options.identity,
-      ...(options.tls ? { extra: { ...options.tls, rejectUnauthorized: true } } : {}),
+      extra: {
+        ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
+        ...(session ? drivenClientOptions(session.clock, session.simulatedKeepalive) : {}),
+      },
       ...(will ? { will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true } } : {}),
     });
+    const clientId = options.identity.clientId;
+    const driver = session
+      ? new SessionDriver(client, {
+          clock: session.clock,
+          rng: session.rng.fork(`reconnect:${clientId}`),
+          simulatedKeepalive: session.simulatedKeepalive,
+          ...(session.backoff ? { backoff: session.backoff } : {}),
+        })
+      : undefined;
+    const removeFromBook = driver && session ? session.book.add(clientId, driver) : undefined;
+    let link: MqttDeviceLink | undefined;
     const subscribed = new Promise<void>((resolve, reject) => {
       client.on('connect', () => {
-        client.subscribe(options.subscribe, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
+        client.subscribe(options.subscribe, { qos: 1 }, (error) => {
+          if (error) return reject(error);
+          resolve();
+          if (link !== undefined) link.#setConnected(true);
+        });
         if (online) client.publish(online.topic, online.payload, { qos: 1, retain: true });
       });
     });
-    let link: MqttDeviceLink | undefined;
+    client.on('close', () => {
+      if (link !== undefined) link.#setConnected(false);
+    });
     // A frozen link hands nothing on, not even what mqtt.js had parsed before the socket stopped.
     client.on('message', (topic, payload, packet) => {
       if (link === undefined || !link.#frozen) onMessage(topic, payload, packet.retain);
@@ -109,15 +164,43 @@ export class MqttDeviceLink implements DeviceLink {
       await subscribed;
     } catch (error) {
       // mqtt.js would keep retrying in the background; a link that failed to open must not linger.
+      driver?.stop();
+      removeFromBook?.();
       client.end(true);
       throw error;
     }
-    link = new MqttDeviceLink(client, options.subscribe);
+    link = new MqttDeviceLink(client, options.subscribe, driver);
+    link.#connected = client.connected;
     return link;
   }
 
-  publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): void {
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  onConnection(listener: (connected: boolean) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** The session, when it is driven on the simulation's clock. */
+  get driver(): SessionDriver | undefined {
+    return this.#driver;
+  }
+
+  #setConnected(connected: boolean): void {
+    // Connected means subscribed: a command sent now reaches the device.
+    const now = connected && this.client.connected;
+    if (now === this.#connected) return;
+    this.#connected = now;
+    for (const listener of this.#listeners) listener(now);
+  }
+
+  publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): boolean {
+    // A driven session that just died (its keep-alive expired this instant) takes nothing more: the
+    // device keeps the message, as it will once it hears of the loss.
+    if (this.#driver !== undefined && (!this.client.connected || this.#driver.closing)) return false;
     this.client.publish(topic, payload, { qos, retain });
+    return true;
   }
 
   fence(): Promise<void> {
@@ -150,6 +233,7 @@ export class MqttDeviceLink implements DeviceLink {
   }
 
   async close(farewell?: RetainedMessage): Promise<void> {
+    this.#driver?.stop();
     if (farewell && this.client.connected) this.client.publish(farewell.topic, farewell.payload, { qos: 0, retain: true });
     await closeClient(this.client);
   }
@@ -157,3 +241,8 @@ export class MqttDeviceLink implements DeviceLink {
 
 /** Opens links on the current thread. */
 export const IN_THREAD_LINKS: LinkOpener = { open: (options, onMessage) => MqttDeviceLink.open(options, onMessage) };
+
+/** Opens links on the current thread with their sessions driven on the simulation's clock (LinkSession). */
+export function sessionLinks(session: LinkSession): LinkOpener {
+  return { open: (options, onMessage) => MqttDeviceLink.open(options, onMessage, session), sessions: true };
+}

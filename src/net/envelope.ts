@@ -21,6 +21,8 @@ export const envelopeSchema = z.object({
    */
   patient: z.string().min(1).optional(),
   body: z.unknown(),
+  /** Sent late from the device's store-and-forward buffer (generated at `t` while it was offline). */
+  backfill: z.literal(true).optional(),
 });
 
 export type Envelope<TBody = unknown> = Omit<z.infer<typeof envelopeSchema>, 'body'> & { body: TBody };
@@ -40,6 +42,7 @@ export function encodeEnvelope<TBody>(envelope: Envelope<TBody>): string {
       t: envelope.t,
       patient: envelope.patient,
       body: envelope.body,
+      ...(envelope.backfill ? { backfill: true } : {}),
     });
   }
   return JSON.stringify({
@@ -49,6 +52,7 @@ export function encodeEnvelope<TBody>(envelope: Envelope<TBody>): string {
     seq: envelope.seq,
     t: envelope.t,
     body: envelope.body,
+    ...(envelope.backfill ? { backfill: true } : {}),
   });
 }
 

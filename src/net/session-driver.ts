@@ -97,7 +97,18 @@ export function drivenClientOptions(clock: Clock, simulatedKeepalive: boolean): 
   return {
     reconnectPeriod: PARKED_MS,
     connectTimeout: PARKED_MS,
-    ...(simulatedKeepalive ? { timerVariant: clockTimer(clock) } : {}),
+    // The owner of the client buffers what it cannot send (a device's store-and-forward); mqtt.js'
+    // own offline queue would send it later without saying so.
+    queueQoSZero: false,
+    ...(simulatedKeepalive
+      ? {
+          timerVariant: clockTimer(clock),
+          // mqtt.js restarts the keep-alive on every PUBACK and SUBACK it reads, at whatever simulated
+          // instant the socket happens to deliver it; only a PINGRESP (read while the loop holds the
+          // clock, see inFlight) then restarts it, so a PINGREQ a keep-alive falls on simulated time alone.
+          reschedulePings: false,
+        }
+      : {}),
   };
 }
 
@@ -124,6 +135,10 @@ export class SessionDriver {
   #attempt = 0;
   #timer: number | undefined;
   #pingOutstanding = false;
+  #subscribing = 0;
+  /** The client gave up on its connection (keep-alive, CONNACK timeout) and its 'close' is still to come. */
+  #closing = false;
+  #listeners = new Set<(state: SessionState) => void>();
   /** Reconnect attempts made, and the clock time each was made at (for reports and tests). */
   readonly attempts: number[] = [];
   /** When each connection (or attempt) was lost on the clock: keep-alive expiry, a reset, a refusal... */
@@ -145,19 +160,50 @@ export class SessionDriver {
     internals.sendPing = () => {
       this.#pingOutstanding = true;
       sendPing();
+      this.#notify();
     };
+    // The keep-alive gives up by destroying the socket, and mqtt.js corks its socket until the next
+    // tick: what the client wrote in this same instant would vanish unsent, where a real stack had
+    // put it on the wire (and the network would swallow it, in the account). Flush first.
+    const onKeepaliveTimeout = client.onKeepaliveTimeout.bind(client);
+    client.onKeepaliveTimeout = () => {
+      const stream = client.stream as { writableCorked?: number; uncork?: () => void } | undefined;
+      while ((stream?.writableCorked ?? 0) > 0) stream!.uncork!();
+      this.#closing = true;
+      onKeepaliveTimeout();
+      this.#notify();
+    };
+    client.on('packetsend', (packet) => {
+      if (packet.cmd !== 'subscribe') return;
+      this.#subscribing++;
+      this.#notify();
+    });
     client.on('packetreceive', (packet) => {
       if (packet.cmd === 'pingresp') this.#pingOutstanding = false;
+      else if (packet.cmd === 'suback') this.#subscribing = Math.max(0, this.#subscribing - 1);
+      else return;
+      this.#notify();
     });
     client.on('connect', () => {
       this.#cancel();
       this.#state = 'connected';
       this.#attempt = 0;
       this.#pingOutstanding = false;
+      this.#notify();
     });
     client.on('close', () => this.#onClose());
     if (client.connected) this.#state = 'connected';
     else this.#armConnectTimeout();
+  }
+
+  /** Called on every change of state or of what is in flight (the settle barrier re-counts). Returns the unsubscribe. */
+  onChange(listener: (state: SessionState) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) listener(this.#state);
   }
 
   get state(): SessionState {
@@ -169,14 +215,21 @@ export class SessionDriver {
    * awaiting its PINGRESP. Fast mode's settle barrier must wait for these before advancing the clock,
    * or when the answer lands (and so when the keep-alive restarts) would depend on the machine.
    */
+  /** The client gave up on its connection this instant; it hears of the close shortly (the barrier waits for that). */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
   get inFlight(): number {
-    return (this.#state === 'connecting' ? 1 : 0) + (this.#pingOutstanding ? 1 : 0);
+    return (this.#state === 'connecting' ? 1 : 0) + (this.#pingOutstanding ? 1 : 0) + (this.#subscribing > 0 ? 1 : 0);
   }
 
   /** Stops driving (the client is being ended on purpose): no more retries. */
   stop(): void {
     this.#cancel();
+    const changed = this.#state !== 'ended';
     this.#state = 'ended';
+    if (changed) this.#notify();
   }
 
   #onClose(): void {
@@ -184,6 +237,8 @@ export class SessionDriver {
     // mqtt.js has just parked its own reconnect interval; the driver decides when to retry.
     internals._clearReconnect();
     this.#pingOutstanding = false;
+    this.#subscribing = 0;
+    this.#closing = false;
     if (this.#state === 'ended' || this.client.disconnecting || this.client.disconnected) {
       this.stop();
       return;
@@ -193,6 +248,7 @@ export class SessionDriver {
     this.#state = 'waiting';
     const delay = backoffDelay(this.#policy, this.#attempt++, this.#rng);
     this.#timer = this.#clock.setTimeout(() => this.#retry(), delay);
+    this.#notify();
   }
 
   #retry(): void {
@@ -201,6 +257,7 @@ export class SessionDriver {
     this.#state = 'connecting';
     this.attempts.push(this.#clock.now());
     this.#armConnectTimeout();
+    this.#notify();
     (this.client as unknown as MqttInternals)._reconnect();
   }
 
@@ -210,7 +267,11 @@ export class SessionDriver {
       this.#timer = undefined;
       // No CONNACK in time ([MQTT-3.1.4]: the client closes the connection): drop the socket; the
       // close brings the next attempt.
-      if (this.#state === 'connecting') this.client.stream?.destroy();
+      if (this.#state === 'connecting' && this.client.stream) {
+        this.#closing = true;
+        this.client.stream.destroy();
+        this.#notify();
+      }
     }, this.#connectTimeoutMs);
   }
 

@@ -118,6 +118,12 @@ export function buildFleet(options: BuildFleetOptions): BuiltFleet {
     });
     const account = ledger.device(device.id);
     agent.onPublish = (channel, seq) => account.published(channel, seq, clock.now());
+    // Store-and-forward: kept offline (not in flight), sent from the buffer (in flight from now), or let go.
+    agent.onStore = (channel, seq, fate, reason) => {
+      if (fate === 'buffered') account.channel(channel).held(seq);
+      else if (fate === 'backfill') account.channel(channel).released(seq, clock.now());
+      else account.lost(channel, seq, `device:${reason}`);
+    };
     // The twin books the commands it sends; the device books their delivery.
     agent.onReceive = (_topic, seq) => {
       if (seq !== undefined) account.delivered(CHANNELS.cmd, seq, clock.now());

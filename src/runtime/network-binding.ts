@@ -66,6 +66,7 @@ export function routeThroughNetwork(network: RunNetwork, inner?: ConnectOptionsF
   return (client, defaults) => {
     const endpoint = inner ? inner(client, defaults) : defaults;
     const via = client.role === 'device' ? network.urlFor(client.device.id) : network.twinUrl;
+    if (via !== undefined) network.register(endpoint.identity.clientId, client.role === 'device' ? client.device.id : undefined);
     return via === undefined ? endpoint : { ...endpoint, url: withHostOf(endpoint.url, via) };
   };
 }
@@ -87,7 +88,10 @@ function withHostOf(url: string, via: string): string {
  */
 export class NetworkAccount {
   readonly #ledger: DeliveryLedger;
-  readonly #delays = new Map<string, number>();
+  readonly #network: RunNetwork;
+  readonly #wills = new Map<string, number>();
+  /** Whether a last will published now would reach the twin (its session is up): else none is booked. */
+  twinListening: () => boolean = () => true;
   /** Device messages a fault holds now (reorder; a holding blackhole): settled for the barrier until released. */
   readonly #held = new Set<string>();
   /** PUBLISHes the proxies acted on, by fate. */
@@ -96,7 +100,9 @@ export class NetworkAccount {
   /** `onHeld`: a message was just excused from the barrier's wait (held by a fault); wake the barrier. */
   constructor(network: RunNetwork, ledger: DeliveryLedger, onHeld: () => void) {
     this.#ledger = ledger;
+    this.#network = network;
     network.onEvent((event) => {
+      if (event.type === 'session.cut') return this.#onCut(event);
       if (event.type !== 'publish') return;
       const held = this.#held.size;
       this.#onPublish(event);
@@ -104,13 +110,17 @@ export class NetworkAccount {
     });
   }
 
-  /** The delay faults added to a device message on its way (tag timing), once; 0 if none. */
-  takeDelay(deviceId: string, channel: string, seq: number): number {
-    const key = `${deviceId}\u0000${channel}\u0000${seq}`;
-    const delay = this.#delays.get(key);
-    if (delay === undefined) return 0;
-    this.#delays.delete(key);
-    return delay;
+  /**
+   * A fault cut a device's established session at the broker: the broker publishes its last will now,
+   * and the twin will take it in. Booked in the ledger (channel `will`, sent at the cut), so the settle
+   * barrier waits for it and the twin marks the device offline at the cut's instant.
+   */
+  #onCut(event: Extract<NetworkEvent, { type: 'session.cut' }>): void {
+    const device = this.#network.deviceOf(event.clientId);
+    if (!event.established || device === undefined || !this.twinListening()) return;
+    const seq = (this.#wills.get(device) ?? 0) + 1;
+    this.#wills.set(device, seq);
+    this.#ledger.published(device, 'will', seq, event.at);
   }
 
   /** Held device messages: the barrier counts them as settled (they are on their way, at a time a fault decides). */
@@ -134,7 +144,7 @@ export class NetworkAccount {
         // Toxics that hold for real whatever the timing (reorder waits for overtakers; a holding
         // blackhole until it ends) versus delays only reported under tag timing (docs/network.md).
         if (holds(event.toxic) || !Number.isFinite(event.delayMs)) this.#held.add(key);
-        else this.#delays.set(key, (this.#delays.get(key) ?? 0) + (event.delayMs ?? 0));
+        else this.#ledger.delayed(device, topic.channel, seq, event.delayMs ?? 0);
         return;
       case 'released':
         this.#held.delete(key);

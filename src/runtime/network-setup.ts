@@ -6,6 +6,7 @@ import type { ProxyAccount, ProxyEvent } from '../net/proxy/accounting.ts';
 import { FaultProxy, type ToxicSpec } from '../net/proxy/fault-proxy.ts';
 import { Flapper, type FlappingParams } from '../net/proxy/flapping.ts';
 import type { Timing } from '../net/proxy/toxic.ts';
+import type { PathState } from '../net/session-book.ts';
 
 /** What the site target does to the broker; the runtime binds it to its RestartableBroker. */
 export interface SiteControl {
@@ -64,6 +65,10 @@ export class RunNetwork {
   readonly #surfaces = new Map<string, NetworkSurface | TwinSurface>();
   readonly #downs = new Map<string, number>();
   readonly #listeners = new Set<(event: NetworkEvent) => void>();
+  /** Each client's listeners, nearest first (a device's own link, then its zone's; the twin's), by client id. */
+  readonly #chains = new Map<string, string[]>();
+  /** Device ids by client id (what a proxy sees of a device is its CONNECT's client id). */
+  readonly #deviceOf = new Map<string, string>();
   /** Site operations run one after another; the runtime waits on `idle()` before time moves on. */
   #siteChain: Promise<void> = Promise.resolve();
   #siteError: Error | undefined;
@@ -96,6 +101,42 @@ export class RunNetwork {
     const proxy = this.#proxies.get(`link:${deviceId}`) ?? this.#proxies.get(`zone:${this.#zoneOf.get(deviceId)}`);
     if (proxy === undefined) throw new Error(`no listener for device "${deviceId}": start() the network first, with the device in it`);
     return proxy.url;
+  }
+
+  /**
+   * Notes which listeners `clientId` goes through (the device `deviceId`'s, or the twin's when
+   * undefined), so the network can say what it knows of that client's connection (`pathOf`).
+   */
+  register(clientId: string, deviceId: string | undefined): void {
+    if (deviceId === undefined) {
+      this.#chains.set(clientId, ['twin']);
+      return;
+    }
+    this.#deviceOf.set(clientId, deviceId);
+    const own = this.#ownLinks.has(deviceId) ? [`link:${deviceId}`] : [];
+    this.#chains.set(clientId, [...own, `zone:${this.#zoneOf.get(deviceId)}`]);
+  }
+
+  /** The device a client id belongs to (register), if any. */
+  deviceOf(clientId: string | undefined): string | undefined {
+    return clientId === undefined ? undefined : this.#deviceOf.get(clientId);
+  }
+
+  /**
+   * What the listeners `clientId` goes through know of its connection (SessionBook): swallowed if any
+   * swallows its bytes, none if any has no live connection for it, open otherwise. A client that goes
+   * through none of them (not registered) is `open`: the network cannot say.
+   */
+  pathOf(clientId: string): PathState {
+    const chain = this.#chains.get(clientId);
+    if (chain === undefined) return 'open';
+    let state: PathState = 'open';
+    for (const name of chain) {
+      const here = this.#proxies.get(name)?.pathOf(clientId) ?? 'none';
+      if (here === 'swallowed') return 'swallowed';
+      if (here === 'none') state = 'none';
+    }
+    return state;
   }
 
   /** The twin's listener URL, when it has one. */

@@ -22,7 +22,7 @@ function controlsFor(plan: Plan, ids?: boolean) {
   const rng = new Rng('7');
   const calls: string[] = [];
   const core = { plan, seed: '7', clock, log, ledger, rng, durationMs: plan.durationMs };
-  const fleet = new RunFleet({ ...core, deps: DEFAULT_DEPENDENCIES, speed: 'max', delayOf: () => 0 });
+  const fleet = new RunFleet({ ...core, deps: DEFAULT_DEPENDENCIES, speed: 'max' });
   fleet.fence = async () => {
     calls.push('fence');
   };
@@ -59,7 +59,7 @@ describe('RunControls', () => {
     expect(controls.ids).toBeUndefined();
     expect(controls.targets).toBeUndefined();
     expect(controls.excused).toBeUndefined();
-    expect(controls.delayOf('patient-monitor-001', 'telemetry', 1)).toBe(0);
+    expect(controls.sessions).toBeUndefined();
     expect(await controls.prepare(undefined)).toBeUndefined();
     const inner: ConnectOptionsFor = (_client, defaults) => defaults;
     expect(controls.connectOptions(inner)).toBe(inner);

@@ -23,6 +23,10 @@ import { RunNetworkHost } from './run-network.ts';
 import type { RunMode, RunOptions } from './run-options.ts';
 import { composeConnectOptions, RunSecurity } from './run-security.ts';
 import type { RunFleet } from './run-fleet.ts';
+import { InputError } from '../core/errors.ts';
+import { sessionLinks } from '../net/device-link.ts';
+import { SessionBook } from '../net/session-book.ts';
+import type { LinkPlacement } from './run-options.ts';
 
 export interface RunControlsOptions {
   plan: Plan;
@@ -63,6 +67,7 @@ export class RunControls {
   /** Faults and attacks a timeline or `inject` may name (attacks launched by this run's adversaries). */
   readonly faults: FaultRegistry;
   readonly #network: RunNetworkHost | undefined;
+  readonly #sessions: SessionBook | undefined;
   readonly #attacks: RunAttacks;
   /** What the embedded broker handled from each connection (in-process only): an adversary's flood is counted in. */
   #receipts: BrokerReceipts | undefined;
@@ -151,6 +156,21 @@ export class RunControls {
       mode: options.mode,
       freezeTwin: () => fleet.twin.freeze(),
     });
+    if (this.#network !== undefined) {
+      const network = this.#network;
+      const sessions = new SessionBook();
+      this.#sessions = sessions;
+      sessions.setPath((clientId) => network.pathOf(clientId));
+      const twinId = twinClientIdFor(seed);
+      // A will is booked only when the twin's own session is up to take it.
+      network.twinListening = () => {
+        const driver = sessions.driver(twinId);
+        return driver === undefined || (driver.state === 'connected' && network.pathOf(twinId) === 'open');
+      };
+      network.network.onEvent((event) => {
+        if (event.type !== 'publish') sessions.recount();
+      });
+    }
   }
 
   /**
@@ -182,9 +202,36 @@ export class RunControls {
     return network === undefined ? undefined : () => network.held;
   }
 
-  /** The delay network faults reported for a message under fast mode's tag timing (0 if none). */
-  delayOf(deviceId: string, channel: string, seq: number): number {
-    return this.#network?.takeDelay(deviceId, channel, seq) ?? 0;
+  /**
+   * The sessions of the fleet's clients, when the plan has network faults and the run is in fast mode:
+   * the settle barrier waits for their exchanges with the broker (session-book.ts).
+   */
+  get sessions(): SessionBook | undefined {
+    return this.#options.mode === 'fast' ? this.#sessions : undefined;
+  }
+
+  /**
+   * The opener of the fleet's links. With network faults every client's session runs on the
+   * simulation's clock (keep-alive in fast mode, CONNACK timeout and seeded reconnect back-off in
+   * both), so when a device notices a cut link and when it comes back are simulated instants
+   * (docs/network.md#what-a-device-notices). Those sessions need the run's clock on the clients'
+   * thread: a run whose clients are on a link thread cannot have network faults (an InputError).
+   */
+  links(transport: { links: LinkPlacement; opener: LinkOpener }): LinkOpener {
+    const sessions = this.#sessions;
+    if (sessions === undefined) return transport.opener;
+    if (transport.links === 'link-thread') {
+      throw new InputError(
+        'E_NETWORK_LINK_THREAD',
+        'network faults need every client on the simulation thread (their keep-alive and reconnect run on its clock): run with --links in-thread (fleets under 1,000 devices do by default), or drop the network faults',
+      );
+    }
+    return sessionLinks({
+      clock: this.#options.clock,
+      rng: this.#options.rng.fork('sessions'),
+      simulatedKeepalive: this.#options.mode === 'fast',
+      book: sessions,
+    });
   }
 
   /** The active security profile, or undefined when none or `open` (an open run keeps every path as it was). */
@@ -262,13 +309,19 @@ export class RunControls {
    */
   atInstant(): Promise<void> | undefined {
     const network = this.#network?.pending ? this.#network : undefined;
-    if (network === undefined && !this.#attacks.pending) return undefined;
+    // A client's exchange began at this instant (a reconnect attempt, a PINGREQ): its outcome comes
+    // before time moves on (SessionBook).
+    const exchanges = (this.sessions?.outstanding ?? 0) > 0;
+    if (network === undefined && !this.#attacks.pending && !exchanges) return undefined;
     return (async () => {
       if (network !== undefined) {
         await this.#options.settle();
         network.applyPending();
         await network.idle();
-      }
+        // What the change did to the clients' sessions (cut, swallowed, let through) is known at this instant.
+        this.#sessions?.recount();
+        await this.#options.settle();
+      } else if (exchanges) await this.#options.settle();
       if (this.#attacks.pending) await this.#attacks.runPending();
     })();
   }

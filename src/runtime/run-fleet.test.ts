@@ -11,7 +11,6 @@ function fleetFor(speed: number | 'max' = 'max') {
   const plan = smallWard();
   const clock = new SimClock();
   const log = new EventLog();
-  const delays: string[] = [];
   const fleet = new RunFleet({
     plan,
     deps: DEFAULT_DEPENDENCIES,
@@ -22,12 +21,8 @@ function fleetFor(speed: number | 'max' = 'max') {
     ledger: new DeliveryLedger(),
     durationMs: plan.durationMs,
     speed,
-    delayOf: (device, channel, seq) => {
-      delays.push(`${device}/${channel}/${seq}`);
-      return 0;
-    },
   });
-  return { fleet, clock, log, delays };
+  return { fleet, clock, log };
 }
 
 describe('RunFleet', () => {

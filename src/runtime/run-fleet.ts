@@ -24,8 +24,6 @@ export interface RunFleetOptions {
   durationMs: number;
   /** The pace the run starts at: decides when the twin takes a report to have arrived (see arrivalsAt). */
   speed: number | 'max';
-  /** The delay network faults reported for a message (fast mode's tag timing; run-controls.ts). */
-  delayOf(deviceId: string, channel: string, seq: number): number;
 }
 
 /**
@@ -53,8 +51,6 @@ export class RunFleet {
     this.twin = new DigitalTwin(this.plan.site, clock, log, {
       ledger,
       arrivals: arrivalsAt(options.speed),
-      // A delay a network fault reported (fast mode's tag timing) moves a report's arrival by as much.
-      delayOf: options.delayOf,
     });
     const built = buildFleet({ ...options, fleetPlan: this.plan, twin: this.twin });
     this.agents = built.agents;

@@ -9,6 +9,7 @@ import type { ConnectOptionsFor } from './fleet-builder.ts';
 import { NetworkAccount, networkNeeds, routeThroughNetwork } from './network-binding.ts';
 import { RunNetwork, type SiteControl } from './network-setup.ts';
 import type { SelectableDevice, TagLookup } from './selector.ts';
+import type { PathState } from '../net/session-book.ts';
 
 export interface RunNetworkPlanOptions {
   entries: readonly TimelineEntry[];
@@ -52,7 +53,9 @@ export class RunNetworkHost {
         rng: options.rng.fork('network'),
         devices: options.agents.map((a) => ({ id: a.deviceId, zone: a.zone })),
         ownLinks: needs.ownLinks,
-        twinLink: needs.twinLink,
+        // The twin always gets a listener of its own: the network can then tell when its connection
+        // was cut (a broker restart), as it can for every device (SessionBook).
+        twinLink: true,
         // Fast mode: delays are reported and stamped by the ledger, not slept (docs/network.md#fast-mode),
         // and the broker's keep-alive of a blackholed client runs on the simulated clock.
         timing: fast ? 'tag' : 'hold',
@@ -87,18 +90,25 @@ export class RunNetworkHost {
     return this.#account?.held ?? 0;
   }
 
-  /** The delay faults reported for a message under tag timing (0 if none). */
-  takeDelay(deviceId: string, channel: string, seq: number): number {
-    return this.#account?.takeDelay(deviceId, channel, seq) ?? 0;
+  /** What the network knows of a client's connection (SessionBook's path). */
+  pathOf(clientId: string): PathState {
+    return this.network.pathOf(clientId);
+  }
+
+  /** Whether a last will would reach the twin now (wills are booked in the ledger only then). */
+  set twinListening(listening: () => boolean) {
+    if (this.#account) this.#account.twinListening = listening;
   }
 
   /** For the report: losses the faults explain (from the ledger) and what the proxies did. */
   result(ledger: DeliveryLedger): { lostToFaults: number; result: NetworkResult } {
     const summary = ledger.summary();
     let lostToFaults = 0;
+    // A device's store-and-forward losses happen only while a fault keeps it offline.
     for (const channels of Object.values(summary.devices))
       for (const channel of Object.values(channels))
-        for (const [reason, n] of Object.entries(channel.lostBy)) if (reason.startsWith('network:')) lostToFaults += n;
+        for (const [reason, n] of Object.entries(channel.lostBy))
+          if (reason.startsWith('network:') || reason.startsWith('device:')) lostToFaults += n;
     return {
       lostToFaults,
       result: {

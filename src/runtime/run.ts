@@ -128,7 +128,6 @@ export class Run extends EventEmitter<RunEvents> {
       ledger: this.ledger,
       durationMs: this.durationMs,
       speed: this.#pacer.speed,
-      delayOf: (device, channel, seq) => this.#controls.delayOf(device, channel, seq),
     });
     ({ plan: this.fleetPlan, twin: this.twin, agents: this.agents, agentById: this.agentById, patients: this.patients } = this.#fleet);
     this.#controls = new RunControls({
@@ -155,6 +154,7 @@ export class Run extends EventEmitter<RunEvents> {
       stallMs: options.settleTimeoutMs ?? 10_000,
       telemetryPerSecond: this.#fleet.telemetryPerSecond,
       ...(this.#controls.excused ? { excused: this.#controls.excused } : {}),
+      ...(this.#controls.sessions ? { sessions: this.#controls.sessions } : {}),
     });
     this.#loop = new RunLoop({
       clock: this.clock,
@@ -220,9 +220,9 @@ export class Run extends EventEmitter<RunEvents> {
   get speed(): number | 'max' {
     return this.#pacer.speed;
   }
-  /** Messages the devices handed to their MQTT clients. */
+  /** Messages the devices generated (commands to them, and last wills the broker published for them, left out). */
   get messagesPublished(): number {
-    return this.ledger.totals.published - this.ledger.channelTotals(CHANNELS.cmd).published;
+    return this.ledger.totals.published - this.ledger.channelTotals(CHANNELS.cmd).published - this.ledger.channelTotals('will').published;
   }
   /** Waits for the transport that stalled (nothing delivered or lost for settleTimeoutMs): what was missing was written off. */
   get settleTimeouts(): number {

@@ -1,4 +1,5 @@
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
+import type { SessionBook } from '../net/session-book.ts';
 
 /**
  * The settle barrier: resolves once nothing is outstanding — every message any party handed to the
@@ -101,13 +102,24 @@ export class LedgerSettler {
    * `excused`: messages in flight the barrier must not wait for — on their way at a time a network
    * fault decides (a reorder holds one until others overtake it), not stalled.
    */
-  constructor(ledger: DeliveryLedger, options: { stallMs: number; telemetryPerSecond: number; excused?: () => number }) {
+  /**
+   * `sessions`: clients' exchanges with the broker still on the wire (fast mode with network faults,
+   * session-book.ts); the barrier waits for them as for messages.
+   */
+  constructor(
+    ledger: DeliveryLedger,
+    options: { stallMs: number; telemetryPerSecond: number; excused?: () => number; sessions?: SessionBook },
+  ) {
     this.#ledger = ledger;
     this.#stallMs = options.stallMs;
     this.#telemetryPerSecond = options.telemetryPerSecond;
-    const excused = options.excused;
-    this.barrier = new SettleBarrier(excused ? () => ledger.inFlight - excused() : () => ledger.inFlight);
+    const excused = options.excused ?? (() => 0);
+    const sessions = options.sessions;
+    this.barrier = new SettleBarrier(
+      options.excused || sessions ? () => ledger.inFlight - excused() + (sessions?.outstanding ?? 0) : () => ledger.inFlight,
+    );
     ledger.onSettle(() => this.barrier.notify());
+    sessions?.onChange(() => this.barrier.notify());
   }
 
   /** Waits for the transport that stalled; what was missing then was written off as lost. */

@@ -1,3 +1,4 @@
+import { COMM_LOSS_ALARM } from '../../devices/descriptor.ts';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import type { AnyDeviceDescriptor } from '../../devices/descriptor.ts';
@@ -223,7 +224,8 @@ export function checkReferences(data: unknown, registries: ScenarioRegistries, f
 function knownAlarmCodes(registries: ScenarioRegistries): string[] | undefined {
   const descriptors = Object.values(registries.devices);
   if (descriptors.length === 0 || descriptors.some((d) => d.docs?.alarms === undefined)) return undefined;
-  return [...new Set(descriptors.flatMap((d) => d.docs!.alarms.map((a) => a.name)))];
+  // Every kind raises its communication-loss alarm while offline (the agent does, docs/network.md).
+  return [...new Set([...descriptors.flatMap((d) => d.docs!.alarms.map((a) => a.name)), COMM_LOSS_ALARM])];
 }
 
 function valid<T extends z.ZodType>(schema: T, value: unknown): z.output<T> | undefined {

@@ -59,6 +59,8 @@ export type ProxyEvent =
   | { type: 'connection.opened'; at: number; connection: number; clientId: string | undefined }
   | { type: 'connection.closed'; at: number; connection: number; clientId: string | undefined; reason: CloseReason }
   | { type: 'connection.refused'; at: number }
+  /** A fault cut a connection; `established`: the broker had accepted its session, and publishes the client's will. */
+  | { type: 'session.cut'; at: number; connection: number; clientId: string | undefined; established: boolean }
   | {
       type: 'publish';
       at: number;

@@ -17,6 +17,12 @@ export interface ConnectionHost {
   onPublish(connection: ProxyConnection, direction: Direction, segment: Segment, fate: PublishFateInput): void;
   onIdentified(connection: ProxyConnection): void;
   onClosed(connection: ProxyConnection, reason: CloseReason): void;
+  /**
+   * A fault cut the connection (a reset, a close, the broker-side keep-alive), reported at once, once
+   * per connection: its client will hear of it (or not, through a blackhole). `established`: the broker
+   * had accepted the session, so it publishes the client's last will.
+   */
+  onCut(connection: ProxyConnection, established: boolean): void;
 }
 
 export type PublishFateInput =
@@ -44,26 +50,30 @@ export class ProxyConnection {
   #host: ConnectionHost;
   #open = true;
   #reason: CloseReason | undefined;
-  #lastUpAt: number;
   #watchdog: number | undefined;
   #identified = false;
+  /** The broker accepted the session (a CONNACK came down): it holds the client's will. */
+  #established = false;
+  #cut = false;
+  #swallowed = false;
 
   constructor(id: number, client: Socket, upstream: { host: string; port: number }, host: ConnectionHost) {
     this.id = id;
     this.client = client;
     this.#host = host;
-    this.#lastUpAt = host.clock.now();
     this.broker = connect({ host: upstream.host, port: upstream.port, allowHalfOpen: true, noDelay: true });
     client.setNoDelay(true);
     this.up = new Pipe('upstream', client, this.broker, {
       onFirst: (segment) => this.#identify(segment),
       onWritten: (segment, held) => {
-        this.#lastUpAt = host.clock.now();
         this.#report('upstream', segment, held);
       },
       onEnd: (reset) => this.#endSide(this.broker, reset),
     });
     this.down = new Pipe('downstream', this.broker, client, {
+      onPacket: (type) => {
+        if (type === PacketType.CONNACK) this.#established = true;
+      },
       onWritten: (segment, held) => this.#report('downstream', segment, held),
       onEnd: (reset) => this.#endSide(client, reset),
     });
@@ -102,9 +112,24 @@ export class ProxyConnection {
     return this.#open;
   }
 
+  /**
+   * A fault swallowed (or could swallow) this connection's bytes at some point: what a client sent then
+   * may never be answered, however the connection looks now (a CONNECT lost in a blackhole).
+   */
+  get swallowed(): boolean {
+    return this.#swallowed;
+  }
+
+  /** Both sides still up and not closing. */
+  get live(): boolean {
+    const alive = (s: Socket) => !s.destroyed && !s.readableEnded && !s.writableEnded;
+    return this.#open && alive(this.client) && alive(this.broker);
+  }
+
   /** Closes both sides with a TCP RST. */
   reset(reason: CloseReason = 'reset'): void {
     this.#reason ??= reason;
+    if (reason === 'reset') this.#cutSession();
     this.client.resetAndDestroy();
     this.broker.resetAndDestroy();
   }
@@ -112,13 +137,22 @@ export class ProxyConnection {
   /** Closes both sides with a FIN. */
   close(reason: CloseReason): void {
     this.#reason ??= reason;
+    if (reason === 'closed-by-fault') this.#cutSession();
     this.client.end();
     this.broker.end();
+  }
+
+  /** A fault ends the connection now (see ConnectionHost.onCut). */
+  #cutSession(): void {
+    if (this.#cut) return;
+    this.#cut = true;
+    this.#host.onCut(this, this.#established && !this.broker.destroyed);
   }
 
   /** Adds a toxic in both pipes that it applies to (the proxy decides which). */
   addStages(direction: Direction, stages: Stage[]): void {
     for (const stage of stages) (direction === 'upstream' ? this.up : this.down).add(stage);
+    if (stages.some((s) => s.swallows)) this.#swallowed = true;
     this.#armWatchdog();
   }
 
@@ -230,17 +264,16 @@ export class ProxyConnection {
     }
     if (this.#watchdog !== undefined) return;
     const clock = this.#host.clock;
-    const due = this.#lastUpAt + 1500 * this.keepaliveS;
-    this.#watchdog = clock.setTimeout(
-      () => {
-        this.#watchdog = undefined;
-        if (!this.up.swallowing || !this.#open) return;
-        if (clock.now() < this.#lastUpAt + 1500 * this.keepaliveS) return this.#armWatchdog();
-        this.#reason ??= 'reset';
-        this.broker.resetAndDestroy();
-      },
-      Math.max(0, due - clock.now()),
-    );
+    // Counted from when the fault began swallowing, a simulated instant: the last packet's own write
+    // time is when the proxy happened to read it (a settle window's end in fast mode), and a client
+    // that reports every few seconds is heard from until then anyway.
+    this.#watchdog = clock.setTimeout(() => {
+      this.#watchdog = undefined;
+      if (!this.up.swallowing || !this.#open) return;
+      this.#reason ??= 'reset';
+      this.#cutSession();
+      this.broker.resetAndDestroy();
+    }, 1500 * this.keepaliveS);
   }
 
   /** Closed once both sides are: a side whose peer's close a blackhole swallowed stays open until the fault ends. */

@@ -8,6 +8,7 @@ import { ProxyConnection, type ConnectionHost, type PublishFateInput } from './c
 import type { Segment } from './framer.ts';
 import { decodePacket } from './packet-codec.ts';
 import type { Stage } from './pipe.ts';
+import type { PathState } from '../session-book.ts';
 import type { Direction, DirectionChoice, Timing } from './toxic.ts';
 import { TOXIC_TYPES, TOXICS, type ToxicType } from './toxics/index.ts';
 
@@ -288,6 +289,25 @@ export class FaultProxy implements ConnectionHost {
       messageId: publish.messageId,
       payload: Buffer.isBuffer(publish.payload) ? publish.payload : Buffer.from(publish.payload),
     });
+  }
+
+  onCut(connection: ProxyConnection, established: boolean): void {
+    this.#emit({ type: 'session.cut', at: this.clock.now(), connection: connection.id, clientId: connection.clientId, established });
+  }
+
+  /**
+   * What this proxy knows of `clientId`'s connection (session-book.ts): a fault swallows its bytes,
+   * it is open both ways, or there is none (or it is closing).
+   */
+  pathOf(clientId: string): PathState {
+    // The client's newest connection: an older one a blackhole keeps half-open is not what it waits on.
+    let newest: ProxyConnection | undefined;
+    for (const connection of this.#connections) {
+      if (connection.clientId === clientId && connection.open && (newest === undefined || connection.id > newest.id)) newest = connection;
+    }
+    // Cut on the client's side (a reset it is about to read): none, whatever a fault swallowed before.
+    if (newest === undefined || newest.client.destroyed) return 'none';
+    return newest.swallowed ? 'swallowed' : newest.live ? 'open' : 'none';
   }
 
   onClosed(connection: ProxyConnection, reason: Parameters<ConnectionHost['onClosed']>[1]): void {

@@ -1,0 +1,106 @@
+import type { SessionDriver } from './session-driver.ts';
+
+/**
+ * What the network between a client and the broker knows about that client's connection (a run's
+ * fault proxies, which are in this process): `open` — a live connection both ways; `swallowed` — a
+ * connection whose bytes a fault swallows or holds (nothing sent now gets an answer until the fault
+ * ends); `none` — no live connection (refused, reset, or closing).
+ */
+export type PathState = 'open' | 'swallowed' | 'none';
+
+/** Looks a client's connection up on the network in front of the broker. */
+export type SessionPath = (clientId: string) => PathState;
+
+interface Entry {
+  driver: SessionDriver;
+  outstanding: number;
+}
+
+/**
+ * The sessions of a run's clients (device and twin SessionDrivers), as fast mode's settle barrier
+ * needs them: how many exchanges with the broker are still on the wire. The clock must not move on
+ * while an attempt's outcome, a PINGREQ's answer or a SUBSCRIBE's SUBACK is unknown, nor while the
+ * network has cut a connection its client has not noticed yet — otherwise when a device notices (and
+ * so when it reconnects, buffers, raises its alarm) would depend on socket timing.
+ *
+ * An exchange through a connection the network swallows is not waited for: it cannot complete before
+ * the fault ends (the client's own keep-alive or CONNACK timeout, on the simulated clock, decides what
+ * happens), and the fault's end is an instant at which the book is counted again.
+ */
+export class SessionBook {
+  readonly #entries = new Map<string, Entry>();
+  readonly #listeners = new Set<() => void>();
+  #path: SessionPath | undefined;
+  #outstanding = 0;
+
+  /** The network's view of each client's connection (RunNetwork.pathOf); without one only the clients' own exchanges count. */
+  setPath(path: SessionPath): void {
+    this.#path = path;
+    this.recount();
+  }
+
+  /** Adds a client's driver; returns the removal. */
+  add(clientId: string, driver: SessionDriver): () => void {
+    const entry: Entry = { driver, outstanding: 0 };
+    this.#entries.set(clientId, entry);
+    const off = driver.onChange(() => this.#update(clientId, entry));
+    this.#update(clientId, entry);
+    return () => {
+      off();
+      this.#outstanding -= entry.outstanding;
+      entry.outstanding = 0;
+      if (this.#entries.get(clientId) === entry) this.#entries.delete(clientId);
+      this.#changed();
+    };
+  }
+
+  /** The driver of a client, if it has one here. */
+  driver(clientId: string): SessionDriver | undefined {
+    return this.#entries.get(clientId)?.driver;
+  }
+
+  /** Exchanges still on the wire, over every client. */
+  get outstanding(): number {
+    return this.#outstanding;
+  }
+
+  /** Called when `outstanding` may have changed. Returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Counts every client again (the network changed: a fault began or ended, a connection opened or closed). */
+  recount(): void {
+    for (const [clientId, entry] of this.#entries) this.#update(clientId, entry, false);
+    this.#changed();
+  }
+
+  /** Clients on the wire now, for a stalled settle's message. */
+  pending(): string[] {
+    return [...this.#entries].filter(([, e]) => e.outstanding > 0).map(([id]) => id);
+  }
+
+  #update(clientId: string, entry: Entry, notify = true): void {
+    const next = this.#count(clientId, entry.driver);
+    if (next === entry.outstanding) return;
+    this.#outstanding += next - entry.outstanding;
+    entry.outstanding = next;
+    if (notify) this.#changed();
+  }
+
+  #count(clientId: string, driver: SessionDriver): number {
+    const state = driver.state;
+    if (state === 'ended' || state === 'waiting') return 0;
+    if (driver.closing) return 1;
+    const path = this.#path?.(clientId);
+    if (path === 'swallowed') return 0;
+    // Connected, but the network has cut the connection: the client is about to hear of it.
+    if (state === 'connected' && path === 'none') return 1;
+    return driver.inFlight > 0 ? 1 : 0;
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}
