@@ -195,10 +195,10 @@ describe('broken scenario files', () => {
       "test/fixtures/broken/unknown-names.yaml:10:38 patients.meals[0].patient: unknown patient "P-009" — did you mean "P-001"? (patients: P-001, P-002)
       test/fixtures/broken/unknown-names.yaml:12:25 patients.events[0].event: unknown clinical event "desaturaton" — did you mean "desaturation"? (clinical events: desaturation, tachycardia, hypoglycemia)
       test/fixtures/broken/unknown-names.yaml:17:42 timeline[0].when.device: unknown device, kind or zone "pump-07" — did you mean "pump-001"? (in the fleet: infusion-pump, cgm, icu, pump-001, pump-002, cgm-001, cgm-002)
-      test/fixtures/broken/unknown-names.yaml:17:57 timeline[0].when.code: unknown alarm code "occlusion.upstrem" — did you mean "occlusion.upstream"? (alarm codes: occlusion.downstream, occlusion.upstream, air-in-line, spo2.low, hr.high, glucose.low)
+      test/fixtures/broken/unknown-names.yaml:17:57 timeline[0].when.code: unknown alarm code "occlusion.upstrem" — did you mean "occlusion.upstream"? (alarm codes: occlusion.downstream, occlusion.upstream, air-in-line, spo2.low, hr.high, glucose.low, comm.loss)
       test/fixtures/broken/unknown-names.yaml:21:16 expectations[0].invariant: unknown invariant "no-infusion-while-occludded" — did you mean "no-infusion-while-occluded"? (invariants: no-infusion-while-occluded, no-insulin-while-low)
       test/fixtures/broken/unknown-names.yaml:24:13 expectations[1].metric: unknown metric "mardd" — did you mean "mard"? (metrics: mard, time-in-range, data-loss)
-      test/fixtures/broken/unknown-names.yaml:28:12 expectations[2].alarm: unknown alarm code "air-in-lin" — did you mean "air-in-line"? (alarm codes: occlusion.downstream, occlusion.upstream, air-in-line, spo2.low, hr.high, glucose.low)"
+      test/fixtures/broken/unknown-names.yaml:28:12 expectations[2].alarm: unknown alarm code "air-in-lin" — did you mean "air-in-line"? (alarm codes: occlusion.downstream, occlusion.upstream, air-in-line, spo2.low, hr.high, glucose.low, comm.loss)"
     `);
   });
 

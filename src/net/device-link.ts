@@ -100,6 +100,8 @@ export interface LinkSession {
   simulatedKeepalive: boolean;
   book: SessionBook;
   backoff?: Partial<BackoffPolicy>;
+  /** Which clients to drive (default: all); the others open as IN_THREAD_LINKS does. */
+  drive?: (clientId: string) => boolean;
 }
 
 /** A device's mqtt.js client on the current thread. */
@@ -118,8 +120,9 @@ export class MqttDeviceLink implements DeviceLink {
     this.#connected = client.connected;
   }
 
-  static async open(options: LinkOptions, onMessage: MessageHandler, session?: LinkSession): Promise<MqttDeviceLink> {
+  static async open(options: LinkOptions, onMessage: MessageHandler, driven?: LinkSession): Promise<MqttDeviceLink> {
     const { will, online } = options;
+    const session = driven?.drive?.(options.identity.clientId) === false ? undefined : driven;
     const client = connectClient({
       url: options.url,
       identity: options.identity,

@@ -231,6 +231,9 @@ export class RunControls {
       rng: this.#options.rng.fork('sessions'),
       simulatedKeepalive: this.#options.mode === 'fast',
       book: sessions,
+      // A central station that freezes is restarted by mqtt.js' own reconnect (RunFleet's twin.freeze):
+      // its session stays undriven.
+      ...(this.#network?.freezesTwin ? { drive: (clientId: string) => clientId !== twinClientIdFor(this.#options.seed) } : {}),
     });
   }
 

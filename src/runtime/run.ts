@@ -271,7 +271,7 @@ export class Run extends EventEmitter<RunEvents> {
     );
     await this.#controls.open(this.#transport.broker);
     const connectOptions = this.#controls.connectOptions(this.#options.connectOptionsFor);
-    await this.#fleet.connect(this.#transport.broker.url, this.#transport.opener, connectOptions, (connected) =>
+    await this.#fleet.connect(this.#transport.broker.url, this.#controls.links(this.#transport), connectOptions, (connected) =>
       this.emit('connecting', connected, this.agents.length),
     );
     await this.#controls.connectConsoles(this.#transport.broker.url, this.#transport.opener);
