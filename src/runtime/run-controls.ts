@@ -223,7 +223,7 @@ export class RunControls {
     if (transport.links === 'link-thread') {
       throw new InputError(
         'E_NETWORK_LINK_THREAD',
-        'network faults need every client on the simulation thread (their keep-alive and reconnect run on its clock): run with --links in-thread (fleets under 1,000 devices do by default), or drop the network faults',
+        'network faults need every client on the simulation thread (their keep-alive and reconnect run on its clock): run the fleet in-thread (RunOptions.links: in-thread; fleets under 1,000 devices are by default), or drop the network faults',
       );
     }
     return sessionLinks({
