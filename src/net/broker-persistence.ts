@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { AedesOptions } from 'aedes';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { InputError, MedtwinError, describeValue } from '../core/errors.ts';
 import { drainingPersistence } from './draining-persistence.ts';
 import { indexedMemoryPersistence } from './retained-index.ts';
@@ -56,7 +56,7 @@ const require = createRequire(import.meta.url);
  */
 export async function openPersistence(choice: PersistenceChoice, timeoutMs = 3000): Promise<OpenedPersistence> {
   if (choice.kind === 'memory') return { persistence: indexedMemoryPersistence(), description: 'memory', close: async () => {} };
-  const redis = new Redis(choice.url, {
+  const redis = new (await loadRedis())(choice.url, {
     keyPrefix: choice.keyPrefix,
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -96,6 +96,32 @@ export async function openPersistence(choice: PersistenceChoice, timeoutMs = 300
       await (tracked.persistence as { destroy(): Promise<void> }).destroy().catch(() => redis.disconnect());
     },
   };
+}
+
+/**
+ * Deletes every key a persistence wrote under its prefix (a run's own broker, closing). Memory has
+ * nothing to delete. SCAN, not KEYS, so a shared Redis is not blocked; failures are left alone (the
+ * run's result does not depend on them).
+ */
+export async function clearPersistence(choice: PersistenceChoice): Promise<void> {
+  if (choice.kind !== 'redis') return;
+  const redis = new (await loadRedis())(choice.url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: `${choice.keyPrefix}*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } catch {
+    // Redis went away meanwhile: the keys stay under their own prefix, where no other run looks.
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** ioredis, loaded when a Redis persistence is opened: the CLI parses `--persistence` without it. */
+async function loadRedis(): Promise<typeof Redis> {
+  return (await import('ioredis')).Redis;
 }
 
 function redact(url: string): string {

@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MedtwinError } from '../core/errors.ts';
 import type { TlsOptions } from 'node:tls';
 import type { Aedes } from 'aedes';
 import { EmbeddedBroker, type BrokerHooks, type BrokerLogEvent, type BrokerStats } from '../net/broker.ts';
+import { clearPersistence, type PersistenceChoice } from '../net/broker-persistence.ts';
+import { RestartableBroker } from '../net/restartable-broker.ts';
 import { type ChildSecurityHost, serveChildSecurity, type ToChildMessage } from '../net/security/remote-security.ts';
 
 export type BrokerPlacement = 'in-process' | 'child-process';
@@ -20,6 +23,15 @@ export interface BrokerHandle {
   aedes?: Aedes;
   /** In-process brokers only: hears what the broker logs (failed handshakes, malformed and oversized packets). */
   onLog?(listener: (event: BrokerLogEvent) => void): void;
+  /**
+   * A restartable broker only (OpenBrokerOptions.restartable): stops it (clients dropped, port
+   * closed) and starts it again on the same port, for the site's `network.broker-restart`.
+   */
+  site?: { stop(): Promise<void>; start(): Promise<void> };
+  /** A restartable broker only: called with each aedes started after a restart (sensors attach again). */
+  onRestart?(listener: (aedes: Aedes) => void): void;
+  /** "memory", or the Redis URL the broker keeps its state in (password hidden). */
+  persistence?: string;
   close(): Promise<void>;
 }
 
@@ -44,6 +56,17 @@ export interface OpenBrokerOptions {
    * central station freezes needs it, or every other client waits behind it until aedes drops it.
    */
   isolateSlowReaders?: { maxBufferedBytes: number };
+  /**
+   * The run restarts its broker (`network.broker-restart`): an in-process broker that can stop and
+   * start again on its port. An external broker or a child-process one cannot (exit 2).
+   */
+  restartable?: boolean;
+  /**
+   * Where a restartable broker keeps sessions, QoS 1 queues and retained messages across a restart
+   * (default memory: nothing survives). A Redis choice gets a key prefix of this broker's own under
+   * the given one, deleted when the broker closes, so runs sharing a Redis never see each other's keys.
+   */
+  persistence?: PersistenceChoice;
 }
 
 /**
@@ -63,6 +86,7 @@ const CHILD_ENTRY = fileURLToPath(new URL('./broker-child.ts', import.meta.url))
 
 /** Opens the broker a run talks to: an external one, aedes in this process, or aedes in a child. */
 export async function openBroker(options: OpenBrokerOptions = {}): Promise<BrokerHandle> {
+  if (options.restartable || options.persistence !== undefined) return openRestartable(options);
   if (options.url) {
     return { url: options.url, embedded: false, placement: 'external', close: async () => {} };
   }
@@ -93,6 +117,70 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
     aedes: broker.aedes,
     onLog: (listener) => broker.onLog(listener),
     close: () => broker.close(),
+  };
+}
+
+/** The in-process broker of a run that restarts it (or keeps its state in Redis). */
+async function openRestartable(options: OpenBrokerOptions): Promise<BrokerHandle> {
+  const { security } = options;
+  const why = options.restartable ? 'this scenario restarts the broker (network.broker-restart)' : '--persistence';
+  if (options.url !== undefined)
+    throw new MedtwinError(
+      'E_BROKER_RESTART',
+      `${why} needs medtwin's own embedded broker, which it can stop and start: an external broker (--broker ${options.url}) cannot be restarted by the run; drop --broker`,
+      { exitCode: 2 },
+    );
+  if (options.placement === 'child-process')
+    throw new MedtwinError(
+      'E_BROKER_RESTART',
+      `${why} needs the embedded broker in medtwin's own process, and a fleet this large (over ${CHILD_BROKER_THRESHOLD} devices) puts it in a child process; run a smaller fleet`,
+      { exitCode: 2 },
+    );
+  const chosen = options.persistence ?? { kind: 'memory' as const };
+  const persistence: PersistenceChoice = chosen.kind === 'redis' ? { ...chosen, keyPrefix: `${chosen.keyPrefix}${randomUUID()}:` } : chosen;
+  const broker = await RestartableBroker.start({
+    host: options.host,
+    port: options.port ?? 0,
+    persistence,
+    ...(security?.hooks ? { hooks: security.hooks } : {}),
+    ...(security?.tls ? { tls: security.tls } : {}),
+    ...(options.isolateSlowReaders ? { isolateSlowReaders: options.isolateSlowReaders } : {}),
+  });
+  const logListeners: ((event: BrokerLogEvent) => void)[] = [];
+  const restartListeners: ((aedes: Aedes) => void)[] = [];
+  const attach = (embedded: EmbeddedBroker) => {
+    security?.attach(embedded.aedes);
+    for (const listener of logListeners) embedded.onLog(listener);
+  };
+  attach(broker.current);
+  // What the last start's aedes counted, while the broker is stopped.
+  let stats: BrokerStats = broker.current.stats;
+  broker.onStart((embedded) => {
+    stats = embedded.stats;
+    attach(embedded);
+    for (const listener of restartListeners) listener(embedded.aedes);
+  });
+  return {
+    url: broker.url,
+    embedded: true,
+    placement: 'in-process',
+    get stats() {
+      return stats;
+    },
+    get aedes() {
+      return broker.running ? broker.current.aedes : undefined;
+    },
+    onLog: (listener) => {
+      logListeners.push(listener);
+      if (broker.running) broker.current.onLog(listener);
+    },
+    site: { stop: () => broker.stop(), start: () => broker.startAgain() },
+    onRestart: (listener) => void restartListeners.push(listener),
+    persistence: broker.persistenceDescription,
+    close: async () => {
+      await broker.close();
+      await clearPersistence(persistence);
+    },
   };
 }
 
