@@ -66,6 +66,20 @@ describe('medtwin: input that cannot take the tool down', () => {
   });
 });
 
+describe('medtwin run --persistence', () => {
+  it('refuses a store that is neither memory nor a Redis URL, exit 2', async () => {
+    const result = await medtwin(['run', PASS, '--persistence', 'postgres://127.0.0.1/x']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--persistence: expected "memory" or a redis:// URL, received "postgres://127.0.0.1/x"');
+  });
+
+  it('refuses it beside --broker (an external broker keeps its own state), exit 2', async () => {
+    const result = await medtwin(['run', PASS, '--broker', 'mqtt://127.0.0.1:1883', '--persistence', 'redis://127.0.0.1:6379']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--persistence chooses the store of medtwin's own embedded broker");
+  });
+});
+
 describe('medtwin run --broker', () => {
   let broker: EmbeddedBroker;
   beforeAll(async () => {

@@ -38,6 +38,23 @@ export type BrokerHooks = Pick<
   'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward' | 'published'
 >;
 
+/** Never remembers a counter: aedes' dedupe then passes every packet (`(undefined || 0) < counter`). */
+const NO_DUPLICATES = new Proxy({} as Record<string, number>, { get: () => undefined, set: () => true });
+
+/**
+ * aedes 1.2 drops a message for a client when it has already delivered one with a higher broker
+ * counter (lib/client.js dedupe, meant for copies arriving by two paths of a cluster). Counters are
+ * given when a PUBLISH comes in, but with an asynchronous persistence a message goes out only after
+ * its persistence calls: a retained message (storeRetained, then the offline queue) is overtaken by a
+ * plain one published after it, and the subscriber never gets it — with Redis a pump's first retained
+ * state was lost in every run while its broker had acknowledged it. One broker with one local bus
+ * sends each message once per matching subscription, so without the dedupe nothing is lost; a client
+ * whose filters overlap may get a message twice, as QoS 1 allows.
+ */
+function keepOvertaken(client: Client): void {
+  (client as unknown as { duplicates: Record<string, number> }).duplicates = NO_DUPLICATES;
+}
+
 export interface BrokerOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
@@ -60,6 +77,11 @@ export interface BrokerOptions {
    * (aedes' own behaviour).
    */
   isolateSlowReaders?: { maxBufferedBytes: number };
+  /**
+   * The persistence answers out of order (Redis): deliver every message a client's subscriptions
+   * match, without aedes' per-client dedupe (see keepOvertaken).
+   */
+  keepOvertaken?: boolean;
 }
 
 export interface BrokerStats {
@@ -98,6 +120,7 @@ export class EmbeddedBroker {
   #closed = false;
   #scheme: 'mqtt' | 'mqtts';
   #isolate: BrokerOptions['isolateSlowReaders'];
+  #keepOvertaken = false;
   #gate: ConnectionGate;
   #log: (event: BrokerLogEvent) => void = () => {};
   #listeners: ((event: BrokerLogEvent) => void)[] = [];
@@ -146,6 +169,7 @@ export class EmbeddedBroker {
     const { server, event, scheme } = createListener(options.tls && { handshakeTimeout: limits.connectTimeoutMs, ...options.tls });
     const broker = new EmbeddedBroker(aedes, server, host, limits, scheme);
     broker.#isolate = options.isolateSlowReaders;
+    broker.#keepOvertaken = options.keepOvertaken === true;
     broker.#log = log;
     broker.#listeners = listeners;
 
@@ -301,8 +325,10 @@ export class EmbeddedBroker {
       });
       socket.destroy();
     });
+    const client = this.aedes.handle(socket);
+    if (this.#keepOvertaken) keepOvertaken(client);
     // Nothing reaches a client before its CONNACK (connack-first.ts).
-    this.#connackFirst(this.aedes.handle(socket));
+    this.#connackFirst(client);
   }
 
   /** Disconnects every client and stops listening. Idempotent. */

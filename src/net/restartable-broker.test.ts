@@ -113,6 +113,24 @@ describe('a broker restart', () => {
       expect(retained()).toEqual(['site/pump-01/status=online']);
     });
 
+    it('delivers a retained message that a later plain one overtook on its way through Redis', async () => {
+      // A retained QoS 1 message waits for two Redis calls before it goes out, a plain one for one: the
+      // plain one, published after, reaches the subscriber first (broker.ts keepOvertaken).
+      const prefix = testPrefix();
+      cleanup.push(() => deleteKeys(prefix));
+      const broker = await RestartableBroker.start({ persistence: parsePersistence(`${REDIS_URL}?prefix=${prefix}`) });
+      cleanup.push(() => broker.close());
+      const station = await client(broker.url, 'station');
+      await station.client.subscribeAsync('site/#', { qos: 1 });
+      const pump = await client(broker.url, 'pump-01');
+      await Promise.all([
+        pump.client.publishAsync('site/pump-01/state', 'infusing', { qos: 1, retain: true }),
+        pump.client.publishAsync('site/pump-01/telemetry', 'rate=80', { qos: 1 }),
+      ]);
+      await until(() => station.received.length === 2, 'both messages at the station', 20_000);
+      expect(station.received.map((m) => m.text).sort()).toEqual(['site/pump-01/state=infusing', 'site/pump-01/telemetry=rate=80']);
+    });
+
     it('keeps a QoS 1 message it acknowledged but was still writing to Redis when it stopped', async () => {
       // aedes 1.2 sends the PUBACK before it queues the message for offline sessions (moscajs/aedes#249);
       // the relay holds that write on its way to Redis while the broker stops (draining-persistence.ts).

@@ -102,6 +102,8 @@ export class RestartableBroker {
         port: this.#port,
         id: this.#id,
         persistence: persistence.persistence,
+        // Redis answers out of order: a message must not be dropped because a later one overtook it.
+        ...(this.#options.persistence?.kind === 'redis' ? { keepOvertaken: true } : {}),
       });
     } catch (error) {
       await persistence.close();

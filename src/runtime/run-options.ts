@@ -1,4 +1,5 @@
 import type { BrokerPlacement } from './broker-host.ts';
+import type { PersistenceChoice } from '../net/broker-persistence.ts';
 import type { ConnectOptionsFor } from './fleet-builder.ts';
 import type { IdsThresholds } from '../defense/ids/thresholds.ts';
 import type { LinkOpener } from '../net/device-link.ts';
@@ -19,6 +20,12 @@ export interface RunOptions {
   /** Port of the embedded broker (0 = a free one). */
   port?: number;
   brokerPlacement?: BrokerPlacement;
+  /**
+   * Where the run's own broker keeps sessions, QoS 1 queues and retained messages (src/net/broker-persistence.ts):
+   * memory, or Redis under a key prefix of the run's own, deleted at its end. Gives the run an in-process
+   * broker of its own; refused with an external one (`brokerUrl`) or a child-process one (exit 2).
+   */
+  persistence?: PersistenceChoice;
   /**
    * Where the devices' MQTT clients run: on the simulation's thread, or on a link thread of their own
    * (each device keeps its own client and connection either way; src/net/link-pool.ts). Default: a

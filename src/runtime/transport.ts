@@ -33,6 +33,7 @@ export async function openTransport(
     // A secured broker in a child process gets the controls over IPC and asks this process for the run's time.
     placement: options.brokerPlacement ?? placementFor(devices),
     ...(security ? { security } : {}),
+    ...(options.persistence ? { persistence: options.persistence } : {}),
   });
   const links = options.links ?? linksFor(devices);
   let pool: LinkPool | undefined;

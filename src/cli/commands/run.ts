@@ -7,6 +7,7 @@ import { parseBrokerUrl } from '../broker-url.ts';
 import { connectProgress } from '../connect-progress.ts';
 import { Interrupt } from '../interrupt.ts';
 import { PROFILE_NAMES, type ProfileName } from '../../net/security/controls.ts';
+import { parsePersistence, type PersistenceChoice } from '../../net/broker-persistence.ts';
 import {
   collect,
   parseDurationOption,
@@ -32,6 +33,7 @@ interface RunCommandOptions {
   color?: boolean;
   security?: ProfileName;
   researchExport?: string;
+  persistence?: PersistenceChoice;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -68,6 +70,11 @@ export function registerRunCommand(program: Command): void {
       '--research-export <path>',
       "write the research export — the consenting patients' telemetry under pseudonyms, as JSON Lines — to a file (needs the consent control: --security baseline or hardened; docs/security.md#data-governance)",
     )
+    .option(
+      '--persistence <store>',
+      "where each run's own embedded broker keeps sessions, QoS 1 queues and retained messages: memory (default) or redis://host[:port][/db][?prefix=p:] (under a key prefix of the run's own, deleted at its end; docs/network.md#broker-restart-and-persistence)",
+      (value: string) => parsePersistence(value),
+    )
     .option('--no-color', 'plain console output (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
@@ -79,7 +86,8 @@ Examples:
   medtwin run scenarios/ward.yaml --realtime --speed 10 --port 1883
   medtwin run scenarios/insulin-safety.yaml --security hardened
   medtwin run scenarios/ward.yaml --security baseline --research-export out/research.jsonl
-  medtwin run scenarios/ward.yaml --broker mqtt://127.0.0.1:1883`,
+  medtwin run scenarios/ward.yaml --broker mqtt://127.0.0.1:1883
+  medtwin run scenarios/ward.yaml --persistence redis://127.0.0.1:6379`,
     )
     .action(async (files: string[], options: RunCommandOptions) => {
       if (options.fast && options.realtime) throw new InputError('E_FLAGS', 'choose one of --fast or --realtime, not both');
@@ -89,6 +97,11 @@ Examples:
         throw new InputError('E_FLAGS', 'choose one of --seed or --seeds, not both');
       if (options.broker !== undefined && options.port !== undefined)
         throw new InputError('E_FLAGS', "--port sets the embedded broker's port; it cannot be combined with --broker");
+      if (options.broker !== undefined && options.persistence !== undefined)
+        throw new InputError(
+          'E_FLAGS',
+          "--persistence chooses the store of medtwin's own embedded broker; an external broker (--broker) keeps its own: drop one of them",
+        );
       // Loaded here, not at the top: `medtwin --help` should not pay for the whole engine.
       const [
         { createReporters },
@@ -167,6 +180,7 @@ Examples:
           signal: interrupt.signal,
           onEvents: (batch) => reporter.onEvents?.(batch),
           ...(wantsDataset ? { onDataset: (dataset) => reporter.onDataset?.(dataset) } : {}),
+          ...(options.persistence ? { persistence: options.persistence } : {}),
         };
         for (const plan of plans) {
           if (interrupt.received) break;
@@ -177,7 +191,8 @@ Examples:
               seeds: options.seeds,
               broker,
               // The dataset taps each seed's broker: every seed gets its own in-process one (one file pair per seed).
-              ownBroker: wantsDataset,
+              // So does a broker with a persistence: each seed's run opens its own with it.
+              ownBroker: wantsDataset || options.persistence !== undefined,
               onBegin: (info, study) => reporter.onBegin?.({ ...info, study }),
               onRunEnd: (result) => reporter.onRunEnd?.(result),
             });
@@ -189,7 +204,8 @@ Examples:
             ...common,
             seed: options.seed ?? String(plan.seed),
             // The dataset taps the broker, so the run gets its own in-process one (as an IDS run does).
-            brokerUrl: wantsDataset && broker.embedded ? undefined : secureBrokerUrl(plan, broker),
+            // So does a broker with a persistence (--persistence): the run opens its own with it.
+            brokerUrl: (wantsDataset || options.persistence !== undefined) && broker.embedded ? undefined : secureBrokerUrl(plan, broker),
             onBegin: (info) => reporter.onBegin?.(info),
             ...(options.researchExport === undefined ? {} : { researchExport: options.researchExport }),
           });
