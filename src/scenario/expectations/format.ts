@@ -32,3 +32,18 @@ export function quantile(sorted: readonly number[], q: number): number {
 }
 
 export { formatDuration, formatSimTime };
+
+/**
+ * A value against optional `min`/`max` bounds: whether it holds, whether it fell below `min` (the
+ * verdict then names the lowest values first), and the comparison for the verdict's sentence.
+ */
+export function withinBounds(
+  value: number,
+  min: number | undefined,
+  max: number | undefined,
+): { passed: boolean; low: boolean; comparison: string } {
+  if (min !== undefined && value < min) return { passed: false, low: true, comparison: `< ${min}` };
+  if (max !== undefined && value > max) return { passed: false, low: false, comparison: `> ${max}` };
+  const met = [min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''];
+  return { passed: true, low: false, comparison: met.filter(Boolean).join(' and ') };
+}

@@ -2,7 +2,7 @@ import type { LoggedEvent, SimEvent } from '../../core/event-log.ts';
 import type { ImpactMetric } from '../../defense/impact/metric.ts';
 import type { Expectation } from '../schema.ts';
 import { AttackLaunches } from './attack-launches.ts';
-import { fixed, formatSimTime, listSome, measuredValue } from './format.ts';
+import { fixed, formatSimTime, listSome, measuredValue, withinBounds } from './format.ts';
 import { endOf, type Judge, type JudgeEnv, type Verdict } from './judge.ts';
 import { keepForImpact } from './prevented.ts';
 import type { RunContext } from './run-context.ts';
@@ -77,14 +77,7 @@ export function createImpactMetricJudge(expectation: MetricExpectation, metric: 
         };
       }
       const result = AGGREGATES[aggregate](values.map((v) => v.value));
-      const low = min !== undefined && result < min;
-      const high = max !== undefined && result > max;
-      const passed = !low && !high;
-      const comparison = low
-        ? `< ${min}`
-        : high
-          ? `> ${max}`
-          : [min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
+      const { passed, low, comparison } = withinBounds(result, min, max);
       const over = values.length === 1 ? `for ${values[0]!.patient}` : `over ${values.length} patients`;
       const label = values.length === 1 ? metric.name : `${aggregate} ${metric.name}`;
       const worst = values

@@ -2,7 +2,7 @@ import { InputError, nearestName } from '../../core/errors.ts';
 import { IMPACT_METRICS } from '../../defense/impact/registry.ts';
 import { createImpactMetricJudge } from './impact-metric.ts';
 import type { Expectation } from '../schema.ts';
-import { fixed, listSome, measuredValue } from './format.ts';
+import { fixed, listSome, measuredValue, withinBounds } from './format.ts';
 import type { Judge, JudgeEnv, Verdict } from './judge.ts';
 import { deliveryOf, type RunContext } from './run-context.ts';
 import { describeSelector } from './select.ts';
@@ -72,14 +72,7 @@ export function createMetricJudge(expectation: MetricExpectation, env: JudgeEnv)
         };
       }
       const result = AGGREGATES[aggregate](values.map((v) => v.value));
-      const low = min !== undefined && result < min;
-      const high = max !== undefined && result > max;
-      const passed = !low && !high;
-      const comparison = low
-        ? `< ${min}`
-        : high
-          ? `> ${max}`
-          : [min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' and ');
+      const { passed, low, comparison } = withinBounds(result, min, max);
       const over = values.length === 1 ? `on ${values[0]!.device}` : `over ${values.length} devices`;
       const label = values.length === 1 ? metric : `${aggregate} ${metric}`;
       // When failing, name the devices that pull the figure the wrong way.
