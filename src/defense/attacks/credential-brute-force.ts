@@ -19,7 +19,7 @@ export const credentialBruteForce = defineAttack({
     { control: 'authentication', how: 'per-run random passwords are never on a default list: every guess is refused' },
     { control: 'lockout', how: 'the identity locks after a few failures, and the lockout is logged' },
   ],
-  detectedBy: ['auth-brute-force', 'refused-access'],
+  detectedBy: ['auth-brute-force', 'default-credentials', 'refused-access'],
   impacts: ['time-to-detection', 'time-to-containment'],
   params: z.strictObject({
     identity: z.string().min(1).default('medtwin-console-clinician-icu').describe('user name (and client id) to guess for'),

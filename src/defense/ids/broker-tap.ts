@@ -1,13 +1,21 @@
 import type { Aedes, Client, PublishPacket, Subscription } from 'aedes';
 import type { BrokerSecurity } from '../../net/security/broker-security.ts';
 import type { SecurityEvent } from '../../net/security/events.ts';
-import { MAX_PAYLOAD_TEXT, NO_CLIENT_ID, type Observation } from './observation.ts';
+import { isDefaultPassword } from './default-passwords.ts';
+import { MAX_PAYLOAD_TEXT, NO_CLIENT_ID, type ConnectObservation, type Observation } from './observation.ts';
 
 export interface BrokerTapOptions {
   /** The run's clock: every observation is stamped with simulated time. */
   now: () => number;
   /** The broker's security hooks, when controls are on: who a client authenticated as, and which publishes were dropped. */
   security?: BrokerSecurity;
+}
+
+/** The fields of a CONNECT packet the tap reads. */
+interface ConnectPacketSeen {
+  username?: string;
+  password?: Buffer;
+  keepalive?: number;
 }
 
 /**
@@ -23,6 +31,8 @@ export class BrokerTap {
   readonly #options: BrokerTapOptions;
   #pending: Observation[] = [];
   readonly #takeovers = new WeakSet<Client>();
+  /** What each client's CONNECT asked for, read before the broker's own rules rewrite it (keep-alive held to the limit). */
+  readonly #asked = new WeakMap<Client, Pick<ConnectObservation, 'username' | 'defaultPassword' | 'keepalive'>>();
   #attached = false;
 
   constructor(options: BrokerTapOptions) {
@@ -42,8 +52,29 @@ export class BrokerTap {
       if (existing !== undefined && existing !== client) this.#takeovers.add(client);
       register(client);
     };
+    // The CONNECT as the client sent it: aedes calls preConnect first, before authentication and the
+    // broker's own rules (connect-rules.ts caps the keep-alive in place).
+    const hooks = aedes as unknown as {
+      preConnect: (client: Client, packet: ConnectPacketSeen, done: (...args: unknown[]) => void) => void;
+    };
+    const preConnect = hooks.preConnect.bind(aedes);
+    hooks.preConnect = (client, packet, done) => {
+      this.#asked.set(client, {
+        ...(typeof packet.username === 'string' && packet.username !== '' ? { username: packet.username } : {}),
+        ...(isDefaultPassword(packet.password) ? { defaultPassword: true as const } : {}),
+        ...(typeof packet.keepalive === 'number' ? { keepalive: packet.keepalive } : {}),
+      });
+      preConnect(client, packet, done);
+    };
     aedes.on('client', (client: Client) => {
-      this.#push({ kind: 'connect', t: now(), clientId: client.id, ...this.#identity(client), takeover: this.#takeovers.has(client) });
+      this.#push({
+        kind: 'connect',
+        t: now(),
+        clientId: client.id,
+        ...this.#identity(client),
+        takeover: this.#takeovers.has(client),
+        ...this.#asked.get(client),
+      });
     });
     aedes.on('clientDisconnect', (client: Client) => {
       const { port } = this.#identity(client);

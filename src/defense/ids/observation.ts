@@ -33,6 +33,15 @@ export interface ConnectObservation extends Base {
   authenticatedAs?: string;
   /** True when another session with this client id was open and the broker closed it for this one [MQTT-3.1.4-2]. */
   takeover: boolean;
+  /** The user name the CONNECT presented, if any (on an `open` broker too: it is in the packet, checked or not). */
+  username?: string;
+  /**
+   * Set when the CONNECT presented a password from the well-known default list (default-passwords.ts).
+   * The password itself never leaves the tap. Plaintext MQTT shows it to any network IDS too.
+   */
+  defaultPassword?: true;
+  /** The keep-alive the CONNECT asked for, s, before the broker held it to its limit (0: none). */
+  keepalive?: number;
 }
 
 export interface ConnectRefusedObservation extends Base {

@@ -4,6 +4,7 @@ import { authBruteForce } from './rules/auth-brute-force.ts';
 import { clientIdTakeover } from './rules/client-id-takeover.ts';
 import { commandReplay } from './rules/command-replay.ts';
 import { connectFlood } from './rules/connect-flood.ts';
+import { defaultCredentials } from './rules/default-credentials.ts';
 import { distributedFlood } from './rules/distributed-flood.ts';
 import { doseLimitOverride } from './rules/dose-limit-override.ts';
 import { eavesdropSubscribe } from './rules/eavesdrop-subscribe.ts';
@@ -25,6 +26,7 @@ export const RULES = {
   'client-id-takeover': clientIdTakeover,
   'command-replay': commandReplay,
   'connect-flood': connectFlood,
+  'default-credentials': defaultCredentials,
   'distributed-flood': distributedFlood,
   'dose-limit-override': doseLimitOverride,
   'eavesdrop-subscribe': eavesdropSubscribe,
