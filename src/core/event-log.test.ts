@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EventLog, type LoggedEvent, type SimEvent } from './event-log.ts';
+import { EventLog, type LoggedEvent, type SimEvent, toJsonLines } from './event-log.ts';
 import { canonicalJson } from './canonical-json.ts';
 
 const events: SimEvent[] = [
@@ -21,6 +22,24 @@ describe('EventLog', () => {
     expect(digestOf([3, 2, 1, 0])).toBe(a);
     expect(digestOf([2, 0, 3, 1])).toBe(a);
     expect(a).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is the SHA-256 of the canonical JSON Lines, whatever the lines hold and however long they are', () => {
+    const odd: SimEvent[] = [
+      ...events,
+      { t: 11, source: 'cgm-001', type: 'note', data: { text: 'µ 5 mg/dL → ✓ 🩸', lone: '\ud800x' } },
+      // Longer than the hasher's buffer, and full of multi-byte characters.
+      { t: 12, source: 'cgm-001', type: 'note', data: { text: 'é🩸'.repeat(40_000) } },
+      { t: 13, source: 'cgm-001', type: 'note', data: { text: 'x'.repeat(30_000) } },
+    ];
+    const log = new EventLog();
+    const sealed: SimEvent[] = [];
+    log.subscribe((batch) => sealed.push(...batch.map(({ t, source, type, data }) => ({ t, source, type, data }))));
+    for (let k = 0; k < 100; k++) for (const e of odd) log.record({ ...e, t: e.t + k * 20 });
+    log.seal(1_000);
+    const digest = log.digest();
+    expect(sealed).toHaveLength(100 * odd.length);
+    expect(digest).toBe(createHash('sha256').update(toJsonLines(sealed)).digest('hex'));
   });
 
   it('changes the digest when any payload changes', () => {
