@@ -1,3 +1,4 @@
+import './quiet-debug.ts'; // first: before mqtt-packet and aedes create their loggers
 import mqtt from 'mqtt';
 import { EnvironmentError } from '../core/errors.ts';
 

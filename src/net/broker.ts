@@ -1,3 +1,4 @@
+import './quiet-debug.ts'; // first: before mqtt-packet and aedes create their loggers
 import type { Server, Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';

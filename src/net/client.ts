@@ -1,3 +1,4 @@
+import './quiet-debug.ts'; // first: before mqtt-packet and aedes create their loggers
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
 /** What a device (or the twin) presents to the broker. The security issue fills in the credentials. */

@@ -1,3 +1,4 @@
+import '../quiet-debug.ts'; // first: before mqtt-packet and aedes create their loggers
 import mqttPacket, { type Packet } from 'mqtt-packet';
 
 /**

@@ -1,3 +1,4 @@
+import '../../quiet-debug.ts'; // first: before mqtt-packet and aedes create their loggers
 import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { AuditTarget } from './target.ts';
