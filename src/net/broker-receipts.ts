@@ -42,7 +42,9 @@ export class BrokerReceipts {
    * cause: a failed TLS handshake, a malformed or oversized packet).
    */
   noteError(event: { type: string; cause?: string; port?: number }): void {
-    if (event.type !== 'client.error' || event.cause === undefined || event.port === undefined) return;
+    // A connection refused at accept (over the connection cap) is dropped before MQTT too.
+    const beforeMqtt = (event.type === 'client.error' && event.cause !== undefined) || event.type === 'connection.refused';
+    if (!beforeMqtt || event.port === undefined) return;
     this.#failed.add(event.port);
     for (const resolve of this.#failWaiters.get(event.port) ?? []) resolve();
     this.#failWaiters.delete(event.port);

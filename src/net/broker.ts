@@ -31,7 +31,14 @@ export type BrokerLogEvent =
       /** The connection's source port (labels the attacker's packets; never logged). */
       port?: number;
     }
-  | { type: 'connection.refused'; reason: RefusalReason; address: string; error: string };
+  | {
+      type: 'connection.refused';
+      reason: RefusalReason;
+      address: string;
+      error: string;
+      /** The connection's source port (labels the attacker's packets; never logged). */
+      port?: number;
+    };
 
 /** Hooks later layers (auth, ACL, IDS) plug into; aedes' own signatures. */
 export type BrokerHooks = Pick<
@@ -283,7 +290,12 @@ export class EmbeddedBroker {
         refusal === 'rate'
           ? `${this.limits.connectionsPerAddressPerSecond} new connections per address per second`
           : `${this.limits.maxConnections} open connections`;
-      this.#refuse(refusal, address, `connection from ${address || 'an unknown address'} refused: over the limit of ${limit}`);
+      this.#refuse(
+        refusal,
+        address,
+        `connection from ${address || 'an unknown address'} refused: over the limit of ${limit}`,
+        socket.remotePort,
+      );
       return;
     }
     this.#sockets.add(socket);
@@ -294,9 +306,9 @@ export class EmbeddedBroker {
     socket.on('error', () => socket.destroy());
   }
 
-  #refuse(reason: RefusalReason, address: string, error: string): void {
+  #refuse(reason: RefusalReason, address: string, error: string, port?: number): void {
     this.stats.refused[reason]++;
-    this.#log({ type: 'connection.refused', reason, address, error });
+    this.#log({ type: 'connection.refused', reason, address, error, ...(port === undefined ? {} : { port }) });
   }
 
   /** Hands a connection (TCP, or TLS once its handshake is done) to aedes behind the packet guard. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { MedtwinError } from '../core/errors.ts';
 import type { TlsOptions } from 'node:tls';
 import type { Aedes } from 'aedes';
-import { EmbeddedBroker, type BrokerHooks, type BrokerLogEvent, type BrokerStats } from '../net/broker.ts';
+import { EmbeddedBroker, type BrokerHooks, type BrokerLimits, type BrokerLogEvent, type BrokerStats } from '../net/broker.ts';
 import { clearPersistence, type PersistenceChoice } from '../net/broker-persistence.ts';
 import { RestartableBroker } from '../net/restartable-broker.ts';
 import { type ChildSecurityHost, serveChildSecurity, type ToChildMessage } from '../net/security/remote-security.ts';
@@ -56,6 +56,8 @@ export interface OpenBrokerOptions {
    * central station freezes needs it, or every other client waits behind it until aedes drops it.
    */
   isolateSlowReaders?: { maxBufferedBytes: number };
+  /** Limits of an embedded broker in this process (the scenario's `broker:`); a child-process or external broker keeps its own. */
+  limits?: Partial<BrokerLimits>;
   /**
    * The run restarts its broker (`network.broker-restart`): an in-process broker that can stop and
    * start again on its port. An external broker or a child-process one cannot (exit 2).
@@ -107,6 +109,7 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
     ...(security?.hooks ? { hooks: security.hooks } : {}),
     ...(security?.tls ? { tls: security.tls } : {}),
     ...(options.isolateSlowReaders ? { isolateSlowReaders: options.isolateSlowReaders } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   security?.attach(broker.aedes);
   return {
@@ -145,6 +148,7 @@ async function openRestartable(options: OpenBrokerOptions): Promise<BrokerHandle
     ...(security?.hooks ? { hooks: security.hooks } : {}),
     ...(security?.tls ? { tls: security.tls } : {}),
     ...(options.isolateSlowReaders ? { isolateSlowReaders: options.isolateSlowReaders } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const logListeners: ((event: BrokerLogEvent) => void)[] = [];
   const restartListeners: ((aedes: Aedes) => void)[] = [];

@@ -47,7 +47,15 @@ export interface RunAttacksOptions {
   compromise?(target: AttackTarget): CompromisedDevice | undefined;
 }
 
-type Job = { kind: 'launch' | 'stop'; launch: AttackLaunch } | { kind: 'end' };
+type Job = { kind: 'launch' | 'stop' | 'repeat'; launch: AttackLaunch } | { kind: 'end' };
+
+interface Running {
+  adversary: Adversary;
+  run: AttackRun;
+  drained: number;
+  /** The clock timer of the attack's next repeat, if it repeats. */
+  timer?: number;
+}
 
 /**
  * The adversaries of a run: the timeline's attack injections, carried out at the simulated instant
@@ -61,7 +69,7 @@ type Job = { kind: 'launch' | 'stop'; launch: AttackLaunch } | { kind: 'end' };
 export class RunAttacks {
   readonly #options: RunAttacksOptions;
   readonly #queue: Job[] = [];
-  readonly #running = new Map<AttackLaunch, { adversary: Adversary; run: AttackRun; drained: number }>();
+  readonly #running = new Map<AttackLaunch, Running>();
   readonly #truths: GroundTruth[] = [];
   #url: string | undefined;
   #endScheduled = false;
@@ -109,8 +117,9 @@ export class RunAttacks {
     let launched = false;
     while (this.#queue.length > 0) {
       const job = this.#queue.shift()!;
-      launched ||= job.kind === 'launch';
+      launched ||= job.kind === 'launch' || job.kind === 'repeat';
       if (job.kind === 'launch') await this.#start(job.launch);
+      else if (job.kind === 'repeat') await this.#repeat(job.launch);
       else if (job.kind === 'stop') await this.#stop(job.launch);
       else for (const launch of [...this.#running.keys()]) await this.#stop(launch);
     }
@@ -155,17 +164,38 @@ export class RunAttacks {
       { adversary, target, twinClientId: this.#twinClientId(), vendorImage: this.#vendorImage, ...this.#compromised(target) },
       attack.params.parse(launch.params) as never,
     );
-    const entry = { adversary, run, drained: 0 };
+    const entry: Running = { adversary, run, drained: 0 };
     this.#running.set(launch, entry);
     // The adversary's own record of its connections (with their ports): what the dataset labels packets by.
     this.#truths.push({ attack: attack.name, techniques: [...attack.techniques], actions: adversary.actions });
     this.#drain(launch, entry);
+    this.#armRepeat(launch, entry);
+  }
+
+  /** Queues the attack's next repeat at its simulated instant (AttackRun.repeat). */
+  #armRepeat(launch: AttackLaunch, entry: Running): void {
+    const repeat = entry.run.repeat;
+    if (repeat === undefined) return;
+    entry.timer = this.#options.clock.setTimeout(() => {
+      entry.timer = undefined;
+      if (this.#running.get(launch) === entry) this.#queue.push({ kind: 'repeat', launch });
+    }, repeat.everyMs);
+  }
+
+  /** One repeat of an attack still running: what it does is recorded at this instant, and the next one armed. */
+  async #repeat(launch: AttackLaunch): Promise<void> {
+    const entry = this.#running.get(launch);
+    if (entry?.run.repeat === undefined) return;
+    await entry.run.repeat.act();
+    this.#drain(launch, entry);
+    this.#armRepeat(launch, entry);
   }
 
   async #stop(launch: AttackLaunch): Promise<void> {
     const entry = this.#running.get(launch);
     if (entry === undefined) return;
     this.#running.delete(launch);
+    if (entry.timer !== undefined) this.#options.clock.clearTimeout(entry.timer);
     // What the broker sent the attacker's connections before now counts as exposed, however late the socket is read.
     await Promise.all(entry.run.sessions.map((session) => session.fence()));
     this.#drain(launch, entry);
@@ -184,7 +214,7 @@ export class RunAttacks {
    * Records the adversary's actions since the last drain, one event per run of identical actions (a
    * flood's 500 publishes are one event with `count: 500`). Local ports stay out: they differ run to run.
    */
-  #drain(launch: AttackLaunch, entry: { adversary: Adversary; drained: number }): void {
+  #drain(launch: AttackLaunch, entry: Running): void {
     const actions = entry.adversary.actions.slice(entry.drained);
     entry.drained = entry.adversary.actions.length;
     let previous: { key: string; data: Record<string, unknown>; t: number; type: string } | undefined;

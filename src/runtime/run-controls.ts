@@ -184,10 +184,15 @@ export class RunControls {
 
   /**
    * What the run's embedded broker needs: a frozen central station must fall behind alone (16 MiB
-   * behind, or a full socket for the drain timeout, and the broker drops it).
+   * behind, or a full socket for the drain timeout, and the broker drops it); the scenario's own
+   * limits (`broker:`, e.g. a connection cap an attack exhausts).
    */
-  get brokerNeeds(): { isolateSlowReaders?: { maxBufferedBytes: number } } {
-    return this.#network?.freezesTwin ? { isolateSlowReaders: { maxBufferedBytes: 16 * 1024 * 1024 } } : {};
+  get brokerNeeds(): Pick<OpenBrokerOptions, 'isolateSlowReaders' | 'limits'> {
+    const maxConnections = this.#options.plan.broker?.maxConnections;
+    return {
+      ...(this.#network?.freezesTwin ? { isolateSlowReaders: { maxBufferedBytes: 16 * 1024 * 1024 } } : {}),
+      ...(maxConnections === undefined ? {} : { limits: { maxConnections } }),
+    };
   }
 
   /** The adversaries launched so far and what they did (the labelled dataset's ground truth). */

@@ -24,7 +24,7 @@ export async function openTransport(
   deps: RunDependencies,
   onLinkFailure: (error: Error) => void,
   security?: OpenBrokerOptions['security'],
-  brokerNeeds: Pick<OpenBrokerOptions, 'isolateSlowReaders'> = {},
+  brokerNeeds: Pick<OpenBrokerOptions, 'isolateSlowReaders' | 'limits'> = {},
 ): Promise<Transport> {
   const broker = await openBroker({
     ...brokerNeeds,

@@ -1,6 +1,6 @@
 import type { FleetSpec } from '../fleet/fleet-spec.ts';
 import type { SecurityConfig } from '../net/security/profile-schema.ts';
-import type { CampaignEntry, CommandEntry, Expectation, IdsSetting, PatientsSection, TimelineEntry } from './schema.ts';
+import type { BrokerSetting, CampaignEntry, CommandEntry, Expectation, IdsSetting, PatientsSection, TimelineEntry } from './schema.ts';
 
 /**
  * A validated scenario, ready to build a run from. The loader turns a file into this (durations in
@@ -21,6 +21,8 @@ export interface Plan {
   expectations?: Expectation[];
   /** Security controls in force; absent means `open` (docs/security.md). */
   security?: SecurityConfig;
+  /** Limits of the run's own embedded broker (an external `--broker` keeps its own). */
+  broker?: BrokerSetting;
   /**
    * The intrusion detector: on, off, or on with thresholds. Absent: on when the timeline names an
    * attack (RunOptions.ids overrides either way).

@@ -13,6 +13,7 @@ const idsThresholdsSchema = z
     authFailures: countWindow,
     publishFlood: countWindow,
     connectFlood: countWindow,
+    slowConnections: z.strictObject({ count: z.number().int().positive(), keepaliveS: z.number().int().min(0) }),
     maxTelemetryPerSecond: z.number().positive(),
     seqSlack: z.number().int().min(0),
     commandFreshnessMs: z.number().int().positive(),
@@ -20,6 +21,22 @@ const idsThresholdsSchema = z
     realertMs: z.number().int().min(0),
   })
   .partial();
+
+/**
+ * Limits of the run's embedded broker a scenario may set (src/net/broker-limits.ts). A hospital's
+ * broker is sized for its fleet (Mosquitto's `max_connections`, EMQX's `max_connections` per
+ * listener): an attack that exhausts connection slots (attack.slowite) needs that cap to be real.
+ */
+const brokerSchema = z.strictObject({
+  maxConnections: z
+    .number()
+    .int()
+    .positive()
+    .max(100_000)
+    .optional()
+    .describe('Connections the broker holds open at once; more are refused at accept (default: the descriptor limit less a reserve)'),
+});
+export type BrokerSetting = z.infer<typeof brokerSchema>;
 
 const idsSchema = z.union([z.boolean(), z.strictObject({ thresholds: idsThresholdsSchema.optional() })]);
 export type IdsSetting = z.infer<typeof idsSchema>;
@@ -335,6 +352,9 @@ export const scenarioSchema = z
     timeline: z.array(timelineEntrySchema).default([]).describe('Faults and attacks to inject, at a time, repeatedly or on an event'),
     expectations: z.array(expectationSchema).default([]).describe('What must hold for the run to pass'),
     security: securitySchema.optional(),
+    broker: brokerSchema
+      .optional()
+      .describe('Limits of the run’s own embedded broker (docs/broker.md), where the scenario needs other than the defaults'),
     ids: idsSchema
       .optional()
       .describe('Run the intrusion detector (on by default when the timeline has an attack); thresholds override its defaults'),

@@ -450,6 +450,25 @@ describe('attack.connect-flood', () => {
   });
 });
 
+describe('attack.slowite', () => {
+  it('open: holds every connection it asks for, idle, with a 65,535 s keep-alive, and is seen; hardened: refused at CONNECT', async () => {
+    for (const profile of ['open', 'hardened'] as const) {
+      const a = await arena(profile);
+      const run = await launch(a, 'attack.slowite', { connections: 12 });
+      expect(run.sessions.filter((s) => s.connected)).toHaveLength(profile === 'open' ? 12 : 0);
+      const seen = rules(a.alerts());
+      expect(seen).toEqual(profile === 'open' ? ['slow-connections', 'unknown-client'] : ['refused-access']);
+      if (profile === 'open') {
+        // A round later every connection is still held (a PINGREQ each), and nothing new was needed.
+        await run.repeat!.act();
+        expect(run.sessions.filter((s) => s.connected)).toHaveLength(12);
+        expect(a.observed.filter((o) => o.kind === 'connect' && o.keepalive === 65_535)).toHaveLength(12);
+      }
+      expect(a.pump.connected).toBe(true);
+    }
+  });
+});
+
 describe('attack.ddos-publish-flood', () => {
   it('open: eight bots’ bursts are all counted in by the broker, none a flood alone, together a DDoS; the pump is still served', async () => {
     const a = await arena('open');

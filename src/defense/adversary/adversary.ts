@@ -184,17 +184,25 @@ export class Adversary {
 
   /**
    * Opens a connection as `clientId` (with credentials if it has stolen or guessed some). Undefined
-   * when the broker refuses it; no reconnects, so a refusal stays a refusal.
+   * when the broker refuses it; no reconnects, so a refusal stays a refusal. `keepaliveS` is the
+   * keep-alive its CONNECT asks for (mqtt.js' 60 s by default; a SlowITe attacker asks for 65,535).
    */
   async connect(
     clientId: string,
     credentials?: { username: string; password: string },
     certificate?: { cert: string; key: string },
+    options: { keepaliveS?: number } = {},
   ): Promise<AdversarySession | undefined> {
     const client = connectClient({
       url: this.#options.url,
       identity: { clientId, ...credentials },
-      extra: { reconnectPeriod: 0, connectTimeout: 5000, ...this.#options.extra, ...certificate },
+      extra: {
+        reconnectPeriod: 0,
+        connectTimeout: 5000,
+        ...(options.keepaliveS === undefined ? {} : { keepalive: options.keepaliveS }),
+        ...this.#options.extra,
+        ...certificate,
+      },
     });
     // Read once the socket is up: a refused connection's socket is gone (and its port with it) by the time we know.
     let port: number | undefined;

@@ -62,6 +62,12 @@ export interface AttackRun {
   sessions: readonly AdversarySession[];
   /** Device ids whose messages reached the attacker so far (ground truth of exposure). */
   exposed(): string[];
+  /**
+   * What the attack does again every `everyMs` of simulated time while it runs (pinging the
+   * connections it holds, publishing the next spoofed reading): the run carries it out at that
+   * instant as it does a launch — settled before, recorded, and waited for before time moves on.
+   */
+  repeat?: { everyMs: number; act(): Promise<void> };
   stop(): Promise<void>;
 }
 

@@ -16,6 +16,7 @@ import { malformedPackets } from './malformed-packets.ts';
 import { publishFlood } from './publish-flood.ts';
 import { reconWildcard } from './recon-wildcard.ts';
 import { retainedPause } from './retained-pause.ts';
+import { slowite } from './slowite.ts';
 import { spoofedLowGlucose } from './spoofed-low-glucose.ts';
 import { spoofedSeq } from './spoofed-seq.ts';
 import { stolenOperatorPassword } from './stolen-operator-password.ts';
@@ -38,6 +39,7 @@ export const ATTACKS = {
   'attack.stolen-operator-password': stolenOperatorPassword,
   'attack.publish-flood': publishFlood,
   'attack.connect-flood': connectFlood,
+  'attack.slowite': slowite,
   'attack.firmware-tamper': firmwareTamper,
   'attack.firmware-downgrade': firmwareDowngrade,
   'attack.ddos-publish-flood': ddosPublishFlood,

@@ -61,7 +61,7 @@ describe('rule registry', () => {
 
   it('an unknown rule name suggests the nearest', () => {
     expect(() => getRule('sys-prob', 'ids.rules[0]')).toThrowErrorMatchingInlineSnapshot(
-      `[InputError: ids.rules[0]: unknown IDS rule "sys-prob" — did you mean "sys-probe"? (known: auth-brute-force, client-id-takeover, command-replay, connect-flood, default-credentials, distributed-flood, dose-limit-override, eavesdrop-subscribe, firmware-mismatch, firmware-refused, malformed-packet, publish-flood, refused-access, retained-command, sys-probe, telemetry-seq-anomaly, unauthorized-command, unexpected-topic, unknown-client)]`,
+      `[InputError: ids.rules[0]: unknown IDS rule "sys-prob" — did you mean "sys-probe"? (known: auth-brute-force, client-id-takeover, command-replay, connect-flood, default-credentials, distributed-flood, dose-limit-override, eavesdrop-subscribe, firmware-mismatch, firmware-refused, malformed-packet, publish-flood, refused-access, retained-command, slow-connections, sys-probe, telemetry-seq-anomaly, unauthorized-command, unexpected-topic, unknown-client)]`,
     );
   });
 });

@@ -14,6 +14,7 @@ import { malformedPacket } from './rules/malformed-packet.ts';
 import { publishFlood } from './rules/publish-flood.ts';
 import { refusedAccess } from './rules/refused-access.ts';
 import { retainedCommand } from './rules/retained-command.ts';
+import { slowConnections } from './rules/slow-connections.ts';
 import { sysProbe } from './rules/sys-probe.ts';
 import { telemetrySeqAnomaly } from './rules/telemetry-seq-anomaly.ts';
 import { unauthorizedCommand } from './rules/unauthorized-command.ts';
@@ -36,6 +37,7 @@ export const RULES = {
   'publish-flood': publishFlood,
   'refused-access': refusedAccess,
   'retained-command': retainedCommand,
+  'slow-connections': slowConnections,
   'sys-probe': sysProbe,
   'telemetry-seq-anomaly': telemetrySeqAnomaly,
   'unauthorized-command': unauthorizedCommand,

@@ -15,6 +15,11 @@ export interface IdsThresholds {
   /** Connections (accepted or refused) by client ids the fleet does not know, within `windowMs`, past which it is a connect flood. */
   connectFlood: { count: number; windowMs: number };
   /**
+   * SlowITe: `count` sessions open at once that asked for a keep-alive over `keepaliveS` seconds (or
+   * none) and have sent nothing since.
+   */
+  slowConnections: { count: number; keepaliveS: number };
+  /**
    * Telemetry messages a device can publish per simulated second at most: a `seq` advancing faster
    * than this (plus `seqSlack`) since the last one seen cannot be the device's own.
    */
@@ -39,6 +44,9 @@ export const DEFAULT_THRESHOLDS: IdsThresholds = {
   distributedFlood: { perClient: 40, sources: 5, windowMs: 10_000 },
   // Unknown clients: a scan or a flood, not a fleet (the fleet's own ids are excluded).
   connectFlood: { count: 20, windowMs: 10_000 },
+  // AWS IoT Core accepts keep-alives of 30–1,200 s and the fleet asks for 60: past 1,200 s a client
+  // has no use for the session but holding it. Ten such at once, idle, is no fleet's doing.
+  slowConnections: { count: 10, keepaliveS: 1200 },
   maxTelemetryPerSecond: 2,
   seqSlack: 100,
   // The devices' own freshness window for signed commands (docs/security.md).

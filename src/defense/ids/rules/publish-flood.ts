@@ -1,9 +1,12 @@
+import { envelopeOf } from '../payload.ts';
 import { defineRule, SlidingWindow } from '../rule.ts';
 
 /**
  * One client publishing far faster than any device kind does: a publish flood (CICIoMT2024's and
  * MQTTset's DoS class; ATT&CK for ICS T0814 Denial of Service, T0815 Denial of View when it drowns
- * the twin). Counted per client id in simulated time.
+ * the twin). Counted per client id in simulated time. A device's backfill on its own topics — what
+ * it kept through an outage, sent at once on its return (docs/network.md) — is not counted: a monitor
+ * back from a 5-minute outage sends 300 readings in a burst.
  */
 export const publishFlood = defineRule({
   name: 'publish-flood',
@@ -19,6 +22,9 @@ export const publishFlood = defineRule({
     return {
       observe(o) {
         if (o.kind !== 'publish') return [];
+        const subject = ctx.subjectOf(o);
+        if (subject.type === 'device' && ctx.deviceTopic(o.topic)?.deviceId === subject.deviceId && envelopeOf(o)?.backfill === true)
+          return [];
         let window = windows.get(o.clientId);
         if (window === undefined) windows.set(o.clientId, (window = new SlidingWindow(windowMs)));
         const n = window.add(o.t, o.id);
