@@ -64,6 +64,8 @@ export const FAULTS = {
   'network.frozen-subscriber': NETWORK_FAULTS['network.frozen-subscriber'],
   'network.down': NETWORK_FAULTS['network.down'],
   'network.flapping': NETWORK_FAULTS['network.flapping'],
+  'network.blackhole': NETWORK_FAULTS['network.blackhole'],
+  'network.reset-peer': NETWORK_FAULTS['network.reset-peer'],
 } satisfies Record<string, AnyFaultDefinition>;
 
 export type FaultName = keyof typeof FAULTS;

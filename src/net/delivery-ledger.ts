@@ -72,6 +72,23 @@ export class DeliveryLedger {
     this.device(deviceId).channel(channel).delayed(seq, ms);
   }
 
+  /**
+   * A network fault holds a message in flight until an instant it decides (a holding blackhole until
+   * it ends, a reorder until others overtake it): it stays in flight, but cannot arrive before then,
+   * so it no longer keeps its device fresh at the twin (`oldestInFlight` skips it).
+   */
+  parked(deviceId: string, channel: string, seq: number): void {
+    this.device(deviceId).channel(channel).park(seq);
+  }
+
+  /**
+   * A parked message goes on at simulated time `at`: for its receiver it is sent then (as a device's
+   * buffered message is when released), so the twin judges freshness by when it could arrive.
+   */
+  unparked(deviceId: string, channel: string, seq: number, at: number): void {
+    this.device(deviceId).channel(channel).unpark(seq, at);
+  }
+
   /** The delay faults reported for a message, once (0 if none). */
   delayOf(deviceId: string, channel: string, seq: number): number {
     return this.#devices.get(deviceId)?.channels.get(channel)?.takeDelay(seq) ?? 0;
@@ -286,6 +303,8 @@ export class ChannelAccount {
   #highest = Number.NEGATIVE_INFINITY;
   /** Delays network faults reported for messages (fast mode's tag timing), by seq, until taken. */
   #delays: Map<number, number> | undefined;
+  /** Seqs in flight that a network fault holds (DeliveryLedger.parked). */
+  #parked: Set<number> | undefined;
   /** The aggregates this channel adds to: the ledger's totals and its channel's totals. */
   #totals: DeliveryCounts;
   #channelTotals: DeliveryCounts;
@@ -327,6 +346,7 @@ export class ChannelAccount {
     const sentAt = this.#inFlight.get(seq);
     if (sentAt !== undefined) {
       this.#inFlight.delete(seq);
+      this.#parked?.delete(seq);
       if (this.#backfill.size > 0 && this.#backfill.delete(seq)) this.#add('backfilled', 1);
       const counts = this.counts;
       const totals = this.#totals;
@@ -393,6 +413,7 @@ export class ChannelAccount {
    * in flight nor buffered (already delivered, or never published) is ignored.
    */
   lost(seq: number, reason: string): void {
+    this.#parked?.delete(seq);
     if (this.#inFlight.delete(seq)) this.#add('inFlight', -1);
     else if (this.#buffered.delete(seq)) {
       // Dropped from the buffer: it was never sent, so it cannot arrive late.
@@ -423,6 +444,18 @@ export class ChannelAccount {
     return seqs.length;
   }
 
+  /** See DeliveryLedger.parked. */
+  park(seq: number): void {
+    if (this.#inFlight.has(seq)) (this.#parked ??= new Set()).add(seq);
+  }
+
+  /** See DeliveryLedger.unparked. */
+  unpark(seq: number, at: number): void {
+    if (!this.#parked?.delete(seq)) return;
+    const sentAt = this.#inFlight.get(seq);
+    if (sentAt !== undefined && at > sentAt) this.#inFlight.set(seq, at);
+  }
+
   delayed(seq: number, ms: number): void {
     this.#delays ??= new Map();
     this.#delays.set(seq, (this.#delays.get(seq) ?? 0) + ms);
@@ -444,7 +477,8 @@ export class ChannelAccount {
   /** When the oldest message still in flight was published (simulated time), or undefined if none is. */
   get oldestInFlight(): number | undefined {
     let oldest: number | undefined;
-    for (const at of this.#inFlight.values()) if (oldest === undefined || at < oldest) oldest = at;
+    const parked = this.#parked;
+    for (const [seq, at] of this.#inFlight) if ((oldest === undefined || at < oldest) && !parked?.has(seq)) oldest = at;
     return oldest;
   }
 

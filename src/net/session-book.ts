@@ -8,8 +8,11 @@ import type { SessionDriver } from './session-driver.ts';
  */
 export type PathState = 'open' | 'swallowed' | 'none';
 
-/** Looks a client's connection up on the network in front of the broker. */
-export type SessionPath = (clientId: string) => PathState;
+/**
+ * Looks a client's connection up on the network in front of the broker: the one its socket opened
+ * from `localPort` (undefined: the socket has no port yet, or the client's newest connection).
+ */
+export type SessionPath = (clientId: string, localPort?: number) => PathState;
 
 interface Entry {
   driver: SessionDriver;
@@ -93,7 +96,11 @@ export class SessionBook {
     const state = driver.state;
     if (state === 'ended' || state === 'waiting') return 0;
     if (driver.closing) return 1;
-    const path = this.#path?.(clientId);
+    // The very connection the client is on now: an attempt still on its way to the network has no
+    // port yet, or one the network has not read the CONNECT of (none: waited for).
+    const stream = driver.client.stream as { localPort?: number; connecting?: boolean } | undefined;
+    const port = stream?.connecting === false ? stream.localPort : undefined;
+    const path = this.#path === undefined ? undefined : port === undefined ? 'none' : this.#path(clientId, port);
     if (path === 'swallowed') return 0;
     // Connected, but the network has cut the connection: the client is about to hear of it.
     if (state === 'connected' && path === 'none') return 1;

@@ -138,16 +138,21 @@ export class NetworkAccount {
     const key = `${device}\u0000${topic.channel}\u0000${seq}`;
     switch (event.fate) {
       case 'dropped':
+        // A held message lost with its connection (a holding blackhole reset) leaves the held set too.
+        this.#held.delete(key);
         this.#ledger.lost(device, topic.channel, seq, 'network:dropped');
         return;
       case 'delayed':
         // Toxics that hold for real whatever the timing (reorder waits for overtakers; a holding
         // blackhole until it ends) versus delays only reported under tag timing (docs/network.md).
-        if (holds(event.toxic) || !Number.isFinite(event.delayMs)) this.#held.add(key);
-        else this.#ledger.delayed(device, topic.channel, seq, event.delayMs ?? 0);
+        if (holds(event.toxic) || !Number.isFinite(event.delayMs)) {
+          this.#held.add(key);
+          this.#ledger.parked(device, topic.channel, seq);
+        } else this.#ledger.delayed(device, topic.channel, seq, event.delayMs ?? 0);
         return;
       case 'released':
-        this.#held.delete(key);
+        // Goes on now (a fault's end, or overtaken): the twin takes it to arrive at this instant.
+        if (this.#held.delete(key)) this.#ledger.unparked(device, topic.channel, seq, event.at);
         return;
     }
   }

@@ -126,10 +126,27 @@ export class RunNetwork {
    * What the listeners `clientId` goes through know of its connection (SessionBook): swallowed if any
    * swallows its bytes, none if any has no live connection for it, open otherwise. A client that goes
    * through none of them (not registered) is `open`: the network cannot say.
+   *
+   * With `localPort` (the client's socket's own port) it is that very connection, followed from
+   * listener to listener: `none` too while a listener has not read its CONNECT yet, so a reconnect
+   * attempt is waited for until the network has it, whatever an older connection of the same client
+   * (half-open in a blackhole) looks like.
    */
-  pathOf(clientId: string): PathState {
+  pathOf(clientId: string, localPort?: number): PathState {
     const chain = this.#chains.get(clientId);
     if (chain === undefined) return 'open';
+    if (localPort !== undefined) {
+      let port: number | undefined = localPort;
+      for (const name of chain) {
+        const proxy = this.#proxies.get(name);
+        if (proxy === undefined || port === undefined) return 'none';
+        const here = proxy.pathByPort(port);
+        if (here.state === 'swallowed') return 'swallowed';
+        if (here.state !== 'open') return 'none';
+        port = here.upstreamPort;
+      }
+      return 'open';
+    }
     let state: PathState = 'open';
     for (const name of chain) {
       const here = this.#proxies.get(name)?.pathOf(clientId) ?? 'none';
@@ -205,6 +222,8 @@ export class RunNetwork {
       rng: rng.fork(name),
       ...(timing ? { timing } : {}),
       ...(brokerKeepalive !== undefined ? { brokerKeepalive } : {}),
+      // Fast mode: a reset or close a toxic decides waits, like a fault's start or end, for the transport to settle.
+      ...(this.#options.deferred ? { defer: (cut: () => void) => this.#change(cut) } : {}),
     });
     this.#proxies.set(name, proxy);
     proxy.onEvent((event) => {

@@ -169,12 +169,13 @@ export class RunControls {
       const network = this.#network;
       const sessions = new SessionBook();
       this.#sessions = sessions;
-      sessions.setPath((clientId) => network.pathOf(clientId));
+      sessions.setPath((clientId, localPort) => network.pathOf(clientId, localPort));
       const twinId = twinClientIdFor(seed);
       // A will is booked only when the twin's own session is up to take it.
       network.twinListening = () => {
         const driver = sessions.driver(twinId);
-        return driver === undefined || (driver.state === 'connected' && network.pathOf(twinId) === 'open');
+        const port = (driver?.client.stream as { localPort?: number } | undefined)?.localPort;
+        return driver === undefined || (driver.state === 'connected' && network.pathOf(twinId, port) === 'open');
       };
       network.network.onEvent((event) => {
         if (event.type !== 'publish') sessions.recount();
@@ -325,20 +326,23 @@ export class RunControls {
    * completes. Then queued attacks launch or stop (RunAttacks.runPending).
    */
   atInstant(): Promise<void> | undefined {
-    const network = this.#network?.pending ? this.#network : undefined;
+    const network = this.#network;
+    const pending = () => network?.pending === true;
     // A client's exchange began at this instant (a reconnect attempt, a PINGREQ): its outcome comes
     // before time moves on (SessionBook).
     const exchanges = (this.sessions?.outstanding ?? 0) > 0;
-    if (network === undefined && !this.#attacks.pending && !exchanges) return undefined;
+    if (!pending() && !this.#attacks.pending && !exchanges) return undefined;
     return (async () => {
-      if (network !== undefined) {
-        await this.#options.settle();
+      if (pending() || exchanges) await this.#options.settle();
+      // A change can bring another at the same instant (a toxic installed on a connection that
+      // resets it at once, a reconnect the settle let through meeting a fault): until none is left.
+      while (network !== undefined && pending()) {
         network.applyPending();
         await network.idle();
         // What the change did to the clients' sessions (cut, swallowed, let through) is known at this instant.
         this.#sessions?.recount();
         await this.#options.settle();
-      } else if (exchanges) await this.#options.settle();
+      }
       if (this.#attacks.pending) await this.#attacks.runPending();
     })();
   }

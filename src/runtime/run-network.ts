@@ -91,8 +91,8 @@ export class RunNetworkHost {
   }
 
   /** What the network knows of a client's connection (SessionBook's path). */
-  pathOf(clientId: string): PathState {
-    return this.network.pathOf(clientId);
+  pathOf(clientId: string, localPort?: number): PathState {
+    return this.network.pathOf(clientId, localPort);
   }
 
   /** Whether a last will would reach the twin now (wills are booked in the ledger only then). */

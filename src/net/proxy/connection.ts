@@ -23,6 +23,11 @@ export interface ConnectionHost {
    * had accepted the session, so it publishes the client's last will.
    */
   onCut(connection: ProxyConnection, established: boolean): void;
+  /**
+   * Runs a cut a toxic or the keep-alive decided (a reset, a close): now, or in fast mode once the
+   * transport has settled at this instant, so bytes sent before it are not lost in the sockets.
+   */
+  defer(cut: () => void): void;
 }
 
 export type PublishFateInput =
@@ -55,7 +60,11 @@ export class ProxyConnection {
   /** The broker accepted the session (a CONNACK came down): it holds the client's will. */
   #established = false;
   #cut = false;
-  #swallowed = false;
+  /** A swallowing fault dropped bytes of this connection: what the client sent then is never answered. */
+  #lost = false;
+  /** The client's port as the proxy sees it, and the proxy's own port towards the broker (kept past close). */
+  readonly peerPort: number | undefined;
+  upstreamPort: number | undefined;
 
   constructor(id: number, client: Socket, upstream: { host: string; port: number }, host: ConnectionHost) {
     this.id = id;
@@ -63,12 +72,17 @@ export class ProxyConnection {
     this.#host = host;
     this.broker = connect({ host: upstream.host, port: upstream.port, allowHalfOpen: true, noDelay: true });
     client.setNoDelay(true);
+    this.peerPort = client.remotePort;
+    this.broker.once('connect', () => {
+      this.upstreamPort = this.broker.localPort;
+    });
     this.up = new Pipe('upstream', client, this.broker, {
       onFirst: (segment) => this.#identify(segment),
       onWritten: (segment, held) => {
         this.#report('upstream', segment, held);
       },
       onEnd: (reset) => this.#endSide(this.broker, reset),
+      onUndeliverable: (segment) => this.#undeliverable(this.up, segment),
     });
     this.down = new Pipe('downstream', this.broker, client, {
       onPacket: (type) => {
@@ -76,6 +90,7 @@ export class ProxyConnection {
       },
       onWritten: (segment, held) => this.#report('downstream', segment, held),
       onEnd: (reset) => this.#endSide(client, reset),
+      onUndeliverable: (segment) => this.#undeliverable(this.down, segment),
     });
 
     // Nothing is read from the client until the broker has answered the proxy's connection.
@@ -113,11 +128,12 @@ export class ProxyConnection {
   }
 
   /**
-   * A fault swallowed (or could swallow) this connection's bytes at some point: what a client sent then
-   * may never be answered, however the connection looks now (a CONNECT lost in a blackhole).
+   * A fault swallows this connection's bytes now, or swallowed some for good: what the client sent
+   * then may never be answered, however the connection looks now (a CONNECT lost in a blackhole). Bytes
+   * a holding blackhole kept and delivered when it ended do not count: their answers come.
    */
   get swallowed(): boolean {
-    return this.#swallowed;
+    return this.#lost || this.up.swallowing || this.down.swallowing;
   }
 
   /** Both sides still up and not closing. */
@@ -152,7 +168,6 @@ export class ProxyConnection {
   /** Adds a toxic in both pipes that it applies to (the proxy decides which). */
   addStages(direction: Direction, stages: Stage[]): void {
     for (const stage of stages) (direction === 'upstream' ? this.up : this.down).add(stage);
-    if (stages.some((s) => s.swallows)) this.#swallowed = true;
     this.#armWatchdog();
   }
 
@@ -170,7 +185,7 @@ export class ProxyConnection {
   }
 
   /** The link a toxic in `direction` acts through. */
-  link(direction: Direction, toxic: string, rng: ToxicLink['rng']): ToxicLink {
+  link(direction: Direction, toxic: string, rng: ToxicLink['rng'], swallows = false): ToxicLink {
     const pipe = direction === 'upstream' ? this.up : this.down;
     const back = direction === 'upstream' ? this.client : this.broker;
     return {
@@ -180,6 +195,7 @@ export class ProxyConnection {
       direction,
       toxic,
       dropped: (segment) => {
+        if (swallows) this.#lost = true;
         pipe.dropped(segment);
         if (segment.type === PacketType.PUBLISH && segment.whole) {
           pipe.account.publishes.dropped++;
@@ -207,8 +223,8 @@ export class ProxyConnection {
         pipe.account.publishes.acked++;
         if (!back.destroyed && !back.writableEnded) back.write(bytes);
       },
-      reset: () => this.reset('reset'),
-      close: () => this.close('closed-by-fault'),
+      reset: () => this.#host.defer(() => this.reset('reset')),
+      close: () => this.#host.defer(() => this.close('closed-by-fault')),
       protocolVersion: () => this.protocolVersion,
       rngFor: (piece) => {
         // Tag timing (fast mode): a PUBLISH's draw is keyed by what it carries, not by its place in the
@@ -243,6 +259,13 @@ export class ProxyConnection {
     }
   }
 
+  /** A PUBLISH that came out of the toxics after its receiver's socket had gone is lost (the ledger books it). */
+  #undeliverable(pipe: Pipe, segment: Segment): void {
+    if (segment.type !== PacketType.PUBLISH || !segment.whole) return;
+    pipe.account.publishes.dropped++;
+    this.#host.onPublish(this, pipe.direction, segment, { fate: 'dropped', toxic: '' });
+  }
+
   #endSide(socket: Socket, reset: boolean): void {
     if (reset) socket.resetAndDestroy();
     else if (!socket.destroyed) socket.end();
@@ -269,10 +292,12 @@ export class ProxyConnection {
     // that reports every few seconds is heard from until then anyway.
     this.#watchdog = clock.setTimeout(() => {
       this.#watchdog = undefined;
-      if (!this.up.swallowing || !this.#open) return;
-      this.#reason ??= 'reset';
-      this.#cutSession();
-      this.broker.resetAndDestroy();
+      this.#host.defer(() => {
+        if (!this.up.swallowing || !this.#open) return;
+        this.#reason ??= 'reset';
+        this.#cutSession();
+        this.broker.resetAndDestroy();
+      });
     }, 1500 * this.keepaliveS);
   }
 
@@ -281,8 +306,14 @@ export class ProxyConnection {
     if (!this.#open || !this.client.destroyed || !this.broker.destroyed) return;
     this.#open = false;
     if (this.#watchdog !== undefined) this.#host.clock.clearTimeout(this.#watchdog);
-    this.up.dispose();
-    this.down.dispose();
+    // What a toxic still held is lost with the connection: each PUBLISH is reported dropped, so the
+    // ledger books it lost rather than waiting for it.
+    for (const pipe of [this.up, this.down])
+      for (const { stage, segment } of pipe.dispose()) {
+        if (segment.type !== PacketType.PUBLISH || !segment.whole) continue;
+        pipe.account.publishes.dropped++;
+        this.#host.onPublish(this, pipe.direction, segment, { fate: 'dropped', toxic: stage });
+      }
     this.#host.onClosed(this, this.#reason ?? 'client-closed');
   }
 }

@@ -36,6 +36,13 @@ export interface FaultProxyOptions {
    * needs it (the broker's own runs in wall time); realtime leaves it to the broker.
    */
   brokerKeepalive?: boolean;
+  /**
+   * Where the cuts toxics decide on the clock go (a reset after a timeout, a close at a byte quota,
+   * the broker's keep-alive): run at once by default; fast mode queues them until the transport has
+   * settled at that instant (RunNetwork's pending changes), so no byte sent before a cut is lost in
+   * a socket the cut destroyed.
+   */
+  defer?: (cut: () => void) => void;
 }
 
 /** A toxic as the runtime adds it: Toxiproxy's shape (type, direction, toxicity) with typed params. */
@@ -70,6 +77,7 @@ export class FaultProxy implements ConnectionHost {
   readonly clock: Clock;
   readonly brokerKeepalive: boolean;
   readonly timing: Timing;
+  readonly #defer: ((cut: () => void) => void) | undefined;
   #rng: Rng;
   #server: Server;
   #upstream: { host: string; port: number };
@@ -89,6 +97,7 @@ export class FaultProxy implements ConnectionHost {
     this.clock = options.clock;
     this.brokerKeepalive = options.brokerKeepalive ?? false;
     this.timing = options.timing ?? 'hold';
+    this.#defer = options.defer;
     this.#rng = options.rng;
     this.#upstream = options.upstream;
     this.#host = options.host ?? '127.0.0.1';
@@ -258,7 +267,7 @@ export class FaultProxy implements ConnectionHost {
       // Toxicity is drawn once per connection and toxic (both directions agree), as Toxiproxy does.
       if (toxic.toxicity < 1 && !this.#rng.fork(`${toxic.name}/toxicity/${key}`).bernoulli(toxic.toxicity)) continue;
       const kind = TOXICS[toxic.type];
-      const instance = kind.create(toxic.params as never, connection.link(direction, toxic.name, rng));
+      const instance = kind.create(toxic.params as never, connection.link(direction, toxic.name, rng, kind.swallows === true));
       stages.push({ id: toxic.name, swallows: kind.swallows === true, instance });
     }
     return stages;
@@ -291,6 +300,11 @@ export class FaultProxy implements ConnectionHost {
     });
   }
 
+  defer(cut: () => void): void {
+    if (this.#defer) this.#defer(cut);
+    else cut();
+  }
+
   onCut(connection: ProxyConnection, established: boolean): void {
     this.#emit({ type: 'session.cut', at: this.clock.now(), connection: connection.id, clientId: connection.clientId, established });
   }
@@ -308,6 +322,22 @@ export class FaultProxy implements ConnectionHost {
     // Cut on the client's side (a reset it is about to read): none, whatever a fault swallowed before.
     if (newest === undefined || newest.client.destroyed) return 'none';
     return newest.swallowed ? 'swallowed' : newest.live ? 'open' : 'none';
+  }
+
+  /**
+   * The connection a client opened from `peerPort` (its socket's local port): what this proxy knows of
+   * that very connection — `pending` while the proxy has not read its CONNECT (or has not accepted it
+   * yet), then swallowed, open or none as pathOf says — and the port it goes on from towards the
+   * broker (where a second listener, a zone's behind a device's own, sees it).
+   */
+  pathByPort(peerPort: number): { state: PathState | 'pending'; upstreamPort?: number } {
+    let found: ProxyConnection | undefined;
+    for (const connection of this.#connections)
+      if (connection.peerPort === peerPort && (found === undefined || connection.id > found.id)) found = connection;
+    if (found === undefined || !found.identified) return { state: 'pending' };
+    if (found.client.destroyed || !found.open) return { state: 'none' };
+    const state: PathState = found.swallowed ? 'swallowed' : found.live ? 'open' : 'none';
+    return found.upstreamPort === undefined ? { state } : { state, upstreamPort: found.upstreamPort };
   }
 
   onClosed(connection: ProxyConnection, reason: Parameters<ConnectionHost['onClosed']>[1]): void {

@@ -20,6 +20,8 @@ export interface PipeHooks {
   onWritten(segment: Segment, held: boolean): void;
   /** The sender's FIN (or reset) reached the end of the toxics. */
   onEnd(reset: boolean): void;
+  /** A piece came out of the toxics after the receiver's socket had gone (a held packet released into a dead connection): lost. */
+  onUndeliverable?(segment: Segment): void;
 }
 
 /**
@@ -109,12 +111,18 @@ export class Pipe {
     this.#stages.splice(index, 1);
   }
 
-  /** The connection is gone: every toxic lets go, and what they held is counted as dropped. */
-  dispose(): void {
+  /** The connection is gone: every toxic lets go, and what they held is counted as dropped (returned, for the account). */
+  dispose(): { stage: string; segment: Segment }[] {
+    const lost: { stage: string; segment: Segment }[] = [];
     for (const stage of this.#stages) {
-      for (const piece of stage.instance.dispose()) if (!isEnd(piece)) this.account.bytes.dropped += piece.bytes.length;
+      for (const piece of stage.instance.dispose()) {
+        if (isEnd(piece)) continue;
+        this.account.bytes.dropped += piece.bytes.length;
+        lost.push({ stage: stage.id, segment: piece });
+      }
     }
     this.#stages = [];
+    return lost;
   }
 
   /** A toxic swallowed bytes. */
@@ -148,6 +156,11 @@ export class Pipe {
 
   #write(segment: Segment, raw: boolean): void {
     if (raw) this.#passedRaw += segment.bytes.length;
+    if (!raw && (this.#dest.destroyed || this.#dest.writableEnded)) {
+      this.account.bytes.dropped += segment.bytes.length;
+      this.#hooks.onUndeliverable?.(segment);
+      return;
+    }
     this.account.bytes.out += segment.bytes.length;
     const held = this.#held.has(segment);
     this.#hooks.onWritten(segment, held);

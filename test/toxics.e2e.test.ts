@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedBroker } from '../src/net/broker.ts';
+import { executeScenario } from '../src/runtime/execute.ts';
+import type { RunResult } from '../src/scenario/result.ts';
+import { parseTimeline } from './helpers/network-plans.ts';
+import { smallWard } from './helpers/plans.ts';
+
+/**
+ * The byte-level faults that cut or swallow connections (docs/network.md), each in a run on real
+ * sockets: the same digest whatever the settle window, and every message in the delivery ledger.
+ */
+describe('connection-cutting network faults in a run', () => {
+  let broker: EmbeddedBroker;
+  beforeAll(async () => {
+    broker = await EmbeddedBroker.start({ port: 0 });
+  });
+  afterAll(async () => {
+    await broker?.close();
+  });
+
+  async function acrossWindows(timeline: unknown[]): Promise<RunResult> {
+    const plan = smallWard({ durationMs: 10 * 60_000, timeline: parseTimeline(timeline) });
+    const results: RunResult[] = [];
+    for (const syncMs of [1000, 7000, 60_000]) results.push(await executeScenario(plan, { brokerUrl: broker.url, syncMs }));
+    const [first] = results;
+    for (const result of results) {
+      expect(result.delivery.settleTimeouts).toBe(0);
+      expect(result.digest).toBe(first!.digest);
+    }
+    // generated = delivered + lost per device and channel, every loss with a reason a fault explains.
+    const ledger = first!.delivery.ledger!;
+    expect(ledger.totals.inFlight).toBe(0);
+    expect(ledger.totals.buffered).toBe(0);
+    for (const [device, channels] of Object.entries(ledger.devices))
+      for (const [channel, c] of Object.entries(channels)) {
+        expect(c.published, `${device} ${channel}`).toBe(c.delivered + c.lost);
+        expect(Object.values(c.lostBy).reduce((a, b) => a + b, 0)).toBe(c.lost);
+        for (const reason of Object.keys(c.lostBy)) expect(reason).toMatch(/^(device|network):/);
+      }
+    return first!;
+  }
+
+  it('blackhole: swallowed, held and released, or reset after its timeout', async () => {
+    const result = await acrossWindows([
+      // Longer than the devices' keep-alive: they notice, buffer and come back after it ends.
+      { id: 'dead-ap', at: '2m', for: '5m', fault: 'network.blackhole', target: { zone: 'ward-a' } },
+      // Shorter: what was held is delivered when it ends (the twin takes it to arrive then).
+      { id: 'blip', at: '3m', for: '40s', fault: 'network.blackhole', target: { zone: 'icu' }, params: { hold: true } },
+      // Held past the broker's keep-alive: what it held is lost with the connection, and counted.
+      {
+        id: 'held-long',
+        at: '5m',
+        for: '3m',
+        fault: 'network.blackhole',
+        target: { zone: 'icu' },
+        params: { hold: true, timeout: '100s' },
+      },
+    ]);
+    const fates = result.network!.fates;
+    expect(fates.dropped).toBeGreaterThan(0);
+    expect(fates.delayed).toBeGreaterThan(0);
+    expect(fates.released).toBeGreaterThan(0);
+    expect(result.delivery.ledger!.totals.backfilled).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('reset-peer: every connection reset at once, or after its timeout', async () => {
+    const result = await acrossWindows([
+      { id: 'nat', at: '3m', for: '2m', fault: 'network.reset-peer', target: { zone: 'icu' } },
+      { id: 'firewall', at: '4m', for: '3m', fault: 'network.reset-peer', target: { zone: 'ward-a' }, params: { timeout: '30s' } },
+    ]);
+    const listeners = result.network!.listeners as Record<string, { reset: number }>;
+    expect(listeners['zone:icu']!.reset).toBeGreaterThan(0);
+    expect(listeners['zone:ward-a']!.reset).toBeGreaterThan(0);
+    expect(result.delivery.ledger!.totals.backfilled).toBeGreaterThan(0);
+  }, 300_000);
+});
