@@ -12,6 +12,7 @@ const PURE = [
   'src/net/delivery-ledger.ts',
   'src/runtime/assemble-result.ts',
   'src/runtime/plan-events.ts',
+  'src/runtime/run-core.ts',
   'src/runtime/referee.ts',
   'src/runtime/timeline.ts',
 ];

@@ -1,17 +1,71 @@
 import type { FleetPlan } from '../fleet/fleet-spec.ts';
 import type { Shadow } from '../fleet/twin.ts';
-import type { LedgerSummary } from '../net/delivery-ledger.ts';
+import type { DeliveryLedger, LedgerSummary } from '../net/delivery-ledger.ts';
 import { CHANNELS } from '../net/topics.ts';
-import type { Plan } from '../scenario/plan.ts';
 import type { DeliveryResult, ExpectationResult, NetworkResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import type { CollectorResult } from './collector.ts';
+import type { Referee } from './referee.ts';
+import type { RunControls } from './run-controls.ts';
+import type { RunCore } from './run-core.ts';
+import type { RunFleet } from './run-fleet.ts';
 
-/** Everything a finished (or stopped) run knows, gathered by the Run facade. */
+/**
+ * Channels the ledger books that a device does not send on: `cmd`, the twin's commands to it, and
+ * `will`, the last will the broker publishes on its behalf. Every figure of `RunResult.delivery` but
+ * the ledger itself counts the devices' own messages, all other channels: published, delivered, lost,
+ * lost to faults and duplicates (docs/network.md#the-delivery-account).
+ */
+export const NOT_SENT_BY_DEVICES: ReadonlySet<string> = new Set([CHANNELS.cmd, 'will']);
+
+/** Messages the devices handed to their clients so far (cheap: the ledger's running totals). */
+export function publishedByDevices(ledger: DeliveryLedger): number {
+  let published = ledger.totals.published;
+  for (const channel of NOT_SENT_BY_DEVICES) published -= ledger.channelTotals(channel).published;
+  return published;
+}
+
+/** Ledger losses a scenario's fault explains: a network fault swallowed it, or a device's offline buffer (only a fault keeps it offline) let it go. */
+function explainedByFaults(reason: string): boolean {
+  return reason.startsWith('network:') || reason.startsWith('device:');
+}
+
+/**
+ * What the transport did with the devices' own messages (NOT_SENT_BY_DEVICES left out), from the
+ * ledger: a message counts once however many copies a fault made of it (the twin's receivedTotal
+ * counts every copy). `network`: the run has network faults, so `lostToFaults` is reported — of the
+ * same messages as `lost`, so a command a fault swallowed can never stand in for a lost reading.
+ * Sequence gaps are the twin's (only the receiver sees them).
+ */
+export function deliveryResult(ledger: LedgerSummary, shadows: Iterable<Shadow>, settleTimeouts: number, network: boolean): DeliveryResult {
+  let published = 0;
+  let delivered = 0;
+  let duplicates = 0;
+  let lostToFaults = 0;
+  for (const channels of Object.values(ledger.devices)) {
+    for (const [name, counts] of Object.entries(channels)) {
+      if (NOT_SENT_BY_DEVICES.has(name)) continue;
+      published += counts.published;
+      delivered += counts.delivered;
+      duplicates += counts.duplicated;
+      for (const [reason, n] of Object.entries(counts.lostBy)) if (explainedByFaults(reason)) lostToFaults += n;
+    }
+  }
+  let gaps = 0;
+  for (const shadow of shadows) gaps += shadow.missingTelemetry;
+  return {
+    published,
+    deliveredToTwin: delivered,
+    lost: Math.max(0, published - delivered),
+    ...(network ? { lostToFaults } : {}),
+    sequenceGaps: gaps,
+    duplicates,
+    settleTimeouts,
+  };
+}
+
+/** Everything a finished (or stopped) run knows, as plain data (see `runResult` for where each comes from). */
 export interface ResultInput {
-  plan: Plan;
-  seed: string;
-  durationMs: number;
-  mode: 'fast' | 'realtime';
+  core: Pick<RunCore, 'plan' | 'seed' | 'durationMs' | 'mode'>;
   simulatedMs: number;
   wallMs: number;
   digest: string;
@@ -19,10 +73,8 @@ export interface ResultInput {
   broker: RunResult['broker'];
   /** Realtime mode only. */
   realtime?: RealtimePace;
-  /** Messages the devices handed to their clients. */
-  published: number;
   shadows: Iterable<Shadow>;
-  /** The delivery ledger's account (every party's messages, commands included). */
+  /** The delivery ledger's account (every party's messages, commands and wills included). */
   ledger: LedgerSummary;
   settleTimeouts: number;
   fleetPlan: FleetPlan;
@@ -30,50 +82,8 @@ export interface ResultInput {
   stateOf(deviceId: string): string | undefined;
   parts: CollectorResult;
   expectations: ExpectationResult[];
-  /** The run's network, when the scenario has network faults: losses they explain, and what they did. */
-  network?: { lostToFaults: number; result: NetworkResult };
-}
-
-/**
- * What the transport did with the devices' messages, as the twin saw them. With the ledger, a message
- * counts once however many copies a fault made of it (the twin's receivedTotal counts every copy), and
- * duplicates are the ledger's, over every channel.
- */
-export function deliveryResult(
-  published: number,
-  shadows: Iterable<Shadow>,
-  settleTimeouts: number,
-  lostToFaults?: number,
-  ledger?: LedgerSummary,
-): DeliveryResult {
-  let delivered = 0;
-  let gaps = 0;
-  let duplicates = 0;
-  for (const shadow of shadows) {
-    delivered += shadow.receivedTotal;
-    gaps += shadow.missingTelemetry;
-    duplicates += shadow.duplicateTelemetry;
-  }
-  if (ledger !== undefined) {
-    delivered = 0;
-    duplicates = 0;
-    for (const channels of Object.values(ledger.devices)) {
-      for (const [name, counts] of Object.entries(channels)) {
-        if (name === CHANNELS.cmd) continue;
-        delivered += counts.delivered;
-        duplicates += counts.duplicated;
-      }
-    }
-  }
-  return {
-    published,
-    deliveredToTwin: delivered,
-    lost: Math.max(0, published - delivered),
-    ...(lostToFaults === undefined ? {} : { lostToFaults }),
-    sequenceGaps: gaps,
-    duplicates,
-    settleTimeouts,
-  };
+  /** What the run's network faults' proxies did, when the scenario has any. */
+  network?: NetworkResult;
 }
 
 /**
@@ -81,9 +91,10 @@ export function deliveryResult(
  * (devices, alarms, twin, injections, series). Plain assembly: no part of the run is touched.
  */
 export function assembleResult(input: ResultInput): RunResult {
-  const { plan, parts, expectations } = input;
+  const { core, parts, expectations } = input;
+  const { plan } = core;
   const delivery = {
-    ...deliveryResult(input.published, input.shadows, input.settleTimeouts, input.network?.lostToFaults, input.ledger),
+    ...deliveryResult(input.ledger, input.shadows, input.settleTimeouts, input.network !== undefined),
     ledger: input.ledger,
   };
   const firmware = new Map(input.fleetPlan.devices.map((d) => [d.id, d.config.firmware]));
@@ -95,9 +106,9 @@ export function assembleResult(input: ResultInput): RunResult {
       file: plan.source,
       durationMs: plan.durationMs,
     },
-    seed: input.seed,
-    durationMs: input.durationMs,
-    mode: input.mode,
+    seed: core.seed,
+    durationMs: core.durationMs,
+    mode: core.mode,
     simulatedMs: input.simulatedMs,
     wallMs: Math.round(input.wallMs),
     digest: input.digest,
@@ -110,7 +121,7 @@ export function assembleResult(input: ResultInput): RunResult {
     broker: input.broker,
     ...(input.realtime ? { realtime: input.realtime } : {}),
     delivery,
-    ...(input.network ? { network: input.network.result } : {}),
+    ...(input.network ? { network: input.network } : {}),
     ...parts,
     devices: parts.devices.map((d) => ({
       ...d,
@@ -119,4 +130,48 @@ export function assembleResult(input: ResultInput): RunResult {
     })),
     expectations,
   };
+}
+
+/** The parts of a run its result is read from, and the figures only the facade holds. */
+export interface ResultSources {
+  fleet: Pick<RunFleet, 'plan' | 'twin' | 'agentById' | 'context'>;
+  controls: Pick<RunControls, 'closeLog' | 'networkResult' | 'report'>;
+  referee: Pick<Referee, 'collector' | 'verdicts'>;
+  wallMs: number;
+  settleTimeouts: number;
+  broker: RunResult['broker'];
+  /** Realtime mode only. */
+  realtime?: RealtimePace;
+}
+
+/**
+ * The result of the run whose core is `core`, read from its parts: closes the audit log and then the
+ * event log (its digest is final; calling again gives the same digest), judges on the whole log, and
+ * adds the controls' parts (security, campaigns).
+ */
+export function runResult(core: RunCore, sources: ResultSources): RunResult {
+  const { fleet, controls, referee } = sources;
+  controls.closeLog();
+  const digest = core.log.digest();
+  const simulatedMs = core.clock.now();
+  const context = fleet.context(simulatedMs);
+  const network = controls.networkResult();
+  const result = assembleResult({
+    core,
+    simulatedMs,
+    wallMs: sources.wallMs,
+    digest,
+    events: core.log.count,
+    broker: sources.broker,
+    ...(core.mode === 'realtime' && sources.realtime ? { realtime: sources.realtime } : {}),
+    shadows: fleet.twin.shadows.values(),
+    ledger: core.ledger.summary(),
+    settleTimeouts: sources.settleTimeouts,
+    fleetPlan: fleet.plan,
+    stateOf: (id) => fleet.agentById.get(id)?.stateLabel,
+    parts: referee.collector.result(context),
+    expectations: referee.verdicts(context),
+    ...(network ? { network } : {}),
+  });
+  return controls.report(result);
 }

@@ -1,15 +1,10 @@
 import { dirname } from 'node:path';
-import type { Clock } from '../core/clock.ts';
-import type { EventLog } from '../core/event-log.ts';
-import type { Rng } from '../core/rng.ts';
 import type { GroundTruth } from '../defense/dataset/record.ts';
 import type { DeviceAgent } from '../fleet/agent.ts';
 import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
 import type { TargetDirectory } from '../inject/target.ts';
-import type { DeliveryLedger } from '../net/delivery-ledger.ts';
 import type { LinkEndpoint, LinkOpener } from '../net/device-link.ts';
-import type { Plan } from '../scenario/plan.ts';
-import type { RunResult } from '../scenario/result.ts';
+import type { NetworkResult, RunResult } from '../scenario/result.ts';
 import { attackFaults } from './attack-faults.ts';
 import type { BrokerHandle, OpenBrokerOptions } from './broker-host.ts';
 import { twinClientIdFor, type ConnectOptionsFor } from './fleet-builder.ts';
@@ -20,7 +15,8 @@ import { RunAttacks } from './run-attacks.ts';
 import { vendorKeys } from '../net/security/firmware/ota-offer.ts';
 import { planWantsIds, RunIds } from './run-ids.ts';
 import { RunNetworkHost } from './run-network.ts';
-import type { RunMode, RunOptions } from './run-options.ts';
+import type { RunCore } from './run-core.ts';
+import type { RunOptions } from './run-options.ts';
 import { composeConnectOptions, RunSecurity } from './run-security.ts';
 import type { RunFleet } from './run-fleet.ts';
 import { InputError } from '../core/errors.ts';
@@ -28,16 +24,8 @@ import { sessionLinks } from '../net/device-link.ts';
 import { SessionBook } from '../net/session-book.ts';
 import type { LinkPlacement } from './run-options.ts';
 
-export interface RunControlsOptions {
-  plan: Plan;
-  seed: string;
-  mode: RunMode;
-  durationMs: number;
-  clock: Clock;
-  log: EventLog;
-  ledger: DeliveryLedger;
-  /** The run's root stream (the network forks `network`). */
-  rng: Rng;
+/** The run's core (run-core.ts; the network forks `network` from its stream), and what the controls stand in front of. */
+export interface RunControlsOptions extends RunCore {
   /** The fleet the controls stand in front of (each device's command check, targets, fences). */
   fleet: Pick<RunFleet, 'plan' | 'agents' | 'tagsOf' | 'fence' | 'twin'>;
   /** RunOptions.ids: the detector on or off, whatever the plan says. */
@@ -352,9 +340,9 @@ export class RunControls {
     this.security?.closeLog();
   }
 
-  /** The network's part of the result (losses faults explain, what the proxies did), or undefined without one. */
-  networkResult(): ReturnType<RunNetworkHost['result']> | undefined {
-    return this.#network?.result(this.#options.ledger);
+  /** What the network's proxies did, for the result, or undefined without network faults. */
+  networkResult(): NetworkResult | undefined {
+    return this.#network?.result();
   }
 
   /** Adds the security profile's part to the run's result. */

@@ -1,27 +1,16 @@
-import type { Clock } from '../core/clock.ts';
 import { InputError, nearestName } from '../core/errors.ts';
-import type { EventLog } from '../core/event-log.ts';
-import type { Rng } from '../core/rng.ts';
 import type { DeviceAgent } from '../fleet/agent.ts';
 import { planFleet, type FleetPlan } from '../fleet/fleet-spec.ts';
 import { DigitalTwin, type Arrivals } from '../fleet/twin.ts';
-import type { DeliveryLedger } from '../net/delivery-ledger.ts';
 import type { LinkOpener } from '../net/device-link.ts';
 import type { RunContext } from '../scenario/expectations/run-context.ts';
-import type { Plan } from '../scenario/plan.ts';
 import { buildFleet, checkKinds, connectFleet, type ConnectOptionsFor, type RunDependencies, type RunPatient } from './fleet-builder.ts';
+import type { RunCore } from './run-core.ts';
 import type { TagLookup } from './selector.ts';
 
-export interface RunFleetOptions {
-  plan: Plan;
+/** The run's core (run-core.ts; fleet-builder.ts says which forks of its stream the fleet takes), and how to build the fleet. */
+export interface RunFleetOptions extends Pick<RunCore, 'plan' | 'seed' | 'rng' | 'clock' | 'log' | 'ledger' | 'durationMs'> {
   deps: RunDependencies;
-  seed: string;
-  /** The run's root stream (fleet-builder.ts says which forks it takes). */
-  rng: Rng;
-  clock: Clock;
-  log: EventLog;
-  ledger: DeliveryLedger;
-  durationMs: number;
   /** The pace the run starts at: decides when the twin takes a report to have arrived (see arrivalsAt). */
   speed: number | 'max';
 }

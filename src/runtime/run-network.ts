@@ -100,21 +100,11 @@ export class RunNetworkHost {
     if (this.#account) this.#account.twinListening = listening;
   }
 
-  /** For the report: losses the faults explain (from the ledger) and what the proxies did. */
-  result(ledger: DeliveryLedger): { lostToFaults: number; result: NetworkResult } {
-    const summary = ledger.summary();
-    let lostToFaults = 0;
-    // A device's store-and-forward losses happen only while a fault keeps it offline.
-    for (const channels of Object.values(summary.devices))
-      for (const channel of Object.values(channels))
-        for (const [reason, n] of Object.entries(channel.lostBy))
-          if (reason.startsWith('network:') || reason.startsWith('device:')) lostToFaults += n;
+  /** For the report: what the proxies did (the losses they caused are in the ledger, assemble-result.ts reads them). */
+  result(): NetworkResult {
     return {
-      lostToFaults,
-      result: {
-        fates: { ...(this.#account?.fates ?? {}) },
-        listeners: this.network.accounts() as unknown as Record<string, unknown>,
-      },
+      fates: { ...(this.#account?.fates ?? {}) },
+      listeners: this.network.accounts() as unknown as Record<string, unknown>,
     };
   }
 

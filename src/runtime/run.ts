@@ -1,34 +1,27 @@
 import { EventEmitter } from 'node:events';
-import { SimClock } from '../core/clock.ts';
-import { EventLog, type LoggedEvent } from '../core/event-log.ts';
-import { InputError } from '../core/errors.ts';
-import { Rng } from '../core/rng.ts';
+import type { SimClock } from '../core/clock.ts';
+import type { EventLog, LoggedEvent } from '../core/event-log.ts';
+import type { Rng } from '../core/rng.ts';
 import type { DeviceAgent } from '../fleet/agent.ts';
 import type { FleetPlan } from '../fleet/fleet-spec.ts';
 import type { DigitalTwin } from '../fleet/twin.ts';
-import { DeliveryLedger } from '../net/delivery-ledger.ts';
-import type { LinkEndpoint } from '../net/device-link.ts';
-import { CHANNELS } from '../net/topics.ts';
-import type { Plan } from '../scenario/plan.ts';
-import type { BrokerHandle } from './broker-host.ts';
-import { LedgerSettler } from './settle.ts';
-import { RunLoop } from './run-loop.ts';
-import { defaultSyncMs, type LinkPlacement, type RunMode, type RunOptions, type RunPhase, type RunStatus } from './run-options.ts';
-import { Timeline, type ManualInjection } from './timeline.ts';
-import type { Collector } from './collector.ts';
-import { Referee } from './referee.ts';
-import { openTransport, type Transport } from './transport.ts';
-import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import type { FaultRegistry } from '../inject/registry.ts';
+import type { DeliveryLedger } from '../net/delivery-ledger.ts';
+import type { LinkEndpoint } from '../net/device-link.ts';
+import type { Plan } from '../scenario/plan.ts';
+import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import type { TargetSelector } from '../scenario/schema.ts';
+import { publishedByDevices, runResult } from './assemble-result.ts';
+import type { BrokerHandle } from './broker-host.ts';
+import type { Collector } from './collector.ts';
 import type { RunDependencies, RunPatient } from './fleet-builder.ts';
-import { RunFleet } from './run-fleet.ts';
+import { createRunCore, type RunCore } from './run-core.ts';
 import type { RunIds } from './run-ids.ts';
-import { Pacer } from './pacer.ts';
-import { schedulePlanEvents } from './plan-events.ts';
-import { assembleResult } from './assemble-result.ts';
+import type { LinkPlacement, RunMode, RunOptions, RunPhase, RunStatus } from './run-options.ts';
+import { bootRun, buildRunParts, closeRun, openRunTransport, type RunParts } from './run-parts.ts';
 import type { RunSecurity } from './run-security.ts';
-import { RunControls } from './run-controls.ts';
+import type { ManualInjection, Timeline } from './timeline.ts';
+import type { Transport } from './transport.ts';
 
 export type { ConnectOptionsFor, FleetClient, RunDependencies } from './fleet-builder.ts';
 export {
@@ -54,7 +47,8 @@ interface RunEvents {
  * One simulation: a broker, a fleet of device agents on their own MQTT connections, the digital twin,
  * a virtual clock and the event log. Every face (CLI, TUI, tabletop) drives this same object.
  *
- * A facade over parts with one job each: the fleet (run-fleet.ts, fleet-builder.ts) connects over the
+ * A facade: every part shares the run's core (run-core.ts) and is built, wired, opened, booted and
+ * closed by run-parts.ts; each call here goes to one part. The parts, one job each: the fleet (run-fleet.ts, fleet-builder.ts) connects over the
  * transport (transport.ts), behind the run's controls — security, network faults, adversaries, the
  * intrusion detector (run-controls.ts); the loop moves simulated time (run-loop.ts) as
  * the pacer allows (pacer.ts); the delivery ledger accounts for every message (net/delivery-ledger.ts)
@@ -65,131 +59,50 @@ export class Run extends EventEmitter<RunEvents> {
   readonly plan: Plan;
   readonly seed: string;
   readonly durationMs: number;
-  readonly clock = new SimClock();
-  readonly log = new EventLog();
+  readonly mode: RunMode;
+  readonly clock: SimClock;
+  readonly log: EventLog;
   readonly rng: Rng;
+  readonly ledger: DeliveryLedger;
   readonly fleetPlan: FleetPlan;
   readonly agents: DeviceAgent[];
   readonly agentById: Map<string, DeviceAgent>;
   readonly patients: Map<string, RunPatient>;
   readonly twin: DigitalTwin;
-  readonly ledger = new DeliveryLedger();
   /** The security profile applied to the run's traffic (run-security.ts), when the plan names one. */
   readonly security: RunSecurity | undefined;
-  readonly timeline: Timeline;
+  /** The intrusion detector, when the plan or RunOptions.ids asks for it (src/defense; run-ids.ts). */
+  readonly ids: RunIds | undefined;
   /** Faults and attacks a timeline or `inject` may name (attacks launched by this run's adversaries, run-attacks.ts). */
   readonly faults: FaultRegistry;
+  readonly timeline: Timeline;
   readonly collector: Collector;
-  readonly mode: RunMode;
-  #referee: Referee;
-  #fleet: RunFleet;
-  #digest: string | undefined;
-  #options: RunOptions;
-  #deps: RunDependencies;
+  /** What every part shares (run-core.ts): plan, seed, duration, mode, clock, log, root stream, ledger. */
+  #core: RunCore;
+  /** The parts, wired to each other (run-parts.ts). */
+  #parts: RunParts;
   #transport: Transport | undefined;
-  #settler: LedgerSettler;
-  /** The intrusion detector, when RunOptions.ids asks for it (src/defense; run-ids.ts). */
-  readonly ids: RunIds | undefined;
-  #pacer: Pacer;
-  #loop: RunLoop;
-  /** Security, network faults, adversaries and the intrusion detector (run-controls.ts). */
-  #controls: RunControls;
-
-  /** The adversaries launched so far and what they did (the labelled dataset's ground truth). */
-  get groundTruth() {
-    return this.#controls.groundTruth;
-  }
 
   constructor(plan: Plan, deps: RunDependencies, options: RunOptions = {}) {
     super();
-    this.plan = plan;
-    this.#deps = deps;
-    this.#options = options;
-    this.seed = String(options.seed ?? plan.seed);
-    this.durationMs = options.durationMs ?? plan.durationMs;
-    this.mode = options.mode ?? 'fast';
-    if (options.syncMs !== undefined && !(options.syncMs >= 1)) {
-      // A window of 0 ms would never move the clock past its due timers: the run would spin forever.
-      throw new InputError('E_SYNC_WINDOW', `syncMs: the settle window must be at least 1 ms, received ${options.syncMs}`);
-    }
-    this.#pacer = new Pacer({
-      speed: this.mode === 'fast' ? 'max' : (options.speed ?? 1),
-      simNow: () => this.clock.now(),
-      maxSliceMs: options.syncMs,
-    });
-    this.rng = new Rng(this.seed);
-    this.#fleet = new RunFleet({
-      plan,
-      deps,
-      seed: this.seed,
-      rng: this.rng,
-      clock: this.clock,
-      log: this.log,
-      ledger: this.ledger,
-      durationMs: this.durationMs,
-      speed: this.#pacer.speed,
-    });
-    ({ plan: this.fleetPlan, twin: this.twin, agents: this.agents, agentById: this.agentById, patients: this.patients } = this.#fleet);
-    this.#controls = new RunControls({
-      plan,
-      seed: this.seed,
-      mode: this.mode,
-      durationMs: this.durationMs,
-      clock: this.clock,
-      log: this.log,
-      ledger: this.ledger,
-      rng: this.rng,
-      fleet: this.#fleet,
-      ...(options.ids === undefined ? {} : { ids: options.ids }),
-      stallMs: options.settleTimeoutMs ?? 10_000,
-      settle: async () => {
-        await this.#settler.settle();
-      },
-      notify: () => this.#settler.barrier.notify(),
-    });
-    this.security = this.#controls.security;
-    this.ids = this.#controls.ids;
-    this.faults = this.#controls.faults;
-    this.#settler = new LedgerSettler(this.ledger, {
-      stallMs: options.settleTimeoutMs ?? 10_000,
-      telemetryPerSecond: this.#fleet.telemetryPerSecond,
-      ...(this.#controls.excused ? { excused: this.#controls.excused } : {}),
-      ...(this.#controls.sessions ? { sessions: this.#controls.sessions } : {}),
-    });
-    this.#loop = new RunLoop({
-      clock: this.clock,
-      pacer: this.#pacer,
-      mode: this.mode,
-      durationMs: this.durationMs,
-      syncMs: () => this.syncMs,
-      settle: () => this.#settler.settle(),
-      catchUp: (sliceMs) => this.#settler.catchUp(sliceMs),
-      check: () => this.twin.check(),
-      seal: (t) => {
-        this.#controls.seal(t);
-        this.log.seal(t);
-      },
-      finish: () =>
-        this.log.record({ t: this.clock.now(), source: 'runner', type: 'run.finished', data: { simulatedMs: this.clock.now() } }),
+    const core = createRunCore(plan, options);
+    this.#core = core;
+    ({ plan: this.plan, seed: this.seed, durationMs: this.durationMs, mode: this.mode } = core);
+    ({ clock: this.clock, log: this.log, rng: this.rng, ledger: this.ledger } = core);
+    this.#parts = buildRunParts(core, deps, options, {
       status: () => this.emit('status', this.status()),
-      atInstant: () => this.#controls.atInstant(),
+      events: (batch) => this.emit('events', batch),
     });
-    this.log.subscribe((batch) => this.emit('events', batch as LoggedEvent[]));
-    this.timeline = new Timeline({
-      clock: this.clock,
-      log: this.log,
-      rng: this.rng.fork('timeline'),
-      agents: this.agents,
-      tagsOf: this.#fleet.tagsOf,
-      faults: this.faults,
-      entries: plan.timeline ?? [],
-      durationMs: this.durationMs,
-      context: { clock: this.clock, log: this.log },
-      subscribe: (listener) => this.log.onRecord(listener),
-      ...(this.#controls.targets ? { targets: this.#controls.targets } : {}),
-    });
-    this.#referee = new Referee(plan, this.fleetPlan, this.seed, this.log);
-    this.collector = this.#referee.collector;
+    const { fleet, controls } = this.#parts;
+    ({ plan: this.fleetPlan, twin: this.twin, agents: this.agents, agentById: this.agentById, patients: this.patients } = fleet);
+    ({ security: this.security, ids: this.ids, faults: this.faults } = controls);
+    this.timeline = this.#parts.timeline;
+    this.collector = this.#parts.referee.collector;
+  }
+
+  /** The adversaries launched so far and what they did (the labelled dataset's ground truth). */
+  get groundTruth() {
+    return this.#parts.controls.groundTruth;
   }
 
   /** Where the device clients and the twin's run (known once the run is open). */
@@ -209,41 +122,41 @@ export class Run extends EventEmitter<RunEvents> {
   observerEndpoint(clientId: string, zone: string | undefined): LinkEndpoint {
     const url = this.brokerUrl;
     if (url === undefined) throw new Error('the run is not open yet: its broker has no address');
-    return this.#controls.observerEndpoint(url, clientId, zone);
+    return this.#parts.controls.observerEndpoint(url, clientId, zone);
   }
   get broker(): BrokerHandle | undefined {
     return this.#transport?.broker;
   }
   get phase(): RunPhase {
-    return this.#loop.phase;
+    return this.#parts.loop.phase;
   }
   get speed(): number | 'max' {
-    return this.#pacer.speed;
+    return this.#parts.pacer.speed;
   }
   /** Messages the devices generated (commands to them, and last wills the broker published for them, left out). */
   get messagesPublished(): number {
-    return this.ledger.totals.published - this.ledger.channelTotals(CHANNELS.cmd).published - this.ledger.channelTotals('will').published;
+    return publishedByDevices(this.ledger);
   }
   /** Waits for the transport that stalled (nothing delivered or lost for settleTimeoutMs): what was missing was written off. */
   get settleTimeouts(): number {
-    return this.#settler.stalls + this.#controls.stalls;
+    return this.#parts.settler.stalls + this.#parts.controls.stalls;
   }
   get wallMs(): number {
-    return this.#loop.wallMs;
+    return this.#parts.loop.wallMs;
   }
   /** Fast mode's settle window, ms: RunOptions.syncMs, or the default for this fleet (defaultSyncMs). */
   get syncMs(): number {
-    return this.#options.syncMs ?? defaultSyncMs(this.#fleet.telemetryPerSecond);
+    return this.#parts.syncMs;
   }
 
   status(): RunStatus {
-    const achievedSpeed = this.mode === 'realtime' && this.phase === 'running' ? this.#pacer.achievedSpeed() : undefined;
+    const achievedSpeed = this.mode === 'realtime' && this.phase === 'running' ? this.#parts.pacer.achievedSpeed() : undefined;
     return {
       phase: this.phase,
       simMs: this.clock.now(),
       durationMs: this.durationMs,
       wallMs: this.wallMs,
-      speed: this.#pacer.speed,
+      speed: this.speed,
       messages: this.messagesPublished,
       delivered: this.twin.receivedTotal,
       events: this.log.count,
@@ -253,42 +166,20 @@ export class Run extends EventEmitter<RunEvents> {
 
   /** Starts the broker (unless external), connects the twin and every device, and boots the fleet at t=0. */
   async open(): Promise<void> {
-    if (this.#loop.phase !== 'created') return;
-    this.#loop.phase = 'starting';
-    const brokerSecurity = await this.#controls.prepare(this.#options.brokerUrl);
-    this.#transport = await openTransport(
-      this.#options,
-      this.agents.length,
-      this.#deps,
-      (error) => {
-        // Without its link thread no device can publish: stop at once and say why, rather than let every
-        // remaining settle window wait out its stall time.
-        this.#settler.barrier.abort();
-        this.#loop.fail(error);
-      },
-      brokerSecurity,
-      this.#controls.brokerNeeds,
-    );
-    await this.#controls.open(this.#transport.broker);
-    const connectOptions = this.#controls.connectOptions(this.#options.connectOptionsFor);
-    await this.#fleet.connect(this.#transport.broker.url, this.#controls.links(this.#transport), connectOptions, (connected) =>
-      this.emit('connecting', connected, this.agents.length),
-    );
-    await this.#controls.connectConsoles(this.#transport.broker.url, this.#transport.opener);
-    this.#fleet.start();
-    this.timeline.start();
-    schedulePlanEvents({
-      plan: this.plan,
-      clock: this.clock,
-      log: this.log,
-      rng: this.rng,
-      agents: this.agents,
-      patients: this.patients,
-      tagsOf: this.#fleet.tagsOf,
-      command: (deviceId: string, command: Record<string, unknown>) => this.command(deviceId, command),
+    const { loop, settler } = this.#parts;
+    if (loop.phase !== 'created') return;
+    loop.phase = 'starting';
+    this.#transport = await openRunTransport(this.#parts, (error) => {
+      // Without its link thread no device can publish: stop at once and say why, rather than let every
+      // remaining settle window wait out its stall time.
+      settler.barrier.abort();
+      loop.fail(error);
     });
-    this.#controls.startCampaigns((deviceId, command) => this.command(deviceId, command));
-    this.#loop.phase = 'paused';
+    await bootRun(this.#parts, this.#transport, {
+      connecting: (connected) => this.emit('connecting', connected, this.agents.length),
+      command: (deviceId, command) => this.command(deviceId, command),
+    });
+    loop.phase = 'paused';
   }
 
   /** Injects a fault now (TUI, tabletop, API): on the selected devices, for `forMs` or to the end. */
@@ -306,29 +197,29 @@ export class Run extends EventEmitter<RunEvents> {
 
   /** Sends a command to a device through the twin (so it counts as desired state). */
   command(deviceId: string, command: Record<string, unknown>): string {
-    const agent = this.#fleet.agent(deviceId);
-    this.#loop.requestSettle();
-    return this.twin.command(deviceId, command, this.#controls.commandRoute(agent, command.type));
+    const agent = this.#parts.fleet.agent(deviceId);
+    this.#parts.loop.requestSettle();
+    return this.twin.command(deviceId, command, this.#parts.controls.commandRoute(agent, command.type));
   }
 
   /** Runs to the end (or until stopped), pacing by mode and speed. Resolves when the run is finished. */
   async runToEnd(): Promise<void> {
     await this.open();
-    await this.#loop.run();
+    await this.#parts.loop.run();
   }
 
   /** Pauses at the end of the current window. */
   pause(): void {
-    this.#loop.pause();
+    this.#parts.loop.pause();
   }
 
   resume(): void {
-    this.#loop.resume();
+    this.#parts.loop.resume();
   }
 
   /** Runs `ms` of simulation time, then pauses again. */
   step(ms: number): void {
-    this.#loop.step(ms);
+    this.#parts.loop.step(ms);
   }
 
   /**
@@ -336,22 +227,22 @@ export class Run extends EventEmitter<RunEvents> {
    * asked speed does not stop the run: the run goes on later than asked, and this says by how much.
    */
   get realtimePace(): RealtimePace {
-    return this.#pacer.pace();
+    return this.#parts.pacer.pace();
   }
 
   /** Changes the pace: a factor of wall-clock time, or 'max' for as fast as the transport settles. */
   setSpeed(speed: number | 'max'): void {
-    this.#pacer.setSpeed(speed, this.mode === 'realtime' && this.phase === 'running' && !this.paused);
-    this.#fleet.setSpeed(speed);
+    this.#parts.pacer.setSpeed(speed, this.mode === 'realtime' && this.phase === 'running' && !this.paused);
+    this.#parts.fleet.setSpeed(speed);
   }
 
   get paused(): boolean {
-    return this.#loop.paused;
+    return this.#parts.loop.paused;
   }
 
   /** Ends the run at the current time. */
   stop(): void {
-    this.#loop.stop();
+    this.#parts.loop.stop();
   }
 
   /**
@@ -359,45 +250,23 @@ export class Run extends EventEmitter<RunEvents> {
    * enough to call a few times a second.
    */
   liveExpectations(): ExpectationResult[] {
-    return this.#referee.verdicts({ ...this.#fleet.context(this.clock.now()), live: true });
+    const { referee, fleet } = this.#parts;
+    return referee.verdicts({ ...fleet.context(this.clock.now()), live: true });
   }
 
   /** The run's result. Call after `runToEnd()`; it closes the event log (its digest is final). */
   result(): RunResult {
-    this.#controls.closeLog();
-    this.#digest ??= this.log.digest();
-    const context = this.#fleet.context(this.clock.now());
-    const network = this.#controls.networkResult();
-    const result = assembleResult({
-      plan: this.plan,
-      seed: this.seed,
-      durationMs: this.durationMs,
-      mode: this.mode,
-      simulatedMs: this.clock.now(),
+    return runResult(this.#core, {
+      ...this.#parts,
       wallMs: this.wallMs,
-      digest: this.#digest,
-      events: this.log.count,
-      broker: { url: this.brokerUrl ?? '', placement: this.broker?.placement ?? 'none', links: this.links },
-      ...(this.mode === 'realtime' ? { realtime: this.realtimePace } : {}),
-      published: this.messagesPublished,
-      shadows: this.twin.shadows.values(),
-      ledger: this.ledger.summary(),
       settleTimeouts: this.settleTimeouts,
-      fleetPlan: this.fleetPlan,
-      stateOf: (id) => this.agentById.get(id)?.stateLabel,
-      parts: this.collector.result(context),
-      expectations: this.#referee.verdicts(context),
-      ...(network ? { network } : {}),
+      broker: { url: this.brokerUrl ?? '', placement: this.broker?.placement ?? 'none', links: this.links },
+      realtime: this.realtimePace,
     });
-    return this.#controls.report(result);
   }
 
   /** Disconnects every client and closes the broker (if medtwin started it). */
   async close(): Promise<void> {
-    await this.#fleet.stopDevices();
-    await this.#controls.closeAdversaries();
-    await this.twin.close();
-    await this.#controls.close();
-    await this.#transport?.close();
+    await closeRun(this.#parts, this.#transport);
   }
 }

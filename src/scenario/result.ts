@@ -127,6 +127,11 @@ export interface NetworkResult {
   listeners: Record<string, unknown>;
 }
 
+/**
+ * What the transport did with the devices' own messages: every figure but `ledger` leaves out the
+ * channels a device does not send on — `cmd` (the twin's commands to it) and `will` (the broker's
+ * last will for it) — docs/network.md#the-delivery-account.
+ */
 export interface DeliveryResult {
   /** Messages devices handed to their MQTT clients. */
   published: number;
@@ -135,13 +140,14 @@ export interface DeliveryResult {
   /** Published but never received (lost in transit). */
   lost: number;
   /**
-   * Of `lost`, messages a network fault of the scenario swallowed on purpose (the delivery ledger's
-   * `network:` reasons): expected losses, which do not fail the transport check. Absent without network faults.
+   * Of `lost`, messages a fault of the scenario explains (the delivery ledger's `network:` reasons, and
+   * `device:` ones: an offline buffer letting go while a fault keeps its device offline): expected
+   * losses, which do not fail the transport check. Never more than `lost`. Absent without network faults.
    */
   lostToFaults?: number;
   /** Telemetry readings the twin found missing from the sequence (one that arrived after later ones is out of order, not missing). */
   sequenceGaps: number;
-  /** Copies of messages the twin had already received (the ledger's count, every channel). */
+  /** Copies of messages the twin had already received (the ledger's count). */
   duplicates: number;
   /**
    * Waits where the transport stalled (nothing delivered or lost for the settle timeout of wall time);
