@@ -1,5 +1,5 @@
 import { formatDuration, formatSimTime } from '../core/duration.ts';
-import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
+import type { ExpectationResult, IdsAlertRecord, RealtimePace, RunResult } from '../scenario/result.ts';
 
 /**
  * Number and text formatting shared by the reporters. Locale-free on purpose (no toLocaleString), so a
@@ -241,4 +241,32 @@ export function campaignLines(result: Pick<RunResult, 'campaigns'>): string[] {
     );
     return `${c.id}: ${c.kind} → ${c.to} · ${zones.length === 0 ? 'no stage yet' : zones.join(' · ')}`;
   });
+}
+
+/** Severities from the worst down, as the detector grades them (src/defense/ids/rule.ts). */
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
+
+/**
+ * What the intrusion detector did, in one line: alerts by severity and by rule, or that it could not
+ * watch (a broker it cannot tap); undefined for a run without a detector (RunResult.ids).
+ */
+export function idsLine(result: Pick<RunResult, 'ids'>): string | undefined {
+  const ids = result.ids;
+  if (ids === undefined) return undefined;
+  if (!ids.available) return 'not watching: only an in-process broker can be tapped (this run’s broker is in a child process or external)';
+  const observed = `${formatCount(ids.observations)} observations`;
+  if (ids.alerts === 0) return `no alerts · ${observed}`;
+  const severities = [...SEVERITY_ORDER, ...Object.keys(ids.bySeverity).filter((s) => !SEVERITY_ORDER.includes(s))]
+    .filter((s) => (ids.bySeverity[s] ?? 0) > 0)
+    .map((s) => `${formatCount(ids.bySeverity[s]!)} ${s}`);
+  const rules = Object.entries(ids.byRule)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([rule, n]) => `${rule} ${formatCount(n)}`);
+  return `${formatCount(ids.alerts)} alerts: ${severities.join(' · ')} · rules: ${rules.join(', ')} · ${observed}`;
+}
+
+/** One alert for a line of text: when, how bad, which rule and techniques, who and what it names. */
+export function idsAlertLine(alert: IdsAlertRecord): string {
+  const subject = alert.device === undefined ? alert.clientId : `${alert.device} (client ${alert.clientId})`;
+  return `${formatSimTime(alert.t)} ${alert.severity} ${alert.rule} [${alert.techniques.join(', ')}] ${subject}: ${alert.summary}`;
 }

@@ -15,6 +15,7 @@ import {
   transportCheck,
 } from './format.ts';
 import { chartAnchor, signalsSection } from './html-charts.ts';
+import { securitySection } from './html-security.ts';
 import { badge, fact, mark, table, type Row } from './html-table.ts';
 
 const MAX_DEVICE_ROWS = 500;
@@ -85,16 +86,19 @@ export function runSection(r: RunResult, anchor: string): string {
   }
   out.push('<h3>Devices</h3>', devicesTables(r, active));
   out.push('<h3>Injections</h3>', injectionsTable(r, anchor));
+  out.push(securitySection(r, anchor));
   if (r.alarms.first.length > 0) out.push(`<h3>Alarms (${r.alarms.first.length})</h3>`, alarmsTable(r, anchor));
   out.push('</section>');
   return out.join('\n');
 }
 
-/** Event ids the report can say something about: alarms and injections. */
+/** Event ids the report can say something about: alarms, injections and IDS alerts. */
 function evidenceIndex(r: RunResult): Map<number, EvidenceInfo> {
   const index = new Map<number, EvidenceInfo>();
   for (const i of r.injections)
     index.set(i.eventId, { device: i.device, text: `${formatSimTime(i.at)} ${i.fault} injected on ${i.device} (${i.id})` });
+  for (const a of r.ids?.first ?? [])
+    index.set(a.eventId, { device: a.device ?? a.clientId, text: `${formatSimTime(a.t)} ${a.severity} IDS alert ${a.rule}: ${a.summary}` });
   for (const a of r.alarms.first)
     index.set(a.id, {
       device: a.device,

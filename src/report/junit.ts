@@ -1,6 +1,15 @@
 import type { RunResult, StudyResult } from '../scenario/result.ts';
 import { escapeXml } from './escape.ts';
-import { describeMeasurement, formatPercent, formatValue, integrityLine, replayCommand, transportCheck } from './format.ts';
+import {
+  describeMeasurement,
+  formatPercent,
+  formatValue,
+  idsLine,
+  integrityLine,
+  replayCommand,
+  securityLine,
+  transportCheck,
+} from './format.ts';
 import { writeOutputParts } from './output.ts';
 import type { InvalidFile, Reporter, ReporterOptions } from './reporter.ts';
 import { scenarioLines } from './scenario-lines.ts';
@@ -149,6 +158,8 @@ function runSuite(r: RunResult): Suite {
     file,
     ...(r.interrupted ? { interrupted: r.interrupted.signal } : {}),
     ...(r.realtime ? { realtimePace: String(r.realtime.pace), realtimeBehindMs: String(r.realtime.behindMs) } : {}),
+    ...(r.security ? { security: securityLine(r) } : {}),
+    ...(r.ids ? { ids: idsLine(r), idsAlerts: String(r.ids.alerts) } : {}),
   };
   return suite(`${r.scenario.name} [seed ${r.seed}]`, cases, { failures, errors: 0 }, r.wallMs / 1000, properties);
 }

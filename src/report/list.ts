@@ -6,6 +6,8 @@ import {
   integrityLine,
   securityLine,
   campaignLines,
+  idsAlertLine,
+  idsLine,
   countChecks,
   describePace,
   figureRows,
@@ -141,6 +143,8 @@ export class ListReporter implements Reporter {
       `  ${c.dim('delivery')}   ${formatCount(d.published)} published · ${formatCount(d.deliveredToTwin)} delivered · ${formatCount(d.lost)} lost · ${formatCount(d.sequenceGaps)} gaps · ${formatCount(d.duplicates)} duplicates · ${formatCount(d.settleTimeouts)} settle timeouts`,
       ...(securityLine(r) ? [`  ${c.dim('security')}   ${securityLine(r)}`] : []),
       ...campaignLines(r).map((line) => `  ${c.dim('campaign')}   ${line}`),
+      ...(idsLine(r) ? [`  ${c.dim('ids')}        ${idsLine(r)}`] : []),
+      ...alertLines(r).map((line) => `               ${line}`),
       `  ${c.dim('alarms')}     ${alarms}`,
       `  ${c.dim('twin')}       stale: ${names(r.twin.stale)} · diverged: ${names(r.twin.diverged)}`,
       `  ${c.dim('devices')}    ${r.devices.length}${devicesNote(r)}`,
@@ -259,4 +263,16 @@ export function createListReporter(options: ReporterOptions = {}): Reporter {
 function paceLine(p: RealtimePace, c: Palette): string {
   const text = describePace(p);
   return keptPace(p) ? text : c.yellow(text);
+}
+
+/** How many alerts the console lists under the `ids` line (the JSON report keeps the first 50, the event log all). */
+const CONSOLE_ALERTS = 5;
+
+function alertLines(r: RunResult): string[] {
+  const ids = r.ids;
+  if (ids === undefined || ids.first.length === 0) return [];
+  const lines = ids.first.slice(0, CONSOLE_ALERTS).map(idsAlertLine);
+  if (ids.alerts > CONSOLE_ALERTS)
+    lines.push(`… ${formatCount(ids.alerts - CONSOLE_ALERTS)} more (--reporter json, or the event log's ids.alert events)`);
+  return lines;
 }

@@ -6,6 +6,7 @@ import {
   integrityLine,
   securityLine,
   campaignLines,
+  idsLine,
   describePace,
   figureRows,
   formatCount,
@@ -171,6 +172,28 @@ export function runMarkdown(r: RunResult): string {
   const security = securityLine(r);
   if (security) out.push(`Security: ${cell(security)}`, '');
   for (const line of campaignLines(r)) out.push(`Patch campaign: ${cell(line)}`, '');
+  const ids = idsLine(r);
+  if (ids) out.push(`Intrusion detection: ${cell(ids)}`, '');
+  if (r.ids && r.ids.first.length > 0) {
+    const shown = r.ids.first.slice(0, MARKDOWN_ALERTS);
+    out.push(
+      table(
+        ['Time', 'Severity', 'Rule', 'Techniques', 'Client', 'Device', 'Summary', 'Event'],
+        shown.map((a) => [
+          formatSimTime(a.t),
+          cell(a.severity),
+          cell(a.rule),
+          cell(a.techniques.join(', ')),
+          code(a.clientId),
+          a.device === undefined ? '' : code(a.device),
+          cell(a.summary),
+          `#${a.eventId}`,
+        ]),
+      ),
+      '',
+    );
+    if (r.ids.alerts > shown.length) out.push(`The first ${shown.length} of ${formatCount(r.ids.alerts)} alerts are shown.`, '');
+  }
   if (!r.ok) out.push(`Replay: ${code(replayCommand(r))}`, '');
 
   out.push('### Expectations', '');
@@ -327,3 +350,6 @@ export function studyMarkdown(s: StudyResult): string {
 export function createMarkdownReporter(options: ReporterOptions = {}): Reporter {
   return new MarkdownReporter(options);
 }
+
+/** Alerts a Markdown report lists in full (the JSON report keeps the first 50). */
+const MARKDOWN_ALERTS = 20;

@@ -345,10 +345,11 @@ export class RunControls {
     return this.#network?.result();
   }
 
-  /** Adds the security profile's part to the run's result. */
+  /** Adds the security profile's, patch campaigns' and intrusion detector's parts to the run's result. */
   report(result: RunResult): RunResult {
     if (this.security) result.security = this.security.result();
     if (this.#campaigns) result.campaigns = this.#campaigns.result();
+    if (this.ids) result.ids = this.ids.result();
     return result;
   }
 

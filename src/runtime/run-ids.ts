@@ -1,12 +1,13 @@
 import type { Clock } from '../core/clock.ts';
-import type { EventLog } from '../core/event-log.ts';
+import type { EventLog, LoggedEvent } from '../core/event-log.ts';
 import { BrokerTap } from '../defense/ids/broker-tap.ts';
 import { type ChangeWindow, IdsContext } from '../defense/ids/context.ts';
-import { IdsDetector } from '../defense/ids/detector.ts';
+import { type AlertData, IdsDetector } from '../defense/ids/detector.ts';
 import type { ObservedEvent } from '../defense/ids/observation.ts';
 import type { IdsThresholds } from '../defense/ids/thresholds.ts';
 import type { FleetPlan } from '../fleet/fleet-spec.ts';
 import type { Plan } from '../scenario/plan.ts';
+import { IDS_ALERTS_KEPT, type IdsAlertRecord, type IdsResult } from '../scenario/result.ts';
 import type { SecurityEvent } from '../net/security/events.ts';
 import type { BrokerHandle } from './broker-host.ts';
 import type { RunSecurity } from './run-security.ts';
@@ -48,6 +49,10 @@ export class RunIds {
   readonly observations: ObservedEvent[] = [];
   #tap: BrokerTap | undefined;
   readonly #options: RunIdsOptions;
+  /** The alerts as the sealed log numbered them: the report's account (counts, and the first in full). */
+  readonly #bySeverity: Record<string, number> = {};
+  readonly #byRule: Record<string, number> = {};
+  readonly #first: IdsAlertRecord[] = [];
 
   constructor(options: RunIdsOptions) {
     this.#options = options;
@@ -70,6 +75,41 @@ export class RunIds {
     );
     const keep = options.keepObservations ? { onObservation: (o: ObservedEvent) => this.observations.push(o) } : {};
     this.detector = new IdsDetector(context, undefined, keep);
+    // Read back from the sealed log, so the report's alerts carry their event ids in canonical order.
+    options.log.subscribe((batch) => {
+      for (const event of batch) if (event.type === 'ids.alert' && event.source === 'ids') this.#tally(event);
+    });
+  }
+
+  #tally(event: LoggedEvent): void {
+    const data = event.data as unknown as AlertData;
+    this.#bySeverity[data.severity] = (this.#bySeverity[data.severity] ?? 0) + 1;
+    this.#byRule[data.rule] = (this.#byRule[data.rule] ?? 0) + 1;
+    if (this.#first.length < IDS_ALERTS_KEPT)
+      this.#first.push({
+        eventId: event.id,
+        t: event.t,
+        rule: data.rule,
+        severity: data.severity,
+        techniques: [...data.techniques],
+        clientId: data.clientId,
+        ...(data.device === undefined ? {} : { device: data.device }),
+        summary: data.summary,
+      });
+  }
+
+  /** The detector's part of the run's result: whether it could watch, what it observed and the alerts it raised. */
+  result(): IdsResult {
+    const stats = this.detector.stats;
+    return {
+      available: this.available,
+      observations: stats.observations,
+      alerts: Object.values(this.#byRule).reduce((a, b) => a + b, 0),
+      suppressed: stats.suppressed,
+      bySeverity: { ...this.#bySeverity },
+      byRule: { ...this.#byRule },
+      first: this.#first.map((a) => ({ ...a, techniques: [...a.techniques] })),
+    };
   }
 
   /** Taps the broker if it runs in this process; false otherwise. */

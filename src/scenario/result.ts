@@ -49,6 +49,8 @@ export interface RunResult {
   security?: SecurityResult;
   /** The plan's patch campaigns, per zone (docs/security.md#patch-campaigns); absent when it has none. */
   campaigns?: CampaignResult[];
+  /** The intrusion detector's alerts (docs/attacks.md#the-intrusion-detector); absent when the run had no detector. */
+  ids?: IdsResult;
 }
 
 /** One patch campaign: per zone, devices offered the image, patched, failed (left down), rolled back, and that refused it. */
@@ -77,6 +79,38 @@ export interface IntegrityError {
   signal: string;
   value: number | string;
   reason: string;
+}
+
+/** What the intrusion detector saw and raised in a run. */
+export interface IdsResult {
+  /** False when the broker could not be tapped (a child-process or external broker): nothing was observed. */
+  available: boolean;
+  /** Observations the detector numbered (the dataset export's records). */
+  observations: number;
+  /** Alerts raised, and findings folded into an alert already raised for the same rule and subject. */
+  alerts: number;
+  suppressed: number;
+  /** Alerts per severity (low, medium, high, critical) and per rule. */
+  bySeverity: Record<string, number>;
+  byRule: Record<string, number>;
+  /** The first alerts, in the event log's order (at most IDS_ALERTS_KEPT). */
+  first: IdsAlertRecord[];
+}
+
+/** How many alerts a result keeps in full (the event log has them all). */
+export const IDS_ALERTS_KEPT = 50;
+
+/** One `ids.alert` as reports show it. */
+export interface IdsAlertRecord {
+  /** The event's id in the log. */
+  eventId: number;
+  t: number;
+  rule: string;
+  severity: string;
+  techniques: string[];
+  clientId: string;
+  device?: string;
+  summary: string;
 }
 
 /** What a run's security controls were and did. */

@@ -6,6 +6,7 @@ import { IMPACT_METRICS } from '../../src/defense/impact/registry.ts';
 import { resolveSecurity } from '../../src/net/security/profile-schema.ts';
 import { DEFAULT_DEPENDENCIES } from '../../src/runtime/defaults.ts';
 import { Run } from '../../src/runtime/run.ts';
+import type { RunResult } from '../../src/scenario/result.ts';
 import { smallWard } from '../helpers/plans.ts';
 import { until } from '../helpers/until.ts';
 
@@ -38,6 +39,7 @@ describe('RunOptions.ids', () => {
       if (e.source === pump.id && e.type === 'state.changed' && e.data.to === 'paused') paused = true;
     });
     const adversary = new Adversary({ url: '', now: () => run.clock.now() });
+    let result: RunResult | undefined;
     try {
       await run.open();
       const done = run.runToEnd();
@@ -50,6 +52,7 @@ describe('RunOptions.ids', () => {
       await attack.stop();
       run.resume();
       await done;
+      result = run.result();
     } finally {
       await adversary.close();
       await run.close();
@@ -59,6 +62,14 @@ describe('RunOptions.ids', () => {
       [2 * MIN, 'unauthorized-command', 'critical', pump.id],
       [2 * MIN, 'unknown-client', 'medium', undefined],
     ]);
+    // The result carries the same alerts, numbered as the log numbered them, for every reporter.
+    const ids = result!.ids!;
+    expect(ids.available).toBe(true);
+    expect(ids.alerts).toBe(2);
+    expect(ids.bySeverity).toEqual({ critical: 1, medium: 1 });
+    expect(ids.byRule).toEqual({ 'unauthorized-command': 1, 'unknown-client': 1 });
+    expect(ids.first.map((a) => [a.eventId, a.rule, a.device])).toEqual(alerts.map((a) => [a.id, a.data.rule, a.data.device]));
+    expect(ids.first[0]!.techniques).toContain('T0855');
     const window = { devices: [pump.id], from: 2 * MIN, to: 10 * MIN };
     expect(IMPACT_METRICS['therapy-interruption-minutes'].compute(events, window)).toBe(8);
     expect(IMPACT_METRICS['time-to-detection'].compute(events, window)).toBe(0);
