@@ -80,15 +80,6 @@ describe('medtwin run --persistence', () => {
   });
 });
 
-describe('medtwin run: network faults under TLS', () => {
-  it('refuses them before the run opens (the fault proxies read MQTT packets), naming the way out, exit 2', async () => {
-    const result = await medtwin(['run', 'scenarios/wan-central-station.yaml', '--security', 'hardened']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('network faults cannot run under the security control "tls" yet (profile hardened)');
-    expect(result.stderr).toContain('controls: { tls: false, mutualTls: false }');
-  });
-});
-
 describe('medtwin run --broker', () => {
   let broker: EmbeddedBroker;
   beforeAll(async () => {

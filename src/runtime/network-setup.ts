@@ -6,6 +6,7 @@ import type { ProxyAccount, ProxyEvent } from '../net/proxy/accounting.ts';
 import { FaultProxy, type ToxicSpec } from '../net/proxy/fault-proxy.ts';
 import { Flapper, type FlappingParams } from '../net/proxy/flapping.ts';
 import type { Timing } from '../net/proxy/toxic.ts';
+import type { ProxyTls } from '../net/proxy/tls-termination.ts';
 import type { PathState } from '../net/session-book.ts';
 
 /** What the site target does to the broker; the runtime binds it to its RestartableBroker. */
@@ -81,15 +82,19 @@ export class RunNetwork {
     this.#ownLinks = new Set((options.ownLinks ?? []).filter((id) => this.#zoneOf.has(id)));
   }
 
-  /** Opens every listener in front of the broker at `upstream`; resolves once all accept connections. */
-  async start(upstream: { host: string; port: number }): Promise<void> {
+  /**
+   * Opens every listener in front of the broker at `upstream`; resolves once all accept connections.
+   * `tls`: every listener terminates TLS and connects upstream over TLS (a device's own listener to
+   * its zone's, the others to the broker).
+   */
+  async start(upstream: { host: string; port: number }, tls?: ProxyTls): Promise<void> {
     try {
-      for (const zone of new Set(this.#options.devices.map((d) => d.zone))) await this.#open(`zone:${zone}`, upstream);
+      for (const zone of new Set(this.#options.devices.map((d) => d.zone))) await this.#open(`zone:${zone}`, upstream, tls);
       for (const id of this.#ownLinks) {
         const zone = this.#proxies.get(`zone:${this.#zoneOf.get(id)}`)!;
-        await this.#open(`link:${id}`, { host: '127.0.0.1', port: zone.port });
+        await this.#open(`link:${id}`, { host: '127.0.0.1', port: zone.port }, tls);
       }
-      if (this.#options.twinLink) await this.#open('twin', upstream);
+      if (this.#options.twinLink) await this.#open('twin', upstream, tls);
     } catch (error) {
       await this.close();
       throw error;
@@ -213,11 +218,12 @@ export class RunNetwork {
     await Promise.all([...this.#proxies.values()].map((p) => p.close()));
   }
 
-  async #open(name: string, upstream: { host: string; port: number }): Promise<void> {
+  async #open(name: string, upstream: { host: string; port: number }, tls: ProxyTls | undefined): Promise<void> {
     const { clock, rng, timing, brokerKeepalive } = this.#options;
     const proxy = await FaultProxy.start({
       name,
       upstream,
+      ...(tls ? { tls } : {}),
       clock,
       rng: rng.fork(name),
       ...(timing ? { timing } : {}),

@@ -144,15 +144,6 @@ export class RunControls {
       mode: options.mode,
       freezeTwin: () => fleet.twin.freeze(),
     });
-    if (this.#network !== undefined && plan.security?.controls.tls === true) {
-      // The fault proxies read MQTT packets (to drop, delay or tag them, and to tell the settle barrier
-      // what they hold); under TLS they see only ciphertext and every client's CONNECT stalls. Refuse
-      // before the run opens rather than let the twin time out (docs/network.md#under-a-security-profile).
-      throw new InputError(
-        'E_NETWORK_TLS',
-        `network faults cannot run under the security control "tls" yet (profile ${plan.security.profile}): the fault proxies read MQTT packets and do not terminate TLS. Run the scenario with --security open, or turn TLS off for it (security: { profile: ${plan.security.profile}, controls: { tls: false${plan.security.controls.mutualTls ? ', mutualTls: false' : ''} } }), which keeps authentication, ACLs and signed commands`,
-      );
-    }
     if (this.#network !== undefined) {
       const network = this.#network;
       const sessions = new SessionBook();
@@ -263,7 +254,9 @@ export class RunControls {
     }
     this.ids?.attach(broker);
     this.#attacks.open(broker.url);
-    await this.#network?.open(broker.url, this.#options.ledger, this.#options.notify);
+    // Under TLS the proxies terminate it with the run CA's certificates (docs/network.md#under-a-security-profile).
+    const tls = this.#network ? await this.#active?.proxyTls() : undefined;
+    await this.#network?.open(broker.url, this.#options.ledger, this.#options.notify, tls);
   }
 
   /** How each fleet client connects: security decides credentials and TLS, then the network routes it through its fault proxy. */

@@ -10,6 +10,7 @@ import { NetworkAccount, networkNeeds, routeThroughNetwork } from './network-bin
 import { RunNetwork, type SiteControl } from './network-setup.ts';
 import type { SelectableDevice, TagLookup } from './selector.ts';
 import type { PathState } from '../net/session-book.ts';
+import type { ProxyTls } from '../net/proxy/tls-termination.ts';
 
 export interface RunNetworkPlanOptions {
   entries: readonly TimelineEntry[];
@@ -73,10 +74,14 @@ export class RunNetworkHost {
     return this.network.directory;
   }
 
-  /** Opens the listeners in front of `brokerUrl` and starts accounting into `ledger`; `notify` wakes the barrier when a fault holds a message. */
-  async open(brokerUrl: string, ledger: DeliveryLedger, notify: () => void): Promise<void> {
+  /**
+   * Opens the listeners in front of `brokerUrl` and starts accounting into `ledger`; `notify` wakes the
+   * barrier when a fault holds a message. `tls`: the listeners terminate TLS (the run's security
+   * profile has it on), and their upstream connections are TLS too.
+   */
+  async open(brokerUrl: string, ledger: DeliveryLedger, notify: () => void, tls?: ProxyTls): Promise<void> {
     const url = new URL(brokerUrl);
-    await this.network.start({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) });
+    await this.network.start({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) }, tls);
     this.#account = new NetworkAccount(this.network, ledger, notify);
   }
 

@@ -28,7 +28,8 @@ import { enabledControls, type SecurityConfig } from '../net/security/profile-sc
 import { commandPermission } from '../net/security/roles.ts';
 import { vendorKeys } from '../net/security/firmware/ota-offer.ts';
 import { RunCertificateAuthority, type CertificateFiles } from '../net/security/tls-ca.ts';
-import { clientTlsOptions, serverTlsOptions } from '../net/security/tls-options.ts';
+import { clientTlsOptions, proxyTlsOptions, serverTlsOptions } from '../net/security/tls-options.ts';
+import type { ProxyTls } from '../net/proxy/tls-termination.ts';
 import type { SecurityResult } from '../scenario/result.ts';
 import { planWantsIds } from './run-ids.ts';
 import type { Plan } from '../scenario/plan.ts';
@@ -75,6 +76,8 @@ export class RunSecurity {
   readonly #kindOf: Map<string, string>;
   readonly #options: RunSecurityOptions;
   #caPem: string | undefined;
+  /** The run CA (under `tls`, unless the scenario brought its own broker certificate): it issues the fault proxies' certificate. */
+  #ca: RunCertificateAuthority | undefined;
   #server: CertificateFiles | undefined;
   readonly #certificates = new Map<string, CertificateFiles>();
   readonly #gateModes = new Map<string, GateMode>();
@@ -223,6 +226,7 @@ export class RunSecurity {
       return;
     }
     const ca = await RunCertificateAuthority.create({ name: 'medtwin run CA' });
+    this.#ca = ca;
     this.#server = await ca.issueServer();
     if (controls.mutualTls) {
       const all = [...this.identities.all()];
@@ -262,6 +266,20 @@ export class RunSecurity {
       out = { ...out, tls: { ca, ...(own ? { cert: own.cert, key: own.key } : {}), ...out.tls } };
     }
     return out;
+  }
+
+  /**
+   * TLS for the run's fault proxies under `tls` (after `prepare`), or undefined: each proxy terminates
+   * it (net/proxy/tls-termination.ts) with a certificate the run CA issues it (CN "medtwin fault
+   * proxy") and verifies the broker with the CA; under `mutualTls` it requires each client's
+   * certificate and presents that identity's own upstream. With the scenario's own broker certificate
+   * (no run CA to issue one) the proxies present that certificate, as a TLS-terminating load balancer
+   * holding the server's key does.
+   */
+  async proxyTls(): Promise<ProxyTls | undefined> {
+    if (this.#caPem === undefined || this.#server === undefined) return undefined;
+    const own = this.#ca ? await this.#ca.issueServer(['localhost', '127.0.0.1', '::1'], 'medtwin fault proxy') : this.#server;
+    return proxyTlsOptions(this.#caPem, own, this.config.controls.mutualTls, (clientId) => this.#certificates.get(clientId));
   }
 
   /** The firmware's command check of a device (undefined: it acts on any command that reaches it). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadPlans } from '../../src/cli/load.ts';
-import { withProfile } from '../../src/net/security/profile-schema.ts';
+import { resolveSecurity, withProfile } from '../../src/net/security/profile-schema.ts';
 import { executeScenario } from '../../src/runtime/execute.ts';
 
 /*
@@ -26,4 +26,32 @@ describe('library scenarios with commands keep their verdicts under every profil
       }
     }, 120_000);
   }
+});
+
+/*
+ * A network scenario under TLS: every client reaches the broker through fault proxies that terminate
+ * TLS with the run CA (under hardened, mutual TLS: each proxy presents the device's own certificate
+ * upstream). The zone's access point goes down and every device reconnects through it; the verdicts
+ * are those of open, and TLS adds nothing to the event log: the digest is the one the same profile
+ * gives with TLS off (docs/network.md#under-a-security-profile).
+ */
+describe('a network scenario under TLS', () => {
+  it('zone-ap-failure: same verdicts as open under hardened, and the same digest with TLS on and off', async () => {
+    const [plan] = await loadPlans(['scenarios/zone-ap-failure.yaml']);
+    const verdicts = (r: Awaited<ReturnType<typeof executeScenario>>) => r.expectations.map((e) => [e.name, e.passed]);
+    const open = await executeScenario(plan!);
+    expect(open.ok).toBe(true);
+    const hardened = await executeScenario({ ...plan!, security: withProfile(plan!.security, 'hardened') });
+    expect(verdicts(hardened)).toEqual(verdicts(open));
+    expect(hardened.security!.controls).toEqual(expect.arrayContaining(['tls', 'mutualTls']));
+    // The devices did reconnect through the proxies (the access point came back), each by its own certificate.
+    expect(hardened.security!.broker!.reconnects).toBeGreaterThan(0);
+    expect(hardened.security!.broker!.refused).toBe(0);
+    const plaintext = await executeScenario({
+      ...plan!,
+      security: resolveSecurity({ profile: 'hardened', controls: { tls: false, mutualTls: false } }),
+    });
+    expect(verdicts(plaintext)).toEqual(verdicts(open));
+    expect(hardened.digest).toBe(plaintext.digest);
+  }, 240_000);
 });

@@ -45,6 +45,8 @@ export interface ProxyAccount {
   refused: number;
   /** Connections the proxy reset (down, flapping, reset_peer, blackhole timeout, broker-side keep-alive). */
   reset: number;
+  /** Under TLS: connections refused at the handshake (no valid client certificate under mutual TLS, no identity to present upstream). */
+  tlsRefused?: number;
   upstream: DirectionAccount;
   downstream: DirectionAccount;
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { IConnectPacket, IPublishPacket } from 'mqtt-packet';
 import type { Clock } from '../../core/clock.ts';
 import type { ConnectionAccount, CloseReason } from './accounting.ts';
 import { PacketType, type Segment } from './framer.ts';
 import { decodePacket } from './packet-codec.ts';
 import { Pipe, type Stage } from './pipe.ts';
+import { resetSocket, socketGone, type Dialled } from './tls-termination.ts';
 import type { Direction, Timing, ToxicLink } from './toxic.ts';
 
 /** What a connection needs from its proxy. */
@@ -66,15 +67,16 @@ export class ProxyConnection {
   readonly peerPort: number | undefined;
   upstreamPort: number | undefined;
 
-  constructor(id: number, client: Socket, upstream: { host: string; port: number }, host: ConnectionHost) {
+  /** `broker`: the proxy's connection to the broker (dialUpstream), plain or TLS like `client`. */
+  constructor(id: number, client: Socket, broker: Dialled, host: ConnectionHost) {
     this.id = id;
     this.client = client;
     this.#host = host;
-    this.broker = connect({ host: upstream.host, port: upstream.port, allowHalfOpen: true, noDelay: true });
+    this.broker = broker.socket;
     client.setNoDelay(true);
     this.peerPort = client.remotePort;
-    this.broker.once('connect', () => {
-      this.upstreamPort = this.broker.localPort;
+    broker.tcp.once('connect', () => {
+      this.upstreamPort = broker.tcp.localPort;
     });
     this.up = new Pipe('upstream', client, this.broker, {
       onFirst: (segment) => this.#identify(segment),
@@ -93,9 +95,10 @@ export class ProxyConnection {
       onUndeliverable: (segment) => this.#undeliverable(this.down, segment),
     });
 
-    // Nothing is read from the client until the broker has answered the proxy's connection.
+    // Nothing is read from the client until the broker has answered the proxy's connection (under TLS,
+    // until that connection's handshake is done and the broker's certificate verified).
     client.pause();
-    this.broker.once('connect', () => client.resume());
+    this.broker.once(broker.ready, () => client.resume());
     client.on('data', (chunk: Buffer) => this.up.read(chunk, !this.#identified));
     this.broker.on('data', (chunk: Buffer) => this.down.read(chunk));
     client.on('end', () => {
@@ -138,7 +141,7 @@ export class ProxyConnection {
 
   /** Both sides still up and not closing. */
   get live(): boolean {
-    const alive = (s: Socket) => !s.destroyed && !s.readableEnded && !s.writableEnded;
+    const alive = (s: Socket) => !socketGone(s) && !s.readableEnded && !s.writableEnded;
     return this.#open && alive(this.client) && alive(this.broker);
   }
 
@@ -146,8 +149,8 @@ export class ProxyConnection {
   reset(reason: CloseReason = 'reset'): void {
     this.#reason ??= reason;
     if (reason === 'reset') this.#cutSession();
-    this.client.resetAndDestroy();
-    this.broker.resetAndDestroy();
+    resetSocket(this.client);
+    resetSocket(this.broker);
   }
 
   /** Closes both sides with a FIN. */
@@ -162,7 +165,7 @@ export class ProxyConnection {
   #cutSession(): void {
     if (this.#cut) return;
     this.#cut = true;
-    this.#host.onCut(this, this.#established && !this.broker.destroyed);
+    this.#host.onCut(this, this.#established && !socketGone(this.broker));
   }
 
   /** Adds a toxic in both pipes that it applies to (the proxy decides which). */
@@ -177,7 +180,7 @@ export class ProxyConnection {
     this.#armWatchdog();
     // The broker side went while a blackhole hid it (its keep-alive expired): once the fault ends the
     // client's next bytes would meet a closed socket, so it gets the reset real TCP would give it.
-    if (this.broker.destroyed && !this.client.destroyed && !this.up.swallowing && !this.down.swallowing) this.client.resetAndDestroy();
+    if (socketGone(this.broker) && !socketGone(this.client) && !this.up.swallowing && !this.down.swallowing) resetSocket(this.client);
   }
 
   account(): ConnectionAccount {
@@ -221,7 +224,7 @@ export class ProxyConnection {
       },
       reply: (bytes) => {
         pipe.account.publishes.acked++;
-        if (!back.destroyed && !back.writableEnded) back.write(bytes);
+        if (!socketGone(back) && !back.writableEnded) back.write(bytes);
       },
       reset: () => this.#host.defer(() => this.reset('reset')),
       close: () => this.#host.defer(() => this.close('closed-by-fault')),
@@ -267,8 +270,8 @@ export class ProxyConnection {
   }
 
   #endSide(socket: Socket, reset: boolean): void {
-    if (reset) socket.resetAndDestroy();
-    else if (!socket.destroyed) socket.end();
+    if (reset) resetSocket(socket);
+    else if (!socketGone(socket)) socket.end();
   }
 
   /**
@@ -296,7 +299,7 @@ export class ProxyConnection {
         if (!this.up.swallowing || !this.#open) return;
         this.#reason ??= 'reset';
         this.#cutSession();
-        this.broker.resetAndDestroy();
+        resetSocket(this.broker);
       });
     }, 1500 * this.keepaliveS);
   }

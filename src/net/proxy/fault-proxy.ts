@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { IPublishPacket } from 'mqtt-packet';
 import type { Clock } from '../../core/clock.ts';
 import { InputError, describeValue, nearestName } from '../../core/errors.ts';
@@ -8,6 +9,7 @@ import { ProxyConnection, type ConnectionHost, type PublishFateInput } from './c
 import type { Segment } from './framer.ts';
 import { decodePacket } from './packet-codec.ts';
 import type { Stage } from './pipe.ts';
+import { dialUpstream, noteTcpUnder, resetSocket, socketGone, type ProxyTls } from './tls-termination.ts';
 import type { PathState } from '../session-book.ts';
 import type { Direction, DirectionChoice, Timing } from './toxic.ts';
 import { TOXIC_TYPES, TOXICS, type ToxicType } from './toxics/index.ts';
@@ -43,6 +45,11 @@ export interface FaultProxyOptions {
    * a socket the cut destroyed.
    */
   defer?: (cut: () => void) => void;
+  /**
+   * Terminate TLS (tls-termination.ts): the listener serves TLS only and each upstream connection is
+   * TLS, so the toxics and the packet accounting still read MQTT. Without it both sides are plain TCP.
+   */
+  tls?: ProxyTls;
 }
 
 /** A toxic as the runtime adds it: Toxiproxy's shape (type, direction, toxicity) with typed params. */
@@ -81,12 +88,17 @@ export class FaultProxy implements ConnectionHost {
   #rng: Rng;
   #server: Server;
   #upstream: { host: string; port: number };
+  #tls: ProxyTls | undefined;
+  /** Under TLS: each accepted TCP socket by its peer's address, until its TLS socket is secured (or it closes). */
+  #handshaking = new Map<string, Socket>();
   #host: string;
   #port = 0;
   #toxics: ActiveToxic[] = [];
   #connections = new Set<ProxyConnection>();
   #closedTotals = { upstream: emptyDirection(), downstream: emptyDirection() };
   #counts = { accepted: 0, refused: 0, reset: 0 };
+  /** Under TLS: connections refused at the handshake (no valid client certificate, no identity to present upstream). */
+  #tlsRefused = 0;
   #attempts = new Map<string, number>();
   #listeners = new Set<(event: ProxyEvent) => void>();
   #down = false;
@@ -102,13 +114,24 @@ export class FaultProxy implements ConnectionHost {
     this.#upstream = options.upstream;
     this.#host = options.host ?? '127.0.0.1';
     this.#server = server;
+    this.#tls = options.tls;
   }
 
   /** Starts listening; resolves once the proxy accepts connections. */
   static async start(options: FaultProxyOptions): Promise<FaultProxy> {
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    const tls = options.tls;
+    // Under TLS the handshake needs the socket read at once; the proxy pauses its client later, until
+    // the upstream connection is ready (ProxyConnection).
+    const server = tls
+      ? createTlsServer({ ...tls.listener, allowHalfOpen: true })
+      : createServer({ allowHalfOpen: true, pauseOnConnect: true });
     const proxy = new FaultProxy(options, server);
-    server.on('connection', (socket) => proxy.#accept(socket));
+    if (tls) {
+      server.on('connection', (socket: Socket) => proxy.#acceptTcp(socket));
+      server.on('secureConnection', (socket: TLSSocket) => proxy.#acceptSecure(socket));
+      // A failed handshake is counted when its TCP socket closes unsecured (#acceptTcp).
+      server.on('tlsClientError', () => {});
+    } else server.on('connection', (socket: Socket) => proxy.#accept(socket));
     // A listener error after start (EMFILE under a connect flood) must not crash the run.
     server.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
@@ -127,9 +150,9 @@ export class FaultProxy implements ConnectionHost {
     return this.#port;
   }
 
-  /** `mqtt://host:port`: what a device connects to instead of the broker. */
+  /** `mqtt://host:port` (`mqtts://` under TLS): what a device connects to instead of the broker. */
   get url(): string {
-    return `mqtt://${this.#host}:${this.#port}`;
+    return `${this.#tls ? 'mqtts' : 'mqtt'}://${this.#host}:${this.#port}`;
   }
 
   get down(): boolean {
@@ -234,7 +257,7 @@ export class FaultProxy implements ConnectionHost {
     }
     upstream.bytes.held = [...this.#connections].reduce((sum, c) => sum + c.up.held, 0);
     downstream.bytes.held = [...this.#connections].reduce((sum, c) => sum + c.down.held, 0);
-    return { ...this.#counts, upstream, downstream };
+    return { ...this.#counts, ...(this.#tls ? { tlsRefused: this.#tlsRefused } : {}), upstream, downstream };
   }
 
   /** The open connections' accounts. */
@@ -252,6 +275,9 @@ export class FaultProxy implements ConnectionHost {
   /** Stops listening and resets every connection. Idempotent. */
   async close(): Promise<void> {
     for (const connection of this.#connections) connection.reset('proxy-closed');
+    // Under TLS, clients still in their handshake (one that gave up on our certificate may leave its
+    // socket half-open until the handshake timeout): the server would wait for them.
+    for (const raw of this.#handshaking.values()) raw.resetAndDestroy();
     if (!this.#server.listening) return;
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
@@ -320,7 +346,7 @@ export class FaultProxy implements ConnectionHost {
       if (connection.clientId === clientId && connection.open && (newest === undefined || connection.id > newest.id)) newest = connection;
     }
     // Cut on the client's side (a reset it is about to read): none, whatever a fault swallowed before.
-    if (newest === undefined || newest.client.destroyed) return 'none';
+    if (newest === undefined || socketGone(newest.client)) return 'none';
     return newest.swallowed ? 'swallowed' : newest.live ? 'open' : 'none';
   }
 
@@ -335,7 +361,7 @@ export class FaultProxy implements ConnectionHost {
     for (const connection of this.#connections)
       if (connection.peerPort === peerPort && (found === undefined || connection.id > found.id)) found = connection;
     if (found === undefined || !found.identified) return { state: 'pending' };
-    if (found.client.destroyed || !found.open) return { state: 'none' };
+    if (socketGone(found.client) || !found.open) return { state: 'none' };
     const state: PathState = found.swallowed ? 'swallowed' : found.live ? 'open' : 'none';
     return found.upstreamPort === undefined ? { state } : { state, upstreamPort: found.upstreamPort };
   }
@@ -357,18 +383,63 @@ export class FaultProxy implements ConnectionHost {
 
   #accept(socket: Socket): void {
     socket.on('error', () => {});
-    if (this.#down) {
-      this.#counts.refused++;
-      this.#emit({ type: 'connection.refused', at: this.clock.now() });
-      socket.resetAndDestroy();
-      return;
-    }
+    if (this.#down) return this.#refuse(socket);
     this.#counts.accepted++;
-    const connection = new ProxyConnection(this.#nextId++, socket, this.#upstream, this);
+    const connection = new ProxyConnection(this.#nextId++, socket, dialUpstream(this.#upstream), this);
+    this.#connections.add(connection);
+  }
+
+  /** Down: the connection is reset at once, before any byte (or TLS handshake) crosses. */
+  #refuse(socket: Socket): void {
+    this.#counts.refused++;
+    this.#emit({ type: 'connection.refused', at: this.clock.now() });
+    resetSocket(socket);
+  }
+
+  /** Under TLS, a TCP connection the TLS server has just wrapped: refused while down; its handshake failing is counted. */
+  #acceptTcp(raw: Socket): void {
+    raw.on('error', () => {});
+    if (this.#down) return this.#refuse(raw);
+    const key = `${raw.remoteAddress}|${raw.remotePort}`;
+    this.#handshaking.set(key, raw);
+    raw.once('close', () => {
+      // Still here: the TLS handshake never completed (or the client was refused after it).
+      if (this.#handshaking.get(key) !== raw) return;
+      this.#handshaking.delete(key);
+      this.#tlsRefused++;
+    });
+  }
+
+  /**
+   * Under TLS, a client whose handshake succeeded (under mutual TLS, with a certificate the CA signed,
+   * checked by the TLS server): it gets an upstream connection presenting the same identity, or is
+   * refused when the proxy has none to present.
+   */
+  #acceptSecure(socket: TLSSocket): void {
+    socket.on('error', () => {});
+    const key = `${socket.remoteAddress}|${socket.remotePort}`;
+    const raw = this.#handshaking.get(key);
+    if (raw !== undefined) noteTcpUnder(socket, raw);
+    const tls = this.#tls!;
+    const commonName = tls.listener.requestCert ? peerCommonName(socket) : undefined;
+    const context = tls.upstream(commonName);
+    if (context === undefined) return resetSocket(socket);
+    this.#handshaking.delete(key);
+    if (this.#down) return this.#refuse(socket);
+    this.#counts.accepted++;
+    const connection = new ProxyConnection(this.#nextId++, socket, dialUpstream(this.#upstream, context), this);
     this.#connections.add(connection);
   }
 
   #emit(event: ProxyEvent): void {
     for (const listener of this.#listeners) listener(event);
   }
+}
+
+/** The CN of the certificate a TLS client presented (verified by the server before `secureConnection`). */
+function peerCommonName(socket: TLSSocket): string | undefined {
+  if (!socket.authorized) return undefined;
+  const cn: unknown = socket.getPeerCertificate().subject?.CN;
+  // A certificate with several CNs names no one identity.
+  return typeof cn === 'string' ? cn : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { emptyDirection, type DirectionAccount } from './accounting.ts';
 import { MqttFramer, type Segment } from './framer.ts';
+import { socketGone } from './tls-termination.ts';
 import { isEnd, type Direction, type Next, type Piece, type ToxicInstance } from './toxic.ts';
 
 /** A toxic in a pipe: its id (as added to the proxy), whether it swallows bytes, and its state here. */
@@ -156,7 +157,7 @@ export class Pipe {
 
   #write(segment: Segment, raw: boolean): void {
     if (raw) this.#passedRaw += segment.bytes.length;
-    if (!raw && (this.#dest.destroyed || this.#dest.writableEnded)) {
+    if (!raw && (socketGone(this.#dest) || this.#dest.writableEnded)) {
       this.account.bytes.dropped += segment.bytes.length;
       this.#hooks.onUndeliverable?.(segment);
       return;
@@ -164,7 +165,7 @@ export class Pipe {
     this.account.bytes.out += segment.bytes.length;
     const held = this.#held.has(segment);
     this.#hooks.onWritten(segment, held);
-    if (this.#dest.destroyed || this.#dest.writableEnded) return;
+    if (socketGone(this.#dest) || this.#dest.writableEnded) return;
     // Back-pressure as TCP applies it: a receiver that stops reading stops the sender.
     if (!this.#dest.write(segment.bytes) && !this.#source.isPaused()) {
       this.#source.pause();

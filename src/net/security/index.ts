@@ -40,7 +40,7 @@ export { authorizeCommand, type CommandInfo, type CommandPolicyOptions } from '.
 export { BrokerSecurity, type BrokerSecurityOptions, type BrokerSecurityStats } from './broker-security.ts';
 export type { ConnectRefusal, SecurityEvent, SecurityEventListener } from './events.ts';
 export { RunCertificateAuthority, type CertificateFiles } from './tls-ca.ts';
-export { MIN_TLS_VERSION, clientTlsOptions, serverTlsOptions, writeCaCertificate } from './tls-options.ts';
+export { MIN_TLS_VERSION, clientTlsOptions, proxyTlsOptions, serverTlsOptions, writeCaCertificate } from './tls-options.ts';
 export { deriveSigningKey, type SigningKeyPair } from './signing-keys.ts';
 export { CommandSigner, signedBytes, type CommandAuth, type CommandBody } from './signed-command.ts';
 export {

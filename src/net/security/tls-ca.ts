@@ -60,10 +60,15 @@ export class RunCertificateAuthority {
     return new RunCertificateAuthority(cert, keys, validityDays);
   }
 
-  /** The broker's certificate, valid for `hosts` (names and IP addresses) as subject alternative names. */
-  issueServer(hosts: readonly string[] = ['localhost', '127.0.0.1', '::1']): Promise<CertificateFiles> {
+  /**
+   * A server's certificate (the broker's, a fault proxy's), valid for `hosts` (names and IP addresses)
+   * as subject alternative names; its CN is `commonName`, by default the first host.
+   */
+  issueServer(hosts: readonly string[] = ['localhost', '127.0.0.1', '::1'], commonName?: string): Promise<CertificateFiles> {
     const names = hosts.map((h) => ({ type: isIP(h) === 0 ? 'dns' : 'ip', value: h }) as x509.JsonGeneralName);
-    return this.#issue(hosts[0] ?? 'localhost', x509.ExtendedKeyUsage.serverAuth, [new x509.SubjectAlternativeNameExtension(names)]);
+    return this.#issue(commonName ?? hosts[0] ?? 'localhost', x509.ExtendedKeyUsage.serverAuth, [
+      new x509.SubjectAlternativeNameExtension(names),
+    ]);
   }
 
   /** A client certificate whose CN is `clientId` (mutual TLS binds it to the MQTT client id). */

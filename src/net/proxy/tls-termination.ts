@@ -1,0 +1,67 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type SecureContext, type TlsOptions } from 'node:tls';
+
+/**
+ * TLS as a fault proxy terminates it, the way a middlebox that inspects traffic is built: its listener
+ * serves TLS with a certificate of its own (the run CA's), and each accepted client gets an upstream
+ * connection that verifies the broker's certificate against that CA. Under mutual TLS the listener
+ * requires a client certificate signed by the CA, and the upstream connection presents the certificate
+ * of the identity the client proved (the same CN), so the broker still authenticates each device by its
+ * own certificate; a client that proves none never reaches the broker.
+ */
+export interface ProxyTls {
+  /** The listener's options for `tls.createServer`: certificate, TLS 1.2 or later, and under mutual TLS `requestCert` and `rejectUnauthorized`. */
+  listener: TlsOptions;
+  /**
+   * The upstream connection's context (the CA to verify the broker with, TLS 1.2 or later, and the
+   * certificate to present) for a client whose verified certificate has CN `commonName` (undefined:
+   * the listener asks for none). Undefined refuses the client: the proxy has no such identity to present.
+   */
+  upstream(commonName: string | undefined): SecureContext | undefined;
+}
+
+/** A socket to the upstream, the TCP socket under it (the same one without TLS), and the event after which it carries bytes. */
+export interface Dialled {
+  socket: Socket;
+  tcp: Socket;
+  ready: 'connect' | 'secureConnect';
+}
+
+/**
+ * The TCP socket under each TLS socket the proxy made or accepted: a reset has to go there, since
+ * Node resets only a TCP handle (a TLS socket's `resetAndDestroy` throws ERR_INVALID_HANDLE_TYPE).
+ */
+const tcpUnder = new WeakMap<Socket, Socket>();
+
+/** Notes that `secure` runs over `raw` (so `resetSocket(secure)` sends a TCP RST on `raw`). */
+export function noteTcpUnder(secure: Socket, raw: Socket): void {
+  tcpUnder.set(secure, raw);
+}
+
+/**
+ * Closes `socket` with a TCP RST, TLS or not (a real middlebox's reset is a TCP one; no close_notify).
+ * Under TLS only the TCP socket is reset: the TLS socket closes when its handle does (destroying it in
+ * the same turn, inside its handshake callback, crashes Node 20's TLS wrap), so `socketGone` says at once.
+ */
+export function resetSocket(socket: Socket): void {
+  (tcpUnder.get(socket) ?? socket).resetAndDestroy();
+}
+
+/** `socket` is destroyed, or the TCP socket under it is (resetSocket): nothing more can cross it. */
+export function socketGone(socket: Socket): boolean {
+  return socket.destroyed || tcpUnder.get(socket)?.destroyed === true;
+}
+
+/**
+ * Opens the proxy's connection to `upstream`: plain TCP, or TLS over it with `context` — the broker's
+ * (or the next proxy's) certificate verified against the run CA, its name checked against `host`.
+ */
+export function dialUpstream(upstream: { host: string; port: number }, context?: SecureContext): Dialled {
+  const raw = netConnect({ host: upstream.host, port: upstream.port, allowHalfOpen: true, noDelay: true });
+  if (context === undefined) return { socket: raw, tcp: raw, ready: 'connect' };
+  // The TLS socket reports the errors; the TCP one under it must not throw for want of a listener.
+  raw.on('error', () => {});
+  const socket = tlsConnect({ socket: raw, host: upstream.host, secureContext: context, rejectUnauthorized: true });
+  noteTcpUnder(socket, raw);
+  return { socket, tcp: raw, ready: 'secureConnect' };
+}
