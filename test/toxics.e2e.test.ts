@@ -73,4 +73,13 @@ describe('connection-cutting network faults in a run', () => {
     expect(listeners['zone:ward-a']!.reset).toBeGreaterThan(0);
     expect(result.delivery.ledger!.totals.backfilled).toBeGreaterThan(0);
   }, 300_000);
+
+  it('slow-close: the closes of devices whose keep-alive gave up reach the broker late', async () => {
+    const result = await acrossWindows([
+      { id: 'linger', at: '2m', for: '5m', fault: 'network.slow-close', target: { zone: 'ward-a' }, params: { delay: '5s' } },
+      // Pings unanswered: each device's keep-alive gives up and closes its connection (a FIN) in the slow close.
+      { id: 'mute', at: '3m', for: '3m', fault: 'network.blackhole', target: { zone: 'ward-a' }, params: { direction: 'downstream' } },
+    ]);
+    expect(result.delivery.ledger!.totals.backfilled).toBeGreaterThan(0);
+  }, 180_000);
 });

@@ -66,6 +66,7 @@ export const FAULTS = {
   'network.flapping': NETWORK_FAULTS['network.flapping'],
   'network.blackhole': NETWORK_FAULTS['network.blackhole'],
   'network.reset-peer': NETWORK_FAULTS['network.reset-peer'],
+  'network.slow-close': NETWORK_FAULTS['network.slow-close'],
 } satisfies Record<string, AnyFaultDefinition>;
 
 export type FaultName = keyof typeof FAULTS;
