@@ -89,7 +89,7 @@ async function runOnce(profile: ProfileName, seed: number, attack?: AttackName):
 
 /** The small ward's ICU device each attack aims at. */
 function targetOf(attack: AttackName): string {
-  if (attack === 'attack.alarm-limits-disabled') return 'patient-monitor-001';
+  if (attack === 'attack.alarm-limits-disabled' || attack === 'attack.spoofed-normal-spo2') return 'patient-monitor-001';
   if (attack === 'attack.spoofed-low-glucose') return 'cgm-001';
   return 'infusion-pump-001';
 }

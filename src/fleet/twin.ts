@@ -588,9 +588,40 @@ export class DigitalTwin {
         this.#updateDelta(shadow, arrival);
         break;
       case CHANNELS.alarm:
-        if (body.type === 'alarm.raised') shadow.activeAlarms.add(String((body.alarm as { code: string }).code));
-        if (body.type === 'alarm.cleared') shadow.activeAlarms.delete(String(body.code));
+        this.#onAlarm(shadow, report.arrival, body);
         break;
+    }
+  }
+
+  /**
+   * An alarm message: what the central station shows. Each change — an alarm it starts showing, one
+   * it stops showing — is logged (`twin.alarm.raised`, `twin.alarm.cleared`), so what the station
+   * announced is judged against the patient's truth (station-unalarmed-desaturation-minutes), apart
+   * from what the device announced at the bedside. An escalation of an alarm already shown changes
+   * nothing here.
+   */
+  #onAlarm(shadow: Shadow, arrival: number, body: Record<string, unknown>): void {
+    const device = shadow.address.deviceId;
+    if (body.type === 'alarm.raised') {
+      const alarm = body.alarm as { code?: unknown; parameter?: unknown; priority?: unknown } | undefined;
+      const code = String(alarm?.code);
+      if (shadow.activeAlarms.has(code)) return;
+      shadow.activeAlarms.add(code);
+      this.#log.record({
+        t: this.#stamp(arrival),
+        source: 'twin',
+        type: 'twin.alarm.raised',
+        data: {
+          device,
+          code,
+          ...(typeof alarm?.parameter === 'string' ? { parameter: alarm.parameter } : {}),
+          ...(typeof alarm?.priority === 'string' ? { priority: alarm.priority } : {}),
+        },
+      });
+    } else if (body.type === 'alarm.cleared') {
+      const code = String(body.code);
+      if (!shadow.activeAlarms.delete(code)) return;
+      this.#log.record({ t: this.#stamp(arrival), source: 'twin', type: 'twin.alarm.cleared', data: { device, code } });
     }
   }
 

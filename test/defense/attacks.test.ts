@@ -412,6 +412,39 @@ describe('attack.spoofed-low-glucose', () => {
   });
 });
 
+describe('attack.spoofed-normal-spo2', () => {
+  it('open: the twin gets a normal reading and a clear of the SpO2 alarm each round; hardened: a stolen device identity’s are dropped; both seen', async () => {
+    for (const [profile, foothold] of [
+      ['open', undefined],
+      ['hardened', 'pump-002'],
+    ] as const) {
+      const a = await arena(profile, foothold);
+      aimAt(a, 'monitor-001', 'patient-monitor');
+      const seen: { topic: string; body: Record<string, unknown>; seq: number }[] = [];
+      a.twin.on('message', (topic, payload) => {
+        const { body, seq } = JSON.parse(payload.toString());
+        seen.push({ topic, body, seq });
+      });
+      const run = await launch(a, 'attack.spoofed-normal-spo2');
+      await run.repeat!.act();
+      await a.pump.publishAsync(topicOf('pump-001', 'telemetry'), telemetry(1), { qos: 1 });
+      await until(() => seen.some((m) => m.topic === topicOf('pump-001', 'telemetry')), 'the pump’s own telemetry at the twin');
+      const spoofed = seen.filter((m) => m.topic.includes('/monitor-001/'));
+      expect(spoofed.map((m) => [m.topic.split('/').at(-1), m.seq, m.body.spo2 ?? m.body.type])).toEqual(
+        profile === 'open'
+          ? [
+              ['alarm', 100_000, 'alarm.cleared'],
+              ['telemetry', 100_000, 97],
+              ['alarm', 100_001, 'alarm.cleared'],
+              ['telemetry', 100_001, 98],
+            ]
+          : [],
+      );
+      expect(rules(a.alerts())).toEqual(profile === 'open' ? ['unexpected-topic', 'unknown-client'] : ['unexpected-topic']);
+    }
+  });
+});
+
 describe('attack.stolen-operator-password', () => {
   it('baseline: the clinician’s password alone doses the patient; hardened: the second factor stops it; the override is seen in both', async () => {
     const base = await arena('baseline', 'medtwin-console-clinician-icu');

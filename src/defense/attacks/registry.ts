@@ -18,6 +18,7 @@ import { reconWildcard } from './recon-wildcard.ts';
 import { retainedPause } from './retained-pause.ts';
 import { slowite } from './slowite.ts';
 import { spoofedLowGlucose } from './spoofed-low-glucose.ts';
+import { spoofedNormalSpo2 } from './spoofed-normal-spo2.ts';
 import { spoofedSeq } from './spoofed-seq.ts';
 import { stolenOperatorPassword } from './stolen-operator-password.ts';
 import { twinKick } from './twin-kick.ts';
@@ -34,6 +35,7 @@ export const ATTACKS = {
   'attack.retained-pause': retainedPause,
   'attack.spoofed-seq': spoofedSeq,
   'attack.spoofed-low-glucose': spoofedLowGlucose,
+  'attack.spoofed-normal-spo2': spoofedNormalSpo2,
   'attack.command-replay': commandReplay,
   'attack.alarm-limits-disabled': alarmLimitsDisabled,
   'attack.stolen-operator-password': stolenOperatorPassword,

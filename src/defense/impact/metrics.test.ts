@@ -65,6 +65,24 @@ describe('unalarmed-desaturation-minutes', () => {
   });
 });
 
+describe('station-unalarmed-desaturation-minutes', () => {
+  const metric = IMPACT_METRICS['station-unalarmed-desaturation-minutes'];
+  const spo2 = [truth(0, 'monitor-001', 'spo2', 97), truth(2 * MIN, 'monitor-001', 'spo2', 84), truth(12 * MIN, 'monitor-001', 'spo2', 96)];
+  const bedside = ev(2 * MIN, 'monitor-001', 'alarm.raised', { alarm: { code: 'spo2.low', parameter: 'spo2', priority: 'high' } });
+  const shown = (t: number) => ev(t, 'twin', 'twin.alarm.raised', { device: 'monitor-001', code: 'spo2.low', parameter: 'spo2' });
+  const cleared = (t: number) => ev(t, 'twin', 'twin.alarm.cleared', { device: 'monitor-001', code: 'spo2.low' });
+  const window = { devices: ['monitor-001'], from: 0, to: 20 * MIN };
+  it('counts the desaturation the station did not show, whatever the bedside monitor announced', () => {
+    expect(metric.compute([...spo2, bedside, shown(2 * MIN)], window)).toBe(0);
+    expect(metric.compute([...spo2, bedside, shown(2 * MIN), cleared(3 * MIN)], window)).toBe(9);
+    expect(metric.compute([...spo2, bedside], window)).toBe(10);
+  });
+  it('reads only the patient’s devices at the station', () => {
+    const other = ev(2 * MIN, 'twin', 'twin.alarm.raised', { device: 'monitor-002', code: 'spo2.low', parameter: 'spo2' });
+    expect(metric.compute([...spo2, other], window)).toBe(10);
+  });
+});
+
 describe('therapy-interruption-minutes', () => {
   const metric = IMPACT_METRICS['therapy-interruption-minutes'];
   const state = (t: number, to: string) => ev(t, 'pump-001', 'state.changed', { from: 'x', to });

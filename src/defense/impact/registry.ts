@@ -5,6 +5,7 @@ import { doseExcess } from './dose-excess.ts';
 import { glucoseBelow54 } from './glucose-below-54.ts';
 import type { ImpactMetric } from './metric.ts';
 import { recordsExposed } from './records-exposed.ts';
+import { stationUnalarmedDesaturation } from './station-unalarmed-desaturation.ts';
 import { therapyInterruption } from './therapy-interruption.ts';
 import { timeToContainment } from './time-to-containment.ts';
 import { timeToDetection } from './time-to-detection.ts';
@@ -15,6 +16,7 @@ export const IMPACT_METRICS = {
   'dose-excess': doseExcess,
   'glucose-below-54-minutes': glucoseBelow54,
   'unalarmed-desaturation-minutes': unalarmedDesaturation,
+  'station-unalarmed-desaturation-minutes': stationUnalarmedDesaturation,
   'therapy-interruption-minutes': therapyInterruption,
   'alarms-missed': alarmsMissed,
   'devices-unavailable-minutes': devicesUnavailable,

@@ -89,7 +89,7 @@ function achievements(launch: AttackLaunchRecord, events: readonly SimEvent[], e
  */
 export function keepForImpact(event: SimEvent): boolean {
   if (event.source === 'ids') return false;
-  if (event.source === 'twin') return event.type === 'twin.stale' || event.type === 'twin.fresh';
+  if (event.source === 'twin') return event.type === 'twin.stale' || event.type === 'twin.fresh' || event.type.startsWith('twin.alarm.');
   if (event.source === 'adversary') return event.type === 'attack.ended';
   return true;
 }
