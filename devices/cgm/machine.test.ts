@@ -29,7 +29,7 @@ function boot(options: { settings?: unknown; profile?: unknown } = {}) {
 }
 
 /** Booted with a sensor already past warm-up. */
-// Two days in: between 36 h and day 7 a sensor has no wear error (sensor-age.ts), so readings are exact.
+// Two days in: from 48 h to day 7 a sensor has no wear error (sensor-age.ts), so readings are exact.
 const active = (settings?: unknown) => boot({ settings, profile: { sensorAge: '2d' } });
 
 describe('cgm sensor session', () => {

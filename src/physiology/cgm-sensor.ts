@@ -25,9 +25,9 @@ import type { Rng } from '../core/rng.ts';
  *   Factory-calibrated sensors carry a per-sensor gain error (Vettoretti et al. model it as a
  *   polynomial in wear time). Its SD, 6 %, is chosen, not measured: it brings the population's MARD
  *   against true plasma glucose to about 9 %, where accuracy studies put current sensors (Dexcom G6
- *   about 9–10 %, Shah VN et al., Diabetes Technol Ther 2018;20:428; FreeStyle Libre 2 about 9 %, Alva
- *   S et al., Diabetes Ther 2021;12:1109; Dexcom G7 8.2 % on the arm, Garg SK et al., Diabetes Technol
- *   Ther 2022;24:373).
+ *   about 9–10 %, Shah VN et al., Diabetes Technol Ther 2018;20:428; FreeStyle Libre 2 9.2 % in adults,
+ *   Alva S et al., J Diabetes Sci Technol 2022;16:70–77; Dexcom G7 8.2 % on the arm, Garg SK et al.,
+ *   Diabetes Technol Ther 2022;24:373).
  *
  * Each part draws from its own fork of the sensor's stream, so the simglucose part is the reference's
  * sequence whatever the others do.
