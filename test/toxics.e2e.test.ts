@@ -82,4 +82,20 @@ describe('connection-cutting network faults in a run', () => {
     ]);
     expect(result.delivery.ledger!.totals.backfilled).toBeGreaterThan(0);
   }, 180_000);
+
+  it('limit-data: each connection closed at the byte that crosses its quota, at that simulated instant', async () => {
+    const result = await acrossWindows([
+      { id: 'metered', at: '3m', for: '3m', fault: 'network.limit-data', target: { zone: 'icu' }, params: { bytes: 8000 } },
+      {
+        id: 'portal',
+        at: '2m',
+        for: '5m',
+        fault: 'network.limit-data',
+        target: { zone: 'ward-a' },
+        params: { bytes: 3000, direction: 'downstream' },
+      },
+    ]);
+    expect(result.network!.fates.dropped).toBeGreaterThan(0);
+    expect(result.delivery.lostToFaults).toBeGreaterThan(0);
+  }, 180_000);
 });

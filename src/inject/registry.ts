@@ -67,6 +67,7 @@ export const FAULTS = {
   'network.blackhole': NETWORK_FAULTS['network.blackhole'],
   'network.reset-peer': NETWORK_FAULTS['network.reset-peer'],
   'network.slow-close': NETWORK_FAULTS['network.slow-close'],
+  'network.limit-data': NETWORK_FAULTS['network.limit-data'],
 } satisfies Record<string, AnyFaultDefinition>;
 
 export type FaultName = keyof typeof FAULTS;

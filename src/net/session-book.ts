@@ -4,15 +4,17 @@ import type { SessionDriver } from './session-driver.ts';
  * What the network between a client and the broker knows about that client's connection (a run's
  * fault proxies, which are in this process): `open` — a live connection both ways; `swallowed` — a
  * connection whose bytes a fault swallows or holds (nothing sent now gets an answer until the fault
- * ends); `none` — no live connection (refused, reset, or closing).
+ * ends); `none` — no live connection (refused, reset, or closing); `behind` — open, but a fault that
+ * acts on when bytes pass (a byte quota) has not read all the client wrote yet.
  */
-export type PathState = 'open' | 'swallowed' | 'none';
+export type PathState = 'open' | 'swallowed' | 'none' | 'behind';
 
 /**
  * Looks a client's connection up on the network in front of the broker: the one its socket opened
- * from `localPort` (undefined: the socket has no port yet, or the client's newest connection).
+ * from `localPort` (undefined: the socket has no port yet, or the client's newest connection), which
+ * has written `written` bytes so far.
  */
-export type SessionPath = (clientId: string, localPort?: number) => PathState;
+export type SessionPath = (clientId: string, localPort?: number, written?: number) => PathState;
 
 interface Entry {
   driver: SessionDriver;
@@ -98,9 +100,11 @@ export class SessionBook {
     if (driver.closing) return 1;
     // The very connection the client is on now: an attempt still on its way to the network has no
     // port yet, or one the network has not read the CONNECT of (none: waited for).
-    const stream = driver.client.stream as { localPort?: number; connecting?: boolean } | undefined;
+    const stream = driver.client.stream as { localPort?: number; connecting?: boolean; bytesWritten?: number } | undefined;
     const port = stream?.connecting === false ? stream.localPort : undefined;
-    const path = this.#path === undefined ? undefined : port === undefined ? 'none' : this.#path(clientId, port);
+    const path = this.#path === undefined ? undefined : port === undefined ? 'none' : this.#path(clientId, port, stream?.bytesWritten);
+    // Bytes on their way to a fault that must see them at this instant.
+    if (path === 'behind') return 1;
     if (path === 'swallowed') return 0;
     // Connected, but the network has cut the connection: the client is about to hear of it.
     if (state === 'connected' && path === 'none') return 1;

@@ -74,6 +74,9 @@ export class RunNetwork {
   #siteChain: Promise<void> = Promise.resolve();
   #siteError: Error | undefined;
   #toxicNames = 0;
+  /** Toxics active now whose outcome depends on when bytes pass (limit_data). */
+  #paced = 0;
+  readonly #pacedReads = new Set<() => void>();
   #pending: (() => void)[] = [];
 
   constructor(options: RunNetworkOptions) {
@@ -137,20 +140,24 @@ export class RunNetwork {
    * attempt is waited for until the network has it, whatever an older connection of the same client
    * (half-open in a blackhole) looks like.
    */
-  pathOf(clientId: string, localPort?: number): PathState {
+  pathOf(clientId: string, localPort?: number, written?: number): PathState {
     const chain = this.#chains.get(clientId);
     if (chain === undefined) return 'open';
     if (localPort !== undefined) {
       let port: number | undefined = localPort;
-      for (const name of chain) {
+      let state: PathState = 'open';
+      for (const [i, name] of chain.entries()) {
         const proxy = this.#proxies.get(name);
         if (proxy === undefined || port === undefined) return 'none';
-        const here = proxy.pathByPort(port);
+        // Bytes written are the client's own at the first listener; further on, the connection in front
+        // forwards them (a quota there is judged once they reach it, as the ledger settles them).
+        const here = proxy.pathByPort(port, i === 0 ? written : undefined);
         if (here.state === 'swallowed') return 'swallowed';
-        if (here.state !== 'open') return 'none';
+        if (here.state === 'behind') state = 'behind';
+        else if (here.state !== 'open') return 'none';
         port = here.upstreamPort;
       }
-      return 'open';
+      return state;
     }
     let state: PathState = 'open';
     for (const name of chain) {
@@ -187,6 +194,21 @@ export class RunNetwork {
     const out: Record<string, ProxyAccount> = {};
     for (const [name, proxy] of this.#proxies) out[name] = proxy.account();
     return out;
+  }
+
+  /**
+   * A fault whose outcome depends on when bytes pass (a byte quota) is active: fast mode then settles
+   * at every instant a client wrote something, so the proxy reads it at that simulated instant, not
+   * at a window's end (docs/network.md#fast-mode).
+   */
+  get paced(): boolean {
+    return this.#paced > 0;
+  }
+
+  /** Called whenever a listener read a client's bytes under a byte quota (the settle barrier counts again). Returns the unsubscribe. */
+  onPacedRead(listener: () => void): () => void {
+    this.#pacedReads.add(listener);
+    return () => this.#pacedReads.delete(listener);
   }
 
   /** Fault changes waiting for `applyPending()` (deferred mode). */
@@ -230,6 +252,9 @@ export class RunNetwork {
       ...(brokerKeepalive !== undefined ? { brokerKeepalive } : {}),
       // Fast mode: a reset or close a toxic decides waits, like a fault's start or end, for the transport to settle.
       ...(this.#options.deferred ? { defer: (cut: () => void) => this.#change(cut) } : {}),
+      onPacedRead: () => {
+        for (const listener of this.#pacedReads) listener();
+      },
     });
     this.#proxies.set(name, proxy);
     proxy.onEvent((event) => {
@@ -253,8 +278,16 @@ export class RunNetwork {
         const toxic = `${spec.type}${action}#${++this.#toxicNames}`;
         // Params are checked now (an InputError at injection), the toxic goes in when the change applies.
         proxy.validateToxic({ ...spec, name: toxic });
-        this.#change(() => proxy.addToxic({ ...spec, name: toxic }));
-        return () => this.#change(() => proxy.removeToxic(toxic));
+        const paced = spec.type === 'limit_data';
+        this.#change(() => {
+          proxy.addToxic({ ...spec, name: toxic });
+          if (paced) this.#paced++;
+        });
+        return () =>
+          this.#change(() => {
+            proxy.removeToxic(toxic);
+            if (paced) this.#paced--;
+          });
       },
       setDown: () => this.#down(name),
       flap: (params: FlappingParams, rng: Rng) => {

@@ -148,7 +148,7 @@ export class RunControls {
       const network = this.#network;
       const sessions = new SessionBook();
       this.#sessions = sessions;
-      sessions.setPath((clientId, localPort) => network.pathOf(clientId, localPort));
+      sessions.setPath((clientId, localPort, written) => network.pathOf(clientId, localPort, written));
       const twinId = twinClientIdFor(seed);
       // A will is booked only when the twin's own session is up to take it.
       network.twinListening = () => {
@@ -159,6 +159,7 @@ export class RunControls {
       network.network.onEvent((event) => {
         if (event.type !== 'publish') sessions.recount();
       });
+      network.network.onPacedRead(() => sessions.recount());
     }
   }
 
@@ -311,6 +312,8 @@ export class RunControls {
     const pending = () => network?.pending === true;
     // A client's exchange began at this instant (a reconnect attempt, a PINGREQ): its outcome comes
     // before time moves on (SessionBook).
+    // A byte quota is active: what clients wrote at this instant is counted now (SessionBook, `behind`).
+    if (network?.paced && this.sessions) this.sessions.recount();
     const exchanges = (this.sessions?.outstanding ?? 0) > 0;
     if (!pending() && !this.#attacks.pending && !exchanges) return undefined;
     return (async () => {

@@ -96,8 +96,13 @@ export class RunNetworkHost {
   }
 
   /** What the network knows of a client's connection (SessionBook's path). */
-  pathOf(clientId: string, localPort?: number): PathState {
-    return this.network.pathOf(clientId, localPort);
+  pathOf(clientId: string, localPort?: number, written?: number): PathState {
+    return this.network.pathOf(clientId, localPort, written);
+  }
+
+  /** A fault that acts on when bytes pass is active: every instant a client writes must settle (RunNetwork.paced). */
+  get paced(): boolean {
+    return this.network.paced;
   }
 
   /** Whether a last will would reach the twin now (wills are booked in the ledger only then). */

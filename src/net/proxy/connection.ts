@@ -29,6 +29,8 @@ export interface ConnectionHost {
    * transport has settled at this instant, so bytes sent before it are not lost in the sockets.
    */
   defer(cut: () => void): void;
+  /** Bytes were read from a client whose upstream has a toxic that acts on when bytes pass (a quota). */
+  onPacedRead(): void;
 }
 
 export type PublishFateInput =
@@ -99,7 +101,10 @@ export class ProxyConnection {
     // until that connection's handshake is done and the broker's certificate verified).
     client.pause();
     this.broker.once(broker.ready, () => client.resume());
-    client.on('data', (chunk: Buffer) => this.up.read(chunk, !this.#identified));
+    client.on('data', (chunk: Buffer) => {
+      this.up.read(chunk, !this.#identified);
+      if (this.up.paced) this.#host.onPacedRead();
+    });
     this.broker.on('data', (chunk: Buffer) => this.down.read(chunk));
     client.on('end', () => {
       this.#reason ??= 'client-closed';
@@ -197,9 +202,9 @@ export class ProxyConnection {
       rng,
       direction,
       toxic,
-      dropped: (segment) => {
+      dropped: (segment, bytes) => {
         if (swallows) this.#lost = true;
-        pipe.dropped(segment);
+        pipe.dropped(segment, bytes);
         if (segment.type === PacketType.PUBLISH && segment.whole) {
           pipe.account.publishes.dropped++;
           this.#host.onPublish(this, direction, segment, { fate: 'dropped', toxic });

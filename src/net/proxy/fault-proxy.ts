@@ -45,6 +45,8 @@ export interface FaultProxyOptions {
    * a socket the cut destroyed.
    */
   defer?: (cut: () => void) => void;
+  /** Called when bytes were read from a client under a toxic that acts on when bytes pass (the settle barrier counts again). */
+  onPacedRead?: () => void;
   /**
    * Terminate TLS (tls-termination.ts): the listener serves TLS only and each upstream connection is
    * TLS, so the toxics and the packet accounting still read MQTT. Without it both sides are plain TCP.
@@ -85,6 +87,7 @@ export class FaultProxy implements ConnectionHost {
   readonly brokerKeepalive: boolean;
   readonly timing: Timing;
   readonly #defer: ((cut: () => void) => void) | undefined;
+  readonly #onPacedRead: (() => void) | undefined;
   #rng: Rng;
   #server: Server;
   #upstream: { host: string; port: number };
@@ -110,6 +113,7 @@ export class FaultProxy implements ConnectionHost {
     this.brokerKeepalive = options.brokerKeepalive ?? false;
     this.timing = options.timing ?? 'hold';
     this.#defer = options.defer;
+    this.#onPacedRead = options.onPacedRead;
     this.#rng = options.rng;
     this.#upstream = options.upstream;
     this.#host = options.host ?? '127.0.0.1';
@@ -294,7 +298,7 @@ export class FaultProxy implements ConnectionHost {
       if (toxic.toxicity < 1 && !this.#rng.fork(`${toxic.name}/toxicity/${key}`).bernoulli(toxic.toxicity)) continue;
       const kind = TOXICS[toxic.type];
       const instance = kind.create(toxic.params as never, connection.link(direction, toxic.name, rng, kind.swallows === true));
-      stages.push({ id: toxic.name, swallows: kind.swallows === true, instance });
+      stages.push({ id: toxic.name, swallows: kind.swallows === true, paced: 'paced' in kind && kind.paced === true, instance });
     }
     return stages;
   }
@@ -324,6 +328,10 @@ export class FaultProxy implements ConnectionHost {
       messageId: publish.messageId,
       payload: Buffer.isBuffer(publish.payload) ? publish.payload : Buffer.from(publish.payload),
     });
+  }
+
+  onPacedRead(): void {
+    this.#onPacedRead?.();
   }
 
   defer(cut: () => void): void {
@@ -356,13 +364,15 @@ export class FaultProxy implements ConnectionHost {
    * yet), then swallowed, open or none as pathOf says — and the port it goes on from towards the
    * broker (where a second listener, a zone's behind a device's own, sees it).
    */
-  pathByPort(peerPort: number): { state: PathState | 'pending'; upstreamPort?: number } {
+  pathByPort(peerPort: number, written?: number): { state: PathState | 'pending'; upstreamPort?: number } {
     let found: ProxyConnection | undefined;
     for (const connection of this.#connections)
       if (connection.peerPort === peerPort && (found === undefined || connection.id > found.id)) found = connection;
     if (found === undefined || !found.identified) return { state: 'pending' };
     if (socketGone(found.client) || !found.open) return { state: 'none' };
-    const state: PathState = found.swallowed ? 'swallowed' : found.live ? 'open' : 'none';
+    let state: PathState = found.swallowed ? 'swallowed' : found.live ? 'open' : 'none';
+    // A toxic that acts on when bytes pass (a quota): what the client wrote must be read at its instant.
+    if (state === 'open' && written !== undefined && found.up.paced && found.client.bytesRead < written) state = 'behind';
     return found.upstreamPort === undefined ? { state } : { state, upstreamPort: found.upstreamPort };
   }
 

@@ -8,6 +8,8 @@ import { isEnd, type Direction, type Next, type Piece, type ToxicInstance } from
 export interface Stage {
   id: string;
   swallows: boolean;
+  /** It acts on when bytes pass (ToxicKind.paced). */
+  paced?: boolean;
   instance: ToxicInstance;
 }
 
@@ -62,6 +64,11 @@ export class Pipe {
   }
   // Bytes written without entering the toxics (the fast path), so `held` can be derived.
   #passedRaw = 0;
+
+  /** True when a toxic that acts on when bytes pass (a byte quota) is active. */
+  get paced(): boolean {
+    return this.#stages.some((s) => s.paced === true);
+  }
 
   /** True when a toxic that swallows upstream bytes (a blackhole) is active. */
   get swallowing(): boolean {
@@ -127,8 +134,8 @@ export class Pipe {
   }
 
   /** A toxic swallowed bytes. */
-  dropped(segment: Segment): void {
-    this.account.bytes.dropped += segment.bytes.length;
+  dropped(segment: Segment, bytes = segment.bytes.length): void {
+    this.account.bytes.dropped += bytes;
   }
 
   /** A toxic holds `segment` (it will be reported as released when written). */

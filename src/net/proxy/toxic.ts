@@ -32,8 +32,8 @@ export interface ToxicLink {
   readonly direction: Direction;
   /** The toxic's name, for the account. */
   readonly toxic: string;
-  /** Bytes (a packet, or raw bytes) the toxic swallowed. */
-  dropped(segment: Segment): void;
+  /** Bytes (a packet, or raw bytes) the toxic swallowed; `bytes`: how many of them (default all: a quota passes a packet's head). */
+  dropped(segment: Segment, bytes?: number): void;
   /** A copy the toxic added (counted as extra bytes in the pipe). */
   duplicated(segment: Segment): void;
   /** The toxic holds `segment` for `delayMs` on the clock (the account says so, for the ledger). */
@@ -75,6 +75,11 @@ export interface ToxicKind<TParams extends z.ZodType = z.ZodType> {
   summary: string;
   /** It swallows bytes: while it is active, the broker would hear nothing from the client (FaultProxy's keep-alive watchdog). */
   swallows?: boolean;
+  /**
+   * What it does depends on when each byte passes (a byte quota): in fast mode the proxy must read a
+   * client's bytes at the simulated instant they were sent (RunNetwork.paced, SessionBook).
+   */
+  paced?: boolean;
   params: TParams;
   create(params: z.output<TParams>, link: ToxicLink): ToxicInstance;
 }
