@@ -20,10 +20,10 @@ async function run(plan: Plan) {
 }
 
 const withoutAttack = (plan: Plan): Plan => ({ ...plan, timeline: plan.timeline!.filter((e) => e.fault !== 'attack.slowite') });
-/** Authentication and ACLs without TLS: the fault proxies of the access-point blip read plaintext MQTT (docs/network.md). */
-const authenticated = (plan: Plan): Plan => ({
+/** The full hardened profile (mutual TLS, authentication); the access-point blip's proxies terminate TLS (docs/network.md). */
+const hardened = (plan: Plan): Plan => ({
   ...plan,
-  security: resolveSecurity({ profile: 'hardened', controls: { tls: false, mutualTls: false } }),
+  security: resolveSecurity({ profile: 'hardened' }),
   // The zone's consoles connect too under a profile: room for them, the spare slots kept.
   broker: { maxConnections: 16 },
 });
@@ -53,8 +53,8 @@ describe('attack.slowite', () => {
     expect(again.result.digest).toBe(attacked.result.digest);
   });
 
-  it('authentication: no slot is held, so the same blip costs what it costs without the attack', async () => {
-    const plan = authenticated(await loadScenarioFile(OPEN, SCENARIO_REGISTRIES));
+  it('hardened, through the same blip: no slot is held, so the blip costs what it costs without the attack', async () => {
+    const plan = hardened(await loadScenarioFile(OPEN, SCENARIO_REGISTRIES));
     const attacked = await run(plan);
     expect(attacked.events.filter((e) => e.type === 'attack.connect').every((e) => e.data.outcome === 'refused')).toBe(true);
     expect(attacked.events.some((e) => e.type === 'ids.alert' && e.data.rule === 'refused-access')).toBe(true);
