@@ -56,6 +56,15 @@ export function channelTopic(address: DeviceAddress, channel: Channel): string {
   return `${deviceTopic(address)}/${channel}`;
 }
 
+/**
+ * Where the intrusion detector publishes its alerts for a site: under `$SYS`, so a `#` subscriber (a
+ * device, the twin, an eavesdropper's wildcard) never receives them (MQTT 3.1.1 §4.7.2) and, under a
+ * security profile, only a console with the `sys` permission (the security role) may read them.
+ */
+export function securityAlertTopic(site: string): string {
+  return `$SYS/${TOPIC_ROOT}/${site}/security/alerts`;
+}
+
 /** Subscription filter for every device message of a site (what the twin listens to). */
 export function siteFilter(site: string): string {
   return `${TOPIC_ROOT}/${site}/#`;

@@ -2,7 +2,8 @@ import type { Clock } from '../core/clock.ts';
 import type { EventLog, LoggedEvent } from '../core/event-log.ts';
 import { BrokerTap } from '../defense/ids/broker-tap.ts';
 import { type ChangeWindow, IdsContext } from '../defense/ids/context.ts';
-import { type AlertData, IdsDetector } from '../defense/ids/detector.ts';
+import { type AlertData, type IdsAlert, IdsDetector } from '../defense/ids/detector.ts';
+import { securityAlertTopic } from '../net/topics.ts';
 import type { ObservedEvent } from '../defense/ids/observation.ts';
 import type { IdsThresholds } from '../defense/ids/thresholds.ts';
 import type { FleetPlan } from '../fleet/fleet-spec.ts';
@@ -53,6 +54,8 @@ export class RunIds {
   readonly #bySeverity: Record<string, number> = {};
   readonly #byRule: Record<string, number> = {};
   readonly #first: IdsAlertRecord[] = [];
+  /** The tapped broker, which also carries each alert to the security topic. */
+  #aedes: BrokerHandle['aedes'];
 
   constructor(options: RunIdsOptions) {
     this.#options = options;
@@ -115,6 +118,10 @@ export class RunIds {
   /** Taps the broker if it runs in this process; false otherwise. */
   attach(broker: BrokerHandle): boolean {
     if (broker.aedes === undefined) return false;
+    this.#aedes = broker.aedes;
+    broker.onRestart?.((aedes) => {
+      this.#aedes = aedes;
+    });
     const security = this.#options.security?.broker;
     const tap = new BrokerTap({ now: () => this.#options.clock.now(), ...(security === undefined ? {} : { security }) });
     tap.attach(broker.aedes);
@@ -138,6 +145,23 @@ export class RunIds {
   /** Runs the detector over everything observed up to `t` and records its alerts (call before sealing `t`). */
   flush(t: number): void {
     if (this.#tap === undefined) return;
-    for (const alert of this.detector.observe(this.#tap.drain(t))) this.#options.log.record(alert);
+    for (const alert of this.detector.observe(this.#tap.drain(t))) {
+      this.#options.log.record(alert);
+      this.#publish(alert);
+    }
+  }
+
+  /**
+   * Publishes an alert on the site's security topic (securityAlertTopic), as the broker's own message:
+   * a SIEM or the security team's console subscribes there. QoS 1, so a persistent session keeps what
+   * arrives while it is away. Not part of the digest: the event log already holds the alert, and no
+   * device, twin or adversary reads `$SYS` topics into the log.
+   */
+  #publish(alert: IdsAlert): void {
+    const aedes = this.#aedes;
+    if (aedes === undefined || aedes.closed) return;
+    const payload = Buffer.from(JSON.stringify({ t: alert.t, ...alert.data }));
+    const packet = { cmd: 'publish', topic: securityAlertTopic(this.#options.fleetPlan.site), payload, qos: 1, retain: false, dup: false };
+    aedes.publish(packet as Parameters<typeof aedes.publish>[0], () => {});
   }
 }

@@ -1,8 +1,10 @@
+import mqtt, { type MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../../src/core/event-log.ts';
 import { Adversary } from '../../src/defense/adversary/adversary.ts';
 import { ATTACKS } from '../../src/defense/attacks/registry.ts';
 import { IMPACT_METRICS } from '../../src/defense/impact/registry.ts';
+import { securityAlertTopic } from '../../src/net/topics.ts';
 import { resolveSecurity } from '../../src/net/security/profile-schema.ts';
 import { DEFAULT_DEPENDENCIES } from '../../src/runtime/defaults.ts';
 import { Run } from '../../src/runtime/run.ts';
@@ -40,11 +42,22 @@ describe('RunOptions.ids', () => {
     });
     const adversary = new Adversary({ url: '', now: () => run.clock.now() });
     let result: RunResult | undefined;
+    let siem: MqttClient | undefined;
+    let wildcard: MqttClient | undefined;
+    const onSiem: { topic: string; alert: Record<string, unknown> }[] = [];
+    const onWildcard: string[] = [];
     try {
       await run.open();
       const done = run.runToEnd();
       run.step(2 * MIN);
       await until(() => run.paused && run.phase === 'paused', 'the run to pause at 2 min', 30_000);
+      // A SIEM on the security topic, and an eavesdropper's "#" that must not see it.
+      siem = await mqtt.connectAsync(run.brokerUrl!, { clientId: 'siem', reconnectPeriod: 0 });
+      siem.on('message', (topic, payload) => onSiem.push({ topic, alert: JSON.parse(payload.toString('utf8')) }));
+      await siem.subscribeAsync(securityAlertTopic(run.fleetPlan.site), { qos: 1 });
+      wildcard = await mqtt.connectAsync(run.brokerUrl!, { clientId: 'wildcard', reconnectPeriod: 0 });
+      wildcard.on('message', (topic) => onWildcard.push(topic));
+      await wildcard.subscribeAsync('#', { qos: 0 });
       const attacker = new Adversary({ url: run.brokerUrl!, now: () => run.clock.now() });
       const target = { site: run.fleetPlan.site, zone: pump.zone, kind: pump.kind, deviceId: pump.id, clientId: `medtwin-${pump.id}` };
       const attack = await ATTACKS['attack.forged-pause'].execute({ adversary: attacker, target, twinClientId: '' }, {});
@@ -52,24 +65,47 @@ describe('RunOptions.ids', () => {
       await attack.stop();
       run.resume();
       await done;
+      await until(() => onSiem.length >= events.filter((e) => e.type === 'ids.alert').length, 'every alert on the security topic');
       result = run.result();
     } finally {
+      await siem?.endAsync();
+      await wildcard?.endAsync();
       await adversary.close();
       await run.close();
     }
     const alerts = events.filter((e) => e.type === 'ids.alert');
-    expect(alerts.map((a) => [a.t, a.data.rule, a.data.severity, a.data.device])).toEqual([
+    const observers = ['siem', 'wildcard'];
+    expect(
+      alerts.filter((a) => !observers.includes(a.data.clientId as string)).map((a) => [a.t, a.data.rule, a.data.severity, a.data.device]),
+    ).toEqual([
       [2 * MIN, 'unauthorized-command', 'critical', pump.id],
       [2 * MIN, 'unknown-client', 'medium', undefined],
     ]);
+    // The test's own observers are strangers on an open broker too: the detector says so.
+    expect(alerts.filter((a) => observers.includes(a.data.clientId as string)).map((a) => [a.data.clientId, a.data.rule])).toEqual(
+      expect.arrayContaining([
+        ['siem', 'unknown-client'],
+        ['siem', 'sys-probe'],
+        ['wildcard', 'unknown-client'],
+      ]),
+    );
     // The result carries the same alerts, numbered as the log numbered them, for every reporter.
     const ids = result!.ids!;
     expect(ids.available).toBe(true);
-    expect(ids.alerts).toBe(2);
-    expect(ids.bySeverity).toEqual({ critical: 1, medium: 1 });
-    expect(ids.byRule).toEqual({ 'unauthorized-command': 1, 'unknown-client': 1 });
+    expect(ids.alerts).toBe(alerts.length);
+    expect(ids.bySeverity.critical).toBe(1);
+    expect(ids.byRule['unauthorized-command']).toBe(1);
+    expect(ids.byRule['unknown-client']).toBe(3);
     expect(ids.first.map((a) => [a.eventId, a.rule, a.device])).toEqual(alerts.map((a) => [a.id, a.data.rule, a.data.device]));
     expect(ids.first[0]!.techniques).toContain('T0855');
+    // Each alert also went out on the site's security topic, and never to a "#" subscriber ($SYS).
+    // (in the detector's order, which the log's canonical order need not keep)
+    const line = (topic: unknown, t: unknown, rule: unknown, client: unknown) => JSON.stringify([topic, t, rule, client]);
+    expect(onSiem.map((m) => line(m.topic, m.alert.t, m.alert.rule, m.alert.clientId)).sort()).toEqual(
+      alerts.map((a) => line(`$SYS/medtwin/${run.fleetPlan.site}/security/alerts`, a.t, a.data.rule, a.data.clientId)).sort(),
+    );
+    expect(onWildcard.filter((t) => t.startsWith('$'))).toEqual([]);
+    expect(onWildcard.length).toBeGreaterThan(0);
     const window = { devices: [pump.id], from: 2 * MIN, to: 10 * MIN };
     expect(IMPACT_METRICS['therapy-interruption-minutes'].compute(events, window)).toBe(8);
     expect(IMPACT_METRICS['time-to-detection'].compute(events, window)).toBe(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canPublish, canReceive, canSubscribe } from './acl.ts';
+import { securityAlertTopic } from '../topics.ts';
 import { IdentitySet } from './identities.ts';
 import { resolveSecurity } from './profile-schema.ts';
 
@@ -67,6 +68,17 @@ describe('ACL', () => {
     expect(allowed(canSubscribe(security, '$SYS/#'))).toBe(true);
     expect(canSubscribe(security, 'medtwin/h/#')).toEqual({ allowed: false, reason: 'role security may not read device topics' });
     expect(allowed(canSubscribe(security, '$share/g/medtwin/h/#'))).toBe(false);
+  });
+
+  it('the IDS alert topic reaches the security console only', () => {
+    const topic = securityAlertTopic('h');
+    expect(allowed(canSubscribe(ids.console('security')!, topic))).toBe(true);
+    expect(canReceive(ids.console('security')!, topic)).toBe(true);
+    for (const other of [pump, ids.twin, ids.console('clinician', 'icu')!, ids.console('biomed', 'icu')!]) {
+      expect(allowed(canSubscribe(other, topic))).toBe(false);
+      expect(canReceive(other, topic)).toBe(false);
+    }
+    expect(allowed(canPublish(ids.console('security')!, topic))).toBe(false);
   });
 });
 
