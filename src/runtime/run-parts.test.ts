@@ -101,4 +101,18 @@ describe('run parts', () => {
     open = undefined;
     expect(await listening(transport.broker.url)).toBe(false);
   });
+
+  it('close what a boot that failed had opened', async () => {
+    // Network faults need every client on the simulation thread: booting on a link thread is refused.
+    const timeline = parseTimeline([{ at: '1m', fault: 'network.latency', target: { zone: 'icu' }, params: { latency: '200ms' } }]);
+    const { parts } = partsFor({ timeline }, { port: 0, links: 'link-thread' });
+    const transport = await openRunTransport(parts, () => {});
+    open = { parts, transport };
+    await expect(bootRun(parts, transport, { connecting: () => {}, command: () => {} })).rejects.toMatchObject({
+      code: 'E_NETWORK_LINK_THREAD',
+    });
+    await closeRun(parts, transport);
+    open = undefined;
+    expect(await listening(transport.broker.url)).toBe(false);
+  });
 });

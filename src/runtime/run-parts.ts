@@ -108,8 +108,8 @@ export function buildRunParts(core: RunCore, deps: RunDependencies, options: Run
 
 /**
  * Opens the run's transport behind its controls: the security profile's material first (the
- * embedded broker installs its hooks), then the broker and the clients' links, then the controls
- * that need a running broker (receipts, the detector's tap, the network's listeners).
+ * embedded broker installs its hooks), then the broker and the clients' links. The caller keeps the
+ * transport before booting, so closeRun closes it whatever fails next.
  * `onLinkFailure`: the link thread died and no device can publish any more.
  */
 export async function openRunTransport(parts: RunParts, onLinkFailure: (error: Error) => void): Promise<Transport> {
@@ -123,7 +123,6 @@ export async function openRunTransport(parts: RunParts, onLinkFailure: (error: E
     brokerSecurity,
     controls.brokerNeeds,
   );
-  await controls.open(transport.broker);
   return transport;
 }
 
@@ -136,12 +135,14 @@ export interface BootHooks {
 }
 
 /**
- * Connects the twin and every device (as the controls route and secure them) and the operator
- * consoles, then boots at t=0: `run.started`, every device, the timeline, the plan's commands and
- * clinical events, the patch campaigns.
+ * Opens the controls that need a running broker (receipts, the detector's tap, the network's
+ * listeners), connects the twin and every device (as the controls route and secure them) and the
+ * operator consoles, then boots at t=0: `run.started`, every device, the timeline, the plan's commands
+ * and clinical events, the patch campaigns.
  */
 export async function bootRun(parts: RunParts, transport: Transport, hooks: BootHooks): Promise<void> {
   const { core, options, fleet, controls } = parts;
+  await controls.open(transport.broker);
   const connectOptions = controls.connectOptions(options.connectOptionsFor);
   await fleet.connect(transport.broker.url, controls.links(transport), connectOptions, hooks.connecting);
   await controls.connectConsoles(transport.broker.url, transport.opener);
