@@ -5,21 +5,26 @@
  * broker ran; the time to make the TLS material (the run CA, and under mutual TLS a certificate per
  * identity); the time to connect (start the broker — a child process above 4,000 devices, given the
  * credential hashes first — and connect every client); the time to run; and the CPU per telemetry
- * message of this process and of the broker's child process together. A figure-printing benchmark,
+ * message of this process and of the broker's child process together. A profile written
+ * `<profile>+proxy` runs with the run's fault proxies in the path and no fault active (every device
+ * through its zone's listener, the twin through its own: bench/fleet-row.ts withProxies), so under TLS
+ * the proxies terminate it (docs/network.md#under-a-security-profile). A figure-printing benchmark,
  * not a test.
  *
  *   node --import tsx bench/security-run.ts [devices=1000] [simulated minutes=5] [profiles=open,hardened]
+ *   node --import tsx bench/security-run.ts 100 5 open,open+proxy,hardened,hardened+proxy
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ProfileName } from '../src/net/security/controls.ts';
 import { resolveSecurity } from '../src/net/security/profile-schema.ts';
 import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
 import { Run } from '../src/runtime/run.ts';
+import { withProxies } from './fleet-row.ts';
 import { benchPlan } from './plans.ts';
 
 const devices = Number(process.argv[2] ?? 1000);
 const minutes = Number(process.argv[3] ?? 5);
-const profiles = (process.argv[4] ?? 'open,hardened').split(',') as ProfileName[];
+const profiles = (process.argv[4] ?? 'open,hardened').split(',');
 
 /** Clock ticks per second of /proc's utime and stime (getconf CLK_TCK; 100 on Linux). */
 const TICKS_PER_S = 100;
@@ -55,8 +60,10 @@ function childrenCpuUs(): number {
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
-async function row(profile: ProfileName): Promise<Row> {
-  const plan = { ...benchPlan(devices, 'ward', minutes * 60_000), security: resolveSecurity({ profile }) };
+async function row(name: string): Promise<Row> {
+  const [profile, proxy] = name.split('+') as [ProfileName, string | undefined];
+  const bare = benchPlan(devices, 'ward', minutes * 60_000);
+  const plan = { ...(proxy === 'proxy' ? withProxies(bare) : bare), security: resolveSecurity({ profile }) };
   const run = new Run(plan, DEFAULT_DEPENDENCIES);
   const t0 = performance.now();
   // The TLS material first (open() finds it made): certificate issuance apart from connecting.
@@ -74,7 +81,7 @@ async function row(profile: ProfileName): Promise<Row> {
   await run.close();
   const messages = result.delivery.published;
   return {
-    profile,
+    profile: name,
     broker: result.broker.placement,
     tlsMaterialS: seconds(t1 - t0),
     connectS: seconds(t2 - t1),

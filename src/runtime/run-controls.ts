@@ -149,7 +149,7 @@ export class RunControls {
       const sessions = new SessionBook();
       this.#sessions = sessions;
       sessions.setPath((clientId, localPort, written) => network.pathOf(clientId, localPort, written));
-      const twinId = twinClientIdFor(seed);
+      const twinId = this.#twinClientId;
       // A will is booked only when the twin's own session is up to take it.
       network.twinListening = () => {
         const driver = sessions.driver(twinId);
@@ -228,8 +228,14 @@ export class RunControls {
       book: sessions,
       // A central station that freezes is restarted by mqtt.js' own reconnect (RunFleet's twin.freeze):
       // its session stays undriven.
-      ...(this.#network?.freezesTwin ? { drive: (clientId: string) => clientId !== twinClientIdFor(this.#options.seed) } : {}),
+      ...(this.#network?.freezesTwin ? { drive: (clientId: string) => clientId !== this.#twinClientId } : {}),
     });
+  }
+
+  /** The twin's client id in this run: under authentication or mutual TLS its identity's, not the seed's (RunSecurity.endpointFor). */
+  get #twinClientId(): string {
+    const id = twinClientIdFor(this.#options.seed);
+    return this.security?.twinClientId(id) ?? id;
   }
 
   /** The active security profile, or undefined when none or `open` (an open run keeps every path as it was). */

@@ -250,9 +250,7 @@ export class RunSecurity {
     if (!this.active) return defaults;
     const { controls } = this.config;
     let out = defaults;
-    if (client.role === 'twin' && (controls.authentication || controls.mutualTls)) {
-      out = { ...out, identity: { ...out.identity, clientId: TWIN_CLIENT_ID } };
-    }
+    if (client.role === 'twin') out = { ...out, identity: { ...out.identity, clientId: this.twinClientId(out.identity.clientId) } };
     const identity = this.identities.get(out.identity.clientId);
     if (identity !== undefined && controls.authentication) {
       out = { ...out, identity: { ...out.identity, username: identity.username, password: identity.password.reveal() } };
@@ -280,6 +278,12 @@ export class RunSecurity {
     if (this.#caPem === undefined || this.#server === undefined) return undefined;
     const own = this.#ca ? await this.#ca.issueServer(['localhost', '127.0.0.1', '::1'], 'medtwin fault proxy') : this.#server;
     return proxyTlsOptions(this.#caPem, own, this.config.controls.mutualTls, (clientId) => this.#certificates.get(clientId));
+  }
+
+  /** The twin's client id given the run's default: its identity's under `authentication` or `mutualTls`, else the default. */
+  twinClientId(defaultId: string): string {
+    const { controls } = this.config;
+    return this.active && (controls.authentication || controls.mutualTls) ? TWIN_CLIENT_ID : defaultId;
   }
 
   /** The firmware's command check of a device (undefined: it acts on any command that reaches it). */

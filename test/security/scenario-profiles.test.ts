@@ -54,4 +54,13 @@ describe('a network scenario under TLS', () => {
     expect(verdicts(plaintext)).toEqual(verdicts(open));
     expect(hardened.digest).toBe(plaintext.digest);
   }, 240_000);
+
+  it('frozen-central-station: the hung station under baseline keeps open’s verdicts (its session is left undriven under its identity’s client id too)', async () => {
+    const [plan] = await loadPlans(['scenarios/frozen-central-station.yaml']);
+    const verdicts = (r: Awaited<ReturnType<typeof executeScenario>>) => r.expectations.map((e) => [e.name, e.passed]);
+    const open = await executeScenario(plan!);
+    const baseline = await executeScenario({ ...plan!, security: withProfile(plan!.security, 'baseline') });
+    expect(verdicts(baseline)).toEqual(verdicts(open));
+    expect(baseline.ok).toBe(true);
+  }, 240_000);
 });

@@ -44,7 +44,11 @@ export function noteTcpUnder(secure: Socket, raw: Socket): void {
  * the same turn, inside its handshake callback, crashes Node 20's TLS wrap), so `socketGone` says at once.
  */
 export function resetSocket(socket: Socket): void {
-  (tcpUnder.get(socket) ?? socket).resetAndDestroy();
+  const tcp = tcpUnder.get(socket);
+  if (tcp !== undefined) tcp.resetAndDestroy();
+  // A TLS socket whose TCP socket is unknown: closed without the RST rather than throwing.
+  else if ((socket as { encrypted?: boolean }).encrypted === true) socket.destroy();
+  else socket.resetAndDestroy();
 }
 
 /** `socket` is destroyed, or the TCP socket under it is (resetSocket): nothing more can cross it. */
