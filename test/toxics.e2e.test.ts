@@ -98,4 +98,36 @@ describe('connection-cutting network faults in a run', () => {
     expect(result.network!.fates.dropped).toBeGreaterThan(0);
     expect(result.delivery.lostToFaults).toBeGreaterThan(0);
   }, 180_000);
+
+  it('bandwidth and slicer: queues on simulated time, each packet read at its send instant', async () => {
+    const result = await acrossWindows([
+      { id: 'narrow', at: '2m', for: '5m', fault: 'network.bandwidth', target: { zone: 'icu' }, params: { rate: 1 } },
+      {
+        id: 'radio',
+        at: '3m',
+        for: '4m',
+        fault: 'network.slicer',
+        target: { zone: 'ward-a' },
+        params: { averageSize: 16, sizeVariation: 8, delay: '20ms' },
+      },
+    ]);
+    expect(result.network!.fates.delayed).toBeGreaterThan(0);
+    expect(result.delivery.ledger!.totals.lost).toBe(0);
+  }, 180_000);
+
+  it('mqtt-reorder: a held PUBLISH is overtaken, or released after its longest hold, at simulated instants', async () => {
+    const result = await acrossWindows([
+      {
+        id: 'multipath',
+        at: '2m',
+        for: '5m',
+        fault: 'network.mqtt-reorder',
+        target: { zone: 'icu' },
+        params: { probability: 0.3, gap: 2, delay: '3s' },
+      },
+    ]);
+    expect(result.network!.fates.delayed).toBeGreaterThan(0);
+    expect(result.network!.fates.released).toBe(result.network!.fates.delayed);
+    expect(result.delivery.ledger!.totals.lost).toBe(0);
+  }, 180_000);
 });

@@ -453,9 +453,13 @@ export class DigitalTwin {
       ...(envelope.backfill ? { backfill: true } : {}),
     };
     const now = this.#clock.now();
+    // Written off as lost (a network fault dropped it) and here after all: a QoS 1 message its sender
+    // sent again, which it does on reconnecting — that instant, not its first send, is its arrival.
+    const late = this.#ledger?.account(parsed.deviceId)?.channels.get(parsed.channel)?.fate(envelope.seq)?.state === 'lost';
     const sentAt = this.#ledger?.delivered(parsed.deviceId, parsed.channel, envelope.seq, now);
     if (this.arrivals === 'as-sent' && sentAt !== undefined)
       report.arrival = sentAt + this.#ledger!.delayOf(parsed.deviceId, parsed.channel, envelope.seq);
+    else if (this.arrivals === 'as-sent' && late) report.arrival = now;
     // A report the ledger no longer holds (a copy a network fault duplicated) is placed at the time the
     // device stamped it, not at the moment it was taken in, which would depend on the settle window.
     else if (this.arrivals === 'as-sent' && this.#ledger !== undefined) report.arrival = Math.min(envelope.t, now);

@@ -68,6 +68,9 @@ export const FAULTS = {
   'network.reset-peer': NETWORK_FAULTS['network.reset-peer'],
   'network.slow-close': NETWORK_FAULTS['network.slow-close'],
   'network.limit-data': NETWORK_FAULTS['network.limit-data'],
+  'network.bandwidth': NETWORK_FAULTS['network.bandwidth'],
+  'network.slicer': NETWORK_FAULTS['network.slicer'],
+  'network.mqtt-reorder': NETWORK_FAULTS['network.mqtt-reorder'],
 } satisfies Record<string, AnyFaultDefinition>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -4,8 +4,9 @@ import type { Revert } from '../fleet/fault-surface.ts';
 import type { NetworkOps, NetworkSurface, SiteSurface, TargetDirectory, TwinSurface } from '../inject/target.ts';
 import type { ProxyAccount, ProxyEvent } from '../net/proxy/accounting.ts';
 import { FaultProxy, type ToxicSpec } from '../net/proxy/fault-proxy.ts';
+import { TOXICS } from '../net/proxy/toxics/index.ts';
 import { Flapper, type FlappingParams } from '../net/proxy/flapping.ts';
-import type { Timing } from '../net/proxy/toxic.ts';
+import { isPaced, type Timing, type ToxicKind } from '../net/proxy/toxic.ts';
 import type { ProxyTls } from '../net/proxy/tls-termination.ts';
 import type { PathState } from '../net/session-book.ts';
 
@@ -278,7 +279,8 @@ export class RunNetwork {
         const toxic = `${spec.type}${action}#${++this.#toxicNames}`;
         // Params are checked now (an InputError at injection), the toxic goes in when the change applies.
         proxy.validateToxic({ ...spec, name: toxic });
-        const paced = spec.type === 'limit_data';
+        const kind = TOXICS[spec.type] as unknown as ToxicKind;
+        const paced = isPaced(kind, kind.params.parse(spec.params ?? {}));
         this.#change(() => {
           proxy.addToxic({ ...spec, name: toxic });
           if (paced) this.#paced++;

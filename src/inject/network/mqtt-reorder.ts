@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { durationSchema } from '../../core/duration-schema.ts';
 import { MQTT_MATCH } from './mqtt-params.ts';
-import { TOXIC_COMMON, toxicFault } from './toxic-fault.ts';
+import { DEVICE_LINK_TARGETS, TOXIC_COMMON, toxicFault } from './toxic-fault.ts';
 
 /** Matching PUBLISHes overtaken by the next ones (a multipath or bridged route). */
 export const mqttReorder = toxicFault({
   name: 'network.mqtt-reorder',
   summary: 'Holds each matching PUBLISH until gap later packets have overtaken it (at most delay)',
   toxic: 'mqtt',
+  targets: DEVICE_LINK_TARGETS,
   extra: { action: 'reorder' },
   params: z
     .object({

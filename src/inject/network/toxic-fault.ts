@@ -19,6 +19,13 @@ export const TOXIC_COMMON = {
 export const NETWORK_TARGETS: readonly TargetKind[] = ['zone', 'link', 'twin'];
 
 /**
+ * Zones and links only: for faults whose outcome depends on the order packets come in on a
+ * connection. A device's connection carries its own packets in the order it sent them; the twin's
+ * carries every device's, in an order socket timing decides (docs/network.md#fast-mode).
+ */
+export const DEVICE_LINK_TARGETS: readonly TargetKind[] = ['zone', 'link'];
+
+/**
  * A network fault that is one fault-proxy toxic on a zone's or a device's link (docs/network.md):
  * its params are the toxic's own plus `direction` and `toxicity`; `extra` are params the fault fixes
  * (the MQTT faults' `action`).
@@ -29,13 +36,15 @@ export function toxicFault<TParams extends z.ZodObject>(spec: {
   toxic: ToxicType;
   params: TParams;
   extra?: Record<string, unknown>;
+  /** Where it may act; default NETWORK_TARGETS. */
+  targets?: readonly TargetKind[];
 }): FaultDefinition<TParams, NetworkSurface | TwinSurface> {
   return {
     name: spec.name,
     category: 'network',
     summary: spec.summary,
     params: spec.params,
-    targets: NETWORK_TARGETS,
+    targets: spec.targets ?? NETWORK_TARGETS,
     incompatibility: () => undefined,
     apply(target, params) {
       const { direction, toxicity, ...own } = params as Record<string, unknown> & {

@@ -11,7 +11,7 @@ import { decodePacket } from './packet-codec.ts';
 import type { Stage } from './pipe.ts';
 import { dialUpstream, noteTcpUnder, resetSocket, socketGone, type ProxyTls } from './tls-termination.ts';
 import type { PathState } from '../session-book.ts';
-import type { Direction, DirectionChoice, Timing } from './toxic.ts';
+import { isPaced, type Direction, type DirectionChoice, type Timing, type ToxicKind } from './toxic.ts';
 import { TOXIC_TYPES, TOXICS, type ToxicType } from './toxics/index.ts';
 
 export interface FaultProxyOptions {
@@ -298,7 +298,12 @@ export class FaultProxy implements ConnectionHost {
       if (toxic.toxicity < 1 && !this.#rng.fork(`${toxic.name}/toxicity/${key}`).bernoulli(toxic.toxicity)) continue;
       const kind = TOXICS[toxic.type];
       const instance = kind.create(toxic.params as never, connection.link(direction, toxic.name, rng, kind.swallows === true));
-      stages.push({ id: toxic.name, swallows: kind.swallows === true, paced: 'paced' in kind && kind.paced === true, instance });
+      stages.push({
+        id: toxic.name,
+        swallows: kind.swallows === true,
+        paced: isPaced(kind as unknown as ToxicKind, toxic.params),
+        instance,
+      });
     }
     return stages;
   }

@@ -79,7 +79,7 @@ export interface ToxicKind<TParams extends z.ZodType = z.ZodType> {
    * What it does depends on when each byte passes (a byte quota): in fast mode the proxy must read a
    * client's bytes at the simulated instant they were sent (RunNetwork.paced, SessionBook).
    */
-  paced?: boolean;
+  paced?: boolean | ((params: z.output<TParams>) => boolean);
   params: TParams;
   create(params: z.output<TParams>, link: ToxicLink): ToxicInstance;
 }
@@ -158,6 +158,11 @@ export class ReleaseQueue {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
+}
+
+/** Whether a toxic with these (checked) params acts on when bytes pass (ToxicKind.paced). */
+export function isPaced(kind: Pick<ToxicKind, 'paced'>, params: unknown): boolean {
+  return typeof kind.paced === 'function' ? kind.paced(params as never) : kind.paced === true;
 }
 
 export function isEnd(piece: Piece): piece is EndPiece {

@@ -15,6 +15,8 @@ const params = z
 export const bandwidth: ToxicKind<typeof params> = {
   type: 'bandwidth',
   summary: 'Limits the link to rate KiB/s (packets queue)',
+  // The queue a packet meets depends on when it came: fast mode reads each at the instant it was sent.
+  paced: true,
   params,
   create({ rate }, link) {
     const queue = new ReleaseQueue(link.clock, link.timing);

@@ -19,13 +19,17 @@ const params = z
 export const slicer: ToxicKind<typeof params> = {
   type: 'slicer',
   summary: 'Cuts the stream into averageSize ± sizeVariation byte pieces, delay apart',
+  // Slices queue behind the ones before: fast mode reads each packet at the instant it was sent.
+  paced: true,
   params,
   create({ averageSize, sizeVariation, delay }, link) {
     const queue = new ReleaseQueue(link.clock, link.timing);
     return {
       push(piece, next) {
         if (isEnd(piece)) return queue.add(piece, queue.tail, next);
-        let at = Math.max(link.clock.now(), queue.tail);
+        const now = link.clock.now();
+        let at = Math.max(now, queue.tail);
+        let last = at;
         for (let i = 0; i < piece.bytes.length; ) {
           const size = Math.max(1, averageSize + (sizeVariation > 0 ? link.rng.int(-sizeVariation, sizeVariation) : 0));
           const bytes = piece.bytes.subarray(i, i + size);
@@ -33,8 +37,11 @@ export const slicer: ToxicKind<typeof params> = {
           const slice = { bytes, whole: false, type: 0 };
           if (delay === 0 && queue.size === 0) next(slice);
           else queue.add(slice, at, next);
+          last = at;
           at += delay;
         }
+        // The packet is whole at its receiver when its last slice is: with tag timing that is its delay.
+        if (link.timing === 'tag' && last > now) link.delayed(piece, last - now);
       },
       flush: (next) => queue.flush(next),
       dispose: () => queue.dispose(),
