@@ -431,9 +431,11 @@ export class DigitalTwin {
     // The twin's own outputs (cmd, twin/*) come back on the site filter; they are not device reports.
     if (!parsed || !shadow || parsed.channel === CHANNELS.cmd || parsed.channel.startsWith('twin/')) return;
     if (parsed.channel === CHANNELS.status) return this.#onStatus(shadow, payload, retained);
-    // A retained message is history (perhaps from an earlier run on the same broker), not a delivery.
-    if (retained) return;
     const decoded = decodeEnvelope(payload);
+    // A retained message is history (perhaps from an earlier run on the same broker), not a delivery —
+    // unless the ledger still has it on its way: a persistent session's queue keeps the retain flag
+    // of what it held while the station was away (a broker restart).
+    if (retained && !(decoded.ok && this.#onItsWay(parsed.deviceId, parsed.channel, decoded.envelope.seq))) return;
     if (!decoded.ok) {
       this.#malformed++;
       return;
@@ -498,12 +500,14 @@ export class DigitalTwin {
     }
     const online = Boolean(status.online);
     const announced = online && typeof status.seq === 'number';
-    // History, an unnumbered announcement, or a device saying goodbye at the end of the run: the flag only.
-    if (retained || (!announced && online) || status.reason === 'shutdown') {
+    const deviceId = shadow.address.deviceId;
+    // History (but an announcement a persistent session kept for the station, still on its way), an
+    // unnumbered announcement, or a device saying goodbye at the end of the run: the flag only.
+    const history = retained && !(announced && this.#onItsWay(deviceId, CHANNELS.status, status.seq as number));
+    if (history || (!announced && online) || status.reason === 'shutdown') {
       shadow.online = online;
       return;
     }
-    const deviceId = shadow.address.deviceId;
     const now = this.#clock.now();
     let sentAt: number | undefined;
     if (announced) {
@@ -524,7 +528,12 @@ export class DigitalTwin {
       channel: CHANNELS.status,
       seq: announced ? (status.seq as number) : 0,
       t: sentAt ?? now,
-      arrival: this.arrivals === 'as-sent' && sentAt !== undefined ? sentAt : now,
+      // Plus what a fault or a broker restart delayed it by (a persistent session's queue hands it over
+      // when the station returns), as for every report.
+      arrival:
+        this.arrivals === 'as-sent' && sentAt !== undefined
+          ? sentAt + (announced ? this.#ledger!.delayOf(deviceId, CHANNELS.status, status.seq as number) : 0)
+          : now,
       sent: sentAt ?? now,
       body: {
         online,
@@ -559,6 +568,11 @@ export class DigitalTwin {
     // The first announcement is the device joining at the start; later ones are returns.
     if (back) this.#log.record({ t, source: 'twin', type: 'twin.online', data: { device, backlog: backlog ?? 0 } });
     if (back && (backlog ?? 0) > 0) this.#log.record({ t, source: 'twin', type: 'twin.backfilling', data: { device, backlog } });
+  }
+
+  /** Whether the ledger has this message in flight (published, neither delivered nor lost yet). */
+  #onItsWay(deviceId: string, channel: string, seq: number): boolean {
+    return this.#ledger?.account(deviceId)?.channels.get(channel)?.fate(seq)?.state === 'in-flight';
   }
 
   /** Applies the reports taken in since the last check, in the order sent, with the commands sent between them. */

@@ -71,6 +71,7 @@ export const FAULTS = {
   'network.bandwidth': NETWORK_FAULTS['network.bandwidth'],
   'network.slicer': NETWORK_FAULTS['network.slicer'],
   'network.mqtt-reorder': NETWORK_FAULTS['network.mqtt-reorder'],
+  'network.broker-restart': NETWORK_FAULTS['network.broker-restart'],
 } satisfies Record<string, AnyFaultDefinition>;
 
 export type FaultName = keyof typeof FAULTS;

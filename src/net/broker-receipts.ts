@@ -15,11 +15,12 @@ export class BrokerReceipts {
   readonly #byClient = new Map<string, number>();
   #clientWaiters: { clientId: string; count: number; resolve: () => void }[] = [];
   readonly #failWaiters = new Map<number, (() => void)[]>();
-  #attached = false;
+  readonly #attached = new WeakSet<Aedes>();
 
+  /** Counts what `aedes` handles; once per instance (a restarted broker is a new aedes, attached again). */
   attach(aedes: Aedes): void {
-    if (this.#attached) return;
-    this.#attached = true;
+    if (this.#attached.has(aedes)) return;
+    this.#attached.add(aedes);
     const publish = aedes.publish.bind(aedes) as unknown as (
       packet: PublishPacket,
       client: Client | null,

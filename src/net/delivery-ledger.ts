@@ -468,6 +468,11 @@ export class ChannelAccount {
     return delay;
   }
 
+  /** When a message still in flight was published (or released from the device's buffer), simulated time. */
+  sentAt(seq: number): number | undefined {
+    return this.#inFlight.get(seq);
+  }
+
   /** The seq of the message in flight longest (the first published of those in flight). */
   get oldestSeq(): number | undefined {
     for (const seq of this.#inFlight.keys()) return seq;

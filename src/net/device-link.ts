@@ -4,7 +4,7 @@ import type { Rng } from '../core/rng.ts';
 import { pingFence } from './fence.ts';
 import { closeClient, connectClient, whenConnected, type ClientIdentity } from './client.ts';
 import type { SessionBook } from './session-book.ts';
-import { SessionDriver, drivenClientOptions, type BackoffPolicy } from './session-driver.ts';
+import { SessionDriver, drivenClientOptions, type BackoffPolicy, type SessionDriverOptions } from './session-driver.ts';
 
 /**
  * An MQTT connection as the simulation sees it: a device's, or the digital twin's. Each has its own
@@ -56,6 +56,12 @@ export interface LinkEndpoint {
   identity: ClientIdentity;
   /** TLS material for an `mqtts://` broker: the CA to verify it by, and the client's own certificate under mutual TLS (PEM). */
   tls?: LinkTls;
+  /**
+   * Connect with `clean: false`, so the broker keeps the session (its subscription and the QoS 1
+   * messages queued for it) while the client is away — the central station across a broker restart.
+   * In-thread links only: a link thread's clients always connect clean.
+   */
+  persistentSession?: boolean;
 }
 
 /** Everything a link needs to open; plain data, so it can cross to a link thread. */
@@ -102,6 +108,8 @@ export interface LinkSession {
   backoff?: Partial<BackoffPolicy>;
   /** Which clients to drive (default: all); the others open as IN_THREAD_LINKS does. */
   drive?: (clientId: string) => boolean;
+  /** A client whose reconnect attempts the run holds until the transport has settled at their instant (SessionDriverOptions.gate). */
+  gate?: (clientId: string) => SessionDriverOptions['gate'];
 }
 
 /** A device's mqtt.js client on the current thread. */
@@ -128,24 +136,31 @@ export class MqttDeviceLink implements DeviceLink {
       identity: options.identity,
       extra: {
         ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
+        ...(options.persistentSession ? { clean: false } : {}),
         ...(session ? drivenClientOptions(session.clock, session.simulatedKeepalive) : {}),
       },
       ...(will ? { will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true } } : {}),
     });
     const clientId = options.identity.clientId;
+    const gate = session?.gate?.(clientId);
     const driver = session
       ? new SessionDriver(client, {
           clock: session.clock,
           rng: session.rng.fork(`reconnect:${clientId}`),
           simulatedKeepalive: session.simulatedKeepalive,
           ...(session.backoff ? { backoff: session.backoff } : {}),
+          ...(gate ? { gate } : {}),
         })
       : undefined;
     const removeFromBook = driver && session ? session.book.add(clientId, driver) : undefined;
     let link: MqttDeviceLink | undefined;
     const subscribed = new Promise<void>((resolve, reject) => {
-      client.on('connect', () => {
+      // Before the driver's own 'connect' listener: the subscription is in flight before the driver
+      // says the session is connected (SessionDriver.track).
+      client.prependListener('connect', () => {
+        const answered = driver?.track();
         client.subscribe(options.subscribe, { qos: 1 }, (error) => {
+          answered?.();
           if (error) return reject(error);
           resolve();
           if (link !== undefined) link.#setConnected(true);

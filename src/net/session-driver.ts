@@ -90,6 +90,14 @@ export interface SessionDriverOptions {
   connectTimeoutMs?: number;
   /** Keep-alive on `clock` too (fast mode). Realtime mode leaves mqtt.js' real keep-alive alone. */
   simulatedKeepalive: boolean;
+  /**
+   * Where a reconnect attempt falls due, hands it to the owner instead of making it: the owner makes
+   * it (calls `attempt`) once the transport has settled at that instant. Fast mode gives the central
+   * station's session one, so what the devices sent before its attempt has reached the broker before
+   * its CONNECT does — whether a message found the station's session is then a matter of simulated
+   * time, not of which socket the broker read first.
+   */
+  gate?: (attempt: () => void) => void;
 }
 
 /** The mqtt.js options a client needs for a SessionDriver to take its timers over; pass them to `connect`. */
@@ -100,6 +108,10 @@ export function drivenClientOptions(clock: Clock, simulatedKeepalive: boolean): 
     // The owner of the client buffers what it cannot send (a device's store-and-forward); mqtt.js'
     // own offline queue would send it later without saying so.
     queueQoSZero: false,
+    // The owner subscribes on every connect and counts that exchange (track); mqtt.js' own resubscribe
+    // would send it instead, behind the flush of its outgoing store, and the owner's would be dropped
+    // as a repeat — answered at once, before the broker has the subscription.
+    resubscribe: false,
     ...(simulatedKeepalive
       ? {
           timerVariant: clockTimer(clock),
@@ -131,6 +143,11 @@ export class SessionDriver {
   readonly #rng: Rng;
   readonly #policy: BackoffPolicy;
   readonly #connectTimeoutMs: number;
+  readonly #gate: ((attempt: () => void) => void) | undefined;
+  /** Exchanges the owner started on this connection and has not seen answered (`track`). */
+  #owned = 0;
+  /** Counts closes: an owner's exchange on an earlier connection no longer counts (track). */
+  #connection = 0;
   #state: SessionState = 'connecting';
   #attempt = 0;
   #timer: number | undefined;
@@ -155,6 +172,7 @@ export class SessionDriver {
     this.#rng = options.rng;
     this.#policy = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+    this.#gate = options.gate;
     const internals = client as unknown as MqttInternals;
     const sendPing = internals.sendPing.bind(client);
     internals.sendPing = () => {
@@ -221,7 +239,26 @@ export class SessionDriver {
   }
 
   get inFlight(): number {
-    return (this.#state === 'connecting' ? 1 : 0) + (this.#pingOutstanding ? 1 : 0) + (this.#subscribing > 0 ? 1 : 0);
+    return (this.#state === 'connecting' ? 1 : 0) + (this.#pingOutstanding ? 1 : 0) + (this.#subscribing > 0 || this.#owned > 0 ? 1 : 0);
+  }
+
+  /**
+   * An exchange the owner starts on this connection (its SUBSCRIBE on connect) counts in flight until
+   * `done` is called: mqtt.js may hold the packet back (behind the flush of its outgoing store, or
+   * not send it at all when its own resubscribe already did), so counting the written SUBSCRIBE alone
+   * lets the barrier see a connected session with nothing in flight before it can receive. Call it
+   * from a 'connect' listener that runs before the driver's (prependListener).
+   */
+  track(): () => void {
+    this.#owned++;
+    const connection = this.#connection;
+    let done = false;
+    return () => {
+      if (done || connection !== this.#connection) return;
+      done = true;
+      this.#owned--;
+      this.#notify();
+    };
   }
 
   /** Stops driving (the client is being ended on purpose): no more retries. */
@@ -238,6 +275,8 @@ export class SessionDriver {
     internals._clearReconnect();
     this.#pingOutstanding = false;
     this.#subscribing = 0;
+    this.#owned = 0;
+    this.#connection++;
     this.#closing = false;
     if (this.#state === 'ended' || this.client.disconnecting || this.client.disconnected) {
       this.stop();
@@ -253,6 +292,12 @@ export class SessionDriver {
 
   #retry(): void {
     this.#timer = undefined;
+    if (this.#state !== 'waiting') return;
+    if (this.#gate !== undefined) this.#gate(() => this.#attemptNow());
+    else this.#attemptNow();
+  }
+
+  #attemptNow(): void {
     if (this.#state !== 'waiting') return;
     this.#state = 'connecting';
     this.attempts.push(this.#clock.now());

@@ -24,9 +24,12 @@ export function publishedByDevices(ledger: DeliveryLedger): number {
   return published;
 }
 
-/** Ledger losses a scenario's fault explains: a network fault swallowed it, or a device's offline buffer (only a fault keeps it offline) let it go. */
+/**
+ * Ledger losses a scenario's fault explains: a network fault swallowed it, a device's offline buffer
+ * (only a fault keeps it offline) let it go, or a broker restart cost it (`broker:restart`).
+ */
 function explainedByFaults(reason: string): boolean {
-  return reason.startsWith('network:') || reason.startsWith('device:');
+  return reason.startsWith('network:') || reason.startsWith('device:') || reason.startsWith('broker:');
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AnyFaultDefinition } from '../inject/fault.ts';
-import type { FaultRegistry } from '../inject/registry.ts';
+import { FAULTS, type FaultRegistry } from '../inject/registry.ts';
+import type { Plan } from '../scenario/plan.ts';
 import { scopeOf } from '../inject/target-scope.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
 import { decodeEnvelope } from '../net/envelope.ts';
@@ -55,6 +56,18 @@ export function networkNeeds(
   }
   needs.ownLinks = devices.map((d) => d.deviceId).filter((id) => links.has(id));
   return any ? needs : undefined;
+}
+
+/**
+ * The plan needs a broker of its own, in this run's process: it restarts the broker (a site fault) or
+ * says where the broker keeps its state (`broker.persistence`). A broker shared by several runs, or an
+ * external one, cannot be given either.
+ */
+export function planOwnsBroker(plan: Pick<Plan, 'timeline' | 'broker'>, faults: FaultRegistry = FAULTS): boolean {
+  if (plan.broker?.persistence !== undefined) return true;
+  return (plan.timeline ?? []).some(
+    (entry) => Object.hasOwn(faults, entry.fault) && scopeOf(faults[entry.fault]!, entry.target) === 'site',
+  );
 }
 
 /**

@@ -17,6 +17,7 @@ import { planWantsIds, RunIds } from './run-ids.ts';
 import { RunNetworkHost } from './run-network.ts';
 import type { RunCore } from './run-core.ts';
 import type { RunOptions } from './run-options.ts';
+import { RestartAccount } from '../net/restart-account.ts';
 import { composeConnectOptions, RunSecurity } from './run-security.ts';
 import type { RunFleet } from './run-fleet.ts';
 import { InputError } from '../core/errors.ts';
@@ -61,10 +62,18 @@ export class RunControls {
   #receipts: BrokerReceipts | undefined;
   readonly #campaigns: PatchCampaigns | undefined;
   readonly #options: RunControlsOptions;
+  /** What a broker restart costs the central station's messages, when the timeline restarts the broker. */
+  readonly #restart: RestartAccount | undefined;
+  #broker: BrokerHandle | undefined;
+  /** The central station's reconnect attempts, held until the transport settles at their instant (fast mode). */
+  #gated: (() => void)[] = [];
+  /** The central station's client id as it connects (the security profile may name it). */
+  #stationId: string;
 
   constructor(options: RunControlsOptions) {
     this.#options = options;
     const { plan, seed, clock, log, fleet } = options;
+    this.#stationId = twinClientIdFor(seed);
     const { plan: fleetPlan, agents } = fleet;
     if (plan.security !== undefined) {
       this.security = new RunSecurity({
@@ -134,16 +143,28 @@ export class RunControls {
           keepObservations: typeof ids === 'object' && 'keepObservations' in ids && ids.keepObservations === true,
         })
       : undefined;
-    this.#network = RunNetworkHost.plan({
-      entries: plan.timeline ?? [],
-      faults: this.faults,
-      agents,
-      tagsOf: fleet.tagsOf,
-      clock,
-      rng: options.rng,
-      mode: options.mode,
-      freezeTwin: () => fleet.twin.freeze(),
-    });
+    this.#network = RunNetworkHost.plan(
+      {
+        entries: plan.timeline ?? [],
+        faults: this.faults,
+        agents,
+        tagsOf: fleet.tagsOf,
+        clock,
+        rng: options.rng,
+        mode: options.mode,
+        freezeTwin: () => fleet.twin.freeze(),
+      },
+      // Bound to the run's broker once it is open (`open`).
+      { stop: () => this.#stopBroker(), start: () => this.#startBroker() },
+    );
+    if (this.#network?.restartsBroker) {
+      this.#restart = new RestartAccount({
+        ledger: options.ledger,
+        stationId: () => this.#stationId,
+        now: () => clock.now(),
+        onChange: options.notify,
+      });
+    }
     if (this.#network !== undefined) {
       const network = this.#network;
       const sessions = new SessionBook();
@@ -168,11 +189,15 @@ export class RunControls {
    * behind, or a full socket for the drain timeout, and the broker drops it); the scenario's own
    * limits (`broker:`, e.g. a connection cap an attack exhausts).
    */
-  get brokerNeeds(): Pick<OpenBrokerOptions, 'isolateSlowReaders' | 'limits'> {
+  get brokerNeeds(): Pick<OpenBrokerOptions, 'isolateSlowReaders' | 'limits' | 'restartable' | 'persistence'> {
     const maxConnections = this.#options.plan.broker?.maxConnections;
+    const persistence = this.#options.plan.broker?.persistence;
     return {
       ...(this.#network?.freezesTwin ? { isolateSlowReaders: { maxBufferedBytes: 16 * 1024 * 1024 } } : {}),
       ...(maxConnections === undefined ? {} : { limits: { maxConnections } }),
+      // A restart needs a broker the run can stop and start; the scenario may say where it keeps its state.
+      ...(this.#network?.restartsBroker ? { restartable: true } : {}),
+      ...(persistence ? { persistence } : {}),
     };
   }
 
@@ -194,7 +219,10 @@ export class RunControls {
   /** Messages in flight the settle barrier must not wait for (a fault holds them), or undefined without a network. */
   get excused(): (() => number) | undefined {
     const network = this.#network;
-    return network === undefined ? undefined : () => network.held;
+    const restart = this.#restart;
+    if (network === undefined) return undefined;
+    // Messages the broker holds for the central station's session while it is away (RestartAccount).
+    return restart === undefined ? () => network.held : () => network.held + restart.held;
   }
 
   /**
@@ -229,6 +257,14 @@ export class RunControls {
       // A central station that freezes is restarted by mqtt.js' own reconnect (RunFleet's twin.freeze):
       // its session stays undriven.
       ...(this.#network?.freezesTwin ? { drive: (clientId: string) => clientId !== this.#twinClientId } : {}),
+      // Across a broker restart, whether a device's message found the station's session must depend on
+      // simulated time alone: the station's attempts wait for the transport to settle at their instant.
+      ...(this.#restart !== undefined && this.#options.mode === 'fast'
+        ? {
+            gate: (clientId: string) =>
+              clientId === this.#stationId ? (attempt: () => void) => void this.#gated.push(attempt) : undefined,
+          }
+        : {}),
     });
   }
 
@@ -253,11 +289,19 @@ export class RunControls {
 
   /** Once the broker runs: the detector taps it, the adversaries learn its address, the network opens its listeners. */
   async open(broker: BrokerHandle): Promise<void> {
+    this.#broker = broker;
     if (broker.aedes !== undefined) {
       this.#receipts = new BrokerReceipts();
       this.#receipts.attach(broker.aedes);
       const receipts = this.#receipts;
       broker.onLog?.((event) => receipts.noteError(event));
+      // Each start of a restarted broker is a new aedes: what watches it follows.
+      broker.onRestart?.((aedes) => receipts.attach(aedes));
+    }
+    const restart = this.#restart;
+    if (restart !== undefined && broker.aedes !== undefined) {
+      restart.attach(broker.aedes);
+      broker.onRestart?.((aedes) => restart.attach(aedes));
     }
     this.ids?.attach(broker);
     this.#attacks.open(broker.url);
@@ -266,11 +310,45 @@ export class RunControls {
     await this.#network?.open(broker.url, this.#options.ledger, this.#options.notify, tls);
   }
 
-  /** How each fleet client connects: security decides credentials and TLS, then the network routes it through its fault proxy. */
+  /**
+   * How each fleet client connects: security decides credentials and TLS, then the network routes it
+   * through its fault proxy. A run that restarts its broker gives the central station a persistent
+   * session (`clean: false`), as a real one keeps across a broker restart.
+   */
   connectOptions(inner: ConnectOptionsFor | undefined): ConnectOptionsFor | undefined {
     const security = this.#active;
     const secured = security ? composeConnectOptions(security, inner) : inner;
-    return this.#network ? this.#network.route(secured) : secured;
+    const routed = this.#network ? this.#network.route(secured) : secured;
+    if (this.#restart === undefined || routed === undefined) return routed;
+    return (client, defaults) => {
+      const endpoint = routed(client, defaults);
+      if (client.role !== 'twin') return endpoint;
+      this.#stationId = endpoint.identity.clientId;
+      return { ...endpoint, persistentSession: true };
+    };
+  }
+
+  /**
+   * The site's broker stops (network.broker-restart), at an instant where the transport has settled:
+   * first every connection has handled what the broker sent it (the acknowledgements of what was
+   * delivered are in, so nothing delivered is sent again from a surviving session).
+   */
+  async #stopBroker(): Promise<void> {
+    const site = this.#siteOf();
+    await this.#options.fleet.fence();
+    this.#restart?.stopped();
+    await site.stop();
+  }
+
+  async #startBroker(): Promise<void> {
+    await this.#siteOf().start();
+  }
+
+  #siteOf(): NonNullable<BrokerHandle['site']> {
+    const site = this.#broker?.site;
+    if (site === undefined)
+      throw new Error('network.broker-restart: the run has no restartable broker (openBroker was not given restartable: true)');
+    return site;
   }
 
   /** Connects the operator consoles the run's commands go through (under a profile that has them). */
@@ -321,15 +399,25 @@ export class RunControls {
     // A byte quota is active: what clients wrote at this instant is counted now (SessionBook, `behind`).
     if (network?.paced && this.sessions) this.sessions.recount();
     const exchanges = (this.sessions?.outstanding ?? 0) > 0;
-    if (!pending() && !this.#attacks.pending && !exchanges) return undefined;
+    const gated = this.#gated.length > 0;
+    if (!pending() && !this.#attacks.pending && !exchanges && !gated) return undefined;
     return (async () => {
-      if (pending() || exchanges) await this.#options.settle();
+      if (pending() || exchanges || gated) await this.#options.settle();
       // A change can bring another at the same instant (a toxic installed on a connection that
       // resets it at once, a reconnect the settle let through meeting a fault): until none is left.
       while (network !== undefined && pending()) {
         network.applyPending();
         await network.idle();
         // What the change did to the clients' sessions (cut, swallowed, let through) is known at this instant.
+        this.#sessions?.recount();
+        await this.#options.settle();
+      }
+      if (gated) {
+        // The central station's attempt, once everything sent before it has reached the broker; its
+        // outcome (connected and subscribed, or refused) comes before time moves on.
+        const attempts = this.#gated;
+        this.#gated = [];
+        for (const attempt of attempts) attempt();
         this.#sessions?.recount();
         await this.#options.settle();
       }

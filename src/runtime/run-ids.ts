@@ -125,6 +125,8 @@ export class RunIds {
     const security = this.#options.security?.broker;
     const tap = new BrokerTap({ now: () => this.#options.clock.now(), ...(security === undefined ? {} : { security }) });
     tap.attach(broker.aedes);
+    // A restarted broker is a new aedes: the sensor follows it (network.broker-restart).
+    broker.onRestart?.((aedes) => tap.attach(aedes));
     this.#tap = tap;
     broker.onLog?.((event) => {
       if (event.type === 'client.error' && event.cause !== undefined)

@@ -36,11 +36,14 @@ export class RunNetworkHost {
   readonly network: RunNetwork;
   /** The timeline freezes the twin's subscriber: the broker must keep a reader that stops from slowing the others. */
   readonly freezesTwin: boolean;
+  /** The timeline restarts the broker (a site fault): the run's broker must be restartable. */
+  readonly restartsBroker: boolean;
   #account: NetworkAccount | undefined;
 
-  private constructor(network: RunNetwork, freezesTwin: boolean) {
+  private constructor(network: RunNetwork, freezesTwin: boolean, restartsBroker: boolean) {
     this.network = network;
     this.freezesTwin = freezesTwin;
+    this.restartsBroker = restartsBroker;
   }
 
   /** The network a plan needs, or undefined when its timeline names no network fault. */
@@ -67,6 +70,7 @@ export class RunNetworkHost {
         ...(needs.freezeTwin && options.freezeTwin ? { freezeTwin: options.freezeTwin } : {}),
       }),
       needs.freezeTwin,
+      needs.site,
     );
   }
 

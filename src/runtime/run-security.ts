@@ -14,6 +14,7 @@ import type { BrokerHooks } from '../net/broker.ts';
 import type { LinkEndpoint, LinkOpener } from '../net/device-link.ts';
 import { CHANNELS, type DeviceAddress } from '../net/topics.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
+import { planOwnsBroker } from './network-binding.ts';
 import { parseDeviceTopic } from '../net/security/acl.ts';
 import { AuditLog } from '../net/security/audit-log.ts';
 import { ConsentRegistry, ResearchExport } from '../net/security/privacy/consent.ts';
@@ -520,8 +521,9 @@ export function composeConnectOptions(security: RunSecurity, then: ConnectOption
  */
 export function secureBrokerUrl(plan: Plan, broker: Pick<BrokerHandle, 'url' | 'embedded'>): string | undefined {
   const secured = plan.security !== undefined && enabledControls(plan.security).length > 0;
-  // The intrusion detector taps only a broker in the run's own process.
-  return (secured || planWantsIds(plan)) && broker.embedded ? undefined : broker.url;
+  // The intrusion detector taps only a broker in the run's own process; a run that restarts its broker
+  // (or sets its persistence) needs one of its own.
+  return (secured || planWantsIds(plan) || planOwnsBroker(plan)) && broker.embedded ? undefined : broker.url;
 }
 
 /** The PEM text of a scenario's own broker certificate files (paths checked when the file loaded). */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { fileDurationSchema as durationSchema } from '../core/duration-schema.ts';
 import { fleetSpecSchema, kindConfigSchema, zoneSpecSchema } from '../fleet/fleet-spec.ts';
 import { TARGET_KINDS } from '../inject/target.ts';
+import { parsePersistence } from '../net/broker-persistence.ts';
 import { securitySchema } from '../net/security/profile-schema.ts';
 
 const countWindow = z.strictObject({ count: z.number().int().positive(), windowMs: z.number().int().positive() });
@@ -35,6 +36,23 @@ const brokerSchema = z.strictObject({
     .max(100_000)
     .optional()
     .describe('Connections the broker holds open at once; more are refused at accept (default: the descriptor limit less a reserve)'),
+  // Where it keeps sessions, QoS 1 queues and retained messages across a restart (docs/network.md#broker-restart-and-persistence).
+  persistence: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return parsePersistence(value, 'persistence');
+      } catch (error) {
+        // The diagnostic names the field itself (file:line:col broker.persistence: ...).
+        const message = error instanceof Error ? error.message : String(error);
+        ctx.addIssue({ code: 'custom', message: message.replace(/^persistence: /, '') });
+        return z.NEVER;
+      }
+    })
+    .optional()
+    .describe(
+      '"memory" (the default: nothing survives a restart) or a Redis URL like redis://127.0.0.1:6379 (sessions, QoS 1 queues and retained messages survive)',
+    ),
 });
 export type BrokerSetting = z.infer<typeof brokerSchema>;
 
@@ -354,7 +372,9 @@ export const scenarioSchema = z
     security: securitySchema.optional(),
     broker: brokerSchema
       .optional()
-      .describe('Limits of the run’s own embedded broker (docs/broker.md), where the scenario needs other than the defaults'),
+      .describe(
+        'The run’s own embedded broker: its limits (docs/broker.md) and its persistence (docs/network.md; medtwin run --persistence overrides it)',
+      ),
     ids: idsSchema
       .optional()
       .describe('Run the intrusion detector (on by default when the timeline has an attack); thresholds override its defaults'),

@@ -33,15 +33,16 @@ export class BrokerTap {
   readonly #takeovers = new WeakSet<Client>();
   /** What each client's CONNECT asked for, read before the broker's own rules rewrite it (keep-alive held to the limit). */
   readonly #asked = new WeakMap<Client, Pick<ConnectObservation, 'username' | 'defaultPassword' | 'keepalive'>>();
-  #attached = false;
+  readonly #attached = new WeakSet<Aedes>();
 
   constructor(options: BrokerTapOptions) {
     this.#options = options;
   }
 
+  /** Listens to `aedes`; once per instance (a restarted broker is a new aedes, attached again). */
   attach(aedes: Aedes): void {
-    if (this.#attached) return;
-    this.#attached = true;
+    if (this.#attached.has(aedes)) return;
+    this.#attached.add(aedes);
     const { now } = this.#options;
     // [MQTT-3.1.4-2]: a CONNECT with the id of an open session closes that session. aedes decides it
     // here, before the new client is announced.

@@ -1,0 +1,148 @@
+import type { Aedes, Client, ConnackPacket, PublishPacket } from 'aedes';
+import type { DeliveryLedger } from './delivery-ledger.ts';
+import { decodeEnvelope } from './envelope.ts';
+import { CHANNELS, parseTopic } from './topics.ts';
+
+/** The reason a message the broker restart cost is booked lost under. */
+export const BROKER_RESTART = 'broker:restart';
+
+export interface RestartAccountOptions {
+  ledger: DeliveryLedger;
+  /** The central station's (the twin's) client id, as it connected: its session is the one the account follows. */
+  stationId: () => string;
+  /** The run's clock: a queued message reaches the station when it returns, in simulated time. */
+  now: () => number;
+  /** A message was just excused from the settle barrier's wait, or booked: wake the barrier. */
+  onChange: () => void;
+}
+
+interface Held {
+  device: string;
+  channel: string;
+  seq: number;
+}
+
+/**
+ * What a broker restart does to the messages meant for the central station, booked in the delivery
+ * ledger as the broker decides it, so fast mode's settle barrier never waits for what cannot come and
+ * never books a loss the broker did not make.
+ *
+ * After the first stop, each message a device publishes is looked at once the broker is done with it
+ * (routed, and for QoS 1 stored for offline persistent sessions): if the station was not reading then
+ * (not connected to this broker, or not subscribed yet),
+ *  - a QoS 0 message went to nobody: lost, reason `broker:restart` (aedes keeps only QoS 1 and 2
+ *    messages for an absent session, as [MQTT-3.1.2-5] allows);
+ *  - a QoS 1 message is held for the station's session, if the broker still has one: excused from the
+ *    barrier until the station returns. Its CONNACK says which it is ([MQTT-3.2.2-2]): with
+ *    `sessionPresent` (a persistence that survived the restart, Redis) the held messages come from
+ *    the session's queue, and arrive at that instant; without it (memory) the session and its queue
+ *    died with the broker, and they are lost, reason `broker:restart`.
+ * Attach it to each new aedes the restartable broker starts.
+ */
+export class RestartAccount {
+  readonly #options: RestartAccountOptions;
+  readonly #attached = new WeakSet<Aedes>();
+  readonly #held = new Map<string, Held>();
+  #stopped = false;
+  /** QoS 1 messages the station's surviving session delivered after a restart. */
+  queued = 0;
+  /** Messages the restart cost (lost, `broker:restart`). */
+  lost = 0;
+
+  constructor(options: RestartAccountOptions) {
+    this.#options = options;
+  }
+
+  /** Messages held for the station's session now: in flight in the ledger, but not waited for. */
+  get held(): number {
+    return this.#held.size;
+  }
+
+  /** The broker stopped: from now on the station may be away. */
+  stopped(): void {
+    this.#stopped = true;
+  }
+
+  /** Follows `aedes` (once per instance): what it routes, and the station's CONNACK. */
+  attach(aedes: Aedes): void {
+    if (this.#attached.has(aedes)) return;
+    this.#attached.add(aedes);
+    const publish = aedes.publish.bind(aedes) as unknown as (
+      packet: PublishPacket,
+      client: Client | null,
+      done: (error?: Error | null) => void,
+    ) => void;
+    (aedes as unknown as { publish: typeof publish }).publish = (packet, client, done) => {
+      // Whether the station reads is decided when the broker is done with the message: routed to the
+      // subscribers it has, and (QoS 1) stored for the sessions that are away.
+      publish(packet, client, (error) => {
+        if (this.#stopped && client !== null && client.id !== this.#options.stationId()) this.#routed(aedes, packet);
+        done(error);
+      });
+    };
+    aedes.on('connackSent', (packet: ConnackPacket, client: Client) => {
+      if (client.id === this.#options.stationId() && this.#stopped) this.#returned(packet.sessionPresent === true);
+    });
+  }
+
+  #routed(aedes: Aedes, packet: PublishPacket): void {
+    if (stationReading(aedes, this.#options.stationId())) return;
+    const message = identify(packet);
+    if (message === undefined) return;
+    const { ledger } = this.#options;
+    // Only messages the ledger still has on their way (not a copy of one delivered already).
+    if (ledger.account(message.device)?.channels.get(message.channel)?.fate(message.seq)?.state !== 'in-flight') return;
+    if (packet.qos === 0) {
+      ledger.lost(message.device, message.channel, message.seq, BROKER_RESTART);
+      this.lost++;
+    } else this.#held.set(`${message.device}\u0000${message.channel}\u0000${message.seq}`, message);
+    this.#options.onChange();
+  }
+
+  #returned(sessionPresent: boolean): void {
+    const { ledger } = this.#options;
+    const now = this.#options.now();
+    // Out of the excused set before the ledger moves: the barrier re-counts on every booking, and must
+    // never see a message neither excused nor in flight count as settled twice.
+    const held = [...this.#held.values()];
+    this.#held.clear();
+    for (const { device, channel, seq } of held) {
+      const channelAccount = ledger.account(device)?.channels.get(channel);
+      const sentAt = channelAccount?.sentAt(seq);
+      if (sentAt === undefined) continue;
+      if (sessionPresent) {
+        // Out of the session's queue, at the station's return: the twin takes it to arrive now.
+        ledger.delayed(device, channel, seq, now - sentAt);
+        this.queued++;
+      } else {
+        ledger.lost(device, channel, seq, BROKER_RESTART);
+        this.lost++;
+      }
+    }
+    this.#options.onChange();
+  }
+}
+
+/** The station is connected to this broker and subscribed (a returning persistent session is, before its CONNACK). */
+function stationReading(aedes: Aedes, stationId: string): boolean {
+  const client = (aedes as unknown as { clients: Record<string, Client & { subscriptions?: object }> }).clients[stationId];
+  return client?.connected === true && Object.keys(client.subscriptions ?? {}).length > 0;
+}
+
+/** The ledger's key of a device's message: its topic's device and channel, and the seq its payload carries. */
+function identify(packet: PublishPacket): Held | undefined {
+  const topic = parseTopic(packet.topic);
+  if (topic === undefined || topic.channel === CHANNELS.cmd || topic.channel.startsWith('twin/')) return undefined;
+  const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+  if (topic.channel === CHANNELS.status) {
+    // A device's announcement is plain JSON with its own seq (a will has none).
+    try {
+      const status = JSON.parse(payload.toString()) as { seq?: unknown };
+      return typeof status.seq === 'number' ? { device: topic.deviceId, channel: topic.channel, seq: status.seq } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const decoded = decodeEnvelope(payload);
+  return decoded.ok ? { device: decoded.envelope.device, channel: topic.channel, seq: decoded.envelope.seq } : undefined;
+}

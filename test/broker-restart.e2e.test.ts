@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ChannelSummary } from '../src/net/delivery-ledger.ts';
+import { parsePersistence, type PersistenceChoice } from '../src/net/broker-persistence.ts';
+import { createReporters } from '../src/report/registry.ts';
+import { executeScenario } from '../src/runtime/execute.ts';
+import type { Plan } from '../src/scenario/plan.ts';
+import type { RunResult } from '../src/scenario/result.ts';
+import { parseTimeline } from './helpers/network-plans.ts';
+import { smallWard } from './helpers/plans.ts';
+import { deleteKeys, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.ts';
+
+const MIN = 60_000;
+const skipRedis = await redisSkipReason();
+if (skipRedis) console.warn(`[skipped] the Redis half of test/broker-restart.e2e.test.ts: ${skipRedis}`);
+
+/**
+ * `network.broker-restart` in a run, end to end: real device and station clients through the run's
+ * fault proxies to a real aedes that stops and starts on its port, in memory and on the real Redis.
+ * Fast mode gives the same digest whatever the settle window; every message is accounted per device
+ * and channel in the JSON report (published = delivered + lost, each loss with its reason); with
+ * Redis no QoS 1 alarm is lost across the restart, in memory the report shows what it cost.
+ */
+describe('a broker restart in a run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'medtwin-restart-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const plan: Plan = smallWard({
+    durationMs: 4 * MIN,
+    timeline: parseTimeline([
+      { id: 'update', at: '1m', fault: 'network.broker-restart', target: { scope: 'site' }, params: { downtime: '30s' } },
+    ]),
+  });
+
+  /** Runs the plan and reads its result back from the JSON report it wrote. */
+  async function run(syncMs: number, persistence: PersistenceChoice, name: string): Promise<RunResult> {
+    const file = join(dir, `${name}.json`);
+    const reporter = createReporters([`json:${file}`]);
+    const result = await executeScenario(plan, { syncMs, persistence });
+    await reporter.onRunEnd?.(result);
+    await reporter.onEnd?.();
+    const written = JSON.parse(readFileSync(file, 'utf8')) as RunResult | { runs: RunResult[] };
+    return 'runs' in written ? written.runs[0]! : written;
+  }
+
+  /** published = delivered + lost on every device and channel, each loss with a reason, nothing left on its way. */
+  function tiesOut(result: RunResult): Record<string, number> {
+    const ledger = result.delivery.ledger!;
+    expect(ledger.totals.inFlight).toBe(0);
+    expect(ledger.totals.buffered).toBe(0);
+    const reasons: Record<string, number> = {};
+    for (const [device, channels] of Object.entries(ledger.devices)) {
+      for (const [channel, c] of Object.entries(channels) as [string, ChannelSummary][]) {
+        expect(c.published, `${device} ${channel}`).toBe(c.delivered + c.lost);
+        expect(
+          Object.values(c.lostBy).reduce((a, b) => a + b, 0),
+          `${device} ${channel}`,
+        ).toBe(c.lost);
+        for (const [reason, n] of Object.entries(c.lostBy)) reasons[reason] = (reasons[reason] ?? 0) + n;
+      }
+    }
+    // Every loss is the restart's, or a device's buffer policy while it was offline: none by a stall.
+    for (const reason of Object.keys(reasons)) expect(reason).toMatch(/^(broker:restart|device:)/);
+    expect(result.delivery.settleTimeouts).toBe(0);
+    expect(result.delivery.lost).toBe(result.delivery.lostToFaults);
+    return reasons;
+  }
+
+  const alarmsLost = (result: RunResult) =>
+    Object.values(result.delivery.ledger!.devices).reduce((n, channels) => n + (channels.alarm?.lost ?? 0), 0);
+
+  it('in memory: the same digest across settle windows, and the restart’s cost booked as broker:restart', async () => {
+    const memory: PersistenceChoice = { kind: 'memory' };
+    const [short, mid, long] = [await run(1000, memory, 'm1'), await run(7000, memory, 'm7'), await run(60_000, memory, 'm60')];
+    expect(mid.digest).toBe(short.digest);
+    expect(long.digest).toBe(short.digest);
+    for (const result of [short, mid, long]) tiesOut(result);
+    const reasons = tiesOut(short);
+    // Devices back before the station published into a broker with no session for it.
+    expect(reasons['broker:restart']).toBeGreaterThan(0);
+    expect(short.ok).toBe(true);
+  }, 240_000);
+
+  it.skipIf(skipRedis !== undefined)(
+    'on Redis: the same digest across settle windows, no QoS 1 alarm lost, only QoS 0 lost to the restart, no keys left',
+    async () => {
+      const prefix = testPrefix();
+      const redis = parsePersistence(`${REDIS_URL}?prefix=${prefix}`);
+      const [short, mid, long] = [await run(1000, redis, 'r1'), await run(7000, redis, 'r7'), await run(60_000, redis, 'r60')];
+      expect(mid.digest).toBe(short.digest);
+      expect(long.digest).toBe(short.digest);
+      tiesOut(mid);
+      tiesOut(long);
+      tiesOut(short);
+      const ledger = short.delivery.ledger!;
+      // The monitors raised their communication-loss alarm while the broker was down: the station got them.
+      expect(Object.values(ledger.devices).reduce((n, channels) => n + (channels.alarm?.held ?? 0), 0)).toBeGreaterThan(0);
+      expect(alarmsLost(short)).toBe(0);
+      // What the restart still cost is QoS 0 telemetry, which no broker keeps for an absent session.
+      for (const [device, channels] of Object.entries(ledger.devices))
+        for (const [channel, c] of Object.entries(channels))
+          if (c.lostBy['broker:restart']) expect(`${device} ${channel}`).toMatch(/ telemetry$/);
+      // The same run in memory loses alarms: what Redis saved.
+      const memory = await run(1000, { kind: 'memory' }, 'm1-again');
+      expect(alarmsLost(memory)).toBeGreaterThan(0);
+      expect(await deleteKeys(prefix)).toBe(0);
+    },
+    300_000,
+  );
+});
