@@ -158,6 +158,12 @@ export class DigitalTwin {
   #ledger: DeliveryLedger | undefined;
   /** When a report counts as arrived (the run switches it with its pace: 'as-sent' at full speed). */
   arrivals: Arrivals;
+  /**
+   * Whether a message the broker sends with the retain flag comes out of the station's persistent
+   * session (held for it while it was away, a broker restart) and so is a delivery, not history. The
+   * run sets it when it restarts its broker (RestartAccount.takeQueued).
+   */
+  fromSession: (deviceId: string, channel: string, seq: number) => boolean = () => false;
   #commandSeq = 0;
   /** Envelope seq of the commands the twin sends (one per command, whatever its id). */
   #sendSeq = 0;
@@ -433,9 +439,9 @@ export class DigitalTwin {
     if (parsed.channel === CHANNELS.status) return this.#onStatus(shadow, payload, retained);
     const decoded = decodeEnvelope(payload);
     // A retained message is history (perhaps from an earlier run on the same broker), not a delivery —
-    // unless the ledger still has it on its way: a persistent session's queue keeps the retain flag
-    // of what it held while the station was away (a broker restart).
-    if (retained && !(decoded.ok && this.#onItsWay(parsed.deviceId, parsed.channel, decoded.envelope.seq))) return;
+    // unless the station's persistent session kept it while the station was away (a broker restart):
+    // its queue hands it over with the retain flag it was published with.
+    if (retained && !(decoded.ok && this.fromSession(parsed.deviceId, parsed.channel, decoded.envelope.seq))) return;
     if (!decoded.ok) {
       this.#malformed++;
       return;
@@ -503,7 +509,7 @@ export class DigitalTwin {
     const deviceId = shadow.address.deviceId;
     // History (but an announcement a persistent session kept for the station, still on its way), an
     // unnumbered announcement, or a device saying goodbye at the end of the run: the flag only.
-    const history = retained && !(announced && this.#onItsWay(deviceId, CHANNELS.status, status.seq as number));
+    const history = retained && !(announced && this.fromSession(deviceId, CHANNELS.status, status.seq as number));
     if (history || (!announced && online) || status.reason === 'shutdown') {
       shadow.online = online;
       return;
@@ -568,11 +574,6 @@ export class DigitalTwin {
     // The first announcement is the device joining at the start; later ones are returns.
     if (back) this.#log.record({ t, source: 'twin', type: 'twin.online', data: { device, backlog: backlog ?? 0 } });
     if (back && (backlog ?? 0) > 0) this.#log.record({ t, source: 'twin', type: 'twin.backfilling', data: { device, backlog } });
-  }
-
-  /** Whether the ledger has this message in flight (published, neither delivered nor lost yet). */
-  #onItsWay(deviceId: string, channel: string, seq: number): boolean {
-    return this.#ledger?.account(deviceId)?.channels.get(channel)?.fate(seq)?.state === 'in-flight';
   }
 
   /** Applies the reports taken in since the last check, in the order sent, with the commands sent between them. */

@@ -43,6 +43,8 @@ export class RestartAccount {
   readonly #options: RestartAccountOptions;
   readonly #attached = new WeakSet<Aedes>();
   readonly #held = new Map<string, Held>();
+  /** Held messages the station's surviving session hands over, not taken in yet (takeQueued). */
+  readonly #queued = new Set<string>();
   #stopped = false;
   /** QoS 1 messages the station's surviving session delivered after a restart. */
   queued = 0;
@@ -56,6 +58,15 @@ export class RestartAccount {
   /** Messages held for the station's session now: in flight in the ledger, but not waited for. */
   get held(): number {
     return this.#held.size;
+  }
+
+  /**
+   * Whether this message comes out of the station's surviving session (once: it is then taken). The
+   * broker hands such a message over with the retain flag it was published with, and the twin must
+   * take it as the delivery it is, not as history.
+   */
+  takeQueued(device: string, channel: string, seq: number): boolean {
+    return this.#queued.delete(keyOf(device, channel, seq));
   }
 
   /** The broker stopped: from now on the station may be away. */
@@ -95,7 +106,7 @@ export class RestartAccount {
     if (packet.qos === 0) {
       ledger.lost(message.device, message.channel, message.seq, BROKER_RESTART);
       this.lost++;
-    } else this.#held.set(`${message.device}\u0000${message.channel}\u0000${message.seq}`, message);
+    } else this.#held.set(keyOf(message.device, message.channel, message.seq), message);
     this.#options.onChange();
   }
 
@@ -113,6 +124,7 @@ export class RestartAccount {
       if (sessionPresent) {
         // Out of the session's queue, at the station's return: the twin takes it to arrive now.
         ledger.delayed(device, channel, seq, now - sentAt);
+        this.#queued.add(keyOf(device, channel, seq));
         this.queued++;
       } else {
         ledger.lost(device, channel, seq, BROKER_RESTART);
@@ -121,6 +133,10 @@ export class RestartAccount {
     }
     this.#options.onChange();
   }
+}
+
+function keyOf(device: string, channel: string, seq: number): string {
+  return `${device}\u0000${channel}\u0000${seq}`;
 }
 
 /** The station is connected to this broker and subscribed (a returning persistent session is, before its CONNACK). */

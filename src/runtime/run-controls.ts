@@ -164,6 +164,8 @@ export class RunControls {
         now: () => clock.now(),
         onChange: options.notify,
       });
+      const restart = this.#restart;
+      fleet.twin.fromSession = (device, channel, seq) => restart.takeQueued(device, channel, seq);
     }
     if (this.#network !== undefined) {
       const network = this.#network;
