@@ -509,7 +509,8 @@ export class DigitalTwin {
     const deviceId = shadow.address.deviceId;
     // History (but an announcement a persistent session kept for the station, still on its way), an
     // unnumbered announcement, or a device saying goodbye at the end of the run: the flag only.
-    const history = retained && !(announced && this.fromSession(deviceId, CHANNELS.status, status.seq as number));
+    const queued = announced && this.fromSession(deviceId, CHANNELS.status, status.seq as number);
+    const history = retained && !queued;
     if (history || (!announced && online) || status.reason === 'shutdown') {
       shadow.online = online;
       return;
@@ -534,11 +535,10 @@ export class DigitalTwin {
       channel: CHANNELS.status,
       seq: announced ? (status.seq as number) : 0,
       t: sentAt ?? now,
-      // Plus what a fault or a broker restart delayed it by (a persistent session's queue hands it over
-      // when the station returns), as for every report.
+      // Plus, for one the station's persistent session kept, the wait until the station returned.
       arrival:
         this.arrivals === 'as-sent' && sentAt !== undefined
-          ? sentAt + (announced ? this.#ledger!.delayOf(deviceId, CHANNELS.status, status.seq as number) : 0)
+          ? sentAt + (queued ? this.#ledger!.delayOf(deviceId, CHANNELS.status, status.seq as number) : 0)
           : now,
       sent: sentAt ?? now,
       body: {

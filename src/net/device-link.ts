@@ -137,6 +137,10 @@ export class MqttDeviceLink implements DeviceLink {
       extra: {
         ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
         ...(options.persistentSession ? { clean: false } : {}),
+        // A gated session (the station across a broker restart) counts its own SUBSCRIBE (track):
+        // mqtt.js' resubscribe would send it instead, behind the flush of its outgoing store, and the
+        // link's would be dropped as a repeat — answered at once, before the broker has it.
+        ...(session?.gate?.(options.identity.clientId) ? { resubscribe: false } : {}),
         ...(session ? drivenClientOptions(session.clock, session.simulatedKeepalive) : {}),
       },
       ...(will ? { will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true } } : {}),
@@ -155,10 +159,10 @@ export class MqttDeviceLink implements DeviceLink {
     const removeFromBook = driver && session ? session.book.add(clientId, driver) : undefined;
     let link: MqttDeviceLink | undefined;
     const subscribed = new Promise<void>((resolve, reject) => {
-      // Before the driver's own 'connect' listener: the subscription is in flight before the driver
-      // says the session is connected (SessionDriver.track).
-      client.prependListener('connect', () => {
-        const answered = driver?.track();
+      // A gated session's listener runs before the driver's own: the subscription is in flight before
+      // the driver says the session is connected (SessionDriver.track).
+      client[gate ? 'prependListener' : 'on']('connect', () => {
+        const answered = gate ? driver?.track() : undefined;
         client.subscribe(options.subscribe, { qos: 1 }, (error) => {
           answered?.();
           if (error) return reject(error);

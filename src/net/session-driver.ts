@@ -108,10 +108,6 @@ export function drivenClientOptions(clock: Clock, simulatedKeepalive: boolean): 
     // The owner of the client buffers what it cannot send (a device's store-and-forward); mqtt.js'
     // own offline queue would send it later without saying so.
     queueQoSZero: false,
-    // The owner subscribes on every connect and counts that exchange (track); mqtt.js' own resubscribe
-    // would send it instead, behind the flush of its outgoing store, and the owner's would be dropped
-    // as a repeat — answered at once, before the broker has the subscription.
-    resubscribe: false,
     ...(simulatedKeepalive
       ? {
           timerVariant: clockTimer(clock),
