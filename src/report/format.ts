@@ -262,7 +262,7 @@ export function idsLine(result: Pick<RunResult, 'ids'>): string | undefined {
   const rules = Object.entries(ids.byRule)
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
     .map(([rule, n]) => `${rule} ${formatCount(n)}`);
-  return `${formatCount(ids.alerts)} alerts: ${severities.join(' · ')} · rules: ${rules.join(', ')} · ${observed}`;
+  return `${formatCount(ids.alerts)} alert${ids.alerts === 1 ? '' : 's'}: ${severities.join(' · ')} · rules: ${rules.join(', ')} · ${observed}`;
 }
 
 /** One alert for a line of text: when, how bad, which rule and techniques, who and what it names. */
