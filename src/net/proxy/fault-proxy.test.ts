@@ -141,6 +141,25 @@ describe('byte-level toxics', () => {
     expect(p.account().upstream.bytes.dropped).toBe(0);
   });
 
+  it('a downstream blackhole that hid the broker’s close closes the connection for good when it ends', async () => {
+    // The client gives up (its FIN passes upstream), the broker closes back, and the blackhole swallows
+    // that FIN. When the fault ends the proxy passes the FIN on and then resets the half-open client
+    // side in the same turn: Node 20's resetAndDestroy() refuses a socket whose end() is in flight yet
+    // marks it closing, so the socket never closed and the process spun at exit (issue 15).
+    const { proxy: p, events } = await proxy();
+    const pub = await client(p.url, 'dev-mute');
+    p.addToxic({ type: 'timeout', name: 'mute', direction: 'downstream' });
+    let gone = false;
+    fx.broker().aedes.on('clientDisconnect', (c) => (gone ||= c.id === 'dev-mute'));
+    pub.stream.end();
+    await until(() => gone, 'the broker to see the client go');
+    await quiet();
+    expect(p.connections()).toHaveLength(1);
+    p.removeToxic('mute');
+    await until(() => p.connections().length === 0, 'the proxy to close the connection');
+    expect(events.filter((e) => e.type === 'connection.closed')).toHaveLength(1);
+  });
+
   it('down resets every connection and refuses new ones until it is up again', async () => {
     const { proxy: p } = await proxy();
     const pub = await client(p.url, 'dev-down');

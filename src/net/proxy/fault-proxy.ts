@@ -9,7 +9,7 @@ import { ProxyConnection, type ConnectionHost, type PublishFateInput } from './c
 import type { Segment } from './framer.ts';
 import { decodePacket } from './packet-codec.ts';
 import type { Stage } from './pipe.ts';
-import { dialUpstream, noteTcpUnder, resetSocket, socketGone, type ProxyTls } from './tls-termination.ts';
+import { dialUpstream, noteTcpUnder, resetSocket, resetTcp, socketGone, type ProxyTls } from './tls-termination.ts';
 import type { PathState } from '../session-book.ts';
 import { isPaced, type Direction, type DirectionChoice, type Timing, type ToxicKind } from './toxic.ts';
 import { TOXIC_TYPES, TOXICS, type ToxicType } from './toxics/index.ts';
@@ -281,7 +281,7 @@ export class FaultProxy implements ConnectionHost {
     for (const connection of this.#connections) connection.reset('proxy-closed');
     // Under TLS, clients still in their handshake (one that gave up on our certificate may leave its
     // socket half-open until the handshake timeout): the server would wait for them.
-    for (const raw of this.#handshaking.values()) raw.resetAndDestroy();
+    for (const raw of this.#handshaking.values()) resetTcp(raw);
     if (!this.#server.listening) return;
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }

@@ -45,10 +45,28 @@ export function noteTcpUnder(secure: Socket, raw: Socket): void {
  */
 export function resetSocket(socket: Socket): void {
   const tcp = tcpUnder.get(socket);
-  if (tcp !== undefined) tcp.resetAndDestroy();
+  if (tcp !== undefined) resetTcp(tcp, shuttingDown(socket));
   // A TLS socket whose TCP socket is unknown: closed without the RST rather than throwing.
   else if ((socket as { encrypted?: boolean }).encrypted === true) socket.destroy();
-  else socket.resetAndDestroy();
+  else resetTcp(socket, false);
+}
+
+/**
+ * Resets a plain TCP socket, or destroys it when its FIN is already under way. Node 20's
+ * `resetAndDestroy()` on a socket whose `end()` has not finished (a shutdown request in flight) gets
+ * EINVAL from libuv's `uv_tcp_close_reset`, yet marks the handle closing: the handle is never closed,
+ * 'close' never comes, and at exit Node's handle cleanup spins on it forever at full CPU (a
+ * downstream blackhole ended runs that way: the proxy passed a client's FIN on, then reset the
+ * connection). Such a socket has sent, or is sending, its FIN; closing it is what remains.
+ */
+export function resetTcp(tcp: Socket, shutting = false): void {
+  if (shutting || shuttingDown(tcp)) tcp.destroy();
+  else tcp.resetAndDestroy();
+}
+
+/** `end()` was called and has not finished: a shutdown request may be in flight in libuv. */
+function shuttingDown(socket: Socket): boolean {
+  return socket.writableEnded && !socket.writableFinished;
 }
 
 /** `socket` is destroyed, or the TCP socket under it is (resetSocket): nothing more can cross it. */
