@@ -125,9 +125,18 @@ describe('ListReporter summary', () => {
     const reporter = new ListReporter({ stream });
     reporter.onBegin({ ...info, devices: 1200, links: 'link-thread' });
     reporter.onBegin({ ...info, links: 'in-thread' });
-    const [large, small] = stream.text.split('\n');
+    reporter.onBegin({
+      ...info,
+      devices: 1200,
+      links: 'in-thread',
+      linksNote: 'kept on the simulation thread: network faults run their sessions on its clock',
+    });
+    const [large, small, kept] = stream.text.split('\n').filter((line) => line.startsWith('Running'));
     expect(large).toMatch(/1200 devices .* broker mqtt:\/\/127\.0\.0\.1:41883 · clients on a link thread$/);
     expect(small).not.toContain('link thread');
+    expect(small).not.toContain('clients');
+    // A large fleet the run kept in-thread says why.
+    expect(kept).toMatch(/1200 devices .* · clients kept on the simulation thread: network faults run their sessions on its clock$/);
   });
 
   it('replays a run with its --duration when the duration was overridden', () => {

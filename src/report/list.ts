@@ -68,7 +68,7 @@ export class ListReporter implements Reporter {
         );
       return;
     }
-    const links = info.links === 'link-thread' ? ' · clients on a link thread' : '';
+    const links = info.links === 'link-thread' ? ' · clients on a link thread' : info.linksNote ? ` · clients ${info.linksNote}` : '';
     this.#print(
       `${c.bold('Running')} ${info.scenario} · seed ${info.seed} · ${info.devices} devices · ${formatDuration(info.durationMs)} simulated · ${info.mode} · broker ${info.brokerUrl}${links}`,
     );

@@ -17,6 +17,8 @@ export interface RunBegin {
   mode: RunMode;
   /** Where the device clients (and the twin's) run: a fleet of 1,000 or more gets a link thread. */
   links?: LinkPlacement;
+  /** Why they run there when the run chose so against its size (network faults keep them in-thread). */
+  linksNote?: string;
 }
 
 export interface ExecuteOptions extends RunOptions {
@@ -58,6 +60,7 @@ export async function executeScenario(plan: Plan, options: ExecuteOptions = {}):
       brokerUrl: run.brokerUrl ?? '',
       mode: run.mode,
       links: run.links,
+      ...(run.linksNote === undefined ? {} : { linksNote: run.linksNote }),
     });
     if (options.onStatus) run.on('status', options.onStatus);
     if (options.onEvents) run.on('events', options.onEvents);

@@ -236,11 +236,20 @@ export class RunControls {
   }
 
   /**
+   * Whether the fleet's clients run their sessions on the simulation's clock (the plan has network
+   * faults): the transport then keeps them on the simulation's thread unless told otherwise.
+   */
+  get onSimulationClock(): boolean {
+    return this.#sessions !== undefined;
+  }
+
+  /**
    * The opener of the fleet's links. With network faults every client's session runs on the
    * simulation's clock (keep-alive in fast mode, CONNACK timeout and seeded reconnect back-off in
    * both), so when a device notices a cut link and when it comes back are simulated instants
    * (docs/network.md#what-a-device-notices). Those sessions need the run's clock on the clients'
-   * thread: a run whose clients are on a link thread cannot have network faults (an InputError).
+   * thread: such a run keeps its clients in-thread by default (`onSimulationClock`), and one told to
+   * put them on a link thread cannot have network faults (an InputError).
    */
   links(transport: { links: LinkPlacement; opener: LinkOpener }): LinkOpener {
     const sessions = this.#sessions;
@@ -248,7 +257,7 @@ export class RunControls {
     if (transport.links === 'link-thread') {
       throw new InputError(
         'E_NETWORK_LINK_THREAD',
-        'network faults need every client on the simulation thread (their keep-alive and reconnect run on its clock): run the fleet in-thread (RunOptions.links: in-thread; fleets under 1,000 devices are by default), or drop the network faults',
+        "network faults need every client on the simulation thread (their keep-alive and reconnect run on its clock), and this run was told to put them on a link thread (RunOptions.links: 'link-thread'): leave links unset (a run with network faults keeps its clients in-thread whatever its size) or set it to 'in-thread', or drop the network faults",
       );
     }
     return sessionLinks({

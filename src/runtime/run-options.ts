@@ -29,7 +29,9 @@ export interface RunOptions {
   /**
    * Where the devices' MQTT clients run: on the simulation's thread, or on a link thread of their own
    * (each device keeps its own client and connection either way; src/net/link-pool.ts). Default: a
-   * link thread for fleets of LINK_THREAD_THRESHOLD devices or more.
+   * link thread for fleets of LINK_THREAD_THRESHOLD devices or more, unless the plan has network faults
+   * (their sessions run on the simulation's clock, so the clients stay on its thread: `linksFor`).
+   * Asking for a link thread with network faults is refused (E_NETWORK_LINK_THREAD).
    */
   links?: LinkPlacement;
   /**
@@ -67,10 +69,19 @@ export type LinkPlacement = 'in-thread' | 'link-thread';
  */
 export const LINK_THREAD_THRESHOLD = 1000;
 
-/** The link placement a fleet of `devices` gets by default. */
-export function linksFor(devices: number): LinkPlacement {
+/**
+ * The link placement a fleet of `devices` gets by default. `onSimulationClock`: the clients' sessions run
+ * on the simulation's clock (a plan with network faults: keep-alive, CONNACK timeout and reconnect
+ * back-off are simulated instants, docs/network.md#what-a-device-notices), which only the simulation's
+ * thread has — so they stay on it whatever the fleet's size.
+ */
+export function linksFor(devices: number, onSimulationClock = false): LinkPlacement {
+  if (onSimulationClock) return 'in-thread';
   return devices >= LINK_THREAD_THRESHOLD ? 'link-thread' : 'in-thread';
 }
+
+/** Why a fleet that would get a link thread by its size keeps its clients on the simulation's thread. */
+export const IN_THREAD_FOR_NETWORK_FAULTS = 'kept on the simulation thread: network faults run their sessions on its clock';
 
 export type RunPhase = 'created' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished';
 

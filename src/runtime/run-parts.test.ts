@@ -5,7 +5,7 @@ import { smallWard } from '../../test/helpers/plans.ts';
 import { parseTimeline } from '../../test/helpers/network-plans.ts';
 import { DEFAULT_DEPENDENCIES } from './defaults.ts';
 import { createRunCore } from './run-core.ts';
-import { defaultSyncMs, type RunOptions } from './run-options.ts';
+import { defaultSyncMs, IN_THREAD_FOR_NETWORK_FAULTS, LINK_THREAD_THRESHOLD, type RunOptions } from './run-options.ts';
 import { bootRun, buildRunParts, closeRun, openRunTransport, type RunParts } from './run-parts.ts';
 import type { Transport } from './transport.ts';
 
@@ -102,8 +102,29 @@ describe('run parts', () => {
     expect(await listening(transport.broker.url)).toBe(false);
   });
 
+  it('keep a fleet large enough for a link thread on the simulation thread when it has network faults, and say why', async () => {
+    const timeline = parseTimeline([{ at: '1m', fault: 'network.latency', target: { zone: 'icu' }, params: { latency: '200ms' } }]);
+    const half = LINK_THREAD_THRESHOLD / 2;
+    const fleet = {
+      site: 'test-hospital',
+      zones: [{ id: 'icu', beds: half, devices: { 'patient-monitor': half, 'infusion-pump': half } }],
+    };
+    // An external broker that is never reached: opening the transport connects nothing.
+    const options: RunOptions = { brokerUrl: 'mqtt://127.0.0.1:1' };
+    const faulted = partsFor({ timeline, fleet }, options).parts;
+    expect(faulted.fleet.agents).toHaveLength(LINK_THREAD_THRESHOLD);
+    const kept = await openRunTransport(faulted, () => {});
+    expect([kept.links, kept.linksNote]).toEqual(['in-thread', IN_THREAD_FOR_NETWORK_FAULTS]);
+    await closeRun(faulted, kept);
+    // The same fleet without them gets its link thread, as its size says.
+    const plain = partsFor({ fleet }, options).parts;
+    const bySize = await openRunTransport(plain, () => {});
+    expect([bySize.links, bySize.linksNote]).toEqual(['link-thread', undefined]);
+    await closeRun(plain, bySize);
+  });
+
   it('close what a boot that failed had opened', async () => {
-    // Network faults need every client on the simulation thread: booting on a link thread is refused.
+    // Network faults need every client on the simulation thread: booting on a link thread when told to is refused.
     const timeline = parseTimeline([{ at: '1m', fault: 'network.latency', target: { zone: 'icu' }, params: { latency: '200ms' } }]);
     const { parts } = partsFor({ timeline }, { port: 0, links: 'link-thread' });
     const transport = await openRunTransport(parts, () => {});

@@ -122,6 +122,7 @@ export async function openRunTransport(parts: RunParts, onLinkFailure: (error: E
     onLinkFailure,
     brokerSecurity,
     controls.brokerNeeds,
+    controls.onSimulationClock,
   );
   return transport;
 }

@@ -109,6 +109,10 @@ export class Run extends EventEmitter<RunEvents> {
   get links(): LinkPlacement {
     return this.#transport?.links ?? 'in-thread';
   }
+  /** Why the clients are not where the fleet's size alone would put them, when the run chose so itself. */
+  get linksNote(): string | undefined {
+    return this.#transport?.linksNote;
+  }
   get brokerUrl(): string | undefined {
     return this.#transport?.broker.url;
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkOpener } from '../net/device-link.ts';
+import { LinkPool } from '../net/link-pool.ts';
 import { DEFAULT_DEPENDENCIES } from './defaults.ts';
+import { IN_THREAD_FOR_NETWORK_FAULTS, LINK_THREAD_THRESHOLD } from './run-options.ts';
 import { openTransport } from './transport.ts';
 
 describe('transport', () => {
@@ -31,6 +33,43 @@ describe('transport', () => {
     } finally {
       await transport.close();
     }
+  });
+
+  it('keeps a large fleet whose sessions run on the simulation clock in-thread, and says why; an explicit placement wins', async () => {
+    let pools = 0;
+    const deps = {
+      ...DEFAULT_DEPENDENCIES,
+      createLinkPool: () => {
+        pools++;
+        return new LinkPool();
+      },
+    };
+    const open = (options: { links?: 'in-thread' | 'link-thread' }, onSimulationClock: boolean) =>
+      openTransport(
+        { brokerUrl: 'mqtt://127.0.0.1:1', ...options },
+        LINK_THREAD_THRESHOLD,
+        deps,
+        () => {},
+        undefined,
+        {},
+        onSimulationClock,
+      );
+
+    const bySize = await open({}, false);
+    expect([bySize.links, bySize.linksNote]).toEqual(['link-thread', undefined]);
+    await bySize.close();
+    expect(pools).toBe(1);
+
+    const kept = await open({}, true);
+    expect(kept.links).toBe('in-thread');
+    expect(kept.linksNote).toBe(IN_THREAD_FOR_NETWORK_FAULTS);
+    await kept.close();
+    expect(pools).toBe(1);
+
+    // Asked for: the transport obeys, and the run's controls refuse it at boot (E_NETWORK_LINK_THREAD, run-parts.test.ts).
+    const asked = await open({ links: 'link-thread' }, true);
+    expect([asked.links, asked.linksNote]).toEqual(['link-thread', undefined]);
+    await asked.close();
   });
 
   it('takes an external broker as given, and starts nothing', async () => {
