@@ -130,4 +130,30 @@ describe('connection-cutting network faults in a run', () => {
     expect(result.network!.fates.released).toBe(result.network!.fates.delayed);
     expect(result.delivery.ledger!.totals.lost).toBe(0);
   }, 180_000);
+
+  it('mqtt-reorder then slicer on one zone: each held PUBLISH is released whole, in slices, and nothing stalls', async () => {
+    // Before the fix the release of a PUBLISH the slicer cut up was never reported: it stayed parked in
+    // the ledger and the settle barrier stalled (issue 15).
+    const result = await acrossWindows([
+      {
+        id: 'multipath',
+        at: '2m',
+        for: '5m',
+        fault: 'network.mqtt-reorder',
+        target: { zone: 'ward-a' },
+        params: { probability: 0.5, gap: 1, delay: '2s' },
+      },
+      {
+        id: 'radio',
+        at: '3m',
+        for: '3m',
+        fault: 'network.slicer',
+        target: { zone: 'ward-a' },
+        params: { averageSize: 8, sizeVariation: 4 },
+      },
+    ]);
+    const fates = result.network!.fates;
+    expect(fates.released).toBeGreaterThan(0);
+    expect(result.delivery.ledger!.totals.lost).toBe(0);
+  }, 180_000);
 });

@@ -8,6 +8,11 @@ export interface Segment {
   whole: boolean;
   /** MQTT control packet type ([MQTT-2.2.1]: 1 CONNECT ... 14 DISCONNECT), 0 when not whole. */
   type: number;
+  /**
+   * The whole packet whose last bytes this piece carries, when a toxic cut it up (a slicer's last
+   * slice): the packet has crossed once this piece is written, so its release is reported then.
+   */
+  origin?: Segment;
 }
 
 /** Packet types, as the fixed header numbers them ([MQTT-2.2.1]). */

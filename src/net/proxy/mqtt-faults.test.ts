@@ -76,6 +76,23 @@ describe('MQTT-aware faults', () => {
     expect(sub.received.map((m) => m.payload)).toEqual(['2', '1', '3']);
   });
 
+  it('reorder before a slicer: the held PUBLISH is reported released when its last slice is written', async () => {
+    // A release the account never heard of keeps the message parked in the run's ledger, and the
+    // fast-mode settle barrier stalled on it (issue 15: reorder + slicer on one zone).
+    const { proxy: p, events } = await proxy();
+    const sub = await subscriber('rs/#', 'sub-rs');
+    const pub = await client(p.url, 'dev-rs');
+    p.addToxic({ type: 'mqtt', name: 'multipath', direction: 'upstream', params: { action: 'reorder', topic: 'rs/first' } });
+    p.addToxic({ type: 'slicer', name: 'radio', direction: 'upstream', params: { averageSize: 4, sizeVariation: 2 } });
+    pub.publish('rs/first', 'held', { qos: 0 });
+    pub.publish('rs/second', 'overtakes', { qos: 0 });
+    await until(() => sub.received.length === 2, 'both messages');
+    expect(sub.received.map((m) => m.payload)).toEqual(['overtakes', 'held']);
+    const fates = (topic: string) => events.flatMap((e) => (e.type === 'publish' && e.topic === topic ? [e.fate] : []));
+    expect(fates('rs/first')).toEqual(['delayed', 'released']);
+    expect(fates('rs/second')).toEqual([]);
+  });
+
   it('delay: holds matching PUBLISHes on the proxy clock while the rest pass', async () => {
     const { proxy: p, clock } = await proxy();
     const sub = await subscriber('dl/#', 'sub-dl');

@@ -19,7 +19,10 @@ export interface PipeHooks {
   onFirst?(segment: Segment): void;
   /** Each whole PUBLISH (or other packet) header seen, by type: cheap, no decoding. */
   onPacket?(type: number): void;
-  /** A piece went out to the receiver: `held` when a toxic had held it (the account's `released`). */
+  /**
+   * A piece went out to the receiver (given as the packet it completes, when a toxic cut one up):
+   * `held` when a toxic had held that packet (the account's `released`).
+   */
   onWritten(segment: Segment, held: boolean): void;
   /** The sender's FIN (or reset) reached the end of the toxics. */
   onEnd(reset: boolean): void;
@@ -126,7 +129,8 @@ export class Pipe {
       for (const piece of stage.instance.dispose()) {
         if (isEnd(piece)) continue;
         this.account.bytes.dropped += piece.bytes.length;
-        lost.push({ stage: stage.id, segment: piece });
+        // A slice is lost as the packet it ends (its earlier slices are held with it, ahead of it).
+        lost.push({ stage: stage.id, segment: piece.origin ?? piece });
       }
     }
     this.#stages = [];
@@ -164,14 +168,16 @@ export class Pipe {
 
   #write(segment: Segment, raw: boolean): void {
     if (raw) this.#passedRaw += segment.bytes.length;
+    // The packet this piece completes: itself, or the whole one a toxic cut up (Segment.origin).
+    const packet = segment.origin ?? segment;
     if (!raw && (socketGone(this.#dest) || this.#dest.writableEnded)) {
       this.account.bytes.dropped += segment.bytes.length;
-      this.#hooks.onUndeliverable?.(segment);
+      this.#hooks.onUndeliverable?.(packet);
       return;
     }
     this.account.bytes.out += segment.bytes.length;
-    const held = this.#held.has(segment);
-    this.#hooks.onWritten(segment, held);
+    const held = this.#held.has(packet);
+    this.#hooks.onWritten(packet, held);
     if (socketGone(this.#dest) || this.#dest.writableEnded) return;
     // Back-pressure as TCP applies it: a receiver that stops reading stops the sender.
     if (!this.#dest.write(segment.bytes) && !this.#source.isPaused()) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../../../core/duration-schema.ts';
+import type { Segment } from '../framer.ts';
 import { isEnd, ReleaseQueue, type ToxicKind } from '../toxic.ts';
 
 const params = z
@@ -34,7 +35,10 @@ export const slicer: ToxicKind<typeof params> = {
           const size = Math.max(1, averageSize + (sizeVariation > 0 ? link.rng.int(-sizeVariation, sizeVariation) : 0));
           const bytes = piece.bytes.subarray(i, i + size);
           i += size;
-          const slice = { bytes, whole: false, type: 0 };
+          // The last slice completes the packet: a toxic before this one may have held it (a reorder),
+          // and its release is reported when that slice is written.
+          const slice: Segment =
+            i >= piece.bytes.length ? { bytes, whole: false, type: 0, origin: piece.origin ?? piece } : { bytes, whole: false, type: 0 };
           if (delay === 0 && queue.size === 0) next(slice);
           else queue.add(slice, at, next);
           last = at;
