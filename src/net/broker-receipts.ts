@@ -1,4 +1,5 @@
-import type { Aedes, Client, PublishPacket } from 'aedes';
+import type { Aedes } from 'aedes';
+import { onBrokerPublish } from './broker-publish-hook.ts';
 
 /**
  * Counts the PUBLISH packets the embedded broker has handled, per connection (the client's source
@@ -21,21 +22,15 @@ export class BrokerReceipts {
   attach(aedes: Aedes): void {
     if (this.#attached.has(aedes)) return;
     this.#attached.add(aedes);
-    const publish = aedes.publish.bind(aedes) as unknown as (
-      packet: PublishPacket,
-      client: Client | null,
-      done: (error?: Error | null) => void,
-    ) => void;
-    (aedes as unknown as { publish: typeof publish }).publish = (packet, client, done) => {
+    onBrokerPublish(aedes, (_packet, client) => {
       // Counted once the broker is done with it: routed to every subscriber's connection, or dropped.
       const port = (client?.conn as { remotePort?: number } | undefined)?.remotePort;
       const clientId = client?.id;
-      publish(packet, client, (error) => {
+      return () => {
         if (port !== undefined) this.#count(port);
         if (clientId !== undefined) this.#countClient(clientId);
-        done(error);
-      });
-    };
+      };
+    });
   }
 
   /**

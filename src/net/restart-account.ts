@@ -1,4 +1,5 @@
 import type { Aedes, Client, ConnackPacket, PublishPacket } from 'aedes';
+import { onBrokerPublish } from './broker-publish-hook.ts';
 import type { DeliveryLedger } from './delivery-ledger.ts';
 import { decodeEnvelope } from './envelope.ts';
 import { CHANNELS, parseTopic } from './topics.ts';
@@ -78,19 +79,11 @@ export class RestartAccount {
   attach(aedes: Aedes): void {
     if (this.#attached.has(aedes)) return;
     this.#attached.add(aedes);
-    const publish = aedes.publish.bind(aedes) as unknown as (
-      packet: PublishPacket,
-      client: Client | null,
-      done: (error?: Error | null) => void,
-    ) => void;
-    (aedes as unknown as { publish: typeof publish }).publish = (packet, client, done) => {
-      // Whether the station reads is decided when the broker is done with the message: routed to the
-      // subscribers it has, and (QoS 1) stored for the sessions that are away.
-      publish(packet, client, (error) => {
-        if (this.#stopped && client !== null && client.id !== this.#options.stationId()) this.#routed(aedes, packet);
-        done(error);
-      });
-    };
+    // Whether the station reads is decided when the broker is done with the message: routed to the
+    // subscribers it has, and (QoS 1) stored for the sessions that are away.
+    onBrokerPublish(aedes, (packet, client) => () => {
+      if (this.#stopped && client !== null && client.id !== this.#options.stationId()) this.#routed(aedes, packet);
+    });
     aedes.on('connackSent', (packet: ConnackPacket, client: Client) => {
       if (client.id === this.#options.stationId() && this.#stopped) this.#returned(packet.sessionPresent === true);
     });

@@ -9,9 +9,7 @@ import type { EventLog } from '../core/event-log.ts';
 import { Adversary, type AdversaryAction } from '../defense/adversary/adversary.ts';
 import type { AttackRun, AttackTarget, CompromisedDevice } from '../defense/attacks/attack.ts';
 import type { Revert } from '../fleet/fault-surface.ts';
-import { TWIN_CLIENT_ID } from '../net/security/identities.ts';
 import type { AttackLaunch } from './attack-faults.ts';
-import { twinClientIdFor } from './fleet-builder.ts';
 import type { RunSecurity } from './run-security.ts';
 
 export interface RunAttacksOptions {
@@ -22,6 +20,8 @@ export interface RunAttacksOptions {
   /** The run's length: attacks still under way then end, and what they exposed is recorded. */
   durationMs: number;
   security?: RunSecurity;
+  /** The central station's client id as it connects (RunSecurity.twinClientId): what a twin kick reuses. */
+  twinClientId: string;
   /** Waits until the run's transport has settled (the ledger has nothing in flight). */
   settle(): Promise<void>;
   /**
@@ -161,7 +161,7 @@ export class RunAttacks {
       },
     });
     const run = await attack.execute(
-      { adversary, target, twinClientId: this.#twinClientId(), vendorImage: this.#vendorImage, ...this.#compromised(target) },
+      { adversary, target, twinClientId: this.#options.twinClientId, vendorImage: this.#vendorImage, ...this.#compromised(target) },
       attack.params.parse(launch.params) as never,
     );
     const entry: Running = { adversary, run, drained: 0 };
@@ -336,10 +336,6 @@ export class RunAttacks {
       ...(tls ? { tls } : {}),
       ...(signer ? { signer } : {}),
     };
-  }
-
-  #twinClientId(): string {
-    return this.#options.security?.active ? TWIN_CLIENT_ID : twinClientIdFor(this.#options.seed);
   }
 }
 

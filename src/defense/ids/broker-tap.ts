@@ -1,4 +1,5 @@
 import type { Aedes, Client, PublishPacket, Subscription } from 'aedes';
+import { onBrokerPublish } from '../../net/broker-publish-hook.ts';
 import type { BrokerSecurity } from '../../net/security/broker-security.ts';
 import type { SecurityEvent } from '../../net/security/events.ts';
 import { isDefaultPassword } from './default-passwords.ts';
@@ -94,16 +95,11 @@ export class BrokerTap {
         });
       }
     });
-    const publish = aedes.publish.bind(aedes) as unknown as (
-      packet: PublishPacket,
-      client: Client | null,
-      done: (error?: Error) => void,
-    ) => void;
-    (aedes as unknown as { publish: typeof publish }).publish = (packet, client, done) => {
+    onBrokerPublish(aedes, (packet, client) => {
       // The broker's own $SYS heartbeats have no client; they are not traffic anyone sent.
       if (client !== null && client !== undefined) this.#observePublish(packet, client);
-      publish(packet, client, done);
-    };
+      return undefined;
+    });
   }
 
   /** Takes one decision of the security layer (BrokerSecurity's onEvent). */
