@@ -45,6 +45,20 @@ describe('medtwin matrix', () => {
     expect(matrix.rows.find((r) => r.profile === 'hardened')!.impact['records-exposed']).toBe(0);
   });
 
+  it("charges an attack only with what the same seed shows without it: SlowITe through an access point's reboot", async () => {
+    const json = join(dir, 'slowite.json');
+    const outcome = await medtwin(['matrix', 'scenarios/attacks/slowite.yaml', '--security', 'open,hardened', '--json', json]);
+    expect(outcome.code).toBe(0);
+    const matrix = JSON.parse(readFileSync(json, 'utf8')) as Matrix;
+    const open = matrix.rows.find((r) => r.profile === 'open')!;
+    const hardened = matrix.rows.find((r) => r.profile === 'hardened')!;
+    // Open: the devices coming back from the reboot are refused; hardened: the reboot's own outage is not the attack's.
+    expect(open).toMatchObject({ prevented: 0 });
+    expect(open.impact['devices-unavailable-minutes']).toBeGreaterThan(2);
+    expect(hardened).toMatchObject({ prevented: 1 });
+    expect(hardened.impact['devices-unavailable-minutes']).toBe(0);
+  });
+
   it('refuses an unknown profile with exit 2', async () => {
     const outcome = await medtwin(['matrix', 'scenarios/attacks/forged-pause.yaml', '--security', 'open,fortress']);
     expect(outcome.code).toBe(2);

@@ -24,7 +24,10 @@ export interface MatrixRow {
   /** Time to detection over the detected seeds, seconds of simulated time (per seed: the mean over its launches). */
   mttdP50S: number | null;
   mttdP95S: number | null;
-  /** Mean over seeds of each clinical-impact metric the attack's catalogue entry names, summed over its launches. */
+  /**
+   * Mean over seeds of each clinical-impact metric the attack's catalogue entry names, summed over its
+   * launches: what the run shows beyond the same seed and profile with the attacks withheld.
+   */
   impact: Record<string, number>;
 }
 

@@ -116,11 +116,7 @@ export function assembleResult(input: ResultInput): RunResult {
     wallMs: Math.round(input.wallMs),
     digest: input.digest,
     events: input.events,
-    ok:
-      expectations.every((e) => e.passed) &&
-      delivery.lost - (delivery.lostToFaults ?? 0) <= 0 &&
-      delivery.settleTimeouts === 0 &&
-      parts.integrity.ok,
+    ok: resultOk({ expectations, delivery, integrity: parts.integrity }),
     broker: input.broker,
     ...(input.realtime ? { realtime: input.realtime } : {}),
     delivery,
@@ -132,6 +128,33 @@ export function assembleResult(input: ResultInput): RunResult {
       finalState: input.stateOf(d.id) ?? d.finalState,
     })),
     expectations,
+  };
+}
+
+/** RunResult.ok: every expectation passed, the transport lost nothing it should not have, and no patient state was impossible. */
+function resultOk({ expectations, delivery, integrity }: Pick<RunResult, 'expectations' | 'delivery' | 'integrity'>): boolean {
+  return (
+    expectations.every((e) => e.passed) &&
+    delivery.lost - (delivery.lostToFaults ?? 0) <= 0 &&
+    delivery.settleTimeouts === 0 &&
+    (integrity?.ok ?? true)
+  );
+}
+
+/**
+ * The result with its verdicts judged again (against the counterfactual run, src/runtime/counterfactual.ts):
+ * `ok` follows them, and an interrupted run stays not ok.
+ */
+export function withVerdicts(
+  result: RunResult,
+  expectations: ExpectationResult[],
+  counterfactual?: RunResult['counterfactual'],
+): RunResult {
+  return {
+    ...result,
+    expectations,
+    ok: result.interrupted === undefined && resultOk({ ...result, expectations }),
+    ...(counterfactual ? { counterfactual } : {}),
   };
 }
 

@@ -7,7 +7,8 @@ import { planFleet } from '../fleet/fleet-spec.ts';
 import { AttackLaunches } from '../scenario/expectations/attack-launches.ts';
 import { createDetectedJudge } from '../scenario/expectations/detected.ts';
 import type { Judge } from '../scenario/expectations/judge.ts';
-import { createPreventedJudge, keepForImpact } from '../scenario/expectations/prevented.ts';
+import { createPreventedJudge, impacts, keepForImpact } from '../scenario/expectations/prevented.ts';
+import type { Counterfactual } from '../defense/impact/attribution.ts';
 import type { Plan } from '../scenario/plan.ts';
 
 /** What one run says about one attack entry of its timeline (`medtwin matrix`). */
@@ -22,7 +23,11 @@ export interface AttackObservation {
   detected: boolean;
   /** Mean time to detection over the launches, seconds of simulated time; null when none was detected. */
   mttdS: number | null;
-  /** The attack's clinical-impact metrics (its catalogue's `impacts`, response metrics apart) on the target's patient, summed over launches, by name. */
+  /**
+   * The attack's clinical-impact metrics (its catalogue's `impacts`, response metrics apart) on the
+   * target's patient, summed over launches, by name: each charged to the attack by counterfactual
+   * (the value less the same run's without the attacks, src/defense/impact/attribution.ts).
+   */
   impact: Record<string, number>;
 }
 
@@ -75,23 +80,37 @@ export class AttackProbe {
     }
   };
 
-  finish(simulatedMs: number): AttackObservation[] {
+  /**
+   * Whether the impacts would charge an attack with something the same run without it may show too:
+   * then the matrix gives `finish` the counterfactual run (counterfactual.ts).
+   */
+  needsCounterfactual(simulatedMs: number): boolean {
     const end = Math.max(simulatedMs, this.#lastT);
+    return this.#entries.some(({ launches }) =>
+      launches.all.some((launch) => impacts(launch, this.#kept, end, this.#patients).some(({ value }) => (value.attributed ?? 0) !== 0)),
+    );
+  }
+
+  /** Each attack entry's observation; with a counterfactual, its impacts are what the run without the attacks lacks. */
+  finish(simulatedMs: number, counterfactual?: Counterfactual): AttackObservation[] {
+    const end = Math.max(simulatedMs, this.#lastT);
+    const context = { simulatedMs: end, ...(counterfactual ? { counterfactual } : {}) };
     return this.#entries.map(({ id, attack, prevented, detected, launches }) => {
-      const p = prevented.finish({ simulatedMs: end });
-      const d = detected.finish({ simulatedMs: end });
+      const p = prevented.finish(context);
+      const d = detected.finish(context);
       const impact: Record<string, number> = {};
-      const metrics = ((ATTACKS as Record<string, { impacts: readonly ImpactMetricName[] }>)[attack]?.impacts ?? []).filter(
-        (m) => !IMPACT_METRICS[m].response,
-      );
-      for (const name of metrics) {
-        const metric = IMPACT_METRICS[name];
-        let sum = 0;
-        for (const launch of launches.all)
-          sum += metric.compute(this.#kept, this.#patients.windowFor(metric, launch.device, launch.at, end)) ?? 0;
-        impact[name] = sum;
-      }
+      for (const name of impactNames(attack)) impact[name] = 0;
+      for (const launch of launches.all)
+        for (const { name, value } of impacts(launch, this.#kept, end, this.#patients, counterfactual))
+          impact[name] = (impact[name] ?? 0) + (value.attributed ?? 0);
       return { id, attack, prevented: p.passed, detected: d.passed, mttdS: typeof d.measured === 'number' ? d.measured : null, impact };
     });
   }
+}
+
+/** The clinical-impact metrics an attack's catalogue entry names, response metrics apart. */
+function impactNames(attack: string): ImpactMetricName[] {
+  return ((ATTACKS as Record<string, { impacts: readonly ImpactMetricName[] }>)[attack]?.impacts ?? []).filter(
+    (m) => !IMPACT_METRICS[m].response,
+  );
 }

@@ -3,6 +3,7 @@ import type { Plan } from '../scenario/plan.ts';
 import { DEFAULT_DEPENDENCIES } from './defaults.ts';
 import type { RunResult } from '../scenario/result.ts';
 import { datasetOf, type DatasetFiles } from './run-dataset.ts';
+import { type Counterfactual, runCounterfactual } from './counterfactual.ts';
 import { openResearchExport, type ResearchExportFile } from './research-export-file.ts';
 import { Run, type LinkPlacement, type RunDependencies, type RunMode, type RunOptions, type RunStatus } from './run.ts';
 
@@ -39,15 +40,27 @@ export interface ExecuteOptions extends RunOptions {
    * JSON Lines (research-export-file.ts); the run needs the `consent` control.
    */
   researchExport?: string;
+  /**
+   * Asked once the run has ended (its simulated length given): whether a watcher outside the run's
+   * own judges — the matrix's AttackProbe — needs the counterfactual run (counterfactual.ts).
+   */
+  needsCounterfactual?(simulatedMs: number): boolean;
+  /** The counterfactual run, when one was run (for the run's judges or for `needsCounterfactual`). */
+  onCounterfactual?(counterfactual: Counterfactual): void;
 }
 
 /**
  * Runs one plan headless from start to finish and returns its result; the broker connections are
- * closed whatever happens. What `medtwin run` does per scenario and seed.
+ * closed whatever happens. What `medtwin run` does per scenario and seed. When a `prevented` judge
+ * would charge an attack with a clinical impact (or `needsCounterfactual` asks), the plan is run again
+ * with its attacks withheld, once this run's connections are closed, and the verdicts are judged
+ * against it (counterfactual.ts): the attack is charged only with what that run lacks.
  */
 export async function executeScenario(plan: Plan, options: ExecuteOptions = {}): Promise<RunResult> {
   const run = new Run(plan, options.deps ?? DEFAULT_DEPENDENCIES, options.onDataset ? withObservations(plan, options) : options);
   let exported: ResearchExportFile | undefined;
+  let result: RunResult;
+  let counterfactual = false;
   try {
     if (options.researchExport !== undefined) exported = await openResearchExport(run.security, options.researchExport);
     if (options.onConnecting) run.on('connecting', options.onConnecting);
@@ -74,18 +87,27 @@ export async function executeScenario(plan: Plan, options: ExecuteOptions = {}):
         options.signal?.removeEventListener('abort', stop);
       }
     }
-    const result = run.result();
+    result = run.result();
+    counterfactual =
+      !options.withholdAttacks &&
+      !options.signal?.aborted &&
+      (run.needsCounterfactual() || options.needsCounterfactual?.(result.simulatedMs) === true);
     await options.onDataset?.(datasetOf(run));
     if (exported !== undefined) {
       await exported.finish();
       if (result.security?.researchExport) result.security.researchExport.file = exported.path;
       exported = undefined;
     }
-    return result;
   } finally {
     await exported?.abandon();
     await run.close();
   }
+  if (!counterfactual) return result;
+  // After close: the counterfactual's clients take the same client ids on the same broker.
+  const without = await runCounterfactual(plan, options, executeScenario);
+  if (without === undefined) return result;
+  options.onCounterfactual?.(without);
+  return run.rejudge(result, without);
 }
 
 /** The options with the broker tap on and every observation kept, whatever the scenario says of `ids` (its thresholds kept). */

@@ -30,4 +30,9 @@ export class Referee {
   verdicts(context: RunContext): ExpectationResult[] {
     return finishJudges(this.#judges, context);
   }
+
+  /** Whether a judge would charge an attack with an impact the run without it must be checked for (Judge.needsCounterfactual). */
+  needsCounterfactual(context: RunContext): boolean {
+    return this.#judges.some((judge) => judge.needsCounterfactual?.(context) === true);
+  }
 }

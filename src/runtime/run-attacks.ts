@@ -19,6 +19,8 @@ export interface RunAttacksOptions {
   log: EventLog;
   /** The run's length: attacks still under way then end, and what they exposed is recorded. */
   durationMs: number;
+  /** Withhold every launch (RunOptions.withholdAttacks): the timeline fires the entry, no adversary acts. */
+  withhold?: boolean;
   security?: RunSecurity;
   /** The central station's client id as it connects (RunSecurity.twinClientId): what a twin kick reuses. */
   twinClientId: string;
@@ -91,6 +93,7 @@ export class RunAttacks {
 
   /** The fault registry's launcher: queues the attack, and returns what queues its end. */
   readonly launch = (launch: AttackLaunch): Revert => {
+    if (this.#options.withhold) return () => {};
     this.#queue.push({ kind: 'launch', launch });
     if (!this.#endScheduled) {
       this.#endScheduled = true;

@@ -31,6 +31,8 @@ export interface RunControlsOptions extends RunCore {
   fleet: Pick<RunFleet, 'plan' | 'agents' | 'tagsOf' | 'fence' | 'twin'>;
   /** RunOptions.ids: the detector on or off, whatever the plan says. */
   ids?: RunOptions['ids'];
+  /** RunOptions.withholdAttacks: the counterfactual run, whose adversaries never act. */
+  withholdAttacks?: boolean;
   /** Wall time a wait on the transport may take before it counts as stalled (RunOptions.settleTimeoutMs). */
   stallMs: number;
   /** Waits until the run's transport has settled (the settle barrier). */
@@ -102,6 +104,7 @@ export class RunControls {
       clock,
       log,
       durationMs: options.durationMs,
+      ...(options.withholdAttacks ? { withhold: true } : {}),
       ...(this.security === undefined ? {} : { security: this.security }),
       twinClientId: this.#twinClientId,
       settle: options.settle,

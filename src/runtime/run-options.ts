@@ -59,6 +59,12 @@ export interface RunOptions {
    * `ids.alert` events in the event log. Off by default: alerts are part of the digest.
    */
   ids?: boolean | { thresholds?: Partial<IdsThresholds>; keepObservations?: boolean };
+  /**
+   * The counterfactual run (counterfactual.ts): every attack the timeline or `inject` launches is
+   * withheld — its entry fires at its instant as before, with the same random stream, but no adversary
+   * connects — so the run shows what the scenario costs without its attacks.
+   */
+  withholdAttacks?: boolean;
 }
 
 export type LinkPlacement = 'in-thread' | 'link-thread';

@@ -57,6 +57,7 @@ export function buildRunParts(core: RunCore, deps: RunDependencies, options: Run
     ...core,
     fleet,
     ...(options.ids === undefined ? {} : { ids: options.ids }),
+    ...(options.withholdAttacks ? { withholdAttacks: true } : {}),
     stallMs,
     settle: async () => {
       await settler?.settle();

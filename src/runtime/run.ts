@@ -11,7 +11,8 @@ import type { LinkEndpoint } from '../net/device-link.ts';
 import type { Plan } from '../scenario/plan.ts';
 import type { ExpectationResult, RealtimePace, RunResult } from '../scenario/result.ts';
 import type { TargetSelector } from '../scenario/schema.ts';
-import { publishedByDevices, runResult } from './assemble-result.ts';
+import { publishedByDevices, runResult, withVerdicts } from './assemble-result.ts';
+import type { Counterfactual } from './counterfactual.ts';
 import type { BrokerHandle } from './broker-host.ts';
 import type { Collector } from './collector.ts';
 import type { RunDependencies, RunPatient } from './fleet-builder.ts';
@@ -267,6 +268,22 @@ export class Run extends EventEmitter<RunEvents> {
       broker: { url: this.brokerUrl ?? '', placement: this.broker?.placement ?? 'none', links: this.links },
       realtime: this.realtimePace,
     });
+  }
+
+  /**
+   * Whether the verdicts need the counterfactual run (counterfactual.ts): a `prevented` judge would
+   * charge an attack with an impact the scenario may cause without it. Call after `result()`.
+   */
+  needsCounterfactual(): boolean {
+    const { referee, fleet } = this.#parts;
+    return referee.needsCounterfactual(fleet.context(this.clock.now()));
+  }
+
+  /** The result with its verdicts judged again against the counterfactual run (the run's parts are only read). */
+  rejudge(result: RunResult, counterfactual: Counterfactual): RunResult {
+    const { referee, fleet } = this.#parts;
+    const expectations = referee.verdicts({ ...fleet.context(result.simulatedMs), counterfactual });
+    return withVerdicts(result, expectations, { digest: counterfactual.digest, events: counterfactual.count });
   }
 
   /** Disconnects every client and closes the broker (if medtwin started it). */

@@ -51,6 +51,11 @@ export interface RunResult {
   campaigns?: CampaignResult[];
   /** The intrusion detector's alerts (docs/attacks.md#the-intrusion-detector); absent when the run had no detector. */
   ids?: IdsResult;
+  /**
+   * Set when an attack's impact was judged against the counterfactual run — the same plan, seed and
+   * profile with the attacks withheld (docs/scenarios.md#prevented): that run's digest and events.
+   */
+  counterfactual?: { digest: string; events: number };
 }
 
 /** One patch campaign: per zone, devices offered the image, patched, failed (left down), rolled back, and that refused it. */

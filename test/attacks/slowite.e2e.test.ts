@@ -62,6 +62,28 @@ describe('attack.slowite', () => {
     expect(attacked.unavailable).toBe(blip.unavailable);
   });
 
+  it('prevented is judged against the same seed with the attack withheld: through the blip, hardened is prevented and open is not', async () => {
+    const base = await loadScenarioFile(OPEN, SCENARIO_REGISTRIES);
+    const judged = (plan: Plan): Plan => ({ ...plan, expectations: [{ type: 'prevented', name: 'the slots stay free', of: 'slowite' }] });
+    const open = await run(judged(base));
+    const [openVerdict] = open.result.expectations;
+    expect(openVerdict).toMatchObject({ type: 'prevented', passed: false });
+    // Charged with what the blip alone does not cost: both figures named.
+    expect(openVerdict!.message).toMatch(/devices-unavailable-minutes [\d.]+ device-min \([\d.]+ with it, [\d.]+ without\)/);
+    expect(open.result.counterfactual).toBeDefined();
+
+    const plan = judged(hardened(base));
+    const shut = await run(plan);
+    expect(shut.unavailable).toBeGreaterThan(0);
+    expect(shut.result.expectations[0]).toMatchObject({ type: 'prevented', passed: true });
+    expect(shut.result.expectations[0]!.message).toContain('as much without the attack');
+    expect(shut.result.ok).toBe(true);
+    // The counterfactual is the run with the attack withheld, same seed and profile: the same digest as one run by hand.
+    const withheld = await executeScenario(plan, { port: 0, withholdAttacks: true });
+    expect(shut.result.counterfactual).toEqual({ digest: withheld.digest, events: withheld.events });
+    expect(withheld.expectations[0]).toMatchObject({ passed: false, message: 'slowite was never launched' });
+  });
+
   it('hardened: refused at the handshake, prevented and seen', async () => {
     const { result, events } = await run(await loadScenarioFile(HARDENED, SCENARIO_REGISTRIES));
     expect(result.expectations.map((e) => [e.type, e.passed])).toEqual([

@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { EXIT } from '../../core/errors.ts';
 import { PROFILE_NAMES, type ProfileName } from '../../net/security/controls.ts';
 import type { BrokerHandle } from '../../runtime/broker-host.ts';
+import type { Counterfactual } from '../../runtime/counterfactual.ts';
 import { type SeedSet, seedRange } from '../../runtime/seeds.ts';
 import { connectProgress } from '../connect-progress.ts';
 import { Interrupt } from '../interrupt.ts';
@@ -92,6 +93,7 @@ Examples:
             for (const seed of seedsList) {
               if (interrupt.received) break;
               const watcher = new probe.AttackProbe(plan);
+              let counterfactual: Counterfactual | undefined;
               const result = await executeScenario(plan, {
                 mode: 'fast',
                 seed,
@@ -99,9 +101,14 @@ Examples:
                 onConnecting: connectProgress(),
                 signal: interrupt.signal,
                 onEvents: watcher.onEvents,
+                // An impact is charged to the attack only beyond what the same seed shows without it.
+                needsCounterfactual: (simulatedMs) => watcher.needsCounterfactual(simulatedMs),
+                onCounterfactual: (run) => {
+                  counterfactual = run;
+                },
               });
               if (interrupt.received) break;
-              runs.push({ scenario, profile, seed, attacks: watcher.finish(result.simulatedMs) });
+              runs.push({ scenario, profile, seed, attacks: watcher.finish(result.simulatedMs, counterfactual) });
               process.stderr.write(`ran ${scenario} under ${profile}, seed ${seed}\n`);
             }
           }
@@ -113,7 +120,7 @@ Examples:
       const matrix = table.buildMatrix(runs, options.security, seedsList);
       process.stdout.write(`${table.formatMatrixText(matrix)}\n`);
       process.stdout.write(
-        "\nprevented: share of seeds where every launch achieved nothing (the `prevented` judgement); detected: share with an IDS alert by the attack's rules before the run ended; MTTD in simulated time over detected seeds; clinical impact: the attack's impact metrics (src/defense/impact), mean per seed.\n",
+        "\nprevented: share of seeds where every launch achieved nothing (the `prevented` judgement); detected: share with an IDS alert by the attack's rules before the run ended; MTTD in simulated time over detected seeds; clinical impact: the attack's impact metrics (src/defense/impact) beyond what the same seed and profile show with the attacks withheld, mean per seed.\n",
       );
       if (options.json) await writeFile(options.json, `${JSON.stringify(matrix, null, 2)}\n`);
       if (options.markdown) await writeFile(options.markdown, `${table.formatMatrixMarkdown(matrix)}\n`);

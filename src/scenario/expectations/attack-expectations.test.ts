@@ -34,6 +34,37 @@ describe('prevented', () => {
     expect(verdict.message).toContain('therapy-interruption-minutes 8');
   });
 
+  it('charges an impact by counterfactual: what the same seed shows without the attack (an access point’s reboot) is not the attack’s', () => {
+    const S = { id: 'slow', attack: 'attack.slowite' };
+    const flag = (t: number, type: string) => ev(t, 'twin', type, { device: 'monitor-1' });
+    const attempt = [
+      ev(120_000, 'adversary', 'attack.connect', { ...S, clientId: 'x', outcome: 'refused', count: 1 }),
+      ev(120_000, 'adversary', 'attack.launched', { ...S, device: 'monitor-1', techniques: ['T0814'] }),
+    ];
+    const blip = [flag(180_000, 'twin.stale'), flag(255_000, 'twin.fresh')];
+    const judge = () => {
+      const j = createPreventedJudge({ type: 'prevented', name: 'p', of: 'slow' });
+      j.onEvents([...attempt, ...blip]);
+      return j;
+    };
+    // Alone, the run charges the blip's 1.25 device-min to the attack, and asks for the counterfactual.
+    expect(judge().needsCounterfactual?.({ simulatedMs: 600_000 })).toBe(true);
+    expect(judge().finish({ simulatedMs: 600_000 })).toMatchObject({ passed: false, measured: 1 });
+    const counterfactual = { events: blip, digest: 'c'.repeat(64), count: 2 };
+    const prevented = judge().finish({ simulatedMs: 600_000, counterfactual });
+    expect(prevented).toMatchObject({ passed: true, measured: 0 });
+    expect(prevented.message).toBe(
+      '1 launch of slow achieved nothing (1 connection refused; devices-unavailable-minutes 1.25 device-min, as much without the attack)',
+    );
+    expect(judge().needsCounterfactual?.({ simulatedMs: 600_000, counterfactual })).toBe(false);
+    // Held longer than the blip alone: the difference is charged, with both figures.
+    const held = createPreventedJudge({ type: 'prevented', name: 'p', of: 'slow' });
+    held.onEvents([...attempt, flag(180_000, 'twin.stale'), flag(420_000, 'twin.fresh')]);
+    expect(held.finish({ simulatedMs: 600_000, counterfactual }).message).toContain(
+      'devices-unavailable-minutes 2.75 device-min (4 with it, 1.25 without)',
+    );
+  });
+
   it('fails when the attack was never launched', () => {
     const judge = createPreventedJudge({ type: 'prevented', name: 'p', of: 'fp' });
     judge.onEvents([ev(0, 'pump-1', 'state.changed', { to: 'infusing' })]);

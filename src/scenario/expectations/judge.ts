@@ -22,6 +22,12 @@ export interface Judge {
   onEvents(batch: readonly LoggedEvent[]): void;
   /** The verdict; the context brings what only the live run knows (delivery counts, run length). */
   finish(context?: RunContext): Verdict;
+  /**
+   * Whether the verdict at the end of the run would charge an attack with an impact that the same run
+   * without its attacks might show too (a scenario's own outage): then the runner runs the
+   * counterfactual (src/runtime/counterfactual.ts) and finishes the judge with it in the context.
+   */
+  needsCounterfactual?(context?: RunContext): boolean;
 }
 
 /** What a judge factory gets besides its expectation. */

@@ -2,6 +2,7 @@ import type { AgentStats } from '../../fleet/agent.ts';
 import { silenceAt, type Shadow } from '../../fleet/twin.ts';
 import { DeliveryLedger } from '../../net/delivery-ledger.ts';
 import { CHANNELS } from '../../net/topics.ts';
+import type { Counterfactual } from '../../defense/impact/attribution.ts';
 
 /** What of a shadow the judges read; the link figures are optional so a test can give the counts alone. */
 export type ShadowCounts = Pick<Shadow, 'receivedTotal' | 'missingTelemetry' | 'stale' | 'diverged'> &
@@ -31,6 +32,11 @@ export interface RunContext {
    * received counts.
    */
   live?: boolean;
+  /**
+   * The same run with its attacks withheld (src/runtime/counterfactual.ts), when a judge asked for it
+   * (Judge.needsCounterfactual): an attack is charged only with the impact the run without it lacks.
+   */
+  counterfactual?: Counterfactual;
 }
 
 /** Messages a device handed to its client and how many of them reached the twin, with the link's other figures. */

@@ -1,0 +1,53 @@
+import type { SimEvent } from '../core/event-log.ts';
+import type { Counterfactual as ImpactCounterfactual } from '../defense/impact/attribution.ts';
+import { keepForImpact } from '../scenario/expectations/prevented.ts';
+import type { Plan } from '../scenario/plan.ts';
+import type { ExecuteOptions } from './execute.ts';
+
+/** The counterfactual run as the judges take it, with the size of its event log. */
+export interface Counterfactual extends ImpactCounterfactual {
+  /** Events in its log. */
+  count: number;
+}
+
+/** What runs a plan: executeScenario, passed in so this module and execute.ts do not import each other. */
+type Execute = (plan: Plan, options: ExecuteOptions) => Promise<{ digest: string; events: number }>;
+
+/**
+ * Runs `plan` again with its attacks withheld (RunOptions.withholdAttacks) and returns the events the
+ * impact metrics read. Same seed, same security profile, same broker, same detector setting: every
+ * timeline entry fires at its instant with its own random stream (an attack entry too, so the entries
+ * after it draw the same targets), only no adversary acts. Fast mode whatever the original's mode: it
+ * is the deterministic account of what the scenario costs without its attacks, and a realtime run's
+ * impact is judged against it. No expectations, reporters, dataset or export: nothing is judged or
+ * written from it. Undefined when `signal` stopped it.
+ */
+export async function runCounterfactual(plan: Plan, options: ExecuteOptions, execute: Execute): Promise<Counterfactual | undefined> {
+  const events: SimEvent[] = [];
+  const result = await execute(
+    { ...plan, expectations: [] },
+    {
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+      ...(options.brokerUrl === undefined ? {} : { brokerUrl: options.brokerUrl }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.brokerPlacement === undefined ? {} : { brokerPlacement: options.brokerPlacement }),
+      ...(options.persistence === undefined ? {} : { persistence: options.persistence }),
+      ...(options.links === undefined ? {} : { links: options.links }),
+      ...(options.syncMs === undefined ? {} : { syncMs: options.syncMs }),
+      ...(options.settleTimeoutMs === undefined ? {} : { settleTimeoutMs: options.settleTimeoutMs }),
+      ...(options.connectOptionsFor === undefined ? {} : { connectOptionsFor: options.connectOptionsFor }),
+      ...(options.wrapLinks === undefined ? {} : { wrapLinks: options.wrapLinks }),
+      ...(options.ids === undefined ? {} : { ids: options.ids }),
+      ...(options.deps === undefined ? {} : { deps: options.deps }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      mode: 'fast',
+      withholdAttacks: true,
+      onEvents: (batch) => {
+        for (const event of batch) if (keepForImpact(event)) events.push(event);
+      },
+    },
+  );
+  if (options.signal?.aborted) return undefined;
+  return { events, digest: result.digest, count: result.events };
+}
