@@ -131,10 +131,27 @@ describe('connection-cutting network faults in a run', () => {
     expect(result.delivery.ledger!.totals.lost).toBe(0);
   }, 180_000);
 
-  it('mqtt-reorder then slicer on one zone: each held PUBLISH is released whole, in slices, and nothing stalls', async () => {
-    // Before the fix the release of a PUBLISH the slicer cut up was never reported: it stayed parked in
-    // the ledger and the settle barrier stalled (issue 15).
+  it('mqtt-reorder and slicer on one zone, in either order: held PUBLISHes released in slices, nothing stalls', async () => {
+    // Reorder first: the release of a PUBLISH the slicer cut up went unreported, it stayed parked in
+    // the ledger and the settle barrier stalled. Slicer first: the reorder saw only fragments and
+    // never acted (it now goes ahead of the slicer). Issue 15.
     const result = await acrossWindows([
+      {
+        id: 'radio-icu',
+        at: '2m',
+        for: '5m',
+        fault: 'network.slicer',
+        target: { zone: 'icu' },
+        params: { averageSize: 16, sizeVariation: 8, delay: '20ms' },
+      },
+      {
+        id: 'multipath-icu',
+        at: '3m',
+        for: '3m',
+        fault: 'network.mqtt-reorder',
+        target: { zone: 'icu' },
+        params: { probability: 0.3, gap: 2, delay: '3s' },
+      },
       {
         id: 'multipath',
         at: '2m',

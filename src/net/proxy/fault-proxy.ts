@@ -302,6 +302,7 @@ export class FaultProxy implements ConnectionHost {
         id: toxic.name,
         swallows: kind.swallows === true,
         paced: isPaced(kind as unknown as ToxicKind, toxic.params),
+        ...(kind.reads ? { reads: kind.reads } : {}),
         instance,
       });
     }

@@ -93,6 +93,20 @@ describe('MQTT-aware faults', () => {
     expect(fates('rs/second')).toEqual([]);
   });
 
+  it('reorder added after a slicer still acts on whole PUBLISHes (it goes ahead of the slicer)', async () => {
+    // Behind the slicer it saw only fragments and never matched: a scenario's reorder did nothing.
+    const { proxy: p, events } = await proxy();
+    const sub = await subscriber('sr/#', 'sub-sr');
+    const pub = await client(p.url, 'dev-sr');
+    p.addToxic({ type: 'slicer', name: 'radio', direction: 'upstream', params: { averageSize: 4, sizeVariation: 2 } });
+    p.addToxic({ type: 'mqtt', name: 'multipath', direction: 'upstream', params: { action: 'reorder', topic: 'sr/first' } });
+    pub.publish('sr/first', 'held', { qos: 0 });
+    pub.publish('sr/second', 'overtakes', { qos: 0 });
+    await until(() => sub.received.length === 2, 'both messages');
+    expect(sub.received.map((m) => m.payload)).toEqual(['overtakes', 'held']);
+    expect(events.flatMap((e) => (e.type === 'publish' && e.topic === 'sr/first' ? [e.fate] : []))).toEqual(['delayed', 'released']);
+  });
+
   it('delay: holds matching PUBLISHes on the proxy clock while the rest pass', async () => {
     const { proxy: p, clock } = await proxy();
     const sub = await subscriber('dl/#', 'sub-dl');

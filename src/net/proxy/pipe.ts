@@ -10,6 +10,8 @@ export interface Stage {
   swallows: boolean;
   /** It acts on when bytes pass (ToxicKind.paced). */
   paced?: boolean;
+  /** It reads whole packets, or cuts them into pieces (ToxicKind.reads). */
+  reads?: 'packets' | 'cuts';
   instance: ToxicInstance;
 }
 
@@ -109,8 +111,14 @@ export class Pipe {
     this.enter(reset ? { end: true, reset: true } : { end: true });
   }
 
+  /**
+   * Adds a toxic after the others, but one that reads whole packets before the first that cuts them
+   * up: an MQTT-aware fault acts on packets at the proxy, whatever a radio then does to the bytes.
+   */
   add(stage: Stage): void {
-    this.#stages.push(stage);
+    const cutter = stage.reads === 'packets' ? this.#stages.findIndex((s) => s.reads === 'cuts') : -1;
+    if (cutter === -1) this.#stages.push(stage);
+    else this.#stages.splice(cutter, 0, stage);
   }
 
   /** Removes a toxic: what it holds goes on, in order, to the toxics after it. */

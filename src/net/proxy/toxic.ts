@@ -80,6 +80,13 @@ export interface ToxicKind<TParams extends z.ZodType = z.ZodType> {
    * client's bytes at the simulated instant they were sent (RunNetwork.paced, SessionBook).
    */
   paced?: boolean | ((params: z.output<TParams>) => boolean);
+  /**
+   * Where it sits among a connection's toxics: `packets` reads whole MQTT packets (the MQTT-aware
+   * faults); `cuts` passes packets on in pieces (the slicer). A `packets` toxic goes before the first
+   * `cuts` one whatever the order they were added in: after it, it would see only fragments and never
+   * act (Pipe.add).
+   */
+  reads?: 'packets' | 'cuts';
   params: TParams;
   create(params: z.output<TParams>, link: ToxicLink): ToxicInstance;
 }

@@ -37,6 +37,7 @@ export const mqttPublish: ToxicKind<typeof params> = {
   // A reorder releases a PUBLISH when later packets come, or at most `delay` after it came: fast mode
   // reads each packet at the instant it was sent.
   paced: (p) => p.action === 'reorder',
+  reads: 'packets',
   create({ action, topic, probability, delay, gap, ack }, link) {
     // Held PUBLISHes (delay, reorder), each with its timer and, for reorder, packets still to overtake it.
     let held: { segment: Segment; timer: number; overtakers: number }[] = [];

@@ -22,6 +22,7 @@ export const slicer: ToxicKind<typeof params> = {
   summary: 'Cuts the stream into averageSize ± sizeVariation byte pieces, delay apart',
   // Slices queue behind the ones before: fast mode reads each packet at the instant it was sent.
   paced: true,
+  reads: 'cuts',
   params,
   create({ averageSize, sizeVariation, delay }, link) {
     const queue = new ReleaseQueue(link.clock, link.timing);
