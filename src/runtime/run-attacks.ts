@@ -239,11 +239,13 @@ export class RunAttacks {
   }
 
   /**
-   * Waits until what the attack set off is accounted for, by events, not by time. Every adversary
-   * publish was acknowledged (QoS 1): the broker sends the PUBACK only once it has written the message
-   * to every subscriber it routes it to, or dropped it (a refused PUBLISH is acknowledged too), and a
-   * refused CONNECT or SUBSCRIBE came back as its CONNACK or SUBACK code. So the fleet's connections
-   * already hold what reached them; a fence on each (DeviceLink.fence) returns once every party has
+   * Waits until what the attack set off is accounted for, by events, not by time. aedes writes a QoS 1
+   * PUBACK as it takes the message, before it routes it (src/net/broker-publish-hook.test.ts shows the
+   * order), so the acknowledgement alone proves nothing: the broker's count of the PUBLISH packets it
+   * has finished with from each adversary connection (routed to every subscriber's connection, or
+   * dropped) must reach what that connection sent (#received), and a refused CONNECT or SUBSCRIBE came
+   * back as its CONNACK or SUBACK code. Then the fleet's connections hold what reached them; a fence on
+   * each (DeviceLink.fence) returns once every party has
    * handled it, and a device's reaction (its ack, a state change) is a message the delivery ledger
    * books when it is published — the settle barrier that follows waits for it. The wall-clock guard
    * is only the error path, as the settle barrier's: a fence that does not return (a connection a
