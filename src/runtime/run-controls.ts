@@ -6,7 +6,7 @@ import type { TargetDirectory } from '../inject/target.ts';
 import type { LinkEndpoint, LinkOpener } from '../net/device-link.ts';
 import type { NetworkResult, RunResult } from '../scenario/result.ts';
 import { attackFaults } from './attack-faults.ts';
-import type { BrokerHandle, OpenBrokerOptions } from './broker-host.ts';
+import type { BrokerHandle, BrokerPlacement, OpenBrokerOptions } from './broker-host.ts';
 import { twinClientIdFor, type ConnectOptionsFor } from './fleet-builder.ts';
 import { BrokerReceipts } from '../net/broker-receipts.ts';
 import { changeWindows, PatchCampaigns } from './patch-campaign.ts';
@@ -195,7 +195,7 @@ export class RunControls {
    * behind, or a full socket for the drain timeout, and the broker drops it); the scenario's own
    * limits (`broker:`, e.g. a connection cap an attack exhausts).
    */
-  get brokerNeeds(): Pick<OpenBrokerOptions, 'isolateSlowReaders' | 'limits' | 'restartable' | 'persistence'> {
+  get brokerNeeds(): Pick<OpenBrokerOptions, 'isolateSlowReaders' | 'limits' | 'restartable' | 'persistence' | 'placement'> {
     const maxConnections = this.#options.plan.broker?.maxConnections;
     const persistence = this.#options.plan.broker?.persistence;
     return {
@@ -204,6 +204,8 @@ export class RunControls {
       // A restart needs a broker the run can stop and start; the scenario may say where it keeps its state.
       ...(this.#network?.restartsBroker ? { restartable: true } : {}),
       ...(persistence ? { persistence } : {}),
+      // The detector taps the broker in this process, whatever the fleet's size (a large one would get a child).
+      ...(this.ids !== undefined ? { placement: 'in-process' as const } : {}),
     };
   }
 
@@ -295,7 +297,22 @@ export class RunControls {
   }
 
   /** Before the broker starts: TLS material; returns what the embedded broker must install (undefined: nothing). */
-  async prepare(brokerUrl: string | undefined): Promise<OpenBrokerOptions['security']> {
+  async prepare(brokerUrl: string | undefined, placement?: BrokerPlacement): Promise<OpenBrokerOptions['security']> {
+    // The detector's sensor is a tap on the embedded broker in this process (run-ids.ts): with any other
+    // broker it would see nothing, and the same seed would give other alerts, verdicts and digest than on
+    // the embedded one. Refused up front, as a secured run refuses --broker.
+    if (this.ids !== undefined && brokerUrl !== undefined) {
+      throw new InputError(
+        'E_IDS_BROKER',
+        `the intrusion detector taps medtwin's embedded broker, and ${brokerUrl} is another: drop --broker, or set \`ids: false\` in the scenario to run its attacks unwatched`,
+      );
+    }
+    if (this.ids !== undefined && placement === 'child-process') {
+      throw new InputError(
+        'E_IDS_BROKER',
+        "the intrusion detector taps the broker in this process, and this run asked for one in a child process: leave the broker's placement to the run, or set `ids: false`",
+      );
+    }
     const security = this.#active;
     if (security === undefined) return undefined;
     await security.prepare(brokerUrl);

@@ -115,7 +115,7 @@ export function buildRunParts(core: RunCore, deps: RunDependencies, options: Run
  */
 export async function openRunTransport(parts: RunParts, onLinkFailure: (error: Error) => void): Promise<Transport> {
   const { options, controls } = parts;
-  const brokerSecurity = await controls.prepare(options.brokerUrl);
+  const brokerSecurity = await controls.prepare(options.brokerUrl, options.brokerPlacement);
   const transport = await openTransport(
     options,
     parts.fleet.agents.length,

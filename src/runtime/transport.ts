@@ -32,7 +32,7 @@ export async function openTransport(
   deps: RunDependencies,
   onLinkFailure: (error: Error) => void,
   security?: OpenBrokerOptions['security'],
-  brokerNeeds: Pick<OpenBrokerOptions, 'isolateSlowReaders' | 'limits'> = {},
+  brokerNeeds: Pick<OpenBrokerOptions, 'isolateSlowReaders' | 'limits' | 'placement'> = {},
   onSimulationClock = false,
 ): Promise<Transport> {
   const broker = await openBroker({
@@ -40,7 +40,7 @@ export async function openTransport(
     url: options.brokerUrl,
     port: options.port,
     // A secured broker in a child process gets the controls over IPC and asks this process for the run's time.
-    placement: options.brokerPlacement ?? placementFor(devices),
+    placement: options.brokerPlacement ?? brokerNeeds.placement ?? placementFor(devices),
     ...(security ? { security } : {}),
     ...(options.persistence ? { persistence: options.persistence } : {}),
   });

@@ -16,6 +16,24 @@ const MIN = 60_000;
 
 /** The IDS inside a real run: the embedded broker's traffic, alerts in the event log, impact from ground truth. */
 describe('RunOptions.ids', () => {
+  it('refuses a broker it cannot tap, before anything connects: alerts, verdicts and digest would differ from the embedded broker', async () => {
+    const external = new Run(smallWard({ durationMs: MIN }), DEFAULT_DEPENDENCIES, { brokerUrl: 'mqtt://127.0.0.1:1', ids: true });
+    try {
+      await expect(external.open()).rejects.toMatchObject({
+        code: 'E_IDS_BROKER',
+        message: expect.stringMatching(/drop --broker, or set `ids: false`/),
+      });
+    } finally {
+      await external.close();
+    }
+    const child = new Run(smallWard({ durationMs: MIN }), DEFAULT_DEPENDENCIES, { port: 0, brokerPlacement: 'child-process', ids: true });
+    try {
+      await expect(child.open()).rejects.toMatchObject({ code: 'E_IDS_BROKER' });
+    } finally {
+      await child.close();
+    }
+  });
+
   it('a clean ward raises no alert, though the detector saw all its traffic', async () => {
     const run = new Run(smallWard({ durationMs: 10 * MIN }), DEFAULT_DEPENDENCIES, { port: 0, ids: true });
     const events: LoggedEvent[] = [];
