@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChannelSummary } from '../src/net/delivery-ledger.ts';
 import { parsePersistence, type PersistenceChoice } from '../src/net/broker-persistence.ts';
+import { parseScenario } from '../src/index.ts';
 import { createReporters } from '../src/report/registry.ts';
 import { executeScenario } from '../src/runtime/execute.ts';
 import type { Plan } from '../src/scenario/plan.ts';
@@ -82,6 +83,38 @@ describe('a broker restart in a run', () => {
     expect(reasons['broker:restart']).toBeGreaterThan(0);
     expect(short.ok).toBe(true);
   }, 240_000);
+
+  it('commands the station sends while the broker is down are lost at once (network:station-offline), never waited for', async () => {
+    // The station's session refuses to publish while it is down: before, each command stayed in flight
+    // until the settle barrier gave up on it (a settle timeout, written off "nothing delivered").
+    const withCommands = parseScenario(
+      `
+name: commands into a restarting broker
+seed: 1
+duration: 3m
+fleet:
+  zones:
+    - id: icu
+      beds: 2
+      devices: { patient-monitor: 2, infusion-pump: 2 }
+      config:
+        infusion-pump: { profile: { drug: normal-saline, rate: 100, vtbi: 500 } }
+timeline:
+  - { id: update, at: 1m, fault: network.broker-restart, target: { scope: site }, params: { downtime: 30s } }
+commands:
+  - { at: 1m5s, target: { device: infusion-pump-001 }, command: { type: pause } }
+  - { at: 1m20s, target: { device: infusion-pump-002 }, command: { type: pause } }
+  - { at: 2m30s, target: { device: infusion-pump-001 }, command: { type: pause } }
+`,
+      'restart-commands.yaml',
+    );
+    const [short, long] = [await executeScenario(withCommands, { syncMs: 1000 }), await executeScenario(withCommands, { syncMs: 60_000 })];
+    expect(long.digest).toBe(short.digest);
+    expect(short.delivery.settleTimeouts).toBe(0);
+    const cmd = (device: string) => short.delivery.ledger!.devices[device]!.cmd!;
+    expect(cmd('infusion-pump-001')).toMatchObject({ published: 2, delivered: 1, lost: 1, lostBy: { 'network:station-offline': 1 } });
+    expect(cmd('infusion-pump-002')).toMatchObject({ published: 1, delivered: 0, lost: 1, lostBy: { 'network:station-offline': 1 } });
+  }, 120_000);
 
   it.skipIf(skipRedis !== undefined)(
     'on Redis: the same digest across settle windows, no QoS 1 alarm lost, only QoS 0 lost to the restart, no keys left',

@@ -44,9 +44,14 @@ export class OperatorConsole {
 
   /**
    * Sends `body` to the device at `address` in an envelope numbered `seq` (by default the console's
-   * own count); returns what went on the wire (signed, with its code).
+   * own count); returns what went on the wire (signed, with its code), and whether it did: false when
+   * the console's connection was down (DeviceLink.publish).
    */
-  send(address: DeviceAddress, body: Record<string, unknown> & { type: string }, seq = this.#seq + 1): Record<string, unknown> {
+  send(
+    address: DeviceAddress,
+    body: Record<string, unknown> & { type: string },
+    seq = this.#seq + 1,
+  ): { wire: Record<string, unknown>; sent: boolean } {
     const { clock, signer, mfa } = this.#options;
     this.#seq = seq;
     const now = clock.now();
@@ -60,8 +65,8 @@ export class OperatorConsole {
       t: now,
       body: wire,
     });
-    this.#link?.publish(channelTopic(address, CHANNELS.cmd), payload, 1, false);
-    return wire;
+    const sent = this.#link?.publish(channelTopic(address, CHANNELS.cmd), payload, 1, false);
+    return { wire, sent: sent !== false };
   }
 
   async close(): Promise<void> {

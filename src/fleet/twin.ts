@@ -21,7 +21,14 @@ export type Arrivals = 'as-sent' | 'as-received';
  * Carries a command the twin recorded to its device (instead of the twin's own connection), in an
  * envelope with sequence number `seq` — the one the delivery ledger booked it under.
  */
-export type CommandSend = (address: DeviceAddress, body: Record<string, unknown> & { type: string }, seq: number) => void;
+/** Carries a command another way (an operator console); false when its connection was down and nothing was sent. */
+export type CommandSend = (address: DeviceAddress, body: Record<string, unknown> & { type: string }, seq: number) => boolean;
+
+/**
+ * The reason a command is booked lost when the station (or the console carrying it) had no connection
+ * to the broker at the instant it was sent — a broker restart, a cut link: it never left.
+ */
+export const STATION_OFFLINE = 'network:station-offline';
 
 export interface TwinOptions {
   /** A device is stale after this many telemetry periods without telemetry. Default 3. */
@@ -302,12 +309,16 @@ export class DigitalTwin {
     });
     const seq = ++this.#sendSeq;
     this.#ledger?.published(deviceId, CHANNELS.cmd, seq, now);
-    if (send !== undefined) {
-      send(shadow.address, { ...body, type: String(command.type) }, seq);
-      return commandId;
+    let sent: boolean | undefined;
+    if (send !== undefined) sent = send(shadow.address, { ...body, type: String(command.type) }, seq);
+    else {
+      const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: 'twin', kind: 'twin', seq, t: now, body });
+      // (A link that cannot refuse returns nothing: taken as sent.)
+      sent = this.#link?.publish(channelTopic(shadow.address, CHANNELS.cmd), payload, 1, false) !== false;
     }
-    const payload = encodeEnvelope({ v: ENVELOPE_VERSION, device: 'twin', kind: 'twin', seq, t: now, body });
-    this.#link?.publish(channelTopic(shadow.address, CHANNELS.cmd), payload, 1, false);
+    // A session driven on the run's clock refuses a publish while it is down (DeviceLink.publish): the
+    // command never left, and is lost at its instant rather than waited for until the barrier gives up.
+    if (sent === false) this.#ledger?.lost(deviceId, CHANNELS.cmd, seq, STATION_OFFLINE);
     return commandId;
   }
 

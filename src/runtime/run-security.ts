@@ -361,7 +361,7 @@ export class RunSecurity {
     if (console === undefined) return undefined;
     return (target, body, seq) => {
       this.#viaConsole++;
-      console.send(target, body, seq);
+      return console.send(target, body, seq).sent;
     };
   }
 
