@@ -81,6 +81,16 @@ export class SessionBook {
     this.#changed();
   }
 
+  /**
+   * Counts one client again: the network's news was about its own connection (opened, closed, cut),
+   * which changes no other client's path.
+   */
+  recountClient(clientId: string): void {
+    const entry = this.#entries.get(clientId);
+    if (entry !== undefined) this.#update(clientId, entry, false);
+    this.#changed();
+  }
+
   /** Clients on the wire now, for a stalled settle's message. */
   pending(): string[] {
     return [...this.#entries].filter(([, e]) => e.outstanding > 0).map(([id]) => id);

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { SessionBook, type PathState } from './session-book.ts';
+import type { SessionDriver } from './session-driver.ts';
+
+/** A driver as the book reads it: connected on a socket from `port`, nothing of its own in flight. */
+function driver(port: number): SessionDriver {
+  return {
+    state: 'connected',
+    closing: false,
+    inFlight: 0,
+    client: { stream: { connecting: false, localPort: port, bytesWritten: 0 } },
+    onChange: () => () => {},
+  } as unknown as SessionDriver;
+}
+
+describe('SessionBook', () => {
+  it('counts again only the client whose connection the network had news of, or every client', () => {
+    const paths = new Map<string, PathState>([
+      ['pump-001', 'open'],
+      ['pump-002', 'open'],
+    ]);
+    const book = new SessionBook();
+    book.setPath((clientId) => paths.get(clientId) ?? 'open');
+    book.add('pump-001', driver(50001));
+    book.add('pump-002', driver(50002));
+    let changes = 0;
+    book.onChange(() => changes++);
+    expect(book.outstanding).toBe(0);
+
+    // Both connections cut; the news of pump-001's came: it is about to hear of it, and is waited for.
+    paths.set('pump-001', 'none');
+    paths.set('pump-002', 'none');
+    book.recountClient('pump-001');
+    expect([book.outstanding, book.pending(), changes]).toEqual([1, ['pump-001'], 1]);
+    // A client the book does not know changes nothing, but the barrier still hears of it.
+    book.recountClient('stranger');
+    expect([book.outstanding, changes]).toEqual([1, 2]);
+    // A full count (a fault began or ended) takes in every client.
+    book.recount();
+    expect(book.pending()).toEqual(['pump-001', 'pump-002']);
+  });
+});
