@@ -429,37 +429,41 @@ export class RunControls {
    * completes. Then queued attacks launch or stop (RunAttacks.runPending).
    */
   atInstant(): Promise<void> | undefined {
+    // Called at every due instant of a run (about one per message in a ward): nothing here may
+    // allocate when no control has work (tsx's keepNames made a closure here cost a defineProperty).
     const network = this.#network;
-    const pending = () => network?.pending === true;
     // A client's exchange began at this instant (a reconnect attempt, a PINGREQ): its outcome comes
     // before time moves on (SessionBook).
     // A byte quota is active: what clients wrote at this instant is counted now (SessionBook, `behind`).
     if (network?.paced && this.sessions) this.sessions.recount();
     const exchanges = (this.sessions?.outstanding ?? 0) > 0;
     const gated = this.#gated.length > 0;
-    if (!pending() && !this.#attacks.pending && !exchanges && !gated) return undefined;
-    return (async () => {
-      if (pending() || exchanges || gated) await this.#options.settle();
-      // A change can bring another at the same instant (a toxic installed on a connection that
-      // resets it at once, a reconnect the settle let through meeting a fault): until none is left.
-      while (network !== undefined && pending()) {
-        network.applyPending();
-        await network.idle();
-        // What the change did to the clients' sessions (cut, swallowed, let through) is known at this instant.
-        this.#sessions?.recount();
-        await this.#options.settle();
-      }
-      if (gated) {
-        // The central station's attempt, once everything sent before it has reached the broker; its
-        // outcome (connected and subscribed, or refused) comes before time moves on.
-        const attempts = this.#gated;
-        this.#gated = [];
-        for (const attempt of attempts) attempt();
-        this.#sessions?.recount();
-        await this.#options.settle();
-      }
-      if (this.#attacks.pending) await this.#attacks.runPending();
-    })();
+    if (network?.pending !== true && !this.#attacks.pending && !exchanges && !gated) return undefined;
+    return this.#workAtInstant(network, exchanges, gated);
+  }
+
+  /** atInstant's work, when there is some. */
+  async #workAtInstant(network: RunNetworkHost | undefined, exchanges: boolean, gated: boolean): Promise<void> {
+    if (network?.pending === true || exchanges || gated) await this.#options.settle();
+    // A change can bring another at the same instant (a toxic installed on a connection that
+    // resets it at once, a reconnect the settle let through meeting a fault): until none is left.
+    while (network?.pending === true) {
+      network.applyPending();
+      await network.idle();
+      // What the change did to the clients' sessions (cut, swallowed, let through) is known at this instant.
+      this.#sessions?.recount();
+      await this.#options.settle();
+    }
+    if (gated) {
+      // The central station's attempt, once everything sent before it has reached the broker; its
+      // outcome (connected and subscribed, or refused) comes before time moves on.
+      const attempts = this.#gated;
+      this.#gated = [];
+      for (const attempt of attempts) attempt();
+      this.#sessions?.recount();
+      await this.#options.settle();
+    }
+    if (this.#attacks.pending) await this.#attacks.runPending();
   }
 
   /** Closes the audit log (before the event log's digest is taken). */
