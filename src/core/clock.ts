@@ -105,7 +105,10 @@ export class SimClock implements Clock {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      // Swapped through a local: a destructuring swap built an array per step, several per timer.
+      const moved = heap[i]!;
+      heap[i] = heap[parent]!;
+      heap[parent] = moved;
       i = parent;
     }
   }
@@ -123,7 +126,9 @@ export class SimClock implements Clock {
       if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l;
       if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r;
       if (smallest === i) break;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      const moved = heap[i]!;
+      heap[i] = heap[smallest]!;
+      heap[smallest] = moved;
       i = smallest;
     }
   }
