@@ -16,6 +16,7 @@ import type { Counterfactual } from './counterfactual.ts';
 import type { BrokerHandle } from './broker-host.ts';
 import type { Collector } from './collector.ts';
 import type { RunDependencies, RunPatient } from './fleet-builder.ts';
+import { fitHeapPolicy } from './heap-policy.ts';
 import { createRunCore, type RunCore } from './run-core.ts';
 import type { RunIds } from './run-ids.ts';
 import type { LinkPlacement, RunMode, RunOptions, RunPhase, RunStatus } from './run-options.ts';
@@ -96,6 +97,7 @@ export class Run extends EventEmitter<RunEvents> {
     });
     const { fleet, controls } = this.#parts;
     ({ plan: this.fleetPlan, twin: this.twin, agents: this.agents, agentById: this.agentById, patients: this.patients } = fleet);
+    fitHeapPolicy(this.agents.length);
     ({ security: this.security, ids: this.ids, faults: this.faults } = controls);
     this.timeline = this.#parts.timeline;
     this.collector = this.#parts.referee.collector;
