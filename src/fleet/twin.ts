@@ -30,6 +30,9 @@ export type CommandSend = (address: DeviceAddress, body: Record<string, unknown>
  */
 export const STATION_OFFLINE = 'network:station-offline';
 
+/** The reason a command is booked lost when its device had no session at the broker to receive it (RunControls.undeliverable). */
+export const DEVICE_OFFLINE = 'network:device-offline';
+
 export interface TwinOptions {
   /** A device is stale after this many telemetry periods without telemetry. Default 3. */
   staleAfterPeriods?: number;
@@ -287,8 +290,10 @@ export class DigitalTwin {
    * Sends a command to a device as the central station would, and records what it should bring about
    * as desired state. Returns the command id. `send`, when given, carries the command instead of the
    * twin's own connection (an operator console that signs it, src/fleet/operator-console.ts).
+   * `undeliverable`: the run knows the command cannot reach its device (why, as a ledger loss reason):
+   * it is recorded and booked lost, and nothing is sent.
    */
-  command(deviceId: string, command: Record<string, unknown>, send?: CommandSend): string {
+  command(deviceId: string, command: Record<string, unknown>, send?: CommandSend, undeliverable?: string): string {
     const shadow = this.#shadow(deviceId);
     const descriptor = this.#descriptors.get(deviceId)!;
     const commandId = (command.commandId as string | undefined) ?? `twin-${++this.#commandSeq}`;
@@ -309,6 +314,10 @@ export class DigitalTwin {
     });
     const seq = ++this.#sendSeq;
     this.#ledger?.published(deviceId, CHANNELS.cmd, seq, now);
+    if (undeliverable !== undefined) {
+      this.#ledger?.lost(deviceId, CHANNELS.cmd, seq, undeliverable);
+      return commandId;
+    }
     let sent: boolean | undefined;
     if (send !== undefined) sent = send(shadow.address, { ...body, type: String(command.type) }, seq);
     else {

@@ -4,7 +4,7 @@ import type { Plan } from '../scenario/plan.ts';
 import { scopeOf } from '../inject/target-scope.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
 import { decodeEnvelope } from '../net/envelope.ts';
-import { parseTopic } from '../net/topics.ts';
+import { CHANNELS, parseTopic } from '../net/topics.ts';
 import type { TimelineEntry } from '../scenario/schema.ts';
 import type { ConnectOptionsFor } from './fleet-builder.ts';
 import type { NetworkEvent, RunNetwork } from './network-setup.ts';
@@ -103,6 +103,8 @@ export class NetworkAccount {
   readonly #ledger: DeliveryLedger;
   readonly #network: RunNetwork;
   readonly #wills = new Map<string, number>();
+  /** Devices whose session a fault cut at the broker, until their next connection (cutAtBroker). */
+  readonly #cut = new Set<string>();
   /** Whether a last will published now would reach the twin (its session is up): else none is booked. */
   twinListening: () => boolean = () => true;
   /** Device messages a fault holds now (reorder; a holding blackhole): settled for the barrier until released. */
@@ -116,6 +118,11 @@ export class NetworkAccount {
     this.#network = network;
     network.onEvent((event) => {
       if (event.type === 'session.cut') return this.#onCut(event);
+      if (event.type === 'connection.opened') {
+        const device = this.#network.deviceOf(event.clientId);
+        if (device !== undefined) this.#cut.delete(device);
+        return;
+      }
       if (event.type !== 'publish') return;
       const held = this.#held.size;
       this.#onPublish(event);
@@ -130,10 +137,20 @@ export class NetworkAccount {
    */
   #onCut(event: Extract<NetworkEvent, { type: 'session.cut' }>): void {
     const device = this.#network.deviceOf(event.clientId);
+    if (event.established && device !== undefined) this.#cut.add(device);
     if (!event.established || device === undefined || !this.twinListening()) return;
     const seq = (this.#wills.get(device) ?? 0) + 1;
     this.#wills.set(device, seq);
     this.#ledger.published(device, 'will', seq, event.at);
+  }
+
+  /**
+   * A fault cut the device's session at the broker (a reset, the broker's keep-alive under a
+   * blackhole) and the device has not opened a connection since: the broker holds no session for it,
+   * whether or not the device has noticed yet.
+   */
+  cutAtBroker(device: string): boolean {
+    return this.#cut.has(device);
   }
 
   /** Held device messages: the barrier counts them as settled (they are on their way, at a time a fault decides). */
@@ -147,7 +164,10 @@ export class NetworkAccount {
     if (topic === undefined) return;
     const decoded = decodeEnvelope(event.payload);
     if (!decoded.ok) return;
-    const { device, seq } = decoded.envelope;
+    // The ledger books a command under the device it is sent to (the topic's), not its sender (the
+    // envelope's: the twin, or a console).
+    const device = topic.channel === CHANNELS.cmd ? topic.deviceId : decoded.envelope.device;
+    const { seq } = decoded.envelope;
     const key = `${device}\u0000${topic.channel}\u0000${seq}`;
     switch (event.fate) {
       case 'dropped':

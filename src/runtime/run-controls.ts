@@ -8,6 +8,7 @@ import type { NetworkResult, RunResult } from '../scenario/result.ts';
 import { attackFaults } from './attack-faults.ts';
 import type { BrokerHandle, BrokerPlacement, OpenBrokerOptions } from './broker-host.ts';
 import { twinClientIdFor, type ConnectOptionsFor } from './fleet-builder.ts';
+import { DEVICE_OFFLINE } from '../fleet/twin.ts';
 import { BrokerReceipts } from '../net/broker-receipts.ts';
 import { changeWindows, PatchCampaigns } from './patch-campaign.ts';
 import { deviceClientId } from '../net/security/identities.ts';
@@ -288,6 +289,19 @@ export class RunControls {
           }
         : {}),
     });
+  }
+
+  /**
+   * Why a command to `device` cannot reach it now, or undefined when it can (as far as the run knows).
+   * Fast mode with network faults: the device's link is down (`online` false: it noticed the loss at
+   * a simulated instant), or a fault cut its session at the broker and it has not connected since.
+   * Devices keep clean sessions, so the broker would route such a command to nobody; deciding that
+   * here, at the command's simulated instant, keeps it off the wire rather than left in flight for the
+   * settle barrier to give up on — and never a matter of which socket the broker read first.
+   */
+  undeliverable(device: string, online: boolean): string | undefined {
+    if (this.#options.mode !== 'fast' || this.#sessions === undefined) return undefined;
+    return !online || this.#network?.cutAtBroker(device) === true ? DEVICE_OFFLINE : undefined;
   }
 
   /** The twin's client id in this run: under authentication or mutual TLS its identity's, not the seed's (RunSecurity.endpointFor). */

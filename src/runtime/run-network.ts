@@ -99,6 +99,11 @@ export class RunNetworkHost {
     return this.#account?.held ?? 0;
   }
 
+  /** A fault cut `device`'s session at the broker and it has not connected since (NetworkAccount.cutAtBroker). */
+  cutAtBroker(device: string): boolean {
+    return this.#account?.cutAtBroker(device) ?? false;
+  }
+
   /** What the network knows of a client's connection (SessionBook's path). */
   pathOf(clientId: string, localPort?: number, written?: number): PathState {
     return this.network.pathOf(clientId, localPort, written);

@@ -206,7 +206,8 @@ export class Run extends EventEmitter<RunEvents> {
   command(deviceId: string, command: Record<string, unknown>): string {
     const agent = this.#parts.fleet.agent(deviceId);
     this.#parts.loop.requestSettle();
-    return this.twin.command(deviceId, command, this.#parts.controls.commandRoute(agent, command.type));
+    const controls = this.#parts.controls;
+    return this.twin.command(deviceId, command, controls.commandRoute(agent, command.type), controls.undeliverable(deviceId, agent.online));
   }
 
   /** Runs to the end (or until stopped), pacing by mode and speed. Resolves when the run is finished. */
