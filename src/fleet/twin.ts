@@ -291,7 +291,8 @@ export class DigitalTwin {
    * as desired state. Returns the command id. `send`, when given, carries the command instead of the
    * twin's own connection (an operator console that signs it, src/fleet/operator-console.ts).
    * `undeliverable`: the run knows the command cannot reach its device (why, as a ledger loss reason):
-   * it is recorded and booked lost, and nothing is sent.
+   * it is recorded and booked lost, and nothing is sent (unless the station's own link is down, which
+   * is the reason then).
    */
   command(deviceId: string, command: Record<string, unknown>, send?: CommandSend, undeliverable?: string): string {
     const shadow = this.#shadow(deviceId);
@@ -314,7 +315,9 @@ export class DigitalTwin {
     });
     const seq = ++this.#sendSeq;
     this.#ledger?.published(deviceId, CHANNELS.cmd, seq, now);
-    if (undeliverable !== undefined) {
+    // The station's own link down comes first (it could not send at all): network:station-offline below.
+    const stationDown = send === undefined && this.#link?.connected === false;
+    if (undeliverable !== undefined && !stationDown) {
       this.#ledger?.lost(deviceId, CHANNELS.cmd, seq, undeliverable);
       return commandId;
     }
