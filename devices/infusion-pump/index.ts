@@ -79,6 +79,7 @@ export const infusionPump: DeviceDescriptor<typeof pumpMachine, PumpTelemetry, P
   defaultSettings,
   settingsSchema,
   telemetrySchema,
+  telemetrySorted: true,
   commandSchema,
   telemetryPeriodMs: 5000,
   samplePeriodMs: PUMP_SAMPLE_PERIOD_MS,

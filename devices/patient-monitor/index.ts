@@ -89,6 +89,7 @@ export const patientMonitor: DeviceDescriptor<PatientMonitorMachine, MonitorTele
   defaultSettings: DEFAULT_MONITOR_SETTINGS,
   settingsSchema: monitorSettingsSchema,
   telemetrySchema: monitorTelemetrySchema,
+  telemetrySorted: true,
   commandSchema: monitorCommandSchema,
   telemetryPeriodMs: 1_000,
   samplePeriodMs: 1_000,

@@ -18,7 +18,7 @@ export function canonicalJson(value: unknown): string {
  * no class instances), keys with defined values in ascending order, and no value JSON.stringify
  * treats differently (functions, symbols and bigints: dropped or thrown there, null here).
  */
-function isStringifyCanonical(value: unknown): boolean {
+export function isStringifyCanonical(value: unknown): boolean {
   switch (typeof value) {
     case 'number':
     case 'string':

@@ -77,6 +77,37 @@ describe('EventLog', () => {
   });
 });
 
+describe('EventLog, events recorded as sorted', () => {
+  it('writes the same lines, in the same order, as events it checks itself', () => {
+    const sorted: SimEvent[] = [
+      { t: 3, source: 'pump-001', type: 'telemetry', data: { body: { alarms: [], rate: 5 }, seq: 2, truth: { map: 70.5 } } },
+      { t: 3, source: 'mon-001', type: 'telemetry', data: { body: { hr: null, nibp: { dbp: 60, map: 75, sbp: 110, t: 0 } }, seq: 1 } },
+      { t: 3, source: 'mon-001', type: 'alarm.raised', data: { code: 'hr.high' } },
+    ];
+    const checked = new EventLog();
+    const vouched = new EventLog();
+    const seenChecked: LoggedEvent[] = [];
+    const seenVouched: LoggedEvent[] = [];
+    checked.subscribe((batch) => seenChecked.push(...batch));
+    vouched.subscribe((batch) => seenVouched.push(...batch));
+    for (const event of sorted) {
+      checked.record(structuredClone(event));
+      vouched.record(structuredClone(event), event.type === 'telemetry');
+    }
+    expect(vouched.pendingCount).toBe(3);
+    expect(vouched.digest()).toBe(checked.digest());
+    expect(seenVouched).toEqual(seenChecked);
+  });
+
+  it('fails a run whose producer claimed sorted keys it did not build (checked under vitest)', () => {
+    const log = new EventLog();
+    log.record({ t: 1, source: 'cgm-001', type: 'telemetry', data: { body: { state: 'ok', glucose: 110 } } }, true);
+    expect(() => log.seal(1)).toThrowErrorMatchingInlineSnapshot(
+      `[Error: EventLog: cgm-001/telemetry at t=1 ms was recorded as sorted, but its data is not in canonical form (keys in ascending order, plain objects only): {"body":{"glucose":110,"state":"ok"}}. Build it with sorted keys, or record it without \`sorted\`]`,
+    );
+  });
+});
+
 describe('canonicalJson', () => {
   it('matches JSON.stringify on values whose keys are already sorted', () => {
     const values = [0, -0, 1.5, 1e21, -3e-7, 'a"b\n', true, null, [1, 'x', null, [2]], { a: 1, b: { c: [true, { d: 'e' }] } }, []];

@@ -515,8 +515,13 @@ export class DeviceAgent implements FaultSurface {
     const truth = pickTruth(this.descriptor.measures, this.#lastTruth);
     const delivery = this.descriptor.delivery ? this.#model.delivery() : undefined;
     const seq = this.#publish(CHANNELS.telemetry, body, 0);
-    // Keys in sorted order: the log then writes this, the commonest event, in one JSON.stringify.
-    this.#record('telemetry', { body, delivered: delivery, seq, silenced: seq === 0 ? true : undefined, truth });
+    // Keys in sorted order: the log then writes this, the commonest event, in one JSON.stringify, and
+    // without checking the order when the body is built sorted too (truth and delivery are).
+    this.#record(
+      'telemetry',
+      { body, delivered: delivery, seq, silenced: seq === 0 ? true : undefined, truth },
+      this.descriptor.telemetrySorted === true,
+    );
   }
 
   #onSnapshot(): void {
@@ -762,8 +767,8 @@ export class DeviceAgent implements FaultSurface {
     return topic;
   }
 
-  #record(type: string, data: Record<string, unknown>): void {
-    this.#options.log.record({ t: this.#options.clock.now(), source: this.deviceId, type, data });
+  #record(type: string, data: Record<string, unknown>, sorted = false): void {
+    this.#options.log.record({ t: this.#options.clock.now(), source: this.deviceId, type, data }, sorted);
   }
 }
 
