@@ -37,9 +37,9 @@ export function applyHeapPolicy(): void {
 /**
  * Fits the policy to a run's fleet, in a process that applied it and where nobody chose a percent:
  * below HEAP_POLICY_FLEET devices V8's own. A small fleet's live heap is tens of MiB; at 50 % the
- * 100-device ward ran 14 full GCs an hour of simulated time, whose concurrent marking was a fifth of
- * the process's CPU off the main thread, against 6–7 with V8's policy, for a peak RSS of 290–330
- * instead of 205–210 MiB (docs/benchmarks.md#what-limits-it, point 15).
+ * 100-device ward ran 14 full GCs per simulated hour against 6–7 with V8's policy, which took 4–10 %
+ * off the process's CPU (mostly V8's helper threads) for a peak RSS of 290–330 instead of 205–210 MiB
+ * (docs/benchmarks.md#what-limits-it, point 15).
  */
 export function fitHeapPolicy(devices: number): void {
   if (fitted === undefined) return;
