@@ -15,7 +15,10 @@ type Execute = (plan: Plan, options: ExecuteOptions) => Promise<{ digest: string
 
 /**
  * Runs `plan` again with its attacks withheld (RunOptions.withholdAttacks) and returns the events the
- * impact metrics read. Same seed, same security profile, same broker, same detector setting: every
+ * impact metrics read. Same seed, same security profile, same detector setting, always on a broker of
+ * its own: an external one (`--broker`) keeps what the attacked run left there — a retained pause, a
+ * persistent session's queue — which would reach the run meant to be without the attack (a run's
+ * digest does not depend on its broker, so nothing else changes). Every
  * timeline entry fires at its instant with its own random stream (an attack entry too, so the entries
  * after it draw the same targets), only no adversary acts. Fast mode whatever the original's mode: it
  * is the deterministic account of what the scenario costs without its attacks, and a realtime run's
@@ -29,7 +32,6 @@ export async function runCounterfactual(plan: Plan, options: ExecuteOptions, exe
     {
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
-      ...(options.brokerUrl === undefined ? {} : { brokerUrl: options.brokerUrl }),
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.brokerPlacement === undefined ? {} : { brokerPlacement: options.brokerPlacement }),
       ...(options.persistence === undefined ? {} : { persistence: options.persistence }),
