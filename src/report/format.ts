@@ -253,7 +253,7 @@ const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
 export function idsLine(result: Pick<RunResult, 'ids'>): string | undefined {
   const ids = result.ids;
   if (ids === undefined) return undefined;
-  if (!ids.available) return 'not watching: only an in-process broker can be tapped (this run’s broker is in a child process or external)';
+  if (!ids.available) return 'not watching: only an in-process broker can be tapped, and this detector was given none';
   const observed = `${formatCount(ids.observations)} observations`;
   if (ids.alerts === 0) return `no alerts · ${observed}`;
   const severities = [...SEVERITY_ORDER, ...Object.keys(ids.bySeverity).filter((s) => !SEVERITY_ORDER.includes(s))]

@@ -103,7 +103,8 @@ export async function executeScenario(plan: Plan, options: ExecuteOptions = {}):
     await run.close();
   }
   if (!counterfactual) return result;
-  // After close: the counterfactual's clients take the same client ids on the same broker.
+  // After close: the counterfactual's clients take the same client ids, on a broker of its own that may
+  // take the same port (`port`).
   const without = await runCounterfactual(plan, options, executeScenario);
   if (without === undefined) return result;
   options.onCounterfactual?.(without);

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from '../../core/errors.ts';
 import { PROFILE_NAMES, type ProfileName } from '../../net/security/controls.ts';
 import type { BrokerHandle } from '../../runtime/broker-host.ts';
@@ -32,11 +32,19 @@ export function registerMatrixCommand(program: Command): void {
   program
     .command('matrix')
     .description(
-      'control efficacy matrix: run scenarios under several security profiles and seeds, and tabulate per attack how often it was prevented and detected, MTTD and clinical impact (exit 0 when all ran, 2 bad input, 3 environment)',
+      'control efficacy matrix: run scenarios under several security profiles and seeds, and tabulate per attack how often it was prevented and detected, MTTD and clinical impact (beyond what the same seed and profile show with the attacks withheld) (exit 0 when all ran, 2 bad input, 3 environment)',
     )
     .argument('<scenarios...>', 'scenario files (YAML)')
-    .option('--security <profiles>', `comma-separated security profiles (${PROFILE_NAMES.join(', ')})`, parseProfiles, [...PROFILE_NAMES])
-    .option('--seeds <range>', 'seeds to run each scenario under ("1..10" or "3,5,8")', parseSeeds, seedRange(1, 1))
+    .addOption(
+      new Option('--security <profiles>', `comma-separated security profiles (${PROFILE_NAMES.join(', ')})`)
+        .argParser(parseProfiles)
+        .default([...PROFILE_NAMES], PROFILE_NAMES.join(',')),
+    )
+    .addOption(
+      new Option('--seeds <range>', 'seeds to run each scenario under ("1..10" or "3,5,8")')
+        .argParser(parseSeeds)
+        .default(seedRange(1, 1), '1'),
+    )
     .option('--json <path>', 'also write the matrix as JSON')
     .option('--markdown <path>', 'also write the matrix as a Markdown table')
     .addHelpText(

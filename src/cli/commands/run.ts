@@ -49,7 +49,11 @@ export function registerRunCommand(program: Command): void {
     .option('--fast', 'virtual time, as fast as the transport settles (default)')
     .option('--realtime', 'pace simulation time by the wall clock (see --speed); the summary says if the machine could not keep that pace')
     .option('--speed <factor>', 'realtime speed factor, e.g. 10 for ten times faster than life', parseSpeed)
-    .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port, or host:port) instead of the embedded one', parseBrokerUrl)
+    .option(
+      '--broker <url>',
+      "use an existing MQTT broker (mqtt://host:port, or host:port) instead of the embedded one; refused (exit 2) for a run that needs medtwin's own: under a security profile, or with the intrusion detector (on when the timeline has an attack)",
+      parseBrokerUrl,
+    )
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
     .option(
       '--reporter <name[:path]>',
