@@ -21,7 +21,11 @@ export function registerTuiCommand(program: Command): void {
     .argument('[scenario]', 'scenario file (YAML)')
     .option('--seed <seed>', "override the scenario's seed", parseSeed)
     .option('--speed <factor>', 'starting speed (1, 10, 100); the UI changes it with keys 1-4', parseSpeed)
-    .option('--broker <url>', 'use an existing MQTT broker (mqtt://host:port, or host:port) instead of the embedded one', parseBrokerUrl)
+    .option(
+      '--broker <url>',
+      "use an existing MQTT broker (mqtt://host:port, or host:port) instead of the embedded one; not under a security profile, nor for a scenario with attacks (its intrusion detector taps only medtwin's own broker)",
+      parseBrokerUrl,
+    )
     .option('--port <port>', 'port of the embedded broker (default: a free port)', parsePort)
     .option('--paused', 'open at 00:00:00 and wait for space instead of starting at once')
     .option(
