@@ -145,6 +145,16 @@ describe.skipIf(missing.length > 0)(title, () => {
     expect(text).toContain('medtwin exited with 3');
   });
 
+  it('says a scenario with attacks cannot watch an external broker before taking over the screen, and exits 2', {
+    timeout: 60_000,
+  }, async () => {
+    // Refused before the broker is probed: nothing listens on port 1, and the refusal comes first.
+    openTui('ids-broker', `${join(root, 'scenarios', 'attacks', 'forged-pause.yaml')} --broker 127.0.0.1:1`);
+    const text = await waitForScreen(/medtwin exited with \d+/, 30_000);
+    expect(text.replace(/\n/g, '')).toContain("the intrusion detector taps medtwin's embedded broker");
+    expect(text).toContain('medtwin exited with 2');
+  });
+
   it('clears a hand-made occlusion through the command console and resumes the pump', { timeout: 300_000 }, async () => {
     openTui('occlusion', `${oneBed} --paused`);
     await waitForScreen(/⏸ ready .*Fleet · 2 devices/s, 90_000);

@@ -14,7 +14,7 @@ import { changeWindows, PatchCampaigns } from './patch-campaign.ts';
 import { deviceClientId } from '../net/security/identities.ts';
 import { RunAttacks } from './run-attacks.ts';
 import { vendorKeys } from '../net/security/firmware/ota-offer.ts';
-import { planWantsIds, RunIds } from './run-ids.ts';
+import { idsBrokerRefusal, planWantsIds, RunIds } from './run-ids.ts';
 import { RunNetworkHost } from './run-network.ts';
 import type { RunCore } from './run-core.ts';
 import type { RunOptions } from './run-options.ts';
@@ -320,12 +320,7 @@ export class RunControls {
     // The detector's sensor is a tap on the embedded broker in this process (run-ids.ts): with any other
     // broker it would see nothing, and the same seed would give other alerts, verdicts and digest than on
     // the embedded one. Refused up front, as a secured run refuses --broker.
-    if (this.ids !== undefined && brokerUrl !== undefined) {
-      throw new InputError(
-        'E_IDS_BROKER',
-        `the intrusion detector taps medtwin's embedded broker, and ${brokerUrl} is another: drop --broker, or set \`ids: false\` in the scenario to run its attacks unwatched`,
-      );
-    }
+    if (this.ids !== undefined && brokerUrl !== undefined) throw idsBrokerRefusal(brokerUrl);
     if (this.ids !== undefined && placement === 'child-process') {
       throw new InputError(
         'E_IDS_BROKER',

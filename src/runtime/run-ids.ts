@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import type { EventLog, LoggedEvent } from '../core/event-log.ts';
 import { BrokerTap } from '../defense/ids/broker-tap.ts';
@@ -20,6 +21,18 @@ import type { RunSecurity } from './run-security.ts';
 export function planWantsIds(plan: Pick<Plan, 'ids' | 'timeline'>): boolean {
   if (plan.ids !== undefined) return plan.ids !== false;
   return (plan.timeline ?? []).some((e) => e.fault.startsWith('attack.'));
+}
+
+/**
+ * The refusal of a broker the detector cannot tap (`--broker`): on it the same seed would give other
+ * alerts, verdicts and digest than on the embedded broker. RunControls raises it; the TUI says it before
+ * taking over the screen.
+ */
+export function idsBrokerRefusal(brokerUrl: string): InputError {
+  return new InputError(
+    'E_IDS_BROKER',
+    `the intrusion detector taps medtwin's embedded broker, and ${brokerUrl} is another: drop --broker, or set \`ids: false\` in the scenario to run its attacks unwatched`,
+  );
 }
 
 export interface RunIdsOptions {

@@ -61,6 +61,7 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
     { probeBroker },
     { placementFor },
     { withProfile, enabledControls },
+    { planWantsIds, idsBrokerRefusal },
   ] = await Promise.all([
     import('../load.ts'),
     import('../../runtime/run.ts'),
@@ -69,6 +70,7 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
     import('../../net/broker-probe.ts'),
     import('../../runtime/broker-host.ts'),
     import('../../net/security/profile-schema.ts'),
+    import('../../runtime/run-ids.ts'),
   ]);
   const [loaded] = await loadPlans([file]);
   // As `medtwin run --security`: the profile replaces the scenario's controls and keeps the rest of its security.
@@ -79,6 +81,7 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
       `security "${plan!.security.profile}" is applied by medtwin's embedded broker, and ${options.broker} is another: drop --broker, or use --security open`,
     );
   }
+  if (options.broker && planWantsIds(plan!)) throw idsBrokerRefusal(options.broker);
   // As `medtwin run` does: a fleet this machine cannot hold, or a broker that does not answer, is said
   // (exit 3) before the screen is taken over, not as a frozen fleet inside it.
   const devices = plan!.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0);
