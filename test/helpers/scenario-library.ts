@@ -8,7 +8,7 @@ import { SCENARIO_REGISTRIES } from '../../src/runtime/registries.ts';
 import { loadScenarioFile } from '../../src/scenario/loader.ts';
 import type { Plan } from '../../src/scenario/plan.ts';
 import { parsePersistence } from '../../src/net/broker-persistence.ts';
-import { planOwnsBroker } from '../../src/runtime/network-binding.ts';
+import { secureBrokerUrl } from '../../src/runtime/run-security.ts';
 import { REDIS_URL, redisSkipReason } from './redis.ts';
 
 /**
@@ -51,12 +51,14 @@ export function shard(index: number): Plan[] {
   return out;
 }
 
+const withBroker = (url: string | undefined) => (url === undefined ? {} : { brokerUrl: url });
+
 /** Why a scenario that keeps its broker's state in Redis cannot run here (test/helpers/redis.ts), or undefined. */
 const redisSkip = plans.some((plan) => plan.broker?.persistence?.kind === 'redis') ? await redisSkipReason() : undefined;
 
 /**
  * Runs one shard's scenarios through the real runner on one embedded broker (a scenario that restarts
- * its broker, or names its persistence, opens its own); each must pass. One that needs Redis is
+ * its broker, names its persistence, or runs a profile or the IDS opens its own); each must pass. One that needs Redis is
  * skipped, saying why, when Redis is absent (a failure under MEDTWIN_REQUIRE_REDIS=1).
  */
 export function describeShardRuns(index: number): void {
@@ -76,7 +78,9 @@ export function describeShardRuns(index: number): void {
       if (redis && redisSkip) console.warn(`[skipped] ${nameOf(plan)}: ${redisSkip}`);
       it.skipIf(redis && redisSkip !== undefined)(title, { timeout: 180_000 }, async () => {
         const result = await executeScenario(plan, {
-          ...(planOwnsBroker(plan) ? {} : { brokerUrl: broker.url }),
+          // A scenario that restarts its broker, names its persistence, runs a security profile or the
+          // intrusion detector opens its own, as `medtwin run --seeds` does (secureBrokerUrl).
+          ...withBroker(secureBrokerUrl(plan, { url: broker.url, embedded: true })),
           // The test's Redis (MEDTWIN_TEST_REDIS), under the run's own key prefix.
           ...(redis ? { persistence: parsePersistence(REDIS_URL) } : {}),
           durationMs: durationOf(plan),
