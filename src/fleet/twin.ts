@@ -18,10 +18,10 @@ import { PlausibilityTracker } from './plausibility.ts';
 export type Arrivals = 'as-sent' | 'as-received';
 
 /**
- * Carries a command the twin recorded to its device (instead of the twin's own connection), in an
- * envelope with sequence number `seq` — the one the delivery ledger booked it under.
+ * Carries a command the twin recorded to its device over another connection than the twin's own (an
+ * operator console that signs it), in an envelope with sequence number `seq` — the one the delivery
+ * ledger booked it under. Returns false when that connection was down and nothing was sent.
  */
-/** Carries a command another way (an operator console); false when its connection was down and nothing was sent. */
 export type CommandSend = (address: DeviceAddress, body: Record<string, unknown> & { type: string }, seq: number) => boolean;
 
 /**

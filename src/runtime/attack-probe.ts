@@ -1,13 +1,11 @@
 import type { LoggedEvent, SimEvent } from '../core/event-log.ts';
-import { ATTACKS } from '../defense/attacks/registry.ts';
 import { DEVICES } from '../../devices/index.ts';
 import { PatientDevices } from '../defense/impact/patients.ts';
-import { IMPACT_METRICS, type ImpactMetricName } from '../defense/impact/registry.ts';
 import { planFleet } from '../fleet/fleet-spec.ts';
 import { AttackLaunches } from '../scenario/expectations/attack-launches.ts';
 import { createDetectedJudge } from '../scenario/expectations/detected.ts';
 import type { Judge } from '../scenario/expectations/judge.ts';
-import { createPreventedJudge, impacts, keepForImpact } from '../scenario/expectations/prevented.ts';
+import { clinicalImpactNames, createPreventedJudge, impacts, keepForImpact } from '../scenario/expectations/prevented.ts';
 import type { Counterfactual } from '../defense/impact/attribution.ts';
 import type { Plan } from '../scenario/plan.ts';
 
@@ -99,18 +97,11 @@ export class AttackProbe {
       const p = prevented.finish(context);
       const d = detected.finish(context);
       const impact: Record<string, number> = {};
-      for (const name of impactNames(attack)) impact[name] = 0;
+      for (const name of clinicalImpactNames(attack)) impact[name] = 0;
       for (const launch of launches.all)
         for (const { name, value } of impacts(launch, this.#kept, end, this.#patients, counterfactual))
           impact[name] = (impact[name] ?? 0) + (value.attributed ?? 0);
       return { id, attack, prevented: p.passed, detected: d.passed, mttdS: typeof d.measured === 'number' ? d.measured : null, impact };
     });
   }
-}
-
-/** The clinical-impact metrics an attack's catalogue entry names, response metrics apart. */
-function impactNames(attack: string): ImpactMetricName[] {
-  return ((ATTACKS as Record<string, { impacts: readonly ImpactMetricName[] }>)[attack]?.impacts ?? []).filter(
-    (m) => !IMPACT_METRICS[m].response,
-  );
 }

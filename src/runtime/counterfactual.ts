@@ -14,6 +14,31 @@ export interface Counterfactual extends ImpactCounterfactual {
 type Execute = (plan: Plan, options: ExecuteOptions) => Promise<{ digest: string; events: number }>;
 
 /**
+ * What the counterfactual takes over from the attacked run's options; the broker's URL is not among
+ * them (see runCounterfactual), nor expectations, reporters or callbacks.
+ */
+const KEPT = [
+  'seed',
+  'durationMs',
+  'port',
+  'brokerPlacement',
+  'persistence',
+  'links',
+  'syncMs',
+  'settleTimeoutMs',
+  'connectOptionsFor',
+  'wrapLinks',
+  'ids',
+  'deps',
+  'signal',
+] as const satisfies readonly (keyof ExecuteOptions)[];
+
+/** The KEPT options that are set (an option set to undefined is not passed on as one). */
+function kept(options: ExecuteOptions): Partial<Pick<ExecuteOptions, (typeof KEPT)[number]>> {
+  return Object.fromEntries(KEPT.flatMap((key) => (options[key] === undefined ? [] : [[key, options[key]]])));
+}
+
+/**
  * Runs `plan` again with its attacks withheld (RunOptions.withholdAttacks) and returns the events the
  * impact metrics read. Same seed, same security profile, same detector setting, always on a broker of
  * its own: an external one (`--broker`) keeps what the attacked run left there — a retained pause, a
@@ -30,19 +55,7 @@ export async function runCounterfactual(plan: Plan, options: ExecuteOptions, exe
   const result = await execute(
     { ...plan, expectations: [] },
     {
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
-      ...(options.port === undefined ? {} : { port: options.port }),
-      ...(options.brokerPlacement === undefined ? {} : { brokerPlacement: options.brokerPlacement }),
-      ...(options.persistence === undefined ? {} : { persistence: options.persistence }),
-      ...(options.links === undefined ? {} : { links: options.links }),
-      ...(options.syncMs === undefined ? {} : { syncMs: options.syncMs }),
-      ...(options.settleTimeoutMs === undefined ? {} : { settleTimeoutMs: options.settleTimeoutMs }),
-      ...(options.connectOptionsFor === undefined ? {} : { connectOptionsFor: options.connectOptionsFor }),
-      ...(options.wrapLinks === undefined ? {} : { wrapLinks: options.wrapLinks }),
-      ...(options.ids === undefined ? {} : { ids: options.ids }),
-      ...(options.deps === undefined ? {} : { deps: options.deps }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...kept(options),
       mode: 'fast',
       withholdAttacks: true,
       onEvents: (batch) => {

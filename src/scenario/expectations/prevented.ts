@@ -103,6 +103,13 @@ function achievements(
   return out;
 }
 
+/** The clinical-impact metrics an attack's catalogue entry names, response metrics apart. */
+export function clinicalImpactNames(attack: string): ImpactMetricName[] {
+  return ((ATTACKS as Record<string, { impacts: readonly ImpactMetricName[] }>)[attack]?.impacts ?? []).filter(
+    (name) => !IMPACT_METRICS[name].response,
+  );
+}
+
 /** The impact metrics of a launch's catalogue entry (response metrics apart), each charged to it. */
 export function impacts(
   launch: Pick<AttackLaunchRecord, 'attack' | 'device' | 'at'>,
@@ -111,17 +118,14 @@ export function impacts(
   patients: PatientDevices,
   counterfactual?: Pick<Counterfactual, 'events'>,
 ): { name: ImpactMetricName; unit: string; value: AttributedImpact }[] {
-  const definition = (ATTACKS as Record<string, { impacts: readonly ImpactMetricName[] }>)[launch.attack];
-  return (definition?.impacts ?? [])
-    .filter((name) => !IMPACT_METRICS[name].response)
-    .map((name) => {
-      const metric = IMPACT_METRICS[name];
-      return {
-        name,
-        unit: metric.unit,
-        value: attributeImpact(metric, events, patients.windowFor(metric, launch.device, launch.at, end), counterfactual),
-      };
-    });
+  return clinicalImpactNames(launch.attack).map((name) => {
+    const metric = IMPACT_METRICS[name];
+    return {
+      name,
+      unit: metric.unit,
+      value: attributeImpact(metric, events, patients.windowFor(metric, launch.device, launch.at, end), counterfactual),
+    };
+  });
 }
 
 /** The impacts the run showed that the counterfactual showed too, in words: what the attack was not charged with. */
