@@ -98,6 +98,12 @@ export class FaultProxy implements ConnectionHost {
   #port = 0;
   #toxics: ActiveToxic[] = [];
   #connections = new Set<ProxyConnection>();
+  /**
+   * The newest connection from each client port: the session book asks pathByPort for every client at
+   * each recount (a PINGREQ, a connection's news), which a scan of every connection made quadratic in
+   * the fleet's size.
+   */
+  #byPeerPort = new Map<number, ProxyConnection>();
   #closedTotals = { upstream: emptyDirection(), downstream: emptyDirection() };
   #counts = { accepted: 0, refused: 0, reset: 0 };
   /** Under TLS: connections refused at the handshake (no valid client certificate, no identity to present upstream). */
@@ -371,9 +377,7 @@ export class FaultProxy implements ConnectionHost {
    * broker (where a second listener, a zone's behind a device's own, sees it).
    */
   pathByPort(peerPort: number, written?: number): { state: PathState | 'pending'; upstreamPort?: number } {
-    let found: ProxyConnection | undefined;
-    for (const connection of this.#connections)
-      if (connection.peerPort === peerPort && (found === undefined || connection.id > found.id)) found = connection;
+    const found = this.#byPeerPort.get(peerPort);
     if (found === undefined || !found.identified) return { state: 'pending' };
     if (socketGone(found.client) || !found.open) return { state: 'none' };
     let state: PathState = found.swallowed ? 'swallowed' : found.live ? 'open' : 'none';
@@ -384,6 +388,13 @@ export class FaultProxy implements ConnectionHost {
 
   onClosed(connection: ProxyConnection, reason: Parameters<ConnectionHost['onClosed']>[1]): void {
     this.#connections.delete(connection);
+    if (connection.peerPort !== undefined && this.#byPeerPort.get(connection.peerPort) === connection) {
+      // An older connection from the same port may still be closing: it is the newest now.
+      this.#byPeerPort.delete(connection.peerPort);
+      for (const other of this.#connections)
+        if (other.peerPort === connection.peerPort && (this.#byPeerPort.get(other.peerPort)?.id ?? 0) < other.id)
+          this.#byPeerPort.set(other.peerPort, other);
+    }
     if (reason === 'reset' || reason === 'proxy-closed') this.#counts.reset++;
     addDirection(this.#closedTotals.upstream, connection.up.account);
     addDirection(this.#closedTotals.downstream, connection.down.account);
@@ -401,8 +412,7 @@ export class FaultProxy implements ConnectionHost {
     socket.on('error', () => {});
     if (this.#down) return this.#refuse(socket);
     this.#counts.accepted++;
-    const connection = new ProxyConnection(this.#nextId++, socket, dialUpstream(this.#upstream), this);
-    this.#connections.add(connection);
+    this.#add(new ProxyConnection(this.#nextId++, socket, dialUpstream(this.#upstream), this));
   }
 
   /** Down: the connection is reset at once, before any byte (or TLS handshake) crosses. */
@@ -443,8 +453,13 @@ export class FaultProxy implements ConnectionHost {
     this.#handshaking.delete(key);
     if (this.#down) return this.#refuse(socket);
     this.#counts.accepted++;
-    const connection = new ProxyConnection(this.#nextId++, socket, dialUpstream(this.#upstream, context), this);
+    this.#add(new ProxyConnection(this.#nextId++, socket, dialUpstream(this.#upstream, context), this));
+  }
+
+  #add(connection: ProxyConnection): void {
     this.#connections.add(connection);
+    // Ids grow, so the connection just accepted is the newest from its port.
+    if (connection.peerPort !== undefined) this.#byPeerPort.set(connection.peerPort, connection);
   }
 
   #emit(event: ProxyEvent): void {
