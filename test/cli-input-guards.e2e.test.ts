@@ -57,6 +57,20 @@ describe('medtwin: input that cannot take the tool down', () => {
     expect(result.stderr).toContain('Give --duration 1m or more');
   });
 
+  it('checks every scenario against --broker before the first runs, and names the one that cannot', async () => {
+    // Nothing listens on port 1: the refusal comes before the broker is even probed, and before the
+    // scenario that could run there does.
+    const result = await medtwin(['run', PASS, 'scenarios/attacks/forged-pause.yaml', '--broker', 'mqtt://127.0.0.1:1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "scenarios/attacks/forged-pause.yaml: the intrusion detector taps medtwin's embedded broker, and mqtt://127.0.0.1:1 is another",
+    );
+    expect(result.stdout).not.toMatch(/passed|failed/);
+    const restart = await medtwin(['run', PASS, 'scenarios/broker-restart.yaml', '--broker', 'mqtt://127.0.0.1:1']);
+    expect(restart.code).toBe(2);
+    expect(restart.stderr).toContain('scenarios/broker-restart.yaml: its broker restart (network.broker-restart) needs');
+  });
+
   it('suggests the nearest command for an unknown one, exit 2', async () => {
     const result = await medtwin(['rnu', PASS]);
     expect(result.code).toBe(2);

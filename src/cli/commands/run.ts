@@ -118,6 +118,7 @@ Examples:
         { checkDurationOverride },
         { withProfile },
         { secureBrokerUrl },
+        { externalBrokerRefusal },
       ] = await Promise.all([
         import('../../report/index.ts'),
         import('../../runtime/execute.ts'),
@@ -129,6 +130,7 @@ Examples:
         import('../../scenario/duration-override.ts'),
         import('../../net/security/profile-schema.ts'),
         import('../../runtime/run-security.ts'),
+        import('../../runtime/broker-fit.ts'),
       ]);
       const reporter = createReporters(options.reporter?.length ? options.reporter : ['list'], {
         color: options.color === false ? false : undefined,
@@ -161,6 +163,12 @@ Examples:
             `--research-export: the research export is gated by the consent control, which ${plans[0]!.name} does not have: add --security baseline or hardened, or set security.controls.consent in the scenario`,
           );
       }
+      // Every scenario checked against --broker before the first one runs, by file.
+      if (options.broker !== undefined)
+        for (const plan of plans) {
+          const refusal = externalBrokerRefusal(plan, options.broker);
+          if (refusal !== undefined) throw refusal;
+        }
       // One broker for the whole invocation: a 100-seed study must not start 100 brokers.
       const largest = Math.max(
         ...plans.map((p) => p.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0)),

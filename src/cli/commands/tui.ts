@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT, InputError, MedtwinError } from '../../core/errors.ts';
+import { EXIT, MedtwinError } from '../../core/errors.ts';
 import { PROFILE_NAMES, type ProfileName } from '../../net/security/controls.ts';
 import { parsePort, parseProfile, parseSeed, parseSpeed } from '../options.ts';
 import { DEFAULT_SCENARIO } from '../paths.ts';
@@ -60,8 +60,8 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
     { preflight },
     { probeBroker },
     { placementFor },
-    { withProfile, enabledControls },
-    { planWantsIds, idsBrokerRefusal },
+    { withProfile },
+    { externalBrokerRefusal },
   ] = await Promise.all([
     import('../load.ts'),
     import('../../runtime/run.ts'),
@@ -70,18 +70,15 @@ async function openTui(file: string, options: TuiOptions): Promise<void> {
     import('../../net/broker-probe.ts'),
     import('../../runtime/broker-host.ts'),
     import('../../net/security/profile-schema.ts'),
-    import('../../runtime/run-ids.ts'),
+    import('../../runtime/broker-fit.ts'),
   ]);
   const [loaded] = await loadPlans([file]);
   // As `medtwin run --security`: the profile replaces the scenario's controls and keeps the rest of its security.
   const plan = options.security === undefined ? loaded : { ...loaded!, security: withProfile(loaded!.security, options.security) };
-  if (options.broker && plan!.security !== undefined && enabledControls(plan!.security).length > 0) {
-    throw new InputError(
-      'E_SECURITY_BROKER',
-      `security "${plan!.security.profile}" is applied by medtwin's embedded broker, and ${options.broker} is another: drop --broker, or use --security open`,
-    );
+  if (options.broker) {
+    const refusal = externalBrokerRefusal(plan!, options.broker);
+    if (refusal !== undefined) throw refusal;
   }
-  if (options.broker && planWantsIds(plan!)) throw idsBrokerRefusal(options.broker);
   // As `medtwin run` does: a fleet this machine cannot hold, or a broker that does not answer, is said
   // (exit 3) before the screen is taken over, not as a frozen fleet inside it.
   const devices = plan!.fleet.zones.reduce((n, z) => n + Object.values(z.devices).reduce((a, b) => a + b, 0), 0);
