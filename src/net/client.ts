@@ -1,4 +1,5 @@
 import './quiet-debug.ts'; // first: before mqtt-packet and aedes create their loggers
+import './lean-buffer-list.ts'; // mqtt-packet's parser reads its fields in place
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
 /** What a device (or the twin) presents to the broker. The security issue fills in the credentials. */
