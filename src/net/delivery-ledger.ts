@@ -193,7 +193,12 @@ export interface DeliveryCounts {
 }
 
 /** Where one message stands (ChannelAccount.fate). */
-export type MessageFate = { state: 'delivered' | 'in-flight' | 'buffered' } | { state: 'lost'; reason: string };
+export type MessageFate = Readonly<{ state: 'delivered' | 'in-flight' | 'buffered' } | { state: 'lost'; reason: string }>;
+
+// The fates without a reason are shared: the twin asks for the fate of every message it takes in.
+const IN_FLIGHT: MessageFate = Object.freeze({ state: 'in-flight' });
+const BUFFERED: MessageFate = Object.freeze({ state: 'buffered' });
+const DELIVERED: MessageFate = Object.freeze({ state: 'delivered' });
 
 export interface ChannelSummary extends DeliveryCounts {
   /** Lost messages by reason. */
@@ -431,11 +436,11 @@ export class ChannelAccount {
    * undefined if it was never published (a channel's seqs are published in order from 1).
    */
   fate(seq: number): MessageFate | undefined {
-    if (this.#inFlight.has(seq)) return { state: 'in-flight' };
-    if (this.#buffered.has(seq)) return { state: 'buffered' };
+    if (this.#inFlight.has(seq)) return IN_FLIGHT;
+    if (this.#buffered.has(seq)) return BUFFERED;
     const reason = this.#lost.get(seq);
     if (reason !== undefined) return { state: 'lost', reason };
-    return seq <= this.#highest ? { state: 'delivered' } : undefined;
+    return seq <= this.#highest ? DELIVERED : undefined;
   }
 
   writeOffInFlight(reason: string): number {

@@ -112,6 +112,13 @@ export interface LinkSession {
   gate?: (clientId: string) => SessionDriverOptions['gate'];
 }
 
+// mqtt.js copies a publish's options before it uses them (MqttClient.publish), so the four a device
+// uses are shared rather than built for every message.
+const PUBLISH_OPTIONS = [
+  [Object.freeze({ qos: 0, retain: false }), Object.freeze({ qos: 0, retain: true })],
+  [Object.freeze({ qos: 1, retain: false }), Object.freeze({ qos: 1, retain: true })],
+] as const;
+
 /** A device's mqtt.js client on the current thread. */
 export class MqttDeviceLink implements DeviceLink {
   readonly client: MqttClient;
@@ -221,7 +228,7 @@ export class MqttDeviceLink implements DeviceLink {
     // A driven session that just died (its keep-alive expired this instant) takes nothing more: the
     // device keeps the message, as it will once it hears of the loss.
     if (this.#driver !== undefined && (!this.client.connected || this.#driver.closing)) return false;
-    this.client.publish(topic, payload, { qos, retain });
+    this.client.publish(topic, payload, PUBLISH_OPTIONS[qos][retain ? 1 : 0]);
     return true;
   }
 

@@ -6,6 +6,16 @@ const HOUR_MS = 3_600_000;
 /** Pump states in which the programmed rate is what the patient should be getting. */
 const INFUSING = 'infusing';
 
+/** A pump's last telemetry: the rates held until its next one, and its running totals. */
+interface PumpInterval {
+  t: number;
+  driving: number;
+  delivered: number;
+  dose: number;
+  volumeMl?: number;
+  amount?: number;
+}
+
 interface AbsoluteError {
   sum: number;
   n: number;
@@ -42,7 +52,7 @@ export class DeviceTally {
   #glucose: AccuracyStats | undefined;
   #glycaemic: GlycaemicStats | undefined;
   #lastNibpT: number | undefined;
-  #pump: { t: number; driving: number; delivered: number; dose: number; volumeMl?: number; amount?: number } | undefined;
+  #pump: PumpInterval | undefined;
   #expectedMl = 0;
   #deliveredMl = 0;
   #deliveredDose = 0;
@@ -253,14 +263,19 @@ export class DeviceTally {
       }
     }
     if (delivered?.doseUnit) this.#doseUnit = delivered.doseUnit;
-    this.#pump = {
+    const pump: PumpInterval = {
       t,
       // The rate the pump drives; older logs without it: the programmed rate while infusing.
       driving: num(body.rate) ?? (body.state === INFUSING ? (num(body.programmedRate) ?? 0) : 0),
       delivered: delivered?.rateMlPerH ?? 0,
       dose: delivered?.doseRatePerH ?? 0,
-      ...(delivered?.volumeMl !== undefined ? { volumeMl: delivered.volumeMl, amount: delivered.amount ?? 0 } : {}),
     };
+    // Set, not spread into the literal: a conditional spread costs an object and a copy per message.
+    if (delivered?.volumeMl !== undefined) {
+      pump.volumeMl = delivered.volumeMl;
+      pump.amount = delivered.amount ?? 0;
+    }
+    this.#pump = pump;
   }
 }
 
