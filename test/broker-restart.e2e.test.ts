@@ -116,6 +116,40 @@ commands:
     expect(cmd('infusion-pump-002')).toMatchObject({ published: 1, delivered: 0, lost: 1, lostBy: { 'network:station-offline': 1 } });
   }, 120_000);
 
+  it("a console's command while the broker is down is lost to the console's own link, even to a device that is down too", async () => {
+    // Under a profile whose commands go through operator consoles, the console reconnects on the
+    // run's clock as the station does; before, it followed mqtt.js' wall-clock timers, and a command
+    // it sent to a device the restart had also cut off was booked to the device (network:device-offline).
+    const viaConsole = parseScenario(
+      `
+name: console commands into a restarting broker
+seed: 1
+duration: 3m
+security: { profile: baseline }
+fleet:
+  zones:
+    - id: icu
+      beds: 2
+      devices: { patient-monitor: 2, infusion-pump: 2 }
+      config:
+        infusion-pump: { profile: { drug: normal-saline, rate: 100, vtbi: 500 } }
+timeline:
+  - { id: update, at: 1m, fault: network.broker-restart, target: { scope: site }, params: { downtime: 30s } }
+commands:
+  - { at: 1m5s, target: { device: infusion-pump-001 }, command: { type: pause } }
+  - { at: 2m30s, target: { device: infusion-pump-001 }, command: { type: pause } }
+`,
+      'console-restart.yaml',
+    );
+    const [short, long] = [await executeScenario(viaConsole, { syncMs: 1000 }), await executeScenario(viaConsole, { syncMs: 60_000 })];
+    expect(long.digest).toBe(short.digest);
+    expect(short.delivery.settleTimeouts).toBe(0);
+    // Both went to the console; its link refused the first (down, on the run's clock) and carried the second.
+    expect(short.security!.commands.viaConsole).toBe(2);
+    const cmd = short.delivery.ledger!.devices['infusion-pump-001']!.cmd!;
+    expect(cmd).toMatchObject({ published: 2, delivered: 1, lost: 1, lostBy: { 'network:station-offline': 1 } });
+  }, 120_000);
+
   it.skipIf(skipRedis !== undefined)(
     'on Redis: the same digest across settle windows, no QoS 1 alarm lost, only QoS 0 lost to the restart, no keys left',
     async () => {

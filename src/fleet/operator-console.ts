@@ -69,6 +69,11 @@ export class OperatorConsole {
     return { wire, sent: sent !== false };
   }
 
+  /** Whether the console's connection is up (one never connected is not). */
+  get connected(): boolean {
+    return this.#link?.connected === true;
+  }
+
   async close(): Promise<void> {
     await this.#link?.close();
   }

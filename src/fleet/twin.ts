@@ -22,7 +22,14 @@ export type Arrivals = 'as-sent' | 'as-received';
  * operator console that signs it), in an envelope with sequence number `seq` — the one the delivery
  * ledger booked it under. Returns false when that connection was down and nothing was sent.
  */
-export type CommandSend = (address: DeviceAddress, body: Record<string, unknown> & { type: string }, seq: number) => boolean;
+export interface CommandSend {
+  (address: DeviceAddress, body: Record<string, unknown> & { type: string }, seq: number): boolean;
+  /**
+   * Whether that connection is up now. When it is down the command never leaves, whatever else the
+   * run knows of its device: it is lost to the station's side (STATION_OFFLINE), not the device's.
+   */
+  connected?(): boolean;
+}
 
 /**
  * The reason a command is booked lost when the station (or the console carrying it) had no connection
@@ -316,7 +323,7 @@ export class DigitalTwin {
     const seq = ++this.#sendSeq;
     this.#ledger?.published(deviceId, CHANNELS.cmd, seq, now);
     // The station's own link down comes first (it could not send at all): network:station-offline below.
-    const stationDown = send === undefined && this.#link?.connected === false;
+    const stationDown = send === undefined ? this.#link?.connected === false : send.connected?.() === false;
     if (undeliverable !== undefined && !stationDown) {
       this.#ledger?.lost(deviceId, CHANNELS.cmd, seq, undeliverable);
       return commandId;

@@ -285,7 +285,7 @@ export class RunControls {
       ...(this.#restart !== undefined && this.#options.mode === 'fast'
         ? {
             gate: (clientId: string) =>
-              clientId === this.#stationId ? (attempt: () => void) => void this.#gated.push(attempt) : undefined,
+              clientId === this.#stationId || this.#isConsole(clientId) ? (attempt: () => void) => void this.#gated.push(attempt) : undefined,
           }
         : {}),
     });
@@ -302,6 +302,11 @@ export class RunControls {
   undeliverable(device: string, online: boolean): string | undefined {
     if (this.#options.mode !== 'fast' || this.#sessions === undefined) return undefined;
     return !online || this.#network?.cutAtBroker(device) === true ? DEVICE_OFFLINE : undefined;
+  }
+
+  /** An operator console's connection (RunSecurity.connectConsoles): across a broker restart it reconnects as the station does. */
+  #isConsole(clientId: string): boolean {
+    return this.#active?.identities.get(clientId)?.type === 'console';
   }
 
   /** The twin's client id in this run: under authentication or mutual TLS its identity's, not the seed's (RunSecurity.endpointFor). */
@@ -397,7 +402,12 @@ export class RunControls {
     return site;
   }
 
-  /** Connects the operator consoles the run's commands go through (under a profile that has them). */
+  /**
+   * Connects the operator consoles the run's commands go through (under a profile that has them).
+   * `links`: the run's (RunControls.links), so that with network faults a console's keep-alive and
+   * reconnects follow the run's clock, as the station's do, and whether its link is up when it sends
+   * a command is a matter of simulated time.
+   */
   async connectConsoles(url: string, links: LinkOpener): Promise<void> {
     await this.#active?.connectConsoles(url, links, { firmware: this.#campaigns !== undefined });
   }

@@ -146,8 +146,9 @@ export async function bootRun(parts: RunParts, transport: Transport, hooks: Boot
   const { core, options, fleet, controls } = parts;
   await controls.open(transport.broker);
   const connectOptions = controls.connectOptions(options.connectOptionsFor);
-  await fleet.connect(transport.broker.url, controls.links(transport), connectOptions, hooks.connecting);
-  await controls.connectConsoles(transport.broker.url, transport.opener);
+  const links = controls.links(transport);
+  await fleet.connect(transport.broker.url, links, connectOptions, hooks.connecting);
+  await controls.connectConsoles(transport.broker.url, links);
   fleet.start();
   parts.timeline.start();
   schedulePlanEvents({

@@ -359,10 +359,12 @@ export class RunSecurity {
     if (!this.consolesSendCommands) return undefined;
     const console = this.#routes.get(`${address.zone}\n${commandPermission(address.kind, type)}`);
     if (console === undefined) return undefined;
-    return (target, body, seq) => {
+    const send: CommandSend = (target, body, seq) => {
       this.#viaConsole++;
       return console.send(target, body, seq).sent;
     };
+    send.connected = () => console.connected;
+    return send;
   }
 
   /**
