@@ -67,7 +67,12 @@ export function createPreventedJudge(expectation: PreventedExpectation, patients
           listSome(
             achieved.map((a) => `at ${formatSimTime(a.launch.at)} on ${a.launch.device}: ${a.what.join(', ')}`),
             3,
-          );
+          ) +
+          // Judged live (the TUI) or by a caller that ran no counterfactual: the scenario's own harm is
+          // charged too, and the reader must know the figure is an upper bound.
+          (counterfactual === undefined && achieved.some((a) => impacts(a.launch, kept, end, patients).some(({ value }) => charged(value)))
+            ? ' — every impact charged: not compared with the same run without its attacks (medtwin run does that)'
+            : '');
       return {
         name,
         type: 'prevented',
