@@ -1,6 +1,9 @@
 import './quiet-debug.ts'; // first: before mqtt-packet and aedes create their loggers
 import './lean-buffer-list.ts'; // mqtt-packet's parser reads its fields in place
+import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { corkPerTick } from './cork-per-tick.ts';
 
 /** What a device (or the twin) presents to the broker. The security issue fills in the credentials. */
 export interface ClientIdentity {
@@ -41,7 +44,12 @@ export function connectClient(options: ConnectOptions): MqttClient {
   });
   // mqtt.js leaves Nagle's algorithm on; a device's small messages would then wait for the previous
   // segment's ACK, adding milliseconds to every settle window. Each reconnect opens a new socket.
-  client.on('connect', () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
+  client.on('connect', () => {
+    const stream = client.stream;
+    if (!(stream instanceof Socket)) return;
+    stream.setNoDelay(true);
+    if (!(stream instanceof TLSSocket)) corkPerTick(stream);
+  });
   return client;
 }
 
