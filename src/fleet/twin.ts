@@ -721,6 +721,8 @@ export class DigitalTwin {
     let { failed, recovered } = shadow.plausibility.observe(arrival, body);
     const skew = t - arrival;
     const clockWrong = Math.abs(skew) > this.#clockTolerance;
+    // Nearly every report changes nothing: skip the loops below, whose iterators were garbage per report.
+    if (failed.length === 0 && recovered.length === 0 && clockWrong === shadow.implausible.has('clock')) return;
     if (clockWrong && !shadow.implausible.has('clock')) {
       failed = [
         ...failed,
