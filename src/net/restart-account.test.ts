@@ -1,0 +1,75 @@
+import type { MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { quiet, until } from '../../test/helpers/until.ts';
+import { EmbeddedBroker } from './broker.ts';
+import { closeClient, connectClient, whenConnected } from './client.ts';
+import { DeliveryLedger } from './delivery-ledger.ts';
+import { encodeEnvelope } from './envelope.ts';
+import { RestartAccount } from './restart-account.ts';
+import { indexedMemoryPersistence } from './retained-index.ts';
+import { CHANNELS, channelTopic, siteFilter } from './topics.ts';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+function connect(url: string, clientId: string, clean: boolean): MqttClient {
+  const client = connectClient({ url, identity: { clientId }, extra: { clean, reconnectPeriod: 0 } });
+  client.on('error', () => {});
+  cleanup.push(() => closeClient(client, 200));
+  return client;
+}
+
+describe('RestartAccount', () => {
+  it('books nothing lost that the broker handed to the returning station before writing out its queue', async () => {
+    // The broker writes a returning persistent session's queue out after its CONNACK and only then
+    // calls the client connected; with Redis that takes wall time. Here the queue is held open.
+    const persistence = indexedMemoryPersistence() as unknown as { outgoingStream(client: { id: string }): AsyncIterable<unknown> };
+    const outgoing = persistence.outgoingStream.bind(persistence);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    persistence.outgoingStream = (client) => {
+      const queue = outgoing(client);
+      if (!holding || client.id !== 'station') return queue;
+      return (async function* () {
+        await held;
+        yield* queue;
+      })();
+    };
+    cleanup.push(async () => release());
+    const broker = await EmbeddedBroker.start({ port: 0, persistence: persistence as never });
+    cleanup.push(() => broker.close());
+    const ledger = new DeliveryLedger();
+    const account = new RestartAccount({ ledger, stationId: () => 'station', now: () => 0, onChange: () => {} });
+    account.attach(broker.aedes);
+
+    // The station's persistent session, subscribed, then away.
+    const first = connect(broker.url, 'station', false);
+    await whenConnected(first);
+    await first.subscribeAsync(siteFilter('s'), { qos: 1 });
+    await closeClient(first);
+    account.stopped();
+
+    holding = true;
+    const station = connect(broker.url, 'station', false);
+    const received: string[] = [];
+    station.on('message', (topic) => received.push(topic));
+    await whenConnected(station);
+    const aedesClient = (broker.aedes as unknown as { clients: Record<string, { connected: boolean }> }).clients.station;
+    expect(aedesClient?.connected).toBe(false);
+
+    const device = connect(broker.url, 'mon-001', true);
+    await whenConnected(device);
+    const topic = channelTopic({ site: 's', zone: 'icu', kind: 'patient-monitor', deviceId: 'mon-001' }, CHANNELS.telemetry);
+    ledger.published('mon-001', CHANNELS.telemetry, 1, 0);
+    device.publish(topic, encodeEnvelope({ v: 1, device: 'mon-001', kind: 'patient-monitor', seq: 1, t: 0, body: {} }), { qos: 0 });
+    await until(() => received.length === 1, 'the station to get the reading');
+    // The broker finishes the publish after handing it over: give it the turn to (not) book it.
+    await quiet(50);
+    expect(account.lost).toBe(0);
+    expect(ledger.account('mon-001')?.channels.get(CHANNELS.telemetry)?.fate(1)).toEqual({ state: 'in-flight' });
+    release();
+  });
+});
