@@ -143,4 +143,17 @@ describe('delivery ledger', () => {
     expect(ledger.delivered('stranger', 'telemetry', 9, 0)).toBeUndefined();
     expect(ledger.totals).toMatchObject({ published: 0, delivered: 0, duplicated: 0 });
   });
+
+  it('adds the delays of the stages a message passed, each stage once: a copy passing it again adds nothing', () => {
+    const ledger = new DeliveryLedger();
+    ledger.published('m', 'alarm', 1, 1000);
+    // A ward's bridge held it 2 s on the way up, the WAN 434 ms on the way down to the station...
+    ledger.delayed('m', 'alarm', 1, 2000, 'zone:ward-a/upstream/mqtt-delay#2');
+    ledger.delayed('m', 'alarm', 1, 434, 'twin/downstream/latency#1');
+    // ...and a duplicating fault's copy came down the WAN too, before the station took the first in.
+    ledger.delayed('m', 'alarm', 1, 434, 'twin/downstream/latency#1');
+    expect(ledger.delayOf('m', 'alarm', 1)).toBe(2434);
+    // Taken once.
+    expect(ledger.delayOf('m', 'alarm', 1)).toBe(0);
+  });
 });

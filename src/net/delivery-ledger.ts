@@ -66,10 +66,13 @@ export class DeliveryLedger {
   /**
    * A network fault delays a message on its way by `ms` of simulated time (fast mode's tag timing:
    * the fault proxy reports the delay instead of sleeping it); its receiver takes it to arrive at its
-   * send time plus the delays (`delayOf`).
+   * send time plus the delays (`delayOf`). `stage` names where on the path it was delayed (a
+   * listener, a direction, a toxic): the delays of different stages add up, but a stage counts once
+   * per message — a copy of it (a duplicating fault, a QoS 1 resend) passes the same stage again, and
+   * whether that copy got there before the receiver took the first in would depend on socket timing.
    */
-  delayed(deviceId: string, channel: string, seq: number, ms: number): void {
-    this.device(deviceId).channel(channel).delayed(seq, ms);
+  delayed(deviceId: string, channel: string, seq: number, ms: number, stage: string): void {
+    this.device(deviceId).channel(channel).delayed(seq, ms, stage);
   }
 
   /**
@@ -306,8 +309,8 @@ export class ChannelAccount {
   #backfill = new Set<number>();
   /** Highest seq published: a delivery of a seq at or under it, neither in flight nor lost, is a duplicate. */
   #highest = Number.NEGATIVE_INFINITY;
-  /** Delays network faults reported for messages (fast mode's tag timing), by seq, until taken. */
-  #delays: Map<number, number> | undefined;
+  /** Delays network faults reported for messages (fast mode's tag timing), by seq, until taken: their sum, and the stages counted. */
+  #delays: Map<number, { ms: number; stages: string[] }> | undefined;
   /** Seqs in flight that a network fault holds (DeliveryLedger.parked). */
   #parked: Set<number> | undefined;
   /** The aggregates this channel adds to: the ledger's totals and its channel's totals. */
@@ -461,16 +464,21 @@ export class ChannelAccount {
     if (sentAt !== undefined && at > sentAt) this.#inFlight.set(seq, at);
   }
 
-  delayed(seq: number, ms: number): void {
+  delayed(seq: number, ms: number, stage: string): void {
     this.#delays ??= new Map();
-    this.#delays.set(seq, (this.#delays.get(seq) ?? 0) + ms);
+    const delay = this.#delays.get(seq);
+    if (delay === undefined) this.#delays.set(seq, { ms, stages: [stage] });
+    else if (!delay.stages.includes(stage)) {
+      delay.ms += ms;
+      delay.stages.push(stage);
+    }
   }
 
   takeDelay(seq: number): number {
     const delay = this.#delays?.get(seq);
     if (delay === undefined) return 0;
     this.#delays!.delete(seq);
-    return delay;
+    return delay.ms;
   }
 
   /** When a message still in flight was published (or released from the device's buffer), simulated time. */

@@ -160,7 +160,7 @@ export class RestartAccount {
       if (sentAt === undefined) continue;
       if (sessionPresent) {
         // Out of the session's queue, at the station's return: the twin takes it to arrive now.
-        ledger.delayed(device, channel, seq, now - sentAt);
+        ledger.delayed(device, channel, seq, now - sentAt, BROKER_RESTART);
         this.#queued.add(keyOf(device, channel, seq));
         this.queued++;
       } else {

@@ -181,7 +181,11 @@ export class NetworkAccount {
         if (holds(event.toxic) || !Number.isFinite(event.delayMs)) {
           this.#held.add(key);
           this.#ledger.parked(device, topic.channel, seq);
-        } else this.#ledger.delayed(device, topic.channel, seq, event.delayMs ?? 0);
+        } else {
+          // Its stage: a copy of the message (a duplicating fault's) passing the same one adds no delay.
+          const stage = `${event.proxy}\u0000${event.direction}\u0000${event.toxic}`;
+          this.#ledger.delayed(device, topic.channel, seq, event.delayMs ?? 0, stage);
+        }
         return;
       case 'released':
         // Goes on now (a fault's end, or overtaken): the twin takes it to arrive at this instant.
