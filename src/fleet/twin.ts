@@ -494,7 +494,13 @@ export class DigitalTwin {
     const now = this.#clock.now();
     // Written off as lost (a network fault dropped it) and here after all: a QoS 1 message its sender
     // sent again, which it does on reconnecting — that instant, not its first send, is its arrival.
-    const late = this.#ledger?.account(parsed.deviceId)?.channels.get(parsed.channel)?.fate(envelope.seq)?.state === 'lost';
+    const fate = this.#ledger?.account(parsed.deviceId)?.channels.get(parsed.channel)?.fate(envelope.seq)?.state;
+    const late = fate === 'lost';
+    // An alarm or state report taken in already, again: QoS 1 is at-least-once, and a device that
+    // never saw its PUBACK (a downstream blackhole swallowed it) sends it again on reconnecting. A
+    // central station deduplicates on the envelope's seq: an alarm cleared since must not show again,
+    // and when the copy came would otherwise place it (the ledger holds it no longer).
+    const repeat = fate === 'delivered' && (parsed.channel === CHANNELS.alarm || parsed.channel === CHANNELS.state);
     const sentAt = this.#ledger?.delivered(parsed.deviceId, parsed.channel, envelope.seq, now);
     if (this.arrivals === 'as-sent' && sentAt !== undefined)
       report.arrival = sentAt + this.#ledger!.delayOf(parsed.deviceId, parsed.channel, envelope.seq);
@@ -503,7 +509,9 @@ export class DigitalTwin {
     // device stamped it, not at the moment it was taken in, which would depend on the settle window.
     else if (this.arrivals === 'as-sent' && this.#ledger !== undefined) report.arrival = Math.min(envelope.t, now);
     report.sent = sentAt ?? (Number.isNaN(report.arrival) ? now : report.arrival);
-    if (Number.isNaN(report.arrival)) {
+    if (repeat) {
+      // Counted (received, and duplicated in the ledger), not applied.
+    } else if (Number.isNaN(report.arrival)) {
       // Realtime: a report arrives when the twin takes it in, and is applied at once.
       report.arrival = now;
       this.#apply(report);

@@ -16,9 +16,14 @@ export type PathState = 'open' | 'swallowed' | 'none' | 'behind';
  */
 export type SessionPath = (clientId: string, localPort?: number, written?: number) => PathState;
 
+/** Whether the network has heard all there is of the close of `clientId`'s connection from `localPort` (RunNetwork.closeHeard). */
+export type CloseHeard = (clientId: string, localPort: number) => boolean;
+
 interface Entry {
   driver: SessionDriver;
   outstanding: number;
+  /** The last abandoned connection (SessionDriver.abandoned) whose close the network has heard. */
+  heard: number;
 }
 
 /**
@@ -36,6 +41,7 @@ export class SessionBook {
   readonly #entries = new Map<string, Entry>();
   readonly #listeners = new Set<() => void>();
   #path: SessionPath | undefined;
+  #closeHeard: CloseHeard | undefined;
   #outstanding = 0;
 
   /** The network's view of each client's connection (RunNetwork.pathOf); without one only the clients' own exchanges count. */
@@ -44,9 +50,19 @@ export class SessionBook {
     this.recount();
   }
 
+  /**
+   * What the network has heard of a close a client made (RunNetwork.closeHeard). A client that gives
+   * up on its connection without a DISCONNECT is waited for until then: the broker publishes its will
+   * when that close reaches it, and the will must be booked at the instant the client gave up.
+   */
+  setCloseHeard(closeHeard: CloseHeard): void {
+    this.#closeHeard = closeHeard;
+    this.recount();
+  }
+
   /** Adds a client's driver; returns the removal. */
   add(clientId: string, driver: SessionDriver): () => void {
-    const entry: Entry = { driver, outstanding: 0 };
+    const entry: Entry = { driver, outstanding: 0, heard: driver.abandoned?.n ?? 0 };
     this.#entries.set(clientId, entry);
     const off = driver.onChange(() => this.#update(clientId, entry));
     this.#update(clientId, entry);
@@ -97,17 +113,26 @@ export class SessionBook {
   }
 
   #update(clientId: string, entry: Entry, notify = true): void {
-    const next = this.#count(clientId, entry.driver);
+    const next = this.#count(clientId, entry);
     if (next === entry.outstanding) return;
     this.#outstanding += next - entry.outstanding;
     entry.outstanding = next;
     if (notify) this.#changed();
   }
 
-  #count(clientId: string, driver: SessionDriver): number {
+  #count(clientId: string, entry: Entry): number {
+    const { driver } = entry;
     const state = driver.state;
-    if (state === 'ended' || state === 'waiting') return 0;
-    if (driver.closing) return 1;
+    if (state === 'ended') return 0;
+    if (state !== 'waiting' && driver.closing) return 1;
+    // It gave up on a connection: until the network has read that close, what the broker makes of it
+    // (the client's will) is still to come.
+    const abandoned = driver.abandoned;
+    if (abandoned !== undefined && abandoned.n > entry.heard && this.#closeHeard !== undefined) {
+      if (!this.#closeHeard(clientId, abandoned.port)) return 1;
+      entry.heard = abandoned.n;
+    }
+    if (state === 'waiting') return 0;
     // The very connection the client is on now: an attempt still on its way to the network has no
     // port yet, or one the network has not read the CONNECT of (none: waited for).
     const stream = driver.client.stream as { localPort?: number; connecting?: boolean; bytesWritten?: number } | undefined;

@@ -151,6 +151,8 @@ export class SessionDriver {
   #subscribing = 0;
   /** The client gave up on its connection (keep-alive, CONNACK timeout) and its 'close' is still to come. */
   #closing = false;
+  /** The local port of each connection the client gave up on, counted (abandoned): the network has yet to hear of that close. */
+  #abandoned: { port: number; n: number } | undefined;
   #listeners = new Set<(state: SessionState) => void>();
   /** Reconnect attempts made, and the clock time each was made at (for reports and tests). */
   readonly attempts: number[] = [];
@@ -183,6 +185,7 @@ export class SessionDriver {
     client.onKeepaliveTimeout = () => {
       const stream = client.stream as { writableCorked?: number; uncork?: () => void } | undefined;
       while ((stream?.writableCorked ?? 0) > 0) stream!.uncork!();
+      this.#abandon();
       this.#closing = true;
       onKeepaliveTimeout();
       this.#notify();
@@ -232,6 +235,20 @@ export class SessionDriver {
   /** The client gave up on its connection this instant; it hears of the close shortly (the barrier waits for that). */
   get closing(): boolean {
     return this.#closing;
+  }
+
+  /**
+   * The connection the client last gave up on, by its local port, and how many it has given up on
+   * (so a reader can tell a new one): closed without a DISCONNECT, so when the network hears of that
+   * close the broker publishes the client's will (SessionBook waits for it).
+   */
+  get abandoned(): { port: number; n: number } | undefined {
+    return this.#abandoned;
+  }
+
+  #abandon(): void {
+    const port = (this.client.stream as { localPort?: number } | undefined)?.localPort;
+    if (port !== undefined) this.#abandoned = { port, n: (this.#abandoned?.n ?? 0) + 1 };
   }
 
   get inFlight(): number {
@@ -309,6 +326,7 @@ export class SessionDriver {
       // No CONNACK in time ([MQTT-3.1.4]: the client closes the connection): drop the socket; the
       // close brings the next attempt.
       if (this.#state === 'connecting' && this.client.stream) {
+        this.#abandon();
         this.#closing = true;
         this.client.stream.destroy();
         this.#notify();

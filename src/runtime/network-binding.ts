@@ -103,7 +103,7 @@ export class NetworkAccount {
   readonly #ledger: DeliveryLedger;
   readonly #network: RunNetwork;
   readonly #wills = new Map<string, number>();
-  /** Devices whose session a fault cut at the broker, until their next connection (cutAtBroker). */
+  /** Devices whose session a fault cut at the broker, or whose own close reached it without a DISCONNECT, until their next connection (cutAtBroker). */
   readonly #cut = new Set<string>();
   /** Whether a last will published now would reach the twin (its session is up): else none is booked. */
   twinListening: () => boolean = () => true;
@@ -118,6 +118,7 @@ export class NetworkAccount {
     this.#network = network;
     network.onEvent((event) => {
       if (event.type === 'session.cut') return this.#onCut(event);
+      if (event.type === 'session.dropped') return this.#onDropped(event);
       if (event.type === 'connection.opened') {
         const device = this.#network.deviceOf(event.clientId);
         if (device !== undefined) this.#cut.delete(device);
@@ -139,6 +140,24 @@ export class NetworkAccount {
     const device = this.#network.deviceOf(event.clientId);
     if (event.established && device !== undefined) this.#cut.add(device);
     if (!event.established || device === undefined || !this.twinListening()) return;
+    const seq = (this.#wills.get(device) ?? 0) + 1;
+    this.#wills.set(device, seq);
+    this.#ledger.published(device, 'will', seq, event.at);
+  }
+
+  /**
+   * A device closed its connection without a DISCONNECT (its own keep-alive gave up: a downstream
+   * blackhole leaves its uplink working) and the close reached the broker, which publishes its will:
+   * booked as a cut's is, at the instant the close went through (fast mode settles at the instant
+   * the device gave up until the network has read its close, SessionBook). Only from a listener that
+   * faces the broker (behind a device's own link the close goes on to its zone's), and not when a
+   * fault had cut the session first (its will is booked already).
+   */
+  #onDropped(event: Extract<NetworkEvent, { type: 'session.dropped' }>): void {
+    const device = this.#network.deviceOf(event.clientId);
+    if (device === undefined || !this.#network.facesBroker(event.proxy) || this.#cut.has(device)) return;
+    this.#cut.add(device);
+    if (!this.twinListening()) return;
     const seq = (this.#wills.get(device) ?? 0) + 1;
     this.#wills.set(device, seq);
     this.#ledger.published(device, 'will', seq, event.at);

@@ -69,6 +69,8 @@ export class RunNetwork {
   readonly #listeners = new Set<(event: NetworkEvent) => void>();
   /** Each client's listeners, nearest first (a device's own link, then its zone's; the twin's), by client id. */
   readonly #chains = new Map<string, string[]>();
+  /** Listeners whose upstream is the broker itself (a zone's, the twin's), not another listener. */
+  readonly #facingBroker = new Set<string>();
   /** Device ids by client id (what a proxy sees of a device is its CONNECT's client id). */
   readonly #deviceOf = new Map<string, string>();
   /** Site operations run one after another; the runtime waits on `idle()` before time moves on. */
@@ -93,12 +95,18 @@ export class RunNetwork {
    */
   async start(upstream: { host: string; port: number }, tls?: ProxyTls): Promise<void> {
     try {
-      for (const zone of new Set(this.#options.devices.map((d) => d.zone))) await this.#open(`zone:${zone}`, upstream, tls);
+      for (const zone of new Set(this.#options.devices.map((d) => d.zone))) {
+        await this.#open(`zone:${zone}`, upstream, tls);
+        this.#facingBroker.add(`zone:${zone}`);
+      }
       for (const id of this.#ownLinks) {
         const zone = this.#proxies.get(`zone:${this.#zoneOf.get(id)}`)!;
         await this.#open(`link:${id}`, { host: '127.0.0.1', port: zone.port }, tls);
       }
-      if (this.#options.twinLink) await this.#open('twin', upstream, tls);
+      if (this.#options.twinLink) {
+        await this.#open('twin', upstream, tls);
+        this.#facingBroker.add('twin');
+      }
     } catch (error) {
       await this.close();
       throw error;
@@ -167,6 +175,32 @@ export class RunNetwork {
       if (here === 'none') state = 'none';
     }
     return state;
+  }
+
+  /** Whether the listener `name` connects to the broker itself: what it lets through, the broker reads (a device's own link goes on to its zone's). */
+  facesBroker(name: string): boolean {
+    return this.#facingBroker.has(name);
+  }
+
+  /**
+   * Whether the network has heard all there is of the close of `clientId`'s connection from
+   * `localPort` (SessionBook): false while a listener on its way has not read that FIN or reset yet;
+   * true once the last one has passed it on to the broker, or one holds or swallowed it (its release
+   * is an instant on the clock), or the connection is gone.
+   */
+  closeHeard(clientId: string, localPort: number): boolean {
+    const chain = this.#chains.get(clientId);
+    if (chain === undefined) return true;
+    let port: number | undefined = localPort;
+    for (const name of chain) {
+      const proxy = this.#proxies.get(name);
+      if (proxy === undefined || port === undefined) return true;
+      const here = proxy.closeByPort(port, clientId);
+      if (here.state === 'unread') return false;
+      if (here.state === 'held') return true;
+      port = here.upstreamPort;
+    }
+    return true;
   }
 
   /** The twin's listener URL, when it has one. */

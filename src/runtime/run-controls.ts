@@ -177,6 +177,7 @@ export class RunControls {
       const sessions = new SessionBook();
       this.#sessions = sessions;
       sessions.setPath((clientId, localPort, written) => network.pathOf(clientId, localPort, written));
+      sessions.setCloseHeard((clientId, localPort) => network.network.closeHeard(clientId, localPort));
       const twinId = this.#twinClientId;
       // A will is booked only when the twin's own session is up to take it.
       network.twinListening = () => {

@@ -63,6 +63,17 @@ export type ProxyEvent =
   | { type: 'connection.refused'; at: number }
   /** A fault cut a connection; `established`: the broker had accepted its session, and publishes the client's will. */
   | { type: 'session.cut'; at: number; connection: number; clientId: string | undefined; established: boolean }
+  /**
+   * The client closed its connection (a FIN or a reset) without a DISCONNECT — its keep-alive or
+   * CONNACK timeout gave up — and that close went on towards the broker, which had accepted its
+   * session: the broker publishes the client's will [MQTT-3.1.2-8]. Not when a fault had cut the
+   * session already (session.cut), nor when the close is still held or swallowed by a toxic.
+   */
+  | { type: 'session.dropped'; at: number; connection: number; clientId: string | undefined }
+  /** The proxy read the broker's CONNACK to the client (SessionBook waits for it where a fault swallows it on its way down). */
+  | { type: 'session.accepted'; at: number; connection: number; clientId: string | undefined }
+  /** The proxy read the client's FIN or reset (SessionBook waits for it: what the broker hears of the close comes from here). */
+  | { type: 'client.closed'; at: number; connection: number; clientId: string | undefined }
   | {
       type: 'publish';
       at: number;

@@ -24,6 +24,12 @@ export interface ConnectionHost {
    * had accepted the session, so it publishes the client's last will.
    */
   onCut(connection: ProxyConnection, established: boolean): void;
+  /** The client's close without a DISCONNECT went on to the broker, which held its session: it publishes the will (ProxyEvent `session.dropped`). */
+  onDropped(connection: ProxyConnection): void;
+  /** The broker answered the client's CONNECT: the proxy read its CONNACK, whatever a toxic then does to it (ProxyEvent `session.accepted`). */
+  onAccepted(connection: ProxyConnection): void;
+  /** The proxy read the client's FIN or reset (ProxyEvent `client.closed`). */
+  onClientClosed(connection: ProxyConnection): void;
   /**
    * Runs a cut a toxic or the keep-alive decided (a reset, a close): now, or in fast mode once the
    * transport has settled at this instant, so bytes sent before it are not lost in the sockets.
@@ -65,6 +71,16 @@ export class ProxyConnection {
   #cut = false;
   /** A swallowing fault dropped bytes of this connection: what the client sent then is never answered. */
   #lost = false;
+  /** The client's CONNECT went out to the broker (no fault swallowed it): an answer will come. */
+  #connectSent = false;
+  /** A fault swallowed the client's CONNECT: no answer will come. */
+  #connectDropped = false;
+  /** The client sent a DISCONNECT: the broker discards its will [MQTT-3.1.2-10]. */
+  #disconnected = false;
+  /** The proxy has read the client's FIN or reset. */
+  #clientEnded = false;
+  /** ...and it came out of the upstream toxics, on to the broker. */
+  #clientEndPassed = false;
   /** The client's port as the proxy sees it, and the proxy's own port towards the broker (kept past close). */
   readonly peerPort: number | undefined;
   upstreamPort: number | undefined;
@@ -83,14 +99,24 @@ export class ProxyConnection {
     this.up = new Pipe('upstream', client, this.broker, {
       onFirst: (segment) => this.#identify(segment),
       onWritten: (segment, held) => {
+        if (segment.type === PacketType.CONNECT) this.#connectSent = true;
         this.#report('upstream', segment, held);
       },
-      onEnd: (reset) => this.#endSide(this.broker, reset),
+      onPacket: (type) => {
+        if (type === PacketType.DISCONNECT) this.#disconnected = true;
+      },
+      onEnd: (reset) => {
+        this.#clientEndPassed = true;
+        this.#maybeDropped();
+        this.#endSide(this.broker, reset);
+      },
       onUndeliverable: (segment) => this.#undeliverable(this.up, segment),
     });
     this.down = new Pipe('downstream', this.broker, client, {
       onPacket: (type) => {
-        if (type === PacketType.CONNACK) this.#established = true;
+        if (type !== PacketType.CONNACK || this.#established) return;
+        this.#established = true;
+        this.#host.onAccepted(this);
       },
       onWritten: (segment, held) => this.#report('downstream', segment, held),
       onEnd: (reset) => this.#endSide(client, reset),
@@ -108,7 +134,9 @@ export class ProxyConnection {
     this.broker.on('data', (chunk: Buffer) => this.down.read(chunk));
     client.on('end', () => {
       this.#reason ??= 'client-closed';
+      this.#clientEnded = true;
       this.up.end(false);
+      this.#host.onClientClosed(this);
     });
     this.broker.on('end', () => {
       this.#reason ??= 'broker-closed';
@@ -116,7 +144,9 @@ export class ProxyConnection {
     });
     client.on('error', () => {
       this.#reason ??= 'client-error';
+      this.#clientEnded = true;
       this.up.end(true);
+      this.#host.onClientClosed(this);
     });
     this.broker.on('error', () => {
       this.#reason ??= 'broker-error';
@@ -142,6 +172,29 @@ export class ProxyConnection {
    */
   get swallowed(): boolean {
     return this.#lost || this.up.swallowing || this.down.swallowing;
+  }
+
+  /**
+   * How far the client's own close has got through this connection: `unread` — the proxy has not read
+   * it (the client is still up, or its FIN is on its way); `held` — a toxic holds or swallowed it (its
+   * release, if any, is an instant on the proxy's clock); `passed` — it went on towards the broker, or
+   * there is nothing more to come (the connection is gone).
+   */
+  get clientClose(): 'unread' | 'held' | 'passed' {
+    if (this.#clientEndPassed || !this.#open) return 'passed';
+    if (this.#clientEnded) return 'held';
+    return socketGone(this.client) ? 'passed' : 'unread';
+  }
+
+  /**
+   * A CONNECT that went out to the broker and has no answer yet: the session the broker opens — and
+   * the will it then holds — is decided by its reply, which reaches the proxy even when a fault
+   * swallows it on its way down (a downstream blackhole) and the client never sees it.
+   */
+  get awaitingConnack(): boolean {
+    if (this.#established || socketGone(this.broker) || this.broker.readableEnded) return false;
+    // Out to the broker, or on its way there now: read, and no fault in front of it swallows it.
+    return this.#connectSent || (this.#identified && !this.#connectDropped && !this.up.swallowing);
   }
 
   /** Both sides still up and not closing. */
@@ -204,6 +257,7 @@ export class ProxyConnection {
       toxic,
       dropped: (segment, bytes) => {
         if (swallows) this.#lost = true;
+        if (direction === 'upstream' && (segment.origin ?? segment).type === PacketType.CONNECT) this.#connectDropped = true;
         pipe.dropped(segment, bytes);
         if (segment.type === PacketType.PUBLISH && segment.whole) {
           pipe.account.publishes.dropped++;
@@ -272,6 +326,20 @@ export class ProxyConnection {
     if (segment.type !== PacketType.PUBLISH || !segment.whole) return;
     pipe.account.publishes.dropped++;
     this.#host.onPublish(this, pipe.direction, segment, { fate: 'dropped', toxic: '' });
+  }
+
+  /**
+   * The client's close is on its way to the broker. When the client left first, without a DISCONNECT
+   * (its keep-alive or CONNACK timeout gave up: a downstream blackhole leaves its uplink working), and
+   * the broker still holds its session, the broker publishes its will on reading this close
+   * [MQTT-3.1.2-8]: reported now, at this instant on the proxy's clock, as a fault's cut is.
+   */
+  #maybeDropped(): void {
+    if (this.#cut || !this.#established || this.#disconnected) return;
+    if (this.#reason !== 'client-closed' && this.#reason !== 'client-error') return;
+    if (socketGone(this.broker) || this.broker.readableEnded) return;
+    this.#cut = true;
+    this.#host.onDropped(this);
   }
 
   #endSide(socket: Socket, reset: boolean): void {

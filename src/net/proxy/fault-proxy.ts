@@ -355,6 +355,30 @@ export class FaultProxy implements ConnectionHost {
     this.#emit({ type: 'session.cut', at: this.clock.now(), connection: connection.id, clientId: connection.clientId, established });
   }
 
+  onDropped(connection: ProxyConnection): void {
+    this.#emit({ type: 'session.dropped', at: this.clock.now(), connection: connection.id, clientId: connection.clientId });
+  }
+
+  onAccepted(connection: ProxyConnection): void {
+    this.#emit({ type: 'session.accepted', at: this.clock.now(), connection: connection.id, clientId: connection.clientId });
+  }
+
+  onClientClosed(connection: ProxyConnection): void {
+    this.#emit({ type: 'client.closed', at: this.clock.now(), connection: connection.id, clientId: connection.clientId });
+  }
+
+  /**
+   * How far the close of the connection `clientId` opened from `peerPort` has got through this proxy
+   * (ProxyConnection.clientClose), and the port it goes on from towards the broker. A connection this
+   * proxy no longer has (or another client's on a reused port) has nothing more to come.
+   */
+  closeByPort(peerPort: number, clientId: string): { state: 'unread' | 'held' | 'passed'; upstreamPort?: number } {
+    const found = this.#byPeerPort.get(peerPort);
+    if (found === undefined || (found.clientId !== undefined && found.clientId !== clientId)) return { state: 'passed' };
+    const state = found.clientClose;
+    return found.upstreamPort === undefined ? { state } : { state, upstreamPort: found.upstreamPort };
+  }
+
   /**
    * What this proxy knows of `clientId`'s connection (session-book.ts): a fault swallows its bytes,
    * it is open both ways, or there is none (or it is closing).
@@ -380,6 +404,10 @@ export class FaultProxy implements ConnectionHost {
     const found = this.#byPeerPort.get(peerPort);
     if (found === undefined || !found.identified) return { state: 'pending' };
     if (socketGone(found.client) || !found.open) return { state: 'none' };
+    // Its CONNECT still to be answered by the broker, though the answer will be swallowed (a
+    // downstream blackhole): waited for as a connection the proxy has not read, so whether the broker
+    // held a session for it when the client gives up is decided at a simulated instant.
+    if (found.swallowed && found.awaitingConnack) return { state: 'pending' };
     let state: PathState = found.swallowed ? 'swallowed' : found.live ? 'open' : 'none';
     // A toxic that acts on when bytes pass (a quota): what the client wrote must be read at its instant.
     if (state === 'open' && written !== undefined && found.up.paced && found.client.bytesRead < written) state = 'behind';
