@@ -286,7 +286,9 @@ export class RunControls {
       ...(this.#restart !== undefined && this.#options.mode === 'fast'
         ? {
             gate: (clientId: string) =>
-              clientId === this.#stationId || this.#isConsole(clientId) ? (attempt: () => void) => void this.#gated.push(attempt) : undefined,
+              clientId === this.#stationId || this.#isConsole(clientId)
+                ? (attempt: () => void) => void this.#gated.push(attempt)
+                : undefined,
           }
         : {}),
     });
