@@ -65,10 +65,13 @@ describe('corkPerTick', () => {
     expect((await received).equals(expected)).toBe(true);
   });
 
-  it('leaves mqtt-packet nothing to cork, so it queues no tick per packet', async () => {
-    const { client } = await socketPair();
+  it('leaves mqtt-packet nothing to cork, so it queues no tick per packet; a second call changes nothing', async () => {
+    const { client, received } = await socketPair();
     corkPerTick(client);
     expect(client.cork).toBeUndefined();
-    client.destroy();
+    corkPerTick(client);
+    mqttPacket.writeToStream(publishes(1)[0]!, client);
+    client.end();
+    expect((await received).equals(mqttPacket.generate(publishes(1)[0]!))).toBe(true);
   });
 });

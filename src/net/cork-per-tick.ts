@@ -12,6 +12,8 @@ import type { Socket } from 'node:net';
  * Measured in docs/benchmarks.md#what-limits-it, point 16.
  */
 export function corkPerTick(socket: Socket): void {
+  // Already done (a second CONNACK on the same socket): its `cork` is hidden.
+  if (typeof socket.cork !== 'function') return;
   const cork = socket.cork.bind(socket);
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   let corked = false;
