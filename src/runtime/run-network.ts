@@ -57,9 +57,12 @@ export class RunNetworkHost {
         rng: options.rng.fork('network'),
         devices: options.agents.map((a) => ({ id: a.deviceId, zone: a.zone })),
         ownLinks: needs.ownLinks,
-        // The twin always gets a listener of its own: the network can then tell when its connection
-        // was cut (a broker restart), as it can for every device (SessionBook).
-        twinLink: true,
+        // The twin gets a listener of its own when a fault can reach its connection: one aimed at it,
+        // or the site's (a broker restart cuts it, and the session book must tell, as for every
+        // device). Otherwise its connection goes straight to the broker: every message of the fleet
+        // comes down it, and a listener no fault acts on would only add a socket hop to each
+        // (docs/benchmarks.md, the fault proxy's cost).
+        twinLink: needs.twinLink || needs.site,
         // Fast mode: delays are reported and stamped by the ledger, not slept (docs/network.md#fast-mode),
         // and the broker's keep-alive of a blackholed client runs on the simulated clock.
         timing: fast ? 'tag' : 'hold',
