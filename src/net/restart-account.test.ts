@@ -72,4 +72,63 @@ describe('RestartAccount', () => {
     expect(ledger.account('mon-001')?.channels.get(CHANNELS.telemetry)?.fate(1)).toEqual({ state: 'in-flight' });
     release();
   });
+  it("holds for the station's session a QoS 1 message the broker had for it when its connection closed before the CONNACK", async () => {
+    // The broker restores a persistent session's subscriptions before its CONNACK, and holds what they
+    // deliver until the CONNACK is written (connack-first.ts); a connection that closes first never gets
+    // it, and the message waits in the session's queue. Here the CONNACK is held back (the will's store
+    // waits) and the station's socket dies.
+    const persistence = indexedMemoryPersistence() as unknown as { delWill(client: { id: string }): Promise<unknown> };
+    const delWill = persistence.delWill.bind(persistence);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    let reached = false;
+    persistence.delWill = async (client) => {
+      if (holding && client.id === 'station') {
+        reached = true;
+        await held;
+      }
+      return delWill(client);
+    };
+    cleanup.push(async () => release());
+    const broker = await EmbeddedBroker.start({ port: 0, persistence: persistence as never });
+    cleanup.push(() => broker.close());
+    const ledger = new DeliveryLedger();
+    const account = new RestartAccount({ ledger, stationId: () => 'station', now: () => 0, onChange: () => {} });
+    account.attach(broker.aedes);
+    // What the broker hands the station's connection, seen outside RestartAccount's own wrap.
+    let handed = 0;
+    const preConnect = broker.aedes.preConnect;
+    broker.aedes.preConnect = (client, packet, callback) => {
+      preConnect.call(broker.aedes, client, packet, callback);
+      if (packet.clientId !== 'station') return;
+      const internals = client as unknown as { deliverQoS: (p: unknown, cb: () => void) => void };
+      const deliverQoS = internals.deliverQoS;
+      internals.deliverQoS = (p, cb) => {
+        handed++;
+        deliverQoS(p, cb);
+      };
+    };
+
+    const first = connect(broker.url, 'station', false);
+    await whenConnected(first);
+    await first.subscribeAsync(siteFilter('s'), { qos: 1 });
+    await closeClient(first);
+    account.stopped();
+
+    holding = true;
+    const station = connect(broker.url, 'station', false);
+    const device = connect(broker.url, 'mon-001', true);
+    await whenConnected(device);
+    // The broker has restored the station's subscription and waits on the will's store.
+    await until(() => reached, "the broker to restore the station's session");
+    const topic = channelTopic({ site: 's', zone: 'icu', kind: 'patient-monitor', deviceId: 'mon-001' }, CHANNELS.alarm);
+    ledger.published('mon-001', CHANNELS.alarm, 1, 0);
+    device.publish(topic, encodeEnvelope({ v: 1, device: 'mon-001', kind: 'patient-monitor', seq: 1, t: 0, body: {} }), { qos: 1 });
+    await until(() => handed === 1, 'the broker to hand the alarm to the station before its CONNACK');
+    station.stream.destroy();
+    await until(() => account.held === 1, 'the alarm to be held for the station');
+    expect(account.lost).toBe(0);
+    expect(ledger.account('mon-001')?.channels.get(CHANNELS.alarm)?.fate(1)).toEqual({ state: 'in-flight' });
+  });
 });

@@ -109,7 +109,21 @@ export class RestartAccount {
   /** Notes each message the broker hands to the station's connection `client` (its subscriptions deliver through these two). */
   #follow(client: Client): void {
     type Deliver = (packet: PublishPacket, callback: () => void) => void;
-    const delivering = client as unknown as { deliver0: Deliver; deliverQoS: Deliver };
+    const delivering = client as unknown as {
+      deliver0: Deliver;
+      deliverQoS: Deliver;
+      connackSent?: boolean;
+      conn: { prependOnceListener(event: 'close', listener: () => void): unknown };
+    };
+    // A delivery before the CONNACK is held for it (connack-first.ts, which wrapped these two when the
+    // socket was accepted, so it runs inside this wrap) and let go if the connection closes first: that
+    // message never reaches the station, and its publish finishes on the close. Its note is taken back
+    // ahead of that (prepended), so #routed decides it as one the station was not handed.
+    const early: string[] = [];
+    delivering.conn.prependOnceListener('close', () => {
+      if (delivering.connackSent !== true) for (const key of early) this.#unhand(key);
+      early.length = 0;
+    });
     for (const name of ['deliver0', 'deliverQoS'] as const) {
       const deliver = delivering[name];
       delivering[name] = (packet, callback) => {
@@ -119,6 +133,7 @@ export class RestartAccount {
           if (message !== undefined) {
             const key = keyOf(message.device, message.channel, message.seq);
             this.#handed.set(key, (this.#handed.get(key) ?? 0) + 1);
+            if (delivering.connackSent !== true) early.push(key);
           }
         }
         deliver(packet, callback);
@@ -126,15 +141,21 @@ export class RestartAccount {
     }
   }
 
+  /** One note of `key` as handed to the station taken back (the message was taken, or let go). */
+  #unhand(key: string): void {
+    const handed = this.#handed.get(key);
+    if (handed === undefined) return;
+    if (handed > 1) this.#handed.set(key, handed - 1);
+    else this.#handed.delete(key);
+  }
+
   #routed(packet: PublishPacket): void {
     const message = identify(packet);
     if (message === undefined) return;
     // The station's connection was handed it: it reaches the station (the network decides when).
     const key = keyOf(message.device, message.channel, message.seq);
-    const handed = this.#handed.get(key);
-    if (handed !== undefined) {
-      if (handed > 1) this.#handed.set(key, handed - 1);
-      else this.#handed.delete(key);
+    if (this.#handed.has(key)) {
+      this.#unhand(key);
       return;
     }
     const { ledger } = this.#options;
