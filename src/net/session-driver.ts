@@ -178,9 +178,10 @@ export class SessionDriver {
       sendPing();
       this.#notify();
     };
-    // The keep-alive gives up by destroying the socket, and mqtt.js corks its socket until the next
-    // tick: what the client wrote in this same instant would vanish unsent, where a real stack had
-    // put it on the wire (and the network would swallow it, in the account). Flush first.
+    // The keep-alive gives up by destroying the socket, which is corked until the next tick
+    // (cork-per-tick.ts; mqtt-packet on a TLS socket): what the client wrote in this same instant would
+    // vanish unsent, where a real stack had put it on the wire (and the network would swallow it, in
+    // the account). Flush first.
     const onKeepaliveTimeout = client.onKeepaliveTimeout.bind(client);
     client.onKeepaliveTimeout = () => {
       const stream = client.stream as { writableCorked?: number; uncork?: () => void } | undefined;

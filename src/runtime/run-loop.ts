@@ -128,8 +128,9 @@ export class RunLoop {
         this.pause();
       }
       this.#parts.status();
-      // mqtt.js corks a socket for each packet and uncorks it on the next tick, which slices chained by
-      // promise continuations would never let run (docs/benchmarks.md#what-limits-it, point 3).
+      // A client's socket is corked until the next tick (net/cork-per-tick.ts; mqtt-packet's own cork per
+      // packet on a TLS socket), which slices chained by promise continuations would never let run
+      // (docs/benchmarks.md#what-limits-it, point 3).
       if (realtime) await new Promise((resolve) => process.nextTick(resolve));
       // Windows where nothing crossed the network settle without a macrotask; yield now and then so
       // keys, renders and sockets are served (the TUI must stay responsive at any speed).
