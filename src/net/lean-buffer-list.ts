@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
  * mqtt-packet's parser reads every packet through a `bl` BufferList, whose readers allocate for each
  * field: `readUInt8(i)` is `slice(i, i + 1).readUInt8(0)` — a Buffer view and an `[index, offset]`
  * array to read one byte — and `toString(enc, start, end)` makes a view to decode it. A publish's
- * header, length, topic and payload cost about ten such objects; in the ward row they were a ninth of
- * everything the simulation process allocated (docs/benchmarks.md#what-limits-it, point 16).
+ * header, length, topic and payload cost about ten such objects; reading in place took 8 % off all
+ * the ward row's simulation process allocated (docs/benchmarks.md#what-limits-it, point 16).
  *
  * This replaces those readers, on bl's own prototypes, with ones that read in place when the bytes lie
  * in one of the list's buffers — the same value, the same string, the same view — and hand everything
