@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
  * in one of the list's buffers — the same value, the same string, the same view — and hand everything
  * else (a field split across two socket reads, an offset out of range, arguments bl normalizes) to
  * bl's own method, so each keeps bl's results and errors exactly (lean-buffer-list.test.ts compares
- * them). Imported by quiet-debug.ts, which every module that loads mqtt.js, mqtt-packet or aedes
- * imports first.
+ * them). Imported by broker.ts and client.ts: the patch is on the prototypes, so once either has loaded
+ * it reaches every parser in the process, the fault proxy's and the adversaries' included.
  */
 
 interface BufferListLike {
