@@ -281,8 +281,9 @@ export interface ExpectationResult {
   /** Ids of the events that decided it (from the event log). */
   evidence: number[];
   /**
-   * Live verdicts only (the TUI's panel): it cannot be decided yet — its fault is still to come, or a
-   * detection window is still open. Never set on a finished run's result.
+   * Live verdicts only (the TUI's panel): it cannot be decided yet — its fault is still to come, a
+   * detection window is still open, or a metric is still under its minimum. Never set on a finished
+   * run's result.
    */
   pending?: boolean;
   /** Further named figures, e.g. a detection's { sensitivity, latencyP50Ms, latencyMaxMs }; studies report their distributions. */

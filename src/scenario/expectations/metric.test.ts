@@ -55,6 +55,23 @@ function verdicts(raws: Record<string, unknown>[], context = {}) {
 }
 
 describe('metric judge', () => {
+  it('live, a figure under its minimum is pending (it may yet be reached); over its maximum it has failed so far', () => {
+    const [under, over] = verdicts(
+      [
+        { metric: 'mard', min: 50 },
+        { metric: 'mard', max: 5 },
+      ],
+      { simulatedMs: 30 * MIN, live: true },
+    );
+    expect(under).toMatchObject({ passed: false, pending: true });
+    expect(over).toMatchObject({ passed: false });
+    expect(over!.pending).toBeUndefined();
+    // At the end of the run nothing is pending.
+    const [finished] = verdicts([{ metric: 'mard', min: 50 }]);
+    expect(finished).toMatchObject({ passed: false });
+    expect(finished!.pending).toBeUndefined();
+  });
+
   it('computes MARD per CGM and aggregates it', () => {
     const [mean, max, one] = verdicts([
       { metric: 'mard', max: 15 },

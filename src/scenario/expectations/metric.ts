@@ -81,7 +81,12 @@ export function createMetricJudge(expectation: MetricExpectation, env: JudgeEnv)
         .sort((a, b) => (low ? a.value - b.value : b.value - a.value))
         .map((v) => `${v.device} ${fixed(v.value)}${unit}`);
       const message = `${label} ${over} ${fixed(result)}${unit} ${comparison}${!passed && values.length > 1 ? ` (worst: ${listSome(worst, 3)})` : ''}`;
-      return { name, type: 'metric', passed, measured: measuredValue(result), threshold, message, evidence: [] };
+      const verdict: Verdict = { name, type: 'metric', passed, measured: measuredValue(result), threshold, message, evidence: [] };
+      // Judged live (the TUI): a figure still under its minimum may yet reach it (the loss a fault is
+      // still to cause, a count still to grow), so it is undecided, not failed. Over a maximum stays a
+      // failure so far.
+      if (context.live === true && !passed && low) verdict.pending = true;
+      return verdict;
     },
   };
 }
