@@ -74,4 +74,45 @@ describe('corkPerTick', () => {
     client.end();
     expect((await received).equals(mqttPacket.generate(publishes(1)[0]!))).toBe(true);
   });
+  it('fails, ends and pushes back as before: a write after destroy or end, a burst past the high-water mark', async () => {
+    /** What a socket answers to a write after `stop`, and to a burst past its mark: with corkPerTick, or corked per write as mqtt-packet does without it. */
+    async function answers(wrap: boolean) {
+      const outcome: Record<string, unknown> = {};
+      for (const stop of ['destroy', 'end'] as const) {
+        const { client } = await socketPair();
+        if (wrap) corkPerTick(client);
+        const errors: unknown[] = [];
+        client.on('error', (error: NodeJS.ErrnoException) => errors.push(error.code));
+        client[stop]();
+        const written = await new Promise((resolve) => {
+          const returned = client.write('x', (error) => resolve({ returned, error: (error as NodeJS.ErrnoException | null)?.code }));
+        });
+        await new Promise((resolve) => setImmediate(resolve));
+        outcome[stop] = { written, errors, corked: client.writableCorked };
+        server?.close();
+      }
+      const { client, received } = await socketPair();
+      if (wrap) corkPerTick(client);
+      const write = (bytes: Buffer) => {
+        if (!wrap) {
+          client.cork();
+          process.nextTick(() => client.uncork());
+        }
+        return client.write(bytes);
+      };
+      const burst = Buffer.alloc(client.writableHighWaterMark, 1);
+      const returned = [write(burst.subarray(0, 10)), write(burst)];
+      await new Promise((resolve) => client.once('drain', resolve));
+      client.end();
+      outcome.burst = { returned, bytes: (await received).length, corked: client.writableCorked };
+      return outcome;
+    }
+    const before = await answers(false);
+    expect(await answers(true)).toEqual(before);
+    expect(before).toMatchObject({
+      destroy: { written: { returned: false, error: 'ERR_STREAM_DESTROYED' } },
+      end: { written: { error: 'ERR_STREAM_WRITE_AFTER_END' } },
+      burst: { returned: [true, false] },
+    });
+  });
 });
