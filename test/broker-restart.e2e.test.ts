@@ -24,6 +24,34 @@ if (skipRedis) console.warn(`[skipped] the Redis half of test/broker-restart.e2e
  * and channel in the JSON report (published = delivered + lost, each loss with its reason); with
  * Redis no QoS 1 alarm is lost across the restart, in memory the report shows what it cost.
  */
+/**
+ * Two ICU beds (a monitor and a pump each) for 3 min, the broker down from 1m to 1m30s, and the
+ * station pausing a pump at each `[at, device]`; `security`, a scenario line such as a profile.
+ */
+function pausesIntoRestart(name: string, file: string, pauses: [at: string, device: string][], security = ''): Plan {
+  const commands = pauses.map(([at, device]) => `  - { at: ${at}, target: { device: ${device} }, command: { type: pause } }`);
+  return parseScenario(
+    `
+name: ${name}
+seed: 1
+duration: 3m
+${security}
+fleet:
+  zones:
+    - id: icu
+      beds: 2
+      devices: { patient-monitor: 2, infusion-pump: 2 }
+      config:
+        infusion-pump: { profile: { drug: normal-saline, rate: 100, vtbi: 500 } }
+timeline:
+  - { id: update, at: 1m, fault: network.broker-restart, target: { scope: site }, params: { downtime: 30s } }
+commands:
+${commands.join('\n')}
+`,
+    file,
+  );
+}
+
 describe('a broker restart in a run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'medtwin-restart-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,27 +115,11 @@ describe('a broker restart in a run', () => {
   it('commands the station sends while the broker is down are lost at once (network:station-offline), never waited for', async () => {
     // The station's session refuses to publish while it is down: before, each command stayed in flight
     // until the settle barrier gave up on it (a settle timeout, written off "nothing delivered").
-    const withCommands = parseScenario(
-      `
-name: commands into a restarting broker
-seed: 1
-duration: 3m
-fleet:
-  zones:
-    - id: icu
-      beds: 2
-      devices: { patient-monitor: 2, infusion-pump: 2 }
-      config:
-        infusion-pump: { profile: { drug: normal-saline, rate: 100, vtbi: 500 } }
-timeline:
-  - { id: update, at: 1m, fault: network.broker-restart, target: { scope: site }, params: { downtime: 30s } }
-commands:
-  - { at: 1m5s, target: { device: infusion-pump-001 }, command: { type: pause } }
-  - { at: 1m20s, target: { device: infusion-pump-002 }, command: { type: pause } }
-  - { at: 2m30s, target: { device: infusion-pump-001 }, command: { type: pause } }
-`,
-      'restart-commands.yaml',
-    );
+    const withCommands = pausesIntoRestart('commands into a restarting broker', 'restart-commands.yaml', [
+      ['1m5s', 'infusion-pump-001'],
+      ['1m20s', 'infusion-pump-002'],
+      ['2m30s', 'infusion-pump-001'],
+    ]);
     const [short, long] = [await executeScenario(withCommands, { syncMs: 1000 }), await executeScenario(withCommands, { syncMs: 60_000 })];
     expect(long.digest).toBe(short.digest);
     expect(short.delivery.settleTimeouts).toBe(0);
@@ -120,26 +132,14 @@ commands:
     // Under a profile whose commands go through operator consoles, the console reconnects on the
     // run's clock as the station does; before, it followed mqtt.js' wall-clock timers, and a command
     // it sent to a device the restart had also cut off was booked to the device (network:device-offline).
-    const viaConsole = parseScenario(
-      `
-name: console commands into a restarting broker
-seed: 1
-duration: 3m
-security: { profile: baseline }
-fleet:
-  zones:
-    - id: icu
-      beds: 2
-      devices: { patient-monitor: 2, infusion-pump: 2 }
-      config:
-        infusion-pump: { profile: { drug: normal-saline, rate: 100, vtbi: 500 } }
-timeline:
-  - { id: update, at: 1m, fault: network.broker-restart, target: { scope: site }, params: { downtime: 30s } }
-commands:
-  - { at: 1m5s, target: { device: infusion-pump-001 }, command: { type: pause } }
-  - { at: 2m30s, target: { device: infusion-pump-001 }, command: { type: pause } }
-`,
+    const viaConsole = pausesIntoRestart(
+      'console commands into a restarting broker',
       'console-restart.yaml',
+      [
+        ['1m5s', 'infusion-pump-001'],
+        ['2m30s', 'infusion-pump-001'],
+      ],
+      'security: { profile: baseline }',
     );
     const [short, long] = [await executeScenario(viaConsole, { syncMs: 1000 }), await executeScenario(viaConsole, { syncMs: 60_000 })];
     expect(long.digest).toBe(short.digest);
