@@ -21,38 +21,56 @@ function connect(url: string, clientId: string, clean: boolean): MqttClient {
   return client;
 }
 
+/** Where a persistence waits for the station once `holding` is set (`reached` then), until released. */
+function stationGate() {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const gate = {
+    holding: false,
+    reached: false,
+    async pass(clientId: string): Promise<void> {
+      if (!gate.holding || clientId !== 'station') return;
+      gate.reached = true;
+      await held;
+    },
+  };
+  cleanup.push(async () => release());
+  return gate;
+}
+
+/** A broker on `persistence` followed by a RestartAccount, after a stop: the station's persistent session, subscribed to site s, is away. */
+async function stationAway(persistence: object) {
+  const broker = await EmbeddedBroker.start({ port: 0, persistence: persistence as never });
+  cleanup.push(() => broker.close());
+  const ledger = new DeliveryLedger();
+  const account = new RestartAccount({ ledger, stationId: () => 'station', now: () => 0, onChange: () => {} });
+  account.attach(broker.aedes);
+  const first = connect(broker.url, 'station', false);
+  await whenConnected(first);
+  await first.subscribeAsync(siteFilter('s'), { qos: 1 });
+  await closeClient(first);
+  account.stopped();
+  return { broker, ledger, account };
+}
+
 describe('RestartAccount', () => {
   it('books nothing lost that the broker handed to the returning station before writing out its queue', async () => {
     // The broker writes a returning persistent session's queue out after its CONNACK and only then
     // calls the client connected; with Redis that takes wall time. Here the queue is held open.
     const persistence = indexedMemoryPersistence() as unknown as { outgoingStream(client: { id: string }): AsyncIterable<unknown> };
     const outgoing = persistence.outgoingStream.bind(persistence);
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let holding = false;
+    const gate = stationGate();
     persistence.outgoingStream = (client) => {
       const queue = outgoing(client);
-      if (!holding || client.id !== 'station') return queue;
+      if (!gate.holding || client.id !== 'station') return queue;
       return (async function* () {
-        await held;
+        await gate.pass(client.id);
         yield* queue;
       })();
     };
-    cleanup.push(async () => release());
-    const broker = await EmbeddedBroker.start({ port: 0, persistence: persistence as never });
-    cleanup.push(() => broker.close());
-    const ledger = new DeliveryLedger();
-    const account = new RestartAccount({ ledger, stationId: () => 'station', now: () => 0, onChange: () => {} });
-    account.attach(broker.aedes);
+    const { broker, ledger, account } = await stationAway(persistence);
 
-    // The station's persistent session, subscribed, then away.
-    const first = connect(broker.url, 'station', false);
-    await whenConnected(first);
-    await first.subscribeAsync(siteFilter('s'), { qos: 1 });
-    await closeClient(first);
-    account.stopped();
-
-    holding = true;
+    gate.holding = true;
     const station = connect(broker.url, 'station', false);
     const received: string[] = [];
     station.on('message', (topic) => received.push(topic));
@@ -70,7 +88,6 @@ describe('RestartAccount', () => {
     await quiet(50);
     expect(account.lost).toBe(0);
     expect(ledger.account('mon-001')?.channels.get(CHANNELS.telemetry)?.fate(1)).toEqual({ state: 'in-flight' });
-    release();
   });
   it("holds for the station's session a QoS 1 message the broker had for it when its connection closed before the CONNACK", async () => {
     // The broker restores a persistent session's subscriptions before its CONNACK, and holds what they
@@ -79,23 +96,12 @@ describe('RestartAccount', () => {
     // waits) and the station's socket dies.
     const persistence = indexedMemoryPersistence() as unknown as { delWill(client: { id: string }): Promise<unknown> };
     const delWill = persistence.delWill.bind(persistence);
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let holding = false;
-    let reached = false;
+    const gate = stationGate();
     persistence.delWill = async (client) => {
-      if (holding && client.id === 'station') {
-        reached = true;
-        await held;
-      }
+      await gate.pass(client.id);
       return delWill(client);
     };
-    cleanup.push(async () => release());
-    const broker = await EmbeddedBroker.start({ port: 0, persistence: persistence as never });
-    cleanup.push(() => broker.close());
-    const ledger = new DeliveryLedger();
-    const account = new RestartAccount({ ledger, stationId: () => 'station', now: () => 0, onChange: () => {} });
-    account.attach(broker.aedes);
+    const { broker, ledger, account } = await stationAway(persistence);
     // What the broker hands the station's connection, seen outside RestartAccount's own wrap.
     let handed = 0;
     const preConnect = broker.aedes.preConnect;
@@ -110,18 +116,12 @@ describe('RestartAccount', () => {
       };
     };
 
-    const first = connect(broker.url, 'station', false);
-    await whenConnected(first);
-    await first.subscribeAsync(siteFilter('s'), { qos: 1 });
-    await closeClient(first);
-    account.stopped();
-
-    holding = true;
+    gate.holding = true;
     const station = connect(broker.url, 'station', false);
     const device = connect(broker.url, 'mon-001', true);
     await whenConnected(device);
     // The broker has restored the station's subscription and waits on the will's store.
-    await until(() => reached, "the broker to restore the station's session");
+    await until(() => gate.reached, "the broker to restore the station's session");
     const topic = channelTopic({ site: 's', zone: 'icu', kind: 'patient-monitor', deviceId: 'mon-001' }, CHANNELS.alarm);
     ledger.published('mon-001', CHANNELS.alarm, 1, 0);
     device.publish(topic, encodeEnvelope({ v: 1, device: 'mon-001', kind: 'patient-monitor', seq: 1, t: 0, body: {} }), { qos: 1 });
