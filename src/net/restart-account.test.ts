@@ -131,4 +131,23 @@ describe('RestartAccount', () => {
     expect(account.lost).toBe(0);
     expect(ledger.account('mon-001')?.channels.get(CHANNELS.alarm)?.fate(1)).toEqual({ state: 'in-flight' });
   });
+  it('books lost a reading the broker routes to a station connection already destroyed, before it hears the close', async () => {
+    const { broker, ledger, account } = await stationAway(indexedMemoryPersistence());
+    const station = connect(broker.url, 'station', false);
+    await whenConnected(station);
+    const topic = channelTopic({ site: 's', zone: 'icu', kind: 'patient-monitor', deviceId: 'mon-001' }, CHANNELS.telemetry);
+    ledger.published('mon-001', CHANNELS.telemetry, 1, 0);
+    // The station's socket dies; aedes hears the close on a later tick, its subscription still in place.
+    const aedes = broker.aedes as unknown as {
+      clients: Record<string, { conn: { destroy(): void } }>;
+      publish(packet: object, client: object, done: () => void): void;
+    };
+    aedes.clients.station!.conn.destroy();
+    let done = false;
+    const payload = encodeEnvelope({ v: 1, device: 'mon-001', kind: 'patient-monitor', seq: 1, t: 0, body: {} });
+    aedes.publish({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }, { id: 'mon-001' }, () => (done = true));
+    await until(() => done, 'the broker to finish the publish');
+    expect(account.lost).toBe(1);
+    expect(ledger.account('mon-001')?.channels.get(CHANNELS.telemetry)?.fate(1)).toEqual({ state: 'lost', reason: 'broker:restart' });
+  });
 });

@@ -113,7 +113,7 @@ export class RestartAccount {
       deliver0: Deliver;
       deliverQoS: Deliver;
       connackSent?: boolean;
-      conn: { prependOnceListener(event: 'close', listener: () => void): unknown };
+      conn: { destroyed: boolean; prependOnceListener(event: 'close', listener: () => void): unknown };
     };
     // A delivery before the CONNACK is held for it (connack-first.ts, which wrapped these two when the
     // socket was accepted, so it runs inside this wrap) and let go if the connection closes first: that
@@ -127,8 +127,9 @@ export class RestartAccount {
     for (const name of ['deliver0', 'deliverQoS'] as const) {
       const deliver = delivering[name];
       delivering[name] = (packet, callback) => {
-        // deliverQoS passes a QoS 0 message on to deliver0, which notes it.
-        if (this.#stopped && (name === 'deliver0' || packet.qos > 0)) {
+        // deliverQoS passes a QoS 0 message on to deliver0, which notes it. A connection already
+        // destroyed (aedes drops its subscriptions only once it hears the close) is handed nothing.
+        if (this.#stopped && !delivering.conn.destroyed && (name === 'deliver0' || packet.qos > 0)) {
           const message = identify(packet);
           if (message !== undefined) {
             const key = keyOf(message.device, message.channel, message.seq);
