@@ -39,4 +39,17 @@ describe('SessionBook', () => {
     book.recount();
     expect(book.pending()).toEqual(['pump-001', 'pump-002']);
   });
+
+  it('waits for nothing while the wall clock paces the run, and is current when it stops', () => {
+    let windowed = false;
+    const book = new SessionBook();
+    book.countWhile(() => windowed);
+    book.setPath(() => 'none');
+    book.add('pump-001', driver(50001));
+    // Realtime at ×N: the cut connection's news has its wall time to arrive; the barrier waits for none.
+    expect([book.outstanding, book.pending()]).toEqual([0, []]);
+    // Switched to 'max': the same exchange counts at once, without a recount.
+    windowed = true;
+    expect([book.outstanding, book.pending()]).toEqual([1, ['pump-001']]);
+  });
 });

@@ -27,8 +27,8 @@ interface Entry {
 }
 
 /**
- * The sessions of a run's clients (device and twin SessionDrivers), as fast mode's settle barrier
- * needs them: how many exchanges with the broker are still on the wire. The clock must not move on
+ * The sessions of a run's clients (device and twin SessionDrivers), as the settle barrier of a clock
+ * that moves in whole windows (fast mode, or realtime at 'max': countWhile) needs them: how many exchanges with the broker are still on the wire. The clock must not move on
  * while an attempt's outcome, a PINGREQ's answer or a SUBSCRIBE's SUBACK is unknown, nor while the
  * network has cut a connection its client has not noticed yet — otherwise when a device notices (and
  * so when it reconnects, buffers, raises its alarm) would depend on socket timing.
@@ -43,6 +43,17 @@ export class SessionBook {
   #path: SessionPath | undefined;
   #closeHeard: CloseHeard | undefined;
   #outstanding = 0;
+  #counts: () => boolean = () => true;
+
+  /**
+   * Whether the barrier waits for exchanges now: while the run's clock moves in whole windows (fast
+   * mode, or realtime with its pacer at 'max'). Paced by the wall clock, an exchange has its wall time
+   * to complete before the clock reaches its timeout, so `outstanding` is 0 (the book keeps counting,
+   * so a switch to 'max' finds it current).
+   */
+  countWhile(counts: () => boolean): void {
+    this.#counts = counts;
+  }
 
   /** The network's view of each client's connection (RunNetwork.pathOf); without one only the clients' own exchanges count. */
   setPath(path: SessionPath): void {
@@ -82,7 +93,7 @@ export class SessionBook {
 
   /** Exchanges still on the wire, over every client. */
   get outstanding(): number {
-    return this.#outstanding;
+    return this.#counts() ? this.#outstanding : 0;
   }
 
   /** Called when `outstanding` may have changed. Returns the unsubscribe. */
@@ -109,6 +120,7 @@ export class SessionBook {
 
   /** Clients on the wire now, for a stalled settle's message. */
   pending(): string[] {
+    if (!this.#counts()) return [];
     return [...this.#entries].filter(([, e]) => e.outstanding > 0).map(([id]) => id);
   }
 

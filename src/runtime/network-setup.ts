@@ -42,9 +42,10 @@ export interface RunNetworkOptions {
   /**
    * Fast mode: a fault starting or ending (and each flap) is held until `applyPending()`, which the run
    * calls once the transport has settled at that instant — bytes sent before a fault began must not
-   * meet it because the proxy read them late (docs/network.md#fast-mode).
+   * meet it because the proxy read them late (docs/network.md#fast-mode). A function is asked at each
+   * change: a realtime run defers only while its pacer is at 'max' (RunControlsOptions.windowed).
    */
-  deferred?: boolean;
+  deferred?: boolean | (() => boolean);
 }
 
 /** A proxy event with the listener it came from (`zone:ward-a`, `link:pump-03`, `twin`). */
@@ -260,7 +261,8 @@ export class RunNetwork {
 
   /** Runs `change` now, or holds it for `applyPending()` in deferred mode. */
   #change(change: () => void): void {
-    if (this.#options.deferred) this.#pending.push(change);
+    const deferred = this.#options.deferred;
+    if (deferred === true || (typeof deferred === 'function' && deferred())) this.#pending.push(change);
     else change();
   }
 

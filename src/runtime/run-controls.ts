@@ -40,6 +40,13 @@ export interface RunControlsOptions extends RunCore {
   settle(): Promise<void>;
   /** Wakes the settle barrier (a fault now holds a message it must not wait for). */
   notify(): void;
+  /**
+   * Whether the clock now moves in whole settle windows: fast mode, or realtime with its pacer at
+   * 'max' (the terminal UI's key 4). Then, as in fast mode, a client's exchange with the broker (a
+   * reconnect's CONNACK) completes before time moves on, and a command to a device that has noticed
+   * it is offline is decided at its instant. Default: fast mode.
+   */
+  windowed?: () => boolean;
 }
 
 /**
@@ -157,6 +164,7 @@ export class RunControls {
         clock,
         rng: options.rng,
         mode: options.mode,
+        windowed: () => this.#windowed(),
         freezeTwin: () => fleet.twin.freeze(),
       },
       // Bound to the run's broker once it is open (`open`).
@@ -176,6 +184,7 @@ export class RunControls {
       const network = this.#network;
       const sessions = new SessionBook();
       this.#sessions = sessions;
+      sessions.countWhile(() => this.#windowed());
       sessions.setPath((clientId, localPort, written) => network.pathOf(clientId, localPort, written));
       sessions.setCloseHeard((clientId, localPort) => network.network.closeHeard(clientId, localPort));
       const twinId = this.#twinClientId;
@@ -241,11 +250,17 @@ export class RunControls {
   }
 
   /**
-   * The sessions of the fleet's clients, when the plan has network faults and the run is in fast mode:
-   * the settle barrier waits for their exchanges with the broker (session-book.ts).
+   * The sessions of the fleet's clients, when the plan has network faults: while the clock moves in
+   * whole windows (`windowed`: fast mode, or realtime at 'max') the settle barrier waits for their
+   * exchanges with the broker (session-book.ts); paced by the wall clock, for none.
    */
   get sessions(): SessionBook | undefined {
-    return this.#options.mode === 'fast' ? this.#sessions : undefined;
+    return this.#sessions;
+  }
+
+  /** The clock moves in whole windows now (RunControlsOptions.windowed). */
+  #windowed(): boolean {
+    return this.#options.windowed?.() ?? this.#options.mode === 'fast';
   }
 
   /**
@@ -303,7 +318,7 @@ export class RunControls {
    * settle barrier to give up on — and never a matter of which socket the broker read first.
    */
   undeliverable(device: string, online: boolean): string | undefined {
-    if (this.#options.mode !== 'fast' || this.#sessions === undefined) return undefined;
+    if (this.#sessions === undefined || !this.#windowed()) return undefined;
     return !online || this.#network?.cutAtBroker(device) === true ? DEVICE_OFFLINE : undefined;
   }
 
@@ -457,8 +472,8 @@ export class RunControls {
     // A client's exchange began at this instant (a reconnect attempt, a PINGREQ): its outcome comes
     // before time moves on (SessionBook).
     // A byte quota is active: what clients wrote at this instant is counted now (SessionBook, `behind`).
-    if (network?.paced && this.sessions) this.sessions.recount();
-    const exchanges = (this.sessions?.outstanding ?? 0) > 0;
+    if (network?.paced && this.#sessions && this.#windowed()) this.#sessions.recount();
+    const exchanges = (this.#sessions?.outstanding ?? 0) > 0;
     const gated = this.#gated.length > 0;
     if (network?.pending !== true && !this.#attacks.pending && !exchanges && !gated) return undefined;
     return this.#workAtInstant(network, exchanges, gated);

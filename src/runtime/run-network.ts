@@ -21,6 +21,8 @@ export interface RunNetworkPlanOptions {
   /** The run's root stream; the network forks `network`. */
   rng: Rng;
   mode: 'fast' | 'realtime';
+  /** Realtime: whether the pacer is at 'max' now (RunControlsOptions.windowed); fault changes then wait as in fast mode. */
+  windowed?: () => boolean;
   /** Freezes the twin's subscriber and returns what restarts it (DigitalTwin.freeze), for network.frozen-subscriber. */
   freezeTwin?: () => () => Promise<void>;
 }
@@ -67,8 +69,9 @@ export class RunNetworkHost {
         // and the broker's keep-alive of a blackholed client runs on the simulated clock.
         timing: fast ? 'tag' : 'hold',
         brokerKeepalive: fast,
-        // Fast mode: a fault starts or ends only once the transport has settled at that instant.
-        deferred: fast,
+        // Fast mode (and realtime at 'max', which moves the clock in the same whole windows): a fault
+        // starts or ends only once the transport has settled at that instant.
+        deferred: fast || (options.windowed ?? false),
         ...(site ? { site } : {}),
         ...(needs.freezeTwin && options.freezeTwin ? { freezeTwin: options.freezeTwin } : {}),
       }),

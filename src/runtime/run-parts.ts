@@ -63,6 +63,8 @@ export function buildRunParts(core: RunCore, deps: RunDependencies, options: Run
       await settler?.settle();
     },
     notify: () => settler?.barrier.notify(),
+    // Fast mode, or realtime with the pacer at 'max' (RunLoop settles each such window).
+    windowed: () => !pacer.realtime,
   });
   settler = new LedgerSettler(core.ledger, {
     stallMs,

@@ -242,6 +242,8 @@ export class Run extends EventEmitter<RunEvents> {
   setSpeed(speed: number | 'max'): void {
     this.#parts.pacer.setSpeed(speed, this.mode === 'realtime' && this.phase === 'running' && !this.paused);
     this.#parts.fleet.setSpeed(speed);
+    // Leaving 'max', the barrier stops waiting for the sessions' exchanges (SessionBook.countWhile).
+    this.#parts.settler.barrier.notify();
   }
 
   get paused(): boolean {

@@ -103,8 +103,9 @@ export class LedgerSettler {
    * fault decides (a reorder holds one until others overtake it), not stalled.
    */
   /**
-   * `sessions`: clients' exchanges with the broker still on the wire (fast mode with network faults,
-   * session-book.ts); the barrier waits for them as for messages.
+   * `sessions`: clients' exchanges with the broker still on the wire (network faults, session-book.ts;
+   * counted while the clock moves in whole windows: fast mode, or realtime at 'max'); the barrier waits
+   * for them as for messages.
    */
   constructor(
     ledger: DeliveryLedger,
