@@ -3,6 +3,7 @@ import type { LoggedEvent } from '../src/core/event-log.ts';
 import { EmbeddedBroker } from '../src/net/broker.ts';
 import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
 import { Run } from '../src/runtime/run.ts';
+import { MAX_SPEED_NETWORK_NOTE } from '../src/runtime/run-options.ts';
 import { parseTimeline } from './helpers/network-plans.ts';
 import { smallWard } from './helpers/plans.ts';
 
@@ -23,6 +24,15 @@ describe('realtime mode at max speed with a network fault', () => {
   });
   afterAll(async () => {
     await broker?.close();
+  });
+
+  it('says what max does not keep only for a realtime run with network faults', () => {
+    const faulty = smallWard({
+      timeline: parseTimeline([{ id: 'ap', at: '1m', for: '2m', fault: 'network.down', target: { zone: 'icu' } }]),
+    });
+    expect(new Run(faulty, DEFAULT_DEPENDENCIES, { mode: 'realtime' }).maxSpeedNote).toBe(MAX_SPEED_NETWORK_NOTE);
+    expect(new Run(faulty, DEFAULT_DEPENDENCIES, { mode: 'fast' }).maxSpeedNote).toBeUndefined();
+    expect(new Run(smallWard(), DEFAULT_DEPENDENCIES, { mode: 'realtime' }).maxSpeedNote).toBeUndefined();
   });
 
   it('every device of the zone comes back after the fault, and nothing stalls', async () => {

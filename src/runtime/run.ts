@@ -20,6 +20,7 @@ import { fitHeapPolicy } from './heap-policy.ts';
 import { createRunCore, type RunCore } from './run-core.ts';
 import type { RunIds } from './run-ids.ts';
 import type { LinkPlacement, RunMode, RunOptions, RunPhase, RunStatus } from './run-options.ts';
+import { MAX_SPEED_NETWORK_NOTE } from './run-options.ts';
 import { bootRun, buildRunParts, closeRun, openRunTransport, type RunParts } from './run-parts.ts';
 import type { RunSecurity } from './run-security.ts';
 import type { ManualInjection, Timeline } from './timeline.ts';
@@ -106,6 +107,14 @@ export class Run extends EventEmitter<RunEvents> {
   /** The adversaries launched so far and what they did (the labelled dataset's ground truth). */
   get groundTruth() {
     return this.#parts.controls.groundTruth;
+  }
+
+  /**
+   * What 'max' speed would not keep from fast mode in this run, or undefined when it keeps it all: a
+   * realtime run with network faults keeps its wall-clock keep-alive (MAX_SPEED_NETWORK_NOTE).
+   */
+  get maxSpeedNote(): string | undefined {
+    return this.mode === 'realtime' && this.#parts.controls.onSimulationClock ? MAX_SPEED_NETWORK_NOTE : undefined;
   }
 
   /** Where the device clients and the twin's run (known once the run is open). */

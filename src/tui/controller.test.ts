@@ -74,4 +74,13 @@ describe('RunController after the end (issue 18, broken 7)', () => {
     expect(outcome).toEqual({ ok: false, message: 'the run has finished — press r to run it again, q to quit' });
     expect(run.methods).not.toContain('inject');
   });
+
+  it('key 4 says what max does not keep, when the run says so', () => {
+    const run = new FakeRun();
+    const c = new RunController(run);
+    expect(c.setSpeed('max')).toBe('speed: as fast as the transport settles');
+    run.maxSpeedNote = 'network faults keep a wall-clock keep-alive at max';
+    expect(c.setSpeed('max')).toBe('speed: as fast as the transport settles — network faults keep a wall-clock keep-alive at max');
+    expect(c.setSpeed(10)).toBe('speed: ×10');
+  });
 });

@@ -95,7 +95,9 @@ export class RunController {
 
   setSpeed(speed: Speed): string {
     this.#run.setSpeed(speed);
-    return speed === 'max' ? 'speed: as fast as the transport settles' : `speed: ×${speed}`;
+    if (speed !== 'max') return `speed: ×${speed}`;
+    const note = this.#run.maxSpeedNote;
+    return note === undefined ? 'speed: as fast as the transport settles' : `speed: as fast as the transport settles — ${note}`;
   }
 
   /** `p`: pause the run whenever a fault is injected (by the scenario: yours you see coming). */

@@ -80,6 +80,8 @@ export interface RunLike {
   resume(): void;
   step(ms: number): void;
   setSpeed(speed: number | 'max'): void;
+  /** What 'max' speed does not keep from fast mode in this run (Run.maxSpeedNote); the footer says it on key 4. */
+  readonly maxSpeedNote?: string | undefined;
   stop(): void;
   close(): Promise<void>;
   command(deviceId: string, command: Record<string, unknown>): string;

@@ -76,6 +76,8 @@ export class FakeRun extends EventEmitter implements RunLike {
   inject?: RunLike['inject'];
   liveExpectations?: () => ExpectationResult[];
   paused = false;
+  /** Run.maxSpeedNote: what 'max' would not keep (a realtime run with network faults). */
+  maxSpeedNote: string | undefined = undefined;
   /** Injections the fake timeline reports active; `revert` removes them. */
   active: InjectionRecord[] = [];
   readonly timeline = {
