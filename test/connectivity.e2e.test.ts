@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../src/core/event-log.ts';
-import { EmbeddedBroker } from '../src/net/broker.ts';
 import { executeScenario } from '../src/runtime/execute.ts';
 import type { RunResult } from '../src/scenario/result.ts';
 import { parseTimeline } from './helpers/network-plans.ts';
 import { smallWard } from './helpers/plans.ts';
+import { suiteBroker } from './helpers/suite-broker.ts';
 
 const MIN = 60_000;
 
@@ -14,13 +14,7 @@ const MIN = 60_000;
  * devices, the twin's view from wills and announcements, and every message in the delivery ledger.
  */
 describe('connectivity loss in a run', () => {
-  let broker: EmbeddedBroker;
-  beforeAll(async () => {
-    broker = await EmbeddedBroker.start({ port: 0 });
-  });
-  afterAll(async () => {
-    await broker?.close();
-  });
+  const broker = suiteBroker();
 
   const plan = smallWard({
     durationMs: 20 * MIN,

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedBroker } from '../src/net/broker.ts';
+import { describe, expect, it } from 'vitest';
 import { executeScenario } from '../src/runtime/execute.ts';
 import { expectationSchema } from '../src/scenario/schema.ts';
 import { parseTimeline } from './helpers/network-plans.ts';
 import { smallWard } from './helpers/plans.ts';
+import { suiteBroker } from './helpers/suite-broker.ts';
 
 /**
  * The delivery account's expectations on real runs: a fault on real sockets drops a pump's QoS 1
@@ -11,13 +11,7 @@ import { smallWard } from './helpers/plans.ts';
  * twin (docs/network.md#the-delivery-account).
  */
 describe('delivery metrics and no-alarm-lost on a real run', () => {
-  let broker: EmbeddedBroker;
-  beforeAll(async () => {
-    broker = await EmbeddedBroker.start({ port: 0 });
-  });
-  afterAll(async () => {
-    await broker?.close();
-  });
+  const broker = suiteBroker();
 
   const expectations = [
     { type: 'invariant', name: 'alarms reach the twin', invariant: 'no-alarm-lost' },

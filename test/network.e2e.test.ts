@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedBroker } from '../src/net/broker.ts';
+import { describe, expect, it } from 'vitest';
 import { executeScenario } from '../src/runtime/execute.ts';
 import { parseTimeline } from './helpers/network-plans.ts';
 import { smallWard } from './helpers/plans.ts';
+import { suiteBroker } from './helpers/suite-broker.ts';
 
 /**
  * Network faults on a real run: real device clients through real fault proxies to a real broker,
  * judged from the event log and the delivery ledger (docs/network.md).
  */
 describe('network faults in a run', () => {
-  let broker: EmbeddedBroker;
-  beforeAll(async () => {
-    broker = await EmbeddedBroker.start({ port: 0 });
-  });
-  afterAll(async () => {
-    await broker?.close();
-  });
+  const broker = suiteBroker();
 
   const plan = smallWard({
     durationMs: 20 * 60_000,

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../src/core/event-log.ts';
-import { EmbeddedBroker } from '../src/net/broker.ts';
 import { DEFAULT_DEPENDENCIES } from '../src/runtime/defaults.ts';
 import { Run } from '../src/runtime/run.ts';
 import { MAX_SPEED_NETWORK_NOTE } from '../src/runtime/run-options.ts';
 import { parseTimeline } from './helpers/network-plans.ts';
 import { smallWard } from './helpers/plans.ts';
+import { suiteBroker } from './helpers/suite-broker.ts';
 
 const MIN = 60_000;
 const ICU = ['patient-monitor-001', 'patient-monitor-002', 'infusion-pump-001', 'infusion-pump-002', 'cgm-001'];
@@ -18,13 +18,7 @@ const ICU = ['patient-monitor-001', 'patient-monitor-002', 'infusion-pump-001', 
  * attempt, before the broker's answer was read, and no ICU device came back after its access point did.
  */
 describe('realtime mode at max speed with a network fault', () => {
-  let broker: EmbeddedBroker;
-  beforeAll(async () => {
-    broker = await EmbeddedBroker.start({ port: 0 });
-  });
-  afterAll(async () => {
-    await broker?.close();
-  });
+  const broker = suiteBroker();
 
   it('says what max does not keep only for a realtime run with network faults', () => {
     const faulty = smallWard({

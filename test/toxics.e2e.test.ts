@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedBroker } from '../src/net/broker.ts';
+import { describe, expect, it } from 'vitest';
 import { executeScenario } from '../src/runtime/execute.ts';
 import type { RunResult } from '../src/scenario/result.ts';
 import { parseTimeline } from './helpers/network-plans.ts';
 import { smallWard } from './helpers/plans.ts';
+import { suiteBroker } from './helpers/suite-broker.ts';
 
 /**
  * The byte-level faults that cut or swallow connections (docs/network.md), each in a run on real
  * sockets: the same digest whatever the settle window, and every message in the delivery ledger.
  */
 describe('connection-cutting network faults in a run', () => {
-  let broker: EmbeddedBroker;
-  beforeAll(async () => {
-    broker = await EmbeddedBroker.start({ port: 0 });
-  });
-  afterAll(async () => {
-    await broker?.close();
-  });
+  const broker = suiteBroker();
 
   async function acrossWindows(timeline: unknown[]): Promise<RunResult> {
     const plan = smallWard({ durationMs: 10 * 60_000, timeline: parseTimeline(timeline) });

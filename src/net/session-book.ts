@@ -28,8 +28,8 @@ interface Entry {
 
 /**
  * The sessions of a run's clients (device and twin SessionDrivers), as the settle barrier of a clock
- * that moves in whole windows (fast mode, or realtime at 'max': countWhile) needs them: how many exchanges with the broker are still on the wire. The clock must not move on
- * while an attempt's outcome, a PINGREQ's answer or a SUBSCRIBE's SUBACK is unknown, nor while the
+ * that moves in whole windows (fast mode, or realtime at 'max': countWhile) needs them: how many
+ * exchanges with the broker are still on the wire. The clock must not move on while an attempt's outcome, a PINGREQ's answer or a SUBSCRIBE's SUBACK is unknown, nor while the
  * network has cut a connection its client has not noticed yet — otherwise when a device notices (and
  * so when it reconnects, buffers, raises its alarm) would depend on socket timing.
  *

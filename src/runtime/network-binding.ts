@@ -139,10 +139,7 @@ export class NetworkAccount {
   #onCut(event: Extract<NetworkEvent, { type: 'session.cut' }>): void {
     const device = this.#network.deviceOf(event.clientId);
     if (event.established && device !== undefined) this.#cut.add(device);
-    if (!event.established || device === undefined || !this.twinListening()) return;
-    const seq = (this.#wills.get(device) ?? 0) + 1;
-    this.#wills.set(device, seq);
-    this.#ledger.published(device, 'will', seq, event.at);
+    if (event.established && device !== undefined) this.#bookWill(device, event.at);
   }
 
   /**
@@ -157,10 +154,15 @@ export class NetworkAccount {
     const device = this.#network.deviceOf(event.clientId);
     if (device === undefined || !this.#network.facesBroker(event.proxy) || this.#cut.has(device)) return;
     this.#cut.add(device);
+    this.#bookWill(device, event.at);
+  }
+
+  /** The broker publishes `device`'s will at `at`: booked (channel `will`, numbered) when the twin's session is up to take it. */
+  #bookWill(device: string, at: number): void {
     if (!this.twinListening()) return;
     const seq = (this.#wills.get(device) ?? 0) + 1;
     this.#wills.set(device, seq);
-    this.#ledger.published(device, 'will', seq, event.at);
+    this.#ledger.published(device, 'will', seq, at);
   }
 
   /**

@@ -86,7 +86,6 @@ export function linksFor(devices: number, onSimulationClock = false): LinkPlacem
   return devices >= LINK_THREAD_THRESHOLD ? 'link-thread' : 'in-thread';
 }
 
-/** Why a fleet that would get a link thread by its size keeps its clients on the simulation's thread. */
 /**
  * What 'max' speed does not keep in a realtime run with network faults (Run.maxSpeedNote): the clients
  * were opened with realtime's wall-clock keep-alive (docs/network.md#realtime-mode-at-max-speed).
@@ -94,6 +93,7 @@ export function linksFor(devices: number, onSimulationClock = false): LinkPlacem
 export const MAX_SPEED_NETWORK_NOTE =
   'network faults keep a wall-clock keep-alive at max: a blackholed device may not notice (docs/network.md#realtime-mode-at-max-speed)';
 
+/** Why a fleet that would get a link thread by its size keeps its clients on the simulation's thread. */
 export const IN_THREAD_FOR_NETWORK_FAULTS = 'kept on the simulation thread: network faults run their sessions on its clock';
 
 export type RunPhase = 'created' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished';
