@@ -91,7 +91,7 @@ export function linksFor(devices: number, onSimulationClock = false): LinkPlacem
  * were opened with realtime's wall-clock keep-alive (docs/network.md#realtime-mode-at-max-speed).
  */
 export const MAX_SPEED_NETWORK_NOTE =
-  'network faults keep a wall-clock keep-alive at max: a blackholed device may not notice (docs/network.md#realtime-mode-at-max-speed)';
+  'network faults keep a wall-clock keep-alive at max: a blackholed device may not notice (docs/network.md)';
 
 /** Why a fleet that would get a link thread by its size keeps its clients on the simulation's thread. */
 export const IN_THREAD_FOR_NETWORK_FAULTS = 'kept on the simulation thread: network faults run their sessions on its clock';
