@@ -64,10 +64,10 @@ describe('a broker restart in a run', () => {
   });
 
   /** Runs the plan and reads its result back from the JSON report it wrote. */
-  async function run(syncMs: number, persistence: PersistenceChoice, name: string): Promise<RunResult> {
+  async function run(syncMs: number, persistence: PersistenceChoice, name: string, proxyUpstream?: 'tcp'): Promise<RunResult> {
     const file = join(dir, `${name}.json`);
     const reporter = createReporters([`json:${file}`]);
-    const result = await executeScenario(plan, { syncMs, persistence });
+    const result = await executeScenario(plan, { syncMs, persistence, ...(proxyUpstream ? { proxyUpstream } : {}) });
     await reporter.onRunEnd?.(result);
     await reporter.onEnd?.();
     const written = JSON.parse(readFileSync(file, 'utf8')) as RunResult | { runs: RunResult[] };
@@ -100,12 +100,15 @@ describe('a broker restart in a run', () => {
   const alarmsLost = (result: RunResult) =>
     Object.values(result.delivery.ledger!.devices).reduce((n, channels) => n + (channels.alarm?.lost ?? 0), 0);
 
-  it('in memory: the same digest across settle windows, and the restart’s cost booked as broker:restart', async () => {
+  it('in memory: the same digest across settle windows and the proxies’ leg to the broker, and the restart’s cost booked as broker:restart', async () => {
     const memory: PersistenceChoice = { kind: 'memory' };
     const [short, mid, long] = [await run(1000, memory, 'm1'), await run(7000, memory, 'm7'), await run(60_000, memory, 'm60')];
+    // The proxies' leg to the restarting broker over loopback TCP rather than in-process: the same run.
+    const overTcp = await run(7000, memory, 'm7-tcp', 'tcp');
     expect(mid.digest).toBe(short.digest);
     expect(long.digest).toBe(short.digest);
-    for (const result of [short, mid, long]) tiesOut(result);
+    expect(overTcp.digest).toBe(short.digest);
+    for (const result of [short, mid, long, overTcp]) tiesOut(result);
     const reasons = tiesOut(short);
     // Devices back before the station published into a broker with no session for it.
     expect(reasons['broker:restart']).toBeGreaterThan(0);

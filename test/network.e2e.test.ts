@@ -36,9 +36,11 @@ describe('network faults in a run', () => {
     ]),
   });
 
-  it('same seed, same digest, whatever the settle window; every loss is in the ledger, per device and channel', async () => {
+  it('same seed, same digest, whatever the settle window or the proxies’ leg to the broker; every loss is in the ledger, per device and channel', async () => {
     const results = [];
     for (const syncMs of [1000, 7000, 60_000]) results.push(await executeScenario(plan, { brokerUrl: broker.url, syncMs }));
+    // The proxies' leg to the broker over loopback TCP rather than in-process: the same run.
+    results.push(await executeScenario(plan, { brokerUrl: broker.url, syncMs: 7000, proxyUpstream: 'tcp' }));
     const [first] = results;
     for (const result of results) {
       expect(result.delivery.settleTimeouts).toBe(0);

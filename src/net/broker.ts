@@ -7,6 +7,7 @@ import { EXIT, MedtwinError } from '../core/errors.ts';
 import { autoCork } from './auto-cork.ts';
 import { ConnectionGate, type RefusalReason } from './connection-gate.ts';
 import { connackFirst } from './connack-first.ts';
+import { refusedSocket, socketPair } from './in-process-socket.ts';
 import { connectRules } from './connect-rules.ts';
 import { guardPacketSize, PacketTooLargeError } from './packet-size-guard.ts';
 import { guardSlowReader } from './slow-reader-guard.ts';
@@ -53,12 +54,16 @@ const NO_DUPLICATES = new Proxy({} as Record<string, number>, { get: () => undef
 /**
  * aedes 1.2 drops a message for a client when it has already delivered one with a higher broker
  * counter (lib/client.js dedupe, meant for copies arriving by two paths of a cluster). Counters are
- * given when a PUBLISH comes in, but with an asynchronous persistence a message goes out only after
- * its persistence calls: a retained message (storeRetained, then the offline queue) is overtaken by a
- * plain one published after it, and the subscriber never gets it — with Redis a pump's first retained
- * state was lost in every run while its broker had acknowledged it. One broker with one local bus
- * sends each message once per matching subscription, so without the dedupe nothing is lost; a client
- * whose filters overlap may get a message twice, as QoS 1 allows.
+ * given when a PUBLISH comes in, but a message goes out only after its persistence calls: a retained
+ * message (storeRetained, then the offline queue) is overtaken by a plain one published after it, and
+ * the subscriber never gets it. With Redis a pump's first retained state was lost in every run while
+ * its broker had acknowledged it; in memory a device's retained last will, published as its
+ * connection closed, was lost to the central station whenever telemetry overtook it in the same turn
+ * of the event loop (a downstream blackhole, with the proxies' leg to the broker in-process: 8 settle
+ * stalls in dead-connections seed 7). One broker with one local bus sends each message once per
+ * matching subscription, so without the dedupe nothing is lost; a client whose filters overlap may get
+ * a message twice, as QoS 1 allows ([MQTT-3.3.5-1] lets the server send one copy per matching
+ * subscription).
  */
 function keepOvertaken(client: Client): void {
   (client as unknown as { duplicates: Record<string, number> }).duplicates = NO_DUPLICATES;
@@ -86,11 +91,6 @@ export interface BrokerOptions {
    * (aedes' own behaviour).
    */
   isolateSlowReaders?: { maxBufferedBytes: number };
-  /**
-   * The persistence answers out of order (Redis): deliver every message a client's subscriptions
-   * match, without aedes' per-client dedupe (see keepOvertaken).
-   */
-  keepOvertaken?: boolean;
 }
 
 export interface BrokerStats {
@@ -111,6 +111,12 @@ export interface BrokerStats {
  * aedes over TCP, started on 127.0.0.1 by default. A bad packet or a hostile client is logged and
  * that client dropped; nothing a client sends can take the broker down.
  */
+/**
+ * The embedded brokers listening in this process, by URL: a run handed one by URL (the CLI's one
+ * broker for a whole invocation) can still reach it in-process (connectInProcess, EmbeddedBroker.at).
+ */
+const listening = new Map<string, EmbeddedBroker>();
+
 export class EmbeddedBroker {
   readonly aedes: Aedes;
   readonly limits: BrokerLimits;
@@ -129,7 +135,6 @@ export class EmbeddedBroker {
   #closed = false;
   #scheme: 'mqtt' | 'mqtts';
   #isolate: BrokerOptions['isolateSlowReaders'];
-  #keepOvertaken = false;
   #gate: ConnectionGate;
   #log: (event: BrokerLogEvent) => void = () => {};
   #listeners: ((event: BrokerLogEvent) => void)[] = [];
@@ -178,7 +183,6 @@ export class EmbeddedBroker {
     const { server, event, scheme } = createListener(options.tls && { handshakeTimeout: limits.connectTimeoutMs, ...options.tls });
     const broker = new EmbeddedBroker(aedes, server, host, limits, scheme);
     broker.#isolate = options.isolateSlowReaders;
-    broker.#keepOvertaken = options.keepOvertaken === true;
     broker.#log = log;
     broker.#listeners = listeners;
 
@@ -252,6 +256,7 @@ export class EmbeddedBroker {
     });
     const address = server.address();
     broker.#port = typeof address === 'object' && address !== null ? address.port : 0;
+    listening.set(broker.url, broker);
     // After start, a server-level error must not crash the process. Out of descriptors, accept fails
     // (EMFILE): that is a refused connection, counted and logged as one.
     server.on('error', (error: NodeJS.ErrnoException) => {
@@ -259,6 +264,11 @@ export class EmbeddedBroker {
       else log({ type: 'client.error', clientId: undefined, error: error.message });
     });
     return broker;
+  }
+
+  /** The embedded broker listening in this process at `url` (exactly as its `url` reads), if any. */
+  static at(url: string): EmbeddedBroker | undefined {
+    return listening.get(url);
   }
 
   /** Adds a listener to what the broker logs (a sensor on it, such as the IDS's tap), besides `onLog`. */
@@ -279,6 +289,29 @@ export class EmbeddedBroker {
   get url(): string {
     const host = this.host.includes(':') ? `[${this.host}]` : this.host;
     return `${this.#scheme}://${host}:${this.#port}`;
+  }
+
+  /**
+   * A connection to this broker that never leaves the process (in-process-socket.ts): the fault
+   * proxy's last leg when this broker is in its own process. It passes the connection gate, the packet
+   * guard and the slow-reader guard as a TCP connection does, and aedes reads the same bytes. Undefined
+   * under TLS, whose handshake (and under mutual TLS the device's certificate) needs a real one. A
+   * closed broker refuses it (ECONNREFUSED), as its closed port would.
+   */
+  connectInProcess(): Socket | undefined {
+    if (this.#scheme === 'mqtts') return undefined;
+    // The stand-in is shaped like the socket it replaces (in-process-socket.ts), not typed as one.
+    if (this.#closed) return refusedSocket({ allowHalfOpen: true, listenerPort: this.#port }) as unknown as Socket;
+    const { dialler, acceptor } = socketPair({
+      dialler: { allowHalfOpen: true },
+      // As the broker's TCP server: a client's FIN ends its connection.
+      acceptor: { allowHalfOpen: false },
+      listenerPort: this.#port,
+    });
+    const socket = acceptor as unknown as Socket;
+    this.#admit(socket);
+    this.#accept(socket, this.#log);
+    return dialler as unknown as Socket;
   }
 
   /** A new TCP connection: refused at once past the connection cap or its address's rate. */
@@ -340,7 +373,7 @@ export class EmbeddedBroker {
       socket.destroy();
     });
     const client = this.aedes.handle(socket);
-    if (this.#keepOvertaken) keepOvertaken(client);
+    keepOvertaken(client);
     // Nothing reaches a client before its CONNACK (connack-first.ts).
     this.#connackFirst(client);
   }
@@ -349,6 +382,7 @@ export class EmbeddedBroker {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (listening.get(this.url) === this) listening.delete(this.url);
     await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));

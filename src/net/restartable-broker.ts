@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { EmbeddedBroker, type BrokerOptions } from './broker.ts';
+import { refusedSocket } from './in-process-socket.ts';
 import { openPersistence, type OpenedPersistence, type PersistenceChoice } from './broker-persistence.ts';
 
 export interface RestartableBrokerOptions extends Omit<BrokerOptions, 'persistence' | 'id'> {
@@ -63,6 +65,15 @@ export class RestartableBroker {
     return `${scheme}://${this.#host.includes(':') ? `[${this.#host}]` : this.#host}:${this.#port}`;
   }
 
+  /**
+   * An in-process connection to the broker running now (EmbeddedBroker.connectInProcess); refused
+   * while it is stopped, as its closed port refuses a TCP connection. Undefined under TLS.
+   */
+  connectInProcess(): Socket | undefined {
+    if (this.#options.tls) return undefined;
+    return this.#broker?.connectInProcess() ?? (refusedSocket({ allowHalfOpen: true, listenerPort: this.#port }) as unknown as Socket);
+  }
+
   /** "memory", or the Redis URL (password hidden). */
   get persistenceDescription(): string {
     return this.#persistence?.description ?? (this.#options.persistence?.kind === 'redis' ? this.#options.persistence.url : 'memory');
@@ -102,8 +113,6 @@ export class RestartableBroker {
         port: this.#port,
         id: this.#id,
         persistence: persistence.persistence,
-        // Redis answers out of order: a message must not be dropped because a later one overtook it.
-        ...(this.#options.persistence?.kind === 'redis' ? { keepOvertaken: true } : {}),
       });
     } catch (error) {
       await persistence.close();

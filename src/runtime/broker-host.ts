@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MedtwinError } from '../core/errors.ts';
@@ -32,6 +33,11 @@ export interface BrokerHandle {
   onRestart?(listener: (aedes: Aedes) => void): void;
   /** "memory", or the Redis URL the broker keeps its state in (password hidden). */
   persistence?: string;
+  /**
+   * In-process brokers without TLS only: a connection that never leaves the process, for the fault
+   * proxy's last leg (EmbeddedBroker.connectInProcess); undefined where a real one is needed.
+   */
+  connectInProcess?(): Socket | undefined;
   close(): Promise<void>;
 }
 
@@ -90,7 +96,16 @@ const CHILD_ENTRY = fileURLToPath(new URL('./broker-child.ts', import.meta.url))
 export async function openBroker(options: OpenBrokerOptions = {}): Promise<BrokerHandle> {
   if (options.restartable || options.persistence !== undefined) return openRestartable(options);
   if (options.url) {
-    return { url: options.url, embedded: false, placement: 'external', close: async () => {} };
+    // A URL of a broker this process embeds (the CLI's one broker for an invocation): still external to
+    // the run, which neither started nor closes it, but its proxies can reach it in-process.
+    const local = EmbeddedBroker.at(options.url);
+    return {
+      url: options.url,
+      embedded: false,
+      placement: 'external',
+      ...(local ? { connectInProcess: () => local.connectInProcess() } : {}),
+      close: async () => {},
+    };
   }
   const { security } = options;
   if (options.placement === 'child-process') {
@@ -119,6 +134,7 @@ export async function openBroker(options: OpenBrokerOptions = {}): Promise<Broke
     stats: broker.stats,
     aedes: broker.aedes,
     onLog: (listener) => broker.onLog(listener),
+    connectInProcess: () => broker.connectInProcess(),
     close: () => broker.close(),
   };
 }
@@ -179,6 +195,7 @@ async function openRestartable(options: OpenBrokerOptions): Promise<BrokerHandle
       if (broker.running) broker.current.onLog(listener);
     },
     site: { stop: () => broker.stop(), start: () => broker.startAgain() },
+    connectInProcess: () => broker.connectInProcess(),
     onRestart: (listener) => void restartListeners.push(listener),
     persistence: broker.persistenceDescription,
     close: async () => {

@@ -7,7 +7,7 @@ import { FaultProxy, type ToxicSpec } from '../net/proxy/fault-proxy.ts';
 import { TOXICS } from '../net/proxy/toxics/index.ts';
 import { Flapper, type FlappingParams } from '../net/proxy/flapping.ts';
 import { isPaced, type Timing, type ToxicKind } from '../net/proxy/toxic.ts';
-import type { ProxyTls } from '../net/proxy/tls-termination.ts';
+import type { ProxyTls, Upstream } from '../net/proxy/tls-termination.ts';
 import type { PathState } from '../net/session-book.ts';
 
 /** What the site target does to the broker; the runtime binds it to its RestartableBroker. */
@@ -94,7 +94,7 @@ export class RunNetwork {
    * `tls`: every listener terminates TLS and connects upstream over TLS (a device's own listener to
    * its zone's, the others to the broker).
    */
-  async start(upstream: { host: string; port: number }, tls?: ProxyTls): Promise<void> {
+  async start(upstream: Upstream, tls?: ProxyTls): Promise<void> {
     try {
       for (const zone of new Set(this.#options.devices.map((d) => d.zone))) {
         await this.#open(`zone:${zone}`, upstream, tls);
@@ -277,7 +277,7 @@ export class RunNetwork {
     await Promise.all([...this.#proxies.values()].map((p) => p.close()));
   }
 
-  async #open(name: string, upstream: { host: string; port: number }, tls: ProxyTls | undefined): Promise<void> {
+  async #open(name: string, upstream: Upstream, tls: ProxyTls | undefined): Promise<void> {
     const { clock, rng, timing, brokerKeepalive } = this.#options;
     const proxy = await FaultProxy.start({
       name,

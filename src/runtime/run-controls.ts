@@ -34,6 +34,8 @@ export interface RunControlsOptions extends RunCore {
   ids?: RunOptions['ids'];
   /** RunOptions.withholdAttacks: the counterfactual run, whose adversaries never act. */
   withholdAttacks?: boolean;
+  /** RunOptions.proxyUpstream: how the fault proxies reach an in-process broker. */
+  proxyUpstream?: RunOptions['proxyUpstream'];
   /** Wall time a wait on the transport may take before it counts as stalled (RunOptions.settleTimeoutMs). */
   stallMs: number;
   /** Waits until the run's transport has settled (the settle barrier). */
@@ -376,7 +378,8 @@ export class RunControls {
     this.#attacks.open(broker.url);
     // Under TLS the proxies terminate it with the run CA's certificates (docs/network.md#under-a-security-profile).
     const tls = this.#network ? await this.#active?.proxyTls() : undefined;
-    await this.#network?.open(broker.url, this.#options.ledger, this.#options.notify, tls);
+    const inProcess = this.#options.proxyUpstream === 'tcp' ? undefined : broker.connectInProcess;
+    await this.#network?.open(broker.url, this.#options.ledger, this.#options.notify, tls, inProcess && (() => inProcess()));
   }
 
   /**

@@ -10,7 +10,7 @@ import { NetworkAccount, networkNeeds, routeThroughNetwork } from './network-bin
 import { RunNetwork, type SiteControl } from './network-setup.ts';
 import type { SelectableDevice, TagLookup } from './selector.ts';
 import type { PathState } from '../net/session-book.ts';
-import type { ProxyTls } from '../net/proxy/tls-termination.ts';
+import type { ProxyTls, Upstream } from '../net/proxy/tls-termination.ts';
 
 export interface RunNetworkPlanOptions {
   entries: readonly TimelineEntry[];
@@ -87,11 +87,20 @@ export class RunNetworkHost {
   /**
    * Opens the listeners in front of `brokerUrl` and starts accounting into `ledger`; `notify` wakes the
    * barrier when a fault holds a message. `tls`: the listeners terminate TLS (the run's security
-   * profile has it on), and their upstream connections are TLS too.
+   * profile has it on), and their upstream connections are TLS too. `connectInProcess`: the run's
+   * broker is in this process and offers connections that skip the kernel (RunOptions.proxyUpstream);
+   * the listeners facing it use them for plain connections.
    */
-  async open(brokerUrl: string, ledger: DeliveryLedger, notify: () => void, tls?: ProxyTls): Promise<void> {
+  async open(
+    brokerUrl: string,
+    ledger: DeliveryLedger,
+    notify: () => void,
+    tls?: ProxyTls,
+    connectInProcess?: Upstream['connectInProcess'],
+  ): Promise<void> {
     const url = new URL(brokerUrl);
-    await this.network.start({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) }, tls);
+    const upstream: Upstream = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
+    await this.network.start(connectInProcess ? { ...upstream, connectInProcess } : upstream, tls);
     this.#account = new NetworkAccount(this.network, ledger, notify);
   }
 

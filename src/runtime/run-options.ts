@@ -35,6 +35,15 @@ export interface RunOptions {
    */
   links?: LinkPlacement;
   /**
+   * How the fault proxies (network faults) reach the run's own in-process broker: `in-process` (the
+   * default) hands their bytes to aedes without a loopback socket (src/net/in-process-socket.ts), the
+   * proxies' cost being mostly that second socket hop on the simulation's thread
+   * (docs/network.md#the-proxys-leg-to-the-broker); `tcp` dials the broker's port as for any other
+   * broker. Clients reach the proxies over TCP either way; under TLS, and with a child-process or
+   * external broker, the proxies use TCP. Verdicts and digests do not depend on it.
+   */
+  proxyUpstream?: 'in-process' | 'tcp';
+  /**
    * Fast mode advances virtual time in windows of this size and lets the transport settle at the end
    * of each (also whenever a command crosses the network). Verdicts and digests do not depend on it;
    * larger windows are faster (fewer round trips, more packets per socket write) and hold more

@@ -58,6 +58,7 @@ export function buildRunParts(core: RunCore, deps: RunDependencies, options: Run
     fleet,
     ...(options.ids === undefined ? {} : { ids: options.ids }),
     ...(options.withholdAttacks ? { withholdAttacks: true } : {}),
+    ...(options.proxyUpstream === undefined ? {} : { proxyUpstream: options.proxyUpstream }),
     stallMs,
     settle: async () => {
       await settler?.settle();

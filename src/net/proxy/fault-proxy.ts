@@ -9,7 +9,7 @@ import { ProxyConnection, type ConnectionHost, type PublishFateInput } from './c
 import type { Segment } from './framer.ts';
 import { decodePacket } from './packet-codec.ts';
 import type { Stage } from './pipe.ts';
-import { dialUpstream, noteTcpUnder, resetSocket, resetTcp, socketGone, type ProxyTls } from './tls-termination.ts';
+import { dialUpstream, noteTcpUnder, resetSocket, resetTcp, socketGone, type ProxyTls, type Upstream } from './tls-termination.ts';
 import type { PathState } from '../session-book.ts';
 import { isPaced, type Direction, type DirectionChoice, type Timing, type ToxicKind } from './toxic.ts';
 import { TOXIC_TYPES, TOXICS, type ToxicType } from './toxics/index.ts';
@@ -17,8 +17,8 @@ import { TOXIC_TYPES, TOXICS, type ToxicType } from './toxics/index.ts';
 export interface FaultProxyOptions {
   /** What the proxy stands for in logs and in its Rng streams: `zone:ward-a`, `device:pump-03`. */
   name: string;
-  /** The broker the proxy forwards to. */
-  upstream: { host: string; port: number };
+  /** The broker the proxy forwards to (or the next proxy): over TCP, or in-process to an embedded broker that offers it. */
+  upstream: Upstream;
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
@@ -90,7 +90,7 @@ export class FaultProxy implements ConnectionHost {
   readonly #onPacedRead: (() => void) | undefined;
   #rng: Rng;
   #server: Server;
-  #upstream: { host: string; port: number };
+  #upstream: Upstream;
   #tls: ProxyTls | undefined;
   /** Under TLS: each accepted TCP socket by its peer's address, until its TLS socket is secured (or it closes). */
   #handshaking = new Map<string, Socket>();

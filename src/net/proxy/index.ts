@@ -1,5 +1,5 @@
 export { FaultProxy, type FaultProxyOptions, type ToxicSpec } from './fault-proxy.ts';
-export type { ProxyTls } from './tls-termination.ts';
+export type { ProxyTls, Upstream } from './tls-termination.ts';
 export { Flapper, flappingParams, type FlappingParams } from './flapping.ts';
 export { TOXICS, TOXIC_TYPES, type ToxicType } from './toxics/index.ts';
 export type { Direction, DirectionChoice, Timing, ToxicKind } from './toxic.ts';

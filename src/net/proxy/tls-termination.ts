@@ -74,11 +74,25 @@ export function socketGone(socket: Socket): boolean {
   return socket.destroyed || tcpUnder.get(socket)?.destroyed === true;
 }
 
+/** Where a proxy forwards to: a listener's address, and for an embedded broker in this process, a way in that skips the kernel. */
+export interface Upstream {
+  host: string;
+  port: number;
+  /**
+   * An in-process connection to the broker at `host:port` (EmbeddedBroker.connectInProcess), used
+   * for plain connections instead of a loopback TCP one; undefined from it: dial TCP.
+   */
+  connectInProcess?: () => Socket | undefined;
+}
+
 /**
- * Opens the proxy's connection to `upstream`: plain TCP, or TLS over it with `context` — the broker's
- * (or the next proxy's) certificate verified against the run CA, its name checked against `host`.
+ * Opens the proxy's connection to `upstream`: plain TCP (in-process where the upstream offers it), or
+ * TLS over TCP with `context` — the broker's (or the next proxy's) certificate verified against the
+ * run CA, its name checked against `host`.
  */
-export function dialUpstream(upstream: { host: string; port: number }, context?: SecureContext): Dialled {
+export function dialUpstream(upstream: Upstream, context?: SecureContext): Dialled {
+  const inProcess = context === undefined ? upstream.connectInProcess?.() : undefined;
+  if (inProcess !== undefined) return { socket: inProcess, tcp: inProcess, ready: 'connect' };
   const raw = netConnect({ host: upstream.host, port: upstream.port, allowHalfOpen: true, noDelay: true });
   if (context === undefined) return { socket: raw, tcp: raw, ready: 'connect' };
   // The TLS socket reports the errors; the TCP one under it must not throw for want of a listener.
