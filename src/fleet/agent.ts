@@ -15,6 +15,7 @@ import type { MeasuredValues, SignalName, SignalValues } from '../physiology/sig
 import type { ClientIdentity } from '../net/client.ts';
 import { IN_THREAD_LINKS, type DeviceLink, type LinkEndpoint, type LinkOpener } from '../net/device-link.ts';
 import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION, EnvelopeWriter } from '../net/envelope.ts';
+import type { SentEnvelopes, SentTopic } from '../net/sent-envelopes.ts';
 import { CHANNELS, channelTopic, type Channel, type DeviceAddress } from '../net/topics.ts';
 import { FIRMWARE_UPDATE } from '../net/security/firmware/ota-offer.ts';
 import type { CommandGate } from './command-gate.ts';
@@ -51,6 +52,8 @@ export interface AgentOptions {
   installMs?: number;
   /** Store-and-forward and comm-loss alarm while offline; default the kind's (descriptor.connectivity). */
   connectivity?: Partial<ConnectivityPolicy>;
+  /** Where the run keeps what its devices send for its twin to take unparsed (net/sent-envelopes.ts). Default: none. */
+  sent?: SentEnvelopes;
 }
 
 /**
@@ -121,6 +124,7 @@ export class DeviceAgent implements FaultSurface {
   #link: DeviceLink | undefined;
   #seq = new Map<string, number>();
   #topics = new Map<Channel, string>();
+  readonly #sentTopics = new Map<Channel, SentTopic>();
   #timers = new Map<string, TimerId>();
   #transforms: { signal: SignalName | '*'; transform: SignalTransform }[] = [];
   #conditions = new Map<string, number[]>();
@@ -667,14 +671,16 @@ export class DeviceAgent implements FaultSurface {
     const seq = (this.#seq.get(channel) ?? 0) + 1;
     this.#seq.set(channel, seq);
     const t = this.#options.clock.now() + this.#skewMs;
-    const payload = this.#envelopes.write(seq, t, this.patientPseudonym || undefined, body);
+    const patient = this.patientPseudonym || undefined;
+    const payload = this.#envelopes.write(seq, t, patient, body);
     this.stats.published[channel] = (this.stats.published[channel] ?? 0) + 1;
     this.stats.publishedTotal++;
     this.onPublish(channel, seq, payload);
-    if (this.#offline || this.#link?.publish(this.#topic(channel), payload, qos, retain) === false) {
+    const topic = this.#topic(channel);
+    if (this.#offline || this.#link?.publish(topic, payload, qos, retain) === false) {
       this.onStore(channel, seq, 'buffered');
       this.#outbox.add({ channel, seq, t, body, qos, retain }, this.#options.clock.now());
-    }
+    } else this.#sentOn(channel, topic)?.note(payload, this.address.deviceId, this.address.kind, seq, t, patient, body);
     return seq;
   }
 
@@ -758,6 +764,15 @@ export class DeviceAgent implements FaultSurface {
   }
 
   /** The topic of one of this device's channels, built once: a fleet publishes thousands a second. */
+  /** Where the run keeps what this device sends on `channel` for the twin (AgentOptions.sent), if it does. */
+  #sentOn(channel: Channel, topic: string): SentTopic | undefined {
+    const sent = this.#options.sent;
+    if (sent === undefined) return undefined;
+    let kept = this.#sentTopics.get(channel);
+    if (kept === undefined) this.#sentTopics.set(channel, (kept = sent.topic(topic)));
+    return kept;
+  }
+
   #topic(channel: Channel): string {
     let topic = this.#topics.get(channel);
     if (topic === undefined) this.#topics.set(channel, (topic = channelTopic(this.address, channel)));

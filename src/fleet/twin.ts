@@ -3,7 +3,8 @@ import type { Clock } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
 import { IN_THREAD_LINKS, type DeviceLink, type LinkEndpoint, type LinkOpener } from '../net/device-link.ts';
-import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from '../net/envelope.ts';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION, payloadText, type DecodeResult } from '../net/envelope.ts';
+import type { SentEnvelopes } from '../net/sent-envelopes.ts';
 import { CHANNELS, channelTopic, parseTopic, siteFilter, type DeviceAddress } from '../net/topics.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
 import { FIRMWARE_COMMAND } from '../net/security/roles.ts';
@@ -62,6 +63,11 @@ export interface TwinOptions {
    * the delay a network fault reported for it in the ledger (a WAN's latency, fast mode's tag timing).
    */
   arrivals?: Arrivals;
+  /**
+   * What the run's devices sent, kept for the twin to take instead of parsing the same text again
+   * (net/sent-envelopes.ts). Default: none; every message is parsed.
+   */
+  sent?: SentEnvelopes;
 }
 
 /** A device's message as the twin applies it: `arrival` is simulation time. */
@@ -173,6 +179,7 @@ export class DigitalTwin {
   #grace: number;
   #clockTolerance: number;
   #ledger: DeliveryLedger | undefined;
+  readonly #sent: SentEnvelopes | undefined;
   /** When a report counts as arrived (the run switches it with its pace: 'as-sent' at full speed). */
   arrivals: Arrivals;
   /**
@@ -202,6 +209,7 @@ export class DigitalTwin {
     this.#grace = options.divergenceGraceMs ?? 30_000;
     this.#clockTolerance = options.clockToleranceMs ?? 60_000;
     this.#ledger = options.ledger;
+    this.#sent = options.sent;
     this.arrivals = options.arrivals ?? 'as-received';
   }
 
@@ -467,7 +475,7 @@ export class DigitalTwin {
     // The twin's own outputs (cmd, twin/*) come back on the site filter; they are not device reports.
     if (!parsed || !shadow || parsed.channel === CHANNELS.cmd || parsed.channel.startsWith('twin/')) return;
     if (parsed.channel === CHANNELS.status) return this.#onStatus(shadow, payload, retained);
-    const decoded = decodeEnvelope(payload);
+    const decoded = this.#decode(topic, payload);
     // A retained message is history (perhaps from an earlier run on the same broker), not a delivery —
     // unless the station's persistent session kept it while the station was away (a broker restart):
     // its queue hands it over with the retain flag it was published with.
@@ -524,6 +532,18 @@ export class DigitalTwin {
       this.#inbox.push(report);
     }
     for (const listener of this.#listeners) listener(parsed.deviceId, parsed.channel, envelope.seq);
+  }
+
+  /**
+   * A device's envelope: the one its sender kept for exactly these bytes (net/sent-envelopes.ts), or
+   * the bytes parsed — the same value either way.
+   */
+  #decode(topic: string, payload: Buffer): DecodeResult {
+    const sent = this.#sent;
+    if (sent === undefined) return decodeEnvelope(payload);
+    const text = payloadText(payload);
+    const envelope = sent.take(topic, text);
+    return envelope !== undefined ? { ok: true, envelope } : decodeEnvelope(text);
   }
 
   /**

@@ -88,7 +88,7 @@ export type DecodeResult = { ok: true; envelope: Envelope } | { ok: false; error
 export function decodeEnvelope(payload: Buffer | Uint8Array | string): DecodeResult {
   let json: unknown;
   try {
-    json = JSON.parse(typeof payload === 'string' ? payload : toBuffer(payload).toString('utf8'));
+    json = JSON.parse(payloadText(payload));
   } catch {
     return { ok: false, error: 'payload is not JSON' };
   }
@@ -101,6 +101,11 @@ export function decodeEnvelope(payload: Buffer | Uint8Array | string): DecodeRes
     return { ok: false, error: `envelope ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
   }
   return { ok: true, envelope: parsed.data as Envelope };
+}
+
+/** A payload as text: UTF-8, as decodeEnvelope reads it. */
+export function payloadText(payload: Buffer | Uint8Array | string): string {
+  return typeof payload === 'string' ? payload : toBuffer(payload).toString('utf8');
 }
 
 function toBuffer(payload: Buffer | Uint8Array): Buffer {

@@ -9,6 +9,7 @@ import type { PatientModel } from '../fleet/patient-model.ts';
 import type { CreatePatientOptions } from '../fleet/patients.ts';
 import type { DeviceSensor, SensorOptions } from '../fleet/sensors.ts';
 import type { DigitalTwin } from '../fleet/twin.ts';
+import type { SentEnvelopes } from '../net/sent-envelopes.ts';
 import type { DeliveryLedger } from '../net/delivery-ledger.ts';
 import type { LinkEndpoint, LinkOpener } from '../net/device-link.ts';
 import type { LinkPool } from '../net/link-pool.ts';
@@ -57,6 +58,8 @@ export interface BuildFleetOptions {
   twin: DigitalTwin;
   /** Every message a device hands to its client is published here, stamped with simulated time. */
   ledger: DeliveryLedger;
+  /** What the devices send, kept for the twin to take unparsed (net/sent-envelopes.ts). */
+  sent?: SentEnvelopes;
 }
 
 /**
@@ -115,6 +118,7 @@ export function buildFleet(options: BuildFleetOptions): BuiltFleet {
       profile: device.config.profile,
       firmware: device.config.firmware,
       phase: randomPhase(deviceRng.fork('phase'), descriptor),
+      ...(options.sent ? { sent: options.sent } : {}),
     });
     const account = ledger.device(device.id);
     agent.onPublish = (channel, seq) => account.published(channel, seq, clock.now());

@@ -3,6 +3,7 @@ import type { DeviceAgent } from '../fleet/agent.ts';
 import { planFleet, type FleetPlan } from '../fleet/fleet-spec.ts';
 import { DigitalTwin, type Arrivals } from '../fleet/twin.ts';
 import type { LinkOpener } from '../net/device-link.ts';
+import { SentEnvelopes } from '../net/sent-envelopes.ts';
 import type { RunContext } from '../scenario/expectations/run-context.ts';
 import { buildFleet, checkKinds, connectFleet, type ConnectOptionsFor, type RunDependencies, type RunPatient } from './fleet-builder.ts';
 import type { RunCore } from './run-core.ts';
@@ -30,6 +31,11 @@ export class RunFleet {
   readonly telemetryPerSecond: number;
   /** Each device's tags, for selectors (timeline, plan events, network faults). */
   readonly tagsOf: TagLookup;
+  /**
+   * What the devices sent, for the twin to take without parsing it again when the bytes it received
+   * are exactly those (net/sent-envelopes.ts); the run lets go of it at every sealed window.
+   */
+  readonly sent = new SentEnvelopes();
   readonly #options: RunFleetOptions;
 
   constructor(options: RunFleetOptions) {
@@ -40,8 +46,9 @@ export class RunFleet {
     this.twin = new DigitalTwin(this.plan.site, clock, log, {
       ledger,
       arrivals: arrivalsAt(options.speed),
+      sent: this.sent,
     });
-    const built = buildFleet({ ...options, fleetPlan: this.plan, twin: this.twin });
+    const built = buildFleet({ ...options, fleetPlan: this.plan, twin: this.twin, sent: this.sent });
     this.agents = built.agents;
     this.agentById = built.agentById;
     this.patients = built.patients;

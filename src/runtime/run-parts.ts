@@ -87,6 +87,8 @@ export function buildRunParts(core: RunCore, deps: RunDependencies, options: Run
     seal: (t) => {
       controls.seal(t);
       log.seal(t);
+      // The transport settled before the seal: what the twin has not taken by now it parses, if it comes.
+      fleet.sent.clear();
     },
     finish: () => log.record({ t: clock.now(), source: 'runner', type: 'run.finished', data: { simulatedMs: clock.now() } }),
     status: hooks.status,
