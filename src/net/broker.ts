@@ -1,5 +1,6 @@
 import './quiet-debug.ts'; // first: before mqtt-packet and aedes create their loggers
 import './lean-buffer-list.ts'; // mqtt-packet's parser reads its fields in place
+import './single-write-publish.ts'; // a PUBLISH goes to its socket in one write
 import type { Server, Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
