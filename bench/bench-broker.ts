@@ -22,6 +22,7 @@ export interface BenchBroker {
   /** How it was started, for the report. */
   via:
     | 'medtwin broker child (broker-host child-process)'
+    | 'medtwin broker in the simulation process (broker-host in-process)'
     | 'src/runtime/broker-child.ts (spawned by the bench)'
     | 'mosquitto (external broker, as --broker would use)';
   /** Why the runtime's path was not used, if it failed. */
@@ -40,13 +41,29 @@ export interface BenchBrokerOptions {
    * the row spawns src/runtime/broker-child.ts directly: the same broker, a process the bench controls.
    */
   nodeArgs?: string[];
-  /** medtwin: its aedes as shipped; mosquitto: Eclipse Mosquitto, the external broker `--broker URL` is for. */
-  kind?: 'medtwin' | 'mosquitto';
+  /**
+   * medtwin: its aedes as shipped, in a child process; medtwin-in-process: the same in this process, as
+   * `medtwin run` places it for fleets up to 4,000 devices; mosquitto: Eclipse Mosquitto, the external
+   * broker `--broker URL` is for.
+   */
+  kind?: 'medtwin' | 'medtwin-in-process' | 'mosquitto';
 }
 
 /** Starts a broker child; see the module comment for the order tried. */
 export async function openBenchBroker(options: BenchBrokerOptions = {}): Promise<BenchBroker> {
   if (options.kind === 'mosquitto') return spawnMosquitto();
+  if (options.kind === 'medtwin-in-process') {
+    // The row's own process: its CPU is the simulation process's, its memory the row's.
+    const handle = await openBroker({ placement: 'in-process' });
+    return {
+      url: handle.url,
+      pid: undefined,
+      via: 'medtwin broker in the simulation process (broker-host in-process)',
+      cpuSeconds: () => undefined,
+      alive: () => true,
+      close: () => handle.close(),
+    };
+  }
   if (options.nodeArgs?.length) return spawnFallback(options.nodeArgs);
   const before = new Set(childPids());
   try {

@@ -19,8 +19,11 @@ import { LoopDelay, MemorySampler, procCpuSeconds, threadCpuSeconds, threadSplit
 import { runProxyRow, type ProxyRowResult, type ProxyRowSpec } from './proxy-row.ts';
 import { measureCeiling, type CeilingResult } from './transport-ceiling.ts';
 
-/** medtwin's broker as it is, or Mosquitto. */
-export type BrokerChoice = 'medtwin' | 'mosquitto';
+/**
+ * medtwin's broker as it is (in a child process, as large fleets run it), medtwin's broker in the
+ * row's own process (as `medtwin run` places it up to CHILD_BROKER_THRESHOLD devices), or Mosquitto.
+ */
+export type BrokerChoice = 'medtwin' | 'medtwin-in-process' | 'mosquitto';
 
 export type RowSpec = { broker?: BrokerChoice; links?: LinkPlacement } & (
   | { kind: 'fast' | 'ward'; devices: number; mix: FleetMix; durationMs: number; syncMs?: number; maxWallMs?: number; proxied?: boolean }

@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     'max-wall': { type: 'string' },
     broker: { type: 'string', default: 'medtwin' },
     links: { type: 'string' },
+    'proxy-broker': { type: 'string', default: 'in-process' },
     window: { type: 'string' },
     json: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -60,6 +61,11 @@ if (args.help) {
   --links <where>         in-thread or link-thread: where the device clients of simulated rows run
                           (default: as medtwin run chooses, a link thread from ${LINK_THREAD_THRESHOLD.toLocaleString('en')} devices;
                           the proxy pairs always run in-thread, as a run with network faults does)
+  --proxy-broker <where>  in-process (default) or child-process: where medtwin's broker runs for the proxy
+                          pairs, both sides (in-process: as medtwin run places it up to 4,000 devices, and
+                          the proxies reach it in-process, docs/network.md#the-proxys-leg-to-the-broker;
+                          child-process: as the other rows, the proxies over TCP). With --broker mosquitto
+                          the pairs use Mosquitto
   --json <path>           also write every figure as JSON
   --cpu-prof              write V8 CPU profiles of each row and its broker to ${join(tmpdir(), 'medtwin-bench-prof')}
 `);
@@ -92,6 +98,10 @@ const LINKS: readonly LinkPlacement[] = ['in-thread', 'link-thread'];
 if (args.links !== undefined && !LINKS.includes(args.links as LinkPlacement))
   fail(`--links: expected one of ${LINKS.join(', ')}, received ${JSON.stringify(args.links)}`);
 const links = args.links as LinkPlacement | undefined;
+if (!['in-process', 'child-process'].includes(args['proxy-broker']))
+  fail(`--proxy-broker: expected in-process or child-process, received ${JSON.stringify(args['proxy-broker'])}`);
+/** The proxy pairs' broker (both sides): see --proxy-broker. */
+const proxyBroker: BrokerChoice = broker === 'medtwin' && args['proxy-broker'] === 'in-process' ? 'medtwin-in-process' : broker;
 
 /** Default simulated time of a fast row: smaller fleets run longer, so every row takes tens of seconds. */
 function fastDuration(devices: number): number {
@@ -179,11 +189,14 @@ async function proxySimPairs(devices: number): Promise<ProxySimPairs> {
   for (let i = 0; i < Math.max(PROXY_SIM_PAIRS.fast, PROXY_SIM_PAIRS.realtime); i++) {
     const order = i % 2 === 0 ? [false, true] : [true, false];
     for (const proxied of i < PROXY_SIM_PAIRS.fast ? order : []) {
-      const fast = await row({ kind: 'fast', devices, mix: 'ward', durationMs, syncMs, proxied, links }, false);
+      const fast = await row({ kind: 'fast', devices, mix: 'ward', durationMs, syncMs, proxied, links, broker: proxyBroker }, false);
       if (fast.result?.kind === 'fast') out.fast[proxied ? 'proxied' : 'direct'].push(fast.result);
     }
     for (const proxied of i < PROXY_SIM_PAIRS.realtime ? order : []) {
-      const realtime = await row({ kind: 'realtime', devices, mix: 'ward', durationMs: duration ?? 30_000, proxied, links }, false);
+      const realtime = await row(
+        { kind: 'realtime', devices, mix: 'ward', durationMs: duration ?? 30_000, proxied, links, broker: proxyBroker },
+        false,
+      );
       if (realtime.result?.kind === 'realtime') out.realtime[proxied ? 'proxied' : 'direct'].push(realtime.result);
     }
   }
@@ -240,6 +253,7 @@ const proxySection = [
 
 const BROKER_LABEL: Record<BrokerChoice, string> = {
   medtwin: "medtwin's aedes as shipped, in a child process",
+  'medtwin-in-process': "medtwin's aedes in the simulation's process, as `medtwin run` places it up to 4,000 devices",
   mosquitto: 'Eclipse Mosquitto in a child process (an external broker, as `medtwin run --broker URL` uses)',
 };
 const machine = {
@@ -252,6 +266,7 @@ process.stdout.write(
   `\nmedtwin fleet benchmark — ${new Date().toISOString()} — ${machine.cpus} cores (${machine.cpuModel}), ${machine.memGiB} GiB, Node ${machine.node}\n` +
     `broker: ${BROKER_LABEL[broker]}\n` +
     `device clients: ${links ?? `as \`medtwin run\` places them (a link thread from ${LINK_THREAD_THRESHOLD.toLocaleString('en')} devices)`}${only.has('proxy') ? '; the proxy pairs in-thread on both sides' : ''}\n` +
+    `${only.has('proxy') ? `the proxy pairs' broker (both sides): ${BROKER_LABEL[proxyBroker]}\n` : ''}` +
     `load average (1/5/15 min) at start ${loadStart.map((l) => l.toFixed(1)).join('/')}, at end ${loadavg()
       .map((l) => l.toFixed(1))
       .join('/')}; ` +
