@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventLog, type LoggedEvent, type SimEvent, toJsonLines } from './event-log.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson, isStringifyCanonical } from './canonical-json.ts';
 
 const events: SimEvent[] = [
   { t: 10, source: 'pump-002', type: 'alarm.raised', data: { code: 'occlusion', priority: 'high' } },
@@ -97,6 +98,38 @@ describe('EventLog, events recorded as sorted', () => {
     expect(vouched.pendingCount).toBe(3);
     expect(vouched.digest()).toBe(checked.digest());
     expect(seenVouched).toEqual(seenChecked);
+  });
+
+  it('writes the same line around a body given as text, and fails a text that is not the body (checked under vitest)', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue(),
+        fc.option(fc.jsonValue(), { nil: undefined }),
+        fc.integer({ min: -5, max: 5 }),
+        fc.option(fc.string(), { nil: undefined }),
+        (body, delivered, seq, silenced) => {
+          const sortedBody = JSON.parse(canonicalJson(body)) as unknown;
+          const sortedDelivered = delivered === undefined ? undefined : (JSON.parse(canonicalJson(delivered)) as unknown);
+          const event = (): SimEvent => ({
+            t: 4,
+            source: 'mon-"1',
+            type: 'telemetry',
+            data: { body: sortedBody, delivered: sortedDelivered, seq, silenced, truth: { hr: 61.25 } },
+          });
+          // Integer-like keys enumerate first, so such a value cannot be built sorted at all.
+          fc.pre(isStringifyCanonical(event().data));
+          const around = new EventLog();
+          const plain = new EventLog();
+          around.record(event(), true, JSON.stringify(sortedBody));
+          plain.record(event(), true);
+          expect(around.digest()).toBe(plain.digest());
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const log = new EventLog();
+    log.record({ t: 1, source: 'mon-001', type: 'telemetry', data: { body: { hr: 60 }, seq: 1 } }, true, '{"hr":61}');
+    expect(() => log.seal(1)).toThrow(/recorded with a bodyJson that is not its body's JSON/);
   });
 
   it('fails a run whose producer claimed sorted keys it did not build (checked under vitest)', () => {

@@ -28,6 +28,8 @@ export class EventLog {
   #pending: SimEvent[] = [];
   /** Recorded with `sorted` (see record): written without the key-order check. */
   #pendingSorted: SimEvent[] = [];
+  /** The `bodyJson` each of #pendingSorted was recorded with (see record), index for index. */
+  #pendingBodies: (string | undefined)[] = [];
   #hasher = new LineHasher(createHash('sha256'));
   #sealedUpTo = Number.NEGATIVE_INFINITY;
   #count = 0;
@@ -45,8 +47,13 @@ export class EventLog {
    * `JSON.stringify` with no check of key order — the check was a third of the cost of writing the
    * commonest event. Under vitest (VITEST set) the check runs anyway and a wrong claim throws, so
    * every test run checks every claim made in it.
+   *
+   * `bodyJson` (with `sorted`): `data.body` as JSON.stringify writes it, from a producer that wrote
+   * that text already (a device's envelope holds its telemetry body): the line is written around it,
+   * not by serializing the body a second time. The same line, byte for byte; under vitest it is
+   * compared with the one JSON.stringify writes.
    */
-  record<T extends string, D>(event: SimEvent<T, D>, sorted = false): void {
+  record<T extends string, D>(event: SimEvent<T, D>, sorted = false, bodyJson?: string): void {
     if (this.#digest !== undefined) throw new Error('EventLog is closed: no events can be recorded after digest()');
     if (event.t <= this.#sealedUpTo) {
       throw new Error(
@@ -56,7 +63,11 @@ export class EventLog {
     }
     const plain = event as unknown as SimEvent;
     for (const listener of this.#recordListeners) listener(plain);
-    (sorted ? this.#pendingSorted : this.#pending).push(plain);
+    if (!sorted) this.#pending.push(plain);
+    else {
+      this.#pendingSorted.push(plain);
+      this.#pendingBodies.push(bodyJson);
+    }
   }
 
   /** Time up to which the log is final. */
@@ -97,7 +108,7 @@ export class EventLog {
     // without a string each, and the strings die young (a large fleet's log otherwise fills the old
     // generation with them). Their order of recording does not matter: the sort below decides.
     this.#pending = takeDue(this.#pending, t, ready, canonicalLine);
-    this.#pendingSorted = takeDue(this.#pendingSorted, t, ready, VERIFY_SORTED ? verifiedSortedLine : sortedLine);
+    this.#takeDueSorted(t, ready);
     this.#sealedUpTo = t;
     if (ready.length === 0) return;
     ready.sort(compareEntries);
@@ -113,6 +124,26 @@ export class EventLog {
     }
     hasher.flush();
     for (const sink of this.#sinks) sink(batch);
+  }
+
+  /** takeDue for the events recorded `sorted`, each with the `bodyJson` it came with. */
+  #takeDueSorted(t: number, ready: { event: SimEvent; line: string }[]): void {
+    const pending = this.#pendingSorted;
+    const bodies = this.#pendingBodies;
+    if (pending.length === 0) return;
+    const later: SimEvent[] = [];
+    const laterBodies: (string | undefined)[] = [];
+    for (let i = 0; i < pending.length; i++) {
+      const event = pending[i]!;
+      const bodyJson = bodies[i];
+      if (event.t > t) {
+        later.push(event);
+        laterBodies.push(bodyJson);
+      } else if (bodyJson === undefined) ready.push({ event, line: VERIFY_SORTED ? verifiedSortedLine(event) : sortedLine(event) });
+      else ready.push({ event, line: VERIFY_SORTED ? verifiedLineAround(event, bodyJson) : lineAround(event, bodyJson) });
+    }
+    this.#pendingSorted = later;
+    this.#pendingBodies = laterBodies;
   }
 
   /** Seals everything and returns the hex SHA-256 of the canonical JSON Lines log. Closes the log. */
@@ -211,6 +242,58 @@ function verifiedSortedLine(event: SimEvent): string {
         `(keys in ascending order, plain objects only): ${canonicalJson(event.data)}. Build it with sorted keys, or record it without \`sorted\``,
     );
   return JSON.stringify(wrapper);
+}
+
+/**
+ * sortedLine's text for an event whose `data.body` is already written as `bodyJson`: `data`'s keys in
+ * their (sorted) order, each value as JSON.stringify writes it inside an object (an undefined one left
+ * out), the body's own text in place of writing it again.
+ */
+function lineAround(event: SimEvent, bodyJson: string): string {
+  const data = event.data;
+  let out = '{"data":{';
+  let first = true;
+  for (const key in data) {
+    const value = data[key];
+    if (value === undefined) continue;
+    const json = key === 'body' ? bodyJson : typeof value === 'number' ? numberJson(value) : (JSON.stringify(value) as string | undefined);
+    if (json === undefined) continue;
+    out += first ? quoted(key) : `,${quoted(key)}`;
+    out += ':';
+    out += json;
+    first = false;
+  }
+  return `${out}},"source":${quoted(event.source)},"t":${numberJson(event.t)},"type":${quoted(event.type)}}`;
+}
+
+/** A number as JSON.stringify writes it (non-finite: null). */
+function numberJson(n: number): string {
+  return Number.isFinite(n) ? `${n}` : 'null';
+}
+
+function verifiedLineAround(event: SimEvent, bodyJson: string): string {
+  const line = lineAround(event, bodyJson);
+  const expected = verifiedSortedLine(event);
+  if (line !== expected)
+    throw new Error(
+      `EventLog: ${event.source}/${event.type} at t=${event.t} ms was recorded with a bodyJson that is not its body's JSON: ${line} vs ${expected}`,
+    );
+  return line;
+}
+
+const quotedStrings = new Map<string, string>();
+
+/**
+ * A string as JSON.stringify quotes it. Data keys, sources and types are a small vocabulary (a fleet's
+ * device ids at most), each quoted once; past 10,000 the rest are quoted every time.
+ */
+function quoted(text: string): string {
+  let json = quotedStrings.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text);
+    if (quotedStrings.size < 10_000) quotedStrings.set(text, json);
+  }
+  return json;
 }
 
 function compareEntries(a: { event: SimEvent; line: string }, b: { event: SimEvent; line: string }): number {

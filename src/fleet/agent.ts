@@ -125,6 +125,8 @@ export class DeviceAgent implements FaultSurface {
   #seq = new Map<string, number>();
   #topics = new Map<Channel, string>();
   readonly #sentTopics = new Map<Channel, SentTopic>();
+  /** The envelope text #publish wrote last. */
+  #lastPayload: string | undefined;
   #timers = new Map<string, TimerId>();
   #transforms: { signal: SignalName | '*'; transform: SignalTransform }[] = [];
   #conditions = new Map<string, number[]>();
@@ -518,11 +520,10 @@ export class DeviceAgent implements FaultSurface {
     const seq = this.#publish(CHANNELS.telemetry, body, 0);
     // Keys in sorted order: the log then writes this, the commonest event, in one JSON.stringify, and
     // without checking the order when the body is built sorted too (truth and delivery are).
-    this.#record(
-      'telemetry',
-      { body, delivered: delivery, seq, silenced: seq === 0 ? true : undefined, truth },
-      this.descriptor.telemetrySorted === true,
-    );
+    const sorted = this.descriptor.telemetrySorted === true;
+    // The body as the envelope has it: the log writes the line around that text (EventLog.record).
+    const bodyJson = sorted && seq > 0 && this.#lastPayload !== undefined ? this.#envelopes.bodyOf(this.#lastPayload) : undefined;
+    this.#record('telemetry', { body, delivered: delivery, seq, silenced: seq === 0 ? true : undefined, truth }, sorted, bodyJson);
   }
 
   #onSnapshot(): void {
@@ -673,6 +674,7 @@ export class DeviceAgent implements FaultSurface {
     const t = this.#options.clock.now() + this.#skewMs;
     const patient = this.patientPseudonym || undefined;
     const payload = this.#envelopes.write(seq, t, patient, body);
+    this.#lastPayload = payload;
     this.stats.published[channel] = (this.stats.published[channel] ?? 0) + 1;
     this.stats.publishedTotal++;
     this.onPublish(channel, seq, payload);
@@ -779,8 +781,8 @@ export class DeviceAgent implements FaultSurface {
     return topic;
   }
 
-  #record(type: string, data: Record<string, unknown>, sorted = false): void {
-    this.#options.log.record({ t: this.#options.clock.now(), source: this.deviceId, type, data }, sorted);
+  #record(type: string, data: Record<string, unknown>, sorted = false, bodyJson?: string): void {
+    this.#options.log.record({ t: this.#options.clock.now(), source: this.deviceId, type, data }, sorted, bodyJson);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION } from './envelope.ts';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_VERSION, EnvelopeWriter } from './envelope.ts';
 
 const envelope = {
   v: ENVELOPE_VERSION as typeof ENVELOPE_VERSION,
@@ -33,6 +33,16 @@ describe('message envelope', () => {
       ok: false,
       error: expect.stringMatching(/^envelope patient:/),
     });
+  });
+
+  it('finds the body written inside its own text, as JSON.stringify writes it', () => {
+    const writer = new EnvelopeWriter('patient-monitor-001', 'patient-monitor');
+    const body = { hr: 72, note: ',"body":{"x":1}', nibp: { sbp: 120 } };
+    for (const patient of [undefined, 'PSN-,"body":']) {
+      const text = writer.write(4, -1, patient, body);
+      expect(writer.bodyOf(text)).toBe(JSON.stringify(body));
+    }
+    expect(writer.bodyOf(writer.write(5, 0, undefined, undefined))).toBeUndefined();
   });
 
   it('names what is wrong with a malformed envelope', () => {

@@ -75,7 +75,18 @@ export class EnvelopeWriter {
     const withPatient = patient === undefined ? head : `${head},"patient":${JSON.stringify(patient)}`;
     return bodyJson === undefined ? `${withPatient}}` : `${withPatient},"body":${bodyJson}}`;
   }
+
+  /**
+   * The body's JSON inside a text this writer wrote; undefined when it wrote no body. A slice of the
+   * text, not a copy: the key cannot occur earlier, where every string is JSON-quoted.
+   */
+  bodyOf(text: string): string | undefined {
+    const at = text.indexOf(BODY_KEY, this.#head.length);
+    return at < 0 ? undefined : text.slice(at + BODY_KEY.length, -1);
+  }
 }
+
+const BODY_KEY = ',"body":';
 
 /** A number as JSON.stringify writes it (non-finite: null). */
 function numberJson(n: number): string {
