@@ -52,4 +52,23 @@ describe('SessionBook', () => {
     windowed = true;
     expect([book.outstanding, book.pending()]).toEqual([1, ['pump-001']]);
   });
+
+  it('lets a PINGREQ alone on an open path wait until its answer is due, and counts it for the barrier meanwhile', () => {
+    const paths = new Map<string, PathState>([['pump-001', 'open']]);
+    const book = new SessionBook();
+    book.setPath((clientId) => paths.get(clientId) ?? 'open');
+    const pinging = { ...driver(50001), inFlight: 1, pingDue: 90_000 } as unknown as SessionDriver;
+    const other = { ...driver(50002), inFlight: 1, pingDue: 75_000 } as unknown as SessionDriver;
+    book.add('pump-001', pinging);
+    book.add('pump-002', other);
+    expect([book.outstanding, book.urgent, book.pingDeadline]).toEqual([2, 0, 75_000]);
+    // Its path cut: the client is about to hear of it, which cannot wait.
+    paths.set('pump-002', 'none');
+    book.recountClient('pump-002');
+    expect([book.outstanding, book.urgent, book.pingDeadline]).toEqual([2, 1, 90_000]);
+    // Swallowed: not waited for at all (the fault's end is counted again).
+    paths.set('pump-001', 'swallowed');
+    book.recount();
+    expect([book.outstanding, book.urgent, book.pingDeadline]).toEqual([1, 1, undefined]);
+  });
 });

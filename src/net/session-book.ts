@@ -22,6 +22,8 @@ export type CloseHeard = (clientId: string, localPort: number) => boolean;
 interface Entry {
   driver: SessionDriver;
   outstanding: number;
+  /** Outstanding is a PINGREQ alone, on an open path: the instant by which its answer must be in (SessionDriver.pingDue). */
+  pingDue: number | undefined;
   /** The last abandoned connection (SessionDriver.abandoned) whose close the network has heard. */
   heard: number;
 }
@@ -43,7 +45,15 @@ export class SessionBook {
   #path: SessionPath | undefined;
   #closeHeard: CloseHeard | undefined;
   #outstanding = 0;
+  /** Outstanding entries whose exchange is not a PINGREQ that may wait (see urgent). */
+  #urgent = 0;
+  /** Entries with only a PINGREQ outstanding on an open path (Entry.pingDue). */
+  readonly #pings = new Set<Entry>();
+  /** The earliest of their pingDue, while known (undefined: to be found again). */
+  #pingDeadline: number | undefined;
   #counts: () => boolean = () => true;
+  /** Set by #count: the client was counted for its own exchanges alone, on an open path (or with no network). */
+  #exchangesOnly = false;
 
   /**
    * Whether the barrier waits for exchanges now: while the run's clock moves in whole windows (fast
@@ -73,13 +83,15 @@ export class SessionBook {
 
   /** Adds a client's driver; returns the removal. */
   add(clientId: string, driver: SessionDriver): () => void {
-    const entry: Entry = { driver, outstanding: 0, heard: driver.abandoned?.n ?? 0 };
+    const entry: Entry = { driver, outstanding: 0, pingDue: undefined, heard: driver.abandoned?.n ?? 0 };
     this.#entries.set(clientId, entry);
     const off = driver.onChange(() => this.#update(clientId, entry));
     this.#update(clientId, entry);
     return () => {
       off();
       this.#outstanding -= entry.outstanding;
+      if (entry.outstanding > 0 && entry.pingDue === undefined) this.#urgent--;
+      this.#forgetPing(entry);
       entry.outstanding = 0;
       if (this.#entries.get(clientId) === entry) this.#entries.delete(clientId);
       this.#changed();
@@ -94,6 +106,25 @@ export class SessionBook {
   /** Exchanges still on the wire, over every client. */
   get outstanding(): number {
     return this.#counts() ? this.#outstanding : 0;
+  }
+
+  /**
+   * Exchanges that must complete before the clock moves at all: `outstanding` but for PINGREQs alone
+   * on an open path, which may wait until `pingDeadline` (their answer is certain, and restarts the
+   * keep-alive from when the PINGREQ went out whenever it is taken in: ClockTimer.from). A fast run's
+   * clients each ping every half keep-alive at instants of their own; settling at each cost the run a
+   * network round trip per PINGREQ.
+   */
+  get urgent(): number {
+    return this.#counts() ? this.#urgent : 0;
+  }
+
+  /** The earliest instant by which an outstanding PINGREQ's answer must have been taken in, or undefined. */
+  get pingDeadline(): number | undefined {
+    if (!this.#counts() || this.#pings.size === 0) return undefined;
+    if (this.#pingDeadline === undefined)
+      for (const entry of this.#pings) this.#pingDeadline = Math.min(this.#pingDeadline ?? Infinity, entry.pingDue!);
+    return this.#pingDeadline;
   }
 
   /** Called when `outstanding` may have changed. Returns the unsubscribe. */
@@ -125,11 +156,28 @@ export class SessionBook {
   }
 
   #update(clientId: string, entry: Entry, notify = true): void {
+    this.#exchangesOnly = false;
     const next = this.#count(clientId, entry);
-    if (next === entry.outstanding) return;
+    // Only the client's own exchanges keep it counted, its path open: a PINGREQ alone may wait.
+    const pingDue = next > 0 && this.#exchangesOnly ? entry.driver.pingDue : undefined;
+    if (next === entry.outstanding && pingDue === entry.pingDue) return;
+    if (entry.outstanding > 0 && entry.pingDue === undefined) this.#urgent--;
+    if (next > 0 && pingDue === undefined) this.#urgent++;
+    this.#forgetPing(entry);
+    entry.pingDue = pingDue;
+    if (pingDue !== undefined) {
+      this.#pings.add(entry);
+      if (this.#pingDeadline !== undefined) this.#pingDeadline = Math.min(this.#pingDeadline, pingDue);
+    }
     this.#outstanding += next - entry.outstanding;
     entry.outstanding = next;
     if (notify) this.#changed();
+  }
+
+  #forgetPing(entry: Entry): void {
+    if (!this.#pings.delete(entry)) return;
+    if (entry.pingDue === this.#pingDeadline) this.#pingDeadline = undefined;
+    entry.pingDue = undefined;
   }
 
   #count(clientId: string, entry: Entry): number {
@@ -155,6 +203,7 @@ export class SessionBook {
     if (path === 'swallowed') return 0;
     // Connected, but the network has cut the connection: the client is about to hear of it.
     if (state === 'connected' && path === 'none') return 1;
+    this.#exchangesOnly = true;
     return driver.inFlight > 0 ? 1 : 0;
   }
 

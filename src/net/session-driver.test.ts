@@ -20,6 +20,21 @@ describe('clockTimer (mqtt.js timerVariant on the injected clock)', () => {
     clock.advance(60_000);
     expect(fired).toHaveLength(3);
   });
+
+  it('counts the first period of the next timer from an earlier instant when told to (a PINGRESP taken in late)', () => {
+    const clock = new SimClock();
+    const timer = clockTimer(clock);
+    clock.advance(40_000);
+    timer.from(25_000);
+    const fired: number[] = [];
+    timer.set(() => fired.push(clock.now()), 30_000);
+    // Only that one timer: the next counts from now again.
+    const later: number[] = [];
+    timer.set(() => later.push(clock.now()), 30_000);
+    clock.advance(75_000);
+    expect(fired).toEqual([55_000, 85_000, 115_000]);
+    expect(later).toEqual([70_000, 100_000]);
+  });
 });
 
 describe('backoffDelay', () => {
@@ -154,6 +169,45 @@ describe('SessionDriver on a real broker, through the fault proxy, in simulated 
     expect(client.connected).toBe(true);
     // A PINGREQ a minute (nothing else to send), each answered.
     expect(proxy.account().upstream.bytes.in).toBeGreaterThan(9 * 2);
+  });
+
+  /**
+   * Fast mode's loop as it is: a PINGREQ alone is settled only before the clock reaches its pingDue
+   * (the keep-alive's next tick), not at the instant it went out.
+   */
+  async function runSettlingBeforePingDue(clock: SimClock, ms: number, driver: SessionDriver, pings: number[]) {
+    const target = clock.now() + ms;
+    const settle = () => until(() => driver.inFlight === 0, 'the exchange to settle');
+    while (clock.now() < target) {
+      const due = clock.nextDue();
+      const next = due === undefined || due > target ? target : due;
+      const pingDue = driver.pingDue;
+      if (pingDue !== undefined && pingDue <= next) await settle();
+      const before = driver.inFlight;
+      clock.advanceTo(next);
+      if (driver.inFlight > before && driver.pingDue !== undefined) pings.push(clock.now());
+      // Anything else (an attempt) settles at its instant, as before.
+      else if (driver.inFlight > 0 && driver.pingDue === undefined) await settle();
+    }
+    await settle();
+  }
+
+  it('keeps a healthy connection, pinging at the same instants, when a PINGREQ is settled only before its pingDue', async () => {
+    const { clock, proxy } = await setup();
+    const { client, driver } = device(proxy.url, clock, 'cgm-11');
+    await whenConnected(client);
+    // Other work every simulated second (a fleet's telemetry): the loop steps through those instants
+    // without waiting, so the PINGRESP is taken in the second before it is due, not when it was sent.
+    clockTimer(clock).set(() => {}, 1000);
+    const start = clock.now();
+    const pings: number[] = [];
+    await runSettlingBeforePingDue(clock, 10 * 60_000, driver, pings);
+    expect(driver.losses).toBe(0);
+    expect(client.connected).toBe(true);
+    // Keep-alive 60 s: a PINGREQ every minute from the connect, the answer restarting it from the
+    // PINGREQ's instant however late in its half-minute it was taken in.
+    expect(pings.map((t) => t - start)).toEqual(Array.from({ length: 10 }, (_, i) => (i + 1) * 60_000));
+    expect(driver.pingDue).toBeUndefined();
   });
 
   it('without that, a 50 s window declares a healthy 60 s keep-alive dead (why the settle barrier must wait for inFlight)', async () => {

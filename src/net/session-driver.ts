@@ -56,23 +56,42 @@ export function backoffDelay(policy: BackoffPolicy, attempt: number, rng: Rng): 
   }
 }
 
+/** An mqtt.js `timerVariant` on a Clock (ClockTimer). */
+export interface ClockTimer {
+  /** Repeats `fn` every `ms` until cleared, as setInterval does. */
+  set: (fn: () => void, ms: number) => number;
+  clear: (id: number) => void;
+  /**
+   * The next `set` counts its first period from `at`, an instant already passed, instead of from now:
+   * a PINGRESP taken in later than the instant its PINGREQ went out restarts the keep-alive as if it
+   * had come at once (SessionDriver.pingDue).
+   */
+  from: (at: number) => void;
+}
+
 /** An mqtt.js `timerVariant` on a Clock: `set` repeats every `ms` until cleared, as setInterval does. */
-export function clockTimer(clock: Clock): { set: (fn: () => void, ms: number) => number; clear: (id: number) => void } {
+export function clockTimer(clock: Clock): ClockTimer {
   const live = new Map<number, number>();
   let nextId = 1;
+  let anchor: number | undefined;
   return {
     set(fn, ms) {
       const id = nextId++;
-      const arm = () =>
+      const first = anchor === undefined ? ms : Math.max(0, anchor + ms - clock.now());
+      anchor = undefined;
+      const arm = (delay: number) =>
         live.set(
           id,
           clock.setTimeout(() => {
-            arm();
+            arm(ms);
             fn();
-          }, ms),
+          }, delay),
         );
-      arm();
+      arm(first);
       return id;
+    },
+    from(at) {
+      anchor = at;
     },
     clear(id) {
       clock.clearTimeout(live.get(id));
@@ -148,6 +167,8 @@ export class SessionDriver {
   #attempt = 0;
   #timer: number | undefined;
   #pingOutstanding = false;
+  /** When the outstanding PINGREQ went out, on the clock. */
+  #pingSentAt = 0;
   #subscribing = 0;
   /** The client gave up on its connection (keep-alive, CONNACK timeout) and its 'close' is still to come. */
   #closing = false;
@@ -175,6 +196,7 @@ export class SessionDriver {
     const sendPing = internals.sendPing.bind(client);
     internals.sendPing = () => {
       this.#pingOutstanding = true;
+      this.#pingSentAt = this.#clock.now();
       sendPing();
       this.#notify();
     };
@@ -197,8 +219,12 @@ export class SessionDriver {
       this.#notify();
     });
     client.on('packetreceive', (packet) => {
-      if (packet.cmd === 'pingresp') this.#pingOutstanding = false;
-      else if (packet.cmd === 'suback') this.#subscribing = Math.max(0, this.#subscribing - 1);
+      if (packet.cmd === 'pingresp') {
+        // mqtt.js restarts its keep-alive on this PINGRESP, right after this listener: from the instant
+        // the PINGREQ went out, not from whichever instant of its window the barrier took the answer in.
+        if (this.#pingOutstanding) this.#keepaliveTimer()?.from(this.#pingSentAt);
+        this.#pingOutstanding = false;
+      } else if (packet.cmd === 'suback') this.#subscribing = Math.max(0, this.#subscribing - 1);
       else return;
       this.#notify();
     });
@@ -250,6 +276,25 @@ export class SessionDriver {
   #abandon(): void {
     const port = (this.client.stream as { localPort?: number } | undefined)?.localPort;
     if (port !== undefined) this.#abandoned = { port, n: (this.#abandoned?.n ?? 0) + 1 };
+  }
+
+  /**
+   * With a PINGREQ the only exchange on the wire: the instant by which its PINGRESP must have been taken
+   * in — the keep-alive's next tick, which would count it missing — so the settle barrier may wait for
+   * it any time before then (SessionBook.pingDeadline) rather than at the instant it went out. Its
+   * answer restarts the keep-alive from that instant either way (ClockTimer.from). Undefined when the
+   * keep-alive is not on a ClockTimer (realtime), or anything else is on the wire.
+   */
+  get pingDue(): number | undefined {
+    if (!this.#pingOutstanding || this.#state !== 'connected' || this.#subscribing > 0 || this.#owned > 0) return undefined;
+    const every = (this.client as unknown as { keepaliveManager?: { intervalEvery?: number } | null }).keepaliveManager?.intervalEvery;
+    if (every === undefined || this.#keepaliveTimer() === undefined) return undefined;
+    return this.#pingSentAt + every;
+  }
+
+  #keepaliveTimer(): ClockTimer | undefined {
+    const variant = (this.client.options as { timerVariant?: unknown }).timerVariant;
+    return typeof variant === 'object' && variant !== null && 'from' in variant ? (variant as ClockTimer) : undefined;
   }
 
   get inFlight(): number {

@@ -81,6 +81,8 @@ export class RunControls {
   #gated: (() => void)[] = [];
   /** The central station's client id as it connects (the security profile may name it). */
   #stationId: string;
+  /** The last instant beforeInstant settled before. */
+  #settledBefore: number | undefined;
 
   constructor(options: RunControlsOptions) {
     this.#options = options;
@@ -476,10 +478,23 @@ export class RunControls {
     // before time moves on (SessionBook).
     // A byte quota is active: what clients wrote at this instant is counted now (SessionBook, `behind`).
     if (network?.paced && this.#sessions && this.#windowed()) this.#sessions.recount();
-    const exchanges = (this.#sessions?.outstanding ?? 0) > 0;
+    // A PINGREQ alone waits until its answer is due (beforeInstant).
+    const exchanges = (this.#sessions?.urgent ?? 0) > 0;
     const gated = this.#gated.length > 0;
     if (network?.pending !== true && !this.#attacks.pending && !exchanges && !gated) return undefined;
     return this.#workAtInstant(network, exchanges, gated);
+  }
+
+  /**
+   * Before the clock moves to `due`: a PINGREQ whose answer is due by then (the keep-alive's next tick)
+   * is taken in first (SessionBook.pingDeadline). Once per instant: a settle that gives up on an answer
+   * (a stall) must not hold the clock forever.
+   */
+  beforeInstant(due: number): Promise<void> | undefined {
+    const deadline = this.#sessions?.pingDeadline;
+    if (deadline === undefined || deadline > due || this.#settledBefore === due) return undefined;
+    this.#settledBefore = due;
+    return this.#options.settle();
   }
 
   /** atInstant's work, when there is some. */

@@ -28,6 +28,8 @@ export interface LoopParts {
    * transport to settle at this instant; an attack launches; run-controls.ts).
    */
   atInstant?(): Promise<void> | undefined;
+  /** Before the clock moves to `due` (RunControls.beforeInstant): work that must come first, if any. */
+  beforeInstant?(due: number): Promise<void> | undefined;
 }
 
 /**
@@ -166,6 +168,12 @@ export class RunLoop {
       }
       const due = clock.nextDue();
       if (due === undefined || due > target) break;
+      const first = this.#parts.beforeInstant?.(due);
+      if (first) {
+        await first;
+        // What it took in may have set timers before `due` (a keep-alive restarted from its PINGREQ).
+        continue;
+      }
       clock.advanceTo(due);
       const work = this.#parts.atInstant?.();
       if (work) await work;

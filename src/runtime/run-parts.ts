@@ -93,6 +93,7 @@ export function buildRunParts(core: RunCore, deps: RunDependencies, options: Run
     finish: () => log.record({ t: clock.now(), source: 'runner', type: 'run.finished', data: { simulatedMs: clock.now() } }),
     status: hooks.status,
     atInstant: () => controls.atInstant(),
+    beforeInstant: (due) => controls.beforeInstant(due),
   });
   log.subscribe((batch) => hooks.events(batch as LoggedEvent[]));
   const timeline = new Timeline({
