@@ -765,7 +765,6 @@ export class DeviceAgent implements FaultSurface {
       this.onStore(CHANNELS.status, seq, 'lost', 'offline');
   }
 
-  /** The topic of one of this device's channels, built once: a fleet publishes thousands a second. */
   /** Where the run keeps what this device sends on `channel` for the twin (AgentOptions.sent), if it does. */
   #sentOn(channel: Channel, topic: string): SentTopic | undefined {
     const sent = this.#options.sent;
@@ -775,6 +774,7 @@ export class DeviceAgent implements FaultSurface {
     return kept;
   }
 
+  /** The topic of one of this device's channels, built once: a fleet publishes thousands a second. */
   #topic(channel: Channel): string {
     let topic = this.#topics.get(channel);
     if (topic === undefined) this.#topics.set(channel, (topic = channelTopic(this.address, channel)));

@@ -112,7 +112,7 @@ export class SessionBook {
    * Exchanges that must complete before the clock moves at all: `outstanding` but for PINGREQs alone
    * on an open path, which may wait until `pingDeadline` (their answer is certain, and restarts the
    * keep-alive from when the PINGREQ went out whenever it is taken in: ClockTimer.from). A fast run's
-   * clients each ping every half keep-alive at instants of their own; settling at each cost the run a
+   * clients each ping once per keep-alive, at instants of their own; settling at each cost the run a
    * network round trip per PINGREQ.
    */
   get urgent(): number {

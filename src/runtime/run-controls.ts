@@ -380,8 +380,8 @@ export class RunControls {
     this.#attacks.open(broker.url);
     // Under TLS the proxies terminate it with the run CA's certificates (docs/network.md#under-a-security-profile).
     const tls = this.#network ? await this.#active?.proxyTls() : undefined;
-    const inProcess = this.#options.proxyUpstream === 'tcp' ? undefined : broker.connectInProcess;
-    await this.#network?.open(broker.url, this.#options.ledger, this.#options.notify, tls, inProcess && (() => inProcess()));
+    const inProcess = this.#options.proxyUpstream === 'tcp' ? undefined : broker.connectInProcess?.bind(broker);
+    await this.#network?.open(broker.url, this.#options.ledger, this.#options.notify, tls, inProcess);
   }
 
   /**
